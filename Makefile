@@ -1,0 +1,42 @@
+# Two commands set everything up on a fresh machine: `make serve` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install build check serve test bench lint browser clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+check: install
+	$(BIN)/python build_index.py --check
+
+build: install
+	$(BIN)/python build_index.py
+
+serve: build
+	$(BIN)/python -m tools.serve --host $(HOST) --port $(PORT)
+
+# The browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m tools.bench
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf site build docs/kb

@@ -1,0 +1,200 @@
+/* Search page: asks /api/search; on static hosting (no API) it says so and filters the small
+   exported catalog (kb/catalog.js: titles, summaries, facets; no full text) instead.
+   State lives in the URL so a search can be shared. Runs only on the page that has #kb-search. */
+(function () {
+  "use strict";
+  var root = document.getElementById("kb-search");
+  if (!root) return;
+
+  var FACETS = [
+    ["country", "countries", { fr: "Pays", ar: "البلد", en: "Country" }],
+    ["type", "type", { fr: "Type", ar: "النوع", en: "Type" }],
+    ["theme", "themes", { fr: "Thème", ar: "المحور", en: "Theme" }],
+    ["data_source", "data_sources", { fr: "Source de données", ar: "مصدر البيانات", en: "Data source" }],
+    ["lang", "lang", { fr: "Langue", ar: "اللغة", en: "Language" }]
+  ];
+  var MSG = {
+    fr: { results: " fiche(s)", none: "Aucune fiche ne correspond.", offline: "Le service de recherche ne répond pas : recherche simplifiée dans le catalogue des titres et résumés.", also: "Recherche étendue : ", didyou: "Essayez : ", prev: "Précédent", next: "Suivant", error: "Erreur : " },
+    ar: { results: " بطاقة", none: "لا توجد بطاقة مطابقة.", offline: "خدمة البحث غير متاحة: بحث مبسط في فهرس العناوين والملخصات.", also: "تم توسيع البحث: ", didyou: "جرّب: ", prev: "السابق", next: "التالي", error: "خطأ: " },
+    en: { results: " entries", none: "No entry matches.", offline: "The search service is not answering: simplified search in the catalogue of titles and summaries.", also: "Also searched: ", didyou: "Try: ", prev: "Previous", next: "Next", error: "Error: " }
+  };
+  var ui = (document.documentElement.lang || "fr").slice(0, 2);
+  if (!MSG[ui]) ui = "fr";
+  var msg = MSG[ui];
+  if (ui === "ar") root.setAttribute("dir", "rtl");
+
+  var config = {};
+  try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
+  var base = new URL((config.base || ".") + "/", location.href);
+  var form = root.querySelector("form"), input = root.querySelector("#kb-q");
+  var status = root.querySelector("#kb-status"), facetsBox = root.querySelector("#kb-facets");
+  var list = root.querySelector("#kb-results"), datalist = root.querySelector("#kb-suggest");
+  var catalog = null, apiDown = false;
+
+  function state() {
+    var p = new URLSearchParams(location.search), s = { q: p.get("q") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
+    FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
+    return s;
+  }
+  function toQuery(s) {
+    var p = new URLSearchParams();
+    if (s.q) p.set("q", s.q);
+    FACETS.forEach(function (f) { s[f[0]].forEach(function (v) { p.append(f[0], v); }); });
+    if (s.page > 1) p.set("page", String(s.page));
+    return p.toString();
+  }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function fold(s) {
+    return (s || "").normalize("NFC").replace(/[\u0610-\u061a\u064b-\u065f\u0670\u0640]/g, "")
+      .replace(/[أإآٱ]/g, "ا").replace(/ى/g, "ي").replace(/ة/g, "ه").toLowerCase()
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  // Only <mark> may come through from a snippet; the API escapes everything else already.
+  function safeSnippet(html) { return html.replace(/<(?!\/?mark[\s>])[^>]*>/gi, ""); }
+
+  function searchApi(s) {
+    return fetch("/api/search?" + toQuery(s), { headers: { Accept: "application/json" } }).then(function (r) {
+      var type = r.headers.get("content-type") || "";
+      if (type.indexOf("application/json") < 0) throw new Error("no api");
+      return r.json().then(function (body) { if (!body.ok) { body.apiError = true; } return body; });
+    });
+  }
+  function loadCatalog() {
+    if (catalog) return Promise.resolve(catalog);
+    return new Promise(function (resolve, reject) {
+      var script = el("script", { src: new URL("kb/catalog.js", base).href });
+      script.onload = function () { catalog = window.KB_CATALOG || []; resolve(catalog); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  function searchCatalog(s) {
+    return loadCatalog().then(function (items) {
+      var words = fold(s.q).split(/[^\w\u0600-\u06ff]+/).filter(Boolean);
+      var matched = items.filter(function (e) {
+        var text = fold([e.title, e.summary, (e.tags || []).join(" "), e.id].join(" "));
+        return words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      var values = function (e, key) { var v = e[key]; return Array.isArray(v) ? v : [v]; };
+      var passes = function (e, skip) {
+        return FACETS.every(function (f) {
+          return f[0] === skip || !s[f[0]].length || values(e, f[1]).some(function (v) { return s[f[0]].indexOf(v) >= 0; });
+        });
+      };
+      var facets = {};
+      FACETS.forEach(function (f) {
+        var counts = {};
+        matched.filter(function (e) { return passes(e, f[0]); }).forEach(function (e) {
+          values(e, f[1]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        });
+        facets[f[1]] = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
+          .map(function (v) { return { value: v, count: counts[v], selected: s[f[0]].indexOf(v) >= 0, label: {} }; });
+      });
+      var hits = matched.filter(function (e) { return passes(e, null); });
+      return { ok: true, fallback: true, total: hits.length, page: s.page, page_size: 10, facets: facets, expansions: [],
+        results: hits.slice((s.page - 1) * 10, s.page * 10).map(function (e) {
+          return { id: e.id, lang: e.lang, title: e.title, url: e.url, summary: e.summary, snippet: null,
+            type: e.type, countries: e.countries, status: e.status, languages: [e.lang] };
+        }) };
+    });
+  }
+
+  function renderFacets(body, s) {
+    facetsBox.textContent = "";
+    FACETS.forEach(function (f) {
+      var values = body.facets[f[1]] || [];
+      if (!values.length) return;
+      var fs = el("fieldset"), legend = el("legend", {}, f[2][ui]);
+      fs.appendChild(legend);
+      values.forEach(function (v) {
+        var id = "kb-f-" + f[0] + "-" + v.value, label = el("label", { for: id });
+        var box = el("input", { type: "checkbox", id: id, value: v.value, "data-facet": f[0] });
+        box.checked = s[f[0]].indexOf(v.value) >= 0;
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + ((v.label && v.label[ui]) || v.value) + " (" + v.count + ")"));
+        fs.appendChild(label);
+      });
+      facetsBox.appendChild(fs);
+    });
+  }
+
+  function renderResults(body, s) {
+    list.textContent = "";
+    status.textContent = "";
+    if (body.fallback) status.appendChild(el("span", { class: "kb-notice" }, msg.offline + " "));
+    status.appendChild(document.createTextNode(body.total + msg.results));
+    (body.expansions || []).forEach(function (x) {
+      status.appendChild(el("div", { class: "kb-expansion" }, msg.also + x.matched + " → " + x.added.slice(0, 6).join(", ")));
+    });
+    if (body.did_you_mean) {
+      var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
+      d.appendChild(document.createTextNode(msg.didyou)); d.appendChild(a); status.appendChild(d);
+    }
+    if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
+    body.results.forEach(function (r) {
+      var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
+      var h = el("h3"), a = el("a", { href: new URL(r.url, base).href }, r.title);
+      h.appendChild(a); art.appendChild(h);
+      var meta = el("div", { class: "kb-meta" }, [r.type, (r.countries || []).join(", "), (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
+      if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " draft"));
+      art.appendChild(meta);
+      var p = el("p");
+      if (r.snippet) p.innerHTML = safeSnippet(r.snippet); else p.textContent = r.summary;
+      art.appendChild(p);
+      list.appendChild(art);
+    });
+    var pages = Math.ceil(body.total / body.page_size);
+    if (pages > 1) {
+      var nav = el("nav", { class: "kb-pager", "aria-label": "pages" });
+      if (s.page > 1) nav.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: s.page - 1 })) }, msg.prev));
+      nav.appendChild(el("span", {}, s.page + " / " + pages));
+      if (s.page < pages) nav.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: s.page + 1 })) }, msg.next));
+      list.appendChild(nav);
+    }
+  }
+
+  function run() {
+    var s = state();
+    input.value = s.q;
+    var go = apiDown ? searchCatalog(s) : searchApi(s).catch(function () { apiDown = true; return searchCatalog(s); });
+    return go.then(function (body) {
+      if (body.apiError) { status.textContent = msg.error + body.error; list.textContent = ""; return; }
+      renderFacets(body, s); renderResults(body, s);
+      root.setAttribute("data-ready", body.fallback ? "fallback" : "api");
+    }).catch(function (e) { status.textContent = msg.error + e.message; });
+  }
+  function navigate(s) { history.pushState(null, "", "?" + toQuery(s)); run(); }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var s = state(); s.q = input.value; s.page = 1; navigate(s);
+  });
+  facetsBox.addEventListener("change", function (ev) {
+    var box = ev.target, s = state(), key = box.getAttribute("data-facet");
+    if (!key) return;
+    s[key] = s[key].filter(function (v) { return v !== box.value; });
+    if (box.checked) s[key].push(box.value);
+    s.page = 1; navigate(s);
+  });
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    if (apiDown || input.value.length < 2) return;
+    timer = setTimeout(function () {
+      fetch("/api/suggest?q=" + encodeURIComponent(input.value)).then(function (r) { return r.json(); }).then(function (b) {
+        if (!b.ok) return;
+        datalist.textContent = "";
+        b.titles.concat(b.terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
+          datalist.appendChild(el("option", { value: x.title }));
+        });
+      }).catch(function () { /* completion is optional */ });
+    }, 150);
+  });
+  window.addEventListener("popstate", run);
+  run();
+})();

@@ -1,0 +1,145 @@
+"""The search API and the static site, in one Starlette app served by uvicorn.
+
+The app only reads: the built site (site/) and the search index (build/search-index/).
+Every error is JSON of one shape: {"ok": false, "status": 400, "error": "..."}.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from tools.build import Project
+from tools.search_engine import MAX_QUERY_CHARS, QueryError, SearchIndex
+
+# Query parameter -> facet of the index.
+FILTER_PARAMS = {"country": "countries", "type": "type", "theme": "themes", "data_source": "data_sources",
+                 "lang": "lang"}
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "status": status, "error": message}, status_code=status)
+
+
+def _int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise QueryError(f"{name} must be a whole number, got '{raw[:40]}'") from None
+
+
+def _filters(request: Request) -> dict:
+    """?country=MA&country=TN and ?country=MA,TN both mean MA or TN."""
+    out = {}
+    for param, facet in FILTER_PARAMS.items():
+        values = [v.strip() for raw in request.query_params.getlist(param) for v in raw.split(",") if v.strip()]
+        if values:
+            out[facet] = [v.upper() if facet == "countries" else v for v in values]
+    return out
+
+
+def create_app(project: Project | None = None) -> Starlette:
+    project = project or Project(Path(os.environ.get("KB_ROOT", Project().root)))
+    engine = SearchIndex(project.index)
+
+    def need_index():
+        if not engine.available():
+            raise HTTPException(503, "the search index is not built yet: run 'make build'")
+
+    def search(request: Request):
+        need_index()
+        q = request.query_params.get("q", "")
+        body = engine.search(q, _filters(request), page=_int(request, "page", 1),
+                             page_size=_int(request, "page_size", 10))
+        return JSONResponse({"ok": True, **body})
+
+    def entry(request: Request):
+        need_index()
+        found = engine.entry(request.path_params["entry_id"])
+        if found is None:
+            raise HTTPException(404, f"no entry with id '{request.path_params['entry_id'][:80]}'")
+        return JSONResponse({"ok": True, **found})
+
+    def suggest(request: Request):
+        need_index()
+        return JSONResponse({"ok": True, **engine.suggest(request.query_params.get("q", ""),
+                                                          limit=min(max(_int(request, "limit", 8), 1), 20))})
+
+    def openapi(request: Request):
+        return JSONResponse(OPENAPI)
+
+    def health(request: Request):
+        return JSONResponse({"ok": True, "index": engine.available(), "site": project.site.exists()})
+
+    def not_found(request: Request):
+        raise HTTPException(404, f"no API endpoint at {request.url.path[:100]}")
+
+    async def http_error(request: Request, exc: HTTPException):
+        if request.url.path.startswith("/api/"):
+            return error(exc.status_code, exc.detail)
+        page = project.site / "404.html"
+        if exc.status_code == 404 and page.exists():
+            from starlette.responses import HTMLResponse
+            return HTMLResponse(page.read_text(encoding="utf-8"), status_code=404)
+        return JSONResponse({"ok": False, "status": exc.status_code, "error": exc.detail}, exc.status_code)
+
+    async def query_error(request: Request, exc: QueryError):
+        return error(400, str(exc))
+
+    routes = [
+        Route("/api/search", search), Route("/api/suggest", suggest),
+        Route("/api/entries/{entry_id}", entry), Route("/api/openapi.json", openapi),
+        Route("/api/health", health), Route("/api/{rest:path}", not_found),
+    ]
+    if project.site.exists():
+        routes.append(Mount("/", StaticFiles(directory=project.site, html=True), name="site"))
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, QueryError: query_error})
+
+
+_FILTER_DOC = {
+    "country": "ISO 3166-1 alpha-2 code; repeat or separate by commas for OR",
+    "type": "tool, methodology, practice or resource",
+    "theme": "a theme of the vocabulary", "data_source": "a data source of the vocabulary",
+    "lang": "fr, ar or en",
+}
+_ERROR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "Maghreb labour-migration data knowledge base: search API", "version": "1"},
+    "paths": {
+        "/api/search": {"get": {
+            "summary": "Full-text search in French, Arabic and English, with facets",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                 "description": "words, \"phrases\", AND/OR/NOT; empty to browse by facets"},
+                *[{"name": n, "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+                   "style": "form", "explode": True, "description": d} for n, d in _FILTER_DOC.items()],
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                {"name": "page_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+            ],
+            "responses": {"200": {"description": "results: total, results (id, title, url, summary, snippet with "
+                                                 "<mark>), facets, expansions, did_you_mean"},
+                          "400": _ERROR, "503": _ERROR}}},
+        "/api/suggest": {"get": {"summary": "Completion of titles and index terms",
+                                 "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                                 "responses": {"200": {"description": "titles and terms"}, "400": _ERROR}}},
+        "/api/entries/{entry_id}": {"get": {
+            "summary": "One entry with all its language versions",
+            "parameters": [{"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the entry"}, "404": _ERROR}}},
+    },
+    "components": {"schemas": {"Error": {"type": "object", "required": ["ok", "status", "error"], "properties": {
+        "ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"}}}}},
+}
+
+app = create_app()

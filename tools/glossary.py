@@ -1,0 +1,97 @@
+"""The trilingual glossary (data/glossary.yml): one file for the glossary page and the search synonyms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from tools.schema import DATA_DIR, LANGS
+from tools.text import TOKEN_RE, normalize, strip_elision
+
+MAX_PHRASE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    acronyms: tuple[str, ...]
+    terms: dict  # lang -> {"term", "synonyms", "definition"}
+    source: str = ""
+    ar_proposed: bool = False
+
+    def names(self) -> list[str]:
+        """Every way to say this concept: terms, synonyms and acronyms in all languages."""
+        out = list(self.acronyms)
+        for lang in LANGS:
+            t = self.terms.get(lang) or {}
+            out += [t.get("term", "")] + list(t.get("synonyms") or [])
+        return [n for n in out if n]
+
+
+@cache
+def load(path: Path = DATA_DIR / "glossary.yml") -> tuple[Concept, ...]:
+    if not path.exists():
+        return ()
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return tuple(
+        Concept(id=t["id"], acronyms=tuple(t.get("acronyms") or ()),
+                terms={lang: t[lang] for lang in LANGS if t.get(lang)},
+                source=t.get("source", ""), ar_proposed=bool(t.get("ar_proposed")))
+        for t in data.get("terms", [])
+    )
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(strip_elision(normalize(w)) for w in TOKEN_RE.findall(text))
+
+
+@cache
+def _phrase_map(path: Path = DATA_DIR / "glossary.yml") -> dict:
+    """Folded word tuple -> (concept, is_acronym)."""
+    table = {}
+    for concept in load(path):
+        for acronym in concept.acronyms:
+            table.setdefault(_key(acronym), (concept, True))
+        for name in concept.names():
+            if name not in concept.acronyms:
+                table.setdefault(_key(name), (concept, False))
+    table.pop((), None)
+    return table
+
+
+@dataclass(frozen=True)
+class Expansion:
+    matched: str  # the words of the query, as typed
+    concept: str
+    added: tuple[str, ...]  # other names of the concept, searched as well
+
+
+def expand(query: str, path: Path = DATA_DIR / "glossary.yml") -> list[Expansion]:
+    """Glossary concepts named in a query, longest match first, with their other names.
+
+    Short acronyms only count when typed in capitals, so that 'ene' or 'air' typed as words
+    are not taken for ENE or AIR.
+    """
+    table = _phrase_map(path)
+    words = TOKEN_RE.findall(query)
+    keys = [strip_elision(normalize(w)) for w in words]
+    found, i = [], 0
+    while i < len(keys):
+        for n in range(min(MAX_PHRASE_WORDS, len(keys) - i), 0, -1):
+            hit = table.get(tuple(keys[i:i + n]))
+            if not hit:
+                continue
+            concept, is_acronym = hit
+            typed = " ".join(words[i:i + n])
+            if is_acronym and n == 1 and len(typed) <= 3 and not typed.isupper():
+                continue
+            others = tuple(dict.fromkeys(x for x in concept.names() if _key(x) != tuple(keys[i:i + n])))
+            found.append(Expansion(typed, concept.id, others))
+            i += n - 1
+            break
+        i += 1
+    return found

@@ -1,0 +1,269 @@
+"""Generate plain Markdown pages for the site from validated entries.
+
+Output is ordinary Markdown with YAML front matter, written before the site build, so that
+no page depends on MkDocs plugin internals and another builder that reads mkdocs.yml can
+take over. Every value from an entry is escaped here; entry bodies lose raw HTML and unsafe links.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from tools import glossary, schema
+from tools.model import Entry
+from tools.text import normalize
+
+KB = "kb"
+RTL = {"ar"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file):[^)]*\)", re.I)
+_UNSAFE_REF = re.compile(r"^(\s*\[[^\]]+\]:\s*)(?:javascript|vbscript|data|file):\S*", re.I | re.M)
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+@cache
+def ui() -> dict:
+    with open(schema.DATA_DIR / "ui.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def t(key: str, lang: str) -> str:
+    return ui()[key][lang]
+
+
+def md_text(text: str) -> str:
+    """Escape a value for inline Markdown: no HTML, no Markdown syntax."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def md_url(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def safe_body(md: str) -> str:
+    """Entry body with raw HTML shown as text and script-like links disabled; code stays as written."""
+    out, in_fence = [], False
+    for line in md.split("\n"):
+        if _FENCE.match(line.strip()):
+            in_fence = not in_fence
+            out.append(line)
+            continue
+        if in_fence or line.startswith("    "):
+            out.append(line)
+            continue
+        parts = re.split(r"(`[^`]*`)", line)  # leave inline code alone: Markdown escapes it
+        out.append("".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts))
+    text = "\n".join(out)
+    text = _UNSAFE_LINK.sub("](#lien-desactive)", text)
+    return _UNSAFE_REF.sub(r"\1#lien-desactive", text)
+
+
+def slug(text: str) -> str:
+    """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept)."""
+    return re.sub(r"[^\w]+", "-", normalize(text)).strip("-_") or "tag"
+
+
+def rel(source: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source))
+
+
+def front_matter(**meta) -> str:
+    clean = {k: v for k, v in meta.items() if v not in (None, "", [])}
+    return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+# -- page paths ---------------------------------------------------------------------------------
+
+def country_page(code: str) -> str:
+    return f"{KB}/countries/{code.lower()}.md"
+
+
+def term_page(vocab: str, term: str) -> str:
+    folder = {"themes": "themes", "data_sources": "sources", "types": "types"}[vocab]
+    return f"{KB}/{folder}/{term}.md"
+
+
+def tag_page(tag: str) -> str:
+    return f"{KB}/tags/{slug(tag)}.md"
+
+
+# -- pieces -------------------------------------------------------------------------------------
+
+def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> str:
+    countries = ", ".join(schema.country_name(c, lang) for c in entry.countries) or t("regional", lang)
+    draft = f" · *{md_text(schema.label('statuses', 'draft', lang))}*" if entry.status == "draft" else ""
+    return (f"- [{md_text(entry.title)}]({rel(source, entry.page)}) "
+            f"<small>{md_text(schema.label('types', entry.type, lang))} · {md_text(countries)} · "
+            f"{entry.lang}{draft}</small>")
+
+
+def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
+    ordered = sorted(entries, key=lambda e: (normalize(e.title), e.lang))
+    return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
+
+
+def card(entry: Entry, versions: list[Entry]) -> str:
+    lang, page = entry.lang, entry.page
+
+    def links(vocab, values, page_of):
+        return ", ".join(f"[{md_text(schema.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
+
+    rows = [
+        (t("type", lang), links("types", [entry.type], lambda v: term_page("types", v))),
+        (t("countries", lang), links("countries", entry.countries, country_page) or md_text(t("regional", lang))),
+        (t("themes", lang), links("themes", entry.themes, lambda v: term_page("themes", v))),
+        (t("data_sources", lang), links("data_sources", entry.data_sources, lambda v: term_page("data_sources", v))),
+        (t("institutions", lang), "; ".join(md_text(i) for i in entry.institutions)),
+        (t("period", lang), md_text(entry.period or "")),
+        (t("status", lang), md_text(schema.label("statuses", entry.status, lang))),
+        (t("updated", lang), md_text(entry.updated or "")),
+        (t("tags", lang), ", ".join(f"[{md_text(tag)}]({rel(page, tag_page(tag))})" for tag in entry.tags)),
+        (t("languages", lang), " · ".join(
+            f"[{md_text(schema.label('languages', v.lang, v.lang))}]({rel(page, v.page)})"
+            for v in versions if v.lang != lang)),
+    ]
+    table = "\n".join(f"| {md_text(k)} | {v} |" for k, v in rows if v)
+    sources = "\n".join(f"- [{md_text(link.title)}]({md_url(link.url)})" for link in entry.links)
+    head = f"| | |\n|---|---|\n{table}\n"
+    out = f'<div class="kb-card" markdown>\n\n{head}\n</div>\n\n'
+    if sources:
+        out += f"**{md_text(t('links', lang))}**\n\n{sources}\n\n"
+    return out
+
+
+def entry_page(entry: Entry, versions: list[Entry]) -> str:
+    lang = entry.lang
+    out = front_matter(title=entry.title, description=entry.summary, lang=lang,
+                       dir="rtl" if lang in RTL else "ltr", entry_id=entry.id, status=entry.status)
+    out += f"# {md_text(entry.title)}\n\n"
+    if entry.status == "draft":
+        out += f'!!! warning "{md_text(schema.label("statuses", "draft", lang))}"\n    {md_text(t("draft_notice", lang))}\n\n'
+    out += f"*{md_text(entry.summary)}*\n\n"
+    out += card(entry, versions)
+    out += safe_body(entry.body) + "\n"
+    return out
+
+
+def listing_page(title: str, intro: str, entries: list[Entry], path: str) -> str:
+    return front_matter(title=title) + f"# {md_text(title)}\n\n{md_text(intro)}\n\n" + (
+        f"**{len(entries)}** {md_text(t('entries', 'fr').lower())}\n\n" + entry_list(entries, path))
+
+
+def index_page(title: str, rows: list[tuple[str, str, int]], path: str) -> str:
+    """A page listing (label, page, count) rows as a table."""
+    lines = [f"| {md_text(title)} | {md_text(t('count', 'fr'))} |", "|---|---:|"]
+    lines += [f"| [{md_text(label)}]({rel(path, target)}) | {count} |" for label, target, count in rows]
+    return front_matter(title=title) + f"# {md_text(title)}\n\n" + "\n".join(lines) + "\n"
+
+
+def country_profile(code: str, entries: list[Entry], path: str) -> str:
+    name = schema.country_name(code, "fr")
+    out = front_matter(title=name) + f"# {md_text(name)}\n\n"
+    institutions = sorted({i for e in entries for i in e.institutions}, key=normalize)
+    if institutions:
+        out += f"## {md_text(t('institutions', 'fr'))}\n\n" + "\n".join(f"- {md_text(i)}" for i in institutions) + "\n\n"
+    covered = sorted({s for e in entries for s in e.data_sources})
+    if covered:
+        out += f"## {md_text(t('data_sources', 'fr'))}\n\n" + ", ".join(
+            f"[{md_text(schema.label('data_sources', s))}]({rel(path, term_page('data_sources', s))})"
+            for s in covered) + "\n\n"
+    out += f"## {md_text(t('by_type', 'fr'))}\n\n"
+    for kind in schema.terms("types"):
+        group = [e for e in entries if e.type == kind]
+        if group:
+            out += f"### {md_text(schema.label('types', kind))}\n\n" + entry_list(group, path) + "\n"
+    return out
+
+
+def glossary_page(path: str) -> str:
+    concepts = sorted(glossary.load(), key=lambda c: normalize(c.terms.get("fr", {}).get("term", c.id)))
+    out = front_matter(title=t("glossary", "fr")) + f"# {md_text(t('glossary', 'fr'))}\n\n"
+    for c in concepts:
+        fr = c.terms.get("fr", {})
+        out += f"## {md_text(fr.get('term', c.id))}\n\n"
+        if c.acronyms:
+            out += f"**{md_text(t('acronyms', 'fr'))}** : {md_text(', '.join(c.acronyms))}\n\n"
+        out += "| | | |\n|---|---|---|\n"
+        for lang in schema.LANGS:
+            term = c.terms.get(lang, {})
+            if term:
+                flag = " (?)" if lang == "ar" and c.ar_proposed else ""
+                out += (f"| {md_text(schema.label('languages', lang, 'fr'))} | **{md_text(term.get('term', ''))}**{flag} "
+                        f"| {md_text(term.get('definition', ''))} |\n")
+        if c.source:
+            out += f"\n{md_text(t('source', 'fr'))} : [{md_text(c.source)}]({md_url(c.source)})\n"
+        out += "\n"
+    return out
+
+
+# -- the whole set --------------------------------------------------------------------------------
+
+def generate(entries: list[Entry]) -> dict[str, str]:
+    """All generated pages, as {path under docs/: Markdown text}."""
+    pages: dict[str, str] = {}
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_id[e.id].append(e)
+    for e in entries:
+        pages[e.page] = entry_page(e, by_id[e.id])
+
+    def grouped(values_of) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            for v in values_of(e):
+                groups[v].append(e)
+        return groups
+
+    for vocab, attr in (("themes", "themes"), ("data_sources", "data_sources"), ("types", "type")):
+        groups = grouped(lambda e, a=attr: e.facet_values(a))
+        rows = []
+        for term in schema.terms(vocab):
+            path = term_page(vocab, term)
+            members = groups.get(term, [])
+            pages[path] = listing_page(schema.label(vocab, term), schema.description(vocab, term), members, path)
+            rows.append((schema.label(vocab, term), path, len(members)))
+        index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
+        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", "fr"), rows, index_path)
+
+    countries = grouped(lambda e: e.countries or ("regional",))
+    rows = []
+    for code in sorted(countries, key=lambda c: (c == "regional", schema.country_name(c))):
+        if code == "regional":
+            continue
+        path = country_page(code)
+        pages[path] = country_profile(code, countries[code], path)
+        rows.append((schema.country_name(code), path, len(countries[code])))
+    if "regional" in countries:
+        path = f"{KB}/countries/regional.md"
+        pages[path] = listing_page(t("regional", "fr"), "", countries["regional"], path)
+        rows.append((t("regional", "fr"), path, len(countries["regional"])))
+    pages[f"{KB}/countries/index.md"] = index_page(t("countries", "fr"), rows, f"{KB}/countries/index.md")
+
+    tags: dict[str, list[Entry]] = defaultdict(list)
+    tag_names: dict[str, str] = {}
+    for e in entries:
+        for tag in e.tags:
+            tags[tag_page(tag)].append(e)
+            tag_names.setdefault(tag_page(tag), tag)
+    for path, members in tags.items():
+        pages[path] = listing_page(tag_names[path], "", members, path)
+    tag_rows = sorted(((tag_names[p], p, len(m)) for p, m in tags.items()), key=lambda r: normalize(r[0]))
+    pages[f"{KB}/tags/index.md"] = index_page(t("tags", "fr"), tag_rows, f"{KB}/tags/index.md")
+
+    pages[f"{KB}/index.md"] = listing_page(t("all_entries", "fr"), "", entries, f"{KB}/index.md")
+    pages[f"{KB}/glossaire.md"] = glossary_page(f"{KB}/glossaire.md")
+    return pages
+
+
+def write_pages(pages: dict[str, str], out_dir: Path) -> None:
+    for path, text in pages.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")

@@ -1,0 +1,351 @@
+"""Full-text search over entries. The only module that imports Whoosh.
+
+Whoosh (whoosh-reloaded) is unmaintained: everything Whoosh-specific stays here, behind
+build_search_index() and SearchIndex, so it can be replaced without touching callers.
+
+Each entry's text is analysed with its own language only (title_fr, body_ar, ...); a query is
+analysed with all three, plus a folded language-neutral field for names and acronyms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import fields, highlight, index, qparser, query
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+
+from tools import schema
+from tools.fsutil import swap_dir, temp_dir_beside
+from tools.glossary import expand
+from tools.model import Entry
+from tools.text import TOKEN_PATTERN, TOKEN_RE, markdown_to_text, normalize, stem, stopwords, strip_elision
+
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 32
+MAX_PAGE = 1000
+MAX_PAGE_SIZE = 50
+FACETS = schema.FACETS
+FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "tags": 1.5, "neutral": 1.2, "body": 1.0}
+SYNONYM_BOOST = 0.5
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+class QueryError(ValueError):
+    """A query the user must change (too long, page out of range); the message says how."""
+
+
+class _Fold(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = strip_elision(normalize(t.text))
+            if t.text:
+                yield t
+
+
+class _Stem(Filter):
+    def __init__(self, lang):
+        self.lang = lang
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.lang == self.lang
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text, self.lang)
+            yield t
+
+
+def analyzer(lang: str | None):
+    """Tokenise, fold (case, accents, Arabic letters, elision), drop stop words, stem per language."""
+    chain = RegexTokenizer(TOKEN_PATTERN) | _Fold()
+    if lang is None:
+        return chain
+    return chain | StopFilter(stoplist=stopwords(lang), minsize=1) | _Stem(lang)
+
+
+def make_schema() -> fields.Schema:
+    f = {
+        "key": fields.ID(stored=True, unique=True),
+        "id": fields.ID(stored=True),
+        "lang": fields.ID(stored=True),
+        "type": fields.ID(stored=True),
+        "status": fields.ID(stored=True),
+        "countries": fields.KEYWORD(stored=True, commas=True),
+        "themes": fields.KEYWORD(stored=True, commas=True),
+        "data_sources": fields.KEYWORD(stored=True, commas=True),
+        "title_exact": fields.ID(),
+        "title": fields.STORED(),
+        "summary": fields.STORED(),
+        "text": fields.STORED(),
+        "url": fields.STORED(),
+        "period": fields.STORED(),
+        "updated": fields.STORED(),
+        "institutions": fields.STORED(),
+        "tags": fields.TEXT(analyzer=analyzer(None)),
+        "neutral": fields.TEXT(analyzer=analyzer(None), spelling=True),
+    }
+    for lang in schema.LANGS:
+        for part in ("title", "summary", "body"):
+            f[f"{part}_{lang}"] = fields.TEXT(analyzer=analyzer(lang))
+    return fields.Schema(**f)
+
+
+def exact_key(text: str) -> str:
+    return " ".join(normalize(w) for w in TOKEN_RE.findall(text))
+
+
+def _labels(vocab: str, values) -> list[str]:
+    return [schema.label(vocab, v, lang) for v in values for lang in schema.LANGS]
+
+
+def document(entry: Entry) -> dict:
+    """The indexed form of one entry-language file."""
+    text = markdown_to_text(entry.body)
+    doc = {
+        "key": entry.key, "id": entry.id, "lang": entry.lang, "type": entry.type, "status": entry.status,
+        "countries": ",".join(entry.countries), "themes": ",".join(entry.themes),
+        "data_sources": ",".join(entry.data_sources), "title_exact": exact_key(entry.title),
+        "title": entry.title, "summary": entry.summary, "text": text, "url": entry.url,
+        "period": entry.period or "", "updated": entry.updated or "", "institutions": list(entry.institutions),
+        "tags": " ".join([*entry.tags, *_labels("themes", entry.themes), *_labels("data_sources", entry.data_sources),
+                          *_labels("types", [entry.type])]),
+        "neutral": " ".join([entry.id, entry.title, entry.summary, *entry.institutions, *entry.tags,
+                             *_labels("countries", entry.countries)]),
+        f"title_{entry.lang}": entry.title, f"summary_{entry.lang}": entry.summary, f"body_{entry.lang}": text,
+    }
+    return doc
+
+
+def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True) -> dict:
+    """Index every entry into a fresh directory, then swap it in place of index_dir."""
+    started = time.perf_counter()
+    tmp = temp_dir_beside(index_dir)
+    ix = index.create_in(str(tmp), make_schema())
+    writer = ix.writer(limitmb=128)
+    for entry in tqdm(entries, desc="index", unit="doc", disable=None if progress else True, leave=False):
+        writer.add_document(**document(entry))
+    writer.commit()
+    ix.close()
+    info = {"documents": len(entries), "built": time.time()}
+    (tmp / "BUILD.json").write_text(json.dumps(info), encoding="utf-8")
+    swap_dir(tmp, index_dir)
+    info["seconds"] = round(time.perf_counter() - started, 3)
+    return info
+
+
+def _plain_terms(text: str) -> str:
+    words = [w for w in TOKEN_RE.findall(text) if w not in _OPERATORS]
+    return " ".join(words[:MAX_QUERY_TERMS])
+
+
+class SearchIndex:
+    """Reads one index directory; reopens it when a build swaps in a new one."""
+
+    def __init__(self, index_dir: Path):
+        self.dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._stamp = None
+        self._searcher = None
+        self._docs: dict[int, dict] = {}
+        fields_ = [f"{p}_{lang}" for p in ("title", "summary", "body") for lang in schema.LANGS] + ["tags", "neutral"]
+        boosts = {f: FIELD_BOOSTS[f.split("_")[0]] for f in fields_}
+        self._parser = qparser.MultifieldParser(fields_, make_schema(), fieldboosts=boosts,
+                                                group=qparser.OrGroup.factory(0.9))
+        # Wildcards, ranges and field prefixes can take minutes on a large index; plain words,
+        # phrases, groups and AND/OR/NOT are enough here (completion covers prefixes).
+        for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.FieldsPlugin,
+                       qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
+            self._parser.remove_plugin_class(plugin)
+
+    def available(self) -> bool:
+        return (self.dir / "BUILD.json").exists()
+
+    def _open(self):
+        st = os.stat(self.dir / "BUILD.json")
+        stamp = (st.st_ino, st.st_mtime_ns)
+        if stamp != self._stamp:
+            ix = index.open_dir(str(self.dir))
+            searcher = ix.searcher()
+            docs = {num: stored for num, stored in searcher.iter_docs()}
+            self._searcher, self._docs, self._stamp = searcher, docs, stamp
+        return self._searcher
+
+    # -- query -------------------------------------------------------------------------------
+
+    def _parse(self, text: str):
+        if len(TOKEN_RE.findall(text)) > MAX_QUERY_TERMS:
+            text = _plain_terms(text)
+        try:
+            return self._parser.parse(text)
+        except Exception:  # noqa: BLE001 - any parser failure falls back to plain words
+            return self._parser.parse(_plain_terms(text))
+
+    def _query(self, text: str):
+        expansions = expand(text)
+        parts = [self._parse(text), query.Term("title_exact", exact_key(text), boost=50.0)]
+        for exp in expansions:
+            for alt in exp.added:
+                words = _plain_terms(alt)
+                if words:
+                    sub = self._parser.parse(f'"{words}"')
+                    sub.boost = SYNONYM_BOOST
+                    parts.append(sub)
+        return query.Or(parts), expansions
+
+    @staticmethod
+    def check(q: str, page: int, page_size: int) -> str:
+        if len(q) > MAX_QUERY_CHARS:
+            raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched")
+        if not 1 <= page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {page}")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        return re.sub(r"[\x00-\x1f\x7f]", " ", q).strip()
+
+    def search(self, q: str = "", filters: dict | None = None, page: int = 1, page_size: int = 10) -> dict:
+        """Returns {query, total, page, page_size, results[], facets{}, expansions[], did_you_mean}."""
+        q = self.check(q, page, page_size)
+        filters = {k: set(v) for k, v in (filters or {}).items() if v}
+        with self._lock:
+            searcher = self._open()
+            expansions, wq = [], None
+            if q and _plain_terms(q):
+                wq, expansions = self._query(q)
+                scored = {hit.docnum: hit.score for hit in searcher.search(wq, limit=None)}
+            else:
+                scored = dict.fromkeys(self._docs, 0.0)
+            best, facets = self._collapse(scored, filters)
+            ordered = sorted(best.items(), key=lambda kv: (-kv[1][1], normalize(self._docs[kv[1][0]]["title"]), kv[0]))
+            start = (page - 1) * page_size
+            results = [self._result(num, score, wq) for _, (num, score) in ordered[start:start + page_size]]
+            did_you_mean = self._did_you_mean(searcher, q) if q and len(best) < 3 else None
+        return {"query": q, "total": len(best), "page": page, "page_size": page_size, "results": results,
+                "facets": facets, "expansions": [asdict(e) for e in expansions], "did_you_mean": did_you_mean}
+
+    def _values(self, num: int, facet: str) -> list[str]:
+        raw = self._docs[num].get(facet, "")
+        return [v for v in raw.split(",") if v] if facet in ("countries", "themes", "data_sources") else [raw]
+
+    def _passes(self, num: int, filters: dict, skip: str | None = None) -> bool:
+        return all(f == skip or set(self._values(num, f)) & wanted for f, wanted in filters.items())
+
+    def _collapse(self, scored: dict, filters: dict):
+        """Best-scoring language version per entry, and facet counts of entries.
+
+        A facet's counts apply every other facet's filter but not its own, so ticking one value
+        still shows how many entries the other values of that facet would add (OR within a facet).
+        """
+        best: dict[str, tuple[int, float]] = {}
+        counts = {f: {} for f in FACETS}
+        for num, score in scored.items():
+            doc = self._docs[num]
+            if self._passes(num, filters):
+                cur = best.get(doc["id"])
+                if cur is None or score > cur[1]:
+                    best[doc["id"]] = (num, score)
+            for facet in FACETS:
+                if self._passes(num, filters, skip=facet):
+                    for value in self._values(num, facet):
+                        counts[facet].setdefault(value, set()).add(doc["id"])
+        facets = {}
+        for facet, values in counts.items():
+            vocab = {"type": "types", "lang": "languages"}.get(facet, facet)
+            facets[facet] = [
+                {"value": v, "count": len(ids), "selected": v in filters.get(facet, ()),
+                 "label": {lang: schema.label(vocab, v, lang) for lang in schema.LANGS}}
+                for v, ids in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            ]
+        return best, facets
+
+    def _result(self, num: int, score: float, wq) -> dict:
+        doc = self._docs[num]
+        return {
+            "id": doc["id"], "lang": doc["lang"], "title": doc["title"], "url": doc["url"],
+            "summary": doc["summary"], "snippet": self._snippet(doc, wq), "type": doc["type"],
+            "countries": self._values(num, "countries"), "themes": self._values(num, "themes"),
+            "data_sources": self._values(num, "data_sources"), "status": doc["status"],
+            "period": doc["period"], "score": round(score, 4),
+            "languages": sorted(d["lang"] for d in self._docs.values() if d["id"] == doc["id"]),
+        }
+
+    def _snippet(self, doc: dict, wq) -> str:
+        """HTML-escaped extract with the matched words in <mark>."""
+        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        if wq is not None:
+            terms = wq.all_terms()
+            for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
+                field = f"{part}_{doc['lang']}"
+                wanted = {t for f, t in terms if f == field}
+                if wanted:
+                    out = highlight.highlight(text, frozenset(wanted), analyzer(doc["lang"]), fragmenter, formatter, top=2)
+                    if out:
+                        return out
+        return highlight.htmlescape(doc["summary"][:240], quote=False)
+
+    def _did_you_mean(self, searcher, q: str) -> str | None:
+        corrector = searcher.corrector("neutral")
+        reader = searcher.reader()
+        words, changed = [], False
+        for raw in TOKEN_RE.findall(q)[:MAX_QUERY_TERMS]:
+            word = strip_elision(normalize(raw))
+            if len(word) > 3 and not reader.doc_frequency("neutral", word):
+                fixes = corrector.suggest(word, limit=1, maxdist=2)
+                if fixes:
+                    words.append(fixes[0])
+                    changed = True
+                    continue
+            words.append(word)
+        return " ".join(words) if changed else None
+
+    # -- other reads ---------------------------------------------------------------------------
+
+    def entry(self, entry_id: str) -> dict | None:
+        """Every language version of one entry, as stored."""
+        with self._lock:
+            self._open()
+            versions = [d for d in self._docs.values() if d["id"] == entry_id]
+        if not versions:
+            return None
+        versions.sort(key=lambda d: schema.LANGS.index(d["lang"]) if d["lang"] in schema.LANGS else 9)
+        first = versions[0]
+        return {
+            "id": entry_id, "type": first["type"], "countries": [c for c in first["countries"].split(",") if c],
+            "themes": [t for t in first["themes"].split(",") if t],
+            "data_sources": [t for t in first["data_sources"].split(",") if t],
+            "versions": [{k: d[k] for k in ("lang", "title", "summary", "url", "status", "period", "updated",
+                                            "institutions")} for d in versions],
+        }
+
+    def suggest(self, q: str, limit: int = 8) -> dict:
+        """Titles and index terms that complete what the user is typing."""
+        q = self.check(q, 1, 1)
+        words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(q)][-MAX_QUERY_TERMS:]
+        if not words:
+            return {"query": q, "titles": [], "terms": []}
+        last, rest = words[-1], words[:-1]
+        with self._lock:
+            searcher = self._open()
+            titles = []
+            for d in self._docs.values():
+                tw = exact_key(d["title"]).split()
+                if any(w.startswith(last) for w in tw) and all(r in tw for r in rest):
+                    titles.append({"id": d["id"], "lang": d["lang"], "title": d["title"], "url": d["url"]})
+            titles.sort(key=lambda t: (normalize(t["title"]), t["lang"]))
+            reader = searcher.reader()
+            terms = []
+            for i, term in enumerate(reader.expand_prefix("neutral", last)):
+                if i >= 500:
+                    break
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                terms.append((reader.doc_frequency("neutral", text), text))
+        terms.sort(key=lambda t: (-t[0], t[1]))
+        return {"query": q, "titles": titles[:limit], "terms": [t for _, t in terms[:limit]]}
