@@ -92,9 +92,19 @@ def _split(entry: RawEntry, text: str) -> None:
     _parse_yaml(entry, "\n".join(lines[1:end]))
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe loading that keeps dates and numbers as written, so the validator (not PyYAML)
+    judges them: `updated: 2024-02-30` becomes a clear problem instead of a ValueError."""
+
+
+for _tag in ("timestamp", "int", "float"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: loader.construct_scalar(node))
+
+
 def _parse_yaml(entry: RawEntry, source: str) -> None:
-    loader = yaml.SafeLoader(source)
+    loader = None
     try:
+        loader = _Loader(source)  # its reader rejects control characters here, inside the try
         node = loader.get_single_node()
         if node is None:
             entry.problems.append(Problem(entry.path, 1, "front matter", "front matter is empty",
@@ -107,14 +117,21 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
             return
         _index_lines(entry, node, "")
         entry.meta = loader.construct_document(node)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line = mark.line + 2 if mark else _reader_line(source, exc)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
         entry.problems.append(Problem(entry.path, line, "front matter", f"invalid YAML: {problem}",
                                       "check quotes, colons and indentation; quote values that contain ': '"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _reader_line(source: str, exc: Exception) -> int:
+    """Line of a character PyYAML's reader refused (it reports a position, not a mark)."""
+    position = getattr(exc, "position", None)
+    return source[:position].count("\n") + 2 if isinstance(position, int) else 1
 
 
 def _index_lines(entry: RawEntry, node: yaml.Node, prefix: str) -> None:

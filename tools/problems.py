@@ -27,16 +27,24 @@ class Problem:
         return f"{self.path}:{self.line}: {self.field}: {self.message}{hint}{tag}"
 
     def github(self) -> str:
-        # Workflow commands: '%', CR and LF must be escaped or the annotation is cut.
+        # Workflow commands: '%', CR and LF must be escaped in the message, and ':' and ','
+        # too in a property such as file=, or the annotation is cut.
         def esc(s: str) -> str:
             return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+        def prop(s: str) -> str:
+            return esc(s).replace(":", "%3A").replace(",", "%2C")
+
         hint = f"; {self.hint}" if self.hint else ""
-        return f"::{self.severity} file={esc(self.path)},line={self.line}::{esc(self.field)}: {esc(self.message + hint)}"
+        return f"::{self.severity} file={prop(self.path)},line={self.line}::{esc(self.field)}: {esc(self.message + hint)}"
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == ERROR]
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def summary(problems: list[Problem], files: int) -> str:
@@ -44,8 +52,8 @@ def summary(problems: list[Problem], files: int) -> str:
     n_warn = len(problems) - n_err
     touched = len({p.path for p in problems})
     if not problems:
-        return f"{files} files checked: no problems."
-    return f"{files} files checked: {n_err} errors, {n_warn} warnings in {touched} files."
+        return f"{_n(files, 'file')} checked: no problems."
+    return f"{_n(files, 'file')} checked: {_n(n_err, 'error')}, {_n(n_warn, 'warning')} in {_n(touched, 'file')}."
 
 
 def render(problems: list[Problem], files: int, fmt: str = "text") -> str:

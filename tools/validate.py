@@ -212,8 +212,12 @@ class _Checker:
             title, url = str(item.get("title") or "").strip(), str(item.get("url") or "").strip()
             if not title:
                 self.report(f"{key}.title" if "title" in item else key, "link title is missing")
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
+            try:
+                parts = urlsplit(url)
+                valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+            except ValueError:  # e.g. an unclosed IPv6 bracket
+                valid = False
+            if not valid:
                 self.report(f"{key}.url" if "url" in item else key, f"'{url}' is not an http(s) address",
                             "links must start with https:// or http://")
                 continue
@@ -295,6 +299,8 @@ def collection_checks(raws: list[RawEntry]) -> list[Problem]:
                 continue
             for name in SHARED_FIELDS:
                 mine, theirs = _shared(r.meta.get(name)), _shared(reference.meta.get(name))
+                if name == "type" and (mine, theirs) == ((), ()):
+                    continue
                 if mine != theirs:
                     problems.append(Problem(r.path, r.line(name), name,
                                             f"differs from its translation {reference.path} ({_show(theirs)})",
@@ -303,9 +309,10 @@ def collection_checks(raws: list[RawEntry]) -> list[Problem]:
 
 
 def _shared(value):
-    if isinstance(value, list):
-        return tuple(sorted(str(v) for v in value))
-    return value if value is None else str(value)
+    """Comparable form: a missing list and an empty one agree, as do [MA, MA] and [MA]."""
+    if value is None or isinstance(value, list):
+        return tuple(sorted({str(v) for v in value or ()}))
+    return str(value)
 
 
 def _show(value) -> str:

@@ -1,6 +1,7 @@
 /* Search page: asks /api/search; on static hosting (no API) it says so and filters the small
    exported catalog (kb/catalog.js: titles, summaries, facets; no full text) instead.
-   State lives in the URL so a search can be shared. Runs only on the page that has #kb-search. */
+   State lives in the URL so a search can be shared; the words go in ?query= because Material
+   opens its own search overlay for ?q=. Runs only on the page that has #kb-search. */
 (function () {
   "use strict";
   var root = document.getElementById("kb-search");
@@ -29,20 +30,21 @@
   var form = root.querySelector("form"), input = root.querySelector("#kb-q");
   var status = root.querySelector("#kb-status"), facetsBox = root.querySelector("#kb-facets");
   var list = root.querySelector("#kb-results"), datalist = root.querySelector("#kb-suggest");
-  var catalog = null, apiDown = false;
+  var catalog = null, apiDown = false, generation = 0;
 
   function state() {
-    var p = new URLSearchParams(location.search), s = { q: p.get("q") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
+    var p = new URLSearchParams(location.search), s = { q: p.get("query") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
     FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
     return s;
   }
   function toQuery(s) {
     var p = new URLSearchParams();
-    if (s.q) p.set("q", s.q);
+    if (s.q) p.set("query", s.q);
     FACETS.forEach(function (f) { s[f[0]].forEach(function (v) { p.append(f[0], v); }); });
     if (s.page > 1) p.set("page", String(s.page));
     return p.toString();
   }
+  function apiQuery(s) { return toQuery(s).replace(/(^|&)query=/, "$1q="); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -58,7 +60,7 @@
   function safeSnippet(html) { return html.replace(/<(?!\/?mark[\s>])[^>]*>/gi, ""); }
 
   function searchApi(s) {
-    return fetch("/api/search?" + toQuery(s), { headers: { Accept: "application/json" } }).then(function (r) {
+    return fetch("/api/search?" + apiQuery(s), { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("content-type") || "";
       if (type.indexOf("application/json") < 0) throw new Error("no api");
       return r.json().then(function (body) { if (!body.ok) { body.apiError = true; } return body; });
@@ -166,6 +168,7 @@
       if (body.apiError) { status.textContent = msg.error + body.error; list.textContent = ""; return; }
       renderFacets(body, s); renderResults(body, s);
       root.setAttribute("data-ready", body.fallback ? "fallback" : "api");
+      root.setAttribute("data-generation", String(++generation));  // lets tests wait for a re-render
     }).catch(function (e) { status.textContent = msg.error + e.message; });
   }
   function navigate(s) { history.pushState(null, "", "?" + toQuery(s)); run(); }

@@ -1,0 +1,76 @@
+"""Shared helpers: build a small practices/ folder from entry texts.
+
+    text = entry_text(countries="[MAR]")            # a valid French entry with one thing changed
+    text = entry_text(links=None)                   # None drops the field's line
+    practices = make_corpus(tmp_path, {"ma/ma-x.fr.md": text})
+
+Values are raw YAML, written after 'field: ' as given, so a test can write anything a
+contributor could (lists, quotes, broken syntax).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIELDS = {
+    "title": "Enquête nationale sur l'emploi",
+    "type": "tool",
+    "lang": "fr",
+    "countries": "[MA]",
+    "summary": "Enquête trimestrielle auprès des ménages sur l'emploi, le chômage et la migration.",
+    "themes": "[stocks, flows]",
+    "data_sources": "[labour-force-survey]",
+    "period": '"2018-2021"',
+    "status": "draft",
+    "updated": '"2024-05-01"',
+    "links": "\n  - title: Site du HCP\n    url: https://www.hcp.ma/",
+}
+
+BODY = "".join(
+    f"\n## {heading}\n\nUn paragraphe de texte pour la section {heading.lower()}.\n"
+    for heading in ("Contexte", "Description", "Méthode", "Enseignements", "Références")
+)
+
+
+def entry_text(body: str = BODY, **overrides) -> str:
+    """A valid French entry; each keyword replaces a field's raw YAML value, None removes the line.
+
+    Unknown names are appended at the end of the front matter.
+    """
+    fields = {**FIELDS, **overrides}
+    front = "".join(f"{name}: {value}\n" for name, value in fields.items() if value is not None)
+    return f"---\n{front}---\n{body}"
+
+
+def line_of(text: str, prefix: str) -> int:
+    """1-based number of the first line of text starting with prefix (e.g. 'countries:')."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith(prefix):
+            return number
+    raise AssertionError(f"no line starts with {prefix!r}")
+
+
+def load(tmp_path: Path, files: dict[str, str | bytes]):
+    """make_corpus then tools.validate.load_collection: (entries, problems, files read)."""
+    from tools.validate import load_collection
+
+    return load_collection(make_corpus(tmp_path, files), tmp_path)
+
+
+def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """Write files (relative to practices/, text or bytes) under tmp_path/practices; return that folder."""
+    practices = tmp_path / "practices"
+    practices.mkdir(exist_ok=True)
+    for name, content in files.items():
+        path = practices / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return practices

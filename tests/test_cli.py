@@ -1,0 +1,180 @@
+"""`build_index.py --check` on a temporary practices/ folder.
+
+build_index.main builds Project() (rooted at the repository); each test points it at tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+import build_index
+from tests.conftest import ROOT, entry_text, line_of, make_corpus
+from tools.build import Project
+
+PATH = "practices/ma/ma-x.fr.md"
+
+BROKEN = {
+    "no front matter": {"ma/ma-x.fr.md": "# Titre\n"},
+    "unclosed front matter": {"ma/ma-x.fr.md": "---\ntitle: x\n"},
+    "empty front matter": {"ma/ma-x.fr.md": "---\n---\n"},
+    "front matter list": {"ma/ma-x.fr.md": "---\n- a\n---\nx\n"},
+    "invalid yaml": {"ma/ma-x.fr.md": entry_text(title="a: b")},
+    "unclosed flow list": {"ma/ma-x.fr.md": entry_text(themes="[stocks, flows")},
+    "unterminated quote": {"ma/ma-x.fr.md": entry_text(summary='"unterminated')},
+    "tab": {"ma/ma-x.fr.md": entry_text(links="\n\t- title: x")},
+    "python tag": {"ma/ma-x.fr.md": entry_text(title="!!python/object/apply:os.system [echo]")},
+    "unhashable key": {"ma/ma-x.fr.md": entry_text(**{"? [a, b]": "c"})},
+    "control character": {"ma/ma-x.fr.md": entry_text(title="a\x07b")},
+    "nul character": {"ma/ma-x.fr.md": entry_text(title="a\x00b")},
+    "latin-1": {"ma/ma-x.fr.md": entry_text().encode("latin-1")},
+    "utf-16": {"ma/ma-x.fr.md": entry_text().encode("utf-16")},
+    "bom": {"ma/ma-x.fr.md": b"\xef\xbb\xbf" + entry_text().encode()},
+    "too big": {"ma/ma-x.fr.md": entry_text(body="x" * 1_000_001)},
+    "duplicate key": {"ma/ma-x.fr.md": entry_text(tags="[a]").replace("tags: [a]\n", "tags: [a]\ntags: [b]\n")},
+    "missing field": {"ma/ma-x.fr.md": entry_text(title=None, countries=None)},
+    "wrong types": {"ma/ma-x.fr.md": entry_text(title="[a]", countries="MA", themes="{a: b}", links="x",
+                                                period="[2018]", updated="{a: b}", tags="7")},
+    "nested lists": {"ma/ma-x.fr.md": entry_text(themes="[[stocks]]", countries="[[MA]]", tags="[[a]]",
+                                                 links="[[a]]", reviewed_by="[{a: b}]")},
+    "null items": {"ma/ma-x.fr.md": entry_text(themes="[~]", countries="[~]", links="[~]", tags="[~]")},
+    "link parts": {"ma/ma-x.fr.md": entry_text(links="\n  - title: {a: b}\n    url: [x]\n  - url: ~")},
+    "bad countries": {"ma/ma-x.fr.md": entry_text(countries="[MAR, Maroc, ma, 12, true]")},
+    "bad dates quoted": {"ma/ma-x.fr.md": entry_text(updated='"2024-02-30"', reviewed_on='"x"')},
+    "bad date unquoted": {"ma/ma-x.fr.md": entry_text(updated="2024-02-30")},
+    "bad date year 0": {"ma/ma-x.fr.md": entry_text(updated="0000-01-01")},
+    "bad periods": {"ma/ma-x.fr.md": entry_text(period="2021-2018")},
+    "bad url": {"ma/ma-x.fr.md": entry_text(links="\n  - title: a\n    url: 'http://[::1'")},
+    "javascript url": {"ma/ma-x.fr.md": entry_text(links="\n  - title: a\n    url: 'javascript:alert(1)'")},
+    "html": {"ma/ma-x.fr.md": entry_text(summary='"<script>alert(1)</script> et un texte assez long"')},
+    "reviewed": {"ma/ma-x.fr.md": entry_text(status="reviewed")},
+    "empty body": {"ma/ma-x.fr.md": entry_text(body="")},
+    "bad names": {"xx/a_B.fr.md": entry_text(), "ma/ma-x.md": entry_text(), "ma/ma-x.de.md": entry_text(lang="de")},
+    "duplicate id": {"ma/ma-x.fr.md": entry_text(), "tn/ma-x.fr.md": entry_text()},
+    "translations": {"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(lang="en", type="resource")},
+    "broken reference translation": {"ma/ma-x.fr.md": "---\n[\n---\n", "ma/ma-x.en.md": entry_text(lang="en")},
+}
+
+
+@pytest.fixture
+def check(tmp_path, monkeypatch, capsys):
+    """check(files, *options) -> (exit status, stdout, stderr) of build_index.main(['--check', ...])."""
+    monkeypatch.setattr(build_index, "Project", lambda: Project(tmp_path))
+
+    def run(files, *options):
+        make_corpus(tmp_path, files)
+        status = build_index.main(["--check", *options])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def test_broken_corpus_exits_1_with_path_line_field_message(check):
+    text = entry_text(countries="[MAR]", themes="[stocks, flow]")
+    status, out, err = check({"ma/ma-x.fr.md": text, "tn/tn-y.fr.md": entry_text(countries="[TN]")})
+    assert status == 1
+    assert out.splitlines() == [
+        f"{PATH}:{line_of(text, 'countries:')}: countries[0]: 'MAR' is not an ISO 3166-1 alpha-2 code; "
+        "did you mean 'MA'?",
+        f"{PATH}:{line_of(text, 'themes:')}: themes[1]: 'flow' is not a known themes term; did you mean 'flows'?",
+        "2 files checked: 2 errors, 0 warnings in 1 file.",
+    ]
+    assert err == ""
+
+
+def test_clean_corpus_exits_0(check):
+    status, out, _ = check({"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(lang="en")})
+    assert status == 0
+    assert out == "2 files checked: no problems.\n"
+
+
+def test_empty_corpus_exits_0(check):
+    status, out, _ = check({})
+    assert (status, out) == (0, "0 files checked: no problems.\n")
+
+
+def test_github_format(check):
+    text = entry_text(countries="[MAR]", contry="[MA]")
+    status, out, _ = check({"ma/ma-x.fr.md": text}, "--format", "github")
+    assert status == 1
+    assert out.splitlines() == [
+        f"::error file={PATH},line={line_of(text, 'countries:')}::countries[0]: "
+        "'MAR' is not an ISO 3166-1 alpha-2 code; did you mean 'MA'?",
+        f"::warning file={PATH},line={line_of(text, 'contry:')}::contry: unknown field, ignored; "
+        "did you mean 'countries'?",
+        "1 file checked: 1 error, 1 warning in 1 file.",
+    ]
+
+
+def test_json_format(check):
+    text = entry_text(period="20xx")
+    status, out, _ = check({"ma/ma-x.fr.md": text}, "--format", "json")
+    assert status == 1
+    assert json.loads(out) == {"files": 1, "problems": [{
+        "path": PATH, "line": line_of(text, "period:"), "field": "period", "message": "'20xx' is not a period",
+        "hint": 'write YYYY or YYYY-YYYY, e.g. "2018-2021"', "severity": "error"}]}
+
+
+def test_warnings_alone_exit_0(check):
+    status, out, _ = check({"ma/ma-x.fr.md": entry_text(links=None)})
+    assert status == 0
+    assert out.splitlines() == [
+        f"{PATH}:1: links: no public source link; every entry cites at least one source by link (warning)",
+        "1 file checked: 0 errors, 1 warning in 1 file.",
+    ]
+
+
+def test_strict_turns_a_warning_into_exit_1(check):
+    status, out, _ = check({"ma/ma-x.fr.md": entry_text(links=None)}, "--strict")
+    assert status == 1
+    assert "links: no public source link" in out
+
+
+def test_strict_on_a_clean_corpus_exits_0(check):
+    status, _, _ = check({"ma/ma-x.fr.md": entry_text()}, "--strict")
+    assert status == 0
+
+
+@pytest.mark.parametrize("argv", [["--check", "--bogus"], ["--check", "--format", "xml"], ["--check", "extra"]])
+def test_bad_option_exits_2(check, capsys, argv):
+    with pytest.raises(SystemExit) as exc:
+        build_index.main(argv)
+    assert exc.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("files", BROKEN.values(), ids=BROKEN.keys())
+def test_broken_fixture_reports_problems_without_traceback(check, files):
+    try:
+        status, out, err = check(files)
+    except Exception as exc:  # a crash is exactly what this test is about
+        pytest.fail(f"build_index --check crashed: {exc!r}")
+    assert status == 1
+    assert "Traceback" not in out + err
+    lines = out.splitlines()
+    assert lines[0].startswith("practices/") and ": " in lines[0]
+    assert re.search(r" files? checked: \d+ errors?, \d+ warnings? in \d+ files?\.$", lines[-1])
+
+
+def test_command_line_process(tmp_path):
+    """The real process: sys.exit(main()) and what a contributor sees, on a broken corpus."""
+    text = entry_text(countries="[MAR]")
+    make_corpus(tmp_path, {"ma/ma-x.fr.md": text, "ma/ma-y.fr.md": "no front matter\n"})
+    code = ("import sys; from pathlib import Path; import build_index; from tools.build import Project; "
+            "build_index.Project = lambda: Project(Path(sys.argv[1])); sys.exit(build_index.main(['--check']))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        f"{PATH}:{line_of(text, 'countries:')}: countries[0]: 'MAR' is not an ISO 3166-1 alpha-2 code; "
+        "did you mean 'MA'?",
+        "practices/ma/ma-y.fr.md:1: front matter: file does not start with '---'; "
+        "put the YAML front matter between two '---' lines at the top",
+        "2 files checked: 2 errors, 0 warnings in 2 files.",
+    ]
