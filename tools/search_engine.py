@@ -141,6 +141,20 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     return info
 
 
+def _exclusions(q):
+    """With OR between words, "a NOT b" parses as a OR (NOT b), which matches everything without b.
+    Users mean "a, excluding b": rewrite every OR that holds a NOT into AndNot(rest, excluded)."""
+    if isinstance(q, query.compound.CompoundQuery):
+        q.subqueries = [_exclusions(sub) for sub in q.subqueries]
+        if isinstance(q, query.Or):
+            nots = [sub for sub in q.subqueries if isinstance(sub, query.Not)]
+            rest = [sub for sub in q.subqueries if not isinstance(sub, query.Not)]
+            if nots:
+                excluded = query.Or([n.query for n in nots])
+                return query.AndNot(query.Or(rest) if rest else query.Every(), excluded)
+    return q
+
+
 def _plain_terms(text: str) -> str:
     words = [w for w in TOKEN_RE.findall(text) if w not in _OPERATORS]
     return " ".join(words[:MAX_QUERY_TERMS])
@@ -184,7 +198,7 @@ class SearchIndex:
         if len(TOKEN_RE.findall(text)) > MAX_QUERY_TERMS:
             text = _plain_terms(text)
         try:
-            return self._parser.parse(text)
+            return _exclusions(self._parser.parse(text))
         except Exception:  # noqa: BLE001 - any parser failure falls back to plain words
             return self._parser.parse(_plain_terms(text))
 
@@ -296,6 +310,9 @@ class SearchIndex:
         reader = searcher.reader()
         words, changed = [], False
         for raw in TOKEN_RE.findall(q)[:MAX_QUERY_TERMS]:
+            if raw in _OPERATORS:
+                words.append(raw)
+                continue
             word = strip_elision(normalize(raw))
             if len(word) > 3 and not reader.doc_frequency("neutral", word):
                 fixes = corrector.suggest(word, limit=1, maxdist=2)

@@ -28,8 +28,10 @@ ARABIC_FOLD = str.maketrans({
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ELISION_RE = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 
-# Tokens: numbers with dots (10.7.1), or words that may carry Arabic marks and inner apostrophes.
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+# Tokens: numbers with dots (10.7.1), or words that may carry marks and inner apostrophes. Marks
+# (Arabic vowels, and Latin combining accents of decomposed input such as "enque\u0302te") stay
+# inside the word here; normalize() then composes or drops them. Splitting before NFC would cut words.
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 TOKEN_PATTERN = rf"\d+(?:\.\d+)+|[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 

@@ -1,0 +1,187 @@
+"""Benchmarks (`make bench`): search relevance against Material's built-in search, query
+latency, build time and page weight, on the shipped content.
+
+Relevance uses bench/queries.yml (graded judgments: 2 = the answer, 1 = relevant) and prints
+nDCG@10, MRR and the share of queries with no relevant result in the top 10, for our search and
+for Material's browser search run in headless Chromium on the same built site.
+Exit status 1 when a target is missed: nDCG@10 >= 0.85 and at least 0.15 above Material's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import shutil
+import socket
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+import yaml
+
+from tools.api import create_app
+from tools.build import Project, run
+from tools.search_engine import SearchIndex
+
+QUERIES = Project().root / "bench" / "queries.yml"
+TARGET_NDCG, TARGET_MARGIN = 0.85, 0.15
+ENTRY_RE = re.compile(r"/kb/entries/([^/]+)/")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def ndcg_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    dcg = sum((2 ** judged.get(doc, 0) - 1) / math.log2(i + 2) for i, doc in enumerate(ranked[:k]))
+    ideal = sorted(judged.values(), reverse=True)[:k]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def reciprocal_rank(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    return next((1 / (i + 1) for i, doc in enumerate(ranked[:k]) if judged.get(doc, 0) > 0), 0.0)
+
+
+def score(runs: dict[str, list[str]], queries: list[dict]) -> dict:
+    nd = [ndcg_at(runs[q["q"]], q["relevant"]) for q in queries]
+    rr = [reciprocal_rank(runs[q["q"]], q["relevant"]) for q in queries]
+    return {"ndcg@10": statistics.mean(nd), "mrr": statistics.mean(rr),
+            "no_relevant_in_top10": sum(r == 0 for r in rr) / len(rr), "per_query": dict(zip([q["q"] for q in queries], nd))}
+
+
+def ours(engine: SearchIndex, queries: list[dict]) -> tuple[dict[str, list[str]], list[float]]:
+    runs, times = {}, []
+    for q in queries:
+        t0 = time.perf_counter()
+        found = engine.search(q["q"], page_size=10)
+        times.append(time.perf_counter() - t0)
+        runs[q["q"]] = [r["id"] for r in found["results"]]
+    return runs, times
+
+
+class _Server:
+    def __init__(self, project: Project):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(create_app(project), port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def material(browser, url: str, queries: list[dict]) -> dict[str, list[str]]:
+    """Material's own search box, typed into like a person would, top 10 entry pages."""
+    page = browser.new_page()
+    page.goto(url + "/")
+    runs = {}
+    for q in queries:
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        box.fill("")
+        box.fill(q["q"])
+        page.keyboard.press("End")  # Material searches on keyup
+        try:
+            page.wait_for_function(
+                "() => document.querySelector('.md-search-result__meta')?.textContent.trim().length > 0", timeout=8000)
+            page.wait_for_timeout(150)
+        except Exception:  # noqa: BLE001 - no answer from the widget counts as no result
+            pass
+        hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(a => a.href)")
+        ids = []
+        for href in hrefs:
+            m = ENTRY_RE.search(href)
+            key = m.group(1) if m else href
+            if key not in ids:
+                ids.append(key)
+        runs[q["q"]] = ids[:10]
+        page.keyboard.press("Escape")
+    page.close()
+    return runs
+
+
+def page_weight(browser, url: str, path: str) -> dict:
+    """Bytes transferred for one page and all its assets, on first load with an empty cache."""
+    context = browser.new_context()
+    page = context.new_page()
+    sizes = []
+    page.on("requestfinished", lambda req: sizes.append((req.url, req.sizes()["responseBodySize"])))
+    page.goto(url + path)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return {"requests": len(sizes), "bytes": sum(s for _, s in sizes),
+            "html_bytes": sum(s for u, s in sizes if u.rstrip("/").endswith(path.rstrip("/")) or u.endswith("/"))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Search relevance, latency, build time and page weight.")
+    parser.add_argument("--no-browser", action="store_true", help="skip Material's search and page weight")
+    args = parser.parse_args(argv)
+    project = Project()
+    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
+
+    t0 = time.perf_counter()
+    report = run(project, force=True, progress=False)
+    if not report.ok:
+        print("The content has errors: run 'make check'.", file=sys.stderr)
+        return 2
+    build_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    run(project, progress=False)
+    rebuild_seconds = time.perf_counter() - t0
+
+    engine = SearchIndex(project.index)
+    runs, times = ours(engine, queries)
+    results = {"ours": score(runs, queries)}
+    weights = {}
+    if not args.no_browser:
+        from playwright.sync_api import sync_playwright
+
+        with _Server(project) as srv, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=FLAGS)
+            results["material"] = score(material(browser, srv.url, queries), queries)
+            for name, path in (("home", "/"), ("entry", "/kb/entries/ma-enquete-nationale-emploi/fr/"),
+                               ("search", "/recherche/?query=emploi")):
+                weights[name] = page_weight(browser, srv.url, path)
+            browser.close()
+
+    print(f"Relevance on {len(queries)} judged queries (bench/queries.yml):")
+    print(f"  {'search':<10} {'nDCG@10':>8} {'MRR':>6} {'no relevant in top 10':>22}")
+    for name, s in results.items():
+        print(f"  {name:<10} {s['ndcg@10']:>8.3f} {s['mrr']:>6.3f} {s['no_relevant_in_top10']:>22.1%}")
+    ms = sorted(t * 1000 for t in times)
+    print(f"Query latency (ours, in process): p50 {statistics.median(ms):.1f} ms, "
+          f"p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, max {ms[-1]:.1f} ms")
+    print(f"Build of {len({e.id for e in report.entries})} entries: full {build_seconds:.1f} s, "
+          f"no-change rebuild {rebuild_seconds:.2f} s")
+    for name, w in weights.items():
+        print(f"Page weight, {name}: {w['bytes'] / 1024:.0f} KiB in {w['requests']} requests")
+
+    worst = sorted(results["ours"]["per_query"].items(), key=lambda kv: kv[1])[:8]
+    print("Weakest queries (ours): " + "; ".join(f"{q!r} {v:.2f}" for q, v in worst))
+    out = project.root / "build" / "bench.json"
+    out.write_text(json.dumps({"results": results, "weights": weights, "latency_ms": ms,
+                               "build_seconds": build_seconds, "rebuild_seconds": rebuild_seconds},
+                              ensure_ascii=False, indent=1), encoding="utf-8")
+    ok = results["ours"]["ndcg@10"] >= TARGET_NDCG
+    if "material" in results:
+        ok &= results["ours"]["ndcg@10"] - results["material"]["ndcg@10"] >= TARGET_MARGIN
+    print(("Targets met" if ok else "Targets MISSED") + f" (nDCG@10 >= {TARGET_NDCG}, +{TARGET_MARGIN} over Material).")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
