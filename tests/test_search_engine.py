@@ -386,11 +386,13 @@ def test_too_long_suggest_is_a_query_error(engine):
 # -- did you mean --------------------------------------------------------------------------------
 
 
-def test_did_you_mean_for_a_misspelled_word(engine):
+def test_misspelled_word_is_repaired_and_said(engine):
+    # A word found nowhere in the index is searched as its closest indexed word, and the
+    # response says so (expansion of kind "spelling", and did_you_mean for the whole query).
     found = engine.search("recensment")
-    assert found["total"] == 0
+    assert ids(found)[0] == "tn-recensement"
+    assert {"kind": "spelling", "matched": "recensment", "concept": "", "added": ["recensement"]} in found["expansions"]
     assert found["did_you_mean"] == "recensement"
-    assert ids(engine.search(found["did_you_mean"]))[0] == "tn-recensement"
 
 
 def test_no_did_you_mean_for_a_known_word(engine):

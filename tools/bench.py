@@ -19,7 +19,6 @@ import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
 import uvicorn
 import yaml
@@ -50,7 +49,7 @@ def score(runs: dict[str, list[str]], queries: list[dict]) -> dict:
     nd = [ndcg_at(runs[q["q"]], q["relevant"]) for q in queries]
     rr = [reciprocal_rank(runs[q["q"]], q["relevant"]) for q in queries]
     return {"ndcg@10": statistics.mean(nd), "mrr": statistics.mean(rr),
-            "no_relevant_in_top10": sum(r == 0 for r in rr) / len(rr), "per_query": dict(zip([q["q"] for q in queries], nd))}
+            "no_relevant_in_top10": sum(r == 0 for r in rr) / len(rr), "per_query": dict(zip([q["q"] for q in queries], nd, strict=True))}
 
 
 def ours(engine: SearchIndex, queries: list[dict]) -> tuple[dict[str, list[str]], list[float]]:

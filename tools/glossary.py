@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from tools.schema import DATA_DIR, LANGS
-from tools.text import TOKEN_RE, normalize, strip_elision
+from tools.text import TOKEN_RE, analyse, normalize, stopwords, strip_elision
 
 MAX_PHRASE_WORDS = 8
 
@@ -51,16 +51,35 @@ def _key(text: str) -> tuple[str, ...]:
 
 @cache
 def _phrase_map(path: Path = DATA_DIR / "glossary.yml") -> dict:
-    """Folded word tuple -> (concept, is_acronym)."""
+    """Word tuple -> (concept, is_acronym). Names are keyed both folded and stemmed in their own
+    language without stop words, so 'work permits' finds 'work permit' and 'permis travail'
+    finds 'permis de travail'."""
     table = {}
     for concept in load(path):
         for acronym in concept.acronyms:
             table.setdefault(_key(acronym), (concept, True))
-        for name in concept.names():
-            if name not in concept.acronyms:
-                table.setdefault(_key(name), (concept, False))
+        for lang in LANGS:
+            t = concept.terms.get(lang) or {}
+            for name in [t.get("term", "")] + list(t.get("synonyms") or []):
+                if name:
+                    table.setdefault(_key(name), (concept, False))
+                    table.setdefault(("~" + lang, *analyse(name, lang)), (concept, False))
     table.pop((), None)
+    for lang in LANGS:
+        table.pop(("~" + lang,), None)
     return table
+
+
+def _stemmed_hit(table: dict, typed: str, first: str, last: str):
+    """A name matched on stems in some language; the match may not start or end on a stop word,
+    so that 'les travailleurs migrants au' reports 'travailleurs migrants' as what matched."""
+    for lang in LANGS:
+        if first in stopwords(lang) or last in stopwords(lang):
+            continue
+        key = ("~" + lang, *analyse(typed, lang))
+        if len(key) > 1 and key in table:
+            return table[key]
+    return None
 
 
 @dataclass(frozen=True)
@@ -82,14 +101,17 @@ def expand(query: str, path: Path = DATA_DIR / "glossary.yml") -> list[Expansion
     found, i = [], 0
     while i < len(keys):
         for n in range(min(MAX_PHRASE_WORDS, len(keys) - i), 0, -1):
-            hit = table.get(tuple(keys[i:i + n]))
+            typed = " ".join(words[i:i + n])
+            hit = table.get(tuple(keys[i:i + n])) or _stemmed_hit(table, typed, keys[i], keys[i + n - 1])
             if not hit:
                 continue
             concept, is_acronym = hit
-            typed = " ".join(words[i:i + n])
             if is_acronym and n == 1 and len(typed) <= 3 and not typed.isupper():
                 continue
-            others = tuple(dict.fromkeys(x for x in concept.names() if _key(x) != tuple(keys[i:i + n])))
+            # An acronym names one instance (ENE): its expansion is the concept's names, not the
+            # sibling acronyms (ENPE, ENESI), which are other surveys.
+            names = [x for x in concept.names() if not (is_acronym and x in concept.acronyms)]
+            others = tuple(dict.fromkeys(x for x in names if _key(x) != tuple(keys[i:i + n])))
             found.append(Expansion(typed, concept.id, others))
             i += n - 1
             break

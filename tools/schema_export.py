@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tools import schema
-from tools.schema import FIELDS, LANGS
+from tools.schema import FIELDS
 
 GUIDES = {"fr": "CONTRIBUTING.md", "ar": "CONTRIBUTING.ar.md", "en": "CONTRIBUTING.en.md"}
 MARKER = re.compile(r"(<!-- BEGIN generated: (\w+) -->\n).*?(<!-- END generated: \2 -->)", re.S)

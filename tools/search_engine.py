@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 from tqdm import tqdm
@@ -32,8 +33,10 @@ MAX_QUERY_TERMS = 32
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
 FACETS = schema.FACETS
-FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "tags": 1.5, "neutral": 1.2, "body": 1.0}
-SYNONYM_BOOST = 0.5
+FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body": 1.0}
+SYNONYM_BOOST = 1.0
+COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
+SPELLING_BOOST = 0.8
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -89,11 +92,10 @@ def make_schema() -> fields.Schema:
         "period": fields.STORED(),
         "updated": fields.STORED(),
         "institutions": fields.STORED(),
-        "tags": fields.TEXT(analyzer=analyzer(None)),
         "neutral": fields.TEXT(analyzer=analyzer(None), spelling=True),
     }
     for lang in schema.LANGS:
-        for part in ("title", "summary", "body"):
+        for part in ("title", "summary", "meta", "body"):
             f[f"{part}_{lang}"] = fields.TEXT(analyzer=analyzer(lang))
     return fields.Schema(**f)
 
@@ -102,8 +104,18 @@ def exact_key(text: str) -> str:
     return " ".join(normalize(w) for w in TOKEN_RE.findall(text))
 
 
-def _labels(vocab: str, values) -> list[str]:
-    return [schema.label(vocab, v, lang) for v in values for lang in schema.LANGS]
+def _labels(vocab: str, values, lang: str) -> list[str]:
+    return [schema.label(vocab, v, lang) for v in values]
+
+
+def _meta(entry: Entry, lang: str) -> str:
+    """Vocabulary labels and country names in one language (so an Arabic query meets the Arabic
+    labels of a French entry, stemmed as Arabic), plus the entry's own tags in its language."""
+    words = [*_labels("types", [entry.type], lang), *_labels("themes", entry.themes, lang),
+             *_labels("data_sources", entry.data_sources, lang), *_labels("countries", entry.countries, lang)]
+    if lang == entry.lang:
+        words += entry.tags
+    return " ".join(words)
 
 
 def document(entry: Entry) -> dict:
@@ -115,12 +127,11 @@ def document(entry: Entry) -> dict:
         "data_sources": ",".join(entry.data_sources), "title_exact": exact_key(entry.title),
         "title": entry.title, "summary": entry.summary, "text": text, "url": entry.url,
         "period": entry.period or "", "updated": entry.updated or "", "institutions": list(entry.institutions),
-        "tags": " ".join([*entry.tags, *_labels("themes", entry.themes), *_labels("data_sources", entry.data_sources),
-                          *_labels("types", [entry.type])]),
-        "neutral": " ".join([entry.id, entry.title, entry.summary, *entry.institutions, *entry.tags,
-                             *_labels("countries", entry.countries)]),
+        "neutral": " ".join([entry.id, entry.title, entry.summary, *entry.institutions, *entry.tags]),
         f"title_{entry.lang}": entry.title, f"summary_{entry.lang}": entry.summary, f"body_{entry.lang}": text,
     }
+    for lang in schema.LANGS:
+        doc[f"meta_{lang}"] = _meta(entry, lang)
     return doc
 
 
@@ -139,6 +150,40 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     swap_dir(tmp, index_dir)
     info["seconds"] = round(time.perf_counter() - started, 3)
     return info
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[tuple[str, ...], str]:
+    """Folded (and Arabic-stemmed) word tuples of country names and aliases -> ISO code."""
+    table = {}
+    aliases = schema.vocabulary().get("country_aliases", {})
+    for code in schema.country_codes():
+        names = [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
+        for name in names:
+            words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+            if words:
+                table.setdefault(tuple(words), code)
+                table.setdefault(tuple(stem(w, "ar") for w in words), code)
+    return table
+
+
+def countries_named(text: str) -> list[tuple[str, str]]:
+    """(code, words as typed) for each country a query names, e.g. 'Maroc', 'المغرب', 'Moroccan'."""
+    table, raw = _country_names(), TOKEN_RE.findall(text)[:MAX_QUERY_TERMS]
+    words = [strip_elision(normalize(w)) for w in raw]
+    found, i = [], 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            chunk = tuple(words[i:i + n])
+            if len(chunk) < n:
+                continue
+            code = table.get(chunk) or table.get(tuple(stem(w, "ar") for w in chunk))
+            if code and (n > 1 or len(chunk[0]) > 2):
+                found.append((code, " ".join(raw[i:i + n])))
+                i += n - 1
+                break
+        i += 1
+    return list(dict.fromkeys(found))
 
 
 def _exclusions(q):
@@ -169,7 +214,7 @@ class SearchIndex:
         self._stamp = None
         self._searcher = None
         self._docs: dict[int, dict] = {}
-        fields_ = [f"{p}_{lang}" for p in ("title", "summary", "body") for lang in schema.LANGS] + ["tags", "neutral"]
+        fields_ = [f"{p}_{lang}" for p in ("title", "summary", "meta", "body") for lang in schema.LANGS] + ["neutral"]
         boosts = {f: FIELD_BOOSTS[f.split("_")[0]] for f in fields_}
         self._parser = qparser.MultifieldParser(fields_, make_schema(), fieldboosts=boosts,
                                                 group=qparser.OrGroup.factory(0.9))
@@ -202,17 +247,41 @@ class SearchIndex:
         except Exception:  # noqa: BLE001 - any parser failure falls back to plain words
             return self._parser.parse(_plain_terms(text))
 
-    def _query(self, text: str):
-        expansions = expand(text)
+    def _query(self, searcher, text: str):
+        """The user's words, plus glossary synonyms, named countries and spelling repairs.
+
+        Returns (query, expansions); each expansion says what was added and why, for the user."""
+        expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
         parts = [self._parse(text), query.Term("title_exact", exact_key(text), boost=50.0)]
         for exp in expansions:
-            for alt in exp.added:
-                words = _plain_terms(alt)
-                if words:
-                    sub = self._parser.parse(f'"{words}"')
-                    sub.boost = SYNONYM_BOOST
-                    parts.append(sub)
+            alternatives = [self._parser.parse(f'"{w}"') for w in map(_plain_terms, exp["added"]) if w]
+            if alternatives:
+                # One concept counts once, however many of its names an entry uses.
+                parts.append(query.DisjunctionMax(alternatives, boost=SYNONYM_BOOST))
+        for code, typed in countries_named(text):
+            expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
+        for typed, fixed in self._repairs(searcher, text):
+            parts.append(query.DisjunctionMax([self._parser.parse(fixed)], boost=SPELLING_BOOST))
+            expansions.append({"kind": "spelling", "matched": typed, "concept": "", "added": [fixed]})
         return query.Or(parts), expansions
+
+    def _known(self, reader, word: str) -> bool:
+        if reader.doc_frequency("neutral", word):
+            return True
+        return any(reader.doc_frequency(f"{part}_{lang}", stem(word, lang))
+                   for lang in schema.LANGS for part in ("body", "meta"))
+
+    def _repairs(self, searcher, text: str) -> list[tuple[str, str]]:
+        """Words found nowhere in the index, with the closest word that is (edit distance 2)."""
+        reader, corrector, out = searcher.reader(), searcher.corrector("neutral"), []
+        for raw in TOKEN_RE.findall(text)[:MAX_QUERY_TERMS]:
+            word = strip_elision(normalize(raw))
+            if raw in _OPERATORS or len(word) < 4 or word.isdigit() or self._known(reader, word):
+                continue
+            fixes = corrector.suggest(word, limit=1, maxdist=2)
+            if fixes:
+                out.append((raw, fixes[0]))
+        return out
 
     @staticmethod
     def check(q: str, page: int, page_size: int) -> str:
@@ -232,17 +301,22 @@ class SearchIndex:
             searcher = self._open()
             expansions, wq = [], None
             if q and _plain_terms(q):
-                wq, expansions = self._query(q)
+                wq, expansions = self._query(searcher, q)
                 scored = {hit.docnum: hit.score for hit in searcher.search(wq, limit=None)}
+                named = {e["concept"] for e in expansions if e["kind"] == "country"}
+                if named:
+                    scored = {n: sc * (COUNTRY_FACTOR if named & set(self._values(n, "countries")) else 1.0)
+                              for n, sc in scored.items()}
             else:
                 scored = dict.fromkeys(self._docs, 0.0)
             best, facets = self._collapse(scored, filters)
             ordered = sorted(best.items(), key=lambda kv: (-kv[1][1], normalize(self._docs[kv[1][0]]["title"]), kv[0]))
             start = (page - 1) * page_size
             results = [self._result(num, score, wq) for _, (num, score) in ordered[start:start + page_size]]
-            did_you_mean = self._did_you_mean(searcher, q) if q and len(best) < 3 else None
+            repaired = any(e["kind"] == "spelling" for e in expansions)
+            did_you_mean = self._did_you_mean(searcher, q) if q and (len(best) < 3 or repaired) else None
         return {"query": q, "total": len(best), "page": page, "page_size": page_size, "results": results,
-                "facets": facets, "expansions": [asdict(e) for e in expansions], "did_you_mean": did_you_mean}
+                "facets": facets, "expansions": expansions, "did_you_mean": did_you_mean}
 
     def _values(self, num: int, facet: str) -> list[str]:
         raw = self._docs[num].get(facet, "")
