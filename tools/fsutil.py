@@ -10,7 +10,9 @@ from pathlib import Path
 
 def temp_dir_beside(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    path = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    os.chmod(path, 0o755)  # mkdtemp makes 0700: a web server running as another user could not read it
+    return path
 
 
 def swap_dir(new: Path, target: Path) -> None:
@@ -29,6 +31,7 @@ def swap_dir(new: Path, target: Path) -> None:
 def write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.fchmod(fd, 0o644)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
     os.replace(tmp, path)

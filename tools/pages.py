@@ -17,15 +17,13 @@ from pathlib import Path
 import yaml
 
 from tools import glossary, schema
+from tools.body import safe_body
 from tools.model import Entry
 from tools.text import normalize
 
 KB = "kb"
 RTL = {"ar"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
-_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file):[^)]*\)", re.I)
-_UNSAFE_REF = re.compile(r"^(\s*\[[^\]]+\]:\s*)(?:javascript|vbscript|data|file):\S*", re.I | re.M)
-_FENCE = re.compile(r"^(```|~~~)")
 
 
 @cache
@@ -47,27 +45,11 @@ def md_url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
-def safe_body(md: str) -> str:
-    """Entry body with raw HTML shown as text and script-like links disabled; code stays as written."""
-    out, in_fence = [], False
-    for line in md.split("\n"):
-        if _FENCE.match(line.strip()):
-            in_fence = not in_fence
-            out.append(line)
-            continue
-        if in_fence or line.startswith("    "):
-            out.append(line)
-            continue
-        parts = re.split(r"(`[^`]*`)", line)  # leave inline code alone: Markdown escapes it
-        out.append("".join(p if p.startswith("`") else p.replace("<", "&lt;") for p in parts))
-    text = "\n".join(out)
-    text = _UNSAFE_LINK.sub("](#lien-desactive)", text)
-    return _UNSAFE_REF.sub(r"\1#lien-desactive", text)
-
-
 def slug(text: str) -> str:
-    """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept)."""
-    return re.sub(r"[^\w]+", "-", normalize(text)).strip("-_") or "tag"
+    """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept).
+    Never 'index', which is the tags' own index page."""
+    out = re.sub(r"[^\w]+", "-", normalize(text)).strip("-_") or "tag"
+    return "index-tag" if out == "index" else out
 
 
 def rel(source: str, target: str) -> str:
@@ -151,8 +133,13 @@ def entry_page(entry: Entry, versions: list[Entry]) -> str:
     return out
 
 
+# Listing pages repeat entry titles: keeping them out of the browser search index keeps that
+# index (downloaded whole by every visitor) small and its results pointing at entries.
+NO_SEARCH = {"exclude": True}
+
+
 def listing_page(title: str, intro: str, entries: list[Entry], path: str) -> str:
-    return front_matter(title=title) + f"# {md_text(title)}\n\n{md_text(intro)}\n\n" + (
+    return front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(intro)}\n\n" + (
         f"**{len(entries)}** {md_text(t('entries', 'fr').lower())}\n\n" + entry_list(entries, path))
 
 
@@ -160,7 +147,7 @@ def index_page(title: str, rows: list[tuple[str, str, int]], path: str) -> str:
     """A page listing (label, page, count) rows as a table."""
     lines = [f"| {md_text(title)} | {md_text(t('count', 'fr'))} |", "|---|---:|"]
     lines += [f"| [{md_text(label)}]({rel(path, target)}) | {count} |" for label, target, count in rows]
-    return front_matter(title=title) + f"# {md_text(title)}\n\n" + "\n".join(lines) + "\n"
+    return front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n" + "\n".join(lines) + "\n"
 
 
 def country_profile(code: str, entries: list[Entry], path: str) -> str:

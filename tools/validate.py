@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tools.body import unsafe_links
 from tools.loader import RawEntry, entry_files, load_file
 from tools.model import Entry, Link
 from tools.problems import WARNING, Problem
@@ -242,7 +243,11 @@ class _Checker:
         if not raw.body.strip():
             self.problems.append(Problem(raw.path, raw.body_line, "body", "the entry has no text after the front matter",
                                          "write the sections: context, description, method, lessons, references"))
-        elif HTML_TAG_RE.search(raw.body):
+        for offset, target in unsafe_links(raw.body):
+            self.problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                         f"link to '{target[:80]}' is not a web address",
+                                         "links in the text must start with https:// (or mailto:, or # for a heading)"))
+        if raw.body.strip() and HTML_TAG_RE.search(raw.body):
             line = raw.body_line + raw.body[: HTML_TAG_RE.search(raw.body).start()].count("\n")
             self.problems.append(Problem(raw.path, line, "body", "raw HTML is shown as text, not rendered",
                                          "use Markdown instead of HTML", WARNING))
