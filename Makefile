@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build check serve test bench lint browser clean
+.PHONY: install build check serve preview offline test bench lint browser clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ build: install
 
 serve: build
 	$(BIN)/python -m tools.serve --host $(HOST) --port $(PORT)
+
+# Live reload while editing entries (MkDocs' development server; no search API).
+preview: install
+	$(BIN)/python -m tools.preview --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
 browser:

@@ -25,6 +25,8 @@ def copy_project(dest: Path, with_practices: bool = True) -> Project:
     shutil.copytree(REPO / "docs", dest / "docs", ignore=ignore)
     shutil.copytree(REPO / "overrides", dest / "overrides")
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    for guide in REPO.glob("CONTRIBUTING*.md"):
+        shutil.copy(guide, dest / guide.name)
     if with_practices:
         shutil.copytree(REPO / "practices", dest / "practices")
     else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import entry_text, line_of, load
+from tests.conftest import BODY, entry_text, line_of, load
 from tools.model import Link
 from tools.problems import WARNING, Problem
 
@@ -333,7 +333,7 @@ def test_empty_body(tmp_path, body):
 
 
 def test_html_in_body_is_a_warning_at_its_line(tmp_path):
-    body = "\n## Contexte\n\nUn texte.\n\n<div>Un bloc</div>\n"
+    body = BODY + "\n<div>Un bloc</div>\n"
     text = entry_text(body=body)
     assert problems_of(tmp_path, text) == [Problem(PATH, line_of(text, "<div>"), "body",
                                                    "raw HTML is shown as text, not rendered",

@@ -6,9 +6,6 @@ Every error is JSON of one shape: {"ok": false, "status": 400, "error": "..."}.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -51,7 +48,7 @@ def _filters(request: Request) -> dict:
 
 
 def create_app(project: Project | None = None) -> Starlette:
-    project = project or Project(Path(os.environ.get("KB_ROOT", Project().root)))
+    project = project or Project()
     engine = SearchIndex(project.index)
 
     def need_index():

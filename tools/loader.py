@@ -30,6 +30,7 @@ class RawEntry:
     body: str
     body_line: int
     problems: list = field(default_factory=list)
+    text: str = ""  # the whole decoded file, for checks that read lines (placeholders)
 
     def line(self, key: str) -> int:
         """Line of a field path, falling back to its parent, then to the front matter start."""
@@ -72,7 +73,8 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
         entry.problems.append(Problem(shown, line, "file", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                                       "save the file with UTF-8 encoding"))
         return entry
-    _split(entry, text.replace("\r\n", "\n"))
+    entry.text = text.replace("\r\n", "\n")
+    _split(entry, entry.text)
     return entry
 
 

@@ -26,7 +26,10 @@ from tools.schema import (
     folders,
     terms,
 )
+from tools.text import markdown_to_text, normalize
 
+PLACEHOLDER_RE = re.compile(r"\bTODO\b")
+BODY_WORDS = (150, 600)
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
@@ -243,6 +246,14 @@ class _Checker:
         if not raw.body.strip():
             self.problems.append(Problem(raw.path, raw.body_line, "body", "the entry has no text after the front matter",
                                          "write the sections: context, description, method, lessons, references"))
+        for number, line in enumerate(raw.text.split("\n"), start=1):
+            if PLACEHOLDER_RE.search(line):
+                self.problems.append(Problem(raw.path, number, "placeholder", "TODO left from the skeleton",
+                                             "replace it with the real text or value", WARNING))
+        words = len(markdown_to_text(raw.body).split())
+        if raw.body.strip() and not BODY_WORDS[0] <= words <= BODY_WORDS[1]:
+            self.problems.append(Problem(raw.path, raw.body_line, "body", f"the text is {words} words long",
+                                         f"aim for {BODY_WORDS[0]} to {BODY_WORDS[1]} words", WARNING))
         for offset, target in unsafe_links(raw.body):
             self.problems.append(Problem(raw.path, raw.body_line + offset, "body",
                                          f"link to '{target[:80]}' is not a web address",
@@ -313,6 +324,34 @@ def collection_checks(raws: list[RawEntry]) -> list[Problem]:
     return problems
 
 
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, normalize(a), normalize(b)).ratio()
+
+
+def duplicate_warnings(raws: list[RawEntry]) -> list[Problem]:
+    """Entries of other ids that look like the same thing: same language and countries, and a close
+    title or summary. A warning on each side, naming the other file, for the reviewer to judge."""
+    groups: dict[tuple, list[RawEntry]] = {}
+    for r in raws:
+        m = r.meta
+        if r.slug and isinstance(m.get("title"), str) and isinstance(m.get("countries"), list):
+            groups.setdefault((r.lang_suffix, tuple(sorted(map(str, m["countries"])))), []).append(r)
+    problems = []
+    for group in groups.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.slug == b.slug:
+                    continue
+                title = _similar(a.meta["title"], b.meta["title"])
+                summary = _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", "")))
+                if title >= 0.9 or summary >= 0.85:
+                    what = "title" if title >= 0.9 else "summary"
+                    for x, y in ((a, b), (b, a)):
+                        problems.append(Problem(x.path, x.line(what), what, f"looks like {y.path}",
+                                                "if it is the same thing, improve that entry instead", WARNING))
+    return problems
+
+
 def _shared(value):
     """Comparable form: a missing list and an empty one agree, as do [MA, MA] and [MA]."""
     if value is None or isinstance(value, list):
@@ -341,7 +380,7 @@ def load_collection(root: Path, base: Path | None = None) -> tuple[list[Entry], 
         if entry:
             entries.append(entry)
     cross = collection_checks(raws)
-    problems += cross
+    problems += cross + duplicate_warnings(raws)
     bad = {p.path for p in cross if p.severity == "error"}
     entries = [e for e in entries if e.path not in bad]
     entries.sort(key=lambda e: (e.id, e.lang))

@@ -1,0 +1,147 @@
+"""Start an entry from a skeleton that passes `build_index.py --check`.
+
+    python -m tools.new --folder ma --type tool --lang fr "Titre de la fiche"
+    python -m tools.new --translate ma-enquete-nationale-emploi --lang ar
+    python -m tools.new                      (asks for what is missing)
+
+The skeleton marks every place to fill with TODO: the check warns about each one left, and the
+pull-request check (--strict) refuses them. It never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from tools import schema
+from tools.build import Project
+from tools.loader import load_file
+from tools.text import normalize
+
+PLACEHOLDER = {
+    "fr": {"summary": "TODO : résumé en une ou deux phrases (20 à 500 caractères).",
+           "link": "TODO : titre de la source publique", "section": "TODO : à rédiger."},
+    "ar": {"summary": "TODO: ملخص في جملة أو جملتين (من 20 إلى 500 حرف).",
+           "link": "TODO: عنوان المصدر العام", "section": "TODO: للتحرير."},
+    "en": {"summary": "TODO: summary in one or two sentences (20 to 500 characters).",
+           "link": "TODO: title of the public source", "section": "TODO: to write."},
+}
+
+
+class Refused(Exception):
+    """The scaffold will not write: the message says why."""
+
+
+def make_id(folder: str, title: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", normalize(title)).strip("-")
+    words = "-".join(words.split("-")[:8]) or "fiche"
+    return words if folder == "regional" or words.startswith(folder + "-") else f"{folder}-{words}"
+
+
+def skeleton(meta: dict, lang: str) -> str:
+    """Front matter (valid values, TODO comments where a choice is needed) and the body headings."""
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+    text = text.replace("\nthemes:", "\n# TODO: check the themes (see CONTRIBUTING)\nthemes:", 1)
+    text += "---\n\n"
+    for heading in schema.BODY_HEADINGS[lang]:
+        text += f"## {heading}\n\n{PLACEHOLDER[lang]['section']}\n\n"
+    return text
+
+
+def write_new(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as fh:  # "x": fails if the file exists
+            fh.write(text)
+    except FileExistsError:
+        raise Refused(f"{path} already exists: it was not changed") from None
+    return path
+
+
+def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str]) -> Path:
+    if folder not in schema.folders():
+        raise Refused(f"folder must be one of {', '.join(schema.folders())}")
+    if kind not in schema.terms("types") or lang not in schema.LANGS:
+        raise Refused(f"type must be one of {', '.join(schema.terms('types'))}; lang one of {', '.join(schema.LANGS)}")
+    if len(title.strip()) < 3:
+        raise Refused("the title needs at least 3 characters")
+    bad = [t for t in themes if t not in schema.terms("themes")]
+    if bad:
+        raise Refused(f"unknown theme(s) {', '.join(bad)}: choose from {', '.join(schema.terms('themes'))}")
+    meta = {
+        "title": title.strip(), "type": kind, "lang": lang,
+        "countries": [] if folder == "regional" else [folder.upper()],
+        "summary": PLACEHOLDER[lang]["summary"],
+        "themes": themes or ["harmonisation"],
+        "data_sources": [], "institutions": [],
+        "links": [{"title": PLACEHOLDER[lang]["link"], "url": "https://example.org/TODO"}],
+        "tags": [], "status": "draft", "updated": dt.date.today().isoformat(),
+    }
+    entry_id = make_id(folder, title)
+    return write_new(project.practices / folder / f"{entry_id}.{lang}.md", skeleton(meta, lang))
+
+
+def translate(project: Project, entry_id: str, lang: str) -> Path:
+    sources = sorted(project.practices.glob(f"*/{entry_id}.*.md"), key=lambda p: (not p.name.endswith(".fr.md"), p))
+    if not sources:
+        raise Refused(f"no entry with id '{entry_id}' in {project.practices}")
+    raw = load_file(sources[0])
+    if not raw.meta:
+        raise Refused(f"{sources[0]} cannot be read: run 'make check' first")
+    keep = ("type", "countries", "themes", "data_sources", "period", "links")
+    meta = {"title": f"TODO: {raw.meta.get('title', '')}", "type": raw.meta.get("type"), "lang": lang,
+            **{k: raw.meta[k] for k in keep[1:] if k in raw.meta},
+            "summary": PLACEHOLDER[lang]["summary"], "status": "draft", "updated": dt.date.today().isoformat()}
+    return write_new(sources[0].parent / f"{entry_id}.{lang}.md", skeleton(meta, lang))
+
+
+def _ask(prompt: str, choices: tuple[str, ...] | None = None) -> str:
+    hint = f" [{'/'.join(choices)}]" if choices else ""
+    while True:
+        answer = input(f"{prompt}{hint}: ").strip()
+        if answer and (not choices or answer in choices):
+            return answer
+        print("  " + (f"choose one of: {', '.join(choices)}" if choices else "please answer"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.new", description="Create a new entry (or a translation) from a skeleton.")
+    parser.add_argument("title", nargs="?", help="title of the entry, in its language")
+    parser.add_argument("--folder", choices=schema.folders())
+    parser.add_argument("--type", choices=schema.terms("types"))
+    parser.add_argument("--lang", choices=schema.LANGS)
+    parser.add_argument("--theme", action="append", default=[], help="a theme (repeatable)")
+    parser.add_argument("--translate", metavar="ID", help="start a translation of entry ID in --lang")
+    args = parser.parse_args(argv)
+    project = Project()
+    interactive = sys.stdin.isatty()
+    try:
+        if args.translate:
+            lang = args.lang or (_ask("Language of the translation", schema.LANGS) if interactive else None)
+            if not lang:
+                parser.error("--translate needs --lang")
+            path = translate(project, args.translate, lang)
+        else:
+            missing = [n for n in ("folder", "type", "lang", "title") if not getattr(args, n)]
+            if missing and not interactive:
+                parser.error(f"missing {', '.join('--' + m if m != 'title' else 'title' for m in missing)}")
+            folder = args.folder or _ask("Folder (maintaining country)", schema.folders())
+            kind = args.type or _ask("Type", schema.terms("types"))
+            lang = args.lang or _ask("Language", schema.LANGS)
+            title = args.title or _ask("Title")
+            path = new_entry(project, folder, kind, lang, title, args.theme)
+    except Refused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+    print(f"Created {shown}: replace every TODO, then run 'make check'.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
