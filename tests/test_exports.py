@@ -181,9 +181,9 @@ def test_catalog_js_assigns_the_catalog(entries):
     assert json.loads(rest[:-1]) == json.loads(exports.catalog_json(entries))
 
 
-def test_generate_returns_the_four_exports(entries):
+def test_generate_returns_the_exports_and_the_feed(entries):
     files = exports.generate(entries)
-    assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/catalog.js"}
+    assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/catalog.js", "kb/feed.xml"}
     assert files["kb/entries.json"] == exports.entries_json(entries)
     assert files["kb/entries.csv"] == exports.entries_csv(entries)
     assert files["kb/catalog.json"] == exports.catalog_json(entries)

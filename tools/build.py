@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -103,7 +104,7 @@ def _files(*roots: Path, pattern: str = "**/*") -> list[Path]:
 def _stage_inputs(project: Project) -> dict[str, str]:
     tools_dir = project.root / "tools"
     content = _files(project.practices, tools_dir / "data")
-    guides = [project.root / name for name in schema_export.GUIDES.values()]
+    guides = [project.root / name for name in schema_export.GUIDES.values()] + [project.root / "mkdocs.yml"]
     return {
         "pages": _digest(content + guides + _files(tools_dir, pattern="*.py")),
         "index": _digest(content + [tools_dir / n for n in ("search_engine.py", "text.py", "glossary.py",
@@ -136,9 +137,20 @@ def guide_pages(root: Path) -> dict[str, str]:
     return out
 
 
+def site_url(root: Path) -> str:
+    """The site's public address from mkdocs.yml (read as text: the file holds a Python tag)."""
+    try:
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    m = re.search(r"^site_url:\s*['\"]?([^\s'\"]+)", text, re.M)
+    return m.group(1) if m else ""
+
+
 def generated_files(entries: list[Entry], root: Path = ROOT) -> dict[str, str]:
     """Every generated file, as {path under docs/kb/: text}."""
-    files = {**pages.generate(entries), **exports.generate(entries)}
+    url = site_url(root)
+    files = {**pages.generate(entries, url), **exports.generate(entries, url)}
     prefix = pages.KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(root))

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from dataclasses import asdict
+from xml.sax.saxutils import escape, quoteattr
 
 from tools.model import Entry
 
@@ -53,8 +54,32 @@ def entries_csv(entries: list[Entry]) -> str:
     return buf.getvalue()
 
 
-def generate(entries: list[Entry]) -> dict[str, str]:
-    return {"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
+FEED_SIZE = 50
+
+
+def atom_feed(entries: list[Entry], site_url: str) -> str:
+    """Atom feed of the most recently updated entry-language files."""
+    base = site_url.rstrip("/") + "/"
+    recent = sorted(entries, key=lambda e: (e.updated or "", e.id, e.lang), reverse=True)[:FEED_SIZE]
+    newest = recent[0].updated if recent and recent[0].updated else "1970-01-01"
+    items = []
+    for e in recent:
+        url = base + e.url
+        items.append(
+            f"  <entry>\n    <id>{escape(url)}</id>\n    <title>{escape(e.title)}</title>\n"
+            f"    <link href={quoteattr(url)}/>\n    <updated>{escape(e.updated or newest)}T00:00:00Z</updated>\n"
+            f"    <summary xml:lang={quoteattr(e.lang)}>{escape(e.summary)}</summary>\n"
+            + "".join(f"    <category term={quoteattr(t)}/>\n" for t in e.themes)
+            + "  </entry>\n")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <id>{escape(base)}</id>\n  <title>Données de migration de main-d'œuvre au Maghreb</title>\n"
+            f"  <link href={quoteattr(base)}/>\n  <link rel=\"self\" href={quoteattr(base + 'kb/feed.xml')}/>\n"
+            f"  <updated>{escape(newest)}T00:00:00Z</updated>\n  <author><name>AMEM</name></author>\n"
+            + "".join(items) + "</feed>\n")
+
+
+def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
+    return {"kb/feed.xml": atom_feed(entries, site_url),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
             "kb/catalog.json": catalog_json(entries),
             # Loaded with a <script> tag, which works from file:// where fetch() of JSON does not.
             "kb/catalog.js": "window.KB_CATALOG = " + catalog_json(entries) + ";\n"}

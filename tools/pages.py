@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from tools import glossary, schema
+from tools import citation, glossary, schema
 from tools.body import safe_body
 from tools.model import Entry
 from tools.text import normalize
@@ -120,17 +120,73 @@ def card(entry: Entry, versions: list[Entry]) -> str:
     return out
 
 
-def entry_page(entry: Entry, versions: list[Entry]) -> str:
-    lang = entry.lang
+def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry]:
+    """Entries sharing data sources, themes and countries with this one, best first (one version
+    per entry, in this entry's language when there is one)."""
+    def score(other: Entry) -> int:
+        return (3 * len(set(entry.data_sources) & set(other.data_sources))
+                + 2 * len(set(entry.themes) & set(other.themes))
+                + 2 * len(set(entry.countries) & set(other.countries)) + (entry.type == other.type))
+
+    best: dict[str, Entry] = {}
+    for other in candidates:
+        if other.id != entry.id and (other.id not in best or other.lang == entry.lang):
+            best[other.id] = other
+    ranked = sorted(best.values(), key=lambda o: (-score(o), normalize(o.title)))
+    return [o for o in ranked if score(o) >= 4][:limit]
+
+
+def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "") -> str:
+    lang, page = entry.lang, entry.page
     out = front_matter(title=entry.title, description=entry.summary, lang=lang,
-                       dir="rtl" if lang in RTL else "ltr", entry_id=entry.id, status=entry.status)
+                       dir="rtl" if lang in RTL else "ltr", entry_id=entry.id, status=entry.status,
+                       jsonld=citation.jsonld(entry, site_url))
     out += f"# {md_text(entry.title)}\n\n"
     if entry.status == "draft":
         out += f'!!! warning "{md_text(schema.label("statuses", "draft", lang))}"\n    {md_text(t("draft_notice", lang))}\n\n'
     out += f"*{md_text(entry.summary)}*\n\n"
     out += card(entry, versions)
-    out += safe_body(entry.body) + "\n"
+    out += safe_body(entry.body) + "\n\n"
+    near = related(entry, list(others))
+    if near:
+        out += f"## {md_text(t('related', lang))}\n\n" + "\n".join(entry_line(o, page, lang) for o in near) + "\n\n"
+    name = posixpath.basename(page)[:-3]
+    out += (f"## {md_text(t('cite', lang))}\n\n{md_text(citation.plain(entry, site_url))}\n\n"
+            f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
+    out += (f"## {md_text(t('propose_change', lang))}\n\n{md_text(t('source_file', lang))} `{entry.path}` — "
+            f"[{md_text(t('propose_how', lang))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
     return out
+
+
+def comparison_page(entries: list[Entry], path: str) -> str:
+    """Data sources (then themes) as rows, the focus countries as columns, entries in the cells."""
+    focus = schema.vocabulary().get("focus_countries", [])
+    fr_first = sorted(entries, key=lambda e: (e.lang != "fr", e.lang))
+    one: dict[str, Entry] = {}
+    for e in fr_first:
+        one.setdefault(e.id, e)
+    title = t("comparison", "fr")
+    out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', 'fr'))}\n\n"
+    for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
+                                          ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
+        out += f"## {md_text(t(heading, 'fr'))}\n\n"
+        out += "| | " + " | ".join(f"[{md_text(schema.country_name(c))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
+        out += "|---|" + "---|" * len(focus) + "\n"
+        for term in schema.terms(vocab):
+            cells = []
+            for code in focus:
+                hits = sorted((e for e in one.values() if term in getattr(e, attr) and code in e.countries),
+                              key=lambda e: normalize(e.title))
+                links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
+                cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
+            label = f"[{md_text(schema.label(vocab, term))}]({rel(path, page_of(term))})"
+            out += f"| {label} | " + " | ".join(cells) + " |\n"
+        out += "\n"
+    return out
+
+
+def _short(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 # Listing pages repeat entry titles: keeping them out of the browser search index keeps that
@@ -152,7 +208,12 @@ def index_page(title: str, rows: list[tuple[str, str, int]], path: str) -> str:
 
 def country_profile(code: str, entries: list[Entry], path: str) -> str:
     name = schema.country_name(code, "fr")
+    ids = {e.id for e in entries}
+    kinds = ", ".join(f"{len({e.id for e in entries if e.type == k})} {md_text(schema.label('types', k).lower())}"
+                      for k in schema.terms("types") if any(e.type == k for e in entries))
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
+    out += f"**{len(ids)}** {t('profile', 'fr')}" + (f" ({kinds}).\n\n" if kinds else ".\n\n")
+    missing = [s for s in schema.terms("data_sources") if not any(s in e.data_sources for e in entries)]
     institutions = sorted({i for e in entries for i in e.institutions}, key=normalize)
     if institutions:
         out += f"## {md_text(t('institutions', 'fr'))}\n\n" + "\n".join(f"- {md_text(i)}" for i in institutions) + "\n\n"
@@ -161,6 +222,9 @@ def country_profile(code: str, entries: list[Entry], path: str) -> str:
         out += f"## {md_text(t('data_sources', 'fr'))}\n\n" + ", ".join(
             f"[{md_text(schema.label('data_sources', s))}]({rel(path, term_page('data_sources', s))})"
             for s in covered) + "\n\n"
+    if missing:
+        out += f"**{md_text(t('missing_sources', 'fr'))}** : " + ", ".join(
+            md_text(schema.label("data_sources", s)) for s in missing) + "\n\n"
     out += f"## {md_text(t('by_type', 'fr'))}\n\n"
     for kind in schema.terms("types"):
         group = [e for e in entries if e.type == kind]
@@ -192,14 +256,18 @@ def glossary_page(path: str) -> str:
 
 # -- the whole set --------------------------------------------------------------------------------
 
-def generate(entries: list[Entry]) -> dict[str, str]:
-    """All generated pages, as {path under docs/: Markdown text}."""
+def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
+    """All generated pages and per-entry files, as {path under docs/: text}."""
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id])
+        pages[e.page] = entry_page(e, by_id[e.id], entries, site_url)
+        stem = e.page[:-3]
+        pages[stem + ".bib"] = citation.bibtex(e, site_url)
+        pages[stem + ".ris"] = citation.ris(e, site_url)
+    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md")
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -220,6 +288,8 @@ def generate(entries: list[Entry]) -> dict[str, str]:
         pages[index_path] = index_page(t(vocab if vocab != "types" else "type", "fr"), rows, index_path)
 
     countries = grouped(lambda e: e.countries or ("regional",))
+    for code in schema.vocabulary().get("focus_countries", []):
+        countries.setdefault(code, [])  # the comparison page links every focus country
     rows = []
     for code in sorted(countries, key=lambda c: (c == "regional", schema.country_name(c))):
         if code == "regional":
