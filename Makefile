@@ -27,6 +27,10 @@ serve: build
 preview: install
 	$(BIN)/python -m tools.preview --host $(HOST) --port $(PORT)
 
+# A zip of the site that works from file:// (workshop rooms with no network).
+offline: install
+	$(BIN)/python -m tools.offline
+
 # The browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -51,6 +51,7 @@ class Server:
     """uvicorn serving tools.api for one project root, on a free loopback port."""
 
     def __init__(self, project: Project):
+        self.root = project.root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "KB_ROOT": str(project.root), "PYTHONPATH": str(REPO)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -157,3 +158,45 @@ def test_no_page_requests_anything_outside_the_server(browser, server):
     context.close()
     assert outside == []
 
+
+
+@pytest.fixture(scope="module")
+def offline_site(server, tmp_path_factory):
+    import zipfile
+
+    from tools.build import Project
+    from tools.offline import build_offline
+
+    project = Project(Path(server.root))
+    archive = build_offline(project)
+    dest = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(dest)
+    return dest / "maghreb-migration-travail"
+
+
+def test_offline_zip_works_from_file_urls(browser, offline_site):
+    context = browser.new_context()
+    page = context.new_page()
+    remote, errors = [], []
+    page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(("file://", "data:", "blob:")) else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((offline_site / "index.html").as_uri())
+    expect(page.locator("h1")).to_contain_text("Données de migration")
+    page.locator("nav.md-nav--primary a", has_text="Comparer les pays").first.click()
+    expect(page.locator("h1")).to_contain_text("Comparer les pays")
+    page.goto((offline_site / "recherche.html").as_uri() + "?query=recensement")
+    page.wait_for_selector("#kb-search[data-ready='fallback']")
+    first = page.locator(".kb-result h3 a").first
+    href = first.get_attribute("href")
+    assert href.startswith("file://") and href.endswith(".html"), href
+    first.click()
+    expect(page.locator(".kb-card")).to_be_visible()
+    page.goto((offline_site / "index.html").as_uri())
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("recensement")
+    page.keyboard.press("End")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    page.screenshot(path=str(ARTIFACTS / "offline-search.png"))
+    context.close()
+    assert remote == [] and errors == []

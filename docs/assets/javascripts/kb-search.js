@@ -27,6 +27,9 @@
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
   var base = new URL((config.base || ".") + "/", location.href);
+  // The offline copy (file://) has .html pages instead of folder addresses.
+  var htmlPages = /\.html$/.test(location.pathname);
+  function pageUrl(url) { return new URL(htmlPages ? url.replace(/\/$/, ".html") : url, base).href; }
   var form = root.querySelector("form"), input = root.querySelector("#kb-q");
   var status = root.querySelector("#kb-status"), facetsBox = root.querySelector("#kb-facets");
   var list = root.querySelector("#kb-results"), datalist = root.querySelector("#kb-suggest");
@@ -60,6 +63,7 @@
   function safeSnippet(html) { return html.replace(/<(?!\/?mark[\s>])[^>]*>/gi, ""); }
 
   function searchApi(s) {
+    if (location.protocol === "file:") return Promise.reject(new Error("no api"));
     return fetch("/api/search?" + apiQuery(s), { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("content-type") || "";
       if (type.indexOf("application/json") < 0) throw new Error("no api");
@@ -140,7 +144,7 @@
     if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
     body.results.forEach(function (r) {
       var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
-      var h = el("h3"), a = el("a", { href: new URL(r.url, base).href }, r.title);
+      var h = el("h3"), a = el("a", { href: pageUrl(r.url) }, r.title);
       h.appendChild(a); art.appendChild(h);
       var meta = el("div", { class: "kb-meta" }, [r.type, (r.countries || []).join(", "), (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
       if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " draft"));
