@@ -37,7 +37,12 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
+# axe-core for the accessibility checks, pinned in package-lock.json (no download during tests).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: install browser node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: install

@@ -200,3 +200,20 @@ def test_offline_zip_works_from_file_urls(browser, offline_site):
     page.screenshot(path=str(ARTIFACTS / "offline-search.png"))
     context.close()
     assert remote == [] and errors == []
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/", "/recherche/?query=emploi", "/kb/entries/ma-enquete-nationale-emploi/fr/",
+                                  "/kb/entries/ma-enquete-nationale-migration-internationale/ar/",
+                                  "/kb/comparaison/"])
+def test_no_serious_accessibility_violation(page, server, path):
+    page.goto(server.url + path)
+    if path.startswith("/recherche"):
+        page.wait_for_selector("#kb-search[data-ready]")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -431,3 +431,138 @@ def test_loader_and_field_problems_of_different_files_come_together(tmp_path):
     assert [(p.path.rsplit("/", 1)[1], p.field) for p in sorted(problems)] == [
         ("ma-a.fr.md", "file"), ("ma-a.fr.md", "type"), ("ma-b.fr.md", "front matter"),
         ("ma-c.fr.md", "front matter")]
+
+
+# --- placeholders, body length, duplicates and body links ---------------------------------------
+
+PLACEHOLDER_HINT = "replace it with the real text or value"
+LINK_HINT = "links in the text must start with https:// (or mailto:, or # for a heading)"
+DUPLICATE_HINT = "if it is the same thing, improve that entry instead"
+
+
+def body_start(text: str) -> int:
+    """1-based line of the first body line: the one after the closing '---'."""
+    return text.split("\n").index("---", 1) + 2
+
+
+def test_todo_placeholders_are_warnings_at_each_of_their_lines(tmp_path):
+    body = BODY.replace("## Méthode\n\n", "## Méthode\n\nTODO : décrire la méthode.\n\n")
+    text = entry_text(body=body, summary='"TODO: un résumé de la fiche, à écrire plus tard."', tags="[TODO, emploi]")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [
+        Problem(PATH, line_of(text, "summary:"), "placeholder", "TODO left from the skeleton", PLACEHOLDER_HINT, WARNING),
+        Problem(PATH, line_of(text, "tags:"), "placeholder", "TODO left from the skeleton", PLACEHOLDER_HINT, WARNING),
+        Problem(PATH, line_of(text, "TODO : décrire"), "placeholder", "TODO left from the skeleton", PLACEHOLDER_HINT,
+                WARNING),
+    ]
+    assert len(entries) == 1  # a warning does not keep the entry out
+
+
+def test_todo_as_part_of_a_word_or_in_lower_case_is_not_a_placeholder(tmp_path):
+    text = entry_text(body=BODY + "\nLes TODOS, les todo et MES_TODO_X ne sont pas des marques.\n")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [] and len(entries) == 1
+
+
+def test_short_body_is_a_warning_at_the_start_of_the_body(tmp_path):
+    text = entry_text(body="\n## Contexte\n\nUn texte bien trop court.\n")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, body_start(text), "body", "the text is 6 words long",
+                                "aim for 150 to 600 words", WARNING)]
+    assert len(entries) == 1
+
+
+def test_body_over_600_words_is_a_warning(tmp_path):
+    text = entry_text(body=BODY * 4)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    [problem] = problems
+    assert (problem.path, problem.line, problem.field, problem.hint, problem.severity) == (
+        PATH, body_start(text), "body", "aim for 150 to 600 words", WARNING)
+    assert problem.message.startswith("the text is ") and problem.message.endswith(" words long")
+    words = int(problem.message.split()[3])
+    assert words == 4 * (len(BODY.split()) - BODY.count("## ")) > 600  # the "##" marks are not words
+    assert len(entries) == 1
+
+
+@pytest.mark.parametrize("words, warned", [(149, True), (150, False), (600, False), (601, True)])
+def test_body_length_limits_are_inclusive(tmp_path, words, warned):
+    # The heading counts as one word of text.
+    text = entry_text(body="\n## Contexte\n\n" + "mot " * (words - 1) + "\n")
+    problems = problems_of(tmp_path, text)
+    expected = [Problem(PATH, body_start(text), "body", f"the text is {words} words long", "aim for 150 to 600 words",
+                        WARNING)]
+    assert problems == (expected if warned else [])
+
+
+def test_close_titles_warn_on_both_files_naming_each_other(tmp_path):
+    a, b = "practices/ma/ma-a.fr.md", "practices/ma/ma-b.fr.md"
+    first, second = entry_text(), entry_text(title="\"Enquête nationale sur l'emploi (ENE)\"")
+    entries, problems, _ = load(tmp_path, {"ma/ma-a.fr.md": first, "ma/ma-b.fr.md": second})
+    assert sorted(problems) == [
+        Problem(a, line_of(first, "title:"), "title", f"looks like {b}", DUPLICATE_HINT, WARNING),
+        Problem(b, line_of(second, "title:"), "title", f"looks like {a}", DUPLICATE_HINT, WARNING),
+    ]
+    assert [e.id for e in entries] == ["ma-a", "ma-b"]
+
+
+def test_close_summaries_warn_at_the_summary_line(tmp_path):
+    a, b = "practices/ma/ma-a.fr.md", "practices/ma/ma-b.fr.md"
+    first = entry_text(title="Enquête nationale sur l'emploi", countries="[MA, ES]")
+    second = entry_text(title="Panorama des ménages marocains", countries="[ES, MA]")
+    problems = load(tmp_path, {"ma/ma-a.fr.md": first, "ma/ma-b.fr.md": second})[1]
+    assert sorted(problems) == [
+        Problem(a, line_of(first, "summary:"), "summary", f"looks like {b}", DUPLICATE_HINT, WARNING),
+        Problem(b, line_of(second, "summary:"), "summary", f"looks like {a}", DUPLICATE_HINT, WARNING),
+    ]
+
+
+@pytest.mark.parametrize("second_name, second", [
+    ("tn/tn-b.fr.md", entry_text(countries="[TN]")),
+    ("ma/ma-b.en.md", entry_text(lang="en")),
+    ("ma/ma-a.en.md", entry_text(lang="en")),  # a translation of the same entry
+], ids=["other-country", "other-language", "translation"])
+def test_no_duplicate_warning_across_countries_languages_or_translations(tmp_path, second_name, second):
+    entries, problems, _ = load(tmp_path, {"ma/ma-a.fr.md": entry_text(), second_name: second})
+    assert problems == [] and len(entries) == 2
+
+
+def test_different_titles_and_summaries_are_not_duplicates(tmp_path):
+    other = entry_text(title="Registre consulaire des Marocains résidant à l'étranger",
+                       summary="Immatriculation des ressortissants auprès des consulats, tenue par les affaires étrangères.")
+    assert load(tmp_path, {"ma/ma-a.fr.md": entry_text(), "ma/ma-b.fr.md": other})[1] == []
+
+
+@pytest.mark.parametrize("where", ["first line", "middle", "last line"])
+def test_relative_body_link_is_an_error_at_its_line(tmp_path, where):
+    link = "Voir [x](autre.md) pour la suite."
+    body = {"first line": link + BODY, "middle": BODY.replace("## Méthode\n", f"## Méthode\n\n{link}\n"),
+            "last line": BODY + "\n" + link}[where]
+    text = entry_text(body=body)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, line_of(text, "Voir [x]"), "body", "link to 'autre.md' is not a web address",
+                                LINK_HINT)]
+    assert entries == []
+
+
+def test_every_disallowed_body_link_is_reported(tmp_path):
+    body = BODY + "\n[a](javascript:alert(1)) et [b](../ma/ma-y.fr.md)\n\n[ref]: data:text/html,x\n"
+    text = entry_text(body=body)
+    problems = problems_of(tmp_path, text)
+    assert problems == [
+        Problem(PATH, line_of(text, "[a]("), "body", "link to 'javascript:alert(1)' is not a web address", LINK_HINT),
+        Problem(PATH, line_of(text, "[a]("), "body", "link to '../ma/ma-y.fr.md' is not a web address", LINK_HINT),
+        Problem(PATH, line_of(text, "[ref]:"), "body", "link to 'data:text/html,x' is not a web address", LINK_HINT),
+    ]
+
+
+def test_web_anchor_and_mail_body_links_are_fine(tmp_path):
+    body = (BODY + "\n[x](https://ok.org) et [y](#section), [z](http://ok.org/a?b=1 \"titre\"), "
+            "[m](mailto:point.focal@hcp.ma)\n\n[ref]: https://ok.org/ref\n")
+    entries, problems, _ = load(tmp_path, {NAME: entry_text(body=body)})
+    assert problems == [] and len(entries) == 1
+
+
+def test_links_written_as_code_are_not_checked(tmp_path):
+    body = BODY + "\nÉcrire `[x](autre.md)` est refusé.\n\n```markdown\n[y](autre.md)\n```\n"
+    entries, problems, _ = load(tmp_path, {NAME: entry_text(body=body)})
+    assert problems == [] and len(entries) == 1

@@ -4,6 +4,11 @@
    opens its own search overlay for ?q=. Runs only on the page that has #kb-search. */
 (function () {
   "use strict";
+  // Material's search dialog has no accessible name; screen readers announce it with this one.
+  var dialog = document.querySelector(".md-search[role='dialog']");
+  if (dialog && !dialog.hasAttribute("aria-label")) {
+    dialog.setAttribute("aria-label", { ar: "البحث", en: "Search" }[(document.documentElement.lang || "").slice(0, 2)] || "Recherche");
+  }
   var root = document.getElementById("kb-search");
   if (!root) return;
 
