@@ -31,7 +31,7 @@ FIELDS = {
     "links": "\n  - title: Site du HCP\n    url: https://www.hcp.ma/",
 }
 
-# About 175 words: inside the 150-600 range that the checker advises, so fixtures warn of nothing.
+# About 255 words: inside the 150-600 range that the checker advises, so fixtures warn of nothing.
 FILLER = ("Cette section décrit la source, les institutions qui la tiennent, la période couverte et ce "
           "qu'elle mesure sur les travailleurs migrants. ")
 BODY = "".join(

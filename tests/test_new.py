@@ -142,7 +142,7 @@ def test_main_refuses_an_existing_file_with_exit_1(project, capsys):
     (("ma", "outil", "fr", TITLE, []), "type must be one of tool, methodology, practice, resource"),
     (("ma", "tool", "de", TITLE, []), "lang one of fr, ar, en"),
     (("ma", "tool", "fr", TITLE, ["stocks", "flow"]), "unknown theme(s) flow: choose from stocks, flows, "),
-    (("ma", "tool", "fr", "  ab ", []), "the title needs at least 3 characters"),
+    (("ma", "tool", "fr", "  ab ", []), "the title needs 3 to 200 characters"),
 ])
 def test_bad_arguments_are_refused_with_a_clear_message(project, args, message):
     with pytest.raises(Refused) as exc:

@@ -60,7 +60,7 @@ def test_results_are_numbered_lines_with_the_title(indexed):
     lines = out.split("\n")
     # The glossary adds synonyms of "enquete emploi" (labour force survey) and says so first.
     assert lines[0].startswith("(also searched: enquete emploi → ")
-    assert re.fullmatch(r"[1-3] entries", lines[1])
+    assert re.fullmatch(r"[1-3] entr(y|ies)", lines[1])
     assert lines[2] == "  1. Enquête nationale sur l'emploi  [tool, MA, fr]"
     assert lines[3] == f"     kb/entries/{MA}/fr/"
     assert lines[4].startswith("     *Enquête* trimestrielle")  # the snippet, matched words marked
@@ -89,7 +89,7 @@ def test_country_filter(indexed):
     assert [(r["id"], r["countries"]) for r in data["results"]] == [(TN, ["TN"])]
     status, out, _ = indexed("--country", "MA")
     assert status == 0
-    assert out.split("\n")[:2] == ["1 entries", "  1. Enquête nationale sur l'emploi  [tool, MA, fr]"]
+    assert out.split("\n")[:2] == ["1 entry", "  1. Enquête nationale sur l'emploi  [tool, MA, fr]"]
 
 
 def test_no_result_exits_1(indexed):

@@ -173,7 +173,7 @@ def sync_docs(entries: list[Entry], out: Path, root: Path = ROOT) -> list[str]:
     touched = []
     for rel, text in files.items():
         target = out / rel
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
+        if not target.exists() or target.read_bytes() != text.encode("utf-8"):  # bytes: RIS uses CRLF
             write_atomic(target, text)
             touched.append(rel)
     if out.exists():

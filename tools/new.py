@@ -21,7 +21,9 @@ import yaml
 from tools import schema
 from tools.build import Project
 from tools.loader import load_file
+from tools.schema import FIELDS_BY_NAME, SLUG_RE
 from tools.text import normalize
+from tools.validate import HTML_TAG_RE
 
 PLACEHOLDER = {
     "fr": {"summary": "TODO : résumé en une ou deux phrases (20 à 500 caractères).",
@@ -37,10 +39,18 @@ class Refused(Exception):
     """The scaffold will not write: the message says why."""
 
 
-def make_id(folder: str, title: str) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", normalize(title)).strip("-")
-    words = "-".join(words.split("-")[:8]) or "fiche"
-    return words if folder == "regional" or words.startswith(folder + "-") else f"{folder}-{words}"
+def make_id(project: Project, folder: str, kind: str, title: str) -> str:
+    """An id from the title's Latin words. A title with none (Arabic) gives '<folder>-<type>',
+    numbered when taken; pass --id to choose a better one."""
+    words = "-".join(re.sub(r"[^a-z0-9]+", "-", normalize(title)).strip("-").split("-")[:8])
+    if words:
+        return words if folder == "regional" or words.startswith(folder + "-") else f"{folder}-{words}"
+    base = kind if folder == "regional" else f"{folder}-{kind}"
+    candidate, n = base, 1
+    while any(project.practices.glob(f"*/{candidate}.*.md")):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def skeleton(meta: dict, lang: str) -> str:
@@ -63,13 +73,17 @@ def write_new(path: Path, text: str) -> Path:
     return path
 
 
-def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str]) -> Path:
+def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str],
+              entry_id: str | None = None) -> Path:
     if folder not in schema.folders():
         raise Refused(f"folder must be one of {', '.join(schema.folders())}")
     if kind not in schema.terms("types") or lang not in schema.LANGS:
         raise Refused(f"type must be one of {', '.join(schema.terms('types'))}; lang one of {', '.join(schema.LANGS)}")
-    if len(title.strip()) < 3:
-        raise Refused("the title needs at least 3 characters")
+    rule = FIELDS_BY_NAME["title"]
+    if not rule.min_len <= len(title.strip()) <= rule.max_len:
+        raise Refused(f"the title needs {rule.min_len} to {rule.max_len} characters, it has {len(title.strip())}")
+    if HTML_TAG_RE.search(title):
+        raise Refused("the title must be plain text, without <...> tags")
     bad = [t for t in themes if t not in schema.terms("themes")]
     if bad:
         raise Refused(f"unknown theme(s) {', '.join(bad)}: choose from {', '.join(schema.terms('themes'))}")
@@ -82,7 +96,9 @@ def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, t
         "links": [{"title": PLACEHOLDER[lang]["link"], "url": "https://example.org/TODO"}],
         "tags": [], "status": "draft", "updated": dt.date.today().isoformat(),
     }
-    entry_id = make_id(folder, title)
+    if entry_id is not None and not SLUG_RE.match(entry_id):
+        raise Refused(f"'{entry_id}' is not a valid id: lower-case letters, digits and hyphens")
+    entry_id = entry_id or make_id(project, folder, kind, title)
     return write_new(project.practices / folder / f"{entry_id}.{lang}.md", skeleton(meta, lang))
 
 
@@ -117,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=schema.LANGS)
     parser.add_argument("--theme", action="append", default=[], help="a theme (repeatable)")
     parser.add_argument("--translate", metavar="ID", help="start a translation of entry ID in --lang")
+    parser.add_argument("--id", help="the entry's id (default: made from the title)")
     args = parser.parse_args(argv)
     project = Project()
     interactive = sys.stdin.isatty()
@@ -134,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             kind = args.type or _ask("Type", schema.terms("types"))
             lang = args.lang or _ask("Language", schema.LANGS)
             title = args.title or _ask("Title")
-            path = new_entry(project, folder, kind, lang, title, args.theme)
+            path = new_entry(project, folder, kind, lang, title, args.theme, args.id)
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

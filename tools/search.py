@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if found["total"] else 1
     for exp in found["expansions"]:
         print(f"(also searched: {exp['matched']} → {', '.join(exp['added'][:6])})")
-    print(f"{found['total']} entries")
+    print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}")
     for i, r in enumerate(found["results"], start=(found["page"] - 1) * found["page_size"] + 1):
         snippet = html.unescape(re.sub(r"</?mark[^>]*>", "*", r["snippet"]))
         print(f"{i:>3}. {r['title']}  [{r['type']}, {', '.join(r['countries']) or 'regional'}, {r['lang']}]")
