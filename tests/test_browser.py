@@ -53,12 +53,12 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-def search(page, server, query: str, **params) -> list[str]:
+def search(page, server, query: str, prefix: str = "", **params) -> list[str]:
     from urllib.parse import urlencode
 
-    page.goto(f"{server.url}/recherche/?{urlencode({'query': query, **params}, doseq=True)}")
+    page.goto(f"{server.url}{prefix}/recherche/?{urlencode({'query': query, **params}, doseq=True)}")
     page.wait_for_selector("#kb-search[data-ready]")
-    return page.locator(".kb-result h3 a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    return page.locator(".kb-result h3 a").evaluate_all("els => els.map(a => a.href)")
 
 
 def test_home_page_renders_without_console_errors(page, server):
@@ -105,8 +105,9 @@ def test_ticking_a_country_facet_narrows_the_results(page, server):
     expect(page.locator("#kb-facets input[data-facet='country'][value='MA']")).to_be_checked()
     after = int(page.locator("#kb-status").inner_text().split()[0])
     assert 0 < after < before
-    metas = page.locator(".kb-result .kb-meta").all_inner_texts()
-    assert metas and all("MA" in m for m in metas)
+    codes = page.locator(".kb-result .kb-meta").evaluate_all("els => els.map(e => e.dataset.countries)")
+    assert codes and all("MA" in c.split() for c in codes)
+    assert "Maroc" in page.locator(".kb-result .kb-meta").first.inner_text()
     shot(page, "search-facet")
 
 
@@ -198,6 +199,9 @@ def test_offline_zip_works_from_file_urls(browser, offline_site):
     page.keyboard.press("End")
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
     page.screenshot(path=str(ARTIFACTS / "offline-search.png"))
+    page.goto((offline_site / "ar" / "kb" / "entries" / "ma-enquete-nationale-migration-internationale" / "ar.html").as_uri())
+    assert page.locator("body").get_attribute("dir") == "rtl"
+    expect(page.locator(".kb-page")).to_have_attribute("dir", "rtl")
     context.close()
     assert remote == [] and errors == []
 
@@ -217,3 +221,26 @@ def test_no_serious_accessibility_violation(page, server, path):
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_arabic_interface_reads_right_to_left_with_arabic_navigation(page, server):
+    page.goto(server.url + "/")
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator("a.md-select__link[hreflang='ar']").first.click()
+    page.wait_for_url(re.compile(r"/ar/"))
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("body").get_attribute("dir") == "rtl"
+    expect(page.locator("nav.md-nav--primary")).to_contain_text("البحث")
+    hrefs = search(page, server, "تعداد السكان تونس", prefix="/ar")
+    assert any("tn-recensement-population-habitat" in h for h in hrefs[:3]), hrefs
+    assert all("/ar/kb/entries/" in h for h in hrefs)
+    expect(page.locator("#kb-search")).to_have_attribute("dir", "rtl")
+    shot(page, "search-ar-interface")
+    assert page.console_errors == []
+
+
+def test_english_interface_has_english_labels(page, server):
+    page.goto(server.url + "/en/kb/comparaison/")
+    expect(page.locator("h1")).to_contain_text("Compare countries")
+    expect(page.locator("nav.md-nav--primary")).to_contain_text("Data sources")
+    assert page.console_errors == []

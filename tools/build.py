@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools import exports, pages, schema_export
+from tools import exports, interfaces, pages, schema_export
 from tools.fsutil import swap_dir, temp_dir_beside, write_atomic
 from tools.model import Entry
 from tools.problems import Problem, errors
@@ -105,6 +105,7 @@ def _stage_inputs(project: Project) -> dict[str, str]:
     tools_dir = project.root / "tools"
     content = _files(project.practices, tools_dir / "data")
     guides = [project.root / name for name in schema_export.GUIDES.values()] + [project.root / "mkdocs.yml"]
+    guides += _files(*(project.docs / lang for lang in interfaces.OTHER_LANGS), project.docs / "assets")
     return {
         "pages": _digest(content + guides + _files(tools_dir, pattern="*.py")),
         "index": _digest(content + [tools_dir / n for n in ("search_engine.py", "text.py", "glossary.py",
@@ -113,7 +114,8 @@ def _stage_inputs(project: Project) -> dict[str, str]:
 
 
 def _site_inputs(project: Project) -> str:
-    return _digest(_files(project.docs, project.root / "overrides", project.root / "mkdocs.yml"))
+    return _digest(_files(project.docs, project.root / "overrides", project.root / "mkdocs.yml",
+                          *(interfaces.tree(project.root, lang) for lang in interfaces.OTHER_LANGS)))
 
 
 def _load_stamps(project: Project) -> dict:
@@ -147,10 +149,12 @@ def site_url(root: Path) -> str:
     return m.group(1) if m else ""
 
 
-def generated_files(entries: list[Entry], root: Path = ROOT) -> dict[str, str]:
-    """Every generated file, as {path under docs/kb/: text}."""
+def generated_files(entries: list[Entry], root: Path = ROOT, ui: str = pages.schema.DEFAULT_LANG) -> dict[str, str]:
+    """Every generated file of one interface language, as {path under docs/kb/: text}."""
     url = site_url(root)
-    files = {**pages.generate(entries, url), **exports.generate(entries, url)}
+    if ui != pages.schema.DEFAULT_LANG:
+        url = url.rstrip("/") + f"/{ui}/" if url else url
+    files = {**pages.generate(entries, url, ui), **exports.generate(entries, url)}
     prefix = pages.KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(root))
@@ -160,10 +164,13 @@ def generated_files(entries: list[Entry], root: Path = ROOT) -> dict[str, str]:
 
 
 def generate_docs(entries: list[Entry], out: Path, root: Path = ROOT) -> None:
-    """Write generated pages and exports into a fresh folder, then swap it in place of `out`."""
+    """Write generated pages and exports into a fresh folder, then swap it in place of `out`;
+    then the docs trees of the other interface languages."""
     tmp = temp_dir_beside(out)
     pages.write_pages(generated_files(entries, root), tmp)
     swap_dir(tmp, out)
+    for lang in interfaces.OTHER_LANGS:
+        interfaces.assemble(root, lang, generated_files(entries, root, lang))
 
 
 def sync_docs(entries: list[Entry], out: Path, root: Path = ROOT) -> list[str]:
@@ -185,18 +192,27 @@ def sync_docs(entries: list[Entry], out: Path, root: Path = ROOT) -> list[str]:
     return touched
 
 
-def build_site(project: Project, strict: bool = True) -> None:
-    tmp = temp_dir_beside(project.site)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(tmp),
-           "--config-file", str(project.root / "mkdocs.yml")]
+def _mkdocs(project: Project, config: Path, site_dir: Path, strict: bool) -> None:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(site_dir), "--config-file", str(config)]
     if strict:
         cmd.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        subprocess.run(["rm", "-rf", str(tmp)], check=False)
         lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
-        raise BuildError("mkdocs build failed:\n" + "\n".join(lines[-30:]))
+        raise BuildError(f"mkdocs build failed ({config.name}):\n" + "\n".join(lines[-30:]))
+
+
+def build_site(project: Project, strict: bool = True) -> None:
+    """The French site at the root, each other interface in its folder; swapped in whole."""
+    tmp = temp_dir_beside(project.site)
+    try:
+        _mkdocs(project, project.root / "mkdocs.yml", tmp, strict)
+        for lang in interfaces.OTHER_LANGS:
+            _mkdocs(project, interfaces.config(project.root, lang, tmp / lang), tmp / lang, strict)
+    except BuildError:
+        subprocess.run(["rm", "-rf", str(tmp)], check=False)
+        raise
     swap_dir(tmp, project.site)
 
 
@@ -211,8 +227,9 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
         return report
     stamps, inputs = _load_stamps(project), _stage_inputs(project)
 
-    def stage(name: str, output: Path, key: str, action) -> None:
-        if not force and stamps.get(name) == key and output.exists():
+    def stage(name: str, outputs: Path | list[Path], key: str, action) -> None:
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        if not force and stamps.get(name) == key and all(o.exists() for o in outputs):
             report.timings[name] = "up to date"
             return
         t0 = time.perf_counter()
@@ -221,7 +238,9 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
         write_atomic(project.stamps, json.dumps(stamps, indent=1))
         report.timings[name] = time.perf_counter() - t0
 
-    stage("pages", project.generated, inputs["pages"], lambda: generate_docs(entries, project.generated, project.root))
+    trees = [interfaces.tree(project.root, lang) for lang in interfaces.OTHER_LANGS]
+    stage("pages", [project.generated, *trees], inputs["pages"],
+          lambda: generate_docs(entries, project.generated, project.root))
     stage("index", project.index, inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress))
     if site:

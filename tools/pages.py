@@ -158,19 +158,19 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     return out
 
 
-def comparison_page(entries: list[Entry], path: str) -> str:
+def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
     """Data sources (then themes) as rows, the focus countries as columns, entries in the cells."""
     focus = schema.vocabulary().get("focus_countries", [])
-    fr_first = sorted(entries, key=lambda e: (e.lang != "fr", e.lang))
+    fr_first = sorted(entries, key=lambda e: (e.lang != ui, e.lang != "fr", e.lang))
     one: dict[str, Entry] = {}
     for e in fr_first:
         one.setdefault(e.id, e)
-    title = t("comparison", "fr")
-    out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', 'fr'))}\n\n"
+    title = t("comparison", ui)
+    out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', ui))}\n\n"
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
-        out += f"## {md_text(t(heading, 'fr'))}\n\n"
-        out += "| | " + " | ".join(f"[{md_text(schema.country_name(c))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
+        out += f"## {md_text(t(heading, ui))}\n\n"
+        out += "| | " + " | ".join(f"[{md_text(schema.country_name(c, ui))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
         out += "|---|" + "---|" * len(focus) + "\n"
         for term in schema.terms(vocab):
             cells = []
@@ -179,7 +179,7 @@ def comparison_page(entries: list[Entry], path: str) -> str:
                               key=lambda e: normalize(e.title))
                 links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
-            label = f"[{md_text(schema.label(vocab, term))}]({rel(path, page_of(term))})"
+            label = f"[{md_text(schema.label(vocab, term, ui))}]({rel(path, page_of(term))})"
             out += f"| {label} | " + " | ".join(cells) + " |\n"
         out += "\n"
     return out
@@ -194,70 +194,73 @@ def _short(title: str, limit: int = 60) -> str:
 NO_SEARCH = {"exclude": True}
 
 
-def listing_page(title: str, intro: str, entries: list[Entry], path: str) -> str:
+def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
     return front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(intro)}\n\n" + (
-        f"**{len(entries)}** {md_text(t('entries', 'fr').lower())}\n\n" + entry_list(entries, path))
+        f"**{len(entries)}** {md_text(t('entries', ui).lower())}\n\n" + entry_list(entries, path, ui))
 
 
-def index_page(title: str, rows: list[tuple[str, str, int]], path: str) -> str:
+def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG) -> str:
     """A page listing (label, page, count) rows as a table."""
-    lines = [f"| {md_text(title)} | {md_text(t('count', 'fr'))} |", "|---|---:|"]
+    lines = [f"| {md_text(title)} | {md_text(t('count', ui))} |", "|---|---:|"]
     lines += [f"| [{md_text(label)}]({rel(path, target)}) | {count} |" for label, target, count in rows]
     return front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n" + "\n".join(lines) + "\n"
 
 
-def country_profile(code: str, entries: list[Entry], path: str) -> str:
-    name = schema.country_name(code, "fr")
+def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
+    name = schema.country_name(code, ui)
     ids = {e.id for e in entries}
-    kinds = ", ".join(f"{len({e.id for e in entries if e.type == k})} {md_text(schema.label('types', k).lower())}"
+    kinds = ", ".join(f"{len({e.id for e in entries if e.type == k})} {md_text(schema.label('types', k, ui).lower())}"
                       for k in schema.terms("types") if any(e.type == k for e in entries))
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
-    out += f"**{len(ids)}** {t('profile', 'fr')}" + (f" ({kinds}).\n\n" if kinds else ".\n\n")
+    out += f"**{len(ids)}** {t('profile', ui)}" + (f" ({kinds}).\n\n" if kinds else ".\n\n")
     missing = [s for s in schema.terms("data_sources") if not any(s in e.data_sources for e in entries)]
     institutions = sorted({i for e in entries for i in e.institutions}, key=normalize)
     if institutions:
-        out += f"## {md_text(t('institutions', 'fr'))}\n\n" + "\n".join(f"- {md_text(i)}" for i in institutions) + "\n\n"
+        out += f"## {md_text(t('institutions', ui))}\n\n" + "\n".join(f"- {md_text(i)}" for i in institutions) + "\n\n"
     covered = sorted({s for e in entries for s in e.data_sources})
     if covered:
-        out += f"## {md_text(t('data_sources', 'fr'))}\n\n" + ", ".join(
-            f"[{md_text(schema.label('data_sources', s))}]({rel(path, term_page('data_sources', s))})"
+        out += f"## {md_text(t('data_sources', ui))}\n\n" + ", ".join(
+            f"[{md_text(schema.label('data_sources', s, ui))}]({rel(path, term_page('data_sources', s))})"
             for s in covered) + "\n\n"
     if missing:
-        out += f"**{md_text(t('missing_sources', 'fr'))}** : " + ", ".join(
-            md_text(schema.label("data_sources", s)) for s in missing) + "\n\n"
-    out += f"## {md_text(t('by_type', 'fr'))}\n\n"
+        out += f"**{md_text(t('missing_sources', ui))}** : " + ", ".join(
+            md_text(schema.label("data_sources", s, ui)) for s in missing) + "\n\n"
+    out += f"## {md_text(t('by_type', ui))}\n\n"
     for kind in schema.terms("types"):
         group = [e for e in entries if e.type == kind]
         if group:
-            out += f"### {md_text(schema.label('types', kind))}\n\n" + entry_list(group, path) + "\n"
+            out += f"### {md_text(schema.label('types', kind, ui))}\n\n" + entry_list(group, path, ui) + "\n"
     return out
 
 
-def glossary_page(path: str) -> str:
-    concepts = sorted(glossary.load(), key=lambda c: normalize(c.terms.get("fr", {}).get("term", c.id)))
-    out = front_matter(title=t("glossary", "fr")) + f"# {md_text(t('glossary', 'fr'))}\n\n"
+def glossary_page(path: str, ui: str = schema.DEFAULT_LANG) -> str:
+    def name(c):
+        return (c.terms.get(ui) or c.terms.get(ui) or {}).get("term", c.id)
+
+    concepts = sorted(glossary.load(), key=lambda c: normalize(name(c)))
+    out = front_matter(title=t("glossary", ui)) + f"# {md_text(t('glossary', ui))}\n\n"
     for c in concepts:
-        fr = c.terms.get("fr", {})
-        out += f"## {md_text(fr.get('term', c.id))}\n\n"
+        out += f"## {md_text(name(c))}\n\n"
         if c.acronyms:
-            out += f"**{md_text(t('acronyms', 'fr'))}** : {md_text(', '.join(c.acronyms))}\n\n"
+            out += f"**{md_text(t('acronyms', ui))}** : {md_text(', '.join(c.acronyms))}\n\n"
         out += "| | | |\n|---|---|---|\n"
         for lang in schema.LANGS:
             term = c.terms.get(lang, {})
             if term:
                 flag = " (?)" if lang == "ar" and c.ar_proposed else ""
-                out += (f"| {md_text(schema.label('languages', lang, 'fr'))} | **{md_text(term.get('term', ''))}**{flag} "
+                out += (f"| {md_text(schema.label('languages', lang, ui))} | **{md_text(term.get('term', ''))}**{flag} "
                         f"| {md_text(term.get('definition', ''))} |\n")
         if c.source:
-            out += f"\n{md_text(t('source', 'fr'))} : [{md_text(c.source)}]({md_url(c.source)})\n"
+            out += f"\n{md_text(t('source', ui))} : [{md_text(c.source)}]({md_url(c.source)})\n"
         out += "\n"
     return out
 
 
 # -- the whole set --------------------------------------------------------------------------------
 
-def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
-    """All generated pages and per-entry files, as {path under docs/: text}."""
+def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+    """All generated pages and per-entry files, as {path under docs/: text}, with the words
+    around entries (titles of listings, labels) in the interface language `ui`."""
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -267,7 +270,7 @@ def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
         stem = e.page[:-3]
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)
-    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md")
+    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui)
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -282,26 +285,26 @@ def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
         for term in schema.terms(vocab):
             path = term_page(vocab, term)
             members = groups.get(term, [])
-            pages[path] = listing_page(schema.label(vocab, term), schema.description(vocab, term), members, path)
-            rows.append((schema.label(vocab, term), path, len(members)))
+            pages[path] = listing_page(schema.label(vocab, term, ui), schema.description(vocab, term, ui), members, path, ui)
+            rows.append((schema.label(vocab, term, ui), path, len(members)))
         index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
-        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", "fr"), rows, index_path)
+        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui), rows, index_path, ui)
 
     countries = grouped(lambda e: e.countries or ("regional",))
     for code in schema.vocabulary().get("focus_countries", []):
         countries.setdefault(code, [])  # the comparison page links every focus country
     rows = []
-    for code in sorted(countries, key=lambda c: (c == "regional", schema.country_name(c))):
+    for code in sorted(countries, key=lambda c: (c == "regional", normalize(schema.country_name(c, ui)))):
         if code == "regional":
             continue
         path = country_page(code)
-        pages[path] = country_profile(code, countries[code], path)
-        rows.append((schema.country_name(code), path, len(countries[code])))
+        pages[path] = country_profile(code, countries[code], path, ui)
+        rows.append((schema.country_name(code, ui), path, len(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
-        pages[path] = listing_page(t("regional", "fr"), "", countries["regional"], path)
-        rows.append((t("regional", "fr"), path, len(countries["regional"])))
-    pages[f"{KB}/countries/index.md"] = index_page(t("countries", "fr"), rows, f"{KB}/countries/index.md")
+        pages[path] = listing_page(t("regional", ui), "", countries["regional"], path, ui)
+        rows.append((t("regional", ui), path, len(countries["regional"])))
+    pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui), rows, f"{KB}/countries/index.md", ui)
 
     tags: dict[str, list[Entry]] = defaultdict(list)
     tag_names: dict[str, str] = {}
@@ -310,12 +313,12 @@ def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
             tags[tag_page(tag)].append(e)
             tag_names.setdefault(tag_page(tag), tag)
     for path, members in tags.items():
-        pages[path] = listing_page(tag_names[path], "", members, path)
+        pages[path] = listing_page(tag_names[path], "", members, path, ui)
     tag_rows = sorted(((tag_names[p], p, len(m)) for p, m in tags.items()), key=lambda r: normalize(r[0]))
-    pages[f"{KB}/tags/index.md"] = index_page(t("tags", "fr"), tag_rows, f"{KB}/tags/index.md")
+    pages[f"{KB}/tags/index.md"] = index_page(t("tags", ui), tag_rows, f"{KB}/tags/index.md", ui)
 
-    pages[f"{KB}/index.md"] = listing_page(t("all_entries", "fr"), "", entries, f"{KB}/index.md")
-    pages[f"{KB}/glossaire.md"] = glossary_page(f"{KB}/glossaire.md")
+    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui), "", entries, f"{KB}/index.md", ui)
+    pages[f"{KB}/glossaire.md"] = glossary_page(f"{KB}/glossaire.md", ui)
     return pages
 
 

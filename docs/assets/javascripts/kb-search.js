@@ -134,7 +134,17 @@
     });
   }
 
+  // Codes (tool, MA...) shown with their labels in the interface language, from the facets.
+  function labeller(body) {
+    var names = {};
+    Object.keys(body.facets || {}).forEach(function (key) {
+      (body.facets[key] || []).forEach(function (v) { if (v.label && v.label[ui]) names[key + ":" + v.value] = v.label[ui]; });
+    });
+    return function (key, value) { return names[key + ":" + value] || value; };
+  }
+
   function renderResults(body, s) {
+    var name = labeller(body);
     list.textContent = "";
     status.textContent = "";
     if (body.fallback) status.appendChild(el("span", { class: "kb-notice" }, msg.offline + " "));
@@ -151,7 +161,9 @@
       var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
       var h = el("h3"), a = el("a", { href: pageUrl(r.url) }, r.title);
       h.appendChild(a); art.appendChild(h);
-      var meta = el("div", { class: "kb-meta" }, [r.type, (r.countries || []).join(", "), (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
+      var countries = (r.countries || []).map(function (c) { return name("countries", c); }).join(", ");
+      var meta = el("div", { class: "kb-meta", "data-countries": (r.countries || []).join(" ") },
+        [name("type", r.type), countries, (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
       if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " draft"));
       art.appendChild(meta);
       var p = el("p");
