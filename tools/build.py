@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
 from tools import exports, interfaces, pages, schema_export
 from tools.fsutil import swap_dir, temp_dir_beside, write_atomic
 from tools.model import Entry
@@ -203,13 +205,15 @@ def _mkdocs(project: Project, config: Path, site_dir: Path, strict: bool) -> Non
         raise BuildError(f"mkdocs build failed ({config.name}):\n" + "\n".join(lines[-30:]))
 
 
-def build_site(project: Project, strict: bool = True) -> None:
+def build_site(project: Project, strict: bool = True, progress: bool = True) -> None:
     """The French site at the root, each other interface in its folder; swapped in whole."""
     tmp = temp_dir_beside(project.site)
+    builds = [(project.root / "mkdocs.yml", tmp)]
+    builds += [(interfaces.config(project.root, lang, tmp / lang), tmp / lang) for lang in interfaces.OTHER_LANGS]
     try:
-        _mkdocs(project, project.root / "mkdocs.yml", tmp, strict)
-        for lang in interfaces.OTHER_LANGS:
-            _mkdocs(project, interfaces.config(project.root, lang, tmp / lang), tmp / lang, strict)
+        for config, site_dir in tqdm(builds, desc="site", unit="language", disable=None if progress else True,
+                                     leave=False):
+            _mkdocs(project, config, site_dir, strict)
     except BuildError:
         subprocess.run(["rm", "-rf", str(tmp)], check=False)
         raise
@@ -244,6 +248,6 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     stage("index", project.index, inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress))
     if site:
-        stage("site", project.site, _site_inputs(project), lambda: build_site(project, strict=strict))
+        stage("site", project.site, _site_inputs(project), lambda: build_site(project, strict=strict, progress=progress))
     report.timings["total"] = time.perf_counter() - started
     return report
