@@ -459,3 +459,11 @@ def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
             assert front(text)["title"]
         else:
             assert path.endswith((".bib", ".ris"))
+
+
+def test_edit_link_only_when_the_repository_address_is_set(entries):
+    entry = entries[0]
+    without = pages.entry_page(entry, [entry], entries)
+    assert "/edit/main/" not in without and f"`{entry.path}`" in without
+    with_repo = pages.entry_page(entry, [entry], entries, edit_base="https://github.com/org/kb/edit/main/")
+    assert f"(https://github.com/org/kb/edit/main/{entry.path})" in with_repo

@@ -141,14 +141,18 @@ def guide_pages(root: Path) -> dict[str, str]:
     return out
 
 
-def site_url(root: Path) -> str:
-    """The site's public address from mkdocs.yml (read as text: the file holds a Python tag)."""
+def config_value(root: Path, key: str) -> str:
+    """A top-level value of mkdocs.yml, read as text (the file holds a Python tag)."""
     try:
         text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     except OSError:
         return ""
-    m = re.search(r"^site_url:\s*['\"]?([^\s'\"]+)", text, re.M)
+    m = re.search(rf"^{key}:\s*['\"]?([^\s'\"#]+)", text, re.M)
     return m.group(1) if m else ""
+
+
+def site_url(root: Path) -> str:
+    return config_value(root, "site_url")
 
 
 def generated_files(entries: list[Entry], root: Path = ROOT, ui: str = pages.schema.DEFAULT_LANG) -> dict[str, str]:
@@ -156,7 +160,9 @@ def generated_files(entries: list[Entry], root: Path = ROOT, ui: str = pages.sch
     url = site_url(root)
     if ui != pages.schema.DEFAULT_LANG:
         url = url.rstrip("/") + f"/{ui}/" if url else url
-    files = {**pages.generate(entries, url, ui), **exports.generate(entries, url)}
+    repo = config_value(root, "repo_url").rstrip("/")
+    edit = f"{repo}/edit/main/" if repo else ""
+    files = {**pages.generate(entries, url, ui, edit), **exports.generate(entries, url)}
     prefix = pages.KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(root))

@@ -136,7 +136,8 @@ def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry
     return [o for o in ranked if score(o) >= 4][:limit]
 
 
-def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "") -> str:
+def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
+               edit_base: str = "") -> str:
     lang, page = entry.lang, entry.page
     out = front_matter(title=entry.title, description=entry.summary, lang=lang,
                        dir="rtl" if lang in RTL else "ltr", entry_id=entry.id, status=entry.status,
@@ -155,6 +156,8 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
             f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
     out += (f"## {md_text(t('propose_change', lang))}\n\n{md_text(t('source_file', lang))} `{entry.path}` — "
             f"[{md_text(t('propose_how', lang))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
+    if edit_base:  # mkdocs.yml's repo_url, when the repository's public address is set
+        out += f"\n[{md_text(t('edit_file', lang))}]({md_url(edit_base + entry.path)})\n"
     return out
 
 
@@ -258,7 +261,8 @@ def glossary_page(path: str, ui: str = schema.DEFAULT_LANG) -> str:
 
 # -- the whole set --------------------------------------------------------------------------------
 
-def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
+             edit_base: str = "") -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`."""
     pages: dict[str, str] = {}
@@ -266,7 +270,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id], entries, site_url)
+        pages[e.page] = entry_page(e, by_id[e.id], entries, site_url, edit_base)
         stem = e.page[:-3]
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)
