@@ -95,7 +95,12 @@ def test_related_data_sources_outrank_themes():
 def test_related_themes_outrank_countries():
     by_theme = make("par-theme", "Zz par theme", themes=("stocks", "flows"))
     by_country = make("par-pays", "Aa par pays", countries=("MA", "TN"))
-    assert pages.related(SUBJECT, [by_country, by_theme]) == [by_theme, by_country]
+    # Countries alone are too weak a link to list (score under the minimum); themes are not.
+    assert pages.related(SUBJECT, [by_country, by_theme]) == [by_theme]
+    # One theme weighs two countries: a tie, settled by title.
+    one_theme = make("un-theme", "Zz un theme", themes=("stocks",), countries=("MA", "TN"))
+    two_themes = make("deux-themes", "Aa deux themes", themes=("stocks", "flows"))
+    assert pages.related(SUBJECT, [one_theme, two_themes]) == [two_themes, one_theme]
 
 
 def test_related_ranks_more_shared_values_first():

@@ -39,6 +39,7 @@ class Links(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str]] = []
+        self.languages: dict[str, str] = {}  # hreflang -> href of the language switcher
         self.jsonld: list[str] = []
         self._in_jsonld = False
 
@@ -46,7 +47,10 @@ class Links(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.links.append((tag, value))
-        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("hreflang") and attrs.get("href") is not None:
+            self.languages[attrs["hreflang"]] = attrs["href"]
+        if tag == "script" and attrs.get("type") == "application/ld+json":
             self._in_jsonld = True
             self.jsonld.append("")
 
@@ -81,17 +85,19 @@ def is_internal(link: str) -> bool:
     return not (low.startswith(EXTERNAL) or low.startswith("//"))
 
 
-def resolve(site: Path, base_url: str, link: str) -> Path | None:
-    """The file a link from the page at base_url points to, or None if it leaves the site."""
-    parts = urlsplit(link.strip())
-    path = unquote(parts.path)
-    if not path:  # "?query" or "" alone: the page itself
-        path = posixpath.basename(base_url) or "."
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.dirname(base_url).lstrip("/") + "/" + path
-    normal = posixpath.normpath(joined) if joined.strip("/") else "."
-    if normal == ".." or normal.startswith("../"):
-        return None
-    target = site / normal if normal != "." else site
+def resolve(site: Path, base_url: str, link: str) -> Path:
+    """The file a link from the page at base_url points to. Dot segments are removed as browsers
+    do (RFC 3986 5.2): '..' never climbs above the site root."""
+    path = unquote(urlsplit(link.strip()).path)
+    joined = path if path.startswith("/") else posixpath.dirname(base_url) + "/" + (path or posixpath.basename(base_url))
+    segments: list[str] = []
+    for segment in joined.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    target = site.joinpath(*segments)
     return target / "index.html" if target.is_dir() else target
 
 
@@ -104,13 +110,17 @@ def test_resolve_follows_directory_urls(tmp_path):
     assert resolve(tmp_path, base, "../a/#x") == tmp_path / "kb" / "a" / "index.html"
     assert resolve(tmp_path, base, "../a?q=1#f") == tmp_path / "kb" / "a" / "index.html"
     assert resolve(tmp_path, base, "/kb/a.bib") == tmp_path / "kb" / "a.bib"
-    assert resolve(tmp_path, base, "../../..") is None
-    assert resolve(tmp_path, "/", "./") == tmp_path / "index.html"
+    assert resolve(tmp_path, base, "../../../kb/a/") == tmp_path / "kb" / "a" / "index.html"
+    assert resolve(tmp_path, "/", "./") == resolve(tmp_path, "/", "") == tmp_path / "index.html"
+    assert resolve(tmp_path, "/kb/a/", "?q=x") == tmp_path / "kb" / "a" / "index.html"
+    assert resolve(tmp_path, "/kb/a.bib", "") == tmp_path / "kb" / "a.bib"
+    assert resolve(tmp_path, "/404.html", "kb/a.bib") == tmp_path / "kb" / "a.bib"
     assert not resolve(tmp_path, base, "../missing/").exists()
 
 
-def html_pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+@pytest.fixture(scope="module")
+def parsed(site) -> dict[Path, Links]:
+    return {page: parse(page) for page in sorted(site.rglob("*.html"))}
 
 
 def test_every_interface_was_built(site):
@@ -121,32 +131,41 @@ def test_every_interface_was_built(site):
         assert len(list((root / "kb" / "entries").glob("*/*/index.html"))) > 50
 
 
-def test_internal_links_resolve(site):
-    checked, broken, pages = 0, [], html_pages(site)
-    assert len(pages) > 300
-    for page in pages:
+def test_internal_links_resolve(site, parsed):
+    checked, broken = 0, []
+    assert len(parsed) > 300
+    for page, found in parsed.items():
         base = page_url(site, page)
-        for tag, link in parse(page).links:
+        for tag, link in found.links:
             if not is_internal(link):
                 continue
             checked += 1
-            target = resolve(site, base, link)
-            if target is None or not target.is_file():
+            if not resolve(site, base, link).is_file():
                 broken.append(f"{page.relative_to(site)}: <{tag}> {link}")
     assert broken == [], f"{len(broken)} broken of {checked} internal links:\n" + "\n".join(broken[:40])
     assert checked > 1000, f"only {checked} internal links checked"
 
 
-def test_links_to_citation_files_and_other_interfaces_resolve(site):
-    """The links this feature adds: BibTeX/RIS files and the language switcher."""
-    page = site / "ar" / "kb" / "entries" / "ma-enquete-nationale-emploi" / "fr" / "index.html"
-    links = [link for _, link in parse(page).links]
-    base = page_url(site, page)
-    for suffix in ("fr.bib", "fr.ris"):
-        link = next(a for a in links if a.endswith(suffix))
-        assert resolve(site, base, link).read_text(encoding="utf-8").strip()
-    switcher = {resolve(site, base, a) for a in links if a.rstrip("/").endswith(("..", "/en", "./"))}
-    assert site / "index.html" in switcher or site / "kb" / "entries" / "ma-enquete-nationale-emploi" / "fr" / "index.html" in switcher
+def test_entry_pages_link_their_citation_files(site, parsed):
+    for lang in INTERFACES:
+        page = (site / lang if lang else site) / "kb" / "entries" / "ma-enquete-nationale-emploi" / "ar" / "index.html"
+        links = [link for _, link in parsed[page].links]
+        for name in ("ar.bib", "ar.ris"):
+            (link,) = [a for a in links if a.endswith(name)]
+            target = resolve(site, page_url(site, page), link)
+            assert target == page.parent.parent / name
+            assert target.read_text(encoding="utf-8").strip()
+
+
+def test_language_switcher_leads_to_each_interface(site, parsed):
+    homes = {"fr": site / "index.html", "ar": site / "ar" / "index.html", "en": site / "en" / "index.html"}
+    checked = 0
+    for page, found in parsed.items():
+        if page.name == "404.html":  # only the root one is served, with root-absolute links
+            continue
+        assert {lang: resolve(site, page_url(site, page), link) for lang, link in found.languages.items()} == homes, page
+        checked += 1
+    assert checked > 300
 
 
 def entry_pages(site: Path, lang: str) -> list[Path]:
@@ -155,12 +174,12 @@ def entry_pages(site: Path, lang: str) -> list[Path]:
 
 
 @pytest.mark.parametrize("lang", INTERFACES, ids=["fr-ui", "ar-ui", "en-ui"])
-def test_each_entry_page_has_one_creative_work_jsonld(project, site, lang):
+def test_each_entry_page_has_one_creative_work_jsonld(project, site, parsed, lang):
     found = entry_pages(site, lang)
     assert len(found) > 50
     prefix = site_url(project.root).rstrip("/") + "/" + (lang + "/" if lang else "")
     for page in found:
-        scripts = parse(page).jsonld
+        scripts = parsed[page].jsonld
         assert len(scripts) == 1, f"{page.relative_to(site)}: {len(scripts)} JSON-LD scripts"
         data = json.loads(scripts[0])
         assert data["@type"] == "CreativeWork", page
@@ -170,9 +189,9 @@ def test_each_entry_page_has_one_creative_work_jsonld(project, site, lang):
         assert data["url"] == f"{prefix}kb/entries/{entry_id}/{entry_lang}/"
 
 
-def test_pages_other_than_entries_have_no_jsonld(site):
-    for page in (site / "index.html", site / "kb" / "index.html", site / "ar" / "kb" / "countries" / "ma" / "index.html"):
-        assert parse(page).jsonld == []
+def test_pages_other_than_entries_have_no_jsonld(site, parsed):
+    entries = {p for lang in INTERFACES for p in entry_pages(site, lang)}
+    assert [p for p, found in parsed.items() if found.jsonld and p not in entries] == []
 
 
 @pytest.mark.parametrize("lang", INTERFACES, ids=["fr-ui", "ar-ui", "en-ui"])

@@ -6,7 +6,6 @@ Every value comes from a contributor's file: each format escapes it by its own r
 from __future__ import annotations
 
 import json
-import re
 
 from tools import schema
 from tools.model import Entry
@@ -16,7 +15,8 @@ SITE_NAME = {
     "ar": "قاعدة المعارف — بيانات هجرة اليد العاملة في المغرب العربي",
     "en": "Knowledge base — Labour-migration data in the Maghreb",
 }
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
+_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
+                   **{c: "\\" + c for c in "{}%&$#_"}}
 
 
 def absolute(site_url: str, entry: Entry) -> str:
@@ -38,7 +38,7 @@ def plain(entry: Entry, site_url: str) -> str:
 
 
 def _bib(value: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    return "".join(_BIBTEX_ESCAPES.get(c, c) for c in " ".join(value.split()))
 
 
 def bibtex(entry: Entry, site_url: str) -> str:

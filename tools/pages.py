@@ -126,14 +126,14 @@ def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry
     def score(other: Entry) -> int:
         return (3 * len(set(entry.data_sources) & set(other.data_sources))
                 + 2 * len(set(entry.themes) & set(other.themes))
-                + 2 * len(set(entry.countries) & set(other.countries)) + (entry.type == other.type))
+                + len(set(entry.countries) & set(other.countries)) + (entry.type == other.type))
 
     best: dict[str, Entry] = {}
     for other in candidates:
         if other.id != entry.id and (other.id not in best or other.lang == entry.lang):
             best[other.id] = other
     ranked = sorted(best.values(), key=lambda o: (-score(o), normalize(o.title)))
-    return [o for o in ranked if score(o) >= 4][:limit]
+    return [o for o in ranked if score(o) >= 4][:limit]  # e.g. one shared source and one country
 
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                                "--dev-addr", f"{args.host}:{args.port}"], cwd=project.root, env=env)
     print(f"Preview on http://{args.host}:{args.port}/ — save an entry to see it; Ctrl-C to stop.", flush=True)
     seen = _snapshot(project)
+    # `kill`/terminate() must stop MkDocs' server too, as Ctrl-C does: turn SIGTERM into the same path.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         while server.poll() is None:
             time.sleep(POLL_SECONDS)
