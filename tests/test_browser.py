@@ -244,3 +244,21 @@ def test_english_interface_has_english_labels(page, server):
     expect(page.locator("h1")).to_contain_text("Compare countries")
     expect(page.locator("nav.md-nav--primary")).to_contain_text("Data sources")
     assert page.console_errors == []
+
+
+def test_reader_goes_from_home_to_a_country_compares_reads_arabic_and_cites(page, server):
+    page.goto(server.url + "/")
+    page.locator("article a", has_text="pays").first.click()
+    page.locator("article a", has_text="Maroc").first.click()
+    expect(page.locator("h1")).to_contain_text("Maroc")
+    page.locator("nav.md-nav--primary a", has_text="Comparer les pays").first.click()
+    cell = page.locator("table a[href*='ma-enquete-nationale-migration-internationale']").first
+    cell.click()
+    page.locator(".kb-card a[hreflang='ar'], .kb-card a", has_text="العربية").first.click()
+    expect(page.locator(".kb-page")).to_have_attribute("dir", "rtl")
+    expect(page.locator("h2", has_text="كيفية الاستشهاد")).to_be_visible()
+    bib = page.locator("a", has_text="BibTeX").first.get_attribute("href")
+    body = page.request.get(page.url + bib if not bib.startswith("http") else bib)
+    assert body.ok and body.text().startswith("@misc{ma-enquete-nationale-migration-internationale-ar,")
+    shot(page, "journey-entry-ar-cite")
+    assert page.console_errors == []
