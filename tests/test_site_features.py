@@ -530,3 +530,16 @@ def test_assemble_builds_the_interface_docs_tree(tmp_path):
     interfaces.assemble(tmp_path, "ar", {"index.md": "---\ntitle: x\n---\n"})  # replaces the whole tree
     files = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
     assert files == ["assets/stylesheets/extra.css", "index.md", "kb/index.md"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_search_page_words_come_from_the_interface_data(lang):
+    import json
+
+    from tools.pages import search_words, ui
+
+    text = search_words(lang)
+    assert text.startswith("window.KB_UI = ") and text.endswith(";\n")
+    words = json.loads(text[len("window.KB_UI = "):-2])
+    assert words == {key: value[lang] for key, value in ui()["search"].items()}
+    assert words["facet_country"] == {"fr": "Pays", "ar": "البلد", "en": "Country"}[lang]

@@ -8,6 +8,7 @@ take over. Every value from an entry is escaped here; entry bodies lose raw HTML
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from collections import defaultdict
@@ -323,7 +324,14 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
 
     pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui), "", entries, f"{KB}/index.md", ui)
     pages[f"{KB}/glossaire.md"] = glossary_page(f"{KB}/glossaire.md", ui)
+    pages[f"{KB}/search-ui.js"] = search_words(ui)
     return pages
+
+
+def search_words(lang: str) -> str:
+    """The search page's words in one interface language, as a script (loads from file:// too)."""
+    words = {key: value[lang] for key, value in ui()["search"].items()}
+    return "window.KB_UI = " + json.dumps(words, ensure_ascii=False) + ";\n"
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> None:

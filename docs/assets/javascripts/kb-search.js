@@ -4,34 +4,33 @@
    opens its own search overlay for ?q=. Runs only on the page that has #kb-search. */
 (function () {
   "use strict";
-  // Material's search dialog has no accessible name; screen readers announce it with this one.
-  var dialog = document.querySelector(".md-search[role='dialog']");
-  if (dialog && !dialog.hasAttribute("aria-label")) {
-    dialog.setAttribute("aria-label", { ar: "البحث", en: "Search" }[(document.documentElement.lang || "").slice(0, 2)] || "Recherche");
-  }
-  var root = document.getElementById("kb-search");
-  if (!root) return;
-
-  var FACETS = [
-    ["country", "countries", { fr: "Pays", ar: "البلد", en: "Country" }],
-    ["type", "type", { fr: "Type", ar: "النوع", en: "Type" }],
-    ["theme", "themes", { fr: "Thème", ar: "المحور", en: "Theme" }],
-    ["data_source", "data_sources", { fr: "Source de données", ar: "مصدر البيانات", en: "Data source" }],
-    ["lang", "lang", { fr: "Langue", ar: "اللغة", en: "Language" }]
-  ];
-  var MSG = {
-    fr: { results: " fiche(s)", none: "Aucune fiche ne correspond.", offline: "Le service de recherche ne répond pas : recherche simplifiée dans le catalogue des titres et résumés.", also: "Recherche étendue : ", didyou: "Essayez : ", prev: "Précédent", next: "Suivant", error: "Erreur : " },
-    ar: { results: " بطاقة", none: "لا توجد بطاقة مطابقة.", offline: "خدمة البحث غير متاحة: بحث مبسط في فهرس العناوين والملخصات.", also: "تم توسيع البحث: ", didyou: "جرّب: ", prev: "السابق", next: "التالي", error: "خطأ: " },
-    en: { results: " entries", none: "No entry matches.", offline: "The search service is not answering: simplified search in the catalogue of titles and summaries.", also: "Also searched: ", didyou: "Try: ", prev: "Previous", next: "Next", error: "Error: " }
-  };
   var ui = (document.documentElement.lang || "fr").slice(0, 2);
-  if (!MSG[ui]) ui = "fr";
-  var msg = MSG[ui];
-  if (ui === "ar") root.setAttribute("dir", "rtl");
-
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
   var base = new URL((config.base || ".") + "/", location.href);
+  // Words of the interface come from tools/data/ui.yml, generated as kb/search-ui.js per language.
+  function loadScript(path) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = new URL(path, base).href;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  loadScript("kb/search-ui.js").catch(function () { /* words fall back to their keys */ }).then(function () {
+    var msg = window.KB_UI || {};
+    // Material's search dialog has no accessible name; screen readers announce it with this one.
+    var dialog = document.querySelector(".md-search[role='dialog']");
+    if (dialog && !dialog.hasAttribute("aria-label") && msg.dialog) dialog.setAttribute("aria-label", msg.dialog);
+    var root = document.getElementById("kb-search");
+    if (root) start(root, msg);
+  });
+
+  function start(root, msg) {
+  var FACETS = [["country", "countries"], ["type", "type"], ["theme", "themes"], ["data_source", "data_sources"],
+    ["lang", "lang"]];
+  if (ui === "ar") root.setAttribute("dir", "rtl");
   // The offline copy (file://) has .html pages instead of folder addresses.
   var htmlPages = /\.html$/.test(location.pathname);
   function pageUrl(url) { return new URL(htmlPages ? url.replace(/\/$/, ".html") : url, base).href; }
@@ -120,7 +119,7 @@
     FACETS.forEach(function (f) {
       var values = body.facets[f[1]] || [];
       if (!values.length) return;
-      var fs = el("fieldset"), legend = el("legend", {}, f[2][ui]);
+      var fs = el("fieldset"), legend = el("legend", {}, msg["facet_" + f[0]] || f[0]);
       fs.appendChild(legend);
       values.forEach(function (v) {
         var id = "kb-f-" + f[0] + "-" + v.value, label = el("label", { for: id });
@@ -164,7 +163,7 @@
       var countries = (r.countries || []).map(function (c) { return name("countries", c); }).join(", ");
       var meta = el("div", { class: "kb-meta", "data-countries": (r.countries || []).join(" ") },
         [name("type", r.type), countries, (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
-      if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " draft"));
+      if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " " + (msg.draft || "draft")));
       art.appendChild(meta);
       var p = el("p");
       if (r.snippet) p.innerHTML = safeSnippet(r.snippet); else p.textContent = r.summary;
@@ -221,4 +220,5 @@
   });
   window.addEventListener("popstate", run);
   run();
+  }
 })();
