@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import partial
 
 import pytest
@@ -490,3 +491,30 @@ def test_glossary_synonyms_find_other_languages(engine, tmp_path, monkeypatch):
     assert list(exp["added"]) == ["travailleur migrant", "migrant worker"]
     assert "dz-remittances" in ids(found)  # 'migrant workers' in an English body
     assert "regional-guide-donnees" in ids(found)  # 'travailleurs migrants' in a French body
+
+
+# -- incremental updates --------------------------------------------------------------------------
+
+def test_rebuild_rewrites_only_changed_documents_and_drops_removed_ones(tmp_path):
+    index_dir = tmp_path / "index"
+    first = build_search_index(ENTRIES, index_dir, progress=False, engine="v1")
+    assert first["full"] and first["added_or_changed"] == len(ENTRIES)
+    same = build_search_index(ENTRIES, index_dir, progress=False, engine="v1")
+    assert (same["full"], same["added_or_changed"], same["removed"]) == (False, 0, 0)
+    retitled = replace(ENTRIES[0], title="Titre tout neuf xylophone")
+    kept = [retitled, *ENTRIES[2:]]
+    update = build_search_index(kept, index_dir, progress=False, engine="v1")
+    assert (update["full"], update["added_or_changed"], update["removed"]) == (False, 1, 1)
+    found = SearchIndex(index_dir)
+    assert [r["id"] for r in found.search("xylophone")["results"]] == [retitled.id]
+    assert found.entry(ENTRIES[1].id) is None or ENTRIES[1].id in {e.id for e in kept}
+    assert found.search("")["total"] == len({e.id for e in kept})
+
+
+def test_a_new_engine_reindexes_everything(tmp_path):
+    index_dir = tmp_path / "index"
+    build_search_index(ENTRIES, index_dir, progress=False, engine="v1")
+    again = build_search_index(ENTRIES, index_dir, progress=False, engine="v2")
+    assert again["full"] and again["added_or_changed"] == len(ENTRIES)
+    forced = build_search_index(ENTRIES, index_dir, progress=False, engine="v2", full=True)
+    assert forced["full"]

@@ -110,9 +110,16 @@ def _stage_inputs(project: Project) -> dict[str, str]:
     guides += _files(*(project.docs / lang for lang in interfaces.OTHER_LANGS), project.docs / "assets")
     return {
         "pages": _digest(content + guides + _files(tools_dir, pattern="*.py")),
-        "index": _digest(content + [tools_dir / n for n in ("search_engine.py", "text.py", "glossary.py",
-                                                              "model.py", "schema.py")]),
+        "index": _digest(content + _engine_files(project)),
+        "engine": _digest(_engine_files(project)),
     }
+
+
+def _engine_files(project: Project) -> list[Path]:
+    """What the index's analysis depends on besides the entries: a change here re-indexes all."""
+    tools_dir = project.root / "tools"
+    return _files(tools_dir / "data") + [tools_dir / n for n in ("search_engine.py", "text.py", "glossary.py",
+                                                                    "model.py", "schema.py")]
 
 
 def _site_inputs(project: Project) -> str:
@@ -252,7 +259,7 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     stage("pages", [project.generated, *trees], inputs["pages"],
           lambda: generate_docs(entries, project.generated, project.root))
     stage("index", project.index, inputs["index"],
-          lambda: build_search_index(entries, project.index, progress=progress))
+          lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force))
     if site:
         stage("site", project.site, _site_inputs(project), lambda: build_site(project, strict=strict, progress=progress))
     report.timings["total"] = time.perf_counter() - started

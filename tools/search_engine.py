@@ -9,9 +9,11 @@ analysed with all three, plus a folded language-neutral field for names and acro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from dataclasses import asdict
@@ -135,18 +137,51 @@ def document(entry: Entry) -> dict:
     return doc
 
 
-def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True) -> dict:
-    """Index every entry into a fresh directory, then swap it in place of index_dir."""
+def _fingerprint(doc: dict) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _read_manifest(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / "MANIFEST.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
+                       full: bool = False) -> dict:
+    """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
+
+    `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
+    documents that changed are rewritten (a few ms each); otherwise everything is indexed afresh.
+    Returns {documents, added_or_changed, removed, full, seconds}."""
     started = time.perf_counter()
+    docs = {e.key: document(e) for e in entries}
+    hashes = {key: _fingerprint(doc) for key, doc in docs.items()}
+    old = _read_manifest(index_dir)
+    full = full or old is None or old.get("engine") != engine or not (index_dir / "BUILD.json").exists()
+    previous = {} if full else old["documents"]
+    changed = [k for k in docs if previous.get(k) != hashes[k]]
+    removed = [k for k in previous if k not in docs]
+    info = {"documents": len(docs), "added_or_changed": len(changed), "removed": len(removed), "full": full}
+    if not full and not changed and not removed:
+        info["seconds"] = round(time.perf_counter() - started, 3)
+        return info
     tmp = temp_dir_beside(index_dir)
-    ix = index.create_in(str(tmp), make_schema())
+    if full:
+        ix = index.create_in(str(tmp), make_schema())
+    else:
+        shutil.copytree(index_dir, tmp, dirs_exist_ok=True)
+        ix = index.open_dir(str(tmp))
     writer = ix.writer(limitmb=128)
-    for entry in tqdm(entries, desc="index", unit="doc", disable=None if progress else True, leave=False):
-        writer.add_document(**document(entry))
+    for key in removed:
+        writer.delete_by_term("key", key)
+    for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
+        (writer.add_document if full else writer.update_document)(**docs[key])
     writer.commit()
     ix.close()
-    info = {"documents": len(entries), "built": time.time()}
-    (tmp / "BUILD.json").write_text(json.dumps(info), encoding="utf-8")
+    (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes}), encoding="utf-8")
+    (tmp / "BUILD.json").write_text(json.dumps({"documents": len(docs), "built": time.time()}), encoding="utf-8")
     swap_dir(tmp, index_dir)
     info["seconds"] = round(time.perf_counter() - started, 3)
     return info
