@@ -541,5 +541,7 @@ def test_search_page_words_come_from_the_interface_data(lang):
     text = search_words(lang)
     assert text.startswith("window.KB_UI = ") and text.endswith(";\n")
     words = json.loads(text[len("window.KB_UI = "):-2])
+    labels = words.pop("labels")
     assert words == {key: value[lang] for key, value in ui()["search"].items()}
+    assert labels["type:tool"] == {"fr": "Outil", "ar": "أداة", "en": "Tool"}[lang]
     assert words["facet_country"] == {"fr": "Pays", "ar": "البلد", "en": "Country"}[lang]

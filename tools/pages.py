@@ -324,13 +324,19 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
 
     pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui), "", entries, f"{KB}/index.md", ui)
     pages[f"{KB}/glossaire.md"] = glossary_page(f"{KB}/glossaire.md", ui)
-    pages[f"{KB}/search-ui.js"] = search_words(ui)
+    pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}))
     return pages
 
 
-def search_words(lang: str) -> str:
-    """The search page's words in one interface language, as a script (loads from file:// too)."""
+def search_words(lang: str, countries: list[str] = ()) -> str:
+    """The search page's words in one interface language, as a script (loads from file:// too),
+    with the labels of facet values, which the static fallback has no API to ask for."""
     words = {key: value[lang] for key, value in ui()["search"].items()}
+    facets = {"type": "types", "themes": "themes", "data_sources": "data_sources", "lang": "languages"}
+    labels = {f"{facet}:{term}": schema.label(vocab, term, lang)
+              for facet, vocab in facets.items() for term in schema.terms(vocab)}
+    labels.update({f"countries:{code}": schema.country_name(code, lang) for code in countries})
+    words["labels"] = labels
     return "window.KB_UI = " + json.dumps(words, ensure_ascii=False) + ";\n"
 
 

@@ -126,7 +126,8 @@
         var box = el("input", { type: "checkbox", id: id, value: v.value, "data-facet": f[0] });
         box.checked = s[f[0]].indexOf(v.value) >= 0;
         label.appendChild(box);
-        label.appendChild(document.createTextNode(" " + ((v.label && v.label[ui]) || v.value) + " (" + v.count + ")"));
+        var text = (v.label && v.label[ui]) || (msg.labels || {})[f[1] + ":" + v.value] || v.value;
+        label.appendChild(document.createTextNode(" " + text + " (" + v.count + ")"));
         fs.appendChild(label);
       });
       facetsBox.appendChild(fs);
@@ -139,7 +140,8 @@
     Object.keys(body.facets || {}).forEach(function (key) {
       (body.facets[key] || []).forEach(function (v) { if (v.label && v.label[ui]) names[key + ":" + v.value] = v.label[ui]; });
     });
-    return function (key, value) { return names[key + ":" + value] || value; };
+    var fixed = msg.labels || {};
+    return function (key, value) { return names[key + ":" + value] || fixed[key + ":" + value] || value; };
   }
 
   function renderResults(body, s) {
