@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -77,3 +79,16 @@ def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return practices
+
+
+@pytest.fixture(scope="module")
+def empty_glossary(tmp_path_factory):
+    """Search without the repository's glossary, so results depend only on a test's entries."""
+    from functools import partial
+
+    from tools import glossary, search_engine
+
+    absent = tmp_path_factory.mktemp("glossary") / "absent.yml"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_engine, "expand", partial(glossary.expand, path=absent))
+        yield

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from tools import glossary, search_engine
 from tools.api import create_app
 from tools.build import Project
 from tools.model import Entry
@@ -41,12 +39,8 @@ ENTRIES = [
 ALL_IDS = {e.id for e in ENTRIES}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_repository_glossary(tmp_path_factory):
-    absent = tmp_path_factory.mktemp("glossary") / "absent.yml"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search_engine, "expand", partial(glossary.expand, path=absent))
-        yield
+# Synonyms come from an empty glossary unless a test says otherwise (fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("empty_glossary")
 
 
 @pytest.fixture(scope="module")

@@ -85,13 +85,8 @@ terms:
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_repository_glossary(tmp_path_factory):
-    """Synonyms come from an empty glossary unless a test says otherwise."""
-    absent = tmp_path_factory.mktemp("glossary") / "absent.yml"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search_engine, "expand", partial(glossary.expand, path=absent))
-        yield
+# Synonyms come from an empty glossary unless a test says otherwise (fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("empty_glossary")
 
 
 @pytest.fixture(scope="module")
