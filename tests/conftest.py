@@ -92,3 +92,13 @@ def empty_glossary(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search_engine, "expand", partial(glossary.expand, path=absent))
         yield
+
+
+def make_entry(id: str, lang: str, title: str, summary: str, *, type: str = "tool", countries=("MA",),
+               themes=("stocks",), **kw):
+    """An Entry built directly (no file), for search and API tests."""
+    from tools.model import Entry
+
+    folder = countries[0].lower() if countries else "regional"
+    return Entry(id=id, lang=lang, folder=folder, path=f"practices/{folder}/{id}.{lang}.md", title=title,
+                 type=type, countries=tuple(countries), summary=summary, themes=tuple(themes), **kw)

@@ -7,18 +7,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import make_entry
 from tools.api import create_app
 from tools.build import Project
-from tools.model import Entry
 from tools.search_engine import build_search_index
-
-
-def make_entry(id: str, lang: str, title: str, summary: str, *, type: str = "tool", countries=("MA",),
-               themes=("stocks",), **kw) -> Entry:
-    folder = countries[0].lower() if countries else "regional"
-    return Entry(id=id, lang=lang, folder=folder, path=f"practices/{folder}/{id}.{lang}.md", title=title,
-                 type=type, countries=tuple(countries), summary=summary, themes=tuple(themes), **kw)
-
 
 ENTRIES = [
     make_entry("ma-enquete-emploi", "fr", "Enquête nationale sur l'emploi",

@@ -13,18 +13,10 @@ from functools import partial
 
 import pytest
 
+from tests.conftest import make_entry
 from tools import glossary, search_engine
-from tools.model import Entry
 from tools.search_engine import MAX_PAGE, QueryError, SearchIndex, build_search_index
 from tools.text import normalize
-
-
-def make_entry(id: str, lang: str, title: str, summary: str, *, type: str = "tool", countries=("MA",),
-               themes=("stocks",), **kw) -> Entry:
-    folder = countries[0].lower() if countries else "regional"
-    return Entry(id=id, lang=lang, folder=folder, path=f"practices/{folder}/{id}.{lang}.md", title=title,
-                 type=type, countries=tuple(countries), summary=summary, themes=tuple(themes), **kw)
-
 
 ENTRIES = [
     make_entry(
