@@ -514,6 +514,8 @@ def test_config_inherits_mkdocs_yml_with_the_interface_settings(tmp_path):
     assert data["site_name"] == pages.ui()["site_name"]["ar"]
     en = yaml.safe_load(interfaces.config(tmp_path, "en", tmp_path / "site" / "en").read_text(encoding="utf-8"))
     assert en["theme"]["direction"] == "ltr"
+    # Canonical links, sitemap and 404 links of an interface point into its own folder.
+    assert data["site_url"] == "http://127.0.0.1:8000/ar/" and en["site_url"] == "http://127.0.0.1:8000/en/"
 
 
 def test_assemble_builds_the_interface_docs_tree(tmp_path):

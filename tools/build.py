@@ -123,7 +123,10 @@ def _engine_files(project: Project) -> list[Path]:
 
 
 def _site_inputs(project: Project) -> str:
+    tools_dir = project.root / "tools"
+    # interfaces.py and build.py write the per-language configs that the site builds read.
     return _digest(_files(project.docs, project.root / "overrides", project.root / "mkdocs.yml",
+                          tools_dir / "interfaces.py", tools_dir / "build.py",
                           *(interfaces.tree(project.root, lang) for lang in interfaces.OTHER_LANGS)))
 
 

@@ -73,12 +73,20 @@ def alternates(lang: str) -> list[dict]:
              "lang": other} for other in schema.LANGS]
 
 
+def _site_url(root: Path) -> str:
+    from tools.build import site_url  # build imports this module: import at call time
+
+    return site_url(root)
+
+
 def config(root: Path, lang: str, site_dir: Path) -> Path:
     """A config in build/ inheriting mkdocs.yml, for one interface. Paths that mkdocs.yml gives
     relative to itself (the theme overrides) are made absolute here."""
     data = {
         "INHERIT": str(root / "mkdocs.yml"),
         "site_name": pages.ui()["site_name"][lang],
+        # Canonical links, the sitemap and the 404 page's links must point into this interface.
+        **({"site_url": site_url.rstrip("/") + f"/{lang}/"} if (site_url := _site_url(root)) else {}),
         "docs_dir": str(tree(root, lang)),
         "site_dir": str(site_dir),
         "exclude_docs": "",
