@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -88,7 +88,6 @@ def create_app(project: Project | None = None) -> Starlette:
             return error(exc.status_code, exc.detail)
         page = project.site / "404.html"
         if exc.status_code == 404 and page.exists():
-            from starlette.responses import HTMLResponse
             return HTMLResponse(page.read_text(encoding="utf-8"), status_code=404)
         return JSONResponse({"ok": False, "status": exc.status_code, "error": exc.detail}, exc.status_code)
 

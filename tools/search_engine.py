@@ -249,6 +249,9 @@ class SearchIndex:
         self._stamp = None
         self._searcher = None
         self._docs: dict[int, dict] = {}
+        self._by_id: dict[str, list[dict]] = {}
+        self._titles: dict[int, str] = {}  # folded title words, for completion
+        self._sort_keys: dict[int, str] = {}  # folded titles, to break score ties
         fields_ = [f"{p}_{lang}" for p in ("title", "summary", "meta", "body") for lang in schema.LANGS] + ["neutral"]
         boosts = {f: FIELD_BOOSTS[f.split("_")[0]] for f in fields_}
         self._parser = qparser.MultifieldParser(fields_, make_schema(), fieldboosts=boosts,
@@ -269,7 +272,14 @@ class SearchIndex:
             ix = index.open_dir(str(self.dir))
             searcher = ix.searcher()
             docs = {num: stored for num, stored in searcher.iter_docs()}
-            self._searcher, self._docs, self._stamp = searcher, docs, stamp
+            # Derived once per opened index, not per query: versions of each entry and folded titles.
+            by_id: dict[str, list[dict]] = {}
+            for stored in docs.values():
+                by_id.setdefault(stored["id"], []).append(stored)
+            self._titles = {num: exact_key(stored["title"]) for num, stored in docs.items()}
+            self._sort_keys = {num: normalize(stored["title"]) for num, stored in docs.items()}
+            self._searcher, self._docs, self._by_id = searcher, docs, by_id
+            self._stamp = stamp
         return self._searcher
 
     # -- query -------------------------------------------------------------------------------
@@ -306,17 +316,22 @@ class SearchIndex:
         return any(reader.doc_frequency(f"{part}_{lang}", stem(word, lang))
                    for lang in schema.LANGS for part in ("body", "meta"))
 
-    def _repairs(self, searcher, text: str) -> list[tuple[str, str]]:
-        """Words found nowhere in the index, with the closest word that is (edit distance 2)."""
+    def _corrections(self, searcher, text: str, known) -> list[tuple[str, str, str | None]]:
+        """(word as typed, folded word, closest indexed word or None) for each query word; only
+        words longer than 3 letters that `known(reader, word)` rejects are corrected."""
         reader, corrector, out = searcher.reader(), searcher.corrector("neutral"), []
         for raw in TOKEN_RE.findall(text)[:MAX_QUERY_TERMS]:
-            word = strip_elision(normalize(raw))
-            if raw in _OPERATORS or len(word) < 4 or word.isdigit() or self._known(reader, word):
-                continue
-            fixes = corrector.suggest(word, limit=1, maxdist=2)
-            if fixes:
-                out.append((raw, fixes[0]))
+            word, fix = strip_elision(normalize(raw)), None
+            if raw not in _OPERATORS and len(word) > 3 and not known(reader, word):
+                fixes = corrector.suggest(word, limit=1, maxdist=2)
+                fix = fixes[0] if fixes else None
+            out.append((raw, word, fix))
         return out
+
+    def _repairs(self, searcher, text: str) -> list[tuple[str, str]]:
+        """Words found nowhere in the index, with the closest word that is (edit distance 2)."""
+        known = lambda reader, word: word.isdigit() or self._known(reader, word)  # noqa: E731
+        return [(raw, fix) for raw, _, fix in self._corrections(searcher, text, known) if fix]
 
     @staticmethod
     def check(q: str, page: int, page_size: int) -> str:
@@ -345,7 +360,7 @@ class SearchIndex:
             else:
                 scored = dict.fromkeys(self._docs, 0.0)
             best, facets = self._collapse(scored, filters)
-            ordered = sorted(best.items(), key=lambda kv: (-kv[1][1], normalize(self._docs[kv[1][0]]["title"]), kv[0]))
+            ordered = sorted(best.items(), key=lambda kv: (-kv[1][1], self._sort_keys[kv[1][0]], kv[0]))
             start = (page - 1) * page_size
             results = [self._result(num, score, wq) for _, (num, score) in ordered[start:start + page_size]]
             repaired = any(e["kind"] == "spelling" for e in expansions)
@@ -396,7 +411,7 @@ class SearchIndex:
             "countries": self._values(num, "countries"), "themes": self._values(num, "themes"),
             "data_sources": self._values(num, "data_sources"), "status": doc["status"],
             "period": doc["period"], "score": round(score, 4),
-            "languages": sorted(d["lang"] for d in self._docs.values() if d["id"] == doc["id"]),
+            "languages": sorted(d["lang"] for d in self._by_id[doc["id"]]),
         }
 
     def _snippet(self, doc: dict, wq) -> str:
@@ -415,22 +430,12 @@ class SearchIndex:
         return highlight.htmlescape(doc["summary"][:240], quote=False)
 
     def _did_you_mean(self, searcher, q: str) -> str | None:
-        corrector = searcher.corrector("neutral")
-        reader = searcher.reader()
-        words, changed = [], False
-        for raw in TOKEN_RE.findall(q)[:MAX_QUERY_TERMS]:
-            if raw in _OPERATORS:
-                words.append(raw)
-                continue
-            word = strip_elision(normalize(raw))
-            if len(word) > 3 and not reader.doc_frequency("neutral", word):
-                fixes = corrector.suggest(word, limit=1, maxdist=2)
-                if fixes:
-                    words.append(fixes[0])
-                    changed = True
-                    continue
-            words.append(word)
-        return " ".join(words) if changed else None
+        """The query with each word that no title or summary contains replaced by its closest one."""
+        known = lambda reader, word: bool(reader.doc_frequency("neutral", word))  # noqa: E731
+        corrected = self._corrections(searcher, q, known)
+        if not any(fix for _, _, fix in corrected):
+            return None
+        return " ".join(raw if raw in _OPERATORS else fix or word for raw, word, fix in corrected)
 
     # -- other reads ---------------------------------------------------------------------------
 
@@ -438,7 +443,7 @@ class SearchIndex:
         """Every language version of one entry, as stored."""
         with self._lock:
             self._open()
-            versions = [d for d in self._docs.values() if d["id"] == entry_id]
+            versions = list(self._by_id.get(entry_id, ()))
         if not versions:
             return None
         versions.sort(key=lambda d: schema.LANGS.index(d["lang"]) if d["lang"] in schema.LANGS else 9)
@@ -461,8 +466,8 @@ class SearchIndex:
         with self._lock:
             searcher = self._open()
             titles = []
-            for d in self._docs.values():
-                tw = exact_key(d["title"]).split()
+            for num, d in self._docs.items():
+                tw = self._titles[num].split()
                 if any(w.startswith(last) for w in tw) and all(r in tw for r in rest):
                     titles.append({"id": d["id"], "lang": d["lang"], "title": d["title"], "url": d["url"]})
             titles.sort(key=lambda t: (normalize(t["title"]), t["lang"]))
