@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build check serve preview offline test bench lint browser clean
+.PHONY: install build check serve preview offline test test-fast bench lint browser clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,21 +15,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 install: $(VENV)/.installed
 
 check: install
-	$(BIN)/python build_index.py --check
+	$(BIN)/python -m tools check
 
 build: install
 	$(BIN)/python build_index.py
 
 serve: build
-	$(BIN)/python -m tools.serve --host $(HOST) --port $(PORT)
+	$(BIN)/python -m tools serve --host $(HOST) --port $(PORT)
 
 # Live reload while editing entries (MkDocs' development server; no search API).
 preview: install
-	$(BIN)/python -m tools.preview --host $(HOST) --port $(PORT)
+	$(BIN)/python -m tools preview --host $(HOST) --port $(PORT)
 
 # A zip of the site that works from file:// (workshop rooms with no network).
 offline: install
-	$(BIN)/python -m tools.offline
+	$(BIN)/python -m tools offline
 
 # The browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
 browser:
@@ -42,11 +42,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# Everything, as CI runs it (unit, end-to-end and browser tests).
 test: install browser node_modules/.installed
 	$(BIN)/python -m pytest
 
+# The unit tests only (no site build, no server, no browser): seconds, while you work.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not e2e and not browser"
+
 bench: install
-	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools bench
 
 lint: install
 	$(BIN)/ruff check .

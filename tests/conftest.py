@@ -61,8 +61,8 @@ def line_of(text: str, prefix: str) -> int:
 
 
 def load(tmp_path: Path, files: dict[str, str | bytes]):
-    """make_corpus then tools.validate.load_collection: (entries, problems, files read)."""
-    from tools.validate import load_collection
+    """make_corpus then tools.content.validate.load_collection: (entries, problems, files read)."""
+    from tools.content.validate import load_collection
 
     return load_collection(make_corpus(tmp_path, files), tmp_path)
 
@@ -86,7 +86,8 @@ def empty_glossary(tmp_path_factory):
     """Search without the repository's glossary, so results depend only on a test's entries."""
     from functools import partial
 
-    from tools import glossary, search_engine
+    from tools.search import engine as search_engine
+    from tools.search import glossary
 
     absent = tmp_path_factory.mktemp("glossary") / "absent.yml"
     with pytest.MonkeyPatch.context() as mp:
@@ -97,8 +98,18 @@ def empty_glossary(tmp_path_factory):
 def make_entry(id: str, lang: str, title: str, summary: str, *, type: str = "tool", countries=("MA",),
                themes=("stocks",), **kw):
     """An Entry built directly (no file), for search and API tests."""
-    from tools.model import Entry
+    from tools.content.model import Entry
 
     folder = countries[0].lower() if countries else "regional"
     return Entry(id=id, lang=lang, folder=folder, path=f"practices/{folder}/{id}.{lang}.md", title=title,
                  type=type, countries=tuple(countries), summary=summary, themes=tuple(themes), **kw)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests under tests/e2e/ and tests/browser/ carry their folder's marker, so `make test-fast`
+    (-m "not e2e and not browser") runs the unit tests alone."""
+    for item in items:
+        parts = item.path.parts
+        for marker in ("e2e", "browser"):
+            if marker in parts:
+                item.add_marker(getattr(pytest.mark, marker))

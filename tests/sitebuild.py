@@ -14,7 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tools.build import Project, run
+from tools.pipeline import run
+from tools.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,7 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn serving tools.api for one project root, on a free loopback port."""
+    """uvicorn serving tools.web.api for one project root, on a free loopback port."""
 
     def __init__(self, project: Project):
         self.root = project.root
@@ -56,7 +57,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "KB_ROOT": str(project.root), "PYTHONPATH": str(REPO)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tools.api:app", "--host", "127.0.0.1", "--port", str(self.port),
+            [sys.executable, "-m", "uvicorn", "--factory", "tools.web.api:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning"], cwd=REPO, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

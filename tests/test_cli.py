@@ -6,6 +6,7 @@ build_index.main builds Project() (rooted at the repository); each test points i
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +15,6 @@ import pytest
 
 import build_index
 from tests.conftest import ROOT, entry_text, line_of, make_corpus
-from tools.build import Project
 
 PATH = "practices/ma/ma-x.fr.md"
 
@@ -63,7 +63,7 @@ BROKEN = {
 @pytest.fixture
 def check(tmp_path, monkeypatch, capsys):
     """check(files, *options) -> (exit status, stdout, stderr) of build_index.main(['--check', ...])."""
-    monkeypatch.setattr(build_index, "Project", lambda: Project(tmp_path))
+    monkeypatch.setenv("KB_ROOT", str(tmp_path))
 
     def run(files, *options):
         make_corpus(tmp_path, files)
@@ -165,10 +165,8 @@ def test_command_line_process(tmp_path):
     """The real process: sys.exit(main()) and what a contributor sees, on a broken corpus."""
     text = entry_text(countries="[MAR]")
     make_corpus(tmp_path, {"ma/ma-x.fr.md": text, "ma/ma-y.fr.md": "no front matter\n"})
-    code = ("import sys; from pathlib import Path; import build_index; from tools.build import Project; "
-            "build_index.Project = lambda: Project(Path(sys.argv[1])); sys.exit(build_index.main(['--check']))")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, "build_index.py", "--check"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "KB_ROOT": str(tmp_path)})
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.splitlines() == [

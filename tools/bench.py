@@ -24,9 +24,10 @@ from pathlib import Path
 import uvicorn
 import yaml
 
-from tools.api import create_app
-from tools.build import Project, run
-from tools.search_engine import SearchIndex
+from tools.pipeline import run
+from tools.project import Project
+from tools.search.engine import SearchIndex
+from tools.web.api import create_app
 
 QUERIES = Project().root / "bench" / "queries.yml"
 TARGET_NDCG, TARGET_MARGIN = 0.85, 0.15

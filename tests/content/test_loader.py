@@ -1,0 +1,171 @@
+"""What stops a file from being read: size, encoding, front-matter fences, YAML syntax.
+
+Each test starts from a valid entry, breaks one thing and checks the exact problem
+(path, line, field, message, hint, severity) returned by tools.content.validate.load_collection.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import entry_text, line_of, load
+from tools.content.problems import Problem
+
+NAME = "ma/ma-x.fr.md"
+PATH = "practices/ma/ma-x.fr.md"
+YAML_HINT = "check quotes, colons and indentation; quote values that contain ': '"
+
+
+def test_file_without_front_matter(tmp_path):
+    entries, problems, files = load(tmp_path, {NAME: "# Enquête\n\nDu texte sans front matter.\n"})
+    assert problems == [Problem(PATH, 1, "front matter", "file does not start with '---'",
+                                "put the YAML front matter between two '---' lines at the top")]
+    assert entries == [] and files == 1
+
+
+def test_empty_file_has_no_front_matter(tmp_path):
+    _, problems, _ = load(tmp_path, {NAME: ""})
+    assert [(p.line, p.field, p.message) for p in problems] == [
+        (1, "front matter", "file does not start with '---'")]
+
+
+def test_unclosed_front_matter(tmp_path):
+    text = "---\ntitle: Enquête nationale\ntype: tool\n\n## Contexte\n\nDu texte.\n"
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, 1, "front matter", "front matter is not closed",
+                                "add a line '---' after the last field")]
+    assert entries == []
+
+
+def test_empty_front_matter(tmp_path):
+    _, problems, _ = load(tmp_path, {NAME: "---\n---\n\n## Contexte\n\nDu texte.\n"})
+    assert problems == [Problem(PATH, 1, "front matter", "front matter is empty", "add the required fields")]
+
+
+def test_front_matter_that_is_a_list(tmp_path):
+    _, problems, _ = load(tmp_path, {NAME: "---\n- title\n- type\n---\n\nDu texte.\n"})
+    assert problems == [Problem(PATH, 2, "front matter", "front matter is not a set of 'field: value' lines",
+                                "write one 'field: value' per line")]
+
+
+def test_invalid_yaml_reports_the_line_of_the_error(tmp_path):
+    text = entry_text(title="Enquête: emploi: 2020")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, line_of(text, "title:"), "front matter",
+                                "invalid YAML: mapping values are not allowed here", YAML_HINT)]
+    assert entries == []
+
+
+def test_invalid_yaml_further_down_counts_lines_from_the_top_of_the_file(tmp_path):
+    text = entry_text(period="2018: 2021: 2022")
+    _, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, line_of(text, "period:"), "front matter",
+                                "invalid YAML: mapping values are not allowed here", YAML_HINT)]
+    assert line_of(text, "period:") == 9
+
+
+def test_tab_indentation_is_invalid_yaml(tmp_path):
+    text = entry_text(links="\n\t- title: Site du HCP")
+    _, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, line_of(text, "\t- title"), "front matter",
+                                "invalid YAML: found character '\\t' that cannot start any token", YAML_HINT)]
+
+
+def test_unsafe_yaml_tag_is_refused(tmp_path):
+    text = entry_text(title="!!python/object/apply:os.system [echo]")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "title:"), "front matter", "error")]
+    assert problems[0].message.startswith("invalid YAML: could not determine a constructor")
+    assert entries == []
+
+
+def test_control_character_in_front_matter_is_a_problem_not_a_crash(tmp_path):
+    text = entry_text(title="Enquête\x07nationale")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert [(p.path, p.field, p.severity) for p in problems] == [(PATH, "front matter", "error")]
+    assert problems[0].message.startswith("invalid YAML")
+    assert entries == []
+
+
+def test_non_utf8_byte_in_front_matter(tmp_path):
+    text = entry_text()
+    raw = text.encode("utf-8").replace("Enquête nationale".encode(), "Enquête nationale".encode("latin-1"))
+    entries, problems, _ = load(tmp_path, {NAME: raw})
+    assert problems == [Problem(PATH, line_of(text, "title:"), "file", "byte 0xea is not valid UTF-8",
+                                "save the file with UTF-8 encoding")]
+    assert entries == []
+
+
+def test_non_utf8_byte_in_body_gives_the_line_of_the_byte(tmp_path):
+    text = entry_text()
+    raw = text.encode("utf-8").replace("## Méthode".encode(), "## Méthode".encode("latin-1"))
+    _, problems, _ = load(tmp_path, {NAME: raw})
+    assert problems == [Problem(PATH, line_of(text, "## Méthode"), "file", "byte 0xe9 is not valid UTF-8",
+                                "save the file with UTF-8 encoding")]
+
+
+def test_byte_order_mark(tmp_path):
+    entries, problems, _ = load(tmp_path, {NAME: b"\xef\xbb\xbf" + entry_text().encode("utf-8")})
+    assert problems == [Problem(PATH, 1, "file", "file starts with a byte-order mark (BOM)",
+                                "save it as UTF-8 without BOM")]
+    assert entries == []
+
+
+def test_byte_order_mark_does_not_shift_other_line_numbers(tmp_path):
+    text = entry_text(countries="[MAR]")
+    _, problems, _ = load(tmp_path, {NAME: b"\xef\xbb\xbf" + text.encode("utf-8")})
+    assert [(p.line, p.field) for p in problems] == [(1, "file"), (line_of(text, "countries:"), "countries[0]")]
+
+
+def test_windows_line_endings_keep_line_numbers(tmp_path):
+    text = entry_text(countries="[MAR]")
+    _, problems, _ = load(tmp_path, {NAME: text.replace("\n", "\r\n")})
+    assert [(p.line, p.field) for p in problems] == [(line_of(text, "countries:"), "countries[0]")]
+
+
+def test_file_over_one_megabyte(tmp_path):
+    raw = entry_text(body="\n" + "x" * 1_000_000 + "\n").encode("utf-8")
+    entries, problems, _ = load(tmp_path, {NAME: raw})
+    assert problems == [Problem(PATH, 1, "file", f"file is {len(raw):,} bytes, over the 1 MB limit",
+                                "move large material to a linked document")]
+    assert entries == []
+
+
+def test_file_of_exactly_one_megabyte_is_read(tmp_path):
+    text = entry_text()
+    raw = text.encode("utf-8")
+    raw += b"x" * (1_000_000 - len(raw))
+    assert len(raw) == 1_000_000
+    entries, problems, _ = load(tmp_path, {NAME: raw})
+    assert problems == [] and len(entries) == 1
+
+
+def test_duplicate_yaml_key(tmp_path):
+    text = entry_text(tags="[emploi]").replace("tags: [emploi]\n", "tags: [emploi]\ntype: tool\n")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    second = line_of(text, "tags:") + 1
+    assert problems == [Problem(PATH, second, "type", "field is given twice", "keep one of the two lines")]
+    assert entries == []
+
+
+def test_duplicate_key_inside_a_link(tmp_path):
+    text = entry_text(links="\n  - title: Site du HCP\n    url: https://www.hcp.ma/\n    title: Autre")
+    _, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, line_of(text, "    title: Autre"), "links[0].title",
+                                "field is given twice", "keep one of the two lines")]
+
+
+def test_file_name_without_language_suffix(tmp_path):
+    _, problems, _ = load(tmp_path, {"ma/ma-x.md": entry_text()})
+    assert problems == [Problem("practices/ma/ma-x.md", 1, "file name", "'ma-x.md' is not named <slug>.<lang>.md",
+                                "name it like 'ma-enquete-emploi.fr.md'")]
+
+
+def test_helper_files_are_not_entries(tmp_path):
+    entries, problems, files = load(tmp_path, {NAME: entry_text(), "ma/_draft.fr.md": "not an entry",
+                                               "ma/README.md": "not an entry", "NOTES.md": "not an entry"})
+    assert problems == [] and files == 1 and [e.path for e in entries] == [PATH]
+
+
+def test_closing_fence_may_be_three_dots(tmp_path):
+    text = entry_text().replace("\n---\n", "\n...\n", 1)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [] and entries[0].body.startswith("## Contexte")

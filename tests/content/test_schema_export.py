@@ -1,0 +1,293 @@
+"""tools/schema_export.py: the JSON Schema and the guide tables, both derived from tools/schema.py.
+
+The `jsonschema` package is not in the project's environment, so the schema is checked against
+the entries with a small validator of the keywords it uses (and a test that it uses no others).
+The committed guides must match what the schema generates: after a schema or vocabulary change,
+run `python -m tools.content.schema_export --write-guides`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import cli
+from tools.content import schema
+from tools.content.loader import entry_files, load_file
+from tools.content.schema import FIELDS
+from tools.content.schema_export import GUIDES, fields_table, fill, json_schema, vocab_tables
+from tools.site.generate import guide_pages
+
+REQUIRED = ["title", "type", "lang", "countries", "summary", "themes"]
+VOCABS = ("types", "themes", "data_sources", "statuses")
+KNOWN_KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "properties",
+                  "additionalProperties", "enum", "items", "uniqueItems", "minItems", "minLength", "maxLength",
+                  "pattern", "format"}
+WRITE_HINT = "out of date: run `python -m tools.content.schema_export --write-guides`"
+REAL_ENTRY = ROOT / "practices" / "ma" / "ma-enquete-nationale-emploi.fr.md"
+
+
+# --- a validator for the keywords the schema uses -------------------------------------------------
+
+def keywords(node) -> set[str]:
+    """Every keyword used anywhere in a schema (property names are not keywords)."""
+    found = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            if key == "properties":
+                for sub in value.values():
+                    found |= keywords(sub)
+            elif key == "items":
+                found |= keywords(value)
+    return found
+
+
+JSON_TYPES = {"string": str, "array": list, "object": dict}
+
+
+def violations(value, node: dict, where: str = "$") -> list[str]:
+    out = []
+    if "type" in node and not isinstance(value, JSON_TYPES[node["type"]]):
+        return [f"{where}: not of type {node['type']}"]
+    if "enum" in node and value not in node["enum"]:
+        out.append(f"{where}: {value!r} not in enum")
+    if isinstance(value, str):
+        if len(value) < node.get("minLength", 0):
+            out.append(f"{where}: shorter than {node['minLength']}")
+        if len(value) > node.get("maxLength", len(value)):
+            out.append(f"{where}: longer than {node['maxLength']}")
+        if "pattern" in node and not re.search(node["pattern"], value):
+            out.append(f"{where}: does not match {node['pattern']}")
+    if isinstance(value, list):
+        if len(value) < node.get("minItems", 0):
+            out.append(f"{where}: fewer than {node['minItems']} items")
+        if node.get("uniqueItems") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
+            out.append(f"{where}: repeated items")
+        for i, item in enumerate(value):
+            out += violations(item, node.get("items", {}), f"{where}[{i}]")
+    if isinstance(value, dict):
+        out += [f"{where}: '{name}' is required" for name in node.get("required", []) if name not in value]
+        for name, sub in node.get("properties", {}).items():
+            if name in value:
+                out += violations(value[name], sub, f"{where}.{name}")
+    return out
+
+
+# --- JSON Schema ----------------------------------------------------------------------------------
+
+def test_schema_uses_only_keywords_the_checks_here_understand():
+    assert keywords(json_schema()) <= KNOWN_KEYWORDS
+
+
+def test_schema_is_json_and_draft_2020_12():
+    data = json_schema()
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+    assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert data["type"] == "object"
+
+
+def test_schema_lists_every_field_in_order():
+    assert list(json_schema()["properties"]) == [f.name for f in FIELDS]
+    for f in FIELDS:
+        assert json_schema()["properties"][f.name]["description"] == f.help["en"]
+
+
+def test_schema_requires_exactly_the_required_fields():
+    assert json_schema()["required"] == [f.name for f in FIELDS if f.required] == REQUIRED
+
+
+def test_schema_enums_are_the_vocabulary_terms():
+    props = json_schema()["properties"]
+    assert props["type"]["enum"] == list(schema.terms("types")) == ["tool", "methodology", "practice", "resource"]
+    assert props["status"]["enum"] == list(schema.terms("statuses")) == ["draft", "reviewed"]
+    assert props["lang"]["enum"] == ["fr", "ar", "en"]
+    assert props["themes"]["items"]["enum"] == list(schema.terms("themes"))
+    assert props["themes"]["minItems"] == 1
+    assert props["data_sources"]["items"]["enum"] == list(schema.terms("data_sources"))
+    assert "minItems" not in props["data_sources"]
+    codes = props["countries"]["items"]["enum"]
+    assert codes == sorted(schema.country_codes())
+    assert {"MA", "TN", "MR", "LY", "DZ", "FR"} <= set(codes)
+    assert not {"MAR", "EU", "UN", "XK", "ma"} & set(codes)
+
+
+def test_schema_text_limits_are_the_field_limits():
+    props = json_schema()["properties"]
+    for f in FIELDS:
+        if f.kind == "text":
+            assert (props[f.name]["minLength"], props[f.name]["maxLength"]) == (f.min_len, f.max_len)
+
+
+def test_a_real_entry_front_matter_is_valid():
+    meta = load_file(REAL_ENTRY).meta
+    assert meta["countries"] == ["MA"]  # the file is the one the guides show
+    assert violations(meta, json_schema()) == []
+
+
+def test_every_shipped_entry_front_matter_is_valid():
+    files = entry_files(ROOT / "practices")
+    assert len(files) > 50
+    found = {p.name: violations(load_file(p).meta, json_schema()) for p in files}
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"countries": ["MAR"]}, "$.countries[0]: 'MAR' not in enum"),
+    ({"type": "outil"}, "$.type: 'outil' not in enum"),
+    ({"lang": "de"}, "$.lang: 'de' not in enum"),
+    ({"themes": []}, "$.themes: fewer than 1 items"),
+    ({"themes": ["stocks", "stocks"]}, "$.themes: repeated items"),
+    ({"themes": ["flow"]}, "$.themes[0]: 'flow' not in enum"),
+    ({"title": "EN"}, "$.title: shorter than 3"),
+    ({"summary": "x" * 501}, "$.summary: longer than 500"),
+    ({"period": "2018/2021"}, "$.period: does not match ^\\d{4}(-\\d{4})?$"),
+    ({"updated": "01/05/2024"}, "$.updated: does not match ^\\d{4}-\\d{2}-\\d{2}$"),
+    ({"links": [{"title": "FTP", "url": "ftp://x.org/"}]}, "$.links[0].url: does not match ^https?://"),
+    ({"links": [{"url": "https://x.org/"}]}, "$.links[0]: 'title' is required"),
+    ({"status": "published"}, "$.status: 'published' not in enum"),
+    ({"tags": "ENE"}, "$.tags: not of type array"),
+])
+def test_the_schema_rejects_what_the_checker_rejects(change, expected):
+    meta = {**load_file(REAL_ENTRY).meta, **change}
+    assert violations(meta, json_schema()) == [expected]
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_the_schema_rejects_a_missing_required_field(name):
+    meta = {k: v for k, v in load_file(REAL_ENTRY).meta.items() if k != name}
+    assert violations(meta, json_schema()) == [f"$: '{name}' is required"]
+
+
+def test_main_prints_the_schema(capsys):
+    assert cli.main(["schema", "--json-schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == json_schema()
+
+
+def test_main_without_options_prints_help_and_exits_2(capsys):
+    assert cli.main(["schema"]) == 2
+    assert "--write-guides" in capsys.readouterr().out
+
+
+# --- guide tables -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, head, yes, no", [("fr", "| Champ | Obligatoire | Règle |", "oui", "non"),
+                                                 ("ar", "| الحقل | إلزامي | القاعدة |", "نعم", "لا"),
+                                                 ("en", "| Field | Required | Rule |", "yes", "no")])
+def test_fields_table_has_one_row_per_field(lang, head, yes, no):
+    lines = fields_table(lang).split("\n")
+    assert lines[:2] == [head, "|---|---|---|"]
+    assert len(lines) == len(FIELDS) + 2
+    for line, f in zip(lines[2:], FIELDS, strict=True):
+        assert line.startswith(f"| `{f.name}` | {yes if f.required else no} | {f.help[lang]}")
+    assert lines[3] == f"| `type` | {yes} | {FIELDS[1].help[lang]} `tool`, `methodology`, `practice`, `resource` |"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_vocab_tables_list_every_term_with_its_label(lang):
+    text = vocab_tables(lang)
+    for vocab in VOCABS:
+        for term in schema.terms(vocab):
+            row = f"| `{term}` | {schema.label(vocab, term, lang)} | {schema.description(vocab, term, lang)} |"
+            assert row in text.split("\n"), (vocab, term)
+    assert vocab_tables("fr").split("\n")[0] == "**Types (`type`)**"
+
+
+GUIDE = """# Guide
+
+Intro kept as written.
+
+<!-- BEGIN generated: fields -->
+| an old | table |
+<!-- END generated: fields -->
+
+Between the blocks, kept too.
+
+<!-- BEGIN generated: vocabularies -->
+<!-- END generated: vocabularies -->
+
+The end.
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_fill_replaces_only_the_text_between_the_markers(lang):
+    filled = fill(GUIDE, lang)
+    assert filled == GUIDE.replace(
+        "| an old | table |\n", fields_table(lang) + "\n").replace(
+        "<!-- BEGIN generated: vocabularies -->\n",
+        "<!-- BEGIN generated: vocabularies -->\n" + vocab_tables(lang) + "\n")
+    assert filled.startswith("# Guide\n\nIntro kept as written.\n\n<!-- BEGIN generated: fields -->\n| ")
+    assert "\n\nBetween the blocks, kept too.\n\n" in filled and filled.endswith("\n\nThe end.\n")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_fill_is_idempotent(lang):
+    once = fill(GUIDE, lang)
+    assert fill(once, lang) == once
+
+
+def test_fill_leaves_a_text_without_markers_alone():
+    text = "# Titre\n\n<!-- a comment -->\nNo generated block here.\n"
+    assert fill(text, "fr") == text
+
+
+@pytest.mark.parametrize("lang, name", GUIDES.items())
+def test_committed_guides_are_up_to_date(lang, name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    assert text.count("<!-- BEGIN generated: ") == 2
+    assert fill(text, lang) == text, f"{name} is {WRITE_HINT}"
+
+
+@pytest.mark.parametrize("lang, name", GUIDES.items())
+def test_every_field_and_term_appears_in_each_guide(lang, name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    missing = [f.name for f in FIELDS if f"`{f.name}`" not in text]
+    missing += [f"{vocab}:{term}" for vocab in VOCABS for term in schema.terms(vocab) if f"`{term}`" not in text]
+    assert missing == []
+
+
+def guides_in(tmp_path):
+    for name in GUIDES.values():
+        (tmp_path / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
+    stale = (ROOT / "CONTRIBUTING.en.md").read_text(encoding="utf-8").replace(
+        "| `title` | yes | Title of the entry, in the file's language. |", "| `title` | yes | An old rule. |")
+    assert "An old rule." in stale
+    (tmp_path / "CONTRIBUTING.en.md").write_text(stale, encoding="utf-8")
+
+
+def test_write_guides_refills_only_the_stale_guide(tmp_path, monkeypatch, capsys):
+    guides_in(tmp_path)
+    monkeypatch.setenv("KB_ROOT", str(tmp_path))
+    before = {name: (tmp_path / name).stat().st_mtime_ns for name in ("CONTRIBUTING.md", "CONTRIBUTING.ar.md")}
+
+    assert cli.main(["schema", "--write-guides"]) == 0
+    assert capsys.readouterr().out == "updated CONTRIBUTING.en.md\n"
+    for name in GUIDES.values():
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8")
+    assert {name: (tmp_path / name).stat().st_mtime_ns for name in before} == before
+
+    assert cli.main(["schema", "--write-guides"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+# --- the guides as site pages (tools.pipeline.guide_pages) --------------------------------------------
+
+def test_guide_pages_are_the_guides_with_fresh_tables(tmp_path):
+    guides_in(tmp_path)
+    out = guide_pages(tmp_path)
+    assert sorted(out) == ["contribuer/ar.md", "contribuer/en.md", "contribuer/fr.md"]
+    for lang, name in GUIDES.items():
+        direction = "rtl" if lang == "ar" else "ltr"
+        assert out[f"contribuer/{lang}.md"] == (f"---\nlang: {lang}\ndir: {direction}\n---\n\n"
+                                                + (ROOT / name).read_text(encoding="utf-8"))
+    assert "An old rule." not in out["contribuer/en.md"]
+
+
+def test_guide_pages_without_guides_is_empty(tmp_path):
+    assert guide_pages(tmp_path) == {}
+    (tmp_path / "CONTRIBUTING.ar.md").write_text("# دليل\n", encoding="utf-8")
+    assert guide_pages(tmp_path) == {"contribuer/ar.md": "---\nlang: ar\ndir: rtl\n---\n\n# دليل\n"}

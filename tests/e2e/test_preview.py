@@ -1,0 +1,195 @@
+"""tools/preview.py: the live preview, run as contributors run it, on a copy of the project.
+
+The preview is `python -m tools preview` with KB_ROOT pointing at a temporary copy; it starts
+MkDocs' development server as its own child. Waits are polling loops with deadlines (the
+timings are generous limits, not speed requirements).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from tests.sitebuild import REPO, copy_project, free_port
+
+ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.fr.md")
+ENTRY_URL = "/kb/entries/ma-enquete-nationale-emploi/fr/"
+COUNTRY_URL = "/kb/countries/ma/"
+NEW_TITLE = "Titre renommé pendant la prévisualisation QZX42"
+START_TIMEOUT = 60
+CHANGE_TIMEOUT = 30
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def alive(pid: int) -> bool:
+    """A running process (not a zombie) whose command line is MkDocs' or the preview's."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+    return state != "Z" and (b"mkdocs" in cmdline or b"tools" in cmdline and b"preview" in cmdline)
+
+
+def port_open(port: int) -> bool:
+    try:
+        get(f"http://127.0.0.1:{port}/")
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class Preview:
+    root: Path
+    port: int
+    proc: subprocess.Popen
+    log: Path
+    server_pids: list[int] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_until(self, what: str, check, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if check():
+                return
+            assert self.proc.poll() is None, f"preview exited ({self.proc.returncode}) while waiting for {what}:\n{self.output()}"
+            time.sleep(0.2)
+        raise AssertionError(f"not within {timeout} s: {what}\n--- preview output ---\n{self.output()[-3000:]}")
+
+    def stop(self) -> None:
+        """Stop the preview, then any MkDocs server it left behind (each by its own pid)."""
+        self.server_pids += [p for p in children(self.proc.pid) if p not in self.server_pids]
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        for pid in self.server_pids:
+            if alive(pid):
+                os.kill(pid, signal.SIGTERM)
+                deadline = time.monotonic() + 10
+                while alive(pid) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def preview(tmp_path, request) -> Preview:
+    project = copy_project(tmp_path / "kb")
+    port = free_port()
+    log = tmp_path / "preview.log"
+    out = open(log, "w", encoding="utf-8")  # closed by the finalizer
+    env = {**os.environ, "KB_ROOT": str(project.root), "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "tools", "preview", "--port", str(port)],
+                            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    running = Preview(project.root, port, proc, log)
+
+    def finish():
+        running.stop()
+        out.close()
+
+    request.addfinalizer(finish)
+    running.wait_until("the preview answers on /", lambda: port_open(port) and get(running.url + "/")[0] == 200,
+                       START_TIMEOUT)
+    running.server_pids += children(proc.pid)
+    return running
+
+
+def shows(preview: Preview, path: str, text: str) -> bool:
+    status, body = get(preview.url + path)
+    return status == 200 and text in body
+
+
+def h1(html: str) -> str:
+    """Text of the page's h1, without its permalink anchor."""
+    m = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    if not m:
+        return ""
+    inner = re.sub(r'<a class="headerlink".*?</a>', "", m.group(1), flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+
+
+def test_preview_serves_the_collection(preview):
+    status, body = get(preview.url + ENTRY_URL)
+    assert status == 200
+    assert "Enquête nationale sur l" in h1(body)
+    assert NEW_TITLE not in body
+    assert get(preview.url + COUNTRY_URL)[0] == 200
+    assert preview.server_pids, "the preview runs MkDocs' server as a child process"
+
+
+def test_preview_follows_edits_and_survives_a_broken_entry(preview):
+    path = preview.root / ENTRY
+    text = path.read_text(encoding="utf-8")
+    edited, n = re.subn(r"^title: .*$", f"title: {NEW_TITLE}", text, count=1, flags=re.M)
+    assert n == 1
+    path.write_text(edited, encoding="utf-8")
+
+    preview.wait_until("the entry page shows the new title", lambda: shows(preview, ENTRY_URL, NEW_TITLE),
+                       CHANGE_TIMEOUT)
+    preview.wait_until("the country page shows the new title", lambda: shows(preview, COUNTRY_URL, NEW_TITLE),
+                       CHANGE_TIMEOUT)
+    assert h1(get(preview.url + ENTRY_URL)[1]) == NEW_TITLE
+
+    broken = preview.root / "practices" / "ma" / "ma-fiche-cassee.fr.md"
+    broken.write_text("---\ntitle: [pas fermé\ntype: tool\nsummary: : :\n---\n\n## Contexte\n\nTexte.\n",
+                      encoding="utf-8")
+    # The preview names the broken file once it has checked it: from then on it must keep serving.
+    preview.wait_until("the preview reports the broken entry", lambda: "ma-fiche-cassee" in preview.output(),
+                       CHANGE_TIMEOUT)
+    assert preview.proc.poll() is None, preview.output()
+    status, body = get(preview.url + ENTRY_URL)
+    assert status == 200
+    assert h1(body) == NEW_TITLE
+    assert shows(preview, COUNTRY_URL, NEW_TITLE)
+    assert "ma-fiche-cassee" not in get(preview.url + COUNTRY_URL)[1]
+    assert not (preview.root / "docs" / "kb" / "entries" / "ma-fiche-cassee").exists()
+
+
+def test_stopping_the_preview_stops_its_server(preview):
+    """terminate() (SIGTERM, as a process manager or an IDE stops a command) must not leave
+    MkDocs' server running on the port."""
+    servers = list(preview.server_pids)
+    preview.proc.terminate()
+    preview.proc.wait(timeout=15)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (port_open(preview.port) or any(alive(p) for p in servers)):
+        time.sleep(0.2)
+    assert not any(alive(p) for p in servers), f"MkDocs server {servers} still running after the preview stopped"
+    assert not port_open(preview.port), f"port {preview.port} still served after the preview stopped"

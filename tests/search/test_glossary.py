@@ -1,0 +1,127 @@
+"""tools/glossary.py: concepts named in a query and their other names (search synonyms).
+
+Every test writes its own tiny glossary: tools/data/glossary.yml is content, not a fixture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tools.search.glossary import expand, load
+
+GLOSSARY = """\
+terms:
+  - id: labour-force-survey
+    acronyms: [ENE]
+    fr:
+      term: enquête nationale sur l'emploi
+      synonyms: [enquête emploi]
+      definition: Enquête trimestrielle auprès des ménages.
+    ar:
+      term: البحث الوطني حول التشغيل
+      definition: بحث فصلي لدى الأسر.
+    en:
+      term: labour force survey
+      synonyms: [LFS]
+      definition: Quarterly household survey.
+  - id: migrant-worker
+    acronyms: []
+    fr:
+      term: travailleur migrant
+      synonyms: [travailleurs migrants]
+    ar:
+      term: العامل المهاجر
+      synonyms: [العمال المهاجرون]
+    en:
+      term: migrant worker
+      synonyms: [migrant workers]
+  - id: worker
+    acronyms: []
+    fr: {term: travailleur}
+    en: {term: worker}
+  - id: employment-agency
+    acronyms: [ANAPEC]
+    fr: {term: agence nationale de promotion de l'emploi et des compétences}
+    ar: {term: الوكالة الوطنية لإنعاش التشغيل والكفاءات}
+"""
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> Path:
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    return path
+
+
+def by_concept(found) -> dict:
+    return {e.concept: e for e in found}
+
+
+def test_load_reads_concepts(glossary):
+    concepts = {c.id: c for c in load(glossary)}
+    assert set(concepts) == {"labour-force-survey", "migrant-worker", "worker", "employment-agency"}
+    assert concepts["labour-force-survey"].acronyms == ("ENE",)
+    assert "LFS" in concepts["labour-force-survey"].names()
+
+
+def test_missing_glossary_expands_nothing(tmp_path):
+    assert load(tmp_path / "absent.yml") == ()
+    assert expand("ENE travailleur migrant", tmp_path / "absent.yml") == []
+
+
+def test_multi_word_french_term_finds_arabic_and_english_names(glossary):
+    found = expand("Enquete Nationale sur l'Emploi 2018", glossary)
+    assert len(found) == 1
+    exp = found[0]
+    assert exp.concept == "labour-force-survey"
+    assert exp.matched == "Enquete Nationale sur l'Emploi"
+    assert "البحث الوطني حول التشغيل" in exp.added
+    assert "labour force survey" in exp.added
+    assert "ENE" in exp.added and "LFS" in exp.added
+    # the words typed are not searched a second time
+    assert "enquête nationale sur l'emploi" not in exp.added
+
+
+def test_arabic_term_typed_with_tashkeel(glossary):
+    found = expand("العَامِل المهاجر في المغرب", glossary)
+    assert [e.concept for e in found] == ["migrant-worker"]
+    assert "migrant worker" in found[0].added and "travailleur migrant" in found[0].added
+
+
+def test_acronym_in_capitals_expands(glossary):
+    found = expand("ENE 2019", glossary)
+    assert [e.concept for e in found] == ["labour-force-survey"]
+    assert found[0].matched == "ENE"
+    assert "enquête nationale sur l'emploi" in found[0].added
+    assert "labour force survey" in found[0].added
+
+
+@pytest.mark.parametrize("typed", ["ene", "Ene", "eNE"])
+def test_short_acronym_not_in_capitals_does_not_expand(glossary, typed):
+    assert expand(f"{typed} au Maroc", glossary) == []
+
+
+def test_long_acronym_expands_in_any_case(glossary):
+    found = expand("anapec", glossary)
+    assert [e.concept for e in found] == ["employment-agency"]
+
+
+def test_longest_match_wins(glossary):
+    found = expand("les travailleurs migrants au Maroc", glossary)
+    assert [(e.concept, e.matched) for e in found] == [("migrant-worker", "travailleurs migrants")]
+    # the single word alone is the shorter concept
+    assert [e.concept for e in expand("travailleur", glossary)] == ["worker"]
+
+
+def test_several_concepts_in_one_query(glossary):
+    found = by_concept(expand("ENE et travailleur migrant", glossary))
+    assert set(found) == {"labour-force-survey", "migrant-worker"}
+    assert found["migrant-worker"].matched == "travailleur migrant"
+
+
+def test_unknown_query_expands_nothing(glossary):
+    assert expand("recensement général de la population", glossary) == []
+    assert expand("", glossary) == []
+    assert expand("((( AND OR NOT \"", glossary) == []

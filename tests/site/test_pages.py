@@ -1,0 +1,470 @@
+"""tools/pages.py: escaping helpers, entry pages and the whole set of generated pages.
+
+Entries come from a small practices/ folder written with the conftest helpers and validated by
+the real loader, so the pages are those a contributor's files would give. Where it matters, the
+generated Markdown is rendered with Python-Markdown and the extensions MkDocs uses for this site.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import replace
+
+import markdown
+import pytest
+import yaml
+
+from tests.conftest import entry_text, load
+from tools.content import schema
+from tools.content.model import Entry
+from tools.site import pages
+
+# MkDocs always adds toc, tables and fenced_code; the rest comes from mkdocs.yml.
+MD_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html"]
+
+
+def render(md: str) -> str:
+    return markdown.markdown(md, extensions=MD_EXTENSIONS)
+
+
+AR_BODY = "".join(f"\n## {h}\n\nفقرة نصية عن {h} في المسح الوطني.\n" for h in schema.BODY_HEADINGS["ar"])
+
+FR_ID, TN_ID, REG_ID = "ma-enquete-emploi", "tn-recensement-general", "oit-directives-migration"
+TN_TITLE = "Recensement *général* [RGPH] | ménages_2014"
+CORPUS = {
+    f"ma/{FR_ID}.fr.md": entry_text(tags='[Emploi, سوق العمل, "Données *brutes* | [x]"]'),
+    f"ma/{FR_ID}.ar.md": entry_text(
+        body=AR_BODY, lang="ar", title="المسح الوطني حول التشغيل",
+        summary="مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب.", tags="[سوق العمل]",
+        links="\n  - title: موقع المندوبية السامية للتخطيط\n    url: https://www.hcp.ma/ar/"),
+    f"tn/{TN_ID}.fr.md": entry_text(
+        title=f'"{TN_TITLE}"', countries="[TN, FR]", themes="[stocks]", data_sources="[population-census]",
+        institutions="[INS]", tags="[Recensement]", status="reviewed", reviewed_by="[Point focal TN]",
+        reviewed_on='"2024-06-01"',
+        links="\n  - title: Institut national de la statistique\n    url: https://www.ins.tn/"),
+    f"regional/{REG_ID}.fr.md": entry_text(
+        title="Directives de l'OIT sur la migration de main-d'œuvre", countries="[]", type="methodology",
+        themes="[flows, harmonisation]", data_sources="[]", tags="[Emploi]"),
+}
+
+
+@pytest.fixture(scope="module")
+def entries(tmp_path_factory) -> list[Entry]:
+    found, problems, files = load(tmp_path_factory.mktemp("pages"), CORPUS)
+    assert files == len(CORPUS)
+    assert [p.text() for p in problems if p.severity == "error"] == []
+    assert len(found) == len(CORPUS)
+    return found
+
+
+@pytest.fixture(scope="module")
+def generated(entries) -> dict[str, str]:
+    return pages.generate(entries)
+
+
+def by_key(entries: list[Entry], key: str) -> Entry:
+    return next(e for e in entries if e.key == key)
+
+
+def front(page: str) -> dict:
+    assert page.startswith("---\n")
+    meta, _, _ = page[4:].partition("\n---\n")
+    return yaml.safe_load(meta)
+
+
+def body_of(page: str) -> str:
+    return page[4:].partition("\n---\n")[2]
+
+
+# -- md_text ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, escaped", [
+    ("a*b*", r"a\*b\*"),
+    ("snake_case_name", r"snake\_case\_name"),
+    ("[lien](x)", r"\[lien\](x)"),
+    ("a | b", r"a \| b"),
+    ("# titre", r"\# titre"),
+    ("`code`", r"\`code\`"),
+])
+def test_md_text_escapes_markdown_syntax(raw, escaped):
+    assert pages.md_text(raw) == escaped
+
+
+def test_md_text_escapes_html():
+    out = pages.md_text("<script>alert(1)</script> & <b>")
+    assert "<" not in out and ">" not in out
+    assert out.startswith("&lt;script&gt;alert(1)&lt;/script&gt;")
+    assert "&amp;" in out
+
+
+def test_md_text_renders_as_the_literal_text():
+    raw = "*gras* _it_ [lien](https://x.org) | <script>alert(1)</script> `c`"
+    out = render(pages.md_text(raw))
+    for tag in ("<em", "<strong", "<a ", "<script", "<code"):
+        assert tag not in out
+    assert html.unescape(re.sub(r"</?p>", "", out)) == raw
+
+
+# -- safe_body ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, tag", [
+    ("<script>alert(1)</script>", "<script"),
+    ("Voir <img src=x onerror=alert(1)> ici.", "<img"),
+    ('<a href="javascript:alert(1)">clic</a>', "<a "),
+])
+def test_safe_body_shows_raw_html_as_text(raw, tag):
+    out = pages.safe_body("Intro.\n\n" + raw + "\n")
+    assert tag not in out
+    assert "&lt;" in out
+    rendered = render(out)
+    assert tag not in rendered
+    assert html.escape(tag, quote=False) in rendered
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "```html"])
+def test_safe_body_leaves_fenced_code_unchanged(fence):
+    closing = fence[:3]
+    block = f"{fence}\n<script>alert(1)</script>\n<b>gras</b>\n{closing}"
+    body = f"Avant <b>.\n\n{block}\n\nAprès <i>."
+    out = pages.safe_body(body)
+    assert block in out
+    assert out.startswith("Avant &lt;b>.") and out.endswith("Après &lt;i>.")
+    # Python-Markdown escapes the code itself: still no live tag.
+    assert "<script" not in render(out)
+
+
+def test_safe_body_leaves_inline_code_unchanged():
+    out = pages.safe_body("Écrire `<br>` ou `a < b` mais pas <br> seul.")
+    assert out == "Écrire `<br>` ou `a < b` mais pas &lt;br> seul."
+    rendered = render(out)
+    assert "<code>&lt;br&gt;</code>" in rendered and "<br" not in rendered
+
+
+def test_safe_body_escapes_html_even_in_indented_lines():
+    # Whether an indented line is code or a list continuation depends on context that a
+    # line scanner gets wrong (that was an XSS); every indented line is escaped instead, at
+    # the cost of showing '&lt;' in the rare indented code block. Fenced code stays as written.
+    body = "Exemple :\n\n    <div class=\"x\">code</div>\n\nFin."
+    assert pages.safe_body(body) == "Exemple :\n\n    &lt;div class=\"x\">code&lt;/div>\n\nFin."
+    fenced = "```\n<div>code</div>\n```"
+    assert pages.safe_body(fenced) == fenced
+
+
+def test_safe_body_keeps_ordinary_markdown():
+    body = "## Titre\n\n- un [lien](https://www.hcp.ma/) et **gras**\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    assert pages.safe_body(body) == body
+
+
+@pytest.mark.parametrize("link", [
+    "[x](javascript:alert(1))",
+    "[x]( JavaScript:alert(1))",
+    "[x](JAVASCRIPT:alert(document.cookie))",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "[x](vbscript:msgbox(1))",
+    "![image](javascript:alert(1))",
+])
+def test_safe_body_disables_script_links(link):
+    out = pages.safe_body(f"Voir {link} pour détails.")
+    assert "(#lien-desactive)" in out
+    for scheme in ("javascript:", "data:", "vbscript:"):
+        assert scheme not in out.lower()
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', render(out))
+    assert hrefs == ["#lien-desactive"]
+
+
+@pytest.mark.parametrize("ref", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x"])
+def test_safe_body_disables_reference_links(ref):
+    out = pages.safe_body(f"Voir [la source][r].\n\n[r]: {ref}\n")
+    assert "[r]: #lien-desactive" in out
+    assert ref.lower() not in out.lower()
+    assert re.findall(r'href="([^"]*)"', render(out)) == ["#lien-desactive"]
+
+
+def test_safe_body_keeps_safe_links():
+    body = "Voir [HCP](https://www.hcp.ma/) et [la note][n].\n\n[n]: https://www.ilo.org/note.pdf"
+    assert pages.safe_body(body) == body
+
+
+@pytest.mark.parametrize("body", [
+    # an indented line right after a paragraph line continues the paragraph: it is not code
+    "Un paragraphe qui continue\n    <img src=x onerror=alert(1)>\n",
+    # a second paragraph inside a list item is indented by four spaces
+    "- un élément\n\n    <img src=x onerror=alert(1)> suite\n",
+])
+def test_safe_body_indented_html_that_is_not_code_becomes_text(body):
+    """Lines indented by 4 spaces are only code after a blank line outside lists; elsewhere the
+    raw HTML they carry is rendered live, so safe_body must escape it too."""
+    out = pages.safe_body(body)
+    assert "<img" not in render(out), out
+
+
+@pytest.mark.parametrize("link", [
+    "[x](java&#115;cript:alert(1))",   # character reference, decoded by the browser in href
+    "[x](&#106;avascript:alert(1))",
+    "[x](jav\tascript:alert(1))",       # browsers drop tabs inside URLs
+])
+def test_safe_body_disables_obfuscated_script_links(link):
+    for href in re.findall(r'href="([^"]*)"', render(pages.safe_body(link))):
+        decoded = re.sub(r"[\t\n\r ]", "", html.unescape(href)).lower()
+        assert not decoded.startswith("javascript:"), href
+
+
+def test_safe_body_leaves_link_syntax_inside_code_unchanged():
+    """'code stays as written': a code block that shows an unsafe link is documentation, not a link."""
+    block = "```\n[x](data:text/html,bonjour)\n```"
+    assert block in pages.safe_body("Exemple :\n\n" + block)
+    assert pages.safe_body("Ne pas écrire `[x](javascript:void(0))`.") == "Ne pas écrire `[x](javascript:void(0))`."
+
+
+# -- entry pages --------------------------------------------------------------------------------
+
+def test_entry_page_front_matter(entries, generated):
+    fr, ar = generated[f"kb/entries/{FR_ID}/fr.md"], generated[f"kb/entries/{FR_ID}/ar.md"]
+    meta_fr, meta_ar = front(fr), front(ar)
+    assert meta_fr["lang"] == "fr" and meta_fr["dir"] == "ltr"
+    assert meta_ar["lang"] == "ar" and meta_ar["dir"] == "rtl"
+    assert meta_fr["title"] == "Enquête nationale sur l'emploi"
+    assert meta_ar["title"] == "المسح الوطني حول التشغيل"
+    assert meta_fr["entry_id"] == meta_ar["entry_id"] == FR_ID
+    assert meta_fr["description"] == by_key(entries, f"{FR_ID}.fr").summary
+    assert front(generated[f"kb/entries/{TN_ID}/fr.md"])["title"] == TN_TITLE
+
+
+def test_entry_page_title_is_the_h1_escaped(generated):
+    lines = body_of(generated[f"kb/entries/{TN_ID}/fr.md"]).split("\n")
+    h1 = [ln for ln in lines if ln.startswith("# ")]
+    assert h1 == ["# " + pages.md_text(TN_TITLE)]
+    heading = render(h1[0])
+    assert "<em>" not in heading and "<a " not in heading
+    assert html.unescape(re.sub(r"<[^>]+>", "", heading)) == TN_TITLE
+    assert body_of(generated[f"kb/entries/{FR_ID}/ar.md"]).lstrip().startswith("# المسح الوطني حول التشغيل\n")
+
+
+def test_entry_page_draft_warning_only_for_drafts(generated):
+    fr, ar = generated[f"kb/entries/{FR_ID}/fr.md"], generated[f"kb/entries/{FR_ID}/ar.md"]
+    reviewed = generated[f"kb/entries/{TN_ID}/fr.md"]
+    assert '!!! warning "Brouillon"' in fr and "pas encore été vérifiée" in fr
+    assert '!!! warning "مسودة"' in ar
+    assert "!!!" not in reviewed
+    assert "admonition" in render(body_of(fr)) and "admonition" not in render(body_of(reviewed))
+
+
+def card_rows(page: str) -> dict[str, str]:
+    card = page.split('<div class="kb-card" markdown>', 1)[1].split("</div>", 1)[0]
+    rows = {}
+    for line in card.strip().split("\n")[2:]:
+        m = re.match(r"^\| (.+?) \| (.*) \|$", line)
+        assert m, line
+        rows[m[1]] = m[2]
+    return rows
+
+
+def test_entry_card_labels_in_the_entry_language(generated):
+    fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
+    ar = card_rows(generated[f"kb/entries/{FR_ID}/ar.md"])
+    assert {"Type", "Pays", "Thèmes", "Sources de données", "Statut", "Mots-clés"} <= set(fr)
+    assert {"النوع", "البلدان", "المحاور", "مصادر البيانات", "الحالة"} <= set(ar)
+    assert "Pays" not in ar and "البلدان" not in fr
+    assert fr["Pays"] == "[Maroc](../../countries/ma.md)"
+    assert ar["البلدان"] == f"[{schema.country_name('MA', 'ar')}](../../countries/ma.md)"
+    assert ar["النوع"] == f"[{schema.label('types', 'tool', 'ar')}](../../types/tool.md)"
+    assert fr["Statut"] == "Brouillon" and ar["الحالة"] == "مسودة"
+
+
+def test_entry_card_regional_and_multi_country(generated):
+    regional = card_rows(generated[f"kb/entries/{REG_ID}/fr.md"])
+    assert regional["Pays"] == "Régional / international"
+    tn = card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
+    assert tn["Pays"] == "[Tunisie](../../countries/tn.md), [France](../../countries/fr.md)"
+    assert tn["Institutions"] == "INS"
+    assert tn["Statut"] == "Relu"
+
+
+def test_entry_card_links_to_other_language_versions(generated):
+    fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
+    ar = card_rows(generated[f"kb/entries/{FR_ID}/ar.md"])
+    assert fr["Autres langues"] == "[العربية](ar.md)"
+    assert ar["لغات أخرى"] == "[Français](fr.md)"
+    assert "Autres langues" not in card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
+
+
+def test_entry_card_tags_are_escaped_links(generated):
+    fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
+    tags = fr["Mots-clés"]
+    assert "[Emploi](../../tags/emploi.md)" in tags
+    assert "[سوق العمل](../../tags/سوق-العمل.md)" in tags
+    assert r"[Données \*brutes\* \| \[x\]](../../tags/donnees-brutes-x.md)" in tags
+
+
+def test_entry_page_source_links(generated):
+    fr = generated[f"kb/entries/{FR_ID}/fr.md"]
+    ar = generated[f"kb/entries/{FR_ID}/ar.md"]
+    assert "**Sources**\n\n- [Site du HCP](https://www.hcp.ma/)\n" in fr
+    assert "**المصادر**\n\n- [موقع المندوبية السامية للتخطيط](https://www.hcp.ma/ar/)\n" in ar
+    assert '<a href="https://www.ins.tn/">Institut national de la statistique</a>' in render(
+        body_of(generated[f"kb/entries/{TN_ID}/fr.md"]))
+
+
+def test_entry_page_body_follows_the_card(generated):
+    fr = generated[f"kb/entries/{FR_ID}/fr.md"]
+    assert fr.index("</div>") < fr.index("## Contexte") < fr.index("## Références")
+    assert "## السياق" in generated[f"kb/entries/{FR_ID}/ar.md"]
+
+
+# -- the whole set --------------------------------------------------------------------------------
+
+def test_one_page_per_entry_language(entries, generated):
+    entry_pages = {p for p in generated if p.startswith("kb/entries/") and p.endswith(".md")}
+    assert entry_pages == {f"kb/entries/{e.id}/{e.lang}.md" for e in entries}
+    assert len(entry_pages) == 4
+    citations = {p for p in generated if p.startswith("kb/entries/") and not p.endswith(".md")}
+    assert citations == {f"kb/entries/{e.id}/{e.lang}.{ext}" for e in entries for ext in ("bib", "ris")}
+    for e in entries:
+        assert front(generated[e.page])["lang"] == e.lang
+
+
+@pytest.mark.parametrize("vocab, folder", [("themes", "themes"), ("data_sources", "sources"), ("types", "types")])
+def test_one_page_per_vocabulary_term(entries, generated, vocab, folder):
+    term_pages = {p for p in generated if p.startswith(f"kb/{folder}/")}
+    assert term_pages == {f"kb/{folder}/{t}.md" for t in schema.terms(vocab)} | {f"kb/{folder}/index.md"}
+    attr = "type" if vocab == "types" else vocab
+    for term in schema.terms(vocab):
+        page = generated[f"kb/{folder}/{term}.md"]
+        members = [e for e in entries if term in e.facet_values(attr)]
+        assert front(page)["title"] == schema.label(vocab, term)
+        assert f"**{len(members)}** fiches" in page
+        for e in members:
+            assert f"(../entries/{e.id}/{e.lang}.md)" in page
+
+
+def test_terms_without_entries_still_have_a_page(entries, generated):
+    used = {t for e in entries for t in e.themes}
+    unused = [t for t in schema.terms("themes") if t not in used]
+    assert unused
+    for term in unused:
+        page = generated[f"kb/themes/{term}.md"]
+        assert "**0** fiches" in page and "../entries/" not in page
+
+
+def test_country_pages_for_named_countries_and_regional(entries, generated):
+    country_pages = {p for p in generated if p.startswith("kb/countries/")}
+    # The five focus countries always have a page (the comparison page links them), others when named.
+    assert country_pages == {"kb/countries/ma.md", "kb/countries/tn.md", "kb/countries/mr.md", "kb/countries/ly.md",
+                             "kb/countries/dz.md", "kb/countries/fr.md", "kb/countries/regional.md",
+                             "kb/countries/index.md"}
+    ma = generated["kb/countries/ma.md"]
+    assert front(ma)["title"] == "Maroc"
+    assert f"(../entries/{FR_ID}/fr.md)" in ma and f"(../entries/{FR_ID}/ar.md)" in ma
+    assert TN_ID not in ma and REG_ID not in ma
+    regional = generated["kb/countries/regional.md"]
+    assert f"(../entries/{REG_ID}/fr.md)" in regional
+    assert FR_ID not in regional and TN_ID not in regional
+    assert f"(../entries/{TN_ID}/fr.md)" in generated["kb/countries/fr.md"]
+
+
+def test_no_regional_page_without_regional_entries(entries):
+    generated = pages.generate([e for e in entries if e.countries])
+    assert "kb/countries/regional.md" not in generated
+    assert "regional.md" not in generated["kb/countries/index.md"]
+
+
+def test_one_tag_page_per_free_tag(entries, generated):
+    tags = {t for e in entries for t in e.tags}
+    tag_pages = {p for p in generated if p.startswith("kb/tags/") and p != "kb/tags/index.md"}
+    assert tag_pages == {pages.tag_page(t) for t in tags}
+    assert len(tag_pages) == len(tags) == 4
+    emploi = generated["kb/tags/emploi.md"]
+    assert f"(../entries/{FR_ID}/fr.md)" in emploi and f"(../entries/{REG_ID}/fr.md)" in emploi
+    assert "**2** fiches" in emploi
+
+
+def test_arabic_tags_give_valid_file_names(generated, tmp_path):
+    path = pages.tag_page("سوق العمل")
+    assert path == "kb/tags/سوق-العمل.md"
+    name = posixpath.basename(path)
+    assert re.fullmatch(r"[\w-]+\.md", name) and not name.startswith(("-", "."))
+    page = generated[path]
+    assert front(page)["title"] == "سوق العمل"
+    assert f"(../entries/{FR_ID}/fr.md)" in page and f"(../entries/{FR_ID}/ar.md)" in page
+    pages.write_pages({path: page}, tmp_path)
+    assert (tmp_path / "kb" / "tags" / "سوق-العمل.md").read_text(encoding="utf-8") == page
+
+
+@pytest.mark.parametrize("tag", ["(( ))", "...", "C++", "Emploi / chômage", "الهِجْرَة"])
+def test_tag_slugs_are_plain_file_names(tag):
+    name = posixpath.basename(pages.tag_page(tag))
+    assert re.fullmatch(r"[\w-]+\.md", name)
+    assert not name.startswith(("-", "_", "."))
+
+
+def test_tag_named_index_keeps_its_own_page(entries):
+    """A free tag 'Index' must get a tag page listing its entries, not be replaced by kb/tags/index.md."""
+    tagged = replace(by_key(entries, f"{TN_ID}.fr"), tags=("Index",))
+    generated = pages.generate([tagged])
+    tag_pages = [p for p, text in generated.items()
+                 if p.startswith("kb/tags/") and f"../entries/{TN_ID}/fr.md" in text]
+    assert tag_pages, "no tag page lists the entry tagged 'Index'"
+
+
+def index_rows(page: str) -> dict[str, int]:
+    rows = re.findall(r"^\| \[.+?\]\((.+?)\) \| (\d+) \|$", page, re.M)
+    return {target: int(count) for target, count in rows}
+
+
+def test_index_pages_with_counts(entries, generated):
+    themes = index_rows(generated["kb/themes/index.md"])
+    assert themes == {f"{t}.md": sum(t in e.themes for e in entries) for t in schema.terms("themes")}
+    assert themes["stocks.md"] == 3 and themes["flows.md"] == 3
+    sources = index_rows(generated["kb/sources/index.md"])
+    assert sources == {f"{t}.md": sum(t in e.data_sources for e in entries) for t in schema.terms("data_sources")}
+    types = index_rows(generated["kb/types/index.md"])
+    assert types == {f"{t}.md": sum(e.type == t for e in entries) for t in schema.terms("types")}
+    assert types["tool.md"] == 3 and types["methodology.md"] == 1 and types["practice.md"] == 0
+    countries = index_rows(generated["kb/countries/index.md"])
+    assert countries == {"ma.md": 2, "tn.md": 1, "fr.md": 1, "regional.md": 1, "mr.md": 0, "ly.md": 0, "dz.md": 0}
+    tags = index_rows(generated["kb/tags/index.md"])
+    assert tags == {"emploi.md": 2, "سوق-العمل.md": 2, "donnees-brutes-x.md": 1, "recensement.md": 1}
+
+
+def test_all_entries_index_and_glossary(entries, generated):
+    index = generated["kb/index.md"]
+    assert front(index)["title"] == "Toutes les fiches"
+    assert f"**{len(entries)}** fiches" in index
+    for e in entries:
+        assert f"(entries/{e.id}/{e.lang}.md)" in index
+    glossary = generated["kb/glossaire.md"]
+    assert front(glossary)["title"] == "Glossaire"
+    assert "\n# Glossaire\n" in glossary
+    assert len(re.findall(r"^## ", glossary, re.M)) >= 3
+    assert "| Arabe |" in glossary
+
+
+def test_relative_links_point_to_generated_pages(generated):
+    checked = 0
+    for path, text in generated.items():
+        for target in re.findall(r"\]\(([^)\s]+?\.md)(?:#[^)]*)?\)", text):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            if resolved.startswith("kb/contribuer/"):
+                continue  # the contributor guides come from CONTRIBUTING*.md, in the build stage
+            assert resolved in generated, f"{path} links to {target} ({resolved}), which was not generated"
+            checked += 1
+    assert checked > 100
+
+
+def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
+    for path, text in generated.items():
+        assert path.startswith("kb/")
+        if path.endswith(".md"):
+            assert front(text)["title"]
+        else:
+            assert path.endswith((".bib", ".ris")) or path == "kb/search-ui.js"
+
+
+def test_edit_link_only_when_the_repository_address_is_set(entries):
+    entry = entries[0]
+    without = pages.entry_page(entry, [entry], entries)
+    assert "/edit/main/" not in without and f"`{entry.path}`" in without
+    with_repo = pages.entry_page(entry, [entry], entries, edit_base="https://github.com/org/kb/edit/main/")
+    assert f"(https://github.com/org/kb/edit/main/{entry.path})" in with_repo

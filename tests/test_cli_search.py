@@ -1,0 +1,121 @@
+"""tools/search.py, the command line: `python -m tools.search "enquete emploi" --country MA [--json]`.
+
+The index is built in tmp_path from a few entries, and KB_ROOT points Project() at it.
+Exit status: 0 with results, 1 with none, 2 for a query that must change or a missing index.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+
+import pytest
+
+from tests.conftest import entry_text, load
+from tools import cli
+from tools.project import Project
+from tools.search.engine import build_search_index
+
+MA, TN, REG = "ma-enquete-emploi", "tn-registre-permis", "oit-directives-statistiques"
+FILES = {
+    f"ma/{MA}.fr.md": entry_text(),
+    f"tn/{TN}.fr.md": entry_text(
+        title="Registre des autorisations de travail", type="practice", countries="[TN]", themes="[immigration]",
+        data_sources="[work-permits]",
+        summary="Registre administratif des autorisations délivrées aux salariés étrangers en Tunisie."),
+    f"regional/{REG}.fr.md": entry_text(
+        title="Directives de l'OIT sur les statistiques", type="methodology", countries="[]",
+        themes="[harmonisation]", data_sources="[]",
+        summary="Les directives adoptées par la 20e Conférence internationale des statisticiens du travail."),
+}
+
+
+@pytest.fixture(autouse=True)
+def keep_sigpipe():
+    """main() sets SIGPIPE to its default (for `| head`); give the test process its own back."""
+    saved = signal.getsignal(signal.SIGPIPE)
+    yield
+    signal.signal(signal.SIGPIPE, saved)
+
+
+@pytest.fixture
+def indexed(tmp_path, monkeypatch, capsys):
+    """run(*argv) -> (exit status, stdout, stderr) of tools.search.main against the index."""
+    entries, problems, _ = load(tmp_path, FILES)
+    assert problems == [] and len(entries) == 3
+    monkeypatch.setenv("KB_ROOT", str(tmp_path))
+    build_search_index(entries, Project().index, progress=False)
+
+    def run(*argv):
+        status = cli.main(["search", *argv])
+        return status, *capsys.readouterr()
+
+    return run
+
+
+def test_results_are_numbered_lines_with_the_title(indexed):
+    status, out, err = indexed("enquete emploi")
+    assert status == 0 and err == ""
+    lines = out.split("\n")
+    # The glossary adds synonyms of "enquete emploi" (labour force survey) and says so first.
+    assert lines[0].startswith("(also searched: enquete emploi → ")
+    assert re.fullmatch(r"[1-3] entr(y|ies)", lines[1])
+    assert lines[2] == "  1. Enquête nationale sur l'emploi  [tool, MA, fr]"
+    assert lines[3] == f"     kb/entries/{MA}/fr/"
+    assert lines[4].startswith("     *Enquête* trimestrielle")  # the snippet, matched words marked
+
+
+def test_a_regional_entry_says_regional(indexed):
+    status, out, _ = indexed("directives statisticiens")
+    assert status == 0
+    assert "  1. Directives de l'OIT sur les statistiques  [methodology, regional, fr]" in out.split("\n")
+
+
+def test_json_output_is_the_api_json(indexed):
+    status, out, err = indexed("registre", "--json")
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    assert data["total"] >= 1 and data["query"] == "registre"
+    assert data["results"][0]["id"] == TN
+    assert {"page", "page_size", "facets", "expansions", "did_you_mean"} <= set(data)
+
+
+def test_country_filter(indexed):
+    status, out, _ = indexed("--country", "tn", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["total"] == 1
+    assert [(r["id"], r["countries"]) for r in data["results"]] == [(TN, ["TN"])]
+    status, out, _ = indexed("--country", "MA")
+    assert status == 0
+    assert out.split("\n")[:2] == ["1 entry", "  1. Enquête nationale sur l'emploi  [tool, MA, fr]"]
+
+
+def test_no_result_exits_1(indexed):
+    status, out, err = indexed("registre", "--country", "DZ")
+    assert status == 1 and err == ""
+    assert "0 entries" in out.split("\n") and "  1. " not in out
+    status, out, _ = indexed("registre", "--country", "DZ", "--json")
+    assert status == 1 and json.loads(out)["total"] == 0
+
+
+def test_a_too_long_query_exits_2_with_an_error(indexed):
+    status, out, err = indexed("emploi " * 285 + "x" * 5)
+    assert len("emploi " * 285 + "x" * 5) == 2000
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and "2000 characters" in err
+
+
+def test_a_page_out_of_range_exits_2(indexed):
+    status, out, err = indexed("emploi", "--page", "0")
+    assert status == 2 and out == ""
+    assert err.startswith("error: page must be between 1 and")
+
+
+def test_missing_index_exits_2_and_says_to_run_make_build(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KB_ROOT", str(tmp_path))
+    assert cli.main(["search", "emploi"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "run 'make build'" in err and "not built" in err

@@ -1,0 +1,271 @@
+"""tools/api.py: the JSON search API and the static site, through Starlette's test client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import make_entry
+from tools.project import Project
+from tools.search.engine import build_search_index
+from tools.web.api import create_app
+
+ENTRIES = [
+    make_entry("ma-enquete-emploi", "fr", "Enquête nationale sur l'emploi",
+               "Enquête trimestrielle du HCP sur l'emploi, le chômage et la migration au Maroc.",
+               body="## Contexte\n\nL'enquête couvre les ménages et la migration de retour."),
+    make_entry("ma-enquete-emploi", "en", "National employment survey",
+               "Quarterly HCP survey of employment, unemployment and migration in Morocco.",
+               body="## Context\n\nThe survey covers households and return migration."),
+    make_entry("tn-recensement", "fr", "Recensement général de la population",
+               "Recensement décennal de l'INS tunisien, avec un module sur la migration.", countries=("TN",),
+               body="## Description\n\nLe recensement compte la population résidente."),
+    make_entry("tn-hijra", "ar", "إحصاءات الهجرة في تونس", "تقرير المعهد الوطني للإحصاء عن الهجرة الدولية.",
+               type="resource", countries=("TN",), themes=("flows",)),
+    make_entry("dz-migration-partage", "fr", "Partage des données de migration en Algérie",
+               "Pratique algérienne de partage des fichiers de migration entre ministères.",
+               type="practice", countries=("DZ",), themes=("data-sharing",)),
+]
+ALL_IDS = {e.id for e in ENTRIES}
+
+
+# Synonyms come from an empty glossary unless a test says otherwise (fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("empty_glossary")
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    build_search_index(ENTRIES, root / "build" / "search-index", progress=False)
+    site = root / "site"
+    (site / "recherche").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>KB</title><h1>Accueil de la base</h1>", encoding="utf-8")
+    (site / "recherche" / "index.html").write_text("<h1>Recherche</h1>", encoding="utf-8")
+    (site / "404.html").write_text("<h1>Page introuvable</h1>", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(root) -> TestClient:
+    with TestClient(create_app(Project(root))) as c:
+        yield c
+
+
+def result_ids(body: dict) -> set[str]:
+    return {r["id"] for r in body["results"]}
+
+
+def assert_error(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"ok", "status", "error"}
+    assert body["ok"] is False and body["status"] == status
+    assert isinstance(body["error"], str) and body["error"]
+    return body
+
+
+# -- /api/search ---------------------------------------------------------------------------------
+
+
+def test_search_json_shape(client):
+    r = client.get("/api/search", params={"q": "enquete"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["ok"] is True
+    assert body["query"] == "enquete"
+    assert body["total"] == 1 and body["page"] == 1 and body["page_size"] == 10
+    (hit,) = body["results"]
+    assert {"id", "title", "url", "summary", "snippet", "lang", "languages", "type", "countries"} <= set(hit)
+    assert hit["id"] == "ma-enquete-emploi"
+    assert hit["title"] == "Enquête nationale sur l'emploi"
+    assert hit["url"] == "kb/entries/ma-enquete-emploi/fr/"
+    assert hit["summary"].startswith("Enquête trimestrielle")
+    assert "<mark" in hit["snippet"]
+    assert hit["languages"] == ["en", "fr"]
+    assert set(body["facets"]) == {"countries", "type", "themes", "data_sources", "lang"}
+    for values in body["facets"].values():
+        for v in values:
+            assert set(v) == {"value", "count", "selected", "label"}
+            assert isinstance(v["count"], int) and v["count"] > 0
+    assert isinstance(body["expansions"], list)
+    assert "did_you_mean" in body
+
+
+def test_search_without_query_browses(client):
+    body = client.get("/api/search").json()
+    assert body["total"] == len(ALL_IDS)
+    assert result_ids(body) == ALL_IDS
+
+
+@pytest.mark.parametrize("params", [
+    [("country", "MA"), ("country", "TN")],
+    [("country", "MA,TN")],
+    [("country", "ma, tn")],
+    [("country", "MA,"), ("country", "TN")],
+])
+def test_country_filters_are_or(client, params):
+    body = client.get("/api/search", params=params).json()
+    assert result_ids(body) == {"ma-enquete-emploi", "tn-recensement", "tn-hijra"}
+    selected = {v["value"] for v in body["facets"]["countries"] if v["selected"]}
+    assert selected == {"MA", "TN"}
+    assert {v["value"]: v["count"] for v in body["facets"]["countries"]}["DZ"] == 1
+
+
+def test_filters_combine_with_query(client):
+    body = client.get("/api/search", params=[("q", "migration"), ("country", "TN,DZ"), ("type", "tool")]).json()
+    assert result_ids(body) == {"tn-recensement"}
+    body = client.get("/api/search", params={"q": "migration", "lang": "en"}).json()
+    assert [(r["id"], r["lang"]) for r in body["results"]] == [("ma-enquete-emploi", "en")]
+    body = client.get("/api/search", params={"theme": "data-sharing"}).json()
+    assert result_ids(body) == {"dz-migration-partage"}
+
+
+def test_paging(client):
+    first = client.get("/api/search", params={"page_size": 2}).json()
+    second = client.get("/api/search", params={"page_size": 2, "page": 2}).json()
+    assert len(first["results"]) == 2 and len(second["results"]) == 2
+    assert not result_ids(first) & result_ids(second)
+    assert second["page"] == 2 and second["total"] == len(ALL_IDS)
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"page": "abc"}, "page must be a whole number"),
+    ({"page": "1.5"}, "page must be a whole number"),
+    ({"page_size": "ten"}, "page_size must be a whole number"),
+    ({"page": "0"}, "page must be between 1 and 1000"),
+    ({"page": "1001"}, "page must be between 1 and 1000"),
+    ({"page_size": "51"}, "page_size must be between 1 and 50"),
+    ({"q": "x" * 1001}, "1001 characters"),
+    ({"q": "x" * 10_000}, "10000 characters"),
+])
+def test_bad_parameters_are_400_json(client, params, words):
+    body = assert_error(client.get("/api/search", params=params), 400)
+    assert words in body["error"]
+
+
+def test_hostile_query_is_answered(client):
+    for q in ("title:(", '"unclosed', "AND", "{a TO z}", "\x00\x01", "<script>"):
+        r = client.get("/api/search", params={"q": q})
+        assert r.status_code == 200, q
+        assert r.json()["ok"] is True
+
+
+def test_unknown_api_path_is_404_json(client):
+    body = assert_error(client.get("/api/nothing"), 404)
+    assert "/api/nothing" in body["error"]
+    assert_error(client.get("/api/entries/"), 404)
+    assert_error(client.get("/api/search/more"), 404)
+
+
+def test_wrong_method_is_json(client):
+    assert_error(client.post("/api/search", data={"q": "emploi"}), 405)
+
+
+# -- /api/entries --------------------------------------------------------------------------------
+
+
+def test_entry_found(client):
+    r = client.get("/api/entries/ma-enquete-emploi")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["ok"] is True and body["id"] == "ma-enquete-emploi"
+    assert [v["lang"] for v in body["versions"]] == ["fr", "en"]
+    assert body["versions"][1]["title"] == "National employment survey"
+    assert body["countries"] == ["MA"] and body["type"] == "tool"
+
+
+def test_entry_not_found(client):
+    body = assert_error(client.get("/api/entries/nope"), 404)
+    assert "nope" in body["error"]
+    assert_error(client.get("/api/entries/" + "x" * 500), 404)
+
+
+# -- /api/suggest --------------------------------------------------------------------------------
+
+
+def test_suggest(client):
+    r = client.get("/api/suggest", params={"q": "enq"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["ok"] is True
+    assert [t["id"] for t in body["titles"]] == ["ma-enquete-emploi"]
+    assert "enquete" in body["terms"]
+
+
+def test_suggest_empty_and_limits(client):
+    assert client.get("/api/suggest", params={"q": ""}).json() == {"ok": True, "query": "", "titles": [], "terms": []}
+    assert client.get("/api/suggest").json()["titles"] == []
+    assert len(client.get("/api/suggest", params={"q": "r", "limit": "1"}).json()["titles"]) <= 1
+    assert client.get("/api/suggest", params={"q": "r", "limit": "-5"}).status_code == 200
+    assert "limit" in assert_error(client.get("/api/suggest", params={"q": "r", "limit": "x"}), 400)["error"]
+    assert_error(client.get("/api/suggest", params={"q": "a" * 1001}), 400)
+
+
+# -- /api/openapi.json and /api/health ------------------------------------------------------------
+
+
+def test_openapi_document(client):
+    r = client.get("/api/openapi.json")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["openapi"].startswith("3.")
+    assert doc["info"]["title"] and doc["info"]["version"]
+    assert {"/api/search", "/api/suggest", "/api/entries/{entry_id}"} <= set(doc["paths"])
+    for path, item in doc["paths"].items():
+        op = item["get"]
+        assert op["summary"] and "200" in op["responses"], path
+        for p in op.get("parameters", []):
+            assert p["in"] in {"query", "path"} and p["name"], path
+    params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"q", "country", "type", "theme", "data_source", "lang", "page", "page_size"} <= params
+    entry_params = doc["paths"]["/api/entries/{entry_id}"]["get"]["parameters"]
+    assert [(p["name"], p["in"], p["required"]) for p in entry_params] == [("entry_id", "path", True)]
+    error = doc["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"ok", "status", "error"}
+    ref = doc["paths"]["/api/search"]["get"]["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/Error"
+
+
+def test_health(client):
+    assert client.get("/api/health").json() == {"ok": True, "index": True, "site": True}
+
+
+# -- static site ---------------------------------------------------------------------------------
+
+
+def test_static_site_is_served(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Accueil de la base" in r.text
+    assert "Recherche" in client.get("/recherche/").text
+
+
+def test_missing_page_uses_the_site_404(client):
+    r = client.get("/pas-de-page/")
+    assert r.status_code == 404
+    assert "Page introuvable" in r.text
+
+
+# -- no index ------------------------------------------------------------------------------------
+
+
+def test_missing_index_is_503_json(tmp_path):
+    client = TestClient(create_app(Project(tmp_path)))
+    for url in ("/api/search?q=emploi", "/api/suggest?q=em", "/api/entries/ma-enquete-emploi"):
+        body = assert_error(client.get(url), 503)
+        assert "make build" in body["error"], url
+    assert client.get("/api/openapi.json").status_code == 200
+    assert client.get("/api/health").json() == {"ok": True, "index": False, "site": False}
+
+
+def test_index_built_after_start_is_used(tmp_path):
+    client = TestClient(create_app(Project(tmp_path)))
+    assert_error(client.get("/api/search"), 503)
+    build_search_index(ENTRIES[:1], tmp_path / "build" / "search-index", progress=False)
+    body = client.get("/api/search").json()
+    assert body["ok"] is True and body["total"] == 1

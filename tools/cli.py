@@ -1,0 +1,238 @@
+"""The command line of the knowledge base: the only argparse in the project.
+
+    python -m tools check [--strict] [--format text|github|json]
+    python -m tools build [--no-site] [--force] [--quiet] [--strict]
+    python -m tools serve [--host H] [--port P]
+    python -m tools preview [--host H] [--port P]
+    python -m tools offline
+    python -m tools new --folder ma --type tool --lang fr "Titre"   |   new --translate ID --lang ar
+    python -m tools search "enquete emploi" [--country MA] [--json]
+    python -m tools schema [--write-guides] [--json-schema]
+    python -m tools bench [...]
+
+`build_index.py` is `check`/`build` with the historical flags (`--check`).
+Exit status: 0 success, 1 content refused (errors, or warnings with --strict; no search result;
+scaffold refused), 2 bad usage or a failed build (tools.errors.KBError.exit_code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import signal
+import sys
+import time
+
+from tools.errors import KBError
+from tools.project import Project
+
+
+def _check(args: argparse.Namespace) -> int:
+    from tools.content.problems import render
+    from tools.content.validate import load_collection
+
+    project = Project()
+    _, problems, files = load_collection(project.practices, project.root)
+    print(render(problems, files, args.format))
+    failed = any(p.severity == "error" or args.strict for p in problems)
+    return 1 if failed else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from tools.content.problems import render
+    from tools.pipeline import run
+
+    report = run(Project(), site=not args.no_site, force=args.force, progress=not args.quiet)
+    if report.problems or not report.ok:
+        print(render(report.problems, report.files, args.format), file=sys.stderr)
+    if not report.ok or (args.strict and report.problems):
+        return 1
+    print(report.line())
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    print(f"Serving on http://{args.host}:{args.port}/ (search API at /api/search; Ctrl-C to stop)")
+    uvicorn.run("tools.web.api:create_app", factory=True, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from tools.site.preview import preview
+
+    return preview(Project(), args.host, args.port)
+
+
+def _offline(args: argparse.Namespace) -> int:
+    from tools.site.offline import build_offline
+
+    started = time.perf_counter()
+    out = build_offline(Project())
+    size = out.stat().st_size / 1e6
+    print(f"Wrote {out} ({size:.1f} MB) in {time.perf_counter() - started:.1f} s: unzip it and open "
+          "maghreb-migration-travail/index.html in a browser.")
+    return 0
+
+
+def _ask(prompt: str, choices: tuple[str, ...] | None = None) -> str:
+    hint = f" [{'/'.join(choices)}]" if choices else ""
+    while True:
+        answer = input(f"{prompt}{hint}: ").strip()
+        if answer and (not choices or answer in choices):
+            return answer
+        print("  " + (f"choose one of: {', '.join(choices)}" if choices else "please answer"))
+
+
+def _new(args: argparse.Namespace) -> int:
+    from tools.content import schema
+    from tools.scaffold import new_entry, translate
+
+    project = Project()
+    interactive = sys.stdin.isatty()
+    if args.translate:
+        lang = args.lang or (_ask("Language of the translation", schema.LANGS) if interactive else None)
+        if not lang:
+            args.parser.error("--translate needs --lang")
+        path = translate(project, args.translate, lang)
+    else:
+        missing = [n for n in ("folder", "type", "lang", "title") if not getattr(args, n)]
+        if missing and not interactive:
+            args.parser.error(f"missing {', '.join('--' + m if m != 'title' else 'title' for m in missing)}")
+        folder = args.folder or _ask("Folder (maintaining country)", schema.folders())
+        kind = args.type or _ask("Type", schema.terms("types"))
+        lang = args.lang or _ask("Language", schema.LANGS)
+        title = args.title or _ask("Title")
+        path = new_entry(project, folder, kind, lang, title, args.theme, args.id)
+    shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+    print(f"Created {shown}: replace every TODO, then run 'make check'.")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from tools.search.engine import SearchIndex
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
+    engine = SearchIndex(Project().index)
+    if not engine.available():
+        print("The search index is not built yet: run 'make build' first.", file=sys.stderr)
+        return 2
+    filters = {"countries": [c.upper() for c in args.country], "type": args.type, "themes": args.theme,
+               "data_sources": args.data_source, "lang": args.lang}
+    found = engine.search(args.query, filters, page=args.page)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return 0 if found["total"] else 1
+    for exp in found["expansions"]:
+        print(f"(also searched: {exp['matched']} → {', '.join(exp['added'][:6])})")
+    print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}")
+    for i, r in enumerate(found["results"], start=(found["page"] - 1) * found["page_size"] + 1):
+        snippet = html.unescape(re.sub(r"</?mark[^>]*>", "*", r["snippet"]))
+        print(f"{i:>3}. {r['title']}  [{r['type']}, {', '.join(r['countries']) or 'regional'}, {r['lang']}]")
+        print(f"     {r['url']}\n     {snippet[:200]}")
+    if found["did_you_mean"]:
+        print(f"Did you mean: {found['did_you_mean']}?")
+    return 0 if found["total"] else 1
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from tools.content.schema_export import GUIDES, fill, json_schema
+
+    root = Project().root
+    if args.json_schema:
+        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    if args.write_guides:
+        for lang, name in GUIDES.items():
+            path = root / name
+            if path.exists():
+                old = path.read_text(encoding="utf-8")
+                new = fill(old, lang)
+                if new != old:
+                    path.write_text(new, encoding="utf-8")
+                    print(f"updated {name}")
+    if not (args.json_schema or args.write_guides):
+        args.parser.print_help()
+        return 2
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from tools import bench
+
+    return bench.main(args.rest)
+
+
+def _address(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+
+
+def _problem_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "github", "json"), default="text", help="problem format")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m tools`, one sub-command per task."""
+    top = argparse.ArgumentParser(prog="python -m tools", description="Labour-migration data knowledge base.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler, parser=p)
+        return p
+
+    _problem_options(command("check", _check, "validate every entry (exit 1 on errors)"))
+    p = command("build", _build, "validate, generate pages and exports, index, build the site (what changed)")
+    _problem_options(p)
+    p.add_argument("--no-site", action="store_true", help="skip the MkDocs build (pages and index only)")
+    p.add_argument("--force", action="store_true", help="redo every stage even if nothing changed")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _address(command("serve", _serve, "serve the built site and the search API"))
+    _address(command("preview", _preview, "live preview while editing entries (no search API)"))
+    command("offline", _offline, "zip of the whole site that works from file://")
+
+    p = command("new", _new, "create a new entry (or a translation) from a skeleton")
+    from tools.content import schema
+
+    p.add_argument("title", nargs="?", help="title of the entry, in its language")
+    p.add_argument("--folder", choices=schema.folders())
+    p.add_argument("--type", choices=schema.terms("types"))
+    p.add_argument("--lang", choices=schema.LANGS)
+    p.add_argument("--theme", action="append", default=[], help="a theme (repeatable)")
+    p.add_argument("--translate", metavar="ID", help="start a translation of entry ID in --lang")
+    p.add_argument("--id", help="the entry's id (default: made from the title)")
+
+    p = command("search", _search, "search the knowledge base")
+    p.add_argument("query", nargs="?", default="", help="words to search; empty lists everything")
+    p.add_argument("--country", action="append", default=[], help="ISO code, e.g. MA (repeatable)")
+    p.add_argument("--type", action="append", default=[], help="tool, methodology, practice, resource")
+    p.add_argument("--theme", action="append", default=[])
+    p.add_argument("--data-source", action="append", default=[])
+    p.add_argument("--lang", action="append", default=[], help="fr, ar or en")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+
+    p = command("schema", _schema, "outputs derived from the entry schema")
+    p.add_argument("--write-guides", action="store_true", help="refill the tables in CONTRIBUTING*.md")
+    p.add_argument("--json-schema", action="store_true", help="print the JSON Schema")
+
+    p = command("bench", _bench, "benchmarks: relevance, latency, build time, page weight")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="options of the benchmark (see: bench --help)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit status. Expected failures (KBError) print one line
+    `error: message` on stderr and return the error's exit code; no traceback."""
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KBError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,53 @@
+"""One error model for every command and the HTTP API.
+
+Each class carries the process exit status a command returns and the HTTP status the API answers
+with, so a failure is reported the same way whether it reaches a terminal or a browser.
+`error_body()` is the one JSON shape of every API error (datasette's single error shape).
+"""
+
+from __future__ import annotations
+
+
+class KBError(Exception):
+    """Base of the knowledge base's expected failures.
+
+    Attributes:
+        exit_code: process exit status for a command (1 = content refused, 2 = usage or build).
+        http_status: status of the API response that reports it.
+    """
+
+    exit_code = 2
+    http_status = 500
+
+
+class UsageError(KBError):
+    """A command or request was called wrongly (bad argument or parameter): exit 2, HTTP 400."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class BuildError(KBError):
+    """A build step failed (MkDocs, the index writer, the file system); the message carries its
+    output. Exit 2, HTTP 500."""
+
+    exit_code = 2
+    http_status = 500
+
+
+class QueryError(UsageError):
+    """A search query or its parameters cannot be answered as given (too long, page out of range,
+    unknown filter value). Exit 2, HTTP 400."""
+
+
+class Refused(KBError):
+    """A command declined to act so as not to lose or corrupt a contributor's work (a file already
+    exists, an unknown folder or vocabulary term). Exit 1, HTTP 409."""
+
+    exit_code = 1
+    http_status = 409
+
+
+def error_body(status: int, message: str) -> dict:
+    """The JSON body of every API error: `{"ok": false, "status": int, "error": str}`."""
+    return {"ok": False, "status": status, "error": message}

@@ -1,0 +1,95 @@
+"""The build pipeline: practices/*.md → load and validate → entries → generated pages and exports →
+search index → MkDocs builds → site/.
+
+Each stage is skipped when the digest of its inputs (tools.stamps) equals the one recorded after
+its last run, and each replaces its output directory atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from tools import stamps
+from tools.content.model import Entry
+from tools.content.problems import Problem, errors
+from tools.content.validate import load_collection
+from tools.errors import BuildError
+from tools.fsutil import write_atomic
+from tools.project import Project, Settings
+from tools.search.engine import build_search_index
+from tools.site import languages
+from tools.site.generate import generate_docs, guide_files
+from tools.site.mkdocs import build_site
+
+__all__ = ["BuildError", "Project", "Report", "run"]
+
+
+@dataclass
+class Report:
+    """What a run did.
+
+    entries: the valid entries (one per file, i.e. per language version).
+    problems: every problem found, errors and warnings.
+    files: number of entry files read.
+    timings: {stage: seconds (float) or "up to date"}.
+    """
+
+    entries: list[Entry]
+    problems: list[Problem]
+    files: int
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+    def line(self) -> str:
+        """One summary line: entries (ids), language versions, files, and each stage's time."""
+        langs: dict[str, int] = {}
+        for e in self.entries:
+            langs[e.lang] = langs.get(e.lang, 0) + 1
+        ids = len({e.id for e in self.entries})
+        stages = ", ".join(f"{k} {v:.1f} s" if isinstance(v, float) else f"{k} {v}" for k, v in self.timings.items())
+        by_lang = ", ".join(f"{n} {lang}" for lang, n in sorted(langs.items()))
+        return f"Built {ids} entries ({by_lang}) from {self.files} files: {stages}."
+
+
+def run(project: Project | None = None, *, site: bool = True, force: bool = False, strict: bool = True,
+        progress: bool = True, settings: Settings | None = None) -> Report:
+    """Check the entries, then run each stage whose inputs changed (all of them with force).
+
+    Returns the Report; with content errors no stage runs. Raises BuildError if a stage fails
+    (the previous outputs are then left as they were).
+    """
+    project = project or Project()
+    settings = settings or Settings.load(project)
+    started = time.perf_counter()
+    entries, problems, files = load_collection(project.practices, project.root)
+    report = Report(entries, problems, files)
+    report.timings["check"] = time.perf_counter() - started
+    if not report.ok:
+        return report
+    recorded = stamps.load(project)
+    inputs = stamps.stage_inputs(project, settings, guide_files(project.root))
+
+    def stage(name: str, outputs: list, key: str, action) -> None:
+        if not force and recorded.get(name) == key and all(o.exists() for o in outputs):
+            report.timings[name] = "up to date"
+            return
+        t0 = time.perf_counter()
+        action()
+        recorded[name] = key
+        write_atomic(project.stamps, json.dumps(recorded, indent=1))
+        report.timings[name] = time.perf_counter() - t0
+
+    trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
+    stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings))
+    stage("index", [project.index], inputs["index"],
+          lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force))
+    if site:
+        stage("site", [project.site], stamps.site_inputs(project, settings, trees),
+              lambda: build_site(project, settings, strict=strict, progress=progress))
+    report.timings["total"] = time.perf_counter() - started
+    return report

@@ -1,0 +1,111 @@
+"""Start an entry from a skeleton that passes `build_index.py --check`.
+
+    python -m tools.scaffold --folder ma --type tool --lang fr "Titre de la fiche"
+    python -m tools.scaffold --translate ma-enquete-nationale-emploi --lang ar
+    python -m tools.scaffold                      (asks for what is missing)
+
+The skeleton marks every place to fill with TODO: the check warns about each one left, and the
+pull-request check (--strict) refuses them. It never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from tools.content import schema
+from tools.content.loader import load_file
+from tools.content.schema import FIELDS_BY_NAME, SLUG_RE
+from tools.content.validate import HTML_TAG_RE
+from tools.errors import Refused
+from tools.project import Project
+from tools.search.analysis import normalize
+
+PLACEHOLDER = {
+    "fr": {"summary": "TODO : résumé en une ou deux phrases (20 à 500 caractères).",
+           "link": "TODO : titre de la source publique", "section": "TODO : à rédiger."},
+    "ar": {"summary": "TODO: ملخص في جملة أو جملتين (من 20 إلى 500 حرف).",
+           "link": "TODO: عنوان المصدر العام", "section": "TODO: للتحرير."},
+    "en": {"summary": "TODO: summary in one or two sentences (20 to 500 characters).",
+           "link": "TODO: title of the public source", "section": "TODO: to write."},
+}
+
+
+def make_id(project: Project, folder: str, kind: str, title: str) -> str:
+    """An id from the title's Latin words. A title with none (Arabic) gives '<folder>-<type>',
+    numbered when taken; pass --id to choose a better one."""
+    words = "-".join(re.sub(r"[^a-z0-9]+", "-", normalize(title)).strip("-").split("-")[:8])
+    if words:
+        return words if folder == "regional" or words.startswith(folder + "-") else f"{folder}-{words}"
+    base = kind if folder == "regional" else f"{folder}-{kind}"
+    candidate, n = base, 1
+    while any(project.practices.glob(f"*/{candidate}.*.md")):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def skeleton(meta: dict, lang: str) -> str:
+    """Front matter (valid values, TODO comments where a choice is needed) and the body headings."""
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+    text = text.replace("\nthemes:", "\n# TODO: check the themes (see CONTRIBUTING)\nthemes:", 1)
+    text += "---\n\n"
+    for heading in schema.BODY_HEADINGS[lang]:
+        text += f"## {heading}\n\n{PLACEHOLDER[lang]['section']}\n\n"
+    return text
+
+
+def write_new(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as fh:  # "x": fails if the file exists
+            fh.write(text)
+    except FileExistsError:
+        raise Refused(f"{path} already exists: it was not changed") from None
+    return path
+
+
+def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str],
+              entry_id: str | None = None) -> Path:
+    if folder not in schema.folders():
+        raise Refused(f"folder must be one of {', '.join(schema.folders())}")
+    if kind not in schema.terms("types") or lang not in schema.LANGS:
+        raise Refused(f"type must be one of {', '.join(schema.terms('types'))}; lang one of {', '.join(schema.LANGS)}")
+    rule = FIELDS_BY_NAME["title"]
+    if not rule.min_len <= len(title.strip()) <= rule.max_len:
+        raise Refused(f"the title needs {rule.min_len} to {rule.max_len} characters, it has {len(title.strip())}")
+    if HTML_TAG_RE.search(title):
+        raise Refused("the title must be plain text, without <...> tags")
+    bad = [t for t in themes if t not in schema.terms("themes")]
+    if bad:
+        raise Refused(f"unknown theme(s) {', '.join(bad)}: choose from {', '.join(schema.terms('themes'))}")
+    meta = {
+        "title": title.strip(), "type": kind, "lang": lang,
+        "countries": [] if folder == "regional" else [folder.upper()],
+        "summary": PLACEHOLDER[lang]["summary"],
+        "themes": themes or ["harmonisation"],
+        "data_sources": [], "institutions": [],
+        "links": [{"title": PLACEHOLDER[lang]["link"], "url": "https://example.org/TODO"}],
+        "tags": [], "status": "draft", "updated": dt.date.today().isoformat(),
+    }
+    if entry_id is not None and not SLUG_RE.match(entry_id):
+        raise Refused(f"'{entry_id}' is not a valid id: lower-case letters, digits and hyphens")
+    entry_id = entry_id or make_id(project, folder, kind, title)
+    return write_new(project.practices / folder / f"{entry_id}.{lang}.md", skeleton(meta, lang))
+
+
+def translate(project: Project, entry_id: str, lang: str) -> Path:
+    sources = sorted(project.practices.glob(f"*/{entry_id}.*.md"), key=lambda p: (not p.name.endswith(".fr.md"), p))
+    if not sources:
+        raise Refused(f"no entry with id '{entry_id}' in {project.practices}")
+    raw = load_file(sources[0])
+    if not raw.meta:
+        raise Refused(f"{sources[0]} cannot be read: run 'make check' first")
+    keep = ("type", "countries", "themes", "data_sources", "period", "links")
+    meta = {"title": f"TODO: {raw.meta.get('title', '')}", "type": raw.meta.get("type"), "lang": lang,
+            **{k: raw.meta[k] for k in keep[1:] if k in raw.meta},
+            "summary": PLACEHOLDER[lang]["summary"], "status": "draft", "updated": dt.date.today().isoformat()}
+    return write_new(sources[0].parent / f"{entry_id}.{lang}.md", skeleton(meta, lang))

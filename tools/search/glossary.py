@@ -1,0 +1,137 @@
+"""The trilingual glossary (data/glossary.yml): one file for the glossary page and the search synonyms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from tools.content.schema import DATA_DIR, LANGS
+from tools.search.analysis import TOKEN_RE, analyse, normalize, stopwords, strip_elision
+
+MAX_PHRASE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    acronyms: tuple[str, ...]
+    terms: dict  # lang -> {"term", "synonyms", "definition"}
+    source: str = ""
+    ar_proposed: bool = False
+
+    def names(self) -> list[str]:
+        """Every way to say this concept: terms, synonyms and acronyms in all languages."""
+        out = list(self.acronyms)
+        for lang in LANGS:
+            t = self.terms.get(lang) or {}
+            out += [t.get("term", "")] + list(t.get("synonyms") or [])
+        return [n for n in out if n]
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def load(path: Path = DATA_DIR / "glossary.yml") -> tuple[Concept, ...]:
+    """The glossary's concepts; () when the file does not exist. Re-read when the file changes
+    (a long-running preview or server sees an edited glossary)."""
+    return _load(path, _version(path))
+
+
+@cache
+def _load(path: Path, version: tuple[int, int] | None) -> tuple[Concept, ...]:
+    if version is None:
+        return ()
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return tuple(
+        Concept(id=t["id"], acronyms=tuple(t.get("acronyms") or ()),
+                terms={lang: t[lang] for lang in LANGS if t.get(lang)},
+                source=t.get("source", ""), ar_proposed=bool(t.get("ar_proposed")))
+        for t in data.get("terms", [])
+    )
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(strip_elision(normalize(w)) for w in TOKEN_RE.findall(text))
+
+
+def _phrase_map(path: Path = DATA_DIR / "glossary.yml") -> dict:
+    return _phrase_map_of(path, _version(path))
+
+
+@cache
+def _phrase_map_of(path: Path, version: tuple[int, int] | None) -> dict:
+    """Word tuple -> (concept, is_acronym). Names are keyed both folded and stemmed in their own
+    language without stop words, so 'work permits' finds 'work permit' and 'permis travail'
+    finds 'permis de travail'."""
+    table = {}
+    for concept in load(path):
+        for acronym in concept.acronyms:
+            table.setdefault(_key(acronym), (concept, True))
+        for lang in LANGS:
+            t = concept.terms.get(lang) or {}
+            for name in [t.get("term", "")] + list(t.get("synonyms") or []):
+                if name:
+                    table.setdefault(_key(name), (concept, False))
+                    table.setdefault(("~" + lang, *analyse(name, lang)), (concept, False))
+    table.pop((), None)
+    for lang in LANGS:
+        table.pop(("~" + lang,), None)
+    return table
+
+
+def _stemmed_hit(table: dict, typed: str, first: str, last: str):
+    """A name matched on stems in some language; the match may not start or end on a stop word,
+    so that 'les travailleurs migrants au' reports 'travailleurs migrants' as what matched."""
+    for lang in LANGS:
+        if first in stopwords(lang) or last in stopwords(lang):
+            continue
+        key = ("~" + lang, *analyse(typed, lang))
+        if len(key) > 1 and key in table:
+            return table[key]
+    return None
+
+
+@dataclass(frozen=True)
+class Expansion:
+    matched: str  # the words of the query, as typed
+    concept: str
+    added: tuple[str, ...]  # other names of the concept, searched as well
+
+
+def expand(query: str, path: Path = DATA_DIR / "glossary.yml") -> list[Expansion]:
+    """Glossary concepts named in a query, longest match first, with their other names.
+
+    Short acronyms only count when typed in capitals, so that 'ene' or 'air' typed as words
+    are not taken for ENE or AIR.
+    """
+    table = _phrase_map(path)
+    words = TOKEN_RE.findall(query)
+    keys = [strip_elision(normalize(w)) for w in words]
+    found, i = [], 0
+    while i < len(keys):
+        for n in range(min(MAX_PHRASE_WORDS, len(keys) - i), 0, -1):
+            typed = " ".join(words[i:i + n])
+            hit = table.get(tuple(keys[i:i + n])) or _stemmed_hit(table, typed, keys[i], keys[i + n - 1])
+            if not hit:
+                continue
+            concept, is_acronym = hit
+            if is_acronym and n == 1 and len(typed) <= 3 and not typed.isupper():
+                continue
+            # An acronym names one instance (ENE): its expansion is the concept's names, not the
+            # sibling acronyms (ENPE, ENESI), which are other surveys.
+            names = [x for x in concept.names() if not (is_acronym and x in concept.acronyms)]
+            others = tuple(dict.fromkeys(x for x in names if _key(x) != tuple(keys[i:i + n])))
+            found.append(Expansion(typed, concept.id, others))
+            i += n - 1
+            break
+        i += 1
+    return found

@@ -1,0 +1,87 @@
+"""How to cite an entry (plain text, BibTeX, RIS) and its schema.org JSON-LD.
+
+Every value comes from a contributor's file: each format escapes it by its own rules.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tools.content import schema
+from tools.content.model import Entry
+
+SITE_NAME = {
+    "fr": "Base de connaissances — Données de migration de main-d'œuvre au Maghreb",
+    "ar": "قاعدة المعارف — بيانات هجرة اليد العاملة في المغرب العربي",
+    "en": "Knowledge base — Labour-migration data in the Maghreb",
+}
+_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
+                   **{c: "\\" + c for c in "{}%&$#_"}}
+
+
+def absolute(site_url: str, entry: Entry) -> str:
+    return site_url.rstrip("/") + "/" + entry.url if site_url else entry.url
+
+
+def author(entry: Entry) -> str:
+    return "; ".join(entry.institutions) or "AMEM"
+
+
+def year(entry: Entry) -> str:
+    return (entry.updated or "")[:4]
+
+
+def plain(entry: Entry, site_url: str) -> str:
+    parts = [author(entry), f"({year(entry)})" if year(entry) else "", f"« {entry.title} ».",
+             SITE_NAME[entry.lang] + ".", absolute(site_url, entry)]
+    return " ".join(p for p in parts if p)
+
+
+def _bib(value: str) -> str:
+    return "".join(_BIBTEX_ESCAPES.get(c, c) for c in " ".join(value.split()))
+
+
+def bibtex(entry: Entry, site_url: str) -> str:
+    # Double braces keep a corporate author ("Haut-Commissariat au Plan") from being split into names.
+    lines = [f"  title = {{{_bib(entry.title)}}}", f"  author = {{{{{_bib(author(entry))}}}}}"]
+    if year(entry):
+        lines.append(f"  year = {{{year(entry)}}}")
+    lines += [f"  howpublished = {{\\url{{{_bib(absolute(site_url, entry))}}}}}",
+              f"  note = {{{_bib(SITE_NAME[entry.lang])}}}", f"  language = {{{entry.lang}}}"]
+    return f"@misc{{{entry.id}-{entry.lang},\n" + ",\n".join(lines) + "\n}\n"
+
+
+def ris(entry: Entry, site_url: str) -> str:
+    def line(tag: str, value: str) -> str:
+        return f"{tag}  - {' '.join(value.split())}"
+
+    lines = [line("TY", "ELEC"), line("TI", entry.title)]
+    lines += [line("AU", i) for i in entry.institutions] or [line("AU", "AMEM")]
+    if year(entry):
+        lines.append(line("PY", year(entry)))
+    lines += [line("AB", entry.summary), line("UR", absolute(site_url, entry)), line("LA", entry.lang),
+              line("T2", SITE_NAME[entry.lang])]
+    lines += [line("KW", k) for k in entry.tags]
+    return "\r\n".join(lines + ["ER  - ", ""])
+
+
+def jsonld(entry: Entry, site_url: str) -> str:
+    """schema.org JSON-LD, safe to put inside a <script> element."""
+    data = {
+        "@context": "https://schema.org", "@type": "CreativeWork", "identifier": entry.id,
+        "name": entry.title, "description": entry.summary, "inLanguage": entry.lang,
+        "url": absolute(site_url, entry), "genre": schema.label("types", entry.type, "en"),
+        "keywords": [schema.label("themes", t, entry.lang) for t in entry.themes] + list(entry.tags),
+        "spatialCoverage": [{"@type": "Country", "name": schema.country_name(c, "en"), "identifier": c}
+                            for c in entry.countries],
+        "creator": [{"@type": "Organization", "name": i} for i in entry.institutions],
+        "citation": [link.url for link in entry.links],
+        "creativeWorkStatus": entry.status,
+    }
+    if entry.updated:
+        data["dateModified"] = entry.updated
+    if entry.period:
+        data["temporalCoverage"] = entry.period.replace("-", "/")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # '</script>' or '<!--' in a value must not end or alter the script element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
