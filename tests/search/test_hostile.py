@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tools.search import engine as search_engine
 from tools.content.model import Entry
+from tools.search import engine as search_engine
 from tools.search import glossary
 from tools.search.engine import MAX_QUERY_CHARS, QueryError, SearchIndex, build_search_index
 
