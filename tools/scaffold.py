@@ -74,7 +74,7 @@ def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, t
         raise Refused(f"folder must be one of {', '.join(schema.folders())}")
     if kind not in schema.terms("types") or lang not in schema.LANGS:
         raise Refused(f"type must be one of {', '.join(schema.terms('types'))}; lang one of {', '.join(schema.LANGS)}")
-    rule = FIELDS_BY_NAME["title"]
+    rule = FIELDS_BY_NAME["title"].kind
     if not rule.min_len <= len(title.strip()) <= rule.max_len:
         raise Refused(f"the title needs {rule.min_len} to {rule.max_len} characters, it has {len(title.strip())}")
     if HTML_TAG_RE.search(title):

@@ -7,8 +7,43 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Link:
+    """A public source. accessed: the day it was read, 'YYYY-MM-DD'; archive_url: an archived copy."""
+
     title: str
     url: str
+    accessed: str | None = None
+    archive_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """What a data-collection instrument (an entry of type 'tool') can measure; every field is
+    optional and an absent one is unknown, never guessed.
+
+    rounds: years of the rounds, oldest first (ints). cite: ((field name, (link index, ...)), ...),
+    the link indexes pointing into the entry's `links` (0-based), in the order written.
+    """
+
+    population: str | None = None
+    migrant_identification: tuple[str, ...] = ()
+    reference_period: str | None = None
+    periodicity: str | None = None
+    rounds: tuple[int, ...] = ()
+    sample: str | None = None
+    collection_modes: tuple[str, ...] = ()
+    microdata_access: str | None = None
+    questionnaire_languages: tuple[str, ...] = ()
+    icls_concepts: tuple[str, ...] = ()
+    cite: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    @property
+    def latest_round(self) -> int | None:
+        """Year of the latest round, or None when no round is given."""
+        return max(self.rounds) if self.rounds else None
+
+    def sources(self, name: str) -> tuple[int, ...]:
+        """Indexes into the entry's links that support the field `name` (empty when none is cited)."""
+        return dict(self.cite).get(name, ())
 
 
 @dataclass(frozen=True)
@@ -32,6 +67,7 @@ class Entry:
     reviewed_by: tuple[str, ...] = ()
     reviewed_on: str | None = None
     body: str = ""
+    instrument: Instrument | None = None
 
     @property
     def key(self) -> str:

@@ -24,45 +24,44 @@ VOCAB_TITLES = {
     "data_sources": {"fr": "Sources de données (`data_sources`)", "ar": "مصادر البيانات (`data_sources`)",
                      "en": "Data sources (`data_sources`)"},
     "statuses": {"fr": "Statuts (`status`)", "ar": "الحالات (`status`)", "en": "Statuses (`status`)"},
+    "migrant_identification": {"fr": "Identification des migrants (`instrument.migrant_identification`)",
+                               "ar": "تحديد المهاجرين (`instrument.migrant_identification`)",
+                               "en": "Migrant identification (`instrument.migrant_identification`)"},
+    "periodicities": {"fr": "Périodicités (`instrument.periodicity`)", "ar": "الدورية (`instrument.periodicity`)",
+                      "en": "Periodicities (`instrument.periodicity`)"},
+    "collection_modes": {"fr": "Modes de collecte (`instrument.collection_modes`)",
+                         "ar": "طرق الجمع (`instrument.collection_modes`)",
+                         "en": "Collection modes (`instrument.collection_modes`)"},
+    "microdata_access": {"fr": "Accès aux microdonnées (`instrument.microdata_access`)",
+                         "ar": "الوصول إلى البيانات الجزئية (`instrument.microdata_access`)",
+                         "en": "Microdata access (`instrument.microdata_access`)"},
+    "icls_concepts": {"fr": "Concepts de la 20e CIST (`instrument.icls_concepts`)",
+                      "ar": "مفاهيم المؤتمر الدولي العشرين لخبراء إحصاءات العمل (`instrument.icls_concepts`)",
+                      "en": "20th ICLS concepts (`instrument.icls_concepts`)"},
 }
-
-
-def _field_schema(f) -> dict:
-    text = {"type": "string"}
-    if f.kind == "text":
-        out = {**text, "minLength": f.min_len, "maxLength": f.max_len}
-    elif f.kind == "enum":
-        out = {"enum": list(schema.terms(f.vocab))}
-    elif f.kind == "enum_list":
-        out = {"type": "array", "items": {"enum": list(schema.terms(f.vocab))}, "uniqueItems": True}
-        if f.required:
-            out["minItems"] = 1
-    elif f.kind == "countries":
-        out = {"type": "array", "items": {"enum": sorted(schema.country_codes())}, "uniqueItems": True}
-    elif f.kind == "period":
-        out = {**text, "pattern": r"^\d{4}(-\d{4})?$"}
-    elif f.kind == "date":
-        out = {**text, "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    elif f.kind == "links":
-        out = {"type": "array", "items": {"type": "object", "required": ["title", "url"], "properties": {
-            "title": text, "url": {**text, "format": "uri", "pattern": "^https?://"}}}}
-    else:
-        out = {"type": "array", "items": {**text, "minLength": 1}}
-    out["description"] = f.help.get("en", "")
-    return out
+# Shown after a label that is a proposal not yet checked against an official text (vocabulary `proposed`).
+PROPOSED = {"fr": " (proposé)", "ar": " (مقترح)", "en": " (proposed)"}
 
 
 def json_schema() -> dict:
-    """JSON Schema (draft 2020-12) of an entry's front matter."""
-    return {
+    """JSON Schema (draft 2020-12) of an entry's front matter, from the fields' kinds.
+
+    What it cannot say (a link number in instrument.cite points at an existing link, rounds in
+    order, accessed not in the future) only the checker (`make check`) verifies.
+    """
+    out = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "entry.schema.json",
         "title": "Knowledge-base entry front matter (format v1)",
         "type": "object",
         "required": [f.name for f in FIELDS if f.required],
-        "properties": {f.name: _field_schema(f) for f in FIELDS},
+        "properties": {f.name: f.json_schema() for f in FIELDS},
         "additionalProperties": True,
     }
+    conditions = [c for f in FIELDS for c in f.kind.json_conditions(f.name)]
+    if conditions:
+        out["allOf"] = conditions
+    return out
 
 
 def _cell(text: str) -> str:
@@ -74,8 +73,10 @@ def fields_table(lang: str) -> str:
     rows = [f"| {h[0]} | {h[1]} | {h[2]} |", "|---|---|---|"]
     for f in FIELDS:
         rule = f.help[lang]
-        if f.vocab in ("types", "statuses"):
-            rule += " `" + "`, `".join(schema.terms(f.vocab)) + "`"
+        if getattr(f.kind, "vocab", None) in ("types", "statuses"):
+            rule += " `" + "`, `".join(schema.terms(f.kind.vocab)) + "`"
+        for sub in getattr(f.kind, "fields", ()):  # a block: one line per sub-field in the same cell
+            rule += f"<br>`{f.name}.{sub.name}`: {sub.help[lang]}"
         rows.append(f"| `{f.name}` | {h[3] if f.required else h[4]} | {_cell(rule)} |")
     return "\n".join(rows)
 
@@ -85,8 +86,8 @@ def vocab_tables(lang: str) -> str:
     parts = []
     for vocab, titles in VOCAB_TITLES.items():
         rows = [f"**{titles[lang]}**", "", f"| {h[5]} | {h[6]} | {h[7]} |", "|---|---|---|"]
-        rows += [f"| `{t}` | {_cell(schema.label(vocab, t, lang))} | {_cell(schema.description(vocab, t, lang))} |"
-                 for t in schema.terms(vocab)]
+        rows += [f"| `{t}` | {_cell(schema.label(vocab, t, lang))}{PROPOSED[lang] if schema.proposed(vocab, t, lang) else ''}"
+                 f" | {_cell(schema.description(vocab, t, lang))} |" for t in schema.terms(vocab)]
         parts.append("\n".join(rows))
     return "\n\n".join(parts)
 

@@ -5,61 +5,22 @@ Returns Problem records for every file at once; never raises on bad content.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
-import unicodedata
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from tools.content.kinds import HTML_TAG_RE, Issue, close
 from tools.content.loader import RawEntry, entry_files, load_file
 from tools.content.markdown import unsafe_links
-from tools.content.model import Entry, Link
+from tools.content.model import Entry
 from tools.content.problems import WARNING, Problem
-from tools.content.schema import (
-    FIELDS,
-    FIELDS_BY_NAME,
-    SHARED_FIELDS,
-    Field,
-    country_codes,
-    country_name,
-    folders,
-    terms,
-)
+from tools.content.schema import FIELDS, FIELDS_BY_NAME, SHARED_FIELDS, folders
 from tools.search.analysis import markdown_to_text, normalize
+
+__all__ = ["HTML_TAG_RE", "check_entry", "collection_checks", "duplicate_warnings", "load_collection"]
 
 PLACEHOLDER_RE = re.compile(r"\bTODO\b")
 BODY_WORDS = (150, 600)
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-# ISO alpha-3 codes people write by habit, for the hint only.
-ALPHA3 = {"MAR": "MA", "TUN": "TN", "MRT": "MR", "LBY": "LY", "DZA": "DZ", "FRA": "FR", "ESP": "ES",
-          "ITA": "IT", "DEU": "DE", "BEL": "BE", "NLD": "NL", "SEN": "SN", "MLI": "ML", "NER": "NE",
-          "TCD": "TD", "EGY": "EG", "SDN": "SD", "NGA": "NG", "QAT": "QA", "SAU": "SA", "ARE": "AE",
-          "CAN": "CA", "USA": "US", "GBR": "GB", "CHE": "CH", "PRT": "PT"}
-
-
-def _fold(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s.casefold()) if not unicodedata.combining(c))
-
-
-def _close(value: str, choices) -> str:
-    match = difflib.get_close_matches(str(value).lower(), list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
-
-
-def _country_hint(value) -> str:
-    text = str(value).strip()
-    if text.upper() in country_codes():
-        return f"did you mean '{text.upper()}'?"
-    if text.upper() in ALPHA3:
-        return f"did you mean '{ALPHA3[text.upper()]}'?"
-    folded = _fold(text)
-    for code in sorted(country_codes()):
-        if any(_fold(country_name(code, lang)) == folded for lang in ("fr", "en", "ar")):
-            return f"did you mean '{code}'?"
-    return "use a two-letter upper-case code such as 'MA', 'TN', 'MR', 'LY' or 'DZ'"
 
 
 class _Checker:
@@ -73,161 +34,30 @@ class _Checker:
     def report(self, key: str, message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(Problem(self.raw.path, self.raw.line(key), key, message, hint, severity))
 
+    def add(self, issue: Issue) -> None:
+        self.problems.append(Problem(self.raw.path, self.raw.line(issue.key), issue.key, issue.message, issue.hint,
+                                     issue.severity))
+
     def run(self) -> None:
         meta = self.raw.meta
         for f in FIELDS:
             value = meta.get(f.name)
             if value is None or value == "" or value == []:
-                if f.required and not (f.kind == "countries" and value == []):
+                if f.required and not (f.kind.empty_ok and value == []):
                     what = "is empty" if f.name in meta else "is missing"
                     self.report(f.name, f"required field {what}", f"{f.name}: {f.help.get('en', '')}")
                     continue
-                if f.kind == "countries" and value == []:
-                    self.values[f.name] = ()
-                    continue
-                self.values[f.name] = f.default
+                self.values[f.name] = () if f.kind.empty_ok and value == [] else f.default
                 continue
-            cleaned = getattr(self, f"check_{f.kind}")(f, value)
+            cleaned, issues = f.kind.check(value, f.name, meta)
+            for issue in issues:
+                self.add(issue)
             if cleaned is not None:
                 self.values[f.name] = cleaned
         for name in meta:
             if name not in FIELDS_BY_NAME:
-                self.report(str(name), "unknown field, ignored", _close(name, FIELDS_BY_NAME), WARNING)
+                self.report(str(name), "unknown field, ignored", close(name, FIELDS_BY_NAME), WARNING)
         self.cross_checks()
-
-    def _string(self, key: str, value) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
-            self.report(key, f"must be text, got {kind}", "write it on one line after the colon")
-            return None
-        return str(value).strip()
-
-    def _list(self, f: Field, value) -> list | None:
-        if isinstance(value, (str, int)):
-            self.report(f.name, f"must be a list, got '{value}'", f"write {f.name}: [{value}]")
-            return None
-        if not isinstance(value, list):
-            self.report(f.name, "must be a list", f"write {f.name}: [a, b]")
-            return None
-        return value
-
-    def check_text(self, f: Field, value):
-        text = self._string(f.name, value)
-        if text is None:
-            return None
-        if not text:
-            self.report(f.name, "required field is empty")
-        elif f.min_len and len(text) < f.min_len:
-            self.report(f.name, f"is {len(text)} characters, at least {f.min_len} expected")
-        elif f.max_len and len(text) > f.max_len:
-            self.report(f.name, f"is {len(text)} characters, at most {f.max_len} allowed", "shorten it")
-        if HTML_TAG_RE.search(text):
-            self.report(f.name, "contains HTML", "plain text only: remove the <...> tags")
-        return " ".join(text.split())
-
-    def check_enum(self, f: Field, value):
-        allowed = terms(f.vocab)
-        text = self._string(f.name, value)
-        if text is None:
-            return None
-        if text not in allowed:
-            hint = _close(text, allowed) or "one of: " + ", ".join(allowed)
-            self.report(f.name, f"'{text}' is not a known value", hint)
-            return None
-        return text
-
-    def check_enum_list(self, f: Field, value):
-        items = self._list(f, value)
-        if items is None:
-            return None
-        allowed, out = terms(f.vocab), []
-        for i, item in enumerate(items):
-            key = f"{f.name}[{i}]"
-            if not isinstance(item, str) or item not in allowed:
-                hint = _close(item, allowed) or "one of: " + ", ".join(allowed)
-                self.report(key, f"'{item}' is not a known {f.name.replace('_', ' ')} term", hint)
-            elif item in out:
-                self.report(key, f"'{item}' is listed twice", "remove one", WARNING)
-            else:
-                out.append(item)
-        if f.required and not items:
-            self.report(f.name, "at least one value is required")
-        return tuple(out)
-
-    def check_countries(self, f: Field, value):
-        items = self._list(f, value)
-        if items is None:
-            return None
-        out = []
-        for i, item in enumerate(items):
-            if not isinstance(item, str) or item not in country_codes():
-                self.report(f"{f.name}[{i}]", f"'{item}' is not an ISO 3166-1 alpha-2 code", _country_hint(item))
-            elif item not in out:
-                out.append(item)
-        return tuple(out)
-
-    def check_str_list(self, f: Field, value):
-        items = self._list(f, value)
-        if items is None:
-            return None
-        out = []
-        for i, item in enumerate(items):
-            if isinstance(item, (dict, list)) or item is None or not str(item).strip():
-                self.report(f"{f.name}[{i}]", "must be non-empty text")
-            else:
-                out.append(" ".join(str(item).split()))
-        return tuple(out)
-
-    def check_period(self, f: Field, value):
-        m = PERIOD_RE.match(str(value).strip())
-        if not m:
-            self.report(f.name, f"'{value}' is not a period", "write YYYY or YYYY-YYYY, e.g. \"2018-2021\"")
-            return None
-        start, end = int(m[1]), int(m[2] or m[1])
-        if end < start:
-            self.report(f.name, f"period ends ({end}) before it starts ({start})", "write the earlier year first")
-            return None
-        return str(value).strip()
-
-    def check_date(self, f: Field, value):
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        text = str(value).strip()
-        try:
-            if not DATE_RE.match(text):
-                raise ValueError
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            self.report(f.name, f"'{value}' is not a date", "write YYYY-MM-DD, e.g. \"2026-11-29\"")
-            return None
-
-    def check_links(self, f: Field, value):
-        items = self._list(f, value)
-        if items is None:
-            return None
-        out = []
-        for i, item in enumerate(items):
-            key = f"{f.name}[{i}]"
-            if not isinstance(item, dict):
-                self.report(key, "must be a {title, url} pair", "write '- title: ...' then 'url: https://...'")
-                continue
-            title, url = str(item.get("title") or "").strip(), str(item.get("url") or "").strip()
-            if not title:
-                self.report(f"{key}.title" if "title" in item else key, "link title is missing")
-            try:
-                parts = urlsplit(url)
-                valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-            except ValueError:  # e.g. an unclosed IPv6 bracket
-                valid = False
-            if not valid:
-                self.report(f"{key}.url" if "url" in item else key, f"'{url}' is not an http(s) address",
-                            "links must start with https:// or http://")
-                continue
-            if title:
-                out.append(Link(title, url))
-        return tuple(out)
 
     def cross_checks(self) -> None:
         raw, values = self.raw, self.values
@@ -285,7 +115,8 @@ def check_entry(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
                   countries=v["countries"], summary=v["summary"], themes=v["themes"],
                   data_sources=v["data_sources"], institutions=v["institutions"], period=v["period"],
                   links=v["links"], tags=v["tags"], status=v["status"], updated=v["updated"],
-                  reviewed_by=v["reviewed_by"], reviewed_on=v["reviewed_on"], body=raw.body.strip("\n"))
+                  reviewed_by=v["reviewed_by"], reviewed_on=v["reviewed_on"], body=raw.body.strip("\n"),
+                  instrument=v.get("instrument"))
     return entry, problems
 
 

@@ -1,0 +1,554 @@
+"""Kinds of front-matter values, one small class each, in the style of MkDocs' config_options.
+
+Every kind has two methods:
+
+- ``check(value, key, context)`` -> ``(cleaned, issues)``: ``value`` is what the YAML loader gave
+  (strings, lists, mappings; numbers and dates arrive as the text written), ``key`` the field path
+  used in messages (``"links"``, ``"instrument.rounds"``), ``context`` the entry's whole front
+  matter (for the kinds that look at another field: link numbers, the entry type). ``cleaned`` is
+  the value the model receives (``None`` when nothing usable is left) and ``issues`` a list of
+  ``Issue(key, message, hint, severity)`` whose keys are full paths (``links[2].url``,
+  ``instrument.rounds[0]``); the validator adds the file and the line.
+- ``json_schema(required)`` -> the JSON Schema (draft 2020-12) of the value.
+
+``sample()`` gives a short YAML value for the scaffold's commented examples. Kinds never raise
+on bad content and never print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tools.content import vocab
+from tools.content.model import Link
+from tools.content.problems import ERROR, WARNING
+
+HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR_RE = re.compile(r"^\d{4}$")
+INDEX_RE = re.compile(r"^\d+$")
+URL_HINT = "links must start with https:// or http://"
+DATE_HINT = 'write YYYY-MM-DD, e.g. "2026-11-29"'
+TEXT = {"type": "string"}
+URL_SCHEMA = {**TEXT, "format": "uri", "pattern": "^https?://"}
+DATE_SCHEMA = {**TEXT, "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+# YAML editors read `2024` as a number, our loader as text: the schema accepts both.
+YEAR_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999}, {**TEXT, "pattern": r"^\d{4}$"}]}
+INDEX_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 0}, {**TEXT, "pattern": r"^\d+$"}]}
+# ISO alpha-3 codes people write by habit, for the hint only.
+ALPHA3 = {"MAR": "MA", "TUN": "TN", "MRT": "MR", "LBY": "LY", "DZA": "DZ", "FRA": "FR", "ESP": "ES",
+          "ITA": "IT", "DEU": "DE", "BEL": "BE", "NLD": "NL", "SEN": "SN", "MLI": "ML", "NER": "NE",
+          "TCD": "TD", "EGY": "EG", "SDN": "SD", "NGA": "NG", "QAT": "QA", "SAU": "SA", "ARE": "AE",
+          "CAN": "CA", "USA": "US", "GBR": "GB", "CHE": "CH", "PRT": "PT"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem in one value, before the validator places it in a file: key is the field path."""
+
+    key: str
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+
+def close(value, choices) -> str:
+    """'did you mean ...?' for the closest of choices, or ''."""
+    match = difflib.get_close_matches(str(value).lower(), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s.casefold()) if not unicodedata.combining(c))
+
+
+def country_hint(value) -> str:
+    text = str(value).strip()
+    if text.upper() in vocab.country_codes():
+        return f"did you mean '{text.upper()}'?"
+    if text.upper() in ALPHA3:
+        return f"did you mean '{ALPHA3[text.upper()]}'?"
+    folded = _fold(text)
+    for code in sorted(vocab.country_codes()):
+        if any(_fold(vocab.country_name(code, lang)) == folded for lang in ("fr", "en", "ar")):
+            return f"did you mean '{code}'?"
+    return "use a two-letter upper-case code such as 'MA', 'TN', 'MR', 'LY' or 'DZ'"
+
+
+def _name(key: str) -> str:
+    """Last field name of a path: 'instrument.rounds' -> 'rounds'."""
+    return key.rsplit(".", 1)[-1]
+
+
+def _what(value) -> str:
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
+def _as_text(value, key: str, issues: list) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        issues.append(Issue(key, f"must be text, got {_what(value)}", "write it on one line after the colon"))
+        return None
+    return str(value).strip()
+
+
+def _as_list(value, key: str, issues: list) -> list | None:
+    if isinstance(value, (str, int)):
+        issues.append(Issue(key, f"must be a list, got '{value}'", f"write {_name(key)}: [{value}]"))
+        return None
+    if not isinstance(value, list):
+        issues.append(Issue(key, "must be a list", f"write {_name(key)}: [a, b]"))
+        return None
+    return value
+
+
+def _http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+
+
+class Kind:
+    """Base of the kinds. `empty_ok`: an empty list is a value, not a missing field."""
+
+    empty_ok = False
+
+    def check(self, value, key: str, context: dict | None = None) -> tuple[object, list[Issue]]:
+        raise NotImplementedError
+
+    def json_schema(self, required: bool = False) -> dict:
+        raise NotImplementedError
+
+    def json_conditions(self, key: str) -> list[dict]:
+        """Constraints on the whole front matter that this field adds (JSON Schema `if`/`then`)."""
+        return []
+
+    def sample(self) -> str:
+        return '""'
+
+
+class Text(Kind):
+    """One line of plain text, `min_len` to `max_len` characters once trimmed; whitespace runs become one space."""
+
+    def __init__(self, min_len: int | None = None, max_len: int | None = None):
+        self.min_len, self.max_len = min_len, max_len
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        text = _as_text(value, key, issues)
+        if text is None:
+            return None, issues
+        if not text:
+            issues.append(Issue(key, "required field is empty"))
+        elif self.min_len and len(text) < self.min_len:
+            issues.append(Issue(key, f"is {len(text)} characters, at least {self.min_len} expected"))
+        elif self.max_len and len(text) > self.max_len:
+            issues.append(Issue(key, f"is {len(text)} characters, at most {self.max_len} allowed", "shorten it"))
+        if HTML_TAG_RE.search(text):
+            issues.append(Issue(key, "contains HTML", "plain text only: remove the <...> tags"))
+        return " ".join(text.split()), issues
+
+    def json_schema(self, required=False):
+        out = dict(TEXT)
+        if self.min_len is not None:
+            out["minLength"] = self.min_len
+        if self.max_len is not None:
+            out["maxLength"] = self.max_len
+        return out
+
+
+class Choice(Kind):
+    """One term of the vocabulary `vocab` (data/vocabulary.yml)."""
+
+    def __init__(self, vocab_name: str):
+        self.vocab = vocab_name
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        allowed = vocab.terms(self.vocab)
+        text = _as_text(value, key, issues)
+        if text is None:
+            return None, issues
+        if text not in allowed:
+            issues.append(Issue(key, f"'{text}' is not a known value", close(text, allowed) or _one_of(allowed)))
+            return None, issues
+        return text, issues
+
+    def json_schema(self, required=False):
+        return {"enum": list(vocab.terms(self.vocab))}
+
+    def sample(self):
+        return " | ".join(vocab.terms(self.vocab))
+
+
+def _one_of(allowed) -> str:
+    return "one of: " + ", ".join(allowed)
+
+
+class ChoiceList(Kind):
+    """A list of terms of `vocab`; a repeated term is a warning and kept once."""
+
+    def __init__(self, vocab_name: str):
+        self.vocab = vocab_name
+
+    def allowed(self) -> tuple[str, ...]:
+        return vocab.terms(self.vocab)
+
+    def unknown(self, item, key: str) -> Issue:
+        allowed = self.allowed()
+        return Issue(key, f"'{item}' is not a known {_name(key).split('[')[0].replace('_', ' ')} term",
+                     close(item, allowed) or _one_of(allowed))
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        items = _as_list(value, key, issues)
+        if items is None:
+            return None, issues
+        allowed, out = self.allowed(), []
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            if not isinstance(item, str) or item not in allowed:
+                issues.append(self.unknown(item, where))
+            elif item in out:
+                issues.append(Issue(where, f"'{item}' is listed twice", "remove one", WARNING))
+            else:
+                out.append(item)
+        return tuple(out), issues
+
+    def json_schema(self, required=False):
+        out = {"type": "array", "items": {"enum": list(self.allowed())}, "uniqueItems": True}
+        if required:
+            out["minItems"] = 1
+        return out
+
+    def sample(self):
+        return "[" + ", ".join(self.allowed()[:2]) + "]"
+
+
+class LanguageCodes(ChoiceList):
+    """A list of ISO 639 language codes (lower case): 'ar', 'fr', 'tzm', 'mey' (Hassaniya)..."""
+
+    def __init__(self):
+        super().__init__("")
+
+    def allowed(self):
+        return tuple(sorted(vocab.language_codes()))
+
+    def unknown(self, item, key):
+        return Issue(key, f"'{item}' is not an ISO 639 language code",
+                     close(item, ("ar", "fr", "en", "es", "tzm", "zgh", "mey", "ber"))
+                     or "write a lower-case code such as 'ar', 'fr', 'en', 'tzm' (Tamazight) or 'mey' (Hassaniya)")
+
+    def sample(self):
+        return "[ar, fr]"
+
+
+class Countries(Kind):
+    """ISO 3166-1 alpha-2 codes in upper case; `[]` is a value (a regional entry)."""
+
+    empty_ok = True
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        items = _as_list(value, key, issues)
+        if items is None:
+            return None, issues
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or item not in vocab.country_codes():
+                issues.append(Issue(f"{key}[{i}]", f"'{item}' is not an ISO 3166-1 alpha-2 code", country_hint(item)))
+            elif item not in out:
+                out.append(item)
+        return tuple(out), issues
+
+    def json_schema(self, required=False):
+        return {"type": "array", "items": {"enum": sorted(vocab.country_codes())}, "uniqueItems": True}
+
+    def sample(self):
+        return "[MA]"
+
+
+class StrList(Kind):
+    """A list of non-empty texts (institutions, tags, names)."""
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        items = _as_list(value, key, issues)
+        if items is None:
+            return None, issues
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, (dict, list)) or item is None or not str(item).strip():
+                issues.append(Issue(f"{key}[{i}]", "must be non-empty text"))
+            else:
+                out.append(" ".join(str(item).split()))
+        return tuple(out), issues
+
+    def json_schema(self, required=False):
+        return {"type": "array", "items": {**TEXT, "minLength": 1}}
+
+    def sample(self):
+        return "[]"
+
+
+class Period(Kind):
+    """YYYY or YYYY-YYYY, the end not before the start; kept as written."""
+
+    def check(self, value, key, context=None):
+        m = PERIOD_RE.match(str(value).strip())
+        if not m:
+            return None, [Issue(key, f"'{value}' is not a period", 'write YYYY or YYYY-YYYY, e.g. "2018-2021"')]
+        start, end = int(m[1]), int(m[2] or m[1])
+        if end < start:
+            return None, [Issue(key, f"period ends ({end}) before it starts ({start})", "write the earlier year first")]
+        return str(value).strip(), []
+
+    def json_schema(self, required=False):
+        return {**TEXT, "pattern": r"^\d{4}(-\d{4})?$"}
+
+    def sample(self):
+        return '"2018-2021"'
+
+
+class Date(Kind):
+    """A calendar date YYYY-MM-DD, cleaned to ISO text. `not_future`: a date after today is refused."""
+
+    def __init__(self, not_future: bool = False):
+        self.not_future = not_future
+
+    def check(self, value, key, context=None):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        try:
+            if isinstance(value, dt.date):
+                day = value
+            else:
+                if not DATE_RE.match(str(value).strip()):
+                    raise ValueError
+                day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return None, [Issue(key, f"'{value}' is not a date", DATE_HINT)]
+        if self.not_future and day > dt.date.today():
+            return None, [Issue(key, f"'{day.isoformat()}' is in the future",
+                                "write the date on which the page was opened")]
+        return day.isoformat(), []
+
+    def json_schema(self, required=False):
+        return dict(DATE_SCHEMA)
+
+    def sample(self):
+        return f'"{dt.date.today().isoformat()}"'
+
+
+class Url(Kind):
+    """An http(s) address with a host."""
+
+    def check(self, value, key, context=None):
+        url = str(value or "").strip()
+        if not _http(url):
+            return None, [Issue(key, f"'{url}' is not an http(s) address", URL_HINT)]
+        return url, []
+
+    def json_schema(self, required=False):
+        return dict(URL_SCHEMA)
+
+    def sample(self):
+        return "https://"
+
+
+class Links(Kind):
+    """Public sources: a list of {title, url} with optional `accessed` (a date, not in the future)
+    and `archive_url` (an http(s) address of an archived copy, e.g. on web.archive.org)."""
+
+    accessed = Date(not_future=True)
+    archive_url = Url()
+    keys = ("title", "url", "accessed", "archive_url")
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        items = _as_list(value, key, issues)
+        if items is None:
+            return None, issues
+        out = []
+        for i, item in enumerate(items):
+            link = self._link(item, f"{key}[{i}]", issues)
+            if link is not None:
+                out.append(link)
+        return tuple(out), issues
+
+    def _link(self, item, key: str, issues: list) -> Link | None:
+        if not isinstance(item, dict):
+            issues.append(Issue(key, "must be a {title, url} pair", "write '- title: ...' then 'url: https://...'"))
+            return None
+        title, url = str(item.get("title") or "").strip(), str(item.get("url") or "").strip()
+        if not title:
+            issues.append(Issue(f"{key}.title" if "title" in item else key, "link title is missing"))
+        if not _http(url):
+            issues.append(Issue(f"{key}.url" if "url" in item else key, f"'{url}' is not an http(s) address",
+                                URL_HINT))
+            return None
+        extra = {}
+        for name, kind in (("accessed", self.accessed), ("archive_url", self.archive_url)):
+            if item.get(name) not in (None, ""):
+                extra[name], found = kind.check(item[name], f"{key}.{name}")
+                issues += found
+        for name in item:
+            if name not in self.keys:
+                issues.append(Issue(f"{key}.{name}", "unknown field, ignored", close(name, self.keys), WARNING))
+        if not title or len(extra) != sum(v is not None for v in extra.values()):
+            return None
+        return Link(title, url, **extra)
+
+    def json_schema(self, required=False):
+        return {"type": "array", "items": {"type": "object", "required": ["title", "url"], "properties": {
+            "title": dict(TEXT), "url": dict(URL_SCHEMA), "accessed": dict(DATE_SCHEMA),
+            "archive_url": dict(URL_SCHEMA)}}}
+
+
+class Years(Kind):
+    """A list of years (four digits) from the oldest to the latest, each once; cleaned to ints."""
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        items = _as_list(value, key, issues)
+        if items is None:
+            return None, issues
+        out: list[int] = []
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            text = str(item).strip() if isinstance(item, (str, int)) and not isinstance(item, bool) else ""
+            if not YEAR_RE.match(text):
+                issues.append(Issue(where, f"'{item}' is not a year", "write four digits, e.g. 2024"))
+            elif out and int(text) == out[-1]:
+                issues.append(Issue(where, f"{text} is listed twice", "remove one"))
+            elif out and int(text) < out[-1]:
+                issues.append(Issue(where, f"{text} comes after {out[-1]}", "list the years from the oldest to the latest"))
+            else:
+                out.append(int(text))
+        return tuple(out), issues
+
+    def json_schema(self, required=False):
+        return {"type": "array", "items": YEAR_SCHEMA, "uniqueItems": True}
+
+    def sample(self):
+        return "[2014, 2024]"
+
+
+class Cite(Kind):
+    """Which links support which values: {field name: [link numbers]}, a link number being the
+    position in `links` counting from 0 (`cite: {rounds: [0], sample: [1]}`). Each number must
+    point at an existing link; citing a field that the block does not give is a warning."""
+
+    def __init__(self, names: tuple[str, ...], links_field: str = "links"):
+        self.names, self.links_field = names, links_field
+
+    def check(self, value, key, context=None):
+        context = context or {}
+        if not isinstance(value, dict):
+            return None, [Issue(key, f"must be a mapping of field: [link numbers], got {_what(value)}",
+                                f"write e.g. '{_name(key)}: {{{self.names[0]}: [0]}}'")]
+        links = context.get(self.links_field)
+        count = len(links) if isinstance(links, list) else 0
+        block = context.get("_block") or {}
+        issues: list[Issue] = []
+        out = []
+        for name, refs in value.items():
+            where = f"{key}.{name}"
+            if name not in self.names:
+                issues.append(Issue(where, f"'{name}' is not a field of this block",
+                                    close(name, self.names) or _one_of(self.names)))
+                continue
+            if block and block.get(name) in (None, "", []):
+                issues.append(Issue(where, f"cites '{name}', which is not given", f"give {name} or remove its citation",
+                                    WARNING))
+            numbers = self._numbers(refs, where, count, issues)
+            if numbers:
+                out.append((str(name), numbers))
+        return tuple(out), issues
+
+    def _numbers(self, refs, key: str, count: int, issues: list) -> tuple[int, ...]:
+        refs = _as_list(refs, key, issues)
+        numbers = []
+        for j, ref in enumerate(refs or ()):
+            where = f"{key}[{j}]"
+            text = str(ref).strip() if isinstance(ref, (str, int)) and not isinstance(ref, bool) else ""
+            if not INDEX_RE.match(text):
+                issues.append(Issue(where, f"'{ref}' is not a link number",
+                                    f"write the position of the link in {self.links_field}, counting from 0"))
+            elif int(text) >= count:
+                hint = (f"the entry has {count} link{'s' if count != 1 else ''}: "
+                        f"{self.links_field}[0] to {self.links_field}[{count - 1}]" if count
+                        else f"add the source to {self.links_field} first")
+                issues.append(Issue(where, f"{self.links_field}[{int(text)}] does not exist", hint))
+            else:
+                numbers.append(int(text))
+        return tuple(numbers)
+
+    def json_schema(self, required=False):
+        cited = {"type": "array", "items": INDEX_SCHEMA}
+        return {"type": "object", "properties": {name: dict(cited) for name in self.names},
+                "additionalProperties": False}
+
+    def sample(self):
+        return f"{{{self.names[0]}: [0]}}"
+
+
+class Block(Kind):
+    """A nested mapping of optional sub-fields (each a schema Field with its own kind).
+
+    Absent or empty sub-fields stay unknown (not given); an unknown sub-key is a warning.
+    `types`: the entry types allowed to carry the block (an error on another type).
+    `record`: called with the cleaned sub-fields as keywords to build the model's value.
+    """
+
+    def __init__(self, fields: tuple, record=dict, types: tuple[str, ...] = ()):
+        self.fields, self.record, self.types = fields, record, types
+        self.by_name = {f.name: f for f in fields}
+
+    def check(self, value, key, context=None):
+        context = context or {}
+        kind = context.get("type")
+        if self.types and kind in vocab.terms("types") and kind not in self.types:
+            allowed = " or ".join(f"'{t}'" for t in self.types)
+            return None, [Issue(key, f"only entries of type {allowed} have {_name(key)}; this one is '{kind}'",
+                                f"remove the block, or set type: {self.types[0]}")]
+        if not isinstance(value, dict):
+            return None, [Issue(key, f"must be a mapping of sub-fields, got {_what(value)}",
+                                f"write '{_name(key)}:' then one indented 'name: value' per line")]
+        issues: list[Issue] = []
+        cleaned = {}
+        inner = {**context, "_block": value}
+        for f in self.fields:
+            sub = value.get(f.name)
+            if sub is None or sub == "" or sub == []:
+                if f.required:
+                    issues.append(Issue(f"{key}.{f.name}", "required field is missing"))
+                continue
+            result, found = f.kind.check(sub, f"{key}.{f.name}", inner)
+            issues += found
+            if result is not None:
+                cleaned[f.name] = result
+        for name in value:
+            if name not in self.by_name:
+                issues.append(Issue(f"{key}.{name}", "unknown field, ignored", close(name, self.by_name), WARNING))
+        return self.record(**cleaned), issues
+
+    def json_schema(self, required=False):
+        out = {"type": "object", "properties": {f.name: f.json_schema() for f in self.fields}}
+        required = [f.name for f in self.fields if f.required]
+        return {**out, "required": required} if required else out
+
+    def json_conditions(self, key):
+        if not self.types:
+            return []
+        return [{"if": {"required": [key]}, "then": {"properties": {"type": {"enum": list(self.types)}}}}]
+
+    def sample(self):
+        return ""
