@@ -1,7 +1,8 @@
 """tools/schema_export.py: the JSON Schema and the guide tables, both derived from tools/schema.py.
 
 The `jsonschema` package is not in the project's environment, so the schema is checked against
-the entries with a small validator of the keywords it uses (and a test that it uses no others).
+the entries with a small validator of the keywords it uses (tests/content/schema_check.py, and a
+test that it uses no others).
 The committed guides must match what the schema generates: after a schema or vocabulary change,
 run `python -m tools.content.schema_export --write-guides`.
 """
@@ -9,13 +10,14 @@ run `python -m tools.content.schema_export --write-guides`.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.content.schema_check import KNOWN_KEYWORDS, keywords, violations
 from tools import cli
 from tools.content import schema
+from tools.content.kinds import Text
 from tools.content.loader import entry_files, load_file
 from tools.content.schema import FIELDS
 from tools.content.schema_export import GUIDES, fields_table, fill, json_schema, vocab_tables
@@ -23,58 +25,8 @@ from tools.site.generate import guide_pages
 
 REQUIRED = ["title", "type", "lang", "countries", "summary", "themes"]
 VOCABS = ("types", "themes", "data_sources", "statuses")
-KNOWN_KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "properties",
-                  "additionalProperties", "enum", "items", "uniqueItems", "minItems", "minLength", "maxLength",
-                  "pattern", "format"}
 WRITE_HINT = "out of date: run `python -m tools.content.schema_export --write-guides`"
 REAL_ENTRY = ROOT / "practices" / "ma" / "ma-enquete-nationale-emploi.fr.md"
-
-
-# --- a validator for the keywords the schema uses -------------------------------------------------
-
-def keywords(node) -> set[str]:
-    """Every keyword used anywhere in a schema (property names are not keywords)."""
-    found = set()
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found.add(key)
-            if key == "properties":
-                for sub in value.values():
-                    found |= keywords(sub)
-            elif key == "items":
-                found |= keywords(value)
-    return found
-
-
-JSON_TYPES = {"string": str, "array": list, "object": dict}
-
-
-def violations(value, node: dict, where: str = "$") -> list[str]:
-    out = []
-    if "type" in node and not isinstance(value, JSON_TYPES[node["type"]]):
-        return [f"{where}: not of type {node['type']}"]
-    if "enum" in node and value not in node["enum"]:
-        out.append(f"{where}: {value!r} not in enum")
-    if isinstance(value, str):
-        if len(value) < node.get("minLength", 0):
-            out.append(f"{where}: shorter than {node['minLength']}")
-        if len(value) > node.get("maxLength", len(value)):
-            out.append(f"{where}: longer than {node['maxLength']}")
-        if "pattern" in node and not re.search(node["pattern"], value):
-            out.append(f"{where}: does not match {node['pattern']}")
-    if isinstance(value, list):
-        if len(value) < node.get("minItems", 0):
-            out.append(f"{where}: fewer than {node['minItems']} items")
-        if node.get("uniqueItems") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
-            out.append(f"{where}: repeated items")
-        for i, item in enumerate(value):
-            out += violations(item, node.get("items", {}), f"{where}[{i}]")
-    if isinstance(value, dict):
-        out += [f"{where}: '{name}' is required" for name in node.get("required", []) if name not in value]
-        for name, sub in node.get("properties", {}).items():
-            if name in value:
-                out += violations(value[name], sub, f"{where}.{name}")
-    return out
 
 
 # --- JSON Schema ----------------------------------------------------------------------------------
@@ -118,8 +70,8 @@ def test_schema_enums_are_the_vocabulary_terms():
 def test_schema_text_limits_are_the_field_limits():
     props = json_schema()["properties"]
     for f in FIELDS:
-        if f.kind == "text":
-            assert (props[f.name]["minLength"], props[f.name]["maxLength"]) == (f.min_len, f.max_len)
+        if isinstance(f.kind, Text):
+            assert (props[f.name]["minLength"], props[f.name]["maxLength"]) == (f.kind.min_len, f.kind.max_len)
 
 
 def test_a_real_entry_front_matter_is_valid():

@@ -483,9 +483,9 @@ class Cite(Kind):
                 issues.append(Issue(where, f"'{ref}' is not a link number",
                                     f"write the position of the link in {self.links_field}, counting from 0"))
             elif int(text) >= count:
-                hint = (f"the entry has {count} link{'s' if count != 1 else ''}: "
-                        f"{self.links_field}[0] to {self.links_field}[{count - 1}]" if count
-                        else f"add the source to {self.links_field} first")
+                hint = (f"the entry has one link: {self.links_field}[0]" if count == 1
+                        else f"the entry has {count} links: {self.links_field}[0] to {self.links_field}[{count - 1}]"
+                        if count else f"add the source to {self.links_field} first")
                 issues.append(Issue(where, f"{self.links_field}[{int(text)}] does not exist", hint))
             else:
                 numbers.append(int(text))
@@ -517,7 +517,7 @@ class Block(Kind):
         kind = context.get("type")
         if self.types and kind in vocab.terms("types") and kind not in self.types:
             allowed = " or ".join(f"'{t}'" for t in self.types)
-            return None, [Issue(key, f"only entries of type {allowed} have {_name(key)}; this one is '{kind}'",
+            return None, [Issue(key, f"only for entries of type {allowed}; this entry is '{kind}'",
                                 f"remove the block, or set type: {self.types[0]}")]
         if not isinstance(value, dict):
             return None, [Issue(key, f"must be a mapping of sub-fields, got {_what(value)}",

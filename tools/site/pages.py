@@ -113,12 +113,23 @@ def card(entry: Entry, versions: list[Entry]) -> str:
             for v in versions if v.lang != lang)),
     ]
     table = "\n".join(f"| {md_text(k)} | {v} |" for k, v in rows if v)
-    sources = "\n".join(f"- [{md_text(link.title)}]({md_url(link.url)})" for link in entry.links)
+    sources = "\n".join(f"- [{md_text(link.title)}]({md_url(link.url)}){_link_extras(link, lang)}"
+                        for link in entry.links)
     head = f"| | |\n|---|---|\n{table}\n"
     out = f'<div class="kb-card" markdown>\n\n{head}\n</div>\n\n'
     if sources:
         out += f"**{md_text(t('links', lang))}**\n\n{sources}\n\n"
     return out
+
+
+def _link_extras(link, lang: str) -> str:
+    """' <small>accessed 2025-01-02 · [archived copy](...)</small>' after a source, or ''."""
+    parts = []
+    if link.accessed:
+        parts.append(f"{md_text(t('accessed', lang))} {md_text(link.accessed)}")
+    if link.archive_url:
+        parts.append(f"[{md_text(t('archived_copy', lang))}]({md_url(link.archive_url)})")
+    return f" <small>{' · '.join(parts)}</small>" if parts else ""
 
 
 def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry]:
