@@ -52,10 +52,29 @@ def skeleton(meta: dict, lang: str) -> str:
     """Front matter (valid values, TODO comments where a choice is needed) and the body headings."""
     text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
     text = text.replace("\nthemes:", "\n# TODO: check the themes (see CONTRIBUTING)\nthemes:", 1)
+    if meta.get("type") in getattr(FIELDS_BY_NAME["instrument"].kind, "types", ()):
+        text += instrument_comment(lang)
     text += "---\n\n"
     for heading in schema.BODY_HEADINGS[lang]:
         text += f"## {heading}\n\n{PLACEHOLDER[lang]['section']}\n\n"
     return text
+
+
+INSTRUMENT_INTRO = {
+    "fr": "# Facultatif : retirez le '# ' des lignes que vous pouvez remplir et citer ; omettez ce qui n'est pas connu.",
+    "ar": "# اختياري: احذف '# ' من الأسطر التي يمكنك ملؤها والاستشهاد بمصدرها؛ واحذف ما ليس معروفًا.",
+    "en": "# Optional: remove the '# ' of the lines you can fill and cite; leave out what is not known.",
+}
+
+
+def instrument_comment(lang: str) -> str:
+    """The `instrument` block as YAML comments, one line per sub-field of the schema with a sample
+    value and its help in lang: the contributor uncomments what is known, so nothing is guessed."""
+    block = FIELDS_BY_NAME["instrument"]
+    lines = [INSTRUMENT_INTRO[lang], f"# {block.name}:"]
+    for sub in block.kind.fields:
+        lines.append(f"#   {sub.name}: {sub.kind.sample()}  # {sub.help[lang]}")
+    return "\n".join(lines) + "\n"
 
 
 def write_new(path: Path, text: str) -> Path:
