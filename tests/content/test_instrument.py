@@ -295,3 +295,15 @@ def test_uncommented_skeleton_lines_with_chosen_values_validate(project):
     entries, problems, _ = load_project(project)
     assert [p for p in problems if p.severity == "error"] == []
     assert (entries[0].instrument.rounds, entries[0].instrument.periodicity) == ((2014, 2024), "decennial")
+
+
+@pytest.mark.parametrize("lang, name", GUIDES.items())
+def test_the_guides_instrument_example_passes_the_checker(tmp_path, lang, name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    [example] = [block.split("```", 1)[0] for block in text.split("```yaml\n")[1:] if "\ninstrument:\n" in block]
+    links, block = example.split("instrument:", 1)
+    entries, problems, _ = load(tmp_path, {f"ma/ma-x.{lang}.md": entry_text(
+        lang=lang, links=links.removeprefix("links:").rstrip("\n"), instrument=block.rstrip("\n"))})
+    assert problems == []
+    assert entries[0].instrument.latest_round == 2024 and entries[0].instrument.sources("rounds") == (0,)
+    assert entries[0].links[0].archive_url.startswith("https://web.archive.org/")
