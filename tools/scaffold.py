@@ -1,8 +1,8 @@
 """Start an entry from a skeleton that passes `build_index.py --check`.
 
-    python -m tools.scaffold --folder ma --type tool --lang fr "Titre de la fiche"
-    python -m tools.scaffold --translate ma-enquete-nationale-emploi --lang ar
-    python -m tools.scaffold                      (asks for what is missing)
+    python -m tools new --folder ma --type tool --lang fr "Titre de la fiche"
+    python -m tools new --translate ma-enquete-nationale-emploi --lang ar
+    python -m tools new                      (asks for what is missing)
 
 The skeleton marks every place to fill with TODO: the check warns about each one left, and the
 pull-request check (--strict) refuses them. It never overwrites a file.

@@ -1,7 +1,7 @@
 """Outputs derived from the one schema (tools/schema.py + data/vocabulary.yml):
 a JSON Schema for editors, and the field and vocabulary tables of the contributor guides.
 
-    python -m tools.content.schema_export --write-guides   refill the tables between the markers in CONTRIBUTING*.md
+    python -m tools schema --write-guides   refill the tables between the markers in CONTRIBUTING*.md
 """
 
 from __future__ import annotations

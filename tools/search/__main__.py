@@ -1,4 +1,4 @@
-"""`python -m tools.search QUERY ...`, kept for habit: the same as `python -m tools search`."""
+"""`python -m tools search QUERY ...`, kept for habit: the same as `python -m tools search`."""
 
 import sys
 
