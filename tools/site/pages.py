@@ -62,6 +62,16 @@ def front_matter(**meta) -> str:
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
+def _link_extras(link, lang: str) -> str:
+    """' <small>accessed 2025-01-02 · [archived copy](...)</small>' after a source, or ''."""
+    parts = []
+    if link.accessed:
+        parts.append(f"{md_text(t('accessed', lang))} {md_text(link.accessed)}")
+    if link.archive_url:
+        parts.append(f"[{md_text(t('archived_copy', lang))}]({md_url(link.archive_url)})")
+    return f" <small>{' · '.join(parts)}</small>" if parts else ""
+
+
 # -- page paths ---------------------------------------------------------------------------------
 
 def country_page(code: str) -> str:
@@ -120,16 +130,6 @@ def card(entry: Entry, versions: list[Entry]) -> str:
     if sources:
         out += f"**{md_text(t('links', lang))}**\n\n{sources}\n\n"
     return out
-
-
-def _link_extras(link, lang: str) -> str:
-    """' <small>accessed 2025-01-02 · [archived copy](...)</small>' after a source, or ''."""
-    parts = []
-    if link.accessed:
-        parts.append(f"{md_text(t('accessed', lang))} {md_text(link.accessed)}")
-    if link.archive_url:
-        parts.append(f"[{md_text(t('archived_copy', lang))}]({md_url(link.archive_url)})")
-    return f" <small>{' · '.join(parts)}</small>" if parts else ""
 
 
 def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry]:
