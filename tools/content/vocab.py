@@ -58,6 +58,7 @@ def label(vocab: str, term: str, lang: str = DEFAULT_LANG) -> str:
 
 
 def description(vocab: str, term: str, lang: str = DEFAULT_LANG) -> str:
+    """One-line description of a term in lang, or '' when it has none."""
     entry = vocabulary()[vocab].get(term) or {}
     return entry.get(lang, {}).get("description", "")
 
@@ -76,10 +77,12 @@ def _territories(lang: str) -> dict:
 
 @cache
 def country_codes() -> frozenset:
+    """ISO 3166-1 alpha-2 codes (upper case) as the CLDR knows them, without regions and reserved codes."""
     return frozenset(c for c in _territories("en") if len(c) == 2 and c.isalpha() and c not in _NOT_ISO)
 
 
 def country_name(code: str, lang: str = DEFAULT_LANG) -> str:
+    """A country's name in lang (CLDR), or the code itself when unknown."""
     return _territories(lang).get(code, code)
 
 
@@ -91,4 +94,5 @@ def language_codes() -> frozenset:
 
 
 def folders() -> tuple[str, ...]:
+    """Entry folders under practices/: lower-case country codes and 'regional'."""
     return tuple(vocabulary()["folders"])
