@@ -27,7 +27,7 @@ ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.fr.md")
 ENTRY_URL = "/kb/entries/ma-enquete-nationale-emploi/fr/"
 COUNTRY_URL = "/kb/countries/ma/"
 NEW_TITLE = "Titre renommé pendant la prévisualisation QZX42"
-START_TIMEOUT = 60
+START_TIMEOUT = 180  # MkDocs builds every page before it answers: ~20 s idle, much more on a loaded 2-core CI machine
 CHANGE_TIMEOUT = 30
 
 
