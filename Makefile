@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build check serve preview offline test test-fast bench lint browser clean
+.PHONY: install build check serve preview offline test test-fast bench linkcheck lint browser clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: install browser node_modules/.installed
 # The unit tests only (no site build, no server, no browser): seconds, while you work.
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not e2e and not browser"
+
+# External links of every entry (needs internet; says so and exits 0 without it).
+linkcheck: install
+	$(BIN)/python -m tools linkcheck $(LINKCHECK_ARGS)
 
 bench: install
 	$(BIN)/python -m tools bench

@@ -8,6 +8,7 @@
     python -m tools new --folder ma --type tool --lang fr "Titre"   |   new --translate ID --lang ar
     python -m tools search "enquete emploi" [--country MA] [--json]
     python -m tools schema [--write-guides] [--json-schema]
+    python -m tools linkcheck [--format text|markdown|json] [--output FILE]
     python -m tools bench [...]
 
 `build_index.py` is `check`/`build` with the historical flags (`--check`).
@@ -159,6 +160,28 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _linkcheck(args: argparse.Namespace) -> int:
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from tools.content import linkcheck
+
+    project = Project()
+    found = linkcheck.collect(project.practices, project.root)
+    hosts = list(dict.fromkeys(urlsplit(u).hostname or "" for u in found))
+    if not args.no_network_check and not linkcheck.network_available(hosts):
+        print(linkcheck.NO_NETWORK)
+        return 0
+    results = linkcheck.check_all(found, timeout=args.timeout, interval=args.interval, workers=args.workers)
+    text = linkcheck.report(results, args.format)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(linkcheck.report(results, "text").splitlines()[-1])
+    else:
+        print(text)
+    return 1 if any(r.failed for r in results) else 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from tools import bench
 
@@ -219,6 +242,14 @@ def parser() -> argparse.ArgumentParser:
     p = command("schema", _schema, "outputs derived from the entry schema")
     p.add_argument("--write-guides", action="store_true", help="refill the tables in CONTRIBUTING*.md")
     p.add_argument("--json-schema", action="store_true", help="print the JSON Schema")
+
+    p = command("linkcheck", _linkcheck, "check every external link of every entry (needs internet; exit 1 if broken)")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--output", help="write the report to this file (the summary line is printed)")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between two requests to one host")
+    p.add_argument("--workers", type=int, default=4, help="addresses checked at once (default 4)")
+    p.add_argument("--no-network-check", action="store_true", help=argparse.SUPPRESS)
 
     p = command("bench", _bench, "benchmarks: relevance, latency, build time, page weight")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options of the benchmark (see: bench --help)")
