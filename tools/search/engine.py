@@ -30,12 +30,13 @@ from tools.errors import QueryError
 from tools.fsutil import swap_dir, temp_dir_beside
 from tools.search.analysis import TOKEN_PATTERN, TOKEN_RE, markdown_to_text, normalize, stem, stopwords, strip_elision
 from tools.search.glossary import expand
+from tools.site.facets import BY_FIELD
+from tools.site.facets import FIELDS as FACETS
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 32
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
-FACETS = schema.FACETS
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body": 1.0}
 SYNONYM_BOOST = 1.0
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
@@ -367,7 +368,7 @@ class SearchIndex:
 
     def _values(self, num: int, facet: str) -> list[str]:
         raw = self._docs[num].get(facet, "")
-        return [v for v in raw.split(",") if v] if facet in ("countries", "themes", "data_sources") else [raw]
+        return [v for v in raw.split(",") if v] if BY_FIELD[facet].multi else [raw]
 
     def _passes(self, num: int, filters: dict, skip: str | None = None) -> bool:
         return all(f == skip or set(self._values(num, f)) & wanted for f, wanted in filters.items())
@@ -392,10 +393,9 @@ class SearchIndex:
                         counts[facet].setdefault(value, set()).add(doc["id"])
         facets = {}
         for facet, values in counts.items():
-            vocab = {"type": "types", "lang": "languages"}.get(facet, facet)
             facets[facet] = [
                 {"value": v, "count": len(ids), "selected": v in filters.get(facet, ()),
-                 "label": {lang: schema.label(vocab, v, lang) for lang in schema.LANGS}}
+                 "label": {lang: BY_FIELD[facet].label(v, lang) for lang in schema.LANGS}}
                 for v, ids in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))
             ]
         return best, facets
