@@ -16,8 +16,11 @@ search with that value added to or removed from the filters (page reset), as in 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
@@ -26,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -224,6 +227,46 @@ class Searches:
                 self.waiting -= 1
 
 
+class AnswerCache:
+    """Recent API answers (JSON bytes), keyed by the index build they were computed from and the
+    request's checked, canonical parameters: popular searches and facet toggles are answered
+    without running the engine again. A new index (BUILD.json replaced) makes every old key miss.
+    Bounded to `size` answers, least recently used dropped first. Used from the event loop only."""
+
+    def __init__(self, index_dir, size: int = 2048):
+        self.build_file = os.path.join(index_dir, "BUILD.json")
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+
+    def stamp(self):
+        """The identity of the index now being served (inode, mtime in ns), or None."""
+        try:
+            st = os.stat(self.build_file)
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def get(self, key) -> bytes | None:
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+        return body
+
+    def put(self, key, body: bytes) -> None:
+        self._items[key] = body
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def _json_bytes(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json_answer(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
 def create_app(project: Project | None = None) -> Hardened:
     """The app for one project: the search API under /api/ and the built site at /, wrapped in
     tools.web.middleware.Hardened (an ASGI app).
@@ -233,6 +276,7 @@ def create_app(project: Project | None = None) -> Hardened:
     project = project or Project()
     engine = SearchIndex(project.index)
     searches = Searches(engine)
+    cache = AnswerCache(project.index)
     spec = openapi()
 
     async def search(request: Request):
@@ -243,10 +287,17 @@ def create_app(project: Project | None = None) -> Hardened:
         filters = parse_filters(request)
         page, page_size = _int(request, "page", 1), _int(request, "page_size", 10)
         SearchIndex.check(q, page, page_size)
-        found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size)
-        facets = facet_results(found["facets"], q, filters, lang, request.query_params.get("ui"))
-        return JSONResponse({"ok": True, **found, "facets": facets, "ui": lang,
-                             "notes": notes(facets, filters, lang) if not found["total"] else []})
+        ui_param = request.query_params.get("ui")
+        key = (cache.stamp(), "search", q, tuple((f.name, tuple(v)) for f, v in filters.items()), page, page_size,
+               lang, ui_param)
+        body = cache.get(key)
+        if body is None:
+            found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size)
+            facets = facet_results(found["facets"], q, filters, lang, ui_param)
+            body = _json_bytes({"ok": True, **found, "facets": facets, "ui": lang,
+                                "notes": notes(facets, filters, lang) if not found["total"] else []})
+            cache.put(key, body)
+        return _json_answer(body)
 
     async def entry(request: Request):
         entry_id = request.path_params["entry_id"]
@@ -260,7 +311,12 @@ def create_app(project: Project | None = None) -> Hardened:
         q = request.query_params.get("q", "")
         check_words(q)
         limit = min(max(_int(request, "limit", 8), 1), 20)
-        return JSONResponse({"ok": True, **await searches.run(engine.suggest, q, limit)})
+        key = (cache.stamp(), "suggest", q, limit)
+        body = cache.get(key)
+        if body is None:
+            body = _json_bytes({"ok": True, **await searches.run(engine.suggest, q, limit)})
+            cache.put(key, body)
+        return _json_answer(body)
 
     async def openapi_doc(request: Request):
         return JSONResponse(spec)
