@@ -41,6 +41,10 @@ FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body
 SYNONYM_BOOST = 1.0
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 SPELLING_BOOST = 0.8
+# A spelling repair costs ~0.05-0.7 s per word (Levenshtein automaton over the vocabulary, longer
+# words cost more): only the first few words of a query, of plausible length, are repaired.
+MAX_SPELLING_WORDS = 3
+MAX_SPELLING_CHARS = 24
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -316,11 +320,14 @@ class SearchIndex:
 
     def _corrections(self, searcher, text: str, known) -> list[tuple[str, str, str | None]]:
         """(word as typed, folded word, closest indexed word or None) for each query word; only
-        words longer than 3 letters that `known(reader, word)` rejects are corrected."""
-        reader, corrector, out = searcher.reader(), searcher.corrector("neutral"), []
+        the first MAX_SPELLING_WORDS words of 4 to MAX_SPELLING_CHARS letters that
+        `known(reader, word)` rejects are corrected."""
+        reader, corrector, out, tries = searcher.reader(), searcher.corrector("neutral"), [], 0
         for raw in TOKEN_RE.findall(text)[:MAX_QUERY_TERMS]:
             word, fix = strip_elision(normalize(raw)), None
-            if raw not in _OPERATORS and len(word) > 3 and not known(reader, word):
+            if (raw not in _OPERATORS and 3 < len(word) <= MAX_SPELLING_CHARS and tries < MAX_SPELLING_WORDS
+                    and not known(reader, word)):
+                tries += 1
                 fixes = corrector.suggest(word, limit=1, maxdist=2)
                 fix = fixes[0] if fixes else None
             out.append((raw, word, fix))
