@@ -128,7 +128,7 @@ def parse_filters(request: Request) -> dict[Facet, list[str]]:
                 if count > MAX_FILTER_VALUES:
                     raise QueryError(f"too many filter values: at most {MAX_FILTER_VALUES}")
                 if not facet.accepts(value):
-                    raise _bad_value(facet, value)
+                    raise _bad_value(facet, part.strip())
                 if value not in values:
                     values.append(value)
         if values:
