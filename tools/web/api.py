@@ -193,20 +193,28 @@ class Searches:
         self.waiting = 0
         self._count_lock = threading.Lock()
 
+    def _stamp(self):
+        try:
+            st = os.stat(self.engine.dir / "BUILD.json")
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
     def _call(self, fn, *args):
         # A rebuild swaps the index folder with two renames: a read that falls between them (no
-        # folder, or a reader on files being replaced) is retried briefly instead of failing.
+        # folder, or a reader on files being replaced) is retried briefly instead of failing. An
+        # error while the same index stays in place is a real one and is raised at once.
         deadline = time.monotonic() + SWAP_GRACE
         while True:
+            before = self._stamp()
             try:
-                if not self.engine.available():
+                if before is None:
                     raise IndexMissing("the search index is not built yet: run 'make build'")
                 return fn(*args)
-            except KBError as exc:
-                if not isinstance(exc, IndexMissing) or time.monotonic() > deadline:
-                    raise
-            except Exception:  # noqa: BLE001 - retried once the swap is over, else a 500
-                if time.monotonic() > deadline:
+            except Exception as exc:  # noqa: BLE001 - see above
+                swapped = before is None or self._stamp() != before
+                if isinstance(exc, KBError) and not isinstance(exc, IndexMissing) or not swapped \
+                        or time.monotonic() > deadline:
                     raise
             time.sleep(0.02)
 
