@@ -34,7 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tools.content import schema
-from tools.errors import KBError, QueryError
+from tools.errors import KBError, QueryError, TimedOut, Unavailable
 from tools.project import Project
 from tools.search.analysis import TOKEN_RE
 from tools.search.engine import MAX_QUERY_CHARS, SearchIndex
@@ -56,16 +56,8 @@ SEARCH_PARAMS = frozenset({"q", "page", "page_size", "ui"} | {f.param for f in F
 SUGGEST_PARAMS = frozenset({"q", "limit", "ui"})
 
 
-class IndexMissing(KBError):
+class IndexMissing(Unavailable):
     """No search index to read (never built, or being swapped in): HTTP 503."""
-
-    http_status = 503
-
-
-class Busy(KBError):
-    """Too many searches waiting, or one that exceeded SEARCH_SECONDS: HTTP 503/504."""
-
-    http_status = 503
 
 
 def _int(request: Request, name: str, default: int) -> int:
@@ -183,9 +175,9 @@ class Searches:
     """Runs engine calls in a bounded thread pool with a time limit, so one slow query cannot hold
     the event loop or make every other request wait without end.
 
-    `run(fn, *args)` returns fn's result; raises Busy (503) when MAX_WAITING calls already wait,
-    Busy with status 504 when the call took more than SEARCH_SECONDS (the thread finishes on its
-    own), IndexMissing (503) when no index can be read within SWAP_GRACE seconds."""
+    `run(fn, *args)` returns fn's result; raises tools.errors.Unavailable (503) when MAX_WAITING
+    calls already wait, TimedOut (504) when the call took more than SEARCH_SECONDS (the thread
+    finishes on its own), IndexMissing (503) when no index can be read within SWAP_GRACE seconds."""
 
     def __init__(self, engine: SearchIndex):
         self.engine = engine
@@ -221,15 +213,13 @@ class Searches:
     async def run(self, fn, *args):
         with self._count_lock:
             if self.waiting >= MAX_WAITING:
-                raise Busy("the server is busy: try again in a moment")
+                raise Unavailable("the server is busy: try again in a moment")
             self.waiting += 1
         try:
             future = asyncio.get_running_loop().run_in_executor(self.pool, self._call, fn, *args)
             return await asyncio.wait_for(future, SEARCH_SECONDS)
         except TimeoutError:
-            exc = Busy(f"the search took longer than {SEARCH_SECONDS:g} s and was abandoned")
-            exc.http_status = 504
-            raise exc from None
+            raise TimedOut(f"the search took longer than {SEARCH_SECONDS:g} s and was abandoned") from None
         finally:
             with self._count_lock:
                 self.waiting -= 1
