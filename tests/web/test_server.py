@@ -344,3 +344,32 @@ def test_no_path_leaves_the_site_folder(live, target):
 def test_a_normal_page_still_loads_over_raw_http(live):
     status, body = raw_get(live, "/recherche/")
     assert status == 200 and b"Recherche" in body
+
+
+# -- answer cache ------------------------------------------------------------------------------------------
+
+
+def test_answers_are_cached_until_the_index_content_changes(tmp_path, monkeypatch):
+    index = tmp_path / "build" / "search-index"
+    build_search_index(ENTRIES, index, progress=False)
+    calls = []
+    original = SearchIndex.search
+
+    def counted(self, *args, **kwargs):
+        calls.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", counted)
+    with TestClient(create_app(Project(tmp_path))) as c:
+        first = c.get("/api/search?q=migration").json()
+        assert c.get("/api/search?q=migration").json() == first
+        assert len(calls) == 1
+        c.get("/api/search?q=migration&ui=en")  # another answer: labels differ
+        assert len(calls) == 2
+        build_search_index(ENTRIES, index, progress=False, full=True)  # same content, new build
+        assert c.get("/api/search?q=migration").json() == first
+        assert len(calls) == 2
+        build_search_index(ENTRIES[:2], index, progress=False)  # entries removed
+        fewer = c.get("/api/search?q=migration").json()
+        assert len(calls) == 3
+        assert fewer["total"] < first["total"]

@@ -16,6 +16,7 @@ search with that value added to or removed from the filters (page reset), as in 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import threading
@@ -226,23 +227,37 @@ class Searches:
 
 
 class AnswerCache:
-    """Recent API answers (JSON bytes), keyed by the index build they were computed from and the
-    request's checked, canonical parameters: popular searches and facet toggles are answered
-    without running the engine again. A new index (BUILD.json replaced) makes every old key miss.
-    Bounded to `size` answers, least recently used dropped first. Used from the event loop only."""
+    """Recent API answers (JSON bytes), keyed by the content of the index they were computed from
+    and the request's checked, canonical parameters: popular searches and facet toggles are
+    answered without running the engine again. The index's identity is a digest of its
+    MANIFEST.json (the fingerprint of every indexed document and of the analysis), re-read when
+    BUILD.json is replaced: a rebuild that changed an entry makes every old key miss, one that
+    changed nothing keeps the cache warm. Bounded to `size` answers, least recently used dropped
+    first. Used from the event loop only."""
 
     def __init__(self, index_dir, size: int = 2048):
         self.build_file = os.path.join(index_dir, "BUILD.json")
+        self.manifest_file = os.path.join(index_dir, "MANIFEST.json")
         self.size = size
         self._items: OrderedDict = OrderedDict()
+        self._seen: tuple | None = None
+        self._digest: str | None = None
 
-    def stamp(self):
-        """The identity of the index now being served (inode, mtime in ns), or None."""
+    def stamp(self) -> str | None:
+        """The identity of the index now being served (a hex digest), or None without an index."""
         try:
             st = os.stat(self.build_file)
         except OSError:
             return None
-        return st.st_ino, st.st_mtime_ns
+        seen = (st.st_ino, st.st_mtime_ns)
+        if seen != self._seen:
+            try:
+                with open(self.manifest_file, "rb") as fh:
+                    self._digest = hashlib.sha256(fh.read()).hexdigest()
+            except OSError:
+                return None
+            self._seen = seen
+        return self._digest
 
     def get(self, key) -> bytes | None:
         body = self._items.get(key)
@@ -251,6 +266,8 @@ class AnswerCache:
         return body
 
     def put(self, key, body: bytes) -> None:
+        if key[0] is None:
+            return
         self._items[key] = body
         self._items.move_to_end(key)
         while len(self._items) > self.size:
