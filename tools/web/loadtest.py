@@ -9,6 +9,7 @@ duration: 40% searches with words only, 25% searches with filters (and browsing 
 Reports per run: requests/s, p50/p99 latency in ms, and errors (any status other than 200, or a
 broken connection), overall and per kind. `--during CMD` runs a command (e.g. a rebuild that swaps
 the index in) two seconds into each run, to show that no request is dropped meanwhile.
+`--fresh` makes every search miss the server's answer cache (the engine's own cost).
 Refuses any address other than loopback: it is a tool for measuring, not for hitting servers.
 Exit status 1 when any request failed.
 """
@@ -88,11 +89,14 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _client(host: str, port: int, mix, start: int, stop_at: float, out: list) -> None:
+async def _client(host: str, port: int, mix, start: int, stop_at: float, out: list, fresh: bool = False) -> None:
     i, reader, writer = start, None, None
     while time.monotonic() < stop_at:
         kind, path = mix[i % len(mix)]
         i += 1
+        if fresh and kind.startswith("search"):
+            # A number no entry holds makes each search new to the server's answer cache.
+            path += ("&q=" if "q=" not in path else "+") + str(random.randrange(10**6))
         began = time.perf_counter()
         try:
             if writer is None:
@@ -132,7 +136,7 @@ def summarise(samples: list[tuple[str, int, float]], seconds: float) -> dict:
             "kinds": {k: stats([s for s in samples if s[0] == k]) for k in kinds}}
 
 
-async def run(url: str, clients: int, seconds: float, mix, during: str | None = None) -> dict:
+async def run(url: str, clients: int, seconds: float, mix, during: str | None = None, fresh: bool = False) -> dict:
     """One run of `clients` connections for `seconds`; returns summarise()'s dict plus the
     command run meanwhile and its exit status."""
     parts = urlsplit(url)
@@ -146,7 +150,7 @@ async def run(url: str, clients: int, seconds: float, mix, during: str | None = 
         await asyncio.sleep(2)
         proc = await asyncio.create_subprocess_exec(*shlex.split(during), stdout=subprocess.DEVNULL)
 
-    tasks = [_client(host, port, mix, i * 7, stop_at, samples) for i in range(clients)]
+    tasks = [_client(host, port, mix, i * 7, stop_at, samples, fresh) for i in range(clients)]
     if during:
         tasks.append(start_during())
     began = time.monotonic()
@@ -164,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=30.0, help="duration of each run (default 30)")
     p.add_argument("--clients", type=int, nargs="+", default=[16, 64], help="concurrent connections per run")
     p.add_argument("--during", help="a command to run 2 s into each run (e.g. a rebuild)")
+    p.add_argument("--fresh", action="store_true", help="make every search new to the server's answer cache")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     args = p.parse_args(argv)
     if urlsplit(args.url).hostname not in LOOPBACK:
@@ -171,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.seconds <= 600 or not all(1 <= c <= 512 for c in args.clients):
         p.error("--seconds must be 1..600 and --clients 1..512")
     mix = request_mix(Project().site)
-    results = [asyncio.run(run(args.url, c, args.seconds, mix, args.during)) for c in args.clients]
+    results = [asyncio.run(run(args.url, c, args.seconds, mix, args.during, args.fresh)) for c in args.clients]
     if args.json:
         print(json.dumps(results, indent=1))
     else:
