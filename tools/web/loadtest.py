@@ -96,7 +96,8 @@ async def _client(host: str, port: int, mix, start: int, stop_at: float, out: li
         i += 1
         if fresh and kind.startswith("search"):
             # A number no entry holds makes each search new to the server's answer cache.
-            path += ("&q=" if "q=" not in path else "+") + str(random.randrange(10**6))
+            nonce = random.randrange(10**6)
+            path = path.replace("?q=", f"?q={nonce}+", 1) if "?q=" in path else f"{path}&q={nonce}"
         began = time.perf_counter()
         try:
             if writer is None:
