@@ -26,9 +26,9 @@ PAGES = [
 ]
 
 
-def violations(page) -> list[str]:
-    reported = page.evaluate("window.__csp")
-    console = [m for m in page.console_errors if "Content Security Policy" in m]
+def violations(pg) -> list[str]:
+    reported = pg.evaluate("window.__csp")
+    console = [m for m in pg.console_errors if "Content Security Policy" in m]
     return reported + console
 
 
