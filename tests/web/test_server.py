@@ -356,7 +356,8 @@ def test_answers_are_cached_until_the_index_content_changes(tmp_path, monkeypatc
     original = SearchIndex.search
 
     def counted(self, *args, **kwargs):
-        calls.append(args)
+        if args and args[0] == "migration":  # not the server's warm-up search
+            calls.append(args)
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(SearchIndex, "search", counted)

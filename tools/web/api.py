@@ -16,6 +16,7 @@ search with that value added to or removed from the filters (page reset), as in 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -211,6 +212,16 @@ class Searches:
                     raise
             time.sleep(0.02)
 
+    def warm_up(self) -> None:
+        """One search and one completion, so the index and glossary are loaded; errors ignored
+        (no index yet: the first request says so)."""
+        try:
+            if self.engine.available():
+                self.engine.search("migration emploi")
+                self.engine.suggest("mig")
+        except Exception:  # noqa: BLE001 - a warm-up must never stop the server
+            pass
+
     async def run(self, fn, *args):
         with self._count_lock:
             if self.waiting >= MAX_WAITING:
@@ -365,9 +376,17 @@ def create_app(project: Project | None = None) -> Hardened:
     if project.site.exists():
         routes.append(Mount("/", StaticFiles(directory=project.site, html=True), name="site"))
     # Compression matters on the slow links of workshop rooms: Material's search index shrinks ~5x.
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        # Open the index and load the glossary before the first visitor's search pays for it
+        # (seconds on a busy machine); in the pool, so the server starts answering at once.
+        searches.pool.submit(searches.warm_up)
+        yield
+        searches.pool.shutdown(wait=False, cancel_futures=True)
+
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, KBError: kb_error,
                                                         Exception: unexpected},
-                    middleware=[Middleware(GZipMiddleware, minimum_size=1024)])
+                    middleware=[Middleware(GZipMiddleware, minimum_size=1024)], lifespan=lifespan)
     csp = SitePolicy(project.site)
     csp.refresh()
     return Hardened(app, csp)

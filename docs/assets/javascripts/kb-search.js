@@ -203,7 +203,11 @@
     input.value = s.q;
     var go = apiDown ? searchCatalog(s) : searchApi(s).catch(function () { apiDown = true; return searchCatalog(s); });
     return go.then(function (body) {
-      if (body.apiError) { status.textContent = msg.error + body.error; list.textContent = ""; return; }
+      if (body.apiError) {
+        status.textContent = msg.error + body.error; list.textContent = "";
+        root.setAttribute("data-ready", "error");
+        return;
+      }
       renderFacets(body, s); renderResults(body, s);
       (body.notes || []).forEach(function (n) { status.appendChild(el("div", { class: "kb-note" }, n)); });
       root.setAttribute("data-ready", body.fallback ? "fallback" : "api");
