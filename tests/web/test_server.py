@@ -374,3 +374,18 @@ def test_answers_are_cached_until_the_index_content_changes(tmp_path, monkeypatc
         fewer = c.get("/api/search?q=migration").json()
         assert len(calls) == 3
         assert fewer["total"] < first["total"]
+
+
+def test_openapi_is_built_from_the_facet_registry(client):
+    doc = client.get("/api/openapi.json").json()
+    params = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    for facet in FACETS:
+        items = params[facet.param]["schema"]["items"]
+        if facet.vocabulary == "countries":
+            assert items["pattern"] == "^[A-Za-z]{2}$"
+        else:
+            assert items["enum"] == list(facet.values())
+    assert params["ui"]["schema"]["enum"] == ["fr", "ar", "en"]
+    value = doc["paths"]["/api/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+        "properties"]["facets"]["properties"]["country"]["properties"]["results"]["items"]
+    assert value["required"] == ["value", "label", "count", "selected", "toggle_url"]
