@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 1
 
 .PHONY: install build check serve preview offline test test-fast bench linkcheck lint browser clean
 
@@ -21,7 +22,7 @@ build: install
 	$(BIN)/python build_index.py
 
 serve: build
-	$(BIN)/python -m tools serve --host $(HOST) --port $(PORT)
+	$(BIN)/python -m tools serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # Live reload while editing entries (MkDocs' development server; no search API).
 preview: install

@@ -2,7 +2,7 @@
 
     python -m tools check [--strict] [--format text|github|json]
     python -m tools build [--no-site] [--force] [--quiet] [--strict]
-    python -m tools serve [--host H] [--port P]
+    python -m tools serve [--host H] [--port P] [--workers N] [--quiet]
     python -m tools preview [--host H] [--port P]
     python -m tools offline
     python -m tools new --folder ma --type tool --lang fr "Titre"   |   new --translate ID --lang ar
@@ -57,8 +57,14 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    print(f"Serving on http://{args.host}:{args.port}/ (search API at /api/search; Ctrl-C to stop)")
-    uvicorn.run("tools.web.api:create_app", factory=True, host=args.host, port=args.port, log_level="warning")
+    from tools.web.server import log_config
+
+    if args.workers < 1:
+        args.parser.error("--workers must be at least 1")
+    print(f"Serving on http://{args.host}:{args.port}/ with {args.workers} worker process(es) "
+          "(search API at /api/search; Ctrl-C to stop)")
+    uvicorn.run("tools.web.api:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_config=log_config(args.quiet), access_log=False, server_header=False)
     return 0
 
 
@@ -121,9 +127,7 @@ def _search(args: argparse.Namespace) -> int:
     if not engine.available():
         print("The search index is not built yet: run 'make build' first.", file=sys.stderr)
         return 2
-    filters = {"countries": [c.upper() for c in args.country], "type": args.type, "themes": args.theme,
-               "data_sources": args.data_source, "lang": args.lang}
-    found = engine.search(args.query, filters, page=args.page)
+    found = engine.search(args.query, _search_filters(args), page=args.page)
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
         return 0 if found["total"] else 1
@@ -137,6 +141,24 @@ def _search(args: argparse.Namespace) -> int:
     if found["did_you_mean"]:
         print(f"Did you mean: {found['did_you_mean']}?")
     return 0 if found["total"] else 1
+
+
+def _search_filters(args: argparse.Namespace) -> dict[str, list[str]]:
+    """{index field: [values]} from the facet options (tools.site.facets); raises UsageError for a
+    value the facet does not accept, naming the accepted ones."""
+    from tools.errors import UsageError
+    from tools.site.facets import FACETS
+
+    filters = {}
+    for facet in FACETS:
+        values = [facet.clean(v) for raw in getattr(args, facet.param) for v in raw.split(",") if v.strip()]
+        for value in values:
+            if not facet.accepts(value):
+                accepted = "an ISO 3166-1 alpha-2 code such as MA" if facet.vocabulary == "countries" \
+                    else ", ".join(facet.values())
+                raise UsageError(f"--{facet.param.replace('_', '-')} {value!r}: expected {accepted}")
+        filters[facet.field] = values
+    return filters
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -214,7 +236,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-site", action="store_true", help="skip the MkDocs build (pages and index only)")
     p.add_argument("--force", action="store_true", help="redo every stage even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    _address(command("serve", _serve, "serve the built site and the search API"))
+    p = command("serve", _serve, "serve the built site and the search API")
+    _address(p)
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (default 1; 2 or more pays on a machine with several cores)")
+    p.add_argument("--quiet", action="store_true", help="no line per request, warnings and errors only")
     _address(command("preview", _preview, "live preview while editing entries (no search API)"))
     command("offline", _offline, "zip of the whole site that works from file://")
 
@@ -231,11 +257,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("search", _search, "search the knowledge base")
     p.add_argument("query", nargs="?", default="", help="words to search; empty lists everything")
-    p.add_argument("--country", action="append", default=[], help="ISO code, e.g. MA (repeatable)")
-    p.add_argument("--type", action="append", default=[], help="tool, methodology, practice, resource")
-    p.add_argument("--theme", action="append", default=[])
-    p.add_argument("--data-source", action="append", default=[])
-    p.add_argument("--lang", action="append", default=[], help="fr, ar or en")
+    from tools.site.facets import FACETS
+
+    for facet in FACETS:
+        accepted = "ISO code, e.g. MA" if facet.vocabulary == "countries" else ", ".join(facet.values())
+        p.add_argument("--" + facet.param.replace("_", "-"), dest=facet.param, action="append", default=[],
+                       metavar=facet.param.upper(), help=f"{facet.title('en')}: {accepted} (repeatable)")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--json", action="store_true", help="print the API's JSON")
 

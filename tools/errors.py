@@ -48,6 +48,19 @@ class Refused(KBError):
     http_status = 409
 
 
+class Unavailable(KBError):
+    """The server cannot answer now but may shortly: no search index yet (or one being swapped
+    in), or too many searches waiting. Exit 2, HTTP 503 (with Retry-After)."""
+
+    http_status = 503
+
+
+class TimedOut(Unavailable):
+    """A search exceeded the server's time limit and was abandoned. HTTP 504 (with Retry-After)."""
+
+    http_status = 504
+
+
 def error_body(status: int, message: str) -> dict:
     """The JSON body of every API error: `{"ok": false, "status": int, "error": str}`."""
     return {"ok": False, "status": status, "error": message}

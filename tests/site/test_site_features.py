@@ -549,6 +549,12 @@ def test_search_page_words_come_from_the_interface_data(lang):
     assert text.startswith("window.KB_UI = ") and text.endswith(";\n")
     words = json.loads(text[len("window.KB_UI = "):-2])
     labels = words.pop("labels")
+    facets = words.pop("facets")
     assert words == {key: value[lang] for key, value in ui()["search"].items()}
+    # The facets of the registry (tools/site/facets.py), titled in the interface language.
+    assert [(f["name"], f["param"], f["field"]) for f in facets] == [
+        ("country", "country", "countries"), ("type", "type", "type"), ("theme", "theme", "themes"),
+        ("data_source", "data_source", "data_sources"), ("lang", "lang", "lang")]
+    assert facets[0]["title"] == ui()["search"]["facet_country"][lang]
     assert labels["type:tool"] == {"fr": "Outil", "ar": "أداة", "en": "Tool"}[lang]
     assert words["facet_country"] == {"fr": "Pays", "ar": "البلد", "en": "Country"}[lang]

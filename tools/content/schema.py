@@ -166,7 +166,6 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 # Fields that translations of one entry must share: they describe the thing, not the text.
 SHARED_FIELDS = ("type", "countries", "themes", "data_sources")
-FACETS = ("countries", "type", "themes", "data_sources", "lang")
 
 BODY_HEADINGS = {
     "fr": ("Contexte", "Description", "Méthode", "Enseignements", "Références"),

@@ -30,16 +30,21 @@ from tools.errors import QueryError
 from tools.fsutil import swap_dir, temp_dir_beside
 from tools.search.analysis import TOKEN_PATTERN, TOKEN_RE, markdown_to_text, normalize, stem, stopwords, strip_elision
 from tools.search.glossary import expand
+from tools.site.facets import BY_FIELD
+from tools.site.facets import FIELDS as FACETS
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 32
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
-FACETS = schema.FACETS
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body": 1.0}
 SYNONYM_BOOST = 1.0
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 SPELLING_BOOST = 0.8
+# A spelling repair costs ~0.05-0.7 s per word (Levenshtein automaton over the vocabulary, longer
+# words cost more): only the first few words of a query, of plausible length, are repaired.
+MAX_SPELLING_WORDS = 3
+MAX_SPELLING_CHARS = 24
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -315,11 +320,14 @@ class SearchIndex:
 
     def _corrections(self, searcher, text: str, known) -> list[tuple[str, str, str | None]]:
         """(word as typed, folded word, closest indexed word or None) for each query word; only
-        words longer than 3 letters that `known(reader, word)` rejects are corrected."""
-        reader, corrector, out = searcher.reader(), searcher.corrector("neutral"), []
+        the first MAX_SPELLING_WORDS words of 4 to MAX_SPELLING_CHARS letters that
+        `known(reader, word)` rejects are corrected."""
+        reader, corrector, out, tries = searcher.reader(), searcher.corrector("neutral"), [], 0
         for raw in TOKEN_RE.findall(text)[:MAX_QUERY_TERMS]:
             word, fix = strip_elision(normalize(raw)), None
-            if raw not in _OPERATORS and len(word) > 3 and not known(reader, word):
+            if (raw not in _OPERATORS and 3 < len(word) <= MAX_SPELLING_CHARS and tries < MAX_SPELLING_WORDS
+                    and not known(reader, word)):
+                tries += 1
                 fixes = corrector.suggest(word, limit=1, maxdist=2)
                 fix = fixes[0] if fixes else None
             out.append((raw, word, fix))
@@ -367,7 +375,7 @@ class SearchIndex:
 
     def _values(self, num: int, facet: str) -> list[str]:
         raw = self._docs[num].get(facet, "")
-        return [v for v in raw.split(",") if v] if facet in ("countries", "themes", "data_sources") else [raw]
+        return [v for v in raw.split(",") if v] if BY_FIELD[facet].multi else [raw]
 
     def _passes(self, num: int, filters: dict, skip: str | None = None) -> bool:
         return all(f == skip or set(self._values(num, f)) & wanted for f, wanted in filters.items())
@@ -392,10 +400,9 @@ class SearchIndex:
                         counts[facet].setdefault(value, set()).add(doc["id"])
         facets = {}
         for facet, values in counts.items():
-            vocab = {"type": "types", "lang": "languages"}.get(facet, facet)
             facets[facet] = [
                 {"value": v, "count": len(ids), "selected": v in filters.get(facet, ()),
-                 "label": {lang: schema.label(vocab, v, lang) for lang in schema.LANGS}}
+                 "label": {lang: BY_FIELD[facet].label(v, lang) for lang in schema.LANGS}}
                 for v, ids in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))
             ]
         return best, facets

@@ -24,6 +24,7 @@ from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
 from tools.site import citation
+from tools.site.facets import BY_NAME, FACETS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
@@ -295,8 +296,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
                 groups[v].append(e)
         return groups
 
-    for vocab, attr in (("themes", "themes"), ("data_sources", "data_sources"), ("types", "type")):
-        groups = grouped(lambda e, a=attr: e.facet_values(a))
+    for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
+        vocab, groups = facet.vocabulary, grouped(facet.of)
         rows = []
         for term in schema.terms(vocab):
             path = term_page(vocab, term)
@@ -341,13 +342,13 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
 
 def search_words(lang: str, countries: list[str] = ()) -> str:
     """The search page's words in one interface language, as a script (loads from file:// too),
-    with the labels of facet values, which the static fallback has no API to ask for."""
+    with the facets (tools.site.facets: name, param, field, title) and the labels of their values
+    as {"name:value": label}, which the static fallback has no API to ask for (countries: only
+    the codes in `countries`)."""
     words = {key: value[lang] for key, value in ui()["search"].items()}
-    facets = {"type": "types", "themes": "themes", "data_sources": "data_sources", "lang": "languages"}
-    labels = {f"{facet}:{term}": schema.label(vocab, term, lang)
-              for facet, vocab in facets.items() for term in schema.terms(vocab)}
-    labels.update({f"countries:{code}": schema.country_name(code, lang) for code in countries})
-    words["labels"] = labels
+    words["facets"] = [{"name": f.name, "param": f.param, "field": f.field, "title": f.title(lang)} for f in FACETS]
+    words["labels"] = {f"{f.name}:{value}": f.label(value, lang) for f in FACETS
+                       for value in (countries if f.vocabulary == "countries" else f.values())}
     return "window.KB_UI = " + json.dumps(words, ensure_ascii=False) + ";\n"
 
 

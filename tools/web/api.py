@@ -1,33 +1,65 @@
 """The search API and the static site, in one Starlette app served by uvicorn.
 
 The app only reads: the built site (site/) and the search index (build/search-index/).
-Every error is JSON of one shape: {"ok": false, "status": 400, "error": "..."}.
+Every error is JSON of one shape (tools.errors.error_body): {"ok": false, "status": 400, "error": "..."};
+a missing site page is the site's own 404 page. tools.web.middleware adds the security headers,
+the method check, the request-size limits and the log line.
+
+Facets follow tools.site.facets. In /api/search each facet is
+    {"name": "country", "param": "country", "label": "Pays",
+     "results": [{"value": "MA", "label": "Maroc", "count": 12, "selected": true,
+                  "toggle_url": "/api/search?q=enquete"}, ...]}
+with labels in the interface language `?ui=` (fr, ar or en; default fr) and `toggle_url` the same
+search with that value added to or removed from the filters (page reset), as in Datasette.
 """
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from tools.errors import KBError, QueryError, error_body
+from tools.content import schema
+from tools.errors import KBError, QueryError, TimedOut, Unavailable
 from tools.project import Project
-from tools.search.engine import SearchIndex
-from tools.web.openapi import OPENAPI
+from tools.search.analysis import TOKEN_RE
+from tools.search.engine import MAX_QUERY_CHARS, SearchIndex
+from tools.site.facets import FACETS, Facet
+from tools.web.csp import SitePolicy
+from tools.web.limits import (
+    MAX_FILTER_VALUES,
+    MAX_QUERY_TERMS,
+    MAX_TERM_CHARS,
+    MAX_WAITING,
+    SEARCH_SECONDS,
+    SEARCH_THREADS,
+    SWAP_GRACE,
+)
+from tools.web.middleware import Hardened, json_error
+from tools.web.openapi import openapi
 
-# Query parameter -> facet of the index.
-FILTER_PARAMS = {"country": "countries", "type": "type", "theme": "themes", "data_source": "data_sources",
-                 "lang": "lang"}
+SEARCH_PARAMS = frozenset({"q", "page", "page_size", "ui"} | {f.param for f in FACETS})
+SUGGEST_PARAMS = frozenset({"q", "limit", "ui"})
 
 
-def error(status: int, message: str) -> JSONResponse:
-    """A JSON error response of the one shape (tools.errors.error_body)."""
-    return JSONResponse(error_body(status, message), status_code=status)
+class IndexMissing(Unavailable):
+    """No search index to read (never built, or being swapped in): HTTP 503."""
 
 
 def _int(request: Request, name: str, default: int) -> int:
@@ -40,78 +72,321 @@ def _int(request: Request, name: str, default: int) -> int:
         raise QueryError(f"{name} must be a whole number, got '{raw[:40]}'") from None
 
 
-def _filters(request: Request) -> dict:
-    """?country=MA&country=TN and ?country=MA,TN both mean MA or TN."""
-    out = {}
-    for param, facet in FILTER_PARAMS.items():
-        values = [v.strip() for raw in request.query_params.getlist(param) for v in raw.split(",") if v.strip()]
+def _known_params(request: Request, accepted: frozenset) -> None:
+    unknown = sorted({k for k in request.query_params if k not in accepted})
+    if unknown:
+        raise QueryError(f"unknown parameter '{unknown[0][:40]}': accepted are {', '.join(sorted(accepted))}")
+
+
+def interface_lang(request: Request) -> str:
+    """The `ui` parameter: the language of labels (fr, ar or en; default fr). Raises QueryError."""
+    ui = request.query_params.get("ui") or schema.DEFAULT_LANG
+    if ui not in schema.LANGS:
+        raise QueryError(f"unknown ui '{ui[:20]}': accepted values are {', '.join(schema.LANGS)}")
+    return ui
+
+
+def check_words(q: str) -> None:
+    """Limits on the query's words (its length is checked by the engine). Raises QueryError."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched")
+    words = TOKEN_RE.findall(q)
+    if len(words) > MAX_QUERY_TERMS:
+        raise QueryError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are searched")
+    long = next((w for w in words if len(w) > MAX_TERM_CHARS), None)
+    if long:
+        raise QueryError(f"a word of the query is {len(long)} letters long; at most {MAX_TERM_CHARS} are searched")
+
+
+def _bad_value(facet: Facet, value: str) -> QueryError:
+    if facet.vocabulary == "countries":
+        return QueryError(f"{facet.param} '{value[:40]}' is not an ISO 3166-1 alpha-2 country code "
+                          "(two letters, e.g. MA, TN, DZ, MR, LY)")
+    return QueryError(f"unknown {facet.param} '{value[:40]}': accepted values are {', '.join(facet.values())}")
+
+
+def parse_filters(request: Request) -> dict[Facet, list[str]]:
+    """{facet: [values]} from the query parameters. ?country=MA&country=TN and ?country=MA,TN both
+    mean MA or TN; values are checked against the facet's vocabulary (any ISO code for countries).
+    Raises QueryError naming the accepted values."""
+    out: dict[Facet, list[str]] = {}
+    count = 0
+    for facet in FACETS:
+        values = []
+        for raw in request.query_params.getlist(facet.param):
+            for part in raw.split(","):
+                value = facet.clean(part)
+                if not value:
+                    continue
+                count += 1
+                if count > MAX_FILTER_VALUES:
+                    raise QueryError(f"too many filter values: at most {MAX_FILTER_VALUES}")
+                if not facet.accepts(value):
+                    raise _bad_value(facet, part.strip())
+                if value not in values:
+                    values.append(value)
         if values:
-            out[facet] = [v.upper() if facet == "countries" else v for v in values]
+            out[facet] = values
     return out
 
 
-def create_app(project: Project | None = None) -> Starlette:
-    """The app for one project: the search API under /api/ and the built site at /.
+def toggle_url(q: str, filters: dict[Facet, list[str]], facet: Facet, value: str, ui: str | None) -> str:
+    """/api/search with the same words and filters, `value` added to or removed from `facet`, page 1."""
+    params = [("q", q)] if q else []
+    for f in FACETS:
+        values = list(filters.get(f, ()))
+        if f is facet:
+            values = [v for v in values if v != value] if value in values else values + [value]
+        params += [(f.param, v) for v in values]
+    if ui:
+        params.append(("ui", ui))
+    return "/api/search" + ("?" + urlencode(params) if params else "")
+
+
+def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: str, ui_param: str | None) -> dict:
+    """The engine's facet counts ({field: [{value, count, selected, label: {lang: str}}]}) in the
+    API's shape (module docstring). A selected value with no entry still appears, with count 0."""
+    out = {}
+    for facet in FACETS:
+        rows = {row["value"]: row["count"] for row in found.get(facet.field, ())}
+        for value in filters.get(facet, ()):
+            rows.setdefault(value, 0)
+        selected = set(filters.get(facet, ()))
+        out[facet.name] = {
+            "name": facet.name, "param": facet.param, "label": facet.title(lang),
+            "results": [{"value": v, "label": facet.label(v, lang), "count": n, "selected": v in selected,
+                         "toggle_url": toggle_url(q, filters, facet, v, ui_param)} for v, n in rows.items()],
+        }
+    return out
+
+
+def notes(facets: dict, filters: dict[Facet, list[str]], lang: str) -> list[str]:
+    """Explanations for filters that cannot match: a valid country code that no entry (matching
+    the other criteria) is about gives 0 results and says so, rather than a 400."""
+    out = []
+    for facet, values in filters.items():
+        counts = {r["value"]: r["count"] for r in facets[facet.name]["results"]}
+        for value in values:
+            if not counts.get(value):
+                out.append(f"no entry matching the other criteria has {facet.param} {value} "
+                           f"({facet.label(value, lang)})")
+    return out
+
+
+class Searches:
+    """Runs engine calls in a bounded thread pool with a time limit, so one slow query cannot hold
+    the event loop or make every other request wait without end.
+
+    `run(fn, *args)` returns fn's result; raises tools.errors.Unavailable (503) when MAX_WAITING
+    calls already wait, TimedOut (504) when the call took more than SEARCH_SECONDS (the thread
+    finishes on its own), IndexMissing (503) when no index can be read within SWAP_GRACE seconds."""
+
+    def __init__(self, engine: SearchIndex):
+        self.engine = engine
+        self.pool = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="search")
+        self.waiting = 0
+        self._count_lock = threading.Lock()
+
+    def _stamp(self):
+        try:
+            st = os.stat(self.engine.dir / "BUILD.json")
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def _call(self, fn, *args):
+        # A rebuild swaps the index folder with two renames: a read that falls between them (no
+        # folder, or a reader on files being replaced) is retried briefly instead of failing. An
+        # error while the same index stays in place is a real one and is raised at once.
+        deadline = time.monotonic() + SWAP_GRACE
+        while True:
+            before = self._stamp()
+            try:
+                if before is None:
+                    raise IndexMissing("the search index is not built yet: run 'make build'")
+                return fn(*args)
+            except Exception as exc:  # noqa: BLE001 - see above
+                swapped = before is None or self._stamp() != before
+                if isinstance(exc, KBError) and not isinstance(exc, IndexMissing) or not swapped \
+                        or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.02)
+
+    def warm_up(self) -> None:
+        """One search and one completion, so the index and glossary are loaded; errors ignored
+        (no index yet: the first request says so)."""
+        try:
+            if self.engine.available():
+                self.engine.search("migration emploi")
+                self.engine.suggest("mig")
+        except Exception:  # noqa: BLE001 - a warm-up must never stop the server
+            pass
+
+    async def run(self, fn, *args):
+        with self._count_lock:
+            if self.waiting >= MAX_WAITING:
+                raise Unavailable("the server is busy: try again in a moment")
+            self.waiting += 1
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self.pool, self._call, fn, *args)
+            return await asyncio.wait_for(future, SEARCH_SECONDS)
+        except TimeoutError:
+            raise TimedOut(f"the search took longer than {SEARCH_SECONDS:g} s and was abandoned") from None
+        finally:
+            with self._count_lock:
+                self.waiting -= 1
+
+
+class AnswerCache:
+    """Recent API answers (JSON bytes), keyed by the content of the index they were computed from
+    and the request's checked, canonical parameters: popular searches and facet toggles are
+    answered without running the engine again. The index's identity is a digest of its
+    MANIFEST.json (the fingerprint of every indexed document and of the analysis), re-read when
+    BUILD.json is replaced: a rebuild that changed an entry makes every old key miss, one that
+    changed nothing keeps the cache warm. Bounded to `size` answers, least recently used dropped
+    first. Used from the event loop only."""
+
+    def __init__(self, index_dir, size: int = 2048):
+        self.build_file = os.path.join(index_dir, "BUILD.json")
+        self.manifest_file = os.path.join(index_dir, "MANIFEST.json")
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._seen: tuple | None = None
+        self._digest: str | None = None
+
+    def stamp(self) -> str | None:
+        """The identity of the index now being served (a hex digest), or None without an index."""
+        try:
+            st = os.stat(self.build_file)
+        except OSError:
+            return None
+        seen = (st.st_ino, st.st_mtime_ns)
+        if seen != self._seen:
+            try:
+                with open(self.manifest_file, "rb") as fh:
+                    self._digest = hashlib.sha256(fh.read()).hexdigest()
+            except OSError:
+                return None
+            self._seen = seen
+        return self._digest
+
+    def get(self, key) -> bytes | None:
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+        return body
+
+    def put(self, key, body: bytes) -> None:
+        if key[0] is None:
+            return
+        self._items[key] = body
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def _json_bytes(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json_answer(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+def create_app(project: Project | None = None) -> Hardened:
+    """The app for one project: the search API under /api/ and the built site at /, wrapped in
+    tools.web.middleware.Hardened (an ASGI app).
 
     Built by a factory (uvicorn --factory), never at import, so tests and servers choose the
     project. Every error answers with error_body(), including an unexpected exception (500)."""
     project = project or Project()
     engine = SearchIndex(project.index)
+    searches = Searches(engine)
+    cache = AnswerCache(project.index)
+    spec = openapi()
 
-    def need_index():
-        if not engine.available():
-            raise HTTPException(503, "the search index is not built yet: run 'make build'")
-
-    def search(request: Request):
-        need_index()
+    async def search(request: Request):
+        _known_params(request, SEARCH_PARAMS)
+        lang = interface_lang(request)
         q = request.query_params.get("q", "")
-        body = engine.search(q, _filters(request), page=_int(request, "page", 1),
-                             page_size=_int(request, "page_size", 10))
-        return JSONResponse({"ok": True, **body})
+        check_words(q)
+        filters = parse_filters(request)
+        page, page_size = _int(request, "page", 1), _int(request, "page_size", 10)
+        SearchIndex.check(q, page, page_size)
+        ui_param = request.query_params.get("ui")
+        key = (cache.stamp(), "search", q, tuple((f.name, tuple(v)) for f, v in filters.items()), page, page_size,
+               lang, ui_param)
+        body = cache.get(key)
+        if body is None:
+            found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size)
+            facets = facet_results(found["facets"], q, filters, lang, ui_param)
+            body = _json_bytes({"ok": True, **found, "facets": facets, "ui": lang,
+                                "notes": notes(facets, filters, lang) if not found["total"] else []})
+            cache.put(key, body)
+        return _json_answer(body)
 
-    def entry(request: Request):
-        need_index()
-        found = engine.entry(request.path_params["entry_id"])
+    async def entry(request: Request):
+        entry_id = request.path_params["entry_id"]
+        found = await searches.run(engine.entry, entry_id[:200])
         if found is None:
-            raise HTTPException(404, f"no entry with id '{request.path_params['entry_id'][:80]}'")
+            raise HTTPException(404, f"no entry with id '{entry_id[:80]}'")
         return JSONResponse({"ok": True, **found})
 
-    def suggest(request: Request):
-        need_index()
-        return JSONResponse({"ok": True, **engine.suggest(request.query_params.get("q", ""),
-                                                          limit=min(max(_int(request, "limit", 8), 1), 20))})
+    async def suggest(request: Request):
+        _known_params(request, SUGGEST_PARAMS)
+        q = request.query_params.get("q", "")
+        check_words(q)
+        limit = min(max(_int(request, "limit", 8), 1), 20)
+        key = (cache.stamp(), "suggest", q, limit)
+        body = cache.get(key)
+        if body is None:
+            body = _json_bytes({"ok": True, **await searches.run(engine.suggest, q, limit)})
+            cache.put(key, body)
+        return _json_answer(body)
 
-    def openapi(request: Request):
-        return JSONResponse(OPENAPI)
+    async def openapi_doc(request: Request):
+        return JSONResponse(spec)
 
-    def health(request: Request):
+    async def health(request: Request):
         return JSONResponse({"ok": True, "index": engine.available(), "site": project.site.exists()})
 
-    def not_found(request: Request):
+    async def not_found(request: Request):
         raise HTTPException(404, f"no API endpoint at {request.url.path[:100]}")
 
     async def http_error(request: Request, exc: HTTPException):
         if request.url.path.startswith("/api/"):
-            return error(exc.status_code, exc.detail)
+            return json_error(exc.status_code, exc.detail, headers=exc.headers)
         page = project.site / "404.html"
         if exc.status_code == 404 and page.exists():
             return HTMLResponse(page.read_text(encoding="utf-8"), status_code=404)
-        return error(exc.status_code, exc.detail)
+        return json_error(exc.status_code, exc.detail, headers=exc.headers)
 
     async def kb_error(request: Request, exc: KBError):
-        return error(exc.http_status, str(exc))
+        headers = {"retry-after": "1"} if exc.http_status in (503, 504) else None
+        return json_error(exc.http_status, str(exc), headers=headers)
 
     async def unexpected(request: Request, exc: Exception):
-        return error(500, "internal error: the server could not answer this request")
+        return json_error(500, "internal error: the server could not answer this request")
 
     routes = [
         Route("/api/search", search), Route("/api/suggest", suggest),
-        Route("/api/entries/{entry_id}", entry), Route("/api/openapi.json", openapi),
+        Route("/api/entries/{entry_id}", entry), Route("/api/openapi.json", openapi_doc),
         Route("/api/health", health), Route("/api/{rest:path}", not_found),
     ]
     if project.site.exists():
         routes.append(Mount("/", StaticFiles(directory=project.site, html=True), name="site"))
     # Compression matters on the slow links of workshop rooms: Material's search index shrinks ~5x.
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, KBError: kb_error,
-                                                         Exception: unexpected},
-                     middleware=[Middleware(GZipMiddleware, minimum_size=1024)])
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        # Open the index and load the glossary before the first visitor's search pays for it
+        # (seconds on a busy machine); in the pool, so the server starts answering at once.
+        searches.pool.submit(searches.warm_up)
+        yield
+        searches.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, KBError: kb_error,
+                                                        Exception: unexpected},
+                    middleware=[Middleware(GZipMiddleware, minimum_size=1024)], lifespan=lifespan)
+    csp = SitePolicy(project.site)
+    csp.refresh()
+    return Hardened(app, csp)

@@ -1,41 +1,88 @@
-"""The OpenAPI 3.1 description of the search API (served at /api/openapi.json)."""
+"""The OpenAPI 3.1 description of the search API (served at /api/openapi.json), built from the
+facet registry (tools.site.facets) and the limits of tools.web.api, so it cannot drift from them."""
 
 from __future__ import annotations
 
+from tools.content import schema
 from tools.search.engine import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from tools.site.facets import FACETS, Facet
+from tools.web.limits import MAX_QUERY_TERMS, MAX_TERM_CHARS
 
-_FILTER_DOC = {
-    "country": "ISO 3166-1 alpha-2 code; repeat or separate by commas for OR",
-    "type": "tool, methodology, practice or resource",
-    "theme": "a theme of the vocabulary", "data_source": "a data source of the vocabulary",
-    "lang": "fr, ar or en",
-}
-_ERROR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-OPENAPI = {
-    "openapi": "3.1.0",
-    "info": {"title": "Maghreb labour-migration data knowledge base: search API", "version": "1"},
-    "paths": {
-        "/api/search": {"get": {
-            "summary": "Full-text search in French, Arabic and English, with facets",
-            "parameters": [
-                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
-                 "description": "words, \"phrases\", AND/OR/NOT; empty to browse by facets"},
-                *[{"name": n, "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-                   "style": "form", "explode": True, "description": d} for n, d in _FILTER_DOC.items()],
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-                {"name": "page_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
-            ],
-            "responses": {"200": {"description": "results: total, results (id, title, url, summary, snippet with "
-                                                 "<mark>), facets, expansions, did_you_mean"},
-                          "400": _ERROR, "503": _ERROR}}},
-        "/api/suggest": {"get": {"summary": "Completion of titles and index terms",
-                                 "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
-                                 "responses": {"200": {"description": "titles and terms"}, "400": _ERROR}}},
-        "/api/entries/{entry_id}": {"get": {
-            "summary": "One entry with all its language versions",
-            "parameters": [{"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "the entry"}, "404": _ERROR}}},
-    },
-    "components": {"schemas": {"Error": {"type": "object", "required": ["ok", "status", "error"], "properties": {
-        "ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"}}}}},
-}
+_ERROR = {"description": "Error (one shape for every status)",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _filter_parameter(facet: Facet) -> dict:
+    if facet.vocabulary == "countries":
+        items = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+        doc = ("ISO 3166-1 alpha-2 code, any case. A valid code that no entry is about gives 0 results "
+               "and a note; anything else is a 400")
+    else:
+        items = {"type": "string", "enum": list(facet.values())}
+        doc = f"one of: {', '.join(facet.values())} (anything else is a 400 naming these)"
+    return {"name": facet.param, "in": "query", "style": "form", "explode": True,
+            "schema": {"type": "array", "items": items},
+            "description": f"{facet.title('en')}: {doc}. Repeat the parameter or separate values by commas "
+                           "for OR within the facet; different facets combine with AND."}
+
+
+def _facet_schema() -> dict:
+    value = {"type": "object", "required": ["value", "label", "count", "selected", "toggle_url"], "properties": {
+        "value": {"type": "string"}, "label": {"type": "string", "description": "in the language of ?ui="},
+        "count": {"type": "integer", "description": "entries (not language versions)"},
+        "selected": {"type": "boolean"},
+        "toggle_url": {"type": "string", "description": "this search with the value added or removed, page 1"}}}
+    return {"type": "object", "required": ["name", "param", "label", "results"], "properties": {
+        "name": {"enum": [f.name for f in FACETS]}, "param": {"type": "string"},
+        "label": {"type": "string"}, "results": {"type": "array", "items": value}}}
+
+
+def openapi() -> dict:
+    """The OpenAPI document (a JSON-ready dict)."""
+    ui = {"name": "ui", "in": "query", "schema": {"enum": list(schema.LANGS), "default": schema.DEFAULT_LANG},
+          "description": "language of the labels in the response"}
+    q = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+         "description": f"words, \"phrases\", AND/OR/NOT; empty to browse by facets; at most {MAX_QUERY_TERMS} "
+                        f"words of at most {MAX_TERM_CHARS} letters"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Maghreb labour-migration data knowledge base: search API", "version": "2",
+                 "description": "Read-only: GET and HEAD only. Unknown parameters and values are 400 errors. "
+                                "Clients should ignore keys they do not know."},
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Full-text search in French, Arabic and English, with facets",
+                "parameters": [
+                    q, *[_filter_parameter(f) for f in FACETS],
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+                    {"name": "page_size", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
+                    ui,
+                ],
+                "responses": {"200": {"description": "results", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ok", "total", "results", "facets"], "properties": {
+                        "ok": {"const": True}, "query": {"type": "string"}, "total": {"type": "integer"},
+                        "page": {"type": "integer"}, "page_size": {"type": "integer"},
+                        "results": {"type": "array", "items": {"type": "object", "description":
+                                    "id, lang, title, url, summary, snippet (HTML, matches in <mark>), type, "
+                                    "countries, themes, data_sources, status, period, score, languages"}},
+                        "facets": {"type": "object", "properties": {f.name: _facet_schema() for f in FACETS}},
+                        "expansions": {"type": "array"}, "did_you_mean": {"type": ["string", "null"]},
+                        "notes": {"type": "array", "items": {"type": "string"}},
+                        "ui": {"enum": list(schema.LANGS)}}}}}},
+                    "400": _ERROR, "414": _ERROR, "503": _ERROR, "504": _ERROR}}},
+            "/api/suggest": {"get": {
+                "summary": "Completion of titles and index terms",
+                "parameters": [q, {"name": "limit", "in": "query",
+                                   "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}}, ui],
+                "responses": {"200": {"description": "titles and terms"}, "400": _ERROR, "503": _ERROR}}},
+            "/api/entries/{entry_id}": {"get": {
+                "summary": "One entry with all its language versions",
+                "parameters": [{"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the entry"}, "404": _ERROR, "503": _ERROR}}},
+            "/api/health": {"get": {"summary": "Whether the index and the site are there",
+                                    "responses": {"200": {"description": "{ok, index: bool, site: bool}"}}}},
+        },
+        "components": {"schemas": {"Error": {"type": "object", "required": ["ok", "status", "error"], "properties": {
+            "ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"}}}}},
+    }

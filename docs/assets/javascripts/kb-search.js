@@ -28,8 +28,10 @@
   });
 
   function start(root, msg) {
-  var FACETS = [["country", "countries"], ["type", "type"], ["theme", "themes"], ["data_source", "data_sources"],
-    ["lang", "lang"]];
+  // The facets (tools/site/facets.py) come with the words in kb/search-ui.js: name, param, field, title.
+  var FACETS = msg.facets || [{ name: "country", param: "country", field: "countries" }, { name: "type", param: "type",
+    field: "type" }, { name: "theme", param: "theme", field: "themes" }, { name: "data_source", param: "data_source",
+    field: "data_sources" }, { name: "lang", param: "lang", field: "lang" }];
   if (ui === "ar") root.setAttribute("dir", "rtl");
   // The offline copy (file://) has .html pages instead of folder addresses.
   var htmlPages = /\.html$/.test(location.pathname);
@@ -41,17 +43,23 @@
 
   function state() {
     var p = new URLSearchParams(location.search), s = { q: p.get("query") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
-    FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
+    FACETS.forEach(function (f) { s[f.param] = p.getAll(f.param); });
     return s;
   }
   function toQuery(s) {
     var p = new URLSearchParams();
     if (s.q) p.set("query", s.q);
-    FACETS.forEach(function (f) { s[f[0]].forEach(function (v) { p.append(f[0], v); }); });
+    FACETS.forEach(function (f) { s[f.param].forEach(function (v) { p.append(f.param, v); }); });
     if (s.page > 1) p.set("page", String(s.page));
     return p.toString();
   }
   function apiQuery(s) { return toQuery(s).replace(/(^|&)query=/, "$1q="); }
+  // A facet value's toggle_url is an API address (?q=...); the page keeps its words in ?query=.
+  function pageQuery(apiUrl) {
+    var p = new URLSearchParams(apiUrl.split("?")[1] || ""), out = new URLSearchParams();
+    p.forEach(function (v, k) { if (k !== "ui") out.append(k === "q" ? "query" : k, v); });
+    return out.toString();
+  }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -68,7 +76,7 @@
 
   function searchApi(s) {
     if (location.protocol === "file:") return Promise.reject(new Error("no api"));
-    return fetch("/api/search?" + apiQuery(s), { headers: { Accept: "application/json" } }).then(function (r) {
+    return fetch("/api/search?" + apiQuery(s) + "&ui=" + ui, { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("content-type") || "";
       if (type.indexOf("application/json") < 0) throw new Error("no api");
       return r.json().then(function (body) { if (!body.ok) { body.apiError = true; } return body; });
@@ -93,17 +101,25 @@
       var values = function (e, key) { var v = e[key]; return Array.isArray(v) ? v : [v]; };
       var passes = function (e, skip) {
         return FACETS.every(function (f) {
-          return f[0] === skip || !s[f[0]].length || values(e, f[1]).some(function (v) { return s[f[0]].indexOf(v) >= 0; });
+          return f.param === skip || !s[f.param].length ||
+            values(e, f.field).some(function (v) { return s[f.param].indexOf(v) >= 0; });
         });
       };
+      // The API's facet shape, built here from the catalogue (labels from kb/search-ui.js).
       var facets = {};
       FACETS.forEach(function (f) {
         var counts = {};
-        matched.filter(function (e) { return passes(e, f[0]); }).forEach(function (e) {
-          values(e, f[1]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        matched.filter(function (e) { return passes(e, f.param); }).forEach(function (e) {
+          values(e, f.field).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
-        facets[f[1]] = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
-          .map(function (v) { return { value: v, count: counts[v], selected: s[f[0]].indexOf(v) >= 0, label: {} }; });
+        var results = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
+          .map(function (v) {
+            var toggled = Object.assign({}, s, { page: 1 }), on = s[f.param].indexOf(v) >= 0;
+            toggled[f.param] = on ? s[f.param].filter(function (x) { return x !== v; }) : s[f.param].concat([v]);
+            return { value: v, label: (msg.labels || {})[f.name + ":" + v] || v, count: counts[v], selected: on,
+              toggle_url: "/api/search?" + apiQuery(toggled) };
+          });
+        facets[f.name] = { name: f.name, param: f.param, label: f.title || f.name, results: results };
       });
       var hits = matched.filter(function (e) { return passes(e, null); });
       return { ok: true, fallback: true, total: hits.length, page: s.page, page_size: 10, facets: facets, expansions: [],
@@ -117,17 +133,17 @@
   function renderFacets(body, s) {
     facetsBox.textContent = "";
     FACETS.forEach(function (f) {
-      var values = body.facets[f[1]] || [];
+      var facet = body.facets[f.name] || {}, values = facet.results || [];
       if (!values.length) return;
-      var fs = el("fieldset"), legend = el("legend", {}, msg["facet_" + f[0]] || f[0]);
+      var fs = el("fieldset"), legend = el("legend", {}, facet.label || f.title || f.name);
       fs.appendChild(legend);
       values.forEach(function (v) {
-        var id = "kb-f-" + f[0] + "-" + v.value, label = el("label", { for: id });
-        var box = el("input", { type: "checkbox", id: id, value: v.value, "data-facet": f[0] });
-        box.checked = s[f[0]].indexOf(v.value) >= 0;
+        var id = "kb-f-" + f.name + "-" + v.value, label = el("label", { for: id });
+        var box = el("input", { type: "checkbox", id: id, value: v.value, "data-facet": f.param,
+          "data-toggle": pageQuery(v.toggle_url || "") });
+        box.checked = !!v.selected;
         label.appendChild(box);
-        var text = (v.label && v.label[ui]) || (msg.labels || {})[f[1] + ":" + v.value] || v.value;
-        label.appendChild(document.createTextNode(" " + text + " (" + v.count + ")"));
+        label.appendChild(document.createTextNode(" " + (v.label || v.value) + " (" + v.count + ")"));
         fs.appendChild(label);
       });
       facetsBox.appendChild(fs);
@@ -138,7 +154,7 @@
   function labeller(body) {
     var names = {};
     Object.keys(body.facets || {}).forEach(function (key) {
-      (body.facets[key] || []).forEach(function (v) { if (v.label && v.label[ui]) names[key + ":" + v.value] = v.label[ui]; });
+      (body.facets[key].results || []).forEach(function (v) { if (v.label) names[key + ":" + v.value] = v.label; });
     });
     var fixed = msg.labels || {};
     return function (key, value) { return names[key + ":" + value] || fixed[key + ":" + value] || value; };
@@ -162,7 +178,7 @@
       var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
       var h = el("h3"), a = el("a", { href: pageUrl(r.url) }, r.title);
       h.appendChild(a); art.appendChild(h);
-      var countries = (r.countries || []).map(function (c) { return name("countries", c); }).join(", ");
+      var countries = (r.countries || []).map(function (c) { return name("country", c); }).join(", ");
       var meta = el("div", { class: "kb-meta", "data-countries": (r.countries || []).join(" ") },
         [name("type", r.type), countries, (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
       if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " " + (msg.draft || "draft")));
@@ -187,8 +203,13 @@
     input.value = s.q;
     var go = apiDown ? searchCatalog(s) : searchApi(s).catch(function () { apiDown = true; return searchCatalog(s); });
     return go.then(function (body) {
-      if (body.apiError) { status.textContent = msg.error + body.error; list.textContent = ""; return; }
+      if (body.apiError) {
+        status.textContent = msg.error + body.error; list.textContent = "";
+        root.setAttribute("data-ready", "error");
+        return;
+      }
       renderFacets(body, s); renderResults(body, s);
+      (body.notes || []).forEach(function (n) { status.appendChild(el("div", { class: "kb-note" }, n)); });
       root.setAttribute("data-ready", body.fallback ? "fallback" : "api");
       root.setAttribute("data-generation", String(++generation));  // lets tests wait for a re-render
     }).catch(function (e) { status.textContent = msg.error + e.message; });
@@ -200,11 +221,9 @@
     var s = state(); s.q = input.value; s.page = 1; navigate(s);
   });
   facetsBox.addEventListener("change", function (ev) {
-    var box = ev.target, s = state(), key = box.getAttribute("data-facet");
-    if (!key) return;
-    s[key] = s[key].filter(function (v) { return v !== box.value; });
-    if (box.checked) s[key].push(box.value);
-    s.page = 1; navigate(s);
+    var box = ev.target;
+    if (!box.hasAttribute("data-toggle")) return;
+    history.pushState(null, "", "?" + box.getAttribute("data-toggle")); run();
   });
   var timer = null;
   input.addEventListener("input", function () {

@@ -1,0 +1,391 @@
+"""tools/web: what every request goes through (methods, headers, limits, errors, time limits,
+path traversal, logging) and the facet shape of /api/search, against a small built index."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import uvicorn
+from starlette.testclient import TestClient
+
+from tests.web.test_api import ENTRIES, assert_error
+from tools.project import Project
+from tools.search.engine import SearchIndex, build_search_index
+from tools.site.facets import FACETS
+from tools.web import api as api_module
+from tools.web import limits
+from tools.web.api import create_app
+from tools.web.csp import inline_script_hashes, policy
+
+pytestmark = pytest.mark.usefixtures("empty_glossary")
+
+INLINE = 'console.log("material")'
+SECRET = "SECRET-OUTSIDE-THE-SITE"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    build_search_index(ENTRIES, root / "build" / "search-index", progress=False)
+    site = root / "site"
+    (site / "recherche").mkdir(parents=True)
+    (site / "assets").mkdir()
+    (site / "index.html").write_text(f"<!doctype html><title>KB</title><script>{INLINE}</script>"
+                                     '<script id="__config" type="application/json">{"base": "."}</script>'
+                                     '<script src="assets/app.js"></script><h1>Accueil</h1>', encoding="utf-8")
+    (site / "recherche" / "index.html").write_text("<h1>Recherche</h1>", encoding="utf-8")
+    (site / "assets" / "app.js").write_text("/* app */", encoding="utf-8")
+    (site / "404.html").write_text("<h1>Page introuvable</h1>", encoding="utf-8")
+    (root / "secret.txt").write_text(SECRET, encoding="utf-8")
+    os.symlink(root / "secret.txt", site / "link.txt")
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(root) -> TestClient:
+    with TestClient(create_app(Project(root)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def search(client, *params, status: int = 200) -> dict:
+    r = client.get("/api/search", params=list(params))
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+# -- facets ----------------------------------------------------------------------------------------
+
+
+def test_facets_follow_the_registry_in_order(client):
+    body = search(client)
+    assert list(body["facets"]) == [f.name for f in FACETS]
+    for facet in FACETS:
+        assert body["facets"][facet.name]["param"] == facet.param
+
+
+def test_facet_values_carry_label_in_the_interface_language(client):
+    for ui, morocco, tool in (("fr", "Maroc", "Outil"), ("en", "Morocco", "Tool"), ("ar", "المغرب", None)):
+        body = search(client, ("ui", ui))
+        assert body["ui"] == ui
+        values = {v["value"]: v for v in body["facets"]["country"]["results"]}
+        assert values["MA"]["label"] == morocco
+        assert body["facets"]["country"]["label"] == {"fr": "Pays", "en": "Country", "ar": "البلد"}[ui]
+        type_label = {v["value"]: v["label"] for v in body["facets"]["type"]["results"]}["tool"]
+        assert type_label != "tool" and (tool is None or type_label == tool)
+
+
+def test_toggle_url_adds_then_removes_a_value(client):
+    body = search(client, ("q", "migration"), ("country", "TN"))
+    values = {v["value"]: v for v in body["facets"]["country"]["results"]}
+    assert values["TN"]["selected"] is True and values["DZ"]["selected"] is False
+    add = values["DZ"]["toggle_url"]
+    assert urlsplit(add).path == "/api/search"
+    assert parse_qsl(urlsplit(add).query) == [("q", "migration"), ("country", "TN"), ("country", "DZ")]
+    assert parse_qsl(urlsplit(values["TN"]["toggle_url"]).query) == [("q", "migration")]
+    # Following a toggle_url gives the search it describes.
+    followed = client.get(add).json()
+    assert {r["id"] for r in followed["results"]} == {"tn-recensement", "tn-hijra", "dz-migration-partage"}
+    assert {v["value"] for v in followed["facets"]["country"]["results"] if v["selected"]} == {"TN", "DZ"}
+
+
+def test_toggle_url_keeps_the_interface_language(client):
+    body = search(client, ("ui", "en"))
+    url = body["facets"]["lang"]["results"][0]["toggle_url"]
+    assert ("ui", "en") in parse_qsl(urlsplit(url).query)
+
+
+# -- filter values ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("param, value, named", [
+    ("lang", "de", "fr, ar, en"),
+    ("type", "toolz", "tool, methodology, practice, resource"),
+    ("theme", "nothing", "remittances"),
+    ("data_source", "x", "labour-force-survey"),
+    ("country", "XX1", "ISO 3166-1 alpha-2"),
+    ("country", "Maroc", "ISO 3166-1 alpha-2"),
+    ("country", "ZZ", "ISO 3166-1 alpha-2"),
+])
+def test_unknown_filter_value_is_400_naming_the_accepted_ones(client, param, value, named):
+    body = assert_error(client.get("/api/search", params={param: value}), 400)
+    assert value in body["error"] and named in body["error"]
+
+
+def test_valid_country_code_not_in_the_base_gives_zero_and_a_note(client):
+    body = search(client, ("country", "fr"))
+    assert body["total"] == 0 and body["results"] == []
+    assert len(body["notes"]) == 1 and "FR" in body["notes"][0] and "France" in body["notes"][0]
+    assert {v["value"]: v["count"] for v in body["facets"]["country"]["results"]}["FR"] == 0
+
+
+def test_unknown_parameter_and_ui_are_400(client):
+    assert "countrys" in assert_error(client.get("/api/search?countrys=MA"), 400)["error"]
+    assert "fr, ar, en" in assert_error(client.get("/api/search?ui=de"), 400)["error"]
+    assert_error(client.get("/api/suggest?q=em&page=2"), 400)
+
+
+# -- limits ----------------------------------------------------------------------------------------
+
+
+def test_limits_on_words_terms_params_and_size(client):
+    assert "33 words" in assert_error(client.get("/api/search", params={"q": " ".join(["mot"] * 33)}), 400)["error"]
+    long_word = "a" * (limits.MAX_TERM_CHARS + 1)
+    assert "letters" in assert_error(client.get("/api/search", params={"q": f"emploi {long_word}"}), 400)["error"]
+    assert_error(client.get("/api/suggest", params={"q": long_word}), 400)
+    many = "&".join("lang=fr" for _ in range(limits.MAX_PARAMS + 1))
+    assert "parameters" in assert_error(client.get("/api/search?" + many), 400)["error"]
+    values = ",".join(["MA"] * (limits.MAX_FILTER_VALUES + 1))
+    assert "filter values" in assert_error(client.get("/api/search", params={"country": values}), 400)["error"]
+    assert_error(client.get("/api/search", params={"q": "x" * 10_000}), 414)
+    assert_error(client.get("/?" + "a" * (limits.MAX_QUERY_STRING + 1)), 414)
+    assert "page must be between" in assert_error(client.get("/api/search?page=100000"), 400)["error"]
+
+
+def test_four_very_long_nonsense_words_are_refused_at_once(client):
+    q = " ".join(chr(97 + i) * 200 for i in range(4))
+    started = time.perf_counter()
+    assert_error(client.get("/api/search", params={"q": q}), 400)
+    assert time.perf_counter() - started < 2  # refused before any search work
+
+
+# -- methods, headers, errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+@pytest.mark.parametrize("path", ["/api/search", "/", "/recherche/", "/nothing"])
+def test_only_get_and_head(client, method, path):
+    r = client.request(method, path)
+    body = assert_error(r, 405)
+    assert r.headers["allow"] == "GET, HEAD" and method in body["error"]
+
+
+def test_head_is_answered_without_a_body(client):
+    r = client.head("/api/health")
+    assert r.status_code == 200 and r.content == b""
+    assert client.head("/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/api/search?q=emploi", "/api/nothing", "/missing/", "/assets/app.js",
+                                  "/api/search?lang=de"])
+def test_security_headers_on_every_response(client, path):
+    r = client.get(path)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "same-origin"
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_csp_allows_exactly_the_inline_scripts_of_the_site(root, client):
+    hashes = inline_script_hashes(root / "site")
+    assert len(hashes) == 1  # the inline script; not the JSON block, not the external script
+    import base64
+    import hashlib
+    expected = "'sha256-" + base64.b64encode(hashlib.sha256(INLINE.encode()).digest()).decode() + "'"
+    assert hashes == [expected]
+    assert client.get("/").headers["content-security-policy"] == policy(hashes)
+
+
+def test_unexpected_exception_is_a_json_500_with_headers(root, monkeypatch, caplog):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(SearchIndex, "search", broken)
+    monkeypatch.setattr(api_module, "SWAP_GRACE", 0.05)
+    with TestClient(create_app(Project(root)), raise_server_exceptions=False) as c, \
+            caplog.at_level(logging.INFO, logger="tools.web"):
+        r = c.get("/api/search?q=emploi")
+    body = assert_error(r, 500)
+    assert "boom" not in body["error"]  # no internals in the answer
+    assert r.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in r.headers
+    assert any("GET /api/search 500" in m for m in caplog.messages)
+
+
+def test_one_log_line_per_request(client, caplog):
+    with caplog.at_level(logging.INFO, logger="tools.web"):
+        client.get("/api/search?q=emploi")
+        client.post("/")
+        client.get("/missing%07/")
+    lines = [r.getMessage() for r in caplog.records if r.name == "tools.web"]
+    assert len(lines) == 3
+    assert lines[0].startswith("GET /api/search 200 ") and lines[0].endswith(" ms")
+    assert "emploi" not in lines[0]  # queries stay out of the log
+    assert lines[1].startswith("POST / 405 ")
+    assert "\x07" not in lines[2] and "\\x07" in lines[2]
+
+
+def test_health(client):
+    r = client.get("/api/health")
+    assert r.json() == {"ok": True, "index": True, "site": True}
+
+
+# -- time limit and load shedding ----------------------------------------------------------------------
+
+
+def test_slow_search_gets_504_and_does_not_block_other_requests(root, monkeypatch):
+    original = SearchIndex.search
+
+    def slow(self, q="", *args, **kwargs):
+        if q == "lent":
+            time.sleep(1.5)
+        return original(self, q, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", slow)
+    monkeypatch.setattr(api_module, "SEARCH_SECONDS", 0.5)
+    with TestClient(create_app(Project(root))) as c:
+        results = {}
+
+        def slow_call():
+            results["slow"] = c.get("/api/search?q=lent")
+
+        t = threading.Thread(target=slow_call)
+        t.start()
+        time.sleep(0.1)
+        started = time.perf_counter()
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/").status_code == 200
+        assert time.perf_counter() - started < 0.5  # pages and health never wait for a search
+        t.join()
+    body = assert_error(results["slow"], 504)
+    assert "0.5 s" in body["error"]
+    assert results["slow"].headers["retry-after"] == "1"
+
+
+def test_too_many_waiting_searches_are_turned_away(root, monkeypatch):
+    monkeypatch.setattr(api_module, "MAX_WAITING", 0)
+    with TestClient(create_app(Project(root))) as c:
+        body = assert_error(c.get("/api/search?q=emploi"), 503)
+    assert "busy" in body["error"]
+
+
+# -- index swap ------------------------------------------------------------------------------------------
+
+
+def test_search_during_index_swaps_never_fails(tmp_path):
+    index = tmp_path / "build" / "search-index"
+    build_search_index(ENTRIES, index, progress=False)
+    app = create_app(Project(tmp_path))
+    stop = threading.Event()
+
+    def rebuild():
+        while not stop.is_set():
+            build_search_index(ENTRIES, index, progress=False, full=True)
+
+    statuses = []
+    with TestClient(app) as c:
+        t = threading.Thread(target=rebuild)
+        t.start()
+        try:
+            deadline = time.monotonic() + 4
+            i = 0
+            while time.monotonic() < deadline:
+                i += 1
+                statuses.append(c.get("/api/search", params={"q": f"emploi {i}"}).status_code)
+        finally:
+            stop.set()
+            t.join()
+    assert len(statuses) > 5
+    assert set(statuses) == {200}
+
+
+# -- path traversal (raw requests: HTTP clients normalise '..' away) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live(root):
+    """The app on a free loopback port in this process, for requests no HTTP client would send."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Project(root)), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield port
+    server.should_exit = True
+    thread.join(5)
+
+
+def raw_get(port: int, target: str) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+@pytest.mark.parametrize("target", [
+    "/../secret.txt", "/../../../../etc/passwd", "/assets/../../secret.txt",
+    "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/etc/passwd", "/assets/..%2f..%2fsecret.txt",
+    "/%252e%252e/secret.txt", "/%252e%252e%252fsecret.txt", "/assets/%252e%252e/%252e%252e/secret.txt",
+    "/..%5csecret.txt", "/%2e%2e%5csecret.txt", "/secret.txt%00.html", "/link.txt",
+    "/recherche/..%2f..%2fsecret.txt",
+])
+def test_no_path_leaves_the_site_folder(live, target):
+    status, body = raw_get(live, target)
+    assert status in (400, 404), (target, status)
+    assert SECRET.encode() not in body
+    assert b"root:" not in body
+
+
+def test_a_normal_page_still_loads_over_raw_http(live):
+    status, body = raw_get(live, "/recherche/")
+    assert status == 200 and b"Recherche" in body
+
+
+# -- answer cache ------------------------------------------------------------------------------------------
+
+
+def test_answers_are_cached_until_the_index_content_changes(tmp_path, monkeypatch):
+    index = tmp_path / "build" / "search-index"
+    build_search_index(ENTRIES, index, progress=False)
+    calls = []
+    original = SearchIndex.search
+
+    def counted(self, *args, **kwargs):
+        if args and args[0] == "migration":  # not the server's warm-up search
+            calls.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", counted)
+    with TestClient(create_app(Project(tmp_path))) as c:
+        first = c.get("/api/search?q=migration").json()
+        assert c.get("/api/search?q=migration").json() == first
+        assert len(calls) == 1
+        c.get("/api/search?q=migration&ui=en")  # another answer: labels differ
+        assert len(calls) == 2
+        build_search_index(ENTRIES, index, progress=False, full=True)  # same content, new build
+        assert c.get("/api/search?q=migration").json() == first
+        assert len(calls) == 2
+        build_search_index(ENTRIES[:2], index, progress=False)  # entries removed
+        fewer = c.get("/api/search?q=migration").json()
+        assert len(calls) == 3
+        assert fewer["total"] < first["total"]
+
+
+def test_openapi_is_built_from_the_facet_registry(client):
+    doc = client.get("/api/openapi.json").json()
+    params = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    for facet in FACETS:
+        items = params[facet.param]["schema"]["items"]
+        if facet.vocabulary == "countries":
+            assert items["pattern"] == "^[A-Za-z]{2}$"
+        else:
+            assert items["enum"] == list(facet.values())
+    assert params["ui"]["schema"]["enum"] == ["fr", "ar", "en"]
+    value = doc["paths"]["/api/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+        "properties"]["facets"]["properties"]["country"]["properties"]["results"]["items"]
+    assert value["required"] == ["value", "label", "count", "selected", "toggle_url"]

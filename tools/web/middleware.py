@@ -1,0 +1,106 @@
+"""The outer layer of the server: what every request and response goes through, API or page.
+
+`Hardened` wraps the Starlette app (outside Starlette's own error middleware, so that a 500 gets
+the same headers and JSON shape as everything else):
+
+- only GET and HEAD: anything else is a 405 JSON error with `Allow: GET, HEAD`;
+- refuses, before any routing, a query string over MAX_QUERY_STRING bytes (414), more than
+  MAX_PARAMS parameters (400), and a path holding a NUL byte, a backslash or a `..` segment after
+  percent-decoding (400: StaticFiles would refuse to leave site/ anyway; this refuses earlier and
+  also catches double-encoded forms that a later decoding step could turn into `..`);
+- adds the security headers (SECURITY_HEADERS and the site's Content-Security-Policy) to every
+  response, errors included;
+- turns an exception that escaped every handler into a 500 JSON error (tools.errors.error_body);
+- writes one log line per request on the `tools.web` logger: method, path, status, milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import unquote
+
+from starlette.datastructures import MutableHeaders
+from starlette.responses import JSONResponse
+
+from tools.errors import error_body
+from tools.web.csp import SitePolicy
+from tools.web.limits import MAX_PARAMS, MAX_QUERY_STRING
+
+log = logging.getLogger("tools.web")
+
+ALLOWED_METHODS = ("GET", "HEAD")
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    # Searches are in page addresses (?query=): never send them to the sites entries link to.
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",  # frame-ancestors 'none' for browsers that predate CSP 2
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def json_error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    """A JSON error response of the one shape (tools.errors.error_body)."""
+    return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """A path as it can go into a log line: no control characters (no forged lines), bounded."""
+    clean = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:limit])
+    return clean + ("…" if len(text) > limit else "")
+
+
+def refusal(scope) -> JSONResponse | None:
+    """The error response for a request refused before routing, or None if it may go on."""
+    method = scope["method"]
+    if method not in ALLOWED_METHODS:
+        return json_error(405, f"method {method[:20]} is not allowed: this server only reads (GET, HEAD)",
+                          headers={"allow": ", ".join(ALLOWED_METHODS)})
+    raw_query = scope.get("query_string", b"")
+    if len(raw_query) > MAX_QUERY_STRING:
+        return json_error(414, f"the query string is {len(raw_query)} bytes long; at most {MAX_QUERY_STRING} are read")
+    if raw_query and raw_query.count(b"&") + 1 > MAX_PARAMS:
+        return json_error(400, f"too many parameters: at most {MAX_PARAMS}")
+    path = scope["path"]
+    # scope["path"] is decoded once; decode again to catch %252e%252e (double encoding).
+    for form in (path, unquote(path)):
+        if "\x00" in form or "\\" in form or ".." in form.split("/"):
+            return json_error(400, "invalid path: '..', backslashes and NUL bytes are not accepted")
+    return None
+
+
+class Hardened:
+    """ASGI wrapper around the app; see the module docstring. `csp` gives the CSP header value."""
+
+    def __init__(self, app, csp: SitePolicy):
+        self.app = app
+        self.csp = csp
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = {"status": 0}
+        extra = {**SECURITY_HEADERS, "content-security-policy": self.csp.value()}
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+                headers = MutableHeaders(scope=message)
+                for name, value in extra.items():
+                    headers[name] = value
+            await send(message)
+
+        try:
+            refused = refusal(scope)
+            await (refused or self.app)(scope, receive, send_with_headers)
+        except Exception:  # noqa: BLE001 - the last line of defence: log it, answer JSON
+            log.exception("unexpected error on %s %s", scope["method"], _printable(scope["path"]))
+            if not state["status"]:
+                await json_error(500, "internal error: the server could not answer this request")(
+                    scope, receive, send_with_headers)
+        finally:
+            log.info("%s %s %d %.1f ms", scope["method"][:10], _printable(scope["path"]), state["status"],
+                     (time.perf_counter() - started) * 1000)

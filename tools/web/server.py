@@ -1,0 +1,23 @@
+"""How `python -m tools serve` runs uvicorn: the logging of every worker process.
+
+uvicorn's access log is replaced by tools.web.middleware's own line per request
+(`GET /api/search 200 12.3 ms`: no query string, so searches stay out of the logs).
+"""
+
+from __future__ import annotations
+
+
+def log_config(quiet: bool = False) -> dict:
+    """A logging.config.dictConfig dict for uvicorn (applied in each worker process): uvicorn's own
+    messages and the `tools.web` request lines on stderr, timestamped."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(process)d %(levelname)s %(message)s"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            "tools.web": {"handlers": ["stderr"], "level": "WARNING" if quiet else "INFO", "propagate": False},
+        },
+    }
