@@ -23,7 +23,7 @@ from tools.content.model import Entry
 from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
-from tools.site import citation
+from tools.site import citation, harmonisation
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
@@ -245,6 +245,7 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
         group = [e for e in entries if e.type == kind]
         if group:
             out += f"### {md_text(schema.label('types', kind, ui))}\n\n" + entry_list(group, path, ui) + "\n"
+    out += harmonisation.country_section(code, entries, path, ui)
     return out
 
 
@@ -287,6 +288,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui)
+    pages.update(harmonisation.generate(entries, ui))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
