@@ -182,6 +182,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
         one.setdefault(e.id, e)
     title = t("comparison", ui)
     out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', ui))}\n\n"
+    out += f"**→ [{md_text(harmonisation.w('title', ui))}]({rel(path, harmonisation.PAGE)})**\n\n"  # the page that replaces this one in the nav
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
         out += f"## {md_text(t(heading, ui))}\n\n"
