@@ -169,7 +169,9 @@ def test_timeline_is_an_accessible_svg_mirrored_in_arabic(entries):
         return float(re.search(rf'x="([\d.]+)" y="\d+" text-anchor="middle">{year}<', svg).group(1))
     years = sorted({int(y) for y in re.findall(r'text-anchor="middle">(\d{4})<', fr)})
     assert x_of(fr, years[0]) < x_of(fr, years[-1]) and x_of(ar, years[0]) > x_of(ar, years[-1])
-    assert 'text-anchor="end"' in ar and 'direction="rtl"' in ar
+    assert 'direction="rtl"' in ar and 'direction="ltr"' in fr
+    label_x = [float(x) for x in re.findall(r'class="kb-tl-label" x="([\d.]+)"', ar)]
+    assert label_x and min(label_x) > x_of(ar, years[0])  # labels on the right, beyond the earliest year
 
 
 def test_unknown_values_are_shown_as_unknown_and_not_invented(tmp_path):

@@ -270,7 +270,7 @@ def timeline_svg(rs: list[Row], lang: str, ident: str = "kb-timeline") -> str:
         return round(pad + (1 - share) * plot if rtl else label_w + pad + share * plot, 1)
 
     label_x = width - 6 if rtl else 6
-    anchor = "end" if rtl else "start"
+    anchor = "start"  # with direction="rtl", the start of a label is its right edge
     parts = []
     for year in range(first, last + 1, 5):
         parts.append(f'<line class="kb-tl-grid" x1="{x(year)}" y1="{top - 10}" x2="{x(year)}" y2="{height - 4}"/>'
