@@ -212,7 +212,7 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.mark.parametrize("path", ["/", "/recherche/?query=emploi", "/kb/entries/ma-enquete-nationale-emploi/fr/",
                                   "/kb/entries/ma-enquete-nationale-migration-internationale/ar/",
-                                  "/kb/comparaison/"])
+                                  "/kb/comparaison/", "/kb/harmonisation/", "/ar/kb/harmonisation/"])
 def test_no_serious_accessibility_violation(page, server, path):
     page.goto(server.url + path)
     if path.startswith("/recherche"):
