@@ -185,8 +185,8 @@ def test_offline_zip_works_from_file_urls(browser, offline_site):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((offline_site / "index.html").as_uri())
     expect(page.locator("h1")).to_contain_text("Données de migration")
-    page.locator("nav.md-nav--primary a", has_text="Comparer les pays").first.click()
-    expect(page.locator("h1")).to_contain_text("Comparer les pays")
+    page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()
+    expect(page.locator("h1")).to_contain_text("Harmoniser les sources")
     page.goto((offline_site / "recherche.html").as_uri() + "?query=recensement")
     page.wait_for_selector("#kb-search[data-ready='fallback']")
     first = page.locator(".kb-result h3 a").first
@@ -212,7 +212,7 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.mark.parametrize("path", ["/", "/recherche/?query=emploi", "/kb/entries/ma-enquete-nationale-emploi/fr/",
                                   "/kb/entries/ma-enquete-nationale-migration-internationale/ar/",
-                                  "/kb/comparaison/"])
+                                  "/kb/comparaison/", "/kb/harmonisation/", "/ar/kb/harmonisation/"])
 def test_no_serious_accessibility_violation(page, server, path):
     page.goto(server.url + path)
     if path.startswith("/recherche"):
@@ -253,7 +253,7 @@ def test_reader_goes_from_home_to_a_country_compares_reads_arabic_and_cites(page
     page.locator("article a", has_text="pays").first.click()
     page.locator("article a", has_text="Maroc").first.click()
     expect(page.locator("h1")).to_contain_text("Maroc")
-    page.locator("nav.md-nav--primary a", has_text="Comparer les pays").first.click()
+    page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()
     cell = page.locator("table a[href*='ma-enquete-nationale-migration-internationale']").first
     cell.click()
     page.locator(".kb-card a[hreflang='ar'], .kb-card a", has_text="العربية").first.click()

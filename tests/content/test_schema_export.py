@@ -105,7 +105,9 @@ def test_every_shipped_entry_front_matter_is_valid():
 ])
 def test_the_schema_rejects_what_the_checker_rejects(change, expected):
     meta = {**load_file(REAL_ENTRY).meta, **change}
-    assert violations(meta, json_schema()) == [expected]
+    # set: with an instrument block in the entry, the type rule is also reached through the block's
+    # "tool entries only" condition, which reports the same message.
+    assert sorted(set(violations(meta, json_schema()))) == [expected]
 
 
 @pytest.mark.parametrize("name", REQUIRED)

@@ -19,7 +19,7 @@ import yaml
 from tests.conftest import entry_text, load
 from tools.content import schema
 from tools.content.model import Entry
-from tools.site import pages
+from tools.site import harmonisation, pages
 
 # MkDocs always adds toc, tables and fenced_code; the rest comes from mkdocs.yml.
 MD_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html"]
@@ -459,7 +459,7 @@ def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
         if path.endswith(".md"):
             assert front(text)["title"]
         else:
-            assert path.endswith((".bib", ".ris")) or path == "kb/search-ui.js"
+            assert path.endswith((".bib", ".ris")) or path == "kb/search-ui.js" or path in harmonisation.EXPORTS
 
 
 def test_edit_link_only_when_the_repository_address_is_set(entries):

@@ -23,7 +23,7 @@ from tools.content.model import Entry
 from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
-from tools.site import citation
+from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
@@ -183,6 +183,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
         one.setdefault(e.id, e)
     title = t("comparison", ui)
     out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', ui))}\n\n"
+    out += f"**→ [{md_text(harmonisation.w('title', ui))}]({rel(path, harmonisation.PAGE)})**\n\n"  # the page that replaces this one in the nav
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
         out += f"## {md_text(t(heading, ui))}\n\n"
@@ -246,6 +247,7 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
         group = [e for e in entries if e.type == kind]
         if group:
             out += f"### {md_text(schema.label('types', kind, ui))}\n\n" + entry_list(group, path, ui) + "\n"
+    out += harmonisation.country_section(code, entries, path, ui)
     return out
 
 
@@ -288,6 +290,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui)
+    pages.update(harmonisation.generate(entries, ui))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)

@@ -1,0 +1,434 @@
+"""The harmonisation view: every data-collection instrument (entries of type 'tool') of the focus
+countries laid out against the 20th ICLS (2018) concepts, with its rounds on a timeline.
+
+Pages are Markdown with HTML blocks (md_in_html): table cells hold Markdown links to the entries'
+.md pages, so MkDocs rewrites them for directory URLs and for the offline build alike. The timeline
+is a static SVG drawn here at build time (no script needed). The exports (instruments.json/.csv)
+and their JSON Schema are built from the same rows as the page, so what is shown and what is
+exported cannot disagree. Nothing here imports tools.site.pages (pages calls into this module).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+
+from tools import i18n
+from tools.content import schema
+from tools.content.model import Entry, Instrument
+from tools.project import KB
+from tools.search.analysis import normalize
+
+PAGE = f"{KB}/harmonisation.md"
+EXPORTS = (f"{KB}/instruments.json", f"{KB}/instruments.csv", f"{KB}/instruments.schema.json")
+# Columns of the instrument table and of the exports: the instrument block's sub-fields.
+DIMENSIONS = ("population", "migrant_identification", "reference_period", "periodicity", "rounds", "sample",
+              "collection_modes", "microdata_access", "questionnaire_languages", "icls_concepts")
+_VOCAB = {"migrant_identification": "migrant_identification", "periodicity": "periodicities",
+          "collection_modes": "collection_modes", "microdata_access": "microdata_access",
+          "icls_concepts": "icls_concepts"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!<>])")
+_SHORT = re.compile(r"^[\w.\-/]{2,14}$")
+
+
+def words() -> dict:
+    """This view's interface strings ({key: {lang: text}}), from ui.yml's `harmonisation` table."""
+    return schema.data_file("ui.yml")["harmonisation"]
+
+
+def w(key: str, lang: str) -> str:
+    return words()[key][lang]
+
+
+def _md(text) -> str:
+    """Escape a value for inline Markdown inside an HTML cell: HTML-escaped, Markdown syntax inert."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def _attr(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _rel(source: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One instrument: the entry version shown in the interface language (or the nearest one),
+    with its block (an empty Instrument when the entry has none: everything unknown)."""
+
+    entry: Entry
+    country: str
+    short: str
+
+    @property
+    def block(self) -> Instrument:
+        return self.entry.instrument or Instrument()
+
+    def value(self, field: str):
+        """The block's value for `field`: a tuple, a string, or None/() when unknown."""
+        return getattr(self.block, field)
+
+    def known(self, field: str) -> bool:
+        return self.value(field) not in (None, ())
+
+
+def short_name(entry: Entry, limit: int = 30) -> str:
+    """A compact name for a matrix cell: the entry's first tag when it is a single acronym-like word
+    (ENE, RGPH, Tunisia-HIMS), else the title cut at a word boundary."""
+    if entry.tags and _SHORT.match(entry.tags[0]) and any(ch.isupper() for ch in entry.tags[0]):
+        return entry.tags[0]
+    title = re.split(r"\s[:–(]\s?", entry.title)[0].strip()
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
+
+
+def rows(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> list[Row]:
+    """One Row per tool entry of a focus country, in focus-country order then by name.
+    A tool entry naming several focus countries gets a row in each."""
+    focus = list(schema.vocabulary().get("focus_countries", []))
+    best: dict[str, Entry] = {}
+    for e in sorted(entries, key=lambda e: (e.lang != ui, e.lang != i18n.DEFAULT_LANG, e.lang)):
+        if e.type == "tool":
+            best.setdefault(e.id, e)
+    out = [Row(e, code, short_name(e)) for e in best.values() for code in e.countries if code in focus]
+    return sorted(out, key=lambda r: (focus.index(r.country), normalize(r.short)))
+
+
+def _label(field: str, value, lang: str) -> str:
+    if field in _VOCAB:
+        return schema.label(_VOCAB[field], value, lang)
+    return str(value)  # questionnaire languages stay ISO 639 codes
+
+
+def latest(row: Row, lang: str) -> str:
+    """'2024' for an instrument with rounds; else its periodicity's label; else ''."""
+    if row.block.latest_round:
+        return str(row.block.latest_round)
+    if row.block.periodicity:
+        return schema.label("periodicities", row.block.periodicity, lang)
+    return ""
+
+
+def _cell_link(row: Row, source: str, lang: str) -> str:
+    when = latest(row, lang)
+    text = _md(row.short) + (f" · {_md(when)}" if when else "")
+    return f'[{text}]({_rel(source, row.entry.page)} "{_attr(row.entry.title)}")'
+
+
+def _empty(lang: str) -> str:
+    return f'<span class="kb-gap">{_md(w("no_source", lang))}</span>'
+
+
+def _scroll(table: str, label: str) -> str:
+    """A focusable, labelled scroll region around a wide table (keyboard users can scroll it)."""
+    return (f'<div class="kb-hz-scroll" role="region" tabindex="0" aria-label="{_attr(label)}" markdown="1">\n'
+            f"{table}\n</div>\n\n")
+
+
+def source_matrix(rs: list[Row], source: str, lang: str) -> str:
+    """Data sources as rows, the focus countries as columns; one short linked cell per instrument."""
+    focus = list(schema.vocabulary().get("focus_countries", []))
+    used = [s for s in schema.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
+    head = "".join(f'<th scope="col">{_md(schema.country_name(c, lang))}</th>' for c in focus)
+    body = []
+    for term in used:
+        cells = []
+        for code in focus:
+            hits = [r for r in rs if r.country == code and term in r.entry.data_sources]
+            inner = "<br>".join(_cell_link(r, source, lang) for r in hits) if hits else _empty(lang)
+            cells.append(f'<td markdown="span">{inner}</td>')
+        body.append(f'<tr markdown="1"><th scope="row" markdown="span">{_md(schema.label("data_sources", term, lang))}</th>'
+                    + "".join(cells) + "</tr>")
+    table = (f'<table class="kb-matrix" markdown="1">\n<caption>{_md(w("matrix_caption", lang))}</caption>\n'
+             f'<thead><tr><th scope="col">{_md(w("data_source", lang))}</th>{head}</tr></thead>\n'
+             f'<tbody markdown="1">\n' + "\n".join(body) + "\n</tbody>\n</table>")
+    return _scroll(table, w("matrix", lang))
+
+
+def concept_cells(rs: list[Row], code: str, concept: str) -> list[Row]:
+    """The instruments of country `code` whose block lists `concept`."""
+    return [r for r in rs if r.country == code and concept in r.block.icls_concepts]
+
+
+def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | None = None) -> str:
+    """ICLS concepts as rows, countries as columns: ✓ and the instruments, or ✗ and a gap note."""
+    focus = countries or list(schema.vocabulary().get("focus_countries", []))
+    head = "".join(f'<th scope="col">{_md(schema.country_name(c, lang))}</th>' for c in focus)
+    body = []
+    for concept in schema.terms("icls_concepts"):
+        cells = []
+        for code in focus:
+            hits = concept_cells(rs, code, concept)
+            if hits:
+                inner = ('<span class="kb-mark" aria-hidden="true">✓</span> '
+                         + "<br>".join(_cell_link(r, source, lang) for r in hits))
+                cells.append(f'<td class="kb-yes" markdown="span">{inner}</td>')
+            else:
+                cells.append(f'<td class="kb-no" markdown="span"><span class="kb-mark" aria-hidden="true">✗</span> '
+                             f'{_empty(lang)}</td>')
+        label = schema.label("icls_concepts", concept, lang)
+        desc = schema.description("icls_concepts", concept, lang)
+        body.append(f'<tr markdown="1"><th scope="row" markdown="span"><abbr title="{_attr(desc)}">{_md(label)}</abbr></th>'
+                    + "".join(cells) + "</tr>")
+    table = (f'<table class="kb-matrix kb-concepts" markdown="1">\n<caption>{_md(w("concepts_caption", lang))}</caption>\n'
+             f'<thead><tr><th scope="col">{_md(w("concept", lang))}</th>{head}</tr></thead>\n'
+             f'<tbody markdown="1">\n' + "\n".join(body) + "\n</tbody>\n</table>")
+    return _scroll(table, w("concepts", lang))
+
+
+def _dimension_cell(row: Row, field: str, source: str, lang: str) -> str:
+    value = row.value(field)
+    if value in (None, ()):
+        return f'<td class="kb-unknown" markdown="span">{_md(w("unknown", lang))}</td>'
+    if field == "rounds":
+        text = ", ".join(str(y) for y in value)
+    else:
+        items = value if isinstance(value, tuple) else (value,)
+        text = ", ".join(_label(field, v, lang) for v in items)
+    refs = " ".join(f"[[{i + 1}]]({row.entry.links[i].url.replace(' ', '%20')} \"{_attr(row.entry.links[i].title)}\")"
+                    for i in row.block.sources(field) if i < len(row.entry.links))
+    data = ""
+    if field in ("icls_concepts", "periodicity"):
+        data = f' data-{field.replace("_", "-")}="{_attr(" ".join(value if isinstance(value, tuple) else (value,)))}"'
+    return f'<td{data} markdown="span">{_md(text)}' + (f' <sup class="kb-cite">{refs}</sup>' if refs else "") + "</td>"
+
+
+def instrument_table(rs: list[Row], source: str, lang: str) -> str:
+    """Rows grouped by country (a header row per country), the block's dimensions as columns.
+    Every value carries its cited sources as numbered links; an unknown value says so."""
+    focus = list(schema.vocabulary().get("focus_countries", []))
+    head = (f'<th scope="col">{_md(w("instrument", lang))}</th><th scope="col">{_md(w("data_source", lang))}</th>'
+            + "".join(f'<th scope="col">{_md(w("dim_" + d, lang))}</th>' for d in DIMENSIONS))
+    groups = []
+    for code in focus:
+        members = [r for r in rs if r.country == code]
+        lines = [f'<tr class="kb-group"><th scope="rowgroup" colspan="{len(DIMENSIONS) + 2}">'
+                 f'{_md(schema.country_name(code, lang))}</th></tr>']
+        if not members:
+            lines.append(f'<tr><td colspan="{len(DIMENSIONS) + 2}" markdown="span">{_empty(lang)}</td></tr>')
+        for r in members:
+            sources = ", ".join(schema.label("data_sources", s, lang) for s in r.entry.data_sources)
+            lines.append(f'<tr markdown="1" data-country="{r.country}" data-sources="{_attr(" ".join(r.entry.data_sources))}">'
+                         f'<th scope="row" markdown="span">[{_md(r.short)}]({_rel(source, r.entry.page)} "{_attr(r.entry.title)}")</th>'
+                         f'<td markdown="span">{_md(sources)}</td>'
+                         + "".join(_dimension_cell(r, d, source, lang) for d in DIMENSIONS) + "</tr>")
+        groups.append(f'<tbody markdown="1" data-country="{code}">\n' + "\n".join(lines) + "\n</tbody>")
+    table = (f'<table class="kb-instruments" id="kb-instruments" markdown="1">\n'
+             f'<caption>{_md(w("table_caption", lang))}</caption>\n<thead><tr>{head}</tr></thead>\n'
+             + "\n".join(groups) + "\n</table>")
+    return _scroll(table, w("table", lang))
+
+
+def filters(rs: list[Row], lang: str) -> str:
+    """Filter controls for the instrument table; hidden until kb-harmonisation.js runs (without
+    script the full table stays)."""
+    focus = list(schema.vocabulary().get("focus_countries", []))
+
+    def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+        opts = f'<option value="">{_md(w("all", lang))}</option>' + "".join(
+            f'<option value="{_attr(v)}">{_md(t)}</option>' for v, t in options)
+        return f'<label>{_md(label)} <select data-filter="{name}">{opts}</select></label>'
+
+    sources = [s for s in schema.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
+    return (f'<form class="kb-filters" hidden aria-controls="kb-instruments" data-shown="{_attr(w("shown", lang))}">'
+            + select("country", w("country", lang), [(c, schema.country_name(c, lang)) for c in focus])
+            + select("sources", w("data_source", lang), [(s, schema.label("data_sources", s, lang)) for s in sources])
+            + select("icls-concepts", w("concept", lang),
+                     [(c, schema.label("icls_concepts", c, lang)) for c in schema.terms("icls_concepts")])
+            + '<output aria-live="polite"></output></form>\n\n')
+
+
+# -- timeline ------------------------------------------------------------------------------------
+
+def timeline_svg(rs: list[Row], lang: str, ident: str = "kb-timeline") -> str:
+    """The rounds of every instrument with rounds, one line per instrument (grouped by country),
+    as a static SVG: role="img" with <title> and <desc>; mirrored (labels right, time flowing
+    right to left) in a right-to-left language. Returns '' when no instrument has rounds."""
+    dated = [r for r in rs if r.block.rounds]
+    if not dated:
+        return ""
+    rtl = i18n.direction(lang) == "rtl"
+    first = min(min(r.block.rounds) for r in dated)
+    last = max(max(r.block.rounds) for r in dated)
+    first, last = first - first % 5, last + (-last) % 5  # whole five-year ticks
+    if last == first:
+        last += 5
+    width, label_w, pad, line_h, top = 720, 230, 16, 24, 28
+    plot = width - label_w - 2 * pad
+    height = top + line_h * len(dated) + 8
+
+    def x(year: int) -> float:
+        share = (year - first) / (last - first)
+        return round(pad + (1 - share) * plot if rtl else label_w + pad + share * plot, 1)
+
+    label_x = width - 6 if rtl else 6
+    anchor = "start"  # with direction="rtl", the start of a label is its right edge
+    parts = []
+    for year in range(first, last + 1, 5):
+        parts.append(f'<line class="kb-tl-grid" x1="{x(year)}" y1="{top - 10}" x2="{x(year)}" y2="{height - 4}"/>'
+                     f'<text class="kb-tl-year" x="{x(year)}" y="{top - 14}" text-anchor="middle">{year}</text>')
+    for i, r in enumerate(dated):
+        y = top + line_h * i + line_h / 2
+        name = f"{schema.country_name(r.country, lang)} · {r.short}"
+        parts.append(f'<text class="kb-tl-label" x="{label_x}" y="{y + 4}" text-anchor="{anchor}">{html.escape(name)}</text>')
+        years = r.block.rounds
+        parts.append(f'<line class="kb-tl-span" x1="{x(min(years))}" y1="{y}" x2="{x(max(years))}" y2="{y}"/>')
+        for year in years:
+            cls = "kb-tl-dot kb-tl-latest" if year == max(years) else "kb-tl-dot"
+            parts.append(f'<circle class="{cls}" cx="{x(year)}" cy="{y}" r="5"><title>{html.escape(name)}: {year}</title></circle>')
+    desc = "; ".join(f"{schema.country_name(r.country, lang)}, {r.short}: {', '.join(map(str, r.block.rounds))}"
+                     for r in dated)
+    return (f'<svg class="kb-timeline" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+            f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+            f'xmlns="http://www.w3.org/2000/svg" direction="{"rtl" if rtl else "ltr"}">'
+            f'<title id="{ident}-title">{html.escape(w("timeline", lang))}</title>'
+            f'<desc id="{ident}-desc">{html.escape(desc)}</desc>' + "".join(parts) + "</svg>")
+
+
+def timeline_table(rs: list[Row], source: str, lang: str) -> str:
+    """The timeline's data as a table (every instrument with rounds)."""
+    dated = [r for r in rs if r.block.rounds]
+    lines = [f'<tr markdown="1"><td markdown="span">{_md(schema.country_name(r.country, lang))}</td>'
+             f'<th scope="row" markdown="span">[{_md(r.short)}]({_rel(source, r.entry.page)})</th>'
+             f'<td markdown="span">{_md(", ".join(map(str, r.block.rounds)))}</td>'
+             f'<td markdown="span">{_md(r.block.latest_round)}</td></tr>' for r in dated]
+    table = (f'<table class="kb-tl-data" markdown="1">\n<caption>{_md(w("timeline_data", lang))}</caption>\n'
+             f'<thead><tr><th scope="col">{_md(w("country", lang))}</th><th scope="col">{_md(w("instrument", lang))}</th>'
+             f'<th scope="col">{_md(w("dim_rounds", lang))}</th><th scope="col">{_md(w("latest", lang))}</th></tr></thead>\n'
+             f'<tbody markdown="1">\n' + "\n".join(lines) + "\n</tbody>\n</table>")
+    return _scroll(table, w("timeline_data", lang))
+
+
+def timeline(rs: list[Row], source: str, lang: str, ident: str = "kb-timeline") -> str:
+    svg = timeline_svg(rs, lang, ident)
+    if not svg:
+        return f"<p>{_md(w('no_rounds', lang))}</p>\n\n"
+    figure = (f'<figure class="kb-tl-figure" role="group" tabindex="0" aria-label="{_attr(w("timeline", lang))}">'
+              f"{svg}</figure>")
+    return f'<div class="kb-tl" markdown="1">\n{figure}\n\n{timeline_table(rs, source, lang)}</div>\n\n'
+
+
+# -- pages and exports ---------------------------------------------------------------------------
+
+def figures(rs: list[Row]) -> dict[str, int]:
+    """Counts for the page's header and the report: instruments, profiled (with a block), cells
+    filled (known dimension values) and cells cited (filled and with at least one source)."""
+    filled = sum(r.known(d) for r in rs for d in DIMENSIONS)
+    cited = sum(r.known(d) and bool(r.block.sources(d)) for r in rs for d in DIMENSIONS)
+    return {"instruments": len(rs), "profiled": sum(r.entry.instrument is not None for r in rs),
+            "cells": len(rs) * len(DIMENSIONS), "filled": filled, "cited": cited}
+
+
+def page(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> str:
+    """The harmonisation page of one interface language (Markdown with HTML blocks)."""
+    rs = rows(entries, ui)
+    n = figures(rs)
+    title = w("title", ui)
+    # Listing pages stay out of the browser search index (see pages.NO_SEARCH); the tables need the width.
+    front = {"title": title, "search": {"exclude": True}, "hide": ["toc"]}
+    out = "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n"
+    out += f"# {_md(title)}\n\n{_md(w('intro', ui))}\n\n"
+    out += _md(w("figures", ui).format(**n)) + "\n\n"
+    out += (f"{_md(w('downloads', ui))} [instruments.json](instruments.json) · [instruments.csv](instruments.csv) · "
+            f"[instruments.schema.json](instruments.schema.json)\n\n")
+    out += f"## {_md(w('concepts', ui))}\n\n{_md(w('concepts_intro', ui))}\n\n" + concept_grid(rs, PAGE, ui)
+    out += f"## {_md(w('matrix', ui))}\n\n{_md(w('matrix_intro', ui))}\n\n" + source_matrix(rs, PAGE, ui)
+    out += f"## {_md(w('timeline', ui))}\n\n" + timeline(rs, PAGE, ui)
+    out += f"## {_md(w('table', ui))}\n\n{_md(w('table_intro', ui))}\n\n" + filters(rs, ui) + instrument_table(rs, PAGE, ui)
+    return out
+
+
+def country_section(code: str, entries: list[Entry], path: str, ui: str = i18n.DEFAULT_LANG) -> str:
+    """The country profile's part: its row of the concept grid and its instruments' timeline."""
+    rs = [r for r in rows(entries, ui) if r.country == code]
+    if not rs:
+        return ""
+    out = f"## {_md(w('concepts', ui))}\n\n" + concept_grid(rs, path, ui, [code])
+    out += f"## {_md(w('timeline', ui))}\n\n" + timeline(rs, path, ui, f"kb-timeline-{code.lower()}")
+    out += f"[{_md(w('see_all', ui))}]({_rel(path, PAGE)})\n\n"
+    return out
+
+
+def records(entries: list[Entry]) -> list[dict]:
+    """The export rows (language-neutral: vocabulary codes, titles and pages in every language,
+    each value's sources as URLs). Shape documented by json_schema()."""
+    versions: dict[str, dict[str, Entry]] = {}
+    for e in entries:
+        versions.setdefault(e.id, {})[e.lang] = e
+    out = []
+    for r in rows(entries, i18n.DEFAULT_LANG):
+        b = r.block
+        rec = {"id": r.entry.id, "country": r.country, "short_name": r.short,
+               "title": {lang: v.title for lang, v in sorted(versions[r.entry.id].items())},
+               "page": {lang: v.url for lang, v in sorted(versions[r.entry.id].items())},
+               "data_sources": list(r.entry.data_sources), "profiled": r.entry.instrument is not None}
+        for d in DIMENSIONS:
+            value = getattr(b, d)
+            rec[d] = list(value) if isinstance(value, tuple) else value
+        rec["latest_round"] = b.latest_round
+        rec["sources"] = {d: [r.entry.links[i].url for i in b.sources(d) if i < len(r.entry.links)]
+                          for d in DIMENSIONS if b.sources(d)}
+        out.append(rec)
+    return out
+
+
+def json_schema() -> dict:
+    """JSON Schema (2020-12) of instruments.json."""
+    text = {"type": ["string", "null"]}
+    codes = {"type": "array", "items": {"type": "string"}}
+    props = {"id": {"type": "string"}, "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+             "short_name": {"type": "string"},
+             "title": {"type": "object", "additionalProperties": {"type": "string"}, "description": "by language"},
+             "page": {"type": "object", "additionalProperties": {"type": "string"}, "description": "site-relative, by language"},
+             "data_sources": codes, "profiled": {"type": "boolean", "description": "the entry has an instrument block"},
+             "population": text, "migrant_identification": codes, "reference_period": text,
+             "periodicity": text, "rounds": {"type": "array", "items": {"type": "integer"}}, "sample": text,
+             "collection_modes": codes, "microdata_access": text, "questionnaire_languages": codes,
+             "icls_concepts": codes, "latest_round": {"type": ["integer", "null"]},
+             "sources": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                         "description": "URLs supporting each field"}}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "instruments.json",
+            "description": "One record per data-collection instrument (tool entry) and focus country. An empty list "
+                           "or null means unknown. Codes are those of tools/data/vocabulary.yml.",
+            "type": "array", "items": {"type": "object", "required": list(props), "properties": props,
+                                       "additionalProperties": False}}
+
+
+def to_csv(recs: list[dict]) -> str:
+    """instruments.csv: one line per record; lists joined with '|', titles and pages in French
+    (or the first language), sources as 'field=url url' joined with '|'."""
+    cols = ["id", "country", "short_name", "title", "page", "data_sources", *DIMENSIONS, "latest_round", "sources"]
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(cols)
+
+    def cell(rec: dict, col: str):
+        v = rec[col]
+        if col in ("title", "page"):
+            return v.get(i18n.DEFAULT_LANG) or next(iter(v.values()), "")
+        if col == "sources":
+            return "|".join(f"{k}={' '.join(u)}" for k, u in v.items())
+        if isinstance(v, list):
+            return "|".join(str(x) for x in v)
+        return "" if v is None else v
+
+    for rec in recs:
+        out.writerow([cell(rec, c) for c in cols])
+    return buf.getvalue()
+
+
+def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> dict[str, str]:
+    """{path under docs/: text}: the page of interface `ui` and the exports."""
+    recs = records(entries)
+    return {PAGE: page(entries, ui),
+            EXPORTS[0]: json.dumps(recs, ensure_ascii=False, indent=1),
+            EXPORTS[1]: to_csv(recs),
+            EXPORTS[2]: json.dumps(json_schema(), ensure_ascii=False, indent=1)}
