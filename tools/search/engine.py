@@ -48,6 +48,7 @@ from tools.search import results as res
 from tools.search.analysis import WORD_RE, meaningful, normalize, stem, strip_elision
 from tools.search.glossary import expand
 from tools.search.index import LANG_PARTS, analyzer, build_search_index, exact_key  # noqa: F401 - API
+from tools.search.index import _Fold, _Stem  # noqa: F401 - indexes written before the split pickled these here
 from tools.search.query import MAX_QUERY_TERMS
 
 MAX_QUERY_CHARS = 1000
@@ -55,6 +56,7 @@ MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
 FACETS = schema.FACETS
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
+COVERAGE_WEIGHT = 0.5  # share of the score that depends on covering every unit of the query
 NO_TERMS_HINT = ("The query has no word to search for: only symbols, single letters or words such as "
                  "'the', 'de' or 'في'. Type a word of the subject, or leave the box empty to browse.")
 
@@ -74,6 +76,8 @@ class SearchIndex:
         self._titles: dict[int, str] = {}  # folded title words, for completion
         self._sort_keys: dict[int, str] = {}  # folded titles, to break score ties
         self._parser = qry.make_parser()
+        # The word lists take a second or more to load: do it now, off the first query's time.
+        threading.Thread(target=qry.dictionary_words, daemon=True).start()
 
     def available(self) -> bool:
         """Whether a complete index exists in the directory."""
@@ -158,6 +162,8 @@ class SearchIndex:
                 continue
             best_cover = max(best_cover, covered)
             factor = COUNTRY_FACTOR if plan.countries & countries else 1.0
+            if units:
+                factor *= 1.0 - COVERAGE_WEIGHT * (1.0 - covered / len(units))
             scored[hit.docnum] = hit.score * factor
         strong = bool(scored) and (plan.syntax or not units or best_cover >= qry.strong_needed(len(units)))
         return scored, strong

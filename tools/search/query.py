@@ -122,12 +122,14 @@ def parse(parser, text: str):
 def dictionary_words() -> frozenset[str]:
     """Folded words of the French, English and Arabic word lists shipped with pyspellchecker
     (about 440,000; loaded on first use, about a second)."""
-    out: set[str] = set()
+    words: list[str] = []
     for lang in DICTIONARY_LANGS:
         data = (resources.files("spellchecker") / "resources" / f"{lang}.json.gz").read_bytes()
-        for word in json.loads(gzip.decompress(data)):
-            out.add(word if word.isascii() and word.islower() else normalize(word))
-    return frozenset(out)
+        words += json.loads(gzip.decompress(data))
+    # Folding letter by letter through one table is what normalize() does to these words (no
+    # decomposed or invisible characters in the lists) and is ten times faster.
+    table = {ord(c): normalize(c) for c in set("".join(words))}
+    return frozenset(w.translate(table) for w in words)
 
 
 def _arabic_variants(word: str) -> list[str]:
