@@ -47,8 +47,10 @@ from tools.search import query as qry
 from tools.search import results as res
 from tools.search.analysis import WORD_RE, meaningful, normalize, stem, strip_elision
 from tools.search.glossary import expand
-from tools.search.index import LANG_PARTS, analyzer, build_search_index, exact_key  # noqa: F401 - API
-from tools.search.index import _Fold, _Stem  # noqa: F401 - indexes written before the split pickled these here
+
+# build_search_index is re-exported for callers; _Fold and _Stem because indexes written before
+# the split pickled them under this module's name (they open, then the build re-indexes).
+from tools.search.index import LANG_PARTS, _Fold, _Stem, analyzer, build_search_index, exact_key  # noqa: F401
 from tools.search.query import MAX_QUERY_TERMS
 
 MAX_QUERY_CHARS = 1000

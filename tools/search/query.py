@@ -296,8 +296,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
                 or word in _glossary_words(expand) or word in country_words())
 
+    def real_word(word: str) -> bool:
+        # Not the index's stems: 'mauritana' shares a French stem with 'mauritanie'.
+        return in_dictionary(word) or word in _glossary_words(expand)
+
     countries = set()
-    for code, typed in countries_named(text, known):
+    for code, typed in countries_named(text, real_word):
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
