@@ -144,13 +144,19 @@ _AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 _AR_MIN = 3
 
 
-def arabic_light_stem(word: str) -> str:
+def arabic_prefix_strip(word: str) -> str:
+    """Light10's first half: a leading و, then one article or preposition + article (وال، بال، لل...)."""
     if len(word) > 4 and word.startswith("و"):
         word = word[1:]
     for prefix in _AR_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
-            break
+            return word[len(prefix):]
+    return word
+
+
+def arabic_light_stem(word: str) -> str:
+    """Light10 stem of a folded Arabic word: prefixes, then suffixes while 3 letters remain."""
+    word = arabic_prefix_strip(word)
     changed = True
     while changed:
         changed = False

@@ -14,6 +14,7 @@ import hashlib
 import json
 import shutil
 import time
+from functools import cache
 from pathlib import Path
 
 from tqdm import tqdm
@@ -27,6 +28,7 @@ from tools.search.analysis import (
     TOKEN_PATTERN,
     WORD_RE,
     all_stopwords,
+    arabic_prefix_strip,
     compound_parts,
     markdown_to_text,
     normalize,
@@ -82,6 +84,24 @@ class _Fold(Filter):
                 yield t
 
 
+@cache
+def arabic_proper_nouns() -> frozenset[str]:
+    """Folded Arabic country names and demonyms without their article (بحرين, جزائر...): kept
+    whole by the Arabic stemmer, whose suffix rules would turn البحرين (Bahrain) into بحر, the
+    stem of البحري ('maritime')."""
+    aliases = schema.vocabulary().get("country_aliases", {})
+    names = [schema.country_name(code, "ar") for code in schema.country_codes()]
+    names += [a for values in aliases.values() for a in values]
+    out = set()
+    for name in names:
+        words = WORD_RE.findall(name)
+        if len(words) == 1:
+            folded = normalize(words[0])
+            if any("\u0600" <= c <= "\u06ff" for c in folded):
+                out.add(arabic_prefix_strip(folded))
+    return frozenset(out)
+
+
 class _Stem(Filter):
     def __init__(self, lang):
         self.lang = lang
@@ -90,9 +110,11 @@ class _Stem(Filter):
         return type(other) is type(self) and other.lang == self.lang
 
     def __call__(self, tokens):
+        keep = arabic_proper_nouns() if self.lang == "ar" else frozenset()
         for t in tokens:
             if not t.stopped:
-                t.text = stem(t.text, self.lang)
+                base = arabic_prefix_strip(t.text) if keep else None
+                t.text = base if base in keep else stem(t.text, self.lang)
             yield t
 
 

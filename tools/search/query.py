@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -32,6 +33,7 @@ from whoosh import qparser, query
 from tools.content import schema
 from tools.search import glossary
 from tools.search.analysis import (
+    TOKEN_PATTERN,
     WORD_RE,
     compound_parts,
     meaningful,
@@ -41,6 +43,7 @@ from tools.search.analysis import (
 from tools.search.index import LANG_PARTS, exact_key, make_schema
 
 MAX_QUERY_TERMS = 32
+TOKEN_RE_COMPOUND = re.compile(TOKEN_PATTERN)
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body": 1.0}
 SYNONYM_BOOST = 1.0
@@ -262,6 +265,26 @@ class Plan:
     syntax: bool
 
 
+def weighted(alternatives: list, boost: float):
+    """The best of `alternatives`, times `boost` (DisjunctionMax). Whoosh ignores the boost of a
+    compound query with one subquery, so a single alternative carries the boost itself."""
+    if len(alternatives) == 1:
+        q = alternatives[0].copy()
+        q.boost *= boost
+        return q
+    return query.DisjunctionMax(alternatives, boost=boost)
+
+
+def query_tokens(text: str) -> list[tuple[str, str]]:
+    """(token as typed, folded) for each token of a query as the index tokenizer cuts it
+    (a hyphenated compound is one token), operators left out."""
+    out = []
+    for raw in TOKEN_RE_COMPOUND.findall(text)[:MAX_QUERY_TERMS]:
+        if raw not in OPERATORS:
+            out.append((raw, strip_elision(normalize(raw))))
+    return out
+
+
 def _terms_of(q) -> set:
     out = set()
     for fieldname, text in q.all_terms():
@@ -274,7 +297,6 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None."""
-    words = query_words(text)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
     main = parse(parser, text)
@@ -286,7 +308,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.
-            synonyms = query.DisjunctionMax(alternatives, boost=SYNONYM_BOOST)
+            synonyms = weighted(alternatives, SYNONYM_BOOST)
             parts.append(synonyms)
             unit.terms |= _terms_of(synonyms)
         units.append(unit)
@@ -308,22 +330,23 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if not folded <= claimed:
             units.append(Unit(typed, _terms_of(parse(parser, typed)), country=code))
             claimed |= folded
-    for raw, word in words:
-        if not meaningful(word) or word in claimed:
+    for raw, word in query_tokens(text):
+        pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+        if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces):
             continue
+        word = "".join(pieces) if len(pieces) > 1 else word
         unit = Unit(raw, _terms_of(parse(parser, raw)))
-        fixed = repair(word) if len(word) > 3 and not known(word) else None
+        is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
+        fixed = repair(word) if len(word) > 3 and not is_known else None
         if fixed:
-            fix_q = query.DisjunctionMax([parser.parse(fixed)], boost=SPELLING_BOOST)
+            fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
             parts.append(fix_q)
             unit.terms |= _terms_of(fix_q)
             expansions.append({"kind": "spelling", "matched": raw, "concept": "", "added": [fixed]})
-        pieces = [p for p in compound_parts(raw) if p]
         if len(pieces) > 1:
-            folded = [strip_elision(normalize(p)) for p in pieces]
-            if all(meaningful(p) for p in folded):
-                phrase = parser.parse('"' + " ".join(pieces) + '"')
-                parts.append(query.DisjunctionMax([phrase], boost=COMPOUND_PARTS_BOOST))
+            if all(meaningful(p) for p in pieces):
+                phrase = parser.parse('"' + " ".join(compound_parts(raw)) + '"')
+                parts.append(weighted([phrase], COMPOUND_PARTS_BOOST))
                 unit.terms |= _terms_of(phrase)
         units.append(unit)
         claimed.add(word)
