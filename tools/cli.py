@@ -228,7 +228,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns its exit status. Expected failures (KBError) print one line
     `error: message` on stderr and return the error's exit code; no traceback."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra and args.command == "bench":  # `bench --no-browser`: argparse's REMAINDER misses leading options
+        args.rest = extra + args.rest
+    elif extra:
+        top.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.handler(args)
     except KBError as exc:

@@ -186,7 +186,10 @@ class SearchIndex:
                 scored, hint, strong = {}, NO_TERMS_HINT, False
             else:
                 reader = searcher.reader()
-                plan = qry.build(self._parser, q, expand, lambda w: self._index_known(reader, w),
+                # A word is the index's own when a title, summary, tag or institution holds it as
+                # written (folded): stems are not enough, 'recensment' has the English stem of
+                # 'recensement' and would never be repaired.
+                plan = qry.build(self._parser, q, expand, lambda w: bool(reader.doc_frequency("neutral", w)),
                                  lambda w: self._repair(reader, w))
                 wq, expansions = plan.query, plan.expansions
                 scored, strong = self._score(searcher, plan)

@@ -295,7 +295,7 @@ def _terms_of(q) -> set:
 def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool],
           repair: Callable[[str], str | None]) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
-    `index_known(word)`: whether the index holds a folded word; `repair(word)`: a confident
+    `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None."""
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
