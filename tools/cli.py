@@ -126,9 +126,13 @@ def _search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
         return 0 if found["total"] else 1
+    if found.get("hint"):
+        print(found["hint"], file=sys.stderr)
+        return 1
     for exp in found["expansions"]:
         print(f"(also searched: {exp['matched']} → {', '.join(exp['added'][:6])})")
-    print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}")
+    print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}"
+          + ("" if found.get("strong", True) or not found["total"] else " (none answers the whole query)"))
     for i, r in enumerate(found["results"], start=(found["page"] - 1) * found["page_size"] + 1):
         snippet = html.unescape(re.sub(r"</?mark[^>]*>", "*", r["snippet"]))
         print(f"{i:>3}. {r['title']}  [{r['type']}, {', '.join(r['countries']) or 'regional'}, {r['lang']}]")

@@ -26,7 +26,9 @@ OPENAPI = {
                 {"name": "page_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
             ],
             "responses": {"200": {"description": "results: total, results (id, title, url, summary, snippet with "
-                                                 "<mark>), facets, expansions, did_you_mean"},
+                                                 "<mark>), facets, expansions, did_you_mean, strong (false: no entry "
+                                                 "matches most of the query), hint (a sentence when the query has "
+                                                 "nothing to search: only symbols, single letters or stop words)"},
                           "400": _ERROR, "503": _ERROR}}},
         "/api/suggest": {"get": {"summary": "Completion of titles and index terms",
                                  "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
