@@ -128,14 +128,15 @@ def one_word_sweep(engine: SearchIndex, words: list[str]) -> dict:
     """{words, with_zero, all_zero, examples}: one-word queries with a hit scored 0.0 (any page)."""
     with_zero, all_zero = [], 0
     for word in words:
-        found = engine.search(word, page_size=50)
-        scores = [r["score"] for r in found["results"]]
-        if found["total"] > 50:
-            last = min(1000, -(-found["total"] // 50))
-            scores += [r["score"] for r in engine.search(word, page=last, page_size=50)["results"]]
-        if scores and min(scores) <= 0:
+        # Results come best first: the first and the last result bound every score.
+        first = engine.search(word, page_size=1)
+        if not first["total"]:
+            continue
+        top = first["results"][0]["score"]
+        low = engine.search(word, page=min(first["total"], 1000), page_size=1)["results"][0]["score"]
+        if low <= 0:
             with_zero.append(word)
-            all_zero += max(scores) <= 0
+            all_zero += top <= 0
     return {"words": len(words), "with_zero": len(with_zero), "all_zero": all_zero, "examples": with_zero[:10]}
 
 
