@@ -37,6 +37,8 @@ ENTRIES = [
                countries=("MR",), body="It covers the labour force survey and the stats office."),
     make_entry("fichier", "fr", "Fichier des travailleurs étrangers", "Le fichier national des permis." + PAD,
                countries=("DZ",)),
+    make_entry("besoins", "fr", "Besoins des entreprises", "Besoins en main d'œuvre qualifiée." + PAD,
+               countries=("MR",)),
     make_entry("consommation", "fr", "Dépenses des ménages", "Enquête sur la consommation des ménages." + PAD,
                countries=("TN",)),
 ]
@@ -140,6 +142,15 @@ def test_covering_more_of_the_query_ranks_higher(engine):
 def test_compound_finds_the_compound_not_every_part(engine, q):
     found = engine.search(q)
     assert ranked(found) == ["sous-emploi"]
+
+
+def test_compound_also_finds_its_parts_written_apart_but_lower(engine):
+    # The phrase of the parts (none a stop word) is searched at 0.5: 'main d'œuvre' written
+    # without its hyphen is found.
+    found = engine.search("main-d'œuvre")
+    assert "besoins" in ranked(found)
+    apart = engine.search("main d'œuvre")
+    assert score_of(found, "besoins") < score_of(apart, "besoins")
 
 
 def test_a_part_still_finds_the_compound(engine):

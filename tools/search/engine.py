@@ -6,22 +6,26 @@ callers (tools.web, tools.cli, tools.bench, tools.pipeline).
 
 Ranking formula. For a query q and an entry-language document d:
 
-    score(d) = C(d) × ( Σ_w Σ_f b_f · BM25F(w, f, d)            the words as typed
-                       + Σ_g 1.0 · max_n S(n, d)                 glossary concepts named in q
-                       + Σ_r 0.8 · S(fix_r, d)                   confident spelling repairs
-                       + Σ_c 0.5 · S(parts_c, d)                 phrase of a compound's parts
-                       + 50 · [title of d = q] )                 exact title (folded words)
+    score(d) = C(d) × K(d) × ( Σ_w Σ_f b_f · BM25F(w, f, d)     the words as typed
+                              + Σ_g 1.0 · max_n S(n, d)          glossary concepts named in q
+                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs
+                              + Σ_c 0.5 · S(parts_c, d)          phrase of a compound's parts
+                              + 50 · [title of d = q] )          exact title (folded words)
 
 - BM25F is Whoosh's, K1 = 1.2, B = 0.75, over the fields f: title_* (b_f = 4), summary_*
   (2), meta_* (1.5: vocabulary labels, country names, tags), neutral (1.2: folded, unstemmed
   names and acronyms), body_* (1). Each field of each language is analysed in its language;
   the query's words are analysed in all three, so a word counts in every field it matches.
-- Words are OR-ed and simply added: an entry matching more words scores more. There is no
-  coordination factor (Whoosh's OrGroup.factory(0.9) multiplied one-term matches by 0).
+- Words are OR-ed and added: an entry matching more words scores more. Whoosh's coordination
+  (OrGroup.factory(0.9)) is not used: it multiplied one-term matches by 0. K(d) below rewards
+  covering the query instead, and never goes below one half.
 - S(x, d): the same sum for the phrase x; a concept counts once however many of its names
   (max over the names n; DisjunctionMax).
 - C(d) = COUNTRY_FACTOR (3) when d is about a country the query names (tools.search.query),
   else 1.
+- K(d) = 1 - COVERAGE_WEIGHT (0.5) × (1 - covered / units): the share of the query's units (see
+  below) that d covers; an entry matching every unit keeps its score, one matching half of them
+  three quarters of it.
 Then language versions collapse to the best one per entry (tools.search.results).
 
 Relevance floor. The query's "units" are its meaningful words (not stop words, not single
