@@ -119,3 +119,9 @@ def test_missing_index_exits_2_and_says_to_run_make_build(tmp_path, monkeypatch,
     out, err = capsys.readouterr()
     assert out == ""
     assert "run 'make build'" in err and "not built" in err
+
+
+def test_query_with_nothing_to_search_prints_the_hint(indexed):
+    status, out, err = indexed("@ de la")
+    assert status == 1 and out == ""
+    assert "nothing" in err.lower() or "no word" in err.lower()

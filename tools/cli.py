@@ -131,9 +131,13 @@ def _search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
         return 0 if found["total"] else 1
+    if found.get("hint"):
+        print(found["hint"], file=sys.stderr)
+        return 1
     for exp in found["expansions"]:
         print(f"(also searched: {exp['matched']} → {', '.join(exp['added'][:6])})")
-    print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}")
+    print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}"
+          + ("" if found.get("strong", True) or not found["total"] else " (none answers the whole query)"))
     for i, r in enumerate(found["results"], start=(found["page"] - 1) * found["page_size"] + 1):
         snippet = html.unescape(re.sub(r"</?mark[^>]*>", "*", r["snippet"]))
         print(f"{i:>3}. {r['title']}  [{r['type']}, {', '.join(r['countries']) or 'regional'}, {r['lang']}]")
@@ -286,7 +290,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns its exit status. Expected failures (KBError) print one line
     `error: message` on stderr and return the error's exit code; no traceback."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra and args.command == "bench":  # `bench --no-browser`: argparse's REMAINDER misses leading options
+        args.rest = extra + args.rest
+    elif extra:
+        top.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.handler(args)
     except KBError as exc:

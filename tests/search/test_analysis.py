@@ -1,12 +1,25 @@
-"""tools/text.py: the folding, tokenising and stemming that indexing and querying share."""
+"""tools/search/analysis.py: the folding, tokenising and stemming that indexing and querying share."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 
-from tools.search.analysis import analyse, arabic_light_stem, markdown_to_text, normalize, stem, strip_elision
+from tools.search.analysis import (
+    TOKEN_PATTERN,
+    WORD_RE,
+    analyse,
+    arabic_light_stem,
+    compound_parts,
+    join_compound,
+    markdown_to_text,
+    meaningful,
+    normalize,
+    stem,
+    strip_elision,
+)
 
 # -- normalize ---------------------------------------------------------------------------------
 
@@ -201,3 +214,73 @@ def test_markdown_to_text_drops_urls_marks_and_tags():
 
 def test_markdown_to_text_keeps_arabic_text():
     assert markdown_to_text("## السياق\n\nتحويلات **العمال**.") == "السياق\nتحويلات العمال."
+
+
+# -- compatibility forms, invisible characters, other keyboards (issue 12) ---------------------
+
+
+@pytest.mark.parametrize("typed, plain", [
+    ("ﬁchier", "fichier"), ("ﬂux", "flux"), ("eﬀectif", "effectif"), ("ﬃ", "ffi"),  # ligatures
+    ("ｅｍｐｌｏｉ", "emploi"), ("ＯＩＴ", "oit"), ("２０１８", "2018"),  # fullwidth
+    ("m²", "m2"), ("10ᵉ", "10e"), ("H₂O", "h2o"),  # superscripts and subscripts
+    ("Ⅻ", "xii"), ("ſ", "s"),
+])
+def test_compatibility_forms_fold_to_plain_letters(typed, plain):
+    assert normalize(typed) == plain
+
+
+@pytest.mark.parametrize("presentation, base", [
+    ("ﺍﻟﻌﻤﻞ", "العمل"),  # isolated/initial/medial/final forms
+    ("ﻻ", "لا"),  # lam-alef ligature
+    ("ﺍﻟﻬﺠﺮﺓ", "الهجره"),  # final ta marbuta form, then folded like ة
+    ("ﺃﺟﺎﻧﺐ", "اجانب"),  # alef with hamza form, then folded like أ
+    ("ﷲ", "الله"),
+])
+def test_arabic_presentation_forms_map_to_base_letters(presentation, base):
+    assert normalize(presentation) == base
+
+
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f",
+                                  "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+                                  "\u2068", "\u2069"])
+def test_invisible_characters_inside_a_word_are_removed(mark):
+    assert normalize(f"em{mark}ploi") == "emploi"
+    assert normalize(f"الهج{mark}رة") == "الهجره"
+    assert analyse(f"travailleurs em{mark}ploi", "fr") == analyse("travailleurs emploi", "fr")
+
+
+@pytest.mark.parametrize("persian, arabic", [
+    ("تحویلات", "تحويلات"),  # ی U+06CC for ي
+    ("کفاءات", "كفاءات"),  # ک U+06A9 for ك
+    ("ڪفاءات", "كفاءات"),  # ڪ U+06AA (swash kaf)
+    ("مهاجرۀ", "مهاجرة"), ("مهاجرہ", "مهاجرة"), ("مهاجرە", "مهاجرة"), ("مهاجرۃ", "مهاجرة"),  # heh/ta variants
+    ("ھجرة", "هجرة"),  # heh doachashmee
+    ("۲۰۱۹", "2019"), ("٢٠١٩", "2019"),  # Persian and Arabic-Indic digits
+])
+def test_persian_and_urdu_letters_fold_to_arabic(persian, arabic):
+    assert normalize(persian) == normalize(arabic)
+    assert analyse(persian, "ar") == analyse(arabic, "ar")
+
+
+def test_arabic_with_persian_keyboard_and_presentation_forms_stems_alike():
+    assert analyse("ﺍﻟﺘﺤﻮﻳﻼﺕ", "ar") == analyse("التحویلات", "ar") == analyse("التحويلات", "ar")
+
+
+def test_compound_parts_and_joined_form():
+    assert compound_parts("sous-emploi") == ["sous", "emploi"]
+    assert compound_parts("main\u2011d'œuvre") == ["main", "d'œuvre"]  # non-breaking hyphen
+    assert compound_parts("emploi") == ["emploi"]
+    assert join_compound("sous-emploi") == "sousemploi"
+
+
+def test_words_split_compounds_but_index_tokens_keep_them():
+    assert WORD_RE.findall("le sous-emploi") == ["le", "sous", "emploi"]
+    assert re.findall(TOKEN_PATTERN, "le sous-emploi 10.7.1") == ["le", "sous-emploi", "10.7.1"]
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("emploi", True), ("ENE", True), ("10.7.1", True), ("2018", True), ("7", True), ("الهجره", True),
+    ("a", False), ("l", False), ("des", False), ("the", False), ("في", False), ("@", False), ("", False),
+])
+def test_meaningful_words(word, expected):
+    assert meaningful(normalize(word)) is expected

@@ -275,3 +275,10 @@ def test_index_built_after_start_is_used(tmp_path):
     build_search_index(ENTRIES[:1], tmp_path / "build" / "search-index", progress=False)
     body = client.get("/api/search").json()
     assert body["ok"] is True and body["total"] == 1
+
+
+def test_search_says_when_there_is_nothing_to_search_and_when_no_match_is_strong(client):
+    body = client.get("/api/search", params={"q": "@"}).json()
+    assert body["ok"] and body["total"] == 0 and body["hint"] and body["strong"] is False
+    body = client.get("/api/search", params={"q": ""}).json()
+    assert body["hint"] is None and body["total"] > 0

@@ -1,7 +1,22 @@
 """Text normalisation shared by indexing and querying, so both sides fold text the same way.
 
-Order matters and is tested: NFC first (a decomposed alef-hamza would escape the alef rule),
-then Arabic folding, then case folding, then Latin accent removal.
+normalize() is the one folding function; its steps, in this order (each is tested):
+1. invisible and formatting characters are removed, joining what they split: soft hyphen
+   (U+00AD), zero-width space/non-joiner/joiner (U+200B-U+200D), word joiner (U+2060), BOM,
+   bidi marks and embeddings (U+200E/F, U+061C, U+202A-U+202E, U+2066-U+2069), variation
+   selectors. Text pasted from PDFs and right-to-left editors carries them inside words;
+2. NFKC: compatibility forms become their plain letters (ligatures ﬁ ﬂ ﬀ, fullwidth
+   ｅｍｐｌｏｉ, superscripts m², Arabic presentation forms ﻻ ﺍﻟﻌﻤﻞ → لا العمل). NFKC also composes,
+   so a decomposed alef + hamza above becomes أ before the alef rule below;
+3. Arabic: vowel marks and tatweel dropped; alef variants → ا, ى → ي, ة → ه; letters of
+   Persian and Urdu keyboards → their Arabic equivalents (ی → ي, ک/ڪ → ك, ہ ۀ ە ھ → ه,
+   ۃ → ه); Arabic-Indic and Persian digits → 0-9; typographic apostrophes → ';
+4. case folding, then Latin accents removed (œ → oe).
+
+Words: WORD_RE finds words (a hyphenated compound is several words: for glossary, country
+and title matching). The index tokenizer, TOKEN_PATTERN, keeps a compound in one token;
+compound_parts() splits it so that the index holds both the compound (joined: sous-emploi →
+sousemploi) and its parts, while a query for the compound searches the compound.
 """
 
 from __future__ import annotations
@@ -15,25 +30,38 @@ import snowballstemmer
 TATWEEL = "\u0640"
 # Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks: vowel marks, not letters.
 TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Format characters that may sit inside a word; removed so the word is whole again.
+INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+             "\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff")
+INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 ARABIC_FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ى": "ي",
     # ة and ه are folded together: writers and typists use ه for a final ة ("الهجره"), and no
     # word of this domain's vocabulary is told apart by that letter alone (see tests/test_text.py).
     "ة": "ه",
+    # Persian and Urdu keyboards type these for the Arabic letters (same sound, other shape).
+    "\u06cc": "ي", "\u06d0": "ي", "\u06a9": "ك", "\u06aa": "ك",
+    "\u06c1": "ه", "\u06c0": "ه", "\u06d5": "ه", "\u06be": "ه", "\u06c3": "ه",
     "’": "'", "ʼ": "'", "‘": "'", "`": "'",
     **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
-    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic digits
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic (Persian, Urdu) digits
 })
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ELISION_RE = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 
-# Tokens: numbers with dots (10.7.1), or words that may carry marks and inner apostrophes. Marks
-# (Arabic vowels, and Latin combining accents of decomposed input such as "enque\u0302te") stay
-# inside the word here; normalize() then composes or drops them. Splitting before NFC would cut words.
-_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-TOKEN_PATTERN = rf"\d+(?:\.\d+)+|[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*"
-TOKEN_RE = re.compile(TOKEN_PATTERN)
+# Words: numbers with dots (10.7.1), or letters that may carry marks, invisible characters and
+# inner apostrophes. Marks (Arabic vowels, Latin combining accents of decomposed input such as
+# "enque\u0302te") and invisible characters stay inside the word here; normalize() then composes
+# or drops them. Splitting before normalising would cut words (and shift highlight offsets).
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + INVISIBLE
+_WORD = rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*"
+WORD_PATTERN = rf"\d+(?:\.\d+)+|{_WORD}"
+WORD_RE = TOKEN_RE = re.compile(WORD_PATTERN)
+HYPHENS = "-\u2010\u2011"
+# The index tokenizer: a hyphenated compound (sous-emploi, main-d'œuvre) is one token.
+TOKEN_PATTERN = rf"\d+(?:\.\d+)+|{_WORD}(?:[{HYPHENS}]{_WORD})*"
+_HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 
 _STOP = {
     "fr": "le la les l un une des de du d au aux a à et ou en dans sur par pour avec sans sous ce cet cette ces "
@@ -47,8 +75,12 @@ _STOP = {
 
 
 def normalize(text: str) -> str:
-    """Fold text for matching: same output for 'données'/'DONNEES', 'الهِجْرَة'/'الهجره'."""
-    text = unicodedata.normalize("NFC", text)
+    """Fold text for matching: same output for 'données'/'DONNEES', 'الهِجْرَة'/'الهجره',
+    'ﬁchier'/'fichier', 'تحويلات'/'تحويلات' typed on a Persian keyboard, 'em\u00adploi'/'emploi'.
+
+    Used on both sides (index and query); see the module docstring for the steps."""
+    text = INVISIBLE_RE.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
     text = CONTROL_RE.sub(" ", text)
     text = TASHKEEL_RE.sub("", text.replace(TATWEEL, ""))
     text = text.translate(ARABIC_FOLD).casefold()
@@ -66,13 +98,41 @@ def _fold_latin(char: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
 
 
+def compound_parts(token: str) -> list[str]:
+    """The words of a hyphenated token as written ('sous-emploi' -> ['sous', 'emploi']); a token
+    without a hyphen gives [token]."""
+    return [p for p in _HYPHEN_RE.split(token) if p]
+
+
+def join_compound(token: str) -> str:
+    """The one-term form of a compound: its parts joined without hyphens ('sous-emploi' -> 'sousemploi')."""
+    return "".join(compound_parts(token))
+
+
 def strip_elision(token: str) -> str:
     return ELISION_RE.sub("", token)
 
 
 @cache
 def stopwords(lang: str) -> frozenset:
+    """Folded stop words of a language (frozenset of str); empty for an unknown language."""
     return frozenset(normalize(w) for w in _STOP.get(lang, "").split())
+
+
+@cache
+def all_stopwords() -> frozenset:
+    """Folded stop words of every analysed language: words that carry no meaning on their own."""
+    return frozenset().union(*(stopwords(lang) for lang in _STOP))
+
+
+def meaningful(word: str) -> bool:
+    """Whether a folded query word can carry a search on its own: a number, or a word of two
+    letters or more that is a stop word in no analysed language ('a', 'des', 'في' are not)."""
+    if not word:
+        return False
+    if word.replace(".", "").isdigit():
+        return True
+    return len(word) > 1 and word not in all_stopwords() and any(c.isalnum() for c in word)
 
 
 _STEMMER_NAMES = {"fr": "french", "en": "english"}
@@ -84,13 +144,19 @@ _AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 _AR_MIN = 3
 
 
-def arabic_light_stem(word: str) -> str:
+def arabic_prefix_strip(word: str) -> str:
+    """Light10's first half: a leading و, then one article or preposition + article (وال، بال، لل...)."""
     if len(word) > 4 and word.startswith("و"):
         word = word[1:]
     for prefix in _AR_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
-            break
+            return word[len(prefix):]
+    return word
+
+
+def arabic_light_stem(word: str) -> str:
+    """Light10 stem of a folded Arabic word: prefixes, then suffixes while 3 letters remain."""
+    word = arabic_prefix_strip(word)
     changed = True
     while changed:
         changed = False
@@ -119,7 +185,7 @@ def stem(word: str, lang: str) -> str:
 def analyse(text: str, lang: str | None) -> list[str]:
     """Terms of a text as the index sees them (lang None: folded, unstemmed); for tests and synonyms."""
     out = []
-    for raw in TOKEN_RE.findall(text):
+    for raw in WORD_RE.findall(text):
         token = strip_elision(normalize(raw))
         if not token or (lang and token in stopwords(lang)):
             continue

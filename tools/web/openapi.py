@@ -69,6 +69,9 @@ def openapi() -> dict:
                         "facets": {"type": "object", "properties": {f.name: _facet_schema() for f in FACETS}},
                         "expansions": {"type": "array"}, "did_you_mean": {"type": ["string", "null"]},
                         "notes": {"type": "array", "items": {"type": "string"}},
+                        "strong": {"type": "boolean", "description": "false: no entry matches most of the query"},
+                        "hint": {"type": ["string", "null"], "description":
+                                 "a sentence when the query has no searchable word (only symbols, stop words...)"},
                         "ui": {"enum": list(schema.LANGS)}}}}}},
                     "400": _ERROR, "414": _ERROR, "503": _ERROR, "504": _ERROR}}},
             "/api/suggest": {"get": {

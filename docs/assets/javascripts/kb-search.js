@@ -173,6 +173,8 @@
       var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
       d.appendChild(document.createTextNode(msg.didyou)); d.appendChild(a); status.appendChild(d);
     }
+    if (body.hint) { list.appendChild(el("p", { class: "kb-hint" }, msg.noterms || body.hint)); return; }
+    if (body.strong === false && body.results.length) status.appendChild(el("div", { class: "kb-weak" }, msg.weak));
     if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
     body.results.forEach(function (r) {
       var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });

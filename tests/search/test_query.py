@@ -1,0 +1,89 @@
+"""tools/search/query.py: query words, countries named, word lists, the relevance floor."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.search.query import (
+    countries_named,
+    coverage_needed,
+    edit_distance,
+    has_meaningful_words,
+    in_dictionary,
+    make_parser,
+    parse,
+    strong_needed,
+)
+
+
+def codes(text, known=in_dictionary):
+    return [code for code, _ in countries_named(text, known)]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Maroc", "MA"), ("المغرب", "MA"), ("Morocco", "MA"), ("marocains", "MA"), ("المغاربة", "MA"), ("Moroccan", "MA"),
+    ("بالمغرب", "MA"), ("والجزائر", "DZ"), ("للجزائر", "DZ"), ("Algérie", "DZ"), ("algerian", "DZ"), ("جزائري", "DZ"),
+    ("البحرين", "BH"), ("Tunisie", "TN"), ("تونسي", "TN"), ("Libye", "LY"), ("ليبيا", "LY"), ("الليبيين", "LY"),
+    ("موريتانيا", "MR"), ("Mauritanie", "MR"), ("mauritanien", "MR"),
+])
+def test_countries_are_named_by_whole_words_in_three_languages(text, code):
+    assert codes(text) == [code]
+
+
+@pytest.mark.parametrize("text", ["الصيد البحري", "البحري", "التعاون البحري", "بحري", "maritime",
+                                  "tunis", "libre", "nigerian workers", "algèbre"])
+def test_no_country_from_a_stem_or_a_real_word(text):
+    assert codes(text) == []
+
+
+@pytest.mark.parametrize("text, code", [("Mauritana", "MR"), ("Mauritanei", "MR"), ("Marocco", "MA"),
+                                        ("Tunisiaa", "TN"), ("Algerai", "DZ")])
+def test_misspelt_country_of_more_than_six_letters_is_recognised(text, code):
+    assert codes(text) == [code]
+
+
+def test_short_or_known_words_are_not_fuzzy_matched():
+    assert codes("Maroq") == []  # five letters: no edit distance allowed
+    assert codes("Mauritana", known=lambda w: True) == []  # a real word is never a misspelt country
+
+
+def test_country_names_of_several_words():
+    assert codes("Arabie saoudite") == ["SA"]
+    assert codes("enquête emploi au Maroc et en Tunisie") == ["MA", "TN"]
+
+
+@pytest.mark.parametrize("a, b, limit, expected", [
+    ("mauritana", "mauritania", 2, 1), ("maroc", "maroc", 1, 0), ("marcoo", "maroco", 2, 1),  # transposition
+    ("abc", "xyzuvw", 2, 3), ("", "ab", 2, 2),
+])
+def test_edit_distance(a, b, limit, expected):
+    assert edit_distance(a, b, limit) == expected
+
+
+@pytest.mark.parametrize("word", ["الصيد", "البحري", "والصيد", "stats", "chomage", "etat", "travailleurs", "survey"])
+def test_real_words_are_in_the_word_lists(word):
+    assert in_dictionary(word)
+
+
+@pytest.mark.parametrize("word", ["recensment", "tranferts", "mauritana", "qzxv"])
+def test_misspellings_are_not_in_the_word_lists(word):
+    assert not in_dictionary(word)
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("emploi", True), ("10.7.1", True), ("a emploi", True), ("@", False), ("😀", False), ("a", False),
+    ("de la", False), ("the of", False), ("في من", False), ("AND OR NOT", False), ("* ? !", False), ("", False),
+])
+def test_has_meaningful_words(q, expected):
+    assert has_meaningful_words(q) is expected
+
+
+def test_floor_and_strong_thresholds():
+    assert [coverage_needed(n) for n in (1, 2, 3, 4, 5, 8)] == [1, 1, 2, 2, 3, 4]
+    assert [strong_needed(n) for n in (1, 2, 3, 4, 5, 8)] == [1, 2, 3, 3, 4, 6]
+
+
+def test_parser_has_no_coordination_factor():
+    # OrGroup.factory(0.9) set `scale`, whose coordination multiplied one-term matches by 0.
+    q = parse(make_parser(), "emploi chomage")
+    assert getattr(q, "scale", None) is None

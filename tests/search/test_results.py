@@ -1,0 +1,52 @@
+"""tools/search/results.py: versions collapsed, facet counts, order, pages (no index needed)."""
+
+from __future__ import annotations
+
+from tools.search import results as res
+
+
+def doc(id_, lang, title, countries="MA", type_="tool"):
+    return {"id": id_, "lang": lang, "title": title, "url": f"/{id_}/{lang}/", "summary": "s", "type": type_,
+            "countries": countries, "themes": "stocks", "data_sources": "", "status": "draft", "period": "",
+            "updated": "", "institutions": []}
+
+
+DOCS = {0: doc("a", "fr", "Alpha"), 1: doc("a", "en", "Alpha"), 2: doc("b", "fr", "Beta", "TN"),
+        3: doc("c", "ar", "Gamma", "MA,TN", "resource")}
+
+
+def test_collapse_keeps_the_best_version_of_each_entry():
+    best, _ = res.collapse({0: 1.0, 1: 3.0, 2: 2.0}, DOCS, {})
+    assert best == {"a": (1, 3.0), "b": (2, 2.0)}
+
+
+def test_facets_count_entries_and_ignore_their_own_filter():
+    _, facets = res.collapse({0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0}, DOCS, {"countries": {"TN"}})
+    counts = {v["value"]: (v["count"], v["selected"]) for v in facets["countries"]}
+    assert counts == {"MA": (2, False), "TN": (2, True)}
+    types = {v["value"]: v["count"] for v in facets["type"]}
+    assert types == {"tool": 1, "resource": 1}  # with the country filter: b and c
+
+
+def test_order_is_score_then_title_then_id():
+    items = res.ordered({"b": (2, 1.0), "a": (0, 1.0), "c": (3, 5.0)}, {0: "alpha", 2: "beta", 3: "gamma"})
+    assert [i for i, _, _ in items] == ["c", "a", "b"]
+
+
+def test_pages_do_not_overlap():
+    items = list(range(25))
+    assert res.page_of(items, 1, 10) == list(range(10))
+    assert res.page_of(items, 3, 10) == [20, 21, 22, 23, 24]
+    assert res.page_of(items, 4, 10) == []
+
+
+def test_result_dict():
+    r = res.result(DOCS[3], 1.234567, ["ar"], lambda d: "<mark>x</mark>")
+    assert r["countries"] == ["MA", "TN"] and r["score"] == 1.2346 and r["snippet"] == "<mark>x</mark>"
+    assert r["languages"] == ["ar"] and r["data_sources"] == []
+
+
+def test_entry_versions_in_language_order():
+    out = res.entry_versions("a", [DOCS[1], DOCS[0]])
+    assert [v["lang"] for v in out["versions"]] == ["fr", "en"]
+    assert res.entry_versions("zz", []) is None

@@ -1,0 +1,32 @@
+"""tools/bench.py: the regression checks and per-kind scores (no build, no browser)."""
+
+from __future__ import annotations
+
+from tools.bench import check, per_kind
+
+
+def answer(ids=(), total=None, strong=True, hint=None, expansions=()):
+    return {"results": [{"id": i} for i in ids], "total": len(ids) if total is None else total,
+            "strong": strong, "hint": hint, "expansions": list(expansions)}
+
+
+def test_checks():
+    assert check({"q": "@", "expect": "empty"}, answer(hint="type a word")) is True
+    assert check({"q": "@", "expect": "empty"}, answer(["a"])) is False
+    assert check({"q": "x", "expect": "weak"}, answer(["a"], strong=False)) is True
+    assert check({"q": "x", "expect": "weak"}, answer(["a"])) is False
+    assert check({"q": "x", "forbid": ["b"]}, answer(["a", "b"])) is False
+    country = {"kind": "country", "concept": "MR", "matched": "Mauritana", "added": ["MR"]}
+    assert check({"q": "x", "expansion": {"kind": "country", "concept": "MR"}}, answer(expansions=[country])) is True
+    assert check({"q": "x", "no_expansion": ["country"]}, answer(expansions=[country])) is False
+    assert check({"q": "x", "relevant": {"a": 2}}, answer(["a"])) is None
+
+
+def test_per_kind_scores_and_checks():
+    queries = [{"q": "one", "kind": "k", "relevant": {"a": 2}}, {"q": "two", "kind": "k", "relevant": {"a": 2}},
+               {"q": "@", "kind": "empty", "expect": "empty"}]
+    runs = {"one": ["a"], "two": ["b", "a"], "@": []}
+    answers = {"one": answer(["a"]), "two": answer(["b", "a"]), "@": answer(hint="h")}
+    kinds = per_kind(runs, answers, queries)
+    assert kinds["k"]["judged"] == 2 and kinds["k"]["mrr"] == 0.75
+    assert kinds["empty"] == {"queries": 1, "judged": 0, "ndcg@10": None, "mrr": None, "checks": 1, "passed": 1}

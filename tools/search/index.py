@@ -1,0 +1,245 @@
+"""The index side of search: the Whoosh schema, the analyzers, one entry's indexed document,
+and the writer that brings an index directory up to date.
+
+Each entry's text is analysed with its own language only (title_fr, body_ar, ...); the
+`neutral` field holds names, titles, summaries, institutions and tags folded but not stemmed,
+for names and acronyms typed in any language. A hyphenated compound is indexed as one term
+(sous-emploi → sousemploi) and as its parts (sous, emploi), so 'emploi' still finds it and
+'sous-emploi' finds it first (tools.search.analysis).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from functools import cache
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import fields, index
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+
+from tools.content import schema
+from tools.content.model import Entry
+from tools.fsutil import swap_dir, temp_dir_beside
+from tools.search.analysis import (
+    TOKEN_PATTERN,
+    WORD_RE,
+    all_stopwords,
+    arabic_prefix_strip,
+    compound_parts,
+    markdown_to_text,
+    normalize,
+    stem,
+    stopwords,
+    strip_elision,
+)
+
+LANG_PARTS = ("title", "summary", "meta", "body")
+
+
+class _Compound(Filter):
+    """A hyphenated token becomes, at index time, the joined compound then each part (at
+    consecutive positions, with their own character offsets for highlighting); at query time,
+    only the joined compound, so that the query asks for the compound and not for its parts."""
+
+    def __call__(self, tokens):
+        shift = 0
+        for t in tokens:
+            if t.positions:
+                t.pos += shift
+            parts = compound_parts(t.text)
+            if len(parts) < 2:
+                yield t
+                continue
+            if t.mode == "query":
+                t.text = "".join(parts)
+                yield t
+                continue
+            raw, base, start = t.text, t.pos if t.positions else 0, t.startchar if t.chars else 0
+            whole = t.copy()
+            whole.text = "".join(parts)
+            yield whole
+            offset = 0
+            for i, part in enumerate(parts):
+                at = raw.index(part, offset)
+                offset = at + len(part)
+                piece = t.copy()
+                piece.text = part
+                if t.positions:
+                    piece.pos = base + i
+                if t.chars:
+                    piece.startchar, piece.endchar = start + at, start + at + len(part)
+                yield piece
+            shift += len(parts) - 1
+
+
+class _Fold(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = strip_elision(normalize(t.text))
+            if t.text:
+                yield t
+
+
+@cache
+def arabic_proper_nouns() -> frozenset[str]:
+    """Folded Arabic country names and demonyms without their article (بحرين, جزائر...): kept
+    whole by the Arabic stemmer, whose suffix rules would turn البحرين (Bahrain) into بحر, the
+    stem of البحري ('maritime')."""
+    aliases = schema.vocabulary().get("country_aliases", {})
+    names = [schema.country_name(code, "ar") for code in schema.country_codes()]
+    names += [a for values in aliases.values() for a in values]
+    out = set()
+    for name in names:
+        words = WORD_RE.findall(name)
+        if len(words) == 1:
+            folded = normalize(words[0])
+            if any("\u0600" <= c <= "\u06ff" for c in folded):
+                out.add(arabic_prefix_strip(folded))
+    return frozenset(out)
+
+
+class _Stem(Filter):
+    def __init__(self, lang):
+        self.lang = lang
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.lang == self.lang
+
+    def __call__(self, tokens):
+        keep = arabic_proper_nouns() if self.lang == "ar" else frozenset()
+        for t in tokens:
+            if not t.stopped:
+                base = arabic_prefix_strip(t.text) if keep else None
+                t.text = base if base in keep else stem(t.text, self.lang)
+            yield t
+
+
+def analyzer(lang: str | None):
+    """Whoosh analyzer: tokenise (compounds kept whole and split), fold (invisible characters,
+    compatibility forms, case, accents, Arabic letters, elision), drop stop words, stem.
+
+    lang None: the language-neutral analyzer (no stemming; stop words of every language and
+    single letters dropped, so that a stray 'a' or 'la' does not match every entry)."""
+    chain = RegexTokenizer(TOKEN_PATTERN) | _Compound() | _Fold()
+    if lang is None:
+        return chain | StopFilter(stoplist=all_stopwords(), minsize=2)
+    return chain | StopFilter(stoplist=stopwords(lang), minsize=1) | _Stem(lang)
+
+
+def make_schema() -> fields.Schema:
+    """The index schema: stored display fields, facet keywords, the exact-title key, the
+    language-neutral field and, per language, title/summary/meta/body fields."""
+    f = {
+        "key": fields.ID(stored=True, unique=True),
+        "id": fields.ID(stored=True),
+        "lang": fields.ID(stored=True),
+        "type": fields.ID(stored=True),
+        "status": fields.ID(stored=True),
+        "countries": fields.KEYWORD(stored=True, commas=True),
+        "themes": fields.KEYWORD(stored=True, commas=True),
+        "data_sources": fields.KEYWORD(stored=True, commas=True),
+        "title_exact": fields.ID(),
+        "title": fields.STORED(),
+        "summary": fields.STORED(),
+        "text": fields.STORED(),
+        "url": fields.STORED(),
+        "period": fields.STORED(),
+        "updated": fields.STORED(),
+        "institutions": fields.STORED(),
+        "neutral": fields.TEXT(analyzer=analyzer(None), spelling=True),
+    }
+    for lang in schema.LANGS:
+        for part in LANG_PARTS:
+            f[f"{part}_{lang}"] = fields.TEXT(analyzer=analyzer(lang))
+    return fields.Schema(**f)
+
+
+def exact_key(text: str) -> str:
+    """A title or query folded to its words joined by single spaces (punctuation and hyphens
+    dropped): equal keys mean the query is the title."""
+    return " ".join(normalize(w) for w in WORD_RE.findall(text))
+
+
+def _labels(vocab: str, values, lang: str) -> list[str]:
+    return [schema.label(vocab, v, lang) for v in values]
+
+
+def _meta(entry: Entry, lang: str) -> str:
+    """Vocabulary labels and country names in one language (so an Arabic query meets the Arabic
+    labels of a French entry, stemmed as Arabic), plus the entry's own tags in its language."""
+    words = [*_labels("types", [entry.type], lang), *_labels("themes", entry.themes, lang),
+             *_labels("data_sources", entry.data_sources, lang), *_labels("countries", entry.countries, lang)]
+    if lang == entry.lang:
+        words += entry.tags
+    return " ".join(words)
+
+
+def document(entry: Entry) -> dict:
+    """The indexed form of one entry-language file: {field name: value} for make_schema()."""
+    text = markdown_to_text(entry.body)
+    doc = {
+        "key": entry.key, "id": entry.id, "lang": entry.lang, "type": entry.type, "status": entry.status,
+        "countries": ",".join(entry.countries), "themes": ",".join(entry.themes),
+        "data_sources": ",".join(entry.data_sources), "title_exact": exact_key(entry.title),
+        "title": entry.title, "summary": entry.summary, "text": text, "url": entry.url,
+        "period": entry.period or "", "updated": entry.updated or "", "institutions": list(entry.institutions),
+        "neutral": " ".join([entry.id, entry.title, entry.summary, *entry.institutions, *entry.tags]),
+        f"title_{entry.lang}": entry.title, f"summary_{entry.lang}": entry.summary, f"body_{entry.lang}": text,
+    }
+    for lang in schema.LANGS:
+        doc[f"meta_{lang}"] = _meta(entry, lang)
+    return doc
+
+
+def _fingerprint(doc: dict) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _read_manifest(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / "MANIFEST.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
+                       full: bool = False) -> dict:
+    """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
+
+    `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
+    documents that changed are rewritten (a few ms each); otherwise everything is indexed afresh.
+    Returns {documents, added_or_changed, removed, full, seconds}."""
+    started = time.perf_counter()
+    docs = {e.key: document(e) for e in entries}
+    hashes = {key: _fingerprint(doc) for key, doc in docs.items()}
+    old = _read_manifest(index_dir)
+    full = full or old is None or old.get("engine") != engine or not (index_dir / "BUILD.json").exists()
+    previous = {} if full else old["documents"]
+    changed = [k for k in docs if previous.get(k) != hashes[k]]
+    removed = [k for k in previous if k not in docs]
+    info = {"documents": len(docs), "added_or_changed": len(changed), "removed": len(removed), "full": full}
+    if not full and not changed and not removed:
+        info["seconds"] = round(time.perf_counter() - started, 3)
+        return info
+    tmp = temp_dir_beside(index_dir)
+    if full:
+        ix = index.create_in(str(tmp), make_schema())
+    else:
+        shutil.copytree(index_dir, tmp, dirs_exist_ok=True)
+        ix = index.open_dir(str(tmp))
+    writer = ix.writer(limitmb=128)
+    for key in removed:
+        writer.delete_by_term("key", key)
+    for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
+        (writer.add_document if full else writer.update_document)(**docs[key])
+    writer.commit()
+    ix.close()
+    (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes}), encoding="utf-8")
+    (tmp / "BUILD.json").write_text(json.dumps({"documents": len(docs), "built": time.time()}), encoding="utf-8")
+    swap_dir(tmp, index_dir)
+    info["seconds"] = round(time.perf_counter() - started, 3)
+    return info

@@ -1,0 +1,388 @@
+"""The query side of search: parsing what the user typed, and what is searched besides it.
+
+Whoosh query objects are built here, but nothing is scored: tools.search.engine runs the query.
+Besides the words as typed, a query may search:
+- glossary synonyms (tools.search.glossary): the other names of a concept the query names;
+- countries named in the query: whole words or names, with aliases and demonyms in French,
+  Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
+  letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
+  ('maritime') is not البحرين (Bahrain);
+- spelling repairs: only for a word unknown to the index, to the French, English and Arabic word
+  lists (pyspellchecker's dictionaries), to the glossary and to the country names; and only when
+  the repair is confident (edit distance 1, or 2 for a word of seven letters or more, with one
+  best candidate). Otherwise the word is searched as typed and a "did you mean" may be offered.
+- for a hyphenated compound, a phrase of its parts (when none of them is a stop word), weaker
+  than the compound itself.
+Each addition is reported to the user as an expansion {kind, matched, concept, added}.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from whoosh import qparser, query
+
+from tools.content import schema
+from tools.search import glossary
+from tools.search.analysis import (
+    TOKEN_PATTERN,
+    WORD_RE,
+    compound_parts,
+    meaningful,
+    normalize,
+    strip_elision,
+)
+from tools.search.index import LANG_PARTS, exact_key, make_schema
+
+MAX_QUERY_TERMS = 32
+TOKEN_RE_COMPOUND = re.compile(TOKEN_PATTERN)
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body": 1.0}
+SYNONYM_BOOST = 1.0
+SPELLING_BOOST = 0.8
+EXACT_TITLE_BOOST = 50.0
+COMPOUND_PARTS_BOOST = 0.5
+DICTIONARY_LANGS = ("fr", "en", "ar")
+_AR_CLITICS = ("و", "ف", "ب", "ل", "ك")
+
+
+def search_fields() -> list[str]:
+    """The fields a query's words are searched in: every language field and the neutral one."""
+    return [f"{p}_{lang}" for p in LANG_PARTS for lang in schema.LANGS] + ["neutral"]
+
+
+def make_parser() -> qparser.MultifieldParser:
+    """The query parser: words OR-ed without coordination (Whoosh's OrGroup.factory(0.9)
+    multiplies the score of a one-term match by 0: relevant entries ended at score 0.0), field
+    boosts FIELD_BOOSTS; wildcards, ranges, field prefixes and boosts are disabled (they can
+    take minutes on a large index)."""
+    fields_ = search_fields()
+    boosts = {f: FIELD_BOOSTS[f.split("_")[0]] for f in fields_}
+    parser = qparser.MultifieldParser(fields_, make_schema(), fieldboosts=boosts, group=qparser.OrGroup)
+    for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.FieldsPlugin,
+                   qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def plain_terms(text: str) -> str:
+    """The words of a text without operators, at most MAX_QUERY_TERMS, space-separated."""
+    words = [w for w in WORD_RE.findall(text) if w not in OPERATORS]
+    return " ".join(words[:MAX_QUERY_TERMS])
+
+
+def query_words(text: str) -> list[tuple[str, str]]:
+    """(word as typed, folded word) for each word of a query that is not an operator."""
+    out = []
+    for raw in WORD_RE.findall(text)[:MAX_QUERY_TERMS]:
+        if raw not in OPERATORS:
+            out.append((raw, strip_elision(normalize(raw))))
+    return out
+
+
+def has_meaningful_words(text: str) -> bool:
+    """Whether a query has a word that can be searched (not only symbols, emoji, single letters
+    or stop words)."""
+    return any(meaningful(word) for _, word in query_words(text))
+
+
+def exclusions(q):
+    """With OR between words, "a NOT b" parses as a OR (NOT b), which matches everything without b.
+    Users mean "a, excluding b": rewrite every OR that holds a NOT into AndNot(rest, excluded)."""
+    if isinstance(q, query.compound.CompoundQuery):
+        q.subqueries = [exclusions(sub) for sub in q.subqueries]
+        if isinstance(q, query.Or):
+            nots = [sub for sub in q.subqueries if isinstance(sub, query.Not)]
+            rest = [sub for sub in q.subqueries if not isinstance(sub, query.Not)]
+            if nots:
+                excluded = query.Or([n.query for n in nots])
+                return query.AndNot(query.Or(rest) if rest else query.Every(), excluded)
+    return q
+
+
+def parse(parser, text: str):
+    """The user's text as a Whoosh query; on any parser failure, its plain words."""
+    if len(WORD_RE.findall(text)) > MAX_QUERY_TERMS:
+        text = plain_terms(text)
+    try:
+        return exclusions(parser.parse(text))
+    except Exception:  # noqa: BLE001 - any parser failure falls back to plain words
+        return parser.parse(plain_terms(text))
+
+
+# -- word lists ----------------------------------------------------------------------------------
+
+
+@cache
+def dictionary_words() -> frozenset[str]:
+    """Folded words of the French, English and Arabic word lists shipped with pyspellchecker
+    (about 440,000; loaded on first use, about a second)."""
+    words: list[str] = []
+    for lang in DICTIONARY_LANGS:
+        data = (resources.files("spellchecker") / "resources" / f"{lang}.json.gz").read_bytes()
+        words += json.loads(gzip.decompress(data))
+    # Folding letter by letter through one table is what normalize() does to these words (no
+    # decomposed or invisible characters in the lists) and is ten times faster.
+    table = {ord(c): normalize(c) for c in set("".join(words))}
+    return frozenset(w.translate(table) for w in words)
+
+
+def _arabic_variants(word: str) -> list[str]:
+    """The word, then without a leading conjunction/preposition (وال، بال، لل → ال)."""
+    out = [word]
+    if word[:1] in _AR_CLITICS and len(word) > 3:
+        rest = word[1:]
+        out.append(rest)
+        if rest[:1] in _AR_CLITICS and len(rest) > 3:
+            out.append(rest[1:])
+    if word.startswith("لل") and len(word) > 4:
+        out.append("ال" + word[2:])
+    return out
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether a folded word is a word of French, English or Arabic (word lists)."""
+    words = dictionary_words()
+    return any(v in words for v in _arabic_variants(word))
+
+
+# -- countries -----------------------------------------------------------------------------------
+
+
+@cache
+def _country_table(vocab_version: int = 0) -> dict[tuple[str, ...], str]:
+    """Folded word tuples of country names (three languages), aliases and demonyms -> ISO code."""
+    table = {}
+    aliases = schema.vocabulary().get("country_aliases", {})
+    for code in schema.country_codes():
+        names = [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
+        for name in names:
+            words = tuple(strip_elision(normalize(w)) for w in WORD_RE.findall(name))
+            if words:
+                table.setdefault(words, code)
+    return table
+
+
+def country_words() -> frozenset[str]:
+    """Every folded word of a country name or alias."""
+    return frozenset(w for key in _country_table() for w in key)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent transposition counts 1); any value > limit is
+    returned as limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+def fuzzy_limit(word: str) -> int:
+    """Edit distance allowed for a country name typed wrong: none up to six letters, 1 up to
+    nine, 2 from ten."""
+    return 0 if len(word) <= 6 else 1 if len(word) < 10 else 2
+
+
+def countries_named(text: str, known: Callable[[str], bool] = lambda w: False) -> list[tuple[str, str]]:
+    """(code, words as typed) for each country a query names: 'Maroc', 'المغرب', 'بالمغرب',
+    'Moroccan', 'Mauritana' (a near miss of an unknown word, see fuzzy_limit). `known(word)` says
+    whether a folded word is a real word (such words are never taken for a misspelt country)."""
+    table = _country_table()
+    raw = [r for r, _ in query_words(text)]
+    words = [w for _, w in query_words(text)]
+    found, i = [], 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            chunk = words[i:i + n]
+            if len(chunk) < n:
+                continue
+            code = None
+            if n > 1:
+                code = table.get(tuple(chunk))
+            elif len(chunk[0]) > 2:
+                code = next((table[(v,)] for v in _arabic_variants(chunk[0]) if (v,) in table), None)
+                if code is None and fuzzy_limit(chunk[0]) and not known(chunk[0]):
+                    code = _near_country(table, chunk[0])
+            if code:
+                found.append((code, " ".join(raw[i:i + n])))
+                i += n - 1
+                break
+        i += 1
+    return list(dict.fromkeys(found))
+
+
+def _near_country(table: dict, word: str) -> str | None:
+    limit = fuzzy_limit(word)
+    best = sorted((edit_distance(word, key[0], limit), key[0], code) for key, code in table.items()
+                  if len(key) == 1 and len(key[0]) > 6)
+    if best and best[0][0] <= limit and (len(best) == 1 or best[1][0] > best[0][0] or best[1][2] == best[0][2]):
+        return best[0][2]
+    return None
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One thing the user asked for: a word, or a glossary concept or country named in several
+    words. An entry covers a unit when it matches one of `terms` ((field, text) pairs) or, for
+    a country, is about `country`."""
+
+    label: str
+    terms: set = field(default_factory=set)
+    country: str = ""
+
+
+@dataclass
+class Plan:
+    """What will be searched for a query. `query`: the Whoosh query (None: nothing to search);
+    `expansions`: what was added and why, for the user; `units`: what an entry should cover to
+    be a strong match; `countries`: ISO codes named; `syntax`: the user wrote operators or
+    quotes (every match is then wanted, however partial)."""
+
+    query: object
+    expansions: list[dict]
+    units: list[Unit]
+    countries: set[str]
+    syntax: bool
+
+
+def weighted(alternatives: list, boost: float):
+    """The best of `alternatives`, times `boost` (DisjunctionMax). Whoosh ignores the boost of a
+    compound query with one subquery, so a single alternative carries the boost itself."""
+    if len(alternatives) == 1:
+        q = alternatives[0].copy()
+        q.boost *= boost
+        return q
+    return query.DisjunctionMax(alternatives, boost=boost)
+
+
+def query_tokens(text: str) -> list[tuple[str, str]]:
+    """(token as typed, folded) for each token of a query as the index tokenizer cuts it
+    (a hyphenated compound is one token), operators left out."""
+    out = []
+    for raw in TOKEN_RE_COMPOUND.findall(text)[:MAX_QUERY_TERMS]:
+        if raw not in OPERATORS:
+            out.append((raw, strip_elision(normalize(raw))))
+    return out
+
+
+def _terms_of(q) -> set:
+    out = set()
+    for fieldname, text in q.all_terms():
+        out.add((fieldname, text.decode("utf-8") if isinstance(text, bytes) else text))
+    return out
+
+
+# A spelling repair walks the index's vocabulary with a Levenshtein automaton (~0.05-0.7 s per word
+# on a loaded machine, longer words cost more): only a few words of plausible length are repaired.
+MAX_SPELLING_WORDS = 3
+MAX_SPELLING_CHARS = 24
+
+
+def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool],
+          repair: Callable[[str], str | None]) -> Plan:
+    """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
+    `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
+    correction from the index's vocabulary, or None."""
+    syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
+    expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
+    main = parse(parser, text)
+    parts = [main, query.Term("title_exact", exact_key(text), boost=EXACT_TITLE_BOOST)]
+    units: list[Unit] = []
+    claimed: set[str] = set()
+    for exp in expansions:
+        alternatives = [parser.parse(f'"{w}"') for w in map(plain_terms, exp["added"]) if w]
+        unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
+        if alternatives:
+            # One concept counts once, however many of its names an entry uses.
+            synonyms = weighted(alternatives, SYNONYM_BOOST)
+            parts.append(synonyms)
+            unit.terms |= _terms_of(synonyms)
+        units.append(unit)
+        claimed |= {normalize(w) for w in WORD_RE.findall(exp["matched"])}
+
+    def known(word: str) -> bool:
+        return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
+                or word in _glossary_words(expand) or word in country_words())
+
+    def real_word(word: str) -> bool:
+        # Not the index's stems: 'mauritana' shares a French stem with 'mauritanie'.
+        return in_dictionary(word) or word in _glossary_words(expand)
+
+    repairs_left = MAX_SPELLING_WORDS
+    countries = set()
+    for code, typed in countries_named(text, real_word):
+        expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
+        countries.add(code)
+        folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
+        if not folded <= claimed:
+            units.append(Unit(typed, _terms_of(parse(parser, typed)), country=code))
+            claimed |= folded
+    for raw, word in query_tokens(text):
+        pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+        if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces):
+            continue
+        word = "".join(pieces) if len(pieces) > 1 else word
+        unit = Unit(raw, _terms_of(parse(parser, raw)))
+        is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
+        fixed = None
+        if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known:
+            repairs_left -= 1
+            fixed = repair(word)
+        if fixed:
+            fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
+            parts.append(fix_q)
+            unit.terms |= _terms_of(fix_q)
+            expansions.append({"kind": "spelling", "matched": raw, "concept": "", "added": [fixed]})
+        if len(pieces) > 1:
+            if all(meaningful(p) for p in pieces):
+                phrase = parser.parse('"' + " ".join(compound_parts(raw)) + '"')
+                parts.append(weighted([phrase], COMPOUND_PARTS_BOOST))
+                unit.terms |= _terms_of(phrase)
+        units.append(unit)
+        claimed.add(word)
+    return Plan(query.Or(parts), expansions, units, countries, syntax)
+
+
+def _glossary_words(expand: Callable) -> frozenset[str]:
+    """Folded words of every glossary name, for the glossary behind `expand` (a partial with a
+    `path` keyword in tests, the project's glossary otherwise)."""
+    path = Path(getattr(expand, "keywords", {}).get("path") or glossary.DATA_DIR / "glossary.yml")
+    return _glossary_words_of(path, glossary._version(path))
+
+
+@cache
+def _glossary_words_of(path: Path, version) -> frozenset[str]:
+    concepts = glossary.load(path)
+    return frozenset(normalize(w) for c in concepts for name in c.names() for w in WORD_RE.findall(name))
+
+
+def coverage_needed(units: int) -> int:
+    """Units an entry must cover to be kept in the results (the relevance floor): at least half
+    (1 → 1, 2 → 1, 3 → 2, 4 → 2, 5 → 3)."""
+    return math.ceil(units / 2)
+
+
+def strong_needed(units: int) -> int:
+    """Units the best entry must cover for the answer to count as a strong match: all up to
+    three, then three quarters (4 → 3, 8 → 6)."""
+    return units if units <= 3 else math.ceil(units * 0.75)
