@@ -109,5 +109,101 @@ def _disable_links(text: str) -> str:
 
 
 def safe_body(md: str) -> str:
-    """The body with raw HTML shown as text and disallowed link targets replaced; code untouched."""
-    return "".join(text if is_code else _escape_html(_disable_links(text)) for is_code, _, text in _segments(md))
+    """The body with raw HTML shown as text, disallowed link targets replaced, attribute lists that
+    set more than id/class shown as text, and a blank line added before a list that follows a
+    paragraph line (rendered as GitHub renders it); code untouched."""
+    return _separate_lists("".join(text if is_code else _neutralise_attr_lists(_escape_html(_disable_links(text)))
+                                   for is_code, _, text in _segments(md)))
+
+
+# -- attribute lists (attr_list) ----------------------------------------------------------------
+
+# Markdown's attr_list reads `{: ... }` or `{ ... }` after a block, a heading or an inline element;
+# the same shape anywhere in text is treated as one here (an unused one is harmless to refuse).
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^}\n \t][^}\n]*?)[ \t]*\}")
+_SAFE_KEYS = {"id", "class", ".", "#"}
+
+
+def _attr_keys(attrs: str) -> set[str]:
+    from markdown.extensions.attr_list import get_attrs_and_remainder
+
+    pairs, _ = get_attrs_and_remainder(attrs)
+    return {str(k).lower() for k, _ in pairs}
+
+
+def attribute_lists(md: str) -> list[tuple[int, str]]:
+    """(line offset within the body, text inside the braces) of every attribute list outside code."""
+    found = []
+    for is_code, offset, text in _segments(md):
+        if not is_code:
+            for m in _ATTR_LIST.finditer(text):
+                found.append((md[: offset + m.start()].count("\n"), m.group(1)))
+    return found
+
+
+def _neutralise_attr_lists(text: str) -> str:
+    """Attribute lists that set anything but id and class become literal text (`\\{`)."""
+    return _ATTR_LIST.sub(lambda m: m.group(0) if _attr_keys(m.group(1)) <= _SAFE_KEYS else "\\" + m.group(0), text)
+
+
+def code_free_lines(md: str) -> list[tuple[int, str]]:
+    """(line offset within the body, text) of the body's lines outside fenced code and code spans;
+    a line cut by a code span gives one piece per side."""
+    out = []
+    for is_code, offset, text in _segments(md):
+        if not is_code:
+            first = md[:offset].count("\n")
+            out += [(first + i, line) for i, line in enumerate(text.split("\n")) if line.strip()]
+    return out
+
+
+# -- lists right after a paragraph (GitHub's Markdown) ------------------------------------------
+
+# CommonMark (GitHub) lets a bullet item, or an ordered item numbered 1, interrupt a paragraph;
+# Python-Markdown (MkDocs) needs a blank line first and otherwise prints the '- ' lines as text.
+_LIST_START = re.compile(r"^ {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+_ANY_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^(?: {4,}|\t| {0,3}(?:#|>|\||!!!|\?\?\?|```|~~~|\{:?|<|\[[^\]]*\]:))")
+
+
+def _list_interrupts(lines: list[str]) -> list[int]:
+    """Indexes of lines that start a list right after a paragraph line (no blank line between)."""
+    found, block_start = [], 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            block_start = i + 1
+            continue
+        if i == block_start or not _LIST_START.match(line) or _BREAK.match(line):
+            continue
+        block = lines[block_start:i]
+        if any(_ANY_ITEM.match(b) for b in block) or _NOT_PARAGRAPH.match(block[0]) or block[-1].rstrip().endswith("|"):
+            continue
+        found.append(i)
+        block_start = i
+    return found
+
+
+def _masked_lines(md: str) -> list[str]:
+    """The body's lines with fenced code blanked and code spans replaced by 'x' (same line count)."""
+    pieces = []
+    for is_code, _, text in _segments(md):
+        if is_code and text.lstrip(" ").startswith(("```", "~~~")):
+            pieces.append("\n" * text.count("\n"))
+        elif is_code:
+            pieces.append(re.sub(r"[^\n]", "x", text))
+        else:
+            pieces.append(text)
+    return "".join(pieces).split("\n")
+
+
+def list_after_paragraph(md: str) -> list[int]:
+    """Line offsets (within the body) of lists that start right after a paragraph line."""
+    return _list_interrupts(_masked_lines(md))
+
+
+def _separate_lists(md: str) -> str:
+    lines = md.split("\n")
+    for i in reversed(list_after_paragraph(md)):
+        lines.insert(i, "")
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tools.content import hazards
 from tools.content.loader import RawEntry, entry_files, load_file
 from tools.content.markdown import unsafe_links
 from tools.content.model import Entry, Link
@@ -273,6 +274,7 @@ def check_entry(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
     if raw.slug and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", raw.slug):
         problems.append(Problem(raw.path, 1, "file name", f"'{raw.slug}' is not a valid id",
                                 "use lower-case letters, digits and hyphens, e.g. 'ma-enquete-emploi'"))
+    problems += hazards.check(raw)  # scripts, cut values, Arabic commas, lists after paragraphs
     if not raw.meta:
         return None, problems
     checker = _Checker(raw)

@@ -57,8 +57,16 @@ def rel(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source))
 
 
+# Material puts these front-matter values into <title>, <meta content="..."> and the header
+# without escaping (MkDocs' Jinja has no autoescape): they are escaped for HTML here, once.
+HTML_META = ("title", "description")
+
+
 def front_matter(**meta) -> str:
     clean = {k: v for k, v in meta.items() if v not in (None, "", [])}
+    for key in HTML_META:
+        if isinstance(clean.get(key), str):
+            clean[key] = html.escape(clean[key], quote=False).replace('"', "&quot;")
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
