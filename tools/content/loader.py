@@ -200,8 +200,32 @@ def _syntax_problem(path: str, source: str, exc: Exception) -> Problem:
                        f"close it with {closer} on this line")
     mark = problem_mark or context_mark
     line = mark.line + 2 if mark else _reader_line(source, exc)
+    opened = _unclosed_quote_line(source, mark.line if mark else 0)
+    if opened is not None:
+        # A quote left open swallows the next lines until some later quote closes it, and the
+        # parser only stumbles there: the line that opened it is where the fix is.
+        return Problem(path, opened + 2, "front matter",
+                       f"invalid YAML: the quote opened on this line is not closed on it (the parser stopped on "
+                       f"line {line}: {problem})", "close it with the same quote on this line")
     return Problem(path, line, "front matter", f"invalid YAML: {problem}",
                    "check quotes, colons and indentation; quote values that contain ': '")
+
+
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote_line(source: str, before: int) -> int | None:
+    """Index (0-based) of the first line before line `before` whose value opens a quote that the
+    line does not close, or None."""
+    for number, line in enumerate(source.split("\n")[:before]):
+        m = _QUOTED_START.match(line)
+        if not m:
+            continue
+        quote, rest = m.group(1), m.group(2)
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return number
+    return None
 
 
 _COMMENT_AFTER = re.compile(r"^[ \t]+#")
