@@ -24,6 +24,7 @@ from tools.content.schema import FIELDS_BY_NAME
 SAFE_ATTRIBUTES = {"id", "class", ".", "#"}
 SCRIPT_URL_RE = re.compile(r"(?:java|vb)script\s*:|data\s*:[^,\s]*(?:base64|script|html)", re.I)
 ARABIC_COMMA = "\u060c"
+RAW_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z]")
 # Fields whose values are free text: a ' #' inside them is almost always meant as text.
 TEXT_KINDS = {"text", "str_list"}
 # Institutions are names, and an Arabic name often has a comma inside ("ILO، Department of
@@ -47,9 +48,11 @@ def body_problems(raw: RawEntry) -> list[Problem]:
                                 "list starts right after a paragraph line, without a blank line",
                                 "add a blank line before the list (the site renders it as a list, as GitHub "
                                 "does; other Markdown readers may not)", WARNING))
-    reported = {offset for offset, _ in unsafe_links(raw.body)}  # already errors (tools.content.validate)
+    # Lines already reported (links by tools.content.validate, attribute lists above) or holding raw
+    # HTML (its own warning) are not reported twice.
+    reported = {offset for offset, _ in unsafe_links(raw.body)} | {p.line - raw.body_line for p in problems}
     for offset, line in code_free_lines(raw.body):
-        if SCRIPT_URL_RE.search(line) and offset not in reported:
+        if SCRIPT_URL_RE.search(line) and offset not in reported and not RAW_TAG_RE.search(line):
             reported.add(offset)
             problems.append(Problem(raw.path, raw.body_line + offset, "body",
                                     "text (or a link title) contains a script address (javascript:, vbscript: or "
