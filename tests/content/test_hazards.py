@@ -262,3 +262,15 @@ def test_sanitiser_keeps_what_markdown_and_the_generator_produce():
                   'href="#titre"', 'style="text-align:right"', 'href="https://www.hcp.ma/"', 'title="titre"',
                   'src="../x.png"', 'class="kb-card"', "<small>petit</small>", "<em>carte</em>"):
         assert piece in out, piece
+
+
+@pytest.mark.parametrize("unit", ["{", "{: ", "`", "](", "p\n- a\n", "<", "[a]: x\n", "```\n", "[", "javascript:"])
+def test_pathological_bodies_at_the_size_limit_are_checked_without_hanging(tmp_path, no_hang, unit):
+    from tools.content.loader import MAX_BODY_CHARS
+
+    body = "\n" + unit * (MAX_BODY_CHARS // len(unit) - 1)
+    started = time.perf_counter()
+    _, problems = problems_of(tmp_path, entry_text(body=body))
+    print(f"{unit!r}: {time.perf_counter() - started:.2f} s")
+    assert all(p.line >= 1 for p in problems)
+    assert not [p for p in problems if "over the 100,000 limit" in p.message]

@@ -92,6 +92,12 @@ def _split(entry: RawEntry, text: str) -> None:
         return
     entry.body = "\n".join(lines[end + 1:])
     entry.body_line = end + 2
+    if len(entry.body) > MAX_BODY_CHARS:
+        # Checked no further than the limit, so every check of the body stays fast.
+        entry.problems.append(Problem(entry.path, entry.body_line, "body",
+                                      f"the text is {len(entry.body):,} characters, over the {MAX_BODY_CHARS:,} limit",
+                                      "an entry is a summary of 150 to 600 words: link to long documents"))
+        entry.body = entry.body[:MAX_BODY_CHARS]
     _parse_yaml(entry, "\n".join(lines[1:end]))
 
 
@@ -99,6 +105,7 @@ def _split(entry: RawEntry, text: str) -> None:
 # of {title, url} pairs. Beyond them a file is refused before PyYAML builds anything big.
 MAX_FRONT_MATTER_BYTES = 64_000
 MAX_DEPTH = 8
+MAX_BODY_CHARS = 100_000  # about 15,000 words; entries are advised 150 to 600
 # YAML 1.1 reads yes/no/on/off/y/n as booleans: Norway's code NO became `false`. Entries follow
 # YAML 1.2's core schema instead: only true/false are booleans, everything else stays text.
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
