@@ -142,3 +142,10 @@ def test_feed_and_citations_keep_hostile_values_inert(hostile_site):
         assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in ris.split("\r\n") if line)
         bib = (stem.parent / f"{entry.lang}.bib").read_text(encoding="utf-8")
         assert bib.count("{") == bib.count("}") + bib.count("\\{") - bib.count("\\}")
+
+
+def test_list_right_after_a_paragraph_is_a_list_on_the_built_page(hostile_site):
+    project, entries = hostile_site
+    index = sorted(CASES).index("list-after-paragraph")
+    page = (project.site / entries[index].url / "index.html").read_text(encoding="utf-8")
+    assert "<p>Les sources :</p>\n<ul>\n<li>enquête</li>\n<li>recensement</li>\n</ul>" in page
