@@ -1,11 +1,23 @@
-"""Atomic replacement of build outputs: readers see the old output or the new one, never half of each."""
+"""Atomic replacement of build outputs, and the build lock.
+
+Readers see the old output or the new one, never half of each; a build killed at any moment
+leaves the previous outputs whole, and the temporary folders it leaves are removed by the next one.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
+import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_STALE = re.compile(r"^\..+\.(?:tmp|old)-[^/]+$")
 
 
 def temp_dir_beside(target: Path) -> Path:
@@ -15,8 +27,32 @@ def temp_dir_beside(target: Path) -> Path:
     return path
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one system call (Linux renameat2 RENAME_EXCHANGE). False where the
+    system or the file system does not offer it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
 def swap_dir(new: Path, target: Path) -> None:
-    """Put `new` in place of `target` with renames (atomic on one file system), then drop the old one."""
+    """Put `new` in place of `target`, then drop the old one.
+
+    On Linux the two trade places in one atomic step, so `target` exists at every instant, even if
+    the process is killed; elsewhere two renames leave a moment without it (the next build's
+    clean_stale puts the old one back if the process died there)."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now the old output
+        return
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -26,6 +62,56 @@ def swap_dir(new: Path, target: Path) -> None:
     os.replace(new, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(targets: list[Path]) -> list[Path]:
+    """Remove the temporary folders that killed builds left beside each target (`.<name>.tmp-*`,
+    `.<name>.old-*`), restoring an `.old-*` folder first when its target is missing. Call it only
+    while holding build_lock. Returns the paths removed."""
+    removed = []
+    for target in targets:
+        parent = target.parent
+        if not parent.is_dir():
+            continue
+        leftovers = sorted(p for p in parent.iterdir() if p.name.startswith(f".{target.name}.") and _STALE.match(p.name))
+        for path in leftovers:
+            if ".old-" in path.name and not target.exists() and path.is_dir():
+                os.replace(path, target)
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+class Busy(Exception):
+    """Another process holds the build lock. `pid` is its process id (0 if unknown)."""
+
+    def __init__(self, pid: int):
+        super().__init__(f"another build is running (pid {pid})")
+        self.pid = pid
+
+
+@contextmanager
+def build_lock(path: Path):
+    """Hold an exclusive lock on `path` (created if missing, the holder's pid written inside) for the
+    duration of the block. The lock is the kernel's (flock): a killed holder releases it, so a lock
+    file left by a dead process is simply taken over. Raises Busy if a live process holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise Busy(int(text) if text.isdigit() else 0) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -16,7 +16,7 @@ from tools.content.model import Entry
 from tools.content.problems import Problem, errors
 from tools.content.validate import load_collection
 from tools.errors import BuildError
-from tools.fsutil import write_atomic
+from tools.fsutil import Busy, build_lock, clean_stale, write_atomic
 from tools.project import Project, Settings
 from tools.search.engine import build_search_index
 from tools.site import languages
@@ -71,6 +71,29 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     report.timings["check"] = time.perf_counter() - started
     if not report.ok:
         return report
+    try:
+        with build_lock(project.build / LOCK_NAME):
+            _stages(project, settings, entries, report, site=site, force=force, strict=strict, progress=progress)
+    except Busy as exc:
+        raise BuildError(f"{exc}: wait for it to finish, then build again") from None
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+LOCK_NAME = ".build.lock"
+
+
+def outputs(project: Project) -> list:
+    """Every folder a build replaces whole (each beside its temporary copies). The offline build's
+    folder is not one: it is made outside the lock, after run() returns."""
+    trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
+    return [project.generated, *trees, project.index, project.site]
+
+
+def _stages(project: Project, settings: Settings, entries: list[Entry], report: Report, *, site: bool,
+            force: bool, strict: bool, progress: bool) -> None:
+    """The stages, run while holding the build lock: first the leftovers of killed builds go."""
+    clean_stale(outputs(project))
     recorded = stamps.load(project)
     inputs = stamps.stage_inputs(project, settings, guide_files(project.root))
 
@@ -91,5 +114,3 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     if site:
         stage("site", [project.site], stamps.site_inputs(project, settings, trees),
               lambda: build_site(project, settings, strict=strict, progress=progress))
-    report.timings["total"] = time.perf_counter() - started
-    return report

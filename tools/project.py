@@ -14,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = "kb"  # folder of generated pages under docs/ (and of the site)
+# mkdocs.yml's `hooks:` reads this variable; the code travels with ROOT, not with a copy (KB_ROOT).
+HOOKS_ENV = {"KB_MKDOCS_HOOKS": str(ROOT / "tools" / "site" / "mkdocs_hooks.py")}
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Settings:
 
         # MkDocs logs its config warnings; the build prints them when it runs MkDocs itself.
         logging.getLogger("mkdocs").setLevel(logging.ERROR)
+        for name, value in HOOKS_ENV.items():
+            os.environ.setdefault(name, value)
         try:
             config = load_config(str(project.config_file))
         except (ConfigurationError, OSError) as exc:

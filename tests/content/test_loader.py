@@ -135,7 +135,11 @@ def test_file_of_exactly_one_megabyte_is_read(tmp_path):
     raw += b"x" * (1_000_000 - len(raw))
     assert len(raw) == 1_000_000
     entries, problems, _ = load(tmp_path, {NAME: raw})
-    assert problems == [] and len(entries) == 1
+    # Read (no file-size problem), but its text is over the body limit that keeps checks fast.
+    body = raw.decode("utf-8").split("\n---\n", 1)[1]
+    assert [(p.field, p.message) for p in problems] == [
+        ("body", f"the text is {len(body):,} characters, over the 100,000 limit")]
+    assert entries == []
 
 
 def test_duplicate_yaml_key(tmp_path):

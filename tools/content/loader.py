@@ -31,6 +31,7 @@ class RawEntry:
     body_line: int
     problems: list = field(default_factory=list)
     text: str = ""  # the whole decoded file, for checks that read lines (placeholders)
+    cut_values: list = field(default_factory=list)  # (field path, line, dropped text): see _find_cut_values
 
     def line(self, key: str) -> int:
         """Line of a field path, falling back to its parent, then to the front matter start."""
@@ -91,19 +92,81 @@ def _split(entry: RawEntry, text: str) -> None:
         return
     entry.body = "\n".join(lines[end + 1:])
     entry.body_line = end + 2
+    if len(entry.body) > MAX_BODY_CHARS:
+        # Checked no further than the limit, so every check of the body stays fast.
+        entry.problems.append(Problem(entry.path, entry.body_line, "body",
+                                      f"the text is {len(entry.body):,} characters, over the {MAX_BODY_CHARS:,} limit",
+                                      "an entry is a summary of 150 to 600 words: link to long documents"))
+        entry.body = entry.body[:MAX_BODY_CHARS]
     _parse_yaml(entry, "\n".join(lines[1:end]))
 
 
+# Limits on front matter: entries need a few dozen short fields, nothing nested deeper than a list
+# of {title, url} pairs. Beyond them a file is refused before PyYAML builds anything big.
+MAX_FRONT_MATTER_BYTES = 64_000
+MAX_DEPTH = 8
+MAX_BODY_CHARS = 100_000  # about 15,000 words; entries are advised 150 to 600
+# YAML 1.1 reads yes/no/on/off/y/n as booleans: Norway's code NO became `false`. Entries follow
+# YAML 1.2's core schema instead: only true/false are booleans, everything else stays text.
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_OPENERS = {"while parsing a flow sequence": "'['", "while parsing a flow mapping": "'{'",
+            "while scanning a quoted scalar": "quote"}
+
+
+class RefusedYAML(yaml.YAMLError):
+    """A front matter the loader will not build: an anchor or alias, or nesting past MAX_DEPTH.
+    `mark` is where it was found (a PyYAML Mark)."""
+
+    def __init__(self, message: str, hint: str, mark):
+        super().__init__(message)
+        self.message, self.hint, self.mark = message, hint, mark
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loading that keeps dates and numbers as written, so the validator (not PyYAML)
-    judges them: `updated: 2024-02-30` becomes a clear problem instead of a ValueError."""
+    """Safe loading, bounded and literal.
+
+    - Dates and numbers stay as written, so the validator (not PyYAML) judges them:
+      `updated: 2024-02-30` becomes a clear problem instead of a ValueError.
+    - Only true/false are booleans (YAML 1.2): `countries: [MA, NO]` keeps Norway.
+    - Anchors and aliases are refused outright (entries have no use for them, and nine levels of
+      nine aliases expand to 387 million nodes), as is nesting deeper than MAX_DEPTH, before
+      anything is built, so every file is parsed in time linear in its size.
+    """
+
+    yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+                               for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise RefusedYAML(f"anchors and aliases ('&' and '*') are not allowed "
+                              f"(found '{'*' if isinstance(event, yaml.AliasEvent) else '&'}{event.anchor}')",
+                              "write each value out in full", event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise RefusedYAML(f"values are nested more than {MAX_DEPTH} levels deep",
+                              "fields are text, lists of text, or a list of {title, url}", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL_RE, list("tTfF"))
 for _tag in ("timestamp", "int", "float"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: loader.construct_scalar(node))
 
 
 def _parse_yaml(entry: RawEntry, source: str) -> None:
+    if len(source.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        entry.problems.append(Problem(entry.path, 1, "front matter",
+                                      f"front matter is over {MAX_FRONT_MATTER_BYTES:,} bytes",
+                                      "keep fields short: long text belongs in the body"))
+        return
     loader = None
     try:
         loader = _Loader(source)  # its reader rejects control characters here, inside the try
@@ -118,16 +181,80 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
                                           "write one 'field: value' per line"))
             return
         _index_lines(entry, node, "")
+        _find_cut_values(entry, node, "", source)
         entry.meta = loader.construct_document(node)
-    except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else _reader_line(source, exc)
-        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
-        entry.problems.append(Problem(entry.path, line, "front matter", f"invalid YAML: {problem}",
-                                      "check quotes, colons and indentation; quote values that contain ': '"))
+    except RefusedYAML as exc:
+        entry.problems.append(Problem(entry.path, exc.mark.line + 2, "front matter", exc.message, exc.hint))
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        entry.problems.append(_syntax_problem(entry.path, source, exc))
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _syntax_problem(path: str, source: str, exc: Exception) -> Problem:
+    """Where a person would look: an unclosed '[', '{' or quote is reported where it opens
+    (PyYAML's context mark), anything else where the parser stopped (its problem mark)."""
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    opener = _OPENERS.get(context or "")
+    if opener and context_mark is not None and (problem_mark is None or problem_mark.line != context_mark.line):
+        closer = {"'['": "']'", "'{'": "'}'"}.get(opener, "the same quote")
+        where = f" (the parser noticed on line {problem_mark.line + 2})" if problem_mark else ""
+        return Problem(path, context_mark.line + 2, "front matter",
+                       f"invalid YAML: the {opener} opened on this line is not closed{where}",
+                       f"close it with {closer} on this line")
+    mark = problem_mark or context_mark
+    line = mark.line + 2 if mark else _reader_line(source, exc)
+    opened = _unclosed_quote_line(source, mark.line if mark else 0)
+    if opened is not None:
+        # A quote left open swallows the next lines until some later quote closes it, and the
+        # parser only stumbles there: the line that opened it is where the fix is.
+        return Problem(path, opened + 2, "front matter",
+                       f"invalid YAML: the quote opened on this line is not closed on it (the parser stopped on "
+                       f"line {line}: {problem})", "close it with the same quote on this line")
+    return Problem(path, line, "front matter", f"invalid YAML: {problem}",
+                   "check quotes, colons and indentation; quote values that contain ': '")
+
+
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote_line(source: str, before: int) -> int | None:
+    """Index (0-based) of the first line before line `before` whose value opens a quote that the
+    line does not close, or None."""
+    for number, line in enumerate(source.split("\n")[:before]):
+        m = _QUOTED_START.match(line)
+        if not m:
+            continue
+        quote, rest = m.group(1), m.group(2)
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return number
+    return None
+
+
+_COMMENT_AFTER = re.compile(r"^[ \t]+#")
+
+
+def _find_cut_values(entry: RawEntry, node: yaml.Node, prefix: str, source: str) -> None:
+    """Plain (unquoted) values followed on their line by ' #': YAML drops the rest as a comment,
+    so `title: Indicateur ODD #10.7.1` reads "Indicateur ODD". Recorded in entry.cut_values as
+    (field path, line, the text dropped); tools.content.hazards decides what to say."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            _find_cut_values(entry, value_node, f"{prefix}.{key}" if prefix else key, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _find_cut_values(entry, item, f"{prefix}[{i}]", source)
+    elif isinstance(node, yaml.ScalarNode) and node.style is None and node.value:
+        end = node.end_mark.index
+        newline = source.find("\n", end)
+        rest = source[end:newline if newline >= 0 else len(source)]
+        if _COMMENT_AFTER.match(rest):
+            entry.cut_values.append((prefix, node.end_mark.line + 2, rest.strip()))
 
 
 def _reader_line(source: str, exc: Exception) -> int:

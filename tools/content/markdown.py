@@ -7,6 +7,8 @@ Code (fenced blocks and inline code spans) is left exactly as written: Markdown 
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import re
 
@@ -25,22 +27,24 @@ def allowed(target: str) -> bool:
     return plain.startswith(("http://", "https://", "mailto:", "#"))
 
 
-def _segments(md: str) -> list[tuple[bool, int, str]]:
+@functools.lru_cache(maxsize=4)  # several checks of one body split it the same way
+def _segments(md: str) -> tuple[tuple[bool, int, str], ...]:
     """(is_code, offset, text) pieces: fenced blocks and code spans are code."""
     out, pos = [], 0
     fences = list(_FENCE.finditer(md))
     i = 0
     while i < len(fences):
         start = fences[i]
-        close = next((f for f in fences[i + 1:] if f.group(1) == start.group(1)), None)
+        j = next((k for k in range(i + 1, len(fences)) if fences[k].group(1) == start.group(1)), None)
+        close = fences[j] if j is not None else None
         end = md.find("\n", close.end()) if close else len(md)
         end = len(md) if end < 0 else end
         out += _spans(md[pos:start.start()], pos)
         out.append((True, start.start(), md[start.start():end]))
         pos = end
-        i = fences.index(close) + 1 if close else len(fences)
+        i = j + 1 if close else len(fences)
     out += _spans(md[pos:], pos)
-    return out
+    return tuple(out)
 
 
 def _spans(text: str, offset: int) -> list[tuple[bool, int, str]]:
@@ -54,8 +58,14 @@ def _spans(text: str, offset: int) -> list[tuple[bool, int, str]]:
 
 
 def _inline_links(text: str):
-    """(start, end) of the text between '](' and its closing ')', parentheses balanced."""
+    """(start, end) of the text between '](' and its closing ')', parentheses balanced.
+
+    A '](' inside a stretch already scanned without finding the close is skipped, so the time is
+    linear in the text (anything missed this way is still removed by the sanitiser)."""
+    skip_until = -1
     for m in re.finditer(r"\]\(", text):
+        if m.start() < skip_until:
+            continue
         depth, i = 1, m.end()
         limit = min(len(text), i + _LINK_SCAN_LIMIT)
         while i < limit and depth:
@@ -63,6 +73,19 @@ def _inline_links(text: str):
             i += 1
         if depth == 0:
             yield m.end(), i - 1
+        else:
+            skip_until = i
+
+
+class _Lines:
+    """Line numbers of offsets in one text, by binary search (linear-time callers)."""
+
+    def __init__(self, text: str):
+        self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        """0-based line of the character at `offset`."""
+        return bisect.bisect_right(self.starts, offset)
 
 
 def _target(inside: str) -> str:
@@ -71,16 +94,16 @@ def _target(inside: str) -> str:
 
 def unsafe_links(md: str) -> list[tuple[int, str]]:
     """(line offset within the body, target) of every link a reader must not be sent to."""
-    found = []
+    found, line = [], _Lines(md)
     for is_code, offset, text in _segments(md):
         if is_code:
             continue
         for start, end in _inline_links(text):
             if not allowed(_target(text[start:end])):
-                found.append((md[: offset + start].count("\n"), _target(text[start:end])))
+                found.append((line(offset + start), _target(text[start:end])))
         for m in _REF_DEF.finditer(text):
             if not allowed(m.group(2)):
-                found.append((md[: offset + m.start(2)].count("\n"), m.group(2)))
+                found.append((line(offset + m.start(2)), m.group(2)))
     return found
 
 
@@ -109,5 +132,103 @@ def _disable_links(text: str) -> str:
 
 
 def safe_body(md: str) -> str:
-    """The body with raw HTML shown as text and disallowed link targets replaced; code untouched."""
-    return "".join(text if is_code else _escape_html(_disable_links(text)) for is_code, _, text in _segments(md))
+    """The body with raw HTML shown as text, disallowed link targets replaced, attribute lists that
+    set more than id/class shown as text, and a blank line added before a list that follows a
+    paragraph line (rendered as GitHub renders it); code untouched."""
+    return _separate_lists("".join(text if is_code else _neutralise_attr_lists(_escape_html(_disable_links(text)))
+                                   for is_code, _, text in _segments(md)))
+
+
+# -- attribute lists (attr_list) ----------------------------------------------------------------
+
+# Markdown's attr_list reads `{: ... }` or `{ ... }` after a block, a heading or an inline element;
+# the same shape anywhere in text is treated as one here (an unused one is harmless to refuse).
+# No '{' inside: each '{' then fails at once on a run of braces (no quadratic rescans).
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n \t][^{}\n]{0,300})\}")
+_SAFE_KEYS = {"id", "class", ".", "#"}
+
+
+def _attr_keys(attrs: str) -> set[str]:
+    from markdown.extensions.attr_list import get_attrs_and_remainder
+
+    pairs, _ = get_attrs_and_remainder(attrs)
+    return {str(k).lower() for k, _ in pairs}
+
+
+def attribute_lists(md: str) -> list[tuple[int, str]]:
+    """(line offset within the body, text inside the braces) of every attribute list outside code."""
+    found, line = [], _Lines(md)
+    for is_code, offset, text in _segments(md):
+        if not is_code:
+            for m in _ATTR_LIST.finditer(text):
+                found.append((line(offset + m.start()), m.group(1).rstrip()))
+    return found
+
+
+def _neutralise_attr_lists(text: str) -> str:
+    """Attribute lists that set anything but id and class become literal text (`\\{`)."""
+    return _ATTR_LIST.sub(lambda m: m.group(0) if _attr_keys(m.group(1)) <= _SAFE_KEYS else "\\" + m.group(0), text)
+
+
+def code_free_lines(md: str) -> list[tuple[int, str]]:
+    """(line offset within the body, text) of the body's lines outside fenced code and code spans;
+    a line cut by a code span gives one piece per side."""
+    out, line = [], _Lines(md)
+    for is_code, offset, text in _segments(md):
+        if not is_code:
+            first = line(offset)
+            out += [(first + i, line) for i, line in enumerate(text.split("\n")) if line.strip()]
+    return out
+
+
+# -- lists right after a paragraph (GitHub's Markdown) ------------------------------------------
+
+# CommonMark (GitHub) lets a bullet item, or an ordered item numbered 1, interrupt a paragraph;
+# Python-Markdown (MkDocs) needs a blank line first and otherwise prints the '- ' lines as text.
+_LIST_START = re.compile(r"^ {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+_ANY_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^(?: {4,}|\t| {0,3}(?:#|>|\||!!!|\?\?\?|```|~~~|\{:?|<|\[[^\]]*\]:))")
+
+
+def _list_interrupts(lines: list[str]) -> list[int]:
+    """Indexes of lines that start a list right after a paragraph line (no blank line between)."""
+    found, block_start, block_has_item = [], 0, False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            block_start, block_has_item = i + 1, False
+            continue
+        is_item = bool(_ANY_ITEM.match(line))
+        if i == block_start or not _LIST_START.match(line) or _BREAK.match(line):
+            block_has_item = block_has_item or is_item
+            continue
+        if not (block_has_item or _NOT_PARAGRAPH.match(lines[block_start])
+                or lines[i - 1].rstrip().endswith("|")):
+            found.append(i)
+        block_has_item = True
+    return found
+
+
+def _masked_lines(md: str) -> list[str]:
+    """The body's lines with fenced code blanked and code spans replaced by 'x' (same line count)."""
+    pieces = []
+    for is_code, _, text in _segments(md):
+        if is_code and text.lstrip(" ").startswith(("```", "~~~")):
+            pieces.append("\n" * text.count("\n"))
+        elif is_code:
+            pieces.append(re.sub(r"[^\n]", "x", text))
+        else:
+            pieces.append(text)
+    return "".join(pieces).split("\n")
+
+
+def list_after_paragraph(md: str) -> list[int]:
+    """Line offsets (within the body) of lists that start right after a paragraph line."""
+    return _list_interrupts(_masked_lines(md))
+
+
+def _separate_lists(md: str) -> str:
+    lines = md.split("\n")
+    for i in reversed(list_after_paragraph(md)):
+        lines.insert(i, "")
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ import difflib
 import re
 from pathlib import Path
 
+from tools.content import hazards
 from tools.content.kinds import HTML_TAG_RE, Issue, close
 from tools.content.loader import RawEntry, entry_files, load_file
 from tools.content.markdown import unsafe_links
@@ -103,6 +104,7 @@ def check_entry(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
     if raw.slug and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", raw.slug):
         problems.append(Problem(raw.path, 1, "file name", f"'{raw.slug}' is not a valid id",
                                 "use lower-case letters, digits and hyphens, e.g. 'ma-enquete-emploi'"))
+    problems += hazards.check(raw)  # scripts, cut values, Arabic commas, lists after paragraphs
     if not raw.meta:
         return None, problems
     checker = _Checker(raw)

@@ -193,10 +193,11 @@ def analyse(text: str, lang: str | None) -> list[str]:
     return out
 
 
-_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Bounded repeats: an unclosed '[' or '<' must not make each later one scan to the end (quadratic).
+_MD_LINK_RE = re.compile(r"!?\[([^\[\]]{0,1000})\]\([^()]{0,2000}\)")
 _MD_MARK_RE = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+")
 _MD_EMPH_RE = re.compile(r"[*_`~]{1,3}")
-_HTML_RE = re.compile(r"<[^>]*>")
+_HTML_RE = re.compile(r"<[^<>]{0,1000}>")
 
 
 def markdown_to_text(md: str) -> str:

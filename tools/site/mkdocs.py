@@ -14,7 +14,7 @@ from tqdm import tqdm
 from tools import i18n
 from tools.errors import BuildError
 from tools.fsutil import swap_dir, temp_dir_beside
-from tools.project import Project, Settings
+from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on every run otherwise
@@ -22,8 +22,10 @@ TAIL_LINES = 30
 
 
 def mkdocs_env() -> dict[str, str]:
-    """The environment every MkDocs subprocess runs with (os.environ plus ENV)."""
-    return {**os.environ, **ENV}
+    """The environment every MkDocs subprocess runs with: os.environ plus ENV, the hooks' path, and
+    the code's root on PYTHONPATH (the hooks import tools.*, also when building a copy elsewhere)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **ENV, **HOOKS_ENV, "PYTHONPATH": path}
 
 
 def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, clean: bool = True) -> None:

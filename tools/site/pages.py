@@ -7,6 +7,7 @@ take over. Every value from an entry is escaped here; entry bodies lose raw HTML
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -47,10 +48,21 @@ def md_url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
+# File systems allow 255 bytes per name; Arabic letters take 2 bytes in UTF-8, and the site adds
+# nothing to a tag's folder name. Longer slugs keep a readable start and a stable hash.
+MAX_SLUG_BYTES = 100
+_SLUG_KEEP_BYTES = 80
+
+
 def slug(text: str) -> str:
-    """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept).
+    """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept), at most
+    MAX_SLUG_BYTES bytes in UTF-8 (a longer one is cut and given an 8-hex-digit hash of the whole).
     Never 'index', which is the tags' own index page."""
     out = re.sub(r"[^\w]+", "-", normalize(text)).strip("-_") or "tag"
+    if len(out.encode("utf-8")) > MAX_SLUG_BYTES:
+        digest = hashlib.sha1(out.encode("utf-8")).hexdigest()[:8]
+        head = out.encode("utf-8")[:_SLUG_KEEP_BYTES].decode("utf-8", "ignore").rstrip("-_")
+        out = f"{head}-{digest}"
     return "index-tag" if out == "index" else out
 
 
@@ -58,8 +70,16 @@ def rel(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source))
 
 
+# Material puts these front-matter values into <title>, <meta content="..."> and the header
+# without escaping (MkDocs' Jinja has no autoescape): they are escaped for HTML here, once.
+HTML_META = ("title", "description")
+
+
 def front_matter(**meta) -> str:
     clean = {k: v for k, v in meta.items() if v not in (None, "", [])}
+    for key in HTML_META:
+        if isinstance(clean.get(key), str):
+            clean[key] = html.escape(clean[key], quote=False).replace('"', "&quot;")
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 

@@ -71,8 +71,20 @@
       .replace(/[أإآٱ]/g, "ا").replace(/ى/g, "ي").replace(/ة/g, "ه").toLowerCase()
       .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
-  // Only <mark> may come through from a snippet; the API escapes everything else already.
-  function safeSnippet(html) { return html.replace(/<(?!\/?mark[\s>])[^>]*>/gi, ""); }
+  // The API's snippet is escaped text with <mark> around matched words. It is parsed in an inert
+  // document and rebuilt from its text and bare <mark> elements only, so nothing else can reach the page.
+  function safeSnippet(html) {
+    var doc = new DOMParser().parseFromString("<!doctype html><body>" + html, "text/html");
+    var out = document.createDocumentFragment();
+    (function walk(node, into) {
+      Array.prototype.forEach.call(node.childNodes, function (c) {
+        if (c.nodeType === 3) into.appendChild(document.createTextNode(c.nodeValue));
+        else if (c.nodeType === 1 && c.nodeName === "MARK") { var m = document.createElement("mark"); into.appendChild(m); walk(c, m); }
+        else if (c.nodeType === 1) walk(c, into);
+      });
+    })(doc.body, out);
+    return out;
+  }
 
   function searchApi(s) {
     if (location.protocol === "file:") return Promise.reject(new Error("no api"));
@@ -186,7 +198,7 @@
       if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " " + (msg.draft || "draft")));
       art.appendChild(meta);
       var p = el("p");
-      if (r.snippet) p.innerHTML = safeSnippet(r.snippet); else p.textContent = r.summary;
+      if (r.snippet) p.appendChild(safeSnippet(r.snippet)); else p.textContent = r.summary;
       art.appendChild(p);
       list.appendChild(art);
     });

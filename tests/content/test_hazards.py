@@ -1,0 +1,276 @@
+"""Hostile and surprising entries: each is reported at its line, and what reaches the page is inert.
+
+Covers the bounded YAML loader (anchors, depth, size, where syntax errors are reported), YAML 1.1
+values (NO, yes), values cut at ' #', Arabic commas, attribute lists, script addresses, lists after
+a paragraph, the HTML sanitiser and bounded tag slugs.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+
+import markdown
+import pytest
+
+from tests.conftest import entry_text, line_of, load
+from tools.content.loader import MAX_DEPTH, MAX_FRONT_MATTER_BYTES
+from tools.content.markdown import safe_body
+from tools.content.problems import WARNING
+from tools.content.sanitize import clean
+from tools.site import pages
+
+NAME = "ma/ma-x.fr.md"
+PATH = "practices/ma/ma-x.fr.md"
+# The site's Markdown extensions (mkdocs.yml), for rendering checks outside MkDocs.
+EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
+
+
+def billion_laughs() -> str:
+    """Nine levels of nine aliases: 9**9 'lol' strings once expanded."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 9):
+        name, prev = chr(97 + level), chr(96 + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def no_hang():
+    """Fails the test (instead of blocking the run) if it takes more than 20 s."""
+    def stop(*_):
+        raise TimeoutError("took more than 20 s")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def problems_of(tmp_path, text, name=NAME):
+    entries, problems, _ = load(tmp_path, {name: text})
+    return entries, problems
+
+
+# -- bounded parsing ----------------------------------------------------------------------------
+
+def test_billion_laughs_is_refused_at_the_first_anchor_and_other_files_still_load(tmp_path, no_hang):
+    hostile = "---\n" + billion_laughs() + "\n---\n\nTexte.\n"
+    started = time.perf_counter()
+    entries, problems, files = load(tmp_path, {"ma/ma-bomb.fr.md": hostile, NAME: entry_text()})
+    elapsed = time.perf_counter() - started
+    bomb = [p for p in problems if p.path.endswith("ma-bomb.fr.md")]
+    assert [(p.line, p.field, p.severity) for p in bomb] == [(2, "front matter", "error")]
+    assert bomb[0].message == "anchors and aliases ('&' and '*') are not allowed (found '&a')"
+    assert [e.id for e in entries] == ["ma-x"] and files == 2
+    print(f"billion laughs + one valid file: {elapsed:.3f} s")
+
+
+def test_an_alias_alone_is_refused_at_its_line(tmp_path):
+    text = entry_text(tags="[emploi]", themes="*t")
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.message) for p in problems] == [
+        (line_of(text, "themes:"), "anchors and aliases ('&' and '*') are not allowed (found '*t')")]
+
+
+def test_deep_nesting_is_refused_before_it_is_built(tmp_path, no_hang):
+    text = entry_text(tags="[" * 50_000)
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.message) for p in problems] == [
+        (line_of(text, "tags:"), f"values are nested more than {MAX_DEPTH} levels deep")]
+
+
+def test_links_nest_within_the_depth_limit(tmp_path):
+    entries, problems = problems_of(tmp_path, entry_text())
+    assert entries and not problems
+
+
+def test_oversized_front_matter_is_refused(tmp_path):
+    text = entry_text(summary='"' + "x" * (MAX_FRONT_MATTER_BYTES + 10) + '"')
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field) for p in problems] == [(1, "front matter")]
+    assert "front matter is over 64,000 bytes" in problems[0].message
+
+
+@pytest.mark.parametrize("value, opener", [("[MA, TN", "'['"), ("{a: b", "'{'"),
+                                           ('"Enquête nationale', "quote"), ("'Enquête nationale", "quote")])
+def test_unclosed_bracket_or_quote_is_reported_where_it_opens(tmp_path, value, opener):
+    text = entry_text(countries=value if opener != "quote" else "[MA]", title=value if opener == "quote" else '"Titre"')
+    opened = line_of(text, "countries:" if opener != "quote" else "title:")
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field) for p in problems] == [(opened, "front matter")]
+    assert problems[0].message.startswith(f"invalid YAML: the {opener} opened on this line is not closed")
+    assert problems[0].line < int(re.search(r"on line (\d+)", problems[0].message).group(1))
+
+
+# -- values that mean what they look like -------------------------------------------------------
+
+def test_norway_stays_no(tmp_path):
+    entries, problems = problems_of(tmp_path, entry_text(countries="[MA, NO]"))
+    assert not [p for p in problems if p.severity == "error"]
+    assert entries[0].countries == ("MA", "NO")
+
+
+@pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y", "n"])
+def test_yaml_11_booleans_are_text(tmp_path, word):
+    entries, _ = problems_of(tmp_path, entry_text(tags=f"[{word}]"))
+    assert entries[0].tags == (word,)
+
+
+def test_true_is_still_a_boolean_and_reported_as_not_text(tmp_path):
+    text = entry_text(title="true")
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.message) for p in problems] == [
+        (line_of(text, "title:"), "title", "must be text, got bool")]
+
+
+def test_value_cut_at_hash_is_a_warning_with_the_fix(tmp_path):
+    text = entry_text(title="Indicateur ODD #10.7.1")
+    entries, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "title:"), "title", WARNING)]
+    assert problems[0].message == "value is cut at ' #': YAML reads '#10.7.1' as a comment"
+    assert problems[0].hint == 'quote the value: write it between double quotes, e.g. title: "... #10.7.1"'
+    assert entries[0].title == "Indicateur ODD"
+
+
+def test_quoted_hash_and_comments_after_codes_are_fine(tmp_path):
+    text = entry_text(title='"Indicateur ODD #10.7.1"', status="draft  # until the review")
+    entries, problems = problems_of(tmp_path, text)
+    assert problems == [] and entries[0].title == "Indicateur ODD #10.7.1"
+
+
+def test_arabic_comma_in_tags_is_a_warning_with_the_fix(tmp_path):
+    text = entry_text(tags="[هجرة، عمل، إحصاء]")
+    entries, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "tags:"), "tags[0]", WARNING)]
+    assert "contains the Arabic comma" in problems[0].message
+    assert problems[0].hint.endswith("tags: [هجرة, عمل, إحصاء]")
+
+
+def test_arabic_comma_inside_an_institution_name_is_not_reported(tmp_path):
+    _, problems = problems_of(tmp_path, entry_text(institutions="[منظمة العمل الدولية، إدارة الإحصاءات]"))
+    assert problems == []
+
+
+def test_script_address_in_a_front_matter_value_is_reported(tmp_path):
+    text = entry_text(institutions='["javascript:alert(1)"]')
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.severity) for p in problems] == [
+        (line_of(text, "institutions:"), "institutions[0]", WARNING)]
+
+
+def test_long_tag_gets_a_bounded_stable_slug_and_short_ones_keep_theirs():
+    long = "مؤشر الهجرة " * 40
+    assert len(pages.slug(long).encode("utf-8")) <= pages.MAX_SLUG_BYTES
+    assert pages.slug(long) == pages.slug(long) != pages.slug(long + "x")
+    assert pages.slug("Enquête emploi") == "enquete-emploi"
+    assert pages.slug("index") == "index-tag"
+
+
+# -- body: attribute lists, script addresses, lists ----------------------------------------------
+
+def body_problems(tmp_path, body):
+    text = entry_text(body=entry_text.__defaults__[0] + body)
+    _, problems = problems_of(tmp_path, text)
+    return text, problems
+
+
+def test_attribute_list_with_an_event_handler_is_an_error_at_its_line(tmp_path):
+    text, problems = body_problems(tmp_path, '\nUn paragraphe.\n{: onclick="alert(2)" }\n')
+    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "{: onclick"), "body", "error")]
+    assert problems[0].message.startswith("attribute list sets 'onclick': only #id and .class are allowed")
+
+
+def test_attribute_list_setting_style_in_a_heading_is_reported(tmp_path):
+    text, problems = body_problems(tmp_path, '\n## Titre { style="display:none" }\n')
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (line_of(text, "## Titre {"), "attribute list sets 'style'")]
+
+
+def test_id_and_class_attribute_lists_and_code_are_fine(tmp_path):
+    _, problems = body_problems(tmp_path, '\n## Titre {: #ancre .note }\n\nCode : `{: onclick="x" }`.\n')
+    assert problems == []
+
+
+def test_script_address_in_a_link_title_is_reported(tmp_path):
+    text, problems = body_problems(tmp_path, '\nVoir [le site](https://www.hcp.ma/ "javascript:alert(1)").\n')
+    assert [(p.line, p.severity) for p in problems] == [(line_of(text, "Voir [le site]"), WARNING)]
+
+
+def test_image_with_script_address_is_an_error(tmp_path):
+    text, problems = body_problems(tmp_path, "\n![logo](javascript:alert(1))\n")
+    assert [(p.line, p.severity) for p in problems] == [(line_of(text, "![logo]"), "error")]
+
+
+def test_list_right_after_a_paragraph_is_noted_and_rendered_as_a_list(tmp_path):
+    body = "\nLes sources :\n- enquête emploi\n- recensement\n"
+    text, problems = body_problems(tmp_path, body)
+    assert [(p.line, p.severity) for p in problems] == [(line_of(text, "- enquête emploi"), WARNING)]
+    html = markdown.markdown(safe_body(body), extensions=EXTENSIONS)
+    assert "<p>Les sources :</p>\n<ul>\n<li>enquête emploi</li>\n<li>recensement</li>\n</ul>" in html
+
+
+@pytest.mark.parametrize("body", [
+    "Texte\n2. pas une liste (GitHub : seul 1. interrompt un paragraphe)",
+    "- a\n- b",
+    "- a\n  suite\n- b",
+    "| a | b |\n|---|---|\n- c",
+    "Texte\n- - -",
+    "```\nTexte\n- dans le code\n```",
+    "Texte\n-pas un élément",
+])
+def test_what_is_not_a_list_after_a_paragraph_is_left_alone(body):
+    assert safe_body(body) == body
+
+
+def test_attribute_list_with_a_handler_is_shown_as_text_before_markdown():
+    html = markdown.markdown(safe_body('Para\n{: onclick="alert(2)" }\n\n## T {: #ok }'), extensions=EXTENSIONS)
+    assert "onclick=" not in html.replace('{: onclick="alert(2)" }', "")
+    assert '<h2 id="ok">T</h2>' in html
+
+
+# -- the sanitiser ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dirty, kept, gone", [
+    ('<p onclick="alert(1)">x</p>', "<p>x</p>", "onclick"),
+    ('<p style="color:red" onmouseover="a()">x</p>', "<p>x</p>", "style"),
+    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>", "javascript"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "<a>x</a>", "alert"),
+    ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="a">', '<img alt="a">', "data:"),
+    ('<a href="vbscript:msgbox(1)">x</a>', "<a>x</a>", "vbscript"),
+    ("<script>alert(1)</script><p>x</p>", "<p>x</p>", "alert"),
+    ('<iframe src="https://example.org"></iframe><p>x</p>', "<p>x</p>", "iframe"),
+    ('<svg><script>alert(1)</script></svg>', "", "alert"),
+    ('<form action="https://x"><input name=a></form>', "", "form"),
+    ('<td style="text-align: right; background: url(x)">1</td>', "", "background"),
+])
+def test_sanitiser_removes_what_can_run(dirty, kept, gone):
+    out = clean(dirty)
+    assert gone not in out.lower()
+    assert kept in out
+
+
+def test_sanitiser_keeps_what_markdown_and_the_generator_produce():
+    html = markdown.markdown(
+        '!!! warning "Brouillon"\n    Texte.\n\n## Titre\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n'
+        "[lien](https://www.hcp.ma/ \"titre\") ![img](../x.png) <https://ilo.org>\n\n"
+        '<div class="kb-card" markdown>\n\n*carte* <small>petit</small>\n\n</div>\n',
+        extensions=EXTENSIONS + ["toc"], extension_configs={"toc": {"permalink": True}})
+    out = clean(html)
+    for piece in ('class="admonition warning"', 'class="admonition-title"', 'class="headerlink"',
+                  'href="#titre"', 'style="text-align:right"', 'href="https://www.hcp.ma/"', 'title="titre"',
+                  'src="../x.png"', 'class="kb-card"', "<small>petit</small>", "<em>carte</em>"):
+        assert piece in out, piece
+
+
+@pytest.mark.parametrize("unit", ["{", "{: ", "`", "](", "p\n- a\n", "<", "[a]: x\n", "```\n", "[", "javascript:"])
+def test_pathological_bodies_at_the_size_limit_are_checked_without_hanging(tmp_path, no_hang, unit):
+    from tools.content.loader import MAX_BODY_CHARS
+
+    body = "\n" + unit * (MAX_BODY_CHARS // len(unit) - 1)
+    started = time.perf_counter()
+    _, problems = problems_of(tmp_path, entry_text(body=body))
+    print(f"{unit!r}: {time.perf_counter() - started:.2f} s")
+    assert all(p.line >= 1 for p in problems)
+    assert not [p for p in problems if "over the 100,000 limit" in p.message]

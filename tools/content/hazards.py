@@ -1,0 +1,113 @@
+"""Checks for what could harm readers or mislead a contributor, beyond the field rules.
+
+- Attribute lists (`{: ... }`, Markdown's attr_list) that set anything but id and class: the
+  sanitiser would strip them (an `onclick`, a `style`), so they are reported where written.
+- Front-matter values that carry a script address (javascript:, data:, vbscript:).
+- Values YAML cut at ' #' (the rest became a comment) in free-text fields.
+- List items containing the Arabic comma '،', which YAML does not read as a separator.
+- A list right after a paragraph line: rendered as a list (GitHub's way), noted for the author.
+
+Each check takes a tools.content.loader.RawEntry and returns Problem records; none raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown.extensions.attr_list import get_attrs_and_remainder
+
+from tools.content.loader import RawEntry
+from tools.content.markdown import attribute_lists, code_free_lines, list_after_paragraph, unsafe_links
+from tools.content.problems import WARNING, Problem
+from tools.content.schema import FIELDS_BY_NAME
+
+SAFE_ATTRIBUTES = {"id", "class", ".", "#"}
+SCRIPT_URL_RE = re.compile(r"(?:java|vb)script\s*:|data\s*:[^,\s]*(?:base64|script|html)", re.I)
+ARABIC_COMMA = "\u060c"
+RAW_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z]")
+# Fields whose values are free text: a ' #' inside them is almost always meant as text.
+TEXT_KINDS = {"text", "str_list"}
+# Institutions are names, and an Arabic name often has a comma inside ("ILO، Department of
+# Statistics" is one body); everywhere else in a list, '،' means the author meant two values.
+ONE_NAME_PER_ITEM = {"institutions"}
+
+
+def body_problems(raw: RawEntry) -> list[Problem]:
+    """Attribute lists that set more than id/class, and lists written right after a paragraph."""
+    problems = []
+    for offset, attrs in attribute_lists(raw.body):
+        pairs, _ = get_attrs_and_remainder(attrs)
+        bad = sorted({str(k) for k, _ in pairs if str(k).lower() not in SAFE_ATTRIBUTES})
+        if bad:
+            problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                    f"attribute list sets {', '.join(repr(b) for b in bad)}: only #id and .class "
+                                    "are allowed (other attributes are removed from the page)",
+                                    "remove the '{: ... }' or keep only #id and .class in it"))
+    for offset in list_after_paragraph(raw.body):
+        problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                "list starts right after a paragraph line, without a blank line",
+                                "add a blank line before the list (the site renders it as a list, as GitHub "
+                                "does; other Markdown readers may not)", WARNING))
+    # Lines already reported (links by tools.content.validate, attribute lists above) or holding raw
+    # HTML (its own warning) are not reported twice.
+    reported = {offset for offset, _ in unsafe_links(raw.body)} | {p.line - raw.body_line for p in problems}
+    for offset, line in code_free_lines(raw.body):
+        if SCRIPT_URL_RE.search(line) and offset not in reported and not RAW_TAG_RE.search(line):
+            reported.add(offset)
+            problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                    "text (or a link title) contains a script address (javascript:, vbscript: or "
+                                    "data:)", "remove it: it is shown as text, never as a link", WARNING))
+    return problems
+
+
+def _strings(value, path: str):
+    """(field path, text) of every string inside a front-matter value."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}")
+
+
+def front_matter_problems(raw: RawEntry) -> list[Problem]:
+    """Script addresses in any value, values cut at ' #', Arabic commas inside list items."""
+    problems = []
+    meta = raw.meta if isinstance(raw.meta, dict) else {}
+    for name, value in meta.items():
+        for path, text in _strings(value, str(name)):
+            if SCRIPT_URL_RE.search(text) and not (path.endswith(".url") and name == "links"):
+                problems.append(Problem(raw.path, raw.line(path), path,
+                                        "contains a script address (javascript:, vbscript: or data:)",
+                                        "remove it: it is shown as text, never as a link", WARNING))
+        field = FIELDS_BY_NAME.get(str(name))
+        if isinstance(value, list) and field is not None and field.kind != "links" and name not in ONE_NAME_PER_ITEM:
+            for i, item in enumerate(value):
+                if isinstance(item, str) and ARABIC_COMMA in item:
+                    parts = [p.strip() for p in item.split(ARABIC_COMMA) if p.strip()]
+                    problems.append(Problem(
+                        raw.path, raw.line(f"{name}[{i}]"), f"{name}[{i}]",
+                        f"'{_short(item)}' contains the Arabic comma '،', which does not separate list items: "
+                        "this is one value", f"separate the values with ',' or one '- ' line each: "
+                        f"{name}: [{', '.join(parts[:3])}{', ...' if len(parts) > 3 else ''}]", WARNING))
+    for path, line, dropped in raw.cut_values:
+        top = path.split("[")[0].split(".")[0]
+        field = FIELDS_BY_NAME.get(top)
+        if field is None or not (field.kind in TEXT_KINDS or path.endswith(".title")):
+            continue
+        problems.append(Problem(raw.path, line, path,
+                                f"value is cut at ' #': YAML reads '{_short(dropped)}' as a comment",
+                                "quote the value: write it between double quotes, e.g. "
+                                f"{top}: \"... {_short(dropped)}\"", WARNING))
+    return problems
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check(raw: RawEntry) -> list[Problem]:
+    """Every hazard of one loaded file."""
+    return front_matter_problems(raw) + body_problems(raw)
