@@ -16,6 +16,7 @@ import re
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
+from tools.content.kinds import Links, StrList, Text
 from tools.content.loader import RawEntry
 from tools.content.markdown import attribute_lists, code_free_lines, list_after_paragraph, unsafe_links
 from tools.content.problems import WARNING, Problem
@@ -26,7 +27,7 @@ SCRIPT_URL_RE = re.compile(r"(?:java|vb)script\s*:|data\s*:[^,\s]*(?:base64|scri
 ARABIC_COMMA = "\u060c"
 RAW_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z]")
 # Fields whose values are free text: a ' #' inside them is almost always meant as text.
-TEXT_KINDS = {"text", "str_list"}
+TEXT_KINDS = (Text, StrList)
 # Institutions are names, and an Arabic name often has a comma inside ("ILO، Department of
 # Statistics" is one body); everywhere else in a list, '،' means the author meant two values.
 ONE_NAME_PER_ITEM = {"institutions"}
@@ -83,7 +84,7 @@ def front_matter_problems(raw: RawEntry) -> list[Problem]:
                                         "contains a script address (javascript:, vbscript: or data:)",
                                         "remove it: it is shown as text, never as a link", WARNING))
         field = FIELDS_BY_NAME.get(str(name))
-        if isinstance(value, list) and field is not None and field.kind != "links" and name not in ONE_NAME_PER_ITEM:
+        if isinstance(value, list) and field is not None and not isinstance(field.kind, Links) and name not in ONE_NAME_PER_ITEM:
             for i, item in enumerate(value):
                 if isinstance(item, str) and ARABIC_COMMA in item:
                     parts = [p.strip() for p in item.split(ARABIC_COMMA) if p.strip()]
@@ -95,7 +96,7 @@ def front_matter_problems(raw: RawEntry) -> list[Problem]:
     for path, line, dropped in raw.cut_values:
         top = path.split("[")[0].split(".")[0]
         field = FIELDS_BY_NAME.get(top)
-        if field is None or not (field.kind in TEXT_KINDS or path.endswith(".title")):
+        if field is None or not (isinstance(field.kind, TEXT_KINDS) or path.endswith(".title")):
             continue
         problems.append(Problem(raw.path, line, path,
                                 f"value is cut at ' #': YAML reads '{_short(dropped)}' as a comment",
