@@ -328,27 +328,64 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, normalize(a), normalize(b)).ratio()
 
 
+# Look-alike candidates come from MinHash LSH (datasketch) over character 5-grams of the folded
+# title and summary, so the work grows with the number of entries, not with the number of pairs;
+# each candidate pair is then judged by the exact ratio above. Texts whose 5-gram Jaccard
+# similarity is 0.4 or more are found with a probability above 0.99 (threshold 0.25, 64 permutations,
+# weights favouring recall); a ratio of 0.85 on real summaries means a Jaccard far above that.
+SHINGLE = 5
+LSH_PERMUTATIONS = 64
+LSH_THRESHOLD = 0.25
+
+
+def _shingles(text: str) -> list[bytes]:
+    folded = " ".join(normalize(text).split())
+    if len(folded) <= SHINGLE:
+        return [folded.encode()]
+    return list({folded[i:i + SHINGLE].encode() for i in range(len(folded) - SHINGLE + 1)})
+
+
+def _lookalike_candidates(texts: list[str]) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of texts that MinHash LSH puts in a common bucket."""
+    import zlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS, weights=(0.05, 0.95))
+    hashes = MinHash.bulk([_shingles(t) for t in texts], num_perm=LSH_PERMUTATIONS, hashfunc=zlib.crc32)
+    pairs = set()
+    for i, h in enumerate(hashes):
+        for j in lsh.query(h):
+            pairs.add((j, i))
+        lsh.insert(i, h)
+    return pairs
+
+
 def duplicate_warnings(raws: list[RawEntry]) -> list[Problem]:
     """Entries of other ids that look like the same thing: same language and countries, and a close
     title or summary. A warning on each side, naming the other file, for the reviewer to judge."""
-    groups: dict[tuple, list[RawEntry]] = {}
+    eligible, groups = [], []
     for r in raws:
         m = r.meta
         if r.slug and isinstance(m.get("title"), str) and isinstance(m.get("countries"), list):
-            groups.setdefault((r.lang_suffix, tuple(sorted(map(str, m["countries"])))), []).append(r)
+            eligible.append(r)
+            groups.append((r.lang_suffix, tuple(sorted(map(str, m["countries"])))))
+    if len(eligible) < 2:
+        return []
+    candidates = (_lookalike_candidates([r.meta["title"] for r in eligible])
+                  | _lookalike_candidates([str(r.meta.get("summary", "")) for r in eligible]))
     problems = []
-    for group in groups.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if a.slug == b.slug:
-                    continue
-                title = _similar(a.meta["title"], b.meta["title"])
-                summary = _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", "")))
-                if title >= 0.9 or summary >= 0.85:
-                    what = "title" if title >= 0.9 else "summary"
-                    for x, y in ((a, b), (b, a)):
-                        problems.append(Problem(x.path, x.line(what), what, f"looks like {y.path}",
-                                                "if it is the same thing, improve that entry instead", WARNING))
+    for i, j in sorted(candidates):
+        a, b = eligible[i], eligible[j]
+        if groups[i] != groups[j] or a.slug == b.slug:
+            continue
+        title = _similar(a.meta["title"], b.meta["title"])
+        summary = _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", "")))
+        if title >= 0.9 or summary >= 0.85:
+            what = "title" if title >= 0.9 else "summary"
+            for x, y in ((a, b), (b, a)):
+                problems.append(Problem(x.path, x.line(what), what, f"looks like {y.path}",
+                                        "if it is the same thing, improve that entry instead", WARNING))
     return problems
 
 
