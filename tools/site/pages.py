@@ -24,6 +24,7 @@ from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
 from tools.site import citation
+from tools.site.related import RelatedIndex
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
@@ -121,20 +122,12 @@ def card(entry: Entry, versions: list[Entry]) -> str:
     return out
 
 
-def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry]:
+def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5) -> list[Entry]:
     """Entries sharing data sources, themes and countries with this one, best first (one version
-    per entry, in this entry's language when there is one)."""
-    def score(other: Entry) -> int:
-        return (3 * len(set(entry.data_sources) & set(other.data_sources))
-                + 2 * len(set(entry.themes) & set(other.themes))
-                + len(set(entry.countries) & set(other.countries)) + (entry.type == other.type))
-
-    best: dict[str, Entry] = {}
-    for other in candidates:
-        if other.id != entry.id and (other.id not in best or other.lang == entry.lang):
-            best[other.id] = other
-    ranked = sorted(best.values(), key=lambda o: (-score(o), normalize(o.title)))
-    return [o for o in ranked if score(o) >= 4][:limit]  # e.g. one shared source and one country
+    per entry, in this entry's language when there is one). `candidates` may be a RelatedIndex
+    built once for many pages (tools.site.related has the scores)."""
+    index = candidates if isinstance(candidates, RelatedIndex) else RelatedIndex(list(candidates))
+    return index.of(entry, limit)
 
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
@@ -149,7 +142,7 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     out += f"*{md_text(entry.summary)}*\n\n"
     out += card(entry, versions)
     out += safe_body(entry.body) + "\n\n"
-    near = related(entry, list(others))
+    near = related(entry, others)
     if near:
         out += f"## {md_text(t('related', lang))}\n\n" + "\n".join(entry_line(o, page, lang) for o in near) + "\n\n"
     name = posixpath.basename(page)[:-3]
@@ -263,15 +256,17 @@ def glossary_page(path: str, ui: str = schema.DEFAULT_LANG) -> str:
 # -- the whole set --------------------------------------------------------------------------------
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
-             edit_base: str = "") -> dict[str, str]:
+             edit_base: str = "", near: RelatedIndex | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
-    around entries (titles of listings, labels) in the interface language `ui`."""
+    around entries (titles of listings, labels) in the interface language `ui`. `near`: the
+    related-entries index of `entries`, when the caller shares one between interfaces."""
+    near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id], entries, site_url, edit_base)
+        pages[e.page] = entry_page(e, by_id[e.id], near, site_url, edit_base)
         stem = e.page[:-3]
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)
