@@ -50,8 +50,15 @@ test: install browser node_modules/.installed
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not e2e and not browser"
 
+# Without N: search relevance on the shipped entries. With N (e.g. make bench N=100,1000,10000): build and
+# search at scale on synthetic entries, results in bench/results/, budgets checked.
+N ?=
 bench: install
+ifeq ($(strip $(N)),)
 	$(BIN)/python -m tools bench
+else
+	$(BIN)/python -m tools bench --scale $(N)
+endif
 
 lint: install
 	$(BIN)/ruff check .
