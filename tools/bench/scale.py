@@ -384,13 +384,18 @@ def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools bench --scale", description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", required=True, help="comma-separated collection sizes, e.g. 100,1000,10000")
+    parser.add_argument("--scale", required=True,
+                        help="comma-separated collection sizes, e.g. 100,1000,10000 ('' with --combine)")
+    parser.add_argument("--combine", nargs="*", type=Path, default=[],
+                        help="results (.json) of earlier runs to report and check together with this one")
     parser.add_argument("--workdir", type=Path, help="where the temporary projects go (default: system temp)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results/")
     args = parser.parse_args(argv)
     sizes = [int(x.replace("_", "")) for x in args.scale.split(",") if x.strip()]
     workdir = Path(tempfile.mkdtemp(prefix="kb-scale-", dir=args.workdir))
     results = {}
+    for earlier in args.combine:
+        results.update({int(n): r for n, r in json.loads(earlier.read_text(encoding="utf-8"))["results"].items()})
     try:
         for n in sizes:
             results[n] = bench_size(n, workdir)
