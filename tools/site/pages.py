@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -26,6 +27,9 @@ from tools.search.analysis import normalize
 from tools.site import citation
 from tools.site.related import RelatedIndex
 
+# Titles and tags are folded once per process, not at every comparison of a sort (each title is
+# sorted into ~10 listings per interface).
+fold = lru_cache(maxsize=100_000)(normalize)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
 
@@ -50,7 +54,7 @@ def md_url(url: str) -> str:
 def slug(text: str) -> str:
     """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept).
     Never 'index', which is the tags' own index page."""
-    out = re.sub(r"[^\w]+", "-", normalize(text)).strip("-_") or "tag"
+    out = re.sub(r"[^\w]+", "-", fold(text)).strip("-_") or "tag"
     return "index-tag" if out == "index" else out
 
 
@@ -93,7 +97,7 @@ def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> st
 
 
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
-    ordered = sorted(entries, key=lambda e: (normalize(e.title), e.lang))
+    ordered = sorted(entries, key=lambda e: (fold(e.title), e.lang))
     return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
 
 
@@ -177,7 +181,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
             cells = []
             for code in focus:
                 hits = sorted((e for e in one.values() if term in getattr(e, attr) and code in e.countries),
-                              key=lambda e: normalize(e.title))
+                              key=lambda e: fold(e.title))
                 links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             label = f"[{md_text(schema.label(vocab, term, ui))}]({rel(path, page_of(term))})"
