@@ -399,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sizes:
             results[n] = bench_size(n, workdir)
+            if not args.no_write:  # a long run stopped later keeps the sizes already measured
+                RESULTS.mkdir(parents=True, exist_ok=True)
+                (RESULTS / "scale-partial.json").write_text(json.dumps({"results": results}, indent=1), encoding="utf-8")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     checks = budgets(results)
