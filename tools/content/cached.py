@@ -25,8 +25,10 @@ from tools.i18n import DATA_DIR
 
 CONTENT = Path(__file__).resolve().parent
 CACHE_VERSION = 1
-# Below this many files to check, starting processes costs more than it saves (measured: 1,000
-# uncached files take ~3.4 s in one process and ~2.1 s in two; 100 files gain nothing).
+# Below this many files to check, starting processes is not worth it. Not yet measured on a quiet
+# machine: on 2 cores shared with other jobs (load 10-20), 1,000 uncached files took 244 s and
+# 85 s in one process and 182 s in two, which says nothing reliable; measure with
+# `make bench N=1000` before relying on it (workers=1 turns the pool off).
 POOL_MIN_FILES = 200
 
 
