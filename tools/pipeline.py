@@ -98,13 +98,21 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
         report.timings[name] = time.perf_counter() - t0
 
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
+    pages_before = recorded.get("pages")
     stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings))
     stage("index", [project.index], inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force))
     if site:
         config = stamps.site_config(project, settings)
-        key = f"{config}:{stamps.handwritten_docs(project)}:{inputs['pages']}"
+        prefix = f"{config}:{stamps.handwritten_docs(project)}:"
+        key = prefix + inputs["pages"]
         incremental = not force and str(recorded.get("site", "")).startswith(config + ":")
+        pages = report.details.get("pages")
+        if (not force and pages is not None and not any(w or r for w, r in pages.values())
+                and recorded.get("site") == f"{prefix}{pages_before}" and project.site.exists()):
+            # The pages stage ran (the code changed, say) but wrote nothing, and the site was built
+            # from the pages as they were: it is up to date.
+            recorded["site"] = key
         stage("site", [project.site], key,
               lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental))
     report.timings["total"] = time.perf_counter() - started
