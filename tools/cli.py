@@ -290,6 +290,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns its exit status. Expected failures (KBError) print one line
     `error: message` on stderr and return the error's exit code; no traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"] and any(a.startswith("--scale") for a in argv):
+        from tools import bench  # the scale benchmark parses its own options (bench --scale --help)
+
+        return bench.main(argv[1:])
     top = parser()
     args, extra = top.parse_known_args(argv)
     if extra and args.command == "bench":  # `bench --no-browser`: argparse's REMAINDER misses leading options

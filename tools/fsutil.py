@@ -121,3 +121,28 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
     os.replace(tmp, path)
+
+
+def sync_tree(files: dict[str, str | bytes], out: Path) -> tuple[list[str], list[str]]:
+    """Make folder `out` hold exactly `files` ({relative path: text or bytes}): write each file whose
+    bytes differ (atomically), remove the others. Returns (written, removed) relative paths."""
+    written, removed = [], []
+    for rel, data in files.items():
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        target = out / rel
+        try:
+            same = target.stat().st_size == len(raw) and target.read_bytes() == raw
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(target, raw)
+            written.append(rel)
+    if out.exists():
+        for path in sorted(out.rglob("*")):
+            if path.is_file() and path.relative_to(out).as_posix() not in files:
+                path.unlink()
+                removed.append(path.relative_to(out).as_posix())
+        for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    return written, removed

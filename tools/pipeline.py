@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 
 from tools import stamps
+from tools.content.cached import load_collection
 from tools.content.model import Entry
 from tools.content.problems import Problem, errors
-from tools.content.validate import load_collection
 from tools.errors import BuildError
 from tools.fsutil import Busy, build_lock, clean_stale, write_atomic
 from tools.project import Project, Settings
@@ -24,6 +24,8 @@ from tools.site.generate import generate_docs, guide_files
 from tools.site.mkdocs import build_site
 
 __all__ = ["BuildError", "Project", "Report", "run"]
+
+CHECK_CACHE = "check-cache.pickle"
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Report:
     problems: list[Problem]
     files: int
     timings: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)  # {stage: what it reported (files written, mode...)}
 
     @property
     def ok(self) -> bool:
@@ -57,18 +60,28 @@ class Report:
 
 
 def run(project: Project | None = None, *, site: bool = True, force: bool = False, strict: bool = True,
-        progress: bool = True, settings: Settings | None = None) -> Report:
+        progress: bool = True, settings: Settings | None = None, workers: int | None = None) -> Report:
     """Check the entries, then run each stage whose inputs changed (all of them with force).
 
+    The check reuses the results of files unchanged since the last run (build/check-cache.pickle);
+    pages are written only where their bytes change; the site is rebuilt page by page from a
+    hard-linked copy of the previous one unless its configuration changed (or with force).
+    `workers`: processes for checking uncached files (default: the CPU count).
     Returns the Report; with content errors no stage runs. Raises BuildError if a stage fails
     (the previous outputs are then left as they were).
     """
     project = project or Project()
     settings = settings or Settings.load(project)
     started = time.perf_counter()
-    entries, problems, files = load_collection(project.practices, project.root)
+    cache = project.build / CHECK_CACHE
+    if force:
+        cache.unlink(missing_ok=True)
+    checked: dict = {}
+    entries, problems, files = load_collection(project.practices, project.root, cache=cache, workers=workers,
+                                               stats=checked)
     report = Report(entries, problems, files)
     report.timings["check"] = time.perf_counter() - started
+    report.details["check"] = checked
     if not report.ok:
         return report
     try:
@@ -102,15 +115,26 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
             report.timings[name] = "up to date"
             return
         t0 = time.perf_counter()
-        action()
+        report.details[name] = action()
         recorded[name] = key
         write_atomic(project.stamps, json.dumps(recorded, indent=1))
         report.timings[name] = time.perf_counter() - t0
 
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
+    pages_before = recorded.get("pages")
     stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings))
     stage("index", [project.index], inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force))
     if site:
-        stage("site", [project.site], stamps.site_inputs(project, settings, trees),
-              lambda: build_site(project, settings, strict=strict, progress=progress))
+        config = stamps.site_config(project, settings)
+        prefix = f"{config}:{stamps.handwritten_docs(project)}:"
+        key = prefix + inputs["pages"]
+        incremental = not force and str(recorded.get("site", "")).startswith(config + ":")
+        pages = report.details.get("pages")
+        if (not force and pages is not None and not any(w or r for w, r in pages.values())
+                and recorded.get("site") == f"{prefix}{pages_before}" and project.site.exists()):
+            # The pages stage ran (the code changed, say) but wrote nothing, and the site was built
+            # from the pages as they were: it is up to date.
+            recorded["site"] = key
+        stage("site", [project.site], key,
+              lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental))

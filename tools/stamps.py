@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from tools import i18n
-from tools.project import Project, Settings
+from tools.project import KB, Project, Settings
 
 TOOLS = Path(__file__).resolve().parent
 # What the index's analysis depends on besides the entries: a change here re-indexes everything.
@@ -59,10 +59,19 @@ def stage_inputs(project: Project, settings: Settings, guides: list[Path]) -> di
     }
 
 
-def site_inputs(project: Project, settings: Settings, trees: list[Path]) -> str:
-    """Digest of what the MkDocs builds read: docs trees, overrides, configs and their writers."""
-    return digest(files(project.docs, project.root / "overrides", project.config_file,
-                        TOOLS / "site" / "languages.py", TOOLS / "site" / "mkdocs.py", *trees), repr(settings))
+def site_config(project: Project, settings: Settings) -> str:
+    """Digest of what every page of the site depends on: theme overrides, mkdocs.yml and the code
+    writing the interface configs, the settings, and which hand-written pages exist. When it is
+    unchanged, a rebuild may render only the pages whose source changed (tools.site.mkdocs)."""
+    handwritten = [p for p in files(project.docs) if KB not in p.relative_to(project.docs).parts[:1]]
+    names = "\n".join(sorted(str(p.relative_to(project.docs)) for p in handwritten))
+    return digest(files(project.root / "overrides", project.config_file, project.docs / "assets",
+                        TOOLS / "site" / "languages.py", TOOLS / "site" / "mkdocs.py"), repr(settings) + names)
+
+
+def handwritten_docs(project: Project) -> str:
+    """Digest of the hand-written pages (docs/ except the generated kb/)."""
+    return digest([p for p in files(project.docs) if KB not in p.relative_to(project.docs).parts[:1]])
 
 
 def load(project: Project) -> dict:

@@ -161,27 +161,71 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, normalize(a), normalize(b)).ratio()
 
 
+# Look-alike candidates come from MinHash LSH (datasketch) over character 5-grams of the folded
+# title and summary, each 5-gram tagged with the entry's (language, countries) group so that only
+# entries of one group can meet; the work grows with the number of entries, not of pairs. Each
+# candidate pair is then judged by the exact ratio above. Bands are chosen from measurements on
+# the shipped entries: unrelated French pairs have a 5-gram Jaccard similarity of 0.03 (titles) and
+# 0.05 (summaries) at the median, 0.29 and 0.16 at the 99th percentile, while edits that keep the
+# ratio above the thresholds keep it above 0.35 (titles) and 0.75 (summaries). Titles: 42 bands of
+# 3 rows (found with probability 0.84 at 0.35, 0.996 at 0.5; unrelated pairs meet with 0.001 at
+# 0.03); summaries: 32 bands of 4 rows (0.988 at 0.6, 1.0 at 0.75; 0.02 at 0.16).
+SHINGLE = 5
+LSH_BANDS = {"title": (42, 3), "summary": (32, 4)}
+
+
+def _shingles(text: str, group: str = "") -> list[bytes]:
+    folded = " ".join(normalize(text).split())
+    if len(folded) <= SHINGLE:
+        return [(group + folded).encode()]
+    return list({(group + folded[i:i + SHINGLE]).encode() for i in range(len(folded) - SHINGLE + 1)})
+
+
+def _lookalike_candidates(texts: list[str], groups: list[str], bands: tuple[int, int]) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of texts of one group that MinHash LSH puts in a common bucket."""
+    import zlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    b, r = bands
+    lsh = MinHashLSH(num_perm=b * r, params=(b, r))
+    hashes = MinHash.bulk([_shingles(t, g) for t, g in zip(texts, groups, strict=True)], num_perm=b * r,
+                          hashfunc=zlib.crc32)
+    pairs = set()
+    for i, h in enumerate(hashes):
+        for j in lsh.query(h):
+            pairs.add((j, i))
+        lsh.insert(i, h)
+    return pairs
+
+
 def duplicate_warnings(raws: list[RawEntry]) -> list[Problem]:
     """Entries of other ids that look like the same thing: same language and countries, and a close
     title or summary. A warning on each side, naming the other file, for the reviewer to judge."""
-    groups: dict[tuple, list[RawEntry]] = {}
+    eligible, groups = [], []
     for r in raws:
         m = r.meta
         if r.slug and isinstance(m.get("title"), str) and isinstance(m.get("countries"), list):
-            groups.setdefault((r.lang_suffix, tuple(sorted(map(str, m["countries"])))), []).append(r)
+            eligible.append(r)
+            groups.append((r.lang_suffix, tuple(sorted(map(str, m["countries"])))))
+    if len(eligible) < 2:
+        return []
+    tags = [f"{lang}:{','.join(countries)}|" for lang, countries in groups]
+    candidates = (_lookalike_candidates([r.meta["title"] for r in eligible], tags, LSH_BANDS["title"])
+                  | _lookalike_candidates([str(r.meta.get("summary", "")) for r in eligible], tags,
+                                          LSH_BANDS["summary"]))
     problems = []
-    for group in groups.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if a.slug == b.slug:
-                    continue
-                title = _similar(a.meta["title"], b.meta["title"])
-                summary = _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", "")))
-                if title >= 0.9 or summary >= 0.85:
-                    what = "title" if title >= 0.9 else "summary"
-                    for x, y in ((a, b), (b, a)):
-                        problems.append(Problem(x.path, x.line(what), what, f"looks like {y.path}",
-                                                "if it is the same thing, improve that entry instead", WARNING))
+    for i, j in sorted(candidates):
+        a, b = eligible[i], eligible[j]
+        if groups[i] != groups[j] or a.slug == b.slug:
+            continue
+        title = _similar(a.meta["title"], b.meta["title"])
+        summary = _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", "")))
+        if title >= 0.9 or summary >= 0.85:
+            what = "title" if title >= 0.9 else "summary"
+            for x, y in ((a, b), (b, a)):
+                problems.append(Problem(x.path, x.line(what), what, f"looks like {y.path}",
+                                        "if it is the same thing, improve that entry instead", WARNING))
     return problems
 
 

@@ -8,14 +8,13 @@ default, is mkdocs.yml itself at the site root.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
 
 from tools import i18n
 from tools.content import schema
-from tools.fsutil import swap_dir, temp_dir_beside
+from tools.fsutil import sync_tree
 from tools.project import KB, Settings
 from tools.site import pages
 
@@ -26,19 +25,24 @@ def tree(root: Path, lang: str) -> Path:
     return root / "build" / "i18n" / lang
 
 
-def assemble(root: Path, lang: str, generated: dict[str, str]) -> None:
-    """Build the interface's docs tree in a fresh folder, then swap it in."""
-    target = tree(root, lang)
-    tmp = temp_dir_beside(target)
+def tree_files(root: Path, lang: str) -> dict[str, bytes]:
+    """The hand-written files of an interface's docs tree: the shared assets and docs/<lang>/,
+    as {path in the tree: bytes} (generated pages are added by tools.site.generate)."""
     docs = root / "docs"
-    shutil.copytree(docs / "assets", tmp / "assets")
-    for page in (docs / lang).rglob("*"):
-        if page.is_file():
-            dest = tmp / page.relative_to(docs / lang)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(page, dest)
-    pages.write_pages({f"{KB}/{path}": text for path, text in generated.items()}, tmp)
-    swap_dir(tmp, target)
+    out = {}
+    for base, prefix in ((docs / "assets", "assets/"), (docs / lang, "")):
+        for page in base.rglob("*"):
+            if page.is_file() and not page.name.startswith("."):
+                out[prefix + page.relative_to(base).as_posix()] = page.read_bytes()
+    return out
+
+
+def assemble(root: Path, lang: str, generated: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Bring the interface's docs tree up to date: hand-written files plus `generated` ({path under
+    kb/: text}); unchanged files are left as they are. Returns (written, removed) paths."""
+    wanted = tree_files(root, lang)
+    wanted.update({f"{KB}/{path}": text for path, text in generated.items()})
+    return sync_tree(wanted, tree(root, lang))
 
 
 def translate_nav(nav: list, lang: str) -> list:

@@ -3,22 +3,26 @@ MkDocs' plugin internals (MkDocs 1.x is unmaintained; Material reaches end of li
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
 from tools import i18n
 from tools.errors import BuildError
-from tools.fsutil import swap_dir, temp_dir_beside
+from tools.fsutil import swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on every run otherwise
 TAIL_LINES = 30
+CODE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding tools/
 
 
 def mkdocs_env() -> dict[str, str]:
@@ -29,18 +33,50 @@ def mkdocs_env() -> dict[str, str]:
 
 
 def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, clean: bool = True) -> None:
-    """`mkdocs build` of one config into site_dir.
+    """`mkdocs build` of one config into site_dir; with clean=False only pages whose source is
+    newer than their output are rendered (MkDocs' --dirty, see dirty_build).
 
     Raises BuildError with the last TAIL_LINES lines of MkDocs' output when it fails.
     """
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir), "--config-file", str(config)]
-    cmd.append("--clean" if clean else "--dirty")
-    if strict:
-        cmd.append("--strict")
-    done = subprocess.run(cmd, cwd=cwd, env=mkdocs_env(), capture_output=True, text=True)
+    if clean:
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir), "--config-file", str(config),
+               "--clean"]
+        if strict:
+            cmd.append("--strict")
+    else:
+        cmd = [sys.executable, "-m", "tools.site.mkdocs", str(config), str(site_dir)] + (["--strict"] if strict else [])
+    env = mkdocs_env()
+    # The project's code must be importable from the project copy's folder (cwd).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CODE_ROOT), env.get("PYTHONPATH", "")) if p)
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
         raise BuildError(f"mkdocs build failed ({config.name}):\n" + "\n".join(lines[-TAIL_LINES:]))
+
+
+class _NotDirtyNotice(logging.Filter):
+    """MkDocs warns on every --dirty build, which --strict turns into a failure; the notice is
+    about navigation changes, which this project keeps out of entry pages (small nav)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def dirty_build(config: Path, site_dir: Path, strict: bool) -> int:
+    """MkDocs' own build with dirty=True (run as `python -m tools.site.mkdocs CONFIG SITE_DIR
+    [--strict]`, a subprocess like every MkDocs run). Returns the exit status."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyNotice())
+    try:
+        build(load_config(str(config), site_dir=str(site_dir), strict=strict), dirty=True)
+    except exceptions.MkDocsException as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
 
 
 def serve_mkdocs(host: str, port: int, *, cwd: Path) -> subprocess.Popen:
@@ -49,20 +85,129 @@ def serve_mkdocs(host: str, port: int, *, cwd: Path) -> subprocess.Popen:
                              "--dev-addr", f"{host}:{port}"], cwd=cwd, env=mkdocs_env())
 
 
-def build_site(project: Project, settings: Settings, strict: bool = True, progress: bool = True) -> None:
-    """Build the French site at the root of site/ and each other interface in site/<lang>/, in a
-    fresh folder swapped in whole (readers never see a half-built site).
+# Files MkDocs writes on every build, dirty or not, by opening them for writing in place: in a
+# hard-linked copy they must be unlinked first, or the write would change the previous site too.
+ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json")
+SOURCES_MANIFEST = "site-sources.json"
 
+
+def interface_builds(project: Project, settings: Settings, site_dir: Path) -> list[tuple[Path, Path, Path, str]]:
+    """(config, docs tree, site folder, skipped top-level folders) of each interface's MkDocs build."""
+    out = [(project.config_file, project.docs, site_dir, tuple(i18n.OTHER_LANGS))]
+    for lang in i18n.OTHER_LANGS:
+        out.append((languages.config(project.root, lang, site_dir / lang, settings), languages.tree(project.root, lang),
+                    site_dir / lang, ()))
+    return out
+
+
+def _run_all(builds: list[tuple[Path, Path]], project: Project, *, strict: bool, clean: bool, progress: bool) -> None:
+    """Run the MkDocs builds, as many at once as there are processors (at most 2: memory)."""
+    workers = max(1, min(2, os.cpu_count() or 1, len(builds)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_mkdocs, config, site_dir, cwd=project.root, strict=strict, clean=clean)
+                   for config, site_dir in builds]
+        for future in tqdm(futures, desc="site", unit="language", disable=None if progress else True, leave=False):
+            future.result()
+
+
+def output_path(rel: str) -> str:
+    """Where MkDocs (directory URLs) writes the output of docs source `rel`."""
+    if not rel.endswith(".md"):
+        return rel
+    stem = rel[:-3]
+    if stem == "index" or stem.endswith("/index") or stem == "README" or stem.endswith("/README"):
+        return stem.rsplit("README", 1)[0] + "index.html" if stem.endswith("README") else stem + ".html"
+    return stem + "/index.html"
+
+
+def _sources(docs: Path, skip: tuple[str, ...]) -> dict[str, float]:
+    """{source path relative to docs: modification time} of a docs tree (dot files excluded)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(docs):
+        rel_dir = os.path.relpath(dirpath, docs)
+        if rel_dir == ".":
+            dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
+            rel_dir = ""
+        else:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith("."):
+                out[f"{rel_dir}/{name}" if rel_dir else name] = os.stat(os.path.join(dirpath, name)).st_mtime
+    return out
+
+
+def _manifest(project: Project) -> dict:
+    try:
+        return json.loads((project.build / SOURCES_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _drop(path: Path, stop: Path) -> None:
+    """Unlink a file and the folders it leaves empty, up to `stop`."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    folder = path.parent
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def build_site(project: Project, settings: Settings, strict: bool = True, progress: bool = True,
+               incremental: bool = False) -> dict:
+    """Build the French site at the root of site/ and each other interface in site/<lang>/, in a
+    folder swapped in whole (readers never see a half-built site).
+
+    With incremental (and a previous site), the new folder starts as a hard-linked copy of the
+    previous site: outputs whose source is newer, or whose source is gone, are unlinked from the
+    copy (so writing them never touches the previous site), then `mkdocs build --dirty` renders
+    only those pages. Otherwise each interface is built clean.
+    Returns {"mode": "clean" | "dirty", "rebuilt": outputs unlinked for a rebuild, "removed": n}.
     Raises BuildError if any MkDocs build fails; the previous site is then left untouched.
     """
+    incremental = incremental and project.site.is_dir() and bool(_manifest(project))
     tmp = temp_dir_beside(project.site)
-    builds = [(project.config_file, tmp)]
-    builds += [(languages.config(project.root, lang, tmp / lang, settings), tmp / lang) for lang in i18n.OTHER_LANGS]
+    builds = interface_builds(project, settings, tmp)
+    info = {"mode": "dirty" if incremental else "clean", "rebuilt": 0, "removed": 0}
+    manifest = {}
     try:
-        for config, site_dir in tqdm(builds, desc="site", unit="language", disable=None if progress else True,
-                                     leave=False):
-            run_mkdocs(config, site_dir, cwd=project.root, strict=strict)
+        if incremental:
+            tmp.rmdir()
+            subprocess.run(["cp", "-al", str(project.site), str(tmp)], check=True)
+            previous = _manifest(project)
+        for _, docs, site_dir, skip in builds:
+            sources = _sources(docs, skip)
+            key = str(site_dir.relative_to(tmp))
+            manifest[key] = sorted(sources)
+            if not incremental:
+                continue
+            for rel, mtime in sources.items():
+                out = site_dir / output_path(rel)
+                try:
+                    if out.stat().st_mtime < mtime:
+                        out.unlink()
+                        info["rebuilt"] += 1
+                except FileNotFoundError:
+                    info["rebuilt"] += 1
+            for rel in set(previous.get(key, ())) - sources.keys():
+                _drop(site_dir / output_path(rel), site_dir)
+                info["removed"] += 1
+            for name in ALWAYS_WRITTEN:
+                (site_dir / name).unlink(missing_ok=True)
+        # A build into an empty folder is a full one; never --clean, which would empty the folder
+        # where another interface is being built at the same time.
+        _run_all([(config, site_dir) for config, _, site_dir, _ in builds], project, strict=strict,
+                 clean=False, progress=progress)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     swap_dir(tmp, project.site)
+    write_atomic(project.build / SOURCES_MANIFEST, json.dumps(manifest))
+    return info
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if a != "--strict"]
+    sys.exit(dirty_build(Path(args[0]), Path(args[1]), "--strict" in sys.argv[1:]))

@@ -13,6 +13,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -26,7 +27,11 @@ from tools.search import glossary
 from tools.search.analysis import normalize
 from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
+from tools.site.related import RelatedIndex
 
+# Titles and tags are folded once per process, not at every comparison of a sort (each title is
+# sorted into ~10 listings per interface).
+fold = lru_cache(maxsize=100_000)(normalize)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
 
@@ -58,7 +63,7 @@ def slug(text: str) -> str:
     """File-name slug of a free tag: folded, words joined by hyphens (Arabic letters kept), at most
     MAX_SLUG_BYTES bytes in UTF-8 (a longer one is cut and given an 8-hex-digit hash of the whole).
     Never 'index', which is the tags' own index page."""
-    out = re.sub(r"[^\w]+", "-", normalize(text)).strip("-_") or "tag"
+    out = re.sub(r"[^\w]+", "-", fold(text)).strip("-_") or "tag"
     if len(out.encode("utf-8")) > MAX_SLUG_BYTES:
         digest = hashlib.sha1(out.encode("utf-8")).hexdigest()[:8]
         head = out.encode("utf-8")[:_SLUG_KEEP_BYTES].decode("utf-8", "ignore").rstrip("-_")
@@ -73,6 +78,8 @@ def rel(source: str, target: str) -> str:
 # Material puts these front-matter values into <title>, <meta content="..."> and the header
 # without escaping (MkDocs' Jinja has no autoescape): they are escaped for HTML here, once.
 HTML_META = ("title", "description")
+# libyaml's dumper when PyYAML has it: the same text as yaml.safe_dump, about 14 times faster.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def front_matter(**meta) -> str:
@@ -80,7 +87,7 @@ def front_matter(**meta) -> str:
     for key in HTML_META:
         if isinstance(clean.get(key), str):
             clean[key] = html.escape(clean[key], quote=False).replace('"', "&quot;")
-    return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return "---\n" + yaml.dump(clean, Dumper=_DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
 def _link_extras(link, lang: str) -> str:
@@ -119,7 +126,7 @@ def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> st
 
 
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
-    ordered = sorted(entries, key=lambda e: (normalize(e.title), e.lang))
+    ordered = sorted(entries, key=lambda e: (fold(e.title), e.lang))
     return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
 
 
@@ -153,20 +160,12 @@ def card(entry: Entry, versions: list[Entry]) -> str:
     return out
 
 
-def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry]:
+def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5) -> list[Entry]:
     """Entries sharing data sources, themes and countries with this one, best first (one version
-    per entry, in this entry's language when there is one)."""
-    def score(other: Entry) -> int:
-        return (3 * len(set(entry.data_sources) & set(other.data_sources))
-                + 2 * len(set(entry.themes) & set(other.themes))
-                + len(set(entry.countries) & set(other.countries)) + (entry.type == other.type))
-
-    best: dict[str, Entry] = {}
-    for other in candidates:
-        if other.id != entry.id and (other.id not in best or other.lang == entry.lang):
-            best[other.id] = other
-    ranked = sorted(best.values(), key=lambda o: (-score(o), normalize(o.title)))
-    return [o for o in ranked if score(o) >= 4][:limit]  # e.g. one shared source and one country
+    per entry, in this entry's language when there is one). `candidates` may be a RelatedIndex
+    built once for many pages (tools.site.related has the scores)."""
+    index = candidates if isinstance(candidates, RelatedIndex) else RelatedIndex(list(candidates))
+    return index.of(entry, limit)
 
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
@@ -181,7 +180,7 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     out += f"*{md_text(entry.summary)}*\n\n"
     out += card(entry, versions)
     out += safe_body(entry.body) + "\n\n"
-    near = related(entry, list(others))
+    near = related(entry, others)
     if near:
         out += f"## {md_text(t('related', lang))}\n\n" + "\n".join(entry_line(o, page, lang) for o in near) + "\n\n"
     name = posixpath.basename(page)[:-3]
@@ -213,7 +212,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
             cells = []
             for code in focus:
                 hits = sorted((e for e in one.values() if term in getattr(e, attr) and code in e.countries),
-                              key=lambda e: normalize(e.title))
+                              key=lambda e: fold(e.title))
                 links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             label = f"[{md_text(schema.label(vocab, term, ui))}]({rel(path, page_of(term))})"
@@ -297,15 +296,17 @@ def glossary_page(path: str, ui: str = schema.DEFAULT_LANG) -> str:
 # -- the whole set --------------------------------------------------------------------------------
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
-             edit_base: str = "") -> dict[str, str]:
+             edit_base: str = "", near: RelatedIndex | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
-    around entries (titles of listings, labels) in the interface language `ui`."""
+    around entries (titles of listings, labels) in the interface language `ui`. `near`: the
+    related-entries index of `entries`, when the caller shares one between interfaces."""
+    near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id], entries, site_url, edit_base)
+        pages[e.page] = entry_page(e, by_id[e.id], near, site_url, edit_base)
         stem = e.page[:-3]
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)

@@ -1,0 +1,36 @@
+"""The faster paths of page generation write what the slower ones did, on the shipped entries."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import yaml
+
+from tools.content.validate import load_collection
+from tools.project import Project
+from tools.site import citation, exports, pages
+
+
+def shipped():
+    project = Project()
+    return load_collection(project.practices, project.root)[0]
+
+
+def test_front_matter_is_what_the_pure_python_dumper_writes():
+    entries = shipped()
+    assert len(entries) > 100
+    for e in entries:
+        meta = dict(title=e.title, description=e.summary, lang=e.lang, entry_id=e.id, status=e.status,
+                    jsonld=citation.jsonld(e, "https://example.org/"), search={"exclude": True})
+        expected = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+        assert pages.front_matter(**meta) == expected, e.key
+
+
+def test_export_records_are_those_of_asdict():
+    entries = shipped()
+    for e in entries:
+        old = dataclasses.asdict(e)
+        old["links"] = [{"title": link.title, "url": link.url} for link in e.links]
+        old["url"] = e.url
+        assert json.dumps(exports.record(e), ensure_ascii=False) == json.dumps(old, ensure_ascii=False)

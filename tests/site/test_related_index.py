@@ -1,0 +1,67 @@
+"""Related entries from the inverted index give what the former pairwise scoring gave, on the
+shipped collection and on a synthetic one (many ties of score, three languages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.bench.synthetic import make_project
+from tools.content.validate import load_collection
+from tools.project import Project
+from tools.search.analysis import normalize
+from tools.site import pages
+from tools.site.related import RelatedIndex
+
+
+def pairwise_reference(entry, candidates, limit=5):
+    """The former pages.related(): every candidate scored, folded titles in the sort key."""
+    def score(other):
+        return (3 * len(set(entry.data_sources) & set(other.data_sources))
+                + 2 * len(set(entry.themes) & set(other.themes))
+                + len(set(entry.countries) & set(other.countries)) + (entry.type == other.type))
+
+    best = {}
+    for other in candidates:
+        if other.id != entry.id and (other.id not in best or other.lang == entry.lang):
+            best[other.id] = other
+    ranked = sorted(best.values(), key=lambda o: (-score(o), normalize(o.title)))
+    return [o for o in ranked if score(o) >= 4][:limit]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    project = Project()
+    entries, _, _ = load_collection(project.practices, project.root)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    root = tmp_path_factory.mktemp("syn")
+    make_project(root, 300, seed=3)
+    entries, problems, files = load_collection(root / "practices", root)
+    assert files == 300 and len(entries) == 300, [str(p) for p in problems[:5]]
+    return entries
+
+
+def test_shipped_collection_same_as_pairwise(shipped):
+    index = RelatedIndex(shipped)
+    found = 0
+    for e in shipped:
+        expected = pairwise_reference(e, shipped)
+        assert index.of(e) == expected, e.key
+        found += bool(expected)
+    assert found > len(shipped) // 2  # the comparison is not between empty lists
+
+
+def test_synthetic_collection_same_as_pairwise(synthetic):
+    index = RelatedIndex(synthetic)
+    for e in synthetic:
+        assert index.of(e) == pairwise_reference(e, synthetic), e.key
+
+
+def test_candidates_in_another_order_pick_the_same_fallback_version(synthetic):
+    backwards = list(reversed(synthetic))
+    index = RelatedIndex(backwards)
+    for e in synthetic[:80]:
+        assert pages.related(e, index) == pairwise_reference(e, backwards)
