@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 
 import yaml
@@ -23,7 +24,10 @@ def test_front_matter_is_what_the_pure_python_dumper_writes():
     for e in entries:
         meta = dict(title=e.title, description=e.summary, lang=e.lang, entry_id=e.id, status=e.status,
                     jsonld=citation.jsonld(e, "https://example.org/"), search={"exclude": True})
-        expected = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+        # title and description are escaped for HTML once (Material writes them into <title> raw).
+        escaped = {**meta, **{k: html.escape(meta[k], quote=False).replace('"', "&quot;")
+                              for k in ("title", "description")}}
+        expected = "---\n" + yaml.safe_dump(escaped, allow_unicode=True, sort_keys=False) + "---\n\n"
         assert pages.front_matter(**meta) == expected, e.key
 
 
@@ -31,6 +35,11 @@ def test_export_records_are_those_of_asdict():
     entries = shipped()
     for e in entries:
         old = dataclasses.asdict(e)
-        old["links"] = [{"title": link.title, "url": link.url} for link in e.links]
+        old["links"] = [{k: v for k, v in dataclasses.asdict(link).items() if v is not None} for link in e.links]
+        if e.instrument is not None:
+            inst = {k: v for k, v in old["instrument"].items() if v not in (None, (), []) and k != "cite"}
+            if e.instrument.cite:
+                inst["cite"] = {name: list(idx) for name, idx in e.instrument.cite}
+            old["instrument"] = inst
         old["url"] = e.url
         assert json.dumps(exports.record(e), ensure_ascii=False) == json.dumps(old, ensure_ascii=False)

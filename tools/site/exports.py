@@ -20,10 +20,31 @@ CSV_FIELDS = ("id", "lang", "title", "type", "countries", "themes", "data_source
               "status", "updated", "url", "links", "summary")
 
 
+def _link(link) -> dict:
+    out = {"title": link.title, "url": link.url}
+    out.update({k: v for k in ("accessed", "archive_url") if (v := getattr(link, k))})
+    return out
+
+
+def _instrument(instrument) -> dict | None:
+    """The instrument block as JSON: unknown (empty) sub-fields left out, cite as {field: [link index]}."""
+    if instrument is None:
+        return None
+    out = {f.name: getattr(instrument, f.name) for f in fields(instrument) if f.name != "cite"}
+    out = {k: list(v) if isinstance(v, tuple) else v for k, v in out.items() if v not in (None, ())}
+    if instrument.cite:
+        out["cite"] = {name: list(idx) for name, idx in instrument.cite}
+    return out
+
+
 def record(entry: Entry) -> dict:
+    """One entry version as a JSON-ready dict: every Entry field, links as {title, url[, accessed,
+    archive_url]}, the instrument block (or None), and the page url."""
     # A shallow copy of the fields (dataclasses.asdict deep-copies every value, which cost seconds).
     data = {f.name: getattr(entry, f.name) for f in fields(Entry)}
-    data["links"] = [{"title": link.title, "url": link.url} for link in entry.links]
+    data["links"] = [_link(link) for link in entry.links]
+    if "instrument" in data:
+        data["instrument"] = _instrument(entry.instrument)
     data["url"] = entry.url
     return data
 

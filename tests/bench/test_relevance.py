@@ -1,8 +1,8 @@
-"""tools/bench.py: the regression checks and per-kind scores (no build, no browser)."""
+"""tools/bench/relevance.py: the regression checks and per-kind scores (no build, no browser)."""
 
 from __future__ import annotations
 
-from tools.bench import check, per_kind
+from tools.bench.relevance import check, per_kind
 
 
 def answer(ids=(), total=None, strong=True, hint=None, expansions=()):
