@@ -54,6 +54,71 @@ def score(runs: dict[str, list[str]], queries: list[dict]) -> dict:
             "no_relevant_in_top10": sum(r == 0 for r in rr) / len(rr), "per_query": dict(zip([q["q"] for q in queries], nd, strict=True))}
 
 
+def static_runs(folder: Path, queries: list[dict]) -> list[dict]:
+    """The browser's static search (kb-engine.js, run by node) over an exported kb/search/ folder:
+    [{q, ids, total, files, bytes, gzip, ms}] per query, each from an empty cache."""
+    import subprocess
+
+    node = shutil.which("node")
+    if not node:
+        raise SystemExit("node is needed for the static-search benchmark (apt-get install nodejs)")
+    script = Path(__file__).resolve().parent / "search" / "static_node.js"
+    done = subprocess.run([node, str(script), str(folder)], input=json.dumps([{"q": q["q"]} for q in queries]),
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def synthetic_entries(entries: list, n: int, seed: int = 7) -> list:
+    """`n` entries (ids) made from the real ones: each a copy of a real entry-language file with its
+    id renamed and a fifth of its body's words swapped for invented ones, so that the vocabulary
+    and posting lists grow as a larger collection's would."""
+    import dataclasses
+    import random
+
+    rng = random.Random(seed)
+    by_id: dict[str, list] = {}
+    for e in entries:
+        by_id.setdefault(e.id, []).append(e)
+    groups = list(by_id.values())
+    out = []
+    for i in range(n):
+        for e in groups[i % len(groups)]:
+            words = e.body.split()
+            for _ in range(len(words) // 5):
+                words[rng.randrange(len(words))] = "".join(rng.choice("abcdefghijklmnoprstuv") for _ in range(rng.randint(4, 10)))
+            out.append(dataclasses.replace(e, id=f"{e.id}-{i}", body=" ".join(words)))
+    return out
+
+
+def static_mode(entries: list, queries: list[dict], scale: int = 0) -> dict:
+    """nDCG@10/MRR of the static search on the shipped entries, and bytes per query (and at
+    `scale` synthetic entries when given)."""
+    import tempfile
+
+    from tools.search.static_index import export
+
+    def measure(items: list) -> tuple[list[dict], dict]:
+        with tempfile.TemporaryDirectory() as tmp:
+            files = export(items)
+            for name, text in files.items():
+                (Path(tmp) / name).write_text(text, encoding="utf-8")
+            sizes = {"files": len(files), "bytes": sum(len(t.encode()) for t in files.values()),
+                     "meta": len(files["meta.js"].encode())}
+            return static_runs(Path(tmp), queries), sizes
+
+    out, sizes = measure(entries)
+    result = score({o["q"]: o["ids"] for o in out}, queries)
+    result["transfer"] = {"max_bytes": max(o["bytes"] for o in out), "max_gzip": max(o["gzip"] for o in out),
+                          "median_gzip": statistics.median(o["gzip"] for o in out), **sizes}
+    if scale:
+        out, sizes = measure(synthetic_entries(entries, scale))
+        result["scale"] = {"entries": scale, "max_bytes": max(o["bytes"] for o in out),
+                           "max_gzip": max(o["gzip"] for o in out),
+                           "median_gzip": statistics.median(o["gzip"] for o in out),
+                           "p50_ms": statistics.median(o["ms"] for o in out), **sizes}
+    return result
+
+
 def ours(engine: SearchIndex, queries: list[dict]) -> tuple[dict[str, list[str]], list[float]]:
     runs, times = {}, []
     for q in queries:
