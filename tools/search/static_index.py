@@ -6,9 +6,13 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[], phrases{}, concepts[],
   countries{}}: what the browser needs before the first query (a few kB).
-- ``t<n>.js``: {key: [doc, weight, doc, weight, ...]} for the keys whose hash falls in shard n.
-  A doc number is entry_number * 4 + language index (fr 0, ar 1, en 2), so the browser collapses
-  language versions without a table; a weight is a precomputed BM25F score x 100 (integer).
+- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
+  hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
+  by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
+  en 2), so the browser collapses language versions without a table; a weight is a precomputed
+  BM25F score x 100 (integer). Ranking the top results needs only the heads (the header box).
+- ``x<n>.js``: the same for the rest of each long list (the search page, for exact totals and
+  facet counts), so that a common word costs a few kB, not its whole list, at 10,000 entries.
   Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value;
   "@t:<folded title>" lists the docs of an exact title.
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
@@ -38,7 +42,8 @@ from tools.search.glossary import load as load_glossary
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
-DOC_SHARD = 24  # entries per docs file
+DOC_SHARD = 8  # entries per docs file: ten results fetch at most ten small files
+HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
 SHARD_BYTES = 12_000  # target size of a terms file, before compression
 SUMMARY_CHARS = 220
 K1, B = 1.2, 0.75
@@ -88,6 +93,15 @@ def _fields(entry: Entry) -> dict[str, list[str]]:
             "body": keys(markdown_to_text(entry.body), entry.lang)}
 
 
+def _gaps(pairs) -> list[int]:
+    """[(doc, weight), ...] in doc order -> [gap, weight, ...], each doc as its gap from the last."""
+    out, last = [], 0
+    for doc, weight in pairs:
+        out += [doc - last, weight]
+        last = doc
+    return out
+
+
 def _chunk(name: str, data) -> str:
     return f"{CALLBACK}({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
 
@@ -113,10 +127,11 @@ def _synonyms() -> tuple[dict, list]:
     return phrases, concepts
 
 
-def _countries() -> dict[str, str]:
+def _countries(codes: set[str]) -> dict[str, str]:
+    """Folded names (and keys) of the countries that entries are about -> code."""
     table = {}
     aliases = schema.vocabulary().get("country_aliases", {})
-    for code in sorted(schema.country_codes()):
+    for code in sorted(codes & schema.country_codes()):
         for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ())):
             words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
             if words:
@@ -158,15 +173,30 @@ def export(entries: list[Entry]) -> dict[str, str]:
                 postings.setdefault(prefix + value, []).extend([doc, 0])
         postings.setdefault("@t:" + exact_key(e.title), []).extend([doc, 0])
 
-    size = sum(len(k) + 8 * len(v) for k, v in postings.items())
+    heads, tails = {}, {}
+    for word, flat in postings.items():
+        pairs = list(zip(flat[::2], flat[1::2], strict=True))
+        if len(pairs) > HEAD and not word.startswith("@"):
+            best = sorted(pairs, key=lambda p: (-p[1], p[0]))
+            heads[word], tails[word] = _gaps(sorted(best[:HEAD])), _gaps(sorted(best[HEAD:]))
+        else:
+            heads[word] = _gaps(pairs)
+    size = sum(len(k) + 6 * len(v) for k, v in heads.items())
     shards = max(1, math.ceil(size / SHARD_BYTES))
     by_shard: dict[int, dict] = defaultdict(dict)
-    for word in sorted(postings):
-        by_shard[shard_of(word, shards)][word] = postings[word]
+    tail_shard: dict[int, dict] = defaultdict(dict)
+    for word in sorted(heads):
+        n = shard_of(word, shards)
+        by_shard[n][word] = heads[word]
+        if word in tails:
+            by_shard[n].setdefault("", []).append(word)
+            tail_shard[n][word] = tails[word]
 
     out = {}
     for s in range(shards):
         out[f"t{s}.js"] = _chunk(f"t{s}", by_shard.get(s, {}))
+    for s, data in tail_shard.items():
+        out[f"x{s}.js"] = _chunk(f"x{s}", data)
     doc_files: dict[int, list] = defaultdict(list)
     values: dict[str, list[str]] = {f: [] for f in ("type", "countries", "themes", "data_sources")}
 
@@ -190,7 +220,7 @@ def export(entries: list[Entry]) -> dict[str, str]:
     stop = sorted(frozenset().union(*(stopwords(x) for x in schema.LANGS)))
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": stop, "phrases": phrases, "concepts": concepts,
-            "countries": _countries(), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
+            "countries": _countries({c for e in entries for c in e.countries}), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
     out["meta.js"] = _chunk("meta", meta)

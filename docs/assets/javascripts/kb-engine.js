@@ -4,8 +4,10 @@
    the folding tests (tests/search/fold_cases.json is checked against normalize() and fold()).
 
    KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
-   "d0", "facets"). engine.search(query, {filters, page, pageSize, facets}) -> Promise of
-   {total, results[], expansions[], facets?}. */
+   "d0", "facets"). engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
+   of {total, results[], expansions[], facets?}: `full` reads whole posting lists (exact totals),
+   otherwise only each word's best documents; `prefer` (a language) shows that version of an
+   entry when it has one. */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
   else root.KBEngine = factory();
@@ -103,14 +105,31 @@
       tokens(text).forEach(function (raw) { var t = folded(raw); if (t && (keepStop || !stop[t])) out.push(keyOf(t, meta.k)); });
       return out;
     }
-    function postings(terms) {
+    // Each key's best documents (t<n>), and with `full` the rest of long lists too (x<n>); lists
+    // come as [gap, weight, ...] and are returned as [doc, weight, ...].
+    function postings(terms, full) {
+      terms = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
       var names = {};
       terms.forEach(function (t) { names["t" + shardOf(t, meta.shards)] = 1; });
       return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
-        var out = {};
-        parts.forEach(function (p) { terms.forEach(function (t) { if (p[t]) out[t] = p[t]; }); });
-        return out;
+        var out = {}, tails = {};
+        parts.forEach(function (p, i) {
+          var n = Object.keys(names)[i].slice(1);
+          terms.forEach(function (t) {
+            if (p[t]) out[t] = undecode(p[t]);
+            if (full && p[""] && p[""].indexOf(t) >= 0) tails["x" + n] = 1;
+          });
+        });
+        return Promise.all(Object.keys(tails).map(chunk)).then(function (more) {
+          more.forEach(function (p) { terms.forEach(function (t) { if (p[t]) out[t] = undecode(p[t], out[t]); }); });
+          return out;
+        });
       });
+    }
+    function undecode(gaps, into) {
+      var list = into ? into.slice() : [], doc = 0;
+      for (var i = 0; i < gaps.length; i += 2) { doc += gaps[i]; list.push(doc, gaps[i + 1]); }
+      return list;
     }
     // Glossary concepts and acronyms named in the query: mirrors tools/search/glossary.expand().
     function expand(words) {
@@ -177,9 +196,10 @@
           (filters[f] || []).forEach(function (v) { var t = FACET_KEYS[f] + v; filterTerms[t] = f; terms.push(t); });
         });
         var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
-        return Promise.all([postings(terms), needFacets]).then(function (got) {
+        return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
           return rank(got[0], got[1], { qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
-            filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length });
+            filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length,
+            prefer: opts.prefer });
         });
       });
     }
@@ -242,16 +262,17 @@
       var shards = {};
       top.forEach(function (h) { shards["d" + Math.floor(h.doc / meta.slots / meta.doc_shard)] = 1; });
       return Promise.all(Object.keys(shards).map(chunk)).then(function (parts) {
-        var rows = {}, versions = {};
+        var rows = {};
         parts.forEach(function (part) { part.forEach(function (r) { rows[r[0]] = r; }); });
         var results = top.map(function (h) {
-          var r = rows[h.doc], entry = Math.floor(h.doc / meta.slots), langs = [];
+          var entry = Math.floor(h.doc / meta.slots), langs = [];
+          var preferred = o.prefer ? rows[entry * meta.slots + meta.langs.indexOf(o.prefer)] : null;
+          var r = preferred || rows[h.doc];
           for (var s = 0; s < meta.slots; s++) if (rows[entry * meta.slots + s]) langs.push(rows[entry * meta.slots + s][2]);
           return { id: r[1], lang: r[2], title: r[3], url: r[4], summary: r[5], snippet: null, type: r[6],
             countries: r[7], themes: r[8], data_sources: r[9], status: r[10], languages: langs.sort(),
             score: Math.round(h.score) / 100 };
         });
-        void versions;
         return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
           facets: facets || {}, did_you_mean: null,
           expansions: o.expansions.map(function (x) {

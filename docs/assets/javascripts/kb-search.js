@@ -154,7 +154,7 @@
           }).catch(function () { /* completion is optional */ });
           return body;
         });
-      }, function () { return engine.search(q, { pageSize: 8 }); }).then(function (body) { render(body, q, mine); })
+      }, function () { return engine.search(q, { pageSize: 8, prefer: ui }); }).then(function (body) { render(body, q, mine); })
         .catch(function () { if (mine === generation) { panel.hidden = false; status.textContent = msg.none || ""; } });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 180); });
@@ -211,7 +211,7 @@
     function searchStatic(s) {
       var filters = {};
       FACETS.forEach(function (f) { if (s[f[0]].length) filters[f[0]] = s[f[0]]; });
-      return engine.search(s.q, { filters: filters, page: s.page, pageSize: 10, facets: true }).then(function (body) {
+      return engine.search(s.q, { filters: filters, page: s.page, pageSize: 10, facets: true, full: true, prefer: ui }).then(function (body) {
         FACETS.forEach(function (f) {
           (body.facets[f[1]] || []).forEach(function (v) { v.selected = s[f[0]].indexOf(v.value) >= 0; });
         });
