@@ -33,6 +33,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from tools.content import schema
 from tools.content.model import Entry
@@ -61,14 +62,24 @@ def key(token: str) -> str:
     return token[:PREFIX_LEN]
 
 
+@lru_cache(maxsize=200_000)
+def _folded_key(raw: str) -> tuple[str, str]:
+    token = strip_elision(normalize(raw))
+    return token, key(token) if token else ""
+
+
+@lru_cache(maxsize=8)
+def _stop(lang: str | None) -> frozenset:
+    return stopwords(lang) if lang else frozenset().union(*(stopwords(x) for x in schema.LANGS))
+
+
 def keys(text: str, lang: str | None) -> list[str]:
     """Keys of a text; stop words of `lang` dropped (of every language when lang is None)."""
-    stop = stopwords(lang) if lang else frozenset().union(*(stopwords(x) for x in schema.LANGS))
-    out = []
+    stop, out = _stop(lang), []
     for raw in TOKEN_RE.findall(text):
-        token = strip_elision(normalize(raw))
+        token, k = _folded_key(raw)
         if token and token not in stop:
-            out.append(key(token))
+            out.append(k)
     return out
 
 
