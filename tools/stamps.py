@@ -53,7 +53,7 @@ def stage_inputs(project: Project, settings: Settings, guides: list[Path]) -> di
     docs = guides + [project.config_file] + files(*(project.docs / lang for lang in i18n.OTHER_LANGS),
                                                    project.docs / "assets")
     return {
-        "pages": digest(content + docs + _py("content", "site", "i18n.py", "project.py"), repr(settings)),
+        "pages": digest(content + docs + _py("content", "site", "search", "i18n.py", "project.py"), repr(settings)),
         "index": digest(content + engine_files(project)),
         "engine": digest(engine_files(project)),
     }

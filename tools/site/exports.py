@@ -3,7 +3,7 @@
 Fields of entries.json (one object per entry-language file): id, lang, title, type, countries,
 summary, themes, data_sources, institutions, period, links [{title, url}], tags, status,
 updated, reviewed_by, reviewed_on, url (site-relative), path (source file), body (Markdown).
-The catalog drops the body: it is what the search page filters when no search API answers.
+The catalog drops the body: a compact list for scripts (search without the API uses kb/search/).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from tools.content import schema_export
 from tools.content.model import Entry
 from tools.fsutil import sync_tree
 from tools.project import KB, Project, Settings
+from tools.search import static_index
 from tools.site import exports, languages, pages
 from tools.site.related import RelatedIndex
 
@@ -47,6 +48,10 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root))
     out["entry.schema.json"] = json.dumps(schema_export.json_schema(), ensure_ascii=False, indent=1)
+    if ui == i18n.DEFAULT_LANG:
+        # One static search index for the whole site, at the French root; the other interfaces
+        # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
+        out.update({f"search/{name}": text for name, text in static_index.export(entries).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 

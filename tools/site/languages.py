@@ -77,7 +77,7 @@ def config(root: Path, lang: str, site_dir: Path, settings: Settings) -> Path:
         "site_dir": str(site_dir),
         "exclude_docs": "",
         "theme": {"language": lang, "direction": i18n.direction(lang), "custom_dir": str(root / "overrides")},
-        "plugins": [{"search": {"lang": lang}}],
+        "plugins": [],
         "extra": {"alternate": alternates(lang)},
         "nav": translate_nav(list(settings.nav), lang),
     }

@@ -1,9 +1,9 @@
 """A zip of the whole site that works opened from disk (file://), for rooms with no network:
 `make offline` → dist/maghreb-migration-travail-offline.zip.
 
-Built from the same generated pages with MkDocs' `offline` plugin (pages as .html files, search
-index as a script) and a vendored iframe-worker shim, since the plugin's default shim comes from
-a CDN. The search page filters the exported catalogue there, as it does on any static copy.
+Built from the same generated pages with pages as .html files (use_directory_urls off). Search
+there uses the static index (kb/search/*.js, loaded with <script> tags, which file:// allows where
+fetch() is refused), as on any static copy; no MkDocs plugin is needed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from tools.site import languages as interfaces
 from tools.site.mkdocs import run_mkdocs
 
 ZIP_NAME = "maghreb-migration-travail-offline.zip"
-SHIM = "assets/vendor/iframe-worker/shim.js"
 
 
 def offline_config(project: Project, lang: str, site_dir: Path, settings: Settings) -> Path:
@@ -38,9 +37,9 @@ def offline_config(project: Project, lang: str, site_dir: Path, settings: Settin
         "INHERIT": str(parent), "site_dir": str(site_dir), "use_directory_urls": False,
         "theme": {"name": "material", "custom_dir": str(project.root / "overrides")},
         "docs_dir": str(project.docs if lang == schema.DEFAULT_LANG else interfaces.tree(project.root, lang)),
-        "plugins": [{"search": {"lang": lang}}, "offline"],
+        "plugins": [],
         # From file:// a folder does not open its index.html by itself.
-        "extra": {"polyfills": [SHIM], "alternate": [
+        "extra": {"kb_api": False, "alternate": [
             {"name": schema.label("languages", other, other), "lang": other,
              "link": f"{up}index.html" if other == schema.DEFAULT_LANG else
                      ("index.html" if other == lang else f"{up}{other}/index.html")}

@@ -1,75 +1,71 @@
-/* Search page: asks /api/search; on static hosting (no API) it says so and filters the small
-   exported catalog (kb/catalog.js: titles, summaries, facets; no full text) instead.
-   State lives in the URL so a search can be shared; the words go in ?query= because Material
-   opens its own search overlay for ?q=. Runs only on the page that has #kb-search. */
+/* This project's search in the browser: the header box on every page and the search page.
+   Both ask the search API (/api/search, /api/suggest) when the site is served with it, and
+   otherwise the static index (kb/search/*.js through kb-engine.js): static hosting, the offline
+   zip opened from file://, or an API that does not answer. Both use the same analysis.
+   Words of the interface come from tools/data/ui.yml, generated as kb/search-ui.js per language.
+   Search page state lives in the URL (?query=, facets, page) so a search can be shared. */
 (function () {
   "use strict";
   var ui = (document.documentElement.lang || "fr").slice(0, 2);
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
   var base = new URL((config.base || ".") + "/", location.href);
-  // Words of the interface come from tools/data/ui.yml, generated as kb/search-ui.js per language.
-  function loadScript(path) {
+  // One static index for the site, at the French root; the other interfaces live in <root>/<lang>/.
+  var indexBase = new URL((ui === "fr" ? "" : "../") + "kb/search/", base);
+  var header = document.querySelector("form.kb-hsearch");
+  var apiExpected = location.protocol !== "file:" && !(header && header.getAttribute("data-kb-api") === "no");
+  // The offline copy (file://) has .html pages instead of folder addresses.
+  var htmlPages = /\.html$/.test(location.pathname) || location.protocol === "file:";
+  function pageUrl(url) { return new URL(htmlPages ? url.replace(/\/$/, ".html") : url, base).href; }
+  var FACETS = [["country", "countries"], ["type", "type"], ["theme", "themes"], ["data_source", "data_sources"],
+    ["lang", "lang"]];
+
+  function loadScript(url) {
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
-      script.src = new URL(path, base).href;
-      script.onload = resolve;
-      script.onerror = reject;
+      script.src = url;
+      script.async = true;
+      script.onload = function () { resolve(); script.remove(); };
+      script.onerror = function () { reject(new Error("cannot load " + url)); script.remove(); };
       document.head.appendChild(script);
     });
   }
-  loadScript("kb/search-ui.js").catch(function () { /* words fall back to their keys */ }).then(function () {
-    var msg = window.KB_UI || {};
-    // Material's search dialog has no accessible name; screen readers announce it with this one.
-    var dialog = document.querySelector(".md-search[role='dialog']");
-    if (dialog && !dialog.hasAttribute("aria-label") && msg.dialog) dialog.setAttribute("aria-label", msg.dialog);
-    var root = document.getElementById("kb-search");
-    if (root) start(root, msg);
-  });
 
-  function start(root, msg) {
-  // The facets (tools/site/facets.py) come with the words in kb/search-ui.js: name, param, field, title.
-  var FACETS = msg.facets || [{ name: "country", param: "country", field: "countries" }, { name: "type", param: "type",
-    field: "type" }, { name: "theme", param: "theme", field: "themes" }, { name: "data_source", param: "data_source",
-    field: "data_sources" }, { name: "lang", param: "lang", field: "lang" }];
-  if (ui === "ar") root.setAttribute("dir", "rtl");
-  // The offline copy (file://) has .html pages instead of folder addresses.
-  var htmlPages = /\.html$/.test(location.pathname);
-  function pageUrl(url) { return new URL(htmlPages ? url.replace(/\/$/, ".html") : url, base).href; }
-  var form = root.querySelector("form"), input = root.querySelector("#kb-q");
-  var status = root.querySelector("#kb-status"), facetsBox = root.querySelector("#kb-facets");
-  var list = root.querySelector("#kb-results"), datalist = root.querySelector("#kb-suggest");
-  var catalog = null, apiDown = false, generation = 0;
+  // Static index chunks call KBSearchChunk(name, data); each load waits for its own name.
+  var waiting = {};
+  window.KBSearchChunk = function (name, data) { if (waiting[name]) { waiting[name](data); delete waiting[name]; } };
+  var version = "";
+  function loadChunk(name) {
+    return new Promise(function (resolve, reject) {
+      waiting[name] = resolve;
+      var url = new URL(name + ".js" + (version && name !== "meta" ? "?v=" + version : ""), indexBase).href;
+      loadScript(url).then(function () {
+        if (waiting[name]) { delete waiting[name]; reject(new Error("no data in " + url)); }
+      }, function (e) { delete waiting[name]; reject(e); });
+    }).then(function (data) { if (name === "meta") version = data.version || ""; return data; });
+  }
+  var engine = window.KBEngine ? window.KBEngine.create(loadChunk) : null;
 
-  function state() {
-    var p = new URLSearchParams(location.search), s = { q: p.get("query") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
-    FACETS.forEach(function (f) { s[f.param] = p.getAll(f.param); });
-    return s;
+  // The API is asked first when the page is served over http(s) and the build expects one;
+  // after one failure this page uses the static index only.
+  var apiDown = !apiExpected;
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      var type = r.headers.get("content-type") || "";
+      if (type.indexOf("application/json") < 0) throw new Error("no api");
+      return r.json();
+    });
   }
-  function toQuery(s) {
-    var p = new URLSearchParams();
-    if (s.q) p.set("query", s.q);
-    FACETS.forEach(function (f) { s[f.param].forEach(function (v) { p.append(f.param, v); }); });
-    if (s.page > 1) p.set("page", String(s.page));
-    return p.toString();
+  function apiOrStatic(apiCall, staticCall) {
+    if (apiDown || !window.fetch) return staticCall();
+    return apiCall().catch(function () { apiDown = true; return staticCall(); });
   }
-  function apiQuery(s) { return toQuery(s).replace(/(^|&)query=/, "$1q="); }
-  // A facet value's toggle_url is an API address (?q=...); the page keeps its words in ?query=.
-  function pageQuery(apiUrl) {
-    var p = new URLSearchParams(apiUrl.split("?")[1] || ""), out = new URLSearchParams();
-    p.forEach(function (v, k) { if (k !== "ui") out.append(k === "q" ? "query" : k, v); });
-    return out.toString();
-  }
+
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     if (text !== undefined) e.textContent = text;
     return e;
-  }
-  function fold(s) {
-    return (s || "").normalize("NFC").replace(/[\u0610-\u061a\u064b-\u065f\u0670\u0640]/g, "")
-      .replace(/[أإآٱ]/g, "ا").replace(/ى/g, "ي").replace(/ة/g, "ه").toLowerCase()
-      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
   // The API's snippet is escaped text with <mark> around matched words. It is parsed in an inert
   // document and rebuilt from its text and bare <mark> elements only, so nothing else can reach the page.
@@ -85,175 +81,279 @@
     })(doc.body, out);
     return out;
   }
-
-  function searchApi(s) {
-    if (location.protocol === "file:") return Promise.reject(new Error("no api"));
-    return fetch("/api/search?" + apiQuery(s) + "&ui=" + ui, { headers: { Accept: "application/json" } }).then(function (r) {
-      var type = r.headers.get("content-type") || "";
-      if (type.indexOf("application/json") < 0) throw new Error("no api");
-      return r.json().then(function (body) { if (!body.ok) { body.apiError = true; } return body; });
+  // The API's facets ({name: {label, results: [{value, label, count, selected, toggle_url}]}}, keyed by
+  // facet name) in the shape the page draws: {field: [values]}, as the static engine returns them.
+  var FIELD_OF = { country: "countries", type: "type", theme: "themes", data_source: "data_sources", lang: "lang" };
+  function fieldFacets(body) {
+    if (!body || !body.facets) return body;
+    var out = {};
+    Object.keys(body.facets).forEach(function (k) {
+      var f = body.facets[k];
+      out[FIELD_OF[k] || k] = Array.isArray(f) ? f : (f && f.results) || [];
     });
+    body.facets = out;
+    return body;
   }
-  function loadCatalog() {
-    if (catalog) return Promise.resolve(catalog);
-    return new Promise(function (resolve, reject) {
-      var script = el("script", { src: new URL("kb/catalog.js", base).href });
-      script.onload = function () { catalog = window.KB_CATALOG || []; resolve(catalog); };
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
+  function facetLabel(msg, key, v) {
+    if (v && typeof v.label === "string" && v.label) return v.label;
+    if (v && v.label && v.label[ui]) return v.label[ui];
+    return (msg.labels || {})[key + ":" + (v && v.value !== undefined ? v.value : v)] || (v && v.value) || v;
   }
-  function searchCatalog(s) {
-    return loadCatalog().then(function (items) {
-      var words = fold(s.q).split(/[^\w\u0600-\u06ff]+/).filter(Boolean);
-      var matched = items.filter(function (e) {
-        var text = fold([e.title, e.summary, (e.tags || []).join(" "), e.id].join(" "));
-        return words.every(function (w) { return text.indexOf(w) >= 0; });
-      });
-      var values = function (e, key) { var v = e[key]; return Array.isArray(v) ? v : [v]; };
-      var passes = function (e, skip) {
-        return FACETS.every(function (f) {
-          return f.param === skip || !s[f.param].length ||
-            values(e, f.field).some(function (v) { return s[f.param].indexOf(v) >= 0; });
-        });
-      };
-      // The API's facet shape, built here from the catalogue (labels from kb/search-ui.js).
-      var facets = {};
-      FACETS.forEach(function (f) {
-        var counts = {};
-        matched.filter(function (e) { return passes(e, f.param); }).forEach(function (e) {
-          values(e, f.field).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-        });
-        var results = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
-          .map(function (v) {
-            var toggled = Object.assign({}, s, { page: 1 }), on = s[f.param].indexOf(v) >= 0;
-            toggled[f.param] = on ? s[f.param].filter(function (x) { return x !== v; }) : s[f.param].concat([v]);
-            return { value: v, label: (msg.labels || {})[f.name + ":" + v] || v, count: counts[v], selected: on,
-              toggle_url: "/api/search?" + apiQuery(toggled) };
-          });
-        facets[f.name] = { name: f.name, param: f.param, label: f.title || f.name, results: results };
-      });
-      var hits = matched.filter(function (e) { return passes(e, null); });
-      return { ok: true, fallback: true, total: hits.length, page: s.page, page_size: 10, facets: facets, expansions: [],
-        results: hits.slice((s.page - 1) * 10, s.page * 10).map(function (e) {
-          return { id: e.id, lang: e.lang, title: e.title, url: e.url, summary: e.summary, snippet: null,
-            type: e.type, countries: e.countries, status: e.status, languages: [e.lang] };
-        }) };
-    });
-  }
-
-  function renderFacets(body, s) {
-    facetsBox.textContent = "";
-    FACETS.forEach(function (f) {
-      var facet = body.facets[f.name] || {}, values = facet.results || [];
-      if (!values.length) return;
-      var fs = el("fieldset"), legend = el("legend", {}, facet.label || f.title || f.name);
-      fs.appendChild(legend);
-      values.forEach(function (v) {
-        var id = "kb-f-" + f.name + "-" + v.value, label = el("label", { for: id });
-        var box = el("input", { type: "checkbox", id: id, value: v.value, "data-facet": f.param,
-          "data-toggle": pageQuery(v.toggle_url || "") });
-        box.checked = !!v.selected;
-        label.appendChild(box);
-        label.appendChild(document.createTextNode(" " + (v.label || v.value) + " (" + v.count + ")"));
-        fs.appendChild(label);
-      });
-      facetsBox.appendChild(fs);
-    });
-  }
-
-  // Codes (tool, MA...) shown with their labels in the interface language, from the facets.
-  function labeller(body) {
+  function labeller(msg, body) {
     var names = {};
-    Object.keys(body.facets || {}).forEach(function (key) {
-      (body.facets[key].results || []).forEach(function (v) { if (v.label) names[key + ":" + v.value] = v.label; });
+    Object.keys((body && body.facets) || {}).forEach(function (key) {
+      (body.facets[key] || []).forEach(function (v) { names[key + ":" + v.value] = facetLabel(msg, key, v); });
     });
-    var fixed = msg.labels || {};
-    return function (key, value) { return names[key + ":" + value] || fixed[key + ":" + value] || value; };
+    return function (key, value) { return names[key + ":" + value] || (msg.labels || {})[key + ":" + value] || value; };
   }
 
-  function renderResults(body, s) {
-    var name = labeller(body);
-    list.textContent = "";
-    status.textContent = "";
-    if (body.fallback) status.appendChild(el("span", { class: "kb-notice" }, msg.offline + " "));
-    status.appendChild(document.createTextNode(body.total + msg.results));
-    (body.expansions || []).forEach(function (x) {
-      status.appendChild(el("div", { class: "kb-expansion" }, msg.also + x.matched + " → " + x.added.slice(0, 6).join(", ")));
-    });
-    if (body.did_you_mean) {
-      var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
-      d.appendChild(document.createTextNode(msg.didyou)); d.appendChild(a); status.appendChild(d);
-    }
-    if (body.hint) { list.appendChild(el("p", { class: "kb-hint" }, msg.noterms || body.hint)); return; }
-    if (body.strong === false && body.results.length) status.appendChild(el("div", { class: "kb-weak" }, msg.weak));
-    if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
-    body.results.forEach(function (r) {
-      var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
-      var h = el("h3"), a = el("a", { href: pageUrl(r.url) }, r.title);
-      h.appendChild(a); art.appendChild(h);
-      var countries = (r.countries || []).map(function (c) { return name("country", c); }).join(", ");
-      var meta = el("div", { class: "kb-meta", "data-countries": (r.countries || []).join(" ") },
-        [name("type", r.type), countries, (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
-      if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " " + (msg.draft || "draft")));
-      art.appendChild(meta);
-      var p = el("p");
-      if (r.snippet) p.appendChild(safeSnippet(r.snippet)); else p.textContent = r.summary;
-      art.appendChild(p);
-      list.appendChild(art);
-    });
-    var pages = Math.ceil(body.total / body.page_size);
-    if (pages > 1) {
-      var nav = el("nav", { class: "kb-pager", "aria-label": "pages" });
-      if (s.page > 1) nav.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: s.page - 1 })) }, msg.prev));
-      nav.appendChild(el("span", {}, s.page + " / " + pages));
-      if (s.page < pages) nav.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: s.page + 1 })) }, msg.next));
-      list.appendChild(nav);
-    }
-  }
-
-  function run() {
-    var s = state();
-    input.value = s.q;
-    var go = apiDown ? searchCatalog(s) : searchApi(s).catch(function () { apiDown = true; return searchCatalog(s); });
-    return go.then(function (body) {
-      if (body.apiError) {
-        status.textContent = msg.error + body.error; list.textContent = "";
-        root.setAttribute("data-ready", "error");
-        return;
-      }
-      renderFacets(body, s); renderResults(body, s);
-      (body.notes || []).forEach(function (n) { status.appendChild(el("div", { class: "kb-note" }, n)); });
-      root.setAttribute("data-ready", body.fallback ? "fallback" : "api");
-      root.setAttribute("data-generation", String(++generation));  // lets tests wait for a re-render
-    }).catch(function (e) { status.textContent = msg.error + e.message; });
-  }
-  function navigate(s) { history.pushState(null, "", "?" + toQuery(s)); run(); }
-
-  form.addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var s = state(); s.q = input.value; s.page = 1; navigate(s);
+  loadScript(new URL("kb/search-ui.js", base).href).catch(function () { /* words fall back to keys */ }).then(function () {
+    var msg = window.KB_UI || {};
+    if (header) headerBox(header, msg);
+    var root = document.getElementById("kb-search");
+    if (root) searchPage(root, msg);
   });
-  facetsBox.addEventListener("change", function (ev) {
-    var box = ev.target;
-    if (!box.hasAttribute("data-toggle")) return;
-    history.pushState(null, "", "?" + box.getAttribute("data-toggle")); run();
-  });
-  var timer = null;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    if (apiDown || input.value.length < 2) return;
-    timer = setTimeout(function () {
-      fetch("/api/suggest?q=" + encodeURIComponent(input.value)).then(function (r) { return r.json(); }).then(function (b) {
-        if (!b.ok) return;
-        datalist.textContent = "";
-        b.titles.concat(b.terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
-          datalist.appendChild(el("option", { value: x.title }));
+
+  // ---- the header box ---------------------------------------------------------------------
+  function headerBox(form, msg) {
+    var input = form.querySelector(".kb-hsearch__input"), panel = form.querySelector(".kb-hsearch__results");
+    var list = form.querySelector(".kb-hsearch__list"), status = form.querySelector(".kb-hsearch__status");
+    var suggest = form.querySelector(".kb-hsearch__suggest"), all = form.querySelector(".kb-hsearch__all");
+    var open = form.querySelector(".kb-hsearch__open");
+    var searchPageUrl = form.getAttribute("action");
+    if (msg.box_label) { input.setAttribute("aria-label", msg.box_label); input.setAttribute("placeholder", msg.box_placeholder || msg.box_label); }
+    if (msg.box_open) { open.setAttribute("aria-label", msg.box_open); open.setAttribute("title", msg.box_open); }
+    var timer = null, generation = 0;
+
+    function toggle(show) {
+      form.classList.toggle("kb-hsearch--open", show);
+      open.setAttribute("aria-expanded", show ? "true" : "false");
+      if (show) input.focus(); else panel.hidden = true;
+    }
+    open.addEventListener("click", function () { toggle(!form.classList.contains("kb-hsearch--open")); });
+    function target(q) { return searchPageUrl + (searchPageUrl.indexOf("?") < 0 ? "?" : "&") + "query=" + encodeURIComponent(q); }
+
+    function render(body, q, mine) {
+      if (mine !== generation) return;
+      var name = labeller(msg, body);
+      list.textContent = "";
+      status.textContent = "";
+      panel.hidden = false;
+      var total = body.total || 0;
+      status.textContent = total ? total + (msg.results || "") : (msg.none || "");
+      if (body.static) status.appendChild(el("span", { class: "kb-hsearch__mode" }, " · " + (msg.static_mode || "")));
+      (body.results || []).forEach(function (r) {
+        var li = el("li", { class: "kb-hsearch__item" });
+        var a = el("a", { href: pageUrl(r.url), lang: r.lang, dir: "auto" });
+        a.appendChild(el("span", { class: "kb-hsearch__title" }, r.title));
+        var meta = [name("type", r.type), (r.countries || []).map(function (c) { return name("countries", c); }).join(msg.list_sep || ", ")]
+          .filter(Boolean).join(" — ");
+        a.appendChild(el("span", { class: "kb-hsearch__meta", lang: ui, dir: "auto", "data-countries": (r.countries || []).join(" ") }, meta));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      all.textContent = (msg.see_all || "") + " (" + total + ")";
+      all.href = target(q);
+      all.hidden = !total;
+      form.setAttribute("data-generation", String(mine));
+      form.setAttribute("data-mode", body.static ? "static" : "api");
+    }
+    function renderSuggestions(terms, q, mine) {
+      if (mine !== generation) return;
+      suggest.textContent = "";
+      var words = q.split(/\s+/);
+      terms.slice(0, 4).forEach(function (t) {
+        var b = el("button", { type: "button", class: "kb-hsearch__term" }, t);
+        b.addEventListener("click", function () { words[words.length - 1] = t; input.value = words.join(" ") + " "; input.focus(); run(); });
+        suggest.appendChild(b);
+      });
+    }
+    function run() {
+      var q = input.value.trim(), mine = ++generation;
+      if (q.length < 2) { panel.hidden = true; list.textContent = ""; return; }
+      apiOrStatic(function () {
+        return getJson("/api/search?page_size=8&ui=" + ui + "&q=" + encodeURIComponent(q)).then(function (body) {
+          if (!body.ok) throw new Error(body.error || "api");
+          fieldFacets(body);
+          getJson("/api/suggest?q=" + encodeURIComponent(q)).then(function (s) {
+            if (s.ok) renderSuggestions(s.terms || [], q, mine);
+          }).catch(function () { /* completion is optional */ });
+          return body;
         });
-      }).catch(function () { /* completion is optional */ });
-    }, 150);
-  });
-  window.addEventListener("popstate", run);
-  run();
+      }, function () { return engine.search(q, { pageSize: 8, prefer: ui }); }).then(function (body) { render(body, q, mine); })
+        .catch(function () { if (mine === generation) { panel.hidden = false; status.textContent = msg.none || ""; } });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 180); });
+    input.addEventListener("focus", function () { if (list.children.length) panel.hidden = false; });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = input.value.trim();
+      location.href = q ? target(q) : searchPageUrl;
+    });
+    form.addEventListener("keydown", function (ev) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a")).concat(all.hidden ? [] : [all]);
+      var i = links.indexOf(document.activeElement);
+      if (ev.key === "Escape") { panel.hidden = true; if (form.classList.contains("kb-hsearch--open")) toggle(false); input.focus(); }
+      else if (ev.key === "ArrowDown" && links.length) { ev.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus(); }
+      else if (ev.key === "ArrowUp" && i >= 0) { ev.preventDefault(); if (i === 0) input.focus(); else links[i - 1].focus(); }
+    });
+    document.addEventListener("click", function (ev) { if (!form.contains(ev.target)) panel.hidden = true; });
+  }
+
+  // ---- the search page --------------------------------------------------------------------
+  function searchPage(root, msg) {
+    if (ui === "ar") root.setAttribute("dir", "rtl");
+    var form = root.querySelector("form"), input = root.querySelector("#kb-q");
+    var status = root.querySelector("#kb-status"), facetsBox = root.querySelector("#kb-facets");
+    var list = root.querySelector("#kb-results"), datalist = root.querySelector("#kb-suggest");
+    var generation = 0;
+
+    // Phones: the filters fold behind a button, after the results (CSS puts results first).
+    var toggle = el("button", { type: "button", class: "kb-filters-toggle", "aria-expanded": "false", "aria-controls": "kb-facets" },
+      msg.filters || "Filtres");
+    facetsBox.parentNode.insertBefore(toggle, facetsBox);
+    toggle.addEventListener("click", function () {
+      var show = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", show ? "true" : "false");
+      root.classList.toggle("kb-filters-open", show);
+    });
+
+    function state() {
+      var p = new URLSearchParams(location.search), s = { q: p.get("query") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
+      FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
+      return s;
+    }
+    function toQuery(s) {
+      var p = new URLSearchParams();
+      if (s.q) p.set("query", s.q);
+      FACETS.forEach(function (f) { s[f[0]].forEach(function (v) { p.append(f[0], v); }); });
+      if (s.page > 1) p.set("page", String(s.page));
+      return p.toString();
+    }
+    function apiQuery(s) { return toQuery(s).replace(/(^|&)query=/, "$1q="); }
+    function searchApi(s) {
+      return getJson("/api/search?" + apiQuery(s) + "&ui=" + ui).then(function (body) {
+        if (!body.ok) body.apiError = true; return fieldFacets(body);
+      });
+    }
+    function searchStatic(s) {
+      var filters = {};
+      FACETS.forEach(function (f) { if (s[f[0]].length) filters[f[0]] = s[f[0]]; });
+      return engine.search(s.q, { filters: filters, page: s.page, pageSize: 10, facets: true, full: true, prefer: ui }).then(function (body) {
+        FACETS.forEach(function (f) {
+          (body.facets[f[1]] || []).forEach(function (v) { v.selected = s[f[0]].indexOf(v.value) >= 0; });
+        });
+        return body;
+      });
+    }
+
+    function renderFacets(body, s) {
+      facetsBox.textContent = "";
+      var selected = 0;
+      FACETS.forEach(function (f) {
+        var values = body.facets[f[1]] || [];
+        if (!values.length) return;
+        var fs = el("fieldset"), legend = el("legend", {}, msg["facet_" + f[0]] || f[0]);
+        fs.appendChild(legend);
+        values.forEach(function (v) {
+          var id = "kb-f-" + f[0] + "-" + v.value, label = el("label", { for: id });
+          var box = el("input", { type: "checkbox", id: id, value: v.value, "data-facet": f[0] });
+          box.checked = s[f[0]].indexOf(v.value) >= 0;
+          if (box.checked) selected++;
+          label.appendChild(box);
+          label.appendChild(el("bdi", {}, " " + facetLabel(msg, f[1], v)));
+          label.appendChild(document.createTextNode(" (" + v.count + ")"));
+          fs.appendChild(label);
+        });
+        facetsBox.appendChild(fs);
+      });
+      toggle.textContent = (msg.filters || "Filtres") + (selected ? " (" + selected + ")" : "");
+    }
+
+    function renderResults(body, s) {
+      var name = labeller(msg, body);
+      list.textContent = "";
+      status.textContent = "";
+      status.appendChild(document.createTextNode(body.total + (msg.results || "")));
+      if (body.static) status.appendChild(el("span", { class: "kb-mode" }, " · " + (msg.static_mode || "")));
+      (body.expansions || []).forEach(function (x) {
+        if (x.kind === "country") return;
+        status.appendChild(el("div", { class: "kb-expansion", dir: "auto" }, (msg.also || "") + x.matched + " → " + x.added.slice(0, 6).join(msg.list_sep || ", ")));
+      });
+      if (body.did_you_mean) {
+        var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
+        d.appendChild(document.createTextNode(msg.didyou || "")); d.appendChild(a); status.appendChild(d);
+      }
+      if (body.hint) { list.appendChild(el("p", { class: "kb-hint" }, msg.noterms || body.hint)); return; }
+      if (body.strong === false && body.results.length) status.appendChild(el("div", { class: "kb-weak" }, msg.weak));
+      if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
+      body.results.forEach(function (r) {
+        var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
+        var h = el("h3"), a = el("a", { href: pageUrl(r.url) }, r.title);
+        h.appendChild(a); art.appendChild(h);
+        var countries = (r.countries || []).map(function (c) { return name("countries", c); }).join(msg.list_sep || ", ");
+        var meta = el("div", { class: "kb-meta", lang: ui, dir: "auto", "data-countries": (r.countries || []).join(" ") },
+          [name("type", r.type), countries, (r.languages || [r.lang]).join(" · ")].filter(Boolean).join(" — "));
+        if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " " + (msg.draft || "draft")));
+        art.appendChild(meta);
+        var p = el("p");
+        if (r.snippet) p.appendChild(safeSnippet(r.snippet)); else p.textContent = r.summary;
+        art.appendChild(p);
+        list.appendChild(art);
+      });
+      var pages = Math.ceil(body.total / body.page_size);
+      if (pages > 1) {
+        var nav = el("nav", { class: "kb-pager", "aria-label": msg.pages || "pages" });
+        if (s.page > 1) nav.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: s.page - 1 })) }, msg.prev));
+        nav.appendChild(el("span", {}, s.page + " / " + pages));
+        if (s.page < pages) nav.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: s.page + 1 })) }, msg.next));
+        list.appendChild(nav);
+      }
+    }
+
+    function run() {
+      var s = state();
+      input.value = s.q;
+      return apiOrStatic(function () { return searchApi(s); }, function () { return searchStatic(s); }).then(function (body) {
+        if (body.apiError) {
+          status.textContent = (msg.error || "") + body.error; list.textContent = "";
+          root.setAttribute("data-ready", "error");
+          return;
+        }
+        renderFacets(body, s); renderResults(body, s);
+        (body.notes || []).forEach(function (n) { status.appendChild(el("div", { class: "kb-note" }, n)); });
+        root.setAttribute("data-ready", body.static ? "static" : "api");
+        root.setAttribute("data-generation", String(++generation));  // lets tests wait for a re-render
+      }).catch(function (e) { status.textContent = (msg.error || "") + e.message; });
+    }
+    function navigate(s) { history.pushState(null, "", "?" + toQuery(s)); run(); }
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var s = state(); s.q = input.value; s.page = 1; navigate(s);
+    });
+    facetsBox.addEventListener("change", function (ev) {
+      var box = ev.target, s = state(), key = box.getAttribute("data-facet");
+      if (!key) return;
+      s[key] = s[key].filter(function (v) { return v !== box.value; });
+      if (box.checked) s[key].push(box.value);
+      s.page = 1; navigate(s);
+    });
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (apiDown || input.value.length < 2) return;
+      timer = setTimeout(function () {
+        getJson("/api/suggest?q=" + encodeURIComponent(input.value)).then(function (b) {
+          if (!b.ok) return;
+          datalist.textContent = "";
+          b.titles.concat(b.terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
+            datalist.appendChild(el("option", { value: x.title }));
+          });
+        }).catch(function () { /* completion is optional */ });
+      }, 150);
+    });
+    window.addEventListener("popstate", run);
+    run();
   }
 })();

@@ -1,0 +1,312 @@
+/* The static search engine: this project's analysis (tools/search/analysis.py) in the browser,
+   over the index that tools/search/static_index.py exports to kb/search/. Used when no search API
+   answers (static hosting, the offline zip from file://); runs in node too, for the benchmark and
+   the folding tests (tests/search/fold_cases.json is checked against normalize() and fold()).
+
+   KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
+   "d0", "facets"). engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
+   of {total, results[], expansions[], facets?}: `full` reads whole posting lists (exact totals),
+   otherwise only each word's best documents; `prefer` (a language) shows that version of an
+   entry when it has one. */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.KBEngine = factory();
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  // ---- folding: mirrors tools/search/analysis.py normalize(), strip_elision(), TOKEN_RE
+  var TATWEEL = /\u0640/g;
+  var TASHKEEL = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
+  var CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+  var ARABIC_FOLD = { "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+    "\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'" };
+  for (var d = 0; d < 10; d++) { ARABIC_FOLD[String.fromCharCode(0x660 + d)] = String(d); ARABIC_FOLD[String.fromCharCode(0x6f0 + d)] = String(d); }
+  var ARABIC_FOLD_RE = /[أإآٱىة\u2019\u02bc\u2018`\u0660-\u0669\u06f0-\u06f9]/g;
+  // Where Python's str.casefold() differs from toLowerCase() (full case folding).
+  var CASEFOLD = { "ß": "ss", "ẞ": "ss", "ς": "σ", "ϐ": "β", "ϑ": "θ", "ϕ": "φ", "ϖ": "π", "ϰ": "κ", "ϱ": "ρ",
+    "ϵ": "ε", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "ŉ": "ʼn", "ǰ": "ǰ" };
+  var SPECIAL = { "œ": "oe", "æ": "ae", "ø": "o", "ð": "d", "þ": "th", "ł": "l" };
+  var COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  var latinCache = {};
+
+  function foldLatin(ch) {
+    if (ch.codePointAt(0) >= 0x250) return ch;
+    if (SPECIAL[ch]) return SPECIAL[ch];
+    var out = latinCache[ch];
+    if (out === undefined) out = latinCache[ch] = ch.normalize("NFKD").replace(COMBINING, "");
+    return out;
+  }
+  function casefold(text) {
+    var out = "";
+    for (var ch of text) out += CASEFOLD[ch] || ch.toLowerCase();
+    return out;
+  }
+  function normalize(text) {
+    text = String(text || "").normalize("NFC").replace(CONTROL, " ").replace(TATWEEL, "").replace(TASHKEEL, "");
+    text = casefold(text.replace(ARABIC_FOLD_RE, function (c) { return ARABIC_FOLD[c]; }));
+    var out = "";
+    for (var ch of text) out += foldLatin(ch);
+    return out;
+  }
+  var ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[\p{L}\p{N}_])/u;
+  function stripElision(token) { return token.replace(ELISION, ""); }
+  var MARKS = "\\u0300-\\u036f\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06ed\\u0640";
+  var WORD = "[\\p{L}\\p{N}_" + MARKS + "]";
+  var TOKEN = new RegExp("\\p{Nd}+(?:\\.\\p{Nd}+)+|" + WORD + "+(?:['\u2019]" + WORD + "+)*", "gu");
+  function tokens(text) { return String(text || "").match(TOKEN) || []; }
+  function folded(raw) { return stripElision(normalize(raw)); }
+
+  // ---- keys: mirrors static_index.key() (Light10 for Arabic, prefixes otherwise)
+  var AR_PREFIXES = ["وال", "بال", "كال", "فال", "لل", "ال"];
+  var AR_SUFFIXES = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
+  function arabicLightStem(word) {
+    var w = Array.from(word);
+    if (w.length > 4 && w[0] === "و") w = w.slice(1);
+    var s = w.join("");
+    for (var i = 0; i < AR_PREFIXES.length; i++) {
+      var p = AR_PREFIXES[i];
+      if (s.indexOf(p) === 0 && Array.from(s).length - p.length >= 2) { s = s.slice(p.length); break; }
+    }
+    var changed = true;
+    while (changed) {
+      changed = false;
+      for (var j = 0; j < AR_SUFFIXES.length; j++) {
+        var x = AR_SUFFIXES[j];
+        var n = Array.from(s).length;
+        if (s.length >= x.length && s.slice(s.length - x.length) === x && n - x.length >= 3) { s = s.slice(0, s.length - x.length); changed = true; }
+      }
+    }
+    return s;
+  }
+  var ARABIC = /[\u0600-\u06ff]/;
+  function keyOf(token, k) {
+    if (/^\p{Nd}+$/u.test(token) || token.indexOf(".") >= 0) return token;
+    if (ARABIC.test(token)) return arabicLightStem(token);
+    return Array.from(token).slice(0, k).join("");
+  }
+  function shardOf(term, shards) {
+    var h = 0x811c9dc5;
+    for (var ch of term) { h ^= ch.codePointAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h % shards;
+  }
+
+  function create(load) {
+    var meta = null, metaPromise = null, stop = null, cache = {};
+    function chunk(name) {
+      if (!cache[name]) cache[name] = load(name).catch(function (e) { delete cache[name]; throw e; });
+      return cache[name];
+    }
+    function ready() {
+      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = {}; m.stop.forEach(function (w) { stop[w] = 1; }); return m; });
+      return metaPromise;
+    }
+    function keysOf(text, keepStop) {
+      var out = [];
+      tokens(text).forEach(function (raw) { var t = folded(raw); if (t && (keepStop || !stop[t])) out.push(keyOf(t, meta.k)); });
+      return out;
+    }
+    // Each key's best documents (t<n>), and with `full` the rest of long lists too (x<n>); lists
+    // come as [gap, weight, ...] and are returned as [doc, weight, ...].
+    function postings(terms, full) {
+      terms = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
+      var names = {};
+      terms.forEach(function (t) { names["t" + shardOf(t, meta.shards)] = 1; });
+      return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
+        var out = {}, tails = {};
+        parts.forEach(function (p, i) {
+          var n = Object.keys(names)[i].slice(1);
+          terms.forEach(function (t) {
+            if (p[t]) out[t] = undecode(p[t]);
+            if (full && p[""] && p[""].indexOf(t) >= 0) tails["x" + n] = 1;
+          });
+        });
+        return Promise.all(Object.keys(tails).map(chunk)).then(function (more) {
+          more.forEach(function (p) { terms.forEach(function (t) { if (p[t]) out[t] = undecode(p[t], out[t]); }); });
+          return out;
+        });
+      });
+    }
+    function undecode(gaps, into) {
+      var list = into ? into.slice() : [], doc = 0;
+      for (var i = 0; i < gaps.length; i += 2) { doc += gaps[i]; list.push(doc, gaps[i + 1]); }
+      return list;
+    }
+    // Glossary concepts and acronyms named in the query: mirrors tools/search/glossary.expand().
+    function expand(words) {
+      var keys = words.map(folded), found = [], i = 0;
+      while (i < keys.length) {
+        for (var n = Math.min(8, keys.length - i); n > 0; n--) {
+          var typed = words.slice(i, i + n).join(" "), k = keys.slice(i, i + n).join(" ");
+          var hit = meta.phrases[k];
+          if (!hit && !stop[keys[i]] && !stop[keys[i + n - 1]]) {
+            var st = keysOf(typed);
+            if (st.length > 1) hit = meta.phrases["~" + st.join(" ")];
+          }
+          if (!hit) continue;
+          var concept = meta.concepts[hit[0]], acronym = hit[1] === 1;
+          if (acronym && n === 1 && typed.length <= 3 && typed !== typed.toUpperCase()) continue;
+          var added = concept.names.filter(function (nm) {
+            return !(acronym && concept.acronyms.indexOf(nm[0]) >= 0) && tokens(nm[0]).map(folded).join(" ") !== k;
+          });
+          found.push({ kind: "glossary", matched: typed, added: added });
+          i += n - 1;
+          break;
+        }
+        i++;
+      }
+      return found;
+    }
+    function countriesNamed(words) {
+      var keys = words.map(folded), found = [], i = 0;
+      while (i < keys.length) {
+        for (var n = 3; n > 0; n--) {
+          if (i + n > keys.length) continue;
+          var chunkWords = keys.slice(i, i + n);
+          var code = meta.countries[chunkWords.join(" ")] ||
+            meta.countries[chunkWords.map(function (w) { return keyOf(w, meta.k); }).join(" ")];
+          if (code && (n > 1 || chunkWords[0].length > 2)) {
+            if (found.indexOf(code) < 0) found.push(code);
+            i += n - 1;
+            break;
+          }
+        }
+        i++;
+      }
+      return found;
+    }
+
+    var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
+
+    function search(q, opts) {
+      opts = opts || {};
+      var filters = opts.filters || {}, page = opts.page || 1, size = opts.pageSize || 10;
+      return ready().then(function () {
+        var words = tokens(q).slice(0, 32);
+        var qkeys = keysOf(words.join(" "));
+        if (!qkeys.length) qkeys = keysOf(words.join(" "), true);
+        qkeys = qkeys.filter(function (k, i) { return qkeys.indexOf(k) === i; });
+        var expansions = words.length ? expand(words) : [];
+        var countries = countriesNamed(words);
+        var exact = "@t:" + words.map(folded).join(" ");
+        var terms = qkeys.concat([exact]);
+        expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
+        countries.forEach(function (c) { terms.push("@c:" + c); });
+        var filterTerms = {};
+        Object.keys(filters).forEach(function (f) {
+          (filters[f] || []).forEach(function (v) { var t = FACET_KEYS[f] + v; filterTerms[t] = f; terms.push(t); });
+        });
+        var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
+        return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
+          return rank(got[0], got[1], { qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
+            filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length,
+            prefer: opts.prefer });
+        });
+      });
+    }
+
+    function rank(p, facetTable, o) {
+      var scores = {}, matched = {};
+      function add(doc, w) { scores[doc] = (scores[doc] || 0) + w; }
+      if (o.empty) {
+        if (facetTable) facetTable.docs.forEach(function (row) { scores[row[0]] = 0; });
+      }
+      o.qkeys.forEach(function (k) {
+        var list = p[k] || [];
+        for (var i = 0; i < list.length; i += 2) { add(list[i], list[i + 1]); matched[list[i]] = (matched[list[i]] || 0) + 1; }
+      });
+      // Documents that match more of the words rank higher (OR, not AND, between words).
+      var n = o.qkeys.length;
+      if (n > 1) Object.keys(scores).forEach(function (doc) { scores[doc] *= 0.5 + 0.5 * (matched[doc] || 0) / n; });
+      o.expansions.forEach(function (x) {
+        var best = {};
+        x.added.forEach(function (nm) {
+          var ks = nm[1];
+          if (!ks.length) return;
+          var sum = {}, hits = {};
+          ks.forEach(function (k) {
+            var list = p[k] || [];
+            for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
+          });
+          Object.keys(sum).forEach(function (doc) {
+            if (hits[doc] === ks.length && (!best[doc] || sum[doc] > best[doc])) best[doc] = sum[doc];
+          });
+        });
+        Object.keys(best).forEach(function (doc) { add(+doc, best[doc] * meta.boosts.synonym); });
+      });
+      var ex = p[o.exact] || [];
+      for (var i = 0; i < ex.length; i += 2) add(ex[i], 100 * meta.boosts.title);
+      o.countries.forEach(function (c) {
+        var list = p["@c:" + c] || [];
+        for (var j = 0; j < list.length; j += 2) if (scores[list[j]]) scores[list[j]] *= meta.boosts.country;
+      });
+      // Filters: OR within a facet, AND between facets.
+      var allowed = {};
+      Object.keys(o.filterTerms).forEach(function (t) {
+        var f = o.filterTerms[t], list = p[t] || [];
+        allowed[f] = allowed[f] || {};
+        for (var i = 0; i < list.length; i += 2) allowed[f][list[i]] = 1;
+      });
+      function passes(doc, skip) {
+        return Object.keys(allowed).every(function (f) { return f === skip || allowed[f][doc]; });
+      }
+      var best = {};
+      Object.keys(scores).forEach(function (key) {
+        var doc = +key, entry = Math.floor(doc / meta.slots);
+        if (!passes(doc)) return;
+        if (!best[entry] || scores[doc] > best[entry].score) best[entry] = { doc: doc, score: scores[doc] };
+      });
+      var ordered = Object.keys(best).map(function (e) { return best[e]; })
+        .sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      var facets = facetTable ? facetCounts(facetTable, scores, passes) : null;
+      var top = ordered.slice((o.page - 1) * o.size, o.page * o.size);
+      var shards = {};
+      top.forEach(function (h) { shards["d" + Math.floor(h.doc / meta.slots / meta.doc_shard)] = 1; });
+      return Promise.all(Object.keys(shards).map(chunk)).then(function (parts) {
+        var rows = {};
+        parts.forEach(function (part) { part.forEach(function (r) { rows[r[0]] = r; }); });
+        var results = top.map(function (h) {
+          var entry = Math.floor(h.doc / meta.slots), langs = [];
+          var preferred = o.prefer ? rows[entry * meta.slots + meta.langs.indexOf(o.prefer)] : null;
+          var r = preferred || rows[h.doc];
+          for (var s = 0; s < meta.slots; s++) if (rows[entry * meta.slots + s]) langs.push(rows[entry * meta.slots + s][2]);
+          return { id: r[1], lang: r[2], title: r[3], url: r[4], summary: r[5], snippet: null, type: r[6],
+            countries: r[7], themes: r[8], data_sources: r[9], status: r[10], languages: langs.sort(),
+            score: Math.round(h.score) / 100 };
+        });
+        return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
+          facets: facets || {}, did_you_mean: null,
+          expansions: o.expansions.map(function (x) {
+            return { kind: "glossary", matched: x.matched, added: x.added.map(function (nm) { return nm[0]; }) };
+          }).concat(o.countries.map(function (c) { return { kind: "country", matched: c, added: [c] }; })) };
+      });
+    }
+
+    function facetCounts(table, scores, passes) {
+      var FACETS = [["countries", "country", 2], ["type", "type", 1], ["themes", "theme", 3], ["data_sources", "data_source", 4]];
+      var counts = { countries: {}, type: {}, themes: {}, data_sources: {}, lang: {} };
+      var rows = {};
+      table.docs.forEach(function (r) { rows[r[0]] = r; });
+      Object.keys(scores).forEach(function (key) {
+        var doc = +key, r = rows[doc], entry = Math.floor(doc / meta.slots);
+        if (!r) return;
+        FACETS.forEach(function (f) {
+          if (!passes(doc, f[1])) return;
+          var vals = Array.isArray(r[f[2]]) ? r[f[2]] : [r[f[2]]];
+          vals.forEach(function (i) { var v = table.values[f[0]][i]; (counts[f[0]][v] = counts[f[0]][v] || {})[entry] = 1; });
+        });
+        if (passes(doc, "lang")) { var l = meta.langs[doc % meta.slots]; (counts.lang[l] = counts.lang[l] || {})[entry] = 1; }
+      });
+      var out = {};
+      Object.keys(counts).forEach(function (f) {
+        out[f] = Object.keys(counts[f]).map(function (v) { return { value: v, count: Object.keys(counts[f][v]).length }; })
+          .sort(function (a, b) { return b.count - a.count || (a.value < b.value ? -1 : 1); });
+      });
+      return out;
+    }
+
+    return { search: search, ready: ready };
+  }
+
+  return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf,
+    arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded };
+});

@@ -1,0 +1,113 @@
+"""tools/search/static_index.py and the browser engine that reads it (kb-engine.js, run by node):
+what a reader of a static copy gets. Uses the hand-made entries of test_engine.py and the shipped
+glossary (expansions are tested through it as the browser sees them)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.search.test_engine import ENTRIES
+from tools.search import static_index
+
+NODE_SCRIPT = Path(static_index.__file__).with_name("static_node.js")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("kb-search")
+    for name, text in static_index.export(ENTRIES).items():
+        (out / name).write_text(text, encoding="utf-8")
+    return out
+
+
+def chunk(folder: Path, name: str):
+    text = (folder / f"{name}.js").read_text(encoding="utf-8")
+    m = re.fullmatch(r'KBSearchChunk\("([^"]+)",(.*)\);\n', text, re.S)
+    assert m and m.group(1) == name
+    return json.loads(m.group(2))
+
+
+def postings_of(folder: Path, key: str) -> dict[int, int]:
+    meta = chunk(folder, "meta")
+    gaps = chunk(folder, f"t{static_index.shard_of(key, meta['shards'])}")[key]
+    out, doc = {}, 0
+    for gap, weight in zip(gaps[::2], gaps[1::2], strict=True):
+        doc += gap
+        out[doc] = weight
+    return out
+
+
+def run(folder: Path, *queries: str) -> dict[str, dict]:
+    node = shutil.which("node")
+    assert node, "node is needed to run the browser's static search (apt-get install nodejs)"
+    done = subprocess.run([node, str(NODE_SCRIPT), str(folder)], input=json.dumps([{"q": q} for q in queries]),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return {r["q"]: r for r in json.loads(done.stdout)}
+
+
+def doc_number(entry_id: str, lang: str) -> int:
+    ids = sorted({e.id for e in ENTRIES})
+    return ids.index(entry_id) * static_index.LANG_SLOTS + ("fr", "ar", "en").index(lang)
+
+
+def test_every_file_is_a_script_that_hands_its_data_to_the_registered_callback(folder):
+    names = sorted(p.stem for p in folder.glob("*.js"))
+    assert "meta" in names and "facets" in names and any(n.startswith("t") for n in names)
+    for name in names:
+        chunk(folder, name)
+
+
+def test_keys_fold_accents_and_arabic_letters_as_the_server_does():
+    assert static_index.keys("Enquête ÉTRANGERS", "fr") == static_index.keys("enquete etrangers", "fr")
+    assert static_index.keys("الهجرة الدولية", "ar") == static_index.keys("الهجره الدوليه", "ar")
+    assert static_index.keys("l'emploi", "fr") == ["emploi"]
+
+
+def test_a_title_word_weighs_more_than_the_same_word_in_the_body_only(folder):
+    postings = postings_of(folder, static_index.key("recensement"))
+    in_title = postings[doc_number("tn-recensement", "fr")]
+    assert doc_number("dz-partage-donnees", "fr") not in postings
+    body_only = [w for doc, w in postings.items() if doc != doc_number("tn-recensement", "fr")
+                 and doc != doc_number("regional-guide-donnees", "fr")]
+    assert all(in_title > w for w in body_only)
+
+
+def test_browser_finds_accented_words_typed_without_accents(folder):
+    hits = run(folder, "enquete emploi", "ENQUÊTE EMPLOI")
+    assert hits["enquete emploi"]["ids"][0] == "ma-enquete-emploi"
+    assert hits["ENQUÊTE EMPLOI"]["ids"] == hits["enquete emploi"]["ids"]
+
+
+def test_browser_does_not_require_every_word(folder):
+    hits = run(folder, "recensement zzzqqq introuvable")["recensement zzzqqq introuvable"]
+    assert hits["ids"] and hits["ids"][0] == "tn-recensement"
+
+
+def test_browser_folds_arabic_letter_variants(folder):
+    hits = run(folder, "الهجرة", "الهجره", "الهِجْرَة")
+    assert hits["الهجرة"]["ids"] and hits["الهجرة"]["ids"][0] == "tn-hijra-ihsaat"
+    assert hits["الهجره"]["ids"] == hits["الهجرة"]["ids"] == hits["الهِجْرَة"]["ids"]
+
+
+def test_browser_lists_each_entry_once_whatever_its_language_versions(folder):
+    ids = run(folder, "emploi employment")["emploi employment"]["ids"]
+    assert ids.count("ma-enquete-emploi") == 1
+
+
+def test_browser_reads_only_the_shards_of_the_query_words(tmp_path, monkeypatch):
+    monkeypatch.setattr(static_index, "SHARD_BYTES", 200)  # many small terms files
+    for name, text in static_index.export(ENTRIES).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    shards = chunk(tmp_path, "meta")["shards"]
+    assert shards >= 10
+    hit = run(tmp_path, "trimestrielle")["trimestrielle"]  # a word that the glossary does not expand
+    assert hit["ids"] == ["ma-enquete-emploi"]
+    # meta.js, the word's terms file, the exact-title key's terms file and one docs file at most
+    assert hit["files"] <= 4

@@ -1,0 +1,238 @@
+"""The search index for hosting without the API (static copies, the offline zip): this project's
+own analysis, exported as small script files that the browser loads piece by piece.
+
+Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)``, so that it
+loads from file:// too, where fetch() of JSON is refused):
+
+- ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[], phrases{}, concepts[],
+  countries{}}: what the browser needs before the first query (a few kB).
+- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
+  hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
+  by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
+  en 2), so the browser collapses language versions without a table; a weight is a precomputed
+  BM25F score x 100 (integer). Ranking the top results needs only the heads (the header box).
+- ``x<n>.js``: the same for the rest of each long list (the search page, for exact totals and
+  facet counts), so that a common word costs a few kB, not its whole list, at 10,000 entries.
+  Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value;
+  "@t:<folded title>" lists the docs of an exact title.
+- ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
+  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
+- ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
+  (value indexes): the search page's facet counts.
+
+Keys: text is folded exactly as the server folds it (analysis.normalize, elision), then Arabic
+words are light-stemmed (Light10) and other words cut to their first PREFIX_LEN letters. Prefixes
+stand in for the Snowball stemmers, whose rules would otherwise have to be ported to JavaScript
+(docs/assets/javascripts/kb-engine.js mirrors key()). Measured with `python -m tools.bench`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+from tools.content import schema
+from tools.content.model import Entry
+from tools.search.analysis import TOKEN_RE, arabic_light_stem, markdown_to_text, normalize, stopwords, strip_elision
+from tools.search.engine import FIELD_BOOSTS, exact_key
+from tools.search.glossary import load as load_glossary
+
+PREFIX_LEN = 6
+LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
+DOC_SHARD = 8  # entries per docs file: ten results fetch at most ten small files
+HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
+SHARD_BYTES = 12_000  # target size of a terms file, before compression
+SUMMARY_CHARS = 220
+K1, B = 1.2, 0.75
+CALLBACK = "KBSearchChunk"
+_FIELDS = ("title", "summary", "meta", "body")
+_ARABIC_RE = re.compile("[\u0600-\u06ff]")
+
+
+def key(token: str) -> str:
+    """Index key of one folded token (already through normalize and strip_elision)."""
+    if token.isdigit() or "." in token:
+        return token
+    if _ARABIC_RE.search(token):
+        return arabic_light_stem(token)
+    return token[:PREFIX_LEN]
+
+
+@lru_cache(maxsize=200_000)
+def _folded_key(raw: str) -> tuple[str, str]:
+    token = strip_elision(normalize(raw))
+    return token, key(token) if token else ""
+
+
+@lru_cache(maxsize=8)
+def _stop(lang: str | None) -> frozenset:
+    return stopwords(lang) if lang else frozenset().union(*(stopwords(x) for x in schema.LANGS))
+
+
+def keys(text: str, lang: str | None) -> list[str]:
+    """Keys of a text; stop words of `lang` dropped (of every language when lang is None)."""
+    stop, out = _stop(lang), []
+    for raw in TOKEN_RE.findall(text):
+        token, k = _folded_key(raw)
+        if token and token not in stop:
+            out.append(k)
+    return out
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
+    h = 0x811C9DC5
+    for ch in term:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def _fields(entry: Entry) -> dict[str, list[str]]:
+    labels = []
+    for lang in schema.LANGS:
+        words = [schema.label("types", entry.type, lang), *(schema.label("themes", t, lang) for t in entry.themes),
+                 *(schema.label("data_sources", d, lang) for d in entry.data_sources),
+                 *(schema.country_name(c, lang) for c in entry.countries if c in schema.country_codes())]
+        labels += keys(" ".join(words), lang)
+    meta = labels + keys(" ".join([*entry.tags, *entry.institutions, entry.id.replace("-", " ")]), entry.lang)
+    return {"title": keys(entry.title, entry.lang), "summary": keys(entry.summary, entry.lang), "meta": meta,
+            "body": keys(markdown_to_text(entry.body), entry.lang)}
+
+
+def _gaps(pairs) -> list[int]:
+    """[(doc, weight), ...] in doc order -> [gap, weight, ...], each doc as its gap from the last."""
+    out, last = [], 0
+    for doc, weight in pairs:
+        out += [doc - last, weight]
+        last = doc
+    return out
+
+
+def _chunk(name: str, data) -> str:
+    return f"{CALLBACK}({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
+
+
+def _synonyms() -> tuple[dict, list]:
+    """Glossary phrases (folded words, and '~' + keys) -> [concept, is_acronym], and each concept's
+    names as [name as written, [keys]], for the browser's expansion (mirrors glossary.expand)."""
+    phrases: dict[str, list] = {}
+    concepts = []
+    for number, concept in enumerate(load_glossary()):
+        names = []
+        for name in concept.names():
+            names.append([name, keys(name, None)])
+            is_acronym = name in concept.acronyms
+            folded = " ".join(strip_elision(normalize(w)) for w in TOKEN_RE.findall(name))
+            if folded:
+                phrases.setdefault(folded, [number, int(is_acronym)])
+            if not is_acronym:
+                stemmed = keys(name, None)
+                if len(stemmed) > 1:
+                    phrases.setdefault("~" + " ".join(stemmed), [number, 0])
+        concepts.append({"names": names, "acronyms": list(concept.acronyms)})
+    return phrases, concepts
+
+
+def _countries(codes: set[str]) -> dict[str, str]:
+    """Folded names (and keys) of the countries that entries are about -> code."""
+    table = {}
+    aliases = schema.vocabulary().get("country_aliases", {})
+    for code in sorted(codes & schema.country_codes()):
+        for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ())):
+            words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+            if words:
+                table.setdefault(" ".join(words), code)
+                table.setdefault(" ".join(key(w) for w in words), code)
+    return table
+
+
+def export(entries: list[Entry]) -> dict[str, str]:
+    """Every file of the static index, as {path under kb/search/: script text}."""
+    ids = sorted({e.id for e in entries})
+    number = {entry_id: i for i, entry_id in enumerate(ids)}
+    docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}
+
+    fields = {doc: _fields(e) for doc, e in docs.items()}
+    avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in _FIELDS}
+    tf: dict[str, dict[int, float]] = defaultdict(dict)
+    for doc, by_field in fields.items():
+        weighted: Counter = Counter()
+        for f, words in by_field.items():
+            norm = 1 - B + B * len(words) / avg[f]
+            for word, count in Counter(words).items():
+                weighted[word] += FIELD_BOOSTS[f] * count / norm
+        for word, w in weighted.items():
+            tf[word][doc] = w
+    n = len(docs)
+    postings: dict[str, list[int]] = {}
+    for word, per_doc in tf.items():
+        idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
+        flat = []
+        for doc in sorted(per_doc):
+            flat += [doc, max(1, round(100 * idf * per_doc[doc] / (K1 + per_doc[doc])))]
+        postings[word] = flat
+
+    facet_keys = {"countries": "@c:", "type": "@type:", "themes": "@theme:", "data_sources": "@ds:", "lang": "@lang:"}
+    for doc, e in sorted(docs.items()):
+        for facet, prefix in facet_keys.items():
+            for value in e.facet_values(facet):
+                postings.setdefault(prefix + value, []).extend([doc, 0])
+        postings.setdefault("@t:" + exact_key(e.title), []).extend([doc, 0])
+
+    heads, tails = {}, {}
+    for word, flat in postings.items():
+        pairs = list(zip(flat[::2], flat[1::2], strict=True))
+        if len(pairs) > HEAD and not word.startswith("@"):
+            best = sorted(pairs, key=lambda p: (-p[1], p[0]))
+            heads[word], tails[word] = _gaps(sorted(best[:HEAD])), _gaps(sorted(best[HEAD:]))
+        else:
+            heads[word] = _gaps(pairs)
+    size = sum(len(k) + 6 * len(v) for k, v in heads.items())
+    shards = max(1, math.ceil(size / SHARD_BYTES))
+    by_shard: dict[int, dict] = defaultdict(dict)
+    tail_shard: dict[int, dict] = defaultdict(dict)
+    for word in sorted(heads):
+        n = shard_of(word, shards)
+        by_shard[n][word] = heads[word]
+        if word in tails:
+            by_shard[n].setdefault("", []).append(word)
+            tail_shard[n][word] = tails[word]
+
+    out = {}
+    for s in range(shards):
+        out[f"t{s}.js"] = _chunk(f"t{s}", by_shard.get(s, {}))
+    for s, data in tail_shard.items():
+        out[f"x{s}.js"] = _chunk(f"x{s}", data)
+    doc_files: dict[int, list] = defaultdict(list)
+    values: dict[str, list[str]] = {f: [] for f in ("type", "countries", "themes", "data_sources")}
+
+    def idx(facet: str, value: str) -> int:
+        if value not in values[facet]:
+            values[facet].append(value)
+        return values[facet].index(value)
+
+    facet_rows = []
+    for doc, e in sorted(docs.items()):
+        summary = e.summary if len(e.summary) <= SUMMARY_CHARS else e.summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+        doc_files[doc // LANG_SLOTS // DOC_SHARD].append(
+            [doc, e.id, e.lang, e.title, e.url, summary, e.type, list(e.countries), list(e.themes),
+             list(e.data_sources), e.status])
+        facet_rows.append([doc, idx("type", e.type), [idx("countries", c) for c in e.countries],
+                           [idx("themes", t) for t in e.themes], [idx("data_sources", d) for d in e.data_sources]])
+    for s, rows in doc_files.items():
+        out[f"d{s}.js"] = _chunk(f"d{s}", rows)
+    out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
+    phrases, concepts = _synonyms()
+    stop = sorted(frozenset().union(*(stopwords(x) for x in schema.LANGS)))
+    meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
+            "langs": list(schema.LANGS), "stop": stop, "phrases": phrases, "concepts": concepts,
+            "countries": _countries({c for e in entries for c in e.countries}), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
+    body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
+    meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
+    out["meta.js"] = _chunk("meta", meta)
+    return out
