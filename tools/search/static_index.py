@@ -38,8 +38,9 @@ from functools import lru_cache
 from tools.content import schema
 from tools.content.model import Entry
 from tools.search.analysis import TOKEN_RE, arabic_light_stem, markdown_to_text, normalize, stopwords, strip_elision
-from tools.search.engine import FIELD_BOOSTS, exact_key
 from tools.search.glossary import load as load_glossary
+from tools.search.index import exact_key
+from tools.search.query import FIELD_BOOSTS
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS

@@ -18,10 +18,18 @@
   var TATWEEL = /\u0640/g;
   var TASHKEEL = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
   var CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+  // Format characters that may sit inside a word (soft hyphen, zero-width, bidi marks, variation
+  // selectors, BOM): removed so the word is whole again.
+  var INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e" +
+    "\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff";
+  var INVISIBLE_RE = new RegExp("[" + INVISIBLE + "]", "g");
   var ARABIC_FOLD = { "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+    // Persian and Urdu keyboards type these for the Arabic letters (same sound, other shape).
+    "\u06cc": "ي", "\u06d0": "ي", "\u06a9": "ك", "\u06aa": "ك",
+    "\u06c1": "ه", "\u06c0": "ه", "\u06d5": "ه", "\u06be": "ه", "\u06c3": "ه",
     "\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'" };
   for (var d = 0; d < 10; d++) { ARABIC_FOLD[String.fromCharCode(0x660 + d)] = String(d); ARABIC_FOLD[String.fromCharCode(0x6f0 + d)] = String(d); }
-  var ARABIC_FOLD_RE = /[أإآٱىة\u2019\u02bc\u2018`\u0660-\u0669\u06f0-\u06f9]/g;
+  var ARABIC_FOLD_RE = /[أإآٱىة\u06cc\u06d0\u06a9\u06aa\u06c1\u06c0\u06d5\u06be\u06c3\u2019\u02bc\u2018`\u0660-\u0669\u06f0-\u06f9]/g;
   // Where Python's str.casefold() differs from toLowerCase() (full case folding).
   var CASEFOLD = { "ß": "ss", "ẞ": "ss", "ς": "σ", "ϐ": "β", "ϑ": "θ", "ϕ": "φ", "ϖ": "π", "ϰ": "κ", "ϱ": "ρ",
     "ϵ": "ε", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "ŉ": "ʼn", "ǰ": "ǰ" };
@@ -42,7 +50,8 @@
     return out;
   }
   function normalize(text) {
-    text = String(text || "").normalize("NFC").replace(CONTROL, " ").replace(TATWEEL, "").replace(TASHKEEL, "");
+    text = String(text || "").replace(INVISIBLE_RE, "").normalize("NFKC").replace(CONTROL, " ")
+      .replace(TATWEEL, "").replace(TASHKEEL, "");
     text = casefold(text.replace(ARABIC_FOLD_RE, function (c) { return ARABIC_FOLD[c]; }));
     var out = "";
     for (var ch of text) out += foldLatin(ch);
@@ -50,7 +59,7 @@
   }
   var ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[\p{L}\p{N}_])/u;
   function stripElision(token) { return token.replace(ELISION, ""); }
-  var MARKS = "\\u0300-\\u036f\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06ed\\u0640";
+  var MARKS = "\\u0300-\\u036f\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06ed\\u0640" + INVISIBLE;
   var WORD = "[\\p{L}\\p{N}_" + MARKS + "]";
   var TOKEN = new RegExp("\\p{Nd}+(?:\\.\\p{Nd}+)+|" + WORD + "+(?:['\u2019]" + WORD + "+)*", "gu");
   function tokens(text) { return String(text || "").match(TOKEN) || []; }
