@@ -328,7 +328,7 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
     return out
 
 
-# -- glossary: an index and one page per first letter ---------------------------------------------
+# -- glossary: an index by letter and one page per concept ----------------------------------------
 
 def concept_name(concept, ui: str) -> str:
     """A glossary concept's term in ui, else in the first language that has one, else its id."""
@@ -345,18 +345,24 @@ def initial(text: str) -> str:
     return folded[0] if folded and folded[0].isalpha() else "#"
 
 
-def glossary_letter_page(letter: str) -> str:
-    return f"{KB}/glossaire/{slug(letter) if letter != '#' else 'autres'}.md"
+def concept_page(concept) -> str:
+    """One page per concept, at the same address in every interface (the language switcher keeps it)."""
+    return f"{KB}/glossaire/{slug(concept.id)}.md"
 
 
-def glossary_anchor(concept) -> str:
-    return slug(concept.id)
+def _letter_anchor(letter: str) -> str:
+    return "lettre-" + (slug(letter) if letter != "#" else "autres")
+
+
+def _letters_nav(letters: list[str], ui: str) -> str:
+    return (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui))}" markdown>\n\n'
+            + " ".join(f"[{md_text(x.upper())}](#{_letter_anchor(x)})" for x in letters) + "\n\n</nav>\n\n")
 
 
 def glossary_pages(ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
-    """The glossary: an index page (kb/glossaire.md: letters, then every concept linked to its
-    anchor) and one page per letter with each concept's term, acronyms and definitions in the
-    three languages. Returns {path: text}."""
+    """The glossary: an index (kb/glossaire.md: letter links, then each letter's concepts under an
+    anchor) and one page per concept with its acronyms and its term and definition in each
+    language, each in its own direction. Returns {path: text}."""
     concepts = sorted(glossary.load(), key=lambda c: normalize(concept_name(c, ui)))
     by_letter: dict[str, list] = defaultdict(list)
     for c in concepts:
@@ -367,33 +373,31 @@ def glossary_pages(ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
     letters = sorted(by_letter, key=lambda x: (x == "#", x))
     index = front_matter(title=title) + f"# {md_text(title)}\n\n{md_text(t('glossary_intro', ui))}\n\n"
     index += f'<p class="kb-count">{md_text(i18n.plural(_strings()["n_concepts"][ui], len(concepts), ui))}</p>\n\n'
-    index += (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui))}" markdown>\n\n'
-              + " ".join(f"[{md_text(x.upper())}]({rel(index_path, glossary_letter_page(x))})" for x in letters)
-              + "\n\n</nav>\n\n")
+    index += _letters_nav(letters, ui)
     for letter in letters:
-        page = glossary_letter_page(letter)
-        index += f"## {md_text(letter.upper())}\n\n" + "\n".join(
-            f"- [{bidi(concept_name(c, ui))}]({rel(index_path, page)}#{glossary_anchor(c)})" for c in by_letter[letter]) + "\n\n"
-        text = front_matter(title=f"{title} — {letter.upper()}") + f"# {md_text(title)} — {md_text(letter.upper())}\n\n"
-        text += (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui))}" markdown>\n\n'
-                 + " ".join(f"[{md_text(x.upper())}]({rel(page, glossary_letter_page(x))})" for x in letters)
-                 + "\n\n</nav>\n\n")
-        for c in by_letter[letter]:
-            text += f"## {md_text(concept_name(c, ui))} {{#{glossary_anchor(c)}}}\n\n"
-            if c.acronyms:
-                text += f"**{md_text(t('acronyms', ui))}** : {bidi(', '.join(c.acronyms))}\n\n"
-            for lang in schema.LANGS:
-                term = c.terms.get(lang, {})
-                if term:
-                    flag = " (?)" if lang == "ar" and c.ar_proposed else ""
-                    # dl-like paragraphs rather than a 3-column table: readable at 390 px, and each
-                    # language's text keeps its own direction.
-                    text += (f'<p class="kb-term"><span class="kb-term__lang">{md_text(schema.label("languages", lang, ui))}</span> '
-                             f'<span lang="{lang}" dir="{i18n.direction(lang)}"><strong>{md_text(term.get("term", ""))}</strong>{flag}'
-                             + (f" — {md_text(term.get('definition', ''))}" if term.get("definition") else "")
-                             + "</span></p>\n\n")
-            if c.source:
-                text += f"{md_text(t('source', ui))} : [{md_text(c.source)}]({md_url(c.source)})\n\n"
+        index += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n" + "\n".join(
+            f"- [{bidi(concept_name(c, ui))}]({rel(index_path, concept_page(c))})"
+            + (f" <small>{bidi(', '.join(c.acronyms))}</small>" if c.acronyms else "") for c in by_letter[letter]) + "\n\n"
+    for c in concepts:
+        page = concept_page(c)
+        name = concept_name(c, ui)
+        text = front_matter(title=f"{name} — {title}") + f"# {md_text(name)}\n\n"
+        if c.acronyms:
+            text += f"**{md_text(t('acronyms', ui))}** : {bidi(', '.join(c.acronyms))}\n\n"
+        for lang in schema.LANGS:
+            term = c.terms.get(lang, {})
+            if term:
+                flag = " (?)" if lang == "ar" and c.ar_proposed else ""
+                # A heading and a paragraph per language rather than a 3-column table: readable at
+                # 390 px, and each language's text keeps its own direction.
+                text += (f"## {md_text(schema.label('languages', lang, ui))}\n\n"
+                         f'<div lang="{lang}" dir="{i18n.direction(lang)}" markdown>\n\n'
+                         f"**{md_text(term.get('term', ''))}**{flag}\n\n"
+                         + (f"{md_text(term.get('definition', ''))}\n\n" if term.get("definition") else "")
+                         + "</div>\n\n")
+        if c.source:
+            text += f"{md_text(t('source', ui))} : [{md_text(c.source)}]({md_url(c.source)})\n\n"
+        text += f"[{md_text(t('glossary', ui))}]({rel(page, index_path)}#{_letter_anchor(initial(name))})\n"
         out[page] = text
     out[index_path] = index
     return out
@@ -444,8 +448,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, 
         extra = ""
         if path in concept_of:
             c = concept_of[path]
-            letter_page = glossary_letter_page(initial(concept_name(c, ui)))
-            extra += f"[{md_text(t('tag_concept', ui))}]({rel(path, letter_page)}#{glossary_anchor(c)})\n\n"
+            extra += f"[{md_text(t('tag_concept', ui))}]({rel(path, concept_page(c))})\n\n"
         words = sorted(spellings[path].values(), key=normalize)
         if len(words) > 1:
             extra += f"{md_text(t('also_tagged', ui))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
@@ -457,8 +460,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, 
         by_letter[initial(name(path))].append(path)
     letters = sorted(by_letter, key=lambda x: (x == "#", x))
     text = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui))}\n\n"
-    text += (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui))}" markdown>\n\n'
-             + " ".join(f"[{md_text(x.upper())}](#{_letter_anchor(x)})" for x in letters) + "\n\n</nav>\n\n")
+    text += _letters_nav(letters, ui)
     for letter in letters:
         text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
         rows = sorted(by_letter[letter], key=lambda p: normalize(name(p)))
@@ -466,10 +468,6 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, 
             f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
     out[index_path] = text
     return out
-
-
-def _letter_anchor(letter: str) -> str:
-    return "lettre-" + (slug(letter) if letter != "#" else "autres")
 
 
 # -- home page pieces (included by docs/*/index.md with pymdownx.snippets) ---------------------------
