@@ -40,7 +40,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     """Every generated file of one interface language, as {path under docs/kb/: text}."""
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
-    files = {**pages.generate(entries, url, ui, edit), **exports.generate(entries, url)}
+    files = {**pages.generate(entries, url, ui, edit), **exports.generate(entries, url, ui)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root))

@@ -54,8 +54,8 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
     Raises BuildError if any MkDocs build fails; the previous site is then left untouched.
     """
     tmp = temp_dir_beside(project.site)
-    builds = [(project.config_file, tmp)]
-    builds += [(languages.config(project.root, lang, tmp / lang, settings), tmp / lang) for lang in i18n.OTHER_LANGS]
+    builds = [(languages.config(project.root, lang, tmp / lang if lang != i18n.DEFAULT_LANG else tmp, settings),
+               tmp / lang if lang != i18n.DEFAULT_LANG else tmp) for lang in i18n.LANGS]
     try:
         for config, site_dir in tqdm(builds, desc="site", unit="language", disable=None if progress else True,
                                      leave=False):

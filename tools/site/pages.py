@@ -182,8 +182,10 @@ def related(entry: Entry, candidates: list[Entry], limit: int = 5) -> list[Entry
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
                edit_base: str = "") -> str:
     lang, page = entry.lang, entry.page
+    # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
     out = front_matter(title=entry.title, description=entry.summary, lang=lang,
-                       dir=i18n.direction(lang), entry_id=entry.id, status=entry.status,
+                       dir=i18n.direction(lang), entry_id=entry.id, versions=sorted(v.lang for v in versions),
+                       status=entry.status,
                        jsonld=citation.jsonld(entry, site_url))
     out += f"# {md_text(entry.title)}\n\n"
     if entry.status == "draft":
