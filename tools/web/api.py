@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from tools import i18n
 from tools.errors import KBError, QueryError, error_body
 from tools.project import Project
 from tools.search.engine import SearchIndex
@@ -110,6 +111,9 @@ def create_app(project: Project | None = None) -> Starlette:
         Route("/api/health", health), Route("/api/{rest:path}", not_found),
     ]
     if project.site.exists():
+        # Each interface answers a missing page with its own 404 page (site/ar/404.html...), in its language.
+        routes += [Mount(f"/{lang}", StaticFiles(directory=project.site / lang, html=True))
+                   for lang in i18n.OTHER_LANGS if (project.site / lang).is_dir()]
         routes.append(Mount("/", StaticFiles(directory=project.site, html=True), name="site"))
     # Compression matters on the slow links of workshop rooms: Material's search index shrinks ~5x.
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, KBError: kb_error,

@@ -7,7 +7,8 @@
   var ui = (document.documentElement.lang || "fr").slice(0, 2);
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
-  var base = new URL((config.base || ".") + "/", location.href);
+  // The 404 page's base is absolute ("/"): adding a second slash would make "//", an invalid URL.
+  var base = new URL((config.base || ".").replace(/\/?$/, "/"), location.href);
   // Words of the interface come from tools/data/ui.yml, generated as kb/search-ui.js per language.
   function loadScript(path) {
     return new Promise(function (resolve, reject) {
