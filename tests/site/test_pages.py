@@ -279,7 +279,7 @@ def test_entry_card_regional_and_multi_country(generated):
     assert regional["Pays"] == "Régional / international"
     tn = card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
     assert tn["Pays"] == "[Tunisie](../../countries/tn.md), [France](../../countries/fr.md)"
-    assert tn["Institutions"] == "INS"
+    assert tn["Institutions"] == "<bdi>INS</bdi>"
     assert tn["Statut"] == "Relu"
 
 

@@ -135,20 +135,21 @@ _REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المرا
 
 def card(entry: Entry, versions: list[Entry]) -> str:
     lang, page = entry.lang, entry.page
+    sep = "، " if lang == "ar" else ", "  # the Arabic comma between items of an Arabic card
 
     def links(vocab, values, page_of):
-        return ", ".join(f"[{md_text(schema.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
+        return sep.join(f"[{md_text(schema.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
 
     rows = [
         (t("type", lang), links("types", [entry.type], lambda v: term_page("types", v))),
         (t("countries", lang), links("countries", entry.countries, country_page) or md_text(t("regional", lang))),
         (t("themes", lang), links("themes", entry.themes, lambda v: term_page("themes", v))),
         (t("data_sources", lang), links("data_sources", entry.data_sources, lambda v: term_page("data_sources", v))),
-        (t("institutions", lang), "; ".join(md_text(i) for i in entry.institutions)),
+        (t("institutions", lang), ("؛ " if lang == "ar" else "; ").join(bidi(i) for i in entry.institutions)),
         (t("period", lang), md_text(entry.period or "")),
         (t("status", lang), md_text(schema.label("statuses", entry.status, lang))),
         (t("updated", lang), md_text(entry.updated or "")),
-        (t("tags", lang), ", ".join(f"[{bidi(tag)}]({rel(page, tag_page(tag))})" for tag in entry.tags)),
+        (t("tags", lang), sep.join(f"[{bidi(tag)}]({rel(page, tag_page(tag))})" for tag in entry.tags)),
         (t("languages", lang), " · ".join(
             f"[{md_text(schema.label('languages', v.lang, v.lang))}]({rel(page, v.page)})"
             for v in versions if v.lang != lang)),

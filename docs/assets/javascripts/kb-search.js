@@ -152,7 +152,15 @@
     if (body.fallback) status.appendChild(el("span", { class: "kb-notice" }, msg.offline + " "));
     status.appendChild(document.createTextNode(body.total + msg.results));
     (body.expansions || []).forEach(function (x) {
-      status.appendChild(el("div", { class: "kb-expansion" }, msg.also + x.matched + " → " + x.added.slice(0, 6).join(", ")));
+      // Each term in its own isolate (dir=auto): an Arabic term next to Latin ones keeps its order.
+      var line = el("div", { class: "kb-expansion" }, msg.also);
+      line.appendChild(el("bdi", { dir: "auto" }, x.matched));
+      line.appendChild(document.createTextNode(" → "));
+      x.added.slice(0, 6).forEach(function (word, i) {
+        if (i) line.appendChild(document.createTextNode(ui === "ar" ? "، " : ", "));
+        line.appendChild(el("bdi", { dir: "auto" }, word));
+      });
+      status.appendChild(line);
     });
     if (body.did_you_mean) {
       var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
