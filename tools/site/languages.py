@@ -62,8 +62,7 @@ def alternates(lang: str) -> list[dict]:
 
 
 # Strings of the page frame (overrides/: footer, 404 page), handed to the templates as extra.kb.
-FRAME_KEYS = ("footer", "footer_project", "footer_data", "not_found", "not_found_text", "home", "search_label",
-              "search_button")
+FRAME_KEYS = ("footer", "not_found", "not_found_text", "home", "search_button")
 
 
 def frame_strings(lang: str) -> dict[str, str]:
