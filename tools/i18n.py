@@ -29,3 +29,25 @@ def load_ui(data_dir: Path = DATA_DIR) -> dict:
     """
     with open(data_dir / "ui.yml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+def plural(forms: dict, n: int, lang: str) -> str:
+    """The text of `forms` ({CLDR plural category: "text with {n}"}, e.g. {"one": "{n} fiche",
+    "other": "{n} fiches"}) that Babel's plural rules pick for the count n in lang, with n filled in.
+    Falls back to the "other" form when the language's category has no text. Raises KeyError if
+    forms has neither."""
+    from babel import Locale
+
+    category = Locale.parse(lang).plural_form(n)
+    return (forms.get(category) or forms["other"]).format(n=n)
+
+
+def format_list(items: list[str], lang: str) -> str:
+    """Items joined as a list in lang, by Babel's CLDR patterns ("a, b et c", "a, b, and c").
+    Arabic uses the 'unit' pattern, whose separator is the Arabic comma ("a، وb، وc"): the standard
+    one has no separator at all, which is hard to read between Latin names."""
+    from babel.lists import format_list as babel_format_list
+
+    if not items:
+        return ""
+    return babel_format_list(list(items), style="unit" if lang == "ar" else "standard", locale=lang)

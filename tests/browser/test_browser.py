@@ -241,7 +241,6 @@ def test_english_interface_has_english_labels(page, server):
 
 def test_reader_goes_from_home_to_a_country_compares_reads_arabic_and_cites(page, server):
     page.goto(server.url + "/")
-    page.locator("article a", has_text="pays").first.click()
     page.locator("article a", has_text="Maroc").first.click()
     expect(page.locator("h1")).to_contain_text("Maroc")
     page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()

@@ -157,13 +157,28 @@ def test_entry_pages_link_their_citation_files(site, parsed):
             assert target.read_text(encoding="utf-8").strip()
 
 
-def test_language_switcher_leads_to_each_interface(site, parsed):
-    homes = {"fr": site / "index.html", "ar": site / "ar" / "index.html", "en": site / "en" / "index.html"}
+def counterpart(site: Path, page: Path, lang: str) -> Path:
+    """The page the switcher should open in interface lang: the same page under that interface's
+    root; for an entry, its version in lang when there is one, else the same version."""
+    parts = page.relative_to(site).parts
+    if parts[0] in ("ar", "en"):
+        parts = parts[1:]
+    root = site / lang if lang != "fr" else site
+    if parts[:2] == ("kb", "entries") and len(parts) == 5:
+        own = root / "kb" / "entries" / parts[2] / lang / "index.html"
+        if own.exists():
+            return own
+    return root.joinpath(*parts)
+
+
+def test_language_switcher_keeps_the_page_in_each_interface(site, parsed):
     checked = 0
     for page, found in parsed.items():
-        if page.name == "404.html":  # only the root one is served, with root-absolute links
+        if page.name == "404.html":  # served for any address, with root-absolute links
             continue
-        assert {lang: resolve(site, page_url(site, page), link) for lang, link in found.languages.items()} == homes, page
+        expected = {lang: counterpart(site, page, lang) for lang in ("fr", "ar", "en")}
+        assert {lang: resolve(site, page_url(site, page), link) for lang, link in found.languages.items()} == expected, page
+        assert all(target.exists() for target in expected.values()), page
         checked += 1
     assert checked > 300
 

@@ -19,6 +19,7 @@ import yaml
 from tests.conftest import entry_text, load
 from tools.content import schema
 from tools.content.model import Entry
+from tools.search import glossary as glossary_data
 from tools.site import harmonisation, pages
 
 # MkDocs always adds toc, tables and fenced_code; the rest comes from mkdocs.yml.
@@ -278,7 +279,7 @@ def test_entry_card_regional_and_multi_country(generated):
     assert regional["Pays"] == "Régional / international"
     tn = card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
     assert tn["Pays"] == "[Tunisie](../../countries/tn.md), [France](../../countries/fr.md)"
-    assert tn["Institutions"] == "INS"
+    assert tn["Institutions"] == "<bdi>INS</bdi>"
     assert tn["Statut"] == "Relu"
 
 
@@ -293,18 +294,24 @@ def test_entry_card_links_to_other_language_versions(generated):
 def test_entry_card_tags_are_escaped_links(generated):
     fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
     tags = fr["Mots-clés"]
-    assert "[Emploi](../../tags/emploi.md)" in tags
-    assert "[سوق العمل](../../tags/سوق-العمل.md)" in tags
-    assert r"[Données \*brutes\* \| \[x\]](../../tags/donnees-brutes-x.md)" in tags
+    assert "[<bdi>Emploi</bdi>](../../tags/emploi.md)" in tags
+    assert "[<bdi>سوق العمل</bdi>](../../tags/سوق-العمل.md)" in tags
+    assert r"[<bdi>Données \*brutes\* \| \[x\]</bdi>](../../tags/donnees-brutes-x.md)" in tags
 
 
-def test_entry_page_source_links(generated):
+def test_entry_page_source_links_once_when_the_body_has_references(generated):
     fr = generated[f"kb/entries/{FR_ID}/fr.md"]
     ar = generated[f"kb/entries/{FR_ID}/ar.md"]
-    assert "**Sources**\n\n- [Site du HCP](https://www.hcp.ma/)\n" in fr
-    assert "**المصادر**\n\n- [موقع المندوبية السامية للتخطيط](https://www.hcp.ma/ar/)\n" in ar
-    assert '<a href="https://www.ins.tn/">Institut national de la statistique</a>' in render(
-        body_of(generated[f"kb/entries/{TN_ID}/fr.md"]))
+    # Both bodies have their own references section (Références, المراجع): no second list.
+    assert "## Références" in fr and "**Sources**" not in fr and "https://www.hcp.ma/)" not in fr
+    assert "## المراجع" in ar and "**المصادر**" not in ar
+
+
+def test_entry_page_source_links_when_the_body_has_no_references(entries):
+    tn = replace(by_key(entries, f"{TN_ID}.fr"), body="## Contexte\n\nTexte.\n")
+    page = pages.entry_page(tn, [tn], [tn])
+    assert "**Sources**\n\n- [Institut national de la statistique](https://www.ins.tn/)\n" in page
+    assert '<a href="https://www.ins.tn/">Institut national de la statistique</a>' in render(body_of(page))
 
 
 def test_entry_page_body_follows_the_card(generated):
@@ -334,9 +341,10 @@ def test_one_page_per_vocabulary_term(entries, generated, vocab, folder):
         page = generated[f"kb/{folder}/{term}.md"]
         members = [e for e in entries if term in e.facet_values(attr)]
         assert front(page)["title"] == schema.label(vocab, term)
-        assert f"**{len(members)}** fiches" in page
-        for e in members:
-            assert f"(../entries/{e.id}/{e.lang}.md)" in page
+        assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in members}), "fr")}</p>' in page
+        for e in members:  # one line per entry, the French version when there is one
+            assert page.count(f"(../entries/{e.id}/") == 1
+            assert f"(../entries/{e.id}/{e.lang}.md)" in page or e.lang != "fr"
 
 
 def test_terms_without_entries_still_have_a_page(entries, generated):
@@ -345,7 +353,7 @@ def test_terms_without_entries_still_have_a_page(entries, generated):
     assert unused
     for term in unused:
         page = generated[f"kb/themes/{term}.md"]
-        assert "**0** fiches" in page and "../entries/" not in page
+        assert '<p class="kb-count">0 fiche</p>' in page and "../entries/" not in page
 
 
 def test_country_pages_for_named_countries_and_regional(entries, generated):
@@ -356,7 +364,7 @@ def test_country_pages_for_named_countries_and_regional(entries, generated):
                              "kb/countries/index.md"}
     ma = generated["kb/countries/ma.md"]
     assert front(ma)["title"] == "Maroc"
-    assert f"(../entries/{FR_ID}/fr.md)" in ma and f"(../entries/{FR_ID}/ar.md)" in ma
+    assert f"(../entries/{FR_ID}/fr.md)" in ma and f"(../entries/{FR_ID}/ar.md)" not in ma
     assert TN_ID not in ma and REG_ID not in ma
     regional = generated["kb/countries/regional.md"]
     assert f"(../entries/{REG_ID}/fr.md)" in regional
@@ -377,7 +385,7 @@ def test_one_tag_page_per_free_tag(entries, generated):
     assert len(tag_pages) == len(tags) == 4
     emploi = generated["kb/tags/emploi.md"]
     assert f"(../entries/{FR_ID}/fr.md)" in emploi and f"(../entries/{REG_ID}/fr.md)" in emploi
-    assert "**2** fiches" in emploi
+    assert '<p class="kb-count">2 fiches</p>' in emploi
 
 
 def test_arabic_tags_give_valid_file_names(generated, tmp_path):
@@ -387,7 +395,7 @@ def test_arabic_tags_give_valid_file_names(generated, tmp_path):
     assert re.fullmatch(r"[\w-]+\.md", name) and not name.startswith(("-", "."))
     page = generated[path]
     assert front(page)["title"] == "سوق العمل"
-    assert f"(../entries/{FR_ID}/fr.md)" in page and f"(../entries/{FR_ID}/ar.md)" in page
+    assert f"(../entries/{FR_ID}/fr.md)" in page and f"(../entries/{FR_ID}/ar.md)" not in page
     pages.write_pages({path: page}, tmp_path)
     assert (tmp_path / "kb" / "tags" / "سوق-العمل.md").read_text(encoding="utf-8") == page
 
@@ -410,42 +418,59 @@ def test_tag_named_index_keeps_its_own_page(entries):
 
 def index_rows(page: str) -> dict[str, int]:
     rows = re.findall(r"^\| \[.+?\]\((.+?)\) \| (\d+) \|$", page, re.M)
+    rows += re.findall(r"^- \[.+?\]\((.+?)\) <small>(\d+)</small>$", page, re.M)  # the tags' index
     return {target: int(count) for target, count in rows}
+
+
+def ids_where(entries, keep) -> int:
+    return len({e.id for e in entries if keep(e)})
 
 
 def test_index_pages_with_counts(entries, generated):
     themes = index_rows(generated["kb/themes/index.md"])
-    assert themes == {f"{t}.md": sum(t in e.themes for e in entries) for t in schema.terms("themes")}
-    assert themes["stocks.md"] == 3 and themes["flows.md"] == 3
+    # Counts are of entries (ids): the French and Arabic versions of FR_ID count once.
+    assert themes == {f"{t}.md": ids_where(entries, lambda e, t=t: t in e.themes) for t in schema.terms("themes")}
+    assert themes["stocks.md"] == 2 and themes["flows.md"] == 2
     sources = index_rows(generated["kb/sources/index.md"])
-    assert sources == {f"{t}.md": sum(t in e.data_sources for e in entries) for t in schema.terms("data_sources")}
+    assert sources == {f"{t}.md": ids_where(entries, lambda e, t=t: t in e.data_sources)
+                       for t in schema.terms("data_sources")}
     types = index_rows(generated["kb/types/index.md"])
-    assert types == {f"{t}.md": sum(e.type == t for e in entries) for t in schema.terms("types")}
-    assert types["tool.md"] == 3 and types["methodology.md"] == 1 and types["practice.md"] == 0
+    assert types == {f"{t}.md": ids_where(entries, lambda e, t=t: e.type == t) for t in schema.terms("types")}
+    assert types["tool.md"] == 2 and types["methodology.md"] == 1 and types["practice.md"] == 0
     countries = index_rows(generated["kb/countries/index.md"])
-    assert countries == {"ma.md": 2, "tn.md": 1, "fr.md": 1, "regional.md": 1, "mr.md": 0, "ly.md": 0, "dz.md": 0}
+    assert countries == {"ma.md": 1, "tn.md": 1, "fr.md": 1, "regional.md": 1, "mr.md": 0, "ly.md": 0, "dz.md": 0}
     tags = index_rows(generated["kb/tags/index.md"])
-    assert tags == {"emploi.md": 2, "سوق-العمل.md": 2, "donnees-brutes-x.md": 1, "recensement.md": 1}
+    assert tags == {pages.tag_page(t)[len("kb/tags/"):]: n
+                    for t, n in (("Emploi", 2), ("سوق العمل", 1), ("Données *brutes* | [x]", 1), ("Recensement", 1))}
 
 
 def test_all_entries_index_and_glossary(entries, generated):
     index = generated["kb/index.md"]
     assert front(index)["title"] == "Toutes les fiches"
-    assert f"**{len(entries)}** fiches" in index
+    assert f'<p class="kb-count">{len({e.id for e in entries})} fiches</p>' in index
     for e in entries:
-        assert f"(entries/{e.id}/{e.lang}.md)" in index
+        assert index.count(f"(entries/{e.id}/") == 1
     glossary = generated["kb/glossaire.md"]
     assert front(glossary)["title"] == "Glossaire"
     assert "\n# Glossaire\n" in glossary
-    assert len(re.findall(r"^## ", glossary, re.M)) >= 3
-    assert "| Arabe |" in glossary
+    concepts = [p for p in generated if p.startswith("kb/glossaire/")]
+    assert len(concepts) == len(glossary_data.load()) >= 3
+    # The index links every concept page once, under its letter's anchor.
+    linked = re.findall(r"\]\((glossaire/[^)#]+\.md)\)", glossary)
+    assert sorted("kb/" + t for t in linked) == sorted(concepts)
+    assert re.search(r"^## M \{#lettre-m\}$", glossary, re.M)
+    assert all('## Arabe\n\n<div lang="ar" dir="rtl" markdown>' in generated[p] for p in concepts
+               if "## Arabe" in generated[p])
+    assert any("## Arabe" in generated[p] for p in concepts)
 
 
 def test_relative_links_point_to_generated_pages(generated):
     checked = 0
     for path, text in generated.items():
+        # Home-page snippets are included into index.md at the docs root: links start from there.
+        base = "" if path.endswith(".txt") else posixpath.dirname(path)
         for target in re.findall(r"\]\(([^)\s]+?\.md)(?:#[^)]*)?\)", text):
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            resolved = posixpath.normpath(posixpath.join(base, target))
             if resolved.startswith("kb/contribuer/"):
                 continue  # the contributor guides come from CONTRIBUTING*.md, in the build stage
             assert resolved in generated, f"{path} links to {target} ({resolved}), which was not generated"
@@ -459,7 +484,8 @@ def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
         if path.endswith(".md"):
             assert front(text)["title"]
         else:
-            assert path.endswith((".bib", ".ris")) or path == "kb/search-ui.js" or path in harmonisation.EXPORTS
+            assert path.endswith((".bib", ".ris")) or path in ("kb/search-ui.js", "kb/home-countries.txt",
+                                                               "kb/home-latest.txt") or path in harmonisation.EXPORTS
 
 
 def test_edit_link_only_when_the_repository_address_is_set(entries):

@@ -383,14 +383,13 @@ def test_interface_languages_keep_the_same_pages(generated):
 
 # -- country profiles -----------------------------------------------------------------------------
 
-MISSING = {"fr": "Sources de données non documentées", "ar": "مصادر بيانات غير موثقة",
-           "en": "Data sources not yet documented"}
+MISSING = {"fr": "Non documentées", "ar": "غير موثقة", "en": "Not documented"}
 
 
 def missing_sources(page: str, ui: str) -> list[str]:
-    m = re.search(rf"^\*\*{re.escape(MISSING[ui])}\*\* : (.+)$", page, re.M)
-    assert m, "no missing-sources line"
-    return m.group(1).split(", ")
+    m = re.search(rf"^### {re.escape(MISSING[ui])}\n\n((?:- .+\n)+)", page, re.M)
+    assert m, "no missing-sources list"
+    return [line[2:] for line in m.group(1).splitlines()]
 
 
 @pytest.mark.parametrize("ui", ["fr", "ar", "en"])
@@ -405,15 +404,18 @@ def test_country_profile_without_entries_misses_every_source(generated):
     page = generated["fr"]["kb/countries/ly.md"]
     assert missing_sources(page, "fr") == [pages.md_text(schema.label("data_sources", s, "fr"))
                                            for s in schema.terms("data_sources")]
-    assert "**0** fiches" in page
+    assert '<p class="kb-count">0 fiche</p>' in page
 
 
 def test_country_profile_counts_entries_and_lists_institutions(generated):
     page = generated["fr"]["kb/countries/ma.md"]
-    assert "**2** fiches" in page  # one entry in two languages, plus the regional one
-    assert "- Haut-Commissariat au Plan" in page
-    assert "- المندوبية السامية للتخطيط" in page
+    assert '<p class="kb-count">2 fiches' in page  # one entry in two languages, plus the regional one
+    # Institutions come from the country's own entries, once, in the interface language.
+    assert "- <bdi>Haut-Commissariat au Plan</bdi>" in page
+    assert "المندوبية السامية للتخطيط" not in page
     assert "(../sources/labour-force-survey.md)" in page
+    ar = generated["ar"]["kb/countries/ma.md"]
+    assert "- <bdi>المندوبية السامية للتخطيط</bdi>" in ar and "Haut-Commissariat" not in ar
 
 
 # -- navigation and language switcher -----------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 from dataclasses import fields
 from xml.sax.saxutils import escape, quoteattr
 
+from tools import i18n
 from tools.content.model import Entry
 
 CSV_FIELDS = ("id", "lang", "title", "type", "countries", "themes", "data_sources", "institutions", "period",
@@ -79,9 +80,11 @@ def entries_csv(entries: list[Entry]) -> str:
 FEED_SIZE = 50
 
 
-def atom_feed(entries: list[Entry], site_url: str) -> str:
-    """Atom feed of the most recently updated entry-language files."""
+def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG) -> str:
+    """Atom feed of the most recently updated entry-language files, titled in interface ui."""
     base = site_url.rstrip("/") + "/"
+    words = i18n.load_ui()
+    title = f"{words['site_name'][ui]} — {words['feed_title'][ui]}"
     recent = sorted(entries, key=lambda e: (e.updated or "", e.id, e.lang), reverse=True)[:FEED_SIZE]
     newest = recent[0].updated if recent and recent[0].updated else "1970-01-01"
     items = []
@@ -93,15 +96,16 @@ def atom_feed(entries: list[Entry], site_url: str) -> str:
             f"    <summary xml:lang={quoteattr(e.lang)}>{escape(e.summary)}</summary>\n"
             + "".join(f"    <category term={quoteattr(t)}/>\n" for t in e.themes)
             + "  </entry>\n")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-            f"  <id>{escape(base)}</id>\n  <title>Données de migration de main-d'œuvre au Maghreb</title>\n"
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(ui)}>\n'
+            f"  <id>{escape(base)}</id>\n  <title>{escape(title)}</title>\n"
             f"  <link href={quoteattr(base)}/>\n  <link rel=\"self\" href={quoteattr(base + 'kb/feed.xml')}/>\n"
             f"  <updated>{escape(newest)}T00:00:00Z</updated>\n  <author><name>AMEM</name></author>\n"
             + "".join(items) + "</feed>\n")
 
 
-def generate(entries: list[Entry], site_url: str = "") -> dict[str, str]:
-    return {"kb/feed.xml": atom_feed(entries, site_url),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
+def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG) -> dict[str, str]:
+    """The export files of one interface, as {path under docs/: text}; the feed is titled in ui."""
+    return {"kb/feed.xml": atom_feed(entries, site_url, ui),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
             "kb/catalog.json": catalog_json(entries),
             # Loaded with a <script> tag, which works from file:// where fetch() of JSON does not.
             "kb/catalog.js": "window.KB_CATALOG = " + catalog_json(entries) + ";\n"}

@@ -43,7 +43,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     the related-entries index of `entries`, shared between interfaces when given."""
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
-    files = {**pages.generate(entries, url, ui, edit, near), **exports.generate(entries, url)}
+    files = {**pages.generate(entries, url, ui, edit, near), **exports.generate(entries, url, ui)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root))

@@ -93,7 +93,10 @@ SOURCES_MANIFEST = "site-sources.json"
 
 def interface_builds(project: Project, settings: Settings, site_dir: Path) -> list[tuple[Path, Path, Path, str]]:
     """(config, docs tree, site folder, skipped top-level folders) of each interface's MkDocs build."""
-    out = [(project.config_file, project.docs, site_dir, tuple(i18n.OTHER_LANGS))]
+    # French is built from a generated config too (it inherits mkdocs.yml and adds the templates'
+    # words, extra.kb), at the site root.
+    out = [(languages.config(project.root, i18n.DEFAULT_LANG, site_dir, settings), project.docs, site_dir,
+            tuple(i18n.OTHER_LANGS))]
     for lang in i18n.OTHER_LANGS:
         out.append((languages.config(project.root, lang, site_dir / lang, settings), languages.tree(project.root, lang),
                     site_dir / lang, ()))

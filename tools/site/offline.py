@@ -28,10 +28,9 @@ ZIP_NAME = "maghreb-migration-travail-offline.zip"
 
 
 def offline_config(project: Project, lang: str, site_dir: Path, settings: Settings) -> Path:
-    """A config in build/ inheriting the interface's own (mkdocs.yml for French), so the main
-    configuration stays the only one edited."""
-    parent = (project.root / "mkdocs.yml" if lang == schema.DEFAULT_LANG
-              else interfaces.config(project.root, lang, site_dir, settings))
+    """A config in build/ inheriting the interface's own (tools.site.languages.config, which
+    inherits mkdocs.yml), so the main configuration stays the only one edited."""
+    parent = interfaces.config(project.root, lang, site_dir, settings)
     up = "" if lang == schema.DEFAULT_LANG else "../"
     data = {
         "INHERIT": str(parent), "site_dir": str(site_dir), "use_directory_urls": False,

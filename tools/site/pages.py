@@ -40,6 +40,9 @@ def ui() -> dict:
     return schema.data_file("ui.yml")
 
 
+_strings = ui  # for functions whose `ui` parameter (the interface language) hides ui()
+
+
 def t(key: str, lang: str) -> str:
     return ui()[key][lang]
 
@@ -112,40 +115,79 @@ def term_page(vocab: str, term: str) -> str:
 
 
 def tag_page(tag: str) -> str:
-    return f"{KB}/tags/{slug(tag)}.md"
+    """A tag's page: its glossary concept's (one page for 'recensement', 'census' and 'تعداد'),
+    else the folded tag's."""
+    concept = tag_concept(tag)
+    return f"{KB}/tags/{slug(concept.id) if concept is not None else slug(tag)}.md"
 
 
 # -- pieces -------------------------------------------------------------------------------------
 
+def pick(versions: list[Entry], ui: str) -> Entry:
+    """The version of one entry to show in interface ui: ui's own language when there is one,
+    otherwise the first of schema.LANGS (French, Arabic, English) that exists."""
+    order = [ui] + [lang for lang in schema.LANGS if lang != ui]
+    return min(versions, key=lambda e: order.index(e.lang) if e.lang in order else len(order))
+
+
+def one_per_entry(entries: list[Entry], ui: str) -> list[Entry]:
+    """One version per entry id (see pick), in no particular order: what listings show and count."""
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_id[e.id].append(e)
+    return [pick(versions, ui) for versions in by_id.values()]
+
+
+def n_entries(n: int, lang: str) -> str:
+    """'1 fiche', '6 fiches', 'بطاقتان'... (Babel's plural rules)."""
+    return i18n.plural(_strings()["n_entries"][lang], n, lang)
+
+
+def bidi(text: str, lang: str | None = None) -> str:
+    """Escaped text isolated from its surroundings (<bdi>), so that an Arabic title in a Latin
+    line, or a Latin code such as 10.c.1 in an Arabic one, keeps its own order."""
+    attr = f' lang="{lang}" dir="{i18n.direction(lang)}"' if lang else ""
+    return f"<bdi{attr}>{md_text(text)}</bdi>"
+
+
 def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> str:
-    countries = ", ".join(schema.country_name(c, lang) for c in entry.countries) or t("regional", lang)
+    """A list item linking the entry, with its type, countries and (when not lang) its language."""
+    countries = i18n.format_list([schema.country_name(c, lang) for c in entry.countries], lang) or t("regional", lang)
+    meta = [schema.label("types", entry.type, lang), countries]
+    if entry.lang != lang:
+        language = schema.label("languages", entry.lang, lang)
+        meta.append(t("version_in", lang).format(language=language.lower() if lang == "fr" else language))
     draft = f" · *{md_text(schema.label('statuses', 'draft', lang))}*" if entry.status == "draft" else ""
-    return (f"- [{md_text(entry.title)}]({rel(source, entry.page)}) "
-            f"<small>{md_text(schema.label('types', entry.type, lang))} · {md_text(countries)} · "
-            f"{entry.lang}{draft}</small>")
+    return (f"- [{bidi(entry.title, entry.lang)}]({rel(source, entry.page)}) "
+            f"<small>{' · '.join(md_text(m) for m in meta)}{draft}</small>")
 
 
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
-    ordered = sorted(entries, key=lambda e: (fold(e.title), e.lang))
+    """One line per entry id (the version for interface lang), by title."""
+    ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
     return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
+
+
+_REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المراجع|المصادر)\s*$", re.M | re.I)
 
 
 def card(entry: Entry, versions: list[Entry]) -> str:
     lang, page = entry.lang, entry.page
+    sep = "، " if lang == "ar" else ", "  # the Arabic comma between items of an Arabic card
 
     def links(vocab, values, page_of):
-        return ", ".join(f"[{md_text(schema.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
+        return sep.join(f"[{md_text(schema.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
 
     rows = [
         (t("type", lang), links("types", [entry.type], lambda v: term_page("types", v))),
         (t("countries", lang), links("countries", entry.countries, country_page) or md_text(t("regional", lang))),
         (t("themes", lang), links("themes", entry.themes, lambda v: term_page("themes", v))),
         (t("data_sources", lang), links("data_sources", entry.data_sources, lambda v: term_page("data_sources", v))),
-        (t("institutions", lang), "; ".join(md_text(i) for i in entry.institutions)),
+        (t("institutions", lang), ("؛ " if lang == "ar" else "; ").join(bidi(i) for i in entry.institutions)),
         (t("period", lang), md_text(entry.period or "")),
         (t("status", lang), md_text(schema.label("statuses", entry.status, lang))),
         (t("updated", lang), md_text(entry.updated or "")),
-        (t("tags", lang), ", ".join(f"[{md_text(tag)}]({rel(page, tag_page(tag))})" for tag in entry.tags)),
+        (t("tags", lang), sep.join(f"[{bidi(tag)}]({rel(page, tag_page(tag))})" for tag in entry.tags)),
         (t("languages", lang), " · ".join(
             f"[{md_text(schema.label('languages', v.lang, v.lang))}]({rel(page, v.page)})"
             for v in versions if v.lang != lang)),
@@ -155,7 +197,10 @@ def card(entry: Entry, versions: list[Entry]) -> str:
                         for link in entry.links)
     head = f"| | |\n|---|---|\n{table}\n"
     out = f'<div class="kb-card" markdown>\n\n{head}\n</div>\n\n'
-    if sources:
+    # The body's own references section usually lists the same links: show them once, unless the
+    # card has more to say (when a source was consulted, an archived copy).
+    dated = any(link.accessed or link.archive_url for link in entry.links)
+    if sources and (dated or not _REFERENCES.search(entry.body)):
         out += f"**{md_text(t('links', lang))}**\n\n{sources}\n\n"
     return out
 
@@ -171,26 +216,46 @@ def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
                edit_base: str = "") -> str:
     lang, page = entry.lang, entry.page
+    # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
     out = front_matter(title=entry.title, description=entry.summary, lang=lang,
-                       dir=i18n.direction(lang), entry_id=entry.id, status=entry.status,
+                       dir=i18n.direction(lang), entry_id=entry.id, versions=sorted(v.lang for v in versions),
+                       status=entry.status,
                        jsonld=citation.jsonld(entry, site_url))
     out += f"# {md_text(entry.title)}\n\n"
     if entry.status == "draft":
         out += f'!!! warning "{md_text(schema.label("statuses", "draft", lang))}"\n    {md_text(t("draft_notice", lang))}\n\n'
     out += f"*{md_text(entry.summary)}*\n\n"
     out += card(entry, versions)
-    out += safe_body(entry.body) + "\n\n"
+    out += no_snippets(safe_body(entry.body)) + "\n\n"
     near = related(entry, others)
     if near:
         out += f"## {md_text(t('related', lang))}\n\n" + "\n".join(entry_line(o, page, lang) for o in near) + "\n\n"
     name = posixpath.basename(page)[:-3]
-    out += (f"## {md_text(t('cite', lang))}\n\n{md_text(citation.plain(entry, site_url))}\n\n"
+    out += (f"## {md_text(t('cite', lang))}\n\n{cite_line(entry, site_url)}\n\n"
             f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
     out += (f"## {md_text(t('propose_change', lang))}\n\n{md_text(t('source_file', lang))} `{entry.path}` — "
             f"[{md_text(t('propose_how', lang))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
     if edit_base:  # mkdocs.yml's repo_url, when the repository's public address is set
         out += f"\n[{md_text(t('edit_file', lang))}]({md_url(edit_base + entry.path)})\n"
     return out
+
+
+def cite_line(entry: Entry, site_url: str) -> str:
+    """The plain citation as Markdown, its address isolated left to right (<bdi dir="ltr">) so that
+    in an Arabic paragraph the slashes stay where they belong."""
+    text = citation.plain(entry, site_url)
+    url = citation.absolute(site_url, entry)
+    head = text[: -len(url)] if text.endswith(url) else text + " "
+    return f'{md_text(head)}<bdi dir="ltr">{md_text(url)}</bdi>'
+
+
+_SNIPPET = re.compile(r"^([ \t]*)(-+8<-+)", re.M)
+
+
+def no_snippets(md: str) -> str:
+    """Entry text with pymdownx.snippets markers ('--8<--', which would include another file)
+    escaped by the extension's own ';' escape: they show as written, nothing is included."""
+    return _SNIPPET.sub(r"\1;\2", md)
 
 
 def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
@@ -230,67 +295,237 @@ def _short(title: str, limit: int = 60) -> str:
 NO_SEARCH = {"exclude": True}
 
 
-def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
-    return front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(intro)}\n\n" + (
-        f"**{len(entries)}** {md_text(t('entries', ui).lower())}\n\n" + entry_list(entries, path, ui))
+def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
+                 extra: str = "") -> str:
+    """A page listing entries, one line per entry id (the version in ui when there is one), with
+    their count. `extra` is Markdown put between the intro and the list."""
+    shown = one_per_entry(entries, ui)
+    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
+    if intro:
+        out += f"{md_text(intro)}\n\n"
+    return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui))}</p>\n\n' + entry_list(shown, path, ui)
 
 
-def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG) -> str:
-    """A page listing (label, page, count) rows as a table."""
+def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
+               intro: str = "") -> str:
+    """A page listing (label, page, count of entry ids) rows as a table."""
     lines = [f"| {md_text(title)} | {md_text(t('count', ui))} |", "|---|---:|"]
-    lines += [f"| [{md_text(label)}]({rel(path, target)}) | {count} |" for label, target, count in rows]
-    return front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n" + "\n".join(lines) + "\n"
+    lines += [f"| [{bidi(label)}]({rel(path, target)}) | {count} |" for label, target, count in rows]
+    head = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
+    return head + (f"{md_text(intro)}\n\n" if intro else "") + "\n".join(lines) + "\n"
+
+
+def ids(entries: list[Entry]) -> int:
+    """How many distinct entries (ids) the files stand for."""
+    return len({e.id for e in entries})
 
 
 def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
+    """A country's page: its own entries (folder = the country) first, with their institutions
+    (each once, from the version in ui), then regional and other entries whose scope includes it,
+    then its instruments by data source: documented (with the entries) and not documented."""
     name = schema.country_name(code, ui)
-    ids = {e.id for e in entries}
-    kinds = ", ".join(f"{len({e.id for e in entries if e.type == k})} {md_text(schema.label('types', k, ui).lower())}"
-                      for k in schema.terms("types") if any(e.type == k for e in entries))
+    own = [e for e in entries if e.folder == code.lower()]
+    shared = [e for e in entries if e.folder != code.lower()]
+    shown = one_per_entry(entries, ui)
+    kinds = i18n.format_list([i18n.plural(_strings()["n_types"][k][ui], n, ui) for k in schema.terms("types")
+                              if (n := sum(1 for e in shown if e.type == k))], ui)
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
-    out += f"**{len(ids)}** {t('profile', ui)}" + (f" ({kinds}).\n\n" if kinds else ".\n\n")
-    missing = [s for s in schema.terms("data_sources") if not any(s in e.data_sources for e in entries)]
-    institutions = sorted({i for e in entries for i in e.institutions}, key=normalize)
+    out += f'<p class="kb-count">{md_text(n_entries(len(shown), ui))}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
+    institutions: dict[str, str] = {}
+    for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
+        for inst in e.institutions:
+            institutions.setdefault(normalize(inst), inst)
     if institutions:
-        out += f"## {md_text(t('institutions', ui))}\n\n" + "\n".join(f"- {md_text(i)}" for i in institutions) + "\n\n"
-    covered = sorted({s for e in entries for s in e.data_sources})
-    if covered:
-        out += f"## {md_text(t('data_sources', ui))}\n\n" + ", ".join(
-            f"[{md_text(schema.label('data_sources', s, ui))}]({rel(path, term_page('data_sources', s))})"
-            for s in covered) + "\n\n"
-    if missing:
-        out += f"**{md_text(t('missing_sources', ui))}** : " + ", ".join(
-            md_text(schema.label("data_sources", s, ui)) for s in missing) + "\n\n"
-    out += f"## {md_text(t('by_type', ui))}\n\n"
-    for kind in schema.terms("types"):
-        group = [e for e in entries if e.type == kind]
+        out += (f"## {md_text(t('institutions', ui))}\n\n{md_text(t('country_institutions_intro', ui))}\n\n"
+                + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=normalize)) + "\n\n")
+    if own:
+        out += (f"## {md_text(t('country_own', ui))}\n\n{md_text(t('country_own_intro', ui).format(country=name))}\n\n"
+                f'<p class="kb-count">{md_text(n_entries(ids(own), ui))}</p>\n\n' + entry_list(own, path, ui) + "\n")
+    if shared:
+        out += (f"## {md_text(t('country_shared', ui))}\n\n{md_text(t('country_shared_intro', ui).format(country=name))}\n\n"
+                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui))}</p>\n\n' + entry_list(shared, path, ui) + "\n")
+    out += f"## {md_text(t('instruments', ui))}\n\n"
+    missing = []
+    documented = []
+    for source in schema.terms("data_sources"):
+        group = [e for e in entries if source in e.data_sources]
         if group:
-            out += f"### {md_text(schema.label('types', kind, ui))}\n\n" + entry_list(group, path, ui) + "\n"
+            documented.append((source, group))
+        else:
+            missing.append(source)
+    if documented:
+        out += f"### {md_text(t('documented', ui))}\n\n"
+        for source, group in documented:
+            label = f"[{md_text(schema.label('data_sources', source, ui))}]({rel(path, term_page('data_sources', source))})"
+            out += f"#### {label}\n\n" + entry_list(group, path, ui) + "\n"
+    if missing:
+        out += (f"### {md_text(t('not_documented', ui))}\n\n"
+                + "\n".join(f"- {md_text(schema.label('data_sources', s, ui))}" for s in missing) + "\n\n")
     out += harmonisation.country_section(code, entries, path, ui)
     return out
 
 
-def glossary_page(path: str, ui: str = schema.DEFAULT_LANG) -> str:
-    def name(c):
-        return (c.terms.get(ui) or c.terms.get(ui) or {}).get("term", c.id)
+# -- glossary: an index by letter and one page per concept ----------------------------------------
 
-    concepts = sorted(glossary.load(), key=lambda c: normalize(name(c)))
-    out = front_matter(title=t("glossary", ui)) + f"# {md_text(t('glossary', ui))}\n\n"
+def concept_name(concept, ui: str) -> str:
+    """A glossary concept's term in ui, else in the first language that has one, else its id."""
+    for lang in [ui, *schema.LANGS]:
+        term = (concept.terms.get(lang) or {}).get("term")
+        if term:
+            return term
+    return concept.id
+
+
+def initial(text: str) -> str:
+    """The letter a name is filed under: its first letter, folded (é → e, أ → ا); '#' otherwise."""
+    folded = normalize(text)
+    return folded[0] if folded and folded[0].isalpha() else "#"
+
+
+def concept_page(concept) -> str:
+    """One page per concept, at the same address in every interface (the language switcher keeps it)."""
+    return f"{KB}/glossaire/{slug(concept.id)}.md"
+
+
+def _letter_anchor(letter: str) -> str:
+    return "lettre-" + (slug(letter) if letter != "#" else "autres")
+
+
+def _letters_nav(letters: list[str], ui: str) -> str:
+    return (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui))}" markdown>\n\n'
+            + " ".join(f"[{md_text(x.upper())}](#{_letter_anchor(x)})" for x in letters) + "\n\n</nav>\n\n")
+
+
+def glossary_pages(ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+    """The glossary: an index (kb/glossaire.md: letter links, then each letter's concepts under an
+    anchor) and one page per concept with its acronyms and its term and definition in each
+    language, each in its own direction. Returns {path: text}."""
+    concepts = sorted(glossary.load(), key=lambda c: normalize(concept_name(c, ui)))
+    by_letter: dict[str, list] = defaultdict(list)
     for c in concepts:
-        out += f"## {md_text(name(c))}\n\n"
+        by_letter[initial(concept_name(c, ui))].append(c)
+    index_path = f"{KB}/glossaire.md"
+    title = t("glossary", ui)
+    out: dict[str, str] = {}
+    letters = sorted(by_letter, key=lambda x: (x == "#", x))
+    index = front_matter(title=title) + f"# {md_text(title)}\n\n{md_text(t('glossary_intro', ui))}\n\n"
+    index += f'<p class="kb-count">{md_text(i18n.plural(_strings()["n_concepts"][ui], len(concepts), ui))}</p>\n\n'
+    index += _letters_nav(letters, ui)
+    for letter in letters:
+        index += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n" + "\n".join(
+            f"- [{bidi(concept_name(c, ui))}]({rel(index_path, concept_page(c))})"
+            + (f" <small>{bidi(', '.join(c.acronyms))}</small>" if c.acronyms else "") for c in by_letter[letter]) + "\n\n"
+    for c in concepts:
+        page = concept_page(c)
+        name = concept_name(c, ui)
+        text = front_matter(title=f"{name} — {title}") + f"# {md_text(name)}\n\n"
         if c.acronyms:
-            out += f"**{md_text(t('acronyms', ui))}** : {md_text(', '.join(c.acronyms))}\n\n"
-        out += "| | | |\n|---|---|---|\n"
+            text += f"**{md_text(t('acronyms', ui))}** : {bidi(', '.join(c.acronyms))}\n\n"
         for lang in schema.LANGS:
             term = c.terms.get(lang, {})
             if term:
                 flag = " (?)" if lang == "ar" and c.ar_proposed else ""
-                out += (f"| {md_text(schema.label('languages', lang, ui))} | **{md_text(term.get('term', ''))}**{flag} "
-                        f"| {md_text(term.get('definition', ''))} |\n")
+                # A heading and a paragraph per language rather than a 3-column table: readable at
+                # 390 px, and each language's text keeps its own direction.
+                text += (f"## {md_text(schema.label('languages', lang, ui))}\n\n"
+                         f'<div lang="{lang}" dir="{i18n.direction(lang)}" markdown>\n\n'
+                         f"**{md_text(term.get('term', ''))}**{flag}\n\n"
+                         + (f"{md_text(term.get('definition', ''))}\n\n" if term.get("definition") else "")
+                         + "</div>\n\n")
         if c.source:
-            out += f"\n{md_text(t('source', ui))} : [{md_text(c.source)}]({md_url(c.source)})\n"
-        out += "\n"
+            text += f"{md_text(t('source', ui))} : [{md_text(c.source)}]({md_url(c.source)})\n\n"
+        text += f"[{md_text(t('glossary', ui))}]({rel(page, index_path)}#{_letter_anchor(initial(name))})\n"
+        out[page] = text
+    out[index_path] = index
     return out
+
+
+# -- tags: one page per glossary concept across languages, else per folded tag ----------------------
+
+_CONCEPT_INDEX: dict[int, dict[str, object]] = {}
+
+
+def tag_concept(tag: str):
+    """The glossary concept a free tag names (a term, synonym or acronym in any language, folded),
+    or None."""
+    concepts = glossary.load()
+    index = _CONCEPT_INDEX.get(id(concepts))
+    if index is None:
+        index = {}
+        for c in concepts:
+            for n in c.names():
+                index.setdefault(normalize(n), c)
+        _CONCEPT_INDEX.clear()
+        _CONCEPT_INDEX[id(concepts)] = index
+    return index.get(normalize(tag))
+
+
+def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+    """One page per tag group (a glossary concept, or one tag folded: 'Emploi' = 'emploi'), named
+    in ui, listing each entry once; and the index grouped by first letter. Returns {path: text}."""
+    members: dict[str, list[Entry]] = defaultdict(list)
+    spellings: dict[str, dict[str, str]] = defaultdict(dict)
+    concept_of: dict[str, object] = {}
+    for e in entries:
+        for tag in e.tags:
+            path = tag_page(tag)
+            members[path].append(e)
+            spellings[path].setdefault(normalize(tag), tag)
+            concept = tag_concept(tag)
+            if concept is not None:
+                concept_of[path] = concept
+
+    def name(path: str) -> str:
+        if path in concept_of:
+            return concept_name(concept_of[path], ui)
+        return sorted(spellings[path].values())[0]
+
+    out: dict[str, str] = {}
+    for path, group in members.items():
+        extra = ""
+        if path in concept_of:
+            c = concept_of[path]
+            extra += f"[{md_text(t('tag_concept', ui))}]({rel(path, concept_page(c))})\n\n"
+        words = sorted(spellings[path].values(), key=normalize)
+        if len(words) > 1:
+            extra += f"{md_text(t('also_tagged', ui))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
+        out[path] = listing_page(name(path), "", group, path, ui, extra=extra)
+    index_path = f"{KB}/tags/index.md"
+    title = t("tags", ui)
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for path in members:
+        by_letter[initial(name(path))].append(path)
+    letters = sorted(by_letter, key=lambda x: (x == "#", x))
+    text = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui))}\n\n"
+    text += _letters_nav(letters, ui)
+    for letter in letters:
+        text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
+        rows = sorted(by_letter[letter], key=lambda p: normalize(name(p)))
+        text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
+            f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
+    out[index_path] = text
+    return out
+
+
+# -- home page pieces (included by docs/*/index.md with pymdownx.snippets) ---------------------------
+
+LATEST = 8
+
+
+def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+    """Markdown fragments for the hand-written home page of interface ui, linked relative to the
+    home page (index.md at the docs root): the focus countries with their entry counts, and the
+    latest updated entries. Returns {path: text} (kb/home-countries.txt, kb/home-latest.txt)."""
+    home = "index.md"
+    rows = []
+    for code in schema.vocabulary().get("focus_countries", []):
+        n = ids([e for e in entries if code in e.countries])
+        rows.append(f"- [{md_text(schema.country_name(code, ui))}]({rel(home, country_page(code))}) "
+                    f"<small>{md_text(n_entries(n, ui))}</small>")
+    latest = sorted(one_per_entry(entries, ui), key=lambda e: (e.updated or "", e.id), reverse=True)[:LATEST]
+    return {f"{KB}/home-countries.txt": "\n".join(rows) + "\n",
+            f"{KB}/home-latest.txt": "\n".join(entry_line(e, home, ui) for e in latest) + "\n"}
 
 
 # -- the whole set --------------------------------------------------------------------------------
@@ -298,8 +533,9 @@ def glossary_page(path: str, ui: str = schema.DEFAULT_LANG) -> str:
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
              edit_base: str = "", near: RelatedIndex | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
-    around entries (titles of listings, labels) in the interface language `ui`. `near`: the
-    related-entries index of `entries`, when the caller shares one between interfaces."""
+    around entries (titles of listings, labels) in the interface language `ui`. Every listing and
+    count is of entries (ids), not of their language versions. `near`: the related-entries index
+    of `entries`, when the caller shares one between interfaces."""
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
@@ -327,7 +563,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
             path = term_page(vocab, term)
             members = groups.get(term, [])
             pages[path] = listing_page(schema.label(vocab, term, ui), schema.description(vocab, term, ui), members, path, ui)
-            rows.append((schema.label(vocab, term, ui), path, len(members)))
+            rows.append((schema.label(vocab, term, ui), path, ids(members)))
         index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
         pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui), rows, index_path, ui)
 
@@ -340,26 +576,17 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
             continue
         path = country_page(code)
         pages[path] = country_profile(code, countries[code], path, ui)
-        rows.append((schema.country_name(code, ui), path, len(countries[code])))
+        rows.append((schema.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
         pages[path] = listing_page(t("regional", ui), "", countries["regional"], path, ui)
-        rows.append((t("regional", ui), path, len(countries["regional"])))
+        rows.append((t("regional", ui), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui), rows, f"{KB}/countries/index.md", ui)
 
-    tags: dict[str, list[Entry]] = defaultdict(list)
-    tag_names: dict[str, str] = {}
-    for e in entries:
-        for tag in e.tags:
-            tags[tag_page(tag)].append(e)
-            tag_names.setdefault(tag_page(tag), tag)
-    for path, members in tags.items():
-        pages[path] = listing_page(tag_names[path], "", members, path, ui)
-    tag_rows = sorted(((tag_names[p], p, len(m)) for p, m in tags.items()), key=lambda r: normalize(r[0]))
-    pages[f"{KB}/tags/index.md"] = index_page(t("tags", ui), tag_rows, f"{KB}/tags/index.md", ui)
-
+    pages.update(tag_pages(entries, ui))
     pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui), "", entries, f"{KB}/index.md", ui)
-    pages[f"{KB}/glossaire.md"] = glossary_page(f"{KB}/glossaire.md", ui)
+    pages.update(glossary_pages(ui))
+    pages.update(home_snippets(entries, ui))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}))
     return pages
 
@@ -367,11 +594,11 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
 def search_words(lang: str, countries: list[str] = ()) -> str:
     """The search page's words in one interface language, as a script (loads from file:// too),
     with the facets (tools.site.facets: name, param, field, title) and the labels of their values
-    as {"name:value": label}, which the static fallback has no API to ask for (countries: only
+    as {"field:value": label}, which the static search has no API to ask for (countries: only
     the codes in `countries`)."""
-    words = {key: value[lang] for key, value in ui()["search"].items()}
+    words = {key: value[lang] for key, value in _strings()["search"].items()}
     words["facets"] = [{"name": f.name, "param": f.param, "field": f.field, "title": f.title(lang)} for f in FACETS]
-    words["labels"] = {f"{f.name}:{value}": f.label(value, lang) for f in FACETS
+    words["labels"] = {f"{f.field}:{value}": f.label(value, lang) for f in FACETS
                        for value in (countries if f.vocabulary == "countries" else f.values())}
     return "window.KB_UI = " + json.dumps(words, ensure_ascii=False) + ";\n"
 

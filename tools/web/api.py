@@ -35,8 +35,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from tools import i18n
 from tools.content import schema
-from tools.errors import KBError, QueryError, TimedOut, Unavailable
+from tools.errors import KBError, QueryError, TimedOut, Unavailable, error_body
 from tools.project import Project
 from tools.search.analysis import TOKEN_RE
 from tools.search.engine import MAX_QUERY_CHARS, SearchIndex
@@ -374,6 +375,9 @@ def create_app(project: Project | None = None) -> Hardened:
         Route("/api/health", health), Route("/api/{rest:path}", not_found),
     ]
     if project.site.exists():
+        # Each interface answers a missing page with its own 404 page (site/ar/404.html...), in its language.
+        routes += [Mount(f"/{lang}", StaticFiles(directory=project.site / lang, html=True))
+                   for lang in i18n.OTHER_LANGS if (project.site / lang).is_dir()]
         routes.append(Mount("/", StaticFiles(directory=project.site, html=True), name="site"))
     # Compression matters on the slow links of workshop rooms: Material's search index shrinks ~5x.
     @contextlib.asynccontextmanager

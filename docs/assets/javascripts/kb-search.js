@@ -9,7 +9,8 @@
   var ui = (document.documentElement.lang || "fr").slice(0, 2);
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* no config */ }
-  var base = new URL((config.base || ".") + "/", location.href);
+  // The 404 page's base is absolute ("/"): adding a second slash would make "//", an invalid URL.
+  var base = new URL((config.base || ".").replace(/\/?$/, "/"), location.href);
   // One static index for the site, at the French root; the other interfaces live in <root>/<lang>/.
   var indexBase = new URL((ui === "fr" ? "" : "../") + "kb/search/", base);
   var header = document.querySelector("form.kb-hsearch");
@@ -278,7 +279,15 @@
       if (body.static) status.appendChild(el("span", { class: "kb-mode" }, " · " + (msg.static_mode || "")));
       (body.expansions || []).forEach(function (x) {
         if (x.kind === "country") return;
-        status.appendChild(el("div", { class: "kb-expansion", dir: "auto" }, (msg.also || "") + x.matched + " → " + x.added.slice(0, 6).join(msg.list_sep || ", ")));
+        // Each term in its own isolate (dir=auto): an Arabic term next to Latin ones keeps its order.
+        var line = el("div", { class: "kb-expansion" }, msg.also || "");
+        line.appendChild(el("bdi", { dir: "auto" }, x.matched));
+        line.appendChild(document.createTextNode(" → "));
+        x.added.slice(0, 6).forEach(function (word, i) {
+          if (i) line.appendChild(document.createTextNode(msg.list_sep || (ui === "ar" ? "، " : ", ")));
+          line.appendChild(el("bdi", { dir: "auto" }, word));
+        });
+        status.appendChild(line);
       });
       if (body.did_you_mean) {
         var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
