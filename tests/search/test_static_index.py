@@ -74,9 +74,10 @@ def test_a_title_word_weighs_more_than_the_same_word_in_the_body_only(folder):
     postings = postings_of(folder, static_index.key("recensement"))
     in_title = postings[doc_number("tn-recensement", "fr")]
     assert doc_number("dz-partage-donnees", "fr") not in postings
-    body_only = [w for doc, w in postings.items() if doc != doc_number("tn-recensement", "fr")
-                 and doc != doc_number("regional-guide-donnees", "fr")]
-    assert all(in_title > w for w in body_only)
+    # The guide has the word four times in its body and never in its title: still below one title.
+    body_only = {doc: w for doc, w in postings.items() if doc != doc_number("tn-recensement", "fr")}
+    assert list(body_only) == [doc_number("regional-guide-donnees", "fr")]
+    assert all(in_title > w for w in body_only.values())
 
 
 def test_browser_finds_accented_words_typed_without_accents(folder):

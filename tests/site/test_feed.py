@@ -74,7 +74,9 @@ def test_feed_sorted_by_updated_descending_and_keeps_the_newest():
 def test_feed_updated_values_are_rfc3339():
     entries = [*many(5), replace(BASE, id="ma-sans-date", updated=None)]
     root = parse(atom_feed(entries, SITE))
-    for e in entries_of(root):
+    found = entries_of(root)
+    assert len(found) == len(entries)
+    for e in found:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00Z", e.findtext("a:updated", namespaces=NS))
 
 
