@@ -154,11 +154,8 @@ def test_related_is_limited():
 
 # -- entry pages --------------------------------------------------------------------------------
 
-SECTIONS = {
-    "fr": ("Fiches liées", "Comment citer", "Proposer une modification"),
-    "ar": ("بطاقات ذات صلة", "كيفية الاستشهاد", "اقتراح تعديل"),
-    "en": ("Related entries", "How to cite", "Propose a change"),
-}
+SECTIONS = {lang: tuple(pages.ui()[key][lang] for key in ("related", "cite", "propose_change"))
+            for lang in ("fr", "ar", "en")}
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
@@ -177,7 +174,7 @@ def test_entry_page_sections_do_not_depend_on_the_interface(generated):
 
 
 def test_entry_page_related_section_links_related_entries(generated):
-    related = section(generated["fr"][f"kb/entries/{MA_ID}/fr.md"], "Fiches liées")
+    related = section(generated["fr"][f"kb/entries/{MA_ID}/fr.md"], pages.ui()["related"]["fr"])
     assert f"(../{TN_ID}/fr.md)" in related
     assert f"{DZ_ID}" not in related
     assert f"../{MA_ID}/" not in related and "(ar.md)" not in related
@@ -330,51 +327,53 @@ def title_of(page: str) -> str:
 
 
 def test_arabic_interface_labels(generated):
-    ar = generated["ar"]
-    assert title_of(ar["kb/themes/index.md"]) == "المحاور"
-    assert "# المحاور" in ar["kb/themes/index.md"]
-    assert title_of(ar["kb/countries/index.md"]) == "البلدان"
-    assert title_of(ar["kb/index.md"]) == "جميع البطاقات"
-    assert title_of(ar["kb/sources/index.md"]) == "مصادر البيانات"
-    assert title_of(ar["kb/comparaison.md"]) == "مقارنة البلدان"
+    ar, ui = generated["ar"], pages.ui()
+    assert title_of(ar["kb/themes/index.md"]) == ui["themes"]["ar"]
+    assert f"# {ui['themes']['ar']}" in ar["kb/themes/index.md"]
+    assert title_of(ar["kb/countries/index.md"]) == ui["countries"]["ar"]
+    assert title_of(ar["kb/index.md"]) == ui["all_entries"]["ar"]
+    assert title_of(ar["kb/sources/index.md"]) == ui["data_sources"]["ar"]
+    assert title_of(ar["kb/comparaison.md"]) == ui["comparison"]["ar"]
     assert title_of(ar["kb/countries/ma.md"]) == "المغرب"
-    assert title_of(ar["kb/themes/stocks.md"]) == "أعداد المهاجرين"
-    assert title_of(ar["kb/countries/regional.md"]) == "إقليمي / دولي"
-    assert title_of(ar["kb/types/methodology.md"]) == "منهجية"
+    assert title_of(ar["kb/themes/stocks.md"]) == schema.label("themes", "stocks", "ar")
+    assert title_of(ar["kb/countries/regional.md"]) == ui["regional"]["ar"]
+    assert title_of(ar["kb/types/methodology.md"]) == schema.label("types", "methodology", "ar")
     countries = ar["kb/countries/index.md"]
-    for name in ("المغرب", "تونس", "الجزائر", "ليبيا", "موريتانيا", "إقليمي / دولي"):
+    for name in ("المغرب", "تونس", "الجزائر", "ليبيا", "موريتانيا", ui["regional"]["ar"]):
         assert name in countries
     assert "Maroc" not in countries and "Tunisie" not in countries
-    assert "عدد البطاقات" in ar["kb/themes/index.md"]
+    assert ui["count"]["ar"] in ar["kb/themes/index.md"]
     listing = ar["kb/index.md"]
-    assert "أداة" in listing and "المغرب" in listing  # type and country of each listed entry
-    assert "Outil" not in listing and "Maroc" not in listing
+    # type and country of each listed entry
+    assert schema.label("types", "tool", "ar") in listing and "المغرب" in listing
+    assert schema.label("types", "tool", "fr") not in listing and "Maroc" not in listing
     assert "المغرب" in ar["kb/comparaison.md"] and "Maroc" not in ar["kb/comparaison.md"]
 
 
 def test_english_interface_labels(generated):
-    en = generated["en"]
-    assert title_of(en["kb/themes/index.md"]) == "Themes"
-    assert title_of(en["kb/countries/index.md"]) == "Countries"
-    assert title_of(en["kb/index.md"]) == "All entries"
-    assert title_of(en["kb/types/index.md"]) == "Type"
+    en, ui = generated["en"], pages.ui()
+    assert title_of(en["kb/themes/index.md"]) == ui["themes"]["en"]
+    assert title_of(en["kb/countries/index.md"]) == ui["countries"]["en"]
+    assert title_of(en["kb/index.md"]) == ui["all_entries"]["en"]
+    assert title_of(en["kb/types/index.md"]) == ui["type"]["en"]
     assert title_of(en["kb/countries/ma.md"]) == "Morocco"
-    assert title_of(en["kb/themes/stocks.md"]) == "Migrant stocks"
-    assert title_of(en["kb/countries/regional.md"]) == "Regional / international"
-    assert title_of(en["kb/comparaison.md"]) == "Compare countries"
+    assert title_of(en["kb/themes/stocks.md"]) == schema.label("themes", "stocks", "en")
+    assert title_of(en["kb/countries/regional.md"]) == ui["regional"]["en"]
+    assert title_of(en["kb/comparaison.md"]) == ui["comparison"]["en"]
     countries = en["kb/countries/index.md"]
-    for name in ("Morocco", "Tunisia", "Algeria", "Libya", "Mauritania", "Regional / international"):
+    for name in ("Morocco", "Tunisia", "Algeria", "Libya", "Mauritania", ui["regional"]["en"]):
         assert name in countries
     assert "Maroc" not in countries
     listing = en["kb/index.md"]
-    assert "Tool" in listing and "Morocco" in listing and "Outil" not in listing
+    tool = {lang: schema.label("types", "tool", lang) for lang in ("fr", "en")}
+    assert tool["en"] in listing and "Morocco" in listing and tool["fr"] not in listing
 
 
 def test_french_interface_labels_stay_french(generated):
     fr = generated["fr"]
-    assert title_of(fr["kb/themes/index.md"]) == "Thèmes"
+    assert title_of(fr["kb/themes/index.md"]) == pages.ui()["themes"]["fr"]
     assert title_of(fr["kb/countries/ma.md"]) == "Maroc"
-    assert "المحاور" not in fr["kb/themes/index.md"]
+    assert pages.ui()["themes"]["ar"] not in fr["kb/themes/index.md"]
 
 
 def test_interface_languages_keep_the_same_pages(generated):
@@ -383,7 +382,7 @@ def test_interface_languages_keep_the_same_pages(generated):
 
 # -- country profiles -----------------------------------------------------------------------------
 
-MISSING = {"fr": "Non documentées", "ar": "غير موثقة", "en": "Not documented"}
+MISSING = {lang: pages.ui()["not_documented"][lang] for lang in ("fr", "ar", "en")}
 
 
 def missing_sources(page: str, ui: str) -> list[str]:
@@ -447,20 +446,20 @@ def test_translate_nav_keeps_pages_and_order(french_nav, lang):
 
 
 def test_translate_nav_arabic_labels(french_nav):
+    nav = pages.ui()["nav"]
     labels = dict((p, label) for label, p in flatten(interfaces.translate_nav(french_nav, "ar")) if p)
-    assert labels["recherche.md"] == "البحث"
-    assert labels["index.md"] == "الرئيسية"
-    assert labels["kb/themes/index.md"] == "المحاور"
-    assert labels["kb/glossaire.md"] == "مسرد المصطلحات"
+    for page in ("recherche.md", "index.md", "kb/themes/index.md", "kb/glossaire.md"):
+        assert labels[page] == nav[page]["ar"], page
     sections = [label for label, p in flatten(interfaces.translate_nav(french_nav, "ar")) if not p]
-    assert sections == ["تصفح", "المشروع", "المساهمة"]
+    assert sections == [nav[s]["ar"] for s in ("Parcourir", "Le projet", "Contribuer")]
 
 
 def test_translate_nav_english_labels_and_french_untouched(french_nav):
     before = repr(french_nav)
+    nav = pages.ui()["nav"]
     labels = dict((p, label) for label, p in flatten(interfaces.translate_nav(french_nav, "en")) if p)
-    assert labels["recherche.md"] == "Search"
-    assert labels["kb/countries/index.md"] == "Countries"
+    assert labels["recherche.md"] == nav["recherche.md"]["en"]
+    assert labels["kb/countries/index.md"] == nav["kb/countries/index.md"]["en"]
     assert repr(french_nav) == before
     assert dict((p, label) for label, p in flatten(french_nav) if p)["recherche.md"] == "Recherche"
 
@@ -558,5 +557,5 @@ def test_search_page_words_come_from_the_interface_data(lang):
         ("country", "country", "countries"), ("type", "type", "type"), ("theme", "theme", "themes"),
         ("data_source", "data_source", "data_sources"), ("lang", "lang", "lang")]
     assert facets[0]["title"] == ui()["search"]["facet_country"][lang]
-    assert labels["type:tool"] == {"fr": "Outil", "ar": "أداة", "en": "Tool"}[lang]
-    assert words["facet_country"] == {"fr": "Pays", "ar": "البلد", "en": "Country"}[lang]
+    assert labels["type:tool"] == schema.label("types", "tool", lang)
+    assert words["facet_country"] == ui()["search"]["facet_country"][lang]
