@@ -262,38 +262,44 @@ def card_rows(page: str) -> dict[str, str]:
     return rows
 
 
+def label(key: str, lang: str = "fr") -> str:
+    """An interface string of tools/data/ui.yml."""
+    return pages.ui()[key][lang]
+
+
 def test_entry_card_labels_in_the_entry_language(generated):
     fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
     ar = card_rows(generated[f"kb/entries/{FR_ID}/ar.md"])
-    assert {"Type", "Pays", "Thèmes", "Sources de données", "Statut", "Mots-clés"} <= set(fr)
-    assert {"النوع", "البلدان", "المحاور", "مصادر البيانات", "الحالة"} <= set(ar)
-    assert "Pays" not in ar and "البلدان" not in fr
-    assert fr["Pays"] == "[Maroc](../../countries/ma.md)"
-    assert ar["البلدان"] == f"[{schema.country_name('MA', 'ar')}](../../countries/ma.md)"
-    assert ar["النوع"] == f"[{schema.label('types', 'tool', 'ar')}](../../types/tool.md)"
-    assert fr["Statut"] == "Brouillon" and ar["الحالة"] == "مسودة"
+    assert {label(k) for k in ("type", "countries", "themes", "data_sources", "status", "tags")} <= set(fr)
+    assert {label(k, "ar") for k in ("type", "countries", "themes", "data_sources", "status")} <= set(ar)
+    assert label("countries") not in ar and label("countries", "ar") not in fr
+    assert fr[label("countries")] == "[Maroc](../../countries/ma.md)"
+    assert ar[label("countries", "ar")] == f"[{schema.country_name('MA', 'ar')}](../../countries/ma.md)"
+    assert ar[label("type", "ar")] == f"[{schema.label('types', 'tool', 'ar')}](../../types/tool.md)"
+    assert fr[label("status")] == schema.label("statuses", "draft", "fr")
+    assert ar[label("status", "ar")] == schema.label("statuses", "draft", "ar")
 
 
 def test_entry_card_regional_and_multi_country(generated):
     regional = card_rows(generated[f"kb/entries/{REG_ID}/fr.md"])
-    assert regional["Pays"] == "Régional / international"
+    assert regional[label("countries")] == label("regional")
     tn = card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
-    assert tn["Pays"] == "[Tunisie](../../countries/tn.md), [France](../../countries/fr.md)"
-    assert tn["Institutions"] == "<bdi>INS</bdi>"
-    assert tn["Statut"] == "Relu"
+    assert tn[label("countries")] == "[Tunisie](../../countries/tn.md), [France](../../countries/fr.md)"
+    assert tn[label("institutions")] == "<bdi>INS</bdi>"
+    assert tn[label("status")] == schema.label("statuses", "reviewed", "fr")
 
 
 def test_entry_card_links_to_other_language_versions(generated):
     fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
     ar = card_rows(generated[f"kb/entries/{FR_ID}/ar.md"])
-    assert fr["Autres langues"] == "[العربية](ar.md)"
-    assert ar["لغات أخرى"] == "[Français](fr.md)"
-    assert "Autres langues" not in card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
+    assert fr[label("languages")] == "[العربية](ar.md)"
+    assert ar[label("languages", "ar")] == "[Français](fr.md)"
+    assert label("languages") not in card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
 
 
 def test_entry_card_tags_are_escaped_links(generated):
     fr = card_rows(generated[f"kb/entries/{FR_ID}/fr.md"])
-    tags = fr["Mots-clés"]
+    tags = fr[label("tags")]
     assert "[<bdi>Emploi</bdi>](../../tags/emploi.md)" in tags
     assert "[<bdi>سوق العمل</bdi>](../../tags/سوق-العمل.md)" in tags
     assert r"[<bdi>Données \*brutes\* \| \[x\]</bdi>](../../tags/donnees-brutes-x.md)" in tags
@@ -446,12 +452,12 @@ def test_index_pages_with_counts(entries, generated):
 
 def test_all_entries_index_and_glossary(entries, generated):
     index = generated["kb/index.md"]
-    assert front(index)["title"] == "Toutes les fiches"
+    assert front(index)["title"] == label("all_entries")
     assert f'<p class="kb-count">{len({e.id for e in entries})} fiches</p>' in index
     for e in entries:
         assert index.count(f"(entries/{e.id}/") == 1
     glossary = generated["kb/glossaire.md"]
-    assert front(glossary)["title"] == "Glossaire"
+    assert front(glossary)["title"] == label("glossary")
     assert "\n# Glossaire\n" in glossary
     concepts = [p for p in generated if p.startswith("kb/glossaire/")]
     assert len(concepts) == len(glossary_data.load()) >= 3
