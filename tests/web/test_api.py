@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from tests.conftest import make_entry
 from tools.project import Project
 from tools.search.engine import build_search_index
+from tools.site import pages
 from tools.web.api import create_app
 
 ENTRIES = [
@@ -90,7 +91,7 @@ def test_search_json_shape(client):
     assert body["ui"] == "fr" and body["notes"] == []
     country = body["facets"]["country"]
     assert {k: country[k] for k in ("name", "param", "label")} == {"name": "country", "param": "country",
-                                                                   "label": "Pays"}
+                                                                   "label": pages.ui()["search"]["facet_country"]["fr"]}
     assert country["results"] == [{"value": "MA", "label": "Maroc", "count": 1, "selected": False,
                                    "toggle_url": "/api/search?q=enquete&country=MA"}]
     for facet in body["facets"].values():

@@ -17,8 +17,10 @@ import uvicorn
 from starlette.testclient import TestClient
 
 from tests.web.test_api import ENTRIES, assert_error
+from tools.content import schema
 from tools.project import Project
 from tools.search.engine import SearchIndex, build_search_index
+from tools.site import pages
 from tools.site.facets import FACETS
 from tools.web import api as api_module
 from tools.web import limits
@@ -72,14 +74,14 @@ def test_facets_follow_the_registry_in_order(client):
 
 
 def test_facet_values_carry_label_in_the_interface_language(client):
-    for ui, morocco, tool in (("fr", "Maroc", "Outil"), ("en", "Morocco", "Tool"), ("ar", "المغرب", None)):
+    for ui, morocco in (("fr", "Maroc"), ("en", "Morocco"), ("ar", "المغرب")):
         body = search(client, ("ui", ui))
         assert body["ui"] == ui
         values = {v["value"]: v for v in body["facets"]["country"]["results"]}
         assert values["MA"]["label"] == morocco
-        assert body["facets"]["country"]["label"] == {"fr": "Pays", "en": "Country", "ar": "البلد"}[ui]
+        assert body["facets"]["country"]["label"] == pages.ui()["search"]["facet_country"][ui]
         type_label = {v["value"]: v["label"] for v in body["facets"]["type"]["results"]}["tool"]
-        assert type_label != "tool" and (tool is None or type_label == tool)
+        assert type_label == schema.label("types", "tool", ui) != "tool"
 
 
 def test_toggle_url_adds_then_removes_a_value(client):
