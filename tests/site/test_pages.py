@@ -246,8 +246,9 @@ def test_entry_page_title_is_the_h1_escaped(generated):
 def test_entry_page_draft_warning_only_for_drafts(generated):
     fr, ar = generated[f"kb/entries/{FR_ID}/fr.md"], generated[f"kb/entries/{FR_ID}/ar.md"]
     reviewed = generated[f"kb/entries/{TN_ID}/fr.md"]
-    assert '!!! warning "Brouillon"' in fr and "pas encore été vérifiée" in fr
-    assert '!!! warning "مسودة"' in ar
+    draft = {lang: schema.label("statuses", "draft", lang) for lang in ("fr", "ar")}
+    assert f'!!! warning "{draft["fr"]}"' in fr and label("draft_notice") in fr
+    assert f'!!! warning "{draft["ar"]}"' in ar and label("draft_notice", "ar") in ar
     assert "!!!" not in reviewed
     assert "admonition" in render(body_of(fr)) and "admonition" not in render(body_of(reviewed))
 
@@ -458,7 +459,7 @@ def test_all_entries_index_and_glossary(entries, generated):
         assert index.count(f"(entries/{e.id}/") == 1
     glossary = generated["kb/glossaire.md"]
     assert front(glossary)["title"] == label("glossary")
-    assert "\n# Glossaire\n" in glossary
+    assert f"\n# {label('glossary')}\n" in glossary
     concepts = [p for p in generated if p.startswith("kb/glossaire/")]
     assert len(concepts) == len(glossary_data.load()) >= 3
     # The index links every concept page once, under its letter's anchor.
