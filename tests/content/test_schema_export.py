@@ -69,9 +69,10 @@ def test_schema_enums_are_the_vocabulary_terms():
 
 def test_schema_text_limits_are_the_field_limits():
     props = json_schema()["properties"]
-    for f in FIELDS:
-        if isinstance(f.kind, Text):
-            assert (props[f.name]["minLength"], props[f.name]["maxLength"]) == (f.kind.min_len, f.kind.max_len)
+    texts = [f for f in FIELDS if isinstance(f.kind, Text)]
+    assert {"title", "summary"} <= {f.name for f in texts}
+    for f in texts:
+        assert (props[f.name]["minLength"], props[f.name]["maxLength"]) == (f.kind.min_len, f.kind.max_len)
 
 
 def test_a_real_entry_front_matter_is_valid():
