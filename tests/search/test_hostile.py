@@ -12,30 +12,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tools.content.model import Entry
+from tests.conftest import make_entry
 from tools.search import engine as search_engine
 from tools.search import glossary
 from tools.search.engine import MAX_QUERY_CHARS, QueryError, SearchIndex, build_search_index
 
-
-def make_entry(id: str, lang: str, title: str, summary: str, body: str, countries=("MA",), **kw) -> Entry:
-    return Entry(id=id, lang=lang, folder="ma", path=f"practices/ma/{id}.{lang}.md", title=title, type="tool",
-                 countries=tuple(countries), summary=summary, themes=("stocks",), body=body, **kw)
-
-
 ENTRIES = [
     make_entry("ma-enquete-emploi", "fr", "Enquête nationale sur l'emploi",
                "Enquête trimestrielle du HCP sur l'emploi, le chômage et la migration.",
-               "## Contexte\n\nDonnées (AND OR NOT) sur les *travailleurs* « migrants » : title:(x) {a TO z}.",
+               body="## Contexte\n\nDonnées (AND OR NOT) sur les *travailleurs* « migrants » : title:(x) {a TO z}.",
                tags=("ENE",)),
     make_entry("ma-enquete-emploi", "en", "National employment survey",
                "Quarterly survey of employment, unemployment and migration.",
-               "## Context\n\nData on migrant workers, 10.7.1 and [a TO z] ranges."),
+               body="## Context\n\nData on migrant workers, 10.7.1 and [a TO z] ranges."),
     make_entry("tn-hijra", "ar", "إحصاءات الهجرة في تونس", "تقرير عن الهجرة الدولية والمهاجرين في الخارج.",
-               "## السياق\n\nأعداد المهاجرين ٢٠١٨ <script>alert(1)</script>", countries=("TN",)),
+               body="## السياق\n\nأعداد المهاجرين ٢٠١٨ <script>alert(1)</script>", countries=("TN",)),
     make_entry("dz-partage", "fr", "Partage des données « AND » ministères",
                "Pratique de partage \"entre\" ministères <b>gras</b> & autres.",
-               "## Description\n\n<script>alert('x')</script> NOT NOT OR", countries=("DZ",)),
+               body="## Description\n\n<script>alert('x')</script> NOT NOT OR", countries=("DZ",)),
 ]
 
 HOSTILE_GLOSSARY = """\
