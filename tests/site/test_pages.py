@@ -360,7 +360,7 @@ def test_terms_without_entries_still_have_a_page(entries, generated):
     assert unused
     for term in unused:
         page = generated[f"kb/themes/{term}.md"]
-        assert '<p class="kb-count">0 fiche</p>' in page and "../entries/" not in page
+        assert f'<p class="kb-count">{pages.n_entries(0, "fr")}</p>' in page and "../entries/" not in page
 
 
 def test_country_pages_for_named_countries_and_regional(entries, generated):
@@ -392,7 +392,7 @@ def test_one_tag_page_per_free_tag(entries, generated):
     assert len(tag_pages) == len(tags) == 4
     emploi = generated["kb/tags/emploi.md"]
     assert f"(../entries/{FR_ID}/fr.md)" in emploi and f"(../entries/{REG_ID}/fr.md)" in emploi
-    assert '<p class="kb-count">2 fiches</p>' in emploi
+    assert f'<p class="kb-count">{pages.n_entries(2, "fr")}</p>' in emploi
 
 
 def test_arabic_tags_give_valid_file_names(generated, tmp_path):
@@ -451,10 +451,19 @@ def test_index_pages_with_counts(entries, generated):
                     for t, n in (("Emploi", 2), ("سوق العمل", 1), ("Données *brutes* | [x]", 1), ("Recensement", 1))}
 
 
+@pytest.mark.parametrize(("lang", "n", "category"), [
+    ("fr", 0, "one"), ("fr", 1, "one"), ("fr", 2, "other"),  # French counts 0 as singular
+    ("en", 0, "other"), ("en", 1, "one"),
+    ("ar", 0, "zero"), ("ar", 1, "one"), ("ar", 2, "two"), ("ar", 3, "few"), ("ar", 11, "many"), ("ar", 100, "other"),
+])
+def test_entry_counts_take_the_language_plural_form(lang, n, category):
+    assert pages.n_entries(n, lang) == pages.ui()["n_entries"][lang][category].format(n=n)
+
+
 def test_all_entries_index_and_glossary(entries, generated):
     index = generated["kb/index.md"]
     assert front(index)["title"] == label("all_entries")
-    assert f'<p class="kb-count">{len({e.id for e in entries})} fiches</p>' in index
+    assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in entries}), "fr")}</p>' in index
     for e in entries:
         assert index.count(f"(entries/{e.id}/") == 1
     glossary = generated["kb/glossaire.md"]

@@ -404,12 +404,12 @@ def test_country_profile_without_entries_misses_every_source(generated):
     page = generated["fr"]["kb/countries/ly.md"]
     assert missing_sources(page, "fr") == [pages.md_text(schema.label("data_sources", s, "fr"))
                                            for s in schema.terms("data_sources")]
-    assert '<p class="kb-count">0 fiche</p>' in page
+    assert f'<p class="kb-count">{pages.n_entries(0, "fr")}</p>' in page
 
 
 def test_country_profile_counts_entries_and_lists_institutions(generated):
     page = generated["fr"]["kb/countries/ma.md"]
-    assert '<p class="kb-count">2 fiches' in page  # one entry in two languages, plus the regional one
+    assert f'<p class="kb-count">{pages.n_entries(2, "fr")}' in page  # one entry in two languages, plus the regional one
     # Institutions come from the country's own entries, once, in the interface language.
     assert "- <bdi>Haut-Commissariat au Plan</bdi>" in page
     assert "المندوبية السامية للتخطيط" not in page
