@@ -62,11 +62,11 @@ def test_search_page_works_under_the_policy(watched, server, prefix):  # noqa: F
     assert violations(watched) == []
 
 
-def test_material_search_works_under_the_policy(watched, server):  # noqa: F811
+def test_header_search_works_under_the_policy(watched, server):  # noqa: F811
+    watched.set_viewport_size({"width": 1280, "height": 900})
     watched.goto(server.url + "/")
-    watched.locator("label.md-search__icon, .md-search__input").first.click()
-    watched.locator(".md-search__input").fill("recensement")
-    expect(watched.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    watched.locator("form.kb-hsearch input[type='search'], form.kb-hsearch input").first.fill("recensement")
+    expect(watched.locator(".kb-hsearch__item").first).to_be_visible(timeout=15000)
     assert violations(watched) == []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,6 +140,28 @@ def _sources(docs: Path, skip: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
+_SNIPPET_RE = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"', re.M)
+
+
+def _included_mtime(project: Project, docs: Path, rel: str) -> float:
+    """Latest modification time of the files a hand-written page includes (pymdownx.snippets
+    `--8<-- "path"`, relative to the project root, where MkDocs runs): the home pages include
+    generated lists, so a new entry must rebuild them. Generated pages (kb/) include nothing."""
+    if not rel.endswith(".md") or rel.startswith("kb/"):
+        return 0.0
+    try:
+        text = (docs / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0.0
+    latest = 0.0
+    for name in _SNIPPET_RE.findall(text):
+        try:
+            latest = max(latest, (project.root / name).stat().st_mtime)
+        except OSError:
+            continue
+    return latest
+
+
 def _manifest(project: Project) -> dict:
     try:
         return json.loads((project.build / SOURCES_MANIFEST).read_text(encoding="utf-8"))
@@ -187,6 +210,7 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
             if not incremental:
                 continue
             for rel, mtime in sources.items():
+                mtime = max(mtime, _included_mtime(project, docs, rel))
                 out = site_dir / output_path(rel)
                 try:
                     if out.stat().st_mtime < mtime:

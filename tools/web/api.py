@@ -37,7 +37,7 @@ from starlette.staticfiles import StaticFiles
 
 from tools import i18n
 from tools.content import schema
-from tools.errors import KBError, QueryError, TimedOut, Unavailable, error_body
+from tools.errors import KBError, QueryError, TimedOut, Unavailable
 from tools.project import Project
 from tools.search.analysis import TOKEN_RE
 from tools.search.engine import MAX_QUERY_CHARS, SearchIndex
