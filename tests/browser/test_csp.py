@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import browser, page, server  # noqa: F401 - shared fixtures
+from tests.browser.test_browser import page  # noqa: F401 - shared fixture
 
 # Playwright's init scripts run outside the page's CSP, so this listener sees every violation.
 LISTEN = """

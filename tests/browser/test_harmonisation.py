@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import ARTIFACTS, AXE, browser, server  # noqa: F401  (fixtures)
+from tests.browser.test_browser import ARTIFACTS, AXE
 from tools.site import harmonisation as h
 
 PREFIX = {"fr": "", "ar": "/ar", "en": "/en"}

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import ARTIFACTS, AXE, browser, server  # noqa: F401  (fixtures)
+from tests.browser.test_browser import ARTIFACTS, AXE
 
 WIDTHS = {"phone": 390, "desktop": 1280}
 PREFIX = {"fr": "", "ar": "/ar", "en": "/en"}

@@ -1,0 +1,31 @@
+"""Shared by the browser tests: one built copy of the shipped collection served by the real server,
+and one Chromium, for the whole session (each build takes ~30 s; no browser test changes the site)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.sitebuild import Server, build_copy
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    project = build_copy(tmp_path_factory.mktemp("site"))
+    srv = Server(project)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
