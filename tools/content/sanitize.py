@@ -27,7 +27,7 @@ ATTRIBUTES = {
           "aria-describedby", "aria-live", "aria-hidden", "aria-controls", "aria-expanded"},
     "a": {"href"},
     "th": {"style", "align", "colspan", "rowspan", "scope"},
-    "form": {"action", "method"},
+    # No action or method: a form on these pages filters the page itself, it never sends anything.
     "input": {"type", "name", "placeholder", "autocomplete", "list", "value"},
     "option": {"value", "selected"},
     "label": {"for"},
