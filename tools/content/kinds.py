@@ -134,6 +134,23 @@ class Kind:
         return '""'
 
 
+class ListKind(Kind):
+    """A list value: `check` refuses anything but a list, then `check_items` cleans the items.
+
+    check_items(items, key, context, issues) returns the cleaned tuple and appends item problems
+    (key paths like 'themes[2]') to `issues`."""
+
+    def check(self, value, key, context=None):
+        issues: list[Issue] = []
+        items = _as_list(value, key, issues)
+        if items is None:
+            return None, issues
+        return self.check_items(items, key, context, issues), issues
+
+    def check_items(self, items: list, key, context, issues: list) -> tuple:
+        raise NotImplementedError
+
+
 class Text(Kind):
     """One line of plain text, `min_len` to `max_len` characters once trimmed; whitespace runs become one space."""
 
@@ -192,7 +209,7 @@ def _one_of(allowed) -> str:
     return "one of: " + ", ".join(allowed)
 
 
-class ChoiceList(Kind):
+class ChoiceList(ListKind):
     """A list of terms of `vocab`; a repeated term is a warning and kept once."""
 
     def __init__(self, vocab_name: str):
@@ -206,11 +223,7 @@ class ChoiceList(Kind):
         return Issue(key, f"'{item}' is not a known {_name(key).split('[')[0].replace('_', ' ')} term",
                      close(item, allowed) or _one_of(allowed))
 
-    def check(self, value, key, context=None):
-        issues: list[Issue] = []
-        items = _as_list(value, key, issues)
-        if items is None:
-            return None, issues
+    def check_items(self, items: list, key, context, issues: list) -> tuple:
         allowed, out = self.allowed(), []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
@@ -220,7 +233,7 @@ class ChoiceList(Kind):
                 issues.append(Issue(where, f"'{item}' is listed twice", "remove one", WARNING))
             else:
                 out.append(item)
-        return tuple(out), issues
+        return tuple(out)
 
     def json_schema(self, required=False):
         out = {"type": "array", "items": {"enum": list(self.allowed())}, "uniqueItems": True}
@@ -250,23 +263,19 @@ class LanguageCodes(ChoiceList):
         return "[ar, fr]"
 
 
-class Countries(Kind):
+class Countries(ListKind):
     """ISO 3166-1 alpha-2 codes in upper case; `[]` is a value (a regional entry)."""
 
     empty_ok = True
 
-    def check(self, value, key, context=None):
-        issues: list[Issue] = []
-        items = _as_list(value, key, issues)
-        if items is None:
-            return None, issues
+    def check_items(self, items: list, key, context, issues: list) -> tuple:
         out = []
         for i, item in enumerate(items):
             if not isinstance(item, str) or item not in vocab.country_codes():
                 issues.append(Issue(f"{key}[{i}]", f"'{item}' is not an ISO 3166-1 alpha-2 code", country_hint(item)))
             elif item not in out:
                 out.append(item)
-        return tuple(out), issues
+        return tuple(out)
 
     def json_schema(self, required=False):
         return {"type": "array", "items": {"enum": sorted(vocab.country_codes())}, "uniqueItems": True}
@@ -275,21 +284,17 @@ class Countries(Kind):
         return "[MA]"
 
 
-class StrList(Kind):
+class StrList(ListKind):
     """A list of non-empty texts (institutions, tags, names)."""
 
-    def check(self, value, key, context=None):
-        issues: list[Issue] = []
-        items = _as_list(value, key, issues)
-        if items is None:
-            return None, issues
+    def check_items(self, items: list, key, context, issues: list) -> tuple:
         out = []
         for i, item in enumerate(items):
             if isinstance(item, (dict, list)) or item is None or not str(item).strip():
                 issues.append(Issue(f"{key}[{i}]", "must be non-empty text"))
             else:
                 out.append(" ".join(str(item).split()))
-        return tuple(out), issues
+        return tuple(out)
 
     def json_schema(self, required=False):
         return {"type": "array", "items": {**TEXT, "minLength": 1}}
@@ -363,7 +368,7 @@ class Url(Kind):
         return "https://"
 
 
-class Links(Kind):
+class Links(ListKind):
     """Public sources: a list of {title, url} with optional `accessed` (a date, not in the future)
     and `archive_url` (an http(s) address of an archived copy, e.g. on web.archive.org)."""
 
@@ -371,17 +376,13 @@ class Links(Kind):
     archive_url = Url()
     keys = ("title", "url", "accessed", "archive_url")
 
-    def check(self, value, key, context=None):
-        issues: list[Issue] = []
-        items = _as_list(value, key, issues)
-        if items is None:
-            return None, issues
+    def check_items(self, items: list, key, context, issues: list) -> tuple:
         out = []
         for i, item in enumerate(items):
             link = self._link(item, f"{key}[{i}]", issues)
             if link is not None:
                 out.append(link)
-        return tuple(out), issues
+        return tuple(out)
 
     def _link(self, item, key: str, issues: list) -> Link | None:
         if not isinstance(item, dict):
@@ -412,14 +413,10 @@ class Links(Kind):
             "archive_url": dict(URL_SCHEMA)}}}
 
 
-class Years(Kind):
+class Years(ListKind):
     """A list of years (four digits) from the oldest to the latest, each once; cleaned to ints."""
 
-    def check(self, value, key, context=None):
-        issues: list[Issue] = []
-        items = _as_list(value, key, issues)
-        if items is None:
-            return None, issues
+    def check_items(self, items: list, key, context, issues: list) -> tuple:
         out: list[int] = []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
@@ -432,7 +429,7 @@ class Years(Kind):
                 issues.append(Issue(where, f"{text} comes after {out[-1]}", "list the years from the oldest to the latest"))
             else:
                 out.append(int(text))
-        return tuple(out), issues
+        return tuple(out)
 
     def json_schema(self, required=False):
         return {"type": "array", "items": YEAR_SCHEMA, "uniqueItems": True}
