@@ -56,7 +56,9 @@ def entries_json(entries: list[Entry]) -> str:
 
 def catalog_json(entries: list[Entry]) -> str:
     keep = ("id", "lang", "title", "type", "countries", "summary", "themes", "data_sources", "tags", "status", "url")
-    return json.dumps([{k: record(e)[k] for k in keep} for e in entries], ensure_ascii=False, separators=(",", ":"))
+    rows = [(e.id, e.lang, e.title, e.type, e.countries, e.summary, e.themes, e.data_sources, e.tags, e.status, e.url)
+            for e in entries]  # the record's own values, without building the whole record per key
+    return json.dumps([dict(zip(keep, row, strict=True)) for row in rows], ensure_ascii=False, separators=(",", ":"))
 
 
 def _cell(value) -> str:
