@@ -15,6 +15,7 @@ from tools import stamps
 from tools.content.cached import load_collection
 from tools.content.model import Entry
 from tools.content.problems import Problem, errors
+from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
 from tools.fsutil import Busy, build_lock, clean_stale, write_atomic
 from tools.project import Project, Settings
@@ -72,13 +73,14 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     """
     project = project or Project()
     settings = settings or Settings.load(project)
+    vocabs = project.vocabularies()  # read once for the whole run, handed to every stage
     started = time.perf_counter()
     cache = project.build / CHECK_CACHE
     if force:
         cache.unlink(missing_ok=True)
     checked: dict = {}
     entries, problems, files = load_collection(project.practices, project.root, cache=cache, workers=workers,
-                                               stats=checked)
+                                               stats=checked, vocabs=vocabs)
     report = Report(entries, problems, files)
     report.timings["check"] = time.perf_counter() - started
     report.details["check"] = checked
@@ -86,7 +88,8 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
         return report
     try:
         with build_lock(project.build / LOCK_NAME):
-            _stages(project, settings, entries, report, site=site, force=force, strict=strict, progress=progress)
+            _stages(project, settings, entries, report, site=site, force=force, strict=strict, progress=progress,
+                    vocabs=vocabs)
     except Busy as exc:
         raise BuildError(f"{exc}: wait for it to finish, then build again") from None
     report.timings["total"] = time.perf_counter() - started
@@ -104,7 +107,7 @@ def outputs(project: Project) -> list:
 
 
 def _stages(project: Project, settings: Settings, entries: list[Entry], report: Report, *, site: bool,
-            force: bool, strict: bool, progress: bool) -> None:
+            force: bool, strict: bool, progress: bool, vocabs: Vocabularies | None = None) -> None:
     """The stages, run while holding the build lock: first the leftovers of killed builds go."""
     clean_stale(outputs(project))
     recorded = stamps.load(project)
@@ -122,9 +125,10 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
 
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
     pages_before = recorded.get("pages")
-    stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings))
+    stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings, vocabs))
     stage("index", [project.index], inputs["index"],
-          lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force))
+          lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force,
+                                             vocabs=vocabs))
     if site:
         config = stamps.site_config(project, settings)
         prefix = f"{config}:{stamps.handwritten_docs(project)}:"

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.content.vocab import Vocabularies
+
 ROOT = Path(__file__).resolve().parent.parent
 KB = "kb"  # folder of generated pages under docs/ (and of the site)
 # mkdocs.yml's `hooks:` reads this variable; the code travels with ROOT, not with a copy (KB_ROOT).
@@ -24,6 +26,8 @@ class Project:
     (tests, previews, benchmarks)."""
 
     root: Path = field(default_factory=lambda: Path(os.environ.get("KB_ROOT", ROOT)))
+    # Another data folder than the code's (tests of an edited vocabulary); None: tools/data/.
+    data_dir: Path | None = None
 
     @property
     def practices(self) -> Path:
@@ -31,8 +35,14 @@ class Project:
 
     @property
     def data(self) -> Path:
-        """Vocabularies, glossary and interface strings (tools/data/)."""
-        return ROOT / "tools" / "data"  # the vocabularies travel with the code, not with a copy
+        """Vocabularies, glossary and interface strings (tools/data/, unless data_dir is set)."""
+        return self.data_dir or ROOT / "tools" / "data"  # the vocabularies travel with the code, not with a copy
+
+    def vocabularies(self) -> Vocabularies:
+        """The vocabularies, glossary and interface strings of `data`, read now: one
+        tools.content.vocab.Vocabularies for the run to hand down. Raises OSError or
+        yaml.YAMLError if a file cannot be read."""
+        return Vocabularies.load(self.data)
 
     @property
     def docs(self) -> Path:

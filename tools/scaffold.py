@@ -20,6 +20,7 @@ from tools.content import schema
 from tools.content.loader import load_file
 from tools.content.schema import FIELDS_BY_NAME, SLUG_RE
 from tools.content.validate import HTML_TAG_RE
+from tools.content.vocab import Vocabularies
 from tools.errors import Refused
 from tools.project import Project
 from tools.search.analysis import normalize
@@ -48,12 +49,12 @@ def make_id(project: Project, folder: str, kind: str, title: str) -> str:
     return candidate
 
 
-def skeleton(meta: dict, lang: str) -> str:
+def skeleton(meta: dict, lang: str, vocabs: Vocabularies | None = None) -> str:
     """Front matter (valid values, TODO comments where a choice is needed) and the body headings."""
     text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
     text = text.replace("\nthemes:", "\n# TODO: check the themes (see CONTRIBUTING)\nthemes:", 1)
     if meta.get("type") in getattr(FIELDS_BY_NAME["instrument"].kind, "types", ()):
-        text += instrument_comment(lang)
+        text += instrument_comment(lang, vocabs)
     text += "---\n\n"
     for heading in schema.BODY_HEADINGS[lang]:
         text += f"## {heading}\n\n{PLACEHOLDER[lang]['section']}\n\n"
@@ -67,13 +68,15 @@ INSTRUMENT_INTRO = {
 }
 
 
-def instrument_comment(lang: str) -> str:
+def instrument_comment(lang: str, vocabs: Vocabularies | None = None) -> str:
     """The `instrument` block as YAML comments, one line per sub-field of the schema with a sample
-    value and its help in lang: the contributor uncomments what is known, so nothing is guessed."""
+    value (terms of `vocabs`; None: the shipped vocabularies) and its help in lang: the contributor
+    uncomments what is known, so nothing is guessed."""
+    vocabs = Vocabularies.ensure(vocabs)
     block = FIELDS_BY_NAME["instrument"]
     lines = [INSTRUMENT_INTRO[lang], f"# {block.name}:"]
     for sub in block.kind.fields:
-        lines.append(f"#   {sub.name}: {sub.kind.sample()}  # {sub.help[lang]}")
+        lines.append(f"#   {sub.name}: {sub.kind.sample(vocabs)}  # {sub.help[lang]}")
     return "\n".join(lines) + "\n"
 
 
@@ -88,19 +91,23 @@ def write_new(path: Path, text: str) -> Path:
 
 
 def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str],
-              entry_id: str | None = None) -> Path:
-    if folder not in schema.folders():
-        raise Refused(f"folder must be one of {', '.join(schema.folders())}")
-    if kind not in schema.terms("types") or lang not in schema.LANGS:
-        raise Refused(f"type must be one of {', '.join(schema.terms('types'))}; lang one of {', '.join(schema.LANGS)}")
+              entry_id: str | None = None, vocabs: Vocabularies | None = None) -> Path:
+    """Write the skeleton of a new entry and return its path. `vocabs`: the run's Vocabularies
+    (None: the project's, read now). Raises Refused for a value the vocabularies do not allow,
+    a bad title or id, or an existing file."""
+    vocabs = vocabs or project.vocabularies()
+    if folder not in vocabs.folders():
+        raise Refused(f"folder must be one of {', '.join(vocabs.folders())}")
+    if kind not in vocabs.terms("types") or lang not in schema.LANGS:
+        raise Refused(f"type must be one of {', '.join(vocabs.terms('types'))}; lang one of {', '.join(schema.LANGS)}")
     rule = FIELDS_BY_NAME["title"].kind
     if not rule.min_len <= len(title.strip()) <= rule.max_len:
         raise Refused(f"the title needs {rule.min_len} to {rule.max_len} characters, it has {len(title.strip())}")
     if HTML_TAG_RE.search(title):
         raise Refused("the title must be plain text, without <...> tags")
-    bad = [t for t in themes if t not in schema.terms("themes")]
+    bad = [t for t in themes if t not in vocabs.terms("themes")]
     if bad:
-        raise Refused(f"unknown theme(s) {', '.join(bad)}: choose from {', '.join(schema.terms('themes'))}")
+        raise Refused(f"unknown theme(s) {', '.join(bad)}: choose from {', '.join(vocabs.terms('themes'))}")
     meta = {
         "title": title.strip(), "type": kind, "lang": lang,
         "countries": [] if folder == "regional" else [folder.upper()],
@@ -113,7 +120,7 @@ def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, t
     if entry_id is not None and not SLUG_RE.match(entry_id):
         raise Refused(f"'{entry_id}' is not a valid id: lower-case letters, digits and hyphens")
     entry_id = entry_id or make_id(project, folder, kind, title)
-    return write_new(project.practices / folder / f"{entry_id}.{lang}.md", skeleton(meta, lang))
+    return write_new(project.practices / folder / f"{entry_id}.{lang}.md", skeleton(meta, lang, vocabs))
 
 
 def translate(project: Project, entry_id: str, lang: str) -> Path:
@@ -127,4 +134,4 @@ def translate(project: Project, entry_id: str, lang: str) -> Path:
     meta = {"title": f"TODO: {raw.meta.get('title', '')}", "type": raw.meta.get("type"), "lang": lang,
             **{k: raw.meta[k] for k in keep[1:] if k in raw.meta},
             "summary": PLACEHOLDER[lang]["summary"], "status": "draft", "updated": dt.date.today().isoformat()}
-    return write_new(sources[0].parent / f"{entry_id}.{lang}.md", skeleton(meta, lang))
+    return write_new(sources[0].parent / f"{entry_id}.{lang}.md", skeleton(meta, lang, project.vocabularies()))

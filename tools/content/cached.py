@@ -14,12 +14,14 @@ import hashlib
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from tools.content.loader import RawEntry, entry_files, load_file
 from tools.content.model import Entry
 from tools.content.problems import Problem
 from tools.content.validate import check_entry, collection_checks, duplicate_warnings
+from tools.content.vocab import Vocabularies
 from tools.fsutil import write_atomic
 from tools.i18n import DATA_DIR
 
@@ -32,10 +34,10 @@ CACHE_VERSION = 1
 POOL_MIN_FILES = 200
 
 
-def code_digest() -> str:
-    """What a cached result depends on besides the file: the checking code and the data files."""
+def code_digest(data: Path = DATA_DIR) -> str:
+    """What a cached result depends on besides the file: the checking code and the data files (of `data`)."""
     h = hashlib.sha256(str(CACHE_VERSION).encode())
-    paths = sorted(CONTENT.glob("*.py")) + sorted(DATA_DIR.glob("*.yml")) + [CONTENT.parent / "search" / "analysis.py"]
+    paths = sorted(CONTENT.glob("*.py")) + sorted(data.glob("*.yml")) + [CONTENT.parent / "search" / "analysis.py"]
     for p in paths:
         h.update(p.name.encode())
         h.update(p.read_bytes())
@@ -47,18 +49,20 @@ def _lite(raw: RawEntry) -> RawEntry:
     return dataclasses.replace(raw, text="", body="")
 
 
-def _check(item: tuple[str, str]) -> tuple[RawEntry, Entry | None, list[Problem]]:
+def _check(item: tuple[str, str], vocabs: Vocabularies) -> tuple[RawEntry, Entry | None, list[Problem]]:
     path, shown = item
     raw = load_file(Path(path), shown)
-    entry, problems = check_entry(raw)
+    entry, problems = check_entry(raw, vocabs)
     return _lite(raw), entry, problems
 
 
-def _check_all(items: list[tuple[str, str]], workers: int) -> list:
+def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies) -> list:
     if workers > 1 and len(items) >= POOL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_check, items, chunksize=max(1, len(items) // (workers * 4))))
-    return [_check(item) for item in items]
+            # The vocabularies travel pickled with each chunk of work (a few per worker).
+            return list(pool.map(partial(_check, vocabs=vocabs), items,
+                                 chunksize=max(1, len(items) // (workers * 4))))
+    return [_check(item, vocabs) for item in items]
 
 
 def _load(cache: Path, code: str) -> dict:
@@ -71,15 +75,18 @@ def _load(cache: Path, code: str) -> dict:
 
 
 def load_collection(root: Path, base: Path | None = None, cache: Path | None = None,
-                    workers: int | None = None, stats: dict | None = None) -> tuple[list[Entry], list[Problem], int]:
+                    workers: int | None = None, stats: dict | None = None,
+                    vocabs: Vocabularies | None = None) -> tuple[list[Entry], list[Problem], int]:
     """Load and validate every entry under root, reusing the results cached in `cache` (a pickle
     written by this function; None: no cache). Returns (valid entries, problems, files read), as
     tools.content.validate.load_collection. `workers`: processes for uncached files (default:
     the CPU count). `stats`, when given, receives {"checked": files checked, "cached": files reused}.
+    `vocabs`: the run's Vocabularies (None: the shipped data, read now).
     """
     base = base or root.parent
+    vocabs = Vocabularies.ensure(vocabs)
     workers = workers or os.cpu_count() or 1
-    code = code_digest() if cache else ""
+    code = code_digest(vocabs.data) if cache else ""
     old = _load(cache, code) if cache else {}
     old_files = old.get("files", {})
     keys, todo = [], []
@@ -92,7 +99,7 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         keys.append(key)
         if key not in old_files:
             todo.append((str(path), shown))
-    fresh = dict(zip([k for k in keys if k not in old_files], _check_all(todo, workers), strict=True))
+    fresh = dict(zip([k for k in keys if k not in old_files], _check_all(todo, workers, vocabs), strict=True))
     results = [old_files.get(k) or fresh[k] for k in keys]
     raws = [r for r, _, _ in results]
     entries, problems = [], []

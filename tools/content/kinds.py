@@ -2,16 +2,17 @@
 
 Every kind has two methods:
 
-- ``check(value, key, context)`` -> ``(cleaned, issues)``: ``value`` is what the YAML loader gave
+- ``check(value, key, context, vocabs)`` -> ``(cleaned, issues)``: ``value`` is what the YAML loader gave
   (strings, lists, mappings; numbers and dates arrive as the text written), ``key`` the field path
   used in messages (``"links"``, ``"instrument.rounds"``), ``context`` the entry's whole front
-  matter (for the kinds that look at another field: link numbers, the entry type). ``cleaned`` is
+  matter (for the kinds that look at another field: link numbers, the entry type), ``vocabs`` the
+  run's tools.content.vocab.Vocabularies (required by the kinds that name a vocabulary). ``cleaned`` is
   the value the model receives (``None`` when nothing usable is left) and ``issues`` a list of
   ``Issue(key, message, hint, severity)`` whose keys are full paths (``links[2].url``,
   ``instrument.rounds[0]``); the validator adds the file and the line.
-- ``json_schema(required)`` -> the JSON Schema (draft 2020-12) of the value.
+- ``json_schema(required, vocabs)`` -> the JSON Schema (draft 2020-12) of the value.
 
-``sample()`` gives a short YAML value for the scaffold's commented examples. Kinds never raise
+``sample(vocabs)`` gives a short YAML value for the scaffold's commented examples. Kinds never raise
 on bad content and never print.
 """
 
@@ -24,9 +25,9 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tools.content import vocab
 from tools.content.model import Link
 from tools.content.problems import ERROR, WARNING
+from tools.content.vocab import Vocabularies, country_codes, country_name, language_codes
 
 HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
@@ -70,13 +71,13 @@ def _fold(s: str) -> str:
 
 def country_hint(value) -> str:
     text = str(value).strip()
-    if text.upper() in vocab.country_codes():
+    if text.upper() in country_codes():
         return f"did you mean '{text.upper()}'?"
     if text.upper() in ALPHA3:
         return f"did you mean '{ALPHA3[text.upper()]}'?"
     folded = _fold(text)
-    for code in sorted(vocab.country_codes()):
-        if any(_fold(vocab.country_name(code, lang)) == folded for lang in ("fr", "en", "ar")):
+    for code in sorted(country_codes()):
+        if any(_fold(country_name(code, lang)) == folded for lang in ("fr", "en", "ar")):
             return f"did you mean '{code}'?"
     return "use a two-letter upper-case code such as 'MA', 'TN', 'MR', 'LY' or 'DZ'"
 
@@ -120,34 +121,34 @@ class Kind:
 
     empty_ok = False
 
-    def check(self, value, key: str, context: dict | None = None) -> tuple[object, list[Issue]]:
+    def check(self, value, key: str, context: dict | None = None, vocabs: Vocabularies | None = None) -> tuple[object, list[Issue]]:
         raise NotImplementedError
 
-    def json_schema(self, required: bool = False) -> dict:
+    def json_schema(self, required: bool = False, vocabs: Vocabularies | None = None) -> dict:
         raise NotImplementedError
 
     def json_conditions(self, key: str) -> list[dict]:
         """Constraints on the whole front matter that this field adds (JSON Schema `if`/`then`)."""
         return []
 
-    def sample(self) -> str:
+    def sample(self, vocabs: Vocabularies | None = None) -> str:
         return '""'
 
 
 class ListKind(Kind):
     """A list value: `check` refuses anything but a list, then `check_items` cleans the items.
 
-    check_items(items, key, context, issues) returns the cleaned tuple and appends item problems
+    check_items(items, key, context, issues, vocabs) returns the cleaned tuple and appends item problems
     (key paths like 'themes[2]') to `issues`."""
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         issues: list[Issue] = []
         items = _as_list(value, key, issues)
         if items is None:
             return None, issues
-        return self.check_items(items, key, context, issues), issues
+        return self.check_items(items, key, context, issues, vocabs), issues
 
-    def check_items(self, items: list, key, context, issues: list) -> tuple:
+    def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         raise NotImplementedError
 
 
@@ -157,7 +158,7 @@ class Text(Kind):
     def __init__(self, min_len: int | None = None, max_len: int | None = None):
         self.min_len, self.max_len = min_len, max_len
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         issues: list[Issue] = []
         text = _as_text(value, key, issues)
         if text is None:
@@ -172,7 +173,7 @@ class Text(Kind):
             issues.append(Issue(key, "contains HTML", "plain text only: remove the <...> tags"))
         return " ".join(text.split()), issues
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         out = dict(TEXT)
         if self.min_len is not None:
             out["minLength"] = self.min_len
@@ -187,9 +188,9 @@ class Choice(Kind):
     def __init__(self, vocab_name: str):
         self.vocab = vocab_name
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         issues: list[Issue] = []
-        allowed = vocab.terms(self.vocab)
+        allowed = vocabs.terms(self.vocab)
         text = _as_text(value, key, issues)
         if text is None:
             return None, issues
@@ -198,11 +199,11 @@ class Choice(Kind):
             return None, issues
         return text, issues
 
-    def json_schema(self, required=False):
-        return {"enum": list(vocab.terms(self.vocab))}
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
+        return {"enum": list(vocabs.terms(self.vocab))}
 
-    def sample(self):
-        return " | ".join(vocab.terms(self.vocab))
+    def sample(self, vocabs: Vocabularies | None = None):
+        return " | ".join(vocabs.terms(self.vocab))
 
 
 def _one_of(allowed) -> str:
@@ -215,34 +216,34 @@ class ChoiceList(ListKind):
     def __init__(self, vocab_name: str):
         self.vocab = vocab_name
 
-    def allowed(self) -> tuple[str, ...]:
-        return vocab.terms(self.vocab)
+    def allowed(self, vocabs) -> tuple[str, ...]:
+        return vocabs.terms(self.vocab)
 
-    def unknown(self, item, key: str) -> Issue:
-        allowed = self.allowed()
+    def unknown(self, item, key: str, vocabs) -> Issue:
+        allowed = self.allowed(vocabs)
         return Issue(key, f"'{item}' is not a known {_name(key).split('[')[0].replace('_', ' ')} term",
                      close(item, allowed) or _one_of(allowed))
 
-    def check_items(self, items: list, key, context, issues: list) -> tuple:
-        allowed, out = self.allowed(), []
+    def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
+        allowed, out = self.allowed(vocabs), []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
             if not isinstance(item, str) or item not in allowed:
-                issues.append(self.unknown(item, where))
+                issues.append(self.unknown(item, where, vocabs))
             elif item in out:
                 issues.append(Issue(where, f"'{item}' is listed twice", "remove one", WARNING))
             else:
                 out.append(item)
         return tuple(out)
 
-    def json_schema(self, required=False):
-        out = {"type": "array", "items": {"enum": list(self.allowed())}, "uniqueItems": True}
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
+        out = {"type": "array", "items": {"enum": list(self.allowed(vocabs))}, "uniqueItems": True}
         if required:
             out["minItems"] = 1
         return out
 
-    def sample(self):
-        return "[" + ", ".join(self.allowed()[:2]) + "]"
+    def sample(self, vocabs: Vocabularies | None = None):
+        return "[" + ", ".join(self.allowed(vocabs)[:2]) + "]"
 
 
 class LanguageCodes(ChoiceList):
@@ -251,15 +252,15 @@ class LanguageCodes(ChoiceList):
     def __init__(self):
         super().__init__("")
 
-    def allowed(self):
-        return tuple(sorted(vocab.language_codes()))
+    def allowed(self, vocabs):
+        return tuple(sorted(language_codes()))
 
-    def unknown(self, item, key):
+    def unknown(self, item, key, vocabs=None):
         return Issue(key, f"'{item}' is not an ISO 639 language code",
                      close(item, ("ar", "fr", "en", "es", "tzm", "zgh", "mey", "ber"))
                      or "write a lower-case code such as 'ar', 'fr', 'en', 'tzm' (Tamazight) or 'mey' (Hassaniya)")
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return "[ar, fr]"
 
 
@@ -268,26 +269,26 @@ class Countries(ListKind):
 
     empty_ok = True
 
-    def check_items(self, items: list, key, context, issues: list) -> tuple:
+    def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         out = []
         for i, item in enumerate(items):
-            if not isinstance(item, str) or item not in vocab.country_codes():
+            if not isinstance(item, str) or item not in country_codes():
                 issues.append(Issue(f"{key}[{i}]", f"'{item}' is not an ISO 3166-1 alpha-2 code", country_hint(item)))
             elif item not in out:
                 out.append(item)
         return tuple(out)
 
-    def json_schema(self, required=False):
-        return {"type": "array", "items": {"enum": sorted(vocab.country_codes())}, "uniqueItems": True}
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
+        return {"type": "array", "items": {"enum": sorted(country_codes())}, "uniqueItems": True}
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return "[MA]"
 
 
 class StrList(ListKind):
     """A list of non-empty texts (institutions, tags, names)."""
 
-    def check_items(self, items: list, key, context, issues: list) -> tuple:
+    def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         out = []
         for i, item in enumerate(items):
             if isinstance(item, (dict, list)) or item is None or not str(item).strip():
@@ -296,17 +297,17 @@ class StrList(ListKind):
                 out.append(" ".join(str(item).split()))
         return tuple(out)
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         return {"type": "array", "items": {**TEXT, "minLength": 1}}
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return "[]"
 
 
 class Period(Kind):
     """YYYY or YYYY-YYYY, the end not before the start; kept as written."""
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         m = PERIOD_RE.match(str(value).strip())
         if not m:
             return None, [Issue(key, f"'{value}' is not a period", 'write YYYY or YYYY-YYYY, e.g. "2018-2021"')]
@@ -315,10 +316,10 @@ class Period(Kind):
             return None, [Issue(key, f"period ends ({end}) before it starts ({start})", "write the earlier year first")]
         return str(value).strip(), []
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         return {**TEXT, "pattern": r"^\d{4}(-\d{4})?$"}
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return '"2018-2021"'
 
 
@@ -328,7 +329,7 @@ class Date(Kind):
     def __init__(self, not_future: bool = False):
         self.not_future = not_future
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         if isinstance(value, dt.datetime):
             value = value.date()
         try:
@@ -345,26 +346,26 @@ class Date(Kind):
                                 "write the date on which the page was opened")]
         return day.isoformat(), []
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         return dict(DATE_SCHEMA)
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return f'"{dt.date.today().isoformat()}"'
 
 
 class Url(Kind):
     """An http(s) address with a host."""
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         url = str(value or "").strip()
         if not _http(url):
             return None, [Issue(key, f"'{url}' is not an http(s) address", URL_HINT)]
         return url, []
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         return dict(URL_SCHEMA)
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return "https://"
 
 
@@ -376,7 +377,7 @@ class Links(ListKind):
     archive_url = Url()
     keys = ("title", "url", "accessed", "archive_url")
 
-    def check_items(self, items: list, key, context, issues: list) -> tuple:
+    def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         out = []
         for i, item in enumerate(items):
             link = self._link(item, f"{key}[{i}]", issues)
@@ -407,7 +408,7 @@ class Links(ListKind):
             return None
         return Link(title, url, **extra)
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         return {"type": "array", "items": {"type": "object", "required": ["title", "url"], "properties": {
             "title": dict(TEXT), "url": dict(URL_SCHEMA), "accessed": dict(DATE_SCHEMA),
             "archive_url": dict(URL_SCHEMA)}}}
@@ -416,7 +417,7 @@ class Links(ListKind):
 class Years(ListKind):
     """A list of years (four digits) from the oldest to the latest, each once; cleaned to ints."""
 
-    def check_items(self, items: list, key, context, issues: list) -> tuple:
+    def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         out: list[int] = []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
@@ -431,10 +432,10 @@ class Years(ListKind):
                 out.append(int(text))
         return tuple(out)
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         return {"type": "array", "items": YEAR_SCHEMA, "uniqueItems": True}
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return "[2014, 2024]"
 
 
@@ -446,7 +447,7 @@ class Cite(Kind):
     def __init__(self, names: tuple[str, ...], links_field: str = "links"):
         self.names, self.links_field = names, links_field
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         context = context or {}
         if not isinstance(value, dict):
             return None, [Issue(key, f"must be a mapping of field: [link numbers], got {_what(value)}",
@@ -488,12 +489,12 @@ class Cite(Kind):
                 numbers.append(int(text))
         return tuple(numbers)
 
-    def json_schema(self, required=False):
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
         cited = {"type": "array", "items": INDEX_SCHEMA}
         return {"type": "object", "properties": {name: dict(cited) for name in self.names},
                 "additionalProperties": False}
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return f"{{{self.names[0]}: [0]}}"
 
 
@@ -509,10 +510,10 @@ class Block(Kind):
         self.fields, self.record, self.types = fields, record, types
         self.by_name = {f.name: f for f in fields}
 
-    def check(self, value, key, context=None):
+    def check(self, value, key, context=None, vocabs=None):
         context = context or {}
         kind = context.get("type")
-        if self.types and kind in vocab.terms("types") and kind not in self.types:
+        if self.types and kind in vocabs.terms("types") and kind not in self.types:
             allowed = " or ".join(f"'{t}'" for t in self.types)
             return None, [Issue(key, f"only for entries of type {allowed}; this entry is '{kind}'",
                                 f"remove the block, or set type: {self.types[0]}")]
@@ -528,7 +529,7 @@ class Block(Kind):
                 if f.required:
                     issues.append(Issue(f"{key}.{f.name}", "required field is missing"))
                 continue
-            result, found = f.kind.check(sub, f"{key}.{f.name}", inner)
+            result, found = f.kind.check(sub, f"{key}.{f.name}", inner, vocabs)
             issues += found
             if result is not None:
                 cleaned[f.name] = result
@@ -537,8 +538,8 @@ class Block(Kind):
                 issues.append(Issue(f"{key}.{name}", "unknown field, ignored", close(name, self.by_name), WARNING))
         return self.record(**cleaned), issues
 
-    def json_schema(self, required=False):
-        out = {"type": "object", "properties": {f.name: f.json_schema() for f in self.fields}}
+    def json_schema(self, required=False, vocabs: Vocabularies | None = None):
+        out = {"type": "object", "properties": {f.name: f.json_schema(vocabs) for f in self.fields}}
         required = [f.name for f in self.fields if f.required]
         return {**out, "required": required} if required else out
 
@@ -547,5 +548,5 @@ class Block(Kind):
             return []
         return [{"if": {"required": [key]}, "then": {"properties": {"type": {"enum": list(self.types)}}}}]
 
-    def sample(self):
+    def sample(self, vocabs: Vocabularies | None = None):
         return ""

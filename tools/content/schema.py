@@ -1,7 +1,8 @@
 """Entry format v1, declared once.
 
 The validator, the JSON Schema, the contributor docs and the page labels all derive from
-FIELDS and from the vocabularies in data/vocabulary.yml.
+FIELDS and from the vocabularies in data/vocabulary.yml (tools.content.vocab.Vocabularies, loaded
+once per run by its caller and handed to the kinds).
 """
 
 from __future__ import annotations
@@ -26,16 +27,10 @@ from tools.content.kinds import (
 )
 from tools.content.model import Instrument
 from tools.content.vocab import (  # noqa: F401 - re-exported for the schema's users
+    Vocabularies,
     country_codes,
     country_name,
-    data_file,
-    description,
-    folders,
-    label,
     language_codes,
-    proposed,
-    terms,
-    vocabulary,
 )
 from tools.i18n import DATA_DIR, DEFAULT_LANG, LANGS  # noqa: F401 - re-exported for the schema's users
 
@@ -54,9 +49,9 @@ class Field:
     default: object = None
     help: dict = field(default_factory=dict)
 
-    def json_schema(self) -> dict:
-        """The kind's JSON Schema with the English help as description."""
-        return {**self.kind.json_schema(self.required), "description": self.help.get("en", "")}
+    def json_schema(self, vocabs: Vocabularies) -> dict:
+        """The kind's JSON Schema (terms from `vocabs`) with the English help as description."""
+        return {**self.kind.json_schema(self.required, vocabs), "description": self.help.get("en", "")}
 
 
 def _help(fr: str, ar: str, en: str) -> dict:

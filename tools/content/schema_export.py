@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from tools.content import schema
 from tools.content.schema import FIELDS
+from tools.content.vocab import Vocabularies
 
 GUIDES = {"fr": "CONTRIBUTING.md", "ar": "CONTRIBUTING.ar.md", "en": "CONTRIBUTING.en.md"}
 MARKER = re.compile(r"(<!-- BEGIN generated: (\w+) -->\n).*?(<!-- END generated: \2 -->)", re.S)
@@ -43,19 +43,21 @@ VOCAB_TITLES = {
 PROPOSED = {"fr": " (proposé)", "ar": " (مقترح)", "en": " (proposed)"}
 
 
-def json_schema() -> dict:
-    """JSON Schema (draft 2020-12) of an entry's front matter, from the fields' kinds.
+def json_schema(vocabs: Vocabularies | None = None) -> dict:
+    """JSON Schema (draft 2020-12) of an entry's front matter, from the fields' kinds and the terms
+    of `vocabs` (None: the shipped vocabularies, read now).
 
     What it cannot say (a link number in instrument.cite points at an existing link, rounds in
     order, accessed not in the future) only the checker (`make check`) verifies.
     """
+    vocabs = Vocabularies.ensure(vocabs)
     out = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "entry.schema.json",
         "title": "Knowledge-base entry front matter (format v1)",
         "type": "object",
         "required": [f.name for f in FIELDS if f.required],
-        "properties": {f.name: f.json_schema() for f in FIELDS},
+        "properties": {f.name: f.json_schema(vocabs) for f in FIELDS},
         "additionalProperties": True,
     }
     conditions = [c for f in FIELDS for c in f.kind.json_conditions(f.name)]
@@ -68,31 +70,35 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def fields_table(lang: str) -> str:
+def fields_table(lang: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
     h = HEAD[lang]
     rows = [f"| {h[0]} | {h[1]} | {h[2]} |", "|---|---|---|"]
     for f in FIELDS:
         rule = f.help[lang]
         if getattr(f.kind, "vocab", None) in ("types", "statuses"):
-            rule += " `" + "`, `".join(schema.terms(f.kind.vocab)) + "`"
+            rule += " `" + "`, `".join(vocabs.terms(f.kind.vocab)) + "`"
         for sub in getattr(f.kind, "fields", ()):  # a block: one line per sub-field in the same cell
             rule += f"<br>`{f.name}.{sub.name}`: {sub.help[lang]}"
         rows.append(f"| `{f.name}` | {h[3] if f.required else h[4]} | {_cell(rule)} |")
     return "\n".join(rows)
 
 
-def vocab_tables(lang: str) -> str:
+def vocab_tables(lang: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
     h = HEAD[lang]
     parts = []
     for vocab, titles in VOCAB_TITLES.items():
         rows = [f"**{titles[lang]}**", "", f"| {h[5]} | {h[6]} | {h[7]} |", "|---|---|---|"]
-        rows += [f"| `{t}` | {_cell(schema.label(vocab, t, lang))}{PROPOSED[lang] if schema.proposed(vocab, t, lang) else ''}"
-                 f" | {_cell(schema.description(vocab, t, lang))} |" for t in schema.terms(vocab)]
+        rows += [f"| `{t}` | {_cell(vocabs.label(vocab, t, lang))}{PROPOSED[lang] if vocabs.proposed(vocab, t, lang) else ''}"
+                 f" | {_cell(vocabs.description(vocab, t, lang))} |" for t in vocabs.terms(vocab)]
         parts.append("\n".join(rows))
     return "\n\n".join(parts)
 
 
-def fill(text: str, lang: str) -> str:
-    """The guide with the generated blocks refilled; everything outside the markers is kept."""
-    blocks = {"fields": fields_table(lang), "vocabularies": vocab_tables(lang)}
+def fill(text: str, lang: str, vocabs: Vocabularies | None = None) -> str:
+    """The guide with the generated blocks refilled from `vocabs` (None: the shipped vocabularies,
+    read now); everything outside the markers is kept."""
+    vocabs = Vocabularies.ensure(vocabs)
+    blocks = {"fields": fields_table(lang, vocabs), "vocabularies": vocab_tables(lang, vocabs)}
     return MARKER.sub(lambda m: f"{m.group(1)}{blocks[m.group(2)]}\n{m.group(3)}", text)

@@ -15,7 +15,8 @@ from tools.content.loader import RawEntry, entry_files, load_file
 from tools.content.markdown import unsafe_links
 from tools.content.model import Entry
 from tools.content.problems import WARNING, Problem
-from tools.content.schema import FIELDS, FIELDS_BY_NAME, SHARED_FIELDS, folders
+from tools.content.schema import FIELDS, FIELDS_BY_NAME, SHARED_FIELDS
+from tools.content.vocab import Vocabularies
 from tools.search.analysis import markdown_to_text, normalize
 
 __all__ = ["HTML_TAG_RE", "check_entry", "collection_checks", "duplicate_warnings", "load_collection"]
@@ -25,10 +26,10 @@ BODY_WORDS = (150, 600)
 
 
 class _Checker:
-    """Checks one raw entry's fields; collects problems and the cleaned values."""
+    """Checks one raw entry's fields against the run's vocabularies; collects problems and the cleaned values."""
 
-    def __init__(self, raw: RawEntry):
-        self.raw = raw
+    def __init__(self, raw: RawEntry, vocabs: Vocabularies):
+        self.raw, self.vocabs = raw, vocabs
         self.problems: list[Problem] = []
         self.values: dict = {}
 
@@ -50,7 +51,7 @@ class _Checker:
                     continue
                 self.values[f.name] = () if f.kind.empty_ok and value == [] else f.default
                 continue
-            cleaned, issues = f.kind.check(value, f.name, meta)
+            cleaned, issues = f.kind.check(value, f.name, meta, self.vocabs)
             for issue in issues:
                 self.add(issue)
             if cleaned is not None:
@@ -95,19 +96,21 @@ class _Checker:
                                          "use Markdown instead of HTML", WARNING))
 
 
-def check_entry(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
-    """Validate one loaded file; returns the entry only when it has no error."""
+def check_entry(raw: RawEntry, vocabs: Vocabularies | None = None) -> tuple[Entry | None, list[Problem]]:
+    """Validate one loaded file against `vocabs` (the run's Vocabularies; None: the shipped data,
+    read now); returns the entry only when it has no error."""
+    vocabs = Vocabularies.ensure(vocabs)
     problems = list(raw.problems)
-    if raw.folder not in folders():
+    if raw.folder not in vocabs.folders():
         problems.append(Problem(raw.path, 1, "folder", f"'{raw.folder}' is not an entry folder",
-                                "put the file in one of: " + ", ".join(folders())))
+                                "put the file in one of: " + ", ".join(vocabs.folders())))
     if raw.slug and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", raw.slug):
         problems.append(Problem(raw.path, 1, "file name", f"'{raw.slug}' is not a valid id",
                                 "use lower-case letters, digits and hyphens, e.g. 'ma-enquete-emploi'"))
     problems += hazards.check(raw)  # scripts, cut values, Arabic commas, lists after paragraphs
     if not raw.meta:
         return None, problems
-    checker = _Checker(raw)
+    checker = _Checker(raw, vocabs)
     checker.run()
     problems += checker.problems
     if any(p.severity == "error" for p in problems):
@@ -240,9 +243,12 @@ def _show(value) -> str:
     return "[" + ", ".join(value) + "]" if isinstance(value, tuple) else str(value)
 
 
-def load_collection(root: Path, base: Path | None = None) -> tuple[list[Entry], list[Problem], int]:
-    """Load and validate every entry under root. Returns (valid entries, problems, files read)."""
+def load_collection(root: Path, base: Path | None = None,
+                    vocabs: Vocabularies | None = None) -> tuple[list[Entry], list[Problem], int]:
+    """Load and validate every entry under root against `vocabs` (None: the shipped data, read
+    now). Returns (valid entries, problems, files read)."""
     base = base or root.parent
+    vocabs = Vocabularies.ensure(vocabs)
     raws = []
     for path in entry_files(root):
         try:
@@ -252,7 +258,7 @@ def load_collection(root: Path, base: Path | None = None) -> tuple[list[Entry], 
         raws.append(load_file(path, shown))
     entries, problems = [], []
     for raw in raws:
-        entry, found = check_entry(raw)
+        entry, found = check_entry(raw, vocabs)
         problems += found
         if entry:
             entries.append(entry)

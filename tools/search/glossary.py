@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from tools.content.schema import DATA_DIR, LANGS
+from tools.content.vocab import Vocabularies
 from tools.search.analysis import TOKEN_RE, analyse, normalize, stopwords, strip_elision
 
 MAX_PHRASE_WORDS = 8
@@ -37,6 +38,20 @@ def _version(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
+
+
+def concepts(vocabs: Vocabularies) -> tuple[Concept, ...]:
+    """The concepts of the run's glossary (vocabs.glossary_terms), built once per Vocabularies."""
+    return vocabs.derived("glossary.concepts", lambda: _concepts(vocabs.glossary_terms))
+
+
+def _concepts(terms: list) -> tuple[Concept, ...]:
+    return tuple(
+        Concept(id=t["id"], acronyms=tuple(t.get("acronyms") or ()),
+                terms={lang: t[lang] for lang in LANGS if t.get(lang)},
+                source=t.get("source", ""), ar_proposed=bool(t.get("ar_proposed")))
+        for t in terms
+    )
 
 
 def load(path: Path = DATA_DIR / "glossary.yml") -> tuple[Concept, ...]:

@@ -23,7 +23,9 @@ from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
 from tools.content import schema
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies, read_yaml
 from tools.fsutil import swap_dir, temp_dir_beside
+from tools.i18n import DATA_DIR
 from tools.search.analysis import (
     TOKEN_PATTERN,
     WORD_RE,
@@ -84,12 +86,16 @@ class _Fold(Filter):
                 yield t
 
 
+# The one table of the data files kept for the process's lifetime: the Arabic analyser is pickled
+# into the Whoosh index with its schema and must fold a query as it folded the documents, so it
+# cannot take the run's Vocabularies; an edited alias list changes the engine digest
+# (tools.stamps.engine_files) and the index is rebuilt whole, by a new process.
 @cache
 def arabic_proper_nouns() -> frozenset[str]:
     """Folded Arabic country names and demonyms without their article (بحرين, جزائر...): kept
     whole by the Arabic stemmer, whose suffix rules would turn البحرين (Bahrain) into بحر, the
     stem of البحري ('maritime')."""
-    aliases = schema.vocabulary().get("country_aliases", {})
+    aliases = (read_yaml(DATA_DIR / "vocabulary.yml", {}) or {}).get("country_aliases", {})
     names = [schema.country_name(code, "ar") for code in schema.country_codes()]
     names += [a for values in aliases.values() for a in values]
     out = set()
@@ -164,22 +170,25 @@ def exact_key(text: str) -> str:
     return " ".join(normalize(w) for w in WORD_RE.findall(text))
 
 
-def _labels(vocab: str, values, lang: str) -> list[str]:
-    return [schema.label(vocab, v, lang) for v in values]
+def _labels(vocab: str, values, lang: str, vocabs: Vocabularies) -> list[str]:
+    return [vocabs.label(vocab, v, lang) for v in values]
 
 
-def _meta(entry: Entry, lang: str) -> str:
+def _meta(entry: Entry, lang: str, vocabs: Vocabularies) -> str:
     """Vocabulary labels and country names in one language (so an Arabic query meets the Arabic
     labels of a French entry, stemmed as Arabic), plus the entry's own tags in its language."""
-    words = [*_labels("types", [entry.type], lang), *_labels("themes", entry.themes, lang),
-             *_labels("data_sources", entry.data_sources, lang), *_labels("countries", entry.countries, lang)]
+    words = [*_labels("types", [entry.type], lang, vocabs), *_labels("themes", entry.themes, lang, vocabs),
+             *_labels("data_sources", entry.data_sources, lang, vocabs),
+             *_labels("countries", entry.countries, lang, vocabs)]
     if lang == entry.lang:
         words += entry.tags
     return " ".join(words)
 
 
-def document(entry: Entry) -> dict:
-    """The indexed form of one entry-language file: {field name: value} for make_schema()."""
+def document(entry: Entry, vocabs: Vocabularies | None = None) -> dict:
+    """The indexed form of one entry-language file: {field name: value} for make_schema(), with the
+    labels of `vocabs` (None: the shipped vocabularies, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
     text = markdown_to_text(entry.body)
     doc = {
         "key": entry.key, "id": entry.id, "lang": entry.lang, "type": entry.type, "status": entry.status,
@@ -191,7 +200,7 @@ def document(entry: Entry) -> dict:
         f"title_{entry.lang}": entry.title, f"summary_{entry.lang}": entry.summary, f"body_{entry.lang}": text,
     }
     for lang in schema.LANGS:
-        doc[f"meta_{lang}"] = _meta(entry, lang)
+        doc[f"meta_{lang}"] = _meta(entry, lang, vocabs)
     return doc
 
 
@@ -207,14 +216,16 @@ def _read_manifest(index_dir: Path) -> dict | None:
 
 
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
-                       full: bool = False) -> dict:
+                       full: bool = False, vocabs: Vocabularies | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
 
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
     documents that changed are rewritten (a few ms each); otherwise everything is indexed afresh.
-    Returns {documents, added_or_changed, removed, full, seconds}."""
+    `vocabs`: the run's Vocabularies, for the labels indexed with each entry (None: the shipped
+    data, read now). Returns {documents, added_or_changed, removed, full, seconds}."""
     started = time.perf_counter()
-    docs = {e.key: document(e) for e in entries}
+    vocabs = Vocabularies.ensure(vocabs)
+    docs = {e.key: document(e, vocabs) for e in entries}
     hashes = {key: _fingerprint(doc) for key, doc in docs.items()}
     old = _read_manifest(index_dir)
     full = full or old is None or old.get("engine") != engine or not (index_dir / "BUILD.json").exists()

@@ -37,8 +37,9 @@ from functools import lru_cache
 
 from tools.content import schema
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 from tools.search.analysis import TOKEN_RE, arabic_light_stem, markdown_to_text, normalize, stopwords, strip_elision
-from tools.search.glossary import load as load_glossary
+from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
 from tools.search.query import FIELD_BOOSTS
 
@@ -93,11 +94,12 @@ def shard_of(term: str, shards: int) -> int:
     return h % shards
 
 
-def _fields(entry: Entry) -> dict[str, list[str]]:
+def _fields(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, list[str]]:
+    vocabs = Vocabularies.ensure(vocabs)
     labels = []
     for lang in schema.LANGS:
-        words = [schema.label("types", entry.type, lang), *(schema.label("themes", t, lang) for t in entry.themes),
-                 *(schema.label("data_sources", d, lang) for d in entry.data_sources),
+        words = [vocabs.label("types", entry.type, lang), *(vocabs.label("themes", t, lang) for t in entry.themes),
+                 *(vocabs.label("data_sources", d, lang) for d in entry.data_sources),
                  *(schema.country_name(c, lang) for c in entry.countries if c in schema.country_codes())]
         labels += keys(" ".join(words), lang)
     meta = labels + keys(" ".join([*entry.tags, *entry.institutions, entry.id.replace("-", " ")]), entry.lang)
@@ -118,12 +120,13 @@ def _chunk(name: str, data) -> str:
     return f"{CALLBACK}({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
 
 
-def _synonyms() -> tuple[dict, list]:
+def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     """Glossary phrases (folded words, and '~' + keys) -> [concept, is_acronym], and each concept's
     names as [name as written, [keys]], for the browser's expansion (mirrors glossary.expand)."""
+    vocabs = Vocabularies.ensure(vocabs)
     phrases: dict[str, list] = {}
     concepts = []
-    for number, concept in enumerate(load_glossary()):
+    for number, concept in enumerate(glossary_concepts(vocabs)):
         names = []
         for name in concept.names():
             names.append([name, keys(name, None)])
@@ -139,10 +142,11 @@ def _synonyms() -> tuple[dict, list]:
     return phrases, concepts
 
 
-def _countries(codes: set[str]) -> dict[str, str]:
+def _countries(codes: set[str], vocabs: Vocabularies | None = None) -> dict[str, str]:
     """Folded names (and keys) of the countries that entries are about -> code."""
+    vocabs = Vocabularies.ensure(vocabs)
     table = {}
-    aliases = schema.vocabulary().get("country_aliases", {})
+    aliases = vocabs.country_aliases()
     for code in sorted(codes & schema.country_codes()):
         for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ())):
             words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
@@ -152,13 +156,15 @@ def _countries(codes: set[str]) -> dict[str, str]:
     return table
 
 
-def export(entries: list[Entry]) -> dict[str, str]:
-    """Every file of the static index, as {path under kb/search/: script text}."""
+def export(entries: list[Entry], vocabs: Vocabularies | None = None) -> dict[str, str]:
+    """Every file of the static index, as {path under kb/search/: script text}; labels, country
+    aliases and glossary synonyms from `vocabs` (None: the shipped data, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
     ids = sorted({e.id for e in entries})
     number = {entry_id: i for i, entry_id in enumerate(ids)}
     docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}
 
-    fields = {doc: _fields(e) for doc, e in docs.items()}
+    fields = {doc: _fields(e, vocabs=vocabs) for doc, e in docs.items()}
     avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in _FIELDS}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for doc, by_field in fields.items():
@@ -228,11 +234,11 @@ def export(entries: list[Entry]) -> dict[str, str]:
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
-    phrases, concepts = _synonyms()
+    phrases, concepts = _synonyms(vocabs=vocabs)
     stop = sorted(frozenset().union(*(stopwords(x) for x in schema.LANGS)))
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": stop, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
+            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
     out["meta.js"] = _chunk("meta", meta)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 
-from tools.content import schema
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 
 SITE_NAME = {
     "fr": "Base de connaissances — Données de migration de main-d'œuvre au Maghreb",
@@ -65,14 +65,16 @@ def ris(entry: Entry, site_url: str) -> str:
     return "\r\n".join(lines + ["ER  - ", ""])
 
 
-def jsonld(entry: Entry, site_url: str) -> str:
-    """schema.org JSON-LD, safe to put inside a <script> element."""
+def jsonld(entry: Entry, site_url: str, vocabs: Vocabularies | None = None) -> str:
+    """schema.org JSON-LD, safe to put inside a <script> element; labels from `vocabs` (None: the
+    shipped vocabularies, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
     data = {
         "@context": "https://schema.org", "@type": "CreativeWork", "identifier": entry.id,
         "name": entry.title, "description": entry.summary, "inLanguage": entry.lang,
-        "url": absolute(site_url, entry), "genre": schema.label("types", entry.type, "en"),
-        "keywords": [schema.label("themes", t, entry.lang) for t in entry.themes] + list(entry.tags),
-        "spatialCoverage": [{"@type": "Country", "name": schema.country_name(c, "en"), "identifier": c}
+        "url": absolute(site_url, entry), "genre": vocabs.label("types", entry.type, "en"),
+        "keywords": [vocabs.label("themes", t, entry.lang) for t in entry.themes] + list(entry.tags),
+        "spatialCoverage": [{"@type": "Country", "name": vocabs.country_name(c, "en"), "identifier": c}
                             for c in entry.countries],
         "creator": [{"@type": "Organization", "name": i} for i in entry.institutions],
         "citation": [link.url for link in entry.links],

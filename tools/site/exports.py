@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from tools import i18n
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 
 CSV_FIELDS = ("id", "lang", "title", "type", "countries", "themes", "data_sources", "institutions", "period",
               "status", "updated", "url", "links", "summary")
@@ -82,10 +83,11 @@ def entries_csv(entries: list[Entry]) -> str:
 FEED_SIZE = 50
 
 
-def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG) -> str:
-    """Atom feed of the most recently updated entry-language files, titled in interface ui."""
+def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+    """Atom feed of the most recently updated entry-language files, titled in interface ui (words
+    of `vocabs`; None: the shipped strings, read now)."""
     base = site_url.rstrip("/") + "/"
-    words = i18n.load_ui()
+    words = Vocabularies.ensure(vocabs).ui
     title = f"{words['site_name'][ui]} — {words['feed_title'][ui]}"
     recent = sorted(entries, key=lambda e: (e.updated or "", e.id, e.lang), reverse=True)[:FEED_SIZE]
     newest = recent[0].updated if recent and recent[0].updated else "1970-01-01"
@@ -105,9 +107,11 @@ def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG) 
             + "".join(items) + "</feed>\n")
 
 
-def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG) -> dict[str, str]:
-    """The export files of one interface, as {path under docs/: text}; the feed is titled in ui."""
-    return {"kb/feed.xml": atom_feed(entries, site_url, ui),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
+def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG,
+             vocabs: Vocabularies | None = None) -> dict[str, str]:
+    """The export files of one interface, as {path under docs/: text}; the feed is titled in ui
+    (words of `vocabs`; None: the shipped strings, read now)."""
+    return {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
             "kb/catalog.json": catalog_json(entries),
             # Loaded with a <script> tag, which works from file:// where fetch() of JSON does not.
             "kb/catalog.js": "window.KB_CATALOG = " + catalog_json(entries) + ";\n"}

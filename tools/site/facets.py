@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class Facet:
     vocabulary: str
     multi: bool
 
-    def values(self) -> tuple[str, ...]:
-        """The accepted values of the facet, in vocabulary order.
+    def values(self, vocabs: Vocabularies) -> tuple[str, ...]:
+        """The accepted values of the facet in the run's vocabularies `vocabs`, in vocabulary order.
 
         For countries: the ISO 3166-1 alpha-2 codes (sorted), since an entry may name any country.
         Raises KeyError if the vocabulary is missing from vocabulary.yml."""
@@ -43,27 +44,28 @@ class Facet:
             return tuple(sorted(schema.country_codes()))
         if self.vocabulary == "languages":
             return schema.LANGS
-        return schema.terms(self.vocabulary)
+        return vocabs.terms(self.vocabulary)
 
-    def accepts(self, value: str) -> bool:
-        """True if `value` (already normalised, see `clean`) is a value of the facet."""
+    def accepts(self, value: str, vocabs: Vocabularies) -> bool:
+        """True if `value` (already normalised, see `clean`) is a value of the facet in `vocabs`."""
         if self.vocabulary == "countries":
             return value in schema.country_codes()
-        return value in self.values()
+        return value in self.values(vocabs)
 
     def clean(self, value: str) -> str:
         """A value as typed in a query parameter, normalised: stripped, country codes upper-cased."""
         value = value.strip()
         return value.upper() if self.vocabulary == "countries" else value
 
-    def label(self, value: str, lang: str = schema.DEFAULT_LANG) -> str:
-        """The label of one value in interface language `lang` ('MA' -> 'Maroc'); the value itself
-        when it has none."""
-        return schema.label(self.vocabulary, value, lang)
+    def label(self, value: str, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+        """The label of one value in interface language `lang` ('MA' -> 'Maroc') in `vocabs`
+        (None: the shipped vocabularies, read now); the value itself when it has none."""
+        return Vocabularies.ensure(vocabs).label(self.vocabulary, value, lang)
 
-    def title(self, lang: str = schema.DEFAULT_LANG) -> str:
-        """The facet's own name in interface language `lang` ('Pays'), from ui.yml (search.facet_*)."""
-        words = schema.data_file("ui.yml")["search"].get(f"facet_{self.name}", {})
+    def title(self, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+        """The facet's own name in interface language `lang` ('Pays'), from ui.yml (search.facet_*)
+        of `vocabs` (None: the shipped strings, read now)."""
+        words = Vocabularies.ensure(vocabs).ui["search"].get(f"facet_{self.name}", {})
         return words.get(lang, self.name)
 
     def of(self, entry) -> tuple[str, ...]:

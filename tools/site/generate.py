@@ -12,6 +12,7 @@ from pathlib import Path
 from tools import i18n
 from tools.content import schema_export
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 from tools.fsutil import sync_tree
 from tools.project import KB, Project, Settings
 from tools.search import static_index
@@ -26,54 +27,63 @@ def guide_files(root: Path) -> list[Path]:
     return [root / name for name in schema_export.GUIDES.values()]
 
 
-def guide_pages(root: Path) -> dict[str, str]:
-    """The contributor guides as site pages, tables filled from the schema: {path under kb/: text}."""
+def guide_pages(root: Path, vocabs: Vocabularies | None = None) -> dict[str, str]:
+    """The contributor guides as site pages, tables filled from the schema and `vocabs` (None: the
+    shipped vocabularies, read now): {path under kb/: text}."""
+    vocabs = Vocabularies.ensure(vocabs)
     out = {}
     for lang, name in schema_export.GUIDES.items():
         path = root / name
         if path.exists():
-            text = schema_export.fill(path.read_text(encoding="utf-8"), lang)
+            text = schema_export.fill(path.read_text(encoding="utf-8"), lang, vocabs)
             out[f"contribuer/{lang}.md"] = pages.front_matter(lang=lang, dir=i18n.direction(lang)) + text
     return out
 
 
 def generated_files(entries: list[Entry], project: Project, settings: Settings,
-                    ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None) -> dict[str, str]:
+                    ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
+                    vocabs: Vocabularies | None = None) -> dict[str, str]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
-    the related-entries index of `entries`, shared between interfaces when given."""
+    the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
+    run's Vocabularies (None: the project's, read now)."""
+    vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
-    files = {**pages.generate(entries, url, ui, edit, near), **exports.generate(entries, url, ui)}
+    files = {**pages.generate(entries, url, ui, edit, near, vocabs), **exports.generate(entries, url, ui, vocabs)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
-    out.update(guide_pages(project.root))
-    out["entry.schema.json"] = json.dumps(schema_export.json_schema(), ensure_ascii=False, indent=1)
+    out.update(guide_pages(project.root, vocabs))
+    out["entry.schema.json"] = json.dumps(schema_export.json_schema(vocabs), ensure_ascii=False, indent=1)
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
-        out.update({f"search/{name}": text for name, text in static_index.export(entries).items()})
+        out.update({f"search/{name}": text for name, text in static_index.export(entries, vocabs).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 
 
-def generate_docs(entries: list[Entry], project: Project, settings: Settings) -> dict[str, tuple[list, list]]:
+def generate_docs(entries: list[Entry], project: Project, settings: Settings,
+                  vocabs: Vocabularies | None = None) -> dict[str, tuple[list, list]]:
     """Bring docs/kb/ (French) and each other interface's docs tree up to date with `entries`:
     only files whose bytes differ are written (so MkDocs' --dirty rebuilds only those pages) and
     generated files that no longer exist are removed.
 
+    `vocabs`: the run's Vocabularies (None: the project's, read now).
     Returns {tree folder (str): (written paths, removed paths)}, paths relative to that folder."""
+    vocabs = vocabs or project.vocabularies()
     near = RelatedIndex(entries)
-    changes = {str(project.generated): sync_tree(generated_files(entries, project, settings, near=near),
+    changes = {str(project.generated): sync_tree(generated_files(entries, project, settings, near=near, vocabs=vocabs),
                                                  project.generated)}
     for lang in i18n.OTHER_LANGS:
         changes[str(languages.tree(project.root, lang))] = languages.assemble(
-            project.root, lang, generated_files(entries, project, settings, lang, near=near))
+            project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs))
     return changes
 
 
-def sync_docs(entries: list[Entry], project: Project, settings: Settings) -> list[str]:
+def sync_docs(entries: list[Entry], project: Project, settings: Settings,
+              vocabs: Vocabularies | None = None) -> list[str]:
     """Rewrite only the French generated files whose bytes changed and remove stale ones (for the
-    live preview, whose server rebuilds only what changed). Returns the paths touched, relative
-    to docs/kb/."""
-    written, removed = sync_tree(generated_files(entries, project, settings), project.generated)
+    live preview, whose server rebuilds only what changed), with `vocabs` (None: the project's,
+    read now). Returns the paths touched, relative to docs/kb/."""
+    written, removed = sync_tree(generated_files(entries, project, settings, vocabs=vocabs), project.generated)
     return written + removed

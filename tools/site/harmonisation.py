@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from tools import i18n
-from tools.content import schema
 from tools.content.model import Entry, Instrument
+from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search.analysis import normalize
 
@@ -36,13 +36,15 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!<>])")
 _SHORT = re.compile(r"^[\w.\-/]{2,14}$")
 
 
-def words() -> dict:
-    """This view's interface strings ({key: {lang: text}}), from ui.yml's `harmonisation` table."""
-    return schema.data_file("ui.yml")["harmonisation"]
+def words(vocabs: Vocabularies | None = None) -> dict:
+    """This view's interface strings ({key: {lang: text}}), from ui.yml's `harmonisation` table of
+    `vocabs` (None: the shipped strings, read now)."""
+    return Vocabularies.ensure(vocabs).ui["harmonisation"]
 
 
-def w(key: str, lang: str) -> str:
-    return words()[key][lang]
+def w(key: str, lang: str, vocabs: Vocabularies | None = None) -> str:
+    """One string of words(vocabs). Raises KeyError for an unknown key or language."""
+    return words(vocabs)[key][lang]
 
 
 def _md(text) -> str:
@@ -90,10 +92,11 @@ def short_name(entry: Entry, limit: int = 30) -> str:
     return title[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
-def rows(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> list[Row]:
+def rows(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> list[Row]:
     """One Row per tool entry of a focus country, in focus-country order then by name.
     A tool entry naming several focus countries gets a row in each."""
-    focus = list(schema.vocabulary().get("focus_countries", []))
+    vocabs = Vocabularies.ensure(vocabs)
+    focus = list(vocabs.focus_countries())
     best: dict[str, Entry] = {}
     for e in sorted(entries, key=lambda e: (e.lang != ui, e.lang != i18n.DEFAULT_LANG, e.lang)):
         if e.type == "tool":
@@ -102,29 +105,33 @@ def rows(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> list[Row]:
     return sorted(out, key=lambda r: (focus.index(r.country), normalize(r.short)))
 
 
-def _label(field: str, value, lang: str) -> str:
+def _label(field: str, value, lang: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
     if field in _VOCAB:
-        return schema.label(_VOCAB[field], value, lang)
+        return vocabs.label(_VOCAB[field], value, lang)
     return str(value)  # questionnaire languages stay ISO 639 codes
 
 
-def latest(row: Row, lang: str) -> str:
+def latest(row: Row, lang: str, vocabs: Vocabularies | None = None) -> str:
     """'2024' for an instrument with rounds; else its periodicity's label; else ''."""
+    vocabs = Vocabularies.ensure(vocabs)
     if row.block.latest_round:
         return str(row.block.latest_round)
     if row.block.periodicity:
-        return schema.label("periodicities", row.block.periodicity, lang)
+        return vocabs.label("periodicities", row.block.periodicity, lang)
     return ""
 
 
-def _cell_link(row: Row, source: str, lang: str) -> str:
-    when = latest(row, lang)
+def _cell_link(row: Row, source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
+    when = latest(row, lang, vocabs=vocabs)
     text = _md(row.short) + (f" · {_md(when)}" if when else "")
     return f'[{text}]({_rel(source, row.entry.page)} "{_attr(row.entry.title)}")'
 
 
-def _empty(lang: str) -> str:
-    return f'<span class="kb-gap">{_md(w("no_source", lang))}</span>'
+def _empty(lang: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
+    return f'<span class="kb-gap">{_md(w("no_source", lang, vocabs))}</span>'
 
 
 def _scroll(table: str, label: str) -> str:
@@ -133,24 +140,25 @@ def _scroll(table: str, label: str) -> str:
             f"{table}\n</div>\n\n")
 
 
-def source_matrix(rs: list[Row], source: str, lang: str) -> str:
+def source_matrix(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
     """Data sources as rows, the focus countries as columns; one short linked cell per instrument."""
-    focus = list(schema.vocabulary().get("focus_countries", []))
-    used = [s for s in schema.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
-    head = "".join(f'<th scope="col">{_md(schema.country_name(c, lang))}</th>' for c in focus)
+    vocabs = Vocabularies.ensure(vocabs)
+    focus = list(vocabs.focus_countries())
+    used = [s for s in vocabs.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
+    head = "".join(f'<th scope="col">{_md(vocabs.country_name(c, lang))}</th>' for c in focus)
     body = []
     for term in used:
         cells = []
         for code in focus:
             hits = [r for r in rs if r.country == code and term in r.entry.data_sources]
-            inner = "<br>".join(_cell_link(r, source, lang) for r in hits) if hits else _empty(lang)
+            inner = "<br>".join(_cell_link(r, source, lang, vocabs=vocabs) for r in hits) if hits else _empty(lang, vocabs=vocabs)
             cells.append(f'<td markdown="span">{inner}</td>')
-        body.append(f'<tr markdown="1"><th scope="row" markdown="span">{_md(schema.label("data_sources", term, lang))}</th>'
+        body.append(f'<tr markdown="1"><th scope="row" markdown="span">{_md(vocabs.label("data_sources", term, lang))}</th>'
                     + "".join(cells) + "</tr>")
-    table = (f'<table class="kb-matrix" markdown="1">\n<caption>{_md(w("matrix_caption", lang))}</caption>\n'
-             f'<thead><tr><th scope="col">{_md(w("data_source", lang))}</th>{head}</tr></thead>\n'
+    table = (f'<table class="kb-matrix" markdown="1">\n<caption>{_md(w("matrix_caption", lang, vocabs))}</caption>\n'
+             f'<thead><tr><th scope="col">{_md(w("data_source", lang, vocabs))}</th>{head}</tr></thead>\n'
              f'<tbody markdown="1">\n' + "\n".join(body) + "\n</tbody>\n</table>")
-    return _scroll(table, w("matrix", lang))
+    return _scroll(table, w("matrix", lang, vocabs))
 
 
 def concept_cells(rs: list[Row], code: str, concept: str) -> list[Row]:
@@ -158,41 +166,43 @@ def concept_cells(rs: list[Row], code: str, concept: str) -> list[Row]:
     return [r for r in rs if r.country == code and concept in r.block.icls_concepts]
 
 
-def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | None = None) -> str:
+def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | None = None, vocabs: Vocabularies | None = None) -> str:
     """ICLS concepts as rows, countries as columns: ✓ and the instruments, or ✗ and a gap note."""
-    focus = countries or list(schema.vocabulary().get("focus_countries", []))
-    head = "".join(f'<th scope="col">{_md(schema.country_name(c, lang))}</th>' for c in focus)
+    vocabs = Vocabularies.ensure(vocabs)
+    focus = countries or list(vocabs.focus_countries())
+    head = "".join(f'<th scope="col">{_md(vocabs.country_name(c, lang))}</th>' for c in focus)
     body = []
-    for concept in schema.terms("icls_concepts"):
+    for concept in vocabs.terms("icls_concepts"):
         cells = []
         for code in focus:
             hits = concept_cells(rs, code, concept)
             if hits:
                 inner = ('<span class="kb-mark" aria-hidden="true">✓</span> '
-                         + "<br>".join(_cell_link(r, source, lang) for r in hits))
+                         + "<br>".join(_cell_link(r, source, lang, vocabs=vocabs) for r in hits))
                 cells.append(f'<td class="kb-yes" markdown="span">{inner}</td>')
             else:
                 cells.append(f'<td class="kb-no" markdown="span"><span class="kb-mark" aria-hidden="true">✗</span> '
-                             f'{_empty(lang)}</td>')
-        label = schema.label("icls_concepts", concept, lang)
-        desc = schema.description("icls_concepts", concept, lang)
+                             f'{_empty(lang, vocabs=vocabs)}</td>')
+        label = vocabs.label("icls_concepts", concept, lang)
+        desc = vocabs.description("icls_concepts", concept, lang)
         body.append(f'<tr markdown="1"><th scope="row" markdown="span"><abbr title="{_attr(desc)}">{_md(label)}</abbr></th>'
                     + "".join(cells) + "</tr>")
-    table = (f'<table class="kb-matrix kb-concepts" markdown="1">\n<caption>{_md(w("concepts_caption", lang))}</caption>\n'
-             f'<thead><tr><th scope="col">{_md(w("concept", lang))}</th>{head}</tr></thead>\n'
+    table = (f'<table class="kb-matrix kb-concepts" markdown="1">\n<caption>{_md(w("concepts_caption", lang, vocabs))}</caption>\n'
+             f'<thead><tr><th scope="col">{_md(w("concept", lang, vocabs))}</th>{head}</tr></thead>\n'
              f'<tbody markdown="1">\n' + "\n".join(body) + "\n</tbody>\n</table>")
-    return _scroll(table, w("concepts", lang))
+    return _scroll(table, w("concepts", lang, vocabs))
 
 
-def _dimension_cell(row: Row, field: str, source: str, lang: str) -> str:
+def _dimension_cell(row: Row, field: str, source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
     value = row.value(field)
     if value in (None, ()):
-        return f'<td class="kb-unknown" markdown="span">{_md(w("unknown", lang))}</td>'
+        return f'<td class="kb-unknown" markdown="span">{_md(w("unknown", lang, vocabs))}</td>'
     if field == "rounds":
         text = ", ".join(str(y) for y in value)
     else:
         items = value if isinstance(value, tuple) else (value,)
-        text = ", ".join(_label(field, v, lang) for v in items)
+        text = ", ".join(_label(field, v, lang, vocabs=vocabs) for v in items)
     refs = " ".join(f"[[{i + 1}]]({row.entry.links[i].url.replace(' ', '%20')} \"{_attr(row.entry.links[i].title)}\")"
                     for i in row.block.sources(field) if i < len(row.entry.links))
     data = ""
@@ -201,57 +211,60 @@ def _dimension_cell(row: Row, field: str, source: str, lang: str) -> str:
     return f'<td{data} markdown="span">{_md(text)}' + (f' <sup class="kb-cite">{refs}</sup>' if refs else "") + "</td>"
 
 
-def instrument_table(rs: list[Row], source: str, lang: str) -> str:
+def instrument_table(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
     """Rows grouped by country (a header row per country), the block's dimensions as columns.
     Every value carries its cited sources as numbered links; an unknown value says so."""
-    focus = list(schema.vocabulary().get("focus_countries", []))
-    head = (f'<th scope="col">{_md(w("instrument", lang))}</th><th scope="col">{_md(w("data_source", lang))}</th>'
-            + "".join(f'<th scope="col">{_md(w("dim_" + d, lang))}</th>' for d in DIMENSIONS))
+    vocabs = Vocabularies.ensure(vocabs)
+    focus = list(vocabs.focus_countries())
+    head = (f'<th scope="col">{_md(w("instrument", lang, vocabs))}</th><th scope="col">{_md(w("data_source", lang, vocabs))}</th>'
+            + "".join(f'<th scope="col">{_md(w("dim_" + d, lang, vocabs))}</th>' for d in DIMENSIONS))
     groups = []
     for code in focus:
         members = [r for r in rs if r.country == code]
         lines = [f'<tr class="kb-group"><th scope="rowgroup" colspan="{len(DIMENSIONS) + 2}">'
-                 f'{_md(schema.country_name(code, lang))}</th></tr>']
+                 f'{_md(vocabs.country_name(code, lang))}</th></tr>']
         if not members:
-            lines.append(f'<tr><td colspan="{len(DIMENSIONS) + 2}" markdown="span">{_empty(lang)}</td></tr>')
+            lines.append(f'<tr><td colspan="{len(DIMENSIONS) + 2}" markdown="span">{_empty(lang, vocabs=vocabs)}</td></tr>')
         for r in members:
-            sources = ", ".join(schema.label("data_sources", s, lang) for s in r.entry.data_sources)
+            sources = ", ".join(vocabs.label("data_sources", s, lang) for s in r.entry.data_sources)
             lines.append(f'<tr markdown="1" data-country="{r.country}" data-sources="{_attr(" ".join(r.entry.data_sources))}">'
                          f'<th scope="row" markdown="span">[{_md(r.short)}]({_rel(source, r.entry.page)} "{_attr(r.entry.title)}")</th>'
                          f'<td markdown="span">{_md(sources)}</td>'
-                         + "".join(_dimension_cell(r, d, source, lang) for d in DIMENSIONS) + "</tr>")
+                         + "".join(_dimension_cell(r, d, source, lang, vocabs=vocabs) for d in DIMENSIONS) + "</tr>")
         groups.append(f'<tbody markdown="1" data-country="{code}">\n' + "\n".join(lines) + "\n</tbody>")
     table = (f'<table class="kb-instruments" id="kb-instruments" markdown="1">\n'
-             f'<caption>{_md(w("table_caption", lang))}</caption>\n<thead><tr>{head}</tr></thead>\n'
+             f'<caption>{_md(w("table_caption", lang, vocabs))}</caption>\n<thead><tr>{head}</tr></thead>\n'
              + "\n".join(groups) + "\n</table>")
-    return _scroll(table, w("table", lang))
+    return _scroll(table, w("table", lang, vocabs))
 
 
-def filters(rs: list[Row], lang: str) -> str:
+def filters(rs: list[Row], lang: str, vocabs: Vocabularies | None = None) -> str:
     """Filter controls for the instrument table; hidden until kb-harmonisation.js runs (without
     script the full table stays)."""
-    focus = list(schema.vocabulary().get("focus_countries", []))
+    vocabs = Vocabularies.ensure(vocabs)
+    focus = list(vocabs.focus_countries())
 
     def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
-        opts = f'<option value="">{_md(w("all", lang))}</option>' + "".join(
+        opts = f'<option value="">{_md(w("all", lang, vocabs))}</option>' + "".join(
             f'<option value="{_attr(v)}">{_md(t)}</option>' for v, t in options)
         return f'<label>{_md(label)} <select data-filter="{name}">{opts}</select></label>'
 
-    sources = [s for s in schema.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
-    return (f'<form class="kb-filters" hidden aria-controls="kb-instruments" data-shown="{_attr(w("shown", lang))}">'
-            + select("country", w("country", lang), [(c, schema.country_name(c, lang)) for c in focus])
-            + select("sources", w("data_source", lang), [(s, schema.label("data_sources", s, lang)) for s in sources])
-            + select("icls-concepts", w("concept", lang),
-                     [(c, schema.label("icls_concepts", c, lang)) for c in schema.terms("icls_concepts")])
+    sources = [s for s in vocabs.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
+    return (f'<form class="kb-filters" hidden aria-controls="kb-instruments" data-shown="{_attr(w("shown", lang, vocabs))}">'
+            + select("country", w("country", lang, vocabs), [(c, vocabs.country_name(c, lang)) for c in focus])
+            + select("sources", w("data_source", lang, vocabs), [(s, vocabs.label("data_sources", s, lang)) for s in sources])
+            + select("icls-concepts", w("concept", lang, vocabs),
+                     [(c, vocabs.label("icls_concepts", c, lang)) for c in vocabs.terms("icls_concepts")])
             + '<output aria-live="polite"></output></form>\n\n')
 
 
 # -- timeline ------------------------------------------------------------------------------------
 
-def timeline_svg(rs: list[Row], lang: str, ident: str = "kb-timeline") -> str:
+def timeline_svg(rs: list[Row], lang: str, ident: str = "kb-timeline", vocabs: Vocabularies | None = None) -> str:
     """The rounds of every instrument with rounds, one line per instrument (grouped by country),
     as a static SVG: role="img" with <title> and <desc>; mirrored (labels right, time flowing
     right to left) in a right-to-left language. Returns '' when no instrument has rounds."""
+    vocabs = Vocabularies.ensure(vocabs)
     dated = [r for r in rs if r.block.rounds]
     if not dated:
         return ""
@@ -277,43 +290,45 @@ def timeline_svg(rs: list[Row], lang: str, ident: str = "kb-timeline") -> str:
                      f'<text class="kb-tl-year" x="{x(year)}" y="{top - 14}" text-anchor="middle">{year}</text>')
     for i, r in enumerate(dated):
         y = top + line_h * i + line_h / 2
-        name = f"{schema.country_name(r.country, lang)} · {r.short}"
+        name = f"{vocabs.country_name(r.country, lang)} · {r.short}"
         parts.append(f'<text class="kb-tl-label" x="{label_x}" y="{y + 4}" text-anchor="{anchor}">{html.escape(name)}</text>')
         years = r.block.rounds
         parts.append(f'<line class="kb-tl-span" x1="{x(min(years))}" y1="{y}" x2="{x(max(years))}" y2="{y}"/>')
         for year in years:
             cls = "kb-tl-dot kb-tl-latest" if year == max(years) else "kb-tl-dot"
             parts.append(f'<circle class="{cls}" cx="{x(year)}" cy="{y}" r="5"><title>{html.escape(name)}: {year}</title></circle>')
-    desc = "; ".join(f"{schema.country_name(r.country, lang)}, {r.short}: {', '.join(map(str, r.block.rounds))}"
+    desc = "; ".join(f"{vocabs.country_name(r.country, lang)}, {r.short}: {', '.join(map(str, r.block.rounds))}"
                      for r in dated)
     return (f'<svg class="kb-timeline" role="img" aria-labelledby="{ident}-title {ident}-desc" '
             f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
             f'xmlns="http://www.w3.org/2000/svg" direction="{"rtl" if rtl else "ltr"}">'
-            f'<title id="{ident}-title">{html.escape(w("timeline", lang))}</title>'
+            f'<title id="{ident}-title">{html.escape(w("timeline", lang, vocabs))}</title>'
             f'<desc id="{ident}-desc">{html.escape(desc)}</desc>' + "".join(parts) + "</svg>")
 
 
-def timeline_table(rs: list[Row], source: str, lang: str) -> str:
+def timeline_table(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
     """The timeline's data as a table (every instrument with rounds)."""
+    vocabs = Vocabularies.ensure(vocabs)
     dated = [r for r in rs if r.block.rounds]
-    lines = [f'<tr markdown="1"><td markdown="span">{_md(schema.country_name(r.country, lang))}</td>'
+    lines = [f'<tr markdown="1"><td markdown="span">{_md(vocabs.country_name(r.country, lang))}</td>'
              f'<th scope="row" markdown="span">[{_md(r.short)}]({_rel(source, r.entry.page)})</th>'
              f'<td markdown="span">{_md(", ".join(map(str, r.block.rounds)))}</td>'
              f'<td markdown="span">{_md(r.block.latest_round)}</td></tr>' for r in dated]
-    table = (f'<table class="kb-tl-data" markdown="1">\n<caption>{_md(w("timeline_data", lang))}</caption>\n'
-             f'<thead><tr><th scope="col">{_md(w("country", lang))}</th><th scope="col">{_md(w("instrument", lang))}</th>'
-             f'<th scope="col">{_md(w("dim_rounds", lang))}</th><th scope="col">{_md(w("latest", lang))}</th></tr></thead>\n'
+    table = (f'<table class="kb-tl-data" markdown="1">\n<caption>{_md(w("timeline_data", lang, vocabs))}</caption>\n'
+             f'<thead><tr><th scope="col">{_md(w("country", lang, vocabs))}</th><th scope="col">{_md(w("instrument", lang, vocabs))}</th>'
+             f'<th scope="col">{_md(w("dim_rounds", lang, vocabs))}</th><th scope="col">{_md(w("latest", lang, vocabs))}</th></tr></thead>\n'
              f'<tbody markdown="1">\n' + "\n".join(lines) + "\n</tbody>\n</table>")
-    return _scroll(table, w("timeline_data", lang))
+    return _scroll(table, w("timeline_data", lang, vocabs))
 
 
-def timeline(rs: list[Row], source: str, lang: str, ident: str = "kb-timeline") -> str:
-    svg = timeline_svg(rs, lang, ident)
+def timeline(rs: list[Row], source: str, lang: str, ident: str = "kb-timeline", vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
+    svg = timeline_svg(rs, lang, ident, vocabs=vocabs)
     if not svg:
-        return f"<p>{_md(w('no_rounds', lang))}</p>\n\n"
-    figure = (f'<figure class="kb-tl-figure" role="group" tabindex="0" aria-label="{_attr(w("timeline", lang))}">'
+        return f"<p>{_md(w('no_rounds', lang, vocabs))}</p>\n\n"
+    figure = (f'<figure class="kb-tl-figure" role="group" tabindex="0" aria-label="{_attr(w("timeline", lang, vocabs))}">'
               f"{svg}</figure>")
-    return f'<div class="kb-tl" markdown="1">\n{figure}\n\n{timeline_table(rs, source, lang)}</div>\n\n'
+    return f'<div class="kb-tl" markdown="1">\n{figure}\n\n{timeline_table(rs, source, lang, vocabs=vocabs)}</div>\n\n'
 
 
 # -- pages and exports ---------------------------------------------------------------------------
@@ -327,44 +342,47 @@ def figures(rs: list[Row]) -> dict[str, int]:
             "cells": len(rs) * len(DIMENSIONS), "filled": filled, "cited": cited}
 
 
-def page(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> str:
+def page(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
     """The harmonisation page of one interface language (Markdown with HTML blocks)."""
-    rs = rows(entries, ui)
+    vocabs = Vocabularies.ensure(vocabs)
+    rs = rows(entries, ui, vocabs=vocabs)
     n = figures(rs)
-    title = w("title", ui)
+    title = w("title", ui, vocabs)
     # Listing pages stay out of the browser search index (see pages.NO_SEARCH); the tables need the width.
     front = {"title": title, "search": {"exclude": True}, "hide": ["toc"]}
     out = "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n"
-    out += f"# {_md(title)}\n\n{_md(w('intro', ui))}\n\n"
-    out += _md(w("figures", ui).format(**n)) + "\n\n"
-    out += (f"{_md(w('downloads', ui))} [instruments.json](instruments.json) · [instruments.csv](instruments.csv) · "
+    out += f"# {_md(title)}\n\n{_md(w('intro', ui, vocabs))}\n\n"
+    out += _md(w("figures", ui, vocabs).format(**n)) + "\n\n"
+    out += (f"{_md(w('downloads', ui, vocabs))} [instruments.json](instruments.json) · [instruments.csv](instruments.csv) · "
             f"[instruments.schema.json](instruments.schema.json)\n\n")
-    out += f"## {_md(w('concepts', ui))}\n\n{_md(w('concepts_intro', ui))}\n\n" + concept_grid(rs, PAGE, ui)
-    out += f"## {_md(w('matrix', ui))}\n\n{_md(w('matrix_intro', ui))}\n\n" + source_matrix(rs, PAGE, ui)
-    out += f"## {_md(w('timeline', ui))}\n\n" + timeline(rs, PAGE, ui)
-    out += f"## {_md(w('table', ui))}\n\n{_md(w('table_intro', ui))}\n\n" + filters(rs, ui) + instrument_table(rs, PAGE, ui)
+    out += f"## {_md(w('concepts', ui, vocabs))}\n\n{_md(w('concepts_intro', ui, vocabs))}\n\n" + concept_grid(rs, PAGE, ui, vocabs=vocabs)
+    out += f"## {_md(w('matrix', ui, vocabs))}\n\n{_md(w('matrix_intro', ui, vocabs))}\n\n" + source_matrix(rs, PAGE, ui, vocabs=vocabs)
+    out += f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, PAGE, ui, vocabs=vocabs)
+    out += f"## {_md(w('table', ui, vocabs))}\n\n{_md(w('table_intro', ui, vocabs))}\n\n" + filters(rs, ui, vocabs=vocabs) + instrument_table(rs, PAGE, ui, vocabs=vocabs)
     return out
 
 
-def country_section(code: str, entries: list[Entry], path: str, ui: str = i18n.DEFAULT_LANG) -> str:
+def country_section(code: str, entries: list[Entry], path: str, ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
     """The country profile's part: its row of the concept grid and its instruments' timeline."""
-    rs = [r for r in rows(entries, ui) if r.country == code]
+    vocabs = Vocabularies.ensure(vocabs)
+    rs = [r for r in rows(entries, ui, vocabs=vocabs) if r.country == code]
     if not rs:
         return ""
-    out = f"## {_md(w('concepts', ui))}\n\n" + concept_grid(rs, path, ui, [code])
-    out += f"## {_md(w('timeline', ui))}\n\n" + timeline(rs, path, ui, f"kb-timeline-{code.lower()}")
-    out += f"[{_md(w('see_all', ui))}]({_rel(path, PAGE)})\n\n"
+    out = f"## {_md(w('concepts', ui, vocabs))}\n\n" + concept_grid(rs, path, ui, [code], vocabs=vocabs)
+    out += f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, path, ui, f"kb-timeline-{code.lower()}", vocabs=vocabs)
+    out += f"[{_md(w('see_all', ui, vocabs))}]({_rel(path, PAGE)})\n\n"
     return out
 
 
-def records(entries: list[Entry]) -> list[dict]:
+def records(entries: list[Entry], vocabs: Vocabularies | None = None) -> list[dict]:
     """The export rows (language-neutral: vocabulary codes, titles and pages in every language,
     each value's sources as URLs). Shape documented by json_schema()."""
+    vocabs = Vocabularies.ensure(vocabs)
     versions: dict[str, dict[str, Entry]] = {}
     for e in entries:
         versions.setdefault(e.id, {})[e.lang] = e
     out = []
-    for r in rows(entries, i18n.DEFAULT_LANG):
+    for r in rows(entries, i18n.DEFAULT_LANG, vocabs=vocabs):
         b = r.block
         rec = {"id": r.entry.id, "country": r.country, "short_name": r.short,
                "title": {lang: v.title for lang, v in sorted(versions[r.entry.id].items())},
@@ -425,10 +443,11 @@ def to_csv(recs: list[dict]) -> str:
     return buf.getvalue()
 
 
-def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG) -> dict[str, str]:
+def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """{path under docs/: text}: the page of interface `ui` and the exports."""
-    recs = records(entries)
-    return {PAGE: page(entries, ui),
+    vocabs = Vocabularies.ensure(vocabs)
+    recs = records(entries, vocabs=vocabs)
+    return {PAGE: page(entries, ui, vocabs=vocabs),
             EXPORTS[0]: json.dumps(recs, ensure_ascii=False, indent=1),
             EXPORTS[1]: to_csv(recs),
             EXPORTS[2]: json.dumps(json_schema(), ensure_ascii=False, indent=1)}

@@ -30,7 +30,8 @@ ZIP_NAME = "maghreb-migration-travail-offline.zip"
 def offline_config(project: Project, lang: str, site_dir: Path, settings: Settings) -> Path:
     """A config in build/ inheriting the interface's own (tools.site.languages.config, which
     inherits mkdocs.yml), so the main configuration stays the only one edited."""
-    parent = interfaces.config(project.root, lang, site_dir, settings)
+    vocabs = project.vocabularies()
+    parent = interfaces.config(project.root, lang, site_dir, settings, vocabs)
     up = "" if lang == schema.DEFAULT_LANG else "../"
     data = {
         "INHERIT": str(parent), "site_dir": str(site_dir), "use_directory_urls": False,
@@ -39,7 +40,7 @@ def offline_config(project: Project, lang: str, site_dir: Path, settings: Settin
         "plugins": [],
         # From file:// a folder does not open its index.html by itself.
         "extra": {"kb_api": False, "alternate": [
-            {"name": schema.label("languages", other, other), "lang": other,
+            {"name": vocabs.label("languages", other, other), "lang": other,
              "link": f"{up}index.html" if other == schema.DEFAULT_LANG else
                      ("index.html" if other == lang else f"{up}{other}/index.html")}
             for other in schema.LANGS]},

@@ -22,6 +22,7 @@ from tools import i18n
 from tools.content import schema
 from tools.content.markdown import safe_body
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
@@ -35,16 +36,14 @@ fold = lru_cache(maxsize=100_000)(normalize)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
 
-def ui() -> dict:
-    """The interface strings (data/ui.yml), re-read when the file changes (see tools.content.schema)."""
-    return schema.data_file("ui.yml")
+def ui(vocabs: Vocabularies | None = None) -> dict:
+    """The interface strings (data/ui.yml) of `vocabs` (None: the shipped ones, read now)."""
+    return Vocabularies.ensure(vocabs).ui
 
 
-_strings = ui  # for functions whose `ui` parameter (the interface language) hides ui()
-
-
-def t(key: str, lang: str) -> str:
-    return ui()[key][lang]
+def t(key: str, lang: str, vocabs: Vocabularies | None = None) -> str:
+    """One interface string of `vocabs` (None: the shipped ones, read now). Raises KeyError if unknown."""
+    return Vocabularies.ensure(vocabs).text(key, lang)
 
 
 def md_text(text: str) -> str:
@@ -93,13 +92,14 @@ def front_matter(**meta) -> str:
     return "---\n" + yaml.dump(clean, Dumper=_DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
-def _link_extras(link, lang: str) -> str:
+def _link_extras(link, lang: str, vocabs: Vocabularies | None = None) -> str:
     """' <small>accessed 2025-01-02 · [archived copy](...)</small>' after a source, or ''."""
+    vocabs = Vocabularies.ensure(vocabs)
     parts = []
     if link.accessed:
-        parts.append(f"{md_text(t('accessed', lang))} {md_text(link.accessed)}")
+        parts.append(f"{md_text(t('accessed', lang, vocabs))} {md_text(link.accessed)}")
     if link.archive_url:
-        parts.append(f"[{md_text(t('archived_copy', lang))}]({md_url(link.archive_url)})")
+        parts.append(f"[{md_text(t('archived_copy', lang, vocabs))}]({md_url(link.archive_url)})")
     return f" <small>{' · '.join(parts)}</small>" if parts else ""
 
 
@@ -114,10 +114,11 @@ def term_page(vocab: str, term: str) -> str:
     return f"{KB}/{folder}/{term}.md"
 
 
-def tag_page(tag: str) -> str:
+def tag_page(tag: str, vocabs: Vocabularies | None = None) -> str:
     """A tag's page: its glossary concept's (one page for 'recensement', 'census' and 'تعداد'),
     else the folded tag's."""
-    concept = tag_concept(tag)
+    vocabs = Vocabularies.ensure(vocabs)
+    concept = tag_concept(tag, vocabs=vocabs)
     return f"{KB}/tags/{slug(concept.id) if concept is not None else slug(tag)}.md"
 
 
@@ -138,9 +139,10 @@ def one_per_entry(entries: list[Entry], ui: str) -> list[Entry]:
     return [pick(versions, ui) for versions in by_id.values()]
 
 
-def n_entries(n: int, lang: str) -> str:
+def n_entries(n: int, lang: str, vocabs: Vocabularies | None = None) -> str:
     """'1 fiche', '6 fiches', 'بطاقتان'... (Babel's plural rules)."""
-    return i18n.plural(_strings()["n_entries"][lang], n, lang)
+    vocabs = Vocabularies.ensure(vocabs)
+    return i18n.plural(vocabs.ui["n_entries"][lang], n, lang)
 
 
 def bidi(text: str, lang: str | None = None) -> str:
@@ -150,50 +152,54 @@ def bidi(text: str, lang: str | None = None) -> str:
     return f"<bdi{attr}>{md_text(text)}</bdi>"
 
 
-def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> str:
+def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
     """A list item linking the entry, with its type, countries and (when not lang) its language."""
-    countries = i18n.format_list([schema.country_name(c, lang) for c in entry.countries], lang) or t("regional", lang)
-    meta = [schema.label("types", entry.type, lang), countries]
+    vocabs = Vocabularies.ensure(vocabs)
+    countries = i18n.format_list([vocabs.country_name(c, lang) for c in entry.countries], lang) or t("regional", lang, vocabs)
+    meta = [vocabs.label("types", entry.type, lang), countries]
     if entry.lang != lang:
-        language = schema.label("languages", entry.lang, lang)
-        meta.append(t("version_in", lang).format(language=language.lower() if lang == "fr" else language))
-    draft = f" · *{md_text(schema.label('statuses', 'draft', lang))}*" if entry.status == "draft" else ""
+        language = vocabs.label("languages", entry.lang, lang)
+        meta.append(t("version_in", lang, vocabs).format(language=language.lower() if lang == "fr" else language))
+    draft = f" · *{md_text(vocabs.label('statuses', 'draft', lang))}*" if entry.status == "draft" else ""
     return (f"- [{bidi(entry.title, entry.lang)}]({rel(source, entry.page)}) "
             f"<small>{' · '.join(md_text(m) for m in meta)}{draft}</small>")
 
 
-def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
+def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG,
+               vocabs: Vocabularies | None = None) -> str:
     """One line per entry id (the version for interface lang), by title."""
+    vocabs = Vocabularies.ensure(vocabs)
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
-    return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
+    return "\n".join(entry_line(e, source, lang, vocabs=vocabs) for e in ordered) + "\n"
 
 
 _REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المراجع|المصادر)\s*$", re.M | re.I)
 
 
-def card(entry: Entry, versions: list[Entry]) -> str:
+def card(entry: Entry, versions: list[Entry], vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     sep = "، " if lang == "ar" else ", "  # the Arabic comma between items of an Arabic card
 
     def links(vocab, values, page_of):
-        return sep.join(f"[{md_text(schema.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
+        return sep.join(f"[{md_text(vocabs.label(vocab, v, lang))}]({rel(page, page_of(v))})" for v in values)
 
     rows = [
-        (t("type", lang), links("types", [entry.type], lambda v: term_page("types", v))),
-        (t("countries", lang), links("countries", entry.countries, country_page) or md_text(t("regional", lang))),
-        (t("themes", lang), links("themes", entry.themes, lambda v: term_page("themes", v))),
-        (t("data_sources", lang), links("data_sources", entry.data_sources, lambda v: term_page("data_sources", v))),
-        (t("institutions", lang), ("؛ " if lang == "ar" else "; ").join(bidi(i) for i in entry.institutions)),
-        (t("period", lang), md_text(entry.period or "")),
-        (t("status", lang), md_text(schema.label("statuses", entry.status, lang))),
-        (t("updated", lang), md_text(entry.updated or "")),
-        (t("tags", lang), sep.join(f"[{bidi(tag)}]({rel(page, tag_page(tag))})" for tag in entry.tags)),
-        (t("languages", lang), " · ".join(
-            f"[{md_text(schema.label('languages', v.lang, v.lang))}]({rel(page, v.page)})"
+        (t("type", lang, vocabs), links("types", [entry.type], lambda v: term_page("types", v))),
+        (t("countries", lang, vocabs), links("countries", entry.countries, country_page) or md_text(t("regional", lang, vocabs))),
+        (t("themes", lang, vocabs), links("themes", entry.themes, lambda v: term_page("themes", v))),
+        (t("data_sources", lang, vocabs), links("data_sources", entry.data_sources, lambda v: term_page("data_sources", v))),
+        (t("institutions", lang, vocabs), ("؛ " if lang == "ar" else "; ").join(bidi(i) for i in entry.institutions)),
+        (t("period", lang, vocabs), md_text(entry.period or "")),
+        (t("status", lang, vocabs), md_text(vocabs.label("statuses", entry.status, lang))),
+        (t("updated", lang, vocabs), md_text(entry.updated or "")),
+        (t("tags", lang, vocabs), sep.join(f"[{bidi(tag)}]({rel(page, tag_page(tag, vocabs=vocabs))})" for tag in entry.tags)),
+        (t("languages", lang, vocabs), " · ".join(
+            f"[{md_text(vocabs.label('languages', v.lang, v.lang))}]({rel(page, v.page)})"
             for v in versions if v.lang != lang)),
     ]
     table = "\n".join(f"| {md_text(k)} | {v} |" for k, v in rows if v)
-    sources = "\n".join(f"- [{md_text(link.title)}]({md_url(link.url)}){_link_extras(link, lang)}"
+    sources = "\n".join(f"- [{md_text(link.title)}]({md_url(link.url)}){_link_extras(link, lang, vocabs=vocabs)}"
                         for link in entry.links)
     head = f"| | |\n|---|---|\n{table}\n"
     out = f'<div class="kb-card" markdown>\n\n{head}\n</div>\n\n'
@@ -201,7 +207,7 @@ def card(entry: Entry, versions: list[Entry]) -> str:
     # card has more to say (when a source was consulted, an archived copy).
     dated = any(link.accessed or link.archive_url for link in entry.links)
     if sources and (dated or not _REFERENCES.search(entry.body)):
-        out += f"**{md_text(t('links', lang))}**\n\n{sources}\n\n"
+        out += f"**{md_text(t('links', lang, vocabs))}**\n\n{sources}\n\n"
     return out
 
 
@@ -214,29 +220,30 @@ def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5
 
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
-               edit_base: str = "") -> str:
+               edit_base: str = "", vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
     out = front_matter(title=entry.title, description=entry.summary, lang=lang,
                        dir=i18n.direction(lang), entry_id=entry.id, versions=sorted(v.lang for v in versions),
                        status=entry.status,
-                       jsonld=citation.jsonld(entry, site_url))
+                       jsonld=citation.jsonld(entry, site_url, vocabs=vocabs))
     out += f"# {md_text(entry.title)}\n\n"
     if entry.status == "draft":
-        out += f'!!! warning "{md_text(schema.label("statuses", "draft", lang))}"\n    {md_text(t("draft_notice", lang))}\n\n'
+        out += f'!!! warning "{md_text(vocabs.label("statuses", "draft", lang))}"\n    {md_text(t("draft_notice", lang, vocabs))}\n\n'
     out += f"*{md_text(entry.summary)}*\n\n"
-    out += card(entry, versions)
+    out += card(entry, versions, vocabs=vocabs)
     out += no_snippets(safe_body(entry.body)) + "\n\n"
     near = related(entry, others)
     if near:
-        out += f"## {md_text(t('related', lang))}\n\n" + "\n".join(entry_line(o, page, lang) for o in near) + "\n\n"
+        out += f"## {md_text(t('related', lang, vocabs))}\n\n" + "\n".join(entry_line(o, page, lang, vocabs=vocabs) for o in near) + "\n\n"
     name = posixpath.basename(page)[:-3]
-    out += (f"## {md_text(t('cite', lang))}\n\n{cite_line(entry, site_url)}\n\n"
+    out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url)}\n\n"
             f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
-    out += (f"## {md_text(t('propose_change', lang))}\n\n{md_text(t('source_file', lang))} `{entry.path}` — "
-            f"[{md_text(t('propose_how', lang))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
+    out += (f"## {md_text(t('propose_change', lang, vocabs))}\n\n{md_text(t('source_file', lang, vocabs))} `{entry.path}` — "
+            f"[{md_text(t('propose_how', lang, vocabs))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
     if edit_base:  # mkdocs.yml's repo_url, when the repository's public address is set
-        out += f"\n[{md_text(t('edit_file', lang))}]({md_url(edit_base + entry.path)})\n"
+        out += f"\n[{md_text(t('edit_file', lang, vocabs))}]({md_url(edit_base + entry.path)})\n"
     return out
 
 
@@ -258,29 +265,30 @@ def no_snippets(md: str) -> str:
     return _SNIPPET.sub(r"\1;\2", md)
 
 
-def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
+def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
     """Data sources (then themes) as rows, the focus countries as columns, entries in the cells."""
-    focus = schema.vocabulary().get("focus_countries", [])
+    vocabs = Vocabularies.ensure(vocabs)
+    focus = vocabs.focus_countries()
     fr_first = sorted(entries, key=lambda e: (e.lang != ui, e.lang != "fr", e.lang))
     one: dict[str, Entry] = {}
     for e in fr_first:
         one.setdefault(e.id, e)
-    title = t("comparison", ui)
-    out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', ui))}\n\n"
-    out += f"**→ [{md_text(harmonisation.w('title', ui))}]({rel(path, harmonisation.PAGE)})**\n\n"  # the page that replaces this one in the nav
+    title = t("comparison", ui, vocabs)
+    out = front_matter(title=title, search=NO_SEARCH, hide=["toc"]) + f"# {md_text(title)}\n\n{md_text(t('comparison_intro', ui, vocabs))}\n\n"
+    out += f"**→ [{md_text(harmonisation.w('title', ui, vocabs=vocabs))}]({rel(path, harmonisation.PAGE)})**\n\n"  # the page that replaces this one in the nav
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
-        out += f"## {md_text(t(heading, ui))}\n\n"
-        out += "| | " + " | ".join(f"[{md_text(schema.country_name(c, ui))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
+        out += f"## {md_text(t(heading, ui, vocabs))}\n\n"
+        out += "| | " + " | ".join(f"[{md_text(vocabs.country_name(c, ui))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
         out += "|---|" + "---|" * len(focus) + "\n"
-        for term in schema.terms(vocab):
+        for term in vocabs.terms(vocab):
             cells = []
             for code in focus:
                 hits = sorted((e for e in one.values() if term in getattr(e, attr) and code in e.countries),
                               key=lambda e: fold(e.title))
                 links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
-            label = f"[{md_text(schema.label(vocab, term, ui))}]({rel(path, page_of(term))})"
+            label = f"[{md_text(vocabs.label(vocab, term, ui))}]({rel(path, page_of(term))})"
             out += f"| {label} | " + " | ".join(cells) + " |\n"
         out += "\n"
     return out
@@ -296,20 +304,22 @@ NO_SEARCH = {"exclude": True}
 
 
 def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
-                 extra: str = "") -> str:
+                 extra: str = "", vocabs: Vocabularies | None = None) -> str:
     """A page listing entries, one line per entry id (the version in ui when there is one), with
     their count. `extra` is Markdown put between the intro and the list."""
+    vocabs = Vocabularies.ensure(vocabs)
     shown = one_per_entry(entries, ui)
     out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     if intro:
         out += f"{md_text(intro)}\n\n"
-    return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui))}</p>\n\n' + entry_list(shown, path, ui)
+    return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs)
 
 
 def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
-               intro: str = "") -> str:
+               intro: str = "", vocabs: Vocabularies | None = None) -> str:
     """A page listing (label, page, count of entry ids) rows as a table."""
-    lines = [f"| {md_text(title)} | {md_text(t('count', ui))} |", "|---|---:|"]
+    vocabs = Vocabularies.ensure(vocabs)
+    lines = [f"| {md_text(title)} | {md_text(t('count', ui, vocabs))} |", "|---|---:|"]
     lines += [f"| [{bidi(label)}]({rel(path, target)}) | {count} |" for label, target, count in rows]
     head = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     return head + (f"{md_text(intro)}\n\n" if intro else "") + "\n".join(lines) + "\n"
@@ -320,49 +330,50 @@ def ids(entries: list[Entry]) -> int:
     return len({e.id for e in entries})
 
 
-def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG) -> str:
+def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
     """A country's page: its own entries (folder = the country) first, with their institutions
     (each once, from the version in ui), then regional and other entries whose scope includes it,
     then its instruments by data source: documented (with the entries) and not documented."""
-    name = schema.country_name(code, ui)
+    vocabs = Vocabularies.ensure(vocabs)
+    name = vocabs.country_name(code, ui)
     own = [e for e in entries if e.folder == code.lower()]
     shared = [e for e in entries if e.folder != code.lower()]
     shown = one_per_entry(entries, ui)
-    kinds = i18n.format_list([i18n.plural(_strings()["n_types"][k][ui], n, ui) for k in schema.terms("types")
+    kinds = i18n.format_list([i18n.plural(vocabs.ui["n_types"][k][ui], n, ui) for k in vocabs.terms("types")
                               if (n := sum(1 for e in shown if e.type == k))], ui)
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
-    out += f'<p class="kb-count">{md_text(n_entries(len(shown), ui))}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
+    out += f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
     institutions: dict[str, str] = {}
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
         for inst in e.institutions:
             institutions.setdefault(normalize(inst), inst)
     if institutions:
-        out += (f"## {md_text(t('institutions', ui))}\n\n{md_text(t('country_institutions_intro', ui))}\n\n"
+        out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('country_institutions_intro', ui, vocabs))}\n\n"
                 + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=normalize)) + "\n\n")
     if own:
-        out += (f"## {md_text(t('country_own', ui))}\n\n{md_text(t('country_own_intro', ui).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(own), ui))}</p>\n\n' + entry_list(own, path, ui) + "\n")
+        out += (f"## {md_text(t('country_own', ui, vocabs))}\n\n{md_text(t('country_own_intro', ui, vocabs).format(country=name))}\n\n"
+                f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs) + "\n")
     if shared:
-        out += (f"## {md_text(t('country_shared', ui))}\n\n{md_text(t('country_shared_intro', ui).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui))}</p>\n\n' + entry_list(shared, path, ui) + "\n")
-    out += f"## {md_text(t('instruments', ui))}\n\n"
+        out += (f"## {md_text(t('country_shared', ui, vocabs))}\n\n{md_text(t('country_shared_intro', ui, vocabs).format(country=name))}\n\n"
+                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shared, path, ui, vocabs=vocabs) + "\n")
+    out += f"## {md_text(t('instruments', ui, vocabs))}\n\n"
     missing = []
     documented = []
-    for source in schema.terms("data_sources"):
+    for source in vocabs.terms("data_sources"):
         group = [e for e in entries if source in e.data_sources]
         if group:
             documented.append((source, group))
         else:
             missing.append(source)
     if documented:
-        out += f"### {md_text(t('documented', ui))}\n\n"
+        out += f"### {md_text(t('documented', ui, vocabs))}\n\n"
         for source, group in documented:
-            label = f"[{md_text(schema.label('data_sources', source, ui))}]({rel(path, term_page('data_sources', source))})"
-            out += f"#### {label}\n\n" + entry_list(group, path, ui) + "\n"
+            label = f"[{md_text(vocabs.label('data_sources', source, ui))}]({rel(path, term_page('data_sources', source))})"
+            out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs) + "\n"
     if missing:
-        out += (f"### {md_text(t('not_documented', ui))}\n\n"
-                + "\n".join(f"- {md_text(schema.label('data_sources', s, ui))}" for s in missing) + "\n\n")
-    out += harmonisation.country_section(code, entries, path, ui)
+        out += (f"### {md_text(t('not_documented', ui, vocabs))}\n\n"
+                + "\n".join(f"- {md_text(vocabs.label('data_sources', s, ui))}" for s in missing) + "\n\n")
+    out += harmonisation.country_section(code, entries, path, ui, vocabs=vocabs)
     return out
 
 
@@ -392,26 +403,28 @@ def _letter_anchor(letter: str) -> str:
     return "lettre-" + (slug(letter) if letter != "#" else "autres")
 
 
-def _letters_nav(letters: list[str], ui: str) -> str:
-    return (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui))}" markdown>\n\n'
+def _letters_nav(letters: list[str], ui: str, vocabs: Vocabularies | None = None) -> str:
+    vocabs = Vocabularies.ensure(vocabs)
+    return (f'<nav class="kb-letters" aria-label="{html.escape(t("letters", ui, vocabs))}" markdown>\n\n'
             + " ".join(f"[{md_text(x.upper())}](#{_letter_anchor(x)})" for x in letters) + "\n\n</nav>\n\n")
 
 
-def glossary_pages(ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+def glossary_pages(ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """The glossary: an index (kb/glossaire.md: letter links, then each letter's concepts under an
     anchor) and one page per concept with its acronyms and its term and definition in each
     language, each in its own direction. Returns {path: text}."""
-    concepts = sorted(glossary.load(), key=lambda c: normalize(concept_name(c, ui)))
+    vocabs = Vocabularies.ensure(vocabs)
+    concepts = sorted(glossary.concepts(vocabs), key=lambda c: normalize(concept_name(c, ui)))
     by_letter: dict[str, list] = defaultdict(list)
     for c in concepts:
         by_letter[initial(concept_name(c, ui))].append(c)
     index_path = f"{KB}/glossaire.md"
-    title = t("glossary", ui)
+    title = t("glossary", ui, vocabs)
     out: dict[str, str] = {}
     letters = sorted(by_letter, key=lambda x: (x == "#", x))
-    index = front_matter(title=title) + f"# {md_text(title)}\n\n{md_text(t('glossary_intro', ui))}\n\n"
-    index += f'<p class="kb-count">{md_text(i18n.plural(_strings()["n_concepts"][ui], len(concepts), ui))}</p>\n\n'
-    index += _letters_nav(letters, ui)
+    index = front_matter(title=title) + f"# {md_text(title)}\n\n{md_text(t('glossary_intro', ui, vocabs))}\n\n"
+    index += f'<p class="kb-count">{md_text(i18n.plural(vocabs.ui["n_concepts"][ui], len(concepts), ui))}</p>\n\n'
+    index += _letters_nav(letters, ui, vocabs=vocabs)
     for letter in letters:
         index += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n" + "\n".join(
             f"- [{bidi(concept_name(c, ui))}]({rel(index_path, concept_page(c))})"
@@ -421,21 +434,21 @@ def glossary_pages(ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
         name = concept_name(c, ui)
         text = front_matter(title=f"{name} — {title}") + f"# {md_text(name)}\n\n"
         if c.acronyms:
-            text += f"**{md_text(t('acronyms', ui))}** : {bidi(', '.join(c.acronyms))}\n\n"
+            text += f"**{md_text(t('acronyms', ui, vocabs))}** : {bidi(', '.join(c.acronyms))}\n\n"
         for lang in schema.LANGS:
             term = c.terms.get(lang, {})
             if term:
                 flag = " (?)" if lang == "ar" and c.ar_proposed else ""
                 # A heading and a paragraph per language rather than a 3-column table: readable at
                 # 390 px, and each language's text keeps its own direction.
-                text += (f"## {md_text(schema.label('languages', lang, ui))}\n\n"
+                text += (f"## {md_text(vocabs.label('languages', lang, ui))}\n\n"
                          f'<div lang="{lang}" dir="{i18n.direction(lang)}" markdown>\n\n'
                          f"**{md_text(term.get('term', ''))}**{flag}\n\n"
                          + (f"{md_text(term.get('definition', ''))}\n\n" if term.get("definition") else "")
                          + "</div>\n\n")
         if c.source:
-            text += f"{md_text(t('source', ui))} : [{md_text(c.source)}]({md_url(c.source)})\n\n"
-        text += f"[{md_text(t('glossary', ui))}]({rel(page, index_path)}#{_letter_anchor(initial(name))})\n"
+            text += f"{md_text(t('source', ui, vocabs))} : [{md_text(c.source)}]({md_url(c.source)})\n\n"
+        text += f"[{md_text(t('glossary', ui, vocabs))}]({rel(page, index_path)}#{_letter_anchor(initial(name))})\n"
         out[page] = text
     out[index_path] = index
     return out
@@ -443,36 +456,34 @@ def glossary_pages(ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
 
 # -- tags: one page per glossary concept across languages, else per folded tag ----------------------
 
-_CONCEPT_INDEX: dict[int, dict[str, object]] = {}
-
-
-def tag_concept(tag: str):
+def tag_concept(tag: str, vocabs: Vocabularies | None = None):
     """The glossary concept a free tag names (a term, synonym or acronym in any language, folded),
     or None."""
-    concepts = glossary.load()
-    index = _CONCEPT_INDEX.get(id(concepts))
-    if index is None:
-        index = {}
-        for c in concepts:
-            for n in c.names():
-                index.setdefault(normalize(n), c)
-        _CONCEPT_INDEX.clear()
-        _CONCEPT_INDEX[id(concepts)] = index
-    return index.get(normalize(tag))
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("pages.concept_index", lambda: _concept_index(vocabs)).get(normalize(tag))
 
 
-def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+def _concept_index(vocabs: Vocabularies) -> dict:
+    index = {}
+    for c in glossary.concepts(vocabs):
+        for n in c.names():
+            index.setdefault(normalize(n), c)
+    return index
+
+
+def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """One page per tag group (a glossary concept, or one tag folded: 'Emploi' = 'emploi'), named
     in ui, listing each entry once; and the index grouped by first letter. Returns {path: text}."""
+    vocabs = Vocabularies.ensure(vocabs)
     members: dict[str, list[Entry]] = defaultdict(list)
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
     concept_of: dict[str, object] = {}
     for e in entries:
         for tag in e.tags:
-            path = tag_page(tag)
+            path = tag_page(tag, vocabs=vocabs)
             members[path].append(e)
             spellings[path].setdefault(normalize(tag), tag)
-            concept = tag_concept(tag)
+            concept = tag_concept(tag, vocabs=vocabs)
             if concept is not None:
                 concept_of[path] = concept
 
@@ -486,19 +497,19 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, 
         extra = ""
         if path in concept_of:
             c = concept_of[path]
-            extra += f"[{md_text(t('tag_concept', ui))}]({rel(path, concept_page(c))})\n\n"
+            extra += f"[{md_text(t('tag_concept', ui, vocabs))}]({rel(path, concept_page(c))})\n\n"
         words = sorted(spellings[path].values(), key=normalize)
         if len(words) > 1:
-            extra += f"{md_text(t('also_tagged', ui))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
-        out[path] = listing_page(name(path), "", group, path, ui, extra=extra)
+            extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
+        out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs)
     index_path = f"{KB}/tags/index.md"
-    title = t("tags", ui)
+    title = t("tags", ui, vocabs)
     by_letter: dict[str, list[str]] = defaultdict(list)
     for path in members:
         by_letter[initial(name(path))].append(path)
     letters = sorted(by_letter, key=lambda x: (x == "#", x))
-    text = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui))}\n\n"
-    text += _letters_nav(letters, ui)
+    text = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui, vocabs))}\n\n"
+    text += _letters_nav(letters, ui, vocabs=vocabs)
     for letter in letters:
         text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
         rows = sorted(by_letter[letter], key=lambda p: normalize(name(p)))
@@ -513,41 +524,43 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, 
 LATEST = 8
 
 
-def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[str, str]:
+def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """Markdown fragments for the hand-written home page of interface ui, linked relative to the
     home page (index.md at the docs root): the focus countries with their entry counts, and the
     latest updated entries. Returns {path: text} (kb/home-countries.txt, kb/home-latest.txt)."""
+    vocabs = Vocabularies.ensure(vocabs)
     home = "index.md"
     rows = []
-    for code in schema.vocabulary().get("focus_countries", []):
+    for code in vocabs.focus_countries():
         n = ids([e for e in entries if code in e.countries])
-        rows.append(f"- [{md_text(schema.country_name(code, ui))}]({rel(home, country_page(code))}) "
-                    f"<small>{md_text(n_entries(n, ui))}</small>")
+        rows.append(f"- [{md_text(vocabs.country_name(code, ui))}]({rel(home, country_page(code))}) "
+                    f"<small>{md_text(n_entries(n, ui, vocabs=vocabs))}</small>")
     latest = sorted(one_per_entry(entries, ui), key=lambda e: (e.updated or "", e.id), reverse=True)[:LATEST]
     return {f"{KB}/home-countries.txt": "\n".join(rows) + "\n",
-            f"{KB}/home-latest.txt": "\n".join(entry_line(e, home, ui) for e in latest) + "\n"}
+            f"{KB}/home-latest.txt": "\n".join(entry_line(e, home, ui, vocabs=vocabs) for e in latest) + "\n"}
 
 
 # -- the whole set --------------------------------------------------------------------------------
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
-             edit_base: str = "", near: RelatedIndex | None = None) -> dict[str, str]:
+             edit_base: str = "", near: RelatedIndex | None = None, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
     count is of entries (ids), not of their language versions. `near`: the related-entries index
     of `entries`, when the caller shares one between interfaces."""
+    vocabs = Vocabularies.ensure(vocabs)
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id], near, site_url, edit_base)
+        pages[e.page] = entry_page(e, by_id[e.id], near, site_url, edit_base, vocabs=vocabs)
         stem = e.page[:-3]
         pages[stem + ".bib"] = citation.bibtex(e, site_url)
         pages[stem + ".ris"] = citation.ris(e, site_url)
-    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui)
-    pages.update(harmonisation.generate(entries, ui))
+    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs)
+    pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -559,47 +572,48 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
         vocab, groups = facet.vocabulary, grouped(facet.of)
         rows = []
-        for term in schema.terms(vocab):
+        for term in vocabs.terms(vocab):
             path = term_page(vocab, term)
             members = groups.get(term, [])
-            pages[path] = listing_page(schema.label(vocab, term, ui), schema.description(vocab, term, ui), members, path, ui)
-            rows.append((schema.label(vocab, term, ui), path, ids(members)))
+            pages[path] = listing_page(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui, vocabs=vocabs)
+            rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
         index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
-        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui), rows, index_path, ui)
+        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
 
     countries = grouped(lambda e: e.countries or ("regional",))
-    for code in schema.vocabulary().get("focus_countries", []):
+    for code in vocabs.focus_countries():
         countries.setdefault(code, [])  # the comparison page links every focus country
     rows = []
-    for code in sorted(countries, key=lambda c: (c == "regional", normalize(schema.country_name(c, ui)))):
+    for code in sorted(countries, key=lambda c: (c == "regional", normalize(vocabs.country_name(c, ui)))):
         if code == "regional":
             continue
         path = country_page(code)
-        pages[path] = country_profile(code, countries[code], path, ui)
-        rows.append((schema.country_name(code, ui), path, ids(countries[code])))
+        pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs)
+        rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
-        pages[path] = listing_page(t("regional", ui), "", countries["regional"], path, ui)
-        rows.append((t("regional", ui), path, ids(countries["regional"])))
-    pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui), rows, f"{KB}/countries/index.md", ui)
+        pages[path] = listing_page(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs)
+        rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
+    pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 
-    pages.update(tag_pages(entries, ui))
-    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui), "", entries, f"{KB}/index.md", ui)
-    pages.update(glossary_pages(ui))
-    pages.update(home_snippets(entries, ui))
-    pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}))
+    pages.update(tag_pages(entries, ui, vocabs=vocabs))
+    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs)
+    pages.update(glossary_pages(ui, vocabs=vocabs))
+    pages.update(home_snippets(entries, ui, vocabs=vocabs))
+    pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)
     return pages
 
 
-def search_words(lang: str, countries: list[str] = ()) -> str:
+def search_words(lang: str, countries: list[str] = (), vocabs: Vocabularies | None = None) -> str:
     """The search page's words in one interface language, as a script (loads from file:// too),
     with the facets (tools.site.facets: name, param, field, title) and the labels of their values
     as {"field:value": label}, which the static search has no API to ask for (countries: only
     the codes in `countries`)."""
-    words = {key: value[lang] for key, value in _strings()["search"].items()}
-    words["facets"] = [{"name": f.name, "param": f.param, "field": f.field, "title": f.title(lang)} for f in FACETS]
-    words["labels"] = {f"{f.field}:{value}": f.label(value, lang) for f in FACETS
-                       for value in (countries if f.vocabulary == "countries" else f.values())}
+    vocabs = Vocabularies.ensure(vocabs)
+    words = {key: value[lang] for key, value in vocabs.ui["search"].items()}
+    words["facets"] = [{"name": f.name, "param": f.param, "field": f.field, "title": f.title(lang, vocabs=vocabs)} for f in FACETS]
+    words["labels"] = {f"{f.field}:{value}": f.label(value, lang, vocabs=vocabs) for f in FACETS
+                       for value in (countries if f.vocabulary == "countries" else f.values(vocabs))}
     return "window.KB_UI = " + json.dumps(words, ensure_ascii=False) + ";\n"
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import signal
 import time
 
+import yaml
+
 from tools.content.problems import errors, render
 from tools.content.validate import load_collection
 from tools.errors import BuildError
@@ -29,8 +31,15 @@ def _snapshot(project: Project) -> dict:
 
 def refresh(project: Project) -> bool:
     """Check the entries and, when they have no errors, rewrite the generated pages that changed.
-    Settings and vocabularies are read anew on each call. Returns True if the pages were updated."""
-    entries, problems, files = load_collection(project.practices, project.root)
+    Settings and vocabularies (vocabulary, glossary, interface strings) are read anew on each call
+    and used for this rebuild only, so an edit to tools/data/*.yml shows at the next save.
+    Returns True if the pages were updated."""
+    try:
+        vocabs = project.vocabularies()
+    except (OSError, yaml.YAMLError) as exc:
+        print(f"Preview not updated: {exc}", flush=True)
+        return False
+    entries, problems, files = load_collection(project.practices, project.root, vocabs=vocabs)
     if problems:
         print(render(problems, files), flush=True)
     if errors(problems):
@@ -41,7 +50,7 @@ def refresh(project: Project) -> bool:
     except BuildError as exc:
         print(f"Preview not updated: {exc}", flush=True)
         return False
-    touched = sync_docs(entries, project, settings)
+    touched = sync_docs(entries, project, settings, vocabs)
     print(f"Updated {len(touched)} generated file(s).", flush=True)
     return True
 
