@@ -26,6 +26,9 @@ import signal
 import sys
 import time
 
+import yaml
+
+from tools.content.vocab import Vocabularies
 from tools.errors import KBError
 from tools.project import Project
 
@@ -35,7 +38,7 @@ def _check(args: argparse.Namespace) -> int:
     from tools.content.validate import load_collection
 
     project = Project()
-    _, problems, files = load_collection(project.practices, project.root)
+    _, problems, files = load_collection(project.practices, project.root, vocabs=args.vocabs)
     print(render(problems, files, args.format))
     failed = any(p.severity == "error" or args.strict for p in problems)
     return 1 if failed else 0
@@ -45,7 +48,7 @@ def _build(args: argparse.Namespace) -> int:
     from tools.content.problems import render
     from tools.pipeline import run
 
-    report = run(Project(), site=not args.no_site, force=args.force, progress=not args.quiet)
+    report = run(Project(), site=not args.no_site, force=args.force, progress=not args.quiet, vocabs=args.vocabs)
     if report.problems or not report.ok:
         print(render(report.problems, report.files, args.format), file=sys.stderr)
     if not report.ok or (args.strict and report.problems):
@@ -109,11 +112,11 @@ def _new(args: argparse.Namespace) -> int:
         missing = [n for n in ("folder", "type", "lang", "title") if not getattr(args, n)]
         if missing and not interactive:
             args.parser.error(f"missing {', '.join('--' + m if m != 'title' else 'title' for m in missing)}")
-        folder = args.folder or _ask("Folder (maintaining country)", schema.folders())
-        kind = args.type or _ask("Type", schema.terms("types"))
+        folder = args.folder or _ask("Folder (maintaining country)", args.vocabs.folders())
+        kind = args.type or _ask("Type", args.vocabs.terms("types"))
         lang = args.lang or _ask("Language", schema.LANGS)
         title = args.title or _ask("Title")
-        path = new_entry(project, folder, kind, lang, title, args.theme, args.id)
+        path = new_entry(project, folder, kind, lang, title, args.theme, args.id, vocabs=args.vocabs)
     shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
     print(f"Created {shown}: replace every TODO, then run 'make check'.")
     return 0
@@ -127,7 +130,7 @@ def _search(args: argparse.Namespace) -> int:
     if not engine.available():
         print("The search index is not built yet: run 'make build' first.", file=sys.stderr)
         return 2
-    found = engine.search(args.query, _search_filters(args), page=args.page)
+    found = engine.search(args.query, _search_filters(args, args.vocabs), page=args.page)
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
         return 0 if found["total"] else 1
@@ -147,9 +150,9 @@ def _search(args: argparse.Namespace) -> int:
     return 0 if found["total"] else 1
 
 
-def _search_filters(args: argparse.Namespace) -> dict[str, list[str]]:
-    """{index field: [values]} from the facet options (tools.site.facets); raises UsageError for a
-    value the facet does not accept, naming the accepted ones."""
+def _search_filters(args: argparse.Namespace, vocabs: Vocabularies) -> dict[str, list[str]]:
+    """{index field: [values]} from the facet options (tools.site.facets), checked against `vocabs`;
+    raises UsageError for a value the facet does not accept, naming the accepted ones."""
     from tools.errors import UsageError
     from tools.site.facets import FACETS
 
@@ -157,9 +160,9 @@ def _search_filters(args: argparse.Namespace) -> dict[str, list[str]]:
     for facet in FACETS:
         values = [facet.clean(v) for raw in getattr(args, facet.param) for v in raw.split(",") if v.strip()]
         for value in values:
-            if not facet.accepts(value):
+            if not facet.accepts(value, vocabs):
                 accepted = "an ISO 3166-1 alpha-2 code such as MA" if facet.vocabulary == "countries" \
-                    else ", ".join(facet.values())
+                    else ", ".join(facet.values(vocabs))
                 raise UsageError(f"--{facet.param.replace('_', '-')} {value!r}: expected {accepted}")
         filters[facet.field] = values
     return filters
@@ -170,13 +173,13 @@ def _schema(args: argparse.Namespace) -> int:
 
     root = Project().root
     if args.json_schema:
-        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+        print(json.dumps(json_schema(args.vocabs), ensure_ascii=False, indent=2))
     if args.write_guides:
         for lang, name in GUIDES.items():
             path = root / name
             if path.exists():
                 old = path.read_text(encoding="utf-8")
-                new = fill(old, lang)
+                new = fill(old, lang, args.vocabs)
                 if new != old:
                     path.write_text(new, encoding="utf-8")
                     print(f"updated {name}")
@@ -224,14 +227,17 @@ def _problem_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of `python -m tools`, one sub-command per task."""
+def parser(vocabs: Vocabularies | None = None) -> argparse.ArgumentParser:
+    """The argument parser of `python -m tools`, one sub-command per task. The choices come from
+    `vocabs` (None: the project's, read now), which every command receives as `args.vocabs`.
+    Raises OSError or yaml.YAMLError if the data files cannot be read."""
+    vocabs = vocabs or Project().vocabularies()
     top = argparse.ArgumentParser(prog="python -m tools", description="Labour-migration data knowledge base.")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(handler=handler, parser=p)
+        p.set_defaults(handler=handler, parser=p, vocabs=vocabs)
         return p
 
     _problem_options(command("check", _check, "validate every entry (exit 1 on errors)"))
@@ -252,8 +258,8 @@ def parser() -> argparse.ArgumentParser:
     from tools.content import schema
 
     p.add_argument("title", nargs="?", help="title of the entry, in its language")
-    p.add_argument("--folder", choices=schema.folders())
-    p.add_argument("--type", choices=schema.terms("types"))
+    p.add_argument("--folder", choices=vocabs.folders())
+    p.add_argument("--type", choices=vocabs.terms("types"))
     p.add_argument("--lang", choices=schema.LANGS)
     p.add_argument("--theme", action="append", default=[], help="a theme (repeatable)")
     p.add_argument("--translate", metavar="ID", help="start a translation of entry ID in --lang")
@@ -264,9 +270,9 @@ def parser() -> argparse.ArgumentParser:
     from tools.site.facets import FACETS
 
     for facet in FACETS:
-        accepted = "ISO code, e.g. MA" if facet.vocabulary == "countries" else ", ".join(facet.values())
+        accepted = "ISO code, e.g. MA" if facet.vocabulary == "countries" else ", ".join(facet.values(vocabs))
         p.add_argument("--" + facet.param.replace("_", "-"), dest=facet.param, action="append", default=[],
-                       metavar=facet.param.upper(), help=f"{facet.title('en')}: {accepted} (repeatable)")
+                       metavar=facet.param.upper(), help=f"{facet.title('en', vocabs)}: {accepted} (repeatable)")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--json", action="store_true", help="print the API's JSON")
 
@@ -295,7 +301,12 @@ def main(argv: list[str] | None = None) -> int:
         from tools import bench  # the scale benchmark parses its own options (bench --scale --help)
 
         return bench.main(argv[1:])
-    top = parser()
+    try:
+        vocabs = Project().vocabularies()  # read once for the command, handed down as args.vocabs
+    except (OSError, yaml.YAMLError) as exc:
+        print(f"error: the vocabularies cannot be read: {exc}", file=sys.stderr)
+        return 2
+    top = parser(vocabs)
     args, extra = top.parse_known_args(argv)
     if extra and args.command == "bench":  # `bench --no-browser`: argparse's REMAINDER misses leading options
         args.rest = extra + args.rest

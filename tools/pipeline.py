@@ -61,19 +61,21 @@ class Report:
 
 
 def run(project: Project | None = None, *, site: bool = True, force: bool = False, strict: bool = True,
-        progress: bool = True, settings: Settings | None = None, workers: int | None = None) -> Report:
+        progress: bool = True, settings: Settings | None = None, workers: int | None = None,
+        vocabs: Vocabularies | None = None) -> Report:
     """Check the entries, then run each stage whose inputs changed (all of them with force).
 
     The check reuses the results of files unchanged since the last run (build/check-cache.pickle);
     pages are written only where their bytes change; the site is rebuilt page by page from a
     hard-linked copy of the previous one unless its configuration changed (or with force).
-    `workers`: processes for checking uncached files (default: the CPU count).
+    `workers`: processes for checking uncached files (default: the CPU count). `vocabs`: the
+    vocabularies, glossary and interface strings for the whole run (default: the project's, read now).
     Returns the Report; with content errors no stage runs. Raises BuildError if a stage fails
     (the previous outputs are then left as they were).
     """
     project = project or Project()
     settings = settings or Settings.load(project)
-    vocabs = project.vocabularies()  # read once for the whole run, handed to every stage
+    vocabs = vocabs or project.vocabularies()  # read once for the whole run, handed to every stage
     started = time.perf_counter()
     cache = project.build / CHECK_CACHE
     if force:

@@ -13,15 +13,17 @@ import pytest
 
 from tests.conftest import ROOT, entry_text, line_of, load
 from tests.content.schema_check import violations
-from tools.content import schema
 from tools.content.loader import load_file
 from tools.content.model import Instrument, Link
 from tools.content.problems import WARNING, Problem
 from tools.content.schema import INSTRUMENT_FIELDS
 from tools.content.schema_export import GUIDES, fields_table, json_schema, vocab_tables
 from tools.content.validate import load_collection
+from tools.content.vocab import Vocabularies
 from tools.project import Project
 from tools.scaffold import new_entry
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 NAME, PATH = "ma/ma-x.fr.md", "practices/ma/ma-x.fr.md"
 ARCHIVE = "https://web.archive.org/web/2024/https://www.hcp.ma/"
@@ -234,25 +236,25 @@ def test_every_instrument_term_is_in_each_guide_with_its_label(lang, name):
     text = (ROOT / name).read_text(encoding="utf-8")
     assert vocab_tables(lang) in text
     for v in VOCABS:
-        for term in schema.terms(v):
-            assert f"| `{term}` | {schema.label(v, term, lang)}" in text, (v, term)
+        for term in SHIPPED.terms(v):
+            assert f"| `{term}` | {SHIPPED.label(v, term, lang)}" in text, (v, term)
 
 
 def test_icls_concepts_have_labels_and_definitions_in_three_languages():
-    terms = schema.terms("icls_concepts")
+    terms = SHIPPED.terms("icls_concepts")
     assert terms[:4] == ("international-migrant-workers", "non-resident-foreign-workers",
                          "for-work-international-migrants", "return-international-migrant-workers")
     for term in terms:
         for lang in ("fr", "ar", "en"):
-            assert schema.label("icls_concepts", term, lang) and schema.description("icls_concepts", term, lang)
+            assert SHIPPED.label("icls_concepts", term, lang) and SHIPPED.description("icls_concepts", term, lang)
 
 
 def test_proposed_arabic_labels_are_marked_in_the_arabic_guide():
-    proposed = [t for t in schema.terms("icls_concepts") if schema.proposed("icls_concepts", t, "ar")]
+    proposed = [t for t in SHIPPED.terms("icls_concepts") if SHIPPED.proposed("icls_concepts", t, "ar")]
     assert proposed and "international-migrant-workers" not in proposed
     table = vocab_tables("ar")
     for term in proposed:
-        assert f"| `{term}` | {schema.label('icls_concepts', term, 'ar')} (مقترح) |" in table
+        assert f"| `{term}` | {SHIPPED.label('icls_concepts', term, 'ar')} (مقترح) |" in table
     assert "(proposed)" not in vocab_tables("en")  # the English labels are the guidelines' own
 
 
@@ -290,7 +292,7 @@ def test_uncommented_skeleton_lines_with_chosen_values_validate(project):
     text = path.read_text(encoding="utf-8")
     text = text.replace("# instrument:", "instrument:").replace(
         "#   rounds: [2014, 2024]", "  rounds: [2014, 2024]").replace(
-        "#   periodicity: " + " | ".join(schema.terms("periodicities")), "  periodicity: decennial")
+        "#   periodicity: " + " | ".join(SHIPPED.terms("periodicities")), "  periodicity: decennial")
     path.write_text(text, encoding="utf-8")
     entries, problems, _ = load_project(project)
     assert [p for p in problems if p.severity == "error"] == []

@@ -11,7 +11,6 @@ import datetime as dt
 
 import pytest
 
-from tools.content import vocab
 from tools.content.kinds import (
     DATE_HINT,
     URL_HINT,
@@ -33,6 +32,9 @@ from tools.content.kinds import (
 from tools.content.model import Instrument, Link
 from tools.content.problems import WARNING
 from tools.content.schema import FIELDS_BY_NAME, INSTRUMENT_FIELDS, Field
+from tools.content.vocab import Vocabularies
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 TEXT_HINT = "write it on one line after the colon"
 TODAY = dt.date.today()
@@ -134,7 +136,7 @@ def test_choice_list_that_is_not_a_list(value, message, hint):
 
 
 def test_choice_list_schema_requires_one_item_only_when_required():
-    terms = list(vocab.terms("themes"))
+    terms = list(SHIPPED.terms("themes"))
     assert ChoiceList("themes").json_schema() == {"type": "array", "items": {"enum": terms}, "uniqueItems": True}
     assert ChoiceList("themes").json_schema(required=True)["minItems"] == 1
 
@@ -413,6 +415,6 @@ def test_block_schema_and_its_type_condition():
 
 def test_every_kind_gives_a_sample_for_the_scaffold():
     assert [f.kind.sample() for f in INSTRUMENT_FIELDS] == [
-        '""', "[citizenship, country-of-birth]", '""', " | ".join(vocab.terms("periodicities")), "[2014, 2024]",
+        '""', "[citizenship, country-of-birth]", '""', " | ".join(SHIPPED.terms("periodicities")), "[2014, 2024]",
         '""', "[capi, papi]", "open | on-request | none | unknown", "[ar, fr]",
         "[international-migrant-workers, non-resident-foreign-workers]", "{population: [0]}"]

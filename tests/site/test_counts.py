@@ -14,9 +14,11 @@ from collections import defaultdict
 import pytest
 
 from tests.conftest import ROOT
-from tools.content import schema
 from tools.content.validate import load_collection
+from tools.content.vocab import Vocabularies
 from tools.site import pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 LINE = re.compile(r"^- \[<bdi lang=\"(\w+)\"[^>]*>.*?</bdi>\]\(([^)]+)\)", re.M)
 COUNT = re.compile(r'<p class="kb-count">([^<(]+?)(?: \(|</p>)')
@@ -77,7 +79,7 @@ def test_term_pages_and_their_indexes_count_entries(site, corpus):
     for vocab, folder, attr in (("themes", "themes", "themes"), ("data_sources", "sources", "data_sources"),
                                 ("types", "types", "type")):
         index = index_counts(generated[f"kb/{folder}/index.md"])
-        for term in schema.terms(vocab):
+        for term in SHIPPED.terms(vocab):
             expected = ids_of(corpus, lambda e, t=term, a=attr: t in e.facet_values(a))
             path = f"kb/{folder}/{term}.md"
             check_listing(generated[path], path, expected, ui)
@@ -90,7 +92,7 @@ def test_country_pages_and_index_count_entries(site, corpus):
     ui, generated = site
     index = index_counts(generated["kb/countries/index.md"])
     home = generated["kb/home-countries.txt"]
-    for code in schema.vocabulary()["focus_countries"]:
+    for code in SHIPPED.vocabulary["focus_countries"]:
         path = pages.country_page(code)
         page = generated[path]
         everything = ids_of(corpus, lambda e, c=code: c in e.countries)

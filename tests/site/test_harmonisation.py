@@ -16,8 +16,11 @@ import pytest
 from tests.conftest import ROOT, entry_text, load
 from tools.content import schema
 from tools.content.validate import load_collection
+from tools.content.vocab import Vocabularies
 from tools.site import harmonisation as h
 from tools.site import pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +77,12 @@ def entry_id(href: str) -> str:
 def test_concept_grid_cells_agree_with_the_blocks(entries, ui):
     rows = h.rows(entries, ui)
     grid = render(h.page(entries, ui))["kb-matrix kb-concepts"]
-    focus = schema.vocabulary()["focus_countries"]
+    focus = SHIPPED.vocabulary["focus_countries"]
     body = [r for r in grid if r and r[0][2].get("scope") == "row"]
-    assert len(body) == len(schema.terms("icls_concepts"))
+    assert len(body) == len(SHIPPED.terms("icls_concepts"))
     marked = 0
-    for concept, line in zip(schema.terms("icls_concepts"), body, strict=True):
-        assert line[0][0].strip() == schema.label("icls_concepts", concept, ui)
+    for concept, line in zip(SHIPPED.terms("icls_concepts"), body, strict=True):
+        assert line[0][0].strip() == SHIPPED.label("icls_concepts", concept, ui)
         for code, cell in zip(focus, line[1:], strict=True):
             expected = sorted(r.entry.id for r in rows if r.country == code and concept in r.block.icls_concepts)
             assert sorted(entry_id(a) for a in cell[1]) == expected, (concept, code)
@@ -95,8 +98,8 @@ def test_concept_grid_cells_agree_with_the_blocks(entries, ui):
 def test_source_matrix_cells_agree_with_the_entries(entries, ui):
     rows = h.rows(entries, ui)
     matrix = render(h.page(entries, ui))["kb-matrix"]
-    focus = schema.vocabulary()["focus_countries"]
-    labels = {schema.label("data_sources", s, ui): s for s in schema.terms("data_sources")}
+    focus = SHIPPED.vocabulary["focus_countries"]
+    labels = {SHIPPED.label("data_sources", s, ui): s for s in SHIPPED.terms("data_sources")}
     body = [r for r in matrix if r and r[0][2].get("scope") == "row"]
     assert body
     for line in body:
@@ -127,7 +130,7 @@ def test_instrument_table_cells_agree_with_the_blocks_and_cite_their_links(entri
             items = value if isinstance(value, tuple) else (value,)
             for item in items:
                 shown = str(item) if field in ("rounds", "questionnaire_languages", "population", "sample",
-                                               "reference_period") else schema.label(h._VOCAB[field], item, ui)
+                                               "reference_period") else SHIPPED.label(h._VOCAB[field], item, ui)
                 assert shown in cell[0], (row.entry.id, field)
             cited = [row.entry.links[i].url for i in row.block.sources(field)]
             assert cell[1] == cited, (row.entry.id, field)
@@ -149,7 +152,7 @@ def test_return_migrant_workers_question_is_answerable(entries):
              if "return-international-migrant-workers" in r.block.icls_concepts}
     assert found and all(year for _, _, year in found)
     grid = render(h.page(entries))["kb-matrix kb-concepts"]
-    line = next(r for r in grid if r[0][0].strip() == schema.label("icls_concepts", "return-international-migrant-workers", "fr"))
+    line = next(r for r in grid if r[0][0].strip() == SHIPPED.label("icls_concepts", "return-international-migrant-workers", "fr"))
     text = " ".join(c[0] for c in line)
     for _country, _, year in found:
         assert str(year) in text

@@ -19,8 +19,11 @@ import yaml
 from tests.conftest import entry_text, load
 from tools.content import schema
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 from tools.search import glossary as glossary_data
 from tools.site import harmonisation, pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 # MkDocs always adds toc, tables and fenced_code; the rest comes from mkdocs.yml.
 MD_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html"]
@@ -246,7 +249,7 @@ def test_entry_page_title_is_the_h1_escaped(generated):
 def test_entry_page_draft_warning_only_for_drafts(generated):
     fr, ar = generated[f"kb/entries/{FR_ID}/fr.md"], generated[f"kb/entries/{FR_ID}/ar.md"]
     reviewed = generated[f"kb/entries/{TN_ID}/fr.md"]
-    draft = {lang: schema.label("statuses", "draft", lang) for lang in ("fr", "ar")}
+    draft = {lang: SHIPPED.label("statuses", "draft", lang) for lang in ("fr", "ar")}
     assert f'!!! warning "{draft["fr"]}"' in fr and label("draft_notice") in fr
     assert f'!!! warning "{draft["ar"]}"' in ar and label("draft_notice", "ar") in ar
     assert "!!!" not in reviewed
@@ -276,9 +279,9 @@ def test_entry_card_labels_in_the_entry_language(generated):
     assert label("countries") not in ar and label("countries", "ar") not in fr
     assert fr[label("countries")] == "[Maroc](../../countries/ma.md)"
     assert ar[label("countries", "ar")] == f"[{schema.country_name('MA', 'ar')}](../../countries/ma.md)"
-    assert ar[label("type", "ar")] == f"[{schema.label('types', 'tool', 'ar')}](../../types/tool.md)"
-    assert fr[label("status")] == schema.label("statuses", "draft", "fr")
-    assert ar[label("status", "ar")] == schema.label("statuses", "draft", "ar")
+    assert ar[label("type", "ar")] == f"[{SHIPPED.label('types', 'tool', 'ar')}](../../types/tool.md)"
+    assert fr[label("status")] == SHIPPED.label("statuses", "draft", "fr")
+    assert ar[label("status", "ar")] == SHIPPED.label("statuses", "draft", "ar")
 
 
 def test_entry_card_regional_and_multi_country(generated):
@@ -287,7 +290,7 @@ def test_entry_card_regional_and_multi_country(generated):
     tn = card_rows(generated[f"kb/entries/{TN_ID}/fr.md"])
     assert tn[label("countries")] == "[Tunisie](../../countries/tn.md), [France](../../countries/fr.md)"
     assert tn[label("institutions")] == "<bdi>INS</bdi>"
-    assert tn[label("status")] == schema.label("statuses", "reviewed", "fr")
+    assert tn[label("status")] == SHIPPED.label("statuses", "reviewed", "fr")
 
 
 def test_entry_card_links_to_other_language_versions(generated):
@@ -342,12 +345,12 @@ def test_one_page_per_entry_language(entries, generated):
 @pytest.mark.parametrize("vocab, folder", [("themes", "themes"), ("data_sources", "sources"), ("types", "types")])
 def test_one_page_per_vocabulary_term(entries, generated, vocab, folder):
     term_pages = {p for p in generated if p.startswith(f"kb/{folder}/")}
-    assert term_pages == {f"kb/{folder}/{t}.md" for t in schema.terms(vocab)} | {f"kb/{folder}/index.md"}
+    assert term_pages == {f"kb/{folder}/{t}.md" for t in SHIPPED.terms(vocab)} | {f"kb/{folder}/index.md"}
     attr = "type" if vocab == "types" else vocab
-    for term in schema.terms(vocab):
+    for term in SHIPPED.terms(vocab):
         page = generated[f"kb/{folder}/{term}.md"]
         members = [e for e in entries if term in e.facet_values(attr)]
-        assert front(page)["title"] == schema.label(vocab, term)
+        assert front(page)["title"] == SHIPPED.label(vocab, term)
         assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in members}), "fr")}</p>' in page
         for e in members:  # one line per entry, the French version when there is one
             assert page.count(f"(../entries/{e.id}/") == 1
@@ -356,7 +359,7 @@ def test_one_page_per_vocabulary_term(entries, generated, vocab, folder):
 
 def test_terms_without_entries_still_have_a_page(entries, generated):
     used = {t for e in entries for t in e.themes}
-    unused = [t for t in schema.terms("themes") if t not in used]
+    unused = [t for t in SHIPPED.terms("themes") if t not in used]
     assert unused
     for term in unused:
         page = generated[f"kb/themes/{term}.md"]
@@ -436,13 +439,13 @@ def ids_where(entries, keep) -> int:
 def test_index_pages_with_counts(entries, generated):
     themes = index_rows(generated["kb/themes/index.md"])
     # Counts are of entries (ids): the French and Arabic versions of FR_ID count once.
-    assert themes == {f"{t}.md": ids_where(entries, lambda e, t=t: t in e.themes) for t in schema.terms("themes")}
+    assert themes == {f"{t}.md": ids_where(entries, lambda e, t=t: t in e.themes) for t in SHIPPED.terms("themes")}
     assert themes["stocks.md"] == 2 and themes["flows.md"] == 2
     sources = index_rows(generated["kb/sources/index.md"])
     assert sources == {f"{t}.md": ids_where(entries, lambda e, t=t: t in e.data_sources)
-                       for t in schema.terms("data_sources")}
+                       for t in SHIPPED.terms("data_sources")}
     types = index_rows(generated["kb/types/index.md"])
-    assert types == {f"{t}.md": ids_where(entries, lambda e, t=t: e.type == t) for t in schema.terms("types")}
+    assert types == {f"{t}.md": ids_where(entries, lambda e, t=t: e.type == t) for t in SHIPPED.terms("types")}
     assert types["tool.md"] == 2 and types["methodology.md"] == 1 and types["practice.md"] == 0
     countries = index_rows(generated["kb/countries/index.md"])
     assert countries == {"ma.md": 1, "tn.md": 1, "fr.md": 1, "regional.md": 1, "mr.md": 0, "ly.md": 0, "dz.md": 0}

@@ -10,7 +10,10 @@ import pytest
 
 from tests.conftest import entry_text, load
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.site import pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 ARCHIVE = "https://web.archive.org/web/20240501000000/https://www.hcp.ma/"
 LINKS = ("\n  - title: Site du HCP\n    url: https://www.hcp.ma/\n    accessed: \"2024-05-01\"\n"
@@ -59,7 +62,7 @@ def test_accessed_and_archived_copy_follow_their_source(entries, lang):
 
 
 def test_labels_are_the_interface_strings_of_each_language():
-    ui = schema.data_file("ui.yml")
+    ui = SHIPPED.ui
     assert set(ui["accessed"]) == set(ui["archived_copy"]) == set(schema.LANGS)
     assert len({ui["accessed"][lang] for lang in schema.LANGS}) == 3
 

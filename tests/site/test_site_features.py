@@ -16,9 +16,12 @@ import yaml
 from tests.conftest import ROOT, entry_text, load
 from tools.content import schema
 from tools.content.model import Entry
+from tools.content.vocab import Vocabularies
 from tools.project import Project, Settings
 from tools.site import languages as interfaces
 from tools.site import pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 FOCUS = ("MA", "TN", "MR", "LY", "DZ")
 AR_BODY = "".join(f"\n## {h}\n\nفقرة نصية عن {h} في المسح الوطني للتشغيل.\n" for h in schema.BODY_HEADINGS["ar"])
@@ -256,15 +259,15 @@ def comparison(generated) -> list[list[list[dict]]]:
 
 def test_comparison_one_row_per_data_source_and_per_theme(comparison):
     by_source, by_theme = comparison
-    assert len(by_source) == 1 + len(schema.terms("data_sources"))
-    assert len(by_theme) == 1 + len(schema.terms("themes"))
+    assert len(by_source) == 1 + len(SHIPPED.terms("data_sources"))
+    assert len(by_theme) == 1 + len(SHIPPED.terms("themes"))
     for table, vocab, folder in ((by_source, "data_sources", "sources"), (by_theme, "themes", "themes")):
-        assert [row[0]["hrefs"] for row in table[1:]] == [[f"{folder}/{t}.md"] for t in schema.terms(vocab)]
-        assert [row[0]["html"] for row in table[1:]] == [schema.label(vocab, t, "fr") for t in schema.terms(vocab)]
+        assert [row[0]["hrefs"] for row in table[1:]] == [[f"{folder}/{t}.md"] for t in SHIPPED.terms(vocab)]
+        assert [row[0]["html"] for row in table[1:]] == [SHIPPED.label(vocab, t, "fr") for t in SHIPPED.terms(vocab)]
 
 
 def test_comparison_one_column_per_focus_country(comparison):
-    assert tuple(schema.vocabulary()["focus_countries"]) == FOCUS
+    assert tuple(SHIPPED.vocabulary["focus_countries"]) == FOCUS
     for table in comparison:
         header = table[0]
         assert len(header) == 1 + len(FOCUS)
@@ -305,7 +308,7 @@ def test_comparison_marks_empty_cells(comparison):
                     empty += 1
                     assert cell["classes"] == ["kb-empty"]
     assert linked == 10  # 5 cells by data source, 5 by theme
-    assert empty == (len(schema.terms("data_sources")) + len(schema.terms("themes"))) * len(FOCUS) - linked
+    assert empty == (len(SHIPPED.terms("data_sources")) + len(SHIPPED.terms("themes"))) * len(FOCUS) - linked
     by_source, _ = comparison
     assert all("kb-empty" in c["classes"] for c in cells(by_source, "sources/work-permits.md").values())
     assert all("kb-empty" in row[1 + FOCUS.index("LY")]["classes"] for table in comparison for row in table[1:])
@@ -336,9 +339,9 @@ def test_arabic_interface_labels(generated):
     assert title_of(ar["kb/sources/index.md"]) == ui["data_sources"]["ar"]
     assert title_of(ar["kb/comparaison.md"]) == ui["comparison"]["ar"]
     assert title_of(ar["kb/countries/ma.md"]) == "المغرب"
-    assert title_of(ar["kb/themes/stocks.md"]) == schema.label("themes", "stocks", "ar")
+    assert title_of(ar["kb/themes/stocks.md"]) == SHIPPED.label("themes", "stocks", "ar")
     assert title_of(ar["kb/countries/regional.md"]) == ui["regional"]["ar"]
-    assert title_of(ar["kb/types/methodology.md"]) == schema.label("types", "methodology", "ar")
+    assert title_of(ar["kb/types/methodology.md"]) == SHIPPED.label("types", "methodology", "ar")
     countries = ar["kb/countries/index.md"]
     for name in ("المغرب", "تونس", "الجزائر", "ليبيا", "موريتانيا", ui["regional"]["ar"]):
         assert name in countries
@@ -346,8 +349,8 @@ def test_arabic_interface_labels(generated):
     assert ui["count"]["ar"] in ar["kb/themes/index.md"]
     listing = ar["kb/index.md"]
     # type and country of each listed entry
-    assert schema.label("types", "tool", "ar") in listing and "المغرب" in listing
-    assert schema.label("types", "tool", "fr") not in listing and "Maroc" not in listing
+    assert SHIPPED.label("types", "tool", "ar") in listing and "المغرب" in listing
+    assert SHIPPED.label("types", "tool", "fr") not in listing and "Maroc" not in listing
     assert "المغرب" in ar["kb/comparaison.md"] and "Maroc" not in ar["kb/comparaison.md"]
 
 
@@ -358,7 +361,7 @@ def test_english_interface_labels(generated):
     assert title_of(en["kb/index.md"]) == ui["all_entries"]["en"]
     assert title_of(en["kb/types/index.md"]) == ui["type"]["en"]
     assert title_of(en["kb/countries/ma.md"]) == "Morocco"
-    assert title_of(en["kb/themes/stocks.md"]) == schema.label("themes", "stocks", "en")
+    assert title_of(en["kb/themes/stocks.md"]) == SHIPPED.label("themes", "stocks", "en")
     assert title_of(en["kb/countries/regional.md"]) == ui["regional"]["en"]
     assert title_of(en["kb/comparaison.md"]) == ui["comparison"]["en"]
     countries = en["kb/countries/index.md"]
@@ -366,7 +369,7 @@ def test_english_interface_labels(generated):
         assert name in countries
     assert "Maroc" not in countries
     listing = en["kb/index.md"]
-    tool = {lang: schema.label("types", "tool", lang) for lang in ("fr", "en")}
+    tool = {lang: SHIPPED.label("types", "tool", lang) for lang in ("fr", "en")}
     assert tool["en"] in listing and "Morocco" in listing and tool["fr"] not in listing
 
 
@@ -396,14 +399,14 @@ def missing_sources(page: str, ui: str) -> list[str]:
 def test_country_profile_lists_missing_data_sources(generated, ui):
     page = generated[ui]["kb/countries/ma.md"]
     covered = {"labour-force-survey", "population-census"}  # the MA entry and the regional one
-    expected = [schema.label("data_sources", s, ui) for s in schema.terms("data_sources") if s not in covered]
+    expected = [SHIPPED.label("data_sources", s, ui) for s in SHIPPED.terms("data_sources") if s not in covered]
     assert missing_sources(page, ui) == [pages.md_text(x) for x in expected]
 
 
 def test_country_profile_without_entries_misses_every_source(generated):
     page = generated["fr"]["kb/countries/ly.md"]
-    assert missing_sources(page, "fr") == [pages.md_text(schema.label("data_sources", s, "fr"))
-                                           for s in schema.terms("data_sources")]
+    assert missing_sources(page, "fr") == [pages.md_text(SHIPPED.label("data_sources", s, "fr"))
+                                           for s in SHIPPED.terms("data_sources")]
     assert f'<p class="kb-count">{pages.n_entries(0, "fr")}</p>' in page
 
 
@@ -495,7 +498,7 @@ def test_alternates_from_the_english_interface():
 def test_alternates_from_the_french_interface():
     assert links_of("fr") == {"fr": "./", "ar": "ar/", "en": "en/"}
     names = [a["name"] for a in interfaces.alternates("fr")]
-    assert names == [schema.label("languages", lang, lang) for lang in ("fr", "ar", "en")]  # each in itself
+    assert names == [SHIPPED.label("languages", lang, lang) for lang in ("fr", "ar", "en")]  # each in itself
 
 
 def test_french_alternates_match_mkdocs_yml():
@@ -558,5 +561,5 @@ def test_search_page_words_come_from_the_interface_data(lang):
         ("country", "country", "countries"), ("type", "type", "type"), ("theme", "theme", "themes"),
         ("data_source", "data_source", "data_sources"), ("lang", "lang", "lang")]
     assert facets[0]["title"] == ui()["search"]["facet_country"][lang]
-    assert labels["type:tool"] == schema.label("types", "tool", lang)
+    assert labels["type:tool"] == SHIPPED.label("types", "tool", lang)
     assert words["facet_country"] == ui()["search"]["facet_country"][lang]

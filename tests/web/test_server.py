@@ -17,7 +17,7 @@ import uvicorn
 from starlette.testclient import TestClient
 
 from tests.web.test_api import ENTRIES, assert_error
-from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.project import Project
 from tools.search.engine import SearchIndex, build_search_index
 from tools.site import pages
@@ -26,6 +26,8 @@ from tools.web import api as api_module
 from tools.web import limits
 from tools.web.api import create_app
 from tools.web.csp import inline_script_hashes, policy
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 pytestmark = pytest.mark.usefixtures("empty_glossary")
 
@@ -81,7 +83,7 @@ def test_facet_values_carry_label_in_the_interface_language(client):
         assert values["MA"]["label"] == morocco
         assert body["facets"]["country"]["label"] == pages.ui()["search"]["facet_country"][ui]
         type_label = {v["value"]: v["label"] for v in body["facets"]["type"]["results"]}["tool"]
-        assert type_label == schema.label("types", "tool", ui) != "tool"
+        assert type_label == SHIPPED.label("types", "tool", ui) != "tool"
 
 
 def test_toggle_url_adds_then_removes_a_value(client):

@@ -18,6 +18,7 @@ import yaml
 
 from tools.content import schema
 from tools.content.loader import entry_files
+from tools.content.vocab import Vocabularies
 from tools.project import ROOT
 from tools.search.analysis import TOKEN_RE, markdown_to_text
 
@@ -66,17 +67,17 @@ def _body(words: Words, rng: random.Random, lang: str, n_words: int) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _shared(rng: random.Random, folder: str) -> dict:
+def _shared(rng: random.Random, folder: str, vocabs: Vocabularies) -> dict:
     """Fields translations share: type, countries, themes, data_sources."""
     if folder == "regional":
         countries = sorted(rng.sample(list(FOLDER_COUNTRY.values()), rng.randint(0, 3)))
     else:
         countries = [FOLDER_COUNTRY[folder]] + sorted(rng.sample(PARTNERS, rng.choice((0, 0, 1, 2))))
     return {
-        "type": rng.choice(schema.terms("types")),
+        "type": rng.choice(vocabs.terms("types")),
         "countries": countries,
-        "themes": sorted(rng.sample(schema.terms("themes"), rng.randint(1, 4))),
-        "data_sources": sorted(rng.sample(schema.terms("data_sources"), rng.randint(0, 3))),
+        "themes": sorted(rng.sample(vocabs.terms("themes"), rng.randint(1, 4))),
+        "data_sources": sorted(rng.sample(vocabs.terms("data_sources"), rng.randint(0, 3))),
     }
 
 
@@ -117,13 +118,14 @@ def write_collection(dest: Path, n: int, seed: int = 1, pools: dict[str, Words] 
     """Write n synthetic entry files under dest/practices/ (folders chosen per id). Returns the files."""
     rng = random.Random(seed)
     pools = pools or word_pools()
-    folders = schema.folders()
+    vocabs = Vocabularies.load()
+    folders = vocabs.folders()
     shared: dict[str, tuple[str, dict]] = {}
     written = []
     for serial, (entry_id, lang, _) in enumerate(plan(n)):
         if entry_id not in shared:
             folder = rng.choice(folders)
-            shared[entry_id] = (folder, _shared(rng, folder))
+            shared[entry_id] = (folder, _shared(rng, folder, vocabs))
         folder, fields = shared[entry_id]
         path = dest / "practices" / folder / f"{entry_id}.{lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,5 +152,5 @@ def new_entry(dest: Path, serial: int, lang: str = "fr", seed: int = 7) -> Path:
     words = word_pools()[lang]
     path = dest / "practices" / "ma" / f"syn-new-{serial:05d}.{lang}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(entry_text(rng, words, lang, _shared(rng, "ma"), 900000 + serial), encoding="utf-8")
+    path.write_text(entry_text(rng, words, lang, _shared(rng, "ma", Vocabularies.load()), 900000 + serial), encoding="utf-8")
     return path

@@ -6,7 +6,8 @@ Every kind has two methods:
   (strings, lists, mappings; numbers and dates arrive as the text written), ``key`` the field path
   used in messages (``"links"``, ``"instrument.rounds"``), ``context`` the entry's whole front
   matter (for the kinds that look at another field: link numbers, the entry type), ``vocabs`` the
-  run's tools.content.vocab.Vocabularies (required by the kinds that name a vocabulary). ``cleaned`` is
+  run's tools.content.vocab.Vocabularies (for the kinds that name a vocabulary; None reads the
+  shipped ones anew at each call: for tests and one-off calls, the validator always passes its own). ``cleaned`` is
   the value the model receives (``None`` when nothing usable is left) and ``issues`` a list of
   ``Issue(key, message, hint, severity)`` whose keys are full paths (``links[2].url``,
   ``instrument.rounds[0]``); the validator adds the file and the line.
@@ -190,7 +191,7 @@ class Choice(Kind):
 
     def check(self, value, key, context=None, vocabs=None):
         issues: list[Issue] = []
-        allowed = vocabs.terms(self.vocab)
+        allowed = Vocabularies.ensure(vocabs).terms(self.vocab)
         text = _as_text(value, key, issues)
         if text is None:
             return None, issues
@@ -200,10 +201,10 @@ class Choice(Kind):
         return text, issues
 
     def json_schema(self, required=False, vocabs: Vocabularies | None = None):
-        return {"enum": list(vocabs.terms(self.vocab))}
+        return {"enum": list(Vocabularies.ensure(vocabs).terms(self.vocab))}
 
     def sample(self, vocabs: Vocabularies | None = None):
-        return " | ".join(vocabs.terms(self.vocab))
+        return " | ".join(Vocabularies.ensure(vocabs).terms(self.vocab))
 
 
 def _one_of(allowed) -> str:
@@ -216,8 +217,9 @@ class ChoiceList(ListKind):
     def __init__(self, vocab_name: str):
         self.vocab = vocab_name
 
-    def allowed(self, vocabs) -> tuple[str, ...]:
-        return vocabs.terms(self.vocab)
+    def allowed(self, vocabs: Vocabularies | None) -> tuple[str, ...]:
+        """The terms accepted, from `vocabs` (None: the shipped vocabularies, read now)."""
+        return Vocabularies.ensure(vocabs).terms(self.vocab)
 
     def unknown(self, item, key: str, vocabs) -> Issue:
         allowed = self.allowed(vocabs)
@@ -225,6 +227,7 @@ class ChoiceList(ListKind):
                      close(item, allowed) or _one_of(allowed))
 
     def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
+        vocabs = Vocabularies.ensure(vocabs) if self.vocab else vocabs
         allowed, out = self.allowed(vocabs), []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
@@ -513,7 +516,7 @@ class Block(Kind):
     def check(self, value, key, context=None, vocabs=None):
         context = context or {}
         kind = context.get("type")
-        if self.types and kind in vocabs.terms("types") and kind not in self.types:
+        if self.types and kind in Vocabularies.ensure(vocabs).terms("types") and kind not in self.types:
             allowed = " or ".join(f"'{t}'" for t in self.types)
             return None, [Issue(key, f"only for entries of type {allowed}; this entry is '{kind}'",
                                 f"remove the block, or set type: {self.types[0]}")]

@@ -49,8 +49,8 @@ class Field:
     default: object = None
     help: dict = field(default_factory=dict)
 
-    def json_schema(self, vocabs: Vocabularies) -> dict:
-        """The kind's JSON Schema (terms from `vocabs`) with the English help as description."""
+    def json_schema(self, vocabs: Vocabularies | None = None) -> dict:
+        """The kind's JSON Schema (terms from `vocabs`; None: the shipped ones) with the English help as description."""
         return {**self.kind.json_schema(self.required, vocabs), "description": self.help.get("en", "")}
 
 

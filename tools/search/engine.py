@@ -41,11 +41,13 @@ from __future__ import annotations
 import os
 import re
 import threading
+from functools import partial
 from pathlib import Path
 
 from whoosh import highlight, index
 
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.errors import QueryError
 from tools.search import query as qry
 from tools.search import results as res
@@ -71,8 +73,9 @@ class SearchIndex:
     the derived tables (stored documents, versions per entry, folded titles) are kept per index
     generation. Thread-safe (one lock)."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, vocabs: Vocabularies | None = None):
         self.dir = Path(index_dir)
+        self.vocabs = Vocabularies.ensure(vocabs)  # labels, country aliases, glossary: the app's
         self._lock = threading.Lock()
         self._stamp = None
         self._searcher = None
@@ -192,11 +195,12 @@ class SearchIndex:
                 # A word is the index's own when a title, summary, tag or institution holds it as
                 # written (folded): stems are not enough, 'recensment' has the English stem of
                 # 'recensement' and would never be repaired.
-                plan = qry.build(self._parser, q, expand, lambda w: bool(reader.doc_frequency("neutral", w)),
-                                 lambda w: self._repair(reader, w))
+                plan = qry.build(self._parser, q, partial(expand, vocabs=self.vocabs),
+                                 lambda w: bool(reader.doc_frequency("neutral", w)), lambda w: self._repair(reader, w),
+                                 self.vocabs)
                 wq, expansions = plan.query, plan.expansions
                 scored, strong = self._score(searcher, plan)
-            best, facets = res.collapse(scored, self._docs, filters)
+            best, facets = res.collapse(scored, self._docs, filters, self.vocabs)
             items = res.ordered(best, self._sort_keys)
             results = [res.result(self._docs[num], score, sorted(d["lang"] for d in self._by_id[entry_id]),
                                   lambda doc: self._snippet(doc, wq))

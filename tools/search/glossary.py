@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import yaml
-
 from tools.content.schema import DATA_DIR, LANGS
-from tools.content.vocab import Vocabularies
+from tools.content.vocab import Vocabularies, read_yaml
 from tools.search.analysis import TOKEN_RE, analyse, normalize, stopwords, strip_elision
 
 MAX_PHRASE_WORDS = 8
@@ -32,14 +29,6 @@ class Concept:
         return [n for n in out if n]
 
 
-def _version(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
 def concepts(vocabs: Vocabularies) -> tuple[Concept, ...]:
     """The concepts of the run's glossary (vocabs.glossary_terms), built once per Vocabularies."""
     return vocabs.derived("glossary.concepts", lambda: _concepts(vocabs.glossary_terms))
@@ -55,40 +44,31 @@ def _concepts(terms: list) -> tuple[Concept, ...]:
 
 
 def load(path: Path = DATA_DIR / "glossary.yml") -> tuple[Concept, ...]:
-    """The glossary's concepts; () when the file does not exist. Re-read when the file changes
-    (a long-running preview or server sees an edited glossary)."""
-    return _load(path, _version(path))
-
-
-@cache
-def _load(path: Path, version: tuple[int, int] | None) -> tuple[Concept, ...]:
-    if version is None:
-        return ()
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return tuple(
-        Concept(id=t["id"], acronyms=tuple(t.get("acronyms") or ()),
-                terms={lang: t[lang] for lang in LANGS if t.get(lang)},
-                source=t.get("source", ""), ar_proposed=bool(t.get("ar_proposed")))
-        for t in data.get("terms", [])
-    )
+    """The concepts of the glossary file at `path`, read now; () when the file does not exist.
+    A run reads the project's glossary through its Vocabularies (concepts()); this is for another
+    file (tests). Raises yaml.YAMLError if it is not YAML."""
+    return _concepts((read_yaml(path, {}) or {}).get("terms", []))
 
 
 def _key(text: str) -> tuple[str, ...]:
     return tuple(strip_elision(normalize(w)) for w in TOKEN_RE.findall(text))
 
 
-def _phrase_map(path: Path = DATA_DIR / "glossary.yml") -> dict:
-    return _phrase_map_of(path, _version(path))
+def _phrase_map(path: Path | None = None, vocabs: Vocabularies | None = None) -> dict:
+    """The phrase table of the glossary file `path` (built now), else of the run's `vocabs` (built
+    once per Vocabularies; None: the shipped glossary, read now)."""
+    if path is not None:
+        return _phrase_map_of(load(path))
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("glossary.phrase_map", lambda: _phrase_map_of(concepts(vocabs)))
 
 
-@cache
-def _phrase_map_of(path: Path, version: tuple[int, int] | None) -> dict:
+def _phrase_map_of(found: tuple[Concept, ...]) -> dict:
     """Word tuple -> (concept, is_acronym). Names are keyed both folded and stemmed in their own
     language without stop words, so 'work permits' finds 'work permit' and 'permis travail'
     finds 'permis de travail'."""
     table = {}
-    for concept in load(path):
+    for concept in found:
         for acronym in concept.acronyms:
             table.setdefault(_key(acronym), (concept, True))
         for lang in LANGS:
@@ -122,13 +102,15 @@ class Expansion:
     added: tuple[str, ...]  # other names of the concept, searched as well
 
 
-def expand(query: str, path: Path = DATA_DIR / "glossary.yml") -> list[Expansion]:
-    """Glossary concepts named in a query, longest match first, with their other names.
+def expand(query: str, path: Path | None = None, vocabs: Vocabularies | None = None) -> list[Expansion]:
+    """Glossary concepts named in a query, longest match first, with their other names: from the
+    glossary file `path` when given (tests), else from the run's `vocabs` (None: the shipped
+    glossary, read now).
 
     Short acronyms only count when typed in capitals, so that 'ene' or 'air' typed as words
     are not taken for ENE or AIR.
     """
-    table = _phrase_map(path)
+    table = _phrase_map(path, vocabs)
     words = TOKEN_RE.findall(query)
     keys = [strip_elision(normalize(w)) for w in words]
     found, i = [], 0

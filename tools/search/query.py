@@ -31,6 +31,7 @@ from pathlib import Path
 from whoosh import qparser, query
 
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.search import glossary
 from tools.search.analysis import (
     TOKEN_PATTERN,
@@ -157,11 +158,15 @@ def in_dictionary(word: str) -> bool:
 # -- countries -----------------------------------------------------------------------------------
 
 
-@cache
-def _country_table(vocab_version: int = 0) -> dict[tuple[str, ...], str]:
-    """Folded word tuples of country names (three languages), aliases and demonyms -> ISO code."""
+def _country_table(vocabs: Vocabularies) -> dict[tuple[str, ...], str]:
+    """Folded word tuples of country names (three languages), aliases and demonyms -> ISO code;
+    built once per Vocabularies."""
+    return vocabs.derived("query.country_table", lambda: _country_table_of(vocabs))
+
+
+def _country_table_of(vocabs: Vocabularies) -> dict[tuple[str, ...], str]:
     table = {}
-    aliases = schema.vocabulary().get("country_aliases", {})
+    aliases = vocabs.country_aliases()
     for code in schema.country_codes():
         names = [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
         for name in names:
@@ -171,9 +176,10 @@ def _country_table(vocab_version: int = 0) -> dict[tuple[str, ...], str]:
     return table
 
 
-def country_words() -> frozenset[str]:
-    """Every folded word of a country name or alias."""
-    return frozenset(w for key in _country_table() for w in key)
+def country_words(vocabs: Vocabularies | None = None) -> frozenset[str]:
+    """Every folded word of a country name or alias of `vocabs` (None: the shipped ones, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("query.country_words", lambda: frozenset(w for key in _country_table(vocabs) for w in key))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -200,11 +206,13 @@ def fuzzy_limit(word: str) -> int:
     return 0 if len(word) <= 6 else 1 if len(word) < 10 else 2
 
 
-def countries_named(text: str, known: Callable[[str], bool] = lambda w: False) -> list[tuple[str, str]]:
+def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
+                    vocabs: Vocabularies | None = None) -> list[tuple[str, str]]:
     """(code, words as typed) for each country a query names: 'Maroc', 'المغرب', 'بالمغرب',
     'Moroccan', 'Mauritana' (a near miss of an unknown word, see fuzzy_limit). `known(word)` says
-    whether a folded word is a real word (such words are never taken for a misspelt country)."""
-    table = _country_table()
+    whether a folded word is a real word (such words are never taken for a misspelt country).
+    Country aliases from `vocabs` (None: the shipped vocabularies, read now)."""
+    table = _country_table(Vocabularies.ensure(vocabs))
     raw = [r for r, _ in query_words(text)]
     words = [w for _, w in query_words(text)]
     found, i = [], 0
@@ -299,10 +307,12 @@ MAX_SPELLING_CHARS = 24
 
 
 def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool],
-          repair: Callable[[str], str | None]) -> Plan:
+          repair: Callable[[str], str | None], vocabs: Vocabularies | None = None) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
-    correction from the index's vocabulary, or None."""
+    correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
+    aliases, glossary; None: the shipped data, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
     main = parse(parser, text)
@@ -322,15 +332,15 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
 
     def known(word: str) -> bool:
         return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
-                or word in _glossary_words(expand) or word in country_words())
+                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs))
 
     def real_word(word: str) -> bool:
         # Not the index's stems: 'mauritana' shares a French stem with 'mauritanie'.
-        return in_dictionary(word) or word in _glossary_words(expand)
+        return in_dictionary(word) or word in _glossary_words(expand, vocabs)
 
     repairs_left = MAX_SPELLING_WORDS
     countries = set()
-    for code, typed in countries_named(text, real_word):
+    for code, typed in countries_named(text, real_word, vocabs):
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
@@ -363,16 +373,16 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     return Plan(query.Or(parts), expansions, units, countries, syntax)
 
 
-def _glossary_words(expand: Callable) -> frozenset[str]:
+def _glossary_words(expand: Callable, vocabs: Vocabularies) -> frozenset[str]:
     """Folded words of every glossary name, for the glossary behind `expand` (a partial with a
-    `path` keyword in tests, the project's glossary otherwise)."""
-    path = Path(getattr(expand, "keywords", {}).get("path") or glossary.DATA_DIR / "glossary.yml")
-    return _glossary_words_of(path, glossary._version(path))
+    `path` keyword in tests, read now; the glossary of `vocabs` otherwise, once per Vocabularies)."""
+    path = getattr(expand, "keywords", {}).get("path")
+    if path is not None:
+        return _glossary_words_of(glossary.load(Path(path)))
+    return vocabs.derived("query.glossary_words", lambda: _glossary_words_of(glossary.concepts(vocabs)))
 
 
-@cache
-def _glossary_words_of(path: Path, version) -> frozenset[str]:
-    concepts = glossary.load(path)
+def _glossary_words_of(concepts) -> frozenset[str]:
     return frozenset(normalize(w) for c in concepts for name in c.names() for w in WORD_RE.findall(name))
 
 

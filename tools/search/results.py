@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.site.facets import BY_FIELD
 from tools.site.facets import FIELDS as FACETS
 
@@ -22,7 +23,7 @@ def passes(doc: dict, filters: dict, skip: str | None = None) -> bool:
     return all(f == skip or set(values(doc, f)) & wanted for f, wanted in filters.items())
 
 
-def collapse(scored: dict[int, float], docs: dict[int, dict], filters: dict):
+def collapse(scored: dict[int, float], docs: dict[int, dict], filters: dict, vocabs: Vocabularies | None = None):
     """Best-scoring language version per entry, and facet counts of entries.
 
     scored: {document number: score}; docs: {document number: stored fields}; filters:
@@ -47,7 +48,7 @@ def collapse(scored: dict[int, float], docs: dict[int, dict], filters: dict):
     for facet, found in counts.items():
         facets[facet] = [
             {"value": v, "count": len(ids), "selected": v in filters.get(facet, ()),
-             "label": {lang: BY_FIELD[facet].label(v, lang) for lang in schema.LANGS}}
+             "label": {lang: BY_FIELD[facet].label(v, lang, vocabs) for lang in schema.LANGS}}
             for v, ids in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
     return best, facets

@@ -37,6 +37,7 @@ from starlette.staticfiles import StaticFiles
 
 from tools import i18n
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.errors import KBError, QueryError, TimedOut, Unavailable
 from tools.project import Project
 from tools.search.analysis import TOKEN_RE
@@ -99,17 +100,17 @@ def check_words(q: str) -> None:
         raise QueryError(f"a word of the query is {len(long)} letters long; at most {MAX_TERM_CHARS} are searched")
 
 
-def _bad_value(facet: Facet, value: str) -> QueryError:
+def _bad_value(facet: Facet, value: str, vocabs: Vocabularies) -> QueryError:
     if facet.vocabulary == "countries":
         return QueryError(f"{facet.param} '{value[:40]}' is not an ISO 3166-1 alpha-2 country code "
                           "(two letters, e.g. MA, TN, DZ, MR, LY)")
-    return QueryError(f"unknown {facet.param} '{value[:40]}': accepted values are {', '.join(facet.values())}")
+    return QueryError(f"unknown {facet.param} '{value[:40]}': accepted values are {', '.join(facet.values(vocabs))}")
 
 
-def parse_filters(request: Request) -> dict[Facet, list[str]]:
+def parse_filters(request: Request, vocabs: Vocabularies) -> dict[Facet, list[str]]:
     """{facet: [values]} from the query parameters. ?country=MA&country=TN and ?country=MA,TN both
-    mean MA or TN; values are checked against the facet's vocabulary (any ISO code for countries).
-    Raises QueryError naming the accepted values."""
+    mean MA or TN; values are checked against the facet's vocabulary in `vocabs` (any ISO code for
+    countries). Raises QueryError naming the accepted values."""
     out: dict[Facet, list[str]] = {}
     count = 0
     for facet in FACETS:
@@ -122,8 +123,8 @@ def parse_filters(request: Request) -> dict[Facet, list[str]]:
                 count += 1
                 if count > MAX_FILTER_VALUES:
                     raise QueryError(f"too many filter values: at most {MAX_FILTER_VALUES}")
-                if not facet.accepts(value):
-                    raise _bad_value(facet, part.strip())
+                if not facet.accepts(value, vocabs):
+                    raise _bad_value(facet, part.strip(), vocabs)
                 if value not in values:
                     values.append(value)
         if values:
@@ -144,9 +145,12 @@ def toggle_url(q: str, filters: dict[Facet, list[str]], facet: Facet, value: str
     return "/api/search" + ("?" + urlencode(params) if params else "")
 
 
-def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: str, ui_param: str | None) -> dict:
+def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: str, ui_param: str | None,
+                  vocabs: Vocabularies | None = None) -> dict:
     """The engine's facet counts ({field: [{value, count, selected, label: {lang: str}}]}) in the
-    API's shape (module docstring). A selected value with no entry still appears, with count 0."""
+    API's shape (module docstring), labelled from `vocabs` (None: the shipped data, read now). A
+    selected value with no entry still appears, with count 0."""
+    vocabs = Vocabularies.ensure(vocabs)
     out = {}
     for facet in FACETS:
         rows = {row["value"]: row["count"] for row in found.get(facet.field, ())}
@@ -154,23 +158,25 @@ def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: st
             rows.setdefault(value, 0)
         selected = set(filters.get(facet, ()))
         out[facet.name] = {
-            "name": facet.name, "param": facet.param, "label": facet.title(lang),
-            "results": [{"value": v, "label": facet.label(v, lang), "count": n, "selected": v in selected,
+            "name": facet.name, "param": facet.param, "label": facet.title(lang, vocabs),
+            "results": [{"value": v, "label": facet.label(v, lang, vocabs), "count": n, "selected": v in selected,
                          "toggle_url": toggle_url(q, filters, facet, v, ui_param)} for v, n in rows.items()],
         }
     return out
 
 
-def notes(facets: dict, filters: dict[Facet, list[str]], lang: str) -> list[str]:
+def notes(facets: dict, filters: dict[Facet, list[str]], lang: str, vocabs: Vocabularies | None = None) -> list[str]:
     """Explanations for filters that cannot match: a valid country code that no entry (matching
-    the other criteria) is about gives 0 results and says so, rather than a 400."""
+    the other criteria) is about gives 0 results and says so, rather than a 400. Labels from
+    `vocabs` (None: the shipped data, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
     out = []
     for facet, values in filters.items():
         counts = {r["value"]: r["count"] for r in facets[facet.name]["results"]}
         for value in values:
             if not counts.get(value):
                 out.append(f"no entry matching the other criteria has {facet.param} {value} "
-                           f"({facet.label(value, lang)})")
+                           f"({facet.label(value, lang, vocabs)})")
     return out
 
 
@@ -294,24 +300,27 @@ def _json_answer(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-def create_app(project: Project | None = None) -> Hardened:
+def create_app(project: Project | None = None, vocabs: Vocabularies | None = None) -> Hardened:
     """The app for one project: the search API under /api/ and the built site at /, wrapped in
     tools.web.middleware.Hardened (an ASGI app).
 
     Built by a factory (uvicorn --factory), never at import, so tests and servers choose the
-    project. Every error answers with error_body(), including an unexpected exception (500)."""
+    project. Every error answers with error_body(), including an unexpected exception (500).
+    `vocabs`: the vocabularies, glossary and labels the app answers with, for its lifetime
+    (default: the project's, read now; a restarted server reads them again)."""
     project = project or Project()
-    engine = SearchIndex(project.index)
+    vocabs = vocabs or project.vocabularies()
+    engine = SearchIndex(project.index, vocabs)
     searches = Searches(engine)
     cache = AnswerCache(project.index)
-    spec = openapi()
+    spec = openapi(vocabs)
 
     async def search(request: Request):
         _known_params(request, SEARCH_PARAMS)
         lang = interface_lang(request)
         q = request.query_params.get("q", "")
         check_words(q)
-        filters = parse_filters(request)
+        filters = parse_filters(request, vocabs)
         page, page_size = _int(request, "page", 1), _int(request, "page_size", 10)
         SearchIndex.check(q, page, page_size)
         ui_param = request.query_params.get("ui")
@@ -320,9 +329,9 @@ def create_app(project: Project | None = None) -> Hardened:
         body = cache.get(key)
         if body is None:
             found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size)
-            facets = facet_results(found["facets"], q, filters, lang, ui_param)
+            facets = facet_results(found["facets"], q, filters, lang, ui_param, vocabs)
             body = _json_bytes({"ok": True, **found, "facets": facets, "ui": lang,
-                                "notes": notes(facets, filters, lang) if not found["total"] else []})
+                                "notes": notes(facets, filters, lang, vocabs) if not found["total"] else []})
             cache.put(key, body)
         return _json_answer(body)
 

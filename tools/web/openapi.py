@@ -4,6 +4,7 @@ facet registry (tools.site.facets) and the limits of tools.web.api, so it cannot
 from __future__ import annotations
 
 from tools.content import schema
+from tools.content.vocab import Vocabularies
 from tools.search.engine import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
 from tools.site.facets import FACETS, Facet
 from tools.web.limits import MAX_QUERY_TERMS, MAX_TERM_CHARS
@@ -12,17 +13,17 @@ _ERROR = {"description": "Error (one shape for every status)",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def _filter_parameter(facet: Facet) -> dict:
+def _filter_parameter(facet: Facet, vocabs: Vocabularies) -> dict:
     if facet.vocabulary == "countries":
         items = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
         doc = ("ISO 3166-1 alpha-2 code, any case. A valid code that no entry is about gives 0 results "
                "and a note; anything else is a 400")
     else:
-        items = {"type": "string", "enum": list(facet.values())}
-        doc = f"one of: {', '.join(facet.values())} (anything else is a 400 naming these)"
+        items = {"type": "string", "enum": list(facet.values(vocabs))}
+        doc = f"one of: {', '.join(facet.values(vocabs))} (anything else is a 400 naming these)"
     return {"name": facet.param, "in": "query", "style": "form", "explode": True,
             "schema": {"type": "array", "items": items},
-            "description": f"{facet.title('en')}: {doc}. Repeat the parameter or separate values by commas "
+            "description": f"{facet.title('en', vocabs)}: {doc}. Repeat the parameter or separate values by commas "
                            "for OR within the facet; different facets combine with AND."}
 
 
@@ -37,8 +38,10 @@ def _facet_schema() -> dict:
         "label": {"type": "string"}, "results": {"type": "array", "items": value}}}
 
 
-def openapi() -> dict:
-    """The OpenAPI document (a JSON-ready dict)."""
+def openapi(vocabs: Vocabularies | None = None) -> dict:
+    """The OpenAPI document (a JSON-ready dict), with the facet values of `vocabs` (None: the
+    shipped vocabularies, read now)."""
+    vocabs = Vocabularies.ensure(vocabs)
     ui = {"name": "ui", "in": "query", "schema": {"enum": list(schema.LANGS), "default": schema.DEFAULT_LANG},
           "description": "language of the labels in the response"}
     q = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
@@ -53,7 +56,7 @@ def openapi() -> dict:
             "/api/search": {"get": {
                 "summary": "Full-text search in French, Arabic and English, with facets",
                 "parameters": [
-                    q, *[_filter_parameter(f) for f in FACETS],
+                    q, *[_filter_parameter(f, vocabs) for f in FACETS],
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "page_size", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
