@@ -17,7 +17,10 @@ from tests.conftest import BODY, FIELDS
 from tools.content.loader import load_file
 from tools.content.problems import Problem
 from tools.content.validate import check_entry
+from tools.content.vocab import Vocabularies
 from tools.site import citation, exports, pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 # Letters from the scripts entries use, plus what breaks naive code: controls, bidi marks,
 # zero-width characters, the Arabic comma, YAML and Markdown syntax, surrogates excluded by UTF-8.
@@ -86,16 +89,16 @@ def test_any_file_ends_in_problems_or_pages(tmp_path_factory, front, body, cut, 
     old = signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(10)
     try:
-        entry, problems = check_entry(load_file(path, "practices/ma/ma-fuzz.fr.md"))
+        entry, problems = check_entry(load_file(path, "practices/ma/ma-fuzz.fr.md"), SHIPPED)
         assert all(isinstance(p, Problem) and p.line >= 1 for p in problems)
         if entry is not None:
-            page = pages.entry_page(entry, [entry], [entry], "https://example.org/")
+            page = pages.entry_page(entry, [entry], [entry], "https://example.org/", vocabs=SHIPPED)
             assert page.startswith("---\n")
             for tag in entry.tags:
                 assert len(pages.slug(tag).encode("utf-8")) <= pages.MAX_SLUG_BYTES
             citation.bibtex(entry, "")
             citation.ris(entry, "")
-            exports.generate([entry], "https://example.org/")
+            exports.generate([entry], "https://example.org/", vocabs=SHIPPED)
             yaml.safe_load(page.split("---\n")[1])  # the page's own front matter stays valid YAML
     finally:
         signal.alarm(0)

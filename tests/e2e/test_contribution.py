@@ -16,12 +16,15 @@ from tests.conftest import ROOT, entry_text, make_corpus
 from tests.sitebuild import copy_project
 from tools import cli
 from tools.content.validate import load_collection
+from tools.content.vocab import Vocabularies
 from tools.pipeline import run
 from tools.project import Project, Settings
 from tools.search.engine import SearchIndex
 from tools.site import pages
 from tools.site.generate import sync_docs
 from tools.site.preview import refresh
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 TITLE = "Recrutement des ouvrières oléicoles saisonnières"
 NEW_ID = "ma-recrutement-des-ouvrieres-oleicoles-saisonnieres"
@@ -148,7 +151,7 @@ def synced(project: Project) -> list[str]:
 
 
 # The tag's page: its glossary concept's when the glossary knows the acronym (tags are grouped).
-ENE_TAG = pages.tag_page("ENE").removeprefix("kb/")
+ENE_TAG = pages.tag_page("ENE", vocabs=SHIPPED).removeprefix("kb/")
 
 
 def test_first_sync_writes_every_generated_file(small):

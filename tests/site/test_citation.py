@@ -14,7 +14,10 @@ import pytest
 import yaml
 
 from tools.content.model import Entry, Link
+from tools.content.vocab import Vocabularies
 from tools.site import citation, pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 SITE = "https://example.org/kb-site/"
 ENTRY = Entry(
@@ -153,7 +156,7 @@ def test_plain_citation_without_date_or_site_url():
 # -- JSON-LD --------------------------------------------------------------------------------------
 
 def test_jsonld_parses_as_schema_org_json():
-    data = json.loads(citation.jsonld(ENTRY, SITE))
+    data = json.loads(citation.jsonld(ENTRY, SITE, vocabs=SHIPPED))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "CreativeWork"
     assert data["name"] == ENTRY.title
@@ -169,7 +172,7 @@ def test_jsonld_parses_as_schema_org_json():
 def test_jsonld_hostile_title_cannot_close_the_script_element():
     entry = replace(ENTRY, title=HOSTILE, summary="Résumé <b>gras</b> & </SCRIPT > <!-- commentaire -->",
                     tags=("</script>",), institutions=("A&B <i>",))
-    text = citation.jsonld(entry, SITE)
+    text = citation.jsonld(entry, SITE, vocabs=SHIPPED)
     assert "<" not in text
     assert ">" not in text
     assert "</script" not in text.lower()
@@ -184,30 +187,30 @@ def test_jsonld_hostile_title_cannot_close_the_script_element():
 def test_jsonld_survives_the_yaml_front_matter_of_the_entry_page():
     """The page template reads the JSON-LD back from the front matter: it must come out intact."""
     entry = replace(ENTRY, title=HOSTILE + " \"guillemets\" \\ barre: deux-points # dièse")
-    page = pages.entry_page(entry, [entry], [], SITE)
+    page = pages.entry_page(entry, [entry], [], SITE, vocabs=SHIPPED)
     meta = yaml.safe_load(page[4:].partition("\n---\n")[0])
-    assert meta["jsonld"] == citation.jsonld(entry, SITE)
+    assert meta["jsonld"] == citation.jsonld(entry, SITE, vocabs=SHIPPED)
     assert json.loads(meta["jsonld"])["name"] == entry.title
 
 
 def test_jsonld_spatial_coverage_lists_the_countries():
-    data = json.loads(citation.jsonld(ENTRY, SITE))
+    data = json.loads(citation.jsonld(ENTRY, SITE, vocabs=SHIPPED))
     assert [c["identifier"] for c in data["spatialCoverage"]] == ["MA", "TN"]
     assert [c["name"] for c in data["spatialCoverage"]] == ["Morocco", "Tunisia"]
     assert all(c["@type"] == "Country" for c in data["spatialCoverage"])
-    regional = json.loads(citation.jsonld(replace(ENTRY, countries=()), SITE))
+    regional = json.loads(citation.jsonld(replace(ENTRY, countries=()), SITE, vocabs=SHIPPED))
     assert regional["spatialCoverage"] == []
 
 
 def test_jsonld_dates_when_updated_and_period_are_given():
-    data = json.loads(citation.jsonld(ENTRY, SITE))
+    data = json.loads(citation.jsonld(ENTRY, SITE, vocabs=SHIPPED))
     assert data["dateModified"] == "2024-05-01"
     assert data["temporalCoverage"] == "2018/2021"
-    single = json.loads(citation.jsonld(replace(ENTRY, period="2019"), SITE))
+    single = json.loads(citation.jsonld(replace(ENTRY, period="2019"), SITE, vocabs=SHIPPED))
     assert single["temporalCoverage"] == "2019"
 
 
 def test_jsonld_no_dates_when_updated_and_period_are_missing():
-    data = json.loads(citation.jsonld(replace(ENTRY, updated=None, period=None), SITE))
+    data = json.loads(citation.jsonld(replace(ENTRY, updated=None, period=None), SITE, vocabs=SHIPPED))
     assert "dateModified" not in data
     assert "temporalCoverage" not in data

@@ -36,7 +36,7 @@ def site(request, corpus):
     # Related entries are another module's business (and the slow part): leave them out here.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pages, "related", lambda *a, **k: [])
-        return request.param, pages.generate(corpus, "", request.param)
+        return request.param, pages.generate(corpus, "", request.param, vocabs=SHIPPED)
 
 
 def listed(page: str, path: str) -> dict[str, str]:
@@ -66,7 +66,7 @@ def check_listing(page: str, path: str, expected: dict[str, set[str]], ui: str) 
     for entry_id, lang in shown.items():  # the interface's version when there is one
         assert lang == ui or ui not in expected[entry_id], (path, entry_id)
     counts = COUNT.findall(page)
-    assert counts and counts[0] == pages.n_entries(len(expected), ui), path
+    assert counts and counts[0] == pages.n_entries(len(expected), ui, vocabs=SHIPPED), path
 
 
 def index_counts(page: str) -> dict[str, int]:
@@ -100,11 +100,11 @@ def test_country_pages_and_index_count_entries(site, corpus):
         shared = ids_of(corpus, lambda e, c=code: c in e.countries and e.folder != c.lower())
         assert own and shared, code  # the shipped collection has both for every focus country
         assert index[posixpath.basename(path)] == len(everything)
-        assert f"<small>{pages.n_entries(len(everything), ui)}</small>" in home.split(f"({path})")[1].splitlines()[0]
+        assert f"<small>{pages.n_entries(len(everything), ui, vocabs=SHIPPED)}</small>" in home.split(f"({path})")[1].splitlines()[0]
         counts = COUNT.findall(page)
-        assert counts[:3] == [pages.n_entries(len(x), ui) for x in (everything, own, shared)], code
-        own_part, _, rest = page.partition(f"## {pages.t('country_shared', ui)}")
-        shared_part = rest.partition(f"## {pages.t('instruments', ui)}")[0]
+        assert counts[:3] == [pages.n_entries(len(x), ui, vocabs=SHIPPED) for x in (everything, own, shared)], code
+        own_part, _, rest = page.partition(f"## {pages.t('country_shared', ui, vocabs=SHIPPED)}")
+        shared_part = rest.partition(f"## {pages.t('instruments', ui, vocabs=SHIPPED)}")[0]
         assert set(listed(own_part, path)) == set(own)
         assert set(listed(shared_part, path)) == set(shared)
 
@@ -112,7 +112,7 @@ def test_country_pages_and_index_count_entries(site, corpus):
 def test_country_institutions_come_from_the_countrys_own_entries_once(site, corpus):
     ui, generated = site
     page = generated[pages.country_page("LY")]
-    section = page.partition(f"## {pages.t('institutions', ui)}")[2].partition("\n## ")[0]
+    section = page.partition(f"## {pages.t('institutions', ui, vocabs=SHIPPED)}")[2].partition("\n## ")[0]
     names = re.findall(r"^- <bdi>(.+)</bdi>$", section, re.M)
     assert names and len(names) == len(set(names))
     allowed = {pages.md_text(i) for e in pages.one_per_entry([e for e in corpus if e.folder == "ly"], ui)
@@ -126,7 +126,7 @@ def test_tag_pages_and_index_count_entries(site, corpus):
     members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for e in corpus:
         for tag in e.tags:
-            members[pages.tag_page(tag)][e.id].add(e.lang)
+            members[pages.tag_page(tag, vocabs=SHIPPED)][e.id].add(e.lang)
     index = {target: int(n) for target, n in
              re.findall(r"^- \[.+?\]\((.+?)\) <small>(\d+)</small>$", generated["kb/tags/index.md"], re.M)}
     assert len(index) == len(members)

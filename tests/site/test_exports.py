@@ -14,7 +14,10 @@ import pytest
 
 from tests.conftest import entry_text, load
 from tools.content.model import Entry, Link
+from tools.content.vocab import Vocabularies
 from tools.site import exports
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 DOCUMENTED = ("id", "lang", "title", "type", "countries", "summary", "themes", "data_sources", "institutions",
               "period", "links", "tags", "status", "updated", "reviewed_by", "reviewed_on", "url", "path", "body")
@@ -173,7 +176,7 @@ def test_catalog_json_has_no_body(entries):
 
 
 def test_catalog_js_assigns_the_catalog(entries):
-    js = exports.generate(entries)["kb/catalog.js"]
+    js = exports.generate(entries, vocabs=SHIPPED)["kb/catalog.js"]
     prefix = "window.KB_CATALOG = "
     assert js.startswith(prefix)
     rest = js[len(prefix):].rstrip()
@@ -182,7 +185,7 @@ def test_catalog_js_assigns_the_catalog(entries):
 
 
 def test_generate_returns_the_exports_and_the_feed(entries):
-    files = exports.generate(entries)
+    files = exports.generate(entries, vocabs=SHIPPED)
     assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/catalog.js", "kb/feed.xml"}
     assert files["kb/entries.json"] == exports.entries_json(entries)
     assert files["kb/entries.csv"] == exports.entries_csv(entries)
@@ -190,7 +193,7 @@ def test_generate_returns_the_exports_and_the_feed(entries):
 
 
 def test_exports_of_an_empty_collection():
-    files = exports.generate([])
+    files = exports.generate([], vocabs=SHIPPED)
     assert json.loads(files["kb/entries.json"]) == []
     assert json.loads(files["kb/catalog.json"]) == []
     assert rows_of(files["kb/entries.csv"]) == [list(exports.CSV_FIELDS)]

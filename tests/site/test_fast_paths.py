@@ -9,8 +9,11 @@ import json
 import yaml
 
 from tools.content.validate import load_collection
+from tools.content.vocab import Vocabularies
 from tools.project import Project
 from tools.site import citation, exports, pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 
 def shipped():
@@ -23,7 +26,7 @@ def test_front_matter_is_what_the_pure_python_dumper_writes():
     assert len(entries) > 100
     for e in entries:
         meta = dict(title=e.title, description=e.summary, lang=e.lang, entry_id=e.id, status=e.status,
-                    jsonld=citation.jsonld(e, "https://example.org/"), search={"exclude": True})
+                    jsonld=citation.jsonld(e, "https://example.org/", vocabs=SHIPPED), search={"exclude": True})
         # title and description are escaped for HTML once (Material writes them into <title> raw).
         escaped = {**meta, **{k: html.escape(meta[k], quote=False).replace('"', "&quot;")
                               for k in ("title", "description")}}

@@ -75,8 +75,8 @@ def entry_id(href: str) -> str:
 
 @pytest.mark.parametrize("ui", schema.LANGS)
 def test_concept_grid_cells_agree_with_the_blocks(entries, ui):
-    rows = h.rows(entries, ui)
-    grid = render(h.page(entries, ui))["kb-matrix kb-concepts"]
+    rows = h.rows(entries, ui, vocabs=SHIPPED)
+    grid = render(h.page(entries, ui, vocabs=SHIPPED))["kb-matrix kb-concepts"]
     focus = SHIPPED.vocabulary["focus_countries"]
     body = [r for r in grid if r and r[0][2].get("scope") == "row"]
     assert len(body) == len(SHIPPED.terms("icls_concepts"))
@@ -90,14 +90,14 @@ def test_concept_grid_cells_agree_with_the_blocks(entries, ui):
                 marked += 1
                 assert cell[0].lstrip().startswith("✓")
             else:  # a gap reads as text, not only as a colour
-                assert cell[0].strip() == "✗ " + h.w("no_source", ui)
+                assert cell[0].strip() == "✗ " + h.w("no_source", ui, vocabs=SHIPPED)
     assert marked >= 3  # the base documents at least three country-concept pairs
 
 
 @pytest.mark.parametrize("ui", schema.LANGS)
 def test_source_matrix_cells_agree_with_the_entries(entries, ui):
-    rows = h.rows(entries, ui)
-    matrix = render(h.page(entries, ui))["kb-matrix"]
+    rows = h.rows(entries, ui, vocabs=SHIPPED)
+    matrix = render(h.page(entries, ui, vocabs=SHIPPED))["kb-matrix"]
     focus = SHIPPED.vocabulary["focus_countries"]
     labels = {SHIPPED.label("data_sources", s, ui): s for s in SHIPPED.terms("data_sources")}
     body = [r for r in matrix if r and r[0][2].get("scope") == "row"]
@@ -108,15 +108,15 @@ def test_source_matrix_cells_agree_with_the_entries(entries, ui):
             expected = [r for r in rows if r.country == code and term in r.entry.data_sources]
             assert sorted(entry_id(a) for a in cell[1]) == sorted(r.entry.id for r in expected)
             for r in expected:  # short name and latest round (or periodicity) shown
-                assert r.short in cell[0] and h.latest(r, ui) in cell[0]
+                assert r.short in cell[0] and h.latest(r, ui, vocabs=SHIPPED) in cell[0]
             if not expected:
-                assert cell[0].strip() == h.w("no_source", ui)
+                assert cell[0].strip() == h.w("no_source", ui, vocabs=SHIPPED)
 
 
 @pytest.mark.parametrize("ui", schema.LANGS)
 def test_instrument_table_cells_agree_with_the_blocks_and_cite_their_links(entries, ui):
-    rows = h.rows(entries, ui)
-    table = render(h.page(entries, ui))["kb-instruments"]
+    rows = h.rows(entries, ui, vocabs=SHIPPED)
+    table = render(h.page(entries, ui, vocabs=SHIPPED))["kb-instruments"]
     seen = 0
     for line in table:
         if not line or line[0][2].get("scope") != "row":
@@ -125,7 +125,7 @@ def test_instrument_table_cells_agree_with_the_blocks_and_cite_their_links(entri
         for field, cell in zip(h.DIMENSIONS, line[2:], strict=True):
             value = row.value(field)
             if value in (None, ()):
-                assert cell[0].strip() == h.w("unknown", ui) and cell[1] == []
+                assert cell[0].strip() == h.w("unknown", ui, vocabs=SHIPPED) and cell[1] == []
                 continue
             items = value if isinstance(value, tuple) else (value,)
             for item in items:
@@ -139,7 +139,7 @@ def test_instrument_table_cells_agree_with_the_blocks_and_cite_their_links(entri
 
 
 def test_figures_count_filled_and_cited_cells(entries):
-    n = h.figures(h.rows(entries))
+    n = h.figures(h.rows(entries, vocabs=SHIPPED))
     assert n["instruments"] >= n["profiled"] > 0
     assert n["cells"] == n["instruments"] * len(h.DIMENSIONS)
     assert 0 < n["cited"] <= n["filled"] <= n["cells"]
@@ -147,11 +147,11 @@ def test_figures_count_filled_and_cited_cells(entries):
 
 def test_return_migrant_workers_question_is_answerable(entries):
     """Which countries can measure return international migrant workers, from which source, how recent."""
-    rows = h.rows(entries)
+    rows = h.rows(entries, vocabs=SHIPPED)
     found = {(r.country, r.entry.id, r.block.latest_round) for r in rows
              if "return-international-migrant-workers" in r.block.icls_concepts}
     assert found and all(year for _, _, year in found)
-    grid = render(h.page(entries))["kb-matrix kb-concepts"]
+    grid = render(h.page(entries, vocabs=SHIPPED))["kb-matrix kb-concepts"]
     line = next(r for r in grid if r[0][0].strip() == SHIPPED.label("icls_concepts", "return-international-migrant-workers", "fr"))
     text = " ".join(c[0] for c in line)
     for _country, _, year in found:
@@ -159,14 +159,14 @@ def test_return_migrant_workers_question_is_answerable(entries):
 
 
 def test_timeline_is_an_accessible_svg_mirrored_in_arabic(entries):
-    rows = h.rows(entries)
+    rows = h.rows(entries, vocabs=SHIPPED)
     dated = [r for r in rows if r.block.rounds]
     for lang in schema.LANGS:
-        svg = h.timeline_svg(h.rows(entries, lang), lang)
+        svg = h.timeline_svg(h.rows(entries, lang, vocabs=SHIPPED), lang, vocabs=SHIPPED)
         assert svg.startswith('<svg class="kb-timeline" role="img" aria-labelledby="kb-timeline-title kb-timeline-desc"')
         assert svg.count('<text class="kb-tl-label"') == len(dated)
         assert "<title id=\"kb-timeline-title\">" in svg and "<desc id=\"kb-timeline-desc\">" in svg
-    fr, ar = h.timeline_svg(rows, "fr"), h.timeline_svg(h.rows(entries, "ar"), "ar")
+    fr, ar = h.timeline_svg(rows, "fr", vocabs=SHIPPED), h.timeline_svg(h.rows(entries, "ar", vocabs=SHIPPED), "ar", vocabs=SHIPPED)
     # The latest year sits right of the earliest in French, left of it in Arabic.
     def x_of(svg, year):
         return float(re.search(rf'x="([\d.]+)" y="\d+" text-anchor="middle">{year}<', svg).group(1))
@@ -184,21 +184,21 @@ def test_unknown_values_are_shown_as_unknown_and_not_invented(tmp_path):
                                     instrument="\n  rounds: [2014, 2024]\n  cite:\n    rounds: [0]"),
     })
     assert [p.text() for p in problems if p.severity == "error"] == []
-    md = h.page(found)
+    md = h.page(found, vocabs=SHIPPED)
     table = render(md)["kb-instruments"]
     x = next(line for line in table if line and "ma-x" in "".join(line[0][1]))
-    assert x[2:] and all(c[0].strip() == h.w("unknown", "fr") for c in x[2:])
+    assert x[2:] and all(c[0].strip() == h.w("unknown", "fr", vocabs=SHIPPED) for c in x[2:])
     y = next(line for line in table if line and "tn-y" in "".join(line[0][1]))
     rounds = y[2 + h.DIMENSIONS.index("rounds")]
     assert "2014, 2024" in rounds[0] and rounds[1] == ["https://www.hcp.ma/"]
     # Countries with no instrument still get a row group saying so
-    assert any(h.w("no_source", "fr") in c[0] for line in table for c in line)
+    assert any(h.w("no_source", "fr", vocabs=SHIPPED) in c[0] for line in table for c in line)
 
 
 def test_exports_match_the_rows_and_their_schema(entries):
-    out = h.generate(entries, "fr")
+    out = h.generate(entries, "fr", vocabs=SHIPPED)
     recs = json.loads(out["kb/instruments.json"])
-    rows = h.rows(entries)
+    rows = h.rows(entries, vocabs=SHIPPED)
     assert recs and [(r["id"], r["country"]) for r in recs] == [(r.entry.id, r.country) for r in rows]
     by = {(r.entry.id, r.country): r for r in rows}
     for rec in recs:
@@ -217,8 +217,8 @@ def test_exports_match_the_rows_and_their_schema(entries):
 
 def test_country_profile_shows_its_concept_row_and_timeline(entries):
     ma = [e for e in entries if "MA" in e.countries]
-    page = pages.country_profile("MA", ma, "kb/countries/ma.md", "en")
-    assert h.w("concepts", "en") in page and 'class="kb-timeline"' in page
+    page = pages.country_profile("MA", ma, "kb/countries/ma.md", "en", vocabs=SHIPPED)
+    assert h.w("concepts", "en", vocabs=SHIPPED) in page and 'class="kb-timeline"' in page
     grid = render("---\n---\n" + page)["kb-matrix kb-concepts"]
-    assert [c[0].strip() for c in grid[0]] == [h.w("concept", "en"), schema.country_name("MA", "en")]
+    assert [c[0].strip() for c in grid[0]] == [h.w("concept", "en", vocabs=SHIPPED), schema.country_name("MA", "en")]
     assert any("ma-enquete-nationale-migration-internationale" in "".join(c[1]) for line in grid for c in line)

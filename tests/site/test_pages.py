@@ -65,7 +65,7 @@ def entries(tmp_path_factory) -> list[Entry]:
 
 @pytest.fixture(scope="module")
 def generated(entries) -> dict[str, str]:
-    return pages.generate(entries)
+    return pages.generate(entries, vocabs=SHIPPED)
 
 
 def by_key(entries: list[Entry], key: str) -> Entry:
@@ -268,7 +268,7 @@ def card_rows(page: str) -> dict[str, str]:
 
 def label(key: str, lang: str = "fr") -> str:
     """An interface string of tools/data/ui.yml."""
-    return pages.ui()[key][lang]
+    return pages.ui(vocabs=SHIPPED)[key][lang]
 
 
 def test_entry_card_labels_in_the_entry_language(generated):
@@ -319,7 +319,7 @@ def test_entry_page_source_links_once_when_the_body_has_references(generated):
 
 def test_entry_page_source_links_when_the_body_has_no_references(entries):
     tn = replace(by_key(entries, f"{TN_ID}.fr"), body="## Contexte\n\nTexte.\n")
-    page = pages.entry_page(tn, [tn], [tn])
+    page = pages.entry_page(tn, [tn], [tn], vocabs=SHIPPED)
     assert "**Sources**\n\n- [Institut national de la statistique](https://www.ins.tn/)\n" in page
     assert '<a href="https://www.ins.tn/">Institut national de la statistique</a>' in render(body_of(page))
 
@@ -351,7 +351,7 @@ def test_one_page_per_vocabulary_term(entries, generated, vocab, folder):
         page = generated[f"kb/{folder}/{term}.md"]
         members = [e for e in entries if term in e.facet_values(attr)]
         assert front(page)["title"] == SHIPPED.label(vocab, term)
-        assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in members}), "fr")}</p>' in page
+        assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in members}), "fr", vocabs=SHIPPED)}</p>' in page
         for e in members:  # one line per entry, the French version when there is one
             assert page.count(f"(../entries/{e.id}/") == 1
             assert f"(../entries/{e.id}/{e.lang}.md)" in page or e.lang != "fr"
@@ -363,7 +363,7 @@ def test_terms_without_entries_still_have_a_page(entries, generated):
     assert unused
     for term in unused:
         page = generated[f"kb/themes/{term}.md"]
-        assert f'<p class="kb-count">{pages.n_entries(0, "fr")}</p>' in page and "../entries/" not in page
+        assert f'<p class="kb-count">{pages.n_entries(0, "fr", vocabs=SHIPPED)}</p>' in page and "../entries/" not in page
 
 
 def test_country_pages_for_named_countries_and_regional(entries, generated):
@@ -383,7 +383,7 @@ def test_country_pages_for_named_countries_and_regional(entries, generated):
 
 
 def test_no_regional_page_without_regional_entries(entries):
-    generated = pages.generate([e for e in entries if e.countries])
+    generated = pages.generate([e for e in entries if e.countries], vocabs=SHIPPED)
     assert "kb/countries/regional.md" not in generated
     assert "regional.md" not in generated["kb/countries/index.md"]
 
@@ -391,15 +391,15 @@ def test_no_regional_page_without_regional_entries(entries):
 def test_one_tag_page_per_free_tag(entries, generated):
     tags = {t for e in entries for t in e.tags}
     tag_pages = {p for p in generated if p.startswith("kb/tags/") and p != "kb/tags/index.md"}
-    assert tag_pages == {pages.tag_page(t) for t in tags}
+    assert tag_pages == {pages.tag_page(t, vocabs=SHIPPED) for t in tags}
     assert len(tag_pages) == len(tags) == 4
     emploi = generated["kb/tags/emploi.md"]
     assert f"(../entries/{FR_ID}/fr.md)" in emploi and f"(../entries/{REG_ID}/fr.md)" in emploi
-    assert f'<p class="kb-count">{pages.n_entries(2, "fr")}</p>' in emploi
+    assert f'<p class="kb-count">{pages.n_entries(2, "fr", vocabs=SHIPPED)}</p>' in emploi
 
 
 def test_arabic_tags_give_valid_file_names(generated, tmp_path):
-    path = pages.tag_page("سوق العمل")
+    path = pages.tag_page("سوق العمل", vocabs=SHIPPED)
     assert path == "kb/tags/سوق-العمل.md"
     name = posixpath.basename(path)
     assert re.fullmatch(r"[\w-]+\.md", name) and not name.startswith(("-", "."))
@@ -412,7 +412,7 @@ def test_arabic_tags_give_valid_file_names(generated, tmp_path):
 
 @pytest.mark.parametrize("tag", ["(( ))", "...", "C++", "Emploi / chômage", "الهِجْرَة"])
 def test_tag_slugs_are_plain_file_names(tag):
-    name = posixpath.basename(pages.tag_page(tag))
+    name = posixpath.basename(pages.tag_page(tag, vocabs=SHIPPED))
     assert re.fullmatch(r"[\w-]+\.md", name)
     assert not name.startswith(("-", "_", "."))
 
@@ -420,7 +420,7 @@ def test_tag_slugs_are_plain_file_names(tag):
 def test_tag_named_index_keeps_its_own_page(entries):
     """A free tag 'Index' must get a tag page listing its entries, not be replaced by kb/tags/index.md."""
     tagged = replace(by_key(entries, f"{TN_ID}.fr"), tags=("Index",))
-    generated = pages.generate([tagged])
+    generated = pages.generate([tagged], vocabs=SHIPPED)
     tag_pages = [p for p, text in generated.items()
                  if p.startswith("kb/tags/") and f"../entries/{TN_ID}/fr.md" in text]
     assert tag_pages, "no tag page lists the entry tagged 'Index'"
@@ -450,7 +450,7 @@ def test_index_pages_with_counts(entries, generated):
     countries = index_rows(generated["kb/countries/index.md"])
     assert countries == {"ma.md": 1, "tn.md": 1, "fr.md": 1, "regional.md": 1, "mr.md": 0, "ly.md": 0, "dz.md": 0}
     tags = index_rows(generated["kb/tags/index.md"])
-    assert tags == {pages.tag_page(t)[len("kb/tags/"):]: n
+    assert tags == {pages.tag_page(t, vocabs=SHIPPED)[len("kb/tags/"):]: n
                     for t, n in (("Emploi", 2), ("سوق العمل", 1), ("Données *brutes* | [x]", 1), ("Recensement", 1))}
 
 
@@ -460,13 +460,13 @@ def test_index_pages_with_counts(entries, generated):
     ("ar", 0, "zero"), ("ar", 1, "one"), ("ar", 2, "two"), ("ar", 3, "few"), ("ar", 11, "many"), ("ar", 100, "other"),
 ])
 def test_entry_counts_take_the_language_plural_form(lang, n, category):
-    assert pages.n_entries(n, lang) == pages.ui()["n_entries"][lang][category].format(n=n)
+    assert pages.n_entries(n, lang, vocabs=SHIPPED) == pages.ui(vocabs=SHIPPED)["n_entries"][lang][category].format(n=n)
 
 
 def test_all_entries_index_and_glossary(entries, generated):
     index = generated["kb/index.md"]
     assert front(index)["title"] == label("all_entries")
-    assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in entries}), "fr")}</p>' in index
+    assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in entries}), "fr", vocabs=SHIPPED)}</p>' in index
     for e in entries:
         assert index.count(f"(entries/{e.id}/") == 1
     glossary = generated["kb/glossaire.md"]
@@ -509,7 +509,7 @@ def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
 
 def test_edit_link_only_when_the_repository_address_is_set(entries):
     entry = entries[0]
-    without = pages.entry_page(entry, [entry], entries)
+    without = pages.entry_page(entry, [entry], entries, vocabs=SHIPPED)
     assert "/edit/main/" not in without and f"`{entry.path}`" in without
-    with_repo = pages.entry_page(entry, [entry], entries, edit_base="https://github.com/org/kb/edit/main/")
+    with_repo = pages.entry_page(entry, [entry], entries, edit_base="https://github.com/org/kb/edit/main/", vocabs=SHIPPED)
     assert f"(https://github.com/org/kb/edit/main/{entry.path})" in with_repo

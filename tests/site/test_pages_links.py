@@ -42,15 +42,15 @@ def entries(tmp_path_factory):
 
 def sources(entry) -> list[str]:
     """The entry page's list of sources, one Markdown line per link."""
-    page = pages.entry_page(entry, [entry])
-    head = f"**{pages.md_text(pages.t('links', entry.lang))}**\n\n"
+    page = pages.entry_page(entry, [entry], vocabs=SHIPPED)
+    head = f"**{pages.md_text(pages.t('links', entry.lang, vocabs=SHIPPED))}**\n\n"
     assert head in page
     return page.split(head, 1)[1].split("\n\n", 1)[0].split("\n")
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_accessed_and_archived_copy_follow_their_source(entries, lang):
-    accessed, archived = pages.t("accessed", lang), pages.t("archived_copy", lang)
+    accessed, archived = pages.t("accessed", lang, vocabs=SHIPPED), pages.t("archived_copy", lang, vocabs=SHIPPED)
     assert accessed and archived and accessed != archived
     assert sources(entries[lang]) == [
         f"- [Site du HCP](https://www.hcp.ma/) <small>{accessed} 2024-05-01 · [{archived}]({ARCHIVE})</small>",
@@ -68,8 +68,8 @@ def test_labels_are_the_interface_strings_of_each_language():
 
 
 def test_the_rendered_page_links_the_archived_copy(entries):
-    rendered = render(pages.entry_page(entries["fr"], [entries["fr"]]).split("\n---\n", 1)[1])
-    archived = html.escape(pages.t("archived_copy", "fr"))
-    assert (f'<a href="https://www.hcp.ma/">Site du HCP</a> <small>{html.escape(pages.t("accessed", "fr"))} '
+    rendered = render(pages.entry_page(entries["fr"], [entries["fr"]], vocabs=SHIPPED).split("\n---\n", 1)[1])
+    archived = html.escape(pages.t("archived_copy", "fr", vocabs=SHIPPED))
+    assert (f'<a href="https://www.hcp.ma/">Site du HCP</a> <small>{html.escape(pages.t("accessed", "fr", vocabs=SHIPPED))} '
             f'2024-05-01 · <a href="{ARCHIVE}">{archived}</a></small>') in rendered
     assert '<a href="https://web.archive.org/web/2023/https://ansade.mr/%28a%29">' in rendered

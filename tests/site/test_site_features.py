@@ -60,7 +60,7 @@ def entries(tmp_path_factory) -> list[Entry]:
 
 @pytest.fixture(scope="module")
 def generated(entries) -> dict[str, dict[str, str]]:
-    return {ui: pages.generate(entries, "https://example.org/", ui) for ui in schema.LANGS}
+    return {ui: pages.generate(entries, "https://example.org/", ui, vocabs=SHIPPED) for ui in schema.LANGS}
 
 
 def by_key(entries: list[Entry], key: str) -> Entry:
@@ -157,7 +157,7 @@ def test_related_is_limited():
 
 # -- entry pages --------------------------------------------------------------------------------
 
-SECTIONS = {lang: tuple(pages.ui()[key][lang] for key in ("related", "cite", "propose_change"))
+SECTIONS = {lang: tuple(pages.ui(vocabs=SHIPPED)[key][lang] for key in ("related", "cite", "propose_change"))
             for lang in ("fr", "ar", "en")}
 
 
@@ -177,7 +177,7 @@ def test_entry_page_sections_do_not_depend_on_the_interface(generated):
 
 
 def test_entry_page_related_section_links_related_entries(generated):
-    related = section(generated["fr"][f"kb/entries/{MA_ID}/fr.md"], pages.ui()["related"]["fr"])
+    related = section(generated["fr"][f"kb/entries/{MA_ID}/fr.md"], pages.ui(vocabs=SHIPPED)["related"]["fr"])
     assert f"(../{TN_ID}/fr.md)" in related
     assert f"{DZ_ID}" not in related
     assert f"../{MA_ID}/" not in related and "(ar.md)" not in related
@@ -331,7 +331,7 @@ def title_of(page: str) -> str:
 
 
 def test_arabic_interface_labels(generated):
-    ar, ui = generated["ar"], pages.ui()
+    ar, ui = generated["ar"], pages.ui(vocabs=SHIPPED)
     assert title_of(ar["kb/themes/index.md"]) == ui["themes"]["ar"]
     assert f"# {ui['themes']['ar']}" in ar["kb/themes/index.md"]
     assert title_of(ar["kb/countries/index.md"]) == ui["countries"]["ar"]
@@ -355,7 +355,7 @@ def test_arabic_interface_labels(generated):
 
 
 def test_english_interface_labels(generated):
-    en, ui = generated["en"], pages.ui()
+    en, ui = generated["en"], pages.ui(vocabs=SHIPPED)
     assert title_of(en["kb/themes/index.md"]) == ui["themes"]["en"]
     assert title_of(en["kb/countries/index.md"]) == ui["countries"]["en"]
     assert title_of(en["kb/index.md"]) == ui["all_entries"]["en"]
@@ -375,9 +375,9 @@ def test_english_interface_labels(generated):
 
 def test_french_interface_labels_stay_french(generated):
     fr = generated["fr"]
-    assert title_of(fr["kb/themes/index.md"]) == pages.ui()["themes"]["fr"]
+    assert title_of(fr["kb/themes/index.md"]) == pages.ui(vocabs=SHIPPED)["themes"]["fr"]
     assert title_of(fr["kb/countries/ma.md"]) == "Maroc"
-    assert pages.ui()["themes"]["ar"] not in fr["kb/themes/index.md"]
+    assert pages.ui(vocabs=SHIPPED)["themes"]["ar"] not in fr["kb/themes/index.md"]
 
 
 def test_interface_languages_keep_the_same_pages(generated):
@@ -386,7 +386,7 @@ def test_interface_languages_keep_the_same_pages(generated):
 
 # -- country profiles -----------------------------------------------------------------------------
 
-MISSING = {lang: pages.ui()["not_documented"][lang] for lang in ("fr", "ar", "en")}
+MISSING = {lang: pages.ui(vocabs=SHIPPED)["not_documented"][lang] for lang in ("fr", "ar", "en")}
 
 
 def missing_sources(page: str, ui: str) -> list[str]:
@@ -407,12 +407,12 @@ def test_country_profile_without_entries_misses_every_source(generated):
     page = generated["fr"]["kb/countries/ly.md"]
     assert missing_sources(page, "fr") == [pages.md_text(SHIPPED.label("data_sources", s, "fr"))
                                            for s in SHIPPED.terms("data_sources")]
-    assert f'<p class="kb-count">{pages.n_entries(0, "fr")}</p>' in page
+    assert f'<p class="kb-count">{pages.n_entries(0, "fr", vocabs=SHIPPED)}</p>' in page
 
 
 def test_country_profile_counts_entries_and_lists_institutions(generated):
     page = generated["fr"]["kb/countries/ma.md"]
-    assert f'<p class="kb-count">{pages.n_entries(2, "fr")}' in page  # one entry in two languages, plus the regional one
+    assert f'<p class="kb-count">{pages.n_entries(2, "fr", vocabs=SHIPPED)}' in page  # one entry in two languages, plus the regional one
     # Institutions come from the country's own entries, once, in the interface language.
     assert "- <bdi>Haut-Commissariat au Plan</bdi>" in page
     assert "المندوبية السامية للتخطيط" not in page
@@ -450,7 +450,7 @@ def test_translate_nav_keeps_pages_and_order(french_nav, lang):
 
 
 def test_translate_nav_arabic_labels(french_nav):
-    nav = pages.ui()["nav"]
+    nav = pages.ui(vocabs=SHIPPED)["nav"]
     labels = dict((p, label) for label, p in flatten(interfaces.translate_nav(french_nav, "ar")) if p)
     for page in ("recherche.md", "index.md", "kb/themes/index.md", "kb/glossaire.md"):
         assert labels[page] == nav[page]["ar"], page
@@ -460,7 +460,7 @@ def test_translate_nav_arabic_labels(french_nav):
 
 def test_translate_nav_english_labels_and_french_untouched(french_nav):
     before = repr(french_nav)
-    nav = pages.ui()["nav"]
+    nav = pages.ui(vocabs=SHIPPED)["nav"]
     labels = dict((p, label) for label, p in flatten(interfaces.translate_nav(french_nav, "en")) if p)
     assert labels["recherche.md"] == nav["recherche.md"]["en"]
     assert labels["kb/countries/index.md"] == nav["kb/countries/index.md"]["en"]
@@ -469,7 +469,7 @@ def test_translate_nav_english_labels_and_french_untouched(french_nav):
 
 
 def test_translate_nav_every_label_is_translated(french_nav):
-    table = pages.ui()["nav"]
+    table = pages.ui(vocabs=SHIPPED)["nav"]
     for label, page in flatten(french_nav):
         assert (page or label) in table, f"no translation for {page or label!r}"
     for lang in ("ar", "en"):
@@ -521,7 +521,7 @@ def test_config_inherits_mkdocs_yml_with_the_interface_settings(tmp_path):
     assert data["docs_dir"] == str(interfaces.tree(tmp_path, "ar"))
     assert data["extra"]["alternate"] == interfaces.alternates("ar")
     assert data["nav"] == interfaces.translate_nav(list(settings.nav), "ar")
-    assert data["site_name"] == pages.ui()["site_name"]["ar"]
+    assert data["site_name"] == pages.ui(vocabs=SHIPPED)["site_name"]["ar"]
     en = yaml.safe_load(interfaces.config(tmp_path, "en", tmp_path / "site" / "en", settings).read_text(encoding="utf-8"))
     assert en["theme"]["direction"] == "ltr"
     # Canonical links, sitemap and 404 links of an interface point into its own folder.

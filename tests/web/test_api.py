@@ -8,10 +8,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import make_entry
+from tools.content.vocab import Vocabularies
 from tools.project import Project
 from tools.search.engine import build_search_index
 from tools.site import pages
 from tools.web.api import create_app
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 ENTRIES = [
     make_entry("ma-enquete-emploi", "fr", "Enquête nationale sur l'emploi",
@@ -91,7 +94,7 @@ def test_search_json_shape(client):
     assert body["ui"] == "fr" and body["notes"] == []
     country = body["facets"]["country"]
     assert {k: country[k] for k in ("name", "param", "label")} == {"name": "country", "param": "country",
-                                                                   "label": pages.ui()["search"]["facet_country"]["fr"]}
+                                                                   "label": pages.ui(vocabs=SHIPPED)["search"]["facet_country"]["fr"]}
     assert country["results"] == [{"value": "MA", "label": "Maroc", "count": 1, "selected": False,
                                    "toggle_url": "/api/search?q=enquete&country=MA"}]
     for facet in body["facets"].values():
