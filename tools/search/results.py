@@ -30,8 +30,9 @@ def collapse(scored: dict[int, float], docs: dict[int, dict], filters: dict, voc
     {facet: set of values}. Returns ({entry id: (document number, score)}, {facet: [{value,
     count, selected, label{lang}}]}). A facet's counts apply every other facet's filter but not
     its own, so ticking one value still shows how many entries the other values of that facet
-    would add (OR within a facet).
+    would add (OR within a facet). Labels from `vocabs` (None: the shipped vocabularies, read now).
     """
+    vocabs = Vocabularies.ensure(vocabs)
     best: dict[str, tuple[int, float]] = {}
     counts = {f: {} for f in FACETS}
     for num, score in scored.items():
