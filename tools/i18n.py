@@ -1,4 +1,5 @@
-"""Interface languages: which exist, their text direction and their strings (data/ui.yml).
+"""Interface languages: which exist and their text direction (their strings, data/ui.yml, are read
+with the other data files by tools.content.vocab.Vocabularies).
 
 The entry languages and the interface languages are the same three; French is the default and is
 served at the site root.
@@ -7,8 +8,6 @@ served at the site root.
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("fr", "ar", "en")
@@ -20,15 +19,6 @@ RTL = frozenset({"ar"})
 def direction(lang: str) -> str:
     """'rtl' for a right-to-left language, otherwise 'ltr' (the HTML `dir` value)."""
     return "rtl" if lang in RTL else "ltr"
-
-
-def load_ui(data_dir: Path = DATA_DIR) -> dict:
-    """The interface strings of data/ui.yml: {key: {lang: text}} (and nested tables such as 'nav').
-
-    Raises OSError if the file cannot be read, yaml.YAMLError if it is not YAML.
-    """
-    with open(data_dir / "ui.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 def plural(forms: dict, n: int, lang: str) -> str:
