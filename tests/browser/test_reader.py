@@ -98,6 +98,20 @@ def test_arabic_home_keeps_latin_codes_in_order(browser, server):  # noqa: F811
     context.close()
 
 
+def test_arabic_home_placeholder_reads_right_to_left_and_typing_chooses_its_direction(browser, server):  # noqa: F811
+    context, page = open_page(browser, 390, "ar")
+    page.goto(f"{server.url}/ar/")
+    box = page.locator("#kb-home-q")
+    assert re.search(r"[\u0600-\u06ff]", box.get_attribute("placeholder"))
+    # An empty dir="auto" field would otherwise resolve to left to right and scramble the Arabic example.
+    assert box.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    box.fill("RGPH 2024")
+    assert box.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    box.fill("مسح")
+    assert box.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    context.close()
+
+
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_every_count_on_the_country_pages_agrees(browser, server, lang):  # noqa: F811
     context, page = open_page(browser, 1280, lang)
