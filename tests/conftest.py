@@ -10,14 +10,24 @@ contributor could (lists, quotes, broken syntax).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# Property-based tests take their number of examples from a Hypothesis profile: "full" (the
+# default, what `make test` and CI run) or "fast" (`make test-fast`, while working). Choose with
+# HYPOTHESIS_PROFILE=fast or `--hypothesis-profile=fast`; the tests themselves set no count.
+settings.register_profile("full", max_examples=200, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fast", parent=settings.get_profile("full"), max_examples=15)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
 
 FIELDS = {
     "title": "Enquête nationale sur l'emploi",
@@ -79,6 +89,31 @@ def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return practices
+
+
+@pytest.fixture(scope="session")
+def shipped_collection():
+    """The repository's practices/ loaded and checked once per run: (entries, problems, files read).
+
+    Entries are frozen dataclasses; tests that need another list copy it (list(entries)).
+    """
+    from tools.content.validate import load_collection
+
+    entries, problems, files = load_collection(ROOT / "practices", ROOT)
+    return tuple(entries), tuple(problems), files
+
+
+@pytest.fixture(scope="session")
+def word_lists():
+    """The folded French/English/Arabic word lists, loaded once and before any SearchIndex exists.
+
+    Each new SearchIndex starts a thread that loads them, and a query needing them before that
+    thread is done loads them again (functools.cache has no lock): three loads of ~1 s CPU each
+    in one run. Modules that search declare `pytestmark = pytest.mark.usefixtures("word_lists")`.
+    """
+    from tools.search.query import dictionary_words
+
+    return dictionary_words()
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ def keep_sigpipe():
 
 
 @pytest.fixture
-def indexed(tmp_path, monkeypatch, capsys):
+def indexed(tmp_path, monkeypatch, capsys, word_lists):
     """run(*argv) -> (exit status, stdout, stderr) of tools.search.main against the index."""
     entries, problems, _ = load(tmp_path, FILES)
     assert problems == [] and len(entries) == 3

@@ -7,7 +7,6 @@ import pytest
 
 from tools.bench.synthetic import make_project
 from tools.content.validate import load_collection
-from tools.project import Project
 from tools.search.analysis import normalize
 from tools.site import pages
 from tools.site.related import RelatedIndex
@@ -29,10 +28,8 @@ def pairwise_reference(entry, candidates, limit=5):
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    project = Project()
-    entries, _, _ = load_collection(project.practices, project.root)
-    return entries
+def shipped(shipped_collection):
+    return list(shipped_collection[0])
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ ALL_IDS = {e.id for e in ENTRIES}
 
 
 # Synonyms come from an empty glossary unless a test says otherwise (fixture in conftest.py).
-pytestmark = pytest.mark.usefixtures("empty_glossary")
+pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from tools.web import limits
 from tools.web.api import create_app
 from tools.web.csp import inline_script_hashes, policy
 
-pytestmark = pytest.mark.usefixtures("empty_glossary")
+pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
 INLINE = 'console.log("material")'
 SECRET = "SECRET-OUTSIDE-THE-SITE"
