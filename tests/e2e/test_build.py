@@ -105,7 +105,7 @@ def test_first_build_reports_ok(shared):
 def test_site_files_exist(project):
     site = project.site
     for path in ("index.html", f"kb/entries/{MA}/fr/index.html", f"kb/entries/{MA}/ar/index.html",
-                 f"kb/entries/{TN}/fr/index.html", "kb/entries.json", "kb/entries.csv", "kb/catalog.js",
+                 f"kb/entries/{TN}/fr/index.html", "kb/entries.json", "kb/entries.csv", "kb/catalog.json",
                  "kb/countries/regional/index.html", "kb/countries/ma/index.html", "kb/glossaire/index.html",
                  "kb/tags/سوق-العمل/index.html", "kb/themes/immigration/index.html"):
         assert (site / path).is_file(), path

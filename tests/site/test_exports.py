@@ -1,4 +1,4 @@
-"""tools/exports.py: entries.json, entries.csv, catalog.json and catalog.js.
+"""tools/exports.py: entries.json, entries.csv, catalog.json and feed.xml.
 
 Entries come from files validated by the real loader; the CSV-injection cases use hand-made
 Entry records, since a formula can hide in any text field a contributor fills.
@@ -172,18 +172,9 @@ def test_catalog_json_has_no_body(entries):
     assert "Un paragraphe" not in text and "saut de ligne" not in text
 
 
-def test_catalog_js_assigns_the_catalog(entries):
-    js = exports.generate(entries)["kb/catalog.js"]
-    prefix = "window.KB_CATALOG = "
-    assert js.startswith(prefix)
-    rest = js[len(prefix):].rstrip()
-    assert rest.endswith(";")
-    assert json.loads(rest[:-1]) == json.loads(exports.catalog_json(entries))
-
-
 def test_generate_returns_the_exports_and_the_feed(entries):
     files = exports.generate(entries)
-    assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/catalog.js", "kb/feed.xml"}
+    assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/feed.xml"}
     assert files["kb/entries.json"] == exports.entries_json(entries)
     assert files["kb/entries.csv"] == exports.entries_csv(entries)
     assert files["kb/catalog.json"] == exports.catalog_json(entries)
