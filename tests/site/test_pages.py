@@ -495,6 +495,7 @@ def test_relative_links_point_to_generated_pages(generated):
 
 
 def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
+    assert sum(path.endswith(".md") for path in generated) > 20
     for path, text in generated.items():
         assert path.startswith("kb/")
         if path.endswith(".md"):

@@ -53,12 +53,20 @@ def test_shipped_collection_same_as_pairwise(shipped):
 
 def test_synthetic_collection_same_as_pairwise(synthetic):
     index = RelatedIndex(synthetic)
+    found = 0
     for e in synthetic:
-        assert index.of(e) == pairwise_reference(e, synthetic), e.key
+        expected = pairwise_reference(e, synthetic)
+        assert index.of(e) == expected, e.key
+        found += bool(expected)
+    assert found > len(synthetic) // 2  # the comparison is not between empty lists
 
 
 def test_candidates_in_another_order_pick_the_same_fallback_version(synthetic):
     backwards = list(reversed(synthetic))
     index = RelatedIndex(backwards)
+    found = 0
     for e in synthetic[:80]:
-        assert pages.related(e, index) == pairwise_reference(e, backwards)
+        expected = pairwise_reference(e, backwards)
+        assert pages.related(e, index) == expected, e.key
+        found += bool(expected)
+    assert found > 40  # the comparison is not between empty lists
