@@ -52,6 +52,56 @@ BODY = "".join(
 )
 
 
+# The shared mini-corpus: one Moroccan survey in French, Arabic and English, a Tunisian register and
+# a regional methodology (countries: []). Modules that need a small collection start from it
+# (mini_corpus()) and change only what they test, instead of keeping their own copy.
+MA_ID, TN_ID, REG_ID = "ma-enquete-emploi", "tn-registre-permis", "oit-directives-statistiques"
+# Section headings of tools.content.schema.BODY_HEADINGS, so an Arabic or English body has each one.
+# Over 150 words each, like BODY, so that no length warning comes from the fixtures.
+AR_FILLER = "يصف هذا القسم المصدر والمؤسسات التي تديره والفترة التي يغطيها وما يقيسه عن العمال المهاجرين. "
+AR_BODY = "".join(f"\n## {h}\n\nفقرة نصية عن {h} في المسح الوطني للتشغيل. {AR_FILLER * 2}\n"
+                  for h in ("السياق", "الوصف", "المنهجية", "الدروس المستفادة", "المراجع"))
+EN_FILLER = "This section describes the source, who keeps it, the period covered and what it measures. "
+EN_BODY = "".join(f"\n## {h}\n\nA paragraph on the {h.lower()} of the national employment survey. {EN_FILLER * 2}\n"
+                  for h in ("Context", "Description", "Method", "Lessons", "References"))
+MA_AR = {"lang": "ar", "title": "المسح الوطني حول التشغيل",
+         "summary": "مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب.", "body": AR_BODY}
+MA_EN = {"lang": "en", "title": "National employment survey",
+         "summary": "Quarterly household survey of employment, unemployment and migration in Morocco.",
+         "body": EN_BODY}
+TN_PERMITS = {"title": "Registre des autorisations de travail", "type": "practice", "countries": "[TN]",
+              "themes": "[immigration]", "data_sources": "[work-permits]",
+              "summary": "Registre administratif des autorisations délivrées aux salariés étrangers en Tunisie."}
+OIT = {"title": "Directives de l'OIT sur les statistiques", "type": "methodology", "countries": "[]",
+       "themes": "[harmonisation]", "data_sources": "[]",
+       "summary": "Les directives adoptées par la 20e Conférence internationale des statisticiens du travail."}
+MINI_CORPUS = {
+    f"ma/{MA_ID}.fr.md": {},
+    f"ma/{MA_ID}.ar.md": MA_AR,
+    f"ma/{MA_ID}.en.md": MA_EN,
+    f"tn/{TN_ID}.fr.md": TN_PERMITS,
+    f"regional/{REG_ID}.fr.md": OIT,
+}
+
+
+def mini_corpus(**changes: dict | None) -> dict[str, str]:
+    """{file under practices/: text} of MINI_CORPUS, for make_corpus() or load().
+
+    Each keyword names a file by its stem with '_' for '.' and '-' ('ma_enquete_emploi_ar') and gives
+    field overrides for entry_text() (raw YAML values, body=...), or None to leave the file out.
+    Raises KeyError for a name that is not a file of the corpus.
+    """
+    stems = {name.rsplit("/", 1)[1][:-3].replace("-", "_").replace(".", "_"): name for name in MINI_CORPUS}
+    files = {name: dict(fields) for name, fields in MINI_CORPUS.items()}
+    for stem, fields in changes.items():
+        name = stems[stem]
+        if fields is None:
+            del files[name]
+        else:
+            files[name].update(fields)
+    return {name: entry_text(**fields) for name, fields in files.items()}
+
+
 def entry_text(body: str = BODY, **overrides) -> str:
     """A valid French entry; each keyword replaces a field's raw YAML value, None removes the line.
 
