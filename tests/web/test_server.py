@@ -279,25 +279,30 @@ def test_search_during_index_swaps_never_fails(tmp_path):
     build_search_index(ENTRIES, index, progress=False)
     app = create_app(Project(tmp_path))
     stop = threading.Event()
+    swaps = []
 
     def rebuild():
         while not stop.is_set():
             build_search_index(ENTRIES, index, progress=False, full=True)
+            swaps.append(time.monotonic())
 
     statuses = []
     with TestClient(app) as c:
         t = threading.Thread(target=rebuild)
         t.start()
         try:
-            deadline = time.monotonic() + 4
+            # Searches go on until the index was swapped several times under them (the deadline
+            # only stops a machine too slow to get there; the assertions below then fail).
+            deadline = time.monotonic() + 60
             i = 0
-            while time.monotonic() < deadline:
+            while (len(swaps) < 6 or i < 30) and time.monotonic() < deadline:
                 i += 1
                 statuses.append(c.get("/api/search", params={"q": f"emploi {i}"}).status_code)
+            swapped = len(swaps)
         finally:
             stop.set()
             t.join()
-    assert len(statuses) > 5
+    assert len(statuses) >= 30 and swapped >= 6  # the searches did run across several swaps
     assert set(statuses) == {200}
 
 
