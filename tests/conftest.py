@@ -3,6 +3,7 @@
     text = entry_text(countries="[MAR]")            # a valid French entry with one thing changed
     text = entry_text(links=None)                   # None drops the field's line
     practices = make_corpus(tmp_path, {"ma/ma-x.fr.md": text})
+    practices = make_corpus(tmp_path, mini_corpus())     # the shared FR/AR/EN mini-corpus
 
 Values are raw YAML, written after 'field: ' as given, so a test can write anything a
 contributor could (lists, quotes, broken syntax).
