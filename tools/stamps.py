@@ -44,6 +44,8 @@ def _py(*names: str) -> list[Path]:
 
 
 def engine_files(project: Project) -> list[Path]:
+    """The files whose change makes the search index stale whatever the entries: tools/data/ and the
+    search engine's sources (ENGINE_SOURCES)."""
     return files(project.data) + _py(*ENGINE_SOURCES)
 
 

@@ -52,6 +52,8 @@ terms:
     en: {term: remittances}
 """
 
+pytestmark = pytest.mark.usefixtures("word_lists")
+
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> SearchIndex:

@@ -48,6 +48,14 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Entry:
+    """One language version of a validated entry (built by tools.content.validate.check_entry).
+
+    id is the slug shared by the language versions; lang its ISO 639-1 code (fr, ar, en); folder the
+    folder under practices/ (a lower-case country code or 'regional'); path the file as shown to
+    contributors; list fields are tuples of vocabulary terms or ISO 3166-1 alpha-2 codes; dates are
+    'YYYY-MM-DD' strings; body is the Markdown after the front matter.
+    """
+
     id: str
     lang: str
     folder: str
@@ -71,6 +79,7 @@ class Entry:
 
     @property
     def key(self) -> str:
+        """'<id>.<lang>', unique in a collection (one file per id and language)."""
         return f"{self.id}.{self.lang}"
 
     @property
@@ -84,5 +93,7 @@ class Entry:
         return f"kb/entries/{self.id}/{self.lang}/"
 
     def facet_values(self, facet: str) -> tuple[str, ...]:
+        """The values of an attribute as a tuple ('type' -> ('tool',), 'themes' -> the themes).
+        Raises AttributeError for a name that is not a field."""
         value = getattr(self, facet)
         return tuple(value) if isinstance(value, tuple) else (value,)
