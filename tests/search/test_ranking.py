@@ -41,6 +41,14 @@ ENTRIES = [
                countries=("MR",)),
     make_entry("consommation", "fr", "Dépenses des ménages", "Enquête sur la consommation des ménages." + PAD,
                countries=("TN",)),
+    # A concept typed by its acronym: one entry names it so, one by its long name.
+    make_entry("cist-acronym", "fr", "Normes de la CIST", "Résolutions adoptées." + PAD, countries=()),
+    make_entry("cist-long-name", "fr", "Conférence internationale des statisticiens du travail",
+               "Réunion d'experts." + PAD, countries=()),
+    # Two named countries: an agreement of both, and one of Morocco that cites Tunisia in its text.
+    make_entry("accord-ma-tn", "fr", "Accord bilatéral", "Accord sur les saisonniers." + PAD, countries=("MA", "TN")),
+    make_entry("accord-ma", "fr", "Accord bilatéral", "Accord sur les saisonniers, accord cadre cité par la "
+               "Tunisie, accord révisé." + PAD, countries=("MA",)),
 ]
 
 GLOSSARY = """\
@@ -50,6 +58,11 @@ terms:
     fr: {term: transferts de fonds}
     ar: {term: تحويلات}
     en: {term: remittances}
+  - id: icls
+    acronyms: [CIST]
+    fr: {term: conférence internationale des statisticiens du travail}
+    ar: {term: المؤتمر الدولي لخبراء إحصاءات العمل}
+    en: {term: international conference of labour statisticians}
 """
 
 
@@ -119,6 +132,25 @@ def test_glossary_synonyms_find_other_languages_once_per_concept(engine):
     found = engine.search("transferts de fonds")
     assert found["expansions"][0]["kind"] == "glossary"
     assert "transferts-ar" in ranked(found)
+
+
+def test_named_countries_weigh_by_the_share_the_entry_is_about(engine):
+    # accord-ma matches the words more often (and names Tunisia in its text), but accord-ma-tn
+    # is about both countries named: C(d) = 1 + 2 x (named countries of d / countries named).
+    found = engine.search("accord Maroc Tunisie")
+    assert {e["concept"] for e in found["expansions"] if e["kind"] == "country"} == {"MA", "TN"}
+    assert ranked(found)[:2] == ["accord-ma-tn", "accord-ma"]
+    assert ranked(engine.search("accord Maroc"))[0] == "accord-ma"
+
+
+def test_a_concept_name_weighs_as_much_as_the_words_typed(engine):
+    # 'CIST' stands for one word; the four words of the concept's long name are scaled to 1/4
+    # each, so the long name (a phrase: the sum of its words) does not outweigh the acronym.
+    found = engine.search("CIST")
+    assert found["expansions"][0]["concept"] == "icls"
+    assert ranked(found)[:2] == ["cist-acronym", "cist-long-name"]
+    long_name = engine.search("conférence internationale des statisticiens du travail")
+    assert ranked(long_name)[0] == "cist-long-name"
 
 
 def test_exact_title_comes_first(engine):

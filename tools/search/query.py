@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from whoosh import qparser, query
+from whoosh import matching, qparser, query
 
 from tools.content import schema
 from tools.search import glossary
@@ -265,14 +265,51 @@ class Plan:
     syntax: bool
 
 
+class _BestOfMatcher(matching.DisjunctionMaxMatcher):
+    """Whoosh's DisjunctionMaxMatcher, scoring only the sub-matchers that are on the current
+    document. Whoosh's own score() takes max(a.score(), b.score()) even when one of them already
+    stands on a later document: an entry naming a concept once, in its body, was given the score
+    of another entry's title match (whoosh-reloaded 2.7.5); and its replace() dropped both
+    sides when one was exhausted."""
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        if a.id() != b.id():
+            return a.score() if a.id() < b.id() else b.score()
+        return max(a.score(), b.score())
+
+    def replace(self, minquality=0):
+        a, b = self.a.replace(minquality), self.b.replace(minquality)
+        if not a.is_active():
+            return b
+        if not b.is_active():
+            return a
+        if a is self.a and b is self.b:
+            return self
+        return self.__class__(a, b)
+
+
+class BestOf(query.DisjunctionMax):
+    """The best-scoring of its subqueries on each document (DisjunctionMax with a correct
+    matcher, see _BestOfMatcher)."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(subs, _BestOfMatcher, searcher, context, lambda q: q.estimate_size(reader))
+
+
 def weighted(alternatives: list, boost: float):
-    """The best of `alternatives`, times `boost` (DisjunctionMax). Whoosh ignores the boost of a
+    """The best of `alternatives`, times `boost` (BestOf). Whoosh ignores the boost of a
     compound query with one subquery, so a single alternative carries the boost itself."""
     if len(alternatives) == 1:
         q = alternatives[0].copy()
         q.boost *= boost
         return q
-    return query.DisjunctionMax(alternatives, boost=boost)
+    return BestOf(alternatives, boost=boost)
 
 
 def query_tokens(text: str) -> list[tuple[str, str]]:
@@ -283,6 +320,18 @@ def query_tokens(text: str) -> list[tuple[str, str]]:
         if raw not in OPERATORS:
             out.append((raw, strip_elision(normalize(raw))))
     return out
+
+
+def _word_count(text: str) -> int:
+    """Number of meaningful words of a text (stop words and single letters left out), at least 1."""
+    return max(1, sum(1 for w in WORD_RE.findall(text) if meaningful(strip_elision(normalize(w)))))
+
+
+def _scaled(q, factor: float):
+    """A copy of query q with its boost multiplied by factor."""
+    q = q.copy()
+    q.boost *= factor
+    return q
 
 
 def _terms_of(q) -> set:
@@ -310,7 +359,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     units: list[Unit] = []
     claimed: set[str] = set()
     for exp in expansions:
-        alternatives = [parser.parse(f'"{w}"') for w in map(plain_terms, exp["added"]) if w]
+        # A name counts as much as the words it stands for: 'CIST' expanded to the 4 words of
+        # 'Conférence internationale des statisticiens du travail' weighs 1/4 per word (a phrase
+        # scores the sum of its words, which made long names outweigh what was typed).
+        typed = _word_count(exp["matched"])
+        alternatives = [_scaled(parser.parse(f'"{w}"'), typed / _word_count(w))
+                        for w in map(plain_terms, exp["added"]) if w]
         unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.
