@@ -35,6 +35,7 @@ from tools.search import glossary
 from tools.search.analysis import (
     TOKEN_PATTERN,
     WORD_RE,
+    analyse,
     compound_parts,
     meaningful,
     normalize,
@@ -327,6 +328,13 @@ def _word_count(text: str) -> int:
     return max(1, sum(1 for w in WORD_RE.findall(text) if meaningful(strip_elision(normalize(w)))))
 
 
+def _same_name(name: str, typed: str) -> bool:
+    """Whether a concept's name is the typed name in another inflection ('return migrant' for
+    'return migrants'): the same terms once analysed in one of the languages. Such a name is
+    not another name: counting it would score the typed words twice in the entries using them."""
+    return any(analyse(name, lang) == analyse(typed, lang) for lang in schema.LANGS)
+
+
 def _scaled(q, factor: float):
     """A copy of query q with its boost multiplied by factor."""
     q = q.copy()
@@ -364,7 +372,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         # scores the sum of its words, which made long names outweigh what was typed).
         typed = _word_count(exp["matched"])
         alternatives = [_scaled(parser.parse(f'"{w}"'), typed / _word_count(w))
-                        for w in map(plain_terms, exp["added"]) if w]
+                        for w in map(plain_terms, exp["added"]) if w and not _same_name(w, exp["matched"])]
         unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.
