@@ -221,6 +221,16 @@ def test_rare_arabic_words_find_their_entry(engine):
     assert ranked(engine.search("الصيد البحري"))[0] == "peche"
 
 
+def test_repair_keeps_the_first_letter(engine):
+    # 'eichier' is one edit from 'fichier', but a repair that changes the first letter is not
+    # confident (the kind of 'stat' -> 'etat'): only suggested.
+    found = engine.search("eichier")
+    assert not [e for e in found["expansions"] if e["kind"] == "spelling"]
+    assert found["did_you_mean"] == "fichier"
+    assert {"kind": "spelling", "matched": "fichjer", "concept": "", "added": ["fichier"]} in \
+        engine.search("fichjer")["expansions"]
+
+
 def test_unconfident_repair_is_only_a_suggestion(engine):
     # two edits from "fichier" in five letters: not confident (two edits need seven letters)
     found = engine.search("fchir")
@@ -241,6 +251,15 @@ def test_bahrain_is_bahrain(engine):
     found = engine.search("البحرين")
     assert [e["concept"] for e in found["expansions"] if e["kind"] == "country"] == ["BH"]
     assert ranked(found)[0] == "bahrein"
+
+
+@pytest.mark.parametrize("q", ["Mauritanei", "Mauritanai", "Mauritanya"])
+def test_near_miss_country_alone_finds_its_entries(engine, q):
+    # The misspelt name matches no text: the country's names are searched in its place.
+    found = engine.search(q)
+    assert [e["concept"] for e in found["expansions"] if e["kind"] == "country"] == ["MR"]
+    assert {"stats-en", "peche"} <= set(ranked(found))
+    assert found["strong"] is True
 
 
 @pytest.mark.parametrize("q", ["Mauritana", "mauritanian statistics", "Mauritanie", "موريتانيا"])

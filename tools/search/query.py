@@ -6,11 +6,15 @@ Besides the words as typed, a query may search:
 - countries named in the query: whole words or names, with aliases and demonyms in French,
   Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
   letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
-  ('maritime') is not البحرين (Bahrain);
+  ('maritime') is not البحرين (Bahrain). A name that matches no text ('Mauritanei') has the
+  country's names searched in its place, weighed as a spelling repair;
 - spelling repairs: only for a word unknown to the index, to the French, English and Arabic word
   lists (pyspellchecker's dictionaries), to the glossary and to the country names; and only when
   the repair is confident (edit distance 1, or 2 for a word of seven letters or more, with one
-  best candidate). Otherwise the word is searched as typed and a "did you mean" may be offered.
+  best candidate, and the same first letter). Otherwise the word is searched as typed and a
+  "did you mean" may be offered.
+- glossary synonyms are weighed per word (see tools.search.engine), and a name that is the
+  typed name inflected ('return migrant' for 'return migrants') is not searched again.
 - for a hyphenated compound, a phrase of its parts (when none of them is a stop word), weaker
   than the compound itself.
 Each addition is reported to the user as an expansion {kind, matched, concept, added}.
@@ -396,8 +400,16 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
+        unit = Unit(typed, _terms_of(parse(parser, typed)), country=code)
+        if not all(index_known(w) for w in folded if meaningful(w)):
+            # A near miss ('Mauritanei') matches no text: its country's names are searched
+            # instead, as a repair, so that the country's entries are found.
+            names = [plain_terms(schema.country_name(code, lang)) for lang in schema.LANGS]
+            repaired = weighted([parser.parse(f'"{n}"') for n in dict.fromkeys(names) if n], SPELLING_BOOST)
+            parts.append(repaired)
+            unit.terms |= _terms_of(repaired)
         if not folded <= claimed:
-            units.append(Unit(typed, _terms_of(parse(parser, typed)), country=code))
+            units.append(unit)
             claimed |= folded
     for raw, word in query_tokens(text):
         pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
@@ -410,6 +422,10 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known:
             repairs_left -= 1
             fixed = repair(word)
+            if fixed and fixed[:1] != word[:1]:
+                # Not confident: people seldom mistype a word's first letter, and such repairs turn
+                # real words missing from the word lists into others ('stat' -> 'etat').
+                fixed = None
         if fixed:
             fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
             parts.append(fix_q)
