@@ -8,7 +8,8 @@ Ranking formula. For a query q and an entry-language document d:
 
     score(d) = C(d) × K(d) × ( Σ_w Σ_f b_f · BM25F(w, f, d)     the words as typed
                               + Σ_g 1.0 · max_n (t_g/w_n)·S(n, d)  glossary concepts named in q
-                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs
+                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs, and the
+                                                                  names of a country typed wrong
                               + Σ_c 0.5 · S(parts_c, d)          phrase of a compound's parts
                               + 50 · [title of d = q] )          exact title (folded words)
 
