@@ -155,6 +155,8 @@ def check(q: dict, found: dict) -> bool | None:
         checks.append(found["total"] == 0 and bool(found.get("hint")))
     if q.get("expect") == "weak":
         checks.append(found.get("strong") is False)
+    if q.get("expect") == "strong":
+        checks.append(found["total"] > 0 and found.get("strong") is True)
     if q.get("forbid"):
         checks.append(not set(q["forbid"]) & {r["id"] for r in found["results"]})
     if q.get("expansion"):
