@@ -12,12 +12,16 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _STALE = re.compile(r"^\..+\.(?:tmp|old)-[^/]+$")
+_TRASH = re.compile(r"^\..+\.trash-[^/]+$")
+TRASH_GRACE = 120  # seconds: a trash folder untouched that long has no deletion running on it
 
 
 def temp_dir_beside(target: Path) -> Path:
@@ -44,14 +48,32 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
 
 
-def swap_dir(new: Path, target: Path) -> None:
-    """Put `new` in place of `target`, then drop the old one.
+def discard_later(path: Path) -> None:
+    """Remove the folder `path` in a detached `rm -rf`: it is first renamed to `.<name>.trash-*`
+    beside itself (one system call), so the caller does not wait for the deletion of thousands of
+    files (a previous site) and the name is free at once. Trash left by a killed deletion is
+    removed by clean_stale."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{path.name}.trash-", dir=path.parent))
+    os.replace(path, trash / path.name)
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def swap_dir(new: Path, target: Path, *, background: bool = False) -> None:
+    """Put `new` in place of `target`, then drop the old one (with background, in a detached
+    process: see discard_later).
 
     On Linux the two trade places in one atomic step, so `target` exists at every instant, even if
     the process is killed; elsewhere two renames leave a moment without it (the next build's
     clean_stale puts the old one back if the process died there)."""
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # now the old output
+        if background:
+            discard_later(new)  # now the old output
+        else:
+            shutil.rmtree(new, ignore_errors=True)
         return
     old = None
     if target.exists():
@@ -61,12 +83,16 @@ def swap_dir(new: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(new, target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        if background:
+            discard_later(old)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def clean_stale(targets: list[Path]) -> list[Path]:
     """Remove the temporary folders that killed builds left beside each target (`.<name>.tmp-*`,
-    `.<name>.old-*`), restoring an `.old-*` folder first when its target is missing. Call it only
+    `.<name>.old-*`, and `.<name>.trash-*` untouched for TRASH_GRACE seconds), restoring an `.old-*`
+    folder first when its target is missing. Call it only
     while holding build_lock. Returns the paths removed."""
     removed = []
     for target in targets:
@@ -83,6 +109,14 @@ def clean_stale(targets: list[Path]) -> list[Path]:
             else:
                 path.unlink(missing_ok=True)
             removed.append(path)
+        for path in sorted(p for p in parent.iterdir() if p.name.startswith(f".{target.name}.") and _TRASH.match(p.name)):
+            try:
+                touched = max([path.stat().st_mtime] + [c.stat().st_mtime for c in path.iterdir()])
+            except OSError:
+                continue
+            if time.time() - touched > TRASH_GRACE:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
     return removed
 
 

@@ -230,7 +230,7 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    swap_dir(tmp, project.site)
+    swap_dir(tmp, project.site, background=True)
     write_atomic(project.build / SOURCES_MANIFEST, json.dumps(manifest))
     return info
 
