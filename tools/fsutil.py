@@ -157,9 +157,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
-def sync_tree(files: dict[str, str | bytes], out: Path) -> tuple[list[str], list[str]]:
-    """Make folder `out` hold exactly `files` ({relative path: text or bytes}): write each file whose
-    bytes differ (atomically), remove the others. Returns (written, removed) relative paths."""
+def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | set[str] = frozenset()
+              ) -> tuple[list[str], list[str]]:
+    """Make folder `out` hold exactly `files` ({relative path: text or bytes}) and the files `keep`
+    (relative paths known to be current, left unread): write each file of `files` whose bytes
+    differ (atomically), remove the others. Returns (written, removed) relative paths."""
     written, removed = [], []
     for rel, data in files.items():
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -171,12 +173,17 @@ def sync_tree(files: dict[str, str | bytes], out: Path) -> tuple[list[str], list
         if not same:
             write_atomic(target, raw)
             written.append(rel)
-    if out.exists():
-        for path in sorted(out.rglob("*")):
-            if path.is_file() and path.relative_to(out).as_posix() not in files:
-                path.unlink()
-                removed.append(path.relative_to(out).as_posix())
-        for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-            if not any(folder.iterdir()):
-                folder.rmdir()
+    # One walk (scandir's file types, no stat per file), deepest folders first so that folders
+    # left empty are removed on the way up.
+    for dirpath, _dirs, filenames in os.walk(out, topdown=False):
+        base = os.path.relpath(dirpath, out)
+        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+        for name in filenames:
+            rel = prefix + name
+            if rel not in files and rel not in keep:
+                os.unlink(os.path.join(dirpath, name))
+                removed.append(rel)
+        if base != "." and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    removed.sort()
     return written, removed

@@ -48,12 +48,16 @@ def engine_files(project: Project) -> list[Path]:
 
 
 def stage_inputs(project: Project, settings: Settings, guides: list[Path]) -> dict[str, str]:
-    """{stage: digest} for the 'pages', 'index' and 'engine' keys."""
-    content = files(project.practices, project.data)
+    """{stage: digest} for the 'pages', 'index' and 'engine' keys, and 'pages_context': the pages'
+    inputs except the entries (what the generated files of an unchanged entry depend on)."""
+    entries = files(project.practices)
     docs = guides + [project.config_file] + files(*(project.docs / lang for lang in i18n.OTHER_LANGS),
                                                    project.docs / "assets")
+    content = entries + files(project.data)
+    code = _py("content", "site", "search", "i18n.py", "project.py")
     return {
-        "pages": digest(content + docs + _py("content", "site", "search", "i18n.py", "project.py"), repr(settings)),
+        "pages": digest(content + docs + code, repr(settings)),
+        "pages_context": digest(files(project.data) + docs + code, repr(settings)),
         "index": digest(content + engine_files(project)),
         "engine": digest(engine_files(project)),
     }

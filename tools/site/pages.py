@@ -530,22 +530,34 @@ def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[s
 
 # -- the whole set --------------------------------------------------------------------------------
 
+def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_url: str = "",
+                edit_base: str = "") -> dict[str, str]:
+    """One entry version's own files: its page, BibTeX and RIS, as {path under docs/: text}.
+    They depend on the entry, its versions, the related entries shown (near.of) and the settings."""
+    stem = entry.page[:-3]
+    return {entry.page: entry_page(entry, versions, near, site_url, edit_base),
+            stem + ".bib": citation.bibtex(entry, site_url), stem + ".ris": citation.ris(entry, site_url)}
+
+
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
-             edit_base: str = "", near: RelatedIndex | None = None) -> dict[str, str]:
+             edit_base: str = "", near: RelatedIndex | None = None,
+             entry_files_of=None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
     count is of entries (ids), not of their language versions. `near`: the related-entries index
-    of `entries`, when the caller shares one between interfaces."""
+    of `entries`, when the caller shares one between interfaces. `entry_files_of`: when given,
+    a function (entry, versions, near) → that entry's files replacing entry_files (an incremental
+    build returns only the files that changed)."""
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id], near, site_url, edit_base)
-        stem = e.page[:-3]
-        pages[stem + ".bib"] = citation.bibtex(e, site_url)
-        pages[stem + ".ris"] = citation.ris(e, site_url)
+        if entry_files_of is None:
+            pages.update(entry_files(e, by_id[e.id], near, site_url, edit_base))
+        else:
+            pages.update(entry_files_of(e, by_id[e.id], near))
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui)
     pages.update(harmonisation.generate(entries, ui))
 
