@@ -58,7 +58,13 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
-        out.update({f"search/{name}": text for name, text in static_index.export(entries).items()})
+        fields_of = None
+        if pages.MEMO is not None:
+            memo = pages.MEMO
+
+            def fields_of(e: Entry) -> dict:
+                return memo.get(("static-index", fingerprint(e)), lambda: static_index.entry_keys(e))
+        out.update({f"search/{name}": text for name, text in static_index.export(entries, fields_of).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 
@@ -73,12 +79,14 @@ class EntryMemo:
 
     context: digest of everything but the entries that the files depend on (code, data, settings);
     prints: {entry key: fingerprint}; related: {entry key: (ids of the related entries shown,
-    lowest score shown when the list is full, else related.MIN_SCORE)}.
+    lowest score shown when the list is full, else related.MIN_SCORE)}; texts: pages.TextMemo's
+    texts (listing lines and pages) of the last build.
     """
 
     context: str = ""
     prints: dict[str, str] = field(default_factory=dict)
     related: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None, context: str) -> EntryMemo | None:
@@ -92,11 +100,11 @@ class EntryMemo:
             return None
         if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
             return None
-        return cls(context, data["prints"], data["related"])
+        return cls(context, data["prints"], data["related"], data.get("texts", {}))
 
     def save(self, path: Path) -> None:
         write_atomic(path, pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                         "related": self.related}, protocol=pickle.HIGHEST_PROTOCOL))
+                                         "related": self.related, "texts": self.texts}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _id_of(key: str) -> str:
@@ -189,15 +197,21 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings, me
             return pages.entry_files(entry, versions, index, url, edit)
         return one
 
-    changes = {str(project.generated): sync_tree(
-        generated_files(entries, project, settings, near=near, entry_files_of=files_of(i18n.DEFAULT_LANG)),
-        project.generated, kept)}
-    for lang in i18n.OTHER_LANGS:
-        changes[str(languages.tree(project.root, lang))] = languages.assemble(
-            project.root, lang, generated_files(entries, project, settings, lang, near=near,
-                                                entry_files_of=files_of(lang)), kept)
+    texts = pages.TextMemo(previous.texts if previous is not None else None)
     if memo is not None:
-        EntryMemo(context, prints, related).save(memo)
+        pages.MEMO = texts
+    try:
+        changes = {str(project.generated): sync_tree(
+            generated_files(entries, project, settings, near=near, entry_files_of=files_of(i18n.DEFAULT_LANG)),
+            project.generated, kept)}
+        for lang in i18n.OTHER_LANGS:
+            changes[str(languages.tree(project.root, lang))] = languages.assemble(
+                project.root, lang, generated_files(entries, project, settings, lang, near=near,
+                                                    entry_files_of=files_of(lang)), kept)
+    finally:
+        pages.MEMO = None
+    if memo is not None:
+        EntryMemo(context, prints, related, texts.kept()).save(memo)
     return changes
 
 

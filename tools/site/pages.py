@@ -162,9 +162,43 @@ def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> st
             f"<small>{' · '.join(md_text(m) for m in meta)}{draft}</small>")
 
 
+class TextMemo:
+    """Generated text reused between builds, keyed by everything the text is made from (a key
+    holds the fields read from each entry, so an entry's change changes the key). Only valid for
+    one context (code, data files, settings): tools.site.generate keeps one per context and turns
+    it on (MEMO) for the length of a build; `used` keys are those asked for, the others are stale."""
+
+    def __init__(self, texts: dict | None = None):
+        self.texts: dict = texts or {}
+        self.used: set = set()
+
+    def get(self, key, make) -> str:
+        self.used.add(key)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = make()
+        return text
+
+    def kept(self) -> dict:
+        """The texts asked for since this memo was made (what the next build can reuse)."""
+        return {k: v for k, v in self.texts.items() if k in self.used}
+
+
+MEMO: TextMemo | None = None
+
+
+def _line_key(entry: Entry) -> tuple:
+    """What entry_line shows of an entry (keep in step with entry_line)."""
+    return (entry.id, entry.lang, entry.title, entry.type, entry.countries, entry.status)
+
+
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
     """One line per entry id (the version for interface lang), by title."""
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
+    if MEMO is not None:  # each line recurs in ~10 listings per interface and in every build
+        folder = posixpath.dirname(source)
+        return "\n".join(MEMO.get(("line", _line_key(e), folder, lang), lambda e=e: entry_line(e, source, lang))
+                         for e in ordered) + "\n"
     return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
 
 
@@ -299,6 +333,13 @@ def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: st
                  extra: str = "") -> str:
     """A page listing entries, one line per entry id (the version in ui when there is one), with
     their count. `extra` is Markdown put between the intro and the list."""
+    if MEMO is not None:
+        key = ("listing", title, intro, path, ui, extra, tuple(sorted(_line_key(e) for e in entries)))
+        return MEMO.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra))
+    return _listing_page(title, intro, entries, path, ui, extra)
+
+
+def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str) -> str:
     shown = one_per_entry(entries, ui)
     out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     if intro:
