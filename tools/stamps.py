@@ -39,6 +39,11 @@ def files(*roots: Path, pattern: str = "**/*") -> list[Path]:
     return out
 
 
+def handwritten(docs: Path) -> list[Path]:
+    """The files under docs/ except the generated kb/ folder (not walked: thousands of files)."""
+    return files(*(p for p in docs.iterdir() if p.name != KB and not p.name.startswith("."))) if docs.is_dir() else []
+
+
 def _py(*names: str) -> list[Path]:
     return files(*(TOOLS / n for n in names), pattern="**/*.py")
 
@@ -67,15 +72,14 @@ def site_config(project: Project, settings: Settings) -> str:
     """Digest of what every page of the site depends on: theme overrides, mkdocs.yml and the code
     writing the interface configs, the settings, and which hand-written pages exist. When it is
     unchanged, a rebuild may render only the pages whose source changed (tools.site.mkdocs)."""
-    handwritten = [p for p in files(project.docs) if KB not in p.relative_to(project.docs).parts[:1]]
-    names = "\n".join(sorted(str(p.relative_to(project.docs)) for p in handwritten))
+    names = "\n".join(sorted(str(p.relative_to(project.docs)) for p in handwritten(project.docs)))
     return digest(files(project.root / "overrides", project.config_file, project.docs / "assets",
                         TOOLS / "site" / "languages.py", TOOLS / "site" / "mkdocs.py"), repr(settings) + names)
 
 
 def handwritten_docs(project: Project) -> str:
     """Digest of the hand-written pages (docs/ except the generated kb/)."""
-    return digest([p for p in files(project.docs) if KB not in p.relative_to(project.docs).parts[:1]])
+    return digest(handwritten(project.docs))
 
 
 def load(project: Project) -> dict:
