@@ -48,13 +48,14 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
 
 
-def discard_later(path: Path) -> None:
-    """Remove the folder `path` in a detached `rm -rf`: it is first renamed to `.<name>.trash-*`
-    beside itself (one system call), so the caller does not wait for the deletion of thousands of
-    files (a previous site) and the name is free at once. Trash left by a killed deletion is
-    removed by clean_stale."""
-    trash = Path(tempfile.mkdtemp(prefix=f".{path.name}.trash-", dir=path.parent))
-    os.replace(path, trash / path.name)
+def discard_later(path: Path, name: str | None = None) -> None:
+    """Remove the folder `path` in a detached `rm -rf`: it is first moved into a `.<name>.trash-*`
+    folder beside itself (`name`: the output's name, default path's), one system call, so the caller does not wait for the deletion of
+    thousands of files (a previous site) and the name is free at once. Trash left by a killed
+    deletion is removed by clean_stale. A walk of the parent folder meanwhile may meet folders
+    that vanish under it (os.walk ignores them; pathlib's rglob raises)."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{name or path.name}.trash-", dir=path.parent))
+    os.replace(path, trash / "old")  # not path's name: a '.site.tmp-*' inside would look like a leftover
     try:
         subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
@@ -71,7 +72,7 @@ def swap_dir(new: Path, target: Path, *, background: bool = False) -> None:
     clean_stale puts the old one back if the process died there)."""
     if target.exists() and _exchange(new, target):
         if background:
-            discard_later(new)  # now the old output
+            discard_later(new, target.name)  # now the old output
         else:
             shutil.rmtree(new, ignore_errors=True)
         return
@@ -84,7 +85,7 @@ def swap_dir(new: Path, target: Path, *, background: bool = False) -> None:
     os.replace(new, target)
     if old is not None:
         if background:
-            discard_later(old)
+            discard_later(old, target.name)
         else:
             shutil.rmtree(old, ignore_errors=True)
 
