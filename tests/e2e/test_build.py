@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -72,7 +73,9 @@ def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return [str(p.relative_to(root)) for p in root.rglob("*") if ".tmp-" in p.name or ".old-" in p.name]
+    # os.walk, not rglob: the previous site is being deleted in the background (fsutil.discard_later).
+    return [os.path.relpath(os.path.join(d, name), root) for d, dirs, files in os.walk(root)
+            for name in dirs + files if ".tmp-" in name or ".old-" in name]
 
 
 def page(project: Project, url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -97,3 +98,10 @@ class Entry:
         Raises AttributeError for a name that is not a field."""
         value = getattr(self, facet)
         return tuple(value) if isinstance(value, tuple) else (value,)
+
+
+def fingerprint(entry: Entry) -> str:
+    """SHA-256 (hex) of every field of the entry (its repr: nested records included, in field
+    order): equal fingerprints mean equal entries, so what a stage derived from one entry can be
+    reused while the code and data that derive it are unchanged."""
+    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
