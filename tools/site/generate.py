@@ -103,6 +103,7 @@ class EntryMemo:
         return cls(context, data["prints"], data["related"], data.get("texts", {}))
 
     def save(self, path: Path) -> None:
+        """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
         write_atomic(path, pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
                                          "related": self.related, "texts": self.texts}, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -173,6 +173,8 @@ class TextMemo:
         self.used: set = set()
 
     def get(self, key, make) -> str:
+        """The text remembered under `key` (a hashable of the values the text shows), or `make()`'s
+        result, remembered; every key asked for is marked used, so that `kept` returns only those."""
         self.used.add(key)
         text = self.texts.get(key)
         if text is None:
