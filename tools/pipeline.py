@@ -27,6 +27,7 @@ from tools.site.mkdocs import build_site
 __all__ = ["BuildError", "Project", "Report", "run"]
 
 CHECK_CACHE = "check-cache.pickle"
+PAGES_MEMO = "pages-memo.pickle"  # tools.site.generate.EntryMemo
 
 
 @dataclass
@@ -127,7 +128,13 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
 
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
     pages_before = recorded.get("pages")
-    stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings, vocabs))
+    memo = project.build / PAGES_MEMO
+    if force:
+        memo.unlink(missing_ok=True)
+    # pages_context covers tools/data/ (vocabularies, glossary, interface strings), so the memo of
+    # unchanged entries' files is dropped when `vocabs` can differ from the last build's.
+    stage("pages", [project.generated, *trees], inputs["pages"],
+          lambda: generate_docs(entries, project, settings, vocabs, memo=memo, context=inputs["pages_context"]))
     stage("index", [project.index], inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force,
                                              vocabs=vocabs))
@@ -143,4 +150,5 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
             # from the pages as they were: it is up to date.
             recorded["site"] = key
         stage("site", [project.site], key,
-              lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental))
+              lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental,
+                                 vocabs=vocabs))

@@ -81,6 +81,8 @@ def instrument_comment(lang: str, vocabs: Vocabularies | None = None) -> str:
 
 
 def write_new(path: Path, text: str) -> Path:
+    """Create path (and its folders) with text; returns path. Raises Refused if it already exists
+    (never overwrites), OSError if it cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as fh:  # "x": fails if the file exists
@@ -92,9 +94,13 @@ def write_new(path: Path, text: str) -> Path:
 
 def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str],
               entry_id: str | None = None, vocabs: Vocabularies | None = None) -> Path:
-    """Write the skeleton of a new entry and return its path. `vocabs`: the run's Vocabularies
-    (None: the project's, read now). Raises Refused for a value the vocabularies do not allow,
-    a bad title or id, or an existing file."""
+    """Write the skeleton of a new entry (draft, placeholders marked TODO) and return its path,
+    practices/<folder>/<id>.<lang>.md; the id is made from the folder and title unless given.
+    vocabs: the run's Vocabularies (None: the project's, read now).
+
+    Raises Refused for an unknown folder, type, language or theme, a title of the wrong length or
+    with HTML tags, an id that is not a slug, or a file that already exists.
+    """
     vocabs = vocabs or project.vocabularies()
     if folder not in vocabs.folders():
         raise Refused(f"folder must be one of {', '.join(vocabs.folders())}")
@@ -124,6 +130,12 @@ def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, t
 
 
 def translate(project: Project, entry_id: str, lang: str) -> Path:
+    """Write a draft lang version of an existing entry beside it (shared fields copied from the French
+    version, or the first other one; title and texts marked TODO) and return its path.
+
+    Raises Refused when no version of entry_id exists, when it cannot be read, or when the lang
+    version exists already.
+    """
     sources = sorted(project.practices.glob(f"*/{entry_id}.*.md"), key=lambda p: (not p.name.endswith(".fr.md"), p))
     if not sources:
         raise Refused(f"no entry with id '{entry_id}' in {project.practices}")

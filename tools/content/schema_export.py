@@ -71,6 +71,9 @@ def _cell(text: str) -> str:
 
 
 def fields_table(lang: str, vocabs: Vocabularies | None = None) -> str:
+    """The contribution guide's table of fields in lang (Markdown): name, required or optional, and the
+    rule (with the allowed terms of short vocabularies and one line per sub-field of a block); vocabs:
+    the run's Vocabularies (None: the shipped files, read now)."""
     vocabs = Vocabularies.ensure(vocabs)
     h = HEAD[lang]
     rows = [f"| {h[0]} | {h[1]} | {h[2]} |", "|---|---|---|"]
@@ -85,6 +88,9 @@ def fields_table(lang: str, vocabs: Vocabularies | None = None) -> str:
 
 
 def vocab_tables(lang: str, vocabs: Vocabularies | None = None) -> str:
+    """One Markdown table per vocabulary (term, label in lang, description), for the contribution guide;
+    labels still to be checked carry the language's 'proposed' mark. vocabs: the run's Vocabularies
+    (None: the shipped files, read now)."""
     vocabs = Vocabularies.ensure(vocabs)
     h = HEAD[lang]
     parts = []

@@ -7,8 +7,9 @@ callers (tools.web, tools.cli, tools.bench, tools.pipeline).
 Ranking formula. For a query q and an entry-language document d:
 
     score(d) = C(d) × K(d) × ( Σ_w Σ_f b_f · BM25F(w, f, d)     the words as typed
-                              + Σ_g 1.0 · max_n S(n, d)          glossary concepts named in q
-                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs
+                              + Σ_g 1.0 · max_n (t_g/w_n)·S(n, d)  glossary concepts named in q
+                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs, and the
+                                                                  names of a country typed wrong
                               + Σ_c 0.5 · S(parts_c, d)          phrase of a compound's parts
                               + 50 · [title of d = q] )          exact title (folded words)
 
@@ -20,9 +21,13 @@ Ranking formula. For a query q and an entry-language document d:
   (OrGroup.factory(0.9)) is not used: it multiplied one-term matches by 0. K(d) below rewards
   covering the query instead, and never goes below one half.
 - S(x, d): the same sum for the phrase x; a concept counts once however many of its names
-  (max over the names n; DisjunctionMax).
-- C(d) = COUNTRY_FACTOR (3) when d is about a country the query names (tools.search.query),
-  else 1.
+  (max over the names n, each scored on d alone: query.BestOf, as Whoosh's DisjunctionMax
+  mixed in other documents' scores). A phrase scores the sum of its words, so each name n of
+  w_n meaningful words is scaled by t_g/w_n, t_g the words typed for the concept: 'CIST'
+  expanded to a four-word name weighs like the one word typed.
+- C(d) = 1 + (COUNTRY_FACTOR - 1) × (countries named in q that d is about) / (countries named
+  in q), COUNTRY_FACTOR = 3 (tools.search.query finds the countries): 3 for an entry about the
+  one country named, 2 for an entry about one of two.
 - K(d) = 1 - COVERAGE_WEIGHT (0.5) × (1 - covered / units): the share of the query's units (see
   below) that d covers; an entry matching every unit keeps its score, one matching half of them
   three quarters of it.
@@ -169,7 +174,9 @@ class SearchIndex:
             if covered < need:
                 continue
             best_cover = max(best_cover, covered)
-            factor = COUNTRY_FACTOR if plan.countries & countries else 1.0
+            # Each named country the entry is about adds its share: with 'Libya Niger', an entry on
+            # both outranks one on Libya alone.
+            factor = 1.0 + (COUNTRY_FACTOR - 1.0) * len(plan.countries & countries) / max(1, len(plan.countries))
             if units:
                 factor *= 1.0 - COVERAGE_WEIGHT * (1.0 - covered / len(units))
             scored[hit.docnum] = hit.score * factor

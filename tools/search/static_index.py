@@ -94,7 +94,9 @@ def shard_of(term: str, shards: int) -> int:
     return h % shards
 
 
-def _fields(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, list[str]]:
+def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, list[str]]:
+    """An entry's keys per field ({"title", "summary", "meta", "body": [key, ...]}); the labels in
+    "meta" come from `vocabs` (None: the shipped data, read now)."""
     vocabs = Vocabularies.ensure(vocabs)
     labels = []
     for lang in schema.LANGS:
@@ -156,15 +158,17 @@ def _countries(codes: set[str], vocabs: Vocabularies | None = None) -> dict[str,
     return table
 
 
-def export(entries: list[Entry], vocabs: Vocabularies | None = None) -> dict[str, str]:
+def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None) -> dict[str, str]:
     """Every file of the static index, as {path under kb/search/: script text}; labels, country
-    aliases and glossary synonyms from `vocabs` (None: the shipped data, read now)."""
+    aliases and glossary synonyms from `vocabs` (None: the shipped data, read now). `fields_of`: a
+    function entry -> its keys per field, replacing the analysis of each entry (a build passes one
+    that reuses the keys of entries unchanged since the last build)."""
     vocabs = Vocabularies.ensure(vocabs)
     ids = sorted({e.id for e in entries})
     number = {entry_id: i for i, entry_id in enumerate(ids)}
     docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}
 
-    fields = {doc: _fields(e, vocabs=vocabs) for doc, e in docs.items()}
+    fields = {doc: fields_of(e) if fields_of is not None else entry_keys(e, vocabs) for doc, e in docs.items()}
     avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in _FIELDS}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for doc, by_field in fields.items():

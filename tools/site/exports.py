@@ -112,6 +112,4 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LA
     """The export files of one interface, as {path under docs/: text}; the feed is titled in ui
     (words of `vocabs`; None: the shipped strings, read now)."""
     return {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
-            "kb/catalog.json": catalog_json(entries),
-            # Loaded with a <script> tag, which works from file:// where fetch() of JSON does not.
-            "kb/catalog.js": "window.KB_CATALOG = " + catalog_json(entries) + ";\n"}
+            "kb/catalog.json": catalog_json(entries)}

@@ -4,7 +4,6 @@ MkDocs' plugin internals (MkDocs 1.x is unmaintained; Material reaches end of li
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import shutil
@@ -16,10 +15,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from tools import i18n
+from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
 from tools.fsutil import swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
+from tools.site.mkdocs_dirty import dirty_build
+
+__all__ = ["build_site", "dirty_build", "run_mkdocs", "serve_mkdocs"]
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on every run otherwise
 TAIL_LINES = 30
@@ -45,7 +48,8 @@ def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, 
         if strict:
             cmd.append("--strict")
     else:
-        cmd = [sys.executable, "-m", "tools.site.mkdocs", str(config), str(site_dir)] + (["--strict"] if strict else [])
+        # A module importing nothing of ours but MkDocs: each build starts faster (no numpy, YAML data...).
+        cmd = [sys.executable, "-m", "tools.site.mkdocs_dirty", str(config), str(site_dir)] + (["--strict"] if strict else [])
     env = mkdocs_env()
     # The project's code must be importable from the project copy's folder (cwd).
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CODE_ROOT), env.get("PYTHONPATH", "")) if p)
@@ -53,31 +57,6 @@ def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, 
     if done.returncode != 0:
         lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
         raise BuildError(f"mkdocs build failed ({config.name}):\n" + "\n".join(lines[-TAIL_LINES:]))
-
-
-class _NotDirtyNotice(logging.Filter):
-    """MkDocs warns on every --dirty build, which --strict turns into a failure; the notice is
-    about navigation changes, which this project keeps out of entry pages (small nav)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
-def dirty_build(config: Path, site_dir: Path, strict: bool) -> int:
-    """MkDocs' own build with dirty=True (run as `python -m tools.site.mkdocs CONFIG SITE_DIR
-    [--strict]`, a subprocess like every MkDocs run). Returns the exit status."""
-    from mkdocs import exceptions
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
-    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyNotice())
-    try:
-        build(load_config(str(config), site_dir=str(site_dir), strict=strict), dirty=True)
-    except exceptions.MkDocsException as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
 
 
 def serve_mkdocs(host: str, port: int, *, cwd: Path) -> subprocess.Popen:
@@ -92,14 +71,18 @@ ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_in
 SOURCES_MANIFEST = "site-sources.json"
 
 
-def interface_builds(project: Project, settings: Settings, site_dir: Path) -> list[tuple[Path, Path, Path, str]]:
-    """(config, docs tree, site folder, skipped top-level folders) of each interface's MkDocs build."""
+def interface_builds(project: Project, settings: Settings, site_dir: Path,
+                     vocabs: Vocabularies | None = None) -> list[tuple[Path, Path, Path, str]]:
+    """(config, docs tree, site folder, skipped top-level folders) of each interface's MkDocs build;
+    the configs carry the templates' words from `vocabs` (the run's Vocabularies; None: the
+    project's, read now)."""
+    vocabs = vocabs or project.vocabularies()
     # French is built from a generated config too (it inherits mkdocs.yml and adds the templates'
     # words, extra.kb), at the site root.
-    out = [(languages.config(project.root, i18n.DEFAULT_LANG, site_dir, settings), project.docs, site_dir,
+    out = [(languages.config(project.root, i18n.DEFAULT_LANG, site_dir, settings, vocabs), project.docs, site_dir,
             tuple(i18n.OTHER_LANGS))]
     for lang in i18n.OTHER_LANGS:
-        out.append((languages.config(project.root, lang, site_dir / lang, settings), languages.tree(project.root, lang),
+        out.append((languages.config(project.root, lang, site_dir / lang, settings, vocabs), languages.tree(project.root, lang),
                     site_dir / lang, ()))
     return out
 
@@ -182,20 +165,21 @@ def _drop(path: Path, stop: Path) -> None:
 
 
 def build_site(project: Project, settings: Settings, strict: bool = True, progress: bool = True,
-               incremental: bool = False) -> dict:
+               incremental: bool = False, vocabs: Vocabularies | None = None) -> dict:
     """Build the French site at the root of site/ and each other interface in site/<lang>/, in a
     folder swapped in whole (readers never see a half-built site).
 
     With incremental (and a previous site), the new folder starts as a hard-linked copy of the
     previous site: outputs whose source is newer, or whose source is gone, are unlinked from the
     copy (so writing them never touches the previous site), then `mkdocs build --dirty` renders
-    only those pages. Otherwise each interface is built clean.
+    only those pages. Otherwise each interface is built clean. `vocabs`: the run's Vocabularies,
+    for the templates' words in each interface's config (None: the project's, read now).
     Returns {"mode": "clean" | "dirty", "rebuilt": outputs unlinked for a rebuild, "removed": n}.
     Raises BuildError if any MkDocs build fails; the previous site is then left untouched.
     """
     incremental = incremental and project.site.is_dir() and bool(_manifest(project))
     tmp = temp_dir_beside(project.site)
-    builds = interface_builds(project, settings, tmp)
+    builds = interface_builds(project, settings, tmp, vocabs)
     info = {"mode": "dirty" if incremental else "clean", "rebuilt": 0, "removed": 0}
     manifest = {}
     try:
@@ -230,11 +214,7 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    swap_dir(tmp, project.site)
+    swap_dir(tmp, project.site, background=True)
     write_atomic(project.build / SOURCES_MANIFEST, json.dumps(manifest))
     return info
 
-
-if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--strict"]
-    sys.exit(dirty_build(Path(args[0]), Path(args[1]), "--strict" in sys.argv[1:]))
