@@ -47,8 +47,10 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh import highlight, index, query
+from whoosh import highlight, index, query, scoring
 from whoosh.analysis import RegexTokenizer
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import FilterMatcher, MultiMatcher
 
 from tools.content import schema
 from tools.errors import QueryError
@@ -141,12 +143,23 @@ class _Generation:
         self.known = _LRU(WORD_CACHE)  # folded word -> whether the index holds it (neutral field)
         self.near = _LRU(WORD_CACHE)  # (folded word, distance) -> SearchIndex._near
         self.did_you_mean = _LRU(SCORED_CACHE)  # q -> SearchIndex._did_you_mean
+        self._lengths: dict[str, np.ndarray] = {}
         words: dict[str, set[int]] = {}
         for num, key in self.titles.items():
             for word in key.split():
                 words.setdefault(word, set()).add(num)
         self._title_words = sorted(words)
         self._title_docs = [words[w] for w in self._title_words]
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
+        them; computed on first use."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = np.asarray([self.searcher.doc_field_length(n, fieldname, 1) or 0 for n in range(self.size)],
+                               dtype=np.float64)
+            self._lengths[fieldname] = found
+        return found
 
     def title_prefix(self, prefix: str) -> set[int]:
         """Document numbers whose folded title has a word starting with `prefix`."""
@@ -156,6 +169,64 @@ class _Generation:
             out |= self._title_docs[i]
             i += 1
         return out
+
+
+def _postings(m) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a fresh postings matcher, read block by block where the
+    matcher is Whoosh 3's leaf (a segment's postings), through its public calls otherwise."""
+    if isinstance(m, MultiMatcher):  # several segments: document numbers shifted by offsets
+        parts = [_postings(sub) for sub in m.matchers[m.current:]]
+        offsets = m.offsets[m.current:]
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return (np.concatenate([ids + off for (ids, _), off in zip(parts, offsets, strict=True)]),
+                np.concatenate([w for _, w in parts]))
+    if isinstance(m, FilterMatcher):  # deleted documents left out
+        ids, weights = _postings(m.child)
+        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
+        return ids[keep], weights[keep]
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids.extend(m._ids[m._i:])
+            weights.extend(m._weights[m._i:])
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
+    """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them
+    (same idf, average and per-document field lengths, B and K1), for all its postings at once;
+    None when the searcher does not weigh with BM25F (the caller then asks Whoosh)."""
+    searcher, weighting = gen.searcher, gen.searcher.weighting
+    if type(weighting) is not scoring.BM25F or q.fieldname not in searcher.schema:
+        return None
+    field = searcher.schema[q.fieldname]
+    if not field.scorable:
+        return None
+    try:
+        text = field.to_bytes(q.text)
+    except ValueError:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    if (q.fieldname, text) not in gen.reader:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ids, tf = _postings(gen.reader.postings(q.fieldname, text))
+    idf = searcher.idf(q.fieldname, text)
+    avgfl = searcher.avg_field_length(q.fieldname) or 1
+    b = weighting._field_B.get(q.fieldname, weighting.B)
+    k1 = weighting.K1
+    fl = gen.lengths(q.fieldname)[ids]
+    return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
 
 class _CachedParser:
@@ -285,19 +356,21 @@ class SearchIndex:
     # -- scoring -------------------------------------------------------------------------------
 
     def _leaf(self, gen: _Generation, q) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, scores) of a query that _combine does not take apart, scored by
-        Whoosh's own matcher (BM25F) and kept for the generation: a term's scores are read from
-        its postings once, not once per query and field."""
+        """(document numbers, scores) of a query that _combine does not take apart, kept for the
+        generation: a term's BM25F scores are computed from its postings once (vectorised,
+        Whoosh's formula and statistics), a phrase's by Whoosh's matcher."""
         key = (type(q), q)
         found = gen.leaves.get(key)
         if found is None:
-            m = q.matcher(gen.searcher)
-            nums, scores = [], []
-            while m.is_active():
-                nums.append(m.id())
-                scores.append(m.score())
-                m.next()
-            found = (np.asarray(nums, dtype=np.int64), np.asarray(scores, dtype=np.float64))
+            found = _term_scores(gen, q) if type(q) is query.Term else None
+            if found is None:
+                m = q.matcher(gen.searcher)
+                nums, scores = [], []
+                while m.is_active():
+                    nums.append(m.id())
+                    scores.append(m.score())
+                    m.next()
+                found = (np.asarray(nums, dtype=np.int64), np.asarray(scores, dtype=np.float64))
             gen.leaves.put(key, found)
         return found
 
