@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import highlight, index, query, scoring
-from whoosh.analysis import RegexTokenizer
+from whoosh.analysis import Token
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, MultiMatcher
 
@@ -57,7 +57,16 @@ from tools.errors import QueryError
 from tools.search import glossary
 from tools.search import query as qry
 from tools.search import results as res
-from tools.search.analysis import TOKEN_PATTERN, WORD_RE, meaningful, normalize, stem, strip_elision
+from tools.search.analysis import (
+    HYPHENS,
+    TOKEN_PATTERN,
+    WORD_RE,
+    compound_parts,
+    meaningful,
+    normalize,
+    stem,
+    strip_elision,
+)
 from tools.search.glossary import expand
 
 # build_search_index is re-exported for callers; _Fold and _Stem because indexes written before
@@ -85,33 +94,44 @@ NO_TERMS_HINT = ("The query has no word to search for: only symbols, single lett
                  "'the', 'de' or 'في'. Type a word of the subject, or leave the box empty to browse.")
 
 
-_TOKENS = RegexTokenizer(TOKEN_PATTERN) | _Compound()
-
-
-# Characters tokenised on each side of a match for its snippet: more than a fragment can reach
-# (ContextFragmenter: 240 characters at most, 60 of context), so the fragments are the same as
-# from the whole text.
-SNIPPET_REACH = 400
+# Characters tokenised before and after a match for its snippet: more than a fragment can reach
+# (ContextFragmenter: 60 characters of context before the first match, at most 240 characters of
+# words in all), so the fragments are the same as from the whole text.
+SNIPPET_BEFORE, SNIPPET_AFTER = 120, 480
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
 def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
-    """The tokens of the text around the matches, as the index cuts them (compounds whole,
-    then their parts), with character ranges, marked as matched where `spans` ({(start, end):
-    term}) says so: the token stream Whoosh's fragmenters expect, without folding or stemming."""
+    """The tokens of the text around the matches, cut as the index cuts them (a hyphenated
+    compound whole, then each part: tools.search.index._Compound), with character ranges and
+    marked as matched where `spans` ({(start, end): term}) says so: the token stream Whoosh's
+    fragmenters expect, without folding or stemming. One Token is reused, as Whoosh's
+    tokenizers do (fragmenters copy the tokens they keep)."""
     regions: list[list[int]] = []
     for start, end in sorted(spans):
-        lo, hi = max(0, start - SNIPPET_REACH), end + SNIPPET_REACH
+        lo, hi = max(0, start - SNIPPET_BEFORE), end + SNIPPET_AFTER
         if regions and lo <= regions[-1][1]:
             regions[-1][1] = max(regions[-1][1], hi)
         else:
             regions.append([lo, hi])
+    t = Token(chars=True)
     for lo, hi in regions:
-        for t in _TOKENS(text[lo:hi], chars=True, mode="index", start_char=lo):
-            term = spans.get((t.startchar, t.endchar))
-            t.matched = term is not None
-            if term is not None:
-                t.text = term
-            yield t
+        for m in _TOKEN_RE.finditer(text, lo, hi):
+            start, end = m.span()
+            word = m.group()
+            ranges = [(start, end)]
+            parts = compound_parts(word) if any(h in word for h in HYPHENS) else ()
+            if len(parts) > 1:
+                offset = 0
+                for part in parts:
+                    at = word.index(part, offset)
+                    offset = at + len(part)
+                    ranges.append((start + at, start + at + len(part)))
+            for t.startchar, t.endchar in ranges:
+                term = spans.get((t.startchar, t.endchar))
+                t.matched = term is not None
+                t.text = term if term is not None else word
+                yield t
 
 
 def _glossary_stamp() -> tuple:
