@@ -572,6 +572,24 @@ class SearchIndex:
         if field not in gen.searcher.schema or not gen.reader.has_vector(num, field):
             return {}
         vec, spans = gen.reader.vector(num, field), {}
+        if isinstance(vec, W3LeafMatcher):
+            # A vector's terms come in sorted blocks: look each wanted term up by bisection
+            # instead of stepping through every term of the document.
+            todo = list(wanted)
+            while vec.is_active() and todo:
+                if vec._ids is None:
+                    vec._read_ids()
+                ids = vec._ids
+                here = [t for t in todo if t <= ids[-1]]
+                for term in here:
+                    i = bisect.bisect_left(ids, term)
+                    if i < len(ids) and ids[i] == term:
+                        vec._i = i
+                        for _pos, start, end in vec.value_as("characters"):
+                            spans[(start, end)] = term
+                todo = todo[len(here):]
+                vec._next_block()
+            return spans
         for term in wanted:  # sorted, as the vector is
             vec.skip_to(term)
             if not vec.is_active():
