@@ -94,11 +94,13 @@ NO_TERMS_HINT = ("The query has no word to search for: only symbols, single lett
                  "'the', 'de' or 'في'. Type a word of the subject, or leave the box empty to browse.")
 
 
-# Characters tokenised before and after a match for its snippet: more than a fragment can reach
-# (ContextFragmenter: 60 characters of context before the first match, at most 240 characters of
-# words in all), so the fragments are the same as from the whole text.
-SNIPPET_BEFORE, SNIPPET_AFTER = 120, 480
+# Characters tokenised before and after each match for its snippet. ContextFragmenter(maxchars=240,
+# surround=60) starts a fragment at most 60 characters of words before a match and ends it 60
+# characters of words after the last match it holds (every match has its own region), so the
+# fragments are those cut from the whole text.
+SNIPPET_BEFORE, SNIPPET_AFTER = 100, 160
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
+_HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 
 
 def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
@@ -115,23 +117,25 @@ def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
         else:
             regions.append([lo, hi])
     t = Token(chars=True)
+    get = spans.get
     for lo, hi in regions:
         for m in _TOKEN_RE.finditer(text, lo, hi):
             start, end = m.span()
             word = m.group()
-            ranges = [(start, end)]
-            parts = compound_parts(word) if any(h in word for h in HYPHENS) else ()
-            if len(parts) > 1:
+            term = get((start, end))
+            t.startchar, t.endchar, t.matched = start, end, term is not None
+            t.text = word if term is None else term
+            yield t
+            if _HYPHEN_RE.search(word):
+                parts = compound_parts(word)
                 offset = 0
-                for part in parts:
+                for part in parts if len(parts) > 1 else ():
                     at = word.index(part, offset)
                     offset = at + len(part)
-                    ranges.append((start + at, start + at + len(part)))
-            for t.startchar, t.endchar in ranges:
-                term = spans.get((t.startchar, t.endchar))
-                t.matched = term is not None
-                t.text = term if term is not None else word
-                yield t
+                    term = get((start + at, start + at + len(part)))
+                    t.startchar, t.endchar, t.matched = start + at, start + at + len(part), term is not None
+                    t.text = part if term is None else term
+                    yield t
 
 
 def _glossary_stamp() -> tuple:
