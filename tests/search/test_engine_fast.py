@@ -178,17 +178,42 @@ terms:
 """
 
 
-def test_a_concept_scores_its_best_name_per_document(tmp_path, monkeypatch):
-    """The glossary's names of one concept count once per document: the best of them
-    (DisjunctionMax as documented in tools.search.engine). Whoosh's own DisjunctionMaxMatcher
-    takes the max of its two sides even when they stand on different documents, so its
-    collector can give a document the score of another one; the arrays path does not."""
+@pytest.fixture()
+def census_engine(tmp_path, monkeypatch) -> SearchIndex:
     path = tmp_path / "glossary.yml"
     path.write_text(DISMAX_GLOSSARY, encoding="utf-8")
     monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
     index_dir = tmp_path / "search-index"
     build_search_index(corpus(60), index_dir, progress=False)
-    engine = SearchIndex(index_dir)
+    return SearchIndex(index_dir)
+
+
+def test_a_concept_scores_as_whoosh_scores_it(census_engine, monkeypatch):
+    """With WHOOSH_DISMAX (the default), a glossary concept (DisjunctionMax of its names) has the
+    scores of Whoosh's own matcher, and a whole query equals Whoosh's collector."""
+    engine = census_engine
+    gen = engine._open()
+    plan = qry.build(engine._parser, "census workers", search_engine.expand, lambda w: True, lambda w: None)
+    dismax = next(q for q in plan.query.subqueries if isinstance(q, query.DisjunctionMax))
+    mask, scores = engine._combine(gen, dismax, [])
+    expected = whoosh_scores(gen, dismax)
+    assert mask.any() and sorted(np.flatnonzero(mask)) == sorted(expected)
+    assert all(scores[n] == pytest.approx(s, rel=1e-12) for n, s in expected.items())
+    fast = engine._score(gen, plan)
+    with monkeypatch.context() as mp:
+        mp.setattr(SearchIndex, "_simple", staticmethod(lambda q: False))
+        slow = engine._score(gen, plan)
+    by_doc = dict(zip(slow[0], slow[1], strict=True))
+    assert sorted(fast[0]) == sorted(by_doc) and fast[2] == slow[2]
+    assert np.allclose(fast[1], [by_doc[n] for n in fast[0]], rtol=1e-9)
+
+
+def test_a_concept_scores_its_best_name_per_document(census_engine, monkeypatch):
+    """Without WHOOSH_DISMAX, the names of one concept count once per document: the best of
+    them, as documented in tools.search.engine (Whoosh's DisjunctionMaxMatcher takes the max of
+    its two sides even when they stand on different documents)."""
+    monkeypatch.setattr(search_engine, "WHOOSH_DISMAX", False)
+    engine = census_engine
     gen = engine._open()
     plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None)
     dismax = next(q for q in plan.query.subqueries if isinstance(q, query.DisjunctionMax))

@@ -87,6 +87,12 @@ MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 COVERAGE_WEIGHT = 0.5  # share of the score that depends on covering every unit of the query
+# Whoosh's DisjunctionMaxMatcher scores a document with the best of its two sides even when one
+# side already stands on a later document (so a concept's score may come from another document's
+# names). True keeps Whoosh's scores, as every judged query was tuned with; False scores the
+# formula of the module docstring (max over the names in this document). bench/results notes
+# (search-speed) give the relevance of both.
+WHOOSH_DISMAX = True
 TERM_CACHE = 20_000  # leaf queries (a term in a field, a phrase) whose scores are kept per index generation
 SCORED_CACHE = 1024  # queries whose scored documents are kept per index generation
 WORD_CACHE = 20_000  # words whose look-ups (known, near) are kept per index generation
@@ -415,6 +421,12 @@ class SearchIndex:
                     np.maximum(scores, sc, out=scores)
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
+            if isinstance(q, query.DisjunctionMax) and WHOOSH_DISMAX and len(subs) > 1:
+                # The scores of Whoosh's own matcher (kept per generation); the documents and
+                # the terms each matched are the parts' above.
+                nums, found = self._leaf(gen, q)
+                scores = np.zeros(gen.size)
+                scores[nums] = found
             return mask, scores
         if isinstance(q, query.Term):
             nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
