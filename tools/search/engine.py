@@ -201,6 +201,28 @@ class _Generation:
         return out
 
 
+def _whoosh_dismax(mask: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Dense scores of a DisjunctionMax as Whoosh's DisjunctionMaxMatcher gives them. Its
+    matchers step through their documents in order; at document d each side stands on its first
+    document >= d, and the score is the best of the sides still active, wherever they stand. So
+    the score at d is the best, over the parts, of a part's score at its first document >= d
+    (nested DisjunctionMax included: the same holds at every level).
+    mask: documents of the union; parts: (mask, dense scores) of each subquery."""
+    union = np.flatnonzero(mask)
+    best = np.full(len(union), -np.inf)
+    for m, sc in parts:
+        docs = np.flatnonzero(m)
+        if not len(docs):
+            continue
+        at = np.searchsorted(docs, union)
+        active = at < len(docs)
+        values = np.where(active, sc[docs[np.minimum(at, len(docs) - 1)]], -np.inf)
+        np.maximum(best, values, out=best)
+    scores = np.zeros(len(mask))
+    scores[union] = best
+    return scores
+
+
 def _postings(m) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a fresh postings matcher, read block by block where the
     matcher is Whoosh 3's leaf (a segment's postings), through its public calls otherwise."""
@@ -419,14 +441,10 @@ class SearchIndex:
                     scores += sc
                 else:
                     np.maximum(scores, sc, out=scores)
+            if isinstance(q, query.DisjunctionMax) and WHOOSH_DISMAX and len(subs) > 1:
+                scores = _whoosh_dismax(mask, parts)
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
-            if isinstance(q, query.DisjunctionMax) and WHOOSH_DISMAX and len(subs) > 1:
-                # The scores of Whoosh's own matcher (kept per generation); the documents and
-                # the terms each matched are the parts' above.
-                nums, found = self._leaf(gen, q)
-                scores = np.zeros(gen.size)
-                scores[nums] = found
             return mask, scores
         if isinstance(q, query.Term):
             nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
