@@ -643,7 +643,9 @@ class SearchIndex:
         for raw in WORD_RE.findall(q)[:MAX_QUERY_TERMS]:
             word = strip_elision(normalize(raw))
             fix = None
-            if raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not self._index_known(reader, word):
+            # A number is not misspelt: walking the vocabulary for one would only cost time.
+            if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
+                    and not self._index_known(reader, word)):
                 near = self._near(gen, word, 2)
                 fix = near[0][2] if near else None
             changed |= fix is not None
