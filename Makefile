@@ -47,9 +47,12 @@ node_modules/.installed: package.json package-lock.json
 test: install browser node_modules/.installed
 	$(BIN)/python -m pytest
 
-# The unit tests only (no site build, no server, no browser): seconds, while you work.
+# The unit tests only (no site build, no server, no browser): seconds, while you work. Property-based
+# tests run a few examples each (Hypothesis profile "fast"; `make test` runs the full count). The
+# e2e and browser folders are not even imported (their tests carry the markers deselected here).
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not e2e and not browser"
+	$(BIN)/python -m pytest -q -m "not e2e and not browser" --hypothesis-profile=fast \
+	  --ignore=tests/e2e --ignore=tests/browser
 
 # External links of every entry (needs internet; says so and exits 0 without it).
 linkcheck: install

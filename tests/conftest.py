@@ -3,6 +3,7 @@
     text = entry_text(countries="[MAR]")            # a valid French entry with one thing changed
     text = entry_text(links=None)                   # None drops the field's line
     practices = make_corpus(tmp_path, {"ma/ma-x.fr.md": text})
+    practices = make_corpus(tmp_path, mini_corpus())     # the shared FR/AR/EN mini-corpus
 
 Values are raw YAML, written after 'field: ' as given, so a test can write anything a
 contributor could (lists, quotes, broken syntax).
@@ -10,14 +11,24 @@ contributor could (lists, quotes, broken syntax).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# Property-based tests take their number of examples from a Hypothesis profile: "full" (the
+# default, what `make test` and CI run) or "fast" (`make test-fast`, while working). Choose with
+# HYPOTHESIS_PROFILE=fast or `--hypothesis-profile=fast`; the tests themselves set no count.
+settings.register_profile("full", max_examples=200, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fast", parent=settings.get_profile("full"), max_examples=15)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
 
 FIELDS = {
     "title": "Enquête nationale sur l'emploi",
@@ -40,6 +51,56 @@ BODY = "".join(
     f"\n## {heading}\n\nUn paragraphe de texte pour la section {heading.lower()}. {FILLER * 2}\n"
     for heading in ("Contexte", "Description", "Méthode", "Enseignements", "Références")
 )
+
+
+# The shared mini-corpus: one Moroccan survey in French, Arabic and English, a Tunisian register and
+# a regional methodology (countries: []). Modules that need a small collection start from it
+# (mini_corpus()) and change only what they test, instead of keeping their own copy.
+MA_ID, TN_ID, REG_ID = "ma-enquete-emploi", "tn-registre-permis", "oit-directives-statistiques"
+# Section headings of tools.content.schema.BODY_HEADINGS, so an Arabic or English body has each one.
+# Over 150 words each, like BODY, so that no length warning comes from the fixtures.
+AR_FILLER = "يصف هذا القسم المصدر والمؤسسات التي تديره والفترة التي يغطيها وما يقيسه عن العمال المهاجرين. "
+AR_BODY = "".join(f"\n## {h}\n\nفقرة نصية عن {h} في المسح الوطني للتشغيل. {AR_FILLER * 2}\n"
+                  for h in ("السياق", "الوصف", "المنهجية", "الدروس المستفادة", "المراجع"))
+EN_FILLER = "This section describes the source, who keeps it, the period covered and what it measures. "
+EN_BODY = "".join(f"\n## {h}\n\nA paragraph on the {h.lower()} of the national employment survey. {EN_FILLER * 2}\n"
+                  for h in ("Context", "Description", "Method", "Lessons", "References"))
+MA_AR = {"lang": "ar", "title": "المسح الوطني حول التشغيل",
+         "summary": "مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب.", "body": AR_BODY}
+MA_EN = {"lang": "en", "title": "National employment survey",
+         "summary": "Quarterly household survey of employment, unemployment and migration in Morocco.",
+         "body": EN_BODY}
+TN_PERMITS = {"title": "Registre des autorisations de travail", "type": "practice", "countries": "[TN]",
+              "themes": "[immigration]", "data_sources": "[work-permits]",
+              "summary": "Registre administratif des autorisations délivrées aux salariés étrangers en Tunisie."}
+OIT = {"title": "Directives de l'OIT sur les statistiques", "type": "methodology", "countries": "[]",
+       "themes": "[harmonisation]", "data_sources": "[]",
+       "summary": "Les directives adoptées par la 20e Conférence internationale des statisticiens du travail."}
+MINI_CORPUS = {
+    f"ma/{MA_ID}.fr.md": {},
+    f"ma/{MA_ID}.ar.md": MA_AR,
+    f"ma/{MA_ID}.en.md": MA_EN,
+    f"tn/{TN_ID}.fr.md": TN_PERMITS,
+    f"regional/{REG_ID}.fr.md": OIT,
+}
+
+
+def mini_corpus(**changes: dict | None) -> dict[str, str]:
+    """{file under practices/: text} of MINI_CORPUS, for make_corpus() or load().
+
+    Each keyword names a file by its stem with '_' for '.' and '-' ('ma_enquete_emploi_ar') and gives
+    field overrides for entry_text() (raw YAML values, body=...), or None to leave the file out.
+    Raises KeyError for a name that is not a file of the corpus.
+    """
+    stems = {name.rsplit("/", 1)[1][:-3].replace("-", "_").replace(".", "_"): name for name in MINI_CORPUS}
+    files = {name: dict(fields) for name, fields in MINI_CORPUS.items()}
+    for stem, fields in changes.items():
+        name = stems[stem]
+        if fields is None:
+            del files[name]
+        else:
+            files[name].update(fields)
+    return {name: entry_text(**fields) for name, fields in files.items()}
 
 
 def entry_text(body: str = BODY, **overrides) -> str:
@@ -79,6 +140,31 @@ def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return practices
+
+
+@pytest.fixture(scope="session")
+def shipped_collection():
+    """The repository's practices/ loaded and checked once per run: (entries, problems, files read).
+
+    Entries are frozen dataclasses; tests that need another list copy it (list(entries)).
+    """
+    from tools.content.validate import load_collection
+
+    entries, problems, files = load_collection(ROOT / "practices", ROOT)
+    return tuple(entries), tuple(problems), files
+
+
+@pytest.fixture(scope="session")
+def word_lists():
+    """The folded French/English/Arabic word lists, loaded once and before any SearchIndex exists.
+
+    Each new SearchIndex starts a thread that loads them, and a query needing them before that
+    thread is done loads them again (functools.cache has no lock): three loads of ~1 s CPU each
+    in one run. Modules that search declare `pytestmark = pytest.mark.usefixtures("word_lists")`.
+    """
+    from tools.search.query import dictionary_words
+
+    return dictionary_words()
 
 
 @pytest.fixture(scope="module")

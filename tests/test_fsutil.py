@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.sitebuild import REPO, copy_project
 from tools.errors import BuildError
-from tools.fsutil import Busy, build_lock, clean_stale, swap_dir, temp_dir_beside
+from tools.fsutil import TRASH_GRACE, Busy, build_lock, clean_stale, swap_dir, temp_dir_beside
 from tools.pipeline import LOCK_NAME, run
 
 
@@ -85,3 +86,33 @@ def test_a_lock_file_left_by_a_dead_process_is_taken_over(tmp_path):
     assert report.ok and (project.generated / "index.md").exists()
     assert not (project.docs / ".kb.tmp-left").exists()
     assert (project.build / LOCK_NAME).read_text().strip() == str(os.getpid())
+
+
+def test_a_background_swap_puts_the_new_folder_in_place_and_deletes_the_old(tmp_path):
+    target, new = tmp_path / "site", tmp_path / ".site.tmp-new"
+    (target / "kb").mkdir(parents=True)
+    (target / "kb" / "old.html").write_text("old")
+    new.mkdir()
+    (new / "new.html").write_text("new")
+    swap_dir(new, target, background=True)
+    assert sorted(p.name for p in target.iterdir()) == ["new.html"]
+    assert not new.exists()
+    # The old folder went into a trash folder named after the output, deleted by a detached rm.
+    for _ in range(200):
+        if not any(tmp_path.glob(".site.trash-*")):
+            break
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_clean_stale_removes_trash_no_deletion_is_working_on(tmp_path):
+    target = tmp_path / "site"
+    target.mkdir()
+    stale, fresh = tmp_path / ".site.trash-a", tmp_path / ".site.trash-b"
+    for trash in (stale, fresh):
+        (trash / "old").mkdir(parents=True)
+    past = time.time() - TRASH_GRACE - 10
+    for path in (stale / "old", stale):
+        os.utime(path, (past, past))
+    assert clean_stale([target]) == [stale]
+    assert fresh.exists() and target.exists()

@@ -12,12 +12,16 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _STALE = re.compile(r"^\..+\.(?:tmp|old)-[^/]+$")
+_TRASH = re.compile(r"^\..+\.trash-[^/]+$")
+TRASH_GRACE = 120  # seconds: a trash folder untouched that long has no deletion running on it
 
 
 def temp_dir_beside(target: Path) -> Path:
@@ -44,14 +48,33 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
 
 
-def swap_dir(new: Path, target: Path) -> None:
-    """Put `new` in place of `target`, then drop the old one.
+def discard_later(path: Path, name: str | None = None) -> None:
+    """Remove the folder `path` in a detached `rm -rf`: it is first moved into a `.<name>.trash-*`
+    folder beside itself (`name`: the output's name, default path's), one system call, so the caller does not wait for the deletion of
+    thousands of files (a previous site) and the name is free at once. Trash left by a killed
+    deletion is removed by clean_stale. A walk of the parent folder meanwhile may meet folders
+    that vanish under it (os.walk ignores them; pathlib's rglob raises)."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{name or path.name}.trash-", dir=path.parent))
+    os.replace(path, trash / "old")  # not path's name: a '.site.tmp-*' inside would look like a leftover
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def swap_dir(new: Path, target: Path, *, background: bool = False) -> None:
+    """Put `new` in place of `target`, then drop the old one (with background, in a detached
+    process: see discard_later).
 
     On Linux the two trade places in one atomic step, so `target` exists at every instant, even if
     the process is killed; elsewhere two renames leave a moment without it (the next build's
     clean_stale puts the old one back if the process died there)."""
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # now the old output
+        if background:
+            discard_later(new, target.name)  # now the old output
+        else:
+            shutil.rmtree(new, ignore_errors=True)
         return
     old = None
     if target.exists():
@@ -61,12 +84,16 @@ def swap_dir(new: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(new, target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        if background:
+            discard_later(old, target.name)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def clean_stale(targets: list[Path]) -> list[Path]:
     """Remove the temporary folders that killed builds left beside each target (`.<name>.tmp-*`,
-    `.<name>.old-*`), restoring an `.old-*` folder first when its target is missing. Call it only
+    `.<name>.old-*`, and `.<name>.trash-*` untouched for TRASH_GRACE seconds), restoring an `.old-*`
+    folder first when its target is missing. Call it only
     while holding build_lock. Returns the paths removed."""
     removed = []
     for target in targets:
@@ -83,6 +110,14 @@ def clean_stale(targets: list[Path]) -> list[Path]:
             else:
                 path.unlink(missing_ok=True)
             removed.append(path)
+        for path in sorted(p for p in parent.iterdir() if p.name.startswith(f".{target.name}.") and _TRASH.match(p.name)):
+            try:
+                touched = max([path.stat().st_mtime] + [c.stat().st_mtime for c in path.iterdir()])
+            except OSError:
+                continue
+            if time.time() - touched > TRASH_GRACE:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
     return removed
 
 
@@ -123,9 +158,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
-def sync_tree(files: dict[str, str | bytes], out: Path) -> tuple[list[str], list[str]]:
-    """Make folder `out` hold exactly `files` ({relative path: text or bytes}): write each file whose
-    bytes differ (atomically), remove the others. Returns (written, removed) relative paths."""
+def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | set[str] = frozenset()
+              ) -> tuple[list[str], list[str]]:
+    """Make folder `out` hold exactly `files` ({relative path: text or bytes}) and the files `keep`
+    (relative paths known to be current, left unread): write each file of `files` whose bytes
+    differ (atomically), remove the others. Returns (written, removed) relative paths."""
     written, removed = [], []
     for rel, data in files.items():
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -137,12 +174,17 @@ def sync_tree(files: dict[str, str | bytes], out: Path) -> tuple[list[str], list
         if not same:
             write_atomic(target, raw)
             written.append(rel)
-    if out.exists():
-        for path in sorted(out.rglob("*")):
-            if path.is_file() and path.relative_to(out).as_posix() not in files:
-                path.unlink()
-                removed.append(path.relative_to(out).as_posix())
-        for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-            if not any(folder.iterdir()):
-                folder.rmdir()
+    # One walk (scandir's file types, no stat per file), deepest folders first so that folders
+    # left empty are removed on the way up.
+    for dirpath, _dirs, filenames in os.walk(out, topdown=False):
+        base = os.path.relpath(dirpath, out)
+        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+        for name in filenames:
+            rel = prefix + name
+            if rel not in files and rel not in keep:
+                os.unlink(os.path.join(dirpath, name))
+                removed.append(rel)
+        if base != "." and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    removed.sort()
     return written, removed

@@ -26,6 +26,7 @@ from tools.site.mkdocs import build_site
 __all__ = ["BuildError", "Project", "Report", "run"]
 
 CHECK_CACHE = "check-cache.pickle"
+PAGES_MEMO = "pages-memo.pickle"  # tools.site.generate.EntryMemo
 
 
 @dataclass
@@ -122,7 +123,11 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
 
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
     pages_before = recorded.get("pages")
-    stage("pages", [project.generated, *trees], inputs["pages"], lambda: generate_docs(entries, project, settings))
+    memo = project.build / PAGES_MEMO
+    if force:
+        memo.unlink(missing_ok=True)
+    stage("pages", [project.generated, *trees], inputs["pages"],
+          lambda: generate_docs(entries, project, settings, memo=memo, context=inputs["pages_context"]))
     stage("index", [project.index], inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force))
     if site:

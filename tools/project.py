@@ -27,6 +27,7 @@ class Project:
 
     @property
     def practices(self) -> Path:
+        """The entry files: practices/<folder>/<slug>.<lang>.md."""
         return self.root / "practices"
 
     @property
@@ -36,14 +37,17 @@ class Project:
 
     @property
     def docs(self) -> Path:
+        """The MkDocs docs_dir: hand-written pages, and the generated ones under docs/kb/."""
         return self.root / "docs"
 
     @property
     def generated(self) -> Path:
+        """Generated pages and exports (docs/kb/); rewritten by each build."""
         return self.docs / KB
 
     @property
     def config_file(self) -> Path:
+        """mkdocs.yml, which the settings are read from."""
         return self.root / "mkdocs.yml"
 
     @property
@@ -53,14 +57,17 @@ class Project:
 
     @property
     def index(self) -> Path:
+        """The Whoosh search index folder (build/search-index/), swapped whole by each build."""
         return self.build / "search-index"
 
     @property
     def site(self) -> Path:
+        """The built static site (site/), served by `make serve`."""
         return self.root / "site"
 
     @property
     def stamps(self) -> Path:
+        """build/stamps.json: {stage: digest of its inputs}, to skip stages whose inputs did not change."""
         return self.build / "stamps.json"
 
 

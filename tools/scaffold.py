@@ -78,6 +78,8 @@ def instrument_comment(lang: str) -> str:
 
 
 def write_new(path: Path, text: str) -> Path:
+    """Create path (and its folders) with text; returns path. Raises Refused if it already exists
+    (never overwrites), OSError if it cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as fh:  # "x": fails if the file exists
@@ -89,6 +91,12 @@ def write_new(path: Path, text: str) -> Path:
 
 def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, themes: list[str],
               entry_id: str | None = None) -> Path:
+    """Write the skeleton of a new entry (draft, placeholders marked TODO) and return its path,
+    practices/<folder>/<id>.<lang>.md; the id is made from the folder and title unless given.
+
+    Raises Refused for an unknown folder, type, language or theme, a title of the wrong length or
+    with HTML tags, an id that is not a slug, or a file that already exists.
+    """
     if folder not in schema.folders():
         raise Refused(f"folder must be one of {', '.join(schema.folders())}")
     if kind not in schema.terms("types") or lang not in schema.LANGS:
@@ -117,6 +125,12 @@ def new_entry(project: Project, folder: str, kind: str, lang: str, title: str, t
 
 
 def translate(project: Project, entry_id: str, lang: str) -> Path:
+    """Write a draft lang version of an existing entry beside it (shared fields copied from the French
+    version, or the first other one; title and texts marked TODO) and return its path.
+
+    Raises Refused when no version of entry_id exists, when it cannot be read, or when the lang
+    version exists already.
+    """
     sources = sorted(project.practices.glob(f"*/{entry_id}.*.md"), key=lambda p: (not p.name.endswith(".fr.md"), p))
     if not sources:
         raise Refused(f"no entry with id '{entry_id}' in {project.practices}")

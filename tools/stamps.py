@@ -39,21 +39,32 @@ def files(*roots: Path, pattern: str = "**/*") -> list[Path]:
     return out
 
 
+def handwritten(docs: Path) -> list[Path]:
+    """The files under docs/ except the generated kb/ folder (not walked: thousands of files)."""
+    return files(*(p for p in docs.iterdir() if p.name != KB and not p.name.startswith("."))) if docs.is_dir() else []
+
+
 def _py(*names: str) -> list[Path]:
     return files(*(TOOLS / n for n in names), pattern="**/*.py")
 
 
 def engine_files(project: Project) -> list[Path]:
+    """The files whose change makes the search index stale whatever the entries: tools/data/ and the
+    search engine's sources (ENGINE_SOURCES)."""
     return files(project.data) + _py(*ENGINE_SOURCES)
 
 
 def stage_inputs(project: Project, settings: Settings, guides: list[Path]) -> dict[str, str]:
-    """{stage: digest} for the 'pages', 'index' and 'engine' keys."""
-    content = files(project.practices, project.data)
+    """{stage: digest} for the 'pages', 'index' and 'engine' keys, and 'pages_context': the pages'
+    inputs except the entries (what the generated files of an unchanged entry depend on)."""
+    entries = files(project.practices)
     docs = guides + [project.config_file] + files(*(project.docs / lang for lang in i18n.OTHER_LANGS),
                                                    project.docs / "assets")
+    content = entries + files(project.data)
+    code = _py("content", "site", "search", "i18n.py", "project.py")
     return {
-        "pages": digest(content + docs + _py("content", "site", "search", "i18n.py", "project.py"), repr(settings)),
+        "pages": digest(content + docs + code, repr(settings)),
+        "pages_context": digest(files(project.data) + docs + code, repr(settings)),
         "index": digest(content + engine_files(project)),
         "engine": digest(engine_files(project)),
     }
@@ -63,15 +74,14 @@ def site_config(project: Project, settings: Settings) -> str:
     """Digest of what every page of the site depends on: theme overrides, mkdocs.yml and the code
     writing the interface configs, the settings, and which hand-written pages exist. When it is
     unchanged, a rebuild may render only the pages whose source changed (tools.site.mkdocs)."""
-    handwritten = [p for p in files(project.docs) if KB not in p.relative_to(project.docs).parts[:1]]
-    names = "\n".join(sorted(str(p.relative_to(project.docs)) for p in handwritten))
+    names = "\n".join(sorted(str(p.relative_to(project.docs)) for p in handwritten(project.docs)))
     return digest(files(project.root / "overrides", project.config_file, project.docs / "assets",
                         TOOLS / "site" / "languages.py", TOOLS / "site" / "mkdocs.py"), repr(settings) + names)
 
 
 def handwritten_docs(project: Project) -> str:
     """Digest of the hand-written pages (docs/ except the generated kb/)."""
-    return digest([p for p in files(project.docs) if KB not in p.relative_to(project.docs).parts[:1]])
+    return digest(handwritten(project.docs))
 
 
 def load(project: Project) -> dict:

@@ -15,6 +15,9 @@ def test_checks():
     assert check({"q": "@", "expect": "empty"}, answer(["a"])) is False
     assert check({"q": "x", "expect": "weak"}, answer(["a"], strong=False)) is True
     assert check({"q": "x", "expect": "weak"}, answer(["a"])) is False
+    assert check({"q": "x", "expect": "strong"}, answer(["a"])) is True
+    assert check({"q": "x", "expect": "strong"}, answer(["a"], strong=False)) is False
+    assert check({"q": "x", "expect": "strong"}, answer([])) is False
     assert check({"q": "x", "forbid": ["b"]}, answer(["a", "b"])) is False
     country = {"kind": "country", "concept": "MR", "matched": "Mauritana", "added": ["MR"]}
     assert check({"q": "x", "expansion": {"kind": "country", "concept": "MR"}}, answer(expansions=[country])) is True

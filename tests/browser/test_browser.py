@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.sitebuild import REPO
+from tools.site.pages import ui as ui_strings
 
 ARTIFACTS = REPO / "test-artifacts"
 # Without these, chromium tries to reach Google's hosts at start and floods a closed network.
@@ -95,7 +96,7 @@ def test_search_page_uses_the_static_index_without_api(page, server):
     page.route("**/api/**", lambda route: route.abort())
     hrefs = search(page, server, "recensement")
     assert page.locator("#kb-search").get_attribute("data-ready") == "static"
-    expect(page.locator("#kb-status .kb-mode")).to_be_visible()  # a neutral "recherche hors ligne"
+    expect(page.locator("#kb-status .kb-mode")).to_contain_text(ui_strings()["search"]["static_mode"]["fr"])
     expect(page.locator("#kb-facets")).to_contain_text("Maroc")  # labels, not codes, without the API
     assert any("recensement" in h for h in hrefs), hrefs
 
@@ -157,8 +158,8 @@ def test_offline_zip_works_from_file_urls(browser, offline_site):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((offline_site / "index.html").as_uri())
     expect(page.locator("h1")).to_contain_text("Données de migration")
-    page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()
-    expect(page.locator("h1")).to_contain_text("Harmoniser les sources")
+    page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()  # mkdocs.yml nav
+    expect(page.locator("h1")).to_contain_text(ui_strings()["harmonisation"]["title"]["fr"])
     page.goto((offline_site / "recherche.html").as_uri() + "?query=recensement")
     page.wait_for_selector("#kb-search[data-ready='static']")
     first = page.locator(".kb-result h3 a").first
@@ -203,7 +204,7 @@ def test_arabic_interface_reads_right_to_left_with_arabic_navigation(page, serve
     page.wait_for_url(re.compile(r"/ar/"))
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.locator("body").get_attribute("dir") == "rtl"
-    expect(page.locator("nav.md-nav--primary")).to_contain_text("البحث")
+    expect(page.locator("nav.md-nav--primary")).to_contain_text(ui_strings()["nav"]["recherche.md"]["ar"])
     hrefs = search(page, server, "تعداد السكان تونس", prefix="/ar")
     assert any("tn-recensement-population-habitat" in h for h in hrefs[:3]), hrefs
     assert all("/ar/kb/entries/" in h for h in hrefs)
@@ -214,8 +215,8 @@ def test_arabic_interface_reads_right_to_left_with_arabic_navigation(page, serve
 
 def test_english_interface_has_english_labels(page, server):
     page.goto(server.url + "/en/kb/comparaison/")
-    expect(page.locator("h1")).to_contain_text("Compare countries")
-    expect(page.locator("nav.md-nav--primary")).to_contain_text("Data sources")
+    expect(page.locator("h1")).to_contain_text(ui_strings()["comparison"]["en"])
+    expect(page.locator("nav.md-nav--primary")).to_contain_text(ui_strings()["nav"]["kb/sources/index.md"]["en"])
     assert page.console_errors == []
 
 
@@ -223,12 +224,12 @@ def test_reader_goes_from_home_to_a_country_compares_reads_arabic_and_cites(page
     page.goto(server.url + "/")
     page.locator("article a", has_text="Maroc").first.click()
     expect(page.locator("h1")).to_contain_text("Maroc")
-    page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()
+    page.locator("nav.md-nav--primary a", has_text="Harmoniser les sources").first.click()  # mkdocs.yml nav
     cell = page.locator("table a[href*='ma-enquete-nationale-migration-internationale']").first
     cell.click()
     page.locator(".kb-card a[hreflang='ar'], .kb-card a", has_text="العربية").first.click()
     expect(page.locator(".kb-page")).to_have_attribute("dir", "rtl")
-    expect(page.locator("h2", has_text="كيفية الاستشهاد")).to_be_visible()
+    expect(page.locator("h2", has_text=ui_strings()["cite"]["ar"])).to_be_visible()
     bib = page.locator("a", has_text="BibTeX").first.get_attribute("href")
     body = page.request.get(page.url + bib if not bib.startswith("http") else bib)
     assert body.ok and body.text().startswith("@misc{ma-enquete-nationale-migration-internationale-ar,")
@@ -347,12 +348,13 @@ def test_search_page_on_a_phone_shows_results_first_and_folds_the_filters(browse
 def test_filters_button_speaks_the_interface_language(browser, server, width):
     context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
-    for ui, word in (("", "Filtres"), ("/ar", "تصفية"), ("/en", "Filters")):
-        page.goto(f"{server.url}{ui}/recherche/?query=emploi")
+    filters = ui_strings()["search"]["filters"]
+    for prefix, word in (("", filters["fr"]), ("/ar", filters["ar"]), ("/en", filters["en"])):
+        page.goto(f"{server.url}{prefix}/recherche/?query=emploi")
         page.wait_for_selector("#kb-search[data-ready]")
         assert page.locator(".kb-filters-toggle").text_content().startswith(word)
         if width == 390:
-            shot(page, f"search-phone{ui.replace('/', '-') or '-fr'}")
+            shot(page, f"search-phone{prefix.replace('/', '-') or '-fr'}")
     context.close()
 
 

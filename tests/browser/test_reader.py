@@ -12,12 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_browser import ARTIFACTS, AXE
+from tools.site.pages import ui as ui_strings
 
 WIDTHS = {"phone": 390, "desktop": 1280}
 PREFIX = {"fr": "", "ar": "/ar", "en": "/en"}
 LANG_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
-FOOTER = {"fr": "Base de connaissances du projet AMEM", "ar": "قاعدة معارف مشروع AMEM", "en": "Knowledge base of the AMEM project"}
-NOT_FOUND = {"fr": "Page introuvable", "ar": "الصفحة غير موجودة", "en": "Page not found"}
+FOOTER = ui_strings()["footer"]
+NOT_FOUND = ui_strings()["not_found"]
 
 
 def open_page(browser, width: int, lang: str = "fr"):  # noqa: F811
@@ -57,7 +58,8 @@ def number(text: str) -> int:
     """The count of '12 fiches', '3 entries (2 tools…)', 'بطاقتان'."""
     text = text.split(" (")[0]
     digits = re.search(r"\d+", text)
-    return int(digits.group()) if digits else {"بطاقة واحدة": 1, "بطاقتان": 2}.get(text.strip(), -1)
+    words = ui_strings()["n_entries"]["ar"]
+    return int(digits.group()) if digits else {words["one"]: 1, words["two"]: 2}.get(text.strip(), -1)
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
@@ -95,6 +97,20 @@ def test_arabic_home_keeps_latin_codes_in_order(browser, server):  # noqa: F811
     expect(code).to_have_text("10.c.1")
     assert code.evaluate("el => getComputedStyle(el).direction") == "ltr"
     assert code.evaluate("el => getComputedStyle(el).unicodeBidi") == "isolate"
+    context.close()
+
+
+def test_arabic_home_placeholder_reads_right_to_left_and_typing_chooses_its_direction(browser, server):  # noqa: F811
+    context, page = open_page(browser, 390, "ar")
+    page.goto(f"{server.url}/ar/")
+    box = page.locator("#kb-home-q")
+    assert re.search(r"[\u0600-\u06ff]", box.get_attribute("placeholder"))
+    # An empty dir="auto" field would otherwise resolve to left to right and scramble the Arabic example.
+    assert box.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    box.fill("RGPH 2024")
+    assert box.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    box.fill("مسح")
+    assert box.evaluate("el => getComputedStyle(el).direction") == "rtl"
     context.close()
 
 

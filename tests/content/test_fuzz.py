@@ -71,7 +71,7 @@ def _timeout(*_):
     raise TimeoutError("one example took more than 10 s")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(suppress_health_check=list(HealthCheck))  # examples and deadline: the profile in tests/conftest.py
 @given(front=FRONT, body=BODIES, cut=st.one_of(st.none(), st.integers(0, 2000)), bad_byte=st.booleans())
 def test_any_file_ends_in_problems_or_pages(tmp_path_factory, front, body, cut, bad_byte):
     folder = tmp_path_factory.mktemp("fuzz") / "ma"

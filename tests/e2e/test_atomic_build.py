@@ -41,8 +41,9 @@ def site_files(project) -> set[str]:
 
 
 def leftovers(project) -> list[str]:
-    return sorted(str(p.relative_to(project.root)) for p in project.root.rglob(".*")
-                  if ".tmp-" in p.name or ".old-" in p.name)
+    # os.walk, not rglob: the previous site is being deleted in the background (fsutil.discard_later).
+    return sorted(os.path.relpath(os.path.join(d, name), project.root) for d, dirs, files in os.walk(project.root)
+                  for name in dirs + files if name.startswith(".") and (".tmp-" in name or ".old-" in name))
 
 
 def assert_whole(project, files: set[str], documents: int) -> None:

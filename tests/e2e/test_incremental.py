@@ -1,8 +1,11 @@
-"""An incremental rebuild (one entry changed, one added, one removed) gives the same site and the
-same search results as a clean full build of the same entries."""
+"""An incremental rebuild (one entry's title changed, one entry's type changed so that it enters
+or leaves other entries' related lists, one added, one removed) gives the same generated pages,
+site and search results as a clean full build of the same entries, and rewrites only what
+depends on the changes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -35,14 +38,24 @@ def projects(tmp_path_factory):
     inc = Project(make_project(tmp_path_factory.mktemp("incremental"), 24, seed=5))
     built(run(inc, progress=False, force=True))
     first_site = {p.relative_to(inc.site).as_posix(): p.stat().st_ino for p in inc.site.rglob("*.html")}
+    first_pages = {p.relative_to(inc.generated).as_posix(): p.stat().st_mtime_ns
+                   for p in (inc.generated / "entries").rglob("*") if p.is_file()}
 
     entries = sorted(inc.practices.glob("*/*.fr.md"))
     changed, removed = entries[2], entries[5]
     changed.write_text(changed.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Révisé ", 1),
                        encoding="utf-8")
+    # An entry without translations (shared fields are checked across versions) changes type:
+    # its score against every other entry changes, so related lists elsewhere change.
+    alone = next(p for p in entries[6:] if len(list(p.parent.glob(p.name.split(".")[0] + ".*.md"))) == 1)
+    text = alone.read_text(encoding="utf-8")
+    old_type = re.search(r"^type: (\w+)$", text, re.M).group(1)
+    alone.write_text(text.replace(f"\ntype: {old_type}\n", "\ntype: {}\n".format(
+        "tool" if old_type != "tool" else "practice"), 1), encoding="utf-8")
     removed.unlink()
     added = new_entry(inc.root, 1)
     report = built(run(inc, progress=False))
+    noop = built(run(inc, progress=False))
 
     clean = Project(tmp_path_factory.mktemp("clean"))
     for name in ("docs", "overrides", "practices"):
@@ -50,14 +63,15 @@ def projects(tmp_path_factory):
     for path in [inc.config_file, *inc.root.glob("CONTRIBUTING*.md")]:
         shutil.copy(path, clean.root / path.name)
     built(run(clean, progress=False, force=True))
-    return {"inc": inc, "clean": clean, "report": report, "first_site": first_site,
+    return {"inc": inc, "clean": clean, "report": report, "noop": noop, "first_site": first_site,
+            "first_pages": first_pages,
             "ids": {"changed": changed.name.split(".")[0], "removed": removed.name.split(".")[0],
                     "added": added.name.split(".")[0]}}
 
 
 def test_the_rebuild_was_incremental(projects):
     report = projects["report"]
-    assert report.details["check"] == {"checked": 2, "cached": 22}  # the changed and the added file
+    assert report.details["check"] == {"checked": 3, "cached": 21}  # the two changed files and the added one
     assert report.details["site"]["mode"] == "dirty"
     assert 0 < report.details["site"]["rebuilt"] < 400
     # Pages that no change touches are the previous site's files (hard links), not rewritten.
@@ -65,6 +79,23 @@ def test_the_rebuild_was_incremental(projects):
     kept = [rel for rel, ino in projects["first_site"].items()
             if (inc.site / rel).exists() and (inc.site / rel).stat().st_ino == ino]
     assert len(kept) > len(projects["first_site"]) // 2
+
+
+def test_unchanged_entries_files_are_not_rewritten(projects):
+    inc = projects["inc"]
+    written = projects["report"].details["pages"][str(inc.generated)][0]
+    entry_files = [rel for rel in written if rel.startswith("entries/")]
+    assert entry_files, written  # the changed and added entries' pages at least
+    assert len(entry_files) < len(projects["first_pages"]) // 2
+    now = {p.relative_to(inc.generated).as_posix(): p.stat().st_mtime_ns
+           for p in (inc.generated / "entries").rglob("*") if p.is_file()}
+    untouched = [rel for rel, mtime in projects["first_pages"].items() if now.get(rel) == mtime]
+    assert len(untouched) == len([rel for rel in projects["first_pages"] if rel in now and rel not in written])
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing(projects):
+    timings = projects["noop"].timings
+    assert [timings[stage] for stage in ("pages", "index", "site")] == ["up to date"] * 3
 
 
 def test_generated_pages_are_those_of_a_clean_build(projects):

@@ -79,7 +79,7 @@ terms:
 
 
 # Synonyms come from an empty glossary unless a test says otherwise (fixture in conftest.py).
-pytestmark = pytest.mark.usefixtures("empty_glossary")
+pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
 
 @pytest.fixture(scope="module")

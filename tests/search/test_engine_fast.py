@@ -1,5 +1,5 @@
 """tools/search/engine.py's fast paths give what Whoosh itself gives: term scores computed from
-postings at once, Or/DisjunctionMax trees combined in arrays, snippets cut from term vectors,
+postings at once, Or/BestOf trees combined in arrays, snippets cut from term vectors,
 and the caches kept per index generation. Each is compared with Whoosh's own answer."""
 
 from __future__ import annotations
@@ -184,43 +184,74 @@ def census_engine(tmp_path, monkeypatch) -> SearchIndex:
     path.write_text(DISMAX_GLOSSARY, encoding="utf-8")
     monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
     index_dir = tmp_path / "search-index"
-    build_search_index(corpus(60), index_dir, progress=False)
+    # Entries naming the concept in several languages: a document where several names score.
+    mixed = [make_entry(f"x-{i}", "en", f"Census data {i}", "census recensement " * i + "التعداد population.",
+                        body="## Context\n\nThe recensement (التعداد) is the census. " * (3 - i)) for i in (1, 2)]
+    build_search_index(corpus(60) + mixed, index_dir, progress=False)
     return SearchIndex(index_dir)
 
 
-def test_a_concept_scores_as_whoosh_scores_it(census_engine, monkeypatch):
-    """With WHOOSH_DISMAX (the default), a glossary concept (DisjunctionMax of its names) has the
-    scores of Whoosh's own matcher, and a whole query equals Whoosh's collector."""
+def bestof_of(q):
+    """The first query.BestOf in a query tree (a glossary concept's names, or a mistyped
+    country's names), else None."""
+    if isinstance(q, qry.BestOf):
+        return q
+    for sub in getattr(q, "subqueries", ()):
+        found = bestof_of(sub)
+        if found is not None:
+            return found
+    return None
+
+
+def test_a_concept_scores_its_best_name_per_document(census_engine):
+    """The names of one concept (query.BestOf) count once per document: the best of them, as
+    documented in tools.search.engine, and as BestOf's own Whoosh matcher scores them."""
     engine = census_engine
     gen = engine._open()
-    plan = qry.build(engine._parser, "census workers", search_engine.expand, lambda w: True, lambda w: None)
-    dismax = next(q for q in plan.query.subqueries if isinstance(q, query.DisjunctionMax))
-    mask, scores = engine._combine(gen, dismax, [])
-    expected = whoosh_scores(gen, dismax)
-    assert mask.any() and sorted(np.flatnonzero(mask)) == sorted(expected)
+    plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None)
+    best_of = bestof_of(plan.query)
+    assert best_of is not None and SearchIndex._simple(plan.query)
+    mask, scores = engine._combine(gen, best_of, [])
+    alone = [whoosh_scores(gen, sub) for sub in best_of.subqueries]
+    several = [num for num in np.flatnonzero(mask) if sum(num in s for s in alone) >= 2]
+    assert several  # documents where several names of the concept score
+    for num in np.flatnonzero(mask):
+        best = max(s.get(num, 0.0) for s in alone)
+        assert scores[num] == pytest.approx(best * best_of.boost, rel=1e-12)
+    assert mask.sum() == len(set().union(*alone))
+    expected = whoosh_scores(gen, best_of)
+    assert sorted(np.flatnonzero(mask)) == sorted(expected)
     assert all(scores[n] == pytest.approx(s, rel=1e-12) for n, s in expected.items())
+
+
+@pytest.mark.parametrize("q", ["census", "census workers", "recensement population", "التعداد العمال",
+                               "census Tunisiaa", "recensement Morrocco migration", "Tunisie Maroc census",
+                               "census NOT workers"])
+def test_queries_with_concepts_equal_whooshs_collector(census_engine, q, monkeypatch):
+    """Plans holding query.BestOf (a concept's names, a mistyped country's names) take the
+    arrays path, and give the documents, scores and strength of Whoosh's collector on the same
+    query tree."""
+    engine = census_engine
+    gen = engine._open()
+    plan = qry.build(engine._parser, q, search_engine.expand, lambda w: engine._known(gen, w),
+                     lambda w: engine._repair(gen, w))
+    assert bestof_of(plan.query) is not None
+    assert SearchIndex._simple(plan.query) == ("NOT" not in q)
     fast = engine._score(gen, plan)
     with monkeypatch.context() as mp:
         mp.setattr(SearchIndex, "_simple", staticmethod(lambda q: False))
         slow = engine._score(gen, plan)
+    assert len(slow[0])
     by_doc = dict(zip(slow[0], slow[1], strict=True))
     assert sorted(fast[0]) == sorted(by_doc) and fast[2] == slow[2]
     assert np.allclose(fast[1], [by_doc[n] for n in fast[0]], rtol=1e-9)
 
 
-def test_a_concept_scores_its_best_name_per_document(census_engine, monkeypatch):
-    """Without WHOOSH_DISMAX, the names of one concept count once per document: the best of
-    them, as documented in tools.search.engine (Whoosh's DisjunctionMaxMatcher takes the max of
-    its two sides even when they stand on different documents)."""
-    monkeypatch.setattr(search_engine, "WHOOSH_DISMAX", False)
+def test_whooshs_own_disjunction_max_is_left_to_whoosh(census_engine):
+    """Whoosh's DisjunctionMax (whose matcher may give a document another one's score) is not
+    taken for a BestOf: a tree holding one goes through Whoosh's collector."""
     engine = census_engine
-    gen = engine._open()
     plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None)
-    dismax = next(q for q in plan.query.subqueries if isinstance(q, query.DisjunctionMax))
-    mask, scores = engine._combine(gen, dismax, [])
-    alone = [whoosh_scores(gen, sub) for sub in dismax.subqueries]
-    assert mask.any() and sum(1 for s in alone if s) >= 2  # names of the concept in several documents
-    for num in np.flatnonzero(mask):
-        best = max(s.get(num, 0.0) for s in alone)
-        assert scores[num] == pytest.approx(best * dismax.boost, rel=1e-12)
-    assert mask.sum() == len(set().union(*alone))
+    best_of = bestof_of(plan.query)
+    plain = query.DisjunctionMax(best_of.subqueries, boost=best_of.boost)
+    assert not SearchIndex._simple(query.Or([plain, query.Term("neutral", "census")]))

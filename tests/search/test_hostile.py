@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import make_entry
@@ -47,6 +47,8 @@ SYNTAX = ["AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "and", "title:(", "title:", 
           "َ", "\u0654", "\u0301", "٢٠١٨", "10.7.1", "l'", "qu'", "’", "ENE", "travail informel", "emploi",
           "enquête", "الهجرة", "الهِجْرَة", "مهاجرون", "données", "migration", "NULL", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "😀"]
 
+pytestmark = pytest.mark.usefixtures("word_lists")
+
 hostile_text = st.one_of(
     st.text(max_size=MAX_QUERY_CHARS),
     st.lists(st.one_of(st.sampled_from(SYNTAX), st.text(max_size=6)), max_size=80).map(" ".join),
@@ -83,13 +85,11 @@ def check_answer(found: dict) -> None:
         assert r["id"] in {e.id for e in ENTRIES}
 
 
-@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-@given(q=hostile_text)
+@given(q=hostile_text)  # examples, deadline, health checks: the profile in tests/conftest.py
 def test_any_text_is_answered(engine, q):
     check_answer(engine.search(q))
 
 
-@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(q=hostile_text,
        countries=st.lists(st.sampled_from(["MA", "TN", "DZ", "FR", "", ",", "ma"]), max_size=3),
        lang=st.lists(st.sampled_from(["fr", "ar", "en", "xx"]), max_size=2),
@@ -100,8 +100,7 @@ def test_any_text_with_filters_and_pages_is_answered(engine, q, countries, lang,
     assert found["page"] == page and found["page_size"] == page_size
 
 
-@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-@given(q=hostile_text)
+@given(q=hostile_text)  # examples, deadline, health checks: the profile in tests/conftest.py
 def test_any_text_is_completed(engine, q):
     got = engine.suggest(q)
     assert isinstance(got["titles"], list) and isinstance(got["terms"], list)

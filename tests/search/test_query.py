@@ -87,3 +87,51 @@ def test_parser_has_no_coordination_factor():
     # OrGroup.factory(0.9) set `scale`, whose coordination multiplied one-term matches by 0.
     q = parse(make_parser(), "emploi chomage")
     assert getattr(q, "scale", None) is None
+
+
+def test_best_of_scores_each_document_by_its_own_matches():
+    """BestOf (a concept's names) scores a document by the best of the names it contains;
+    Whoosh's DisjunctionMax gave a document the score of another document's match."""
+    from whoosh import fields
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.query import Term
+
+    from tools.search.query import BestOf
+
+    ix = RamStorage().create_index(fields.Schema(id=fields.ID(stored=True), text=fields.TEXT))
+    with ix.writer() as w:
+        w.add_document(id="once", text="alpha filler filler filler filler filler filler filler")
+        w.add_document(id="often", text="beta beta beta beta")
+        w.add_document(id="both", text="alpha beta")
+    with ix.searcher() as s:
+        def scores(q):
+            return {hit["id"]: hit.score for hit in s.search(q, limit=None)}
+
+        alpha, beta = scores(Term("text", "alpha")), scores(Term("text", "beta"))
+        best = scores(BestOf([Term("text", "alpha"), Term("text", "beta")]))
+    assert best.keys() == {"once", "often", "both"}
+    assert best["once"] == pytest.approx(alpha["once"])
+    assert best["often"] == pytest.approx(beta["often"])
+    assert best["both"] == pytest.approx(max(alpha["both"], beta["both"]))
+
+
+def test_inflected_typed_name_is_not_searched_again_as_another_name(tmp_path):
+    """'transfert de fonds' typed: the glossary's 'transferts de fonds' is the same name in the
+    plural (same French terms) and is not added as a phrase; 'remittances' is."""
+    from functools import partial
+
+    from whoosh import query as wq
+
+    from tools.search import glossary
+    from tools.search.query import build, make_parser
+
+    path = tmp_path / "glossary.yml"
+    path.write_text("terms:\n  - id: remittances\n    acronyms: []\n    fr: {term: transferts de fonds}\n"
+                    "    ar: {term: تحويلات}\n    en: {term: remittances}\n", encoding="utf-8")
+    plan = build(make_parser(), "transfert de fonds", partial(glossary.expand, path=path),
+                 lambda w: False, lambda w: None)
+    assert [e["concept"] for e in plan.expansions if e["kind"] == "glossary"] == ["remittances"]
+    phrases = {tuple(q.words) for q in plan.query.leaves() if isinstance(q, wq.Phrase) and q.fieldname == "title_fr"}
+    terms = {t for f, t in plan.query.all_terms() if f == "title_en"}
+    assert ("transfert", "fond") not in phrases
+    assert "remitt" in terms or b"remitt" in terms

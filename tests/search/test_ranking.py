@@ -41,6 +41,14 @@ ENTRIES = [
                countries=("MR",)),
     make_entry("consommation", "fr", "Dépenses des ménages", "Enquête sur la consommation des ménages." + PAD,
                countries=("TN",)),
+    # A concept typed by its acronym: one entry names it so, one by its long name.
+    make_entry("cist-acronym", "fr", "Normes de la CIST", "Résolutions adoptées." + PAD, countries=()),
+    make_entry("cist-long-name", "fr", "Conférence internationale des statisticiens du travail",
+               "Réunion d'experts." + PAD, countries=()),
+    # Two named countries: an agreement of both, and one of Morocco that cites Tunisia in its text.
+    make_entry("accord-ma-tn", "fr", "Accord bilatéral", "Accord sur les saisonniers." + PAD, countries=("MA", "TN")),
+    make_entry("accord-ma", "fr", "Accord bilatéral", "Accord sur les saisonniers, accord cadre cité par la "
+               "Tunisie, accord révisé." + PAD, countries=("MA",)),
 ]
 
 GLOSSARY = """\
@@ -50,7 +58,14 @@ terms:
     fr: {term: transferts de fonds}
     ar: {term: تحويلات}
     en: {term: remittances}
+  - id: icls
+    acronyms: [CIST]
+    fr: {term: conférence internationale des statisticiens du travail}
+    ar: {term: المؤتمر الدولي لخبراء إحصاءات العمل}
+    en: {term: international conference of labour statisticians}
 """
+
+pytestmark = pytest.mark.usefixtures("word_lists")
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +136,25 @@ def test_glossary_synonyms_find_other_languages_once_per_concept(engine):
     assert "transferts-ar" in ranked(found)
 
 
+def test_named_countries_weigh_by_the_share_the_entry_is_about(engine):
+    # accord-ma matches the words more often (and names Tunisia in its text), but accord-ma-tn
+    # is about both countries named: C(d) = 1 + 2 x (named countries of d / countries named).
+    found = engine.search("accord Maroc Tunisie")
+    assert {e["concept"] for e in found["expansions"] if e["kind"] == "country"} == {"MA", "TN"}
+    assert ranked(found)[:2] == ["accord-ma-tn", "accord-ma"]
+    assert ranked(engine.search("accord Maroc"))[0] == "accord-ma"
+
+
+def test_a_concept_name_weighs_as_much_as_the_words_typed(engine):
+    # 'CIST' stands for one word; the four words of the concept's long name are scaled to 1/4
+    # each, so the long name (a phrase: the sum of its words) does not outweigh the acronym.
+    found = engine.search("CIST")
+    assert found["expansions"][0]["concept"] == "icls"
+    assert ranked(found)[:2] == ["cist-acronym", "cist-long-name"]
+    long_name = engine.search("conférence internationale des statisticiens du travail")
+    assert ranked(long_name)[0] == "cist-long-name"
+
+
 def test_exact_title_comes_first(engine):
     assert ranked(engine.search("enquête emploi"))[0] == "emploi-1"
     assert ranked(engine.search("Dépenses des ménages"))[0] == "consommation"
@@ -189,6 +223,16 @@ def test_rare_arabic_words_find_their_entry(engine):
     assert ranked(engine.search("الصيد البحري"))[0] == "peche"
 
 
+def test_repair_keeps_the_first_letter(engine):
+    # 'eichier' is one edit from 'fichier', but a repair that changes the first letter is not
+    # confident (the kind of 'stat' -> 'etat'): only suggested.
+    found = engine.search("eichier")
+    assert not [e for e in found["expansions"] if e["kind"] == "spelling"]
+    assert found["did_you_mean"] == "fichier"
+    assert {"kind": "spelling", "matched": "fichjer", "concept": "", "added": ["fichier"]} in \
+        engine.search("fichjer")["expansions"]
+
+
 def test_unconfident_repair_is_only_a_suggestion(engine):
     # two edits from "fichier" in five letters: not confident (two edits need seven letters)
     found = engine.search("fchir")
@@ -209,6 +253,15 @@ def test_bahrain_is_bahrain(engine):
     found = engine.search("البحرين")
     assert [e["concept"] for e in found["expansions"] if e["kind"] == "country"] == ["BH"]
     assert ranked(found)[0] == "bahrein"
+
+
+@pytest.mark.parametrize("q", ["Mauritanei", "Mauritanai", "Mauritanya"])
+def test_near_miss_country_alone_finds_its_entries(engine, q):
+    # The misspelt name matches no text: the country's names are searched in its place.
+    found = engine.search(q)
+    assert [e["concept"] for e in found["expansions"] if e["kind"] == "country"] == ["MR"]
+    assert {"stats-en", "peche"} <= set(ranked(found))
+    assert found["strong"] is True
 
 
 @pytest.mark.parametrize("q", ["Mauritana", "mauritanian statistics", "Mauritanie", "موريتانيا"])

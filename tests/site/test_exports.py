@@ -1,4 +1,4 @@
-"""tools/exports.py: entries.json, entries.csv, catalog.json and catalog.js.
+"""tools/exports.py: entries.json, entries.csv, catalog.json and feed.xml.
 
 Entries come from files validated by the real loader; the CSV-injection cases use hand-made
 Entry records, since a formula can hide in any text field a contributor fills.
@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.conftest import entry_text, load
+from tests.conftest import MA_AR, entry_text, load
 from tools.content.model import Entry, Link
 from tools.site import exports
 
@@ -26,9 +26,7 @@ CORPUS = {
         links="\n  - title: Site du HCP\n    url: https://www.hcp.ma/\n"
               "  - title: Note méthodologique\n    url: https://www.hcp.ma/note.pdf",
         body="## Contexte\n\nTexte avec \"guillemets\", virgules, et\nun saut de ligne.\n"),
-    "ma/ma-enquete-emploi.ar.md": entry_text(
-        lang="ar", title="المسح الوطني حول التشغيل", summary="مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب.",
-        tags="[سوق العمل]", body="\n## السياق\n\nنص عربي.\n"),
+    "ma/ma-enquete-emploi.ar.md": entry_text(**{**MA_AR, "tags": "[سوق العمل]"}),
     "tn/tn-recensement.fr.md": entry_text(
         title="Recensement général", countries="[TN, FR]", themes="[stocks]", data_sources="[population-census]",
         status="reviewed", reviewed_by="[Point focal TN, Expert OIT]", reviewed_on='"2024-06-01"', period="2014"),
@@ -86,7 +84,7 @@ def test_entries_json_values(entries):
     regional = data[("oit-directives", "fr")]
     assert regional["countries"] == [] and regional["links"] == []
     assert regional["period"] is None and regional["updated"] is None
-    assert data[("ma-enquete-emploi", "ar")]["title"] == "المسح الوطني حول التشغيل"
+    assert data[("ma-enquete-emploi", "ar")]["title"] == MA_AR["title"]
 
 
 def test_entries_json_round_trips(entries):
@@ -126,7 +124,7 @@ def test_entries_csv_values_and_lists(entries):
     assert by[("tn-recensement", "fr")]["countries"] == "TN; FR"
     regional = by[("oit-directives", "fr")]
     assert regional["countries"] == "" and regional["links"] == "" and regional["period"] == ""
-    assert by[("ma-enquete-emploi", "ar")]["summary"] == "مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب."
+    assert by[("ma-enquete-emploi", "ar")]["summary"] == MA_AR["summary"]
 
 
 @pytest.mark.parametrize("field, value, expected", [
@@ -172,18 +170,9 @@ def test_catalog_json_has_no_body(entries):
     assert "Un paragraphe" not in text and "saut de ligne" not in text
 
 
-def test_catalog_js_assigns_the_catalog(entries):
-    js = exports.generate(entries)["kb/catalog.js"]
-    prefix = "window.KB_CATALOG = "
-    assert js.startswith(prefix)
-    rest = js[len(prefix):].rstrip()
-    assert rest.endswith(";")
-    assert json.loads(rest[:-1]) == json.loads(exports.catalog_json(entries))
-
-
 def test_generate_returns_the_exports_and_the_feed(entries):
     files = exports.generate(entries)
-    assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/catalog.js", "kb/feed.xml"}
+    assert set(files) == {"kb/entries.json", "kb/entries.csv", "kb/catalog.json", "kb/feed.xml"}
     assert files["kb/entries.json"] == exports.entries_json(entries)
     assert files["kb/entries.csv"] == exports.entries_csv(entries)
     assert files["kb/catalog.json"] == exports.catalog_json(entries)

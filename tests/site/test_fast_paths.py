@@ -8,18 +8,11 @@ import json
 
 import yaml
 
-from tools.content.validate import load_collection
-from tools.project import Project
 from tools.site import citation, exports, pages
 
 
-def shipped():
-    project = Project()
-    return load_collection(project.practices, project.root)[0]
-
-
-def test_front_matter_is_what_the_pure_python_dumper_writes():
-    entries = shipped()
+def test_front_matter_is_what_the_pure_python_dumper_writes(shipped_collection):
+    entries = shipped_collection[0]
     assert len(entries) > 100
     for e in entries:
         meta = dict(title=e.title, description=e.summary, lang=e.lang, entry_id=e.id, status=e.status,
@@ -31,8 +24,8 @@ def test_front_matter_is_what_the_pure_python_dumper_writes():
         assert pages.front_matter(**meta) == expected, e.key
 
 
-def test_export_records_are_those_of_asdict():
-    entries = shipped()
+def test_export_records_are_those_of_asdict(shipped_collection):
+    entries = shipped_collection[0]
     assert len(entries) > 100
     for e in entries:
         old = dataclasses.asdict(e)

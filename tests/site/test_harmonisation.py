@@ -13,16 +13,15 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from tests.conftest import ROOT, entry_text, load
+from tests.conftest import entry_text, load
 from tools.content import schema
-from tools.content.validate import load_collection
 from tools.site import harmonisation as h
 from tools.site import pages
 
 
 @pytest.fixture(scope="module")
-def entries():
-    found, problems, _ = load_collection(ROOT / "practices", ROOT)
+def entries(shipped_collection):
+    found, problems, _ = shipped_collection
     assert [p.text() for p in problems if p.severity == "error"] == []
     return found
 

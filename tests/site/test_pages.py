@@ -16,7 +16,7 @@ import markdown
 import pytest
 import yaml
 
-from tests.conftest import entry_text, load
+from tests.conftest import MA_AR, entry_text, load
 from tools.content import schema
 from tools.content.model import Entry
 from tools.search import glossary as glossary_data
@@ -30,15 +30,13 @@ def render(md: str) -> str:
     return markdown.markdown(md, extensions=MD_EXTENSIONS)
 
 
-AR_BODY = "".join(f"\n## {h}\n\nفقرة نصية عن {h} في المسح الوطني.\n" for h in schema.BODY_HEADINGS["ar"])
 
 FR_ID, TN_ID, REG_ID = "ma-enquete-emploi", "tn-recensement-general", "oit-directives-migration"
 TN_TITLE = "Recensement *général* [RGPH] | ménages_2014"
 CORPUS = {
     f"ma/{FR_ID}.fr.md": entry_text(tags='[Emploi, سوق العمل, "Données *brutes* | [x]"]'),
     f"ma/{FR_ID}.ar.md": entry_text(
-        body=AR_BODY, lang="ar", title="المسح الوطني حول التشغيل",
-        summary="مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب.", tags="[سوق العمل]",
+        **MA_AR, tags="[سوق العمل]",
         links="\n  - title: موقع المندوبية السامية للتخطيط\n    url: https://www.hcp.ma/ar/"),
     f"tn/{TN_ID}.fr.md": entry_text(
         title=f'"{TN_TITLE}"', countries="[TN, FR]", themes="[stocks]", data_sources="[population-census]",
@@ -227,7 +225,7 @@ def test_entry_page_front_matter(entries, generated):
     assert meta_fr["lang"] == "fr" and meta_fr["dir"] == "ltr"
     assert meta_ar["lang"] == "ar" and meta_ar["dir"] == "rtl"
     assert meta_fr["title"] == "Enquête nationale sur l'emploi"
-    assert meta_ar["title"] == "المسح الوطني حول التشغيل"
+    assert meta_ar["title"] == MA_AR["title"]
     assert meta_fr["entry_id"] == meta_ar["entry_id"] == FR_ID
     assert meta_fr["description"] == by_key(entries, f"{FR_ID}.fr").summary
     assert front(generated[f"kb/entries/{TN_ID}/fr.md"])["title"] == TN_TITLE
@@ -240,7 +238,7 @@ def test_entry_page_title_is_the_h1_escaped(generated):
     heading = render(h1[0])
     assert "<em>" not in heading and "<a " not in heading
     assert html.unescape(re.sub(r"<[^>]+>", "", heading)) == TN_TITLE
-    assert body_of(generated[f"kb/entries/{FR_ID}/ar.md"]).lstrip().startswith("# المسح الوطني حول التشغيل\n")
+    assert body_of(generated[f"kb/entries/{FR_ID}/ar.md"]).lstrip().startswith(f"# {MA_AR['title']}\n")
 
 
 def test_entry_page_draft_warning_only_for_drafts(generated):
@@ -495,6 +493,7 @@ def test_relative_links_point_to_generated_pages(generated):
 
 
 def test_every_generated_page_is_under_kb_and_has_front_matter(generated):
+    assert sum(path.endswith(".md") for path in generated) > 20
     for path, text in generated.items():
         assert path.startswith("kb/")
         if path.endswith(".md"):

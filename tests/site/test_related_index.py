@@ -7,7 +7,6 @@ import pytest
 
 from tools.bench.synthetic import make_project
 from tools.content.validate import load_collection
-from tools.project import Project
 from tools.search.analysis import normalize
 from tools.site import pages
 from tools.site.related import RelatedIndex
@@ -29,10 +28,8 @@ def pairwise_reference(entry, candidates, limit=5):
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    project = Project()
-    entries, _, _ = load_collection(project.practices, project.root)
-    return entries
+def shipped(shipped_collection):
+    return list(shipped_collection[0])
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +53,20 @@ def test_shipped_collection_same_as_pairwise(shipped):
 
 def test_synthetic_collection_same_as_pairwise(synthetic):
     index = RelatedIndex(synthetic)
+    found = 0
     for e in synthetic:
-        assert index.of(e) == pairwise_reference(e, synthetic), e.key
+        expected = pairwise_reference(e, synthetic)
+        assert index.of(e) == expected, e.key
+        found += bool(expected)
+    assert found > len(synthetic) // 2  # the comparison is not between empty lists
 
 
 def test_candidates_in_another_order_pick_the_same_fallback_version(synthetic):
     backwards = list(reversed(synthetic))
     index = RelatedIndex(backwards)
+    found = 0
     for e in synthetic[:80]:
-        assert pages.related(e, index) == pairwise_reference(e, backwards)
+        expected = pairwise_reference(e, backwards)
+        assert pages.related(e, index) == expected, e.key
+        found += bool(expected)
+    assert found > 40  # the comparison is not between empty lists

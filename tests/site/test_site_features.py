@@ -13,7 +13,7 @@ import markdown
 import pytest
 import yaml
 
-from tests.conftest import ROOT, entry_text, load
+from tests.conftest import MA_AR, ROOT, entry_text, load
 from tools.content import schema
 from tools.content.model import Entry
 from tools.project import Project, Settings
@@ -21,15 +21,13 @@ from tools.site import languages as interfaces
 from tools.site import pages
 
 FOCUS = ("MA", "TN", "MR", "LY", "DZ")
-AR_BODY = "".join(f"\n## {h}\n\nفقرة نصية عن {h} في المسح الوطني للتشغيل.\n" for h in schema.BODY_HEADINGS["ar"])
 
 MA_ID, TN_ID, REG_ID, DZ_ID = "ma-enquete-emploi", "tn-enquete-emploi", "recensements-maghreb", "dz-transferts-fonds"
 ILO_ID = "oit-directives-migration"
 CORPUS = {
     f"ma/{MA_ID}.fr.md": entry_text(institutions="[Haut-Commissariat au Plan]"),
     f"ma/{MA_ID}.ar.md": entry_text(
-        body=AR_BODY, lang="ar", title="المسح الوطني حول التشغيل",
-        summary="مسح فصلي للأسر حول التشغيل والبطالة والهجرة في المغرب.", institutions="[المندوبية السامية للتخطيط]",
+        **MA_AR, institutions="[المندوبية السامية للتخطيط]",
         links="\n  - title: موقع المندوبية السامية للتخطيط\n    url: https://www.hcp.ma/ar/"),
     f"tn/{TN_ID}.fr.md": entry_text(
         title="Enquête nationale sur la population et l'emploi", countries="[TN]", themes="[stocks]",
@@ -476,8 +474,9 @@ def test_translate_nav_every_label_is_translated(french_nav):
 
 def test_translate_nav_keeps_unknown_labels():
     nav = [{"Page inconnue": "inconnue.md"}, {"Section inconnue": [{"Recherche": "recherche.md"}]}]
+    search_ar = pages.ui()["nav"]["recherche.md"]["ar"]
     assert interfaces.translate_nav(nav, "ar") == [{"Page inconnue": "inconnue.md"},
-                                                  {"Section inconnue": [{"البحث": "recherche.md"}]}]
+                                                  {"Section inconnue": [{search_ar: "recherche.md"}]}]
 
 
 def links_of(lang: str) -> dict[str, str]:

@@ -33,7 +33,7 @@ ALL_IDS = {e.id for e in ENTRIES}
 
 
 # Synonyms come from an empty glossary unless a test says otherwise (fixture in conftest.py).
-pytestmark = pytest.mark.usefixtures("empty_glossary")
+pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
 
 @pytest.fixture(scope="module")
@@ -258,13 +258,21 @@ def test_static_site_is_served(client):
 def test_missing_page_uses_the_site_404(client):
     r = client.get("/pas-de-page/")
     assert r.status_code == 404
-    assert "Page introuvable" in r.text
+    assert "Page introuvable" in r.text  # the root fixture's own site/404.html
 
 
 # -- no index ------------------------------------------------------------------------------------
 
 
-def test_missing_index_is_503_json(tmp_path):
+@pytest.fixture
+def short_grace(monkeypatch):
+    """No index at all: the wait for one being swapped in (SWAP_GRACE, 0.5 s per request) is cut short."""
+    from tools.web import api
+
+    monkeypatch.setattr(api, "SWAP_GRACE", 0.02)
+
+
+def test_missing_index_is_503_json(tmp_path, short_grace):
     client = TestClient(create_app(Project(tmp_path)))
     for url in ("/api/search?q=emploi", "/api/suggest?q=em", "/api/entries/ma-enquete-emploi"):
         body = assert_error(client.get(url), 503)
@@ -273,7 +281,7 @@ def test_missing_index_is_503_json(tmp_path):
     assert client.get("/api/health").json() == {"ok": True, "index": False, "site": False}
 
 
-def test_index_built_after_start_is_used(tmp_path):
+def test_index_built_after_start_is_used(tmp_path, short_grace):
     client = TestClient(create_app(Project(tmp_path)))
     assert_error(client.get("/api/search"), 503)
     build_search_index(ENTRIES[:1], tmp_path / "build" / "search-index", progress=False)

@@ -48,6 +48,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 def ndcg_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    """nDCG@k in [0, 1] of ranked ids against graded judgements {id: grade 0-3} (exponential gain,
+    log2 discount); 0.0 when no judged id has a grade above 0."""
     dcg = sum((2 ** judged.get(doc, 0) - 1) / math.log2(i + 2) for i, doc in enumerate(ranked[:k]))
     ideal = sorted(judged.values(), reverse=True)[:k]
     idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
@@ -55,10 +57,14 @@ def ndcg_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
 
 
 def reciprocal_rank(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    """1/rank of the first id graded above 0 in the top k, 0.0 when there is none."""
     return next((1 / (i + 1) for i, doc in enumerate(ranked[:k]) if judged.get(doc, 0) > 0), 0.0)
 
 
 def score(runs: dict[str, list[str]], queries: list[dict]) -> dict:
+    """Means over queries ({q, relevant: {id: grade}}) of runs ({q: ranked ids}): {"ndcg@10", "mrr",
+    "no_relevant_in_top10" (a fraction), "per_query": {q: nDCG@10}}. Raises KeyError for a query
+    missing from runs, statistics.StatisticsError when queries is empty."""
     nd = [ndcg_at(runs[q["q"]], q["relevant"]) for q in queries]
     rr = [reciprocal_rank(runs[q["q"]], q["relevant"]) for q in queries]
     return {"ndcg@10": statistics.mean(nd), "mrr": statistics.mean(rr),
@@ -149,6 +155,8 @@ def check(q: dict, found: dict) -> bool | None:
         checks.append(found["total"] == 0 and bool(found.get("hint")))
     if q.get("expect") == "weak":
         checks.append(found.get("strong") is False)
+    if q.get("expect") == "strong":
+        checks.append(found["total"] > 0 and found.get("strong") is True)
     if q.get("forbid"):
         checks.append(not set(q["forbid"]) & {r["id"] for r in found["results"]})
     if q.get("expansion"):
@@ -276,6 +284,9 @@ def ours_weight(project: Project) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`make bench`: builds the shipped collection, measures relevance (API and static search), latency,
+    build times and page weights, prints them and writes bench/results/. Exit status 0 when the
+    relevance targets are met, 1 when not, 2 when the content has errors."""
     parser = argparse.ArgumentParser(description="Search relevance, latency, build time and page weight.")
     parser.add_argument("--no-browser", action="store_true", help="skip the page weights (no chromium)")
     parser.add_argument("--sweep-all", action="store_true", help="one-word sweep over the bodies' words too")

@@ -343,6 +343,8 @@ def budgets(results: dict[int, dict]) -> dict[str, dict]:
 
 
 def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
+    """The report as Markdown: one column per collection size (results {size: measures}, seconds,
+    bytes and milliseconds as measured), then the budgets checked; a missing measure shows '—'."""
     sizes = sorted(results)
     head = "| | " + " | ".join(f"{n:,}" for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
 
@@ -391,6 +393,8 @@ def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`make bench N=...`: build and search synthetic collections of each size, write the results to
+    bench/results/ (unless --no-write) and check the budgets. Exit status 0 when every budget holds, else 1."""
     parser = argparse.ArgumentParser(prog="python -m tools bench --scale", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", required=True,
                         help="comma-separated collection sizes, e.g. 100,1000,10000 ('' with --combine)")

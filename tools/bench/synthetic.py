@@ -33,6 +33,7 @@ class Words:
     body: list[str]
 
     def take(self, rng: random.Random, n: int) -> list[str]:
+        """n words drawn with replacement, at the pool's frequencies (reproducible for a seeded rng)."""
         return [w for w in rng.choices(self.body, k=n)]
 
 

@@ -69,6 +69,8 @@ def _fold(s: str) -> str:
 
 
 def country_hint(value) -> str:
+    """Hint for a value that is not an ISO 3166-1 alpha-2 code: "did you mean 'MA'?" for a lower-case
+    code, an alpha-3 code (MAR) or a country name in French, English or Arabic, else how to write one."""
     text = str(value).strip()
     if text.upper() in vocab.country_codes():
         return f"did you mean '{text.upper()}'?"
@@ -121,9 +123,14 @@ class Kind:
     empty_ok = False
 
     def check(self, value, key: str, context: dict | None = None) -> tuple[object, list[Issue]]:
+        """(cleaned value or None when unusable, issues) for a field's raw YAML value at key path key
+        ('countries', 'instrument.rounds[1]'); context is the whole front matter, for kinds whose check
+        depends on another field (Cite reads the links). Never raises on a contributor's value."""
         raise NotImplementedError
 
     def json_schema(self, required: bool = False) -> dict:
+        """The JSON Schema (draft 2020-12) of the field's value, as a dict; required adds what an empty
+        value may not be (minLength, minItems)."""
         raise NotImplementedError
 
     def json_conditions(self, key: str) -> list[dict]:
@@ -131,6 +138,7 @@ class Kind:
         return []
 
     def sample(self) -> str:
+        """A valid value as raw YAML, for the commented skeleton of a new entry (tools.scaffold)."""
         return '""'
 
 
@@ -148,6 +156,8 @@ class ListKind(Kind):
         return self.check_items(items, key, context, issues), issues
 
     def check_items(self, items: list, key, context, issues: list) -> tuple:
+        """The cleaned items of a list value, as a tuple; appends each item's problems to issues, with
+        the item's path (key[i])."""
         raise NotImplementedError
 
 
@@ -216,9 +226,11 @@ class ChoiceList(ListKind):
         self.vocab = vocab_name
 
     def allowed(self) -> tuple[str, ...]:
+        """The terms accepted, in the vocabulary file's order. Raises KeyError for an unknown vocabulary."""
         return vocab.terms(self.vocab)
 
     def unknown(self, item, key: str) -> Issue:
+        """The error for an item that is not an allowed term, with the closest term as hint."""
         allowed = self.allowed()
         return Issue(key, f"'{item}' is not a known {_name(key).split('[')[0].replace('_', ' ')} term",
                      close(item, allowed) or _one_of(allowed))

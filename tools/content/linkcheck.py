@@ -66,6 +66,7 @@ class Result:
 
     @property
     def failed(self) -> bool:
+        """True for 'broken', 'timeout' and 'error' (a refused or redirected address has not failed)."""
         return self.outcome in ("broken", "timeout", "error")
 
 

@@ -21,6 +21,10 @@ NAME_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
 
 @dataclass
 class RawEntry:
+    """One entry file as read, before validation: front matter as parsed YAML (meta, a dict, empty
+    when unreadable), the line of each field path, the body, and the problems found while reading
+    (file name, size, encoding, YAML syntax). Shapes of the fields are in their comments."""
+
     path: str  # as shown to the contributor, relative to the repository
     folder: str
     slug: str
@@ -50,6 +54,12 @@ def entry_files(root: Path) -> list[Path]:
 
 
 def load_file(path: Path, shown: str | None = None) -> RawEntry:
+    """Read one entry file; shown is the path printed in problems (default: path as given).
+
+    Bad files give a RawEntry with problems, never an exception for their content: over
+    MAX_FILE_BYTES (1 MB), a byte-order mark, invalid UTF-8, a name not <slug>.<lang>.md, broken
+    or hostile YAML. Raises OSError only when the file cannot be read at all.
+    """
     shown = shown or str(path)
     entry = RawEntry(shown, path.parent.name, "", "", {}, {}, "", 1)
     m = NAME_RE.match(path.name)

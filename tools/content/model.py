@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -48,6 +49,14 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Entry:
+    """One language version of a validated entry (built by tools.content.validate.check_entry).
+
+    id is the slug shared by the language versions; lang its ISO 639-1 code (fr, ar, en); folder the
+    folder under practices/ (a lower-case country code or 'regional'); path the file as shown to
+    contributors; list fields are tuples of vocabulary terms or ISO 3166-1 alpha-2 codes; dates are
+    'YYYY-MM-DD' strings; body is the Markdown after the front matter.
+    """
+
     id: str
     lang: str
     folder: str
@@ -71,6 +80,7 @@ class Entry:
 
     @property
     def key(self) -> str:
+        """'<id>.<lang>', unique in a collection (one file per id and language)."""
         return f"{self.id}.{self.lang}"
 
     @property
@@ -84,5 +94,14 @@ class Entry:
         return f"kb/entries/{self.id}/{self.lang}/"
 
     def facet_values(self, facet: str) -> tuple[str, ...]:
+        """The values of an attribute as a tuple ('type' -> ('tool',), 'themes' -> the themes).
+        Raises AttributeError for a name that is not a field."""
         value = getattr(self, facet)
         return tuple(value) if isinstance(value, tuple) else (value,)
+
+
+def fingerprint(entry: Entry) -> str:
+    """SHA-256 (hex) of every field of the entry (its repr: nested records included, in field
+    order): equal fingerprints mean equal entries, so what a stage derived from one entry can be
+    reused while the code and data that derive it are unchanged."""
+    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()

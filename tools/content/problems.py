@@ -14,6 +14,9 @@ WARNING = "warning"
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem in a contributor's file: path as shown, 1-based line, field path ('countries[1]'),
+    message, hint (how to fix it, may be ''), severity ERROR or WARNING. Ordered by path, then line."""
+
     path: str
     line: int
     field: str
@@ -22,11 +25,13 @@ class Problem:
     severity: str = ERROR
 
     def text(self) -> str:
+        """'path:line: field: message; hint' with ' (warning)' appended for a warning."""
         hint = f"; {self.hint}" if self.hint else ""
         tag = "" if self.severity == ERROR else " (warning)"
         return f"{self.path}:{self.line}: {self.field}: {self.message}{hint}{tag}"
 
     def github(self) -> str:
+        """The problem as a GitHub Actions workflow command ('::error file=...,line=...::...'), escaped."""
         # Workflow commands: '%', CR and LF must be escaped in the message, and ':' and ','
         # too in a property such as file=, or the annotation is cut.
         def esc(s: str) -> str:
@@ -40,6 +45,7 @@ class Problem:
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems of severity ERROR, in their order (warnings left out)."""
     return [p for p in problems if p.severity == ERROR]
 
 
@@ -48,6 +54,7 @@ def _n(count: int, word: str) -> str:
 
 
 def summary(problems: list[Problem], files: int) -> str:
+    """One line: '12 files checked: 1 error, 2 warnings in 2 files.' (or 'no problems.')."""
     n_err = len(errors(problems))
     n_warn = len(problems) - n_err
     touched = len({p.path for p in problems})
@@ -57,6 +64,8 @@ def summary(problems: list[Problem], files: int) -> str:
 
 
 def render(problems: list[Problem], files: int, fmt: str = "text") -> str:
+    """The report, problems sorted: fmt 'text' (one line each, then the summary), 'github' (workflow
+    commands, then the summary) or 'json' ({"files": n, "problems": [...]}); any other fmt is 'text'."""
     ordered = sorted(problems)
     if fmt == "json":
         return json.dumps({"files": files, "problems": [asdict(p) for p in ordered]}, ensure_ascii=False, indent=2)

@@ -69,6 +69,8 @@ def _cell(text: str) -> str:
 
 
 def fields_table(lang: str) -> str:
+    """The contribution guide's table of fields in lang (Markdown): name, required or optional, and the
+    rule (with the allowed terms of short vocabularies and one line per sub-field of a block)."""
     h = HEAD[lang]
     rows = [f"| {h[0]} | {h[1]} | {h[2]} |", "|---|---|---|"]
     for f in FIELDS:
@@ -82,6 +84,8 @@ def fields_table(lang: str) -> str:
 
 
 def vocab_tables(lang: str) -> str:
+    """One Markdown table per vocabulary (term, label in lang, description), for the contribution guide;
+    labels still to be checked carry the language's 'proposed' mark."""
     h = HEAD[lang]
     parts = []
     for vocab, titles in VOCAB_TITLES.items():

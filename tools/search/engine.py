@@ -7,8 +7,9 @@ callers (tools.web, tools.cli, tools.bench, tools.pipeline).
 Ranking formula. For a query q and an entry-language document d:
 
     score(d) = C(d) × K(d) × ( Σ_w Σ_f b_f · BM25F(w, f, d)     the words as typed
-                              + Σ_g 1.0 · max_n S(n, d)          glossary concepts named in q
-                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs
+                              + Σ_g 1.0 · max_n (t_g/w_n)·S(n, d)  glossary concepts named in q
+                              + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs, and the
+                                                                  names of a country typed wrong
                               + Σ_c 0.5 · S(parts_c, d)          phrase of a compound's parts
                               + 50 · [title of d = q] )          exact title (folded words)
 
@@ -20,9 +21,13 @@ Ranking formula. For a query q and an entry-language document d:
   (OrGroup.factory(0.9)) is not used: it multiplied one-term matches by 0. K(d) below rewards
   covering the query instead, and never goes below one half.
 - S(x, d): the same sum for the phrase x; a concept counts once however many of its names
-  (max over the names n; DisjunctionMax).
-- C(d) = COUNTRY_FACTOR (3) when d is about a country the query names (tools.search.query),
-  else 1.
+  (max over the names n, each scored on d alone: query.BestOf, as Whoosh's DisjunctionMax
+  mixed in other documents' scores). A phrase scores the sum of its words, so each name n of
+  w_n meaningful words is scaled by t_g/w_n, t_g the words typed for the concept: 'CIST'
+  expanded to a four-word name weighs like the one word typed.
+- C(d) = 1 + (COUNTRY_FACTOR - 1) × (countries named in q that d is about) / (countries named
+  in q), COUNTRY_FACTOR = 3 (tools.search.query finds the countries): 3 for an entry about the
+  one country named, 2 for an entry about one of two.
 - K(d) = 1 - COVERAGE_WEIGHT (0.5) × (1 - covered / units): the share of the query's units (see
   below) that d covers; an entry matching every unit keeps its score, one matching half of them
   three quarters of it.
@@ -87,12 +92,6 @@ MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 COVERAGE_WEIGHT = 0.5  # share of the score that depends on covering every unit of the query
-# Whoosh's DisjunctionMaxMatcher scores a document with the best of its two sides even when one
-# side already stands on a later document (so a concept's score may come from another document's
-# names). True keeps Whoosh's scores, as every judged query was tuned with; False scores the
-# formula of the module docstring (max over the names in this document). bench/results notes
-# (search-speed) give the relevance of both.
-WHOOSH_DISMAX = True
 TERM_CACHE = 20_000  # leaf queries (a term in a field, a phrase) whose scores are kept per index generation
 SCORED_CACHE = 1024  # queries whose scored documents are kept per index generation
 WORD_CACHE = 20_000  # words whose look-ups (known, near) are kept per index generation
@@ -199,28 +198,6 @@ class _Generation:
             out |= self._title_docs[i]
             i += 1
         return out
-
-
-def _whoosh_dismax(mask: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Dense scores of a DisjunctionMax as Whoosh's DisjunctionMaxMatcher gives them. Its
-    matchers step through their documents in order; at document d each side stands on its first
-    document >= d, and the score is the best of the sides still active, wherever they stand. So
-    the score at d is the best, over the parts, of a part's score at its first document >= d
-    (nested DisjunctionMax included: the same holds at every level).
-    mask: documents of the union; parts: (mask, dense scores) of each subquery."""
-    union = np.flatnonzero(mask)
-    best = np.full(len(union), -np.inf)
-    for m, sc in parts:
-        docs = np.flatnonzero(m)
-        if not len(docs):
-            continue
-        at = np.searchsorted(docs, union)
-        active = at < len(docs)
-        values = np.where(active, sc[docs[np.minimum(at, len(docs) - 1)]], -np.inf)
-        np.maximum(best, values, out=best)
-    scores = np.zeros(len(mask))
-    scores[union] = best
-    return scores
 
 
 def _postings(m) -> tuple[np.ndarray, np.ndarray]:
@@ -427,12 +404,12 @@ class SearchIndex:
         return found
 
     def _combine(self, gen: _Generation, q, leaves: list) -> tuple[np.ndarray, np.ndarray]:
-        """(bool mask, scores) over every document number for a tree of Or, DisjunctionMax and
-        leaves (Term, Phrase), summing and taking maxima as Whoosh's Union and DisjunctionMax
-        matchers do, boosts included (a compound of one subquery drops its boost, as in Whoosh).
-        Appends (leaf, mask) to `leaves`."""
+        """(bool mask, scores) over every document number for a tree of Or, query.BestOf and
+        leaves (Term, Phrase), summing as Whoosh's UnionMatcher does and taking each document's
+        best as BestOf's matcher does, boosts included (a compound of one subquery drops its
+        boost, as in Whoosh). Appends (leaf, mask) to `leaves`."""
         subs = getattr(q, "subqueries", None)
-        if isinstance(q, (query.Or, query.DisjunctionMax)):
+        if isinstance(q, (query.Or, qry.BestOf)):
             mask, scores = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
             parts = [self._combine(gen, sub, leaves) for sub in subs]
             for m, sc in parts:
@@ -441,8 +418,6 @@ class SearchIndex:
                     scores += sc
                 else:
                     np.maximum(scores, sc, out=scores)
-            if isinstance(q, query.DisjunctionMax) and WHOOSH_DISMAX and len(subs) > 1:
-                scores = _whoosh_dismax(mask, parts)
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
             return mask, scores
@@ -459,10 +434,12 @@ class SearchIndex:
 
     @staticmethod
     def _simple(q) -> bool:
-        """Whether _combine can score q: Or (no coordination), DisjunctionMax and Term or Phrase
-        leaves; other queries (operators typed by the user) go through Whoosh's collector."""
-        if type(q) in (query.Or, query.DisjunctionMax):
-            ok = not getattr(q, "scale", None) and not getattr(q, "minmatch", 0)
+        """Whether _combine can score q: Or (no coordination), query.BestOf (no tie-break) and
+        Term or Phrase leaves; other queries (operators typed by the user, Whoosh's own
+        DisjunctionMax, whose matcher may give a document another one's score) go through
+        Whoosh's collector."""
+        if type(q) in (query.Or, qry.BestOf):
+            ok = not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and not getattr(q, "tiebreak", 0)
             return ok and all(SearchIndex._simple(sub) for sub in q.subqueries)
         return type(q) in (query.Term, query.Phrase)
 
@@ -518,7 +495,10 @@ class SearchIndex:
             nums, raw, covered, factor = nums[keep], raw[keep], covered[keep], factor[keep]
             best_cover = int(covered.max()) if len(covered) else 0
         if plan.countries:
-            factor = np.where(table.having("countries", plan.countries)[nums], COUNTRY_FACTOR, 1.0)
+            # Each named country the entry is about adds its share: with 'Libya Niger', an entry on
+            # both outranks one on Libya alone.
+            about = sum(table.having("countries", {c})[nums].astype(np.float64) for c in plan.countries)
+            factor = 1.0 + (COUNTRY_FACTOR - 1.0) * about / len(plan.countries)
         if units:
             factor = factor * (1.0 - COVERAGE_WEIGHT * (1.0 - covered / len(units)))
         scores = raw * factor

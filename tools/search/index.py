@@ -22,7 +22,7 @@ from whoosh import fields, formats, index
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
 from tools.content import schema
-from tools.content.model import Entry
+from tools.content.model import Entry, fingerprint
 from tools.fsutil import swap_dir, temp_dir_beside
 from tools.search.analysis import (
     TOKEN_PATTERN,
@@ -224,14 +224,19 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     documents that changed are rewritten (a few ms each); otherwise everything is indexed afresh.
     Returns {documents, added_or_changed, removed, full, seconds}."""
     started = time.perf_counter()
-    docs = {e.key: document(e) for e in entries}
-    hashes = {key: _fingerprint(doc) for key, doc in docs.items()}
     old = _read_manifest(index_dir)
     full = full or old is None or old.get("engine") != engine or not (index_dir / "BUILD.json").exists()
     previous = {} if full else old["documents"]
+    # An entry equal to the one indexed last time (same fingerprint, same engine) has the same
+    # document: only the others are analysed again.
+    seen = {} if full else old.get("entries", {})
+    prints = {e.key: fingerprint(e) for e in entries}
+    docs = {e.key: document(e) for e in entries if seen.get(e.key) != prints[e.key] or e.key not in previous}
+    hashes = {key: previous[key] for key in prints if key not in docs}
+    hashes.update({key: _fingerprint(doc) for key, doc in docs.items()})
     changed = [k for k in docs if previous.get(k) != hashes[k]]
-    removed = [k for k in previous if k not in docs]
-    info = {"documents": len(docs), "added_or_changed": len(changed), "removed": len(removed), "full": full}
+    removed = [k for k in previous if k not in prints]
+    info = {"documents": len(prints), "added_or_changed": len(changed), "removed": len(removed), "full": full}
     if not full and not changed and not removed:
         info["seconds"] = round(time.perf_counter() - started, 3)
         return info
@@ -248,8 +253,9 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         (writer.add_document if full else writer.update_document)(**docs[key])
     writer.commit()
     ix.close()
-    (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes}), encoding="utf-8")
-    (tmp / "BUILD.json").write_text(json.dumps({"documents": len(docs), "built": time.time()}), encoding="utf-8")
+    (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes, "entries": prints}),
+                                       encoding="utf-8")
+    (tmp / "BUILD.json").write_text(json.dumps({"documents": len(prints), "built": time.time()}), encoding="utf-8")
     swap_dir(tmp, index_dir)
     info["seconds"] = round(time.perf_counter() - started, 3)
     return info

@@ -6,11 +6,15 @@ Besides the words as typed, a query may search:
 - countries named in the query: whole words or names, with aliases and demonyms in French,
   Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
   letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
-  ('maritime') is not البحرين (Bahrain);
+  ('maritime') is not البحرين (Bahrain). A name that matches no text ('Mauritanei') has the
+  country's names searched in its place, weighed as a spelling repair;
 - spelling repairs: only for a word unknown to the index, to the French, English and Arabic word
   lists (pyspellchecker's dictionaries), to the glossary and to the country names; and only when
   the repair is confident (edit distance 1, or 2 for a word of seven letters or more, with one
-  best candidate). Otherwise the word is searched as typed and a "did you mean" may be offered.
+  best candidate, and the same first letter). Otherwise the word is searched as typed and a
+  "did you mean" may be offered.
+- glossary synonyms are weighed per word (see tools.search.engine), and a name that is the
+  typed name inflected ('return migrant' for 'return migrants') is not searched again.
 - for a hyphenated compound, a phrase of its parts (when none of them is a stop word), weaker
   than the compound itself.
 Each addition is reported to the user as an expansion {kind, matched, concept, added}.
@@ -28,13 +32,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from whoosh import qparser, query
+from whoosh import matching, qparser, query
 
 from tools.content import schema
 from tools.search import glossary
 from tools.search.analysis import (
     TOKEN_PATTERN,
     WORD_RE,
+    analyse,
     compound_parts,
     meaningful,
     normalize,
@@ -265,14 +270,51 @@ class Plan:
     syntax: bool
 
 
+class _BestOfMatcher(matching.DisjunctionMaxMatcher):
+    """Whoosh's DisjunctionMaxMatcher, scoring only the sub-matchers that are on the current
+    document. Whoosh's own score() takes max(a.score(), b.score()) even when one of them already
+    stands on a later document: an entry naming a concept once, in its body, was given the score
+    of another entry's title match (whoosh-reloaded 2.7.5); and its replace() dropped both
+    sides when one was exhausted."""
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        if a.id() != b.id():
+            return a.score() if a.id() < b.id() else b.score()
+        return max(a.score(), b.score())
+
+    def replace(self, minquality=0):
+        a, b = self.a.replace(minquality), self.b.replace(minquality)
+        if not a.is_active():
+            return b
+        if not b.is_active():
+            return a
+        if a is self.a and b is self.b:
+            return self
+        return self.__class__(a, b)
+
+
+class BestOf(query.DisjunctionMax):
+    """The best-scoring of its subqueries on each document (DisjunctionMax with a correct
+    matcher, see _BestOfMatcher)."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(subs, _BestOfMatcher, searcher, context, lambda q: q.estimate_size(reader))
+
+
 def weighted(alternatives: list, boost: float):
-    """The best of `alternatives`, times `boost` (DisjunctionMax). Whoosh ignores the boost of a
+    """The best of `alternatives`, times `boost` (BestOf). Whoosh ignores the boost of a
     compound query with one subquery, so a single alternative carries the boost itself."""
     if len(alternatives) == 1:
         q = alternatives[0].copy()
         q.boost *= boost
         return q
-    return query.DisjunctionMax(alternatives, boost=boost)
+    return BestOf(alternatives, boost=boost)
 
 
 def query_tokens(text: str) -> list[tuple[str, str]]:
@@ -283,6 +325,25 @@ def query_tokens(text: str) -> list[tuple[str, str]]:
         if raw not in OPERATORS:
             out.append((raw, strip_elision(normalize(raw))))
     return out
+
+
+def _word_count(text: str) -> int:
+    """Number of meaningful words of a text (stop words and single letters left out), at least 1."""
+    return max(1, sum(1 for w in WORD_RE.findall(text) if meaningful(strip_elision(normalize(w)))))
+
+
+def _same_name(name: str, typed: str) -> bool:
+    """Whether a concept's name is the typed name in another inflection ('return migrant' for
+    'return migrants'): the same terms once analysed in one of the languages. Such a name is
+    not another name: counting it would score the typed words twice in the entries using them."""
+    return any(analyse(name, lang) == analyse(typed, lang) for lang in schema.LANGS)
+
+
+def _scaled(q, factor: float):
+    """A copy of query q with its boost multiplied by factor."""
+    q = q.copy()
+    q.boost *= factor
+    return q
 
 
 def _terms_of(q) -> set:
@@ -310,7 +371,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     units: list[Unit] = []
     claimed: set[str] = set()
     for exp in expansions:
-        alternatives = [parser.parse(f'"{w}"') for w in map(plain_terms, exp["added"]) if w]
+        # A name counts as much as the words it stands for: 'CIST' expanded to the 4 words of
+        # 'Conférence internationale des statisticiens du travail' weighs 1/4 per word (a phrase
+        # scores the sum of its words, which made long names outweigh what was typed).
+        typed = _word_count(exp["matched"])
+        alternatives = [_scaled(parser.parse(f'"{w}"'), typed / _word_count(w))
+                        for w in map(plain_terms, exp["added"]) if w and not _same_name(w, exp["matched"])]
         unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.
@@ -334,8 +400,16 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
+        unit = Unit(typed, _terms_of(parse(parser, typed)), country=code)
+        if not all(index_known(w) for w in folded if meaningful(w)):
+            # A near miss ('Mauritanei') matches no text: its country's names are searched
+            # instead, as a repair, so that the country's entries are found.
+            names = [plain_terms(schema.country_name(code, lang)) for lang in schema.LANGS]
+            repaired = weighted([parser.parse(f'"{n}"') for n in dict.fromkeys(names) if n], SPELLING_BOOST)
+            parts.append(repaired)
+            unit.terms |= _terms_of(repaired)
         if not folded <= claimed:
-            units.append(Unit(typed, _terms_of(parse(parser, typed)), country=code))
+            units.append(unit)
             claimed |= folded
     for raw, word in query_tokens(text):
         pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
@@ -348,6 +422,10 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known:
             repairs_left -= 1
             fixed = repair(word)
+            if fixed and fixed[:1] != word[:1]:
+                # Not confident: people seldom mistype a word's first letter, and such repairs turn
+                # real words missing from the word lists into others ('stat' -> 'etat').
+                fixed = None
         if fixed:
             fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
             parts.append(fix_q)

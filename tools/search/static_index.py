@@ -93,7 +93,8 @@ def shard_of(term: str, shards: int) -> int:
     return h % shards
 
 
-def _fields(entry: Entry) -> dict[str, list[str]]:
+def entry_keys(entry: Entry) -> dict[str, list[str]]:
+    """An entry's keys per field ({"title", "summary", "meta", "body": [key, ...]})."""
     labels = []
     for lang in schema.LANGS:
         words = [schema.label("types", entry.type, lang), *(schema.label("themes", t, lang) for t in entry.themes),
@@ -152,13 +153,15 @@ def _countries(codes: set[str]) -> dict[str, str]:
     return table
 
 
-def export(entries: list[Entry]) -> dict[str, str]:
-    """Every file of the static index, as {path under kb/search/: script text}."""
+def export(entries: list[Entry], fields_of=None) -> dict[str, str]:
+    """Every file of the static index, as {path under kb/search/: script text}. `fields_of`: a
+    function entry -> its keys per field, replacing the analysis of each entry (a build passes one
+    that reuses the keys of entries unchanged since the last build)."""
     ids = sorted({e.id for e in entries})
     number = {entry_id: i for i, entry_id in enumerate(ids)}
     docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}
 
-    fields = {doc: _fields(e) for doc, e in docs.items()}
+    fields = {doc: (fields_of or entry_keys)(e) for doc, e in docs.items()}
     avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in _FIELDS}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for doc, by_field in fields.items():

@@ -108,6 +108,4 @@ def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG) 
 def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG) -> dict[str, str]:
     """The export files of one interface, as {path under docs/: text}; the feed is titled in ui."""
     return {"kb/feed.xml": atom_feed(entries, site_url, ui),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
-            "kb/catalog.json": catalog_json(entries),
-            # Loaded with a <script> tag, which works from file:// where fetch() of JSON does not.
-            "kb/catalog.js": "window.KB_CATALOG = " + catalog_json(entries) + ";\n"}
+            "kb/catalog.json": catalog_json(entries)}

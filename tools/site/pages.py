@@ -162,9 +162,45 @@ def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG) -> st
             f"<small>{' · '.join(md_text(m) for m in meta)}{draft}</small>")
 
 
+class TextMemo:
+    """Generated text reused between builds, keyed by everything the text is made from (a key
+    holds the fields read from each entry, so an entry's change changes the key). Only valid for
+    one context (code, data files, settings): tools.site.generate keeps one per context and turns
+    it on (MEMO) for the length of a build; `used` keys are those asked for, the others are stale."""
+
+    def __init__(self, texts: dict | None = None):
+        self.texts: dict = texts or {}
+        self.used: set = set()
+
+    def get(self, key, make) -> str:
+        """The text remembered under `key` (a hashable of the values the text shows), or `make()`'s
+        result, remembered; every key asked for is marked used, so that `kept` returns only those."""
+        self.used.add(key)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = make()
+        return text
+
+    def kept(self) -> dict:
+        """The texts asked for since this memo was made (what the next build can reuse)."""
+        return {k: v for k, v in self.texts.items() if k in self.used}
+
+
+MEMO: TextMemo | None = None
+
+
+def _line_key(entry: Entry) -> tuple:
+    """What entry_line shows of an entry (keep in step with entry_line)."""
+    return (entry.id, entry.lang, entry.title, entry.type, entry.countries, entry.status)
+
+
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG) -> str:
     """One line per entry id (the version for interface lang), by title."""
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
+    if MEMO is not None:  # each line recurs in ~10 listings per interface and in every build
+        folder = posixpath.dirname(source)
+        return "\n".join(MEMO.get(("line", _line_key(e), folder, lang), lambda e=e: entry_line(e, source, lang))
+                         for e in ordered) + "\n"
     return "\n".join(entry_line(e, source, lang) for e in ordered) + "\n"
 
 
@@ -299,6 +335,13 @@ def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: st
                  extra: str = "") -> str:
     """A page listing entries, one line per entry id (the version in ui when there is one), with
     their count. `extra` is Markdown put between the intro and the list."""
+    if MEMO is not None:
+        key = ("listing", title, intro, path, ui, extra, tuple(sorted(_line_key(e) for e in entries)))
+        return MEMO.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra))
+    return _listing_page(title, intro, entries, path, ui, extra)
+
+
+def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str) -> str:
     shown = one_per_entry(entries, ui)
     out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     if intro:
@@ -530,22 +573,34 @@ def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG) -> dict[s
 
 # -- the whole set --------------------------------------------------------------------------------
 
+def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_url: str = "",
+                edit_base: str = "") -> dict[str, str]:
+    """One entry version's own files: its page, BibTeX and RIS, as {path under docs/: text}.
+    They depend on the entry, its versions, the related entries shown (near.of) and the settings."""
+    stem = entry.page[:-3]
+    return {entry.page: entry_page(entry, versions, near, site_url, edit_base),
+            stem + ".bib": citation.bibtex(entry, site_url), stem + ".ris": citation.ris(entry, site_url)}
+
+
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
-             edit_base: str = "", near: RelatedIndex | None = None) -> dict[str, str]:
+             edit_base: str = "", near: RelatedIndex | None = None,
+             entry_files_of=None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
     count is of entries (ids), not of their language versions. `near`: the related-entries index
-    of `entries`, when the caller shares one between interfaces."""
+    of `entries`, when the caller shares one between interfaces. `entry_files_of`: when given,
+    a function (entry, versions, near) → that entry's files replacing entry_files (an incremental
+    build returns only the files that changed)."""
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_id[e.id].append(e)
     for e in entries:
-        pages[e.page] = entry_page(e, by_id[e.id], near, site_url, edit_base)
-        stem = e.page[:-3]
-        pages[stem + ".bib"] = citation.bibtex(e, site_url)
-        pages[stem + ".ris"] = citation.ris(e, site_url)
+        if entry_files_of is None:
+            pages.update(entry_files(e, by_id[e.id], near, site_url, edit_base))
+        else:
+            pages.update(entry_files_of(e, by_id[e.id], near))
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui)
     pages.update(harmonisation.generate(entries, ui))
 

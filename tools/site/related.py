@@ -86,6 +86,10 @@ class RelatedIndex:
     def of(self, entry: Entry, limit: int = 5) -> list[Entry]:
         """Up to `limit` related entries, best first (score, then folded title), one version per
         entry, in this entry's language when there is one; never the entry or its translations."""
+        return [e for e, _ in self.scored(entry, limit)]
+
+    def scored(self, entry: Entry, limit: int = 5) -> list[tuple[Entry, int]]:
+        """of(entry, limit) with each related entry's score: [(entry, score)], best first."""
         if not self._n:
             return []
         total = self.scores(entry)
@@ -101,4 +105,4 @@ class RelatedIndex:
             part = np.argpartition(key, limit - 1)[:limit]
             hits, key = hits[part], key[part]
         best = hits[np.argsort(key, kind="stable")]
-        return [self.shown(int(i), entry.lang) for i in best[:limit]]
+        return [(self.shown(int(i), entry.lang), int(total[i])) for i in best[:limit]]

@@ -224,6 +224,8 @@ class Searches:
             pass
 
     async def run(self, fn, *args):
+        """fn(*args) computed in the pool and awaited; raises Unavailable, TimedOut or IndexMissing
+        as the class says, or what fn raises (QueryError for a bad query)."""
         with self._count_lock:
             if self.waiting >= MAX_WAITING:
                 raise Unavailable("the server is busy: try again in a moment")
@@ -272,12 +274,15 @@ class AnswerCache:
         return self._digest
 
     def get(self, key) -> bytes | None:
+        """The answer stored under key (a tuple whose first item is stamp()), or None; marks it recent."""
         body = self._items.get(key)
         if body is not None:
             self._items.move_to_end(key)
         return body
 
     def put(self, key, body: bytes) -> None:
+        """Store an answer; ignored when key[0] (the index stamp) is None. Drops the least recently
+        used answers beyond size."""
         if key[0] is None:
             return
         self._items[key] = body

@@ -164,6 +164,8 @@ async def run(url: str, clients: int, seconds: float, mix, during: str | None = 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Load-test a running server on loopback (refuses any other address) with one run per --clients
+    value; prints requests per second and p50/p99 latency (ms). Exit status 1 if any request got no 200."""
     p = argparse.ArgumentParser(prog="python -m tools.web.loadtest", description=__doc__.split("\n\n")[0])
     p.add_argument("--url", default="http://127.0.0.1:8000", help="a running server, on loopback")
     p.add_argument("--seconds", type=float, default=30.0, help="duration of each run (default 30)")
