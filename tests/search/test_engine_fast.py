@@ -255,3 +255,39 @@ def test_whooshs_own_disjunction_max_is_left_to_whoosh(census_engine):
     best_of = bestof_of(plan.query)
     plain = query.DisjunctionMax(best_of.subqueries, boost=best_of.boost)
     assert not SearchIndex._simple(query.Or([plain, query.Term("neutral", "census")]))
+
+
+SDG_GLOSSARY = """\
+terms:
+  - id: sdg
+    acronyms: [SDG]
+    fr: {term: objectifs de développement durable}
+    ar: {term: أهداف التنمية المستدامة}
+    en: {term: sustainable development goals}
+"""
+
+
+def test_a_name_covers_its_concept_only_where_the_phrase_matches(tmp_path, monkeypatch):
+    """A concept's unit is covered by an entry holding one of its names as a phrase, not by one
+    holding a word of a name alone (the coverage of the engine's docstring). Whoosh's collector
+    may count such a word as matched when its matcher is left standing on the entry; the arrays
+    path does not."""
+    path = tmp_path / "glossary.yml"
+    path.write_text(SDG_GLOSSARY, encoding="utf-8")
+    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
+    entries = [make_entry("goals", "en", "Sustainable development goals report", "Remittances towards the goals."),
+               make_entry("word", "en", "Development of remittances data", "Remittances and their development."),
+               make_entry("other", "en", "Labour survey", "Household employment questions.")]
+    build_search_index(entries, tmp_path / "search-index", progress=False)
+    engine = SearchIndex(tmp_path / "search-index")
+    gen = engine._open()
+    plan = qry.build(engine._parser, "SDG remittances", search_engine.expand, lambda w: engine._known(gen, w),
+                     lambda w: engine._repair(gen, w))
+    assert SearchIndex._simple(plan.query) and [u.label for u in plan.units] == ["SDG", "remittances"]
+    hits, raw, _ = engine._hits(gen, plan)
+    raw_of = dict(zip((gen.docs[n]["id"] for n in hits), raw, strict=True))
+    nums, scores, _ = engine._score(gen, plan)
+    score_of = dict(zip((gen.docs[n]["id"] for n in nums), scores, strict=True))
+    assert set(score_of) == {"goals", "word"}
+    assert score_of["goals"] == pytest.approx(raw_of["goals"])  # both units covered
+    assert score_of["word"] == pytest.approx(raw_of["word"] * 0.75)  # 'development' alone: one unit of two

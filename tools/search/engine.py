@@ -446,7 +446,9 @@ class SearchIndex:
     def _hits(self, gen: _Generation, plan: qry.Plan):
         """(document numbers, scores, {(field, text): bool mask of the documents where a leaf
         holding that term matched}) of the plan's query, in Whoosh's hit order (score, then
-        document number)."""
+        document number). On the arrays path a phrase's terms count as matched only where the
+        phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
+        matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
         if self._simple(plan.query):
             leaves: list = []
             mask, scores = self._combine(gen, plan.query, leaves)
