@@ -7,13 +7,15 @@ never tools/data/glossary.yml.
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from dataclasses import replace
-from functools import partial
 
 import pytest
 
 from tests.conftest import make_entry
+from tools.content.vocab import Vocabularies
+from tools.i18n import DATA_DIR
 from tools.search import engine as search_engine
 from tools.search import glossary
 from tools.search.analysis import normalize
@@ -475,10 +477,13 @@ def test_reopens_after_a_rebuild(tmp_path):
 
 def test_glossary_synonyms_find_other_languages(engine, tmp_path, monkeypatch):
     assert "dz-remittances" not in ids(engine.search("العامل المهاجر"))
-    path = tmp_path / "glossary.yml"
-    path.write_text(TINY_GLOSSARY, encoding="utf-8")
-    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
-    found = engine.search("العامل المهاجر")
+    # The glossary is part of the run's vocabularies: an engine made with a data folder whose
+    # glossary names the concept expands it (the first engine keeps its own for its life).
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "glossary.yml").write_text(TINY_GLOSSARY, encoding="utf-8")
+    monkeypatch.setattr(search_engine, "expand", glossary.expand)  # undo the module's empty glossary
+    found = SearchIndex(engine.dir, Vocabularies.load(data)).search("العامل المهاجر")
     (exp,) = found["expansions"]
     assert (exp["matched"], exp["concept"]) == ("العامل المهاجر", "migrant-worker")
     assert list(exp["added"]) == ["travailleur migrant", "migrant worker"]

@@ -50,3 +50,43 @@ def test_entry_versions_in_language_order():
     out = res.entry_versions("a", [DOCS[1], DOCS[0]])
     assert [v["lang"] for v in out["versions"]] == ["fr", "en"]
     assert res.entry_versions("zz", []) is None
+
+
+def _random_docs(rng, n):
+    countries, types, themes = ["MA", "TN", "DZ", "FR"], ["tool", "resource", "practice"], ["stocks", "flows", "remittances"]
+    docs = {}
+    for num in range(n):
+        entry = f"e{rng.randrange(n // 2 + 1):03d}"
+        docs[num] = doc(entry, rng.choice(["fr", "ar", "en"]), rng.choice(["Alpha", "Beta", "Gamma", "Delta"]),
+                        ",".join(sorted(rng.sample(countries, rng.randint(0, 2)))), rng.choice(types))
+        docs[num]["themes"] = ",".join(sorted(rng.sample(themes, rng.randint(1, 2))))
+    return docs
+
+
+def test_table_collapse_equals_the_brute_force_count():
+    import random
+
+    import numpy as np
+
+    from tools.search.analysis import normalize
+
+    rng = random.Random(5)
+    for trial in range(40):
+        docs = _random_docs(rng, 30)
+        del docs[rng.randrange(30)]  # a deleted document number leaves a gap
+        sort_keys = {num: normalize(d["title"]) for num, d in docs.items()}
+        table = res.Table(docs, 30, sort_keys)
+        hits = rng.sample(sorted(docs), rng.randint(0, len(docs)))
+        # Whole-number scores: ties between versions and between entries are frequent.
+        scored = {num: float(rng.randint(0, 3)) for num in hits}
+        filters = {}
+        if trial % 2:
+            filters["countries"] = {rng.choice(["MA", "TN", "XX"])}
+        if trial % 3 == 0:
+            filters["type"] = {rng.choice(["tool", "resource"]), "practice"}
+        best, facets = res.collapse(scored, docs, filters)
+        expected = res.ordered(best, sort_keys)
+        items, fast = table.collapse(np.asarray(list(scored), dtype=np.int64), np.asarray(list(scored.values())),
+                                     filters)
+        assert items == expected, trial
+        assert fast == facets, trial

@@ -43,25 +43,49 @@ no meaningful word answers nothing, with a hint; an empty query browses every en
 
 from __future__ import annotations
 
+import bisect
+import copy
 import os
 import re
 import threading
+from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 
-from whoosh import highlight, index
+import numpy as np
+from whoosh import highlight, index, query, scoring
+from whoosh.analysis import Token
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import FilterMatcher, MultiMatcher
 
 from tools.content import schema
 from tools.content.vocab import Vocabularies
 from tools.errors import QueryError
 from tools.search import query as qry
 from tools.search import results as res
-from tools.search.analysis import WORD_RE, meaningful, normalize, stem, strip_elision
+from tools.search.analysis import (
+    HYPHENS,
+    TOKEN_PATTERN,
+    WORD_RE,
+    compound_parts,
+    meaningful,
+    normalize,
+    stem,
+    strip_elision,
+)
 from tools.search.glossary import expand
 
 # build_search_index is re-exported for callers; _Fold and _Stem because indexes written before
 # the split pickled them under this module's name (they open, then the build re-indexes).
-from tools.search.index import LANG_PARTS, _Fold, _Stem, analyzer, build_search_index, exact_key  # noqa: F401
+from tools.search.index import (  # noqa: F401
+    LANG_PARTS,
+    _Compound,
+    _Fold,
+    _Stem,
+    analyzer,
+    build_search_index,
+    exact_key,
+)
 from tools.search.query import MAX_QUERY_TERMS
 
 MAX_QUERY_CHARS = 1000
@@ -69,26 +93,217 @@ MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 COVERAGE_WEIGHT = 0.5  # share of the score that depends on covering every unit of the query
+TERM_CACHE = 20_000  # leaf queries (a term in a field, a phrase) whose scores are kept per index generation
+SCORED_CACHE = 1024  # queries whose scored documents are kept per index generation
+WORD_CACHE = 20_000  # words whose look-ups (known, near) are kept per index generation
 NO_TERMS_HINT = ("The query has no word to search for: only symbols, single letters or words such as "
                  "'the', 'de' or 'في'. Type a word of the subject, or leave the box empty to browse.")
 
 
+# Characters tokenised before and after each match for its snippet. ContextFragmenter(maxchars=240,
+# surround=60) starts a fragment at most 60 characters of words before a match and ends it 60
+# characters of words after the last match it holds (every match has its own region), so the
+# fragments are those cut from the whole text.
+SNIPPET_BEFORE, SNIPPET_AFTER = 100, 160
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+_HYPHEN_RE = re.compile(f"[{HYPHENS}]")
+
+
+def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
+    """The tokens of the text around the matches, cut as the index cuts them (a hyphenated
+    compound whole, then each part: tools.search.index._Compound), with character ranges and
+    marked as matched where `spans` ({(start, end): term}) says so: the token stream Whoosh's
+    fragmenters expect, without folding or stemming. One Token is reused, as Whoosh's
+    tokenizers do (fragmenters copy the tokens they keep)."""
+    regions: list[list[int]] = []
+    for start, end in sorted(spans):
+        lo, hi = max(0, start - SNIPPET_BEFORE), end + SNIPPET_AFTER
+        if regions and lo <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], hi)
+        else:
+            regions.append([lo, hi])
+    t = Token(chars=True)
+    get = spans.get
+    for lo, hi in regions:
+        for m in _TOKEN_RE.finditer(text, lo, hi):
+            start, end = m.span()
+            word = m.group()
+            term = get((start, end))
+            t.startchar, t.endchar, t.matched = start, end, term is not None
+            t.text = word if term is None else term
+            yield t
+            if _HYPHEN_RE.search(word):
+                parts = compound_parts(word)
+                offset = 0
+                for part in parts if len(parts) > 1 else ():
+                    at = word.index(part, offset)
+                    offset = at + len(part)
+                    term = get((start + at, start + at + len(part)))
+                    t.startchar, t.endchar, t.matched = start + at, start + at + len(part), term is not None
+                    t.text = part if term is None else term
+                    yield t
+
+
+class _Generation:
+    """One opened index and what is derived from it once: the searcher, stored documents,
+    versions per entry, folded titles, the facet table (tools.search.results.Table), and caches
+    of term scores and of answers. A rebuild swaps in a new index: a new generation is made and
+    the old one, caches included, is dropped."""
+
+    def __init__(self, searcher, vocabs: Vocabularies):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.docs = {num: stored for num, stored in searcher.iter_docs()}
+        self.by_id: dict[str, list[dict]] = {}
+        for stored in self.docs.values():
+            self.by_id.setdefault(stored["id"], []).append(stored)
+        self.titles = {num: exact_key(stored["title"]) for num, stored in self.docs.items()}  # for completion
+        self.sort_keys = {num: normalize(stored["title"]) for num, stored in self.docs.items()}  # score ties
+        self.size = self.reader.doc_count_all()
+        self.table = res.Table(self.docs, self.size, self.sort_keys, vocabs)
+        self.leaves = _LRU(TERM_CACHE)  # leaf query -> (document numbers, scores)
+        self.scored = _LRU(SCORED_CACHE)  # (q, glossary) -> scored documents (SearchIndex._scored)
+        self.known = _LRU(WORD_CACHE)  # folded word -> whether the index holds it (neutral field)
+        self.near = _LRU(WORD_CACHE)  # (folded word, distance) -> SearchIndex._near
+        self.did_you_mean = _LRU(SCORED_CACHE)  # q -> SearchIndex._did_you_mean
+        self._lengths: dict[str, np.ndarray] = {}
+        words: dict[str, set[int]] = {}
+        for num, key in self.titles.items():
+            for word in key.split():
+                words.setdefault(word, set()).add(num)
+        self._title_words = sorted(words)
+        self._title_docs = [words[w] for w in self._title_words]
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
+        them; computed on first use."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = np.asarray([self.searcher.doc_field_length(n, fieldname, 1) or 0 for n in range(self.size)],
+                               dtype=np.float64)
+            self._lengths[fieldname] = found
+        return found
+
+    def title_prefix(self, prefix: str) -> set[int]:
+        """Document numbers whose folded title has a word starting with `prefix`."""
+        out: set[int] = set()
+        i = bisect.bisect_left(self._title_words, prefix)
+        while i < len(self._title_words) and self._title_words[i].startswith(prefix):
+            out |= self._title_docs[i]
+            i += 1
+        return out
+
+
+def _postings(m) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a fresh postings matcher, read block by block where the
+    matcher is Whoosh 3's leaf (a segment's postings), through its public calls otherwise."""
+    if isinstance(m, MultiMatcher):  # several segments: document numbers shifted by offsets
+        parts = [_postings(sub) for sub in m.matchers[m.current:]]
+        offsets = m.offsets[m.current:]
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return (np.concatenate([ids + off for (ids, _), off in zip(parts, offsets, strict=True)]),
+                np.concatenate([w for _, w in parts]))
+    if isinstance(m, FilterMatcher):  # deleted documents left out
+        ids, weights = _postings(m.child)
+        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
+        return ids[keep], weights[keep]
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids.extend(m._ids[m._i:])
+            weights.extend(m._weights[m._i:])
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
+    """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them
+    (same idf, average and per-document field lengths, B and K1), for all its postings at once;
+    None when the searcher does not weigh with BM25F (the caller then asks Whoosh)."""
+    searcher, weighting = gen.searcher, gen.searcher.weighting
+    if type(weighting) is not scoring.BM25F or q.fieldname not in searcher.schema:
+        return None
+    field = searcher.schema[q.fieldname]
+    if not field.scorable:
+        return None
+    try:
+        text = field.to_bytes(q.text)
+    except ValueError:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    if (q.fieldname, text) not in gen.reader:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ids, tf = _postings(gen.reader.postings(q.fieldname, text))
+    idf = searcher.idf(q.fieldname, text)
+    avgfl = searcher.avg_field_length(q.fieldname) or 1
+    b = weighting._field_B.get(q.fieldname, weighting.B)
+    k1 = weighting.K1
+    fl = gen.lengths(q.fieldname)[ids]
+    return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+
+class _CachedParser:
+    """The query parser with its queries kept: the same words are parsed for the 13 fields once.
+    Queries are shared, not copied: tools.search.query copies one before changing its boost, and
+    only rewrites queries with NOT in place (those are parsed afresh each time)."""
+
+    def __init__(self, parser, size: int = 4096):
+        self.parser, self._cache = parser, _LRU(size)
+
+    def parse(self, text: str, normalize: bool = True, debug: bool = False):
+        if debug or any(w in qry.OPERATORS for w in WORD_RE.findall(text)):
+            return self.parser.parse(text, normalize=normalize, debug=debug)
+        q = self._cache.get((text, normalize))
+        if q is None:
+            q = self.parser.parse(text, normalize=normalize)
+            self._cache.put((text, normalize), q)
+        return q
+
+    def __getattr__(self, name):
+        return getattr(self.parser, name)
+
+
+class _LRU:
+    """A small least-recently-used mapping (not thread-safe: used under SearchIndex's lock)."""
+
+    def __init__(self, size: int):
+        self.size, self.items = size, OrderedDict()
+
+    def get(self, key):
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key, value) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
 class SearchIndex:
     """Reads one index directory; reopens it when a build swaps in a new one. One searcher and
-    the derived tables (stored documents, versions per entry, folded titles) are kept per index
-    generation. Thread-safe (one lock)."""
+    the derived tables (stored documents, versions per entry, folded titles, facet table) are
+    kept per index generation, with caches of term scores and answers. Thread-safe (one lock)."""
 
     def __init__(self, index_dir: Path, vocabs: Vocabularies | None = None):
         self.dir = Path(index_dir)
         self.vocabs = Vocabularies.ensure(vocabs)  # labels, country aliases, glossary: the app's
         self._lock = threading.Lock()
         self._stamp = None
-        self._searcher = None
-        self._docs: dict[int, dict] = {}
-        self._by_id: dict[str, list[dict]] = {}
-        self._titles: dict[int, str] = {}  # folded title words, for completion
-        self._sort_keys: dict[int, str] = {}  # folded titles, to break score ties
-        self._parser = qry.make_parser()
+        self._gen: _Generation | None = None
+        self._parser = _CachedParser(qry.make_parser())
         # The word lists take a second or more to load: do it now, off the first query's time.
         threading.Thread(target=qry.dictionary_words, daemon=True).start()
 
@@ -96,24 +311,21 @@ class SearchIndex:
         """Whether a complete index exists in the directory."""
         return (self.dir / "BUILD.json").exists()
 
-    def _open(self):
+    @property
+    def generation(self) -> tuple | None:
+        """The identity of the index generation now open ((inode, mtime) of BUILD.json), or None."""
+        return self._stamp
+
+    def _open(self) -> _Generation:
         st = os.stat(self.dir / "BUILD.json")
         stamp = (st.st_ino, st.st_mtime_ns)
         if stamp != self._stamp:
-            if self._searcher is not None:
-                self._searcher.close()
+            if self._gen is not None:
+                self._gen.searcher.close()
             ix = index.open_dir(str(self.dir))
-            searcher = ix.searcher()
-            docs = {num: stored for num, stored in searcher.iter_docs()}
-            # Derived once per opened index, not per query: versions of each entry and folded titles.
-            by_id: dict[str, list[dict]] = {}
-            for stored in docs.values():
-                by_id.setdefault(stored["id"], []).append(stored)
-            self._titles = {num: exact_key(stored["title"]) for num, stored in docs.items()}
-            self._sort_keys = {num: normalize(stored["title"]) for num, stored in docs.items()}
-            self._searcher, self._docs, self._by_id = searcher, docs, by_id
+            self._gen = _Generation(ix.searcher(), self.vocabs)
             self._stamp = stamp
-        return self._searcher
+        return self._gen
 
     # -- vocabulary ----------------------------------------------------------------------------
 
@@ -125,20 +337,26 @@ class SearchIndex:
                    for lang in schema.LANGS for part in LANG_PARTS)
 
     @staticmethod
-    def _near(reader, word: str, maxdist: int) -> list[tuple[int, int, str]]:
-        """(distance, -document frequency, term) of neutral terms within maxdist of word, best first."""
-        out = []
+    def _near(gen: _Generation, word: str, maxdist: int) -> list[tuple[int, int, str]]:
+        """(distance, -document frequency, term) of neutral terms within maxdist of word, best
+        first (kept per generation: the automaton walks the whole vocabulary)."""
+        found = gen.near.get((word, maxdist))
+        if found is not None:
+            return found
+        reader, out = gen.reader, []
         for dist in range(1, maxdist + 1):
             for term in reader.terms_within("neutral", word, dist):
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
                 if term != word and meaningful(term) and not any(t == term for _, _, t in out):
                     out.append((dist, -reader.doc_frequency("neutral", term), term))
-        return sorted(out)
+        out.sort()
+        gen.near.put((word, maxdist), out)
+        return out
 
-    def _repair(self, reader, word: str) -> str | None:
+    def _repair(self, gen: _Generation, word: str) -> str | None:
         """A confident correction from the index's own vocabulary: the best term at distance 1,
         or the only one at distance 2 for a word of seven letters or more; else None."""
-        near = self._near(reader, word, 2 if len(word) >= 7 else 1)
+        near = self._near(gen, word, 2 if len(word) >= 7 else 1)
         if not near:
             return None
         if near[0][0] == 1:
@@ -159,95 +377,260 @@ class SearchIndex:
             raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
         return re.sub(r"[\x00-\x1f\x7f]", " ", q).strip()
 
-    def _score(self, searcher, plan: qry.Plan) -> tuple[dict[int, float], bool]:
-        """({document number: score} of the documents above the relevance floor, strong)."""
+    # -- scoring -------------------------------------------------------------------------------
+
+    def _leaf(self, gen: _Generation, q) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, scores) of a query that _combine does not take apart, kept for the
+        generation: a term's BM25F scores are computed from its postings once (vectorised,
+        Whoosh's formula and statistics), a phrase's by Whoosh's matcher."""
+        key = (type(q), q)
+        found = gen.leaves.get(key)
+        if found is None:
+            found = _term_scores(gen, q) if type(q) is query.Term else None
+            if found is None:
+                m = q.matcher(gen.searcher)
+                nums, scores = [], []
+                while m.is_active():
+                    nums.append(m.id())
+                    scores.append(m.score())
+                    m.next()
+                found = (np.asarray(nums, dtype=np.int64), np.asarray(scores, dtype=np.float64))
+            gen.leaves.put(key, found)
+        return found
+
+    def _combine(self, gen: _Generation, q, leaves: list) -> tuple[np.ndarray, np.ndarray]:
+        """(bool mask, scores) over every document number for a tree of Or, query.BestOf and
+        leaves (Term, Phrase), summing as Whoosh's UnionMatcher does and taking each document's
+        best as BestOf's matcher does, boosts included (a compound of one subquery drops its
+        boost, as in Whoosh). Appends (leaf, mask) to `leaves`."""
+        subs = getattr(q, "subqueries", None)
+        if isinstance(q, (query.Or, qry.BestOf)):
+            mask, scores = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
+            parts = [self._combine(gen, sub, leaves) for sub in subs]
+            for m, sc in parts:
+                mask |= m
+                if isinstance(q, query.Or):
+                    scores += sc
+                else:
+                    np.maximum(scores, sc, out=scores)
+            if len(subs) > 1 and q.boost != 1.0:
+                scores *= q.boost
+            return mask, scores
+        if isinstance(q, query.Term):
+            nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
+            scores = base * q.boost if q.boost != 1.0 else base
+        else:
+            nums, scores = self._leaf(gen, q)
+        mask, dense = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
+        mask[nums] = True
+        dense[nums] = scores
+        leaves.append((q, mask))
+        return mask, dense
+
+    @staticmethod
+    def _simple(q) -> bool:
+        """Whether _combine can score q: Or (no coordination), query.BestOf (no tie-break) and
+        Term or Phrase leaves; other queries (operators typed by the user, Whoosh's own
+        DisjunctionMax, whose matcher may give a document another one's score) go through
+        Whoosh's collector."""
+        if type(q) in (query.Or, qry.BestOf):
+            ok = not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and not getattr(q, "tiebreak", 0)
+            return ok and all(SearchIndex._simple(sub) for sub in q.subqueries)
+        return type(q) in (query.Term, query.Phrase)
+
+    def _hits(self, gen: _Generation, plan: qry.Plan):
+        """(document numbers, scores, {(field, text): bool mask of the documents where a leaf
+        holding that term matched}) of the plan's query, in Whoosh's hit order (score, then
+        document number). On the arrays path a phrase's terms count as matched only where the
+        phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
+        matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
+        if self._simple(plan.query):
+            leaves: list = []
+            mask, scores = self._combine(gen, plan.query, leaves)
+            nums = np.flatnonzero(mask)
+            raw = scores[nums]
+            order = np.lexsort((nums, -raw))
+            matched: dict = {}
+            for leaf, m in leaves:
+                for term in leaf.terms(phrases=True):
+                    key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
+                    matched[key] = matched[key] | m if key in matched else m
+            return nums[order], raw[order], matched
+        # Operators: Whoosh's collector, which reports the terms each hit matched.
+        nums, raw, per_doc = [], [], []
+        for hit in gen.searcher.search(plan.query, limit=None, terms=bool(plan.units)):
+            nums.append(hit.docnum)
+            raw.append(hit.score)
+            if plan.units:
+                per_doc.append({(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in hit.matched_terms()})
+        matched = {}
+        for num, terms in zip(nums, per_doc, strict=False):
+            for key in terms:
+                matched.setdefault(key, np.zeros(gen.size, dtype=bool))[num] = True
+        return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
+
+    def _score(self, gen: _Generation, plan: qry.Plan) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(document numbers in hit order, scores, strong) of the documents above the relevance
+        floor (see the module docstring: coverage of the query's units and country factor)."""
         units = plan.units
         need = 0 if plan.syntax or not units else qry.coverage_needed(len(units))
-        scored, best_cover = {}, 0
-        for hit in searcher.search(plan.query, limit=None, terms=bool(units)):
-            doc = self._docs[hit.docnum]
-            countries = set(res.values(doc, "countries"))
-            covered = 0
-            if units:
-                matched = {(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in hit.matched_terms()}
-                covered = sum(1 for u in units if u.terms & matched or (u.country and u.country in countries))
-            if covered < need:
-                continue
-            best_cover = max(best_cover, covered)
+        nums, raw, matched = self._hits(gen, plan)
+        table = gen.table
+        factor = np.ones(len(nums))
+        best_cover = 0
+        if units:
+            covered = np.zeros(len(nums), dtype=np.int64)
+            for u in units:
+                m = np.zeros(gen.size, dtype=bool)
+                for term in u.terms:
+                    if term in matched:
+                        m |= matched[term]
+                if u.country:
+                    m |= table.having("countries", {u.country})
+                covered += m[nums]
+            keep = covered >= need
+            nums, raw, covered, factor = nums[keep], raw[keep], covered[keep], factor[keep]
+            best_cover = int(covered.max()) if len(covered) else 0
+        if plan.countries:
             # Each named country the entry is about adds its share: with 'Libya Niger', an entry on
             # both outranks one on Libya alone.
-            factor = 1.0 + (COUNTRY_FACTOR - 1.0) * len(plan.countries & countries) / max(1, len(plan.countries))
-            if units:
-                factor *= 1.0 - COVERAGE_WEIGHT * (1.0 - covered / len(units))
-            scored[hit.docnum] = hit.score * factor
-        strong = bool(scored) and (plan.syntax or not units or best_cover >= qry.strong_needed(len(units)))
-        return scored, strong
+            about = sum(table.having("countries", {c})[nums].astype(np.float64) for c in plan.countries)
+            factor = 1.0 + (COUNTRY_FACTOR - 1.0) * about / len(plan.countries)
+        if units:
+            factor = factor * (1.0 - COVERAGE_WEIGHT * (1.0 - covered / len(units)))
+        scores = raw * factor
+        strong = bool(len(nums)) and (plan.syntax or not units or best_cover >= qry.strong_needed(len(units)))
+        return nums, scores, strong
 
     def search(self, q: str = "", filters: dict | None = None, page: int = 1, page_size: int = 10) -> dict:
         """Returns {query, total, page, page_size, results[], facets{}, expansions[], did_you_mean,
         strong, hint}: `strong` is False when a text query found no entry matching most of it
         (or nothing); `hint` is a sentence when the query has nothing to search, else None.
-        Raises QueryError (see check())."""
+        Raises QueryError (see check()). The scored documents of a query are kept per index
+        generation: other filters or pages of the same words only collapse, count and cut."""
         q = self.check(q, page, page_size)
         filters = {k: set(v) for k, v in (filters or {}).items() if v}
-        hint, did_you_mean, expansions, wq, strong = None, None, [], None, True
         with self._lock:
-            searcher = self._open()
-            if not q:
-                scored = dict.fromkeys(self._docs, 0.0)
-            elif not qry.has_meaningful_words(q):
-                scored, hint, strong = {}, NO_TERMS_HINT, False
-            else:
-                reader = searcher.reader()
-                # A word is the index's own when a title, summary, tag or institution holds it as
-                # written (folded): stems are not enough, 'recensment' has the English stem of
-                # 'recensement' and would never be repaired.
-                plan = qry.build(self._parser, q, partial(expand, vocabs=self.vocabs),
-                                 lambda w: bool(reader.doc_frequency("neutral", w)), lambda w: self._repair(reader, w),
-                                 self.vocabs)
-                wq, expansions = plan.query, plan.expansions
-                scored, strong = self._score(searcher, plan)
-            best, facets = res.collapse(scored, self._docs, filters, self.vocabs)
-            items = res.ordered(best, self._sort_keys)
-            results = [res.result(self._docs[num], score, sorted(d["lang"] for d in self._by_id[entry_id]),
-                                  lambda doc: self._snippet(doc, wq))
+            gen = self._open()
+            key = q  # the glossary is the engine's own (self.vocabs), fixed for its life
+            scored = gen.scored.get(key)
+            if scored is None:
+                scored = self._scored(gen, q)
+                gen.scored.put(key, scored)
+            nums, scores, strong, hint, expansions, wq = scored
+            items, facets = gen.table.collapse(nums, scores, filters)
+            terms = wq.all_terms() if wq is not None else set()
+            results = [res.result(gen.docs[num], score, sorted(d["lang"] for d in gen.by_id[entry_id]),
+                                  lambda doc, num=num: self._snippet(gen, num, doc, terms))
                        for entry_id, num, score in res.page_of(items, page, page_size)]
             repaired = any(e["kind"] == "spelling" for e in expansions)
-            if wq is not None and (len(best) < 3 or repaired or not (strong and best)):
-                did_you_mean = self._did_you_mean(searcher, q)
-        return {"query": q, "total": len(best), "page": page, "page_size": page_size, "results": results,
-                "facets": facets, "expansions": expansions, "did_you_mean": did_you_mean,
-                "strong": bool(strong and best), "hint": hint}
+            did_you_mean = None
+            if wq is not None and (len(items) < 3 or repaired or not (strong and items)):
+                did_you_mean = self._did_you_mean(gen, q)
+        return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
+                "facets": facets, "expansions": copy.deepcopy(expansions), "did_you_mean": did_you_mean,
+                "strong": bool(strong and items), "hint": hint}
 
-    def _snippet(self, doc: dict, wq) -> str:
-        """HTML-escaped extract with the matched words in <mark>."""
+    def _scored(self, gen: _Generation, q: str) -> tuple:
+        """(document numbers, scores, strong, hint, expansions, Whoosh query or None) of a checked
+        query, before filters."""
+        if not q:
+            nums = np.asarray(sorted(gen.docs), dtype=np.int64)
+            return nums, np.zeros(len(nums)), True, None, [], None
+        if not qry.has_meaningful_words(q):
+            return np.zeros(0, dtype=np.int64), np.zeros(0), False, NO_TERMS_HINT, [], None
+        # A word is the index's own when a title, summary, tag or institution holds it as
+        # written (folded): stems are not enough, 'recensment' has the English stem of
+        # 'recensement' and would never be repaired.
+        plan = qry.build(self._parser, q, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
+                         lambda w: self._repair(gen, w), self.vocabs)
+        nums, scores, strong = self._score(gen, plan)
+        return nums, scores, strong, None, plan.expansions, plan.query
+
+    @staticmethod
+    def _known(gen: _Generation, word: str) -> bool:
+        found = gen.known.get(word)
+        if found is None:
+            found = bool(gen.reader.doc_frequency("neutral", word))
+            gen.known.put(word, found)
+        return found
+
+    def _snippet(self, gen: _Generation, num: int, doc: dict, terms) -> str:
+        """HTML-escaped extract with the matched words in <mark>: the summary's best passage
+        when it holds a query term, else the body's. The matched words' character ranges come
+        from the document's term vectors (no re-analysis); their context is cut as Whoosh's
+        ContextFragmenter does, on the text's tokens."""
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        if wq is not None:
-            terms = wq.all_terms()
-            for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
-                field = f"{part}_{doc['lang']}"
-                wanted = {t for f, t in terms if f == field}
-                if wanted:
-                    out = highlight.highlight(text, frozenset(wanted), analyzer(doc["lang"]), fragmenter,
-                                              formatter, top=2, mode="index")
-                    if out:
-                        return out
+        for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
+            field = f"{part}_{doc['lang']}"
+            wanted = sorted({t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms if f == field})
+            if not wanted:
+                continue
+            spans = self._spans(gen, num, field, wanted)
+            if not spans:
+                continue
+            tokens = _context_tokens(text, spans)
+            fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 2,
+                                                highlight.BasicFragmentScorer(), highlight.FIRST)
+            out = formatter(text, fragments)
+            if out:
+                return out
         return highlight.htmlescape(doc["summary"][:240], quote=False)
 
-    def _did_you_mean(self, searcher, q: str) -> str | None:
+    @staticmethod
+    def _spans(gen: _Generation, num: int, field: str, wanted: list[str]) -> dict[tuple[int, int], str]:
+        """{(start, end) character range: term} of the wanted terms in one document's field."""
+        if field not in gen.searcher.schema or not gen.reader.has_vector(num, field):
+            return {}
+        vec, spans = gen.reader.vector(num, field), {}
+        if isinstance(vec, W3LeafMatcher):
+            # A vector's terms come in sorted blocks: look each wanted term up by bisection
+            # instead of stepping through every term of the document.
+            todo = list(wanted)
+            while vec.is_active() and todo:
+                if vec._ids is None:
+                    vec._read_ids()
+                ids = vec._ids
+                here = [t for t in todo if t <= ids[-1]]
+                for term in here:
+                    i = bisect.bisect_left(ids, term)
+                    if i < len(ids) and ids[i] == term:
+                        vec._i = i
+                        for _pos, start, end in vec.value_as("characters"):
+                            spans[(start, end)] = term
+                todo = todo[len(here):]
+                vec._next_block()
+            return spans
+        for term in wanted:  # sorted, as the vector is
+            vec.skip_to(term)
+            if not vec.is_active():
+                break
+            if vec.id() == term:
+                for _pos, start, end in vec.value_as("characters"):
+                    spans[(start, end)] = term
+        return spans
+
+    def _did_you_mean(self, gen: _Generation, q: str) -> str | None:
         """The query with each word the index does not hold replaced by its closest indexed
         word (edit distance 2 at most); None when no word changes."""
-        reader, out, changed = searcher.reader(), [], False
+        found = gen.did_you_mean.get(q)
+        if found is not None:
+            return found or None
+        reader, out, changed = gen.reader, [], False
         for raw in WORD_RE.findall(q)[:MAX_QUERY_TERMS]:
             word = strip_elision(normalize(raw))
             fix = None
-            if raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not self._index_known(reader, word):
-                near = self._near(reader, word, 2)
+            # A number is not misspelt: walking the vocabulary for one would only cost time.
+            if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
+                    and not self._index_known(reader, word)):
+                near = self._near(gen, word, 2)
                 fix = near[0][2] if near else None
             changed |= fix is not None
             out.append(raw if raw in qry.OPERATORS else fix or word)
-        return " ".join(out) if changed else None
+        found = " ".join(out) if changed else ""
+        gen.did_you_mean.put(q, found)
+        return found or None
 
     # -- other reads ---------------------------------------------------------------------------
 
@@ -256,8 +639,7 @@ class SearchIndex:
         data_sources, versions[{lang, title, summary, url, status, period, updated,
         institutions}]}, or None when the id is unknown."""
         with self._lock:
-            self._open()
-            versions = list(self._by_id.get(entry_id, ()))
+            versions = list(self._open().by_id.get(entry_id, ()))
         return res.entry_versions(entry_id, versions)
 
     def suggest(self, q: str, limit: int = 8) -> dict:
@@ -269,14 +651,15 @@ class SearchIndex:
             return {"query": q, "titles": [], "terms": []}
         last, rest = words[-1], words[:-1]
         with self._lock:
-            searcher = self._open()
+            gen = self._open()
             titles = []
-            for num, d in self._docs.items():
-                tw = self._titles[num].split()
-                if any(w.startswith(last) for w in tw) and all(r in tw for r in rest):
-                    titles.append({"id": d["id"], "lang": d["lang"], "title": d["title"], "url": d["url"]})
-            titles.sort(key=lambda t: (normalize(t["title"]), t["lang"]))
-            reader = searcher.reader()
+            for num in gen.title_prefix(last):
+                d, tw = gen.docs[num], gen.titles[num].split()
+                if all(r in tw for r in rest):
+                    titles.append((gen.sort_keys[num], d["lang"], {"id": d["id"], "lang": d["lang"],
+                                                                   "title": d["title"], "url": d["url"]}))
+            titles = [t for _, _, t in sorted(titles, key=lambda t: t[:2])]
+            reader = gen.reader
             terms = []
             for i, term in enumerate(reader.expand_prefix("neutral", last)):
                 if i >= 500:
