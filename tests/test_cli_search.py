@@ -83,9 +83,6 @@ def test_country_filter(indexed):
     assert lines[0] == "1 entry" and re.fullmatch(rf"     kb/entries/{MA}/(fr|ar|en)/", lines[2]), lines[:3]
 
 
-@pytest.mark.xfail(strict=True, reason="browsing (no words) scores every version 0.0 and "
-                   "tools.search.results.collapse keeps the first indexed one (here the Arabic), "
-                   "not the French one the command line's interface shows when an entry has it")
 def test_browsing_lists_the_french_version_of_an_entry_that_has_one(indexed):
     status, out, _ = indexed("--country", "MA")
     assert status == 0

@@ -535,7 +535,12 @@ class SearchIndex:
         """(document numbers, scores, strong, hint, expansions, Whoosh query or None) of a checked
         query, before filters."""
         if not q:
-            nums = np.asarray(sorted(gen.docs), dtype=np.int64)
+            # Browsing scores every version alike and the earlier hit stands for its entry: list
+            # each entry by its version in the first language of schema.LANGS that it has
+            # (French, the base's reference language, then Arabic, then English).
+            rank = {lang: i for i, lang in enumerate(schema.LANGS)}
+            nums = np.asarray(sorted(gen.docs, key=lambda n: (rank.get(gen.docs[n]["lang"], len(rank)), n)),
+                              dtype=np.int64)
             return nums, np.zeros(len(nums)), True, None, [], None
         if not qry.has_meaningful_words(q):
             return np.zeros(0, dtype=np.int64), np.zeros(0), False, NO_TERMS_HINT, [], None
