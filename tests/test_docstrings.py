@@ -14,29 +14,6 @@ from tests.conftest import ROOT
 
 TOOLS = ROOT / "tools"
 
-# Names still undocumented in modules that other work owned when this test was written. Shrink
-# this list as they gain docstrings: the test also fails when a listed name has one (or is gone).
-ALLOWED_UNDOCUMENTED = {
-    # tools/pipeline.py
-    "tools/pipeline.py:Report.ok",
-    # tools/fsutil.py
-    "tools/fsutil.py:temp_dir_beside", "tools/fsutil.py:write_atomic",
-    # tools/search/
-    "tools/search/analysis.py:strip_elision", "tools/search/analysis.py:stem",
-    "tools/search/glossary.py:Concept", "tools/search/glossary.py:Expansion",
-    # tools/site/
-    "tools/site/citation.py:absolute", "tools/site/citation.py:author", "tools/site/citation.py:year",
-    "tools/site/citation.py:plain", "tools/site/citation.py:bibtex", "tools/site/citation.py:ris",
-    "tools/site/exports.py:entries_json", "tools/site/exports.py:catalog_json",
-    "tools/site/exports.py:entries_csv",
-    "tools/site/harmonisation.py:timeline",
-    "tools/site/harmonisation.py:Row.block", "tools/site/harmonisation.py:Row.known",
-    "tools/site/languages.py:tree",
-    "tools/site/pages.py:md_url", "tools/site/pages.py:rel",
-    "tools/site/pages.py:front_matter", "tools/site/pages.py:country_page", "tools/site/pages.py:term_page",
-    "tools/site/pages.py:card", "tools/site/pages.py:entry_page", "tools/site/pages.py:write_pages",
-}
-
 
 def _public(node: ast.AST) -> bool:
     return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not node.name.startswith("_")
@@ -79,9 +56,7 @@ def test_every_public_function_and_class_in_tools_has_a_docstring():
     files = sorted(TOOLS.rglob("*.py"))
     assert len(files) > 30  # the walk reached the sub-packages
     missing = [name for path in files for name in undocumented(path)]
-    assert sorted(set(missing) - ALLOWED_UNDOCUMENTED) == []
-    # A name documented since (or renamed) leaves the list, so that it only ever shrinks.
-    assert sorted(ALLOWED_UNDOCUMENTED - set(missing)) == []
+    assert missing == []
 
 
 def test_the_check_finds_an_undocumented_function_and_method(tmp_path):

@@ -25,6 +25,10 @@ TRASH_GRACE = 120  # seconds: a trash folder untouched that long has no deletion
 
 
 def temp_dir_beside(target: Path) -> Path:
+    """A new empty folder `.<target name>.tmp-*` in target's parent folder (created if missing), mode
+    0755, to build an output in before swap_dir puts it in place: on the same file system as
+    `target`, so the swap is a rename. Left behind by a killed build, it is removed by clean_stale.
+    Raises OSError when the parent cannot be created or written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     path = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     os.chmod(path, 0o755)  # mkdtemp makes 0700: a web server running as another user could not read it
@@ -150,6 +154,10 @@ def build_lock(path: Path):
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace the file `path` by `data` (str is written as UTF-8) through a temporary file in the same
+    folder (`.<name>.*`, mode 0644) renamed over it: a reader sees the old bytes or the new ones,
+    never part of each. Creates missing parent folders. Raises OSError as the file system does (the
+    temporary file is then left behind)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.fchmod(fd, 0o644)

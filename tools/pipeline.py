@@ -48,6 +48,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """True when no problem has severity ERROR (warnings do not count). A run whose check is not ok
+        stops there: no stage after the check runs, nothing is written."""
         return not errors(self.problems)
 
     def line(self) -> str:

@@ -110,6 +110,10 @@ def join_compound(token: str) -> str:
 
 
 def strip_elision(token: str) -> str:
+    """A folded token without a leading French elided article or pronoun and its apostrophe (l', d',
+    j', m', n', s', t', c', qu', jusqu', lorsqu', puisqu', quoiqu'): "l'emploi" -> "emploi". Only
+    removed when a letter or digit follows, so "l'" alone stays. Expects a token folded by
+    normalize(), which turns the typographic apostrophe (’) into the straight one."""
     return ELISION_RE.sub("", token)
 
 
@@ -173,6 +177,10 @@ def _stemmer(lang: str):
 
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str) -> str:
+    """The stem of a folded, elision-stripped word in language `lang` ('fr', 'en', 'ar'): Snowball's
+    French or English stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem). All-digit
+    words and words of any other language come back unchanged, as does a word Snowball reduces to ''.
+    Results are cached (up to 100,000 words)."""
     if word.isdigit():
         return word
     if lang == "ar":

@@ -14,6 +14,14 @@ MAX_PHRASE_WORDS = 8
 
 @dataclass(frozen=True)
 class Concept:
+    """One concept of the trilingual glossary (data/glossary.yml, one item under `terms`).
+
+    id: the item's id (a slug, e.g. 'international-migrant'). acronyms: as written in the file
+    (ENE, RGPH). terms: {lang: {"term": str, "synonyms": [str], "definition": str}} for each of
+    fr/ar/en present in the item. source: address of the text the definition follows (ILO, ICLS,
+    UN publications), '' when none. ar_proposed: the Arabic term is a proposal not yet checked
+    against an official Arabic text (the glossary page marks it)."""
+
     id: str
     acronyms: tuple[str, ...]
     terms: dict  # lang -> {"term", "synonyms", "definition"}
@@ -97,6 +105,10 @@ def _stemmed_hit(table: dict, typed: str, first: str, last: str):
 
 @dataclass(frozen=True)
 class Expansion:
+    """One glossary concept found in a query by expand(): `matched` is the query words that named it,
+    as typed; `concept` the Concept's id; `added` its other names (terms and synonyms in every
+    language, and its acronyms unless an acronym was typed), each once, searched as well."""
+
     matched: str  # the words of the query, as typed
     concept: str
     added: tuple[str, ...]  # other names of the concept, searched as well

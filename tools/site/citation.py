@@ -20,18 +20,27 @@ _BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
 
 
 def absolute(site_url: str, entry: Entry) -> str:
+    """Address of the entry's page: `site_url` (trailing slashes dropped) joined to entry.url
+    ('kb/entries/<id>/<lang>/'); the site-relative entry.url alone when site_url is ''."""
     return site_url.rstrip("/") + "/" + entry.url if site_url else entry.url
 
 
 def author(entry: Entry) -> str:
+    """The entry's institutions joined by '; ', as one corporate author; 'AMEM' (the project) when the
+    entry names none."""
     return "; ".join(entry.institutions) or "AMEM"
 
 
 def year(entry: Entry) -> str:
+    """Year of the citation: the first four characters of entry.updated ('YYYY-MM-DD', the date the
+    entry was last updated, as validated), '' when the entry has no date."""
     return (entry.updated or "")[:4]
 
 
 def plain(entry: Entry, site_url: str) -> str:
+    """One-line plain-text citation: 'author (year) « title ». site name. address', the year left out
+    when unknown. The site name is in the entry's language (SITE_NAME); the French guillemets are
+    used in every language. Not escaped: callers escape for their context (cite_line for Markdown)."""
     parts = [author(entry), f"({year(entry)})" if year(entry) else "", f"« {entry.title} ».",
              SITE_NAME[entry.lang] + ".", absolute(site_url, entry)]
     return " ".join(p for p in parts if p)
@@ -42,6 +51,12 @@ def _bib(value: str) -> str:
 
 
 def bibtex(entry: Entry, site_url: str) -> str:
+    r"""A BibTeX @misc record (key '<id>-<lang>'), newline-terminated: title, author (the institutions
+    in double braces, so that BibTeX takes them as one corporate name rather than splitting
+    personal names), year when known, howpublished = \url{address} (the url package's command, as
+    web pages are cited with the classic styles such as plain and alpha, which have no url field), note = the site's name,
+    language = the entry's language code. Values have whitespace collapsed to single spaces and
+    LaTeX's special characters (\ { } % & $ # _ ^ ~) escaped."""
     # Double braces keep a corporate author ("Haut-Commissariat au Plan") from being split into names.
     lines = [f"  title = {{{_bib(entry.title)}}}", f"  author = {{{{{_bib(author(entry))}}}}}"]
     if year(entry):
@@ -52,6 +67,12 @@ def bibtex(entry: Entry, site_url: str) -> str:
 
 
 def ris(entry: Entry, site_url: str) -> str:
+    """An RIS record (the Research Information Systems tagged format read by Zotero, EndNote and
+    Mendeley): lines 'TAG  - value' ended by CRLF, as the format requires, and closed by 'ER  - '.
+    Tags: TY ELEC (electronic citation: a web page), TI title, one AU per institution ('AMEM' when
+    none), PY year when known, AB summary, UR address, LA language code, T2 the site's name, one KW
+    per free tag. Whitespace in values (line breaks included) is collapsed, so no value can start a
+    new tag."""
     def line(tag: str, value: str) -> str:
         return f"{tag}  - {' '.join(value.split())}"
 

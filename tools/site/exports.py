@@ -52,10 +52,15 @@ def record(entry: Entry) -> dict:
 
 
 def entries_json(entries: list[Entry]) -> str:
+    """entries.json: a JSON array, in the order of `entries`, of one record() per entry version (the
+    fields listed in this module's docstring); UTF-8 text unescaped, indented by one space."""
     return json.dumps([record(e) for e in entries], ensure_ascii=False, indent=1)
 
 
 def catalog_json(entries: list[Entry]) -> str:
+    """catalog.json: a compact JSON array (no whitespace) of one object per entry version with id,
+    lang, title, type, countries, summary, themes, data_sources, tags, status and url (site-relative
+    page address); countries, themes and data_sources as arrays of codes, tags as written."""
     keep = ("id", "lang", "title", "type", "countries", "summary", "themes", "data_sources", "tags", "status", "url")
     rows = [(e.id, e.lang, e.title, e.type, e.countries, e.summary, e.themes, e.data_sources, e.tags, e.status, e.url)
             for e in entries]  # the record's own values, without building the whole record per key
@@ -71,6 +76,10 @@ def _cell(value) -> str:
 
 
 def entries_csv(entries: list[Entry]) -> str:
+    """entries.csv: a header row of CSV_FIELDS, then one row per entry version (RFC 4180 quoting by
+    the csv module, lines ended by '\\n'). List fields are joined by '; ' (links: their urls); a cell
+    starting with = + - or @ is prefixed with an apostrophe so that spreadsheets do not run it as a
+    formula."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_FIELDS)

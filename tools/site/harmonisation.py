@@ -71,6 +71,7 @@ class Row:
 
     @property
     def block(self) -> Instrument:
+        """The entry's instrument block; an empty Instrument (every field unknown) when it has none."""
         return self.entry.instrument or Instrument()
 
     def value(self, field: str):
@@ -78,6 +79,8 @@ class Row:
         return getattr(self.block, field)
 
     def known(self, field: str) -> bool:
+        """Whether the block gives a value for `field` (an Instrument field name): False for None or an
+        empty tuple. Raises AttributeError for a name that is not a field."""
         return self.value(field) not in (None, ())
 
 
@@ -322,6 +325,11 @@ def timeline_table(rs: list[Row], source: str, lang: str, vocabs: Vocabularies |
 
 
 def timeline(rs: list[Row], source: str, lang: str, ident: str = "kb-timeline", vocabs: Vocabularies | None = None) -> str:
+    """The survey-rounds timeline block of a page at docs path `source` (e.g. 'kb/harmonisation.md'),
+    as Markdown with HTML: a focusable <figure> holding timeline_svg(), then the same data as a
+    table (timeline_table, links relative to `source`). `ident` prefixes the SVG's title and
+    description ids (unique per page). A paragraph saying there are no rounds when no instrument
+    in `rs` has any."""
     vocabs = Vocabularies.ensure(vocabs)
     svg = timeline_svg(rs, lang, ident, vocabs=vocabs)
     if not svg:

@@ -23,6 +23,8 @@ OTHER_LANGS = i18n.OTHER_LANGS
 
 
 def tree(root: Path, lang: str) -> Path:
+    """The docs tree of interface language `lang` ('ar', 'en'): build/i18n/<lang>/ under the project
+    `root`, which assemble() fills and that language's MkDocs config builds from. Not created here."""
     return root / "build" / "i18n" / lang
 
 

@@ -52,6 +52,9 @@ def md_text(text: str) -> str:
 
 
 def md_url(url: str) -> str:
+    """A link target safe inside a Markdown link '(...)': spaces, parentheses and angle brackets
+    percent-encoded (%20 %28 %29 %3C %3E), which would otherwise end the target or open HTML; the
+    rest of the address is left as written."""
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
@@ -74,6 +77,9 @@ def slug(text: str) -> str:
 
 
 def rel(source: str, target: str) -> str:
+    """Relative link from docs page `source` to docs file `target` (both POSIX paths under docs/, e.g.
+    'kb/entries/x/fr.md' -> 'kb/countries/ma.md' gives '../../countries/ma.md'). MkDocs turns links
+    to .md files into links to their pages."""
     return posixpath.relpath(target, posixpath.dirname(source))
 
 
@@ -85,6 +91,10 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def front_matter(**meta) -> str:
+    """A page's YAML front matter ('---' block and a blank line) from keyword arguments, in the order
+    given; values None, '' or [] left out. title and description are HTML-escaped here because
+    Material inserts them into the page unescaped. Values must be YAML-representable (str, numbers,
+    lists, dicts); raises yaml.representer.RepresenterError otherwise."""
     clean = {k: v for k, v in meta.items() if v not in (None, "", [])}
     for key in HTML_META:
         if isinstance(clean.get(key), str):
@@ -106,10 +116,13 @@ def _link_extras(link, lang: str, vocabs: Vocabularies | None = None) -> str:
 # -- page paths ---------------------------------------------------------------------------------
 
 def country_page(code: str) -> str:
+    """Docs path of a country's page from its ISO 3166-1 alpha-2 code: 'kb/countries/<code lowercased>.md'."""
     return f"{KB}/countries/{code.lower()}.md"
 
 
 def term_page(vocab: str, term: str) -> str:
+    """Docs path of a vocabulary term's page: 'kb/<folder>/<term>.md', folder 'themes', 'sources'
+    (vocab 'data_sources') or 'types'. Raises KeyError for any other vocabulary."""
     folder = {"themes": "themes", "data_sources": "sources", "types": "types"}[vocab]
     return f"{KB}/{folder}/{term}.md"
 
@@ -215,6 +228,12 @@ _REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المرا
 
 
 def card(entry: Entry, versions: list[Entry], vocabs: Vocabularies | None = None) -> str:
+    """The summary card of an entry page, as Markdown: a two-column table (type, countries or
+    'regional', themes, data sources, institutions, period, status, updated, tags, other language
+    versions; empty rows left out) whose values link to their pages relative to entry.page, then its
+    sources with accessed date and archived copy, unless the body already has a references heading
+    and no source carries either. `versions`: every language version of the entry (the entry
+    included). Labels from `vocabs` (None: the shipped ones, read now)."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     sep = "، " if lang == "ar" else ", "  # the Arabic comma between items of an Arabic card
@@ -259,6 +278,14 @@ def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
                edit_base: str = "", vocabs: Vocabularies | None = None) -> str:
+    """The generated Markdown of an entry version's page (written at entry.page): front matter (title,
+    description, lang, dir, entry id, versions' languages, status, schema.org JSON-LD), title, a
+    draft notice when status is draft, summary, card(), the body (snippet markers neutralised),
+    related entries chosen among `others`, the citation with links to the page's .bib and .ris
+    files, and where to propose a change. `versions`: the entry's language versions (the entry
+    included); `site_url`: the public address for citations ('' gives site-relative ones);
+    `edit_base`: the repository's edit address, prefixed to entry.path for an 'edit' link ('': no
+    link). Labels from `vocabs` (None: the shipped ones, read now)."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
@@ -678,6 +705,9 @@ def search_words(lang: str, countries: list[str] = (), vocabs: Vocabularies | No
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> None:
+    """Write `pages` ({path relative to out_dir: text}) as UTF-8 files under `out_dir`, creating
+    folders; existing files are overwritten in place (not atomically, see fsutil.sync_tree for
+    that) and files not in `pages` are left. Raises OSError as the file system does."""
     for path, text in pages.items():
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
