@@ -52,10 +52,10 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
-from tools.search.engine import MAX_QUERY_CHARS
+from tools.search.engine import MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
-from tools.search.query import FIELD_BOOSTS, MAX_QUERY_TERMS, OPERATORS, query_tokens, query_words
+from tools.search.query import COMPOUND_PARTS_BOOST, FIELD_BOOSTS, MAX_QUERY_TERMS, OPERATORS, query_tokens, query_words
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
@@ -297,7 +297,8 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
+            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0, "compound_parts": COMPOUND_PARTS_BOOST},
+            "no_terms_hint": NO_TERMS_HINT}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
     out["meta.js"] = _chunk("meta", meta)
