@@ -230,7 +230,8 @@
       opts = opts || {};
       var filters = opts.filters || {}, page = opts.page || 1, size = opts.pageSize || 10;
       return ready().then(function () {
-        q = String(q || "").trim();
+        q = String(q || "");
+        // Counted before trimming, in code points, as the API counts (engine.SearchIndex.check).
         var length = Array.from(q).length, max = meta.max_query_chars;
         // The API's limits and answers (tools.search.engine): a query too long is refused, one
         // with nothing to search (symbols, emoji, single letters, stop words) finds nothing.
@@ -238,6 +239,7 @@
           return { ok: false, static: true, error: "query is " + length + " characters long; at most " + max + " are searched",
             too_long: max, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [], did_you_mean: null };
         }
+        q = q.trim();
         var plan = queryPlan(q, { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms });
         if (q && !plan.meaningful) {
           return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],

@@ -69,7 +69,7 @@
     maxChars = msg.max_query_chars || 0;
     if (maxChars && input) input.setAttribute("maxlength", String(maxChars));
   }
-  function tooLong(q) { return maxChars > 0 && Array.from(String(q || "").trim()).length > maxChars; }
+  function tooLong(q) { return maxChars > 0 && Array.from(String(q || "")).length > maxChars; }
   function tooLongText(msg) { return (msg.too_long || "Query too long: at most {max} characters.").replace("{max}", String(maxChars)); }
 
   function el(tag, attrs, text) {
