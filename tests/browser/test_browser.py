@@ -101,6 +101,28 @@ def test_search_page_uses_the_static_index_without_api(page, server):
     assert any("recensement" in h for h in hrefs), hrefs
 
 
+def test_static_search_page_answers_like_the_api_nothing_to_search_too_long_and_q(page, server):
+    """Without the API: a query with no word gets the translated no-terms hint and no results; a
+    query past the API's length limit gets the translated message; a link with ?q= is read."""
+    from tools.search.engine import MAX_QUERY_CHARS
+
+    words = ui_strings()["search"]
+    _no_api(page)
+    search(page, server, "!!!???")
+    expect(page.locator("#kb-results .kb-hint")).to_have_text(words["noterms"]["fr"])
+    assert page.locator(".kb-result").count() == 0
+    assert page.locator("#kb-q").get_attribute("maxlength") == str(MAX_QUERY_CHARS)
+    search(page, server, "emploi " * 290)
+    expect(page.locator("#kb-results .kb-too-long")).to_have_text(
+        words["too_long"]["fr"].replace("{max}", str(MAX_QUERY_CHARS)))
+    assert page.locator(".kb-result").count() == 0
+    page.goto(server.url + "/recherche/?q=recensement")
+    page.wait_for_selector("#kb-search[data-ready='static']")
+    assert page.locator("#kb-q").input_value() == "recensement"
+    assert page.locator(".kb-result").count() > 0
+    assert _errors(page) == []
+
+
 def test_arabic_entry_page_reads_right_to_left(page, server):
     page.goto(server.url + "/kb/entries/ma-enquete-nationale-migration-internationale/ar/")
     wrapper = page.locator(".kb-page")

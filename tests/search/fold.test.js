@@ -1,11 +1,14 @@
-// The browser's folding (docs/assets/javascripts/kb-engine.js) against the same input -> output
+// The browser's folding and query plans (docs/assets/javascripts/kb-engine.js) against the same input -> output
 // pairs as tools/search/analysis.py (tests/search/fold_cases.json). Run: node --test tests/search/
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert");
 const path = require("path");
 const KB = require(path.join(__dirname, "..", "..", "docs", "assets", "javascripts", "kb-engine.js"));
-const { cases, prefix_len: prefixLen } = require("./fold_cases.json");
+const fixture = require("./fold_cases.json");
+const { cases, queries, prefix_len: prefixLen } = fixture;
+const stop = {};
+fixture.stop.forEach((w) => { stop[w] = 1; });
 
 test("the fixture has cases", () => assert.ok(cases.length > 20));
 for (const c of cases) {
@@ -14,5 +17,14 @@ for (const c of cases) {
     const tokens = KB.tokens(c.input).map(KB.folded).filter(Boolean);
     assert.deepStrictEqual(tokens, c.tokens);
     assert.deepStrictEqual(tokens.map((t) => KB.keyOf(t, prefixLen)), c.keys);
+  });
+}
+
+// What a query searches, as static_index.query_plan() says (the API's meaningful words, the
+// whole compound as one key), with the API's stop words and operators recorded in the fixture.
+for (const c of queries) {
+  test(`query plan ${JSON.stringify(c.input)}`, () => {
+    const plan = KB.queryPlan(c.input, { stop, operators: fixture.operators, k: prefixLen, maxTerms: fixture.max_query_terms });
+    assert.deepStrictEqual(plan, { meaningful: c.meaningful, keys: c.keys, parts: c.parts });
   });
 }

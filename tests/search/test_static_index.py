@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import make_entry
 from tests.search.test_engine import ENTRIES
 from tools.search import static_index
+from tools.search.analysis import all_stopwords
+from tools.search.engine import MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.query import MAX_QUERY_TERMS, OPERATORS
 
 NODE_SCRIPT = Path(static_index.__file__).with_name("static_node.js")
 
@@ -50,6 +54,11 @@ def run(folder: Path, *queries: str) -> dict[str, dict]:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return {r["q"]: r for r in json.loads(done.stdout)}
+
+
+def doc_number_of(entries, entry_id: str, lang: str) -> int:
+    ids = sorted({e.id for e in entries})
+    return ids.index(entry_id) * static_index.LANG_SLOTS + ("fr", "ar", "en").index(lang)
 
 
 def doc_number(entry_id: str, lang: str) -> int:
@@ -112,3 +121,62 @@ def test_browser_reads_only_the_shards_of_the_query_words(tmp_path, monkeypatch)
     assert hit["ids"] == ["ma-enquete-emploi"]
     # meta.js, the word's terms file, the exact-title key's terms file and one docs file at most
     assert hit["files"] <= 4
+
+
+# -- the same answers as the API: nothing to search, the length cap, hyphenated compounds ------
+
+COMPOUND_ENTRIES = [
+    *ENTRIES,
+    make_entry("ma-sous-emploi", "fr", "Mesurer le sous-emploi des migrants",
+               "Le sous-emploi lié à la durée du travail chez les travailleurs migrants.",
+               countries=("MA",), themes=("stocks",), body="Indicateurs du sous-emploi."),
+    make_entry("tn-main-oeuvre", "fr", "Migration de main-d'œuvre en Tunisie",
+               "Les flux de main-d'œuvre vers l'Europe.", countries=("TN",), themes=("flows",),
+               body="La main-d'œuvre qualifiée."),
+]
+
+
+@pytest.fixture(scope="module")
+def compound_folder(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("kb-search-compounds")
+    for name, text in static_index.export(COMPOUND_ENTRIES).items():
+        (out / name).write_text(text, encoding="utf-8")
+    return out
+
+
+def test_meta_ships_the_api_stop_words_operators_and_limits_from_their_source(folder):
+    meta = chunk(folder, "meta")
+    assert meta["stop"] == sorted(all_stopwords()) and {"de", "the", "في"} <= set(meta["stop"])
+    assert meta["operators"] == sorted(OPERATORS)
+    assert meta["max_query_chars"] == MAX_QUERY_CHARS and meta["max_query_terms"] == MAX_QUERY_TERMS
+    assert meta["no_terms_hint"] == NO_TERMS_HINT
+
+
+def test_index_holds_the_whole_compound_besides_its_parts(compound_folder):
+    sous = doc_number_of(COMPOUND_ENTRIES, "ma-sous-emploi", "fr")
+    assert sous in postings_of(compound_folder, static_index.key("sousemploi"))
+    assert sous in postings_of(compound_folder, static_index.key("emploi"))
+    assert doc_number_of(COMPOUND_ENTRIES, "ma-enquete-emploi", "fr") not in postings_of(
+        compound_folder, static_index.key("sousemploi"))
+
+
+def test_browser_searches_a_compound_whole_as_the_api_does(compound_folder):
+    got = run(compound_folder, "sous-emploi", "emploi", "main-d'œuvre")
+    assert got["sous-emploi"]["ids"] == ["ma-sous-emploi"]
+    assert {"ma-enquete-emploi", "ma-sous-emploi"} <= set(got["emploi"]["ids"])
+    assert got["main-d'œuvre"]["ids"][0] == "tn-main-oeuvre"
+
+
+def test_browser_answers_nothing_with_the_hint_when_the_query_has_no_word(folder):
+    got = run(folder, "!!!???", "🙂🇲🇦", "de la", "x", "recensement")
+    for q in ("!!!???", "🙂🇲🇦", "de la", "x"):
+        assert got[q]["total"] == 0 and got[q]["ids"] == [] and got[q]["hint"] == NO_TERMS_HINT, q
+    assert got["recensement"]["total"] > 0 and got["recensement"]["hint"] is None
+
+
+def test_browser_refuses_a_query_longer_than_the_api_accepts(folder):
+    long_query = ("emploi " * 300)[:MAX_QUERY_CHARS + 1]
+    at_limit = ("emploi " * 300)[:MAX_QUERY_CHARS]
+    got = run(folder, long_query, at_limit)
+    assert got[long_query]["too_long"] == MAX_QUERY_CHARS and got[long_query]["total"] == 0
+    assert got[at_limit]["too_long"] is None and got[at_limit]["total"] > 0

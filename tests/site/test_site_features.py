@@ -554,6 +554,9 @@ def test_search_page_words_come_from_the_interface_data(lang):
     words = json.loads(text[len("window.KB_UI = "):-2])
     labels = words.pop("labels")
     facets = words.pop("facets")
+    from tools.search.engine import MAX_QUERY_CHARS
+
+    assert words.pop("max_query_chars") == MAX_QUERY_CHARS  # the API's limit, the inputs' maxlength
     assert words == {key: value[lang] for key, value in ui()["search"].items()}
     # The facets of the registry (tools/site/facets.py), titled in the interface language.
     assert [(f["name"], f["param"], f["field"]) for f in facets] == [

@@ -4,8 +4,8 @@ own analysis, exported as small script files that the browser loads piece by pie
 Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)``, so that it
 loads from file:// too, where fetch() of JSON is refused):
 
-- ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[], phrases{}, concepts[],
-  countries{}}: what the browser needs before the first query (a few kB).
+- ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
+  operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
@@ -23,7 +23,9 @@ loads from file:// too, where fetch() of JSON is refused):
 Keys: text is folded exactly as the server folds it (analysis.normalize, elision), then Arabic
 words are light-stemmed (Light10) and other words cut to their first PREFIX_LEN letters. Prefixes
 stand in for the Snowball stemmers, whose rules would otherwise have to be ported to JavaScript
-(docs/assets/javascripts/kb-engine.js mirrors key()). Measured with `python -m tools.bench`.
+(docs/assets/javascripts/kb-engine.js mirrors key()). A hyphenated compound has its whole key
+('sous-emploi' -> key('sousemploi')) besides its parts' keys, and a query asks for the whole key
+(query_plan), as the API does. Measured with `python -m tools.bench`.
 """
 
 from __future__ import annotations
@@ -38,10 +40,22 @@ from functools import lru_cache
 from tools.content import schema
 from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
-from tools.search.analysis import TOKEN_RE, arabic_light_stem, markdown_to_text, normalize, stopwords, strip_elision
+from tools.search.analysis import (
+    TOKEN_PATTERN,
+    TOKEN_RE,
+    all_stopwords,
+    arabic_light_stem,
+    compound_parts,
+    markdown_to_text,
+    meaningful,
+    normalize,
+    stopwords,
+    strip_elision,
+)
+from tools.search.engine import MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
-from tools.search.query import FIELD_BOOSTS
+from tools.search.query import COMPOUND_PARTS_BOOST, FIELD_BOOSTS, MAX_QUERY_TERMS, OPERATORS, query_tokens, query_words
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
@@ -53,6 +67,7 @@ K1, B = 1.2, 0.75
 CALLBACK = "KBSearchChunk"
 _FIELDS = ("title", "summary", "meta", "body")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
+_COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
 
 def key(token: str) -> str:
@@ -85,6 +100,40 @@ def keys(text: str, lang: str | None) -> list[str]:
     return out
 
 
+def compound_key(raw: str) -> str:
+    """Key of a hyphenated compound as one term: its folded parts joined ('sous-emploi' ->
+    key('sousemploi')), as tools.search.query.build searches it; "" for a token without a hyphen."""
+    pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+    return key("".join(pieces)) if len(pieces) > 1 and "".join(pieces) else ""
+
+
+def compound_keys(text: str) -> list[str]:
+    """Keys of the hyphenated compounds of a text, each as one term (the index's _Compound filter
+    holds the whole compound besides its parts; keys() gives the parts)."""
+    return [k for k in map(compound_key, _COMPOUND_RE.findall(text)) if k]
+
+
+def query_plan(text: str) -> dict:
+    """What the browser searches for a query (kb-engine.js queryPlan mirrors it, checked against
+    tests/search/fold_cases.json): {"meaningful": bool (query.has_meaningful_words), "keys":
+    [key of each meaningful token; a compound as its joined key], "parts": [[part keys] of each
+    compound whose parts are all meaningful (searched as a weaker group, like the API's phrase)]}."""
+    has_words = any(meaningful(w) for _, w in query_words(text))
+    out: dict = {"meaningful": has_words, "keys": [], "parts": []}
+    if not has_words:
+        return out
+    for raw, word in query_tokens(text):
+        pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+        if not any(meaningful(p) for p in pieces):
+            continue
+        k = compound_key(raw) if len(pieces) > 1 else key(word)
+        if k not in out["keys"]:
+            out["keys"].append(k)
+        if len(pieces) > 1 and all(meaningful(p) for p in pieces):
+            out["parts"].append([key(p) for p in pieces])
+    return out
+
+
 def shard_of(term: str, shards: int) -> int:
     """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
     h = 0x811C9DC5
@@ -105,8 +154,12 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
                  *(schema.country_name(c, lang) for c in entry.countries if c in schema.country_codes())]
         labels += keys(" ".join(words), lang)
     meta = labels + keys(" ".join([*entry.tags, *entry.institutions, entry.id.replace("-", " ")]), entry.lang)
-    return {"title": keys(entry.title, entry.lang), "summary": keys(entry.summary, entry.lang), "meta": meta,
-            "body": keys(markdown_to_text(entry.body), entry.lang)}
+    body = markdown_to_text(entry.body)
+    # A compound's key is added besides its parts' keys, as the index's _Compound filter does.
+    return {"title": keys(entry.title, entry.lang) + compound_keys(entry.title),
+            "summary": keys(entry.summary, entry.lang) + compound_keys(entry.summary),
+            "meta": meta + compound_keys(" ".join(entry.tags)),
+            "body": keys(body, entry.lang) + compound_keys(body)}
 
 
 def _gaps(pairs) -> list[int]:
@@ -239,10 +292,13 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
     phrases, concepts = _synonyms(vocabs=vocabs)
-    stop = sorted(frozenset().union(*(stopwords(x) for x in schema.LANGS)))
+    # The words the API's analysis treats as meaningless (analysis.all_stopwords) and its query
+    # limits, from the same constants, so that the browser answers the same queries the same way.
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
-            "langs": list(schema.LANGS), "stop": stop, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0}}
+            "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
+            "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
+            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0, "compound_parts": COMPOUND_PARTS_BOOST},
+            "no_terms_hint": NO_TERMS_HINT}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
     out["meta.js"] = _chunk("meta", meta)

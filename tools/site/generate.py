@@ -75,7 +75,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     return out
 
 
-MEMO_VERSION = 1
+MEMO_VERSION = 2  # 2: the static index keys hold whole hyphenated compounds
 
 
 @dataclass

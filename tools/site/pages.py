@@ -26,6 +26,7 @@ from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
+from tools.search.engine import MAX_QUERY_CHARS
 from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.related import RelatedIndex
@@ -698,6 +699,7 @@ def search_words(lang: str, countries: list[str] = (), vocabs: Vocabularies | No
     the codes in `countries`)."""
     vocabs = Vocabularies.ensure(vocabs)
     words = {key: value[lang] for key, value in vocabs.ui["search"].items()}
+    words["max_query_chars"] = MAX_QUERY_CHARS  # the API's limit, set as the inputs' maxlength
     words["facets"] = [{"name": f.name, "param": f.param, "field": f.field, "title": f.title(lang, vocabs=vocabs)} for f in FACETS]
     words["labels"] = {f"{f.field}:{value}": f.label(value, lang, vocabs=vocabs) for f in FACETS
                        for value in (countries if f.vocabulary == "countries" else f.values(vocabs))}

@@ -5,7 +5,8 @@
 
    KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
    "d0", "facets"). engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
-   of {total, results[], expansions[], facets?}: `full` reads whole posting lists (exact totals),
+   of {total, results[], expansions[], facets?, hint?, too_long?}: `hint` when the query has nothing
+   to search, `too_long` (with ok false and error) past meta.max_query_chars; `full` reads whole posting lists (exact totals),
    otherwise only each word's best documents; `prefer` (a language) shows that version of an
    entry when it has one. */
 (function (root, factory) {
@@ -64,6 +65,43 @@
   var TOKEN = new RegExp("\\p{Nd}+(?:\\.\\p{Nd}+)+|" + WORD + "+(?:['\u2019]" + WORD + "+)*", "gu");
   function tokens(text) { return String(text || "").match(TOKEN) || []; }
   function folded(raw) { return stripElision(normalize(raw)); }
+  // The index tokenizer's tokens (analysis.TOKEN_PATTERN): a hyphenated compound is one token.
+  var HYPHENS = "\\-\u2010\u2011";
+  var WORDS = WORD + "+(?:['\u2019]" + WORD + "+)*";
+  var COMPOUND = new RegExp("\\p{Nd}+(?:\\.\\p{Nd}+)+|" + WORDS + "(?:[" + HYPHENS + "]" + WORDS + ")*", "gu");
+  var HYPHEN_RE = new RegExp("[" + HYPHENS + "]", "u");
+  function compoundTokens(text) { return String(text || "").match(COMPOUND) || []; }
+  function compoundParts(token) { return token.split(HYPHEN_RE).filter(Boolean); }
+
+  // Mirrors analysis.meaningful(): a number, or a word of two letters or more that is a stop word
+  // in no analysed language. `stop`: {word: 1} (meta.stop, analysis.all_stopwords()).
+  function meaningful(word, stop) {
+    if (!word) return false;
+    if (/^\p{Nd}+$/u.test(word.replace(/\./g, ""))) return true;
+    return Array.from(word).length > 1 && !stop[word] && /[\p{L}\p{N}]/u.test(word);
+  }
+  // Mirrors static_index.query_plan() (the API's query.has_meaningful_words and query.build):
+  // {meaningful, keys: [one key per meaningful token, a compound as its joined key],
+  //  parts: [[part keys] of each compound whose parts are all meaningful]}.
+  // opts: {stop: {word: 1}, operators: [..], k: prefix length, maxTerms}.
+  function queryPlan(text, opts) {
+    var ops = {}, stop = opts.stop, max = opts.maxTerms || 32;
+    (opts.operators || []).forEach(function (o) { ops[o] = 1; });
+    var plan = { meaningful: false, keys: [], parts: [] };
+    plan.meaningful = tokens(text).slice(0, max).some(function (raw) { return !ops[raw] && meaningful(folded(raw), stop); });
+    if (!plan.meaningful) return plan;
+    compoundTokens(text).slice(0, max).forEach(function (raw) {
+      if (ops[raw]) return;
+      var pieces = compoundParts(raw).map(folded);
+      if (!pieces.some(function (p) { return meaningful(p, stop); })) return;
+      var k = pieces.length > 1 ? keyOf(pieces.join(""), opts.k) : keyOf(folded(raw), opts.k);
+      if (plan.keys.indexOf(k) < 0) plan.keys.push(k);
+      if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
+        plan.parts.push(pieces.map(function (p) { return keyOf(p, opts.k); }));
+      }
+    });
+    return plan;
+  }
 
   // ---- keys: mirrors static_index.key() (Light10 for Arabic, prefixes otherwise)
   var AR_PREFIXES = ["وال", "بال", "كال", "فال", "لل", "ال"];
@@ -98,6 +136,8 @@
     for (var ch of term) { h ^= ch.codePointAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
     return h % shards;
   }
+
+  var NO_TERMS_HINT = "nothing to search: the query holds only symbols, single letters or stop words";
 
   function create(load) {
     var meta = null, metaPromise = null, stop = null, cache = {};
@@ -190,14 +230,28 @@
       opts = opts || {};
       var filters = opts.filters || {}, page = opts.page || 1, size = opts.pageSize || 10;
       return ready().then(function () {
-        var words = tokens(q).slice(0, 32);
-        var qkeys = keysOf(words.join(" "));
-        if (!qkeys.length) qkeys = keysOf(words.join(" "), true);
-        qkeys = qkeys.filter(function (k, i) { return qkeys.indexOf(k) === i; });
+        q = String(q || "");
+        // Counted before trimming, in code points, as the API counts (engine.SearchIndex.check).
+        var length = Array.from(q).length, max = meta.max_query_chars;
+        // The API's limits and answers (tools.search.engine): a query too long is refused, one
+        // with nothing to search (symbols, emoji, single letters, stop words) finds nothing.
+        if (max && length > max) {
+          return { ok: false, static: true, error: "query is " + length + " characters long; at most " + max + " are searched",
+            too_long: max, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [], did_you_mean: null };
+        }
+        q = q.trim();
+        var plan = queryPlan(q, { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms });
+        if (q && !plan.meaningful) {
+          return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
+            did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT };
+        }
+        var words = tokens(q).slice(0, meta.max_query_terms || 32);
+        var qkeys = plan.keys;
         var expansions = words.length ? expand(words) : [];
         var countries = countriesNamed(words);
         var exact = "@t:" + words.map(folded).join(" ");
         var terms = qkeys.concat([exact]);
+        plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
         expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
         countries.forEach(function (c) { terms.push("@c:" + c); });
         var filterTerms = {};
@@ -207,7 +261,7 @@
         var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
         return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
           return rank(got[0], got[1], { qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
-            filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length,
+            filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
             prefer: opts.prefer });
         });
       });
@@ -226,6 +280,16 @@
       // Documents that match more of the words rank higher (OR, not AND, between words).
       var n = o.qkeys.length;
       if (n > 1) Object.keys(scores).forEach(function (doc) { scores[doc] *= 0.5 + 0.5 * (matched[doc] || 0) / n; });
+      // A compound's parts, all in one entry, count half as much as the compound (the API's
+      // phrase of the parts at query.COMPOUND_PARTS_BOOST).
+      o.parts.forEach(function (ks) {
+        var sum = {}, hits = {};
+        ks.forEach(function (k) {
+          var list = p[k] || [];
+          for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
+        });
+        Object.keys(sum).forEach(function (doc) { if (hits[doc] === ks.length) add(+doc, sum[doc] * (meta.boosts.compound_parts || 0.5)); });
+      });
       o.expansions.forEach(function (x) {
         var best = {};
         x.added.forEach(function (nm) {
@@ -317,5 +381,6 @@
   }
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf,
-    arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded };
+    arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
+    compoundTokens: compoundTokens };
 });

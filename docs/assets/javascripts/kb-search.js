@@ -3,7 +3,7 @@
    otherwise the static index (kb/search/*.js through kb-engine.js): static hosting, the offline
    zip opened from file://, or an API that does not answer. Both use the same analysis.
    Words of the interface come from tools/data/ui.yml, generated as kb/search-ui.js per language.
-   Search page state lives in the URL (?query=, facets, page) so a search can be shared. */
+   Search page state lives in the URL (?query=, or q= as the API names it; facets, page) so a search can be shared. */
 (function () {
   "use strict";
   var ui = (document.documentElement.lang || "fr").slice(0, 2);
@@ -61,6 +61,16 @@
     if (apiDown || !window.fetch) return staticCall();
     return apiCall().catch(function () { apiDown = true; return staticCall(); });
   }
+
+  // The query length limit of the API (tools.search.engine.MAX_QUERY_CHARS, in kb/search-ui.js):
+  // the inputs stop there, and a longer query (a shared link) gets a message instead of results.
+  var maxChars = 0;
+  function setMaxLength(input, msg) {
+    maxChars = msg.max_query_chars || 0;
+    if (maxChars && input) input.setAttribute("maxlength", String(maxChars));
+  }
+  function tooLong(q) { return maxChars > 0 && Array.from(String(q || "")).length > maxChars; }
+  function tooLongText(msg) { return (msg.too_long || "Query too long: at most {max} characters.").replace("{max}", String(maxChars)); }
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -122,6 +132,7 @@
     var suggest = form.querySelector(".kb-hsearch__suggest"), all = form.querySelector(".kb-hsearch__all");
     var open = form.querySelector(".kb-hsearch__open");
     var searchPageUrl = form.getAttribute("action");
+    setMaxLength(input, msg);
     if (msg.box_label) { input.setAttribute("aria-label", msg.box_label); input.setAttribute("placeholder", msg.box_placeholder || msg.box_label); }
     if (msg.box_open) { open.setAttribute("aria-label", msg.box_open); open.setAttribute("title", msg.box_open); }
     var timer = null, generation = 0;
@@ -141,7 +152,7 @@
       status.textContent = "";
       panel.hidden = false;
       var total = body.total || 0;
-      status.textContent = total ? total + (msg.results || "") : (msg.none || "");
+      status.textContent = body.hint ? (msg.noterms || body.hint) : total ? total + (msg.results || "") : (msg.none || "");
       if (body.static) status.appendChild(el("span", { class: "kb-hsearch__mode" }, " · " + (msg.static_mode || "")));
       (body.results || []).forEach(function (r) {
         var li = el("li", { class: "kb-hsearch__item" });
@@ -172,6 +183,7 @@
     function run() {
       var q = input.value.trim(), mine = ++generation;
       if (q.length < 2) { panel.hidden = true; list.textContent = ""; return; }
+      if (tooLong(q)) { panel.hidden = false; list.textContent = ""; status.textContent = tooLongText(msg); all.hidden = true; return; }
       apiOrStatic(function () {
         return getJson("/api/search?page_size=8&ui=" + ui + "&q=" + encodeURIComponent(q)).then(function (body) {
           if (!body.ok) throw new Error(body.error || "api");
@@ -208,6 +220,7 @@
     var status = root.querySelector("#kb-status"), facetsBox = root.querySelector("#kb-facets");
     var list = root.querySelector("#kb-results"), datalist = root.querySelector("#kb-suggest");
     var generation = 0;
+    setMaxLength(input, msg);
 
     // Phones: the filters fold behind a button, after the results (CSS puts results first).
     var toggle = el("button", { type: "button", class: "kb-filters-toggle", "aria-expanded": "false", "aria-controls": "kb-facets" },
@@ -220,7 +233,7 @@
     });
 
     function state() {
-      var p = new URLSearchParams(location.search), s = { q: p.get("query") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
+      var p = new URLSearchParams(location.search), s = { q: p.get("query") || p.get("q") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
       FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
       return s;
     }
@@ -323,6 +336,14 @@
     function run() {
       var s = state();
       input.value = s.q;
+      if (tooLong(s.q)) {
+        // Refused before asking (the API answers 400, the static engine too_long): one message.
+        status.textContent = ""; list.textContent = ""; facetsBox.textContent = "";
+        list.appendChild(el("p", { class: "kb-hint kb-too-long" }, tooLongText(msg)));
+        root.setAttribute("data-ready", "too-long");
+        root.setAttribute("data-generation", String(++generation));
+        return Promise.resolve();
+      }
       return apiOrStatic(function () { return searchApi(s); }, function () { return searchStatic(s); }).then(function (body) {
         if (body.apiError) {
           status.textContent = (msg.error || "") + body.error; list.textContent = "";
