@@ -85,7 +85,7 @@ def test_arabic_guide_label_keeps_its_brackets_in_latin_menus(browser, server, l
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_arabic_widened_search_isolates_each_term(browser, server, width):  # noqa: F811
-    context, page = search_page(browser, server, "ar", "chômage", width)
+    context, page = search_page(browser, server, "ar", "chômeurs", width)  # French term, Arabic ones added
     line = page.locator("#kb-status .kb-expansion").first
     terms = line.locator("bdi.kb-term")
     assert terms.count() >= 2
