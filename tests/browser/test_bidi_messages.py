@@ -69,6 +69,22 @@ def test_arabic_guide_label_keeps_its_brackets_in_latin_menus(browser, server, l
     assert ARABIC.search(text) and text.endswith(")"), text
     assert label.evaluate("el => getComputedStyle(el).unicodeBidi") in ("isolate", "plaintext", "isolate-override")
     # Right to left: the closing bracket (last in reading order) is drawn left of the first letter.
+    assert_right_to_left(label)
+    if width < 600:
+        page.wait_for_timeout(400)  # the drawer slides in
+        page.locator("nav.md-nav--primary label.md-nav__link", has_text="Contribuer" if lang == "fr" else "Contribute").click()
+        page.wait_for_timeout(400)
+    shot(page, f"nav-arabic-guide-{lang}-{width}")
+    # The header names the Arabic guide's page (once scrolled) in its own direction too.
+    page.goto(f"{server.url}{PREFIX[lang]}/kb/contribuer/ar/")
+    topic = page.locator(".md-header__topic .md-ellipsis").last
+    assert ARABIC.search(topic.text_content()), topic.text_content()
+    assert topic.evaluate("el => getComputedStyle(el).unicodeBidi") == "plaintext"
+    context.close()
+
+
+def assert_right_to_left(label) -> None:
+    """The label's text is drawn right to left: its closing bracket (last in reading order) left of its first letter."""
     first, last = label.evaluate("""el => {
         const node = [...el.childNodes].find(n => n.nodeType === 3 && n.textContent.trim()) || el.firstChild;
         const text = node.textContent, start = text.search(/\\S/), end = text.trimEnd().length - 1;
@@ -77,10 +93,6 @@ def test_arabic_guide_label_keeps_its_brackets_in_latin_menus(browser, server, l
         return [box(start), box(end)];
     }""")
     assert last[1] <= first[0] + 0.5, (first, last)
-    if width < 600:
-        link.scroll_into_view_if_needed()
-    shot(page, f"nav-arabic-guide-{lang}-{width}")
-    context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
