@@ -176,3 +176,44 @@ def test_command_line_process(tmp_path):
         "put the YAML front matter between two '---' lines at the top",
         "2 files checked: 2 errors, 0 warnings in 2 files.",
     ]
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_announcing(capsys, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    from tools.cli import main
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(a))
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen(1)
+        port = held.getsockname()[1]
+        code = main(["serve", "--host", "127.0.0.1", "--port", str(port)])
+    out, err = capsys.readouterr()
+    assert code == 2  # UsageError's exit status
+    assert not started
+    assert "Serving" not in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"port {port} on 127.0.0.1 is already in use" in lines[0]
+    assert f"make serve PORT={port + 1}" in lines[0]
+
+
+def test_serve_on_a_free_port_announces_and_starts(capsys, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    from tools.cli import main
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(k["port"]))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["serve", "--host", "127.0.0.1", "--port", str(port)]) == 0
+    assert started == [port]
+    assert f"Serving on http://127.0.0.1:{port}/" in capsys.readouterr().out

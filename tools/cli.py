@@ -19,6 +19,7 @@ scaffold refused), 2 bad usage or a failed build (tools.errors.KBError.exit_code
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import re
@@ -29,7 +30,7 @@ import time
 import yaml
 
 from tools.content.vocab import Vocabularies
-from tools.errors import KBError
+from tools.errors import KBError, UsageError
 from tools.project import Project
 
 
@@ -57,6 +58,32 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_port(host: str, port: int) -> None:
+    """Raises UsageError (exit 2) naming another port when `port` on `host` cannot be bound (taken
+    by another server, or not allowed), so `make serve` says so in one line before announcing an
+    address it will not serve; uvicorn would print its own traceback-like error after ours."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise UsageError(f"cannot serve on host '{host[:80]}': {exc}") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # SO_REUSEADDR as uvicorn sets it: a port in TIME_WAIT after a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror or exc})"
+            raise UsageError(f"port {port} on {host} {reason}; "
+                             f"choose another port: make serve PORT={_other_port(port)}") from None
+
+
+def _other_port(port: int) -> int:
+    return port + 1 if 0 < port < 65535 else 8001
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -64,6 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         args.parser.error("--workers must be at least 1")
+    check_port(args.host, args.port)
     print(f"Serving on http://{args.host}:{args.port}/ with {args.workers} worker process(es) "
           "(search API at /api/search; Ctrl-C to stop)")
     uvicorn.run("tools.web.api:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
@@ -153,7 +181,6 @@ def _search(args: argparse.Namespace) -> int:
 def _search_filters(args: argparse.Namespace, vocabs: Vocabularies) -> dict[str, list[str]]:
     """{index field: [values]} from the facet options (tools.site.facets), checked against `vocabs`;
     raises UsageError for a value the facet does not accept, naming the accepted ones."""
-    from tools.errors import UsageError
     from tools.site.facets import FACETS
 
     filters = {}

@@ -14,10 +14,19 @@ class KBError(Exception):
     Attributes:
         exit_code: process exit status for a command (1 = content refused, 2 = usage or build).
         http_status: status of the API response that reports it.
+        code: a stable machine name of the failure (snake_case, e.g. 'query_too_long'), which the
+            search page translates; the message stays English, for API users. A class default,
+            or the `code` keyword of one raise.
     """
 
     exit_code = 2
     http_status = 500
+    code = "error"
+
+    def __init__(self, *args, code: str | None = None):
+        super().__init__(*args)
+        if code:
+            self.code = code
 
 
 class UsageError(KBError):
@@ -25,6 +34,7 @@ class UsageError(KBError):
 
     exit_code = 2
     http_status = 400
+    code = "bad_request"
 
 
 class BuildError(KBError):
@@ -33,11 +43,14 @@ class BuildError(KBError):
 
     exit_code = 2
     http_status = 500
+    code = "build_failed"
 
 
 class QueryError(UsageError):
     """A search query or its parameters cannot be answered as given (too long, page out of range,
     unknown filter value). Exit 2, HTTP 400."""
+
+    code = "bad_query"
 
 
 class Refused(KBError):
@@ -46,6 +59,7 @@ class Refused(KBError):
 
     exit_code = 1
     http_status = 409
+    code = "refused"
 
 
 class Unavailable(KBError):
@@ -53,14 +67,24 @@ class Unavailable(KBError):
     in), or too many searches waiting. Exit 2, HTTP 503 (with Retry-After)."""
 
     http_status = 503
+    code = "unavailable"
 
 
 class TimedOut(Unavailable):
     """A search exceeded the server's time limit and was abandoned. HTTP 504 (with Retry-After)."""
 
     http_status = 504
+    code = "timed_out"
 
 
-def error_body(status: int, message: str) -> dict:
-    """The JSON body of every API error: `{"ok": false, "status": int, "error": str}`."""
-    return {"ok": False, "status": status, "error": message}
+# The code of an error raised without one (a refusal before routing, Starlette's 404), by HTTP status.
+STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "refused",
+                414: "query_string_too_long", 500: "internal", 503: "unavailable", 504: "timed_out"}
+
+
+def error_body(status: int, message: str, code: str | None = None) -> dict:
+    """The JSON body of every API error: `{"ok": false, "status": int, "code": str, "error": str}`.
+
+    `code` is a stable machine name (KBError.code; default by status from STATUS_CODES, else
+    'error') that clients translate; `error` is the English message, for people reading the API."""
+    return {"ok": False, "status": status, "code": code or STATUS_CODES.get(status, "error"), "error": message}

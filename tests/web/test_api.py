@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,9 @@ def assert_error(response, status: int) -> dict:
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"ok", "status", "error"}
+    assert set(body) == {"ok", "status", "code", "error"}
     assert body["ok"] is False and body["status"] == status
+    assert re.fullmatch(r"[a-z][a-z_]*", body["code"]), body["code"]
     assert isinstance(body["error"], str) and body["error"]
     return body
 
@@ -238,7 +240,7 @@ def test_openapi_document(client):
     entry_params = doc["paths"]["/api/entries/{entry_id}"]["get"]["parameters"]
     assert [(p["name"], p["in"], p["required"]) for p in entry_params] == [("entry_id", "path", True)]
     error = doc["components"]["schemas"]["Error"]
-    assert set(error["required"]) == {"ok", "status", "error"}
+    assert set(error["required"]) == {"ok", "status", "code", "error"}
     ref = doc["paths"]["/api/search"]["get"]["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
     assert ref == "#/components/schemas/Error"
 
@@ -297,3 +299,34 @@ def test_search_says_when_there_is_nothing_to_search_and_when_no_match_is_strong
     assert body["ok"] and body["total"] == 0 and body["hint"] and body["strong"] is False
     body = client.get("/api/search", params={"q": ""}).json()
     assert body["hint"] is None and body["total"] > 0
+
+
+@pytest.mark.parametrize("ui", ["fr", "ar", "en"])
+def test_hint_has_a_machine_code_whatever_the_interface(client, ui):
+    body = client.get("/api/search", params={"q": "@ + %", "ui": ui}).json()
+    assert body["hint_code"] == "no_terms" and body["hint"]
+    assert client.get("/api/search", params={"q": "enquete", "ui": ui}).json()["hint_code"] is None
+
+
+@pytest.mark.parametrize("path, params, status, code", [
+    ("/api/search", {"q": "x" * 2030, "ui": "ar"}, 400, "query_too_long"),
+    ("/api/suggest", {"q": "x" * 1001}, 400, "query_too_long"),
+    ("/api/search", {"q": " ".join(["mot"] * 200)}, 400, "too_many_words"),
+    ("/api/search", {"q": "a" * 300}, 400, "word_too_long"),
+    ("/api/search", {"page": "abc"}, 400, "not_a_number"),
+    ("/api/search", {"page": "1001"}, 400, "page_out_of_range"),
+    ("/api/search", {"page_size": "51"}, 400, "page_size_out_of_range"),
+    ("/api/search", {"ui": "de"}, 400, "unknown_ui"),
+    ("/api/search", {"colour": "red"}, 400, "unknown_parameter"),
+    ("/api/search", {"country": "XX1"}, 400, "unknown_filter_value"),
+    ("/api/search", {"type": "nope"}, 400, "unknown_filter_value"),
+    ("/api/nothing", {}, 404, "not_found"),
+])
+def test_errors_have_a_stable_code_and_an_english_message(client, path, params, status, code):
+    body = assert_error(client.get(path, params=params), status)
+    assert body["code"] == code
+    assert body["error"].isascii()  # the English message for API users, whatever ?ui= asks
+
+
+def test_wrong_method_has_its_code(client):
+    assert assert_error(client.post("/api/search", data={"q": "emploi"}), 405)["code"] == "method_not_allowed"

@@ -370,11 +370,12 @@ class SearchIndex:
         """The query with control characters blanked and trimmed; QueryError when the query is
         longer than MAX_QUERY_CHARS or page/page_size are out of range."""
         if len(q) > MAX_QUERY_CHARS:
-            raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched")
+            raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched",
+                             code="query_too_long")
         if not 1 <= page <= MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {page}")
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {page}", code="page_out_of_range")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+            raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}", code="page_size_out_of_range")
         return re.sub(r"[\x00-\x1f\x7f]", " ", q).strip()
 
     # -- scoring -------------------------------------------------------------------------------
@@ -504,8 +505,9 @@ class SearchIndex:
 
     def search(self, q: str = "", filters: dict | None = None, page: int = 1, page_size: int = 10) -> dict:
         """Returns {query, total, page, page_size, results[], facets{}, expansions[], did_you_mean,
-        strong, hint}: `strong` is False when a text query found no entry matching most of it
-        (or nothing); `hint` is a sentence when the query has nothing to search, else None.
+        strong, hint, hint_code}: `strong` is False when a text query found no entry matching most
+        of it (or nothing); `hint` is an English sentence when the query has nothing to search,
+        else None, and `hint_code` its machine name ('no_terms'), which clients translate.
         Raises QueryError (see check()). The scored documents of a query are kept per index
         generation: other filters or pages of the same words only collapse, count and cut."""
         q = self.check(q, page, page_size)
@@ -529,7 +531,7 @@ class SearchIndex:
                 did_you_mean = self._did_you_mean(gen, q)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": copy.deepcopy(expansions), "did_you_mean": did_you_mean,
-                "strong": bool(strong and items), "hint": hint}
+                "strong": bool(strong and items), "hint": hint, "hint_code": "no_terms" if hint else None}
 
     def _scored(self, gen: _Generation, q: str) -> tuple:
         """(document numbers, scores, strong, hint, expansions, Whoosh query or None) of a checked

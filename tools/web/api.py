@@ -1,7 +1,7 @@
 """The search API and the static site, in one Starlette app served by uvicorn.
 
 The app only reads: the built site (site/) and the search index (build/search-index/).
-Every error is JSON of one shape (tools.errors.error_body): {"ok": false, "status": 400, "error": "..."};
+Every error is JSON of one shape (tools.errors.error_body): {"ok": false, "status": 400, "code": "query_too_long", "error": "..."};
 a missing site page is the site's own 404 page. tools.web.middleware adds the security headers,
 the method check, the request-size limits and the log line.
 
@@ -63,6 +63,8 @@ SUGGEST_PARAMS = frozenset({"q", "limit", "ui"})
 class IndexMissing(Unavailable):
     """No search index to read (never built, or being swapped in): HTTP 503."""
 
+    code = "no_index"
+
 
 def _int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
@@ -71,40 +73,45 @@ def _int(request: Request, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise QueryError(f"{name} must be a whole number, got '{raw[:40]}'") from None
+        raise QueryError(f"{name} must be a whole number, got '{raw[:40]}'", code="not_a_number") from None
 
 
 def _known_params(request: Request, accepted: frozenset) -> None:
     unknown = sorted({k for k in request.query_params if k not in accepted})
     if unknown:
-        raise QueryError(f"unknown parameter '{unknown[0][:40]}': accepted are {', '.join(sorted(accepted))}")
+        raise QueryError(f"unknown parameter '{unknown[0][:40]}': accepted are {', '.join(sorted(accepted))}",
+                         code="unknown_parameter")
 
 
 def interface_lang(request: Request) -> str:
     """The `ui` parameter: the language of labels (fr, ar or en; default fr). Raises QueryError."""
     ui = request.query_params.get("ui") or schema.DEFAULT_LANG
     if ui not in schema.LANGS:
-        raise QueryError(f"unknown ui '{ui[:20]}': accepted values are {', '.join(schema.LANGS)}")
+        raise QueryError(f"unknown ui '{ui[:20]}': accepted values are {', '.join(schema.LANGS)}", code="unknown_ui")
     return ui
 
 
 def check_words(q: str) -> None:
     """Limits on the query's words (its length is checked by the engine). Raises QueryError."""
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched")
+        raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched",
+                         code="query_too_long")
     words = TOKEN_RE.findall(q)
     if len(words) > MAX_QUERY_TERMS:
-        raise QueryError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are searched")
+        raise QueryError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are searched",
+                         code="too_many_words")
     long = next((w for w in words if len(w) > MAX_TERM_CHARS), None)
     if long:
-        raise QueryError(f"a word of the query is {len(long)} letters long; at most {MAX_TERM_CHARS} are searched")
+        raise QueryError(f"a word of the query is {len(long)} letters long; at most {MAX_TERM_CHARS} are searched",
+                         code="word_too_long")
 
 
 def _bad_value(facet: Facet, value: str, vocabs: Vocabularies) -> QueryError:
     if facet.vocabulary == "countries":
         return QueryError(f"{facet.param} '{value[:40]}' is not an ISO 3166-1 alpha-2 country code "
-                          "(two letters, e.g. MA, TN, DZ, MR, LY)")
-    return QueryError(f"unknown {facet.param} '{value[:40]}': accepted values are {', '.join(facet.values(vocabs))}")
+                          "(two letters, e.g. MA, TN, DZ, MR, LY)", code="unknown_filter_value")
+    return QueryError(f"unknown {facet.param} '{value[:40]}': accepted values are {', '.join(facet.values(vocabs))}",
+                      code="unknown_filter_value")
 
 
 def parse_filters(request: Request, vocabs: Vocabularies) -> dict[Facet, list[str]]:
@@ -122,7 +129,8 @@ def parse_filters(request: Request, vocabs: Vocabularies) -> dict[Facet, list[st
                     continue
                 count += 1
                 if count > MAX_FILTER_VALUES:
-                    raise QueryError(f"too many filter values: at most {MAX_FILTER_VALUES}")
+                    raise QueryError(f"too many filter values: at most {MAX_FILTER_VALUES}",
+                                     code="too_many_filters")
                 if not facet.accepts(value, vocabs):
                     raise _bad_value(facet, part.strip(), vocabs)
                 if value not in values:
@@ -234,7 +242,7 @@ class Searches:
         as the class says, or what fn raises (QueryError for a bad query)."""
         with self._count_lock:
             if self.waiting >= MAX_WAITING:
-                raise Unavailable("the server is busy: try again in a moment")
+                raise Unavailable("the server is busy: try again in a moment", code="busy")
             self.waiting += 1
         try:
             future = asyncio.get_running_loop().run_in_executor(self.pool, self._call, fn, *args)
@@ -378,7 +386,7 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
 
     async def kb_error(request: Request, exc: KBError):
         headers = {"retry-after": "1"} if exc.http_status in (503, 504) else None
-        return json_error(exc.http_status, str(exc), headers=headers)
+        return json_error(exc.http_status, str(exc), headers=headers, code=exc.code)
 
     async def unexpected(request: Request, exc: Exception):
         return json_error(500, "internal error: the server could not answer this request")

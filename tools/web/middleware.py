@@ -40,9 +40,9 @@ SECURITY_HEADERS = {
 }
 
 
-def json_error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
-    """A JSON error response of the one shape (tools.errors.error_body)."""
-    return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+def json_error(status: int, message: str, headers: dict | None = None, code: str | None = None) -> JSONResponse:
+    """A JSON error response of the one shape (tools.errors.error_body), with machine `code`."""
+    return JSONResponse(error_body(status, message, code), status_code=status, headers=headers)
 
 
 def _printable(text: str, limit: int = 200) -> str:

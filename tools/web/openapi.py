@@ -74,7 +74,8 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
                         "notes": {"type": "array", "items": {"type": "string"}},
                         "strong": {"type": "boolean", "description": "false: no entry matches most of the query"},
                         "hint": {"type": ["string", "null"], "description":
-                                 "a sentence when the query has no searchable word (only symbols, stop words...)"},
+                                 "an English sentence when the query has no searchable word (only symbols, stop words...)"},
+                        "hint_code": {"enum": ["no_terms", None], "description": "the hint's machine name, to translate"},
                         "ui": {"enum": list(schema.LANGS)}}}}}},
                     "400": _ERROR, "414": _ERROR, "503": _ERROR, "504": _ERROR}}},
             "/api/suggest": {"get": {
@@ -89,6 +90,8 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
             "/api/health": {"get": {"summary": "Whether the index and the site are there",
                                     "responses": {"200": {"description": "{ok, index: bool, site: bool}"}}}},
         },
-        "components": {"schemas": {"Error": {"type": "object", "required": ["ok", "status", "error"], "properties": {
-            "ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"}}}}},
+        "components": {"schemas": {"Error": {"type": "object", "required": ["ok", "status", "code", "error"], "properties": {
+            "ok": {"const": False}, "status": {"type": "integer"},
+            "code": {"type": "string", "description": "stable machine name of the error (e.g. query_too_long), to translate"},
+            "error": {"type": "string", "description": "English message"}}}}},
     }

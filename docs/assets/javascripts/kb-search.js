@@ -293,12 +293,13 @@
       (body.expansions || []).forEach(function (x) {
         if (x.kind === "country") return;
         // Each term in its own isolate (dir=auto): an Arabic term next to Latin ones keeps its order.
+        // The separator (ui.yml expansion_sep) is symmetric: "→" would point backwards in a right-to-left line.
         var line = el("div", { class: "kb-expansion" }, msg.also || "");
-        line.appendChild(el("bdi", { dir: "auto" }, x.matched));
-        line.appendChild(document.createTextNode(" → "));
+        line.appendChild(el("bdi", { dir: "auto", class: "kb-term" }, x.matched));
+        line.appendChild(document.createTextNode(msg.expansion_sep || " ≈ "));
         x.added.slice(0, 6).forEach(function (word, i) {
           if (i) line.appendChild(document.createTextNode(msg.list_sep || (ui === "ar" ? "، " : ", ")));
-          line.appendChild(el("bdi", { dir: "auto" }, word));
+          line.appendChild(el("bdi", { dir: "auto", class: "kb-term" }, word));
         });
         status.appendChild(line);
       });
@@ -333,6 +334,22 @@
       }
     }
 
+    // An error in the interface's words (ui.yml err_<code>), then the API's English message in an
+    // isolate of its own (lang=en, dir=ltr) so it cannot reorder the Arabic text around it.
+    function showError(code, detail) {
+      status.textContent = ""; list.textContent = "";
+      // A query string over the server's byte limit is a too-long query to the reader.
+      var key = { query_string_too_long: "query_too_long", page_size_out_of_range: "page_out_of_range" }[code] || code;
+      var page = msg["err_" + key] || msg.err_other || "";
+      status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": code || "" }, (msg.error || "") + page));
+      if (detail) {
+        var d = el("p", { class: "kb-error-detail" });
+        d.appendChild(el("bdi", { lang: "en", dir: "ltr" }, String(detail)));
+        status.appendChild(d);
+      }
+      root.setAttribute("data-ready", "error");
+    }
+
     function run() {
       var s = state();
       input.value = s.q;
@@ -345,16 +362,12 @@
         return Promise.resolve();
       }
       return apiOrStatic(function () { return searchApi(s); }, function () { return searchStatic(s); }).then(function (body) {
-        if (body.apiError) {
-          status.textContent = (msg.error || "") + body.error; list.textContent = "";
-          root.setAttribute("data-ready", "error");
-          return;
-        }
+        if (body.apiError) { showError(body.code, body.error); return; }
         renderFacets(body, s); renderResults(body, s);
         (body.notes || []).forEach(function (n) { status.appendChild(el("div", { class: "kb-note" }, n)); });
         root.setAttribute("data-ready", body.static ? "static" : "api");
         root.setAttribute("data-generation", String(++generation));  // lets tests wait for a re-render
-      }).catch(function (e) { status.textContent = (msg.error || "") + e.message; });
+      }).catch(function (e) { showError(e.code || "other", e.message); });
     }
     function navigate(s) { history.pushState(null, "", "?" + toQuery(s)); run(); }
 
