@@ -12,6 +12,7 @@ import urllib.parse
 import pytest
 
 from tests.browser.test_reader import PREFIX, WIDTHS, open_page, shot
+from tools.search.engine import MAX_QUERY_CHARS
 from tools.site.pages import ui as ui_strings
 
 SEARCH = ui_strings()["search"]
@@ -27,22 +28,38 @@ def search_page(browser, server, lang: str, query: str, width: int = 1280):
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("lang", ["fr", "ar"])
-def test_too_long_query_is_explained_in_the_page_language(browser, server, lang, width):  # noqa: F811
-    context, page = search_page(browser, server, lang, "emploi " * 290, width)  # 2030 characters
+def test_api_error_is_explained_in_the_page_language(browser, server, lang, width):  # noqa: F811
+    # 40 short words: under the length cap the page checks itself, over the API's word limit.
+    context, page = search_page(browser, server, lang, " ".join(f"mot{i}" for i in range(40)), width)
     error = page.locator("#kb-status .kb-error")
-    assert error.get_attribute("data-code") == "query_too_long"
-    assert error.inner_text() == SEARCH["error"][lang] + SEARCH["err_query_too_long"][lang]
+    assert error.get_attribute("data-code") == "too_many_words"
+    assert error.inner_text() == SEARCH["error"][lang] + SEARCH["err_too_many_words"][lang]
     # The API's English message only in its own left-to-right isolate, never in the sentence.
-    assert "characters" not in error.inner_text()
+    assert "words" not in error.inner_text()
     detail = page.locator("#kb-status .kb-error-detail bdi")
-    assert "2030 characters long" in detail.inner_text()
+    assert "words" in detail.inner_text()
     assert detail.get_attribute("lang") == "en"
     assert detail.evaluate("el => getComputedStyle(el).direction") == "ltr"
     assert detail.evaluate("el => getComputedStyle(el).unicodeBidi") == "isolate"
     if lang == "ar":
+        assert not re.search(r"[A-Za-z]", error.inner_text())
         assert error.evaluate("el => getComputedStyle(el).direction") == "rtl"
     shot(page, f"search-error-{lang}-{width}")
     assert page.console_errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_too_long_query_is_refused_in_the_page_language_without_asking(browser, server, lang):  # noqa: F811
+    context, page = open_page(browser, 390, lang)
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/search" in r.url else None)
+    page.goto(f"{server.url}{PREFIX[lang]}/recherche/?query={urllib.parse.quote('emploi ' * 290)}")  # 2030 chars
+    page.wait_for_selector("#kb-search[data-ready='too-long']", state="attached")
+    shown = page.locator("#kb-results .kb-too-long").inner_text()
+    assert shown == SEARCH["too_long"][lang].replace("{max}", str(MAX_QUERY_CHARS))
+    assert asked == []
+    assert page.locator("#kb-q").get_attribute("maxlength") == str(MAX_QUERY_CHARS)
     context.close()
 
 
