@@ -137,6 +137,15 @@ def test_filters_combine_with_query(client):
     assert result_ids(body) == {"dz-migration-partage"}
 
 
+@pytest.mark.parametrize("params", [{"lang": "EN"}, {"lang": " En "}])
+def test_filter_values_are_read_whatever_their_case(client, params):
+    # As country=ma reads as MA: vocabulary ids are lower-case, so LANG=EN means en, not a 400.
+    body = client.get("/api/search", params={"q": "migration", **params}).json()
+    assert [(r["id"], r["lang"]) for r in body["results"]] == [("ma-enquete-emploi", "en")]
+    body = client.get("/api/search", params={"q": "migration", "type": "TOOL", "country": "tn"}).json()
+    assert result_ids(body) == {"tn-recensement"}
+
+
 def test_paging(client):
     first = client.get("/api/search", params={"page_size": 2}).json()
     second = client.get("/api/search", params={"page_size": 2, "page": 2}).json()

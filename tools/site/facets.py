@@ -53,9 +53,10 @@ class Facet:
         return value in self.values(vocabs)
 
     def clean(self, value: str) -> str:
-        """A value as typed in a query parameter, normalised: stripped, country codes upper-cased."""
+        """A value as typed in a query parameter, normalised: stripped, country codes upper-cased,
+        every other value lower-cased (vocabulary ids are lower-case slugs: 'AR' means 'ar')."""
         value = value.strip()
-        return value.upper() if self.vocabulary == "countries" else value
+        return value.upper() if self.vocabulary == "countries" else value.lower()
 
     def label(self, value: str, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
         """The label of one value in interface language `lang` ('MA' -> 'Maroc') in `vocabs`
