@@ -22,12 +22,17 @@ from tools.search.query import MAX_QUERY_TERMS, OPERATORS
 NODE_SCRIPT = Path(static_index.__file__).with_name("static_node.js")
 
 
+def exported(tmp_path_factory, name: str, entries) -> Path:
+    """A folder holding the static index of `entries`, as a build writes it under kb/search/."""
+    out = tmp_path_factory.mktemp(name)
+    for path, text in static_index.export(entries).items():
+        (out / path).write_text(text, encoding="utf-8")
+    return out
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("kb-search")
-    for name, text in static_index.export(ENTRIES).items():
-        (out / name).write_text(text, encoding="utf-8")
-    return out
+    return exported(tmp_path_factory, "kb-search", ENTRIES)
 
 
 def chunk(folder: Path, name: str):
@@ -138,10 +143,7 @@ COMPOUND_ENTRIES = [
 
 @pytest.fixture(scope="module")
 def compound_folder(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("kb-search-compounds")
-    for name, text in static_index.export(COMPOUND_ENTRIES).items():
-        (out / name).write_text(text, encoding="utf-8")
-    return out
+    return exported(tmp_path_factory, "kb-search-compounds", COMPOUND_ENTRIES)
 
 
 def test_meta_ships_the_api_stop_words_operators_and_limits_from_their_source(folder):
