@@ -14,6 +14,7 @@ from tools.search.analysis import (
     arabic_light_stem,
     compound_parts,
     join_compound,
+    join_stopword_compounds,
     markdown_to_text,
     meaningful,
     normalize,
@@ -284,3 +285,14 @@ def test_words_split_compounds_but_index_tokens_keep_them():
 ])
 def test_meaningful_words(word, expected):
     assert meaningful(normalize(word)) is expected
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("le sous-emploi des jeunes", "le sousemploi des jeunes"),
+    ("sous‑emploi", "sousemploi"),  # non-breaking hyphen U+2011
+    ("main-d'œuvre qualifiée", "main-d'œuvre qualifiée"),  # no stop word among the parts: kept
+    ("auto-entrepreneur", "auto-entrepreneur"),
+    ("plan-B", "planB"),  # a single letter is no word either
+])
+def test_join_stopword_compounds(text, joined):
+    assert join_stopword_compounds(text) == joined

@@ -61,6 +61,11 @@ terms:
     fr: {term: transferts de fonds}
     ar: {term: تحويلات}
     en: {term: remittances}
+  - id: time-related-underemployment
+    acronyms: []
+    fr: {term: sous-emploi lié à la durée du travail, synonyms: [sous-emploi]}
+    ar: {term: العمالة الناقصة المرتبطة بالوقت}
+    en: {term: time-related underemployment, synonyms: [underemployment]}
   - id: icls
     acronyms: [CIST]
     fr: {term: conférence internationale des statisticiens du travail}
@@ -312,3 +317,10 @@ def test_a_word_of_an_english_query_is_not_read_as_a_french_homograph(engine):
 
 def test_the_same_word_in_a_french_query_keeps_its_french_stem(engine):
     assert "emploi-1" in ranked(engine.search("employer les jeunes"))
+
+
+def test_a_concept_named_in_one_language_finds_its_compound_name_in_another(engine):
+    # 'sous-emploi', the French name of underemployment, is searched whole: split, its stop word
+    # 'sous' dropped, it would be 'emploi' and find every entry on employment.
+    found = ranked(engine.search("underemployment"))
+    assert found == ["sous-emploi"]

@@ -62,6 +62,7 @@ HYPHENS = "-\u2010\u2011"
 # The index tokenizer: a hyphenated compound (sous-emploi, main-d'œuvre) is one token.
 TOKEN_PATTERN = rf"\d+(?:\.\d+)+|{_WORD}(?:[{HYPHENS}]{_WORD})*"
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
+_COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
 _STOP = {
     "fr": "le la les l un une des de du d au aux a à et ou en dans sur par pour avec sans sous ce cet cette ces "
@@ -107,6 +108,20 @@ def compound_parts(token: str) -> list[str]:
 def join_compound(token: str) -> str:
     """The one-term form of a compound: its parts joined without hyphens ('sous-emploi' -> 'sousemploi')."""
     return "".join(compound_parts(token))
+
+
+def join_stopword_compounds(text: str) -> str:
+    """The text with each hyphenated compound that has a stop word or a single letter among its
+    parts joined into one word ('le sous-emploi' -> 'le sousemploi', as the index holds it whole);
+    other compounds are left as written. For names analysed word by word (analyse()), where the
+    stop word would be dropped and the compound taken for its other part ('sous-emploi' for
+    'emploi')."""
+    def join(m: re.Match) -> str:
+        parts = compound_parts(m.group())
+        if len(parts) > 1 and not all(meaningful(strip_elision(normalize(p))) for p in parts):
+            return "".join(parts)
+        return m.group()
+    return _COMPOUND_RE.sub(join, text)
 
 
 def strip_elision(token: str) -> str:
