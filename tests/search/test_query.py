@@ -9,9 +9,7 @@ from tools.search.query import (
     coverage_needed,
     edit_distance,
     has_meaningful_words,
-    homograph_terms,
     in_dictionary,
-    latin_language,
     make_parser,
     parse,
     strong_needed,
@@ -137,27 +135,3 @@ def test_inflected_typed_name_is_not_searched_again_as_another_name(tmp_path):
     terms = {t for f, t in plan.query.all_terms() if f == "title_en"}
     assert ("transfert", "fond") not in phrases
     assert "remitt" in terms or b"remitt" in terms
-
-
-@pytest.mark.parametrize(("words", "lang"), [
-    (["employer", "survey", "labour", "shortages"], "en"),
-    (["employer", "travailleurs", "etrangers"], "fr"),
-    (["return", "migrants", "survey"], "en"),
-    (["etat", "lieux", "migration", "travail"], "fr"),
-])
-def test_latin_language_of_a_query(word_lists, words, lang):
-    assert latin_language(words) == lang
-
-
-@pytest.mark.parametrize("words", [["employer"], ["migration"], ["cist", "anapec"], ["الهجرة"]])
-def test_latin_language_undecided(word_lists, words):
-    # One word of both languages, or words of no word list (acronyms, Arabic): no language.
-    assert latin_language(words) is None
-
-
-def test_homograph_terms_of_an_english_query(word_lists):
-    assert ("fr", "emploi") in homograph_terms("employer survey labour shortages")
-    # 'survey' and 'migration' are stemmed alike in both languages: nothing to set aside.
-    assert homograph_terms("migration survey") == set()
-    # A French query keeps its French stems; it is the English stem that is set aside.
-    assert {lang for lang, _ in homograph_terms("employer des travailleurs etrangers")} == {"en"}

@@ -47,9 +47,6 @@ ENTRIES = [
                "Réunion d'experts." + PAD, countries=()),
     # Two named countries: an agreement of both, and one of Morocco that cites Tunisia in its text.
     make_entry("accord-ma-tn", "fr", "Accord bilatéral", "Accord sur les saisonniers." + PAD, countries=("MA", "TN")),
-    # An English word spelt like a French one that the French stemmer turns into another word.
-    make_entry("employers-en", "en", "Employers hiring abroad", "Employers report hiring shortages.",
-               countries=("TN",)),
     make_entry("accord-ma", "fr", "Accord bilatéral", "Accord sur les saisonniers, accord cadre cité par la "
                "Tunisie, accord révisé." + PAD, countries=("MA",)),
 ]
@@ -305,20 +302,6 @@ def test_strong_answer_is_said(engine):
 def test_operators_keep_every_match(engine):
     either = engine.search("chômage OR fichier")
     assert {"title-hit", "body-hit", "fichier"} <= set(ranked(either))
-
-
-def test_a_word_of_an_english_query_is_not_read_as_a_french_homograph(engine):
-    # 'employer' is stemmed 'emploi' in French (the verb): in an English query it is the English
-    # noun, and must not find the French entries on employment.
-    found = ranked(engine.search("employer hiring"))
-    assert found[0] == "employers-en"
-    assert "emploi-1" not in found and "sous-emploi" not in found
-
-
-def test_the_same_word_in_a_french_query_keeps_its_french_stem(engine):
-    assert "emploi-1" in ranked(engine.search("employer les jeunes"))
-
-
 def test_a_concept_named_in_one_language_finds_its_compound_name_in_another(engine):
     # 'sous-emploi', the French name of underemployment, is searched whole: split, its stop word
     # 'sous' dropped, it would be 'emploi' and find every entry on employment.

@@ -16,11 +16,7 @@ Ranking formula. For a query q and an entry-language document d:
 - BM25F is Whoosh's, K1 = 1.2, B = 0.75, over the fields f: title_* (b_f = 4), summary_*
   (2), meta_* (1.5: vocabulary labels, country names, tags), neutral (1.2: folded, unstemmed
   names and acronyms), body_* (1). Each field of each language is analysed in its language;
-  the query's words are analysed in all three, so a word counts in every field it matches;
-  except that, when the query's words tell its language (French or English:
-  query.latin_language), a word of that language is not searched in the other one's fields
-  where that stemmer makes another stem of it (query.homograph_terms: 'employer' in an English
-  query is not the French verb, whose stem 'emploi' is that of employment).
+  the query's words are analysed in all three, so a word counts in every field it matches.
 - Words are OR-ed and added: an entry matching more words scores more. Whoosh's coordination
   (OrGroup.factory(0.9)) is not used: it multiplied one-term matches by 0. K(d) below rewards
   covering the query instead, and never goes below one half.

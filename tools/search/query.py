@@ -17,15 +17,11 @@ Besides the words as typed, a query may search:
   typed name inflected ('return migrant' for 'return migrants') is not searched again.
 - for a hyphenated compound, a phrase of its parts (when none of them is a stop word), weaker
   than the compound itself.
-Not searched: a word of a French or English query in the other language's fields when that
-language stems it otherwise ('employer' of an English query read as the French verb, stem
-'emploi'): homograph_terms.
 Each addition is reported to the user as an expansion {kind, matched, concept, added}.
 """
 
 from __future__ import annotations
 
-import copy
 import gzip
 import json
 import math
@@ -49,7 +45,6 @@ from tools.search.analysis import (
     join_stopword_compounds,
     meaningful,
     normalize,
-    stem,
     strip_elision,
 )
 from tools.search.index import LANG_PARTS, exact_key, make_schema
@@ -63,9 +58,6 @@ SPELLING_BOOST = 0.8
 EXACT_TITLE_BOOST = 50.0
 COMPOUND_PARTS_BOOST = 0.5
 DICTIONARY_LANGS = ("fr", "en", "ar")
-LATIN_LANGS = ("fr", "en")
-LANGUAGE_ODDS = 100.0  # how much likelier one language must make a query's words to be taken as its language
-HOMOGRAPH_WEIGHT = 0.0  # weight of a word read in the other language's fields, when stemmed otherwise there
 _AR_CLITICS = ("و", "ف", "ب", "ل", "ك")
 
 
@@ -145,104 +137,17 @@ def parse(parser, text: str):
 
 
 @cache
-def word_counts() -> dict[str, dict[str, int]]:
-    """{language: {folded word: count}} of the French, English and Arabic word lists shipped with
-    pyspellchecker (word frequencies in a corpus of the language; spellings that fold alike are
-    added up). Loaded on first use, about a second."""
-    out: dict[str, dict[str, int]] = {}
-    for lang in DICTIONARY_LANGS:
-        data = json.loads(gzip.decompress((resources.files("spellchecker") / "resources" / f"{lang}.json.gz").read_bytes()))
-        # Folding letter by letter through one table is what normalize() does to these words (no
-        # decomposed or invisible characters in the lists) and is ten times faster.
-        table = {ord(c): normalize(c) for c in set("".join(data))}
-        counts: dict[str, int] = {}
-        for word, n in data.items():
-            key = word.translate(table)
-            counts[key] = counts.get(key, 0) + int(n)
-        out[lang] = counts
-    return out
-
-
-@cache
 def dictionary_words() -> frozenset[str]:
     """Folded words of the French, English and Arabic word lists shipped with pyspellchecker
     (about 440,000; loaded on first use, about a second)."""
-    return frozenset().union(*word_counts().values())
-
-
-@cache
-def _word_totals() -> dict[str, int]:
-    return {lang: sum(counts.values()) for lang, counts in word_counts().items()}
-
-
-def latin_language(words: list[str]) -> str | None:
-    """The language ('fr' or 'en') a query's folded Latin-script words are written in, or None
-    when the word lists cannot tell: naive Bayes over the words' frequencies in the French and
-    English word lists (add-one-half smoothing), decided when one language makes the words at
-    least LANGUAGE_ODDS times likelier than the other. 'employer survey labour shortages' is
-    English; 'employer' alone is both (French verb, English noun) and stays undecided."""
-    counts, totals = word_counts(), _word_totals()
-    known = [w for w in words if w.isascii() and w.isalpha() and any(w in counts[lang] for lang in LATIN_LANGS)]
-    if not known:
-        return None
-    odds = {lang: sum(math.log((counts[lang].get(w, 0) + 0.5) / totals[lang]) for w in known) for lang in LATIN_LANGS}
-    best, other = sorted(LATIN_LANGS, key=odds.get, reverse=True)
-    return best if odds[best] - odds[other] >= math.log(LANGUAGE_ODDS) else None
-
-
-def homograph_terms(text: str) -> set[tuple[str, str]]:
-    """(language, stem) pairs that a query's words produce in the fields of the other Latin
-    language than the query's own (latin_language), where that language's stemmer makes them
-    another stem than the query's language does: words of an English query read as French
-    words. 'employer' in an English query is stemmed 'employ' in English but 'emploi' (the
-    French verb's stem, shared with the noun 'emploi', employment) in French fields: ('fr',
-    'emploi') is returned. A stem that another word of the query also produces in that language
-    is left out. Empty when the query's language is undecided."""
-    words = []
-    for raw, word in query_tokens(text):
-        pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
-        word = "".join(pieces) if len(pieces) > 1 else word
-        if meaningful(word):
-            words.append(word)
-    lang = latin_language(words)
-    if lang is None:
-        return set()
-    counts = word_counts()[lang]
-    demoted, kept = set(), set()
-    for word in words:
-        for other in LATIN_LANGS:
-            if other == lang:
-                continue
-            pair = (other, stem(word, other))
-            if word.isascii() and word in counts and pair[1] != stem(word, lang):
-                demoted.add(pair)
-            else:
-                kept.add(pair)
-    return demoted - kept
-
-
-def _in_pairs(fieldname: str, text, pairs: set[tuple[str, str]]) -> bool:
-    text = text.decode("utf-8") if isinstance(text, bytes) else text
-    return (fieldname.rpartition("_")[2], text) in pairs
-
-
-def demote(q, pairs: set[tuple[str, str]], weight: float):
-    """A copy of query q whose term leaves in a field of language L with text t, for (L, t) in
-    `pairs`, have their boost multiplied by `weight`, or are left out when `weight` is 0 (fields
-    named <part>_<lang>). A compound query left with no subquery becomes query.NullQuery."""
-    if isinstance(q, query.Term):
-        if _in_pairs(q.fieldname, q.text, pairs):
-            return _scaled(q, weight) if weight else query.NullQuery
-        return q
-    if isinstance(q, query.compound.CompoundQuery):
-        subs = [demote(sub, pairs, weight) for sub in q.subqueries]
-        subs = [sub for sub in subs if sub is not query.NullQuery]
-        if not subs:
-            return query.NullQuery
-        out = copy.copy(q)
-        out.subqueries = subs
-        return out
-    return q
+    words: list[str] = []
+    for lang in DICTIONARY_LANGS:
+        data = (resources.files("spellchecker") / "resources" / f"{lang}.json.gz").read_bytes()
+        words += json.loads(gzip.decompress(data))
+    # Folding letter by letter through one table is what normalize() does to these words (no
+    # decomposed or invisible characters in the lists) and is ten times faster.
+    table = {ord(c): normalize(c) for c in set("".join(words))}
+    return frozenset(w.translate(table) for w in words)
 
 
 def _arabic_variants(word: str) -> list[str]:
@@ -481,9 +386,6 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
     main = parse(parser, text)
-    homographs = homograph_terms(text)
-    if homographs:
-        main = demote(main, homographs, HOMOGRAPH_WEIGHT)
     parts = [main, query.Term("title_exact", exact_key(text), boost=EXACT_TITLE_BOOST)]
     units: list[Unit] = []
     claimed: set[str] = set()
@@ -533,7 +435,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces):
             continue
         word = "".join(pieces) if len(pieces) > 1 else word
-        unit = Unit(raw, {t for t in _terms_of(parse(parser, raw)) if not _in_pairs(*t, homographs)})
+        unit = Unit(raw, _terms_of(parse(parser, raw)))
         is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
         fixed = None
         if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known:
