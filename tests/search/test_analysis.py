@@ -296,3 +296,18 @@ def test_meaningful_words(word, expected):
 ])
 def test_join_stopword_compounds(text, joined):
     assert join_stopword_compounds(text) == joined
+
+
+@pytest.mark.parametrize(("word", "same", "other"), [
+    ("employer", "employers", "employment"),
+    ("foreigner", "foreigners", "foreign"),
+    ("customer", "customers", "customs"),
+    ("producer", "producers", "produce"),
+])
+def test_english_agent_nouns_are_not_merged_with_the_activity(word, same, other):
+    assert stem(word, "en") == stem(same, "en") != stem(other, "en")
+
+
+def test_english_stemming_still_merges_inflections():
+    assert stem("employment", "en") == stem("employed", "en") == stem("employing", "en")
+    assert stem("workers", "en") == stem("worker", "en")

@@ -193,7 +193,9 @@ def _stemmer(lang: str):
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str) -> str:
     """The stem of a folded, elision-stripped word in language `lang` ('fr', 'en', 'ar'): Snowball's
-    French or English stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem). All-digit
+    French or English stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem); an English
+    word ending in -er, -ee or -or that Snowball would cut there keeps it, without its plural
+    ('employers' -> 'employer', not 'employ' as 'employment'). All-digit
     words and words of any other language come back unchanged, as does a word Snowball reduces to ''.
     Results are cached (up to 100,000 words)."""
     if word.isdigit():
@@ -202,7 +204,15 @@ def stem(word: str, lang: str) -> str:
         return arabic_light_stem(word)
     if lang not in _STEMMER_NAMES:
         return word
-    return _stemmer(lang).stemWord(word) or word
+    out = _stemmer(lang).stemWord(word) or word
+    if lang == "en":
+        # Porter2 cuts the agent endings -er, -ee and -or, which merges a person with an activity:
+        # employer with employment (both 'employ'), foreigner with foreign, customer with customs.
+        # Such a noun keeps its ending and loses only its plural.
+        single = word[:-1] if word.endswith(("ers", "ees", "ors")) else word
+        if single.endswith(("er", "ee", "or")) and len(out) < len(single) - 1:
+            return single
+    return out
 
 
 def analyse(text: str, lang: str | None) -> list[str]:
