@@ -33,3 +33,11 @@ def test_per_kind_scores_and_checks():
     kinds = per_kind(runs, answers, queries)
     assert kinds["k"]["judged"] == 2 and kinds["k"]["mrr"] == 0.75
     assert kinds["empty"] == {"queries": 1, "judged": 0, "ndcg@10": None, "mrr": None, "checks": 1, "passed": 1}
+
+
+def test_per_kind_of_runs_without_answers_counts_no_checks():
+    # The static search's runs have ids only: scored per kind, its checks left to the API's.
+    queries = [{"q": "one", "kind": "k", "relevant": {"a": 2}}, {"q": "@", "kind": "empty", "expect": "empty"}]
+    kinds = per_kind({"one": ["b", "a"], "@": []}, None, queries)
+    assert kinds["k"]["mrr"] == 0.5 and kinds["k"]["judged"] == 1
+    assert kinds["empty"]["checks"] == 0 and kinds["empty"]["ndcg@10"] is None

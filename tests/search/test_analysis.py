@@ -14,6 +14,7 @@ from tools.search.analysis import (
     arabic_light_stem,
     compound_parts,
     join_compound,
+    join_stopword_compounds,
     markdown_to_text,
     meaningful,
     normalize,
@@ -284,3 +285,29 @@ def test_words_split_compounds_but_index_tokens_keep_them():
 ])
 def test_meaningful_words(word, expected):
     assert meaningful(normalize(word)) is expected
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("le sous-emploi des jeunes", "le sousemploi des jeunes"),
+    ("sous‑emploi", "sousemploi"),  # non-breaking hyphen U+2011
+    ("main-d'œuvre qualifiée", "main-d'œuvre qualifiée"),  # no stop word among the parts: kept
+    ("auto-entrepreneur", "auto-entrepreneur"),
+    ("plan-B", "planB"),  # a single letter is no word either
+])
+def test_join_stopword_compounds(text, joined):
+    assert join_stopword_compounds(text) == joined
+
+
+@pytest.mark.parametrize(("word", "same", "other"), [
+    ("employer", "employers", "employment"),
+    ("foreigner", "foreigners", "foreign"),
+    ("customer", "customers", "customs"),
+    ("producer", "producers", "produce"),
+])
+def test_english_agent_nouns_are_not_merged_with_the_activity(word, same, other):
+    assert stem(word, "en") == stem(same, "en") != stem(other, "en")
+
+
+def test_english_stemming_still_merges_inflections():
+    assert stem("employment", "en") == stem("employed", "en") == stem("employing", "en")
+    assert stem("workers", "en") == stem("worker", "en")

@@ -125,3 +125,15 @@ def test_unknown_query_expands_nothing(glossary):
     assert expand("recensement général de la population", glossary) == []
     assert expand("", glossary) == []
     assert expand("((( AND OR NOT \"", glossary) == []
+
+
+def test_a_compound_name_with_a_stop_word_is_not_named_by_its_other_part(tmp_path):
+    # 'sous-emploi' keyed word by word without its stop word would be 'emploi': every query on
+    # employment (and 'employer', stemmed 'emploi' in French) would name underemployment.
+    path = tmp_path / "glossary.yml"
+    path.write_text("terms:\n  - id: underemployment\n    acronyms: []\n    fr: {term: sous-emploi}\n"
+                    "    en: {term: underemployment}\n", encoding="utf-8")
+    assert expand("emploi", path) == []
+    assert expand("employer", path) == []
+    assert [e.concept for e in expand("le sous-emploi", path)] == ["underemployment"]
+    assert [e.concept for e in expand("underemployment", path)] == ["underemployment"]

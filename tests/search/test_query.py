@@ -30,6 +30,19 @@ def test_countries_are_named_by_whole_words_in_three_languages(text, code):
     assert codes(text) == [code]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("travailleurs égyptiens", "EG"), ("Egyptian workers", "EG"), ("العمال المصريون", "EG"),
+    ("saisonniers espagnols", "ES"), ("Spanish", "ES"), ("الإسبانية", "ES"), ("employeurs italiens", "IT"),
+    ("German", "DE"), ("الألمان", "DE"), ("Saudi employers", "SA"), ("السعودية", "SA"), ("Emirati", "AE"),
+    ("الإمارات", "AE"), ("qatari", "QA"), ("Kuwaiti", "KW"), ("migrants sénégalais", "SN"),
+    ("Malian migrants", "ML"), ("nigériens", "NE"), ("Chadian", "TD"), ("Sudanese", "SD"), ("la France", "FR"),
+])
+def test_destination_and_neighbour_countries_are_named_by_their_demonyms(text, code):
+    # Entries name France, Spain, Italy, Germany, the Gulf states and the Sahel's countries as
+    # destinations or origins: their demonyms in the three languages name them as well.
+    assert codes(text) == [code]
+
+
 @pytest.mark.parametrize("text", ["الصيد البحري", "البحري", "التعاون البحري", "بحري", "maritime",
                                   "tunis", "libre", "nigerian workers", "algèbre"])
 def test_no_country_from_a_stem_or_a_real_word(text):

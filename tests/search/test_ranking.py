@@ -47,6 +47,11 @@ ENTRIES = [
                "Réunion d'experts." + PAD, countries=()),
     # Two named countries: an agreement of both, and one of Morocco that cites Tunisia in its text.
     make_entry("accord-ma-tn", "fr", "Accord bilatéral", "Accord sur les saisonniers." + PAD, countries=("MA", "TN")),
+    # An agent noun and the activity, which Porter2 stems alike ('employ').
+    make_entry("employers-en", "en", "Employers hiring abroad", "Employers report hiring shortages.",
+               countries=("TN",)),
+    make_entry("employment-en", "en", "Employment statistics", "Employment and employed persons by sector.",
+               countries=("TN",)),
     make_entry("accord-ma", "fr", "Accord bilatéral", "Accord sur les saisonniers, accord cadre cité par la "
                "Tunisie, accord révisé." + PAD, countries=("MA",)),
 ]
@@ -58,6 +63,11 @@ terms:
     fr: {term: transferts de fonds}
     ar: {term: تحويلات}
     en: {term: remittances}
+  - id: time-related-underemployment
+    acronyms: []
+    fr: {term: sous-emploi lié à la durée du travail, synonyms: [sous-emploi]}
+    ar: {term: العمالة الناقصة المرتبطة بالوقت}
+    en: {term: time-related underemployment, synonyms: [underemployment]}
   - id: icls
     acronyms: [CIST]
     fr: {term: conférence internationale des statisticiens du travail}
@@ -297,3 +307,17 @@ def test_strong_answer_is_said(engine):
 def test_operators_keep_every_match(engine):
     either = engine.search("chômage OR fichier")
     assert {"title-hit", "body-hit", "fichier"} <= set(ranked(either))
+
+
+def test_a_concept_named_in_one_language_finds_its_compound_name_in_another(engine):
+    # 'sous-emploi', the French name of underemployment, is searched whole: split, its stop word
+    # 'sous' dropped, it would be 'emploi' and find every entry on employment.
+    found = ranked(engine.search("underemployment"))
+    assert found == ["sous-emploi"]
+
+
+def test_an_agent_noun_does_not_find_the_activity(engine):
+    # Porter2 stems 'employer' and 'employment' alike; the employers' entry alone is about them.
+    assert ranked(engine.search("employers"))[0] == "employers-en"
+    assert "employment-en" not in ranked(engine.search("employer"))
+    assert "employment-en" in ranked(engine.search("employed"))

@@ -107,9 +107,11 @@ def synthetic_entries(entries: list, n: int, seed: int = 7) -> list:
     return out
 
 
-def static_mode(entries: list, queries: list[dict], scale: int = 0) -> dict:
+def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list[dict] | None = None) -> dict:
     """nDCG@10/MRR of the static search on the shipped entries, and bytes per query (and at
-    `scale` synthetic entries when given)."""
+    `scale` synthetic entries when given). With `judged` (a list holding `queries` and more),
+    those are run too and their top-10 ids returned under "runs" ({q: [ids]}); scores and
+    bytes stay those of `queries`."""
     import tempfile
 
     from tools.search.static_index import export
@@ -124,7 +126,12 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0) -> dict:
             return static_runs(Path(tmp), queries), sizes
 
     out, sizes = measure(entries)
-    result = score({o["q"]: o["ids"] for o in out}, queries)
+    every = {o["q"]: o["ids"] for o in out}
+    if judged:
+        every = {o["q"]: o["ids"] for o in static_runs_of(entries, judged)}
+    result = score(every, queries)
+    if judged:
+        result["runs"] = every
     result["transfer"] = {"max_bytes": max(o["bytes"] for o in out), "max_gzip": max(o["gzip"] for o in out),
                           "median_gzip": statistics.median(o["gzip"] for o in out), **sizes}
     if scale:
@@ -134,6 +141,19 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0) -> dict:
                            "median_gzip": statistics.median(o["gzip"] for o in out),
                            "p50_ms": statistics.median(o["ms"] for o in out), **sizes}
     return result
+
+
+def static_runs_of(entries: list, queries: list[dict]) -> list[dict]:
+    """The static search's answers ([{q, ids, ...}], see static_runs) to `queries` over the
+    static index of `entries`, exported to a temporary folder."""
+    import tempfile
+
+    from tools.search.static_index import export
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in export(entries).items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        return static_runs(Path(tmp), queries)
 
 
 def ours(engine: SearchIndex, queries: list[dict]) -> tuple[dict[str, list[str]], list[float], dict[str, dict]]:
@@ -167,8 +187,9 @@ def check(q: dict, found: dict) -> bool | None:
     return all(checks) if checks else None
 
 
-def per_kind(runs: dict[str, list[str]], answers: dict[str, dict], queries: list[dict]) -> dict[str, dict]:
-    """{kind: {queries, judged, ndcg@10, mrr, checks, passed}} over the judged set."""
+def per_kind(runs: dict[str, list[str]], answers: dict[str, dict] | None, queries: list[dict]) -> dict[str, dict]:
+    """{kind: {queries, judged, ndcg@10, mrr, checks, passed}} over the judged set; without
+    `answers` (the static search's runs) no checks are counted."""
     out: dict[str, dict] = {}
     for q in queries:
         k = out.setdefault(q["kind"], {"queries": 0, "nd": [], "rr": [], "checks": 0, "passed": 0})
@@ -176,7 +197,7 @@ def per_kind(runs: dict[str, list[str]], answers: dict[str, dict], queries: list
         if q.get("relevant"):
             k["nd"].append(ndcg_at(runs[q["q"]], q["relevant"]))
             k["rr"].append(reciprocal_rank(runs[q["q"]], q["relevant"]))
-        verdict = check(q, answers[q["q"]])
+        verdict = check(q, answers[q["q"]]) if answers is not None else None
         if verdict is not None:
             k["checks"] += 1
             k["passed"] += verdict
@@ -313,8 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     engine.search("warm up")  # opens the index and loads the word lists once, outside the timings
     runs, times, answers = ours(engine, judged)
     times = times[:len(queries)]
-    results = {"ours": score(runs, queries), "static": static_mode(report.entries, queries, args.static_scale)}
+    results = {"ours": score(runs, queries), "static": static_mode(report.entries, queries, args.static_scale, judged)}
     kinds = per_kind(runs, answers, judged)
+    static_kinds = per_kind(results["static"].pop("runs"), None, judged)
     sweep = one_word_sweep(engine, sweep_words(report.entries, bodies=args.sweep_all))
     weights = {}
     if not args.no_browser:
@@ -331,13 +353,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'search':<10} {'nDCG@10':>8} {'MRR':>6} {'no relevant in top 10':>22}")
     for name, s in results.items():
         print(f"  {name:<10} {s['ndcg@10']:>8.3f} {s['mrr']:>6.3f} {s['no_relevant_in_top10']:>22.1%}")
-    print(f"Per kind, ours, on the whole judged set ({len(judged)} queries: queries.yml + regression.yml):")
-    print(f"  {'kind':<18} {'queries':>7} {'nDCG@10':>8} {'MRR':>6} {'checks passed':>14}")
+    print(f"Per kind, on the whole judged set ({len(judged)} queries: queries.yml + regression.yml):")
+    print(f"  {'kind':<18} {'queries':>7} {'nDCG@10':>8} {'MRR':>6} {'checks passed':>14} {'static nDCG@10':>15} {'MRR':>6}")
     for kind, k in kinds.items():
         nd = f"{k['ndcg@10']:.3f}" if k["ndcg@10"] is not None else "-"
         rr = f"{k['mrr']:.3f}" if k["mrr"] is not None else "-"
         passed = f"{k['passed']}/{k['checks']}" if k["checks"] else "-"
-        print(f"  {kind:<18} {k['queries']:>7} {nd:>8} {rr:>6} {passed:>14}")
+        st = static_kinds[kind]
+        snd = f"{st['ndcg@10']:.3f}" if st["ndcg@10"] is not None else "-"
+        srr = f"{st['mrr']:.3f}" if st["mrr"] is not None else "-"
+        print(f"  {kind:<18} {k['queries']:>7} {nd:>8} {rr:>6} {passed:>14} {snd:>15} {srr:>6}")
     all_nd = [ndcg_at(runs[q["q"]], q["relevant"]) for q in judged if q.get("relevant")]
     all_rr = [reciprocal_rank(runs[q["q"]], q["relevant"]) for q in judged if q.get("relevant")]
     print(f"  {'all judged':<18} {len(judged):>7} {statistics.mean(all_nd):>8.3f} {statistics.mean(all_rr):>6.3f}")
@@ -368,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     worst = sorted(results["ours"]["per_query"].items(), key=lambda kv: kv[1])[:8]
     print("Weakest queries (ours): " + "; ".join(f"{q!r} {v:.2f}" for q, v in worst))
     out = project.root / "build" / "bench.json"
-    out.write_text(json.dumps({"results": results, "kinds": kinds, "sweep": sweep, "weights": weights, "latency_ms": ms,
+    out.write_text(json.dumps({"results": results, "kinds": kinds, "static_kinds": static_kinds, "sweep": sweep, "weights": weights, "latency_ms": ms,
                                "build_seconds": build_seconds, "rebuild_seconds": rebuild_seconds,
                                "one_entry_changed": one_change},
                               ensure_ascii=False, indent=1), encoding="utf-8")

@@ -62,6 +62,7 @@ HYPHENS = "-\u2010\u2011"
 # The index tokenizer: a hyphenated compound (sous-emploi, main-d'œuvre) is one token.
 TOKEN_PATTERN = rf"\d+(?:\.\d+)+|{_WORD}(?:[{HYPHENS}]{_WORD})*"
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
+_COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
 _STOP = {
     "fr": "le la les l un une des de du d au aux a à et ou en dans sur par pour avec sans sous ce cet cette ces "
@@ -107,6 +108,20 @@ def compound_parts(token: str) -> list[str]:
 def join_compound(token: str) -> str:
     """The one-term form of a compound: its parts joined without hyphens ('sous-emploi' -> 'sousemploi')."""
     return "".join(compound_parts(token))
+
+
+def join_stopword_compounds(text: str) -> str:
+    """The text with each hyphenated compound that has a stop word or a single letter among its
+    parts joined into one word ('le sous-emploi' -> 'le sousemploi', as the index holds it whole);
+    other compounds are left as written. For names analysed word by word (analyse()), where the
+    stop word would be dropped and the compound taken for its other part ('sous-emploi' for
+    'emploi')."""
+    def join(m: re.Match) -> str:
+        parts = compound_parts(m.group())
+        if len(parts) > 1 and not all(meaningful(strip_elision(normalize(p))) for p in parts):
+            return "".join(parts)
+        return m.group()
+    return _COMPOUND_RE.sub(join, text)
 
 
 def strip_elision(token: str) -> str:
@@ -178,7 +193,9 @@ def _stemmer(lang: str):
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str) -> str:
     """The stem of a folded, elision-stripped word in language `lang` ('fr', 'en', 'ar'): Snowball's
-    French or English stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem). All-digit
+    French or English stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem); an English
+    word ending in -er, -ee or -or that Snowball would cut there keeps it, without its plural
+    ('employers' -> 'employer', not 'employ' as 'employment'). All-digit
     words and words of any other language come back unchanged, as does a word Snowball reduces to ''.
     Results are cached (up to 100,000 words)."""
     if word.isdigit():
@@ -187,7 +204,15 @@ def stem(word: str, lang: str) -> str:
         return arabic_light_stem(word)
     if lang not in _STEMMER_NAMES:
         return word
-    return _stemmer(lang).stemWord(word) or word
+    out = _stemmer(lang).stemWord(word) or word
+    if lang == "en":
+        # Porter2 cuts the agent endings -er, -ee and -or, which merges a person with an activity:
+        # employer with employment (both 'employ'), foreigner with foreign, customer with customs.
+        # Such a noun keeps its ending and loses only its plural.
+        single = word[:-1] if word.endswith(("ers", "ees", "ors")) else word
+        if single.endswith(("er", "ee", "or")) and len(out) < len(single) - 1:
+            return single
+    return out
 
 
 def analyse(text: str, lang: str | None) -> list[str]:

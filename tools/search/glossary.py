@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tools.content.schema import DATA_DIR, LANGS
 from tools.content.vocab import Vocabularies, read_yaml
-from tools.search.analysis import TOKEN_RE, analyse, normalize, stopwords, strip_elision
+from tools.search.analysis import TOKEN_RE, analyse, join_stopword_compounds, normalize, stopwords, strip_elision
 
 MAX_PHRASE_WORDS = 8
 
@@ -84,7 +84,9 @@ def _phrase_map_of(found: tuple[Concept, ...]) -> dict:
             for name in [t.get("term", "")] + list(t.get("synonyms") or []):
                 if name:
                     table.setdefault(_key(name), (concept, False))
-                    table.setdefault(("~" + lang, *analyse(name, lang)), (concept, False))
+                    # A compound such as 'sous-emploi' is one word here: without its stop word
+                    # 'sous' it would be keyed as 'emploi' and every query on employment named it.
+                    table.setdefault(("~" + lang, *analyse(join_stopword_compounds(name), lang)), (concept, False))
     table.pop((), None)
     for lang in LANGS:
         table.pop(("~" + lang,), None)

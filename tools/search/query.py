@@ -42,6 +42,7 @@ from tools.search.analysis import (
     WORD_RE,
     analyse,
     compound_parts,
+    join_stopword_compounds,
     meaningful,
     normalize,
     strip_elision,
@@ -92,6 +93,14 @@ def query_words(text: str) -> list[tuple[str, str]]:
         if raw not in OPERATORS:
             out.append((raw, strip_elision(normalize(raw))))
     return out
+
+
+def name_terms(name: str) -> str:
+    """The words of a glossary name to search as a phrase, space-separated (plain_terms), a
+    hyphenated compound with a stop word among its parts kept as one word ('sous-emploi' ->
+    'sousemploi', as the index holds it: its parts apart would be 'emploi' alone, the stop word
+    dropped); other compounds are split into their parts."""
+    return plain_terms(join_stopword_compounds(name))
 
 
 def has_meaningful_words(text: str) -> bool:
@@ -386,7 +395,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         # scores the sum of its words, which made long names outweigh what was typed).
         typed = _word_count(exp["matched"])
         alternatives = [_scaled(parser.parse(f'"{w}"'), typed / _word_count(w))
-                        for w in map(plain_terms, exp["added"]) if w and not _same_name(w, exp["matched"])]
+                        for w in map(name_terms, exp["added"]) if w and not _same_name(w, exp["matched"])]
         unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.

@@ -46,16 +46,26 @@ from tools.search.analysis import (
     all_stopwords,
     arabic_light_stem,
     compound_parts,
+    join_stopword_compounds,
     markdown_to_text,
     meaningful,
     normalize,
     stopwords,
     strip_elision,
 )
-from tools.search.engine import MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.engine import COUNTRY_FACTOR, MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
-from tools.search.query import COMPOUND_PARTS_BOOST, FIELD_BOOSTS, MAX_QUERY_TERMS, OPERATORS, query_tokens, query_words
+from tools.search.query import (
+    COMPOUND_PARTS_BOOST,
+    EXACT_TITLE_BOOST,
+    FIELD_BOOSTS,
+    MAX_QUERY_TERMS,
+    OPERATORS,
+    SYNONYM_BOOST,
+    query_tokens,
+    query_words,
+)
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
@@ -184,13 +194,16 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     for number, concept in enumerate(glossary_concepts(vocabs)):
         names = []
         for name in concept.names():
-            names.append([name, keys(name, None)])
+            # 'sous-emploi' is one key ('sousemploi'), as the API searches it: its parts without
+            # the stop word would be 'emploi' (analysis.join_stopword_compounds).
+            name_keys = keys(join_stopword_compounds(name), None)
+            names.append([name, name_keys])
             is_acronym = name in concept.acronyms
             folded = " ".join(strip_elision(normalize(w)) for w in TOKEN_RE.findall(name))
             if folded:
                 phrases.setdefault(folded, [number, int(is_acronym)])
             if not is_acronym:
-                stemmed = keys(name, None)
+                stemmed = name_keys
                 if len(stemmed) > 1:
                     phrases.setdefault("~" + " ".join(stemmed), [number, 0])
         concepts.append({"names": names, "acronyms": list(concept.acronyms)})
@@ -297,7 +310,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": 1.0, "country": 3.0, "title": 50.0, "compound_parts": COMPOUND_PARTS_BOOST},
+            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": SYNONYM_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]

@@ -194,10 +194,14 @@
           if (!hit) continue;
           var concept = meta.concepts[hit[0]], acronym = hit[1] === 1;
           if (acronym && n === 1 && typed.length <= 3 && typed !== typed.toUpperCase()) continue;
+          // A name that is the typed one inflected ('return migrant' for 'return migrants') has
+          // the typed words' keys: not searched again (query._same_name).
+          var typedKeys = keysOf(typed).join(" ");
           var added = concept.names.filter(function (nm) {
-            return !(acronym && concept.acronyms.indexOf(nm[0]) >= 0) && tokens(nm[0]).map(folded).join(" ") !== k;
+            return !(acronym && concept.acronyms.indexOf(nm[0]) >= 0) && tokens(nm[0]).map(folded).join(" ") !== k &&
+              nm[1].join(" ") !== typedKeys;
           });
-          found.push({ kind: "glossary", matched: typed, added: added });
+          found.push({ kind: "glossary", matched: typed, added: added, typed: Math.max(1, keysOf(typed).length) });
           i += n - 1;
           break;
         }
@@ -290,27 +294,36 @@
         });
         Object.keys(sum).forEach(function (doc) { if (hits[doc] === ks.length) add(+doc, sum[doc] * (meta.boosts.compound_parts || 0.5)); });
       });
+      // A concept counts once per document, by its best name (query.BestOf); a name of n words
+      // weighs as much as the t words typed for the concept (its sum scaled by t / n).
       o.expansions.forEach(function (x) {
         var best = {};
         x.added.forEach(function (nm) {
           var ks = nm[1];
           if (!ks.length) return;
-          var sum = {}, hits = {};
+          var sum = {}, hits = {}, scale = (x.typed || 1) / ks.length;
           ks.forEach(function (k) {
             var list = p[k] || [];
             for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
           });
           Object.keys(sum).forEach(function (doc) {
-            if (hits[doc] === ks.length && (!best[doc] || sum[doc] > best[doc])) best[doc] = sum[doc];
+            var w = sum[doc] * scale;
+            if (hits[doc] === ks.length && (!best[doc] || w > best[doc])) best[doc] = w;
           });
         });
         Object.keys(best).forEach(function (doc) { add(+doc, best[doc] * meta.boosts.synonym); });
       });
       var ex = p[o.exact] || [];
       for (var i = 0; i < ex.length; i += 2) add(ex[i], 100 * meta.boosts.title);
+      // Country factor 1 + (F - 1) x (named countries the entry is about) / (countries named), as
+      // engine.COUNTRY_FACTOR: with 'Libya Niger', an entry on both outranks one on Libya alone.
+      var about = {};
       o.countries.forEach(function (c) {
         var list = p["@c:" + c] || [];
-        for (var j = 0; j < list.length; j += 2) if (scores[list[j]]) scores[list[j]] *= meta.boosts.country;
+        for (var j = 0; j < list.length; j += 2) about[list[j]] = (about[list[j]] || 0) + 1;
+      });
+      Object.keys(about).forEach(function (doc) {
+        if (scores[doc]) scores[doc] *= 1 + (meta.boosts.country - 1) * about[doc] / o.countries.length;
       });
       // Filters: OR within a facet, AND between facets.
       var allowed = {};
