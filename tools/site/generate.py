@@ -56,7 +56,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
     files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of),
-             **exports.generate(entries, url, ui, vocabs)}
+             **exports.generate(entries, url, ui, vocabs, memo=pages.MEMO)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root, vocabs))

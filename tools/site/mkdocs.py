@@ -140,16 +140,17 @@ def output_path(rel: str) -> str:
 def _sources(docs: Path, skip: tuple[str, ...]) -> dict[str, float]:
     """{source path relative to docs: modification time} of a docs tree (dot files excluded)."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(docs):
-        rel_dir = os.path.relpath(dirpath, docs)
-        if rel_dir == ".":
+    root = str(docs)
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = dirpath[len(root) + 1:].replace(os.sep, "/")
+        if not rel_dir:
             dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
-            rel_dir = ""
         else:
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        prefix = dirpath + os.sep
         for name in filenames:
             if not name.startswith("."):
-                out[f"{rel_dir}/{name}" if rel_dir else name] = os.stat(os.path.join(dirpath, name)).st_mtime
+                out[f"{rel_dir}/{name}" if rel_dir else name] = os.stat(prefix + name).st_mtime
     return out
 
 
@@ -306,17 +307,18 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
             manifest[key] = sorted(sources)
             if not incremental:
                 continue
+            base = str(site_dir) + os.sep  # plain strings: this loop runs for every page of the site
             for rel, mtime in sources.items():
                 mtime = max(mtime, _included_mtime(project, docs, rel))
-                out = site_dir / output_path(rel)
+                out = output_path(rel)
                 try:
-                    if out.stat().st_mtime < mtime:
-                        out.unlink()
+                    if os.stat(base + out).st_mtime < mtime:
+                        os.unlink(base + out)
                         info["rebuilt"] += 1
-                        delta.append(prefix + output_path(rel))
+                        delta.append(prefix + out)
                 except FileNotFoundError:
                     info["rebuilt"] += 1
-                    delta.append(prefix + output_path(rel))
+                    delta.append(prefix + out)
             for rel in set(previous.get(key, ())) - sources.keys():
                 _drop(site_dir / output_path(rel), site_dir)
                 info["removed"] += 1
