@@ -147,10 +147,12 @@ def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG, 
 
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG,
-             vocabs: Vocabularies | None = None, memo=None) -> dict[str, str]:
+             vocabs: Vocabularies | None = None, memo=None, prints: list[str] | None = None) -> dict[str, str]:
     """The export files of one interface, as {path under docs/: text}; the feed is titled in ui
     (words of `vocabs`; None: the shipped strings, read now). `memo`: a pages.TextMemo remembering
-    each entry's piece of the exports (see _pieces; None: everything made here)."""
-    prints = [fingerprint(e) for e in entries] if memo is not None else None
+    each entry's piece of the exports (see _pieces; None: everything made here); `prints`: the
+    entries' fingerprints, in their order, when the caller has them."""
+    if memo is not None and prints is None:
+        prints = [fingerprint(e) for e in entries]
     return {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs), "kb/entries.json": entries_json(entries, memo, prints),
             "kb/entries.csv": entries_csv(entries, memo, prints), "kb/catalog.json": catalog_json(entries, memo, prints)}
