@@ -335,7 +335,14 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
         raise
     old = swap_dir(tmp, project.site, keep=True)
     write_atomic(project.build / SOURCES_MANIFEST, json.dumps(manifest))
-    _keep_spare(project, old if incremental else None, delta)
+    try:
+        _keep_spare(project, old if incremental else None, delta)
+    except (OSError, subprocess.CalledProcessError):
+        # No spare (build/ on another file system, say): the next build copies the whole site.
+        (project.build / SPARE_STATE).unlink(missing_ok=True)
+        if old is not None and old.exists():
+            discard_later(old, project.site.name)
+        return info
     if old is not None and not incremental:
         discard_later(old, project.site.name)
     return info
