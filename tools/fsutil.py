@@ -67,19 +67,22 @@ def discard_later(path: Path, name: str | None = None) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def swap_dir(new: Path, target: Path, *, background: bool = False) -> None:
+def swap_dir(new: Path, target: Path, *, background: bool = False, keep: bool = False) -> Path | None:
     """Put `new` in place of `target`, then drop the old one (with background, in a detached
-    process: see discard_later).
+    process: see discard_later), or with keep, leave it to the caller: it is returned, at a
+    temporary path beside `target` (`.<name>.old-*` or `new`'s path), None when there was none.
 
     On Linux the two trade places in one atomic step, so `target` exists at every instant, even if
     the process is killed; elsewhere two renames leave a moment without it (the next build's
     clean_stale puts the old one back if the process died there)."""
     if target.exists() and _exchange(new, target):
+        if keep:
+            return new  # now the old output
         if background:
-            discard_later(new, target.name)  # now the old output
+            discard_later(new, target.name)
         else:
             shutil.rmtree(new, ignore_errors=True)
-        return
+        return None
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -87,11 +90,13 @@ def swap_dir(new: Path, target: Path, *, background: bool = False) -> None:
             shutil.rmtree(old)
         os.replace(target, old)
     os.replace(new, target)
-    if old is not None:
+    if old is not None and not keep:
         if background:
             discard_later(old, target.name)
         else:
             shutil.rmtree(old, ignore_errors=True)
+        return None
+    return old
 
 
 def clean_stale(targets: list[Path]) -> list[Path]:

@@ -22,7 +22,7 @@ from tools.project import Project, Settings
 from tools.search.engine import build_search_index
 from tools.site import languages
 from tools.site.generate import generate_docs, guide_files
-from tools.site.mkdocs import build_site
+from tools.site.mkdocs import build_site, spare_dir
 
 __all__ = ["BuildError", "Project", "Report", "run"]
 
@@ -108,7 +108,7 @@ def outputs(project: Project) -> list:
     """Every folder a build replaces whole (each beside its temporary copies). The offline build's
     folder is not one: it is made outside the lock, after run() returns."""
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
-    return [project.generated, *trees, project.index, project.site]
+    return [project.generated, *trees, project.index, project.site, spare_dir(project)]
 
 
 def _stages(project: Project, settings: Settings, entries: list[Entry], report: Report, *, site: bool,

@@ -7,6 +7,7 @@ import dataclasses
 import difflib
 import functools
 
+import numpy as np
 import pytest
 
 from tools.content.loader import entry_files, load_file
@@ -83,3 +84,38 @@ def test_near_copies_of_shipped_entries_warn_like_the_reference(shipped):
     warned = {p.path for p in found}
     assert {c.path for i, c in enumerate(copies) if i % 3 < 2} <= warned
     assert not {c.path for i, c in enumerate(copies) if i % 3 == 2} & warned
+
+
+def test_band_pairs_are_datasketch_lsh_candidates(shipped):
+    """The dict-per-band candidates are those of datasketch's MinHashLSH with the same bands, on
+    the shipped entries' title and summary signatures (near copies added, so that pairs exist)."""
+    from datasketch import MinHash, MinHashLSH
+
+    from tools.content.validate import LSH_BANDS, _band_pairs, lookalike_signatures
+
+    raws = shipped + [near_copy(r, n, title=r.meta["title"] + " bis") for n, r in enumerate(shipped[:30])]
+    signatures = [s for s in lookalike_signatures(raws) if s is not None]
+    assert len(signatures) > 100
+    for column, name in enumerate(("title", "summary")):
+        b, r = LSH_BANDS[name]
+        lsh = MinHashLSH(num_perm=b * r, params=(b, r))
+        fresh = MinHash(num_perm=b * r)  # the scheme and width of the signatures' hash values
+        expected = set()
+        for i, sig in enumerate(signatures):
+            h = MinHash(num_perm=b * r, hashvalues=np.frombuffer(sig[column], dtype=fresh.hashvalues.dtype),
+                        scheme=fresh.scheme)
+            expected.update((j, i) for j in lsh.query(h))
+            lsh.insert(i, h)
+        assert expected  # the near copies meet their originals
+        assert _band_pairs([sig[column] for sig in signatures], (b, r)) == expected
+
+
+def test_kept_signatures_give_the_same_warnings(shipped):
+    """duplicate_warnings with signatures computed earlier (as the check cache keeps them) warns as
+    when it computes them itself."""
+    from tools.content.validate import lookalike_signatures
+
+    raws = shipped + [near_copy(r, n, title=r.meta["title"] + " bis") for n, r in enumerate(shipped[:30])]
+    kept = lookalike_signatures(raws)
+    found = duplicate_warnings(raws, kept)
+    assert found and sorted(found) == sorted(duplicate_warnings(raws))

@@ -56,6 +56,11 @@ def projects(tmp_path_factory):
     added = new_entry(inc.root, 1)
     report = built(run(inc, progress=False))
     noop = built(run(inc, progress=False))
+    # A second round starts from the spare the first one left (the site before it, brought up to
+    # date by the paths that round changed): what it holds must be exactly the site.
+    again = entries[8]
+    again.write_text(again.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Relu ", 1), encoding="utf-8")
+    second = built(run(inc, progress=False))
 
     clean = Project(tmp_path_factory.mktemp("clean"))
     for name in ("docs", "overrides", "practices"):
@@ -63,16 +68,18 @@ def projects(tmp_path_factory):
     for path in [inc.config_file, *inc.root.glob("CONTRIBUTING*.md")]:
         shutil.copy(path, clean.root / path.name)
     built(run(clean, progress=False, force=True))
-    return {"inc": inc, "clean": clean, "report": report, "noop": noop, "first_site": first_site,
+    return {"inc": inc, "clean": clean, "report": report, "noop": noop, "second": second, "first_site": first_site,
             "first_pages": first_pages,
             "ids": {"changed": changed.name.split(".")[0], "removed": removed.name.split(".")[0],
-                    "added": added.name.split(".")[0]}}
+                    "added": added.name.split(".")[0], "again": again.name.split(".")[0]}}
 
 
 def test_the_rebuild_was_incremental(projects):
     report = projects["report"]
     assert report.details["check"] == {"checked": 3, "cached": 21}  # the two changed files and the added one
     assert report.details["site"]["mode"] == "dirty"
+    # Both rebuilds started from the spare (the full build left a copy of its site), not a whole copy.
+    assert [r.details["site"]["copy"] for r in (report, projects["second"])] == ["spare", "spare"]
     assert 0 < report.details["site"]["rebuilt"] < 400
     # Pages that no change touches are the previous site's files (hard links), not rewritten.
     inc = projects["inc"]
@@ -85,6 +92,7 @@ def test_unchanged_entries_files_are_not_rewritten(projects):
     inc = projects["inc"]
     written = projects["report"].details["pages"][str(inc.generated)][0]
     entry_files = [rel for rel in written if rel.startswith("entries/")]
+    written = written + projects["second"].details["pages"][str(inc.generated)][0]
     assert entry_files, written  # the changed and added entries' pages at least
     assert len(entry_files) < len(projects["first_pages"]) // 2
     now = {p.relative_to(inc.generated).as_posix(): p.stat().st_mtime_ns
@@ -115,6 +123,22 @@ def test_site_is_that_of_a_clean_build(projects):
     for lang_dir in ("", "ar/", "en/"):
         assert f"{lang_dir}kb/entries/{ids['added']}/fr/index.html" in a
         assert "Révisé".encode() in a[f"{lang_dir}kb/entries/{ids['changed']}/fr/index.html"]
+        assert b"Relu" in a[f"{lang_dir}kb/entries/{ids['again']}/fr/index.html"]
+
+
+def test_the_spare_holds_the_previous_site(projects):
+    """The spare left by the last rebuild is the site before it: the same paths, all but the
+    rebuilt ones hard links of the site's files (so it costs no room and no copy)."""
+    inc = projects["inc"]
+    spare = inc.build / "site-spare"
+    site_files = {p.relative_to(inc.site).as_posix(): p.stat().st_ino for p in inc.site.rglob("*") if p.is_file()}
+    spare_files = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
+    changed = f"kb/entries/{projects['ids']['again']}/fr/index.html"
+    assert changed in spare_files and b"Relu" not in (spare / changed).read_bytes()
+    assert site_files.keys() == spare_files.keys()
+    shared = [rel for rel in site_files if site_files[rel] == spare_files[rel]]
+    assert len(shared) > len(site_files) * 0.8
+    assert changed not in shared
 
 
 def test_search_answers_as_a_clean_build(projects):

@@ -517,3 +517,27 @@ def test_a_new_engine_reindexes_everything(tmp_path):
     assert again["full"] and again["added_or_changed"] == len(ENTRIES)
     forced = build_search_index(ENTRIES, index_dir, progress=False, engine="v2", full=True)
     assert forced["full"]
+
+
+def test_an_index_written_by_two_processes_answers_as_one_written_by_one(tmp_path, monkeypatch):
+    """Whoosh's multisegment writer (a full build of MULTIPROC_MIN_DOCS documents or more, on a
+    machine with more than one processor) gives the same results and facet counts, and takes
+    incremental updates afterwards."""
+    from tools.search import index as search_index
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    build_search_index(ENTRIES, one, progress=False, engine="v1")
+    monkeypatch.setattr(search_index, "MULTIPROC_MIN_DOCS", 1)
+    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 2)
+    build_search_index(ENTRIES, two, progress=False, engine="v1")
+    a, b = SearchIndex(one), SearchIndex(two)
+    for q in ("migration", "emploi travail", "données", "remittances", ""):
+        mine, theirs = b.search(q, page_size=50), a.search(q, page_size=50)
+        assert mine["total"] == theirs["total"], q
+        assert sorted(ids(mine)) == sorted(ids(theirs)), q
+        assert mine["facets"] == theirs["facets"], q
+    assert a.search("")["total"] > 3
+    retitled = replace(ENTRIES[0], title="Titre tout neuf xylophone")
+    update = build_search_index([retitled, *ENTRIES[1:]], two, progress=False, engine="v1")
+    assert (update["full"], update["added_or_changed"]) == (False, 1)
+    assert [r["id"] for r in SearchIndex(two).search("xylophone")["results"]] == [retitled.id]

@@ -186,3 +186,26 @@ def test_exports_of_an_empty_collection():
     assert json.loads(files["kb/entries.json"]) == []
     assert json.loads(files["kb/catalog.json"]) == []
     assert rows_of(files["kb/entries.csv"]) == [list(exports.CSV_FIELDS)]
+
+
+def test_exports_made_piece_by_piece_are_the_whole_dumps(entries):
+    """entries.json, entries.csv and catalog.json, made from one remembered piece per entry, are
+    the bytes of dumping the whole list at once, with a memo (filled, then reused) or without."""
+    from tools.site.pages import TextMemo
+
+    ordered = sorted(entries, key=lambda e: (e.id, e.lang))
+    whole_json = json.dumps([exports.record(e) for e in ordered], ensure_ascii=False, indent=1)
+    whole_catalog = json.dumps([{k: exports.record(e)[k] for k in CATALOG} for e in ordered], ensure_ascii=False,
+                               separators=(",", ":"))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(exports.CSV_FIELDS)
+    for e in ordered:
+        writer.writerow([exports._cell(exports.record(e)[f]) for f in exports.CSV_FIELDS])
+    memo = TextMemo()
+    for use in (None, memo, memo):
+        assert exports.entries_json(ordered, use) == whole_json
+        assert exports.catalog_json(ordered, use) == whole_catalog
+        assert exports.entries_csv(ordered, use) == buf.getvalue()
+    assert len(memo.texts) == 3 * len(ordered)
+    assert exports.entries_json([]) == json.dumps([]) and exports.catalog_json([]) == "[]"

@@ -184,39 +184,74 @@ def _shingles(text: str, group: str = "") -> list[bytes]:
     return list({(group + folded[i:i + SHINGLE]).encode() for i in range(len(folded) - SHINGLE + 1)})
 
 
-def _lookalike_candidates(texts: list[str], groups: list[str], bands: tuple[int, int]) -> set[tuple[int, int]]:
-    """Pairs (i, j), i < j, of texts of one group that MinHash LSH puts in a common bucket."""
-    import zlib
-
-    from datasketch import MinHash, MinHashLSH
+def _band_pairs(signatures: list[bytes], bands: tuple[int, int]) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of signatures equal on all the rows of at least one band: the candidates
+    MinHash LSH (as datasketch's MinHashLSH with params=bands) gives, found with one dict per band."""
+    from itertools import combinations
 
     b, r = bands
-    lsh = MinHashLSH(num_perm=b * r, params=(b, r))
-    hashes = MinHash.bulk([_shingles(t, g) for t, g in zip(texts, groups, strict=True)], num_perm=b * r,
-                          hashfunc=zlib.crc32)
-    pairs = set()
-    for i, h in enumerate(hashes):
-        for j in lsh.query(h):
-            pairs.add((j, i))
-        lsh.insert(i, h)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(b):
+        buckets: dict[bytes, list[int]] = {}
+        for i, sig in enumerate(signatures):
+            width = len(sig) // b  # bytes of the r hash values of one band (b * r values in all)
+            buckets.setdefault(sig[band * width:(band + 1) * width], []).append(i)
+        for members in buckets.values():
+            if len(members) > 1:
+                pairs.update(combinations(members, 2))
     return pairs
 
 
-def duplicate_warnings(raws: list[RawEntry]) -> list[Problem]:
+def _lookalike_group(r: RawEntry) -> tuple[str, tuple[str, ...]] | None:
+    """(language, countries) of an entry that look-alike warnings consider; None for the others."""
+    m = r.meta
+    if r.slug and isinstance(m.get("title"), str) and isinstance(m.get("countries"), list):
+        return r.lang_suffix, tuple(sorted(map(str, m["countries"])))
+    return None
+
+
+def lookalike_signatures(raws: list[RawEntry]) -> list[tuple[bytes, bytes] | None]:
+    """Each raw entry's MinHash signatures (title, summary; the hash values as bytes) that
+    duplicate_warnings puts in LSH buckets, or None for an entry it does not consider. A file's
+    signatures depend on that file alone, so a caller may keep them with the file's other results."""
+    import zlib
+
+    from datasketch import MinHash
+
+    kept = [(i, r, group) for i, r in enumerate(raws) if (group := _lookalike_group(r)) is not None]
+    out: list[tuple[bytes, bytes] | None] = [None] * len(raws)
+    if not kept:
+        return out
+    tags = [f"{lang}:{','.join(countries)}|" for _, _, (lang, countries) in kept]
+    columns = []
+    for name, text_of in (("title", lambda r: r.meta["title"]), ("summary", lambda r: str(r.meta.get("summary", "")))):
+        b, r = LSH_BANDS[name]
+        hashes = MinHash.bulk([_shingles(text_of(raw), tag) for (_, raw, _), tag in zip(kept, tags, strict=True)],
+                              num_perm=b * r, hashfunc=zlib.crc32)
+        columns.append([h.hashvalues.tobytes() for h in hashes])
+    for (i, _, _), title, summary in zip(kept, *columns, strict=True):
+        out[i] = (title, summary)
+    return out
+
+
+def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes] | None] | None = None
+                       ) -> list[Problem]:
     """Entries of other ids that look like the same thing: same language and countries, and a close
-    title or summary. A warning on each side, naming the other file, for the reviewer to judge."""
-    eligible, groups = [], []
-    for r in raws:
-        m = r.meta
-        if r.slug and isinstance(m.get("title"), str) and isinstance(m.get("countries"), list):
+    title or summary. A warning on each side, naming the other file, for the reviewer to judge.
+    `signatures`: lookalike_signatures(raws), when the caller kept them (None: computed here)."""
+    if signatures is None:
+        signatures = lookalike_signatures(raws)
+    eligible, groups, sigs = [], [], []
+    for r, sig in zip(raws, signatures, strict=True):
+        group = _lookalike_group(r)
+        if group is not None and sig is not None:
             eligible.append(r)
-            groups.append((r.lang_suffix, tuple(sorted(map(str, m["countries"])))))
+            groups.append(group)
+            sigs.append(sig)
     if len(eligible) < 2:
         return []
-    tags = [f"{lang}:{','.join(countries)}|" for lang, countries in groups]
-    candidates = (_lookalike_candidates([r.meta["title"] for r in eligible], tags, LSH_BANDS["title"])
-                  | _lookalike_candidates([str(r.meta.get("summary", "")) for r in eligible], tags,
-                                          LSH_BANDS["summary"]))
+    candidates = (_band_pairs([s[0] for s in sigs], LSH_BANDS["title"])
+                  | _band_pairs([s[1] for s in sigs], LSH_BANDS["summary"]))
     problems = []
     for i, j in sorted(candidates):
         a, b = eligible[i], eligible[j]

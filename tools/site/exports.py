@@ -15,7 +15,7 @@ from dataclasses import fields
 from xml.sax.saxutils import escape, quoteattr
 
 from tools import i18n
-from tools.content.model import Entry
+from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
 
 CSV_FIELDS = ("id", "lang", "title", "type", "countries", "themes", "data_sources", "institutions", "period",
@@ -51,20 +51,45 @@ def record(entry: Entry) -> dict:
     return data
 
 
-def entries_json(entries: list[Entry]) -> str:
+def _pieces(entries: list[Entry], kind: str, make, memo=None, prints: list[str] | None = None) -> list[str]:
+    """make(entry) for each entry; with `memo` (a pages.TextMemo: get(key, make)), remembered under
+    (kind, the entry's fingerprint), so each entry's piece is made once for all interfaces and
+    builds while the entry is unchanged. `prints`: the entries' fingerprints, when known."""
+    if memo is None:
+        return [make(e) for e in entries]
+    prints = prints or [fingerprint(e) for e in entries]
+    return [memo.get((kind, p), lambda e=e: make(e)) for e, p in zip(entries, prints, strict=True)]
+
+
+def _json_element(entry: Entry) -> str:
+    # The record as json.dumps(..., indent=1) writes it inside the array: one level deeper (JSON
+    # strings hold no raw newline, so every line is a line of the layout).
+    return "\n".join(" " + line for line in json.dumps(record(entry), ensure_ascii=False, indent=1).split("\n"))
+
+
+def entries_json(entries: list[Entry], memo=None, prints: list[str] | None = None) -> str:
     """entries.json: a JSON array, in the order of `entries`, of one record() per entry version (the
-    fields listed in this module's docstring); UTF-8 text unescaped, indented by one space."""
-    return json.dumps([record(e) for e in entries], ensure_ascii=False, indent=1)
+    fields listed in this module's docstring); UTF-8 text unescaped, indented by one space (the
+    bytes of json.dumps(list, ensure_ascii=False, indent=1)). `memo`, `prints`: see _pieces."""
+    if not entries:
+        return "[]"
+    return "[\n" + ",\n".join(_pieces(entries, "json", _json_element, memo, prints)) + "\n]"
 
 
-def catalog_json(entries: list[Entry]) -> str:
+_CATALOG = ("id", "lang", "title", "type", "countries", "summary", "themes", "data_sources", "tags", "status", "url")
+
+
+def _catalog_element(e: Entry) -> str:
+    row = (e.id, e.lang, e.title, e.type, e.countries, e.summary, e.themes, e.data_sources, e.tags, e.status, e.url)
+    return json.dumps(dict(zip(_CATALOG, row, strict=True)), ensure_ascii=False, separators=(",", ":"))
+
+
+def catalog_json(entries: list[Entry], memo=None, prints: list[str] | None = None) -> str:
     """catalog.json: a compact JSON array (no whitespace) of one object per entry version with id,
     lang, title, type, countries, summary, themes, data_sources, tags, status and url (site-relative
-    page address); countries, themes and data_sources as arrays of codes, tags as written."""
-    keep = ("id", "lang", "title", "type", "countries", "summary", "themes", "data_sources", "tags", "status", "url")
-    rows = [(e.id, e.lang, e.title, e.type, e.countries, e.summary, e.themes, e.data_sources, e.tags, e.status, e.url)
-            for e in entries]  # the record's own values, without building the whole record per key
-    return json.dumps([dict(zip(keep, row, strict=True)) for row in rows], ensure_ascii=False, separators=(",", ":"))
+    page address); countries, themes and data_sources as arrays of codes, tags as written.
+    `memo`, `prints`: see _pieces."""
+    return "[" + ",".join(_pieces(entries, "catalog", _catalog_element, memo, prints)) + "]"
 
 
 def _cell(value) -> str:
@@ -75,18 +100,23 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def entries_csv(entries: list[Entry]) -> str:
+def entries_csv(entries: list[Entry], memo=None, prints: list[str] | None = None) -> str:
     """entries.csv: a header row of CSV_FIELDS, then one row per entry version (RFC 4180 quoting by
     the csv module, lines ended by '\\n'). List fields are joined by '; ' (links: their urls); a cell
     starting with = + - or @ is prefixed with an apostrophe so that spreadsheets do not run it as a
-    formula."""
+    formula. `memo`, `prints`: see _pieces."""
+    return _csv_row(CSV_FIELDS) + "".join(_pieces(entries, "csv", _csv_entry, memo, prints))
+
+
+def _csv_row(cells) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for e in entries:
-        rec = record(e)
-        writer.writerow([_cell(rec[f]) for f in CSV_FIELDS])
+    csv.writer(buf, lineterminator="\n").writerow(cells)
     return buf.getvalue()
+
+
+def _csv_entry(entry: Entry) -> str:
+    rec = record(entry)
+    return _csv_row([_cell(rec[f]) for f in CSV_FIELDS])
 
 
 FEED_SIZE = 50
@@ -117,8 +147,12 @@ def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG, 
 
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG,
-             vocabs: Vocabularies | None = None) -> dict[str, str]:
+             vocabs: Vocabularies | None = None, memo=None, prints: list[str] | None = None) -> dict[str, str]:
     """The export files of one interface, as {path under docs/: text}; the feed is titled in ui
-    (words of `vocabs`; None: the shipped strings, read now)."""
-    return {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs),"kb/entries.json": entries_json(entries), "kb/entries.csv": entries_csv(entries),
-            "kb/catalog.json": catalog_json(entries)}
+    (words of `vocabs`; None: the shipped strings, read now). `memo`: a pages.TextMemo remembering
+    each entry's piece of the exports (see _pieces; None: everything made here); `prints`: the
+    entries' fingerprints, in their order, when the caller has them."""
+    if memo is not None and prints is None:
+        prints = [fingerprint(e) for e in entries]
+    return {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs), "kb/entries.json": entries_json(entries, memo, prints),
+            "kb/entries.csv": entries_csv(entries, memo, prints), "kb/catalog.json": catalog_json(entries, memo, prints)}

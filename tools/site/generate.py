@@ -47,16 +47,19 @@ def guide_pages(root: Path, vocabs: Vocabularies | None = None) -> dict[str, str
 
 def generated_files(entries: list[Entry], project: Project, settings: Settings,
                     ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
-                    vocabs: Vocabularies | None = None, entry_files_of=None) -> dict[str, str]:
+                    vocabs: Vocabularies | None = None, entry_files_of=None,
+                    prints: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
     the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
     run's Vocabularies (None: the project's, read now). `entry_files_of`: see pages.generate (an
-    incremental build leaves unchanged entries' files out)."""
+    incremental build leaves unchanged entries' files out). `prints`: {entry key: fingerprint}
+    of `entries` when the caller has them (else computed where needed)."""
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
     files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of),
-             **exports.generate(entries, url, ui, vocabs)}
+             **exports.generate(entries, url, ui, vocabs, memo=pages.MEMO,
+                                prints=[prints[e.key] for e in entries] if prints is not None else None)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root, vocabs))
@@ -69,7 +72,8 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
             memo = pages.MEMO
 
             def fields_of(e: Entry) -> dict:
-                return memo.get(("static-index", fingerprint(e)), lambda: static_index.entry_keys(e, vocabs))
+                print_of = prints[e.key] if prints is not None else fingerprint(e)
+                return memo.get(("static-index", print_of), lambda: static_index.entry_keys(e, vocabs))
         out.update({f"search/{name}": text for name, text in static_index.export(entries, vocabs, fields_of).items()})
     out[".generated"] = GENERATED_NOTE
     return out
@@ -215,12 +219,12 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     try:
         changes = {str(project.generated): sync_tree(
             generated_files(entries, project, settings, near=near, vocabs=vocabs,
-                            entry_files_of=files_of(i18n.DEFAULT_LANG)),
+                            entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints),
             project.generated, kept)}
         for lang in i18n.OTHER_LANGS:
             changes[str(languages.tree(project.root, lang))] = languages.assemble(
                 project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                                    entry_files_of=files_of(lang)), kept)
+                                                    entry_files_of=files_of(lang), prints=prints), kept)
     finally:
         pages.MEMO = None
     if memo is not None:

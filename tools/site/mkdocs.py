@@ -17,15 +17,17 @@ from tqdm import tqdm
 from tools import i18n
 from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
-from tools.fsutil import swap_dir, temp_dir_beside, write_atomic
+from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import dirty_build
+from tools.site.mkdocs_hooks import JINJA_CACHE_ENV
 
-__all__ = ["build_site", "dirty_build", "run_mkdocs", "serve_mkdocs"]
+__all__ = ["build_site", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on every run otherwise
 TAIL_LINES = 30
+JINJA_CACHE = "jinja-cache"  # under build/: the theme's compiled templates (mkdocs_hooks.on_env)
 CODE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding tools/
 
 
@@ -42,21 +44,39 @@ def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, 
 
     Raises BuildError with the last TAIL_LINES lines of MkDocs' output when it fails.
     """
-    if clean:
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir), "--config-file", str(config),
-               "--clean"]
-        if strict:
-            cmd.append("--strict")
-    else:
-        # A module importing nothing of ours but MkDocs: each build starts faster (no numpy, YAML data...).
-        cmd = [sys.executable, "-m", "tools.site.mkdocs_dirty", str(config), str(site_dir)] + (["--strict"] if strict else [])
-    env = mkdocs_env()
+    if not clean:
+        run_dirty([(config, site_dir)], cwd=cwd, strict=strict)
+        return
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir), "--config-file", str(config),
+           "--clean"]
+    if strict:
+        cmd.append("--strict")
+    _run(cmd, cwd, config.name)
+
+
+def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True) -> None:
+    """MkDocs' --dirty build of each (config, site folder), in order, in one subprocess (MkDocs and
+    the theme imported once; tools.site.mkdocs_dirty): only pages whose source is newer than their
+    output (or without output) are rendered. The theme's compiled templates are kept in
+    build/jinja-cache/ under `cwd` (the project root) between builds.
+
+    Raises BuildError with the last TAIL_LINES lines of MkDocs' output when one fails (the
+    builds after it are not run)."""
+    cmd = [sys.executable, "-m", "tools.site.mkdocs_dirty"] + (["--strict"] if strict else [])
+    for config, site_dir in builds:
+        cmd += [str(config), str(site_dir)]
+    _run(cmd, cwd, "+".join(config.name for config, _ in builds),
+         {JINJA_CACHE_ENV: str(Path(cwd) / "build" / JINJA_CACHE)})
+
+
+def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> None:
+    env = {**mkdocs_env(), **(extra or {})}
     # The project's code must be importable from the project copy's folder (cwd).
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CODE_ROOT), env.get("PYTHONPATH", "")) if p)
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
-        raise BuildError(f"mkdocs build failed ({config.name}):\n" + "\n".join(lines[-TAIL_LINES:]))
+        raise BuildError(f"mkdocs build failed ({name}):\n" + "\n".join(lines[-TAIL_LINES:]))
 
 
 def serve_mkdocs(host: str, port: int, *, cwd: Path) -> subprocess.Popen:
@@ -87,13 +107,23 @@ def interface_builds(project: Project, settings: Settings, site_dir: Path,
     return out
 
 
-def _run_all(builds: list[tuple[Path, Path]], project: Project, *, strict: bool, clean: bool, progress: bool) -> None:
-    """Run the MkDocs builds, as many at once as there are processors (at most 2: memory)."""
+def groups(builds: list, workers: int) -> list[list]:
+    """The builds split into at most `workers` groups, each run in one process: the first build
+    (French, at the site root) alone, the others shared out in order."""
+    if workers <= 1 or len(builds) <= 1:
+        return [list(builds)]
+    rest = builds[1:]
+    n = min(workers - 1, len(rest))
+    return [[builds[0]]] + [rest[i * len(rest) // n:(i + 1) * len(rest) // n] for i in range(n)]
+
+
+def _run_all(builds: list[tuple[Path, Path]], project: Project, *, strict: bool, progress: bool) -> None:
+    """Run the MkDocs builds (--dirty), in as many processes at once as there are processors (at
+    most 2: memory), each process running its group of builds one after the other."""
     workers = max(1, min(2, os.cpu_count() or 1, len(builds)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_mkdocs, config, site_dir, cwd=project.root, strict=strict, clean=clean)
-                   for config, site_dir in builds]
-        for future in tqdm(futures, desc="site", unit="language", disable=None if progress else True, leave=False):
+        futures = [pool.submit(run_dirty, group, cwd=project.root, strict=strict) for group in groups(builds, workers)]
+        for future in tqdm(futures, desc="site", unit="process", disable=None if progress else True, leave=False):
             future.result()
 
 
@@ -110,16 +140,17 @@ def output_path(rel: str) -> str:
 def _sources(docs: Path, skip: tuple[str, ...]) -> dict[str, float]:
     """{source path relative to docs: modification time} of a docs tree (dot files excluded)."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(docs):
-        rel_dir = os.path.relpath(dirpath, docs)
-        if rel_dir == ".":
+    root = str(docs)
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = dirpath[len(root) + 1:].replace(os.sep, "/")
+        if not rel_dir:
             dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
-            rel_dir = ""
         else:
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        prefix = dirpath + os.sep
         for name in filenames:
             if not name.startswith("."):
-                out[f"{rel_dir}/{name}" if rel_dir else name] = os.stat(os.path.join(dirpath, name)).st_mtime
+                out[f"{rel_dir}/{name}" if rel_dir else name] = os.stat(prefix + name).st_mtime
     return out
 
 
@@ -164,57 +195,154 @@ def _drop(path: Path, stop: Path) -> None:
         folder = folder.parent
 
 
+SPARE = "site-spare"  # under build/: the site before the last build, hard links of the site's files
+SPARE_STATE = "site-spare.json"  # under build/: which site the spare mirrors, and the paths that differ
+
+
+def spare_dir(project: Project) -> Path:
+    """build/site-spare/: the site as it was before the last build (its unchanged files are hard
+    links of the current site's), kept so the next incremental build starts from it instead of a
+    whole new copy. A build replaces it whole, like the site (a pipeline output)."""
+    return project.build / SPARE
+
+
+def _identity(path: Path) -> list[int]:
+    """What tells one folder from another put at the same path (its inode and change time)."""
+    st = path.stat()
+    return [st.st_ino, st.st_ctime_ns]
+
+
+def _from_spare(project: Project) -> Path | None:
+    """The spare, moved to a new temporary folder beside the site and brought up to date with the
+    site (the paths the last build changed are linked again from the site, or removed), so that it
+    holds the same files as the site; None when there is no spare for this very site (then the
+    caller copies the whole site). The spare's record is deleted first, so a build killed while
+    this runs never trusts a half-updated spare."""
+    spare, record = spare_dir(project), project.build / SPARE_STATE
+    try:
+        state = json.loads(record.read_text(encoding="utf-8"))
+        record.unlink()
+        usable = state["site"] == _identity(project.site) and state["spare"] == _identity(spare)
+        delta = [str(rel) for rel in state["delta"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        usable, delta = False, []
+    if not usable:
+        if spare.exists():
+            discard_later(spare)
+        return None
+    tmp = temp_dir_beside(project.site)
+    tmp.rmdir()
+    os.replace(spare, tmp)
+    for rel in delta:
+        target, source = tmp / rel, project.site / rel
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        else:
+            folder = target.parent
+            while folder != tmp and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    return tmp
+
+
+def _keep_spare(project: Project, old: Path | None, delta: list[str]) -> None:
+    """Keep `old` (the previous site, just swapped out; None after a clean build: a hard-linked
+    copy of the new site is made) as the spare, with its record: the site it mirrors and `delta`,
+    the paths (relative to the site) where the two differ."""
+    spare = spare_dir(project)
+    if spare.exists():
+        discard_later(spare)
+    if old is None:
+        copy = temp_dir_beside(spare)
+        copy.rmdir()
+        subprocess.run(["cp", "-al", str(project.site), str(copy)], check=True)
+        old, delta = copy, []
+    os.replace(old, spare)
+    write_atomic(project.build / SPARE_STATE, json.dumps(
+        {"site": _identity(project.site), "spare": _identity(spare), "delta": sorted(set(delta))}))
+
+
 def build_site(project: Project, settings: Settings, strict: bool = True, progress: bool = True,
                incremental: bool = False, vocabs: Vocabularies | None = None) -> dict:
     """Build the French site at the root of site/ and each other interface in site/<lang>/, in a
     folder swapped in whole (readers never see a half-built site).
 
-    With incremental (and a previous site), the new folder starts as a hard-linked copy of the
-    previous site: outputs whose source is newer, or whose source is gone, are unlinked from the
-    copy (so writing them never touches the previous site), then `mkdocs build --dirty` renders
-    only those pages. Otherwise each interface is built clean. `vocabs`: the run's Vocabularies,
-    for the templates' words in each interface's config (None: the project's, read now).
-    Returns {"mode": "clean" | "dirty", "rebuilt": outputs unlinked for a rebuild, "removed": n}.
+    With incremental (and a previous site), the new folder starts as a copy of the previous site
+    made of hard links: the spare (build/site-spare/, the site before the last build, brought up
+    to date by the few paths that build changed), or else a whole `cp -al` copy. Outputs whose
+    source is newer, or whose source is gone, are unlinked from the copy (so writing them never
+    touches the previous site), then MkDocs' --dirty build renders only those pages. Otherwise
+    each interface is built clean. The previous site then becomes the spare for the next build.
+    `vocabs`: the run's Vocabularies, for the templates' words in each interface's config (None:
+    the project's, read now).
+    Returns {"mode": "clean" | "dirty", "rebuilt": outputs unlinked for a rebuild, "removed": n,
+    "copy": "spare" | "whole" | "none"}.
     Raises BuildError if any MkDocs build fails; the previous site is then left untouched.
     """
     incremental = incremental and project.site.is_dir() and bool(_manifest(project))
-    tmp = temp_dir_beside(project.site)
+    info = {"mode": "dirty" if incremental else "clean", "rebuilt": 0, "removed": 0, "copy": "none"}
+    tmp = None
+    if incremental:
+        tmp = _from_spare(project)
+        info["copy"] = "whole" if tmp is None else "spare"
+    if tmp is None:
+        tmp = temp_dir_beside(project.site)
     builds = interface_builds(project, settings, tmp, vocabs)
-    info = {"mode": "dirty" if incremental else "clean", "rebuilt": 0, "removed": 0}
-    manifest = {}
+    manifest: dict = {}
+    delta: list[str] = []  # paths (relative to the site) where the new site differs from the previous one
     try:
-        if incremental:
+        if info["copy"] == "whole":
             tmp.rmdir()
             subprocess.run(["cp", "-al", str(project.site), str(tmp)], check=True)
-            previous = _manifest(project)
+        previous = _manifest(project) if incremental else {}
         for _, docs, site_dir, skip in builds:
             sources = _sources(docs, skip)
             key = str(site_dir.relative_to(tmp))
+            prefix = "" if key == "." else key + "/"
             manifest[key] = sorted(sources)
             if not incremental:
                 continue
+            base = str(site_dir) + os.sep  # plain strings: this loop runs for every page of the site
             for rel, mtime in sources.items():
                 mtime = max(mtime, _included_mtime(project, docs, rel))
-                out = site_dir / output_path(rel)
+                out = output_path(rel)
                 try:
-                    if out.stat().st_mtime < mtime:
-                        out.unlink()
+                    if os.stat(base + out).st_mtime < mtime:
+                        os.unlink(base + out)
                         info["rebuilt"] += 1
+                        delta.append(prefix + out)
                 except FileNotFoundError:
                     info["rebuilt"] += 1
+                    delta.append(prefix + out)
             for rel in set(previous.get(key, ())) - sources.keys():
                 _drop(site_dir / output_path(rel), site_dir)
                 info["removed"] += 1
+                delta.append(prefix + output_path(rel))
             for name in ALWAYS_WRITTEN:
                 (site_dir / name).unlink(missing_ok=True)
+                delta.append(prefix + name)
         # A build into an empty folder is a full one; never --clean, which would empty the folder
         # where another interface is being built at the same time.
         _run_all([(config, site_dir) for config, _, site_dir, _ in builds], project, strict=strict,
-                 clean=False, progress=progress)
+                 progress=progress)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    swap_dir(tmp, project.site, background=True)
+    old = swap_dir(tmp, project.site, keep=True)
     write_atomic(project.build / SOURCES_MANIFEST, json.dumps(manifest))
+    try:
+        _keep_spare(project, old if incremental else None, delta)
+    except (OSError, subprocess.CalledProcessError):
+        # No spare (build/ on another file system, say): the next build copies the whole site.
+        (project.build / SPARE_STATE).unlink(missing_ok=True)
+        if old is not None and old.exists():
+            discard_later(old, project.site.name)
+        return info
+    if old is not None and not incremental:
+        discard_later(old, project.site.name)
     return info
-

@@ -1,7 +1,8 @@
-"""`python -m tools.site.mkdocs_dirty CONFIG SITE_DIR [--strict]`: MkDocs' own build with dirty=True,
-run as a subprocess by tools.site.mkdocs (like every MkDocs run). This module imports nothing of the
-project but MkDocs, so that each of the three interface builds starts without loading the page
-generator's dependencies."""
+"""`python -m tools.site.mkdocs_dirty [--strict] CONFIG SITE_DIR [CONFIG SITE_DIR ...]`: MkDocs' own
+build with dirty=True of one or more configs, one after the other in this one process, run as a
+subprocess by tools.site.mkdocs (like every MkDocs run). This module imports nothing of the
+project but MkDocs, so that the builds start without loading the page generator's dependencies,
+and MkDocs, Markdown and the theme are imported once for all the builds it is given."""
 
 from __future__ import annotations
 
@@ -19,22 +20,41 @@ class _NotDirtyNotice(logging.Filter):
 
 
 def dirty_build(config: Path, site_dir: Path, strict: bool) -> int:
-    """MkDocs' own build with dirty=True (run as `python -m tools.site.mkdocs_dirty CONFIG SITE_DIR
-    [--strict]`, a subprocess like every MkDocs run). Returns the exit status."""
+    """MkDocs' own build with dirty=True of one config into site_dir (see dirty_builds). Returns
+    the exit status (0: built; 1: MkDocs refused or failed, the reason printed on stderr)."""
+    return dirty_builds([(config, site_dir)], strict)
+
+
+def dirty_builds(builds: list[tuple[Path, Path]], strict: bool) -> int:
+    """MkDocs' own build with dirty=True of each (config, site folder), in order, in this process;
+    stops at the first that fails. Returns the exit status (0: all built; 1: one failed, its
+    reason printed on stderr)."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyNotice())
-    try:
-        build(load_config(str(config), site_dir=str(site_dir), strict=strict), dirty=True)
-    except exceptions.MkDocsException as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    for config, site_dir in builds:
+        try:
+            build(load_config(str(config), site_dir=str(site_dir), strict=strict), dirty=True)
+        except exceptions.MkDocsException as exc:
+            print(f"{config.name}: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
+def main(argv: list[str]) -> int:
+    """The command line: `[--strict] CONFIG SITE_DIR [CONFIG SITE_DIR ...]`. Returns the exit status
+    (2: the arguments are not pairs)."""
+    args = [a for a in argv if a != "--strict"]
+    if not args or len(args) % 2:
+        print("usage: python -m tools.site.mkdocs_dirty [--strict] CONFIG SITE_DIR [CONFIG SITE_DIR ...]",
+              file=sys.stderr)
+        return 2
+    pairs = [(Path(args[i]), Path(args[i + 1])) for i in range(0, len(args), 2)]
+    return dirty_builds(pairs, "--strict" in argv)
+
+
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--strict"]
-    sys.exit(dirty_build(Path(args[0]), Path(args[1]), "--strict" in sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

@@ -77,6 +77,7 @@ def slug(text: str) -> str:
     return "index-tag" if out == "index" else out
 
 
+@lru_cache(maxsize=1 << 16)  # called ~24 times per entry per interface; relpath is slow (abspath)
 def rel(source: str, target: str) -> str:
     """Relative link from docs page `source` to docs file `target` (both POSIX paths under docs/, e.g.
     'kb/entries/x/fr.md' -> 'kb/countries/ma.md' gives '../../countries/ma.md'). MkDocs turns links
@@ -347,11 +348,15 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
         out += f"## {md_text(t(heading, ui, vocabs))}\n\n"
         out += "| | " + " | ".join(f"[{md_text(vocabs.country_name(c, ui))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
         out += "|---|" + "---|" * len(focus) + "\n"
+        cell_of: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # one pass over the entries
+        for e in one.values():
+            for term in set(getattr(e, attr)):
+                for code in set(e.countries):
+                    cell_of[term, code].append(e)
         for term in vocabs.terms(vocab):
             cells = []
             for code in focus:
-                hits = sorted((e for e in one.values() if term in getattr(e, attr) and code in e.countries),
-                              key=lambda e: fold(e.title))
+                hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
                 links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             label = f"[{md_text(vocabs.label(vocab, term, ui))}]({rel(path, page_of(term))})"
