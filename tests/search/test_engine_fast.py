@@ -179,16 +179,26 @@ terms:
 """
 
 
-@pytest.fixture()
-def census_engine(tmp_path, monkeypatch) -> SearchIndex:
-    path = tmp_path / "glossary.yml"
+@pytest.fixture(scope="module")
+def census_index(tmp_path_factory):
+    """(glossary file, index folder) of 60 entries and two naming the census concept in several
+    languages, built once for the module: the glossary is read at query time, not when indexing."""
+    folder = tmp_path_factory.mktemp("census")
+    path = folder / "glossary.yml"
     path.write_text(DISMAX_GLOSSARY, encoding="utf-8")
-    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
-    index_dir = tmp_path / "search-index"
+    index_dir = folder / "search-index"
     # Entries naming the concept in several languages: a document where several names score.
     mixed = [make_entry(f"x-{i}", "en", f"Census data {i}", "census recensement " * i + "التعداد population.",
                         body="## Context\n\nThe recensement (التعداد) is the census. " * (3 - i)) for i in (1, 2)]
     build_search_index(corpus(60) + mixed, index_dir, progress=False)
+    return path, index_dir
+
+
+@pytest.fixture()
+def census_engine(census_index, monkeypatch) -> SearchIndex:
+    """A new SearchIndex on census_index (no cache carried between tests), its glossary in use."""
+    path, index_dir = census_index
+    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
     return SearchIndex(index_dir)
 
 
