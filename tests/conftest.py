@@ -143,14 +143,23 @@ def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_collection():
+def shipped_files():
+    """The repository's practices/ files read once per run: a tuple of loader.RawEntry (path shown
+    relative to the repository), as load_collection reads them. Tests only read them."""
+    from tools.content.loader import entry_files, load_file
+
+    return tuple(load_file(p, str(p.relative_to(ROOT))) for p in entry_files(ROOT / "practices"))
+
+
+@pytest.fixture(scope="session")
+def shipped_collection(shipped_files):
     """The repository's practices/ loaded and checked once per run: (entries, problems, files read).
 
     Entries are frozen dataclasses; tests that need another list copy it (list(entries)).
     """
-    from tools.content.validate import load_collection
+    from tools.content.validate import check_collection
 
-    entries, problems, files = load_collection(ROOT / "practices", ROOT)
+    entries, problems, files = check_collection(list(shipped_files))
     return tuple(entries), tuple(problems), files
 
 
