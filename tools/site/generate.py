@@ -47,15 +47,17 @@ def guide_pages(root: Path, vocabs: Vocabularies | None = None) -> dict[str, str
 
 def generated_files(entries: list[Entry], project: Project, settings: Settings,
                     ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
-                    vocabs: Vocabularies | None = None, entry_files_of=None) -> dict[str, str]:
+                    vocabs: Vocabularies | None = None, entry_files_of=None,
+                    memo: pages.TextMemo | None = None) -> dict[str, str]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
     the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
     run's Vocabularies (None: the project's, read now). `entry_files_of`: see pages.generate (an
-    incremental build leaves unchanged entries' files out)."""
+    incremental build leaves unchanged entries' files out). `memo`: the build's TextMemo (texts
+    reused from the previous build: listings, their lines, static-index keys), None for none."""
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
-    files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of),
+    files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of, memo),
              **exports.generate(entries, url, ui, vocabs)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
@@ -65,9 +67,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
         fields_of = None
-        if pages.MEMO is not None:
-            memo = pages.MEMO
-
+        if memo is not None:
             def fields_of(e: Entry) -> dict:
                 return memo.get(("static-index", fingerprint(e)), lambda: static_index.entry_keys(e, vocabs))
         out.update({f"search/{name}": text for name, text in static_index.export(entries, vocabs, fields_of).items()})
@@ -210,19 +210,15 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
         return one
 
     texts = pages.TextMemo(previous.texts if previous is not None else None)
-    if memo is not None:
-        pages.MEMO = texts
-    try:
-        changes = {str(project.generated): sync_tree(
-            generated_files(entries, project, settings, near=near, vocabs=vocabs,
-                            entry_files_of=files_of(i18n.DEFAULT_LANG)),
-            project.generated, kept)}
-        for lang in i18n.OTHER_LANGS:
-            changes[str(languages.tree(project.root, lang))] = languages.assemble(
-                project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                                    entry_files_of=files_of(lang)), kept)
-    finally:
-        pages.MEMO = None
+    used = texts if memo is not None else None  # no memo file: every text made afresh, as before
+    changes = {str(project.generated): sync_tree(
+        generated_files(entries, project, settings, near=near, vocabs=vocabs,
+                        entry_files_of=files_of(i18n.DEFAULT_LANG), memo=used),
+        project.generated, kept)}
+    for lang in i18n.OTHER_LANGS:
+        changes[str(languages.tree(project.root, lang))] = languages.assemble(
+            project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
+                                                entry_files_of=files_of(lang), memo=used), kept)
     if memo is not None:
         EntryMemo(context, prints, related, texts.kept()).save(memo)
     return changes
