@@ -71,6 +71,13 @@ def test_json_output_is_the_api_json(indexed):
     assert {"page", "page_size", "facets", "expansions", "did_you_mean"} <= set(data)
 
 
+def test_several_words_are_one_query_as_repeated_q_in_the_api(indexed):
+    status, out, err = indexed("registre", "directives", "--json")
+    assert status == 0 and err == ""
+    assert json.loads(out) == json.loads(indexed("registre directives", "--json")[1])
+    assert json.loads(out)["query"] == "registre directives" and json.loads(out)["total"] >= 2
+
+
 def test_country_filter(indexed):
     status, out, _ = indexed("--country", "tn", "--json")
     assert status == 0
