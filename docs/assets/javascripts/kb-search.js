@@ -349,7 +349,8 @@
       status.textContent = ""; list.textContent = "";
       // A query string over the server's byte limit is a too-long query to the reader.
       var key = { query_string_too_long: "query_too_long", page_size_out_of_range: "page_out_of_range" }[code] || code;
-      var page = msg["err_" + key] || msg.err_other || "";
+      // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long).
+      var page = key === "query_too_long" ? tooLongText(msg) : (msg["err_" + key] || msg.err_other || "");
       status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": code || "" }, (msg.error || "") + page));
       if (detail) {
         var d = el("p", { class: "kb-error-detail" });
