@@ -32,7 +32,7 @@ EN_ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.en.md")
 AR_URL = "/ar/kb/entries/ma-enquete-nationale-emploi/ar/"
 EN_URL = "/en/kb/entries/ma-enquete-nationale-emploi/en/"
 NEW_TITLES = {AR_ENTRY: "عنوان جديد أثناء المعاينة QZX42", EN_ENTRY: "Title renamed during the preview QZX42"}
-START_TIMEOUT = 180  # MkDocs builds every page before it answers: ~20 s idle, much more on a loaded 2-core CI machine
+START_TIMEOUT = 360  # three MkDocs servers build every page before they answer: ~90 s under load here, more on a loaded 2-core CI machine
 CHANGE_TIMEOUT = 30
 
 
