@@ -24,7 +24,7 @@ build: install
 serve: build
 	$(BIN)/python -m tools serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-# Live reload while editing entries (MkDocs' development server; no search API).
+# Live reload while editing entries (MkDocs' development server of each interface: /, /ar/, /en/; no search API).
 preview: install
 	$(BIN)/python -m tools preview --host $(HOST) --port $(PORT)
 
