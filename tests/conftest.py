@@ -11,6 +11,7 @@ contributor could (lists, quotes, broken syntax).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -122,10 +123,20 @@ def line_of(text: str, prefix: str) -> int:
 
 
 def load(tmp_path: Path, files: dict[str, str | bytes]):
-    """make_corpus then tools.content.validate.load_collection: (entries, problems, files read)."""
+    """make_corpus then tools.content.validate.load_collection, against the shipped vocabularies
+    (shipped_vocabs()): (entries, problems, files read)."""
     from tools.content.validate import load_collection
 
-    return load_collection(make_corpus(tmp_path, files), tmp_path)
+    return load_collection(make_corpus(tmp_path, files), tmp_path, vocabs=shipped_vocabs())
+
+
+@functools.cache
+def shipped_vocabs():
+    """tools/data/'s Vocabularies read once for the test run, for helpers that check against the
+    shipped data (read-only: a test that changes vocabularies loads its own copy)."""
+    from tools.content.vocab import Vocabularies
+
+    return Vocabularies.load()
 
 
 def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
