@@ -41,6 +41,7 @@ def synthetic(tmp_path_factory):
     return entries
 
 
+@pytest.mark.e2e  # brute force over the whole shipped collection: with `make test`, not `make test-fast`
 def test_shipped_collection_same_as_pairwise(shipped):
     index = RelatedIndex(shipped)
     found = 0
