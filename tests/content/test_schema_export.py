@@ -136,7 +136,7 @@ def test_main_without_options_prints_help_and_exits_2(capsys):
                                                  ("ar", "| الحقل | إلزامي | القاعدة |", "نعم", "لا"),
                                                  ("en", "| Field | Required | Rule |", "yes", "no")])
 def test_fields_table_has_one_row_per_field(lang, head, yes, no):
-    lines = fields_table(lang).split("\n")
+    lines = fields_table(lang, SHIPPED).split("\n")
     assert lines[:2] == [head, "|---|---|---|"]
     assert len(lines) == len(FIELDS) + 2
     for line, f in zip(lines[2:], FIELDS, strict=True):
@@ -146,12 +146,12 @@ def test_fields_table_has_one_row_per_field(lang, head, yes, no):
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_vocab_tables_list_every_term_with_its_label(lang):
-    text = vocab_tables(lang)
+    text = vocab_tables(lang, SHIPPED)
     for vocab in VOCABS:
         for term in SHIPPED.terms(vocab):
             row = f"| `{term}` | {SHIPPED.label(vocab, term, lang)} | {SHIPPED.description(vocab, term, lang)} |"
             assert row in text.split("\n"), (vocab, term)
-    assert vocab_tables("fr").split("\n")[0] == "**Types (`type`)**"
+    assert vocab_tables("fr", SHIPPED).split("\n")[0] == "**Types (`type`)**"
 
 
 GUIDE = """# Guide
@@ -173,31 +173,31 @@ The end.
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_fill_replaces_only_the_text_between_the_markers(lang):
-    filled = fill(GUIDE, lang)
+    filled = fill(GUIDE, lang, SHIPPED)
     assert filled == GUIDE.replace(
-        "| an old | table |\n", fields_table(lang) + "\n").replace(
+        "| an old | table |\n", fields_table(lang, SHIPPED) + "\n").replace(
         "<!-- BEGIN generated: vocabularies -->\n",
-        "<!-- BEGIN generated: vocabularies -->\n" + vocab_tables(lang) + "\n")
+        "<!-- BEGIN generated: vocabularies -->\n" + vocab_tables(lang, SHIPPED) + "\n")
     assert filled.startswith("# Guide\n\nIntro kept as written.\n\n<!-- BEGIN generated: fields -->\n| ")
     assert "\n\nBetween the blocks, kept too.\n\n" in filled and filled.endswith("\n\nThe end.\n")
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_fill_is_idempotent(lang):
-    once = fill(GUIDE, lang)
-    assert fill(once, lang) == once
+    once = fill(GUIDE, lang, SHIPPED)
+    assert fill(once, lang, SHIPPED) == once
 
 
 def test_fill_leaves_a_text_without_markers_alone():
     text = "# Titre\n\n<!-- a comment -->\nNo generated block here.\n"
-    assert fill(text, "fr") == text
+    assert fill(text, "fr", SHIPPED) == text
 
 
 @pytest.mark.parametrize("lang, name", GUIDES.items())
 def test_committed_guides_are_up_to_date(lang, name):
     text = (ROOT / name).read_text(encoding="utf-8")
     assert text.count("<!-- BEGIN generated: ") == 2
-    assert fill(text, lang) == text, f"{name} is {WRITE_HINT}"
+    assert fill(text, lang, SHIPPED) == text, f"{name} is {WRITE_HINT}"
 
 
 @pytest.mark.parametrize("lang, name", GUIDES.items())
