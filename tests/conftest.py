@@ -11,6 +11,7 @@ contributor could (lists, quotes, broken syntax).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -122,10 +123,20 @@ def line_of(text: str, prefix: str) -> int:
 
 
 def load(tmp_path: Path, files: dict[str, str | bytes]):
-    """make_corpus then tools.content.validate.load_collection: (entries, problems, files read)."""
+    """make_corpus then tools.content.validate.load_collection, against the shipped vocabularies
+    (shipped_vocabs()): (entries, problems, files read)."""
     from tools.content.validate import load_collection
 
-    return load_collection(make_corpus(tmp_path, files), tmp_path)
+    return load_collection(make_corpus(tmp_path, files), tmp_path, vocabs=shipped_vocabs())
+
+
+@functools.cache
+def shipped_vocabs():
+    """tools/data/'s Vocabularies read once for the test run, for helpers that check against the
+    shipped data (read-only: a test that changes vocabularies loads its own copy)."""
+    from tools.content.vocab import Vocabularies
+
+    return Vocabularies.load()
 
 
 def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
@@ -143,14 +154,23 @@ def make_corpus(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_collection():
+def shipped_files():
+    """The repository's practices/ files read once per run: a tuple of loader.RawEntry (path shown
+    relative to the repository), as load_collection reads them. Tests only read them."""
+    from tools.content.loader import entry_files, load_file
+
+    return tuple(load_file(p, str(p.relative_to(ROOT))) for p in entry_files(ROOT / "practices"))
+
+
+@pytest.fixture(scope="session")
+def shipped_collection(shipped_files):
     """The repository's practices/ loaded and checked once per run: (entries, problems, files read).
 
     Entries are frozen dataclasses; tests that need another list copy it (list(entries)).
     """
-    from tools.content.validate import load_collection
+    from tools.content.validate import check_collection
 
-    entries, problems, files = load_collection(ROOT / "practices", ROOT)
+    entries, problems, files = check_collection(list(shipped_files))
     return tuple(entries), tuple(problems), files
 
 

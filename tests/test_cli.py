@@ -217,3 +217,27 @@ def test_serve_on_a_free_port_announces_and_starts(capsys, monkeypatch):
     assert main(["serve", "--host", "127.0.0.1", "--port", str(port)]) == 0
     assert started == [port]
     assert f"Serving on http://127.0.0.1:{port}/" in capsys.readouterr().out
+
+
+def test_a_refused_build_says_the_site_was_left_unchanged(tmp_path, monkeypatch, capsys):
+    from tests.sitebuild import copy_project
+    from tools.cli import main
+
+    copy_project(tmp_path, with_practices=False)
+    monkeypatch.setenv("KB_ROOT", str(tmp_path))
+    make_corpus(tmp_path, {"ma/ma-x.fr.md": entry_text(countries="[MAR]")})
+    previous = tmp_path / "site" / "index.html"
+    previous.parent.mkdir()
+    previous.write_text("the site of the last good build", encoding="utf-8")
+    assert main(["build", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert any("countries" in line and "MAR" in line for line in lines), lines
+    assert lines[-1] == ("Build refused: 1 error above. The site (site/), the generated pages and the search index "
+                         "were left unchanged; fix the errors and run the build again.")
+    assert "Built" not in out
+    assert previous.read_text(encoding="utf-8") == "the site of the last good build"
+    assert not (tmp_path / "docs" / "kb").exists() and not (tmp_path / "build" / "search-index").exists()
+    # The JSON report stays a single JSON document.
+    assert main(["build", "--quiet", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().err)["problems"][0]["field"] == "countries[0]"

@@ -1,6 +1,6 @@
 """tools/search.py, the command line: `python -m tools.search "enquete emploi" --country MA [--json]`.
 
-The index is built in tmp_path from a few entries, and KB_ROOT points Project() at it.
+The index is built once for the module from a few entries, and KB_ROOT points Project() at it.
 Exit status: 0 with results, 1 with none, 2 for a query that must change or a missing index.
 """
 
@@ -29,13 +29,21 @@ def keep_sigpipe():
     signal.signal(signal.SIGPIPE, saved)
 
 
-@pytest.fixture
-def indexed(tmp_path, monkeypatch, capsys, word_lists):
-    """run(*argv) -> (exit status, stdout, stderr) of tools.search.main against the index."""
-    entries, problems, _ = load(tmp_path, FILES)
+@pytest.fixture(scope="module")
+def indexed_root(tmp_path_factory):
+    """A project folder whose search index holds FILES, built once for the module (the command
+    only reads it)."""
+    root = tmp_path_factory.mktemp("kb")
+    entries, problems, _ = load(root, FILES)
     assert problems == [] and len(entries) == len(FILES) == 5
-    monkeypatch.setenv("KB_ROOT", str(tmp_path))
-    build_search_index(entries, Project().index, progress=False)
+    build_search_index(entries, Project(root).index, progress=False)
+    return root
+
+
+@pytest.fixture
+def indexed(indexed_root, monkeypatch, capsys, word_lists):
+    """run(*argv) -> (exit status, stdout, stderr) of tools.search.main against the index."""
+    monkeypatch.setenv("KB_ROOT", str(indexed_root))
 
     def run(*argv):
         status = cli.main(["search", *argv])
@@ -69,6 +77,13 @@ def test_json_output_is_the_api_json(indexed):
     assert data["total"] >= 1 and data["query"] == "registre"
     assert data["results"][0]["id"] == TN
     assert {"page", "page_size", "facets", "expansions", "did_you_mean"} <= set(data)
+
+
+def test_several_words_are_one_query_as_repeated_q_in_the_api(indexed):
+    status, out, err = indexed("registre", "directives", "--json")
+    assert status == 0 and err == ""
+    assert json.loads(out) == json.loads(indexed("registre directives", "--json")[1])
+    assert json.loads(out)["query"] == "registre directives" and json.loads(out)["total"] >= 2
 
 
 def test_country_filter(indexed):

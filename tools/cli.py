@@ -52,6 +52,8 @@ def _build(args: argparse.Namespace) -> int:
     report = run(Project(), site=not args.no_site, force=args.force, progress=not args.quiet, vocabs=args.vocabs)
     if report.problems or not report.ok:
         print(render(report.problems, report.files, args.format), file=sys.stderr)
+    if not report.ok and args.format != "json":  # the JSON report stays one JSON document
+        print(report.refusal(), file=sys.stderr)
     if not report.ok or (args.strict and report.problems):
         return 1
     print(report.line())
@@ -158,7 +160,8 @@ def _search(args: argparse.Namespace) -> int:
     if not engine.available():
         print("The search index is not built yet: run 'make build' first.", file=sys.stderr)
         return 2
-    found = engine.search(args.query, _search_filters(args, args.vocabs), page=args.page)
+    query = " ".join(w for w in args.query if w)
+    found = engine.search(query, _search_filters(args, args.vocabs), page=args.page)
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=1))
         return 0 if found["total"] else 1
@@ -293,7 +296,8 @@ def parser(vocabs: Vocabularies | None = None) -> argparse.ArgumentParser:
     p.add_argument("--id", help="the entry's id (default: made from the title)")
 
     p = command("search", _search, "search the knowledge base")
-    p.add_argument("query", nargs="?", default="", help="words to search; empty lists everything")
+    p.add_argument("query", nargs="*", default=[], help="words to search (several are joined, as repeated q= in "
+                   "the API); none lists everything")
     from tools.site.facets import FACETS
 
     for facet in FACETS:

@@ -52,6 +52,12 @@ class Report:
         stops there: no stage after the check runs, nothing is written."""
         return not errors(self.problems)
 
+    def refusal(self) -> str:
+        """The line that ends a refused build (content errors): nothing was written."""
+        n = len(errors(self.problems))
+        return (f"Build refused: {n} error{'s' if n != 1 else ''} above. The site (site/), the generated pages "
+                "and the search index were left unchanged; fix the errors and run the build again.")
+
     def line(self) -> str:
         """One summary line: entries (ids), language versions, files, and each stage's time."""
         langs: dict[str, int] = {}

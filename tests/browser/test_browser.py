@@ -265,6 +265,38 @@ LABOUR_FORCE_SURVEYS = {"ma-enquete-nationale-emploi", "dz-enquete-activite-empl
                         "tn-enquete-population-emploi", "mr-enquete-emploi-secteur-informel-enesi"}
 
 
+def test_without_an_api_the_visit_asks_for_it_once(page, server):
+    """A statically hosted site answers /api/ with an HTML 404: the first search finds that out
+    and the following ones of the visit, on the next pages too, do not ask again (one failed
+    request in the console per visit, not one per search)."""
+    asked = []
+
+    def not_found(route):
+        asked.append(route.request.url)
+        route.fulfill(status=404, content_type="text/html", body="<h1>404</h1>")
+
+    page.route("**/api/**", not_found)
+    for query in ("recensement", "emploi", "migration"):
+        hrefs = search(page, server, query)
+        assert page.locator("#kb-search").get_attribute("data-ready") == "static"
+        assert hrefs, query
+    assert len(asked) == 1 and "/api/search?" in asked[0], asked
+    assert len([e for e in page.console_errors if "404" in e]) == 1, page.console_errors
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+def test_a_link_with_q_twice_searches_the_words_of_both(page, server, api):
+    """As the API and the command line read repeated q=: joined by a space, in order."""
+    if not api:
+        _no_api(page)
+    page.goto(server.url + "/recherche/?q=recensement&q=Tunisie")
+    page.wait_for_selector("#kb-search[data-ready]")
+    assert page.locator("#kb-q").input_value() == "recensement Tunisie"
+    both = page.locator(".kb-result h3 a").evaluate_all("els => els.map(a => a.href)")
+    assert both and both == search(page, server, "recensement Tunisie")
+    assert page.locator("#kb-search").get_attribute("data-ready") == ("api" if api else "static")
+
+
 def _ids(hrefs: list[str]) -> list[str]:
     return [re.search(r"/kb/entries/([^/]+)/", h).group(1) for h in hrefs]
 

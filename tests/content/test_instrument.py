@@ -224,17 +224,17 @@ def test_the_schema_says_instrument_is_for_tools():
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_fields_table_lists_every_instrument_sub_field(lang):
-    [row] = [line for line in fields_table(lang).split("\n") if line.startswith("| `instrument` |")]
+    [row] = [line for line in fields_table(lang, SHIPPED).split("\n") if line.startswith("| `instrument` |")]
     for f in INSTRUMENT_FIELDS:
         assert f"<br>`instrument.{f.name}`: {f.help[lang]}" in row
-    [links] = [line for line in fields_table(lang).split("\n") if line.startswith("| `links` |")]
+    [links] = [line for line in fields_table(lang, SHIPPED).split("\n") if line.startswith("| `links` |")]
     assert "accessed" in links and "archive_url" in links
 
 
 @pytest.mark.parametrize("lang, name", GUIDES.items())
 def test_every_instrument_term_is_in_each_guide_with_its_label(lang, name):
     text = (ROOT / name).read_text(encoding="utf-8")
-    assert vocab_tables(lang) in text
+    assert vocab_tables(lang, SHIPPED) in text
     for v in VOCABS:
         for term in SHIPPED.terms(v):
             assert f"| `{term}` | {SHIPPED.label(v, term, lang)}" in text, (v, term)
@@ -252,10 +252,10 @@ def test_icls_concepts_have_labels_and_definitions_in_three_languages():
 def test_proposed_arabic_labels_are_marked_in_the_arabic_guide():
     proposed = [t for t in SHIPPED.terms("icls_concepts") if SHIPPED.proposed("icls_concepts", t, "ar")]
     assert proposed and "international-migrant-workers" not in proposed
-    table = vocab_tables("ar")
+    table = vocab_tables("ar", SHIPPED)
     for term in proposed:
         assert f"| `{term}` | {SHIPPED.label('icls_concepts', term, 'ar')} (مقترح) |" in table
-    assert "(proposed)" not in vocab_tables("en")  # the English labels are the guidelines' own
+    assert "(proposed)" not in vocab_tables("en", SHIPPED)  # the English labels are the guidelines' own
 
 
 # --- scaffold -------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -80,7 +80,8 @@ def test_collect_finds_front_matter_and_body_addresses_with_their_lines(tmp_path
 
 def test_each_outcome(server):
     clock = linkcheck._HostClock(0)
-    results = {path: linkcheck.check_url(f"{server}{path}", clock, timeout=1)
+    # The slow address answers after 3 s: a short timeout for it alone, a generous one elsewhere.
+    results = {path: linkcheck.check_url(f"{server}{path}", clock, timeout=0.3 if path == "/slow" else 2)
                for path in ("/ok", "/gone", "/moved", "/nohead", "/slow", "/error", "/robots")}
     assert (results["/ok"].outcome, results["/ok"].status) == ("ok", 200)
     assert (results["/gone"].outcome, results["/gone"].status) == ("broken", 404)
@@ -93,12 +94,26 @@ def test_each_outcome(server):
 
 
 def test_requests_to_one_host_are_spaced_out(server):
-    started = time.monotonic()
+    # A clock that stands still and records the waits asked of it (no real sleeping): each request
+    # to the host waits one more interval than the one before.
+    waits = []
+    clock = linkcheck._HostClock(0.3, now=lambda: 100.0, sleep=waits.append)
     results = linkcheck.check_all({f"{server}/ok": [], f"{server}/gone": [], f"{server}/nohead": []},
-                                  timeout=2, interval=0.3, workers=3)
+                                  timeout=2, workers=3, clock=clock)
     # Three addresses on one host, plus a GET after each non-2xx HEAD: at least four turns of 0.3 s.
-    assert time.monotonic() - started >= 0.9
+    assert len(waits) >= 3
+    assert sorted(waits) == pytest.approx([0.3 * turn for turn in range(1, len(waits) + 1)])
     assert len(results) == 3
+
+
+def test_the_host_clock_sleeps_until_the_hosts_turn():
+    slept = []
+    times = iter([10.0, 10.1, 10.5])
+    clock = linkcheck._HostClock(0.3, now=lambda: next(times), sleep=slept.append)
+    clock.wait("a")  # first request: at once
+    clock.wait("a")  # 0.1 s later: 0.2 s left of its interval
+    clock.wait("b")  # another host: at once
+    assert slept == [pytest.approx(0.2)]
 
 
 def test_command_reports_file_and_line_and_exits_1(tmp_path, server, monkeypatch, capsys):

@@ -16,6 +16,10 @@ from tools.content.validate import duplicate_warnings
 from tools.project import ROOT
 from tools.search.analysis import normalize
 
+# Brute force (difflib on every pair) over the shipped entries and copies of them (~3 s): with the
+# end-to-end tests (`make test`), not `make test-fast`; tests/content/test_validate.py keeps the
+# warning's own cases among the unit tests.
+pytestmark = pytest.mark.e2e
 
 # Both tests compare the shipped pairs: remembered, each ratio is computed once per run.
 @functools.cache

@@ -25,6 +25,7 @@ from tools.content.vocab import Vocabularies
 from tools.site.generate import guide_pages
 
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
+SCHEMA = json_schema(SHIPPED)  # the schema of the shipped vocabularies, for the tests that only read it
 
 REQUIRED = ["title", "type", "lang", "countries", "summary", "themes"]
 VOCABS = ("types", "themes", "data_sources", "statuses")
@@ -48,7 +49,7 @@ def test_schema_is_json_and_draft_2020_12():
 def test_schema_lists_every_field_in_order():
     assert list(json_schema()["properties"]) == [f.name for f in FIELDS]
     for f in FIELDS:
-        assert json_schema()["properties"][f.name]["description"] == f.help["en"]
+        assert SCHEMA["properties"][f.name]["description"] == f.help["en"]
 
 
 def test_schema_requires_exactly_the_required_fields():
@@ -81,13 +82,12 @@ def test_schema_text_limits_are_the_field_limits():
 def test_a_real_entry_front_matter_is_valid():
     meta = load_file(REAL_ENTRY).meta
     assert meta["countries"] == ["MA"]  # the file is the one the guides show
-    assert violations(meta, json_schema()) == []
+    assert violations(meta, SCHEMA) == []
 
 
-def test_every_shipped_entry_front_matter_is_valid():
-    files = entry_files(ROOT / "practices")
-    assert len(files) > 50
-    found = {p.name: violations(load_file(p).meta, json_schema()) for p in files}
+def test_every_shipped_entry_front_matter_is_valid(shipped_files):
+    assert len(shipped_files) == len(entry_files(ROOT / "practices")) > 50
+    found = {raw.path: violations(raw.meta, SCHEMA) for raw in shipped_files}
     assert {name: v for name, v in found.items() if v} == {}
 
 
@@ -111,13 +111,13 @@ def test_the_schema_rejects_what_the_checker_rejects(change, expected):
     meta = {**load_file(REAL_ENTRY).meta, **change}
     # set: with an instrument block in the entry, the type rule is also reached through the block's
     # "tool entries only" condition, which reports the same message.
-    assert sorted(set(violations(meta, json_schema()))) == [expected]
+    assert sorted(set(violations(meta, SCHEMA))) == [expected]
 
 
 @pytest.mark.parametrize("name", REQUIRED)
 def test_the_schema_rejects_a_missing_required_field(name):
     meta = {k: v for k, v in load_file(REAL_ENTRY).meta.items() if k != name}
-    assert violations(meta, json_schema()) == [f"$: '{name}' is required"]
+    assert violations(meta, SCHEMA) == [f"$: '{name}' is required"]
 
 
 def test_main_prints_the_schema(capsys):
@@ -136,7 +136,7 @@ def test_main_without_options_prints_help_and_exits_2(capsys):
                                                  ("ar", "| الحقل | إلزامي | القاعدة |", "نعم", "لا"),
                                                  ("en", "| Field | Required | Rule |", "yes", "no")])
 def test_fields_table_has_one_row_per_field(lang, head, yes, no):
-    lines = fields_table(lang).split("\n")
+    lines = fields_table(lang, SHIPPED).split("\n")
     assert lines[:2] == [head, "|---|---|---|"]
     assert len(lines) == len(FIELDS) + 2
     for line, f in zip(lines[2:], FIELDS, strict=True):
@@ -146,12 +146,12 @@ def test_fields_table_has_one_row_per_field(lang, head, yes, no):
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_vocab_tables_list_every_term_with_its_label(lang):
-    text = vocab_tables(lang)
+    text = vocab_tables(lang, SHIPPED)
     for vocab in VOCABS:
         for term in SHIPPED.terms(vocab):
             row = f"| `{term}` | {SHIPPED.label(vocab, term, lang)} | {SHIPPED.description(vocab, term, lang)} |"
             assert row in text.split("\n"), (vocab, term)
-    assert vocab_tables("fr").split("\n")[0] == "**Types (`type`)**"
+    assert vocab_tables("fr", SHIPPED).split("\n")[0] == "**Types (`type`)**"
 
 
 GUIDE = """# Guide
@@ -173,31 +173,31 @@ The end.
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_fill_replaces_only_the_text_between_the_markers(lang):
-    filled = fill(GUIDE, lang)
+    filled = fill(GUIDE, lang, SHIPPED)
     assert filled == GUIDE.replace(
-        "| an old | table |\n", fields_table(lang) + "\n").replace(
+        "| an old | table |\n", fields_table(lang, SHIPPED) + "\n").replace(
         "<!-- BEGIN generated: vocabularies -->\n",
-        "<!-- BEGIN generated: vocabularies -->\n" + vocab_tables(lang) + "\n")
+        "<!-- BEGIN generated: vocabularies -->\n" + vocab_tables(lang, SHIPPED) + "\n")
     assert filled.startswith("# Guide\n\nIntro kept as written.\n\n<!-- BEGIN generated: fields -->\n| ")
     assert "\n\nBetween the blocks, kept too.\n\n" in filled and filled.endswith("\n\nThe end.\n")
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_fill_is_idempotent(lang):
-    once = fill(GUIDE, lang)
-    assert fill(once, lang) == once
+    once = fill(GUIDE, lang, SHIPPED)
+    assert fill(once, lang, SHIPPED) == once
 
 
 def test_fill_leaves_a_text_without_markers_alone():
     text = "# Titre\n\n<!-- a comment -->\nNo generated block here.\n"
-    assert fill(text, "fr") == text
+    assert fill(text, "fr", SHIPPED) == text
 
 
 @pytest.mark.parametrize("lang, name", GUIDES.items())
 def test_committed_guides_are_up_to_date(lang, name):
     text = (ROOT / name).read_text(encoding="utf-8")
     assert text.count("<!-- BEGIN generated: ") == 2
-    assert fill(text, lang) == text, f"{name} is {WRITE_HINT}"
+    assert fill(text, lang, SHIPPED) == text, f"{name} is {WRITE_HINT}"
 
 
 @pytest.mark.parametrize("lang, name", GUIDES.items())

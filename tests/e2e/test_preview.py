@@ -27,13 +27,19 @@ ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.fr.md")
 ENTRY_URL = "/kb/entries/ma-enquete-nationale-emploi/fr/"
 COUNTRY_URL = "/kb/countries/ma/"
 NEW_TITLE = "Titre renommé pendant la prévisualisation QZX42"
-START_TIMEOUT = 180  # MkDocs builds every page before it answers: ~20 s idle, much more on a loaded 2-core CI machine
-CHANGE_TIMEOUT = 30
+AR_ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.ar.md")
+EN_ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.en.md")
+AR_URL = "/ar/kb/entries/ma-enquete-nationale-emploi/ar/"
+EN_URL = "/en/kb/entries/ma-enquete-nationale-emploi/en/"
+NEW_TITLES = {AR_ENTRY: "عنوان جديد أثناء المعاينة QZX42", EN_ENTRY: "Title renamed during the preview QZX42"}
+START_TIMEOUT = 360  # three MkDocs servers build every page before they answer: ~90 s under load here, more on a loaded 2-core CI machine
+CHANGE_TIMEOUT = 90  # three servers rebuild after a save (each interface lists the entry): ~30 s at load 10 here
 
 
-def get(url: str) -> tuple[int, str]:
+def get(url: str, referer: str | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Referer": referer} if referer else {})
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:
+        with urllib.request.urlopen(request, timeout=5) as r:
             return r.status, r.read().decode("utf-8")
     except urllib.error.HTTPError as err:
         return err.code, ""
@@ -132,7 +138,10 @@ def preview(tmp_path, request) -> Preview:
 
 
 def shows(preview: Preview, path: str, text: str) -> bool:
-    status, body = get(preview.url + path)
+    try:
+        status, body = get(preview.url + path)
+    except OSError:  # MkDocs holds requests while it rebuilds: a slow rebuild is "not yet"
+        return False
     return status == 200 and text in body
 
 
@@ -193,3 +202,32 @@ def test_stopping_the_preview_stops_its_server(preview):
         time.sleep(0.2)
     assert not any(alive(p) for p in servers), f"MkDocs server {servers} still running after the preview stopped"
     assert not port_open(preview.port), f"port {preview.port} still served after the preview stopped"
+
+
+def retitle(preview: Preview, entry: Path, title: str) -> None:
+    path = preview.root / entry
+    edited, n = re.subn(r"^title: .*$", f"title: {title}", path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    assert n == 1
+    path.write_text(edited, encoding="utf-8")
+
+
+def test_preview_serves_the_arabic_and_english_interfaces_and_reloads_their_pages(preview):
+    for url in ("/ar/", "/en/", AR_URL, EN_URL):
+        preview.wait_until(f"{url} answers", lambda url=url: get(preview.url + url)[0] == 200, START_TIMEOUT)
+    status, body = get(preview.url + AR_URL)
+    assert 'lang="ar"' in body and 'dir="rtl"' in body
+    assert h1(body).startswith("البحث الوطني حول التشغيل")
+    assert 'lang="en"' in get(preview.url + EN_URL)[1]
+    # The epoch of the page's build, in MkDocs' live-reload script: livereload(<epoch>, <request id>).
+    epoch = int(re.search(r"livereload\((\d+), *\d+\)", body).group(1))
+
+    for entry, url in ((AR_ENTRY, AR_URL), (EN_ENTRY, EN_URL)):
+        retitle(preview, entry, NEW_TITLES[entry])
+        preview.wait_until(f"{url} shows the new title", lambda url=url, entry=entry: shows(preview, url, NEW_TITLES[entry]),
+                           CHANGE_TIMEOUT)
+        assert h1(get(preview.url + url)[1]) == NEW_TITLES[entry]
+    # The Arabic page's live-reload poll, at the root of the address as MkDocs' script sends it,
+    # reaches the Arabic server, which answers at once with a newer build: the browser reloads.
+    status, answer = get(f"{preview.url}/livereload/{epoch}/1", referer=preview.url + AR_URL)
+    assert status == 200 and int(answer) > epoch
+    assert get(preview.url + ENTRY_URL)[0] == 200  # French still served

@@ -97,7 +97,7 @@ def test_combined_scores_equal_whooshs_collector(engine, q, monkeypatch):
     gen = engine._open()
     if not q:
         return
-    plan = qry.build(engine._parser, q, search_engine.expand, lambda w: engine._known(gen, w), lambda w: engine._repair(gen, w))
+    plan = qry.build(engine._parser, q, search_engine.expand, lambda w: engine._known(gen, w), lambda w: engine._repair(gen, w), vocabs=engine.vocabs)
     fast = engine._score(gen, plan)
     with monkeypatch.context() as mp:
         mp.setattr(SearchIndex, "_simple", staticmethod(lambda q: False))
@@ -109,9 +109,9 @@ def test_combined_scores_equal_whooshs_collector(engine, q, monkeypatch):
 
 
 def test_the_fast_path_is_taken_for_plain_words(engine):
-    plan = qry.build(engine._parser, "enquête emploi", search_engine.expand, lambda w: True, lambda w: None)
+    plan = qry.build(engine._parser, "enquête emploi", search_engine.expand, lambda w: True, lambda w: None, vocabs=engine.vocabs)
     assert SearchIndex._simple(plan.query)
-    plan = qry.build(engine._parser, "migration NOT retour", search_engine.expand, lambda w: True, lambda w: None)
+    plan = qry.build(engine._parser, "migration NOT retour", search_engine.expand, lambda w: True, lambda w: None, vocabs=engine.vocabs)
     assert not SearchIndex._simple(plan.query)
 
 
@@ -123,7 +123,7 @@ def test_snippets_equal_whooshs_highlighter(engine, q):
     assert found["results"]
     gen = engine._open()
     terms = qry.build(engine._parser, q, search_engine.expand, lambda w: engine._known(gen, w),
-                      lambda w: engine._repair(gen, w)).query.all_terms()
+                      lambda w: engine._repair(gen, w), vocabs=engine.vocabs).query.all_terms()
     for r in found["results"]:
         doc = next(d for d in gen.by_id[r["id"]] if d["lang"] == r["lang"])
         expected = None
@@ -179,16 +179,26 @@ terms:
 """
 
 
-@pytest.fixture()
-def census_engine(tmp_path, monkeypatch) -> SearchIndex:
-    path = tmp_path / "glossary.yml"
+@pytest.fixture(scope="module")
+def census_index(tmp_path_factory):
+    """(glossary file, index folder) of 60 entries and two naming the census concept in several
+    languages, built once for the module: the glossary is read at query time, not when indexing."""
+    folder = tmp_path_factory.mktemp("census")
+    path = folder / "glossary.yml"
     path.write_text(DISMAX_GLOSSARY, encoding="utf-8")
-    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
-    index_dir = tmp_path / "search-index"
+    index_dir = folder / "search-index"
     # Entries naming the concept in several languages: a document where several names score.
     mixed = [make_entry(f"x-{i}", "en", f"Census data {i}", "census recensement " * i + "التعداد population.",
                         body="## Context\n\nThe recensement (التعداد) is the census. " * (3 - i)) for i in (1, 2)]
     build_search_index(corpus(60) + mixed, index_dir, progress=False)
+    return path, index_dir
+
+
+@pytest.fixture()
+def census_engine(census_index, monkeypatch) -> SearchIndex:
+    """A new SearchIndex on census_index (no cache carried between tests), its glossary in use."""
+    path, index_dir = census_index
+    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
     return SearchIndex(index_dir)
 
 
@@ -209,7 +219,7 @@ def test_a_concept_scores_its_best_name_per_document(census_engine):
     documented in tools.search.engine, and as BestOf's own Whoosh matcher scores them."""
     engine = census_engine
     gen = engine._open()
-    plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None)
+    plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None, vocabs=engine.vocabs)
     best_of = bestof_of(plan.query)
     assert best_of is not None and SearchIndex._simple(plan.query)
     mask, scores = engine._combine(gen, best_of, [])
@@ -235,7 +245,7 @@ def test_queries_with_concepts_equal_whooshs_collector(census_engine, q, monkeyp
     engine = census_engine
     gen = engine._open()
     plan = qry.build(engine._parser, q, search_engine.expand, lambda w: engine._known(gen, w),
-                     lambda w: engine._repair(gen, w))
+                     lambda w: engine._repair(gen, w), vocabs=engine.vocabs)
     assert bestof_of(plan.query) is not None
     assert SearchIndex._simple(plan.query) == ("NOT" not in q)
     fast = engine._score(gen, plan)
@@ -252,7 +262,7 @@ def test_whooshs_own_disjunction_max_is_left_to_whoosh(census_engine):
     """Whoosh's DisjunctionMax (whose matcher may give a document another one's score) is not
     taken for a BestOf: a tree holding one goes through Whoosh's collector."""
     engine = census_engine
-    plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None)
+    plan = qry.build(engine._parser, "census", search_engine.expand, lambda w: True, lambda w: None, vocabs=engine.vocabs)
     best_of = bestof_of(plan.query)
     plain = query.DisjunctionMax(best_of.subqueries, boost=best_of.boost)
     assert not SearchIndex._simple(query.Or([plain, query.Term("neutral", "census")]))
@@ -283,7 +293,7 @@ def test_a_name_covers_its_concept_only_where_the_phrase_matches(tmp_path, monke
     engine = SearchIndex(tmp_path / "search-index")
     gen = engine._open()
     plan = qry.build(engine._parser, "SDG remittances", search_engine.expand, lambda w: engine._known(gen, w),
-                     lambda w: engine._repair(gen, w))
+                     lambda w: engine._repair(gen, w), vocabs=engine.vocabs)
     assert SearchIndex._simple(plan.query) and [u.label for u in plan.units] == ["SDG", "remittances"]
     hits, raw, _ = engine._hits(gen, plan)
     raw_of = dict(zip((gen.docs[n]["id"] for n in hits), raw, strict=True))

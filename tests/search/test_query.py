@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tools.content.vocab import Vocabularies
 from tools.search.query import (
     countries_named,
     coverage_needed,
@@ -15,9 +16,11 @@ from tools.search.query import (
     strong_needed,
 )
 
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
+
 
 def codes(text, known=in_dictionary):
-    return [code for code, _ in countries_named(text, known)]
+    return [code for code, _ in countries_named(text, known, vocabs=SHIPPED)]
 
 
 @pytest.mark.parametrize("text, code", [

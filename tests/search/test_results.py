@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from tools.content.vocab import Vocabularies
 from tools.search import results as res
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 
 def doc(id_, lang, title, countries="MA", type_="tool"):
@@ -75,7 +78,7 @@ def test_table_collapse_equals_the_brute_force_count():
         docs = _random_docs(rng, 30)
         del docs[rng.randrange(30)]  # a deleted document number leaves a gap
         sort_keys = {num: normalize(d["title"]) for num, d in docs.items()}
-        table = res.Table(docs, 30, sort_keys)
+        table = res.Table(docs, 30, sort_keys, vocabs=SHIPPED)
         hits = rng.sample(sorted(docs), rng.randint(0, len(docs)))
         # Whole-number scores: ties between versions and between entries are frequent.
         scored = {num: float(rng.randint(0, 3)) for num in hits}
@@ -84,7 +87,7 @@ def test_table_collapse_equals_the_brute_force_count():
             filters["countries"] = {rng.choice(["MA", "TN", "XX"])}
         if trial % 3 == 0:
             filters["type"] = {rng.choice(["tool", "resource"]), "practice"}
-        best, facets = res.collapse(scored, docs, filters)
+        best, facets = res.collapse(scored, docs, filters, vocabs=SHIPPED)
         expected = res.ordered(best, sort_keys)
         items, fast = table.collapse(np.asarray(list(scored), dtype=np.int64), np.asarray(list(scored.values())),
                                      filters)

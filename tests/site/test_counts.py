@@ -16,6 +16,10 @@ import pytest
 from tools.content.vocab import Vocabularies
 from tools.site import pages
 
+# The whole shipped collection generated in three interfaces (~4 s): with the end-to-end tests
+# (`make test`), not `make test-fast`.
+pytestmark = pytest.mark.e2e
+
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
 LINE = re.compile(r"^- \[<bdi lang=\"(\w+)\"[^>]*>.*?</bdi>\]\(([^)]+)\)", re.M)

@@ -6,10 +6,15 @@ import dataclasses
 import html
 import json
 
+import pytest
 import yaml
 
 from tools.content.vocab import Vocabularies
 from tools.site import citation, exports, pages
+
+# Fast path against the slower reference on every shipped entry (~0.5 s each): with the end-to-end
+# tests (`make test`), not `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 

@@ -41,6 +41,7 @@ def synthetic(tmp_path_factory):
     return entries
 
 
+@pytest.mark.e2e  # brute force over the whole shipped collection: with `make test`, not `make test-fast`
 def test_shipped_collection_same_as_pairwise(shipped):
     index = RelatedIndex(shipped)
     found = 0
@@ -51,6 +52,9 @@ def test_shipped_collection_same_as_pairwise(shipped):
     assert found > len(shipped) // 2  # the comparison is not between empty lists
 
 
+# Brute force over 300 synthetic entries written and checked (~4 s): with the end-to-end tests
+# (`make test`), not `make test-fast`.
+@pytest.mark.e2e
 def test_synthetic_collection_same_as_pairwise(synthetic):
     index = RelatedIndex(synthetic)
     found = 0
@@ -61,6 +65,7 @@ def test_synthetic_collection_same_as_pairwise(synthetic):
     assert found > len(synthetic) // 2  # the comparison is not between empty lists
 
 
+@pytest.mark.e2e
 def test_candidates_in_another_order_pick_the_same_fallback_version(synthetic):
     backwards = list(reversed(synthetic))
     index = RelatedIndex(backwards)

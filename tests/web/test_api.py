@@ -146,6 +146,16 @@ def test_filter_values_are_read_whatever_their_case(client, params):
     assert result_ids(body) == {"tn-recensement"}
 
 
+def test_repeated_q_searches_the_words_of_each_in_order(client):
+    # As the search page and `python -m tools search a b` read them: nothing of the link is dropped.
+    joined = client.get("/api/search", params={"q": "migration enquete"}).json()
+    repeated = client.get("/api/search", params=[("q", "migration"), ("q", ""), ("q", "enquete")]).json()
+    assert joined["query"] == repeated["query"] == "migration enquete"
+    assert repeated == joined and joined["total"] > 0
+    assert (client.get("/api/suggest", params=[("q", "migr"), ("q", "enq")]).json()
+            == client.get("/api/suggest", params={"q": "migr enq"}).json())
+
+
 def test_paging(client):
     first = client.get("/api/search", params={"page_size": 2}).json()
     second = client.get("/api/search", params={"page_size": 2, "page": 2}).json()

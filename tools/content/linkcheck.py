@@ -100,37 +100,49 @@ def collect(practices: Path, base: Path | None = None) -> dict[str, list[Use]]:
 def network_available(hosts: list[str], timeout: float = 3.0) -> bool:
     """Whether any of the hosts resolves and accepts a TCP connection on 443 or 80 within timeout
     seconds. Each attempt runs in a daemon thread so that a resolver with no network cannot hang."""
-    answer = threading.Event()
+    answer, done = threading.Event(), threading.Event()
+    tried = hosts[:3]
+    failed = []  # hosts whose every attempt failed: when all have, the answer is known at once
+    lock = threading.Lock()
 
     def attempt(host: str) -> None:
         for port in (443, 80):
             try:
                 with socket.create_connection((host, port), timeout=timeout):
                     answer.set()
+                    done.set()
                     return
             except OSError:
                 continue
+        with lock:
+            failed.append(host)
+            if len(failed) == len(tried):
+                done.set()
 
-    for host in hosts[:3]:
+    for host in tried:
         threading.Thread(target=attempt, args=(host,), daemon=True).start()
-    return answer.wait(timeout * 2 + 1)
+    done.wait(timeout * 2 + 1)
+    return answer.is_set()
 
 
 class _HostClock:
-    """Spaces out requests to one host by `interval` seconds (thread-safe)."""
+    """Spaces out requests to one host by `interval` seconds (thread-safe). `now` (seconds, a
+    monotonic clock) and `sleep` (seconds) are time.monotonic and time.sleep unless a test gives
+    its own."""
 
-    def __init__(self, interval: float):
+    def __init__(self, interval: float, now=time.monotonic, sleep=time.sleep):
         self.interval = interval
         self.next_at: dict[str, float] = {}
         self.lock = threading.Lock()
+        self.now, self.sleep = now, sleep
 
     def wait(self, host: str) -> None:
         with self.lock:
-            now = time.monotonic()
+            now = self.now()
             at = max(now, self.next_at.get(host, now))
             self.next_at[host] = at + self.interval
         if at > now:
-            time.sleep(at - now)
+            self.sleep(at - now)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -191,10 +203,12 @@ def check_url(url: str, clock: _HostClock, timeout: float = TIMEOUT_SECONDS, max
 
 
 def check_all(found: dict[str, list[Use]], *, timeout: float = TIMEOUT_SECONDS,
-              interval: float = HOST_INTERVAL_SECONDS, workers: int = WORKERS) -> list[Result]:
-    """Check each address once (workers threads, one host at a time per interval seconds).
-    Returns the Results sorted by first use (file, line)."""
-    clock = _HostClock(interval)
+              interval: float = HOST_INTERVAL_SECONDS, workers: int = WORKERS,
+              clock: _HostClock | None = None) -> list[Result]:
+    """Check each address once (workers threads, one host at a time per interval seconds; `clock`
+    replaces the _HostClock(interval) that spaces them). Returns the Results sorted by first use
+    (file, line)."""
+    clock = clock or _HostClock(interval)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda url: check_url(url, clock, timeout), found))
     for result in results:

@@ -291,6 +291,15 @@ def load_collection(root: Path, base: Path | None = None,
         except ValueError:
             shown = str(path)
         raws.append(load_file(path, shown))
+    return check_collection(raws, vocabs)
+
+
+def check_collection(raws: list[RawEntry], vocabs: Vocabularies | None = None
+                     ) -> tuple[list[Entry], list[Problem], int]:
+    """Validate files already read (loader.load_file's RawEntry objects, left unchanged) against
+    `vocabs` (None: the shipped data, read now), each alone and together. Returns (valid entries
+    sorted by (id, lang), problems, files read), as load_collection."""
+    vocabs = Vocabularies.ensure(vocabs)
     entries, problems = [], []
     for raw in raws:
         entry, found = check_entry(raw, vocabs)

@@ -48,17 +48,20 @@ def guide_pages(root: Path, vocabs: Vocabularies | None = None) -> dict[str, str
 def generated_files(entries: list[Entry], project: Project, settings: Settings,
                     ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
                     vocabs: Vocabularies | None = None, entry_files_of=None,
-                    prints: dict[str, str] | None = None) -> dict[str, str]:
+                    prints: dict[str, str] | None = None,
+                    memo: pages.TextMemo | None = None) -> dict[str, str]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
     the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
     run's Vocabularies (None: the project's, read now). `entry_files_of`: see pages.generate (an
     incremental build leaves unchanged entries' files out). `prints`: {entry key: fingerprint}
-    of `entries` when the caller has them (else computed where needed)."""
+    of `entries` when the caller has them (else computed where needed). `memo`: the build's
+    TextMemo (texts reused from the previous build: listings, their lines, export pieces,
+    static-index keys), None for none."""
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
-    files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of),
-             **exports.generate(entries, url, ui, vocabs, memo=pages.MEMO,
+    files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of, memo),
+             **exports.generate(entries, url, ui, vocabs, memo=memo,
                                 prints=[prints[e.key] for e in entries] if prints is not None else None)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
@@ -68,9 +71,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
         fields_of = None
-        if pages.MEMO is not None:
-            memo = pages.MEMO
-
+        if memo is not None:
             def fields_of(e: Entry) -> dict:
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
                 return memo.get(("static-index", print_of), lambda: static_index.entry_keys(e, vocabs))
@@ -214,19 +215,15 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
         return one
 
     texts = pages.TextMemo(previous.texts if previous is not None else None)
-    if memo is not None:
-        pages.MEMO = texts
-    try:
-        changes = {str(project.generated): sync_tree(
-            generated_files(entries, project, settings, near=near, vocabs=vocabs,
-                            entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints),
-            project.generated, kept)}
-        for lang in i18n.OTHER_LANGS:
-            changes[str(languages.tree(project.root, lang))] = languages.assemble(
-                project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                                    entry_files_of=files_of(lang), prints=prints), kept)
-    finally:
-        pages.MEMO = None
+    used = texts if memo is not None else None  # no memo file: every text made afresh, as before
+    changes = {str(project.generated): sync_tree(
+        generated_files(entries, project, settings, near=near, vocabs=vocabs,
+                        entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used),
+        project.generated, kept)}
+    for lang in i18n.OTHER_LANGS:
+        changes[str(languages.tree(project.root, lang))] = languages.assemble(
+            project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
+                                                entry_files_of=files_of(lang), prints=prints, memo=used), kept)
     if memo is not None:
         EntryMemo(context, prints, related, texts.kept()).save(memo)
     return changes

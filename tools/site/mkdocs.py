@@ -79,10 +79,12 @@ def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> Non
         raise BuildError(f"mkdocs build failed ({name}):\n" + "\n".join(lines[-TAIL_LINES:]))
 
 
-def serve_mkdocs(host: str, port: int, *, cwd: Path) -> subprocess.Popen:
-    """MkDocs' development server (live reload, --dirty) on host:port, as a child process."""
+def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None) -> subprocess.Popen:
+    """MkDocs' development server (live reload, --dirty) on host:port, as a child process, of
+    `config` (None: cwd's mkdocs.yml)."""
+    extra = ["--config-file", str(config)] if config is not None else []
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
-                             "--dev-addr", f"{host}:{port}"], cwd=cwd, env=mkdocs_env())
+                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env=mkdocs_env())
 
 
 # Files MkDocs writes on every build, dirty or not, by opening them for writing in place: in a

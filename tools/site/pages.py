@@ -184,8 +184,8 @@ class TextMemo:
     """Generated text reused between builds, keyed by everything the text is made from (a key
     holds the fields read from each entry, so an entry's change changes the key). Only valid for
     one context (code, data files, settings: hence one set of Vocabularies): tools.site.generate
-    keeps one per context and turns it on (MEMO) for the length of a build; `used` keys are those
-    asked for, the others are stale."""
+    keeps one per context and passes it (`memo=`) to the page generators for the length of a
+    build; `used` keys are those asked for, the others are stale."""
 
     def __init__(self, texts: dict | None = None):
         self.texts: dict = texts or {}
@@ -205,22 +205,20 @@ class TextMemo:
         return {k: v for k, v in self.texts.items() if k in self.used}
 
 
-MEMO: TextMemo | None = None
-
-
 def _line_key(entry: Entry) -> tuple:
     """What entry_line shows of an entry (keep in step with entry_line)."""
     return (entry.id, entry.lang, entry.title, entry.type, entry.countries, entry.status)
 
 
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG,
-               vocabs: Vocabularies | None = None) -> str:
-    """One line per entry id (the version for interface lang), by title."""
+               vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
+    """One line per entry id (the version for interface lang), by title; lines taken from and
+    kept in `memo` when given (a build's TextMemo)."""
     vocabs = Vocabularies.ensure(vocabs)
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
-    if MEMO is not None:  # each line recurs in ~10 listings per interface and in every build
+    if memo is not None:  # each line recurs in ~10 listings per interface and in every build
         folder = posixpath.dirname(source)
-        return "\n".join(MEMO.get(("line", _line_key(e), folder, lang),
+        return "\n".join(memo.get(("line", _line_key(e), folder, lang),
                                    lambda e=e: entry_line(e, source, lang, vocabs=vocabs))
                          for e in ordered) + "\n"
     return "\n".join(entry_line(e, source, lang, vocabs=vocabs) for e in ordered) + "\n"
@@ -375,23 +373,24 @@ NO_SEARCH = {"exclude": True}
 
 
 def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
-                 extra: str = "", vocabs: Vocabularies | None = None) -> str:
+                 extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
     """A page listing entries, one line per entry id (the version in ui when there is one), with
-    their count. `extra` is Markdown put between the intro and the list."""
+    their count. `extra` is Markdown put between the intro and the list. `memo`: a build's
+    TextMemo, which the page and its lines are taken from and kept in."""
     vocabs = Vocabularies.ensure(vocabs)
-    if MEMO is not None:
+    if memo is not None:
         key = ("listing", title, intro, path, ui, extra, tuple(sorted(_line_key(e) for e in entries)))
-        return MEMO.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra, vocabs))
+        return memo.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra, vocabs, memo))
     return _listing_page(title, intro, entries, path, ui, extra, vocabs)
 
 
 def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str,
-                  vocabs: Vocabularies) -> str:
+                  vocabs: Vocabularies, memo: TextMemo | None = None) -> str:
     shown = one_per_entry(entries, ui)
     out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     if intro:
         out += f"{md_text(intro)}\n\n"
-    return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs)
+    return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs, memo=memo)
 
 
 def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
@@ -409,10 +408,12 @@ def ids(entries: list[Entry]) -> int:
     return len({e.id for e in entries})
 
 
-def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
+                    vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
     """A country's page: its own entries (folder = the country) first, with their institutions
     (each once, from the version in ui), then regional and other entries whose scope includes it,
-    then its instruments by data source: documented (with the entries) and not documented."""
+    then its instruments by data source: documented (with the entries) and not documented.
+    `memo`: a build's TextMemo for the entry lines."""
     vocabs = Vocabularies.ensure(vocabs)
     name = vocabs.country_name(code, ui)
     own = [e for e in entries if e.folder == code.lower()]
@@ -431,10 +432,10 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
                 + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=normalize)) + "\n\n")
     if own:
         out += (f"## {md_text(t('country_own', ui, vocabs))}\n\n{md_text(t('country_own_intro', ui, vocabs).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs) + "\n")
+                f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs, memo=memo) + "\n")
     if shared:
         out += (f"## {md_text(t('country_shared', ui, vocabs))}\n\n{md_text(t('country_shared_intro', ui, vocabs).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shared, path, ui, vocabs=vocabs) + "\n")
+                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shared, path, ui, vocabs=vocabs, memo=memo) + "\n")
     out += f"## {md_text(t('instruments', ui, vocabs))}\n\n"
     missing = []
     documented = []
@@ -448,7 +449,7 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
         out += f"### {md_text(t('documented', ui, vocabs))}\n\n"
         for source, group in documented:
             label = f"[{md_text(vocabs.label('data_sources', source, ui))}]({rel(path, term_page('data_sources', source))})"
-            out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs) + "\n"
+            out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
     if missing:
         out += (f"### {md_text(t('not_documented', ui, vocabs))}\n\n"
                 + "\n".join(f"- {md_text(vocabs.label('data_sources', s, ui))}" for s in missing) + "\n\n")
@@ -550,9 +551,11 @@ def _concept_index(vocabs: Vocabularies) -> dict:
     return index
 
 
-def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
+def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
+              memo: TextMemo | None = None) -> dict[str, str]:
     """One page per tag group (a glossary concept, or one tag folded: 'Emploi' = 'emploi'), named
-    in ui, listing each entry once; and the index grouped by first letter. Returns {path: text}."""
+    in ui, listing each entry once; and the index grouped by first letter. Returns {path: text}.
+    `memo`: a build's TextMemo for the listings."""
     vocabs = Vocabularies.ensure(vocabs)
     members: dict[str, list[Entry]] = defaultdict(list)
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
@@ -580,7 +583,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         words = sorted(spellings[path].values(), key=normalize)
         if len(words) > 1:
             extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
-        out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs)
+        out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo)
     index_path = f"{KB}/tags/index.md"
     title = t("tags", ui, vocabs)
     by_letter: dict[str, list[str]] = defaultdict(list)
@@ -633,14 +636,15 @@ def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_ur
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
              edit_base: str = "", near: RelatedIndex | None = None, vocabs: Vocabularies | None = None,
-             entry_files_of=None) -> dict[str, str]:
+             entry_files_of=None, memo: TextMemo | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
     count is of entries (ids), not of their language versions. `near`: the related-entries index
     of `entries`, when the caller shares one between interfaces; `vocabs`: the run's Vocabularies
     (None: the shipped files, read now). `entry_files_of`: when given, a function (entry, versions,
     near) → that entry's files replacing entry_files (an incremental build returns only the files
-    that changed)."""
+    that changed). `memo`: the build's TextMemo (listings and their lines reused between builds),
+    None to make every text afresh."""
     vocabs = Vocabularies.ensure(vocabs)
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
@@ -668,7 +672,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         for term in vocabs.terms(vocab):
             path = term_page(vocab, term)
             members = groups.get(term, [])
-            pages[path] = listing_page(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui, vocabs=vocabs)
+            pages[path] = listing_page(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui, vocabs=vocabs,
+                                       memo=memo)
             rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
         index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
         pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
@@ -681,16 +686,18 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         if code == "regional":
             continue
         path = country_page(code)
-        pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs)
+        pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
-        pages[path] = listing_page(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs)
+        pages[path] = listing_page(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs,
+                                   memo=memo)
         rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 
-    pages.update(tag_pages(entries, ui, vocabs=vocabs))
-    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs)
+    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo))
+    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
+                                           memo=memo)
     pages.update(glossary_pages(ui, vocabs=vocabs))
     pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)

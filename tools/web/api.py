@@ -83,6 +83,12 @@ def _known_params(request: Request, accepted: frozenset) -> None:
                          code="unknown_parameter")
 
 
+def query_words(request: Request) -> str:
+    """The `q` parameter: every q= of the URL, in order, joined by a space (a link holding q= twice
+    searches the words of both, as the search page and `python -m tools search a b` do)."""
+    return " ".join(v for v in request.query_params.getlist("q") if v)
+
+
 def interface_lang(request: Request) -> str:
     """The `ui` parameter: the language of labels (fr, ar or en; default fr). Raises QueryError."""
     ui = request.query_params.get("ui") or schema.DEFAULT_LANG
@@ -331,7 +337,7 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
     async def search(request: Request):
         _known_params(request, SEARCH_PARAMS)
         lang = interface_lang(request)
-        q = request.query_params.get("q", "")
+        q = query_words(request)
         check_words(q)
         filters = parse_filters(request, vocabs)
         page, page_size = _int(request, "page", 1), _int(request, "page_size", 10)
@@ -357,7 +363,7 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
 
     async def suggest(request: Request):
         _known_params(request, SUGGEST_PARAMS)
-        q = request.query_params.get("q", "")
+        q = query_words(request)
         check_words(q)
         limit = min(max(_int(request, "limit", 8), 1), 20)
         key = (cache.stamp(), "suggest", q, limit)

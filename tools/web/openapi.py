@@ -46,7 +46,7 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
           "description": "language of the labels in the response"}
     q = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
          "description": f"words, \"phrases\", AND/OR/NOT; empty to browse by facets; at most {MAX_QUERY_TERMS} "
-                        f"words of at most {MAX_TERM_CHARS} letters"}
+                        f"words of at most {MAX_TERM_CHARS} letters; repeated, the values are joined by a space"}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Maghreb labour-migration data knowledge base: search API", "version": "2",

@@ -3,7 +3,8 @@
    otherwise the static index (kb/search/*.js through kb-engine.js): static hosting, the offline
    zip opened from file://, or an API that does not answer. Both use the same analysis.
    Words of the interface come from tools/data/ui.yml, generated as kb/search-ui.js per language.
-   Search page state lives in the URL (?query=, or q= as the API names it; facets, page) so a search can be shared. */
+   Search page state lives in the URL (?query=, or q= as the API names it; facets, page) so a search can be shared.
+   Repeated query=/q= are joined by a space, in order, as the API and the command line join them. */
 (function () {
   "use strict";
   var ui = (document.documentElement.lang || "fr").slice(0, 2);
@@ -48,8 +49,16 @@
   var engine = window.KBEngine ? window.KBEngine.create(loadChunk) : null;
 
   // The API is asked first when the page is served over http(s) and the build expects one;
-  // after one failure this page uses the static index only.
-  var apiDown = !apiExpected;
+  // after one failure this page, and the next pages of the visit (sessionStorage), use the static
+  // index only: a statically hosted site logs one failed request per visit, not one per search.
+  var API_DOWN_KEY = "kb-api-down";
+  function rememberedDown() {
+    try { return window.sessionStorage.getItem(API_DOWN_KEY) === "1"; } catch (e) { return false; }
+  }
+  function rememberDown() {
+    try { window.sessionStorage.setItem(API_DOWN_KEY, "1"); } catch (e) { /* storage refused: this page only */ }
+  }
+  var apiDown = !apiExpected || rememberedDown();
   function getJson(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("content-type") || "";
@@ -59,7 +68,7 @@
   }
   function apiOrStatic(apiCall, staticCall) {
     if (apiDown || !window.fetch) return staticCall();
-    return apiCall().catch(function () { apiDown = true; return staticCall(); });
+    return apiCall().catch(function () { apiDown = true; rememberDown(); return staticCall(); });
   }
 
   // The query length limit of the API (tools.search.engine.MAX_QUERY_CHARS, in kb/search-ui.js):
@@ -233,7 +242,7 @@
     });
 
     function state() {
-      var p = new URLSearchParams(location.search), s = { q: p.get("query") || p.get("q") || "", page: parseInt(p.get("page") || "1", 10) || 1 };
+      var p = new URLSearchParams(location.search), s = { q: p.getAll("query").concat(p.getAll("q")).filter(Boolean).join(" "), page: parseInt(p.get("page") || "1", 10) || 1 };
       FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
       return s;
     }
@@ -340,7 +349,8 @@
       status.textContent = ""; list.textContent = "";
       // A query string over the server's byte limit is a too-long query to the reader.
       var key = { query_string_too_long: "query_too_long", page_size_out_of_range: "page_out_of_range" }[code] || code;
-      var page = msg["err_" + key] || msg.err_other || "";
+      // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long).
+      var page = key === "query_too_long" ? tooLongText(msg) : (msg["err_" + key] || msg.err_other || "");
       status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": code || "" }, (msg.error || "") + page));
       if (detail) {
         var d = el("p", { class: "kb-error-detail" });
