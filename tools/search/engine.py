@@ -308,6 +308,7 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
 
 class _CachedParser:
     """The query parser with its queries kept: the same words are parsed for the 13 fields once.
+    Plain words are turned into the parser's query directly (tools.search.query.plain_query).
     Queries are shared, not copied: tools.search.query copies one before changing its boost, and
     only rewrites queries with NOT in place (those are parsed afresh each time)."""
 
@@ -319,7 +320,9 @@ class _CachedParser:
             return self.parser.parse(text, normalize=normalize, debug=debug)
         q = self._cache.get((text, normalize))
         if q is None:
-            q = self.parser.parse(text, normalize=normalize)
+            q = qry.plain_query(self.parser, text) if normalize else None
+            if q is None:
+                q = self.parser.parse(text, normalize=normalize)
             self._cache.put((text, normalize), q)
         return q
 
