@@ -488,13 +488,16 @@ class SearchIndex:
         for _, ids, _ in words[1:]:
             cand = np.intersect1d(cand, ids, assume_unique=True)
         if len(cand) and len(words) > 1:
-            # A start p matches when word i is at p + i for every i.
+            # A start p matches when word i is at p + i for every i. Each word's positions are
+            # read only for the documents still matching after the words before it.
             starts = [set(pos) for pos in _positions(gen.reader.postings(q.fieldname, words[0][0]), cand)]
             for i, (text, _, _) in enumerate(words[1:], 1):
                 for k, pos in enumerate(_positions(gen.reader.postings(q.fieldname, text), cand)):
-                    if starts[k]:
-                        starts[k] &= {p - i for p in pos}
-            cand = cand[np.asarray([bool(s) for s in starts], dtype=bool)]
+                    starts[k] &= {p - i for p in pos}
+                alive = np.asarray([bool(s) for s in starts], dtype=bool)
+                cand, starts = cand[alive], [s for s in starts if s]
+                if not len(cand):
+                    break
         if not len(cand):
             return none
         scores = _tree_sum([sc[np.searchsorted(ids, cand)] for _, ids, sc in words])
