@@ -391,25 +391,28 @@ def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
         return f"| {label} | " + " | ".join(cells) + " |\n"
 
     s = lambda v: f"{v:.2f} s" if isinstance(v, (int, float)) else str(v)  # noqa: E731
-    lines = f"# Scale benchmark, {meta['when']}\n\n{meta['machine']}\n\n## Build\n\n" + head
+    lines = f"# Scale benchmark, {meta['when']}\n\n{meta['machine']}\n\n"
+    built = any("full_seconds" in r for r in results.values())  # --search-only measures no build
+    build = head
     for stage in ("check", "pages", "index", "site"):
-        lines += row(f"full build: {stage}", lambda r, st=stage: s(r["full_stages"].get(st)))
-    lines += row("full build: total", lambda r: s(r["full_seconds"]))
-    lines += row("our stages (check+pages+index)", lambda r: s(r["own_stages_seconds"]))
-    lines += row("plain MkDocs builds (fr+ar+en)", lambda r: s(r["mkdocs_seconds"]) + " (" + ", ".join(
+        build += row(f"full build: {stage}", lambda r, st=stage: s(r["full_stages"].get(st)))
+    build += row("full build: total", lambda r: s(r["full_seconds"]))
+    build += row("our stages (check+pages+index)", lambda r: s(r["own_stages_seconds"]))
+    build += row("plain MkDocs builds (fr+ar+en)", lambda r: s(r["mkdocs_seconds"]) + " (" + ", ".join(
         f"{k} {v:.1f}" for k, v in r["plain_mkdocs"].items()) + ")")
-    lines += row("our stages / MkDocs", lambda r: f"{r['own_stages_seconds'] / r['mkdocs_seconds']:.2f}")
-    lines += row("peak memory, full build", lambda r: f"{r['peak_memory_mb']:.0f} MB")
+    build += row("our stages / MkDocs", lambda r: f"{r['own_stages_seconds'] / r['mkdocs_seconds']:.2f}")
+    build += row("peak memory, full build", lambda r: f"{r['peak_memory_mb']:.0f} MB")
     for what in ("noop", "changed", "added", "removed", "noop_after"):
-        lines += row(f"rebuild: {what.replace('_', ' ')}", lambda r, w=what: s(r["rebuilds"][w]))
+        build += row(f"rebuild: {what.replace('_', ' ')}", lambda r, w=what: s(r["rebuilds"][w]))
     for what in ("changed", "added", "removed"):
-        lines += row(f"  stages ({what})", lambda r, w=what: ", ".join(
+        build += row(f"  stages ({what})", lambda r, w=what: ", ".join(
             f"{k} {v}" for k, v in r["rebuilds"][f"{w}_stages"].items() if k != "total"))
-    lines += row("entry page HTML (gzip)", lambda r: f"{r['page_weight']['html_bytes']:,} B ({r['page_weight']['html_gzip']:,})")
-    lines += row("what it loads (gzip)", lambda r: f"{r['page_weight']['assets']} files, "
+    build += row("entry page HTML (gzip)", lambda r: f"{r['page_weight']['html_bytes']:,} B ({r['page_weight']['html_gzip']:,})")
+    build += row("what it loads (gzip)", lambda r: f"{r['page_weight']['assets']} files, "
                  f"{r['page_weight']['assets_bytes']:,} B ({r['page_weight']['assets_gzip']:,})")
-    lines += row("search index", lambda r: f"{r['index_bytes'] / 1e6:.1f} MB")
-    lines += row("site", lambda r: f"{r['site_bytes'] / 1e6:.1f} MB")
+    build += row("search index", lambda r: f"{r['index_bytes'] / 1e6:.1f} MB")
+    build += row("site", lambda r: f"{r['site_bytes'] / 1e6:.1f} MB")
+    lines += "## Build\n\n" + (build if built else "not measured (--search-only)\n")
     lines += "\n## Search (p50 / p99 ms)\n\n" + head
     for key, label in (("plain", "in process, no filter"), ("filtered", "in process, with facet filters"),
                        ("all", "in process, all")):
