@@ -151,3 +151,42 @@ def test_inflected_typed_name_is_not_searched_again_as_another_name(tmp_path):
     terms = {t for f, t in plan.query.all_terms() if f == "title_en"}
     assert ("transfert", "fond") not in phrases
     assert "remitt" in terms or b"remitt" in terms
+
+
+PLAIN_TEXTS = ["enquête", "enquête emploi", "l'OIT", "sous-emploi", "de", "la de", "x", "emploi emploi",
+               "العمل بالخارج", "بالمغرب والجزائر", "Labour force survey", "10.7.1 2020-2025",
+               "'single' quotes", "Maroc  \t Tunisie", "🙂", "—", "¿qué?", "and or not",
+               "Conférence internationale des statisticiens du travail", "travailleurs migrants de retour"]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_plain_query_is_the_parsers_query(text):
+    """Plain words turned into a query directly give the parser's query: same terms, fields,
+    boosts and order, duplicates dropped, a single term alone, nothing as NullQuery."""
+    from whoosh import query as wq
+
+    from tools.search.query import make_parser, plain_query
+
+    parser = make_parser()
+    fast, slow = plain_query(parser, text), parser.parse(text)
+    assert fast is not None
+    assert type(fast) is type(slow) and fast == slow and repr(fast) == repr(slow)
+    if isinstance(slow, wq.Or):
+        assert (fast.boost, fast.minmatch, fast.scale) == (slow.boost, slow.minmatch, slow.scale)
+
+
+@pytest.mark.parametrize("text", ["emploi:MA mig* emploi^3", "e-mail co-operation/OIT"])
+def test_a_word_cut_in_several_tokens_is_left_to_the_parser(text):
+    """A word that an analyser cuts in several tokens ('emploi:MA') makes the parser build a group:
+    plain_query leaves it to the parser."""
+    from tools.search.query import make_parser, plain_query
+
+    assert plain_query(make_parser(), text) is None
+
+
+@pytest.mark.parametrize("text", ['"enquête emploi"', "migration NOT retour", "emploi AND chômage", "(emploi)",
+                                  "REQUIRE emploi", "a OR b"])
+def test_plain_query_leaves_syntax_to_the_parser(text):
+    from tools.search.query import make_parser, plain_query
+
+    assert plain_query(make_parser(), text) is None

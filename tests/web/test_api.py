@@ -13,7 +13,8 @@ from tools.content.vocab import Vocabularies
 from tools.project import Project
 from tools.search.engine import build_search_index
 from tools.site import pages
-from tools.web.api import create_app
+from tools.site.facets import FACETS
+from tools.web.api import create_app, toggle_url, toggle_urls
 
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
@@ -106,6 +107,20 @@ def test_search_json_shape(client):
             assert isinstance(v["count"], int) and v["count"] > 0
     assert isinstance(body["expansions"], list)
     assert "did_you_mean" in body
+
+
+@pytest.mark.parametrize("q", ["", "enquête emploi", "l'OIT & co=1+2 / العمل"])
+@pytest.mark.parametrize("ui", [None, "ar"])
+@pytest.mark.parametrize("filters", [{}, {"countries": ["MA", "TN"], "lang": ["fr"]}, {"themes": ["a b&c"]}])
+def test_toggle_urls_are_toggle_url(q, ui, filters):
+    """The per-request builder of toggle URLs gives toggle_url's string for every facet and value,
+    selected or not (escaping, order of parameters, value removed or added)."""
+    by_field = {f.field: f for f in FACETS}
+    chosen = {by_field[k]: v for k, v in filters.items()}
+    url = toggle_urls(q, chosen, ui)
+    cases = [(f, v) for f in FACETS for v in ("MA", "fr", "x y", "é&=")] + [(f, v) for f, vs in chosen.items() for v in vs]
+    for facet, value in cases:
+        assert url(facet, value) == toggle_url(q, chosen, facet, value, ui), (facet.name, value)
 
 
 def test_search_without_query_browses(client):

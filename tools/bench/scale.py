@@ -15,6 +15,10 @@ scratch and then rebuilt, and its search is queried. Printed and written to benc
   results always with facet counts and snippets), in process and over HTTP on 127.0.0.1 with 1
   and 16 concurrent clients, and requests per second.
 
+The 16 clients ask other queries than the one client (CONCURRENT_SEED), so that none is answered
+from the server's answer cache. `--search-only --workdir DIR` measures the search alone, on
+collections built once (check, pages, index) and kept in DIR/n<size> for later runs.
+
 Budgets (BUDGETS) are checked on what was measured; each failure is named with its figure and
 the exit status is 1. A budget whose sizes were not run is reported as not checked.
 """
@@ -46,6 +50,7 @@ from tools.site.mkdocs import interface_builds, mkdocs_env
 
 RESULTS = ROOT / "bench" / "results"
 QUERIES = 400
+CONCURRENT_SEED = 12  # queries() of the 16 clients: others than the one client's (seed 11)
 HTTP_TIMEOUT = 60.0  # seconds; a shared machine can be very slow
 FILTERS = ({"countries": ["MA"]}, {"type": ["tool"]}, {"themes": ["remittances"]},
            {"countries": ["TN"], "type": ["practice"]}, {"lang": ["fr"]})
@@ -212,8 +217,12 @@ def _free_port() -> int:
 PARAMS = {"countries": "country", "type": "type", "themes": "theme", "data_sources": "data_source", "lang": "lang"}
 
 
-def search_latency(project: Project, qs: list[tuple[str, dict]]) -> dict:
-    """Latency in process (SearchIndex.search) and over HTTP (1 and 16 clients)."""
+def search_latency(project: Project, qs: list[tuple[str, dict]],
+                   concurrent_qs: list[tuple[str, dict]] | None = None) -> dict:
+    """Latency in process (SearchIndex.search) and over HTTP (1 and 16 clients). `qs` are asked
+    in process and by the one client (another process: cold again); the 16 clients ask
+    `concurrent_qs` (default: queries() with another seed), so that the server's answer cache,
+    filled by the one client, does not answer them: every query of each phase is new to it."""
     import httpx
 
     from tools.search.engine import SearchIndex
@@ -240,8 +249,11 @@ def search_latency(project: Project, qs: list[tuple[str, dict]]) -> dict:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        urls = [base + "/api/search?" + urllib.parse.urlencode(
-            [("q", q)] + [(PARAMS[k], v) for k, vs in f.items() for v in vs]) for q, f in qs]
+        def urls_of(pairs: list[tuple[str, dict]]) -> list[str]:
+            return [base + "/api/search?" + urllib.parse.urlencode(
+                [("q", q)] + [(PARAMS[k], v) for k, vs in f.items() for v in vs]) for q, f in pairs]
+
+        urls = {1: urls_of(qs), 16: urls_of(concurrent_qs or queries(len(qs), seed=CONCURRENT_SEED))}
 
         def client(chunk: list[str]) -> tuple[list[float], int]:
             """Latencies (ms) of the requests that answered, and the number that failed or timed out
@@ -259,7 +271,7 @@ def search_latency(project: Project, qs: list[tuple[str, dict]]) -> dict:
 
         client([base + "/api/search?q=migration"])  # warm the server's searcher
         for clients in (1, 16):
-            chunks = [urls[i::clients] for i in range(clients)]
+            chunks = [urls[clients][i::clients] for i in range(clients)]
             t0 = time.perf_counter()
             with ThreadPoolExecutor(max_workers=clients) as pool:
                 parts = list(pool.map(client, chunks))
@@ -301,6 +313,25 @@ def bench_size(n: int, workdir: Path, seed: int = 1) -> dict:
     return result
 
 
+def search_only(n: int, workdir: Path, seed: int = 1) -> dict:
+    """The search measures alone (search_latency) on a collection of n entries kept at
+    workdir/n<n>: generated and built there (check, pages, index; no site) on first use, reused
+    as it is by later runs, so that the search of a change can be measured at 10,000 entries
+    without waiting for a build. Returns {"entries": n, "search": ...}."""
+    project = Project(workdir / f"n{n}")
+    if not (project.index / "BUILD.json").exists():
+        shutil.rmtree(project.root, ignore_errors=True)
+        t0 = time.perf_counter()
+        project = Project(make_project(project.root, n, seed))
+        print(f"[{n}] generated; building check, pages and index (kept in {project.root})...", flush=True)
+        report = run(project, site=False, force=True, progress=False)
+        if not report.ok:
+            raise SystemExit(f"[{n}] the synthetic collection has errors")
+        print(f"[{n}] built in {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"[{n}] search...", flush=True)
+    return {"entries": n, "search": search_latency(project, queries(QUERIES))}
+
+
 def budgets(results: dict[int, dict]) -> dict[str, dict]:
     """{budget: {"ok": bool | None, "measured": text}} for what the sizes run allow to check."""
     out = {}
@@ -308,18 +339,19 @@ def budgets(results: dict[int, dict]) -> dict[str, dict]:
     def put(name, ok, measured):
         out[name] = {"ok": ok, "measured": measured, "budget": BUDGETS[name]}
 
-    worst = [(n, r["own_stages_seconds"] / r["mkdocs_seconds"]) for n, r in results.items() if r["mkdocs_seconds"]]
+    built = {n: r for n, r in results.items() if "rebuilds" in r}  # --search-only results have none
+    worst = [(n, r["own_stages_seconds"] / r["mkdocs_seconds"]) for n, r in built.items() if r["mkdocs_seconds"]]
     if worst:
         put("own_stages_vs_mkdocs", all(x <= 0.3 for _, x in worst),
             ", ".join(f"{n}: {x:.2f} x" for n, x in worst))
-    if 1000 in results and 10000 in results:
+    if 1000 in built and 10000 in built:
         a, b = (results[k]["own_stages_seconds"] / k for k in (1000, 10000))
         put("linear_growth", b <= 1.3 * a, f"{a * 1000:.2f} ms/entry at 1,000, {b * 1000:.2f} at 10,000 ({b / a:.2f} x)")
-    if 1000 in results:
+    if 1000 in built:
         r = results[1000]["rebuilds"]
         put("noop_rebuild_1000", r["noop"] < 2, f"{r['noop']:.2f} s")
     for n, limit in ((1000, 5), (10000, 15)):
-        if n in results:
+        if n in built:
             r = results[n]["rebuilds"]
             worst_one = max(r["changed"], r["added"], r["removed"])
             ok = worst_one < limit and r["changed_visible"] and r["added_visible"] and r["removed_visible"]
@@ -332,9 +364,10 @@ def budgets(results: dict[int, dict]) -> dict[str, dict]:
             f"p50 {h1['p50_ms']} ms, p99 {h1['p99_ms']} ms (in process: p50 {s['in_process']['all']['p50_ms']} ms, "
             f"p99 {s['in_process']['all']['p99_ms']} ms)")
         put("search_throughput_10000", h16["requests_per_s"] >= 200, f"{h16['requests_per_s']} requests/s")
+    if 10000 in built:
         put("peak_memory_10000", results[10000]["peak_memory_mb"] < 2048, f"{results[10000]['peak_memory_mb']} MB")
-    if len(results) > 1:
-        lo, hi = min(results), max(results)
+    if len(built) > 1:
+        lo, hi = min(built), max(built)
         a, b = results[lo]["page_weight"]["html_bytes"], results[hi]["page_weight"]["html_bytes"]
         put("entry_page_weight", abs(b - a) <= 0.1 * a, f"{a} bytes at {lo:,}, {b} at {hi:,} ({(b - a) / a:+.1%})")
     for name in BUDGETS:
@@ -358,25 +391,28 @@ def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
         return f"| {label} | " + " | ".join(cells) + " |\n"
 
     s = lambda v: f"{v:.2f} s" if isinstance(v, (int, float)) else str(v)  # noqa: E731
-    lines = f"# Scale benchmark, {meta['when']}\n\n{meta['machine']}\n\n## Build\n\n" + head
+    lines = f"# Scale benchmark, {meta['when']}\n\n{meta['machine']}\n\n"
+    built = any("full_seconds" in r for r in results.values())  # --search-only measures no build
+    build = head
     for stage in ("check", "pages", "index", "site"):
-        lines += row(f"full build: {stage}", lambda r, st=stage: s(r["full_stages"].get(st)))
-    lines += row("full build: total", lambda r: s(r["full_seconds"]))
-    lines += row("our stages (check+pages+index)", lambda r: s(r["own_stages_seconds"]))
-    lines += row("plain MkDocs builds (fr+ar+en)", lambda r: s(r["mkdocs_seconds"]) + " (" + ", ".join(
+        build += row(f"full build: {stage}", lambda r, st=stage: s(r["full_stages"].get(st)))
+    build += row("full build: total", lambda r: s(r["full_seconds"]))
+    build += row("our stages (check+pages+index)", lambda r: s(r["own_stages_seconds"]))
+    build += row("plain MkDocs builds (fr+ar+en)", lambda r: s(r["mkdocs_seconds"]) + " (" + ", ".join(
         f"{k} {v:.1f}" for k, v in r["plain_mkdocs"].items()) + ")")
-    lines += row("our stages / MkDocs", lambda r: f"{r['own_stages_seconds'] / r['mkdocs_seconds']:.2f}")
-    lines += row("peak memory, full build", lambda r: f"{r['peak_memory_mb']:.0f} MB")
+    build += row("our stages / MkDocs", lambda r: f"{r['own_stages_seconds'] / r['mkdocs_seconds']:.2f}")
+    build += row("peak memory, full build", lambda r: f"{r['peak_memory_mb']:.0f} MB")
     for what in ("noop", "changed", "added", "removed", "noop_after"):
-        lines += row(f"rebuild: {what.replace('_', ' ')}", lambda r, w=what: s(r["rebuilds"][w]))
+        build += row(f"rebuild: {what.replace('_', ' ')}", lambda r, w=what: s(r["rebuilds"][w]))
     for what in ("changed", "added", "removed"):
-        lines += row(f"  stages ({what})", lambda r, w=what: ", ".join(
+        build += row(f"  stages ({what})", lambda r, w=what: ", ".join(
             f"{k} {v}" for k, v in r["rebuilds"][f"{w}_stages"].items() if k != "total"))
-    lines += row("entry page HTML (gzip)", lambda r: f"{r['page_weight']['html_bytes']:,} B ({r['page_weight']['html_gzip']:,})")
-    lines += row("what it loads (gzip)", lambda r: f"{r['page_weight']['assets']} files, "
+    build += row("entry page HTML (gzip)", lambda r: f"{r['page_weight']['html_bytes']:,} B ({r['page_weight']['html_gzip']:,})")
+    build += row("what it loads (gzip)", lambda r: f"{r['page_weight']['assets']} files, "
                  f"{r['page_weight']['assets_bytes']:,} B ({r['page_weight']['assets_gzip']:,})")
-    lines += row("search index", lambda r: f"{r['index_bytes'] / 1e6:.1f} MB")
-    lines += row("site", lambda r: f"{r['site_bytes'] / 1e6:.1f} MB")
+    build += row("search index", lambda r: f"{r['index_bytes'] / 1e6:.1f} MB")
+    build += row("site", lambda r: f"{r['site_bytes'] / 1e6:.1f} MB")
+    lines += "## Build\n\n" + (build if built else "not measured (--search-only)\n")
     lines += "\n## Search (p50 / p99 ms)\n\n" + head
     for key, label in (("plain", "in process, no filter"), ("filtered", "in process, with facet filters"),
                        ("all", "in process, all")):
@@ -402,20 +438,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="results (.json) of earlier runs to report and check together with this one")
     parser.add_argument("--workdir", type=Path, help="where the temporary projects go (default: system temp)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results/")
+    parser.add_argument("--search-only", action="store_true",
+                        help="measure the search alone, on collections kept in --workdir (built there on "
+                             "first use); prints, writes nothing to bench/results/")
     args = parser.parse_args(argv)
     sizes = [int(x.replace("_", "")) for x in args.scale.split(",") if x.strip()]
-    workdir = Path(tempfile.mkdtemp(prefix="kb-scale-", dir=args.workdir))
+    if args.search_only and not args.workdir:
+        parser.error("--search-only needs --workdir (where the built collections are kept)")
+    args.no_write |= args.search_only  # a partial run must not replace scale-latest.*
+    workdir = args.workdir if args.search_only else Path(tempfile.mkdtemp(prefix="kb-scale-", dir=args.workdir))
     results = {}
     for earlier in args.combine:
         results.update({int(n): r for n, r in json.loads(earlier.read_text(encoding="utf-8"))["results"].items()})
     try:
         for n in sizes:
-            results[n] = bench_size(n, workdir)
+            results[n] = search_only(n, workdir) if args.search_only else bench_size(n, workdir)
             if not args.no_write:  # a long run stopped later keeps the sizes already measured
                 RESULTS.mkdir(parents=True, exist_ok=True)
                 (RESULTS / "scale-partial.json").write_text(json.dumps({"results": results}, indent=1), encoding="utf-8")
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.search_only:
+            shutil.rmtree(workdir, ignore_errors=True)
     checks = budgets(results)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%MZ")
     meta = {"when": when, "machine": f"{os.cpu_count()} CPUs, load average at end "

@@ -53,6 +53,8 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import process as fuzzy
+from rapidfuzz.distance import Levenshtein
 from whoosh import highlight, index, query, scoring
 from whoosh.analysis import Token
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -173,6 +175,11 @@ class _Generation:
                 words.setdefault(word, set()).add(num)
         self._title_words = sorted(words)
         self._title_docs = [words[w] for w in self._title_words]
+        # Every term of the neutral field, for spelling look-ups (SearchIndex._near): read once
+        # here, so that a look-up compares the word with a list in C instead of walking the
+        # term dictionary with Whoosh's Levenshtein automaton in Python (0.05-0.7 s a word).
+        self.neutral_terms = [t.decode("utf-8") if isinstance(t, bytes) else t
+                              for t in self.reader.lexicon("neutral")]
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
@@ -252,8 +259,56 @@ def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
     return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
 
+def _positions(m, wanted: np.ndarray) -> list[list[int]]:
+    """Positions of a term in each of the `wanted` documents (ascending document numbers, all in
+    the postings), in that order, from a fresh postings matcher: blocks without a wanted document
+    are skipped unread, and only the wanted postings' positions are decoded."""
+    if isinstance(m, MultiMatcher):  # several segments: document numbers shifted by offsets
+        out: list = []
+        offsets = list(m.offsets)
+        for i in range(m.current, len(m.matchers)):
+            lo = offsets[i]
+            hi = offsets[i + 1] if i + 1 < len(offsets) else None
+            sel = wanted[(wanted >= lo) & (wanted < hi)] if hi is not None else wanted[wanted >= lo]
+            if len(sel):
+                out += _positions(m.matchers[i], sel - lo)
+        return out
+    if isinstance(m, FilterMatcher):  # the wanted documents are never deleted ones
+        return _positions(m.child, wanted)
+    out = []
+    if isinstance(m, W3LeafMatcher):
+        k = 0
+        while m.is_active() and k < len(wanted):
+            if wanted[k] > m.block_max_id():
+                m._next_block()
+                continue
+            if m._ids is None:
+                m._read_ids()
+            ids = m._ids
+            while k < len(wanted) and wanted[k] <= ids[-1]:
+                m._i = bisect.bisect_left(ids, int(wanted[k]), m._i)
+                out.append(m.value_as("positions"))
+                k += 1
+            m._next_block()
+        return out
+    for doc in wanted:
+        m.skip_to(int(doc))
+        out.append(m.value_as("positions"))
+    return out
+
+
+def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
+    """Sum of arrays in the order of Whoosh's binary tree of matchers (make_binary_tree: the
+    first half's sum plus the second half's), so that floating-point sums are the same."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
 class _CachedParser:
     """The query parser with its queries kept: the same words are parsed for the 13 fields once.
+    Plain words are turned into the parser's query directly (tools.search.query.plain_query).
     Queries are shared, not copied: tools.search.query copies one before changing its boost, and
     only rewrites queries with NOT in place (those are parsed afresh each time)."""
 
@@ -265,7 +320,9 @@ class _CachedParser:
             return self.parser.parse(text, normalize=normalize, debug=debug)
         q = self._cache.get((text, normalize))
         if q is None:
-            q = self.parser.parse(text, normalize=normalize)
+            q = qry.plain_query(self.parser, text) if normalize else None
+            if q is None:
+                q = self.parser.parse(text, normalize=normalize)
             self._cache.put((text, normalize), q)
         return q
 
@@ -339,16 +396,16 @@ class SearchIndex:
     @staticmethod
     def _near(gen: _Generation, word: str, maxdist: int) -> list[tuple[int, int, str]]:
         """(distance, -document frequency, term) of neutral terms within maxdist of word, best
-        first (kept per generation: the automaton walks the whole vocabulary)."""
+        first; the distance is Levenshtein's (insertions, deletions, substitutions), as Whoosh's
+        terms_within automaton measures it. Kept per generation."""
         found = gen.near.get((word, maxdist))
         if found is not None:
             return found
         reader, out = gen.reader, []
-        for dist in range(1, maxdist + 1):
-            for term in reader.terms_within("neutral", word, dist):
-                term = term.decode("utf-8") if isinstance(term, bytes) else term
-                if term != word and meaningful(term) and not any(t == term for _, _, t in out):
-                    out.append((dist, -reader.doc_frequency("neutral", term), term))
+        for term, dist, _ in fuzzy.extract(word, gen.neutral_terms, scorer=Levenshtein.distance,
+                                           score_cutoff=maxdist, limit=None):
+            if term != word and meaningful(term):
+                out.append((int(dist), -reader.doc_frequency("neutral", term), term))
         out.sort()
         gen.near.put((word, maxdist), out)
         return out
@@ -387,7 +444,10 @@ class SearchIndex:
         key = (type(q), q)
         found = gen.leaves.get(key)
         if found is None:
-            found = _term_scores(gen, q) if type(q) is query.Term else None
+            if type(q) is query.Term:
+                found = _term_scores(gen, q)
+            elif type(q) is query.Phrase:
+                found = self._phrase_scores(gen, q)
             if found is None:
                 m = q.matcher(gen.searcher)
                 nums, scores = [], []
@@ -398,6 +458,52 @@ class SearchIndex:
                 found = (np.asarray(nums, dtype=np.int64), np.asarray(scores, dtype=np.float64))
             gen.leaves.put(key, found)
         return found
+
+    def _phrase_scores(self, gen: _Generation, q) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, scores) of a phrase as Whoosh's Phrase matcher gives them: the
+        documents holding its words at consecutive positions, in order (SpanNear2 with slop 1),
+        each scored as the sum of its words' BM25F scores (an intersection of term matchers),
+        times the phrase's boost. The words' scores come from _leaf (vectorised, kept); only
+        the documents holding every word have their positions read. None when the phrase has
+        another slop or a word cannot be scored here (the caller then asks Whoosh)."""
+        if q.slop != 1 or not q.words or q.fieldname not in gen.searcher.schema:
+            return None
+        field = gen.searcher.schema[q.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            return None  # Whoosh raises its own error for such a phrase
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0))
+        words = []
+        for word in q.words:
+            if type(gen.searcher.weighting) is not scoring.BM25F or not field.scorable:
+                return None
+            try:
+                text = field.to_bytes(word)
+            except ValueError:
+                return none
+            if (q.fieldname, text) not in gen.reader:
+                return none
+            ids, scores = self._leaf(gen, query.Term(q.fieldname, word))
+            words.append((text, ids, scores))
+        cand = words[0][1]
+        for _, ids, _ in words[1:]:
+            cand = np.intersect1d(cand, ids, assume_unique=True)
+        if len(cand) and len(words) > 1:
+            # A start p matches when word i is at p + i for every i. Each word's positions are
+            # read only for the documents still matching after the words before it.
+            starts = [set(pos) for pos in _positions(gen.reader.postings(q.fieldname, words[0][0]), cand)]
+            for i, (text, _, _) in enumerate(words[1:], 1):
+                for k, pos in enumerate(_positions(gen.reader.postings(q.fieldname, text), cand)):
+                    starts[k] &= {p - i for p in pos}
+                alive = np.asarray([bool(s) for s in starts], dtype=bool)
+                cand, starts = cand[alive], [s for s in starts if s]
+                if not len(cand):
+                    break
+        if not len(cand):
+            return none
+        scores = _tree_sum([sc[np.searchsorted(ids, cand)] for _, ids, sc in words])
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return cand, scores
 
     def _combine(self, gen: _Generation, q, leaves: list) -> tuple[np.ndarray, np.ndarray]:
         """(bool mask, scores) over every document number for a tree of Or, query.BestOf and

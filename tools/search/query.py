@@ -26,6 +26,7 @@ import gzip
 import json
 import math
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -78,6 +79,68 @@ def make_parser() -> qparser.MultifieldParser:
                    qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
         parser.remove_plugin_class(plugin)
     return parser
+
+
+# What Whoosh's parser, as make_parser() leaves it, reads as syntax: quotes, brackets and its
+# operator words (REQUIRE too, which OPERATORS does not list: users do not type it).
+_PARSER_SYNTAX = re.compile(r'["()]')
+_PARSER_OPERATORS = OPERATORS | {"REQUIRE"}
+_SPACE = re.compile(r"\s+")
+
+
+_FIELDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _parser_fields(parser) -> list[tuple[str, object, int, float]]:
+    """(name, field, analyser group, boost) of each field a parser searches, in its order; the
+    fields of one group have equal analysers (one language's title, summary, meta and body), so
+    a word is analysed once per group. Worked out once per parser."""
+    found = _FIELDS.get(parser)
+    if found is None:
+        plugin = next(p for p in parser.plugins if isinstance(p, qparser.MultifieldPlugin))
+        firsts: list = []
+        found = []
+        for name in plugin.fieldnames:
+            field = parser.schema[name]
+            group = next((i for i, f in enumerate(firsts) if type(f) is type(field) and f.analyzer == field.analyzer), None)
+            if group is None:
+                group = len(firsts)
+                firsts.append(field)
+            found.append((name, field, group, plugin.boosts.get(name, 1.0)))
+        _FIELDS[parser] = found
+    return found
+
+
+def plain_query(parser, text: str):
+    """The query make_parser()'s parser gives for a text of plain words (no quotes, brackets or
+    operators), built without its tagging, filtering and normalising passes: each word analysed
+    for each field in the parser's order, with the field's boost, duplicates dropped; a single
+    term alone, none: NullQuery. None when the text has syntax, or a word that a field's analyser
+    cuts in several tokens (the parser then builds a group): the caller parses it."""
+    if _PARSER_SYNTAX.search(text):
+        return None
+    words = [w for w in _SPACE.split(text) if w]
+    if any(w in _PARSER_OPERATORS for w in words):
+        return None
+    fields = _parser_fields(parser)
+    memo: dict = {}
+    subs, seen = [], set()
+    for word in words:
+        for name, fieldobj, group, boost in fields:
+            tokens = memo.get((group, word))
+            if tokens is None:
+                tokens = memo[group, word] = list(
+                    fieldobj.process_text(word, mode="query", tokenize=True, removestops=True))
+            if len(tokens) > 1:
+                return None
+            if tokens:
+                term = query.Term(name, tokens[0], boost=boost)
+                if term not in seen:
+                    seen.add(term)
+                    subs.append(term)
+    if not subs:
+        return query.NullQuery
+    return subs[0] if len(subs) == 1 else query.Or(subs)
 
 
 def plain_terms(text: str) -> str:
@@ -370,8 +433,8 @@ def _terms_of(q) -> set:
     return out
 
 
-# A spelling repair walks the index's vocabulary with a Levenshtein automaton (~0.05-0.7 s per word
-# on a loaded machine, longer words cost more): only a few words of plausible length are repaired.
+# A spelling repair compares the word with the index's whole vocabulary (a few ms per word at
+# 10,000 entries, more for longer words): only a few words of plausible length are repaired.
 MAX_SPELLING_WORDS = 3
 MAX_SPELLING_CHARS = 24
 
