@@ -100,9 +100,20 @@ def test_browser_finds_accented_words_typed_without_accents(folder):
     assert hits["ENQUÊTE EMPLOI"]["ids"] == hits["enquete emploi"]["ids"]
 
 
-def test_browser_does_not_require_every_word(folder):
-    hits = run(folder, "recensement zzzqqq introuvable")["recensement zzzqqq introuvable"]
-    assert hits["ids"] and hits["ids"][0] == "tn-recensement"
+def test_browser_does_not_require_every_word_but_says_when_no_entry_matches_the_whole_query(folder):
+    hits = run(folder, "recensement zzzqqq", "recensement tunisie")
+    assert hits["recensement zzzqqq"]["ids"][:1] == ["tn-recensement"]
+    assert hits["recensement zzzqqq"]["strong"] is False
+    assert hits["recensement tunisie"]["strong"] is True
+
+
+def test_browser_drops_entries_below_the_api_relevance_floor(folder):
+    # Three units ('recensement', and two words found nowhere): an entry must cover two of them,
+    # as the API's floor (query.coverage_needed) asks; with quotes or operators every match stays.
+    hits = run(folder, "recensement zzzqqq introuvable", 'recensement OR zzzqqq OR introuvable')
+    assert hits["recensement zzzqqq introuvable"]["ids"] == []
+    assert hits["recensement zzzqqq introuvable"]["strong"] is False
+    assert hits["recensement OR zzzqqq OR introuvable"]["ids"][:1] == ["tn-recensement"]
 
 
 def test_browser_folds_arabic_letter_variants(folder):

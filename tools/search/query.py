@@ -473,13 +473,19 @@ def _glossary_words_of(concepts) -> frozenset[str]:
     return frozenset(normalize(w) for c in concepts for name in c.names() for w in WORD_RE.findall(name))
 
 
+# The relevance floor, shipped to the static search too (tools.search.static_index meta "floor").
+KEEP_SHARE = 0.5  # share of the query's units an entry must cover to be kept
+STRONG_ALL_UP_TO = 3  # up to this many units, a strong match covers them all
+STRONG_SHARE = 0.75  # beyond, the share of the units a strong match covers
+
+
 def coverage_needed(units: int) -> int:
     """Units an entry must cover to be kept in the results (the relevance floor): at least half
     (1 → 1, 2 → 1, 3 → 2, 4 → 2, 5 → 3)."""
-    return math.ceil(units / 2)
+    return math.ceil(units * KEEP_SHARE)
 
 
 def strong_needed(units: int) -> int:
     """Units the best entry must cover for the answer to count as a strong match: all up to
     three, then three quarters (4 → 3, 8 → 6)."""
-    return units if units <= 3 else math.ceil(units * 0.75)
+    return units if units <= STRONG_ALL_UP_TO else math.ceil(units * STRONG_SHARE)
