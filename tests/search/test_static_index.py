@@ -193,3 +193,38 @@ def test_browser_refuses_a_query_longer_than_the_api_accepts(folder):
     got = run(folder, long_query, at_limit)
     assert got[long_query]["too_long"] == MAX_QUERY_CHARS and got[long_query]["total"] == 0
     assert got[at_limit]["too_long"] is None and got[at_limit]["total"] > 0
+
+
+def test_browser_recognises_a_misspelt_country_whose_key_the_index_lacks(folder):
+    # Typos inside the key's letters (the first six): the key finds nothing, the name is near one
+    # country's; the API's countries_named recognises the same words (fuzzy_limit).
+    hits = run(folder, "recensement Tnuisie", "recensement Tunsiie", "migration Agleria", "recensement Tnuis")
+    for q, code in (("recensement Tnuisie", "TN"), ("recensement Tunsiie", "TN"), ("migration Agleria", "DZ")):
+        assert [e["concept"] for e in hits[q]["expansions"] if e["kind"] == "country"] == [code], q
+    assert hits["recensement Tnuisie"]["ids"][:1] == ["tn-recensement"]
+    # Six letters or fewer: no edit distance allowed, as in the API.
+    assert not [e for e in hits["recensement Tnuis"]["expansions"] if e["kind"] == "country"]
+
+
+def test_meta_ships_the_fuzzy_limits_and_names_of_the_countries_entries_are_about(folder):
+    from tools.search.query import fuzzy_limit
+
+    meta = chunk(folder, "meta")
+    assert meta["fuzzy_limits"] == [fuzzy_limit("x" * n) for n in range(13)]
+    assert meta["fuzzy"]["tunisie"] == "TN" and meta["fuzzy"]["algerie"] == "DZ"
+    assert "maroc" not in meta["fuzzy"]  # five letters: never fuzzy-matched
+    assert set(meta["country_names"]) == {"MA", "TN", "DZ"}
+
+
+def test_edit_distance_in_the_browser_is_the_api_s(tmp_path):
+    from tools.search.query import edit_distance
+
+    pairs = [("mauritana", "mauritania", 2), ("marcoo", "maroco", 2), ("abc", "xyzuvw", 2), ("", "ab", 2),
+             ("tnuisie", "tunisie", 1), ("الجزاير", "الجزائر", 1), ("algeria", "nigeria", 1)]
+    script = tmp_path / "d.js"
+    engine = Path(static_index.__file__).resolve().parents[2] / "docs" / "assets" / "javascripts" / "kb-engine.js"
+    script.write_text(f"const E = require({json.dumps(str(engine))});\n"
+                      f"process.stdout.write(JSON.stringify({json.dumps(pairs, ensure_ascii=False)}"
+                      ".map(p => E.editDistance(p[0], p[1], p[2]))));\n", encoding="utf-8")
+    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout) == [edit_distance(a, b, limit) for a, b, limit in pairs]
