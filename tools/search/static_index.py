@@ -69,6 +69,7 @@ from tools.search.query import (
     STRONG_SHARE,
     SYNONYM_BOOST,
     fuzzy_limit,
+    plain_country_word,
     query_tokens,
     query_words,
 )
@@ -216,14 +217,18 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     return phrases, concepts
 
 
-def _countries(codes: set[str], vocabs: Vocabularies | None = None) -> dict[str, str]:
-    """Folded names (and keys) of the countries that entries are about -> code."""
+def _countries(codes: set[str], vocabs: Vocabularies | None = None, plain=None) -> dict[str, str]:
+    """Folded names (and keys) of the countries that entries are about -> code. `plain(key,
+    code)`: whether a one-word name of that key is a plain word of the collection
+    (query.plain_country_word), left out then; None: none is."""
     vocabs = Vocabularies.ensure(vocabs)
     table = {}
     aliases = vocabs.country_aliases()
     for code in sorted(codes & schema.country_codes()):
         for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ())):
             words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+            if len(words) == 1 and plain is not None and plain(key(words[0]), code):
+                continue
             if words:
                 table.setdefault(" ".join(words), code)
                 table.setdefault(" ".join(key(w) for w in words), code)
@@ -246,6 +251,25 @@ def _fuzzy_countries(codes: set[str], vocabs: Vocabularies | None = None) -> tup
             if len(words) == 1 and fuzzy_limit(words[0]):
                 near.setdefault(words[0], code)
     return near, {code: [list(k) for k in ks] for code, ks in names.items()}
+
+
+def _plain_words(fields: dict[int, dict[str, list[str]]], docs: dict, vocabs: Vocabularies):
+    """plain(key, code) for _countries: query.plain_country_word over entries, with the keys of
+    the entries' titles, summaries and bodies (not "meta", which holds their country labels)."""
+    aliases = vocabs.country_aliases()
+    wanted = {key(w) for code in schema.country_codes()
+              for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
+              for w in [strip_elision(normalize(x)) for x in TOKEN_RE.findall(name)]}
+    holding: dict[str, set[str]] = defaultdict(set)
+    for doc, by_field in fields.items():
+        for f in ("title", "summary", "body"):
+            for k in wanted.intersection(by_field[f]):
+                holding[k].add(docs[doc].id)
+
+    def plain(k: str, code: str) -> bool:
+        about = {e.id for e in docs.values() if code in e.countries}
+        return plain_country_word(len(about), len(holding[k]), len(holding[k] & about))
+    return plain
 
 
 def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None) -> dict[str, str]:
@@ -335,7 +359,8 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
+            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs,
+                                    plain=_plain_words(fields, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT,
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
