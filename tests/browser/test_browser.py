@@ -123,6 +123,22 @@ def test_static_search_page_answers_like_the_api_nothing_to_search_too_long_and_
     assert _errors(page) == []
 
 
+@pytest.mark.parametrize("prefix, lang", [("", "fr"), ("/ar", "ar"), ("/en", "en")])
+def test_static_search_page_says_when_no_entry_answers_the_whole_query(page, server, prefix, lang):
+    """Without the API, a question the base does not answer gets the API's "no strong match"
+    message (ui.yml search.weak) in the interface's language; a query it answers does not."""
+    words = ui_strings()["search"]
+    _no_api(page)
+    search(page, server, "indice des prix a la consommation mensuel", prefix)
+    assert page.locator("#kb-search").get_attribute("data-ready") == "static"
+    assert page.locator(".kb-result").count() > 0
+    expect(page.locator("#kb-status .kb-weak")).to_have_text(words["weak"][lang])
+    search(page, server, "recensement Marocco", prefix)
+    assert page.locator("#kb-status .kb-weak").count() == 0
+    assert "ma-recensement-general-population-habitat" in page.locator(".kb-result h3 a").first.get_attribute("href")
+    assert _errors(page) == []
+
+
 def test_arabic_entry_page_reads_right_to_left(page, server):
     page.goto(server.url + "/kb/entries/ma-enquete-nationale-migration-internationale/ar/")
     wrapper = page.locator(".kb-page")

@@ -100,9 +100,20 @@ def test_browser_finds_accented_words_typed_without_accents(folder):
     assert hits["ENQUÊTE EMPLOI"]["ids"] == hits["enquete emploi"]["ids"]
 
 
-def test_browser_does_not_require_every_word(folder):
-    hits = run(folder, "recensement zzzqqq introuvable")["recensement zzzqqq introuvable"]
-    assert hits["ids"] and hits["ids"][0] == "tn-recensement"
+def test_browser_does_not_require_every_word_but_says_when_no_entry_matches_the_whole_query(folder):
+    hits = run(folder, "recensement zzzqqq", "recensement tunisie")
+    assert hits["recensement zzzqqq"]["ids"][:1] == ["tn-recensement"]
+    assert hits["recensement zzzqqq"]["strong"] is False
+    assert hits["recensement tunisie"]["strong"] is True
+
+
+def test_browser_drops_entries_below_the_api_relevance_floor(folder):
+    # Three units ('recensement', and two words found nowhere): an entry must cover two of them,
+    # as the API's floor (query.coverage_needed) asks; with quotes or operators every match stays.
+    hits = run(folder, "recensement zzzqqq introuvable", 'recensement OR zzzqqq OR introuvable')
+    assert hits["recensement zzzqqq introuvable"]["ids"] == []
+    assert hits["recensement zzzqqq introuvable"]["strong"] is False
+    assert hits["recensement OR zzzqqq OR introuvable"]["ids"][:1] == ["tn-recensement"]
 
 
 def test_browser_folds_arabic_letter_variants(folder):
@@ -182,3 +193,38 @@ def test_browser_refuses_a_query_longer_than_the_api_accepts(folder):
     got = run(folder, long_query, at_limit)
     assert got[long_query]["too_long"] == MAX_QUERY_CHARS and got[long_query]["total"] == 0
     assert got[at_limit]["too_long"] is None and got[at_limit]["total"] > 0
+
+
+def test_browser_recognises_a_misspelt_country_whose_key_the_index_lacks(folder):
+    # Typos inside the key's letters (the first six): the key finds nothing, the name is near one
+    # country's; the API's countries_named recognises the same words (fuzzy_limit).
+    hits = run(folder, "recensement Tnuisie", "recensement Tunsiie", "migration Agleria", "recensement Tnuis")
+    for q, code in (("recensement Tnuisie", "TN"), ("recensement Tunsiie", "TN"), ("migration Agleria", "DZ")):
+        assert [e["concept"] for e in hits[q]["expansions"] if e["kind"] == "country"] == [code], q
+    assert hits["recensement Tnuisie"]["ids"][:1] == ["tn-recensement"]
+    # Six letters or fewer: no edit distance allowed, as in the API.
+    assert not [e for e in hits["recensement Tnuis"]["expansions"] if e["kind"] == "country"]
+
+
+def test_meta_ships_the_fuzzy_limits_and_names_of_the_countries_entries_are_about(folder):
+    from tools.search.query import fuzzy_limit
+
+    meta = chunk(folder, "meta")
+    assert meta["fuzzy_limits"] == [fuzzy_limit("x" * n) for n in range(13)]
+    assert meta["fuzzy"]["tunisie"] == "TN" and meta["fuzzy"]["algerie"] == "DZ"
+    assert "maroc" not in meta["fuzzy"]  # five letters: never fuzzy-matched
+    assert set(meta["country_names"]) == {"MA", "TN", "DZ"}
+
+
+def test_edit_distance_in_the_browser_is_the_api_s(tmp_path):
+    from tools.search.query import edit_distance
+
+    pairs = [("mauritana", "mauritania", 2), ("marcoo", "maroco", 2), ("abc", "xyzuvw", 2), ("", "ab", 2),
+             ("tnuisie", "tunisie", 1), ("الجزاير", "الجزائر", 1), ("algeria", "nigeria", 1)]
+    script = tmp_path / "d.js"
+    engine = Path(static_index.__file__).resolve().parents[2] / "docs" / "assets" / "javascripts" / "kb-engine.js"
+    script.write_text(f"const E = require({json.dumps(str(engine))});\n"
+                      f"process.stdout.write(JSON.stringify({json.dumps(pairs, ensure_ascii=False)}"
+                      ".map(p => E.editDistance(p[0], p[1], p[2]))));\n", encoding="utf-8")
+    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout) == [edit_distance(a, b, limit) for a, b, limit in pairs]

@@ -110,8 +110,8 @@ def synthetic_entries(entries: list, n: int, seed: int = 7) -> list:
 def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list[dict] | None = None) -> dict:
     """nDCG@10/MRR of the static search on the shipped entries, and bytes per query (and at
     `scale` synthetic entries when given). With `judged` (a list holding `queries` and more),
-    those are run too and their top-10 ids returned under "runs" ({q: [ids]}); scores and
-    bytes stay those of `queries`."""
+    those are run too and their top-10 ids returned under "runs" ({q: [ids]}), their answers under
+    "answers" ({q: answer in the API's shape}, for check()); scores and bytes stay those of `queries`."""
     import tempfile
 
     from tools.search.static_index import export
@@ -128,10 +128,15 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list
     out, sizes = measure(entries)
     every = {o["q"]: o["ids"] for o in out}
     if judged:
-        every = {o["q"]: o["ids"] for o in static_runs_of(entries, judged)}
+        answers = static_runs_of(entries, judged)
+        every = {o["q"]: o["ids"] for o in answers}
     result = score(every, queries)
     if judged:
         result["runs"] = every
+        # In the API's answer shape, for the regression checks (check()).
+        result["answers"] = {o["q"]: {"total": o["total"], "hint": o["hint"], "strong": o.get("strong"),
+                                      "results": [{"id": i} for i in o["ids"]], "expansions": o.get("expansions", [])}
+                             for o in answers}
     result["transfer"] = {"max_bytes": max(o["bytes"] for o in out), "max_gzip": max(o["gzip"] for o in out),
                           "median_gzip": statistics.median(o["gzip"] for o in out), **sizes}
     if scale:
@@ -189,7 +194,7 @@ def check(q: dict, found: dict) -> bool | None:
 
 def per_kind(runs: dict[str, list[str]], answers: dict[str, dict] | None, queries: list[dict]) -> dict[str, dict]:
     """{kind: {queries, judged, ndcg@10, mrr, checks, passed}} over the judged set; without
-    `answers` (the static search's runs) no checks are counted."""
+    `answers` no checks are counted."""
     out: dict[str, dict] = {}
     for q in queries:
         k = out.setdefault(q["kind"], {"queries": 0, "nd": [], "rr": [], "checks": 0, "passed": 0})
@@ -336,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     times = times[:len(queries)]
     results = {"ours": score(runs, queries), "static": static_mode(report.entries, queries, args.static_scale, judged)}
     kinds = per_kind(runs, answers, judged)
-    static_kinds = per_kind(results["static"].pop("runs"), None, judged)
+    static_kinds = per_kind(results["static"].pop("runs"), results["static"].pop("answers"), judged)
     sweep = one_word_sweep(engine, sweep_words(report.entries, bodies=args.sweep_all))
     weights = {}
     if not args.no_browser:
@@ -354,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in results.items():
         print(f"  {name:<10} {s['ndcg@10']:>8.3f} {s['mrr']:>6.3f} {s['no_relevant_in_top10']:>22.1%}")
     print(f"Per kind, on the whole judged set ({len(judged)} queries: queries.yml + regression.yml):")
-    print(f"  {'kind':<18} {'queries':>7} {'nDCG@10':>8} {'MRR':>6} {'checks passed':>14} {'static nDCG@10':>15} {'MRR':>6}")
+    print(f"  {'kind':<18} {'queries':>7} {'nDCG@10':>8} {'MRR':>6} {'checks passed':>14} {'static nDCG@10':>15} {'MRR':>6}"
+          f" {'checks':>7}")
     for kind, k in kinds.items():
         nd = f"{k['ndcg@10']:.3f}" if k["ndcg@10"] is not None else "-"
         rr = f"{k['mrr']:.3f}" if k["mrr"] is not None else "-"
@@ -362,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
         st = static_kinds[kind]
         snd = f"{st['ndcg@10']:.3f}" if st["ndcg@10"] is not None else "-"
         srr = f"{st['mrr']:.3f}" if st["mrr"] is not None else "-"
-        print(f"  {kind:<18} {k['queries']:>7} {nd:>8} {rr:>6} {passed:>14} {snd:>15} {srr:>6}")
+        spassed = f"{st['passed']}/{st['checks']}" if st["checks"] else "-"
+        print(f"  {kind:<18} {k['queries']:>7} {nd:>8} {rr:>6} {passed:>14} {snd:>15} {srr:>6} {spassed:>7}")
     all_nd = [ndcg_at(runs[q["q"]], q["relevant"]) for q in judged if q.get("relevant")]
     all_rr = [reciprocal_rank(runs[q["q"]], q["relevant"]) for q in judged if q.get("relevant")]
     print(f"  {'all judged':<18} {len(judged):>7} {statistics.mean(all_nd):>8.3f} {statistics.mean(all_rr):>6.3f}")

@@ -167,6 +167,7 @@ class _Generation:
         self.scored = _LRU(SCORED_CACHE)  # (q, glossary) -> scored documents (SearchIndex._scored)
         self.known = _LRU(WORD_CACHE)  # folded word -> whether the index holds it (neutral field)
         self.near = _LRU(WORD_CACHE)  # (folded word, distance) -> SearchIndex._near
+        self.plain = _LRU(WORD_CACHE)  # (one-word country name, code) -> SearchIndex._plain_country
         self.did_you_mean = _LRU(SCORED_CACHE)  # q -> SearchIndex._did_you_mean
         self._lengths: dict[str, np.ndarray] = {}
         words: dict[str, set[int]] = {}
@@ -656,9 +657,26 @@ class SearchIndex:
         # written (folded): stems are not enough, 'recensment' has the English stem of
         # 'recensement' and would never be repaired.
         plan = qry.build(self._parser, q, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
-                         lambda w: self._repair(gen, w), self.vocabs)
+                         lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c))
         nums, scores, strong = self._score(gen, plan)
         return nums, scores, strong, None, plan.expansions, plan.query
+
+    def _plain_country(self, gen: _Generation, word: str, code: str) -> bool:
+        """Whether a one-word country name is a plain word of this index's collection
+        (query.plain_country_word): entries about `code`, and entries whose text fields (not the
+        meta fields, which carry each entry's country labels) match the word as the parser
+        analyses it."""
+        key = (word, code)
+        found = gen.plain.get(key)
+        if found is None:
+            terms = [(f, t) for f, t in qry._terms_of(qry.parse(self._parser, word)) if not f.startswith("meta_")]
+            nums = gen.searcher.docs_for_query(query.Or([query.Term(f, t) for f, t in terms])) if terms else ()
+            holding = {gen.docs[n]["id"] for n in nums if n in gen.docs}
+            about = {gen.docs[int(n)]["id"] for n in np.flatnonzero(gen.table.having("countries", {code}))
+                     if int(n) in gen.docs}
+            found = qry.plain_country_word(len(about), len(holding), len(holding & about))
+            gen.plain.put(key, found)
+        return found
 
     @staticmethod
     def _known(gen: _Generation, word: str) -> bool:

@@ -5,7 +5,8 @@ Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)
 loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
-  operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}}: what the browser needs before the first query (a few kB).
+  operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
+  fuzzy_limits[], country_names{}, boosts{}, floor{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
@@ -53,16 +54,22 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
-from tools.search.engine import COUNTRY_FACTOR, MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.engine import COUNTRY_FACTOR, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
 from tools.search.query import (
     COMPOUND_PARTS_BOOST,
     EXACT_TITLE_BOOST,
     FIELD_BOOSTS,
+    KEEP_SHARE,
     MAX_QUERY_TERMS,
     OPERATORS,
+    SPELLING_BOOST,
+    STRONG_ALL_UP_TO,
+    STRONG_SHARE,
     SYNONYM_BOOST,
+    fuzzy_limit,
+    plain_country_word,
     query_tokens,
     query_words,
 )
@@ -210,18 +217,59 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     return phrases, concepts
 
 
-def _countries(codes: set[str], vocabs: Vocabularies | None = None) -> dict[str, str]:
-    """Folded names (and keys) of the countries that entries are about -> code."""
+def _countries(codes: set[str], vocabs: Vocabularies | None = None, plain=None) -> dict[str, str]:
+    """Folded names (and keys) of the countries that entries are about -> code. `plain(key,
+    code)`: whether a one-word name of that key is a plain word of the collection
+    (query.plain_country_word), left out then; None: none is."""
     vocabs = Vocabularies.ensure(vocabs)
     table = {}
     aliases = vocabs.country_aliases()
     for code in sorted(codes & schema.country_codes()):
         for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ())):
             words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+            if len(words) == 1 and plain is not None and plain(key(words[0]), code):
+                continue
             if words:
                 table.setdefault(" ".join(words), code)
                 table.setdefault(" ".join(key(w) for w in words), code)
     return table
+
+
+def _fuzzy_countries(codes: set[str], vocabs: Vocabularies | None = None) -> tuple[dict[str, str], dict[str, list]]:
+    """({folded one-word name longer than six letters: code}, {code: [keys of its name in each
+    language]}) of the countries entries are about: the browser recognises a misspelt name within
+    query.fuzzy_limit of one of them, as query.countries_named does, and searches the country's
+    names in its place (the API's repair of a name that matches no text)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    aliases = vocabs.country_aliases()
+    near, names = {}, {}
+    for code in sorted(codes & schema.country_codes()):
+        written = [schema.country_name(code, lang) for lang in schema.LANGS]
+        names[code] = [k for k in dict.fromkeys(tuple(keys(n, None)) for n in written) if k]
+        for name in written + list(aliases.get(code, ())):
+            words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+            if len(words) == 1 and fuzzy_limit(words[0]):
+                near.setdefault(words[0], code)
+    return near, {code: [list(k) for k in ks] for code, ks in names.items()}
+
+
+def _plain_words(fields: dict[int, dict[str, list[str]]], docs: dict, vocabs: Vocabularies):
+    """plain(key, code) for _countries: query.plain_country_word over entries, with the keys of
+    the entries' titles, summaries and bodies (not "meta", which holds their country labels)."""
+    aliases = vocabs.country_aliases()
+    wanted = {key(w) for code in schema.country_codes()
+              for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
+              for w in [strip_elision(normalize(x)) for x in TOKEN_RE.findall(name)]}
+    holding: dict[str, set[str]] = defaultdict(set)
+    for doc, by_field in fields.items():
+        for f in ("title", "summary", "body"):
+            for k in wanted.intersection(by_field[f]):
+                holding[k].add(docs[doc].id)
+
+    def plain(k: str, code: str) -> bool:
+        about = {e.id for e in docs.values() if code in e.countries}
+        return plain_country_word(len(about), len(holding[k]), len(holding[k] & about))
+    return plain
 
 
 def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None) -> dict[str, str]:
@@ -305,13 +353,20 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
     phrases, concepts = _synonyms(vocabs=vocabs)
+    fuzzy, country_names = _fuzzy_countries({c for e in entries for c in e.countries}, vocabs=vocabs)
     # The words the API's analysis treats as meaningless (analysis.all_stopwords) and its query
     # limits, from the same constants, so that the browser answers the same queries the same way.
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs), "boosts": {"synonym": SYNONYM_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
-            "no_terms_hint": NO_TERMS_HINT}
+            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs,
+                                    plain=_plain_words(fields, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
+            "no_terms_hint": NO_TERMS_HINT,
+            # The API's relevance floor (engine module docstring): units an entry must cover to be
+            # kept, when the answer counts as a strong match, and the weight of coverage in a score.
+            "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,
+            "floor": {"keep": KEEP_SHARE, "strong_all": STRONG_ALL_UP_TO, "strong_share": STRONG_SHARE,
+                      "coverage_weight": COVERAGE_WEIGHT}}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
     out["meta.js"] = _chunk("meta", meta)

@@ -5,7 +5,8 @@
 
    KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
    "d0", "facets"). engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
-   of {total, results[], expansions[], facets?, hint?, too_long?}: `hint` when the query has nothing
+   of {total, results[], expansions[], strong, facets?, hint?, too_long?}: `strong` false when no entry
+   covers enough of the query (the API's floor), `hint` when the query has nothing
    to search, `too_long` (with ok false and error) past meta.max_query_chars; `full` reads whole posting lists (exact totals),
    otherwise only each word's best documents; `prefer` (a language) shows that version of an
    entry when it has one. */
@@ -137,6 +138,25 @@
     return h % shards;
   }
 
+  // Damerau-Levenshtein distance (adjacent transposition counts 1), as query.edit_distance: any
+  // value above `limit` is returned as limit + 1.
+  function editDistance(a, b, limit) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = null, prev = [], j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
+      }
+      if (Math.min.apply(null, cur) > limit) return limit + 1;
+      prev2 = prev; prev = cur;
+    }
+    return Math.min(prev[b.length], limit + 1);
+  }
+
   var NO_TERMS_HINT = "nothing to search: the query holds only symbols, single letters or stop words";
 
   function create(load) {
@@ -209,6 +229,7 @@
       }
       return found;
     }
+    // Countries named in the query: [{code, words: [folded words]}], mirrors query.countries_named.
     function countriesNamed(words) {
       var keys = words.map(folded), found = [], i = 0;
       while (i < keys.length) {
@@ -218,7 +239,7 @@
           var code = meta.countries[chunkWords.join(" ")] ||
             meta.countries[chunkWords.map(function (w) { return keyOf(w, meta.k); }).join(" ")];
           if (code && (n > 1 || chunkWords[0].length > 2)) {
-            if (found.indexOf(code) < 0) found.push(code);
+            if (!found.some(function (f) { return f.code === code; })) found.push({ code: code, words: chunkWords });
             i += n - 1;
             break;
           }
@@ -226,6 +247,58 @@
         i++;
       }
       return found;
+    }
+    // What the query asks for, as query.build's units: each glossary concept named, each country
+    // named outside a concept, each other meaningful token (a compound as one). An entry covers a
+    // unit when it holds one of `keys`, all the keys of one of `groups` (a concept's other name, a
+    // compound's parts) or, for a country, is about `country`.
+    function unitsOf(q, expansions, countries) {
+      var units = [], claimed = {};
+      expansions.forEach(function (x) {
+        units.push({ keys: keysOf(x.matched), groups: x.added.map(function (nm) { return nm[1]; }).filter(function (g) { return g.length; }) });
+        tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; });
+      });
+      countries.forEach(function (c) {
+        if (c.words.every(function (w) { return claimed[w]; })) return;
+        units.push({ keys: keysOf(c.words.join(" ")), groups: c.groups || [], country: c.code });
+        c.words.forEach(function (w) { claimed[w] = 1; });
+      });
+      var ops = {};
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      compoundTokens(q).slice(0, meta.max_query_terms || 32).forEach(function (raw) {
+        if (ops[raw]) return;
+        var pieces = compoundParts(raw).map(folded);
+        if (!pieces.some(function (p) { return meaningful(p, stop); }) || pieces.every(function (p) { return claimed[p]; })) return;
+        var whole = pieces.join("");
+        var unit = { keys: [keyOf(pieces.length > 1 ? whole : folded(raw), meta.k)], groups: [] };
+        if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
+          unit.groups.push(pieces.map(function (p) { return keyOf(p, meta.k); }));
+        }
+        units.push(unit);
+        claimed[pieces.length > 1 ? whole : folded(raw)] = 1;
+      });
+      return units;
+    }
+    function keepNeeded(units) { return Math.ceil(units * meta.floor.keep); }
+    function strongNeeded(units) { return units <= meta.floor.strong_all ? units : Math.ceil(units * meta.floor.strong_share); }
+
+    // A misspelt country name (query.countries_named, fuzzy_limit, _near_country): a word longer
+    // than six letters, within the allowed edit distance of one country's one-word name only.
+    // The API skips the words of its word lists; the browser, without them, skips the words its
+    // index holds (their key has postings: checked once the postings are read) and the stop and
+    // glossary words.
+    function nearCountry(word) {
+      var len = Array.from(word).length, limits = meta.fuzzy_limits || [];
+      var limit = limits[Math.min(len, limits.length - 1)] || 0;
+      if (!limit || stop[word] || meta.phrases[word] || meta.countries[word]) return null;
+      var best = [];
+      Object.keys(meta.fuzzy || {}).forEach(function (name) {
+        var d = editDistance(word, name, limit);
+        if (d <= limit) best.push([d, name, meta.fuzzy[name]]);
+      });
+      best.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
+      if (best.length && (best.length === 1 || best[1][0] > best[0][0] || best[1][2] === best[0][2])) return best[0][2];
+      return null;
     }
 
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
@@ -257,33 +330,48 @@
         var terms = qkeys.concat([exact]);
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
         expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
-        countries.forEach(function (c) { terms.push("@c:" + c); });
+        var named = {}, fuzzy = [];
+        countries.forEach(function (c) { c.words.forEach(function (w) { named[w] = 1; }); });
+        words.forEach(function (raw) {
+          var w = folded(raw), code = named[w] ? null : nearCountry(w);
+          if (code && !countries.some(function (c) { return c.code === code; })) {
+            fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: meta.country_names[code] || [] });
+            terms.push("@c:" + code);
+            (meta.country_names[code] || []).forEach(function (ks) { terms = terms.concat(ks); });
+          }
+        });
+        countries.forEach(function (c) { terms.push("@c:" + c.code); });
+        var ops = {};
+        meta.operators.forEach(function (o) { ops[o] = 1; });
+        // Operators or quotes: every match is wanted, however partial (as the API: no floor).
+        var syntax = q.indexOf('"') >= 0 || words.some(function (w) { return ops[w]; });
         var filterTerms = {};
         Object.keys(filters).forEach(function (f) {
           (filters[f] || []).forEach(function (v) { var t = FACET_KEYS[f] + v; filterTerms[t] = f; terms.push(t); });
         });
         var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
         return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
-          return rank(got[0], got[1], { qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
+          // A near miss that the index holds is a word of the collection, not a misspelt country.
+          var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
+          countries = countries.concat(repaired);
+          var units = unitsOf(q, expansions, countries);
+          return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
             filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
-            prefer: opts.prefer });
+            prefer: opts.prefer, units: units, syntax: syntax });
         });
       });
     }
 
     function rank(p, facetTable, o) {
-      var scores = {}, matched = {};
+      var scores = {};
       function add(doc, w) { scores[doc] = (scores[doc] || 0) + w; }
       if (o.empty) {
         if (facetTable) facetTable.docs.forEach(function (row) { scores[row[0]] = 0; });
       }
       o.qkeys.forEach(function (k) {
         var list = p[k] || [];
-        for (var i = 0; i < list.length; i += 2) { add(list[i], list[i + 1]); matched[list[i]] = (matched[list[i]] || 0) + 1; }
+        for (var i = 0; i < list.length; i += 2) add(list[i], list[i + 1]);
       });
-      // Documents that match more of the words rank higher (OR, not AND, between words).
-      var n = o.qkeys.length;
-      if (n > 1) Object.keys(scores).forEach(function (doc) { scores[doc] *= 0.5 + 0.5 * (matched[doc] || 0) / n; });
       // A compound's parts, all in one entry, count half as much as the compound (the API's
       // phrase of the parts at query.COMPOUND_PARTS_BOOST).
       o.parts.forEach(function (ks) {
@@ -313,18 +401,63 @@
         });
         Object.keys(best).forEach(function (doc) { add(+doc, best[doc] * meta.boosts.synonym); });
       });
+      // A misspelt country's names, searched in its place at the API's spelling weight (the best
+      // name of each, all its words in the entry).
+      o.repaired.forEach(function (f) {
+        var best = {};
+        f.groups.forEach(function (ks) {
+          var sum = {}, hits = {};
+          ks.forEach(function (k) {
+            var list = p[k] || [];
+            for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
+          });
+          Object.keys(sum).forEach(function (doc) { if (hits[doc] === ks.length && (!best[doc] || sum[doc] > best[doc])) best[doc] = sum[doc]; });
+        });
+        Object.keys(best).forEach(function (doc) { add(+doc, best[doc] * (meta.boosts.spelling || 0.8)); });
+      });
       var ex = p[o.exact] || [];
       for (var i = 0; i < ex.length; i += 2) add(ex[i], 100 * meta.boosts.title);
       // Country factor 1 + (F - 1) x (named countries the entry is about) / (countries named), as
       // engine.COUNTRY_FACTOR: with 'Libya Niger', an entry on both outranks one on Libya alone.
       var about = {};
       o.countries.forEach(function (c) {
-        var list = p["@c:" + c] || [];
+        var list = p["@c:" + c.code] || [];
         for (var j = 0; j < list.length; j += 2) about[list[j]] = (about[list[j]] || 0) + 1;
       });
       Object.keys(about).forEach(function (doc) {
         if (scores[doc]) scores[doc] *= 1 + (meta.boosts.country - 1) * about[doc] / o.countries.length;
       });
+      // The relevance floor (engine module docstring): an entry covering fewer than half of the
+      // query's units is dropped, the others weighed by the share they cover (K(d)); the answer is
+      // strong when the best entry covers all units up to three, three quarters of more.
+      var U = o.units.length, strong = true;
+      if (U && !o.empty) {
+        var covered = {};
+        o.units.forEach(function (u) {
+          var has = {};
+          u.keys.forEach(function (k) { var list = p[k] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; });
+          u.groups.forEach(function (g) {
+            var count = {};
+            g.forEach(function (k, gi) {
+              if (g.indexOf(k) !== gi) return;
+              var list = p[k] || [];
+              for (var i = 0; i < list.length; i += 2) count[list[i]] = (count[list[i]] || 0) + 1;
+            });
+            var need = g.filter(function (k, gi) { return g.indexOf(k) === gi; }).length;
+            Object.keys(count).forEach(function (doc) { if (count[doc] === need) has[doc] = 1; });
+          });
+          if (u.country) { var list = p["@c:" + u.country] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; }
+          Object.keys(has).forEach(function (doc) { covered[doc] = (covered[doc] || 0) + 1; });
+        });
+        var need = o.syntax ? 0 : keepNeeded(U), best = 0;
+        Object.keys(scores).forEach(function (doc) {
+          var c = covered[doc] || 0;
+          if (c < need) { delete scores[doc]; return; }
+          if (c > best) best = c;
+          scores[doc] *= 1 - meta.floor.coverage_weight * (1 - c / U);
+        });
+        strong = Object.keys(scores).length > 0 && (o.syntax || best >= strongNeeded(U));
+      }
       // Filters: OR within a facet, AND between facets.
       var allowed = {};
       Object.keys(o.filterTerms).forEach(function (t) {
@@ -360,10 +493,10 @@
             score: Math.round(h.score) / 100 };
         });
         return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
-          facets: facets || {}, did_you_mean: null,
+          facets: facets || {}, did_you_mean: null, strong: strong && ordered.length > 0,
           expansions: o.expansions.map(function (x) {
             return { kind: "glossary", matched: x.matched, added: x.added.map(function (nm) { return nm[0]; }) };
-          }).concat(o.countries.map(function (c) { return { kind: "country", matched: c, added: [c] }; })) };
+          }).concat(o.countries.map(function (c) { return { kind: "country", matched: c.typed || c.words.join(" "), concept: c.code, added: [c.code] }; })) };
       });
     }
 
@@ -395,5 +528,5 @@
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
-    compoundTokens: compoundTokens };
+    compoundTokens: compoundTokens, editDistance: editDistance };
 });
