@@ -33,3 +33,12 @@ def test_search_only_results_check_the_search_budgets_only():
     text = markdown(results, checks, {"when": "now", "machine": "here"})
     assert "not measured (--search-only)" in text and "full build: total" not in text
     assert "| HTTP, 1 client | 12 / 40, 150 req/s" in text.replace("5 / 20, 300 req/s | ", "")
+
+
+def test_the_report_says_how_many_server_processes_answered():
+    result = search_result(5, 20, 300)
+    results = {1000: {"entries": 1000, "search": {**result, "workers": 2}}}
+    checks = budgets(results)
+    assert "HTTP measures: 2 server process(es)" in markdown(results, checks, {"when": "now", "machine": "here"})
+    results = {10000: {"entries": 10000, "search": {**result, "workers": 2}}}
+    assert "(2 server process(es))" in budgets(results)["search_throughput_10000"]["measured"]

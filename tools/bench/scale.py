@@ -218,11 +218,12 @@ PARAMS = {"countries": "country", "type": "type", "themes": "theme", "data_sourc
 
 
 def search_latency(project: Project, qs: list[tuple[str, dict]],
-                   concurrent_qs: list[tuple[str, dict]] | None = None) -> dict:
+                   concurrent_qs: list[tuple[str, dict]] | None = None, workers: int = 1) -> dict:
     """Latency in process (SearchIndex.search) and over HTTP (1 and 16 clients). `qs` are asked
     in process and by the one client (another process: cold again); the 16 clients ask
     `concurrent_qs` (default: queries() with another seed), so that the server's answer cache,
-    filled by the one client, does not answer them: every query of each phase is new to it."""
+    filled by the one client, does not answer them: every query of each phase is new to it.
+    `workers`: server processes (as `serve --workers`; recorded in the result as "workers")."""
     import httpx
 
     from tools.search.engine import SearchIndex
@@ -234,12 +235,13 @@ def search_latency(project: Project, qs: list[tuple[str, dict]],
         t0 = time.perf_counter()
         engine.search(q, filters)
         timings["filtered" if filters else "plain"].append((time.perf_counter() - t0) * 1000)
-    out = {"in_process": {k: _percentiles(v) for k, v in timings.items()}}
+    out = {"in_process": {k: _percentiles(v) for k, v in timings.items()}, "workers": workers}
     out["in_process"]["all"] = _percentiles(timings["plain"] + timings["filtered"])
 
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "tools.web.api:create_app",
-                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                               "--workers", str(workers)],
                               cwd=ROOT, env={**os.environ, "KB_ROOT": str(project.root)})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -285,8 +287,8 @@ def search_latency(project: Project, qs: list[tuple[str, dict]],
     return out
 
 
-def bench_size(n: int, workdir: Path, seed: int = 1) -> dict:
-    """Every measurement for one collection size."""
+def bench_size(n: int, workdir: Path, seed: int = 1, workers: int = 1) -> dict:
+    """Every measurement for one collection size (`workers`: the search server's processes)."""
     root = workdir / f"n{n}"
     t0 = time.perf_counter()
     project = Project(make_project(root, n, seed))
@@ -305,7 +307,7 @@ def bench_size(n: int, workdir: Path, seed: int = 1) -> dict:
     result["index_bytes"] = _size(project.index)
     result["site_bytes"] = _size(project.site)
     print(f"[{n}] search...", flush=True)
-    result["search"] = search_latency(project, queries(QUERIES))
+    result["search"] = search_latency(project, queries(QUERIES), workers=workers)
     own = sum(result["full_stages"].get(k, 0) for k in ("check", "pages", "index"))
     result["own_stages_seconds"] = round(own, 3)
     result["mkdocs_seconds"] = round(sum(result["plain_mkdocs"].values()), 3)
@@ -313,7 +315,7 @@ def bench_size(n: int, workdir: Path, seed: int = 1) -> dict:
     return result
 
 
-def search_only(n: int, workdir: Path, seed: int = 1) -> dict:
+def search_only(n: int, workdir: Path, seed: int = 1, workers: int = 1) -> dict:
     """The search measures alone (search_latency) on a collection of n entries kept at
     workdir/n<n>: generated and built there (check, pages, index; no site) on first use, reused
     as it is by later runs, so that the search of a change can be measured at 10,000 entries
@@ -329,7 +331,7 @@ def search_only(n: int, workdir: Path, seed: int = 1) -> dict:
             raise SystemExit(f"[{n}] the synthetic collection has errors")
         print(f"[{n}] built in {time.perf_counter() - t0:.0f} s", flush=True)
     print(f"[{n}] search...", flush=True)
-    return {"entries": n, "search": search_latency(project, queries(QUERIES))}
+    return {"entries": n, "search": search_latency(project, queries(QUERIES), workers=workers)}
 
 
 def budgets(results: dict[int, dict]) -> dict[str, dict]:
@@ -363,7 +365,8 @@ def budgets(results: dict[int, dict]) -> dict[str, dict]:
         put("search_latency_10000", h1["p50_ms"] < 10 and h1["p99_ms"] < 50,
             f"p50 {h1['p50_ms']} ms, p99 {h1['p99_ms']} ms (in process: p50 {s['in_process']['all']['p50_ms']} ms, "
             f"p99 {s['in_process']['all']['p99_ms']} ms)")
-        put("search_throughput_10000", h16["requests_per_s"] >= 200, f"{h16['requests_per_s']} requests/s")
+        put("search_throughput_10000", h16["requests_per_s"] >= 200,
+            f"{h16['requests_per_s']} requests/s ({s.get('workers', 1)} server process(es))")
     if 10000 in built:
         put("peak_memory_10000", results[10000]["peak_memory_mb"] < 2048, f"{results[10000]['peak_memory_mb']} MB")
     if len(built) > 1:
@@ -421,6 +424,8 @@ def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
         lines += row(f"HTTP, {c} client{'s' if c > 1 else ''}", lambda r, c=c: (
             f"{r['search'][f'http_{c}']['p50_ms']} / {r['search'][f'http_{c}']['p99_ms']}, "
             f"{r['search'][f'http_{c}']['requests_per_s']} req/s"))
+    workers = sorted({r["search"].get("workers", 1) for r in results.values() if "search" in r})
+    lines += f"\nHTTP measures: {' or '.join(map(str, workers))} server process(es) (`--workers`).\n"
     lines += "\n## Budgets\n\n| budget | result | measured |\n|---|---|---|\n"
     for c in checks.values():
         verdict = {True: "ok", False: "**FAILED**", None: "not checked"}[c["ok"]]
@@ -441,7 +446,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-only", action="store_true",
                         help="measure the search alone, on collections kept in --workdir (built there on "
                              "first use); prints, writes nothing to bench/results/")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="search server processes for the HTTP measures (as `serve --workers`; default 1)")
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     sizes = [int(x.replace("_", "")) for x in args.scale.split(",") if x.strip()]
     if args.search_only and not args.workdir:
         parser.error("--search-only needs --workdir (where the built collections are kept)")
@@ -452,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         results.update({int(n): r for n, r in json.loads(earlier.read_text(encoding="utf-8"))["results"].items()})
     try:
         for n in sizes:
-            results[n] = search_only(n, workdir) if args.search_only else bench_size(n, workdir)
+            results[n] = (search_only(n, workdir, workers=args.workers) if args.search_only
+                          else bench_size(n, workdir, workers=args.workers))
             if not args.no_write:  # a long run stopped later keeps the sizes already measured
                 RESULTS.mkdir(parents=True, exist_ok=True)
                 (RESULTS / "scale-partial.json").write_text(json.dumps({"results": results}, indent=1), encoding="utf-8")
