@@ -98,3 +98,21 @@ def test_hook_warns_about_a_missing_target_and_leaves_it(caplog):
         out = mkdocs_hooks.md_links_to_urls('<a href="entries/gone/fr.md">x</a>', page, files)
     assert out == '<a href="entries/gone/fr.md">x</a>'
     assert any("kb/entries/gone/fr.md" in r.getMessage() for r in caplog.records)
+
+
+def test_html_table_is_what_markdown_makes_of_the_table():
+    head = ["", '<a href="countries/ma.md">Maroc</a>', '<a href="countries/tn.md">Tunisie</a>']
+    rows = [['<a href="themes/x.md">X</a>', '• <a href="e/a.md">A &amp; *b*</a><br>• <a href="e/c.md">C</a>',
+             '<span class="kb-empty">—</span>']]
+    table = "| | [Maroc](countries/ma.md) | [Tunisie](countries/tn.md) |\n|---|---|---|\n" \
+            "| [X](themes/x.md) | • [A &amp; \\*b\\*](e/a.md)<br>• [C](e/c.md) | <span class=\"kb-empty\">—</span> |\n"
+    assert markdown.markdown(pages.html_table(head, rows), extensions=MD_EXTENSIONS) == \
+        markdown.markdown(table, extensions=MD_EXTENSIONS)
+
+
+def test_comparison_cells_escape_titles(entries):
+    hostile = [replace(e, title=HOSTILE) for e in entries]
+    page = pages.comparison_page(hostile, "kb/comparaison.md", "fr", vocabs=SHIPPED)
+    html = clean(markdown.markdown(page.split("\n---\n", 1)[1], extensions=MD_EXTENSIONS))
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert html.count("<table>") == 2 and html.count("</table>") == 2

@@ -372,23 +372,39 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
         out += f"## {md_text(t(heading, ui, vocabs))}\n\n"
-        out += "| | " + " | ".join(f"[{md_text(vocabs.country_name(c, ui))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
-        out += "|---|" + "---|" * len(focus) + "\n"
         cell_of: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # one pass over the entries
         for e in one.values():
             for term in set(getattr(e, attr)):
                 for code in set(e.countries):
                     cell_of[term, code].append(e)
+        rows = []
         for term in vocabs.terms(vocab):
             cells = []
             for code in focus:
                 hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
+                links = [_html_link(rel(path, e.page), _html_text(_short(e.title))) for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
-            label = f"[{md_text(vocabs.label(vocab, term, ui))}]({rel(path, page_of(term))})"
-            out += f"| {label} | " + " | ".join(cells) + " |\n"
-        out += "\n"
+            rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
+        head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
+        out += html_table(head, rows) + "\n"
     return out
+
+
+def _html_link(href: str, inner: str) -> str:
+    """'<a href="...">inner</a>': href a relative .md path (tools.site.mkdocs_hooks makes it the
+    page's URL), inner already HTML."""
+    return f'<a href="{html.escape(href, quote=True)}">{inner}</a>'
+
+
+def html_table(head: list[str], rows: list[list[str]]) -> str:
+    """A table as raw HTML, cells given as HTML, laid out as Python-Markdown's tables extension
+    writes a Markdown table (so the page is the same), which Markdown passes through whole where a
+    Markdown table's cells would each be converted (the comparison page holds a link per entry,
+    theme or source and country). Ends with a newline."""
+    out = ["<table>", "<thead>", "<tr>", *(f"<th>{c}</th>" for c in head), "</tr>", "</thead>", "<tbody>"]
+    for row in rows:
+        out += ["<tr>", *(f"<td>{c}</td>" for c in row), "</tr>"]
+    return "\n".join(out + ["</tbody>", "</table>"]) + "\n"
 
 
 def _short(title: str, limit: int = 60) -> str:
