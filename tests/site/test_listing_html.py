@@ -5,6 +5,7 @@ untrusted titles escaped, links to the pages MkDocs builds with either URL style
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -50,10 +51,15 @@ def test_items_are_the_html_markdown_made_of_the_lines(entries, ui):
         assert clean(raw) == clean(from_markdown)
 
 
+def render(md: str) -> str:
+    """Markdown's HTML of a generated page's text with its deferred HTML opened, as in the build."""
+    return mkdocs_hooks.open_deferred(markdown.markdown(md, extensions=MD_EXTENSIONS))
+
+
 def test_hostile_title_stays_text(entries):
     e = replace(entries[0], title=HOSTILE)
     item = pages.entry_item(e, "kb/index.md", "fr", vocabs=SHIPPED)
-    html = markdown.markdown(pages.entry_list([e], "kb/index.md", "fr", vocabs=SHIPPED), extensions=MD_EXTENSIONS)
+    html = render(pages.entry_list([e], "kb/index.md", "fr", vocabs=SHIPPED))
     assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in item
     assert html.count("<li>") == 1 and html.count("</ul>") == 1 and html.count("<a ") == 1
     assert '--8&lt;-- "secret"' in item  # shown as written, nothing included
@@ -63,10 +69,11 @@ def test_list_is_one_raw_block_sorted_by_title(entries):
     ui = "fr"
     listing = pages.entry_list(entries, "kb/index.md", ui, vocabs=SHIPPED)
     shown = pages.one_per_entry(entries, ui)
-    assert listing.startswith("<ul>\n") and listing.endswith("</ul>\n")
+    assert listing.startswith(mkdocs_hooks.DEFERRED_OPEN + "<ul>\n") and listing.endswith("</ul>\n-->\n")
     assert listing.count("<li>") == len(shown) > 10
-    html = markdown.markdown("# T\n\n" + listing, extensions=MD_EXTENSIONS)
-    assert listing.strip() in html  # passed through whole
+    html = render("# T\n\n" + listing + "\nnext")
+    block = listing[len(mkdocs_hooks.DEFERRED_OPEN):-len("-->\n")]
+    assert block in html and "<!--" not in html and html.endswith("<p>next</p>")  # passed through whole
     assert pages.entry_list([], "kb/index.md", ui, vocabs=SHIPPED) == ""
 
 
@@ -113,6 +120,11 @@ def test_html_table_is_what_markdown_makes_of_the_table():
 def test_comparison_cells_escape_titles(entries):
     hostile = [replace(e, title=HOSTILE) for e in entries]
     page = pages.comparison_page(hostile, "kb/comparaison.md", "fr", vocabs=SHIPPED)
-    html = clean(markdown.markdown(page.split("\n---\n", 1)[1], extensions=MD_EXTENSIONS))
+    html = clean(render(page.split("\n---\n", 1)[1]))
     assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
     assert html.count("<table>") == 2 and html.count("</table>") == 2
+
+
+def test_deferred_block_cannot_be_closed_early():
+    wrapped = pages.deferred_html("<p>a --> b</p>\n")
+    assert wrapped.count("-->") == 1 and re.sub(r"\n+", "\n", render(wrapped + "\nafter")) == "<p>a --&gt; b</p>\n<p>after</p>"

@@ -28,6 +28,19 @@ GENERATED = "kb/"
 JINJA_CACHE_ENV = "KB_JINJA_CACHE"
 
 
+# HTML the page generator hands over as is (tools.site.pages.deferred_html): an HTML comment, which
+# Python-Markdown and MkDocs pass over as one token where they would parse every tag of a raw
+# HTML block (a listing has five per entry); opened here, before the sanitiser.
+DEFERRED_OPEN, DEFERRED_CLOSE = "<!--kb-html\n", "-->"
+_DEFERRED = re.compile(re.escape(DEFERRED_OPEN) + "(.*?)" + re.escape(DEFERRED_CLOSE), re.S)
+
+
+def open_deferred(text: str) -> str:
+    """`text` (a page's HTML) with each deferred block (tools.site.pages.deferred_html) replaced by
+    the HTML it holds."""
+    return _DEFERRED.sub(lambda m: m.group(1), text) if DEFERRED_OPEN in text else text
+
+
 # A relative link to a .md file in raw HTML (the listings' <ul> blocks, tools.site.pages.entry_list):
 # MkDocs rewrites such links in Markdown links only.
 _MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
@@ -57,9 +70,10 @@ def md_links_to_urls(text: str, page, files) -> str:
 
 def on_page_content(html, page, config, files):
     """The page's HTML, sanitised when the page is generated from entries (under docs/kb/), after
-    its raw-HTML links to .md files are made page URLs (md_links_to_urls)."""
+    its deferred HTML is opened (open_deferred) and its raw-HTML links to .md files are made page
+    URLs (md_links_to_urls)."""
     if page.file.src_uri.startswith(GENERATED):
-        return clean(md_links_to_urls(html, page, files))
+        return clean(md_links_to_urls(open_deferred(html), page, files))
     return html
 
 

@@ -29,6 +29,7 @@ from tools.search.analysis import normalize
 from tools.search.engine import MAX_QUERY_CHARS
 from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
+from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
 
 # Titles and tags are folded once per process, not at every comparison of a sort (each title is
@@ -231,14 +232,24 @@ def entry_item(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocab
             f"<small>{' · '.join(_html_text(m) for m in meta)}{draft}</small></li>")
 
 
+def deferred_html(block: str) -> str:
+    """A block of HTML (made here, values escaped) as Markdown for a generated page: wrapped in an
+    HTML comment that tools.site.mkdocs_hooks.open_deferred opens after Markdown, so that neither
+    Python-Markdown nor MkDocs parses its tags (at 1,000 entries, parsing a listing's raw HTML
+    cost as much as converting it). Ends with a newline; to be put between blank lines."""
+    # '-->' cannot come from escaped text ('>' is escaped) nor from the markup made here; made
+    # harmless all the same, as the comment would end there.
+    return DEFERRED_OPEN + block.replace(DEFERRED_CLOSE, "--&gt;") + DEFERRED_CLOSE + "\n"
+
+
 def _html_text(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG,
                vocabs: Vocabularies | None = None) -> str:
-    """One item per entry id (the version for interface lang), by title: a '<ul>' block of raw HTML
-    (entry_item), which Python-Markdown passes through whole, where a Markdown list of the same
+    """One item per entry id (the version for interface lang), by title: a '<ul>' block of HTML
+    (entry_item) passed over by Markdown (deferred_html), where a Markdown list of the same
     lines made the listings' Markdown conversion grow with the collection (most of a dirty build's
     time at 1,000 entries). Ends with a newline."""
     vocabs = Vocabularies.ensure(vocabs)
@@ -249,7 +260,7 @@ def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LAN
                  for e in ordered]
     else:
         items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
-    return "<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n" if items else ""
+    return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
 
 
 _REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المراجع|المصادر)\s*$", re.M | re.I)
@@ -386,7 +397,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
         head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
-        out += html_table(head, rows) + "\n"
+        out += deferred_html(html_table(head, rows)) + "\n"
     return out
 
 
