@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
-LINE = re.compile(r"^- \[<bdi lang=\"(\w+)\"[^>]*>.*?</bdi>\]\(([^)]+)\)", re.M)
+LINE = re.compile(r'^<li><a href="(?P<target>[^"]+)"><bdi lang="(?P<lang>\w+)"[^>]*>.*?</bdi></a>', re.M)
 COUNT = re.compile(r'<p class="kb-count">([^<(]+?)(?: \(|</p>)')
 
 
@@ -44,7 +44,7 @@ def site(request, corpus):
 def listed(page: str, path: str) -> dict[str, str]:
     """{entry id: language of the version linked} of a listing's entry lines; fails on a repeat."""
     out = {}
-    for lang, target in LINE.findall(page):
+    for target, lang in LINE.findall(page):
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         m = re.fullmatch(r"kb/entries/([^/]+)/(\w+)\.md", resolved)
         assert m and m.group(2) == lang, (path, target)

@@ -351,8 +351,8 @@ def test_one_page_per_vocabulary_term(entries, generated, vocab, folder):
         assert front(page)["title"] == SHIPPED.label(vocab, term)
         assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in members}), "fr", vocabs=SHIPPED)}</p>' in page
         for e in members:  # one line per entry, the French version when there is one
-            assert page.count(f"(../entries/{e.id}/") == 1
-            assert f"(../entries/{e.id}/{e.lang}.md)" in page or e.lang != "fr"
+            assert page.count(f'href="../entries/{e.id}/') == 1
+            assert f'href="../entries/{e.id}/{e.lang}.md"' in page or e.lang != "fr"
 
 
 def test_terms_without_entries_still_have_a_page(entries, generated):
@@ -372,12 +372,12 @@ def test_country_pages_for_named_countries_and_regional(entries, generated):
                              "kb/countries/index.md"}
     ma = generated["kb/countries/ma.md"]
     assert front(ma)["title"] == "Maroc"
-    assert f"(../entries/{FR_ID}/fr.md)" in ma and f"(../entries/{FR_ID}/ar.md)" not in ma
+    assert f'href="../entries/{FR_ID}/fr.md"' in ma and f'href="../entries/{FR_ID}/ar.md"' not in ma
     assert TN_ID not in ma and REG_ID not in ma
     regional = generated["kb/countries/regional.md"]
-    assert f"(../entries/{REG_ID}/fr.md)" in regional
+    assert f'href="../entries/{REG_ID}/fr.md"' in regional
     assert FR_ID not in regional and TN_ID not in regional
-    assert f"(../entries/{TN_ID}/fr.md)" in generated["kb/countries/fr.md"]
+    assert f'href="../entries/{TN_ID}/fr.md"' in generated["kb/countries/fr.md"]
 
 
 def test_no_regional_page_without_regional_entries(entries):
@@ -392,7 +392,7 @@ def test_one_tag_page_per_free_tag(entries, generated):
     assert tag_pages == {pages.tag_page(t, vocabs=SHIPPED) for t in tags}
     assert len(tag_pages) == len(tags) == 4
     emploi = generated["kb/tags/emploi.md"]
-    assert f"(../entries/{FR_ID}/fr.md)" in emploi and f"(../entries/{REG_ID}/fr.md)" in emploi
+    assert f'href="../entries/{FR_ID}/fr.md"' in emploi and f'href="../entries/{REG_ID}/fr.md"' in emploi
     assert f'<p class="kb-count">{pages.n_entries(2, "fr", vocabs=SHIPPED)}</p>' in emploi
 
 
@@ -403,7 +403,7 @@ def test_arabic_tags_give_valid_file_names(generated, tmp_path):
     assert re.fullmatch(r"[\w-]+\.md", name) and not name.startswith(("-", "."))
     page = generated[path]
     assert front(page)["title"] == "سوق العمل"
-    assert f"(../entries/{FR_ID}/fr.md)" in page and f"(../entries/{FR_ID}/ar.md)" not in page
+    assert f'href="../entries/{FR_ID}/fr.md"' in page and f'href="../entries/{FR_ID}/ar.md"' not in page
     pages.write_pages({path: page}, tmp_path)
     assert (tmp_path / "kb" / "tags" / "سوق-العمل.md").read_text(encoding="utf-8") == page
 
@@ -466,7 +466,7 @@ def test_all_entries_index_and_glossary(entries, generated):
     assert front(index)["title"] == label("all_entries")
     assert f'<p class="kb-count">{pages.n_entries(len({e.id for e in entries}), "fr", vocabs=SHIPPED)}</p>' in index
     for e in entries:
-        assert index.count(f"(entries/{e.id}/") == 1
+        assert index.count(f'href="entries/{e.id}/') == 1
     glossary = generated["kb/glossaire.md"]
     assert front(glossary)["title"] == label("glossary")
     assert f"\n# {label('glossary')}\n" in glossary
@@ -486,7 +486,9 @@ def test_relative_links_point_to_generated_pages(generated):
     for path, text in generated.items():
         # Home-page snippets are included into index.md at the docs root: links start from there.
         base = "" if path.endswith(".txt") else posixpath.dirname(path)
-        for target in re.findall(r"\]\(([^)\s]+?\.md)(?:#[^)]*)?\)", text):
+        # Markdown links and the listings' raw-HTML links (made URLs by tools.site.mkdocs_hooks).
+        found = re.findall(r'\]\(([^)\s]+?\.md)(?:#[^)]*)?\)|href="([^":#]+?\.md)(?:#[^"]*)?"', text)
+        for target in (md or raw for md, raw in found):
             resolved = posixpath.normpath(posixpath.join(base, target))
             if resolved.startswith("kb/contribuer/"):
                 continue  # the contributor guides come from CONTRIBUTING*.md, in the build stage

@@ -19,7 +19,7 @@ from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
 from tools.project import Project, Settings
 from tools.site import languages as interfaces
-from tools.site import pages
+from tools.site import mkdocs_hooks, pages
 
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
@@ -244,6 +244,7 @@ class Tables(HTMLParser):
 def comparison_tables(page: str) -> list[list[list[dict]]]:
     html = markdown.markdown(page[4:].partition("\n---\n")[2], extensions=["tables", "md_in_html", "attr_list"])
     parser = Tables()
+    html = mkdocs_hooks.open_deferred(html)  # the tables' HTML, as the build's hook opens it
     parser.feed(html)
     return parser.tables
 

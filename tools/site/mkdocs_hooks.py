@@ -7,9 +7,14 @@ Hand-written pages (docs/*.md, maintainers' merges) are trusted and left as MkDo
 
 from __future__ import annotations
 
+import html
+import logging
 import os
+import posixpath
+import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 try:
     from tools.content.sanitize import clean
@@ -23,10 +28,52 @@ GENERATED = "kb/"
 JINJA_CACHE_ENV = "KB_JINJA_CACHE"
 
 
+# HTML the page generator hands over as is (tools.site.pages.deferred_html): an HTML comment, which
+# Python-Markdown and MkDocs pass over as one token where they would parse every tag of a raw
+# HTML block (a listing has five per entry); opened here, before the sanitiser.
+DEFERRED_OPEN, DEFERRED_CLOSE = "<!--kb-html\n", "-->"
+_DEFERRED = re.compile(re.escape(DEFERRED_OPEN) + "(.*?)" + re.escape(DEFERRED_CLOSE), re.S)
+
+
+def open_deferred(text: str) -> str:
+    """`text` (a page's HTML) with each deferred block (tools.site.pages.deferred_html) replaced by
+    the HTML it holds."""
+    return _DEFERRED.sub(lambda m: m.group(1), text) if DEFERRED_OPEN in text else text
+
+
+# A relative link to a .md file in raw HTML (the listings' <ul> blocks, tools.site.pages.entry_list):
+# MkDocs rewrites such links in Markdown links only.
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+log = logging.getLogger("mkdocs.hooks.kb")  # under "mkdocs": a warning fails a --strict build
+
+
+def md_links_to_urls(text: str, page, files) -> str:
+    """`text` (a page's HTML) with each relative href="x/y.md[#frag]" replaced by the URL of that
+    docs file relative to the page, as MkDocs does for links in Markdown (File.url_relative_to,
+    so it follows use_directory_urls). A link to a file that is not in the build is left as
+    written and logged as a warning, as MkDocs does for Markdown links (validation not_found)."""
+    if '.md"' not in text and ".md#" not in text:
+        return text
+    folder = posixpath.dirname(page.file.src_uri)
+
+    def url(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(folder, unquote(html.unescape(match.group(1)))))
+        file = files.get_file_from_path(target)
+        if file is None:
+            log.warning("Doc file '%s' contains a link '%s', but the target '%s' is not found among documentation files.",
+                        page.file.src_uri, match.group(1), target)
+            return match.group(0)
+        return f'href="{html.escape(file.url_relative_to(page.file))}{match.group(2) or ""}"'
+
+    return _MD_HREF.sub(url, text)
+
+
 def on_page_content(html, page, config, files):
-    """The page's HTML, sanitised when the page is generated from entries (under docs/kb/)."""
+    """The page's HTML, sanitised when the page is generated from entries (under docs/kb/), after
+    its deferred HTML is opened (open_deferred) and its raw-HTML links to .md files are made page
+    URLs (md_links_to_urls)."""
     if page.file.src_uri.startswith(GENERATED):
-        return clean(html)
+        return clean(md_links_to_urls(open_deferred(html), page, files))
     return html
 
 

@@ -29,6 +29,7 @@ from tools.search.analysis import normalize
 from tools.search.engine import MAX_QUERY_CHARS
 from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
+from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
 
 # Titles and tags are folded once per process, not at every comparison of a sort (each title is
@@ -210,18 +211,54 @@ def _line_key(entry: Entry) -> tuple:
     return (entry.id, entry.lang, entry.title, entry.type, entry.countries, entry.status)
 
 
+def entry_item(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+    """entry_line as the HTML Markdown makes of it: '<li><a href="../x/fr.md"><bdi lang dir>title</bdi></a>
+    <small>type · countries[ · <em>draft</em>]</small></li>', every value escaped for HTML text. The
+    href is the relative .md path, as in a Markdown link: tools.site.mkdocs_hooks turns it into the
+    page's URL (MkDocs rewrites .md links in Markdown links only, not in raw HTML)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    countries = i18n.format_list([vocabs.country_name(c, lang) for c in entry.countries], lang) or t("regional", lang, vocabs)
+    meta = [vocabs.label("types", entry.type, lang), countries]
+    if entry.lang != lang:
+        language = vocabs.label("languages", entry.lang, lang)
+        meta.append(t("version_in", lang, vocabs).format(language=language.lower() if lang == "fr" else language))
+    draft = f" · <em>{_html_text(vocabs.label('statuses', 'draft', lang))}</em>" if entry.status == "draft" else ""
+    attr = f' lang="{entry.lang}" dir="{i18n.direction(entry.lang)}"' if entry.lang else ""
+    href = html.escape(rel(source, entry.page), quote=True)
+    return (f'<li><a href="{href}"><bdi{attr}>{_html_text(entry.title)}</bdi></a> '
+            f"<small>{' · '.join(_html_text(m) for m in meta)}{draft}</small></li>")
+
+
+def deferred_html(block: str) -> str:
+    """A block of HTML (made here, values escaped) as Markdown for a generated page: wrapped in an
+    HTML comment that tools.site.mkdocs_hooks.open_deferred opens after Markdown, so that neither
+    Python-Markdown nor MkDocs parses its tags (at 1,000 entries, parsing a listing's raw HTML
+    cost as much as converting it). Ends with a newline; to be put between blank lines."""
+    # '-->' cannot come from escaped text ('>' is escaped) nor from the markup made here; made
+    # harmless all the same, as the comment would end there.
+    return DEFERRED_OPEN + block.replace(DEFERRED_CLOSE, "--&gt;") + DEFERRED_CLOSE + "\n"
+
+
+def _html_text(text: str) -> str:
+    return html.escape(str(text), quote=False)
+
+
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG,
                vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
-    """One line per entry id (the version for interface lang), by title; lines taken from and
-    kept in `memo` when given (a build's TextMemo)."""
+    """One item per entry id (the version for interface lang), by title: a '<ul>' block of HTML
+    (entry_item) passed over by Markdown (deferred_html), where a Markdown list of the same
+    lines made the listings' Markdown conversion grow with the collection (most of a dirty build's
+    time at 1,000 entries). Items taken from and kept in `memo` when given (a build's TextMemo).
+    Ends with a newline."""
     vocabs = Vocabularies.ensure(vocabs)
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
-    if memo is not None:  # each line recurs in ~10 listings per interface and in every build
+    if memo is not None:  # each item recurs in ~10 listings per interface and in every build
         folder = posixpath.dirname(source)
-        return "\n".join(memo.get(("line", _line_key(e), folder, lang),
-                                   lambda e=e: entry_line(e, source, lang, vocabs=vocabs))
-                         for e in ordered) + "\n"
-    return "\n".join(entry_line(e, source, lang, vocabs=vocabs) for e in ordered) + "\n"
+        items = [memo.get(("item", _line_key(e), folder, lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
+                 for e in ordered]
+    else:
+        items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
+    return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
 
 
 _REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المراجع|المصادر)\s*$", re.M | re.I)
@@ -344,23 +381,39 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
         out += f"## {md_text(t(heading, ui, vocabs))}\n\n"
-        out += "| | " + " | ".join(f"[{md_text(vocabs.country_name(c, ui))}]({rel(path, country_page(c))})" for c in focus) + " |\n"
-        out += "|---|" + "---|" * len(focus) + "\n"
         cell_of: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # one pass over the entries
         for e in one.values():
             for term in set(getattr(e, attr)):
                 for code in set(e.countries):
                     cell_of[term, code].append(e)
+        rows = []
         for term in vocabs.terms(vocab):
             cells = []
             for code in focus:
                 hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [f"[{md_text(_short(e.title))}]({rel(path, e.page)})" for e in hits]
+                links = [_html_link(rel(path, e.page), _html_text(_short(e.title))) for e in hits]
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
-            label = f"[{md_text(vocabs.label(vocab, term, ui))}]({rel(path, page_of(term))})"
-            out += f"| {label} | " + " | ".join(cells) + " |\n"
-        out += "\n"
+            rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
+        head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
+        out += deferred_html(html_table(head, rows)) + "\n"
     return out
+
+
+def _html_link(href: str, inner: str) -> str:
+    """'<a href="...">inner</a>': href a relative .md path (tools.site.mkdocs_hooks makes it the
+    page's URL), inner already HTML."""
+    return f'<a href="{html.escape(href, quote=True)}">{inner}</a>'
+
+
+def html_table(head: list[str], rows: list[list[str]]) -> str:
+    """A table as raw HTML, cells given as HTML, laid out as Python-Markdown's tables extension
+    writes a Markdown table (so the page is the same), which Markdown passes through whole where a
+    Markdown table's cells would each be converted (the comparison page holds a link per entry,
+    theme or source and country). Ends with a newline."""
+    out = ["<table>", "<thead>", "<tr>", *(f"<th>{c}</th>" for c in head), "</tr>", "</thead>", "<tbody>"]
+    for row in rows:
+        out += ["<tr>", *(f"<td>{c}</td>" for c in row), "</tr>"]
+    return "\n".join(out + ["</tbody>", "</table>"]) + "\n"
 
 
 def _short(title: str, limit: int = 60) -> str:
