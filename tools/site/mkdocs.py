@@ -24,7 +24,7 @@ from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import dirty_build
-from tools.site.mkdocs_hooks import JINJA_CACHE_ENV
+from tools.site.mkdocs_hooks import JINJA_CACHE_ENV, PRUNE_ENV
 
 __all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
@@ -119,10 +119,11 @@ def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> Non
 
 def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None) -> subprocess.Popen:
     """MkDocs' development server (live reload, --dirty) on host:port, as a child process, of
-    `config` (None: cwd's mkdocs.yml)."""
+    `config` (None: cwd's mkdocs.yml). Its dirty rebuilds keep built pages whose source is gone:
+    the hooks remove those of generated pages after each build (mkdocs_hooks.PRUNE_ENV)."""
     extra = ["--config-file", str(config)] if config is not None else []
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
-                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env=mkdocs_env(),
+                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env={**mkdocs_env(), PRUNE_ENV: "1"},
                             preexec_fn=die_with_parent())
 
 
