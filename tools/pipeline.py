@@ -28,6 +28,7 @@ __all__ = ["BuildError", "Project", "Report", "run"]
 
 CHECK_CACHE = "check-cache.pickle"
 PAGES_MEMO = "pages-memo.pickle"  # tools.site.generate.EntryMemo
+DOCS_STAMP = "docs"  # stamps key: tools.stamps.tree_print of the generated docs trees after the pages stage
 
 
 @dataclass
@@ -124,39 +125,50 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
     recorded = stamps.load(project)
     inputs = stamps.stage_inputs(project, settings, guide_files(project.root))
 
-    def stage(name: str, outputs: list, key: str, action) -> None:
-        if not force and recorded.get(name) == key and all(o.exists() for o in outputs):
+    def stage(name: str, outputs: list, key: str, action, after=None, fresh: bool = True) -> None:
+        if not force and fresh and recorded.get(name) == key and all(o.exists() for o in outputs):
             report.timings[name] = "up to date"
             return
         t0 = time.perf_counter()
         report.details[name] = action()
         recorded[name] = key
+        if after is not None:
+            after()
         write_atomic(project.stamps, json.dumps(recorded, indent=1))
         report.timings[name] = time.perf_counter() - t0
 
     trees = [languages.tree(project.root, lang) for lang in languages.OTHER_LANGS]
-    pages_before = recorded.get("pages")
+    docs = [project.generated, *trees]
+    # The generated docs trees as they are now (paths, sizes, modification times). Other writers
+    # than this stage change them (the live preview regenerates them on each save): the pages
+    # stage is up to date only if they are as it left them, and the site only if it was built
+    # from them as they are (not "the pages stage wrote nothing this run").
+    docs_print = stamps.tree_print(*docs)
+    docs_as_left = recorded.get(DOCS_STAMP) == docs_print
     memo = project.build / PAGES_MEMO
-    if force:
+    if force or not docs_as_left:
+        # The memo lets unchanged entries' files stand unread: not when someone else wrote them.
         memo.unlink(missing_ok=True)
+
+    def record_docs() -> None:
+        nonlocal docs_print
+        docs_print = recorded[DOCS_STAMP] = stamps.tree_print(*docs)
+
     # pages_context covers tools/data/ (vocabularies, glossary, interface strings), so the memo of
     # unchanged entries' files is dropped when `vocabs` can differ from the last build's.
-    stage("pages", [project.generated, *trees], inputs["pages"],
-          lambda: generate_docs(entries, project, settings, vocabs, memo=memo, context=inputs["pages_context"]))
+    stage("pages", docs, inputs["pages"],
+          lambda: generate_docs(entries, project, settings, vocabs, memo=memo, context=inputs["pages_context"]),
+          after=record_docs, fresh=docs_as_left)
     stage("index", [project.index], inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force,
                                              vocabs=vocabs))
     if site:
         config = stamps.site_config(project, settings)
-        prefix = f"{config}:{stamps.handwritten_docs(project)}:"
-        key = prefix + inputs["pages"]
+        # What the site is built from: its configuration, the hand-written pages and the generated
+        # docs trees (their print after the pages stage; a pages stage that wrote nothing leaves it
+        # unchanged, so the site stays up to date).
+        key = f"{config}:{stamps.handwritten_docs(project)}:{docs_print}"
         incremental = not force and str(recorded.get("site", "")).startswith(config + ":")
-        pages = report.details.get("pages")
-        if (not force and pages is not None and not any(w or r for w, r in pages.values())
-                and recorded.get("site") == f"{prefix}{pages_before}" and project.site.exists()):
-            # The pages stage ran (the code changed, say) but wrote nothing, and the site was built
-            # from the pages as they were: it is up to date.
-            recorded["site"] = key
         stage("site", [project.site], key,
               lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental,
                                  vocabs=vocabs))

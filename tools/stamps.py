@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from tools import i18n
@@ -85,6 +86,27 @@ def site_config(project: Project, settings: Settings) -> str:
 def handwritten_docs(project: Project) -> str:
     """Digest of the hand-written pages (docs/ except the generated kb/)."""
     return digest(handwritten(project.docs))
+
+
+def tree_print(*roots: Path) -> str:
+    """SHA-256 (hex) of every file under each root folder: its relative path, size and modification
+    time (ns), in walk order made deterministic by sorting. Cheap (one stat per file, no reads), so
+    that a stage can tell whether a folder it built from was changed by someone else since (the
+    live preview rewrites the generated docs trees; every write there replaces the file, giving it
+    a new modification time). A missing root counts as empty."""
+    h = hashlib.sha256()
+    for root in roots:
+        h.update(f"\0{root}\0".encode())
+        for dirpath, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:  # removed meanwhile
+                    continue
+                h.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def load(project: Project) -> dict:

@@ -231,3 +231,26 @@ def test_preview_serves_the_arabic_and_english_interfaces_and_reloads_their_page
     status, answer = get(f"{preview.url}/livereload/{epoch}/1", referer=preview.url + AR_URL)
     assert status == 200 and int(answer) > epoch
     assert get(preview.url + ENTRY_URL)[0] == 200  # French still served
+
+
+def test_a_removed_entry_leaves_the_preview(preview):
+    """MkDocs' dirty rebuilds keep built pages whose source is gone: the preview must not serve
+    a removed entry's pages (any version, any interface) until it is restarted."""
+    urls = [f"{ui}/kb/entries/ma-enquete-nationale-emploi/{lang}/" for ui in ("", "/ar", "/en") for lang in ("fr", "ar", "en")]
+    for url in urls:
+        preview.wait_until(f"{url} answers", lambda url=url: get(preview.url + url)[0] == 200, START_TIMEOUT)
+    aside = preview.root.parent / "aside"
+    aside.mkdir()
+    for path in (preview.root / ENTRY).parent.glob("ma-enquete-nationale-emploi.*.md"):
+        path.rename(aside / path.name)
+
+    def gone(url: str) -> bool:
+        try:
+            return get(preview.url + url)[0] == 404
+        except OSError:  # MkDocs holds requests while it rebuilds
+            return False
+
+    for url in urls:
+        preview.wait_until(f"{url} answers 404", lambda url=url: gone(url), CHANGE_TIMEOUT)
+    preview.wait_until("the country page no longer lists it", lambda: shows(preview, COUNTRY_URL, "</html>")
+                       and "ma-enquete-nationale-emploi" not in get(preview.url + COUNTRY_URL)[1], CHANGE_TIMEOUT)

@@ -3,10 +3,13 @@ MkDocs' plugin internals (MkDocs 1.x is unmaintained; Material reaches end of li
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -21,9 +24,9 @@ from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import dirty_build
-from tools.site.mkdocs_hooks import JINJA_CACHE_ENV
+from tools.site.mkdocs_hooks import JINJA_CACHE_ENV, PRUNE_ENV
 
-__all__ = ["build_site", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
+__all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on every run otherwise
 TAIL_LINES = 30
@@ -36,6 +39,41 @@ def mkdocs_env() -> dict[str, str]:
     the code's root on PYTHONPATH (the hooks import tools.*, also when building a copy elsewhere)."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, **ENV, **HOOKS_ENV, "PYTHONPATH": path}
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent dies (Linux)
+_LIBC = None
+
+
+def _libc():
+    """The C library, for prctl(2); None where it cannot be loaded (not Linux)."""
+    global _LIBC
+    if _LIBC is None and sys.platform.startswith("linux"):
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        except OSError:
+            _LIBC = False
+    return _LIBC or None
+
+
+def die_with_parent():
+    """A `preexec_fn` for subprocess.Popen/run making the child get SIGTERM when this process dies,
+    however it dies (SIGKILL included: a killed build must not leave MkDocs writing a site folder
+    the next build has cleaned up). Linux only (prctl PR_SET_PDEATHSIG); None elsewhere (no
+    preexec_fn). The C library is loaded here, in the parent: the child only makes the call.
+
+    PR_SET_PDEATHSIG follows the thread that started the child: start it from a thread that
+    outlives it (subprocess.run waits in that thread, as every caller here does)."""
+    libc = _libc()
+    if libc is None:
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call: nobody will send the signal
+            os.kill(os.getpid(), signal.SIGTERM)
+    return preexec
 
 
 def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, clean: bool = True) -> None:
@@ -73,7 +111,7 @@ def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> Non
     env = {**mkdocs_env(), **(extra or {})}
     # The project's code must be importable from the project copy's folder (cwd).
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CODE_ROOT), env.get("PYTHONPATH", "")) if p)
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=die_with_parent())
     if done.returncode != 0:
         lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
         raise BuildError(f"mkdocs build failed ({name}):\n" + "\n".join(lines[-TAIL_LINES:]))
@@ -81,10 +119,12 @@ def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> Non
 
 def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None) -> subprocess.Popen:
     """MkDocs' development server (live reload, --dirty) on host:port, as a child process, of
-    `config` (None: cwd's mkdocs.yml)."""
+    `config` (None: cwd's mkdocs.yml). Its dirty rebuilds keep built pages whose source is gone:
+    the hooks remove those of generated pages after each build (mkdocs_hooks.PRUNE_ENV)."""
     extra = ["--config-file", str(config)] if config is not None else []
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
-                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env=mkdocs_env())
+                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env={**mkdocs_env(), PRUNE_ENV: "1"},
+                            preexec_fn=die_with_parent())
 
 
 # Files MkDocs writes on every build, dirty or not, by opening them for writing in place: in a

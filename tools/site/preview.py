@@ -40,6 +40,10 @@ LIVERELOAD = "/livereload/"
 # MkDocs answers a live-reload poll within 60 s; the forwarding waits a little longer than that.
 BACKEND_TIMEOUT_SECONDS = 90
 # Headers that belong to one connection, not to the message (RFC 9110, 7.6.1): not forwarded.
+# Generated pages are reached from listings, not from the nav: MkDocs would list each of them (~900
+# per interface) at every rebuild as "not included in the nav" (an INFO message). Hand-written
+# pages left out of the nav are still reported; warnings and errors are untouched.
+NOT_IN_NAV = "/kb/\n"
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
               "proxy-authenticate", "proxy-authorization"}
 
@@ -60,11 +64,13 @@ def write_configs(project: Project, settings: Settings, vocabs, url: str) -> lis
     """Write each interface's preview config (only those whose text changed, so that MkDocs
     rebuilds only for a real change): the build's config with site_url `url` (+ '<lang>/' for
     the other interfaces), so each development server serves its pages where the built site has
-    them. Returns the config paths, the default language first."""
+    them, and generated pages marked as not in the nav (NOT_IN_NAV). Returns the config paths,
+    the default language first."""
     out = []
     for lang in i18n.LANGS:
         data = languages.config_data(project.root, lang, project.build / "preview" / "site" / lang, settings, vocabs)
         data["site_url"] = url if lang == i18n.DEFAULT_LANG else f"{url}{lang}/"
+        data["not_in_nav"] = NOT_IN_NAV
         path = config_path(project, lang)
         text = languages.config_text(data)
         path.parent.mkdir(parents=True, exist_ok=True)
