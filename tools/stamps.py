@@ -88,6 +88,27 @@ def handwritten_docs(project: Project) -> str:
     return digest(handwritten(project.docs))
 
 
+def _file_lines(folder: str, rel: str):
+    """'relative path\0size\0mtime_ns\n' for each file under folder, by name at each level (symbolic
+    links to folders are not followed, as os.walk; a file removed meanwhile is left out). One
+    scandir per folder and one stat per file: this runs on every build (tens of thousands of files
+    at 1,000 entries), where os.walk with os.path.relpath per file cost several times more."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:  # missing root or removed meanwhile
+        return
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                yield from _file_lines(e.path, rel + e.name + "/")
+                continue
+            st = e.stat()
+        except OSError:
+            continue
+        yield f"{rel}{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n"
+
+
 def tree_print(*roots: Path) -> str:
     """SHA-256 (hex) of every file under each root folder: its relative path, size and modification
     time (ns), in walk order made deterministic by sorting. Cheap (one stat per file, no reads), so
@@ -97,15 +118,7 @@ def tree_print(*roots: Path) -> str:
     h = hashlib.sha256()
     for root in roots:
         h.update(f"\0{root}\0".encode())
-        for dirpath, dirs, names in os.walk(root):
-            dirs.sort()
-            for name in sorted(names):
-                path = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(path)
-                except OSError:  # removed meanwhile
-                    continue
-                h.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        h.update("".join(_file_lines(str(root), "")).encode())
     return h.hexdigest()
 
 
