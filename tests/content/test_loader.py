@@ -212,7 +212,7 @@ def test_a_linked_entry_outside_the_repository_is_refused_unread(tmp_path, monke
         [problem] = _link_problems(problems)
         assert (problem.path, problem.line, problem.field) == (PATH, 1, "file")
         assert problem.hint
-        assert "x.fr.md" not in read  # the target is never opened
+        assert "ma-x.fr.md" not in read and "x.fr.md" not in read  # neither the link nor its target is read
 
 
 def test_links_to_system_files_inside_the_repository_and_broken_ones_are_all_refused(tmp_path):
@@ -234,7 +234,8 @@ def test_a_linked_country_folder_is_refused(tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "dz-x.fr.md").write_text(entry_text().replace("ma-", "dz-"), encoding="utf-8")
-    practices = _linked_corpus(tmp_path / "repo", outside, folder_link=True) if (tmp_path / "repo").mkdir() is None else None
+    (tmp_path / "repo").mkdir()
+    practices = _linked_corpus(tmp_path / "repo", outside, folder_link=True)
     entries, problems, _ = load_collection(practices, tmp_path / "repo")
     assert len(entries) == 1  # the good entry only
     [problem] = _link_problems(problems)

@@ -1,15 +1,16 @@
 """The server's limits, in one place (read by the handlers, the middleware and the OpenAPI document).
 
 Query length, page and page size are the engine's (tools.search.engine: MAX_QUERY_CHARS, MAX_PAGE,
-MAX_PAGE_SIZE); these add what only the HTTP layer needs.
+MAX_PAGE_SIZE); words, word length and filter values are tools.search.query's, re-exported here;
+the others are what only the HTTP layer needs.
 """
 
 from tools.search.engine import MAX_QUERY_CHARS
 
+# Defined with the query's other limits, where the site (the search page's messages) reads them too.
+from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS  # noqa: F401
+
 MAX_PARAMS = 40  # parameters in one request
-MAX_QUERY_TERMS = 32  # words in q
-MAX_TERM_CHARS = 64  # letters in one word of q: the spelling repair's cost grows with a word's length
-MAX_FILTER_VALUES = 30  # values over all facet parameters
 # The longest percent-encoded form of one character: 4 UTF-8 bytes (outside the BMP), each %XX.
 ESCAPED_CHAR_BYTES = 12
 # Room for everything beside q: parameter names, page, ui and MAX_FILTER_VALUES filter values
