@@ -89,7 +89,7 @@ def _other_port(port: int) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from tools.web.server import log_config
+    from tools.web.server import HTTP_OPTIONS, log_config
 
     if args.workers < 1:
         args.parser.error("--workers must be at least 1")
@@ -97,7 +97,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Serving on http://{args.host}:{args.port}/ with {args.workers} worker process(es) "
           "(search API at /api/search; Ctrl-C to stop)")
     uvicorn.run("tools.web.api:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_config=log_config(args.quiet), access_log=False, server_header=False)
+                log_config=log_config(args.quiet), access_log=False, server_header=False,
+                **HTTP_OPTIONS)
     return 0
 
 

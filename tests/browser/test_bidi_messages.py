@@ -1,6 +1,6 @@
 """Messages of the search page in the reader's language, and text of another script kept in its
 own direction: API errors and hints translated per code (tools/errors.py error_body "code",
-ui.yml search.err_*), their English detail isolated; the Arabic guide's label in the French and
+ui.yml search.err_*, with the limits), never the API's English text; the Arabic guide's label in the French and
 English menus; the related terms a search added on the Arabic page. Screenshots go to
 test-artifacts/reader/ (390 and 1280 px)."""
 
@@ -13,7 +13,9 @@ import pytest
 
 from tests.browser.test_reader import PREFIX, WIDTHS, open_page, shot
 from tools.search.engine import MAX_QUERY_CHARS
+from tools.search.query import MAX_QUERY_TERMS
 from tools.site.pages import ui as ui_strings
+from tools.web.limits import MAX_QUERY_STRING
 
 SEARCH = ui_strings()["search"]
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -33,14 +35,12 @@ def test_api_error_is_explained_in_the_page_language(browser, server, lang, widt
     context, page = search_page(browser, server, lang, " ".join(f"mot{i}" for i in range(40)), width)
     error = page.locator("#kb-status .kb-error")
     assert error.get_attribute("data-code") == "too_many_words"
-    assert error.inner_text() == SEARCH["error"][lang] + SEARCH["err_too_many_words"][lang]
-    # The API's English message only in its own left-to-right isolate, never in the sentence.
-    assert "words" not in error.inner_text()
-    detail = page.locator("#kb-status .kb-error-detail bdi")
-    assert "words" in detail.inner_text()
-    assert detail.get_attribute("lang") == "en"
-    assert detail.evaluate("el => getComputedStyle(el).direction") == "ltr"
-    assert detail.evaluate("el => getComputedStyle(el).unicodeBidi") == "isolate"
+    assert error.inner_text() == SEARCH["error"][lang] + SEARCH["err_too_many_words"][lang].replace("{max}", str(MAX_QUERY_TERMS))
+    assert str(MAX_QUERY_TERMS) in error.inner_text()
+    # Only the interface's words: the API's English message ("query has 40 words: ...") nowhere.
+    status = page.locator("#kb-status").inner_text()
+    assert "words" not in status and "40" not in status
+    assert page.locator("#kb-status .kb-error-detail").count() == 0
     if lang == "ar":
         assert not re.search(r"[A-Za-z]", error.inner_text())
         assert error.evaluate("el => getComputedStyle(el).direction") == "rtl"
@@ -60,6 +60,54 @@ def test_too_long_query_is_refused_in_the_page_language_without_asking(browser, 
     assert shown == SEARCH["too_long"][lang].replace("{max}", str(MAX_QUERY_CHARS))
     assert asked == []
     assert page.locator("#kb-q").get_attribute("maxlength") == str(MAX_QUERY_CHARS)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_a_query_of_exactly_the_limit_reaches_the_api_and_one_more_character_is_refused(browser, server, lang):  # noqa: F811
+    # Arabic escapes to ~6 bytes a character: the address of a 1,000-character query must reach the
+    # API, which reads it and refuses it for its words (125 > 32), not for its length.
+    at_limit = ("العمالة المهاجرة " * 70)[:MAX_QUERY_CHARS - 1] + "ع"
+    assert len(at_limit) == MAX_QUERY_CHARS
+    context, page = search_page(browser, server, lang, at_limit)
+    error = page.locator("#kb-status .kb-error")
+    assert error.get_attribute("data-code") == "too_many_words"
+    assert page.locator("#kb-results .kb-too-long").count() == 0
+    assert str(MAX_QUERY_CHARS) not in page.locator("#kb-status").inner_text()
+    page.goto(f"{server.url}{PREFIX[lang]}/recherche/?query={urllib.parse.quote(at_limit + 'ع')}")
+    page.wait_for_selector("#kb-search[data-ready='too-long']", state="attached")
+    assert page.locator("#kb-results .kb-too-long").inner_text() == SEARCH["too_long"][lang].replace("{max}", str(MAX_QUERY_CHARS))
+    assert page.console_errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_home_and_header_boxes_stop_where_the_search_page_box_does(browser, server, lang):  # noqa: F811
+    context, page = open_page(browser, 1280, lang)
+    page.goto(f"{server.url}{PREFIX[lang]}/")
+    page.wait_for_selector(".kb-hsearch__input[maxlength]", state="attached")
+    assert page.locator("#kb-home-q").get_attribute("maxlength") == str(MAX_QUERY_CHARS)
+    assert page.locator(".kb-hsearch__input").get_attribute("maxlength") == str(MAX_QUERY_CHARS)
+    # A long Arabic query typed in the home box opens the search page with results, not a JSON error.
+    page.locator("#kb-home-q").fill(("العمالة " * 200)[:MAX_QUERY_CHARS])
+    page.locator("#kb-home-q").press("Enter")
+    page.wait_for_selector("#kb-search[data-ready]", state="attached")
+    assert page.locator("#kb-status .kb-error").get_attribute("data-code") == "too_many_words"
+    assert not page.locator("body").inner_text().lstrip().startswith("{")
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_a_page_address_the_server_refuses_shows_the_search_page_in_the_page_language(browser, server, lang):  # noqa: F811
+    context, page = open_page(browser, 390, lang)
+    response = page.goto(f"{server.url}{PREFIX[lang]}/?query=" + "%D8%B9" * (MAX_QUERY_STRING // 6 + 1))
+    page.wait_for_selector("#kb-search[data-ready='error']", state="attached")
+    assert response.headers["content-type"].startswith("text/html")
+    assert page.url.endswith(f"{PREFIX[lang]}/recherche/?refused=query_string_too_long")
+    error = page.locator("#kb-status .kb-error")
+    assert error.inner_text() == SEARCH["error"][lang] + SEARCH["err_query_string_too_long"][lang]
+    assert "bytes" not in page.locator("body").inner_text()
+    assert page.console_errors == []
     context.close()
 
 

@@ -173,3 +173,70 @@ def test_closing_fence_may_be_three_dots(tmp_path):
     text = entry_text().replace("\n---\n", "\n...\n", 1)
     entries, problems, _ = load(tmp_path, {NAME: text})
     assert problems == [] and entries[0].body.startswith("## Contexte")
+
+
+# -- symbolic links: refused unread, wherever they point ---------------------------------------
+
+
+def _linked_corpus(tmp_path, target, folder_link=False):
+    """A corpus with one good entry and, under practices/, a link to `target` (file or folder)."""
+    from tests.conftest import make_corpus
+
+    practices = make_corpus(tmp_path, {"ma/ma-good.fr.md": entry_text()})
+    link = practices / ("dz" if folder_link else "ma/ma-x.fr.md")
+    link.symlink_to(target)
+    return practices
+
+
+def _link_problems(problems):
+    return [p for p in problems if "symbolic link" in p.message]
+
+
+def test_a_linked_entry_outside_the_repository_is_refused_unread(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from tools.content.cached import load_collection as load_cached
+    from tools.content.validate import load_collection
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.fr.md").write_text(entry_text(), encoding="utf-8")
+    practices = _linked_corpus(tmp_path, outside / "x.fr.md")
+    read = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read(self))
+    for loader in (load_collection, lambda root, base, vocabs: load_cached(root, base, vocabs=vocabs, workers=1)):
+        read.clear()
+        entries, problems, _ = loader(practices, tmp_path, vocabs=None)
+        assert len(entries) == 1  # the good entry only
+        [problem] = _link_problems(problems)
+        assert (problem.path, problem.line, problem.field) == (PATH, 1, "file")
+        assert problem.hint
+        assert "ma-x.fr.md" not in read and "x.fr.md" not in read  # neither the link nor its target is read
+
+
+def test_links_to_system_files_inside_the_repository_and_broken_ones_are_all_refused(tmp_path):
+    from tools.content.validate import load_collection
+
+    for target in ("/etc/passwd", "ma-good.fr.md", "/nonexistent/x.fr.md"):
+        base = tmp_path / target.replace("/", "_")
+        base.mkdir()
+        practices = _linked_corpus(base, target)
+        entries, problems, _ = load_collection(practices, base)
+        assert len(entries) == 1  # the good entry only
+        assert len(_link_problems(problems)) == 1
+        assert not any("root:" in p.message for p in problems)
+
+
+def test_a_linked_country_folder_is_refused(tmp_path):
+    from tools.content.validate import load_collection
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "dz-x.fr.md").write_text(entry_text().replace("ma-", "dz-"), encoding="utf-8")
+    (tmp_path / "repo").mkdir()
+    practices = _linked_corpus(tmp_path / "repo", outside, folder_link=True)
+    entries, problems, _ = load_collection(practices, tmp_path / "repo")
+    assert len(entries) == 1  # the good entry only
+    [problem] = _link_problems(problems)
+    assert problem.path == "practices/dz/dz-x.fr.md" and "folder 'dz'" in problem.message

@@ -241,13 +241,22 @@ def test_arabic_presentation_forms_map_to_base_letters(presentation, base):
     assert normalize(presentation) == base
 
 
-@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f",
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f",
                                   "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
                                   "\u2068", "\u2069"])
 def test_invisible_characters_inside_a_word_are_removed(mark):
     assert normalize(f"em{mark}ploi") == "emploi"
     assert normalize(f"الهج{mark}رة") == "الهجره"
     assert analyse(f"travailleurs em{mark}ploi", "fr") == analyse("travailleurs emploi", "fr")
+
+
+def test_a_zero_width_space_separates_words():
+    # U+200B marks a line-break opportunity between words: two words, as with a space.
+    assert normalize("enquête\u200bemploi") == "enquete emploi"
+    assert analyse("enquête\u200bemploi", "fr") == analyse("enquête emploi", "fr")
+    assert analyse("الهجرة\u200bالعمل", "ar") == analyse("الهجرة العمل", "ar")
+    # while ZWNJ inside a Persian or Arabic word still joins it
+    assert analyse("می\u200cخواهم", "ar") == analyse("میخواهم", "ar")
 
 
 @pytest.mark.parametrize("persian, arabic", [

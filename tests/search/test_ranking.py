@@ -212,7 +212,7 @@ def test_a_part_still_finds_the_compound(engine):
 
 @pytest.mark.parametrize("q, expected", [
     ("تحویلات", "transferts-ar"), ("الکفاءات", "transferts-ar"), ("ﺗﺤﻮﻳﻼﺕ", "transferts-ar"),
-    ("ﬁchier", "fichier"), ("ｆｉｃｈｉｅｒ", "fichier"), ("fi\u00adchier", "fichier"), ("fi\u200bchier", "fichier"),
+    ("ﬁchier", "fichier"), ("ｆｉｃｈｉｅｒ", "fichier"), ("fi\u00adchier", "fichier"), ("fi\u2060chier", "fichier"), ("fichier\u200btravailleurs", "fichier"),
     ("\u202bتحويلات\u202c", "transferts-ar"), ("cho\u0302mage", "title-hit"),
 ])
 def test_text_typed_on_other_keyboards_or_pasted_is_found(engine, q, expected):

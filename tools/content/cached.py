@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from tools.content.loader import RawEntry, entry_files, load_file
+from tools.content.loader import RawEntry, entry_files, load_file, symlink_of
 from tools.content.model import Entry
 from tools.content.problems import Problem
 from tools.content.validate import check_entry, collection_checks, duplicate_warnings, lookalike_signatures
@@ -95,7 +95,9 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
             shown = str(path.relative_to(base))
         except ValueError:
             shown = str(path)
-        key = (shown, hashlib.sha256(path.read_bytes()).hexdigest())
+        # A link is refused unread (loader.symlink_problem): keyed by where it points, not by its target's bytes.
+        link = symlink_of(path)
+        key = (shown, f"link:{os.readlink(link)}" if link else hashlib.sha256(path.read_bytes()).hexdigest())
         keys.append(key)
         if key not in old_files:
             todo.append((str(path), shown))

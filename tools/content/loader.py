@@ -53,12 +53,33 @@ def entry_files(root: Path) -> list[Path]:
     )
 
 
+def symlink_problem(path: Path, shown: str) -> Problem | None:
+    """The problem of an entry file that is a symbolic link, or sits in a linked country folder;
+    None for a plain file. Any link is refused, wherever it points, and its target is never read:
+    git stores a link as a link (a checkout without link support gets a one-line text file), a
+    link inside the repository would publish one entry twice, and one outside it would publish
+    whatever file it names (/etc/passwd) from the contributor's or the build machine's disk."""
+    linked = symlink_of(path)
+    if linked is None:
+        return None
+    what = "file" if linked == path else f"folder '{linked.name}'"
+    return Problem(shown, 1, "file", f"the entry {what} is a symbolic link; links are not followed",
+                   "replace the link by the entry file itself (copy the file into practices/<country>/)")
+
+
+def symlink_of(path: Path) -> Path | None:
+    """The symbolic link that `path` (practices/<folder>/<file>) is or sits in: the file itself or
+    its folder; None when neither is a link. Reads no file."""
+    return next((p for p in (path, path.parent) if p.is_symlink()), None)
+
+
 def load_file(path: Path, shown: str | None = None) -> RawEntry:
     """Read one entry file; shown is the path printed in problems (default: path as given).
 
     Bad files give a RawEntry with problems, never an exception for their content: over
     MAX_FILE_BYTES (1 MB), a byte-order mark, invalid UTF-8, a name not <slug>.<lang>.md, broken
-    or hostile YAML. Raises OSError only when the file cannot be read at all.
+    or hostile YAML, a symbolic link (see symlink_problem: refused unread). Raises OSError only
+    when the file cannot be read at all.
     """
     shown = shown or str(path)
     entry = RawEntry(shown, path.parent.name, "", "", {}, {}, "", 1)
@@ -68,6 +89,10 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
     else:
         entry.problems.append(Problem(shown, 1, "file name", f"'{path.name}' is not named <slug>.<lang>.md",
                                       "name it like 'ma-enquete-emploi.fr.md'"))
+    linked = symlink_problem(path, shown)
+    if linked:
+        entry.problems.append(linked)
+        return entry
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         entry.problems.append(Problem(shown, 1, "file", f"file is {len(raw):,} bytes, over the 1 MB limit",

@@ -1,8 +1,11 @@
 """Text normalisation shared by indexing and querying, so both sides fold text the same way.
 
 normalize() is the one folding function; its steps, in this order (each is tested):
-1. invisible and formatting characters are removed, joining what they split: soft hyphen
-   (U+00AD), zero-width space/non-joiner/joiner (U+200B-U+200D), word joiner (U+2060), BOM,
+1. a zero-width space (U+200B) becomes a space: it marks where a line may break between words
+   (Thai, Khmer, text from web pages), so the words on each side stay two words. Other
+   invisible and formatting characters are removed, joining what they split: soft hyphen
+   (U+00AD), zero-width non-joiner/joiner (U+200C/U+200D, inside Persian and Arabic words),
+   word joiner (U+2060), BOM,
    bidi marks and embeddings (U+200E/F, U+061C, U+202A-U+202E, U+2066-U+2069), variation
    selectors. Text pasted from PDFs and right-to-left editors carries them inside words;
 2. NFKC: compatibility forms become their plain letters (ligatures ﬁ ﬂ ﬀ, fullwidth
@@ -31,9 +34,11 @@ TATWEEL = "\u0640"
 # Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks: vowel marks, not letters.
 TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 # Format characters that may sit inside a word; removed so the word is whole again.
-INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200c-\u200f\u202a-\u202e"
              "\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff")
 INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+# A zero-width space separates words (a break opportunity); not in INVISIBLE, so WORD_RE splits at it.
+ZERO_WIDTH_SPACE = "\u200b"
 ARABIC_FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ى": "ي",
@@ -80,7 +85,7 @@ def normalize(text: str) -> str:
     'ﬁchier'/'fichier', 'تحويلات'/'تحويلات' typed on a Persian keyboard, 'em\u00adploi'/'emploi'.
 
     Used on both sides (index and query); see the module docstring for the steps."""
-    text = INVISIBLE_RE.sub("", text)
+    text = INVISIBLE_RE.sub("", text.replace(ZERO_WIDTH_SPACE, " "))
     text = unicodedata.normalize("NFKC", text)
     text = CONTROL_RE.sub(" ", text)
     text = TASHKEEL_RE.sub("", text.replace(TATWEEL, ""))

@@ -428,7 +428,7 @@ class SearchIndex:
         """The query with control characters blanked and trimmed; QueryError when the query is
         longer than MAX_QUERY_CHARS or page/page_size are out of range."""
         if len(q) > MAX_QUERY_CHARS:
-            raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched",
+            raise QueryError(f"query is {len(q)} characters long: refused, at most {MAX_QUERY_CHARS} are accepted",
                              code="query_too_long")
         if not 1 <= page <= MAX_PAGE:
             raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {page}", code="page_out_of_range")

@@ -51,7 +51,10 @@ from tools.search.analysis import (
 )
 from tools.search.index import LANG_PARTS, exact_key, make_schema
 
-MAX_QUERY_TERMS = 32
+MAX_QUERY_TERMS = 32  # words in a query
+# Limits the API enforces (tools.web.limits) and the search page words its refusals with (kb/search-ui.js).
+MAX_TERM_CHARS = 64  # letters in one word of q: the spelling repair's cost grows with a word's length
+MAX_FILTER_VALUES = 30  # values over all facet parameters
 TOKEN_RE_COMPOUND = re.compile(TOKEN_PATTERN)
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "meta": 1.5, "neutral": 1.2, "body": 1.0}

@@ -27,6 +27,7 @@ from tools.project import KB
 from tools.search import glossary
 from tools.search.analysis import normalize
 from tools.search.engine import MAX_QUERY_CHARS
+from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS
 from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
@@ -765,6 +766,9 @@ def search_words(lang: str, countries: list[str] = (), vocabs: Vocabularies | No
     vocabs = Vocabularies.ensure(vocabs)
     words = {key: value[lang] for key, value in vocabs.ui["search"].items()}
     words["max_query_chars"] = MAX_QUERY_CHARS  # the API's limit, set as the inputs' maxlength
+    # The API's other limits, the {max} of its refusals in the page's words (ui.yml err_<code>).
+    words["limits"] = {"too_many_words": MAX_QUERY_TERMS, "word_too_long": MAX_TERM_CHARS,
+                       "too_many_filters": MAX_FILTER_VALUES, "query_too_long": MAX_QUERY_CHARS}
     words["facets"] = [{"name": f.name, "param": f.param, "field": f.field, "title": f.title(lang, vocabs=vocabs)} for f in FACETS]
     words["labels"] = {f"{f.field}:{value}": f.label(value, lang, vocabs=vocabs) for f in FACETS
                        for value in (countries if f.vocabulary == "countries" else f.values(vocabs))}

@@ -100,15 +100,15 @@ def interface_lang(request: Request) -> str:
 def check_words(q: str) -> None:
     """Limits on the query's words (its length is checked by the engine). Raises QueryError."""
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are searched",
+        raise QueryError(f"query is {len(q)} characters long: refused, at most {MAX_QUERY_CHARS} are accepted",
                          code="query_too_long")
     words = TOKEN_RE.findall(q)
     if len(words) > MAX_QUERY_TERMS:
-        raise QueryError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are searched",
+        raise QueryError(f"query has {len(words)} words: refused, at most {MAX_QUERY_TERMS} are accepted",
                          code="too_many_words")
     long = next((w for w in words if len(w) > MAX_TERM_CHARS), None)
     if long:
-        raise QueryError(f"a word of the query is {len(long)} letters long; at most {MAX_TERM_CHARS} are searched",
+        raise QueryError(f"a word of the query is {len(long)} letters long: refused, at most {MAX_TERM_CHARS} are accepted",
                          code="word_too_long")
 
 

@@ -1,14 +1,29 @@
 """The server's limits, in one place (read by the handlers, the middleware and the OpenAPI document).
 
 Query length, page and page size are the engine's (tools.search.engine: MAX_QUERY_CHARS, MAX_PAGE,
-MAX_PAGE_SIZE); these add what only the HTTP layer needs.
+MAX_PAGE_SIZE); words, word length and filter values are tools.search.query's, re-exported here;
+the others are what only the HTTP layer needs.
 """
 
-MAX_QUERY_STRING = 4096  # bytes of the raw query string; 1,000 Arabic characters escape to ~5,400: 414 beyond
+from tools.search.engine import MAX_QUERY_CHARS
+
+# Defined with the query's other limits, where the site (the search page's messages) reads them too.
+from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS  # noqa: F401
+
 MAX_PARAMS = 40  # parameters in one request
-MAX_QUERY_TERMS = 32  # words in q
-MAX_TERM_CHARS = 64  # letters in one word of q: the spelling repair's cost grows with a word's length
-MAX_FILTER_VALUES = 30  # values over all facet parameters
+# The longest percent-encoded form of one character: 4 UTF-8 bytes (outside the BMP), each %XX.
+ESCAPED_CHAR_BYTES = 12
+# Room for everything beside q: parameter names, page, ui and MAX_FILTER_VALUES filter values
+# (country codes and vocabulary slugs, percent-encoded, up to ~100 bytes each).
+OTHER_PARAMS_BYTES = 4096
+# Bytes of the raw query string: any query the engine accepts (MAX_QUERY_CHARS characters of any
+# script, percent-encoded) plus filters fits; 414 beyond.
+MAX_QUERY_STRING = MAX_QUERY_CHARS * ESCAPED_CHAR_BYTES + OTHER_PARAMS_BYTES
+# Bytes of a request's head (request line and headers) that uvicorn's HTTP parser (h11) reads
+# before answering a bare 400 of its own: room for the longest accepted query string, a path and
+# a browser's headers, so that the refusal past MAX_QUERY_STRING is this server's (414 or a page);
+# tools.web.server.HTTP_OPTIONS passes it to uvicorn.
+MAX_REQUEST_HEAD = MAX_QUERY_STRING + 16 * 1024
 SEARCH_SECONDS = 5.0  # time limit of one search, completion or entry read, queueing included
 SEARCH_THREADS = 4  # engine calls at once per process; the others queue
 MAX_WAITING = 64  # queued engine calls beyond which a request is turned away at once (503)

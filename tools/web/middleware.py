@@ -5,7 +5,9 @@ the same headers and JSON shape as everything else):
 
 - only GET and HEAD: anything else is a 405 JSON error with `Allow: GET, HEAD`;
 - refuses, before any routing, a query string over MAX_QUERY_STRING bytes (414), more than
-  MAX_PARAMS parameters (400), and a path holding a NUL byte, a backslash or a `..` segment after
+  MAX_PARAMS parameters (400) — a page (any path outside /api/) refused so is redirected (303) to
+  its interface's search page with `?refused=<code>`, which shows the refusal in the interface's
+  words (tools/data/ui.yml err_<code>), never a JSON body — and a path holding a NUL byte, a backslash or a `..` segment after
   percent-decoding (400: StaticFiles would refuse to leave site/ anyway; this refuses earlier and
   also catches double-encoded forms that a later decoding step could turn into `..`);
 - adds the security headers (SECURITY_HEADERS and the site's Content-Security-Policy) to every
@@ -21,8 +23,9 @@ import time
 from urllib.parse import unquote
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from tools import i18n
 from tools.errors import error_body
 from tools.web.csp import SitePolicy
 from tools.web.limits import MAX_PARAMS, MAX_QUERY_STRING
@@ -30,6 +33,7 @@ from tools.web.limits import MAX_PARAMS, MAX_QUERY_STRING
 log = logging.getLogger("tools.web")
 
 ALLOWED_METHODS = ("GET", "HEAD")
+SEARCH_PAGE = "recherche"  # the search page's folder in every interface (docs/recherche.md)
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     # Searches are in page addresses (?query=): never send them to the sites entries link to.
@@ -51,7 +55,22 @@ def _printable(text: str, limit: int = 200) -> str:
     return clean + ("…" if len(text) > limit else "")
 
 
-def refusal(scope) -> JSONResponse | None:
+def search_page_path(path: str) -> str:
+    """The search page of the interface `path` belongs to: '/ar/recherche/' for '/ar/...', else
+    the French root's '/recherche/' (the site's folder addresses, mkdocs.yml)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return f"/{first}/{SEARCH_PAGE}/" if first in i18n.OTHER_LANGS else f"/{SEARCH_PAGE}/"
+
+
+def _query_refusal(path: str, status: int, code: str, message: str) -> Response:
+    """An API request gets the JSON error; a page gets a 303 to its search page with ?refused=code,
+    where the reader sees the refusal in the interface's language rather than raw JSON."""
+    if path == "/api" or path.startswith("/api/"):
+        return json_error(status, message, code=code)
+    return RedirectResponse(f"{search_page_path(path)}?refused={code}", status_code=303)
+
+
+def refusal(scope) -> Response | None:
     """The error response for a request refused before routing, or None if it may go on."""
     method = scope["method"]
     if method not in ALLOWED_METHODS:
@@ -59,9 +78,11 @@ def refusal(scope) -> JSONResponse | None:
                           headers={"allow": ", ".join(ALLOWED_METHODS)})
     raw_query = scope.get("query_string", b"")
     if len(raw_query) > MAX_QUERY_STRING:
-        return json_error(414, f"the query string is {len(raw_query)} bytes long; at most {MAX_QUERY_STRING} are read")
+        return _query_refusal(scope["path"], 414, "query_string_too_long",
+                              f"the query string is {len(raw_query)} bytes long: refused, at most {MAX_QUERY_STRING} are accepted")
     if raw_query and raw_query.count(b"&") + 1 > MAX_PARAMS:
-        return json_error(400, f"too many parameters: at most {MAX_PARAMS}")
+        return _query_refusal(scope["path"], 400, "too_many_parameters",
+                              f"too many parameters: refused, at most {MAX_PARAMS} are accepted")
     path = scope["path"]
     # scope["path"] is decoded once; decode again to catch %252e%252e (double encoding).
     for form in (path, unquote(path)):

@@ -6,6 +6,12 @@ uvicorn's access log is replaced by tools.web.middleware's own line per request
 
 from __future__ import annotations
 
+from tools.web.limits import MAX_REQUEST_HEAD
+
+# uvicorn options of every server: its HTTP parser (h11) reads a request head as long as the
+# longest query string the app accepts, so that refusals past it are the app's (414 or a page).
+HTTP_OPTIONS = {"h11_max_incomplete_event_size": MAX_REQUEST_HEAD}
+
 
 def log_config(quiet: bool = False) -> dict:
     """A logging.config.dictConfig dict for uvicorn (applied in each worker process): uvicorn's own

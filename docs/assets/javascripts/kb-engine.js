@@ -22,9 +22,11 @@
   var CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
   // Format characters that may sit inside a word (soft hyphen, zero-width, bidi marks, variation
   // selectors, BOM): removed so the word is whole again.
-  var INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e" +
+  var INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200c-\u200f\u202a-\u202e" +
     "\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff";
   var INVISIBLE_RE = new RegExp("[" + INVISIBLE + "]", "g");
+  // A zero-width space is a word-break opportunity: it separates words (analysis.ZERO_WIDTH_SPACE).
+  var ZERO_WIDTH_SPACE = /\u200b/g;
   var ARABIC_FOLD = { "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
     // Persian and Urdu keyboards type these for the Arabic letters (same sound, other shape).
     "\u06cc": "ي", "\u06d0": "ي", "\u06a9": "ك", "\u06aa": "ك",
@@ -52,7 +54,7 @@
     return out;
   }
   function normalize(text) {
-    text = String(text || "").replace(INVISIBLE_RE, "").normalize("NFKC").replace(CONTROL, " ")
+    text = String(text || "").replace(ZERO_WIDTH_SPACE, " ").replace(INVISIBLE_RE, "").normalize("NFKC").replace(CONTROL, " ")
       .replace(TATWEEL, "").replace(TASHKEEL, "");
     text = casefold(text.replace(ARABIC_FOLD_RE, function (c) { return ARABIC_FOLD[c]; }));
     var out = "";
@@ -313,7 +315,7 @@
         // The API's limits and answers (tools.search.engine): a query too long is refused, one
         // with nothing to search (symbols, emoji, single letters, stop words) finds nothing.
         if (max && length > max) {
-          return { ok: false, static: true, error: "query is " + length + " characters long; at most " + max + " are searched",
+          return { ok: false, static: true, error: "query is " + length + " characters long: refused, at most " + max + " are accepted",
             too_long: max, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [], did_you_mean: null };
         }
         q = q.trim();

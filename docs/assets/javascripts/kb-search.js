@@ -129,6 +129,9 @@
 
   loadScript(new URL("kb/search-ui.js", base).href).catch(function () { /* words fall back to keys */ }).then(function () {
     var msg = window.KB_UI || {};
+    // The home page's box sends its query to the search page: the same limit as the other boxes.
+    var home = document.getElementById("kb-home-q");
+    if (home) setMaxLength(home, msg);
     if (header) headerBox(header, msg);
     var root = document.getElementById("kb-search");
     if (root) searchPage(root, msg);
@@ -343,26 +346,32 @@
       }
     }
 
-    // An error in the interface's words (ui.yml err_<code>), then the API's English message in an
-    // isolate of its own (lang=en, dir=ltr) so it cannot reorder the Arabic text around it.
-    function showError(code, detail) {
+    // An error in the interface's words only (ui.yml err_<code>, {max} the API's limit from
+    // kb/search-ui.js): the API's English `error` is for people reading the API, never shown here.
+    // `code` may come from the address (?refused=, tools/web/middleware.py): only looked up, never shown.
+    function showError(code) {
       status.textContent = ""; list.textContent = "";
-      // A query string over the server's byte limit is a too-long query to the reader.
-      var key = { query_string_too_long: "query_too_long", page_size_out_of_range: "page_out_of_range" }[code] || code;
-      // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long).
-      var page = key === "query_too_long" ? tooLongText(msg) : (msg["err_" + key] || msg.err_other || "");
-      status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": code || "" }, (msg.error || "") + page));
-      if (detail) {
-        var d = el("p", { class: "kb-error-detail" });
-        d.appendChild(el("bdi", { lang: "en", dir: "ltr" }, String(detail)));
-        status.appendChild(d);
-      }
+      var key = { page_size_out_of_range: "page_out_of_range" }[code] || code;
+      var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o || {}, k) ? o[k] : undefined; };
+      // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long);
+      // an address over the server's byte limit holding a query within the limit is another refusal.
+      var page = key === "query_too_long" || (key === "query_string_too_long" && tooLong(state().q)) ? tooLongText(msg)
+        : String(own(msg, "err_" + key) || msg.err_other || "").replace("{max}", String(own(msg.limits, key) || ""));
+      status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": String(code || "").slice(0, 40) }, (msg.error || "") + page));
       root.setAttribute("data-ready", "error");
     }
 
     function run() {
       var s = state();
       input.value = s.q;
+      // The server sent a page address it refused here (303, ?refused=<code>): say why, search nothing.
+      var refused = new URLSearchParams(location.search).get("refused");
+      if (refused && !s.q) {
+        facetsBox.textContent = "";
+        showError(refused);
+        root.setAttribute("data-generation", String(++generation));
+        return Promise.resolve();
+      }
       if (tooLong(s.q)) {
         // Refused before asking (the API answers 400, the static engine too_long): one message.
         status.textContent = ""; list.textContent = ""; facetsBox.textContent = "";
@@ -372,12 +381,12 @@
         return Promise.resolve();
       }
       return apiOrStatic(function () { return searchApi(s); }, function () { return searchStatic(s); }).then(function (body) {
-        if (body.apiError) { showError(body.code, body.error); return; }
+        if (body.apiError) { showError(body.code); return; }
         renderFacets(body, s); renderResults(body, s);
         (body.notes || []).forEach(function (n) { status.appendChild(el("div", { class: "kb-note" }, n)); });
         root.setAttribute("data-ready", body.static ? "static" : "api");
         root.setAttribute("data-generation", String(++generation));  // lets tests wait for a re-render
-      }).catch(function (e) { showError(e.code || "other", e.message); });
+      }).catch(function (e) { showError(e.code || "other"); });
     }
     function navigate(s) { history.pushState(null, "", "?" + toQuery(s)); run(); }
 
