@@ -43,6 +43,7 @@ SHAPES = {
     "lines 'x [a b'": lambda n: "x [a b\n" * n,
     "links (closed)": lambda n: "[a](https://example.org/a) *b* " * n,
     "emphasis": lambda n: "*a* _b_ **c** " * n,
+    "escapes": lambda n: "\\[a " * n,
 }
 
 

@@ -10,7 +10,10 @@ scan of the text up to its closer or, without one, to the end:
 - '(' right after ']' (an inline link's target): scanned to its matching ')' or the paragraph's end;
 - a run of backticks (code span): scanned to the next run of the same length or the paragraph's end;
 - a fence line (```` ``` ```` or `~~~` at the start of a line): scanned to its closing fence or
-  the end of the whole text.
+  the end of the whole text;
+- every inline mark (emphasis, code, link, escape, entity), even closed: each match copies the
+  paragraph's text, so one long paragraph full of them is quadratic too (one 100,000-character
+  paragraph of `*a* _b_ **c** ` took 3.2 s, of `\\[a ` 4.1 s).
 
 Raw HTML openers ('<a ...' without '>') are quadratic too, but tools.content.markdown.safe_body
 turns '<' outside code into '&lt;' before the renderer sees it, so they are not counted here.
@@ -31,7 +34,10 @@ from tools.content.problems import Problem
 
 # Microseconds of rendering per character scanned, rounded up from measurements (process time,
 # Python 3.11, Markdown 3.11.3): '[' 0.53-0.72, '](' 0.24, backtick runs 0.065, fences 0.033.
-WEIGHTS_US = {"bracket": 1.0, "link target": 0.35, "backticks": 0.1, "fence": 0.05}
+WEIGHTS_US = {"bracket": 1.0, "link target": 0.35, "backticks": 0.1, "fence": 0.05,
+              # Each inline match (emphasis, code, link, escape, entity) copies the paragraph's
+              # text once: 0.4-0.75 ns per mark and character ("*a* " * 20000 took 1.3 s).
+              "marks": 0.001}
 # Extra rendering time a body may cause through unclosed openers (1 s), next to the ~0.4 s a
 # 100,000-character body of ordinary text takes.
 BUDGET_US = 1_000_000
@@ -42,6 +48,7 @@ _FENCE_OPEN = re.compile(r"(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|(?:\.?[\w#.+-
                          r"(?:hl_lines=(\"|').*?\2[ ]*)?)$")
 _FENCE_CLOSE = re.compile(r"(~{3,}|`{3,})[ ]*$")
 _TOKEN = re.compile(r"\\.|[\[\]()]", re.S)
+_MARK = re.compile(r"\\.|`+|\*+|_+|\[|&|<", re.S)
 
 HINTS = {
     "bracket": "escape the brackets as \\[ and \\] (or close each '[' with ']'), or put the text in a "
@@ -50,6 +57,7 @@ HINTS = {
     "backticks": "pair each run of backticks with a run of the same length, or escape them as \\`",
     "fence": "close each ``` (or ~~~) block with a line holding the same fence, or indent the lines "
              "that start with it",
+    "marks": "split the paragraph with blank lines",
 }
 # Said when every opener of the paragraph is closed but they nest deep enough to cost as much.
 _NESTED = {
@@ -61,6 +69,7 @@ _WHAT = {
     "link target": "link target '](' without a matching ')'",
     "backticks": "run(s) of backticks without a closing run of the same length",
     "fence": "fence line(s) (``` or ~~~) without a closing fence",
+    "marks": "inline marks (emphasis, code, links, escapes) in one long paragraph",
 }
 
 
@@ -182,6 +191,10 @@ def _paragraph_costs(text: str, line: int) -> list[Cost]:
             if is_link:
                 pa_scanned += pos - start
     end = len(text)
+    # An escape costs about twice an emphasis mark ("\\[a " * 25000 took 4.1 s).
+    marks = sum(2 if m.startswith("\\") else 1 for m in _MARK.findall(text))
+    if marks * end * WEIGHTS_US["marks"] > 1000:  # only long, busy paragraphs matter
+        costs.append(Cost("marks", line, marks, marks * end, marks))
     br_scanned += sum(end - p for p in brackets)
     if br_scanned:
         where = brackets[0] if brackets else first_bracket
