@@ -6,6 +6,8 @@
 - Values YAML cut at ' #' (the rest became a comment) in free-text fields.
 - List items containing the Arabic comma '،', which YAML does not read as a separator.
 - A list right after a paragraph line: rendered as a list (GitHub's way), noted for the author.
+- Bodies whose unclosed '[', '](', backtick runs or fences would make the Markdown renderer take
+  quadratic time (tools.content.render_cost): refused.
 
 Each check takes a tools.content.loader.RawEntry and returns Problem records; none raises.
 """
@@ -16,6 +18,7 @@ import re
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
+from tools.content import render_cost
 from tools.content.kinds import Links, StrList, Text
 from tools.content.loader import RawEntry
 from tools.content.markdown import attribute_lists, code_free_lines, list_after_paragraph, unsafe_links
@@ -111,4 +114,4 @@ def _short(text: str, limit: int = 40) -> str:
 
 def check(raw: RawEntry) -> list[Problem]:
     """Every hazard of one loaded file."""
-    return front_matter_problems(raw) + body_problems(raw)
+    return front_matter_problems(raw) + body_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line)
