@@ -22,7 +22,7 @@ def test_a_listing_is_kept_in_the_memo_given_and_only_there(tmp_path):
     assert text == pages.listing_page("Tout", "", entries, "kb/index.md", "fr", vocabs=SHIPPED)
     kept = first.kept()
     assert text in kept.values()
-    assert [k for k in kept if k[0] == "line"]  # the entry lines are kept too
+    assert [k for k in kept if k[0] == "item"]  # the entry list items are kept too
     assert second.kept() == {}
 
 
