@@ -8,7 +8,6 @@ a paragraph, the HTML sanitiser and bounded tag slugs.
 from __future__ import annotations
 
 import re
-import signal
 import time
 
 import markdown
@@ -34,18 +33,6 @@ def billion_laughs() -> str:
         name, prev = chr(97 + level), chr(96 + level)
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
     return "\n".join(lines)
-
-
-@pytest.fixture
-def no_hang():
-    """Fails the test (instead of blocking the run) if it takes more than 20 s."""
-    def stop(*_):
-        raise TimeoutError("took more than 20 s")
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
 
 
 def problems_of(tmp_path, text, name=NAME):

@@ -8,8 +8,6 @@ pathological bodies is what the check exists to avoid (the timings are in tools.
 
 from __future__ import annotations
 
-import signal
-
 import pytest
 
 from tests.conftest import BODY, entry_text, line_of, load
@@ -19,18 +17,6 @@ from tools.content.problems import ERROR
 NAME = "ma/ma-x.fr.md"
 PATH = "practices/ma/ma-x.fr.md"
 INTRO = "Un paragraphe ordinaire, avec [un lien](https://example.org) et *une emphase*.\n\n"
-
-
-@pytest.fixture
-def no_hang():
-    """Fails the test (instead of blocking the run) if it takes more than 20 s."""
-    def stop(*_):
-        raise TimeoutError("took more than 20 s")
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
 
 
 def body_errors(tmp_path, body):

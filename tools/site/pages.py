@@ -169,14 +169,21 @@ def bidi(text: str, lang: str | None = None) -> str:
     return f"<bdi{attr}>{md_text(text)}</bdi>"
 
 
-def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
-    """A list item linking the entry, with its type, countries and (when not lang) its language."""
-    vocabs = Vocabularies.ensure(vocabs)
+def _entry_meta(entry: Entry, lang: str, vocabs: Vocabularies) -> list[str]:
+    """What a list item says of an entry, as plain text in interface lang: its type, its countries
+    (or 'regional') and, when the version shown is in another language, that language."""
     countries = i18n.format_list([vocabs.country_name(c, lang) for c in entry.countries], lang) or t("regional", lang, vocabs)
     meta = [vocabs.label("types", entry.type, lang), countries]
     if entry.lang != lang:
         language = vocabs.label("languages", entry.lang, lang)
         meta.append(t("version_in", lang, vocabs).format(language=language.lower() if lang == "fr" else language))
+    return meta
+
+
+def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+    """A list item linking the entry, with its type, countries and (when not lang) its language."""
+    vocabs = Vocabularies.ensure(vocabs)
+    meta = _entry_meta(entry, lang, vocabs)
     draft = f" · *{md_text(vocabs.label('statuses', 'draft', lang))}*" if entry.status == "draft" else ""
     return (f"- [{bidi(entry.title, entry.lang)}]({rel(source, entry.page)}) "
             f"<small>{' · '.join(md_text(m) for m in meta)}{draft}</small>")
@@ -218,11 +225,7 @@ def entry_item(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocab
     href is the relative .md path, as in a Markdown link: tools.site.mkdocs_hooks turns it into the
     page's URL (MkDocs rewrites .md links in Markdown links only, not in raw HTML)."""
     vocabs = Vocabularies.ensure(vocabs)
-    countries = i18n.format_list([vocabs.country_name(c, lang) for c in entry.countries], lang) or t("regional", lang, vocabs)
-    meta = [vocabs.label("types", entry.type, lang), countries]
-    if entry.lang != lang:
-        language = vocabs.label("languages", entry.lang, lang)
-        meta.append(t("version_in", lang, vocabs).format(language=language.lower() if lang == "fr" else language))
+    meta = _entry_meta(entry, lang, vocabs)
     draft = f" · <em>{_html_text(vocabs.label('statuses', 'draft', lang))}</em>" if entry.status == "draft" else ""
     attr = f' lang="{entry.lang}" dir="{i18n.direction(entry.lang)}"' if entry.lang else ""
     href = html.escape(rel(source, entry.page), quote=True)
