@@ -45,3 +45,59 @@ def test_document_has_every_language_field_and_the_exact_title():
     assert doc["title_fr"] == "Le sous-emploi au Maroc" and "title_ar" not in doc
     assert doc["title_exact"] == exact_key("le SOUS emploi au maroc") == "le sous emploi au maroc"
     assert all(f"meta_{lang}" in doc for lang in ("fr", "ar", "en"))
+
+
+def _entries(n):
+    return [make_entry(f"e{i:03d}", "fr", f"Enquête numéro {i}", f"Résumé de l'enquête {i} sur l'emploi")
+            for i in range(n)]
+
+
+def _count(index_dir):
+    from whoosh import index
+
+    ix = index.open_dir(str(index_dir))
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
+def test_parallel_writer_indexes_every_entry(tmp_path, monkeypatch):
+    from tools.search import index as index_module
+
+    monkeypatch.setattr(index_module, "MULTIPROC_MIN_DOCS", 2)
+    info = index_module.build_search_index(_entries(12), tmp_path / "ix", progress=False, full=True)
+    assert _count(tmp_path / "ix") == 12
+    assert not info.get("parallel_fallback")
+
+
+def test_a_lost_parallel_segment_is_written_again_in_one_process(tmp_path, monkeypatch):
+    """Whoosh's sub-writers can lose their files (a shared temporary folder); a sub-writer that
+    fails here stands for it: its segment is missing, and the index must still hold every entry."""
+    from whoosh import multiproc
+
+    from tools.search import index as index_module
+
+    def crash(self, filename, doc_count):
+        raise OSError("lost job file")
+
+    monkeypatch.setattr(index_module, "MULTIPROC_MIN_DOCS", 2)
+    monkeypatch.setattr(multiproc.SubWriterTask, "_process_file", crash)
+    info = index_module.build_search_index(_entries(12), tmp_path / "ix", progress=False, full=True)
+    assert info["parallel_fallback"] is True
+    assert _count(tmp_path / "ix") == 12
+
+
+def test_an_index_missing_documents_is_refused_and_the_previous_one_kept(tmp_path, monkeypatch):
+    import pytest
+
+    from tools.errors import BuildError
+    from tools.search import index as index_module
+
+    index_module.build_search_index(_entries(3), tmp_path / "ix", progress=False, full=True)
+    monkeypatch.setattr(index_module, "_doc_count", lambda path: 0)
+    with pytest.raises(BuildError, match="0 documents written for 5 entries"):
+        index_module.build_search_index(_entries(5), tmp_path / "ix", progress=False, full=True)
+    monkeypatch.undo()
+    assert _count(tmp_path / "ix") == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["ix"]

@@ -25,6 +25,7 @@ from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 from tools.content import schema
 from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies, read_yaml
+from tools.errors import BuildError
 from tools.fsutil import swap_dir, temp_dir_beside
 from tools.i18n import DATA_DIR
 from tools.search.analysis import (
@@ -231,6 +232,32 @@ def _read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
+def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, procs: int, progress: bool) -> None:
+    """Add (full) or update the `changed` documents and delete the `removed` keys, then commit and
+    close `ix`. procs > 1: Whoosh's multisegment writer, one process per processor, each writing
+    its own segment; the segments are not merged (the scoring statistics are the index's,
+    whatever the segments)."""
+    writer = ix.writer(limitmb=128, procs=procs, multisegment=True) if procs > 1 else ix.writer(limitmb=128)
+    for key in removed:
+        writer.delete_by_term("key", key)
+    for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
+        (writer.add_document if full else writer.update_document)(**docs[key])
+    writer.commit()
+    ix.close()
+
+
+def _doc_count(index_dir: Path) -> int:
+    """Documents (not deleted) in the index at index_dir; -1 when it cannot be opened."""
+    try:
+        ix = index.open_dir(str(index_dir))
+    except Exception:  # noqa: BLE001 - a broken index counts as a wrong count, handled by the caller
+        return -1
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
                        full: bool = False, vocabs: Vocabularies | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
@@ -238,7 +265,10 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
     documents that changed are rewritten (a few ms each); otherwise everything is indexed afresh.
     `vocabs`: the run's Vocabularies, for the labels indexed with each entry (None: the shipped
-    data, read now). Returns {documents, added_or_changed, removed, full, seconds}."""
+    data, read now). Returns {documents, added_or_changed, removed, full, seconds} (and
+    parallel_fallback: True when the parallel writer lost documents and one process wrote them).
+    Raises BuildError, index_dir left as it was, when the index written does not hold one document
+    per entry."""
     started = time.perf_counter()
     vocabs = Vocabularies.ensure(vocabs)
     old = _read_manifest(index_dir)
@@ -264,18 +294,23 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         shutil.copytree(index_dir, tmp, dirs_exist_ok=True)
         ix = index.open_dir(str(tmp))
     procs = min(2, os.cpu_count() or 1)
-    if full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS:
-        # Each process analyses its share of the documents into a segment of its own; the segments
-        # are not merged (the scoring statistics are the index's, whatever the segments).
-        writer = ix.writer(limitmb=128, procs=procs, multisegment=True)
-    else:
-        writer = ix.writer(limitmb=128)
-    for key in removed:
-        writer.delete_by_term("key", key)
-    for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
-        (writer.add_document if full else writer.update_document)(**docs[key])
-    writer.commit()
-    ix.close()
+    parallel = full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS
+    _write(ix, docs, changed, removed, full, procs if parallel else 1, progress)
+    if parallel and _doc_count(tmp) != len(prints):
+        # Whoosh's sub-writers share one temporary folder that the first to finish deletes, so a
+        # slower one can lose its files and its segment, which the parent then silently leaves
+        # out: the index would miss documents while the build says it is fine. Written again in
+        # one process, which has no such race.
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        ix = index.create_in(str(tmp), make_schema())
+        _write(ix, docs, changed, removed, full, 1, progress)
+        info["parallel_fallback"] = True
+    written = _doc_count(tmp)
+    if written != len(prints):
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"search index: {written} documents written for {len(prints)} entries; "
+                           "the previous index is kept")
     (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes, "entries": prints}),
                                        encoding="utf-8")
     (tmp / "BUILD.json").write_text(json.dumps({"documents": len(prints), "built": time.time()}), encoding="utf-8")
