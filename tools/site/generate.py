@@ -72,15 +72,15 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
         fields_of = None
         if memo is not None:
-            def fields_of(e: Entry) -> dict:
+            def fields_of(e: Entry) -> static_index.Terms:
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
-                return memo.get(("static-index", print_of), lambda: static_index.entry_keys(e, vocabs))
+                return memo.get(("static-terms", print_of), lambda: static_index.entry_terms(e, vocabs))
         out.update({f"search/{name}": text for name, text in static_index.export(entries, vocabs, fields_of).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 
 
-MEMO_VERSION = 2  # 2: the static index keys hold whole hyphenated compounds
+MEMO_VERSION = 3  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms
 
 
 @dataclass
