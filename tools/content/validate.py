@@ -210,14 +210,42 @@ def _lookalike_group(r: RawEntry) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def minhash_class():
+    """datasketch's MinHash class, imported without the rest of the package when it is not loaded
+    yet: datasketch/__init__.py imports its LSH classes, which import scipy (1.3 s of a fresh
+    process on the 2-core reference machine, most of a one-file check). The minhash module needs
+    only numpy and datasketch.hashfunc: it is loaded under a bare package object (the package's
+    path, its __init__ not run), then every datasketch module is dropped from sys.modules, so that
+    a later `import datasketch` runs the package as usual (with its own MinHash class, computing
+    the same values). Made once per process."""
+    import importlib
+    import importlib.util
+    import sys
+
+    global _MINHASH
+    if "datasketch" in sys.modules and hasattr(sys.modules["datasketch"], "MinHash"):
+        return sys.modules["datasketch"].MinHash
+    if _MINHASH is None:
+        spec = importlib.util.find_spec("datasketch")
+        sys.modules["datasketch"] = importlib.util.module_from_spec(spec)
+        try:
+            _MINHASH = importlib.import_module("datasketch.minhash").MinHash
+        finally:
+            for name in [n for n in sys.modules if n == "datasketch" or n.startswith("datasketch.")]:
+                del sys.modules[name]
+    return _MINHASH
+
+
+_MINHASH = None
+
+
 def lookalike_signatures(raws: list[RawEntry]) -> list[tuple[bytes, bytes] | None]:
     """Each raw entry's MinHash signatures (title, summary; the hash values as bytes) that
     duplicate_warnings puts in LSH buckets, or None for an entry it does not consider. A file's
     signatures depend on that file alone, so a caller may keep them with the file's other results."""
     import zlib
 
-    from datasketch import MinHash
-
+    MinHash = minhash_class()
     kept = [(i, r, group) for i, r in enumerate(raws) if (group := _lookalike_group(r)) is not None]
     out: list[tuple[bytes, bytes] | None] = [None] * len(raws)
     if not kept:

@@ -483,10 +483,10 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
     institutions: dict[str, str] = {}
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
         for inst in e.institutions:
-            institutions.setdefault(normalize(inst), inst)
+            institutions.setdefault(fold(inst), inst)
     if institutions:
         out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('country_institutions_intro', ui, vocabs))}\n\n"
-                + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=normalize)) + "\n\n")
+                + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=fold)) + "\n\n")
     if own:
         out += (f"## {md_text(t('country_own', ui, vocabs))}\n\n{md_text(t('country_own_intro', ui, vocabs).format(country=name))}\n\n"
                 f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs, memo=memo) + "\n")
@@ -527,7 +527,7 @@ def concept_name(concept, ui: str) -> str:
 
 def initial(text: str) -> str:
     """The letter a name is filed under: its first letter, folded (é → e, أ → ا); '#' otherwise."""
-    folded = normalize(text)
+    folded = fold(text)
     return folded[0] if folded and folded[0].isalpha() else "#"
 
 
@@ -597,7 +597,7 @@ def tag_concept(tag: str, vocabs: Vocabularies | None = None):
     """The glossary concept a free tag names (a term, synonym or acronym in any language, folded),
     or None."""
     vocabs = Vocabularies.ensure(vocabs)
-    return vocabs.derived("pages.concept_index", lambda: _concept_index(vocabs)).get(normalize(tag))
+    return vocabs.derived("pages.concept_index", lambda: _concept_index(vocabs)).get(fold(tag))
 
 
 def _concept_index(vocabs: Vocabularies) -> dict:
@@ -621,7 +621,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         for tag in e.tags:
             path = tag_page(tag, vocabs=vocabs)
             members[path].append(e)
-            spellings[path].setdefault(normalize(tag), tag)
+            spellings[path].setdefault(fold(tag), tag)
             concept = tag_concept(tag, vocabs=vocabs)
             if concept is not None:
                 concept_of[path] = concept
@@ -637,7 +637,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         if path in concept_of:
             c = concept_of[path]
             extra += f"[{md_text(t('tag_concept', ui, vocabs))}]({rel(path, concept_page(c))})\n\n"
-        words = sorted(spellings[path].values(), key=normalize)
+        words = sorted(spellings[path].values(), key=fold)
         if len(words) > 1:
             extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
         out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo)
@@ -651,7 +651,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     text += _letters_nav(letters, ui, vocabs=vocabs)
     for letter in letters:
         text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
-        rows = sorted(by_letter[letter], key=lambda p: normalize(name(p)))
+        rows = sorted(by_letter[letter], key=lambda p: fold(name(p)))
         text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
             f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
     out[index_path] = text
@@ -739,7 +739,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     for code in vocabs.focus_countries():
         countries.setdefault(code, [])  # the comparison page links every focus country
     rows = []
-    for code in sorted(countries, key=lambda c: (c == "regional", normalize(vocabs.country_name(c, ui)))):
+    for code in sorted(countries, key=lambda c: (c == "regional", fold(vocabs.country_name(c, ui)))):
         if code == "regional":
             continue
         path = country_page(code)
