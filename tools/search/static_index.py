@@ -155,6 +155,9 @@ def query_plan(text: str) -> dict:
     return out
 
 
+_title_key = lru_cache(maxsize=100_000)(exact_key)  # every title, in every export of a process
+
+
 @lru_cache(maxsize=200_000)
 def shard_of(term: str, shards: int) -> int:
     """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
@@ -391,7 +394,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
         for facet, prefix in facet_keys.items():
             for value in e.facet_values(facet):
                 postings.setdefault(prefix + value, []).extend([doc, 0])
-        postings.setdefault("@t:" + exact_key(e.title), []).extend([doc, 0])
+        postings.setdefault("@t:" + _title_key(e.title), []).extend([doc, 0])
 
     heads: dict[str, list[int]] = {}
     tails: dict[str, list[int]] = {}

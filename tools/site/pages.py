@@ -196,9 +196,19 @@ class TextMemo:
     keeps one per context and passes it (`memo=`) to the page generators for the length of a
     build; `used` keys are those asked for, the others are stale."""
 
-    def __init__(self, texts: dict | None = None):
+    def __init__(self, texts: dict | None = None, prints: dict[str, str] | None = None):
         self.texts: dict = texts or {}
         self.used: set = set()
+        self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
+
+    def of(self, kind: tuple, entries: list[Entry], make):
+        """make()'s result remembered under `kind` (a hashable of the other inputs) and the
+        fingerprints of `entries`, in their order: for texts that depend on those entries alone
+        besides `kind` and the memo's context. Without the build's fingerprints, make()."""
+        if self.prints is None:
+            return make()
+        digest = hashlib.sha256("\n".join(self.prints[e.key] for e in entries).encode()).hexdigest()
+        return self.get((*kind, digest), make)
 
     def get(self, key, make) -> str:
         """The text remembered under `key` (a hashable of the values the text shows), or `make()`'s
@@ -714,7 +724,12 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         else:
             pages.update(entry_files_of(e, by_id[e.id], near))
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs)
-    pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
+    if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
+        tools = {e.id for e in entries if e.type == "tool"}
+        pages.update(memo.of(("harmonisation", ui), [e for e in entries if e.id in tools],
+                             lambda: harmonisation.generate(entries, ui, vocabs=vocabs)))
+    else:
+        pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -743,7 +758,12 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         if code == "regional":
             continue
         path = country_page(code)
-        pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
+        if memo is not None:  # a country's page depends on its entries alone
+            pages[path] = memo.of(("country", code, ui), countries[code],
+                                  lambda code=code, path=path: country_profile(code, countries[code], path, ui,
+                                                                               vocabs=vocabs, memo=memo))
+        else:
+            pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
