@@ -39,19 +39,24 @@ def test_of_remembers_by_the_entries_fingerprints_in_order(tmp_path):
 @pytest.fixture
 def counted(monkeypatch):
     """{"country": [codes], "harmonisation": n}: the pages made (not taken from the memo)."""
-    made = {"country": [], "harmonisation": 0}
-    country, harmonise = pages.country_profile, harmonisation.generate
+    made = {"country": [], "harmonisation": 0, "harmonisation exports": 0}
+    country, harmonise, exported = pages.country_profile, harmonisation.page, harmonisation.exports
 
     def country_profile(code, *a, **kw):
         made["country"].append(code)
         return country(code, *a, **kw)
 
-    def generate(*a, **kw):
+    def page(*a, **kw):
         made["harmonisation"] += 1
         return harmonise(*a, **kw)
 
+    def exports(*a, **kw):
+        made["harmonisation exports"] += 1
+        return exported(*a, **kw)
+
     monkeypatch.setattr(pages, "country_profile", country_profile)
-    monkeypatch.setattr(harmonisation, "generate", generate)
+    monkeypatch.setattr(harmonisation, "page", page)
+    monkeypatch.setattr(harmonisation, "exports", exports)
     return made
 
 
@@ -66,16 +71,17 @@ def _rebuild(tmp_path, before, after, counted):
     memo = memo_of(old)
     pages.generate(old, "", "fr", vocabs=SHIPPED, memo=memo)
     counted["country"].clear()
-    counted["harmonisation"] = 0
+    counted["harmonisation"] = counted["harmonisation exports"] = 0
     incremental = pages.generate(new, "", "fr", vocabs=SHIPPED, memo=memo_of(new, memo.kept()))
-    made = {"country": sorted(counted["country"]), "harmonisation": counted["harmonisation"]}
+    made = {"country": sorted(counted["country"]), "harmonisation": counted["harmonisation"],
+            "harmonisation exports": counted["harmonisation exports"]}
     return made, incremental, pages.generate(new, "", "fr", vocabs=SHIPPED)
 
 
 def test_a_practice_changed_in_tunisia_makes_only_the_tunisian_page_again(tmp_path, counted):
     made, incremental, clean = _rebuild(tmp_path, mini_corpus(),
                                         mini_corpus(tn_registre_permis_fr={"title": "Registre révisé"}), counted)
-    assert made == {"country": ["TN"], "harmonisation": 0}  # not a tool: no instrument changed
+    assert made == {"country": ["TN"], "harmonisation": 0, "harmonisation exports": 0}  # not a tool: no instrument changed
     assert incremental == clean
     assert "Registre révisé" in incremental["kb/countries/tn.md"]
 
@@ -83,7 +89,7 @@ def test_a_practice_changed_in_tunisia_makes_only_the_tunisian_page_again(tmp_pa
 def test_a_tool_changed_makes_its_country_and_the_harmonisation_again(tmp_path, counted):
     made, incremental, clean = _rebuild(tmp_path, mini_corpus(),
                                         mini_corpus(ma_enquete_emploi_en={"title": "Labour force survey"}), counted)
-    assert made == {"country": ["MA"], "harmonisation": 1}
+    assert made == {"country": ["MA"], "harmonisation": 1, "harmonisation exports": 1}
     assert incremental == clean
 
 
@@ -95,5 +101,14 @@ def test_an_entry_removed_from_a_country_makes_that_page_again(tmp_path, counted
 
 def test_nothing_changed_makes_no_page_again(tmp_path, counted):
     made, incremental, clean = _rebuild(tmp_path, mini_corpus(), mini_corpus(), counted)
-    assert made == {"country": [], "harmonisation": 0}
+    assert made == {"country": [], "harmonisation": 0, "harmonisation exports": 0}
     assert incremental == clean
+
+
+def test_the_instrument_exports_are_made_once_for_every_interface(tmp_path, counted):
+    entries, _, _ = load(tmp_path, mini_corpus())
+    memo = memo_of(entries)
+    made = {ui: pages.generate(entries, "", ui, vocabs=SHIPPED, memo=memo) for ui in ("fr", "ar", "en")}
+    assert counted["harmonisation exports"] == 1 and counted["harmonisation"] == 3
+    for path in harmonisation.EXPORTS:
+        assert made["fr"][path] == made["ar"][path] == pages.generate(entries, "", "en", vocabs=SHIPPED)[path]

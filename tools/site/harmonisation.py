@@ -458,8 +458,13 @@ def to_csv(recs: list[dict]) -> str:
 def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """{path under docs/: text}: the page of interface `ui` and the exports."""
     vocabs = Vocabularies.ensure(vocabs)
+    return {PAGE: page(entries, ui, vocabs=vocabs), **exports(entries, vocabs)}
+
+
+def exports(entries: list[Entry], vocabs: Vocabularies | None = None) -> dict[str, str]:
+    """{path under docs/: text} of the exports (EXPORTS), the same in every interface."""
+    vocabs = Vocabularies.ensure(vocabs)
     recs = records(entries, vocabs=vocabs)
-    return {PAGE: page(entries, ui, vocabs=vocabs),
-            EXPORTS[0]: json.dumps(recs, ensure_ascii=False, indent=1),
+    return {EXPORTS[0]: json.dumps(recs, ensure_ascii=False, indent=1),
             EXPORTS[1]: to_csv(recs),
             EXPORTS[2]: json.dumps(json_schema(), ensure_ascii=False, indent=1)}

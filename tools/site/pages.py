@@ -726,8 +726,10 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs)
     if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
         tools = {e.id for e in entries if e.type == "tool"}
-        pages.update(memo.of(("harmonisation", ui), [e for e in entries if e.id in tools],
-                             lambda: harmonisation.generate(entries, ui, vocabs=vocabs)))
+        group = [e for e in entries if e.id in tools]
+        pages[harmonisation.PAGE] = memo.of(("harmonisation", ui), group,
+                                            lambda: harmonisation.page(entries, ui, vocabs=vocabs))
+        pages.update(memo.of(("harmonisation-exports",), group, lambda: harmonisation.exports(entries, vocabs)))
     else:
         pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
 
