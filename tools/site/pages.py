@@ -135,8 +135,13 @@ def tag_page(tag: str, vocabs: Vocabularies | None = None) -> str:
     """A tag's page: its glossary concept's (one page for 'recensement', 'census' and 'تعداد'),
     else the folded tag's."""
     vocabs = Vocabularies.ensure(vocabs)
-    concept = tag_concept(tag, vocabs=vocabs)
-    return f"{KB}/tags/{slug(concept.id) if concept is not None else slug(tag)}.md"
+    # Asked for each tag of each entry in each interface: remembered per Vocabularies (the concepts).
+    known = vocabs.derived("pages.tag_page", dict)
+    path = known.get(tag)
+    if path is None:
+        concept = tag_concept(tag, vocabs=vocabs)
+        path = known[tag] = f"{KB}/tags/{slug(concept.id) if concept is not None else slug(tag)}.md"
+    return path
 
 
 # -- pieces -------------------------------------------------------------------------------------
