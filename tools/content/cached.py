@@ -26,7 +26,7 @@ from tools.fsutil import write_atomic
 from tools.i18n import DATA_DIR
 
 CONTENT = Path(__file__).resolve().parent
-CACHE_VERSION = 2  # 2: each file's look-alike signatures kept
+CACHE_VERSION = 3  # 2: each file's look-alike signatures kept; 3: look-alike verdicts of pairs kept
 # Below this many files to check, starting processes is not worth it. Not yet measured on a quiet
 # machine: on 2 cores shared with other jobs (load 10-20), 1,000 uncached files took 244 s and
 # 85 s in one process and 182 s in two, which says nothing reliable; measure with
@@ -116,17 +116,19 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     sigs = {**{k: old_sigs[k] for k in keys if k in old_sigs},
             **dict(zip(missing, lookalike_signatures([r for k, (r, _, _) in zip(keys, results, strict=True)
                                                       if k not in old_sigs]) if missing else [], strict=True))}
+    verdicts = old.get("verdicts", {})  # look-alike pairs judged: only pairs with a changed file are compared
     if old.get("collection_key") == collection_key:
         cross, lookalikes = old["cross"], old["lookalikes"]
     else:
-        cross, lookalikes = collection_checks(raws), duplicate_warnings(raws, [sigs[k] for k in keys])
+        cross = collection_checks(raws)
+        lookalikes = duplicate_warnings(raws, [sigs[k] for k in keys], keys, verdicts)
     problems += cross + lookalikes
     bad = {p.path for p in cross if p.severity == "error"}
     entries = [e for e in entries if e.path not in bad]
     entries.sort(key=lambda e: (e.id, e.lang))
     if cache and (fresh or old.get("collection_key") != collection_key or len(old_files) != len(keys)):
         data = {"code": code, "files": dict(zip(keys, results, strict=True)), "collection_key": collection_key,
-                "cross": cross, "lookalikes": lookalikes, "signatures": sigs}
+                "cross": cross, "lookalikes": lookalikes, "signatures": sigs, "verdicts": verdicts}
         write_atomic(cache, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     if stats is not None:
         stats.update(checked=len(todo), cached=len(keys) - len(todo))

@@ -186,19 +186,31 @@ def _shingles(text: str, group: str = "") -> list[bytes]:
 
 def _band_pairs(signatures: list[bytes], bands: tuple[int, int]) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, of signatures equal on all the rows of at least one band: the candidates
-    MinHash LSH (as datasketch's MinHashLSH with params=bands) gives, found with one dict per band."""
+    MinHash LSH (as datasketch's MinHashLSH with params=bands) gives. Each band's bytes are grouped
+    with numpy (np.unique over the band as one opaque value per signature): a dict per band filled
+    in Python cost 0.5 s per band set at 10,000 entries, on every check where a file changed."""
     from itertools import combinations
 
-    b, r = bands
+    import numpy as np
+
+    b, _ = bands
     pairs: set[tuple[int, int]] = set()
+    if not signatures:
+        return pairs
+    size = len(signatures[0])
+    if any(len(sig) != size for sig in signatures):
+        raise ValueError("signatures of different lengths")
+    width = size // b  # bytes of the r hash values of one band (b * r values in all)
+    table = np.frombuffer(b"".join(signatures), dtype=np.uint8).reshape(len(signatures), size)
     for band in range(b):
-        buckets: dict[bytes, list[int]] = {}
-        for i, sig in enumerate(signatures):
-            width = len(sig) // b  # bytes of the r hash values of one band (b * r values in all)
-            buckets.setdefault(sig[band * width:(band + 1) * width], []).append(i)
-        for members in buckets.values():
-            if len(members) > 1:
-                pairs.update(combinations(members, 2))
+        block = np.ascontiguousarray(table[:, band * width:(band + 1) * width]).view(f"V{width}").ravel()
+        _, bucket, counts = np.unique(block, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts[bucket] > 1)
+        members: dict[int, list[int]] = {}
+        for i, k in zip(shared.tolist(), bucket[shared].tolist(), strict=True):
+            members.setdefault(k, []).append(i)
+        for group in members.values():
+            pairs.update(combinations(group, 2))
     return pairs
 
 
@@ -210,14 +222,42 @@ def _lookalike_group(r: RawEntry) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def minhash_class():
+    """datasketch's MinHash class, imported without the rest of the package when it is not loaded
+    yet: datasketch/__init__.py imports its LSH classes, which import scipy (1.3 s of a fresh
+    process on the 2-core reference machine, most of a one-file check). The minhash module needs
+    only numpy and datasketch.hashfunc: it is loaded under a bare package object (the package's
+    path, its __init__ not run), then every datasketch module is dropped from sys.modules, so that
+    a later `import datasketch` runs the package as usual (with its own MinHash class, computing
+    the same values). Made once per process."""
+    import importlib
+    import importlib.util
+    import sys
+
+    global _MINHASH
+    if "datasketch" in sys.modules and hasattr(sys.modules["datasketch"], "MinHash"):
+        return sys.modules["datasketch"].MinHash
+    if _MINHASH is None:
+        spec = importlib.util.find_spec("datasketch")
+        sys.modules["datasketch"] = importlib.util.module_from_spec(spec)
+        try:
+            _MINHASH = importlib.import_module("datasketch.minhash").MinHash
+        finally:
+            for name in [n for n in sys.modules if n == "datasketch" or n.startswith("datasketch.")]:
+                del sys.modules[name]
+    return _MINHASH
+
+
+_MINHASH = None
+
+
 def lookalike_signatures(raws: list[RawEntry]) -> list[tuple[bytes, bytes] | None]:
     """Each raw entry's MinHash signatures (title, summary; the hash values as bytes) that
     duplicate_warnings puts in LSH buckets, or None for an entry it does not consider. A file's
     signatures depend on that file alone, so a caller may keep them with the file's other results."""
     import zlib
 
-    from datasketch import MinHash
-
+    MinHash = minhash_class()
     kept = [(i, r, group) for i, r in enumerate(raws) if (group := _lookalike_group(r)) is not None]
     out: list[tuple[bytes, bytes] | None] = [None] * len(raws)
     if not kept:
@@ -234,21 +274,31 @@ def lookalike_signatures(raws: list[RawEntry]) -> list[tuple[bytes, bytes] | Non
     return out
 
 
-def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes] | None] | None = None
-                       ) -> list[Problem]:
+def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes] | None] | None = None,
+                       keys: list | None = None, verdicts: dict | None = None) -> list[Problem]:
     """Entries of other ids that look like the same thing: same language and countries, and a close
     title or summary. A warning on each side, naming the other file, for the reviewer to judge.
-    `signatures`: lookalike_signatures(raws), when the caller kept them (None: computed here)."""
+    `signatures`: lookalike_signatures(raws), when the caller kept them (None: computed here).
+    `keys`, `verdicts`: a key per raw that changes whenever the file does (e.g. its path and digest)
+    and a dict {(key, key): (title ratio, summary ratio)} of pairs judged before, read and filled
+    here (left holding this collection's candidate pairs only), so that a check after one file
+    changed compares only that file's candidate pairs (difflib: most of the check at 10,000)."""
     if signatures is None:
         signatures = lookalike_signatures(raws)
-    eligible, groups, sigs = [], [], []
-    for r, sig in zip(raws, signatures, strict=True):
+    eligible, groups, sigs, at = [], [], [], []
+    for n, (r, sig) in enumerate(zip(raws, signatures, strict=True)):
         group = _lookalike_group(r)
         if group is not None and sig is not None:
             eligible.append(r)
             groups.append(group)
             sigs.append(sig)
+            at.append(n)
+    if verdicts is not None and keys is None:
+        raise ValueError("verdicts need a key per raw entry")
+    judged = {}
     if len(eligible) < 2:
+        if verdicts is not None:
+            verdicts.clear()
         return []
     candidates = (_band_pairs([s[0] for s in sigs], LSH_BANDS["title"])
                   | _band_pairs([s[1] for s in sigs], LSH_BANDS["summary"]))
@@ -257,13 +307,21 @@ def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes
         a, b = eligible[i], eligible[j]
         if groups[i] != groups[j] or a.slug == b.slug:
             continue
-        title = _similar(a.meta["title"], b.meta["title"])
-        summary = _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", "")))
+        pair = (keys[at[i]], keys[at[j]]) if keys is not None else None
+        ratios = verdicts.get(pair) if verdicts is not None else None
+        if ratios is None:
+            ratios = (_similar(a.meta["title"], b.meta["title"]),
+                      _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", ""))))
+        judged[pair] = ratios
+        title, summary = ratios
         if title >= 0.9 or summary >= 0.85:
             what = "title" if title >= 0.9 else "summary"
             for x, y in ((a, b), (b, a)):
                 problems.append(Problem(x.path, x.line(what), what, f"looks like {y.path}",
                                         "if it is the same thing, improve that entry instead", WARNING))
+    if verdicts is not None:
+        verdicts.clear()
+        verdicts.update(judged)
     return problems
 
 

@@ -36,7 +36,11 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+
+import numpy as np
 
 from tools.content import schema
 from tools.content.model import Entry
@@ -151,6 +155,10 @@ def query_plan(text: str) -> dict:
     return out
 
 
+_title_key = lru_cache(maxsize=100_000)(exact_key)  # every title, in every export of a process
+
+
+@lru_cache(maxsize=200_000)
 def shard_of(term: str, shards: int) -> int:
     """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
     h = 0x811C9DC5
@@ -217,16 +225,23 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     return phrases, concepts
 
 
+def _country_names(vocabs: Vocabularies) -> dict[str, list[list[str]]]:
+    """{code: [folded words of each of its names and aliases]} for every country code (of `vocabs`)."""
+    aliases = vocabs.country_aliases()
+    return {code: [[strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+                   for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))]
+            for code in schema.country_codes()}
+
+
 def _countries(codes: set[str], vocabs: Vocabularies | None = None, plain=None) -> dict[str, str]:
     """Folded names (and keys) of the countries that entries are about -> code. `plain(key,
     code)`: whether a one-word name of that key is a plain word of the collection
     (query.plain_country_word), left out then; None: none is."""
     vocabs = Vocabularies.ensure(vocabs)
     table = {}
-    aliases = vocabs.country_aliases()
+    folded = vocabs.derived("static_index.country_names", lambda: _country_names(vocabs))
     for code in sorted(codes & schema.country_codes()):
-        for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ())):
-            words = [strip_elision(normalize(w)) for w in TOKEN_RE.findall(name)]
+        for words in folded[code]:
             if len(words) == 1 and plain is not None and plain(key(words[0]), code):
                 continue
             if words:
@@ -253,70 +268,143 @@ def _fuzzy_countries(codes: set[str], vocabs: Vocabularies | None = None) -> tup
     return near, {code: [list(k) for k in ks] for code, ks in names.items()}
 
 
-def _plain_words(fields: dict[int, dict[str, list[str]]], docs: dict, vocabs: Vocabularies):
-    """plain(key, code) for _countries: query.plain_country_word over entries, with the keys of
-    the entries' titles, summaries and bodies (not "meta", which holds their country labels)."""
+def _country_words(vocabs: Vocabularies) -> frozenset[str]:
+    """Keys of the words of every country's names and aliases (of `vocabs`)."""
     aliases = vocabs.country_aliases()
-    wanted = {key(w) for code in schema.country_codes()
-              for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
-              for w in [strip_elision(normalize(x)) for x in TOKEN_RE.findall(name)]}
+    return frozenset(key(w) for code in schema.country_codes()
+                     for name in [schema.country_name(code, lang) for lang in schema.LANGS] + list(aliases.get(code, ()))
+                     for w in [strip_elision(normalize(x)) for x in TOKEN_RE.findall(name)])
+
+
+_TEXT_COLUMNS = [_FIELDS.index(f) for f in ("title", "summary", "body")]
+
+
+def _plain_words(words: list[str], word_col: np.ndarray, doc_col: np.ndarray, in_text: np.ndarray, docs: dict,
+                 vocabs: Vocabularies):
+    """plain(key, code) for _countries: query.plain_country_word over entries, with the keys of
+    the entries' titles, summaries and bodies (not "meta", which holds their country labels).
+    `words`, `word_col`, `doc_col`: the postings (_postings); `in_text`: whether each posting's
+    key occurs in those fields."""
+    wanted = vocabs.derived("static_index.country_words", lambda: _country_words(vocabs))
+    mask = np.isin(word_col, [i for i, w in enumerate(words) if w in wanted]) & in_text
     holding: dict[str, set[str]] = defaultdict(set)
-    for doc, by_field in fields.items():
-        for f in ("title", "summary", "body"):
-            for k in wanted.intersection(by_field[f]):
-                holding[k].add(docs[doc].id)
+    for w, doc in zip(word_col[mask].tolist(), doc_col[mask].tolist(), strict=True):
+        holding[words[w]].add(docs[doc].id)
+    about_of: dict[str, set[str]] = {}
 
     def plain(k: str, code: str) -> bool:
-        about = {e.id for e in docs.values() if code in e.countries}
+        if code not in about_of:
+            about_of[code] = {e.id for e in docs.values() if code in e.countries}
+        about = about_of[code]
         return plain_country_word(len(about), len(holding[k]), len(holding[k] & about))
     return plain
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One document's keys as export() weighs them: `lengths`, the number of keys of each field of
+    _FIELDS; `words`, its distinct keys; `counts`, an int32 array (len(words), len(_FIELDS)) of how
+    often each occurs in each field. Depends on the document alone (a build keeps it per entry)."""
+
+    lengths: tuple[int, ...]
+    words: tuple[str, ...]
+    counts: np.ndarray
+
+
+def terms(by_field: dict[str, list[str]]) -> Terms:
+    """Terms of a document from its keys per field ({field of _FIELDS: [key, ...]}, entry_keys)."""
+    rows: dict[str, list[int]] = {}
+    for column, f in enumerate(_FIELDS):
+        for word, count in Counter(by_field.get(f, ())).items():
+            rows.setdefault(word, [0] * len(_FIELDS))[column] = count
+    counts = np.array(list(rows.values()), dtype=np.int32).reshape(len(rows), len(_FIELDS))
+    return Terms(tuple(len(by_field.get(f, ())) for f in _FIELDS), tuple(rows), counts)
+
+
+def entry_terms(entry: Entry, vocabs: Vocabularies | None = None) -> Terms:
+    """terms(entry_keys(entry, vocabs)): what export() needs of one entry version."""
+    return terms(entry_keys(entry, vocabs))
+
+
+def _postings(docs: list[int], per_doc: list[Terms]
+              ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """BM25F postings of every key: (words, word number, doc, weight, whether the key is in the
+    title, summary or body) of each posting, sorted by word
+    number then doc; words in order of first appearance. A weight is max(1, round(100 x idf x w /
+    (K1 + w))) with w the sum over fields of boost x count / (1 - B + B x length / average length),
+    computed in float64 in the same order as a plain loop over fields (so the same integers)."""
+    # map() over C-level lookups: one Python step per posting would cost most of the export.
+    vocab = {w: i for i, w in enumerate(dict.fromkeys(chain.from_iterable(t.words for t in per_doc)))}
+    sizes = np.array([len(t.words) for t in per_doc], dtype=np.int64)
+    word_col = np.fromiter(map(vocab.__getitem__, chain.from_iterable(t.words for t in per_doc)), dtype=np.int64,
+                           count=int(sizes.sum()))
+    doc_col = np.repeat(np.array(docs, dtype=np.int64), sizes)
+    counts = (np.concatenate([t.counts for t in per_doc]) if per_doc
+              else np.zeros((0, len(_FIELDS)), dtype=np.int32)).astype(np.float64)
+    lengths = np.array([t.lengths for t in per_doc], dtype=np.float64).reshape(len(per_doc), len(_FIELDS))
+    # Averages as sum(ints) / n, as Python computes them; a field empty everywhere counts as 1.0.
+    n_docs = max(len(per_doc), 1)
+    avg = [(sum(t.lengths[i] for t in per_doc) / n_docs) or 1.0 for i in range(len(_FIELDS))]
+    norm = (1 - B) + (B * lengths) / np.array(avg)
+    boosts = np.array([FIELD_BOOSTS[f] for f in _FIELDS])
+    parts = (boosts * counts) / np.repeat(norm, sizes, axis=0)
+    weighted = np.zeros(len(word_col))
+    for column in range(len(_FIELDS)):
+        weighted = weighted + parts[:, column]
+    df = np.bincount(word_col, minlength=len(vocab))
+    n = len(per_doc)
+    # math.log per key, not np.log: numpy's vectorised log may differ in the last bit.
+    idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df.tolist()], dtype=np.float64)
+    weight = np.maximum(1, np.rint((100 * idf[word_col]) * weighted / (K1 + weighted))).astype(np.int64)
+    order = np.lexsort((doc_col, word_col))
+    in_text = counts[:, _TEXT_COLUMNS].any(axis=1)
+    return list(vocab), word_col[order], doc_col[order], weight[order], in_text[order]
 
 
 def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None) -> dict[str, str]:
     """Every file of the static index, as {path under kb/search/: script text}; labels, country
     aliases and glossary synonyms from `vocabs` (None: the shipped data, read now). `fields_of`: a
-    function entry -> its keys per field, replacing the analysis of each entry (a build passes one
-    that reuses the keys of entries unchanged since the last build)."""
+    function entry -> its Terms (entry_terms), replacing the analysis of each entry (a build passes
+    one that reuses the terms of entries unchanged since the last build)."""
     vocabs = Vocabularies.ensure(vocabs)
     ids = sorted({e.id for e in entries})
     number = {entry_id: i for i, entry_id in enumerate(ids)}
     docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}
 
-    fields = {doc: fields_of(e) if fields_of is not None else entry_keys(e, vocabs) for doc, e in docs.items()}
-    avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in _FIELDS}
-    tf: dict[str, dict[int, float]] = defaultdict(dict)
-    for doc, by_field in fields.items():
-        weighted: Counter = Counter()
-        for f, words in by_field.items():
-            norm = 1 - B + B * len(words) / avg[f]
-            for word, count in Counter(words).items():
-                weighted[word] += FIELD_BOOSTS[f] * count / norm
-        for word, w in weighted.items():
-            tf[word][doc] = w
-    n = len(docs)
+    fields = {doc: fields_of(e) if fields_of is not None else entry_terms(e, vocabs) for doc, e in docs.items()}
+    words, word_col, doc_col, weight_col, in_text = _postings(list(fields), list(fields.values()))
+    bounds = np.flatnonzero(np.diff(word_col)) + 1
+    starts = np.concatenate(([0], bounds)).tolist() if len(word_col) else []
+    ends = np.concatenate((bounds, [len(word_col)])).tolist() if len(word_col) else []
     postings: dict[str, list[int]] = {}
-    for word, per_doc in tf.items():
-        idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
-        flat = []
-        for doc in sorted(per_doc):
-            flat += [doc, max(1, round(100 * idf * per_doc[doc] / (K1 + per_doc[doc])))]
-        postings[word] = flat
+    long_words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    gaps = np.diff(doc_col, prepend=0)
+    if len(gaps):
+        gaps[starts] = doc_col[starts]
+    flat = np.column_stack((gaps, weight_col)).ravel().tolist()
+    word_of = word_col[starts].tolist() if starts else []
+    for w, start, end in zip(word_of, starts, ends, strict=True):
+        if end - start > HEAD:
+            long_words[words[w]] = (doc_col[start:end], weight_col[start:end])
+        else:
+            postings[words[w]] = flat[2 * start:2 * end]
 
     facet_keys = {"countries": "@c:", "type": "@type:", "themes": "@theme:", "data_sources": "@ds:", "lang": "@lang:"}
     for doc, e in sorted(docs.items()):
         for facet, prefix in facet_keys.items():
             for value in e.facet_values(facet):
                 postings.setdefault(prefix + value, []).extend([doc, 0])
-        postings.setdefault("@t:" + exact_key(e.title), []).extend([doc, 0])
+        postings.setdefault("@t:" + _title_key(e.title), []).extend([doc, 0])
 
-    heads, tails = {}, {}
-    for word, flat in postings.items():
-        pairs = list(zip(flat[::2], flat[1::2], strict=True))
-        if len(pairs) > HEAD and not word.startswith("@"):
-            best = sorted(pairs, key=lambda p: (-p[1], p[0]))
-            heads[word], tails[word] = _gaps(sorted(best[:HEAD])), _gaps(sorted(best[HEAD:]))
-        else:
-            heads[word] = _gaps(pairs)
+    heads: dict[str, list[int]] = {}
+    tails: dict[str, list[int]] = {}
+    for word, flat_gaps in postings.items():
+        # Facet keys (0 weights, plain doc numbers) were appended as pairs; word keys hold gaps.
+        heads[word] = _gaps(zip(flat_gaps[::2], flat_gaps[1::2], strict=True)) if word.startswith("@") else flat_gaps
+    for word, (doc_arr, weight_arr) in long_words.items():
+        pairs = list(zip(doc_arr.tolist(), weight_arr.tolist(), strict=True))
+        best = sorted(pairs, key=lambda p: (-p[1], p[0]))
+        heads[word], tails[word] = _gaps(sorted(best[:HEAD])), _gaps(sorted(best[HEAD:]))
     size = sum(len(k) + 6 * len(v) for k, v in heads.items())
     shards = max(1, math.ceil(size / SHARD_BYTES))
     by_shard: dict[int, dict] = defaultdict(dict)
@@ -352,15 +440,18 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
-    phrases, concepts = _synonyms(vocabs=vocabs)
-    fuzzy, country_names = _fuzzy_countries({c for e in entries for c in e.countries}, vocabs=vocabs)
+    # Tables of the vocabularies alone, made once per Vocabularies (a build makes one per run).
+    phrases, concepts = vocabs.derived("static_index.synonyms", lambda: _synonyms(vocabs=vocabs))
+    codes = frozenset(c for e in entries for c in e.countries)
+    fuzzy, country_names = vocabs.derived(f"static_index.fuzzy:{','.join(sorted(codes))}",
+                                          lambda: _fuzzy_countries(set(codes), vocabs=vocabs))
     # The words the API's analysis treats as meaningless (analysis.all_stopwords) and its query
     # limits, from the same constants, so that the browser answers the same queries the same way.
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
-            "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs,
-                                    plain=_plain_words(fields, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
+            "countries": _countries(set(codes), vocabs=vocabs,
+                                    plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT,
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.

@@ -7,6 +7,7 @@ build/i18n/<lang>/ (tools.site.languages).
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,15 +73,15 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
         fields_of = None
         if memo is not None:
-            def fields_of(e: Entry) -> dict:
+            def fields_of(e: Entry) -> static_index.Terms:
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
-                return memo.get(("static-index", print_of), lambda: static_index.entry_keys(e, vocabs))
+                return memo.get(("static-terms", print_of), lambda: static_index.entry_terms(e, vocabs))
         out.update({f"search/{name}": text for name, text in static_index.export(entries, vocabs, fields_of).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 
 
-MEMO_VERSION = 2  # 2: the static index keys hold whole hyphenated compounds
+MEMO_VERSION = 3  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms
 
 
 @dataclass
@@ -190,11 +191,12 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                                                       for lang in i18n.OTHER_LANGS}}
     if stale is not None:
         # A file that should be there and is not (a tree emptied by hand) is made again.
+        folders = [str(folder) + os.sep for folder in trees.values()]  # strings: pathlib per file cost ~1 s at 1,000
         for e in entries:
             if e.key not in stale:
                 stem = e.page[len(KB) + 1:-3]
                 names = [stem + ".md", stem + ".bib", stem + ".ris"]
-                if all((folder / name).is_file() for folder in trees.values() for name in names):
+                if all(os.path.isfile(folder + name) for folder in folders for name in names):
                     kept.update(names)
                 else:
                     stale.add(e.key)
@@ -214,7 +216,7 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
             return pages.entry_files(entry, versions, index, url, edit, vocabs)
         return one
 
-    texts = pages.TextMemo(previous.texts if previous is not None else None)
+    texts = pages.TextMemo(previous.texts if previous is not None else None, prints)
     used = texts if memo is not None else None  # no memo file: every text made afresh, as before
     changes = {str(project.generated): sync_tree(
         generated_files(entries, project, settings, near=near, vocabs=vocabs,

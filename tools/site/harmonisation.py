@@ -17,12 +17,15 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tools import i18n
 from tools.content.model import Entry, Instrument
 from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search.analysis import normalize
+
+_fold = lru_cache(maxsize=100_000)(normalize)  # instrument names are sorted in every build and interface
 
 PAGE = f"{KB}/harmonisation.md"
 EXPORTS = (f"{KB}/instruments.json", f"{KB}/instruments.csv", f"{KB}/instruments.schema.json")
@@ -56,6 +59,7 @@ def _attr(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+@lru_cache(maxsize=1 << 16)  # the same links recur on every country's page, in every interface
 def _rel(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source))
 
@@ -105,7 +109,7 @@ def rows(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies
         if e.type == "tool":
             best.setdefault(e.id, e)
     out = [Row(e, code, short_name(e)) for e in best.values() for code in e.countries if code in focus]
-    return sorted(out, key=lambda r: (focus.index(r.country), normalize(r.short)))
+    return sorted(out, key=lambda r: (focus.index(r.country), _fold(r.short)))
 
 
 def _label(field: str, value, lang: str, vocabs: Vocabularies | None = None) -> str:
@@ -454,8 +458,13 @@ def to_csv(recs: list[dict]) -> str:
 def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
     """{path under docs/: text}: the page of interface `ui` and the exports."""
     vocabs = Vocabularies.ensure(vocabs)
+    return {PAGE: page(entries, ui, vocabs=vocabs), **exports(entries, vocabs)}
+
+
+def exports(entries: list[Entry], vocabs: Vocabularies | None = None) -> dict[str, str]:
+    """{path under docs/: text} of the exports (EXPORTS), the same in every interface."""
+    vocabs = Vocabularies.ensure(vocabs)
     recs = records(entries, vocabs=vocabs)
-    return {PAGE: page(entries, ui, vocabs=vocabs),
-            EXPORTS[0]: json.dumps(recs, ensure_ascii=False, indent=1),
+    return {EXPORTS[0]: json.dumps(recs, ensure_ascii=False, indent=1),
             EXPORTS[1]: to_csv(recs),
             EXPORTS[2]: json.dumps(json_schema(), ensure_ascii=False, indent=1)}

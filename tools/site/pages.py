@@ -135,8 +135,13 @@ def tag_page(tag: str, vocabs: Vocabularies | None = None) -> str:
     """A tag's page: its glossary concept's (one page for 'recensement', 'census' and 'تعداد'),
     else the folded tag's."""
     vocabs = Vocabularies.ensure(vocabs)
-    concept = tag_concept(tag, vocabs=vocabs)
-    return f"{KB}/tags/{slug(concept.id) if concept is not None else slug(tag)}.md"
+    # Asked for each tag of each entry in each interface: remembered per Vocabularies (the concepts).
+    known = vocabs.derived("pages.tag_page", dict)
+    path = known.get(tag)
+    if path is None:
+        concept = tag_concept(tag, vocabs=vocabs)
+        path = known[tag] = f"{KB}/tags/{slug(concept.id) if concept is not None else slug(tag)}.md"
+    return path
 
 
 # -- pieces -------------------------------------------------------------------------------------
@@ -196,9 +201,19 @@ class TextMemo:
     keeps one per context and passes it (`memo=`) to the page generators for the length of a
     build; `used` keys are those asked for, the others are stale."""
 
-    def __init__(self, texts: dict | None = None):
+    def __init__(self, texts: dict | None = None, prints: dict[str, str] | None = None):
         self.texts: dict = texts or {}
         self.used: set = set()
+        self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
+
+    def of(self, kind: tuple, entries: list[Entry], make):
+        """make()'s result remembered under `kind` (a hashable of the other inputs) and the
+        fingerprints of `entries`, in their order: for texts that depend on those entries alone
+        besides `kind` and the memo's context. Without the build's fingerprints, make()."""
+        if self.prints is None:
+            return make()
+        digest = hashlib.sha256("\n".join(self.prints[e.key] for e in entries).encode()).hexdigest()
+        return self.get((*kind, digest), make)
 
     def get(self, key, make) -> str:
         """The text remembered under `key` (a hashable of the values the text shows), or `make()`'s
@@ -483,10 +498,10 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
     institutions: dict[str, str] = {}
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
         for inst in e.institutions:
-            institutions.setdefault(normalize(inst), inst)
+            institutions.setdefault(fold(inst), inst)
     if institutions:
         out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('country_institutions_intro', ui, vocabs))}\n\n"
-                + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=normalize)) + "\n\n")
+                + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=fold)) + "\n\n")
     if own:
         out += (f"## {md_text(t('country_own', ui, vocabs))}\n\n{md_text(t('country_own_intro', ui, vocabs).format(country=name))}\n\n"
                 f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs, memo=memo) + "\n")
@@ -527,7 +542,7 @@ def concept_name(concept, ui: str) -> str:
 
 def initial(text: str) -> str:
     """The letter a name is filed under: its first letter, folded (é → e, أ → ا); '#' otherwise."""
-    folded = normalize(text)
+    folded = fold(text)
     return folded[0] if folded and folded[0].isalpha() else "#"
 
 
@@ -597,7 +612,7 @@ def tag_concept(tag: str, vocabs: Vocabularies | None = None):
     """The glossary concept a free tag names (a term, synonym or acronym in any language, folded),
     or None."""
     vocabs = Vocabularies.ensure(vocabs)
-    return vocabs.derived("pages.concept_index", lambda: _concept_index(vocabs)).get(normalize(tag))
+    return vocabs.derived("pages.concept_index", lambda: _concept_index(vocabs)).get(fold(tag))
 
 
 def _concept_index(vocabs: Vocabularies) -> dict:
@@ -621,7 +636,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         for tag in e.tags:
             path = tag_page(tag, vocabs=vocabs)
             members[path].append(e)
-            spellings[path].setdefault(normalize(tag), tag)
+            spellings[path].setdefault(fold(tag), tag)
             concept = tag_concept(tag, vocabs=vocabs)
             if concept is not None:
                 concept_of[path] = concept
@@ -637,7 +652,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         if path in concept_of:
             c = concept_of[path]
             extra += f"[{md_text(t('tag_concept', ui, vocabs))}]({rel(path, concept_page(c))})\n\n"
-        words = sorted(spellings[path].values(), key=normalize)
+        words = sorted(spellings[path].values(), key=fold)
         if len(words) > 1:
             extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
         out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo)
@@ -651,7 +666,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     text += _letters_nav(letters, ui, vocabs=vocabs)
     for letter in letters:
         text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
-        rows = sorted(by_letter[letter], key=lambda p: normalize(name(p)))
+        rows = sorted(by_letter[letter], key=lambda p: fold(name(p)))
         text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
             f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
     out[index_path] = text
@@ -714,7 +729,14 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         else:
             pages.update(entry_files_of(e, by_id[e.id], near))
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs)
-    pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
+    if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
+        tools = {e.id for e in entries if e.type == "tool"}
+        group = [e for e in entries if e.id in tools]
+        pages[harmonisation.PAGE] = memo.of(("harmonisation", ui), group,
+                                            lambda: harmonisation.page(entries, ui, vocabs=vocabs))
+        pages.update(memo.of(("harmonisation-exports",), group, lambda: harmonisation.exports(entries, vocabs)))
+    else:
+        pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -739,11 +761,16 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     for code in vocabs.focus_countries():
         countries.setdefault(code, [])  # the comparison page links every focus country
     rows = []
-    for code in sorted(countries, key=lambda c: (c == "regional", normalize(vocabs.country_name(c, ui)))):
+    for code in sorted(countries, key=lambda c: (c == "regional", fold(vocabs.country_name(c, ui)))):
         if code == "regional":
             continue
         path = country_page(code)
-        pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
+        if memo is not None:  # a country's page depends on its entries alone
+            pages[path] = memo.of(("country", code, ui), countries[code],
+                                  lambda code=code, path=path: country_profile(code, countries[code], path, ui,
+                                                                               vocabs=vocabs, memo=memo))
+        else:
+            pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"

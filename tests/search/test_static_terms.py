@@ -1,0 +1,86 @@
+"""static_index's BM25F weights, computed with numpy over each entry's Terms (kept between builds),
+against the plain loop they replaced; and the export with remembered Terms equal to one without."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter, defaultdict
+
+from tests.conftest import make_entry, shipped_vocabs
+from tests.search.test_engine import ENTRIES
+from tools.content import schema
+from tools.search import static_index
+from tools.search.query import FIELD_BOOSTS
+
+
+def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
+    """{key: [(doc, weight), ...] in doc order}: the former export's loop, field by field."""
+    ids = sorted({e.id for e in entries})
+    docs = {ids.index(e.id) * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
+    fields = {doc: static_index.entry_keys(e, shipped_vocabs()) for doc, e in docs.items()}
+    avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in static_index._FIELDS}
+    tf: dict[str, dict[int, float]] = defaultdict(dict)
+    for doc, by_field in fields.items():
+        weighted: Counter = Counter()
+        for f, words in by_field.items():
+            norm = 1 - static_index.B + static_index.B * len(words) / avg[f]
+            for word, count in Counter(words).items():
+                weighted[word] += FIELD_BOOSTS[f] * count / norm
+        for word, w in weighted.items():
+            tf[word][doc] = w
+    n = len(docs)
+    out = {}
+    for word, per_doc in tf.items():
+        idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
+        out[word] = [(doc, max(1, round(100 * idf * per_doc[doc] / (static_index.K1 + per_doc[doc]))))
+                     for doc in sorted(per_doc)]
+    return out
+
+
+def many_entries(n: int = 450):
+    """Entries sharing common words (lists longer than static_index.HEAD) in varied lengths."""
+    rng = random.Random(5)
+    words = ["emploi", "migration", "recensement", "enquête", "registre", "frontière", "salaire", "ménage"]
+    out = []
+    for i in range(n):
+        title = " ".join(rng.choices(words, k=rng.randint(1, 6)))
+        summary = " ".join(rng.choices(words, k=rng.randint(3, 30)))
+        out.append(make_entry(f"e-{i:04d}", rng.choice(["fr", "en"]), title, summary,
+                              body=" ".join(rng.choices(words, k=rng.randint(0, 80)))))
+    return out
+
+
+def test_terms_count_each_key_per_field():
+    t = static_index.terms({"title": ["a", "b", "a"], "summary": [], "meta": ["b"], "body": ["c", "a"]})
+    assert t.lengths == (3, 0, 1, 2)
+    got = {w: tuple(int(c) for c in row) for w, row in zip(t.words, t.counts, strict=True)}
+    assert got == {"a": (2, 0, 0, 1), "b": (1, 0, 1, 0), "c": (0, 0, 0, 1)}
+
+
+def test_numpy_weights_equal_the_plain_loop():
+    for entries in (ENTRIES, many_entries()):
+        ids = sorted({e.id for e in entries})
+        docs = {ids.index(e.id) * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
+        words, word_col, doc_col, weight_col, _ = static_index._postings(
+            list(docs), [static_index.entry_terms(e, shipped_vocabs()) for e in docs.values()])
+        got: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for w, doc, weight in zip(word_col.tolist(), doc_col.tolist(), weight_col.tolist(), strict=True):
+            got[words[w]].append((doc, weight))
+        expected = reference_weights(entries)
+        assert max(len(v) for v in expected.values()) > static_index.HEAD or entries is ENTRIES
+        assert dict(got) == expected
+
+
+def test_remembered_terms_give_the_same_files():
+    entries = many_entries(120) + list(ENTRIES)
+    remembered = {e.key: static_index.entry_terms(e, shipped_vocabs()) for e in entries}
+    calls = []
+
+    def fields_of(e):
+        calls.append(e.key)
+        return remembered[e.key]
+
+    vocabs = shipped_vocabs()
+    assert static_index.export(entries, vocabs, fields_of) == static_index.export(entries, vocabs)
+    assert sorted(calls) == sorted(e.key for e in entries)
