@@ -568,6 +568,13 @@ def _glossary_words(expand: Callable, vocabs: Vocabularies) -> frozenset[str]:
     return vocabs.derived("query.glossary_words", lambda: _glossary_words_of(glossary.concepts(vocabs)))
 
 
+def glossary_words(vocabs: Vocabularies | None = None) -> frozenset[str]:
+    """Folded words of every glossary name of `vocabs` (None: the shipped glossary, read now):
+    real words, never repaired (build)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("query.glossary_words", lambda: _glossary_words_of(glossary.concepts(vocabs)))
+
+
 def _glossary_words_of(concepts) -> frozenset[str]:
     return frozenset(normalize(w) for c in concepts for name in c.names() for w in WORD_RE.findall(name))
 

@@ -31,12 +31,15 @@ stand in for the Snowball stemmers, whose rules would otherwise have to be porte
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import numpy as np
 
 from tools.content import schema
 from tools.content.model import Entry
@@ -63,12 +66,17 @@ from tools.search.query import (
     FIELD_BOOSTS,
     KEEP_SHARE,
     MAX_QUERY_TERMS,
+    MAX_SPELLING_CHARS,
+    MAX_SPELLING_WORDS,
     OPERATORS,
     SPELLING_BOOST,
     STRONG_ALL_UP_TO,
     STRONG_SHARE,
     SYNONYM_BOOST,
+    country_words,
+    dictionary_words,
     fuzzy_limit,
+    glossary_words,
     plain_country_word,
     query_tokens,
     query_words,
@@ -82,6 +90,15 @@ SHARD_BYTES = 12_000  # target size of a terms file, before compression
 SUMMARY_CHARS = 220
 K1, B = 1.2, 0.75
 CALLBACK = "KBSearchChunk"
+# Spelling repair in the browser (kb-engine.js spellRepairs): a Bloom filter of the real words
+# (word lists, glossary, country names) in blocks of SPELL_BLOCK_BITS bits, each word's
+# SPELL_HASHES bits in the one block its first hash picks, so a word costs one small file; and
+# the index's own words grouped by first letter and length, the candidates of a repair.
+SPELL_BLOCK_BITS = 1 << 15
+SPELL_BITS_PER_WORD = 10  # about 1 % false positives: a misspelt word then taken for a real one, not repaired
+SPELL_HASHES = 7
+SPELL_BASES = (0x811C9DC5, 0x9747B28C)  # FNV-1a offset bases of the two hashes
+SPELL_MIN_CHARS = 4  # query.build repairs words of more than three letters
 _FIELDS = ("title", "summary", "meta", "body")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
@@ -151,13 +168,98 @@ def query_plan(text: str) -> dict:
     return out
 
 
-def shard_of(term: str, shards: int) -> int:
-    """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
-    h = 0x811C9DC5
+def fnv1a(term: str, basis: int = 0x811C9DC5) -> int:
+    """FNV-1a (32 bits) over the code points of `term`, from the offset basis `basis`."""
+    h = basis
     for ch in term:
         h ^= ord(ch)
         h = (h * 0x01000193) & 0xFFFFFFFF
-    return h % shards
+    return h
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
+    return fnv1a(term) % shards
+
+
+def bloom_bits(word: str, blocks: int) -> tuple[int, list[int]]:
+    """(block, bit positions in the block) of a folded word in the real-word filter of `blocks`
+    blocks: block = h1 mod blocks, bit i = (h2 + i x ((h1 >> 7) | 1)) mod SPELL_BLOCK_BITS, h1 and
+    h2 FNV-1a from SPELL_BASES (kb-engine.js realWord mirrors it; _bloom computes it for arrays)."""
+    h1, h2 = fnv1a(word, SPELL_BASES[0]), fnv1a(word, SPELL_BASES[1])
+    step = (h1 >> 7) | 1
+    return h1 % blocks, [(h2 + i * step) & (SPELL_BLOCK_BITS - 1) for i in range(SPELL_HASHES)]
+
+
+def _fnv_arrays(words: list[str], basis: int) -> np.ndarray:
+    """fnv1a of each word, computed column by column over the words' code points (uint64)."""
+    width = max(map(len, words))
+    codes = np.frombuffer("".join(w.ljust(width, "\0") for w in words).encode("utf-32-le"), dtype=np.uint32)
+    codes = codes.reshape(len(words), width).astype(np.uint64)
+    h = np.full(len(words), basis, dtype=np.uint64)
+    for j in range(width):
+        c = codes[:, j]
+        h = np.where(c != 0, ((h ^ c) * 0x01000193) & 0xFFFFFFFF, h)
+    return h
+
+
+@cache
+def _dictionary_bloom() -> tuple[int, np.ndarray]:
+    """(blocks, bits: uint8 array of blocks x SPELL_BLOCK_BITS / 8) of the word lists' words that
+    a repair could touch (SPELL_MIN_CHARS to MAX_SPELLING_CHARS letters); once per process (the
+    lists take about a second to read, the hashing as long)."""
+    words = sorted(w for w in dictionary_words() if SPELL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS)
+    blocks = max(1, math.ceil(len(words) * SPELL_BITS_PER_WORD / SPELL_BLOCK_BITS))
+    bits = np.zeros((blocks, SPELL_BLOCK_BITS // 8), dtype=np.uint8)
+    if words:
+        h1, h2 = _fnv_arrays(words, SPELL_BASES[0]), _fnv_arrays(words, SPELL_BASES[1])
+        block = (h1 % blocks).astype(np.int64)
+        step = (h1 >> np.uint64(7)) | np.uint64(1)
+        for i in range(SPELL_HASHES):
+            pos = ((h2 + np.uint64(i) * step) & np.uint64(SPELL_BLOCK_BITS - 1)).astype(np.int64)
+            np.bitwise_or.at(bits, (block, pos >> 3), (1 << (pos & 7)).astype(np.uint8))
+    return blocks, bits
+
+
+def real_word_filter(extra) -> tuple[int, list[str]]:
+    """(blocks, [base64 of each block]) of the real-word filter: the word lists' words
+    (query.dictionary_words) and the folded words `extra` (glossary and country names)."""
+    blocks, shared = _dictionary_bloom()
+    bits = shared.copy()
+    for word in extra:
+        if SPELL_MIN_CHARS <= len(word) <= MAX_SPELLING_CHARS:
+            block, positions = bloom_bits(word, blocks)
+            for pos in positions:
+                bits[block, pos >> 3] |= 1 << (pos & 7)
+    return blocks, [base64.b64encode(row.tobytes()).decode("ascii") for row in bits]
+
+
+def spelling_group(word: str) -> str:
+    """The group of the index's words a word belongs to for the browser's repair: its first letter
+    and its length ('recensement' -> 'r:11')."""
+    return f"{word[:1]}:{len(word)}"
+
+
+def spelling_words(entries: list[Entry]) -> dict[str, dict[str, int]]:
+    """{group: {word: documents holding it}}: the words of the index's neutral field (ids, titles,
+    summaries, institutions, tags; folded, not stemmed; a compound whole and in parts), which the
+    API repairs a word into (engine.SearchIndex._near), counted per language version."""
+    df: Counter = Counter()
+    stop = all_stopwords()
+    for e in entries:
+        text = " ".join([e.id, e.title, e.summary, *e.institutions, *e.tags])
+        seen = set()
+        for raw in _COMPOUND_RE.findall(text):
+            parts = compound_parts(raw)
+            for piece in (["".join(parts)] if len(parts) > 1 else []) + parts:
+                word = strip_elision(normalize(piece))
+                if 2 <= len(word) <= MAX_SPELLING_CHARS + 2 and word not in stop and meaningful(word):
+                    seen.add(word)
+        df.update(seen)
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for word, n in sorted(df.items()):
+        out[spelling_group(word)][word] = n
+    return out
 
 
 def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, list[str]]:
@@ -213,7 +315,7 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
                 stemmed = name_keys
                 if len(stemmed) > 1:
                     phrases.setdefault("~" + " ".join(stemmed), [number, 0])
-        concepts.append({"names": names, "acronyms": list(concept.acronyms)})
+        concepts.append({"id": concept.id, "names": names, "acronyms": list(concept.acronyms)})
     return phrases, concepts
 
 
@@ -352,6 +454,16 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
+    groups = spelling_words(list(docs.values()))
+    vshards = max(1, math.ceil(sum(len(w) + 4 for g in groups.values() for w in g) / SHARD_BYTES))
+    by_vshard: dict[int, dict] = defaultdict(dict)
+    for group, words in groups.items():
+        by_vshard[shard_of(group, vshards)][group] = [x for w, n in words.items() for x in (w, n)]
+    for n, data in by_vshard.items():
+        out[f"v{n}.js"] = _chunk(f"v{n}", data)
+    blocks, bloom = real_word_filter(glossary_words(vocabs) | country_words(vocabs))
+    for n, data in enumerate(bloom):
+        out[f"r{n}.js"] = _chunk(f"r{n}", data)
     phrases, concepts = _synonyms(vocabs=vocabs)
     fuzzy, country_names = _fuzzy_countries({c for e in entries for c in e.countries}, vocabs=vocabs)
     # The words the API's analysis treats as meaningless (analysis.all_stopwords) and its query
@@ -365,6 +477,11 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,
+            # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
+            # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
+            "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,
+                      "bases": list(SPELL_BASES), "vshards": vshards, "min_chars": SPELL_MIN_CHARS,
+                      "max_chars": MAX_SPELLING_CHARS, "max_words": MAX_SPELLING_WORDS},
             "floor": {"keep": KEEP_SHARE, "strong_all": STRONG_ALL_UP_TO, "strong_share": STRONG_SHARE,
                       "coverage_weight": COVERAGE_WEIGHT}}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
