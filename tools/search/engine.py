@@ -626,7 +626,7 @@ class SearchIndex:
             if scored is None:
                 scored = self._scored(gen, q)
                 gen.scored.put(key, scored)
-            nums, scores, strong, hint, expansions, wq = scored
+            nums, scores, strong, hint, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
             terms = wq.all_terms() if wq is not None else set()
             results = [res.result(gen.docs[num], score, sorted(d["lang"] for d in gen.by_id[entry_id]),
@@ -635,14 +635,14 @@ class SearchIndex:
             repaired = any(e["kind"] == "spelling" for e in expansions)
             did_you_mean = None
             if wq is not None and (len(items) < 3 or repaired or not (strong and items)):
-                did_you_mean = self._did_you_mean(gen, q)
+                did_you_mean = self._did_you_mean(gen, searched)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": copy.deepcopy(expansions), "did_you_mean": did_you_mean,
                 "strong": bool(strong and items), "hint": hint, "hint_code": "no_terms" if hint else None}
 
     def _scored(self, gen: _Generation, q: str) -> tuple:
-        """(document numbers, scores, strong, hint, expansions, Whoosh query or None) of a checked
-        query, before filters."""
+        """(document numbers, scores, strong, hint, expansions, Whoosh query or None, text searched:
+        q with words cut in two joined) of a checked query, before filters."""
         if not q:
             # Browsing scores every version alike and the earlier hit stands for its entry: list
             # each entry by its version in the first language of schema.LANGS that it has
@@ -650,16 +650,16 @@ class SearchIndex:
             rank = {lang: i for i, lang in enumerate(schema.LANGS)}
             nums = np.asarray(sorted(gen.docs, key=lambda n: (rank.get(gen.docs[n]["lang"], len(rank)), n)),
                               dtype=np.int64)
-            return nums, np.zeros(len(nums)), True, None, [], None
+            return nums, np.zeros(len(nums)), True, None, [], None, q
         if not qry.has_meaningful_words(q):
-            return np.zeros(0, dtype=np.int64), np.zeros(0), False, NO_TERMS_HINT, [], None
+            return np.zeros(0, dtype=np.int64), np.zeros(0), False, NO_TERMS_HINT, [], None, q
         # A word is the index's own when a title, summary, tag or institution holds it as
         # written (folded): stems are not enough, 'recensment' has the English stem of
         # 'recensement' and would never be repaired.
         plan = qry.build(self._parser, q, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
                          lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c))
         nums, scores, strong = self._score(gen, plan)
-        return nums, scores, strong, None, plan.expansions, plan.query
+        return nums, scores, strong, None, plan.expansions, plan.query, plan.text or q
 
     def _plain_country(self, gen: _Generation, word: str, code: str) -> bool:
         """Whether a one-word country name is a plain word of this index's collection
