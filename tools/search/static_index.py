@@ -191,16 +191,21 @@ def bloom_bits(word: str, blocks: int) -> tuple[int, list[int]]:
     return h1 % blocks, [(h2 + i * step) & (SPELL_BLOCK_BITS - 1) for i in range(SPELL_HASHES)]
 
 
-def _fnv_arrays(words: list[str], basis: int) -> np.ndarray:
-    """fnv1a of each word, computed column by column over the words' code points (uint64)."""
-    width = max(map(len, words))
-    codes = np.frombuffer("".join(w.ljust(width, "\0") for w in words).encode("utf-32-le"), dtype=np.uint32)
-    codes = codes.reshape(len(words), width).astype(np.uint64)
-    h = np.full(len(words), basis, dtype=np.uint64)
-    for j in range(width):
-        c = codes[:, j]
-        h = np.where(c != 0, ((h ^ c) * 0x01000193) & 0xFFFFFFFF, h)
-    return h
+def _fnv_arrays(words: list[str], lengths: np.ndarray, bases: tuple[int, ...]) -> list[np.ndarray]:
+    """fnv1a of each word from each offset basis (uint64 arrays), computed letter position by
+    letter position over the words' code points; `words` sorted by decreasing length (`lengths`),
+    so that position j concerns a leading slice of them."""
+    flat = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    prime = np.uint32(0x01000193)
+    out = []
+    for basis in bases:
+        h = np.full(len(words), basis, dtype=np.uint32)
+        for j in range(int(lengths[0]) if len(words) else 0):
+            n = int(np.searchsorted(-lengths, -j, side="left"))  # words longer than j
+            h[:n] = (h[:n] ^ flat[starts[:n] + j]) * prime  # uint32 arithmetic wraps modulo 2**32, as FNV's
+        out.append(h.astype(np.uint64))
+    return out
 
 
 @cache
@@ -208,11 +213,15 @@ def _dictionary_bloom() -> tuple[int, np.ndarray]:
     """(blocks, bits: uint8 array of blocks x SPELL_BLOCK_BITS / 8) of the word lists' words that
     a repair could touch (SPELL_MIN_CHARS to MAX_SPELLING_CHARS letters); once per process (the
     lists take about a second to read, the hashing as long)."""
-    words = sorted(w for w in dictionary_words() if SPELL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS)
+    words = [w for w in dictionary_words() if SPELL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
+    # The filter is the same in any order of the words: by decreasing length for _fnv_arrays.
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    order = np.argsort(-lengths, kind="stable")
+    words, lengths = [words[i] for i in order], lengths[order]
     blocks = max(1, math.ceil(len(words) * SPELL_BITS_PER_WORD / SPELL_BLOCK_BITS))
     bits = np.zeros((blocks, SPELL_BLOCK_BITS // 8), dtype=np.uint8)
     if words:
-        h1, h2 = _fnv_arrays(words, SPELL_BASES[0]), _fnv_arrays(words, SPELL_BASES[1])
+        h1, h2 = _fnv_arrays(words, lengths, SPELL_BASES)
         block = (h1 % blocks).astype(np.int64)
         step = (h1 >> np.uint64(7)) | np.uint64(1)
         for i in range(SPELL_HASHES):
