@@ -17,7 +17,10 @@ Besides the words as typed, a query may search:
 - glossary synonyms are weighed per word (see tools.search.engine), and a name that is the
   typed name inflected ('return migrant' for 'return migrants') is not searched again.
 - for a hyphenated compound, a phrase of its parts (when none of them is a stop word), weaker
-  than the compound itself.
+  than the compound itself;
+- a word cut in two by a pasted space or zero-width space ('immatricu lation'), whose pieces are
+  not both real words and whose whole is an index word, is searched whole (join_fragments),
+  reported as a spelling expansion.
 Each addition is reported to the user as an expansion {kind, matched, concept, added}.
 """
 

@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, boosts{}, floor{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
@@ -20,6 +20,14 @@ loads from file:// too, where fetch() of JSON is refused):
   for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
+- ``r<n>.js``: block n of the real-word filter (base64 of SPELL_BLOCK_BITS bits): a Bloom filter of
+  the word lists' words (query.dictionary_words), glossary words and country names, each word's
+  bits in one block (bloom_bits), so that telling whether a typed word is a real one reads one
+  file of about 5 kB. ``v<n>.js``: {"<first letter>:<length>": [word, documents, ...]}: the
+  index's neutral words (spelling_words), the candidates of a repair. With meta.spell, the
+  browser repairs a word as query.build does (kb-engine.js spellRepairs): only a word that is
+  neither a real word nor an index word, into an index word of the same first letter at
+  Levenshtein distance 1 (the most frequent), or the only one at distance 2 from seven letters.
 
 Keys: text is folded exactly as the server folds it (analysis.normalize, elision), then Arabic
 words are light-stemmed (Light10) and other words cut to their first PREFIX_LEN letters. Prefixes
