@@ -314,3 +314,13 @@ def test_spelling_words_are_the_api_s_repair_candidates_by_first_letter_and_leng
     assert ours == api
     assert ours["recensement"] == 1 and "remittances" in groups["r:11"]
     assert all(g == static_index.spelling_group(w) for g, ws in groups.items() for w in ws)
+
+
+def test_browser_joins_a_word_cut_in_two_as_the_api_does(folder):
+    # query.join_fragments: 'trimestri' + 'elle' around a zero-width space is the summary's word;
+    # two real words are left apart.
+    hits = run(folder, "enquête trimestri\u200belle", "gestion des flux")
+    found = hits["enquête trimestri\u200belle"]
+    assert found["ids"][:1] == ["ma-enquete-emploi"]
+    assert {"kind": "spelling", "matched": "trimestri elle", "concept": "", "added": ["trimestrielle"]} in found["expansions"]
+    assert not [e for e in hits["gestion des flux"]["expansions"] if e["kind"] == "spelling"]

@@ -362,6 +362,53 @@
       if (!near.length) return null;
       return near[0][0] === 1 || near.length === 1 ? near[0][2] : null;
     }
+    function inIndex(word) {
+      return groupWords(Array.from(word)[0], [Array.from(word).length]).then(function (list) {
+        return list.some(function (c) { return c[0] === word; });
+      });
+    }
+    // {text, joined: [[two words as typed, the word joined]]}: query.join_fragments, two
+    // neighbouring words (only spaces or zero-width spaces between), not both known words (real
+    // words, index words; a word of fewer than min_chars letters counts as known), joined when
+    // the whole is an index word. The filter's blocks are read first: two real words read nothing else.
+    function joinFragments(q) {
+      var spell = meta.spell, none = { text: q, joined: [] };
+      if (!spell) return Promise.resolve(none);
+      var ops = {}, found = [], re = new RegExp(TOKEN.source, "gu"), m;
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      while ((m = re.exec(q)) && found.length < (meta.max_query_terms || 32)) {
+        if (!ops[m[0]]) found.push({ raw: m[0], start: m.index, end: m.index + m[0].length });
+      }
+      var pairs = [];
+      for (var i = 0; i + 1 < found.length; i++) {
+        var a = found[i], b = found[i + 1], between = q.slice(a.end, b.start);
+        var wa = folded(a.raw), wb = normalize(b.raw);
+        if (!between || between.replace(/\u200b/g, " ").trim() || !wa || !wb || /^\p{Nd}+$/u.test(wa) || /^\p{Nd}+$/u.test(wb)) continue;
+        pairs.push({ i: i, a: a, b: b, wa: wa, wb: wb });
+      }
+      if (!pairs.length) return Promise.resolve(none);
+      function real(w) {
+        var n = Array.from(w).length;
+        return n < spell.min_chars || n > spell.max_chars ? Promise.resolve(true) : realWord(w);
+      }
+      return Promise.all(pairs.map(function (p) { return Promise.all([real(p.wa), real(p.wb)]); })).then(function (reals) {
+        var cand = pairs.filter(function (p, k) { p.real = reals[k]; return !(reals[k][0] && reals[k][1]); });
+        return Promise.all(cand.map(function (p) {
+          return Promise.all([inIndex(p.wa + p.wb), p.real[0] || inIndex(p.wa), p.real[1] || inIndex(p.wb)]);
+        })).then(function (checks) {
+          var out = "", last = 0, joined = [], skip = -1;
+          cand.forEach(function (p, k) {
+            var c = checks[k];
+            if (p.i <= skip || !c[0] || (c[1] && c[2])) return;
+            out += q.slice(last, p.a.start) + p.a.raw + p.b.raw;
+            joined.push([p.a.raw + " " + p.b.raw, p.wa + p.wb]);
+            last = p.b.end;
+            skip = p.i + 1;
+          });
+          return joined.length ? { text: out + q.slice(last), joined: joined } : none;
+        });
+      });
+    }
     // [{raw, word, fix}] for the query's tokens (as unitsOf cuts them) that are repaired.
     function spellRepairs(q, claimed) {
       var spell = meta.spell;
@@ -418,6 +465,10 @@
           return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
             did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT };
         }
+        if (!opts.joined) {
+          // A word cut in two by a pasted space is searched whole (query.join_fragments).
+          return joinFragments(q).then(function (j) { return search(j.text, Object.assign({}, opts, { joined: j.joined })); });
+        }
         var words = tokens(q).slice(0, meta.max_query_terms || 32);
         var qkeys = plan.keys;
         var expansions = words.length ? expand(words) : [];
@@ -459,7 +510,7 @@
             var units = unitsOf(q, expansions, countries, fixes);
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
               filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
-              prefer: opts.prefer, units: units, syntax: syntax, spelling: fixes, words: words });
+              prefer: opts.prefer, units: units, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
           });
         });
       });
@@ -609,7 +660,8 @@
           expansions: o.expansions.map(function (x) {
             return { kind: "glossary", matched: x.matched, concept: x.concept, added: x.added.map(function (nm) { return nm[0]; }) };
           }).concat(o.countries.map(function (c) { return { kind: "country", matched: c.typed || c.words.join(" "), concept: c.code, added: [c.code] }; }))
-            .concat((o.spelling || []).map(function (f) { return { kind: "spelling", matched: f.raw, concept: "", added: [f.fix] }; })) };
+            .concat((o.spelling || []).map(function (f) { return { kind: "spelling", matched: f.raw, concept: "", added: [f.fix] }; }))
+            .concat((o.joined || []).map(function (f) { return { kind: "spelling", matched: f[0], concept: "", added: [f[1]] }; })) };
       });
     }
 
