@@ -324,3 +324,18 @@ def test_browser_joins_a_word_cut_in_two_as_the_api_does(folder):
     assert found["ids"][:1] == ["ma-enquete-emploi"]
     assert {"kind": "spelling", "matched": "trimestri elle", "concept": "", "added": ["trimestrielle"]} in found["expansions"]
     assert not [e for e in hits["gestion des flux"]["expansions"] if e["kind"] == "spelling"]
+
+
+def test_browser_gives_an_entry_about_many_countries_a_smaller_country_factor(tmp_path_factory):
+    # engine.COUNTRY_SPECIFICITY: a country's postings weigh each entry's number of countries.
+    from tools.search.engine import COUNTRY_SPECIFICITY
+
+    text = "Saisonnières de la cueillette des fraises, saisonnières et cueillette."
+    entries = [*ENTRIES,
+               make_entry("cueillette-ma", "fr", "Cueillette des fraises", text, countries=("MA",)),
+               make_entry("cueillette-maghreb", "fr", "Cueillette des fraises", text,
+                          countries=("MA", "TN", "DZ", "LY", "MR"))]
+    out = exported(tmp_path_factory, "kb-search-spread", entries)
+    assert chunk(out, "meta")["boosts"]["country_specificity"] == COUNTRY_SPECIFICITY
+    assert set(postings_of(out, "@c:MA").values()) == {1, 2, 5}  # ENTRIES' regional guide: MA and TN
+    assert run(out, "cueillette fraises Maroc")["cueillette fraises Maroc"]["ids"][:2] == ["cueillette-ma", "cueillette-maghreb"]

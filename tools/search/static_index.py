@@ -14,7 +14,8 @@ loads from file:// too, where fetch() of JSON is refused):
   BM25F score x 100 (integer). Ranking the top results needs only the heads (the header box).
 - ``x<n>.js``: the same for the rest of each long list (the search page, for exact totals and
   facet counts), so that a common word costs a few kB, not its whole list, at 10,000 entries.
-  Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value;
+  Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value
+  (a country's with each entry's number of countries as its weight, the others with 0);
   "@t:<folded title>" lists the docs of an exact title.
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
   for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
@@ -65,7 +66,7 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
-from tools.search.engine import COUNTRY_FACTOR, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.engine import COUNTRY_FACTOR, COUNTRY_SPECIFICITY, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
 from tools.search.query import (
@@ -424,8 +425,11 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     facet_keys = {"countries": "@c:", "type": "@type:", "themes": "@theme:", "data_sources": "@ds:", "lang": "@lang:"}
     for doc, e in sorted(docs.items()):
         for facet, prefix in facet_keys.items():
+            # A country's list carries, for each entry, how many countries it is about (the
+            # country factor's specificity, engine.COUNTRY_SPECIFICITY); other facets' weigh 0.
+            weight = max(1, len(e.countries)) if facet == "countries" else 0
             for value in e.facet_values(facet):
-                postings.setdefault(prefix + value, []).extend([doc, 0])
+                postings.setdefault(prefix + value, []).extend([doc, weight])
         postings.setdefault("@t:" + exact_key(e.title), []).extend([doc, 0])
 
     heads, tails = {}, {}
@@ -489,7 +493,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
             "countries": _countries({c for e in entries for c in e.countries}, vocabs=vocabs,
-                                    plain=_plain_words(fields, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
+                                    plain=_plain_words(fields, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT,
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.

@@ -578,13 +578,16 @@
       for (var i = 0; i < ex.length; i += 2) add(ex[i], 100 * meta.boosts.title);
       // Country factor 1 + (F - 1) x (named countries the entry is about) / (countries named), as
       // engine.COUNTRY_FACTOR: with 'Libya Niger', an entry on both outranks one on Libya alone.
-      var about = {};
+      // Scaled by min(1, about / countries of the entry) ** specificity: a regional entry is less
+      // about each of its countries (a country's postings weigh the entry's number of countries).
+      var about = {}, spread = {}, specificity = meta.boosts.country_specificity || 0;
       o.countries.forEach(function (c) {
         var list = p["@c:" + c.code] || [];
-        for (var j = 0; j < list.length; j += 2) about[list[j]] = (about[list[j]] || 0) + 1;
+        for (var j = 0; j < list.length; j += 2) { about[list[j]] = (about[list[j]] || 0) + 1; spread[list[j]] = Math.max(1, list[j + 1] || 1); }
       });
       Object.keys(about).forEach(function (doc) {
-        if (scores[doc]) scores[doc] *= 1 + (meta.boosts.country - 1) * about[doc] / o.countries.length;
+        var share = Math.pow(Math.min(1, about[doc] / spread[doc]), specificity);
+        if (scores[doc]) scores[doc] *= 1 + (meta.boosts.country - 1) * about[doc] / o.countries.length * share;
       });
       // The relevance floor (engine module docstring): an entry covering fewer than half of the
       // query's units is dropped, the others weighed by the share they cover (K(d)); the answer is
