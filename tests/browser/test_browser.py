@@ -324,6 +324,35 @@ def _no_api(page) -> None:
     page.aborted = True
 
 
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize("prefix, lang", [("", "fr"), ("/en", "en")])
+def test_header_box_says_when_no_entry_answers_the_whole_query(browser, server, prefix, lang, api):
+    """The header box gives the search page's "no strong match" message (the answer's `strong`
+    flag, ui.yml search.weak) with the API and without it; a query the base answers has none."""
+    words = ui_strings()["search"]
+    context = browser.new_context(viewport={"width": 1280, "height": 850})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    if not api:
+        _no_api(page)
+    page.goto(server.url + prefix + "/")
+    header_search(page, "football world cup results")
+    assert page.locator(".kb-hsearch").get_attribute("data-mode") == ("api" if api else "static")
+    expect(page.locator(".kb-hsearch__status .kb-hsearch__weak")).to_have_text(words["weak"][lang])
+    box = page.locator(".kb-hsearch__input")
+    box.fill("")
+    generation = page.locator(".kb-hsearch").get_attribute("data-generation")
+    box.press_sequentially("recensement maroc", delay=20)
+    page.wait_for_function(f"() => document.querySelector('.kb-hsearch').getAttribute('data-generation') !== '{generation}'")
+    page.wait_for_timeout(400)
+    expect(page.locator(".kb-hsearch__item a").first).to_have_attribute(
+        "href", re.compile("ma-recensement-general-population-habitat"))
+    assert page.locator(".kb-hsearch__status .kb-hsearch__weak").count() == 0
+    assert _errors(page) == []
+    context.close()
+
+
 def _errors(page) -> list[str]:
     if getattr(page, "aborted", False):
         return [e for e in page.console_errors if "net::ERR_FAILED" not in e]

@@ -541,3 +541,12 @@ def test_an_index_written_by_two_processes_answers_as_one_written_by_one(tmp_pat
     update = build_search_index([retitled, *ENTRIES[1:]], two, progress=False, engine="v1")
     assert (update["full"], update["added_or_changed"]) == (False, 1)
     assert [r["id"] for r in SearchIndex(two).search("xylophone")["results"]] == [retitled.id]
+
+
+def test_a_word_cut_by_a_pasted_zero_width_space_is_joined_again(engine):
+    # U+200B separates words; 'trimestri' and 'elle' around it make no query of the summary's
+    # 'trimestrielle' until joined (query.join_fragments), which the answer reports as a repair.
+    found = engine.search("enquête trimestri\u200belle")
+    assert ids(found)[:1] == ["ma-enquete-emploi"]
+    assert {"kind": "spelling", "matched": "trimestri elle", "concept": "", "added": ["trimestrielle"]} in found["expansions"]
+    assert found["strong"] is True

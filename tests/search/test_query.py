@@ -11,6 +11,7 @@ from tools.search.query import (
     edit_distance,
     has_meaningful_words,
     in_dictionary,
+    join_fragments,
     make_parser,
     parse,
     strong_needed,
@@ -190,3 +191,24 @@ def test_plain_query_leaves_syntax_to_the_parser(text):
     from tools.search.query import make_parser, plain_query
 
     assert plain_query(make_parser(), text) is None
+
+
+# -- a word cut in two by a pasted space or zero-width space is joined again -----------------
+
+INDEX_WORDS = {"immatriculation", "harmonisation", "trimestrielle"}
+REAL_WORDS = INDEX_WORDS | {"harmonisa", "des", "flux", "gestion", "consulaire", "ment", "enrole"}
+
+
+@pytest.mark.parametrize("text, joined, rejoined", [
+    ("immatricu lation consulaire", "immatriculation consulaire", [("immatricu lation", "immatriculation")]),
+    ("harmonisa tion des flux", "harmonisation des flux", [("harmonisa tion", "harmonisation")]),  # one real part
+    ("trimestri\u200belle", "trimestrielle", [("trimestri elle", "trimestrielle")]),
+    ("gestion des flux", "gestion des flux", []),  # words of the language: left as typed
+    ("enrole ment", "enrole ment", []),  # both real words: not joined, though the index had 'enrolement'
+    ("immatricu, lation", "immatricu, lation", []),  # punctuation between: two words
+    ("xyz lation", "xyz lation", []),  # the concatenation is no index word
+])
+def test_join_fragments_joins_a_word_cut_in_two(text, joined, rejoined):
+    out, found = join_fragments(text, lambda w: w in REAL_WORDS, lambda w: w in INDEX_WORDS | {"enrolement"})
+    assert out == joined
+    assert found == rejoined

@@ -54,6 +54,11 @@ ENTRIES = [
                countries=("TN",)),
     make_entry("accord-ma", "fr", "Accord bilatéral", "Accord sur les saisonniers, accord cadre cité par la "
                "Tunisie, accord révisé." + PAD, countries=("MA",)),
+    # The same text about one country, and about five (a regional entry): less about each.
+    make_entry("cueillette-ma", "fr", "Cueillette des fraises", "Saisonnières de la cueillette des fraises." + PAD,
+               countries=("MA",)),
+    make_entry("cueillette-maghreb", "fr", "Cueillette des fraises", "Saisonnières de la cueillette des fraises."
+               + PAD, countries=("MA", "TN", "DZ", "LY", "MR")),
 ]
 
 GLOSSARY = """\
@@ -153,6 +158,19 @@ def test_named_countries_weigh_by_the_share_the_entry_is_about(engine):
     assert {e["concept"] for e in found["expansions"] if e["kind"] == "country"} == {"MA", "TN"}
     assert ranked(found)[:2] == ["accord-ma-tn", "accord-ma"]
     assert ranked(engine.search("accord Maroc"))[0] == "accord-ma"
+
+
+def test_an_entry_about_many_countries_gets_a_smaller_share_of_the_country_factor(engine):
+    # C(d) = 1 + 2 x (a / m) x min(1, a / n_d) ** COUNTRY_SPECIFICITY: 3 for the entry about
+    # Morocco alone, 1 + 2 x 0.2 ** 0.25 for the one about five countries; same words otherwise.
+    found = engine.search("cueillette fraises Maroc")
+    assert ranked(found)[:2] == ["cueillette-ma", "cueillette-maghreb"]
+    expected = 3 / (1 + 2 * 0.2 ** search_engine.COUNTRY_SPECIFICITY)
+    ratio = score_of(found, "cueillette-ma") / score_of(found, "cueillette-maghreb")
+    # The country label in the meta field weighs a little less in the longer list of five.
+    assert expected <= ratio < expected * 1.1
+    plain = engine.search("cueillette fraises")
+    assert score_of(plain, "cueillette-ma") == pytest.approx(score_of(plain, "cueillette-maghreb"), rel=0.02)
 
 
 def test_a_concept_name_weighs_as_much_as_the_words_typed(engine):

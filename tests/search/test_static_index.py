@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import make_entry
 from tests.search.test_engine import ENTRIES
 from tools.search import static_index
-from tools.search.analysis import all_stopwords
+from tools.search.analysis import all_stopwords, meaningful
 from tools.search.engine import MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.query import MAX_QUERY_TERMS, OPERATORS
 
@@ -135,8 +135,9 @@ def test_browser_reads_only_the_shards_of_the_query_words(tmp_path, monkeypatch)
     assert shards >= 10
     hit = run(tmp_path, "trimestrielle")["trimestrielle"]  # a word that the glossary does not expand
     assert hit["ids"] == ["ma-enquete-emploi"]
-    # meta.js, the word's terms file, the exact-title key's terms file and one docs file at most
-    assert hit["files"] <= 4
+    # meta.js, the word's terms file, the exact-title key's terms file, one docs file at most, and
+    # the block of the real-word filter that says the word is a real one (no repair looked for)
+    assert hit["files"] <= 5
 
 
 # -- the same answers as the API: nothing to search, the length cap, hyphenated compounds ------
@@ -228,3 +229,113 @@ def test_edit_distance_in_the_browser_is_the_api_s(tmp_path):
                       ".map(p => E.editDistance(p[0], p[1], p[2]))));\n", encoding="utf-8")
     done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
     assert json.loads(done.stdout) == [edit_distance(a, b, limit) for a, b, limit in pairs]
+
+
+# -- spelling repair: the API's rule (query.build) with the static index's own data -----------
+
+
+def test_browser_repairs_a_misspelt_word_into_the_index_word_as_the_api_does(folder):
+    hits = run(folder, "recensment", "remitances algeria")
+    fixes = [e for e in hits["recensment"]["expansions"] if e["kind"] == "spelling"]
+    assert fixes == [{"kind": "spelling", "matched": "recensment", "concept": "", "added": ["recensement"]}]
+    assert hits["recensment"]["ids"][:1] == ["tn-recensement"]
+    assert [e["added"] for e in hits["remitances algeria"]["expansions"] if e["kind"] == "spelling"] == [["remittances"]]
+    assert hits["remitances algeria"]["ids"][:1] == ["dz-remittances"]
+
+
+def test_browser_leaves_real_words_and_unsure_repairs_as_typed(folder):
+    # Real words of the word lists, near an index word but not in the index ('recensements',
+    # 'surveys', 'تقارير' near 'تقرير'); a misspelt first letter ('ecensement'): not repaired.
+    queries = ("recensements", "surveys", "تقارير", "ecensement")
+    hits = run(folder, *queries)
+    for q in queries:
+        assert not [e for e in hits[q]["expansions"] if e["kind"] == "spelling"], q
+
+
+def test_browser_repairs_at_most_as_many_words_as_the_api(folder):
+    from tools.search.query import MAX_SPELLING_WORDS
+
+    q = "recensment statistiqes remitances mesurre guidr"
+    fixes = [e for e in run(folder, q)[q]["expansions"] if e["kind"] == "spelling"]
+    assert 1 <= len(fixes) <= MAX_SPELLING_WORDS
+
+
+def test_real_word_filter_holds_the_word_lists_and_glossary_and_few_others():
+    import base64
+    import random
+
+    from tools.search.query import dictionary_words
+
+    blocks, encoded = static_index.real_word_filter(frozenset({"qwertzuiop"}))
+    bits = [base64.b64decode(b) for b in encoded]
+
+    def holds(word: str) -> bool:
+        block, positions = static_index.bloom_bits(word, blocks)
+        return all(bits[block][p >> 3] & (1 << (p & 7)) for p in positions)
+
+    words = sorted(w for w in dictionary_words() if 4 <= len(w) <= 24)
+    sample = random.Random(3).sample(words, 2000)
+    assert all(holds(w) for w in sample) and holds("qwertzuiop")
+    rng = random.Random(5)
+    others = ["".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(rng.randint(5, 12))) for _ in range(4000)]
+    assert sum(holds(w) for w in others) / len(others) < 0.03
+
+
+def test_browser_hashes_words_into_the_filter_as_python_does(tmp_path):
+    words = ["recensement", "التقارير", "emploi", "ﬁchier", "😀x", "main-d'oeuvre"]
+    script = tmp_path / "b.js"
+    engine = Path(static_index.__file__).resolve().parents[2] / "docs" / "assets" / "javascripts" / "kb-engine.js"
+    spell = {"blocks": 97, "block_bits": static_index.SPELL_BLOCK_BITS, "hashes": static_index.SPELL_HASHES,
+             "bases": list(static_index.SPELL_BASES)}
+    script.write_text(f"const E = require({json.dumps(str(engine))});\n"
+                      f"process.stdout.write(JSON.stringify({json.dumps(words, ensure_ascii=False)}"
+                      f".map(w => E.bloomBits(w, {json.dumps(spell)}))));\n", encoding="utf-8")
+    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    got = json.loads(done.stdout)
+    assert [[g["block"], g["bits"]] for g in got] == [list(static_index.bloom_bits(w, 97)) for w in words]
+
+
+def test_spelling_words_are_the_api_s_repair_candidates_by_first_letter_and_length(tmp_path):
+    # The words the API repairs into: the neutral field's terms (engine.SearchIndex._near), with
+    # the number of documents holding each.
+    from whoosh import index
+
+    from tools.search.index import build_search_index
+
+    build_search_index(ENTRIES, tmp_path / "ix", progress=False)
+    reader = index.open_dir(str(tmp_path / "ix")).reader()
+    api = {}
+    for term in reader.lexicon("neutral"):
+        word = term.decode("utf-8") if isinstance(term, bytes) else term
+        if meaningful(word) and len(word) <= static_index.MAX_SPELLING_CHARS + 2:
+            api[word] = reader.doc_frequency("neutral", word)
+    groups = static_index.spelling_words(ENTRIES)
+    ours = {w: n for g, ws in groups.items() for w, n in ws.items()}
+    assert ours == api
+    assert ours["recensement"] == 1 and "remittances" in groups["r:11"]
+    assert all(g == static_index.spelling_group(w) for g, ws in groups.items() for w in ws)
+
+
+def test_browser_joins_a_word_cut_in_two_as_the_api_does(folder):
+    # query.join_fragments: 'trimestri' + 'elle' around a zero-width space is the summary's word;
+    # two real words are left apart.
+    hits = run(folder, "enquête trimestri\u200belle", "gestion des flux")
+    found = hits["enquête trimestri\u200belle"]
+    assert found["ids"][:1] == ["ma-enquete-emploi"]
+    assert {"kind": "spelling", "matched": "trimestri elle", "concept": "", "added": ["trimestrielle"]} in found["expansions"]
+    assert not [e for e in hits["gestion des flux"]["expansions"] if e["kind"] == "spelling"]
+
+
+def test_browser_gives_an_entry_about_many_countries_a_smaller_country_factor(tmp_path_factory):
+    # engine.COUNTRY_SPECIFICITY: a country's postings weigh each entry's number of countries.
+    from tools.search.engine import COUNTRY_SPECIFICITY
+
+    text = "Saisonnières de la cueillette des fraises, saisonnières et cueillette."
+    entries = [*ENTRIES,
+               make_entry("cueillette-ma", "fr", "Cueillette des fraises", text, countries=("MA",)),
+               make_entry("cueillette-maghreb", "fr", "Cueillette des fraises", text,
+                          countries=("MA", "TN", "DZ", "LY", "MR"))]
+    out = exported(tmp_path_factory, "kb-search-spread", entries)
+    assert chunk(out, "meta")["boosts"]["country_specificity"] == COUNTRY_SPECIFICITY
+    assert set(postings_of(out, "@c:MA").values()) == {1, 2, 5}  # ENTRIES' regional guide: MA and TN
+    assert run(out, "cueillette fraises Maroc")["cueillette fraises Maroc"]["ids"][:2] == ["cueillette-ma", "cueillette-maghreb"]

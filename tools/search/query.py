@@ -17,7 +17,10 @@ Besides the words as typed, a query may search:
 - glossary synonyms are weighed per word (see tools.search.engine), and a name that is the
   typed name inflected ('return migrant' for 'return migrants') is not searched again.
 - for a hyphenated compound, a phrase of its parts (when none of them is a stop word), weaker
-  than the compound itself.
+  than the compound itself;
+- a word cut in two by a pasted space or zero-width space ('immatricu lation'), whose pieces are
+  not both real words and whose whole is an index word, is searched whole (join_fragments),
+  reported as a spelling expansion.
 Each addition is reported to the user as an expansion {kind, matched, concept, added}.
 """
 
@@ -382,6 +385,7 @@ class Plan:
     units: list[Unit]
     countries: set[str]
     syntax: bool
+    text: str = ""  # the text searched: as typed, with the words cut in two joined (join_fragments)
 
 
 class _BestOfMatcher(matching.DisjunctionMaxMatcher):
@@ -483,6 +487,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     one-word country name is a plain word of the index's collection (countries_named; None: never)."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
+
+    def known(word: str) -> bool:
+        return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
+                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs))
+
+    text, rejoined = join_fragments(text, known, index_known)
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
     main = parse(parser, text)
     parts = [main, query.Term("title_exact", exact_key(text), boost=EXACT_TITLE_BOOST)]
@@ -503,10 +513,6 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
             unit.terms |= _terms_of(synonyms)
         units.append(unit)
         claimed |= {normalize(w) for w in WORD_RE.findall(exp["matched"])}
-
-    def known(word: str) -> bool:
-        return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
-                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs))
 
     def real_word(word: str) -> bool:
         # Not the index's stems: 'mauritana' shares a French stem with 'mauritanie'.
@@ -556,7 +562,33 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
                 unit.terms |= _terms_of(phrase)
         units.append(unit)
         claimed.add(word)
-    return Plan(query.Or(parts), expansions, units, countries, syntax)
+    expansions += [{"kind": "spelling", "matched": typed, "concept": "", "added": [whole]} for typed, whole in rejoined]
+    return Plan(query.Or(parts), expansions, units, countries, syntax, text)
+
+
+def join_fragments(text: str, known: Callable[[str], bool],
+                   index_known: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
+    """The text with each word cut in two joined again: two neighbouring words (a space or a
+    zero-width space between them, as text pasted from PDFs and web pages has), not both known
+    words (`known`: the index, the word lists, the glossary, country names), whose concatenation
+    is a word of the index (`index_known`): 'immatricu lation' -> 'immatriculation',
+    'harmonisa tion' -> 'harmonisation' ('harmonisa' is a French verb form; 'tion' is no word).
+    Returns (text, [(the two words as typed, the word joined)])."""
+    found = [m for m in WORD_RE.finditer(text) if m.group() not in OPERATORS][:MAX_QUERY_TERMS]
+    out, joined, last, i = [], [], 0, 0
+    while i < len(found) - 1:
+        a, b = found[i], found[i + 1]
+        between = text[a.end():b.start()]
+        wa, wb = strip_elision(normalize(a.group())), normalize(b.group())
+        if (between and not between.replace("\u200b", " ").strip() and wa and wb and not wa.isdigit()
+                and not wb.isdigit() and not (known(wa) and known(wb)) and index_known(wa + wb)):
+            out += [text[last:a.start()], a.group() + b.group()]
+            joined.append((f"{a.group()} {b.group()}", wa + wb))
+            last, i = b.end(), i + 2
+            continue
+        i += 1
+    out.append(text[last:])
+    return "".join(out), joined
 
 
 def _glossary_words(expand: Callable, vocabs: Vocabularies) -> frozenset[str]:
@@ -565,6 +597,13 @@ def _glossary_words(expand: Callable, vocabs: Vocabularies) -> frozenset[str]:
     path = getattr(expand, "keywords", {}).get("path")
     if path is not None:
         return _glossary_words_of(glossary.load(Path(path)))
+    return vocabs.derived("query.glossary_words", lambda: _glossary_words_of(glossary.concepts(vocabs)))
+
+
+def glossary_words(vocabs: Vocabularies | None = None) -> frozenset[str]:
+    """Folded words of every glossary name of `vocabs` (None: the shipped glossary, read now):
+    real words, never repaired (build)."""
+    vocabs = Vocabularies.ensure(vocabs)
     return vocabs.derived("query.glossary_words", lambda: _glossary_words_of(glossary.concepts(vocabs)))
 
 

@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, boosts{}, floor{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
@@ -14,12 +14,21 @@ loads from file:// too, where fetch() of JSON is refused):
   BM25F score x 100 (integer). Ranking the top results needs only the heads (the header box).
 - ``x<n>.js``: the same for the rest of each long list (the search page, for exact totals and
   facet counts), so that a common word costs a few kB, not its whole list, at 10,000 entries.
-  Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value;
+  Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value
+  (a country's with each entry's number of countries as its weight, the others with 0);
   "@t:<folded title>" lists the docs of an exact title.
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
   for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
+- ``r<n>.js``: block n of the real-word filter (base64 of SPELL_BLOCK_BITS bits): a Bloom filter of
+  the word lists' words (query.dictionary_words), glossary words and country names, each word's
+  bits in one block (bloom_bits), so that telling whether a typed word is a real one reads one
+  file of about 5 kB. ``v<n>.js``: {"<first letter>:<length>": [word, documents, ...]}: the
+  index's neutral words (spelling_words), the candidates of a repair. With meta.spell, the
+  browser repairs a word as query.build does (kb-engine.js spellRepairs): only a word that is
+  neither a real word nor an index word, into an index word of the same first letter at
+  Levenshtein distance 1 (the most frequent), or the only one at distance 2 from seven letters.
 
 Keys: text is folded exactly as the server folds it (analysis.normalize, elision), then Arabic
 words are light-stemmed (Light10) and other words cut to their first PREFIX_LEN letters. Prefixes
@@ -31,13 +40,14 @@ stand in for the Snowball stemmers, whose rules would otherwise have to be porte
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain
 
 import numpy as np
@@ -58,7 +68,7 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
-from tools.search.engine import COUNTRY_FACTOR, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.engine import COUNTRY_FACTOR, COUNTRY_SPECIFICITY, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
 from tools.search.query import (
@@ -67,12 +77,17 @@ from tools.search.query import (
     FIELD_BOOSTS,
     KEEP_SHARE,
     MAX_QUERY_TERMS,
+    MAX_SPELLING_CHARS,
+    MAX_SPELLING_WORDS,
     OPERATORS,
     SPELLING_BOOST,
     STRONG_ALL_UP_TO,
     STRONG_SHARE,
     SYNONYM_BOOST,
+    country_words,
+    dictionary_words,
     fuzzy_limit,
+    glossary_words,
     plain_country_word,
     query_tokens,
     query_words,
@@ -86,6 +101,15 @@ SHARD_BYTES = 12_000  # target size of a terms file, before compression
 SUMMARY_CHARS = 220
 K1, B = 1.2, 0.75
 CALLBACK = "KBSearchChunk"
+# Spelling repair in the browser (kb-engine.js spellRepairs): a Bloom filter of the real words
+# (word lists, glossary, country names) in blocks of SPELL_BLOCK_BITS bits, each word's
+# SPELL_HASHES bits in the one block its first hash picks, so a word costs one small file; and
+# the index's own words grouped by first letter and length, the candidates of a repair.
+SPELL_BLOCK_BITS = 1 << 15
+SPELL_BITS_PER_WORD = 10  # about 1 % false positives: a misspelt word then taken for a real one, not repaired
+SPELL_HASHES = 7
+SPELL_BASES = (0x811C9DC5, 0x9747B28C)  # FNV-1a offset bases of the two hashes
+SPELL_MIN_CHARS = 4  # query.build repairs words of more than three letters
 _FIELDS = ("title", "summary", "meta", "body")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
@@ -158,14 +182,108 @@ def query_plan(text: str) -> dict:
 _title_key = lru_cache(maxsize=100_000)(exact_key)  # every title, in every export of a process
 
 
-@lru_cache(maxsize=200_000)
-def shard_of(term: str, shards: int) -> int:
-    """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
-    h = 0x811C9DC5
+def fnv1a(term: str, basis: int = 0x811C9DC5) -> int:
+    """FNV-1a (32 bits) over the code points of `term`, from the offset basis `basis`."""
+    h = basis
     for ch in term:
         h ^= ord(ch)
         h = (h * 0x01000193) & 0xFFFFFFFF
-    return h % shards
+    return h
+
+
+@lru_cache(maxsize=200_000)
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bits) over the code points of `term`, modulo `shards` (mirrored in kb-engine.js)."""
+    return fnv1a(term) % shards
+
+
+def bloom_bits(word: str, blocks: int) -> tuple[int, list[int]]:
+    """(block, bit positions in the block) of a folded word in the real-word filter of `blocks`
+    blocks: block = h1 mod blocks, bit i = (h2 + i x ((h1 >> 7) | 1)) mod SPELL_BLOCK_BITS, h1 and
+    h2 FNV-1a from SPELL_BASES (kb-engine.js realWord mirrors it; _bloom computes it for arrays)."""
+    h1, h2 = fnv1a(word, SPELL_BASES[0]), fnv1a(word, SPELL_BASES[1])
+    step = (h1 >> 7) | 1
+    return h1 % blocks, [(h2 + i * step) & (SPELL_BLOCK_BITS - 1) for i in range(SPELL_HASHES)]
+
+
+def _fnv_arrays(words: list[str], lengths: np.ndarray, bases: tuple[int, ...]) -> list[np.ndarray]:
+    """fnv1a of each word from each offset basis (uint64 arrays), computed letter position by
+    letter position over the words' code points; `words` sorted by decreasing length (`lengths`),
+    so that position j concerns a leading slice of them."""
+    flat = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    prime = np.uint32(0x01000193)
+    out = []
+    for basis in bases:
+        h = np.full(len(words), basis, dtype=np.uint32)
+        for j in range(int(lengths[0]) if len(words) else 0):
+            n = int(np.searchsorted(-lengths, -j, side="left"))  # words longer than j
+            h[:n] = (h[:n] ^ flat[starts[:n] + j]) * prime  # uint32 arithmetic wraps modulo 2**32, as FNV's
+        out.append(h.astype(np.uint64))
+    return out
+
+
+@cache
+def _dictionary_bloom() -> tuple[int, np.ndarray]:
+    """(blocks, bits: uint8 array of blocks x SPELL_BLOCK_BITS / 8) of the word lists' words that
+    a repair could touch (SPELL_MIN_CHARS to MAX_SPELLING_CHARS letters); once per process (the
+    lists take about a second to read, the hashing as long)."""
+    words = [w for w in dictionary_words() if SPELL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
+    # The filter is the same in any order of the words: by decreasing length for _fnv_arrays.
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    order = np.argsort(-lengths, kind="stable")
+    words, lengths = [words[i] for i in order], lengths[order]
+    blocks = max(1, math.ceil(len(words) * SPELL_BITS_PER_WORD / SPELL_BLOCK_BITS))
+    bits = np.zeros((blocks, SPELL_BLOCK_BITS // 8), dtype=np.uint8)
+    if words:
+        h1, h2 = _fnv_arrays(words, lengths, SPELL_BASES)
+        block = (h1 % blocks).astype(np.int64)
+        step = (h1 >> np.uint64(7)) | np.uint64(1)
+        for i in range(SPELL_HASHES):
+            pos = ((h2 + np.uint64(i) * step) & np.uint64(SPELL_BLOCK_BITS - 1)).astype(np.int64)
+            np.bitwise_or.at(bits, (block, pos >> 3), (1 << (pos & 7)).astype(np.uint8))
+    return blocks, bits
+
+
+def real_word_filter(extra) -> tuple[int, list[str]]:
+    """(blocks, [base64 of each block]) of the real-word filter: the word lists' words
+    (query.dictionary_words) and the folded words `extra` (glossary and country names)."""
+    blocks, shared = _dictionary_bloom()
+    bits = shared.copy()
+    for word in extra:
+        if SPELL_MIN_CHARS <= len(word) <= MAX_SPELLING_CHARS:
+            block, positions = bloom_bits(word, blocks)
+            for pos in positions:
+                bits[block, pos >> 3] |= 1 << (pos & 7)
+    return blocks, [base64.b64encode(row.tobytes()).decode("ascii") for row in bits]
+
+
+def spelling_group(word: str) -> str:
+    """The group of the index's words a word belongs to for the browser's repair: its first letter
+    and its length ('recensement' -> 'r:11')."""
+    return f"{word[:1]}:{len(word)}"
+
+
+def spelling_words(entries: list[Entry]) -> dict[str, dict[str, int]]:
+    """{group: {word: documents holding it}}: the words of the index's neutral field (ids, titles,
+    summaries, institutions, tags; folded, not stemmed; a compound whole and in parts), which the
+    API repairs a word into (engine.SearchIndex._near), counted per language version."""
+    df: Counter = Counter()
+    stop = all_stopwords()
+    for e in entries:
+        text = " ".join([e.id, e.title, e.summary, *e.institutions, *e.tags])
+        seen = set()
+        for raw in _COMPOUND_RE.findall(text):
+            parts = compound_parts(raw)
+            for piece in (["".join(parts)] if len(parts) > 1 else []) + parts:
+                word = strip_elision(normalize(piece))
+                if 2 <= len(word) <= MAX_SPELLING_CHARS + 2 and word not in stop and meaningful(word):
+                    seen.add(word)
+        df.update(seen)
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for word, n in sorted(df.items()):
+        out[spelling_group(word)][word] = n
+    return out
 
 
 def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, list[str]]:
@@ -221,7 +339,7 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
                 stemmed = name_keys
                 if len(stemmed) > 1:
                     phrases.setdefault("~" + " ".join(stemmed), [number, 0])
-        concepts.append({"names": names, "acronyms": list(concept.acronyms)})
+        concepts.append({"id": concept.id, "names": names, "acronyms": list(concept.acronyms)})
     return phrases, concepts
 
 
@@ -392,8 +510,11 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     facet_keys = {"countries": "@c:", "type": "@type:", "themes": "@theme:", "data_sources": "@ds:", "lang": "@lang:"}
     for doc, e in sorted(docs.items()):
         for facet, prefix in facet_keys.items():
+            # A country's list carries, for each entry, how many countries it is about (the
+            # country factor's specificity, engine.COUNTRY_SPECIFICITY); other facets' weigh 0.
+            weight = max(1, len(e.countries)) if facet == "countries" else 0
             for value in e.facet_values(facet):
-                postings.setdefault(prefix + value, []).extend([doc, 0])
+                postings.setdefault(prefix + value, []).extend([doc, weight])
         postings.setdefault("@t:" + _title_key(e.title), []).extend([doc, 0])
 
     heads: dict[str, list[int]] = {}
@@ -440,6 +561,16 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
+    groups = spelling_words(list(docs.values()))
+    vshards = max(1, math.ceil(sum(len(w) + 4 for g in groups.values() for w in g) / SHARD_BYTES))
+    by_vshard: dict[int, dict] = defaultdict(dict)
+    for group, in_group in groups.items():
+        by_vshard[shard_of(group, vshards)][group] = [x for w, n in in_group.items() for x in (w, n)]
+    for n, data in by_vshard.items():
+        out[f"v{n}.js"] = _chunk(f"v{n}", data)
+    blocks, bloom = real_word_filter(glossary_words(vocabs) | country_words(vocabs))
+    for n, data in enumerate(bloom):
+        out[f"r{n}.js"] = _chunk(f"r{n}", data)
     # Tables of the vocabularies alone, made once per Vocabularies (a build makes one per run).
     phrases, concepts = vocabs.derived("static_index.synonyms", lambda: _synonyms(vocabs=vocabs))
     codes = frozenset(c for e in entries for c in e.countries)
@@ -451,11 +582,16 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
             "countries": _countries(set(codes), vocabs=vocabs,
-                                    plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
+                                    plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT,
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,
+            # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
+            # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
+            "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,
+                      "bases": list(SPELL_BASES), "vshards": vshards, "min_chars": SPELL_MIN_CHARS,
+                      "max_chars": MAX_SPELLING_CHARS, "max_words": MAX_SPELLING_WORDS},
             "floor": {"keep": KEEP_SHARE, "strong_all": STRONG_ALL_UP_TO, "strong_share": STRONG_SHARE,
                       "coverage_weight": COVERAGE_WEIGHT}}
     body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)

@@ -134,15 +134,30 @@
     if (ARABIC.test(token)) return arabicLightStem(token);
     return Array.from(token).slice(0, k).join("");
   }
-  function shardOf(term, shards) {
-    var h = 0x811c9dc5;
+  function fnv1a(term, basis) {
+    var h = basis >>> 0;
     for (var ch of term) { h ^= ch.codePointAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
-    return h % shards;
+    return h;
+  }
+  function shardOf(term, shards) { return fnv1a(term, 0x811c9dc5) % shards; }
+  // The real-word filter's block and bits of a word (static_index.bloom_bits).
+  function bloomBits(word, spell) {
+    var h1 = fnv1a(word, spell.bases[0]), h2 = fnv1a(word, spell.bases[1]), step = ((h1 >>> 7) | 1) >>> 0, bits = [];
+    for (var i = 0; i < spell.hashes; i++) bits.push(((h2 + Math.imul(i, step)) >>> 0) & (spell.block_bits - 1));
+    return { block: h1 % spell.blocks, bits: bits };
+  }
+  function decodeBase64(text) {
+    var bin = typeof atob === "function" ? atob(text) : Buffer.from(text, "base64").toString("binary");
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
   }
 
   // Damerau-Levenshtein distance (adjacent transposition counts 1), as query.edit_distance: any
   // value above `limit` is returned as limit + 1.
-  function editDistance(a, b, limit) {
+  // With `plain` true: Levenshtein's distance (no transposition), as the API's spelling repair
+  // measures it (rapidfuzz, engine.SearchIndex._near).
+  function editDistance(a, b, limit, plain) {
     a = Array.from(a); b = Array.from(b);
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
     var prev2 = null, prev = [], j;
@@ -151,7 +166,7 @@
       var cur = [i];
       for (j = 1; j <= b.length; j++) {
         cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
-        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
+        if (!plain && prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
       }
       if (Math.min.apply(null, cur) > limit) return limit + 1;
       prev2 = prev; prev = cur;
@@ -223,7 +238,7 @@
             return !(acronym && concept.acronyms.indexOf(nm[0]) >= 0) && tokens(nm[0]).map(folded).join(" ") !== k &&
               nm[1].join(" ") !== typedKeys;
           });
-          found.push({ kind: "glossary", matched: typed, added: added, typed: Math.max(1, keysOf(typed).length) });
+          found.push({ kind: "glossary", concept: concept.id, matched: typed, added: added, typed: Math.max(1, keysOf(typed).length) });
           i += n - 1;
           break;
         }
@@ -254,7 +269,9 @@
     // named outside a concept, each other meaningful token (a compound as one). An entry covers a
     // unit when it holds one of `keys`, all the keys of one of `groups` (a concept's other name, a
     // compound's parts) or, for a country, is about `country`.
-    function unitsOf(q, expansions, countries) {
+    function unitsOf(q, expansions, countries, fixes) {
+      var fixKey = {};
+      (fixes || []).forEach(function (f) { fixKey[f.word] = f.key; });
       var units = [], claimed = {};
       expansions.forEach(function (x) {
         units.push({ keys: keysOf(x.matched), groups: x.added.map(function (nm) { return nm[1]; }).filter(function (g) { return g.length; }) });
@@ -273,6 +290,7 @@
         if (!pieces.some(function (p) { return meaningful(p, stop); }) || pieces.every(function (p) { return claimed[p]; })) return;
         var whole = pieces.join("");
         var unit = { keys: [keyOf(pieces.length > 1 ? whole : folded(raw), meta.k)], groups: [] };
+        if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
           unit.groups.push(pieces.map(function (p) { return keyOf(p, meta.k); }));
         }
@@ -303,6 +321,129 @@
       return null;
     }
 
+    // ---- spelling repair: query.build's rule with the static index's data (meta.spell) --------
+    // A word of min_chars to max_chars letters that is not a real word (the word lists, glossary
+    // and country names: a Bloom filter, one block file per word) nor a word of the index (its
+    // first-letter-and-length group, v<n> files) is repaired, for at most max_words such words,
+    // when the repair is confident: the index word at Levenshtein distance 1 found in the most
+    // entries, or the only one at distance 2 for a word of seven letters or more; same first
+    // letter. Unlike the API, only candidates of the same first letter are compared (the API
+    // compares all, then refuses a best one of another first letter): no other file is read.
+    var bloomBlocks = {};
+    function realWord(word) {
+      var spell = meta.spell, at = bloomBits(word, spell);
+      return chunk("r" + at.block).then(function (text) {
+        var bits = bloomBlocks[at.block] || (bloomBlocks[at.block] = decodeBase64(text));
+        return at.bits.every(function (b) { return bits[b >> 3] & (1 << (b & 7)); });
+      });
+    }
+    function groupWords(first, lengths) {
+      var spell = meta.spell, names = {};
+      lengths.forEach(function (n) { names["v" + shardOf(first + ":" + n, spell.vshards)] = 1; });
+      return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
+        var out = [];
+        lengths.forEach(function (n) {
+          parts.forEach(function (p) {
+            var list = p[first + ":" + n] || [];
+            for (var i = 0; i < list.length; i += 2) out.push([list[i], list[i + 1]]);
+          });
+        });
+        return out;
+      });
+    }
+    function repairOf(word, candidates) {
+      var len = Array.from(word).length, limit = len >= 7 ? 2 : 1, near = [];
+      candidates.forEach(function (c) {
+        if (c[0] === word || !meaningful(c[0], stop)) return;
+        var d = editDistance(word, c[0], limit, true);
+        if (d <= limit) near.push([d, -c[1], c[0]]);
+      });
+      near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
+      if (!near.length) return null;
+      return near[0][0] === 1 || near.length === 1 ? near[0][2] : null;
+    }
+    function inIndex(word) {
+      return groupWords(Array.from(word)[0], [Array.from(word).length]).then(function (list) {
+        return list.some(function (c) { return c[0] === word; });
+      });
+    }
+    // {text, joined: [[two words as typed, the word joined]]}: query.join_fragments, two
+    // neighbouring words (only spaces or zero-width spaces between), not both known words (real
+    // words, index words; a word of fewer than min_chars letters counts as known), joined when
+    // the whole is an index word. The filter's blocks are read first: two real words read nothing else.
+    function joinFragments(q) {
+      var spell = meta.spell, none = { text: q, joined: [] };
+      if (!spell) return Promise.resolve(none);
+      var ops = {}, found = [], re = new RegExp(TOKEN.source, "gu"), m;
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      while ((m = re.exec(q)) && found.length < (meta.max_query_terms || 32)) {
+        if (!ops[m[0]]) found.push({ raw: m[0], start: m.index, end: m.index + m[0].length });
+      }
+      var pairs = [];
+      for (var i = 0; i + 1 < found.length; i++) {
+        var a = found[i], b = found[i + 1], between = q.slice(a.end, b.start);
+        var wa = folded(a.raw), wb = normalize(b.raw);
+        if (!between || between.replace(/\u200b/g, " ").trim() || !wa || !wb || /^\p{Nd}+$/u.test(wa) || /^\p{Nd}+$/u.test(wb)) continue;
+        pairs.push({ i: i, a: a, b: b, wa: wa, wb: wb });
+      }
+      if (!pairs.length) return Promise.resolve(none);
+      function real(w) {
+        var n = Array.from(w).length;
+        return n < spell.min_chars || n > spell.max_chars ? Promise.resolve(true) : realWord(w);
+      }
+      return Promise.all(pairs.map(function (p) { return Promise.all([real(p.wa), real(p.wb)]); })).then(function (reals) {
+        var cand = pairs.filter(function (p, k) { p.real = reals[k]; return !(reals[k][0] && reals[k][1]); });
+        return Promise.all(cand.map(function (p) {
+          return Promise.all([inIndex(p.wa + p.wb), p.real[0] || inIndex(p.wa), p.real[1] || inIndex(p.wb)]);
+        })).then(function (checks) {
+          var out = "", last = 0, joined = [], skip = -1;
+          cand.forEach(function (p, k) {
+            var c = checks[k];
+            if (p.i <= skip || !c[0] || (c[1] && c[2])) return;
+            out += q.slice(last, p.a.start) + p.a.raw + p.b.raw;
+            joined.push([p.a.raw + " " + p.b.raw, p.wa + p.wb]);
+            last = p.b.end;
+            skip = p.i + 1;
+          });
+          return joined.length ? { text: out + q.slice(last), joined: joined } : none;
+        });
+      });
+    }
+    // [{raw, word, fix}] for the query's tokens (as unitsOf cuts them) that are repaired.
+    function spellRepairs(q, claimed) {
+      var spell = meta.spell;
+      if (!spell) return Promise.resolve([]);
+      var ops = {}, todo = [];
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      compoundTokens(q).slice(0, meta.max_query_terms || 32).forEach(function (raw) {
+        if (ops[raw]) return;
+        var pieces = compoundParts(raw).map(folded);
+        // A compound is left as typed (the API repairs it whole; rare in queries).
+        if (pieces.length > 1 || !meaningful(pieces[0], stop) || claimed[pieces[0]]) return;
+        var w = pieces[0], len = Array.from(w).length;
+        if (len < spell.min_chars || len > spell.max_chars || /^[\p{Nd}.]+$/u.test(w)) return;
+        if (meta.countries[w] || meta.phrases[w] || (meta.fuzzy || {})[w]) return;
+        todo.push({ raw: raw, word: w, len: len });
+      });
+      return Promise.all(todo.map(function (t) { return realWord(t.word); })).then(function (real) {
+        var unknown = todo.filter(function (t, i) { return !real[i]; });
+        return Promise.all(unknown.map(function (t) {
+          var lengths = [];
+          for (var n = Math.max(1, t.len - 2); n <= t.len + 2; n++) lengths.push(n);
+          return groupWords(Array.from(t.word)[0], lengths);
+        })).then(function (groups) {
+          var left = spell.max_words, out = [];
+          unknown.forEach(function (t, i) {
+            if (groups[i].some(function (c) { return c[0] === t.word; }) || left <= 0) return;
+            left--;
+            var fix = repairOf(t.word, groups[i]);
+            if (fix && Array.from(fix)[0] === Array.from(t.word)[0]) out.push({ raw: t.raw, word: t.word, fix: fix });
+          });
+          return out;
+        });
+      });
+    }
+
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
 
     function search(q, opts) {
@@ -323,6 +464,10 @@
         if (q && !plan.meaningful) {
           return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
             did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT };
+        }
+        if (!opts.joined) {
+          // A word cut in two by a pasted space is searched whole (query.join_fragments).
+          return joinFragments(q).then(function (j) { return search(j.text, Object.assign({}, opts, { joined: j.joined })); });
         }
         var words = tokens(q).slice(0, meta.max_query_terms || 32);
         var qkeys = plan.keys;
@@ -351,15 +496,22 @@
         Object.keys(filters).forEach(function (f) {
           (filters[f] || []).forEach(function (v) { var t = FACET_KEYS[f] + v; filterTerms[t] = f; terms.push(t); });
         });
-        var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
-        return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
-          // A near miss that the index holds is a word of the collection, not a misspelt country.
-          var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
-          countries = countries.concat(repaired);
-          var units = unitsOf(q, expansions, countries);
-          return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
-            filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
-            prefer: opts.prefer, units: units, syntax: syntax });
+        // Words of a concept or country named are not repaired (query.build's `claimed`).
+        var claimed = {};
+        expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; }); });
+        countries.concat(fuzzy).forEach(function (c) { c.words.forEach(function (w) { claimed[w] = 1; }); });
+        return spellRepairs(q, claimed).then(function (fixes) {
+          fixes.forEach(function (f) { f.key = keyOf(f.fix, meta.k); terms.push(f.key); });
+          var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
+          return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
+            // A near miss that the index holds is a word of the collection, not a misspelt country.
+            var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
+            countries = countries.concat(repaired);
+            var units = unitsOf(q, expansions, countries, fixes);
+            return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
+              filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
+              prefer: opts.prefer, units: units, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
+          });
         });
       });
     }
@@ -417,17 +569,25 @@
         });
         Object.keys(best).forEach(function (doc) { add(+doc, best[doc] * (meta.boosts.spelling || 0.8)); });
       });
+      // A confident spelling repair is searched besides the word as typed, at the API's weight.
+      (o.spelling || []).forEach(function (f) {
+        var list = p[f.key] || [];
+        for (var i = 0; i < list.length; i += 2) add(list[i], list[i + 1] * (meta.boosts.spelling || 0.8));
+      });
       var ex = p[o.exact] || [];
       for (var i = 0; i < ex.length; i += 2) add(ex[i], 100 * meta.boosts.title);
       // Country factor 1 + (F - 1) x (named countries the entry is about) / (countries named), as
       // engine.COUNTRY_FACTOR: with 'Libya Niger', an entry on both outranks one on Libya alone.
-      var about = {};
+      // Scaled by min(1, about / countries of the entry) ** specificity: a regional entry is less
+      // about each of its countries (a country's postings weigh the entry's number of countries).
+      var about = {}, spread = {}, specificity = meta.boosts.country_specificity || 0;
       o.countries.forEach(function (c) {
         var list = p["@c:" + c.code] || [];
-        for (var j = 0; j < list.length; j += 2) about[list[j]] = (about[list[j]] || 0) + 1;
+        for (var j = 0; j < list.length; j += 2) { about[list[j]] = (about[list[j]] || 0) + 1; spread[list[j]] = Math.max(1, list[j + 1] || 1); }
       });
       Object.keys(about).forEach(function (doc) {
-        if (scores[doc]) scores[doc] *= 1 + (meta.boosts.country - 1) * about[doc] / o.countries.length;
+        var share = Math.pow(Math.min(1, about[doc] / spread[doc]), specificity);
+        if (scores[doc]) scores[doc] *= 1 + (meta.boosts.country - 1) * about[doc] / o.countries.length * share;
       });
       // The relevance floor (engine module docstring): an entry covering fewer than half of the
       // query's units is dropped, the others weighed by the share they cover (K(d)); the answer is
@@ -494,11 +654,17 @@
             countries: r[7], themes: r[8], data_sources: r[9], status: r[10], languages: langs.sort(),
             score: Math.round(h.score) / 100 };
         });
+        // As the API's did_you_mean: the query's folded words, each repaired one replaced.
+        var fixOf = {};
+        (o.spelling || []).forEach(function (f) { fixOf[f.word] = f.fix; });
+        var didYouMean = (o.spelling || []).length ? o.words.map(function (w) { var f = folded(w); return fixOf[f] || f; }).join(" ") : null;
         return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
-          facets: facets || {}, did_you_mean: null, strong: strong && ordered.length > 0,
+          facets: facets || {}, did_you_mean: didYouMean, strong: strong && ordered.length > 0,
           expansions: o.expansions.map(function (x) {
-            return { kind: "glossary", matched: x.matched, added: x.added.map(function (nm) { return nm[0]; }) };
-          }).concat(o.countries.map(function (c) { return { kind: "country", matched: c.typed || c.words.join(" "), concept: c.code, added: [c.code] }; })) };
+            return { kind: "glossary", matched: x.matched, concept: x.concept, added: x.added.map(function (nm) { return nm[0]; }) };
+          }).concat(o.countries.map(function (c) { return { kind: "country", matched: c.typed || c.words.join(" "), concept: c.code, added: [c.code] }; }))
+            .concat((o.spelling || []).map(function (f) { return { kind: "spelling", matched: f.raw, concept: "", added: [f.fix] }; }))
+            .concat((o.joined || []).map(function (f) { return { kind: "spelling", matched: f[0], concept: "", added: [f[1]] }; })) };
       });
     }
 
@@ -530,5 +696,5 @@
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
-    compoundTokens: compoundTokens, editDistance: editDistance };
+    compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits };
 });

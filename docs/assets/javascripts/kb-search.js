@@ -166,6 +166,15 @@
       var total = body.total || 0;
       status.textContent = body.hint ? (msg.noterms || body.hint) : total ? total + (msg.results || "") : (msg.none || "");
       if (body.static) status.appendChild(el("span", { class: "kb-hsearch__mode" }, " · " + (msg.static_mode || "")));
+      // As on the search page: results that do not answer the whole query are said to be the closest.
+      if (body.strong === false && (body.results || []).length) status.appendChild(el("span", { class: "kb-hsearch__weak" }, msg.weak || ""));
+      if (body.did_you_mean) {
+        var fix = body.did_you_mean, again = el("button", { type: "button", class: "kb-hsearch__didyou", dir: "auto" }, fix);
+        again.addEventListener("click", function () { input.value = fix; input.focus(); run(); });
+        var line = el("span", { class: "kb-hsearch__didyou-line" }, msg.didyou || "");
+        line.appendChild(again);
+        status.appendChild(line);
+      }
       (body.results || []).forEach(function (r) {
         var li = el("li", { class: "kb-hsearch__item" });
         var a = el("a", { href: pageUrl(r.url), lang: r.lang, dir: "auto" });
