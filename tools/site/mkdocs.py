@@ -24,7 +24,7 @@ from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import dirty_build
-from tools.site.mkdocs_hooks import JINJA_CACHE_ENV, PRUNE_ENV
+from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, PRUNE_ENV
 
 __all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
@@ -95,7 +95,8 @@ def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, 
 def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True) -> None:
     """MkDocs' --dirty build of each (config, site folder), in order, in one subprocess (MkDocs and
     the theme imported once; tools.site.mkdocs_dirty): only pages whose source is newer than their
-    output (or without output) are rendered. The theme's compiled templates are kept in
+    output (or without output) are rendered, and MkDocs is handed only those files (the hooks'
+    changed_only: KB_CHANGED_ONLY). The theme's compiled templates are kept in
     build/jinja-cache/ under `cwd` (the project root) between builds.
 
     Raises BuildError with the last TAIL_LINES lines of MkDocs' output when one fails (the
@@ -104,7 +105,7 @@ def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True
     for config, site_dir in builds:
         cmd += [str(config), str(site_dir)]
     _run(cmd, cwd, "+".join(config.name for config, _ in builds),
-         {JINJA_CACHE_ENV: str(Path(cwd) / "build" / JINJA_CACHE)})
+         {JINJA_CACHE_ENV: str(Path(cwd) / "build" / JINJA_CACHE), CHANGED_ONLY_ENV: "1"})
 
 
 def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> None:
