@@ -15,10 +15,18 @@ from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 
 from tools.site import mkdocs_hooks
+from tools.site.mkdocs_dirty import PAGES_LEFT_ENV, PAGES_PER_PASS_ENV
 from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV
 
 SOURCES = ("index.md", "guide.md", "kb/index.md", "kb/entries/a/fr.md", "kb/entries/b/fr.md", "kb/entries/b/fr.bib",
            "kb/entries/c/fr.md")
+
+
+@pytest.fixture(autouse=True)
+def _pass_env(monkeypatch):
+    """changed_only writes PAGES_LEFT_ENV into os.environ: restored after each test."""
+    monkeypatch.setenv(PAGES_LEFT_ENV, "0")
+    monkeypatch.delenv(PAGES_PER_PASS_ENV, raising=False)
 
 
 def config(tmp_path: Path, site_url: str = "https://example.org/kb/", extra: tuple[str, ...] = ()) -> MkDocsConfig:
@@ -105,3 +113,16 @@ def test_the_hooks_hand_over_the_changed_files_and_the_sitemap_only_when_asked(t
     assert mkdocs_hooks.on_template_context({"pages": []}, "404.html", cfg)["pages"] == []
     mkdocs_hooks.on_post_build(cfg)
     assert mkdocs_hooks.on_template_context({"pages": []}, "sitemap.xml", cfg)["pages"] == []
+
+
+def test_a_pass_takes_at_most_the_pages_asked_and_tells_how_many_are_left(tmp_path, monkeypatch):
+    cfg = config(tmp_path)
+    files = get_files(cfg)  # nothing built: every file is outdated
+    monkeypatch.setenv(PAGES_PER_PASS_ENV, "2")
+    changed = mkdocs_hooks.changed_only(files, cfg)
+    assert len(changed.documentation_pages()) == 2
+    assert "kb/entries/b/fr.bib" in {f.src_uri for f in changed}  # files that are not pages all go
+    assert os.environ[PAGES_LEFT_ENV] == str(len(files.documentation_pages()) - 2)
+    monkeypatch.setenv(PAGES_PER_PASS_ENV, "0")
+    assert len(mkdocs_hooks.changed_only(files, cfg).documentation_pages()) == len(files.documentation_pages())
+    assert os.environ[PAGES_LEFT_ENV] == "0"

@@ -21,6 +21,7 @@ try:
 except ImportError:  # `mkdocs build` run by hand: the console script does not put the repository on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tools.content.sanitize import clean
+from tools.site.mkdocs_dirty import PAGES_LEFT_ENV, PAGES_PER_PASS_ENV
 
 GENERATED = "kb/"
 # Set by tools.site.mkdocs for its builds: a folder where Jinja keeps the theme's compiled
@@ -151,9 +152,21 @@ def changed_only(files, config):
     renders and copies only those anyway; given the others it would still make a Page, run the
     modification test twice and build the sitemap's entry of each, which at 10,000 entries is
     most of a one-change rebuild. The sitemap is then made from the whole collection
-    (on_template_context)."""
+    (on_template_context). With KB_PAGES_PER_PASS set, only that many documentation pages are
+    handed over; how many were left is put in os.environ[KB_PAGES_LEFT] for
+    tools.site.mkdocs_dirty, which runs the build again."""
     docs_dir, site_dir = str(config.docs_dir), str(config.site_dir)
-    keep = [f for f in files if outdated(f, docs_dir, site_dir)]
+    limit = int(os.environ.get(PAGES_PER_PASS_ENV) or 0)
+    keep, pages, left = [], 0, 0
+    for f in files:
+        if outdated(f, docs_dir, site_dir):
+            if limit and f.is_documentation_page():
+                if pages >= limit:  # for the next pass (tools.site.mkdocs_dirty)
+                    left += 1
+                    continue
+                pages += 1
+            keep.append(f)
+    os.environ[PAGES_LEFT_ENV] = str(left)
     return changed_files_class()(keep, files)
 
 
