@@ -33,8 +33,9 @@ TAIL_LINES = 30
 JINJA_CACHE = "jinja-cache"  # under build/: the theme's compiled templates (mkdocs_hooks.on_env)
 CODE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding tools/
 # Pages rendered per MkDocs build pass (tools.site.mkdocs_dirty): MkDocs holds every rendered page's
-# HTML until its build ends, so a full build of 10,000 entries (some 45,000 pages per interface)
-# is made in a few passes; KB_PAGES_PER_PASS in the environment overrides it.
+# HTML until its build ends, so a full build of 10,000 entries (some 40,000 pages per interface)
+# is made in a few passes (each pass costs about one one-change rebuild); KB_PAGES_PER_PASS in the
+# environment overrides it.
 PAGES_PER_PASS = 10000
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 # Set by tools.site.mkdocs: at most this many pages rendered per MkDocs build of one config (the
 # hooks' changed_only hands MkDocs the first ones); the build is run again while pages are left
 # (the hooks report how many in PAGES_LEFT_ENV). MkDocs keeps the HTML of every page it renders
-# until the build ends: a full build of 10,000 entries in one go peaks at gigabytes.
+# until the build ends, so a build's memory grows with the pages it renders at once.
 PAGES_PER_PASS_ENV = "KB_PAGES_PER_PASS"
 PAGES_LEFT_ENV = "KB_PAGES_LEFT"
 
