@@ -23,8 +23,8 @@ from tools.errors import BuildError
 from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
-from tools.site.mkdocs_dirty import dirty_build
-from tools.site.mkdocs_hooks import JINJA_CACHE_ENV, PRUNE_ENV
+from tools.site.mkdocs_dirty import PAGES_PER_PASS_ENV, dirty_build
+from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, PRUNE_ENV
 
 __all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
@@ -32,6 +32,11 @@ ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on ev
 TAIL_LINES = 30
 JINJA_CACHE = "jinja-cache"  # under build/: the theme's compiled templates (mkdocs_hooks.on_env)
 CODE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding tools/
+# Pages rendered per MkDocs build pass (tools.site.mkdocs_dirty): MkDocs holds every rendered page's
+# HTML until its build ends, so a full build of 10,000 entries (some 40,000 pages per interface)
+# is made in a few passes (each pass costs about one one-change rebuild); KB_PAGES_PER_PASS in the
+# environment overrides it.
+PAGES_PER_PASS = 10000
 
 
 def mkdocs_env() -> dict[str, str]:
@@ -95,7 +100,8 @@ def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, 
 def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True) -> None:
     """MkDocs' --dirty build of each (config, site folder), in order, in one subprocess (MkDocs and
     the theme imported once; tools.site.mkdocs_dirty): only pages whose source is newer than their
-    output (or without output) are rendered. The theme's compiled templates are kept in
+    output (or without output) are rendered, and MkDocs is handed only those files (the hooks'
+    changed_only: KB_CHANGED_ONLY). The theme's compiled templates are kept in
     build/jinja-cache/ under `cwd` (the project root) between builds.
 
     Raises BuildError with the last TAIL_LINES lines of MkDocs' output when one fails (the
@@ -104,7 +110,8 @@ def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True
     for config, site_dir in builds:
         cmd += [str(config), str(site_dir)]
     _run(cmd, cwd, "+".join(config.name for config, _ in builds),
-         {JINJA_CACHE_ENV: str(Path(cwd) / "build" / JINJA_CACHE)})
+         {JINJA_CACHE_ENV: str(Path(cwd) / "build" / JINJA_CACHE), CHANGED_ONLY_ENV: "1",
+          PAGES_PER_PASS_ENV: os.environ.get(PAGES_PER_PASS_ENV) or str(PAGES_PER_PASS)})
 
 
 def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> None:

@@ -7,8 +7,16 @@ and MkDocs, Markdown and the theme are imported once for all the builds it is gi
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
+
+# Set by tools.site.mkdocs: at most this many pages rendered per MkDocs build of one config (the
+# hooks' changed_only hands MkDocs the first ones); the build is run again while pages are left
+# (the hooks report how many in PAGES_LEFT_ENV). MkDocs keeps the HTML of every page it renders
+# until the build ends, so a build's memory grows with the pages it renders at once.
+PAGES_PER_PASS_ENV = "KB_PAGES_PER_PASS"
+PAGES_LEFT_ENV = "KB_PAGES_LEFT"
 
 
 class _NotDirtyNotice(logging.Filter):
@@ -27,7 +35,8 @@ def dirty_build(config: Path, site_dir: Path, strict: bool) -> int:
 
 def dirty_builds(builds: list[tuple[Path, Path]], strict: bool) -> int:
     """MkDocs' own build with dirty=True of each (config, site folder), in order, in this process;
-    stops at the first that fails. Returns the exit status (0: all built; 1: one failed, its
+    stops at the first that fails. A build whose hooks leave pages for later (PAGES_PER_PASS_ENV)
+    is run again until none is left. Returns the exit status (0: all built; 1: one failed, its
     reason printed on stderr)."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -36,11 +45,21 @@ def dirty_builds(builds: list[tuple[Path, Path]], strict: bool) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyNotice())
     for config, site_dir in builds:
-        try:
-            build(load_config(str(config), site_dir=str(site_dir), strict=strict), dirty=True)
-        except exceptions.MkDocsException as exc:
-            print(f"{config.name}: {exc}", file=sys.stderr)
-            return 1
+        left = None
+        while True:
+            os.environ[PAGES_LEFT_ENV] = "0"
+            try:
+                build(load_config(str(config), site_dir=str(site_dir), strict=strict), dirty=True)
+            except exceptions.MkDocsException as exc:
+                print(f"{config.name}: {exc}", file=sys.stderr)
+                return 1
+            now = int(os.environ.get(PAGES_LEFT_ENV) or 0)
+            if not now:
+                break
+            if left is not None and now >= left:  # pages that never get an output (empty ones)
+                print(f"{config.name}: {now} pages left unbuilt after a pass that built none of them", file=sys.stderr)
+                return 1
+            left = now
     return 0
 
 

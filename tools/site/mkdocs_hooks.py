@@ -14,13 +14,14 @@ import posixpath
 import re
 import sys
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 try:
     from tools.content.sanitize import clean
 except ImportError:  # `mkdocs build` run by hand: the console script does not put the repository on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tools.content.sanitize import clean
+from tools.site.mkdocs_dirty import PAGES_LEFT_ENV, PAGES_PER_PASS_ENV
 
 GENERATED = "kb/"
 # Set by tools.site.mkdocs for its builds: a folder where Jinja keeps the theme's compiled
@@ -31,6 +32,12 @@ JINJA_CACHE_ENV = "KB_JINJA_CACHE"
 # removed, since MkDocs' dirty rebuilds never remove anything and its server serves what is there.
 PRUNE_ENV = "KB_PRUNE_REMOVED"
 _OUTPUTS: dict[str, set[str]] = {}  # {site folder: dest paths of the build's files}, on_files to on_post_build
+# Set by tools.site.mkdocs for its site builds (MkDocs' --dirty into a copy of the previous site,
+# or into an empty folder): MkDocs is handed only the files it has to write (changed_only), so
+# that a rebuild after one change costs what the change costs, not a Page and a few stats for
+# every file of the site.
+CHANGED_ONLY_ENV = "KB_CHANGED_ONLY"
+_EVERY_FILE: dict = {}  # {site folder: the whole Files collection}, on_files to on_post_build
 
 
 # HTML the page generator hands over as is (tools.site.pages.deferred_html): an HTML comment, which
@@ -95,15 +102,149 @@ def on_env(env, config, files):
     return env
 
 
+def outdated(file, docs_dir: str, site_dir: str) -> bool:
+    """True when MkDocs' dirty build would write `file` (a mkdocs File): its output is missing or
+    older than its source, or it has no source file (content made in memory), as
+    File.is_modified decides; plain string paths and os.stat here, since this runs for every
+    file of the site (File.abs_src_path and abs_dest_path normalise each path)."""
+    if file.src_dir is None:  # content made in memory (by a plugin): always written
+        return True
+    try:
+        built = os.stat(site_dir + os.sep + file.dest_uri).st_mtime
+    except OSError:
+        return True
+    source = docs_dir + os.sep + file.src_uri if file.src_dir == docs_dir else file.abs_src_path
+    try:
+        return built < os.stat(source).st_mtime
+    except OSError:
+        return True
+
+
+_CHANGED_FILES = None
+
+
+def changed_files_class():
+    """The mkdocs Files subclass of changed_only (defined on first use: MkDocs is imported only
+    in MkDocs' own processes)."""
+    global _CHANGED_FILES
+    if _CHANGED_FILES is None:
+        from mkdocs.structure.files import Files
+
+        class ChangedFiles(Files):
+            """The files a dirty build writes; get_file_from_path also finds every other file of
+            the site (`everything`), so that links to unchanged pages are made URLs and
+            validated as in a full build, and the nav finds its pages."""
+
+            def __init__(self, files, everything):
+                super().__init__(files)
+                self.everything = everything
+
+            def get_file_from_path(self, path: str):
+                return super().get_file_from_path(path) or self.everything.get_file_from_path(path)
+
+        _CHANGED_FILES = ChangedFiles
+    return _CHANGED_FILES
+
+
+def changed_only(files, config):
+    """The files of `files` (a mkdocs Files) that a dirty build writes (outdated), as a Files
+    whose look-ups still find every file (changed_files_class). MkDocs' dirty build reads,
+    renders and copies only those anyway; given the others it would still make a Page, run the
+    modification test twice and build the sitemap's entry of each, which at 10,000 entries is
+    most of a one-change rebuild. The sitemap is then made from the whole collection
+    (on_template_context). With KB_PAGES_PER_PASS set, only that many documentation pages are
+    handed over; how many were left is put in os.environ[KB_PAGES_LEFT] for
+    tools.site.mkdocs_dirty, which runs the build again."""
+    docs_dir, site_dir = str(config.docs_dir), str(config.site_dir)
+    limit = int(os.environ.get(PAGES_PER_PASS_ENV) or 0)
+    keep, pages, left = [], 0, 0
+    for f in files:
+        if outdated(f, docs_dir, site_dir):
+            if limit and f.is_documentation_page():
+                if pages >= limit:  # for the next pass (tools.site.mkdocs_dirty)
+                    left += 1
+                    continue
+                pages += 1
+            keep.append(f)
+    os.environ[PAGES_LEFT_ENV] = str(left)
+    return changed_files_class()(keep, files)
+
+
+class _Listed:
+    """What the sitemap template reads of one file of `pages`: `.page` (see sitemap_pages)."""
+
+    __slots__ = ("page",)
+
+    def __init__(self, page):
+        self.page = page
+
+
+class _SitemapPage:
+    """A page not rendered by this build, as the sitemap template reads it: is_link,
+    canonical_url, abs_url and update_date, the values MkDocs' Page gives (Page._set_canonical_url,
+    mkdocs.utils.get_build_date)."""
+
+    __slots__ = ("canonical_url", "abs_url", "update_date")
+    is_link = False
+
+    def __init__(self, url: str, base: str | None, update_date: str, base_path: str | None = None):
+        url = "" if url in (".", "./") else url  # as Page.url
+        if not base:
+            self.canonical_url = self.abs_url = None
+        elif base_path is not None and _PLAIN_URL.match(url):
+            # urljoin and urlsplit give exactly these for a plain relative path (most of the
+            # pages), at a fraction of the cost.
+            self.canonical_url, self.abs_url = base + url, base_path + url
+        else:
+            self.canonical_url = urljoin(base, url)
+            self.abs_url = urlsplit(self.canonical_url).path
+        self.update_date = update_date
+
+
+# A relative URL that urljoin appends to a base ending in '/' as it is: path segments of safe
+# characters (MkDocs quotes the rest with %), none of them '.' or '..', no scheme, query or fragment.
+_PLAIN_URL = re.compile(r"(?:(?!\.\.?(?:/|$))[A-Za-z0-9_.~%!$&'()*+,;=@-]+/)*(?:(?!\.\.?$)[A-Za-z0-9_.~%!$&'()*+,;=@-]+)?\Z")
+
+
+def sitemap_pages(files, config) -> list:
+    """Every documentation page of `files` (the whole collection, in its order), for the sitemap
+    template's `pages`: the file itself when it has a Page, else an object with the same values."""
+    from mkdocs.utils import get_build_date
+
+    base = config.get("site_url") or None
+    if base and not base.endswith("/"):
+        base += "/"
+    day = get_build_date()
+    parts = urlsplit(base) if base else None
+    # The fast path of _SitemapPage needs a base that a relative path is simply appended to.
+    base_path = parts.path if parts and parts.path.endswith("/") and not (parts.query or parts.fragment) else None
+    return [f if f.page is not None else _Listed(_SitemapPage(f.url, base, day, base_path))
+            for f in files.documentation_pages()]
+
+
 def on_files(files, config):
-    """The files unchanged; with KB_PRUNE_REMOVED set, their output paths are noted for on_post_build."""
+    """The files unchanged, or with KB_CHANGED_ONLY set, those the dirty build writes
+    (changed_only); with KB_PRUNE_REMOVED set, their output paths are noted for on_post_build."""
     if os.environ.get(PRUNE_ENV):
         _OUTPUTS[config.site_dir] = {f.dest_uri for f in files}
+    if os.environ.get(CHANGED_ONLY_ENV):
+        _EVERY_FILE[config.site_dir] = files
+        return changed_only(files, config)
     return files
+
+
+def on_template_context(context, template_name, config):
+    """The context of a theme template; with KB_CHANGED_ONLY set, the sitemap's `pages` are every
+    page of the site (sitemap_pages), not only those this build renders."""
+    every = _EVERY_FILE.get(config.site_dir)
+    if every is not None and template_name == "sitemap.xml":
+        context["pages"] = sitemap_pages(every, config)
+    return context
 
 
 def on_post_build(config):
     """With KB_PRUNE_REMOVED set, remove the generated pages' outputs that no file produced (prune)."""
+    _EVERY_FILE.pop(config.site_dir, None)
     produced = _OUTPUTS.pop(config.site_dir, None)
     if produced is not None:
         prune(Path(config.site_dir), produced)
