@@ -696,6 +696,10 @@ class SearchIndex:
         for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
             field = f"{part}_{doc['lang']}"
             wanted = sorted({t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms if f == field})
+            # Reading a term vector costs more than the rest of the snippet (decompressed and
+            # unpickled whole): terms whose postings, kept from scoring, lack this document are
+            # not looked for in it, and a field holding none of them is not read at all.
+            wanted = [t for t in wanted if self._may_hold(gen, num, field, t)]
             if not wanted:
                 continue
             spans = self._spans(gen, num, field, wanted)
@@ -708,6 +712,18 @@ class SearchIndex:
             if out:
                 return out
         return highlight.htmlescape(doc["summary"][:240], quote=False)
+
+    @staticmethod
+    def _may_hold(gen: _Generation, num: int, field: str, term: str) -> bool:
+        """False when the term's scored postings (kept for the generation by _leaf) show that
+        document `num` does not hold `term` in `field`; True otherwise (scores not kept)."""
+        q = query.Term(field, term)
+        found = gen.leaves.items.get((query.Term, q))
+        if found is None:
+            return True
+        ids = found[0]
+        i = int(np.searchsorted(ids, num))
+        return i < len(ids) and int(ids[i]) == num
 
     @staticmethod
     def _spans(gen: _Generation, num: int, field: str, wanted: list[str]) -> dict[tuple[int, int], str]:
