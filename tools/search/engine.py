@@ -298,6 +298,12 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
     return out
 
 
+def _holds(ids: np.ndarray, num: int) -> bool:
+    """Whether sorted document numbers `ids` hold `num`."""
+    i = int(np.searchsorted(ids, num))
+    return i < len(ids) and int(ids[i]) == num
+
+
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     """Sum of arrays in the order of Whoosh's binary tree of matchers (make_binary_tree: the
     first half's sum plus the second half's), so that floating-point sums are the same."""
@@ -628,7 +634,7 @@ class SearchIndex:
                 gen.scored.put(key, scored)
             nums, scores, strong, hint, expansions, wq = scored
             items, facets = gen.table.collapse(nums, scores, filters)
-            terms = wq.all_terms() if wq is not None else set()
+            terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
             results = [res.result(gen.docs[num], score, sorted(d["lang"] for d in gen.by_id[entry_id]),
                                   lambda doc, num=num: self._snippet(gen, num, doc, terms))
                        for entry_id, num, score in res.page_of(items, page, page_size)]
@@ -686,20 +692,36 @@ class SearchIndex:
             gen.known.put(word, found)
         return found
 
-    def _snippet(self, gen: _Generation, num: int, doc: dict, terms) -> str:
+    @staticmethod
+    def _snippet_terms(gen: _Generation, terms) -> dict[str, list[tuple[str, np.ndarray | None]]]:
+        """{field: [(term, document numbers holding it, or None)]} of a query's (field, term)
+        pairs, terms sorted: the document numbers are the term's postings kept from scoring
+        (_leaf), None when they are not kept."""
+        out: dict[str, list] = {}
+        for field, term in terms:
+            out.setdefault(field, set()).add(term.decode("utf-8") if isinstance(term, bytes) else term)
+        for field, found in out.items():
+            rows = []
+            for term in sorted(found):
+                kept = gen.leaves.items.get((query.Term, query.Term(field, term)))
+                rows.append((term, None if kept is None else kept[0]))
+            out[field] = rows
+        return out
+
+    def _snippet(self, gen: _Generation, num: int, doc: dict, terms: dict) -> str:
         """HTML-escaped extract with the matched words in <mark>: the summary's best passage
-        when it holds a query term, else the body's. The matched words' character ranges come
-        from the document's term vectors (no re-analysis); their context is cut as Whoosh's
-        ContextFragmenter does, on the text's tokens."""
+        when it holds a query term, else the body's. `terms`: the query's terms per field
+        (_snippet_terms). The matched words' character ranges come from the document's term
+        vectors (no re-analysis); their context is cut as Whoosh's ContextFragmenter does, on
+        the text's tokens."""
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
             field = f"{part}_{doc['lang']}"
-            wanted = sorted({t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms if f == field})
             # Reading a term vector costs more than the rest of the snippet (decompressed and
             # unpickled whole): terms whose postings, kept from scoring, lack this document are
             # not looked for in it, and a field holding none of them is not read at all.
-            wanted = [t for t in wanted if self._may_hold(gen, num, field, t)]
+            wanted = [t for t, ids in terms.get(field, ()) if ids is None or _holds(ids, num)]
             if not wanted:
                 continue
             spans = self._spans(gen, num, field, wanted)
@@ -712,18 +734,6 @@ class SearchIndex:
             if out:
                 return out
         return highlight.htmlescape(doc["summary"][:240], quote=False)
-
-    @staticmethod
-    def _may_hold(gen: _Generation, num: int, field: str, term: str) -> bool:
-        """False when the term's scored postings (kept for the generation by _leaf) show that
-        document `num` does not hold `term` in `field`; True otherwise (scores not kept)."""
-        q = query.Term(field, term)
-        found = gen.leaves.items.get((query.Term, q))
-        if found is None:
-            return True
-        ids = found[0]
-        i = int(np.searchsorted(ids, num))
-        return i < len(ids) and int(ids[i]) == num
 
     @staticmethod
     def _spans(gen: _Generation, num: int, field: str, wanted: list[str]) -> dict[tuple[int, int], str]:
