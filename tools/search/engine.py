@@ -46,19 +46,22 @@ from __future__ import annotations
 import bisect
 import copy
 import os
+import pickle
 import re
 import threading
 from collections import OrderedDict
 from functools import partial
+from itertools import accumulate, chain
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import process as fuzzy
 from rapidfuzz.distance import Levenshtein
-from whoosh import highlight, index, query, scoring
+from whoosh import formats, highlight, index, query, scoring
 from whoosh.analysis import Token
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, MultiMatcher
+from whoosh.system import _INT_SIZE
 
 from tools.content import schema
 from tools.content.vocab import Vocabularies
@@ -278,6 +281,7 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
         return _positions(m.child, wanted)
     out = []
     if isinstance(m, W3LeafMatcher):
+        decode = _decode_positions if type(m.format) is formats.Positions else m.format.decoder("positions")
         k = 0
         while m.is_active() and k < len(wanted):
             if wanted[k] > m.block_max_id():
@@ -285,10 +289,12 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
                 continue
             if m._ids is None:
                 m._read_ids()
-            ids = m._ids
+            if m._values is None:
+                m._read_values()
+            ids, values, i = m._ids, m._values, m._i
             while k < len(wanted) and wanted[k] <= ids[-1]:
-                m._i = bisect.bisect_left(ids, int(wanted[k]), m._i)
-                out.append(m.value_as("positions"))
+                i = bisect.bisect_left(ids, int(wanted[k]), i)
+                out.append(decode(values[i]))
                 k += 1
             m._next_block()
         return out
@@ -298,10 +304,28 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
     return out
 
 
+def _decode_positions(value: bytes) -> list[int]:
+    """Whoosh's Positions.decode_positions (a pickled list of gaps after the count), without
+    its per-call look-ups: one term's positions in one document, ascending."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[_INT_SIZE:])))
+
+
+def _flat(lists: list[list[int]], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row of each item, item) of lists of ints, the i-th list's items on row rows[i]."""
+    lengths = [len(x) for x in lists]
+    items = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(lengths))
+    return np.repeat(rows, lengths), items
+
+
 def _holds(ids: np.ndarray, num: int) -> bool:
     """Whether sorted document numbers `ids` hold `num`."""
     i = int(np.searchsorted(ids, num))
     return i < len(ids) and int(ids[i]) == num
+
+
+_ROW = 1 << 32  # positions in one field of one document stay below this
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
@@ -496,15 +520,20 @@ class SearchIndex:
             cand = np.intersect1d(cand, ids, assume_unique=True)
         if len(cand) and len(words) > 1:
             # A start p matches when word i is at p + i for every i. Each word's positions are
-            # read only for the documents still matching after the words before it.
-            starts = [set(pos) for pos in _positions(gen.reader.postings(q.fieldname, words[0][0]), cand)]
+            # read only for the documents still matching after the words before it. A start is
+            # one number, (candidate's row) * _ROW + p, so that words are matched by sorted
+            # array intersections.
+            rows = np.arange(len(cand), dtype=np.int64)
+            row, pos = _flat(_positions(gen.reader.postings(q.fieldname, words[0][0]), cand), rows)
+            starts = np.unique(row * _ROW + pos)
             for i, (text, _, _) in enumerate(words[1:], 1):
-                for k, pos in enumerate(_positions(gen.reader.postings(q.fieldname, text), cand)):
-                    starts[k] &= {p - i for p in pos}
-                alive = np.asarray([bool(s) for s in starts], dtype=bool)
-                cand, starts = cand[alive], [s for s in starts if s]
-                if not len(cand):
+                row, pos = _flat(_positions(gen.reader.postings(q.fieldname, text), cand[rows]), rows)
+                keep = pos >= i
+                starts = np.intersect1d(starts, np.unique(row[keep] * _ROW + pos[keep] - i), assume_unique=True)
+                rows = np.unique(starts // _ROW)
+                if not len(rows):
                     break
+            cand = cand[rows]
         if not len(cand):
             return none
         scores = _tree_sum([sc[np.searchsorted(ids, cand)] for _, ids, sc in words])
