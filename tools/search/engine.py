@@ -49,7 +49,7 @@ import os
 import pickle
 import re
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
 from pathlib import Path
@@ -114,12 +114,11 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 
 
-def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
+def _context_triples(text: str, spans: dict[tuple[int, int], str]):
     """The tokens of the text around the matches, cut as the index cuts them (a hyphenated
-    compound whole, then each part: tools.search.index._Compound), with character ranges and
-    marked as matched where `spans` ({(start, end): term}) says so: the token stream Whoosh's
-    fragmenters expect, without folding or stemming. One Token is reused, as Whoosh's
-    tokenizers do (fragmenters copy the tokens they keep)."""
+    compound whole, then each part: tools.search.index._Compound), as (start, end, term)
+    character ranges, term the matched term where `spans` ({(start, end): term}) says so, else
+    None: the token stream Whoosh's fragmenters read, without folding or stemming."""
     regions: list[list[int]] = []
     for start, end in sorted(spans):
         lo, hi = max(0, start - SNIPPET_BEFORE), end + SNIPPET_AFTER
@@ -127,26 +126,65 @@ def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
             regions[-1][1] = max(regions[-1][1], hi)
         else:
             regions.append([lo, hi])
-    t = Token(chars=True)
     get = spans.get
     for lo, hi in regions:
         for m in _TOKEN_RE.finditer(text, lo, hi):
             start, end = m.span()
+            yield start, end, get((start, end))
             word = m.group()
-            term = get((start, end))
-            t.startchar, t.endchar, t.matched = start, end, term is not None
-            t.text = word if term is None else term
-            yield t
             if _HYPHEN_RE.search(word):
                 parts = compound_parts(word)
                 offset = 0
                 for part in parts if len(parts) > 1 else ():
                     at = word.index(part, offset)
                     offset = at + len(part)
-                    term = get((start + at, start + at + len(part)))
-                    t.startchar, t.endchar, t.matched = start + at, start + at + len(part), term is not None
-                    t.text = part if term is None else term
-                    yield t
+                    yield start + at, start + at + len(part), get((start + at, start + at + len(part)))
+
+
+def _context_fragments(text: str, spans: dict[tuple[int, int], str], maxchars: int = 240, surround: int = 60,
+                       charlimit: int = highlight.DEFAULT_CHARLIMIT):
+    """The fragments (whoosh.highlight.Fragment) that ContextFragmenter(maxchars, surround,
+    charlimit).fragment_tokens cuts from the tokens of _context_triples(text, spans): its loop,
+    kept as it is, over plain triples; a Token (as a tokenizer's, copied) is made only for each
+    match a fragment holds, instead of one update of a shared Token per word of the context."""
+    first = None  # startchar of the first token of the fragment
+    firsts: deque = deque()  # startchars of the words before a match, within `surround`
+    countdown = -1  # < 0: not in a fragment
+    tks: list = []
+    endchar = None
+    currentlen = 0
+    for startchar, endchar, term in _context_triples(text, spans):
+        tlength = endchar - startchar
+        if charlimit and endchar > charlimit:
+            break
+        if countdown < 0 and term is None:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif currentlen + tlength > maxchars:
+            countdown = 0
+        elif term is not None:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += surround
+            t = Token(chars=True)
+            t.startchar, t.endchar, t.matched, t.text = startchar, endchar, True, term
+            tks.append(t)
+        if countdown >= 0:
+            currentlen += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+                tks = []
+                firsts = deque()
+                first = None
+                currentlen = 0
+    if tks:
+        yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
 
 
 class _Generation:
@@ -744,7 +782,6 @@ class SearchIndex:
         vectors (no re-analysis); their context is cut as Whoosh's ContextFragmenter does, on
         the text's tokens."""
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
             field = f"{part}_{doc['lang']}"
             # Reading a term vector costs more than the rest of the snippet (decompressed and
@@ -756,8 +793,7 @@ class SearchIndex:
             spans = self._spans(gen, num, field, wanted)
             if not spans:
                 continue
-            tokens = _context_tokens(text, spans)
-            fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 2,
+            fragments = highlight.top_fragments(_context_fragments(text, spans, maxchars=240, surround=60), 2,
                                                 highlight.BasicFragmentScorer(), highlight.FIRST)
             out = formatter(text, fragments)
             if out:
