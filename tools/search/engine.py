@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import math
 import os
 import pickle
 import re
@@ -59,8 +60,9 @@ from rapidfuzz import process as fuzzy
 from rapidfuzz.distance import Levenshtein
 from whoosh import formats, highlight, index, query, scoring
 from whoosh.analysis import Token
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.matching import FilterMatcher, MultiMatcher
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.system import _INT_SIZE
 
 from tools.content import schema
@@ -290,15 +292,51 @@ def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
         text = field.to_bytes(q.text)
     except ValueError:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    if (q.fieldname, text) not in gen.reader:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ids, tf = _postings(gen.reader.postings(q.fieldname, text))
-    idf = searcher.idf(q.fieldname, text)
+    found = _segment_postings(gen.reader, q.fieldname, text)
+    if found is None:  # not Whoosh 3 segments: its own calls
+        if (q.fieldname, text) not in gen.reader:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, tf = _postings(gen.reader.postings(q.fieldname, text))
+        idf = searcher.idf(q.fieldname, text)
+    else:
+        parts, df = found
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        read = [(_postings(m), offset) for m, offset in parts]
+        ids = np.concatenate([i + offset for (i, _), offset in read])
+        tf = np.concatenate([w for (_, w), _ in read])
+        # Whoosh's WeightingModel.idf over the searcher's whole index (the parent of none).
+        idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
     avgfl = searcher.avg_field_length(q.fieldname) or 1
     b = weighting._field_B.get(q.fieldname, weighting.B)
     k1 = weighting.K1
     fl = gen.lengths(q.fieldname)[ids]
     return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+
+def _segment_postings(reader, fieldname: str, text: bytes):
+    """([(postings matcher, document number offset)], document frequency) of a term in each
+    segment holding it, in segment order, as reader.postings() and reader.doc_frequency() give
+    them, with one term-dictionary look-up per segment (Whoosh's own calls look the term up
+    four times: whether the index holds it, then per segment whether it holds it, its postings,
+    its frequency). None when a segment is not a Whoosh 3 segment reader."""
+    parts, df = [], 0
+    fmt = reader.schema[fieldname].format
+    for seg, offset in reader.leaf_readers():
+        terms = getattr(seg, "_terms", None)
+        if type(seg) is not SegmentReader or type(terms) is not W3TermsReader:
+            return None
+        try:
+            info = terms.term_info(fieldname, text)
+        except TermNotFound:
+            continue
+        df += info.doc_frequency()
+        m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, text), scorer=None)
+        deleted = seg.deleted_docs_set
+        if deleted:
+            m = FilterMatcher(m, deleted, exclude=True)
+        parts.append((m, offset))
+    return parts, df
 
 
 def _positions(m, wanted: np.ndarray) -> list[list[int]]:
