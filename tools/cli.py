@@ -87,18 +87,14 @@ def _other_port(port: int) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from tools.web.server import HTTP_OPTIONS, log_config
+    from tools.web import server
 
     if args.workers < 1:
         args.parser.error("--workers must be at least 1")
     check_port(args.host, args.port)
     print(f"Serving on http://{args.host}:{args.port}/ with {args.workers} worker process(es) "
           "(search API at /api/search; Ctrl-C to stop)")
-    uvicorn.run("tools.web.api:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_config=log_config(args.quiet), access_log=False, server_header=False,
-                **HTTP_OPTIONS)
+    server.run(args.host, args.port, args.workers, args.quiet)
     return 0
 
 

@@ -239,10 +239,10 @@ def search_latency(project: Project, qs: list[tuple[str, dict]],
     out["in_process"]["all"] = _percentiles(timings["plain"] + timings["filtered"])
 
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "tools.web.api:create_app",
-                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                               "--workers", str(workers)],
-                              cwd=ROOT, env={**os.environ, "KB_ROOT": str(project.root)})
+    # The server as readers get it (`python -m tools serve`: its socket and HTTP options).
+    server = subprocess.Popen([sys.executable, "-m", "tools", "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--workers", str(workers), "--quiet"],
+                              cwd=ROOT, env={**os.environ, "KB_ROOT": str(project.root)}, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

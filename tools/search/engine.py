@@ -47,20 +47,25 @@ from __future__ import annotations
 
 import bisect
 import copy
+import math
 import os
+import pickle
 import re
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from functools import partial
+from itertools import accumulate, chain
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import process as fuzzy
 from rapidfuzz.distance import Levenshtein
-from whoosh import highlight, index, query, scoring
+from whoosh import formats, highlight, index, query, scoring
 from whoosh.analysis import Token
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.matching import FilterMatcher, MultiMatcher
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.system import _INT_SIZE
 
 from tools.content import schema
 from tools.content.vocab import Vocabularies
@@ -117,12 +122,11 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 
 
-def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
+def _context_triples(text: str, spans: dict[tuple[int, int], str]):
     """The tokens of the text around the matches, cut as the index cuts them (a hyphenated
-    compound whole, then each part: tools.search.index._Compound), with character ranges and
-    marked as matched where `spans` ({(start, end): term}) says so: the token stream Whoosh's
-    fragmenters expect, without folding or stemming. One Token is reused, as Whoosh's
-    tokenizers do (fragmenters copy the tokens they keep)."""
+    compound whole, then each part: tools.search.index._Compound), as (start, end, term)
+    character ranges, term the matched term where `spans` ({(start, end): term}) says so, else
+    None: the token stream Whoosh's fragmenters read, without folding or stemming."""
     regions: list[list[int]] = []
     for start, end in sorted(spans):
         lo, hi = max(0, start - SNIPPET_BEFORE), end + SNIPPET_AFTER
@@ -130,26 +134,65 @@ def _context_tokens(text: str, spans: dict[tuple[int, int], str]):
             regions[-1][1] = max(regions[-1][1], hi)
         else:
             regions.append([lo, hi])
-    t = Token(chars=True)
     get = spans.get
     for lo, hi in regions:
         for m in _TOKEN_RE.finditer(text, lo, hi):
             start, end = m.span()
+            yield start, end, get((start, end))
             word = m.group()
-            term = get((start, end))
-            t.startchar, t.endchar, t.matched = start, end, term is not None
-            t.text = word if term is None else term
-            yield t
             if _HYPHEN_RE.search(word):
                 parts = compound_parts(word)
                 offset = 0
                 for part in parts if len(parts) > 1 else ():
                     at = word.index(part, offset)
                     offset = at + len(part)
-                    term = get((start + at, start + at + len(part)))
-                    t.startchar, t.endchar, t.matched = start + at, start + at + len(part), term is not None
-                    t.text = part if term is None else term
-                    yield t
+                    yield start + at, start + at + len(part), get((start + at, start + at + len(part)))
+
+
+def _context_fragments(text: str, spans: dict[tuple[int, int], str], maxchars: int = 240, surround: int = 60,
+                       charlimit: int = highlight.DEFAULT_CHARLIMIT):
+    """The fragments (whoosh.highlight.Fragment) that ContextFragmenter(maxchars, surround,
+    charlimit).fragment_tokens cuts from the tokens of _context_triples(text, spans): its loop,
+    kept as it is, over plain triples; a Token (as a tokenizer's, copied) is made only for each
+    match a fragment holds, instead of one update of a shared Token per word of the context."""
+    first = None  # startchar of the first token of the fragment
+    firsts: deque = deque()  # startchars of the words before a match, within `surround`
+    countdown = -1  # < 0: not in a fragment
+    tks: list = []
+    endchar = None
+    currentlen = 0
+    for startchar, endchar, term in _context_triples(text, spans):
+        tlength = endchar - startchar
+        if charlimit and endchar > charlimit:
+            break
+        if countdown < 0 and term is None:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif currentlen + tlength > maxchars:
+            countdown = 0
+        elif term is not None:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += surround
+            t = Token(chars=True)
+            t.startchar, t.endchar, t.matched, t.text = startchar, endchar, True, term
+            tks.append(t)
+        if countdown >= 0:
+            currentlen += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+                tks = []
+                firsts = deque()
+                first = None
+                currentlen = 0
+    if tks:
+        yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
 
 
 class _Generation:
@@ -259,15 +302,51 @@ def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
         text = field.to_bytes(q.text)
     except ValueError:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    if (q.fieldname, text) not in gen.reader:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ids, tf = _postings(gen.reader.postings(q.fieldname, text))
-    idf = searcher.idf(q.fieldname, text)
+    found = _segment_postings(gen.reader, q.fieldname, text)
+    if found is None:  # not Whoosh 3 segments: its own calls
+        if (q.fieldname, text) not in gen.reader:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, tf = _postings(gen.reader.postings(q.fieldname, text))
+        idf = searcher.idf(q.fieldname, text)
+    else:
+        parts, df = found
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        read = [(_postings(m), offset) for m, offset in parts]
+        ids = np.concatenate([i + offset for (i, _), offset in read])
+        tf = np.concatenate([w for (_, w), _ in read])
+        # Whoosh's WeightingModel.idf over the searcher's whole index (the parent of none).
+        idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
     avgfl = searcher.avg_field_length(q.fieldname) or 1
     b = weighting._field_B.get(q.fieldname, weighting.B)
     k1 = weighting.K1
     fl = gen.lengths(q.fieldname)[ids]
     return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+
+def _segment_postings(reader, fieldname: str, text: bytes):
+    """([(postings matcher, document number offset)], document frequency) of a term in each
+    segment holding it, in segment order, as reader.postings() and reader.doc_frequency() give
+    them, with one term-dictionary look-up per segment (Whoosh's own calls look the term up
+    four times: whether the index holds it, then per segment whether it holds it, its postings,
+    its frequency). None when a segment is not a Whoosh 3 segment reader."""
+    parts, df = [], 0
+    fmt = reader.schema[fieldname].format
+    for seg, offset in reader.leaf_readers():
+        terms = getattr(seg, "_terms", None)
+        if type(seg) is not SegmentReader or type(terms) is not W3TermsReader:
+            return None
+        try:
+            info = terms.term_info(fieldname, text)
+        except TermNotFound:
+            continue
+        df += info.doc_frequency()
+        m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, text), scorer=None)
+        deleted = seg.deleted_docs_set
+        if deleted:
+            m = FilterMatcher(m, deleted, exclude=True)
+        parts.append((m, offset))
+    return parts, df
 
 
 def _positions(m, wanted: np.ndarray) -> list[list[int]]:
@@ -288,6 +367,7 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
         return _positions(m.child, wanted)
     out = []
     if isinstance(m, W3LeafMatcher):
+        decode = _decode_positions if type(m.format) is formats.Positions else m.format.decoder("positions")
         k = 0
         while m.is_active() and k < len(wanted):
             if wanted[k] > m.block_max_id():
@@ -295,10 +375,12 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
                 continue
             if m._ids is None:
                 m._read_ids()
-            ids = m._ids
+            if m._values is None:
+                m._read_values()
+            ids, values, i = m._ids, m._values, m._i
             while k < len(wanted) and wanted[k] <= ids[-1]:
-                m._i = bisect.bisect_left(ids, int(wanted[k]), m._i)
-                out.append(m.value_as("positions"))
+                i = bisect.bisect_left(ids, int(wanted[k]), i)
+                out.append(decode(values[i]))
                 k += 1
             m._next_block()
         return out
@@ -306,6 +388,30 @@ def _positions(m, wanted: np.ndarray) -> list[list[int]]:
         m.skip_to(int(doc))
         out.append(m.value_as("positions"))
     return out
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """Whoosh's Positions.decode_positions (a pickled list of gaps after the count), without
+    its per-call look-ups: one term's positions in one document, ascending."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[_INT_SIZE:])))
+
+
+def _flat(lists: list[list[int]], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row of each item, item) of lists of ints, the i-th list's items on row rows[i]."""
+    lengths = [len(x) for x in lists]
+    items = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(lengths))
+    return np.repeat(rows, lengths), items
+
+
+def _holds(ids: np.ndarray, num: int) -> bool:
+    """Whether sorted document numbers `ids` hold `num`."""
+    i = int(np.searchsorted(ids, num))
+    return i < len(ids) and int(ids[i]) == num
+
+
+_ROW = 1 << 32  # positions in one field of one document stay below this
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
@@ -500,15 +606,20 @@ class SearchIndex:
             cand = np.intersect1d(cand, ids, assume_unique=True)
         if len(cand) and len(words) > 1:
             # A start p matches when word i is at p + i for every i. Each word's positions are
-            # read only for the documents still matching after the words before it.
-            starts = [set(pos) for pos in _positions(gen.reader.postings(q.fieldname, words[0][0]), cand)]
+            # read only for the documents still matching after the words before it. A start is
+            # one number, (candidate's row) * _ROW + p, so that words are matched by sorted
+            # array intersections.
+            rows = np.arange(len(cand), dtype=np.int64)
+            row, pos = _flat(_positions(gen.reader.postings(q.fieldname, words[0][0]), cand), rows)
+            starts = np.unique(row * _ROW + pos)
             for i, (text, _, _) in enumerate(words[1:], 1):
-                for k, pos in enumerate(_positions(gen.reader.postings(q.fieldname, text), cand)):
-                    starts[k] &= {p - i for p in pos}
-                alive = np.asarray([bool(s) for s in starts], dtype=bool)
-                cand, starts = cand[alive], [s for s in starts if s]
-                if not len(cand):
+                row, pos = _flat(_positions(gen.reader.postings(q.fieldname, text), cand[rows]), rows)
+                keep = pos >= i
+                starts = np.intersect1d(starts, np.unique(row[keep] * _ROW + pos[keep] - i), assume_unique=True)
+                rows = np.unique(starts // _ROW)
+                if not len(rows):
                     break
+            cand = cand[rows]
         if not len(cand):
             return none
         scores = _tree_sum([sc[np.searchsorted(ids, cand)] for _, ids, sc in words])
@@ -639,7 +750,7 @@ class SearchIndex:
                 gen.scored.put(key, scored)
             nums, scores, strong, hint, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
-            terms = wq.all_terms() if wq is not None else set()
+            terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
             results = [res.result(gen.docs[num], score, sorted(d["lang"] for d in gen.by_id[entry_id]),
                                   lambda doc, num=num: self._snippet(gen, num, doc, terms))
                        for entry_id, num, score in res.page_of(items, page, page_size)]
@@ -697,23 +808,41 @@ class SearchIndex:
             gen.known.put(word, found)
         return found
 
-    def _snippet(self, gen: _Generation, num: int, doc: dict, terms) -> str:
+    @staticmethod
+    def _snippet_terms(gen: _Generation, terms) -> dict[str, list[tuple[str, np.ndarray | None]]]:
+        """{field: [(term, document numbers holding it, or None)]} of a query's (field, term)
+        pairs, terms sorted: the document numbers are the term's postings kept from scoring
+        (_leaf), None when they are not kept."""
+        out: dict[str, list] = {}
+        for field, term in terms:
+            out.setdefault(field, set()).add(term.decode("utf-8") if isinstance(term, bytes) else term)
+        for field, found in out.items():
+            rows = []
+            for term in sorted(found):
+                kept = gen.leaves.items.get((query.Term, query.Term(field, term)))
+                rows.append((term, None if kept is None else kept[0]))
+            out[field] = rows
+        return out
+
+    def _snippet(self, gen: _Generation, num: int, doc: dict, terms: dict) -> str:
         """HTML-escaped extract with the matched words in <mark>: the summary's best passage
-        when it holds a query term, else the body's. The matched words' character ranges come
-        from the document's term vectors (no re-analysis); their context is cut as Whoosh's
-        ContextFragmenter does, on the text's tokens."""
+        when it holds a query term, else the body's. `terms`: the query's terms per field
+        (_snippet_terms). The matched words' character ranges come from the document's term
+        vectors (no re-analysis); their context is cut as Whoosh's ContextFragmenter does, on
+        the text's tokens."""
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
             field = f"{part}_{doc['lang']}"
-            wanted = sorted({t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms if f == field})
+            # Reading a term vector costs more than the rest of the snippet (decompressed and
+            # unpickled whole): terms whose postings, kept from scoring, lack this document are
+            # not looked for in it, and a field holding none of them is not read at all.
+            wanted = [t for t, ids in terms.get(field, ()) if ids is None or _holds(ids, num)]
             if not wanted:
                 continue
             spans = self._spans(gen, num, field, wanted)
             if not spans:
                 continue
-            tokens = _context_tokens(text, spans)
-            fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 2,
+            fragments = highlight.top_fragments(_context_fragments(text, spans, maxchars=240, surround=60), 2,
                                                 highlight.BasicFragmentScorer(), highlight.FIRST)
             out = formatter(text, fragments)
             if out:
