@@ -339,3 +339,22 @@ def test_browser_gives_an_entry_about_many_countries_a_smaller_country_factor(tm
     assert chunk(out, "meta")["boosts"]["country_specificity"] == COUNTRY_SPECIFICITY
     assert set(postings_of(out, "@c:MA").values()) == {1, 2, 5}  # ENTRIES' regional guide: MA and TN
     assert run(out, "cueillette fraises Maroc")["cueillette fraises Maroc"]["ids"][:2] == ["cueillette-ma", "cueillette-maghreb"]
+
+
+def test_export_reuses_remembered_spelling_words_and_real_word_filter():
+    # A build hands export the words and the filter kept from the last build: what it hands is
+    # used (a stand-in word shows up), and the real ones give the same files as no memo at all.
+    plain = static_index.export(ENTRIES)
+    kept: dict = {}
+
+    def remember(key, make):
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
+
+    assert static_index.export(ENTRIES, words_of=static_index.entry_spelling_words, remember=remember) == plain
+    assert list(kept) == [("static-real-words",)]
+    kept[("static-real-words",)] = (1, ["AAAA"])
+    swapped = static_index.export(ENTRIES, words_of=lambda e: frozenset({"zzzyzzy"}), remember=remember)
+    assert swapped["r0.js"] != plain["r0.js"] and '"AAAA"' in swapped["r0.js"]
+    assert "zzzyzzy" in "".join(v for k, v in swapped.items() if re.fullmatch(r"v\d+\.js", k))

@@ -264,22 +264,29 @@ def spelling_group(word: str) -> str:
     return f"{word[:1]}:{len(word)}"
 
 
-def spelling_words(entries: list[Entry]) -> dict[str, dict[str, int]]:
-    """{group: {word: documents holding it}}: the words of the index's neutral field (ids, titles,
-    summaries, institutions, tags; folded, not stemmed; a compound whole and in parts), which the
-    API repairs a word into (engine.SearchIndex._near), counted per language version."""
-    df: Counter = Counter()
+def entry_spelling_words(e: Entry) -> frozenset[str]:
+    """The words of one language version in the index's neutral field (id, title, summary,
+    institutions, tags; folded, not stemmed; a compound whole and in parts) that the API can repair
+    a word into (engine.SearchIndex._near)."""
     stop = all_stopwords()
+    text = " ".join([e.id, e.title, e.summary, *e.institutions, *e.tags])
+    seen = set()
+    for raw in _COMPOUND_RE.findall(text):
+        parts = compound_parts(raw)
+        for piece in (["".join(parts)] if len(parts) > 1 else []) + parts:
+            word = strip_elision(normalize(piece))
+            if 2 <= len(word) <= MAX_SPELLING_CHARS + 2 and word not in stop and meaningful(word):
+                seen.add(word)
+    return frozenset(seen)
+
+
+def spelling_words(entries: list[Entry], words_of=None) -> dict[str, dict[str, int]]:
+    """{group: {word: documents holding it}}: entry_spelling_words counted per language version.
+    `words_of`: a function entry -> its words, replacing entry_spelling_words (a build passes one
+    that reuses the words of entries unchanged since the last build)."""
+    df: Counter = Counter()
     for e in entries:
-        text = " ".join([e.id, e.title, e.summary, *e.institutions, *e.tags])
-        seen = set()
-        for raw in _COMPOUND_RE.findall(text):
-            parts = compound_parts(raw)
-            for piece in (["".join(parts)] if len(parts) > 1 else []) + parts:
-                word = strip_elision(normalize(piece))
-                if 2 <= len(word) <= MAX_SPELLING_CHARS + 2 and word not in stop and meaningful(word):
-                    seen.add(word)
-        df.update(seen)
+        df.update(words_of(e) if words_of is not None else entry_spelling_words(e))
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for word, n in sorted(df.items()):
         out[spelling_group(word)][word] = n
@@ -479,11 +486,15 @@ def _postings(docs: list[int], per_doc: list[Terms]
     return list(vocab), word_col[order], doc_col[order], weight[order], in_text[order]
 
 
-def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None) -> dict[str, str]:
+def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None, words_of=None,
+           remember=None) -> dict[str, str]:
     """Every file of the static index, as {path under kb/search/: script text}; labels, country
     aliases and glossary synonyms from `vocabs` (None: the shipped data, read now). `fields_of`: a
     function entry -> its Terms (entry_terms), replacing the analysis of each entry (a build passes
-    one that reuses the terms of entries unchanged since the last build)."""
+    one that reuses the terms of entries unchanged since the last build). `words_of`: the same for
+    each entry's spelling words (entry_spelling_words). `remember(key, make)`: make()'s result, or
+    the one kept by an earlier build with the same vocabularies, code and word lists (the
+    real-word filter, about 2 s of CPU to make in a fresh process at any collection size)."""
     vocabs = Vocabularies.ensure(vocabs)
     ids = sorted({e.id for e in entries})
     number = {entry_id: i for i, entry_id in enumerate(ids)}
@@ -561,14 +572,17 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
-    groups = spelling_words(list(docs.values()))
+    groups = spelling_words(list(docs.values()), words_of)
     vshards = max(1, math.ceil(sum(len(w) + 4 for g in groups.values() for w in g) / SHARD_BYTES))
     by_vshard: dict[int, dict] = defaultdict(dict)
     for group, in_group in groups.items():
         by_vshard[shard_of(group, vshards)][group] = [x for w, n in in_group.items() for x in (w, n)]
     for n, data in by_vshard.items():
         out[f"v{n}.js"] = _chunk(f"v{n}", data)
-    blocks, bloom = real_word_filter(glossary_words(vocabs) | country_words(vocabs))
+    def real_words() -> tuple[int, list[str]]:
+        return real_word_filter(glossary_words(vocabs) | country_words(vocabs))
+
+    blocks, bloom = remember(("static-real-words",), real_words) if remember is not None else real_words()
     for n, data in enumerate(bloom):
         out[f"r{n}.js"] = _chunk(f"r{n}", data)
     # Tables of the vocabularies alone, made once per Vocabularies (a build makes one per run).

@@ -71,12 +71,19 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
-        fields_of = None
+        fields_of = words_of = remember = None
         if memo is not None:
             def fields_of(e: Entry) -> static_index.Terms:
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
                 return memo.get(("static-terms", print_of), lambda: static_index.entry_terms(e, vocabs))
-        out.update({f"search/{name}": text for name, text in static_index.export(entries, vocabs, fields_of).items()})
+
+            def words_of(e: Entry) -> frozenset[str]:
+                print_of = prints[e.key] if prints is not None else fingerprint(e)
+                return memo.get(("static-spell-words", print_of), lambda: static_index.entry_spelling_words(e))
+
+            remember = memo.get  # the memo is dropped when the vocabularies or the code change
+        out.update({f"search/{name}": text
+                    for name, text in static_index.export(entries, vocabs, fields_of, words_of, remember).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 
