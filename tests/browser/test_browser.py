@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.sitebuild import REPO
+from tools.search.query import MAX_QUERY_TERMS
 from tools.site.pages import ui as ui_strings
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -298,6 +300,40 @@ def test_without_an_api_the_visit_asks_for_it_once(page, server):
         assert hrefs, query
     assert len(asked) == 1 and "/api/search?" in asked[0], asked
     assert len([e for e in page.console_errors if "404" in e]) == 1, page.console_errors
+
+
+def test_a_refusal_in_the_header_box_is_shown_and_the_api_kept(page, server):
+    """A 4xx JSON refusal (here too many words) concerns that query: the header box shows the
+    interface's words for it and the next search asks the API again, on this page and the next;
+    only an outage (a 5xx, no answer) moves the visit to the static index."""
+    refusals = []
+
+    def refuse_once(route):
+        if not refusals and "/api/search?" in route.request.url:
+            refusals.append(route.request.url)
+            route.fulfill(status=400, content_type="application/json", body=json.dumps(
+                {"ok": False, "status": 400, "code": "too_many_words", "error": "too many words"}))
+        else:
+            route.continue_()
+
+    page.route("**/api/**", refuse_once)
+    page.goto(server.url + "/")
+    box, form = page.locator(".kb-hsearch__input"), page.locator(".kb-hsearch")
+    box.press_sequentially("enquete emploi", delay=20)
+    page.wait_for_selector(".kb-hsearch[data-refused='too_many_words']")
+    words = ui_strings()["search"]["err_too_many_words"]["fr"].replace("{max}", str(MAX_QUERY_TERMS))
+    expect(page.locator(".kb-hsearch__status")).to_have_text(words)
+    assert page.locator(".kb-hsearch__item").count() == 0 and len(refusals) == 1
+    assert page.evaluate("() => sessionStorage.getItem('kb-api-down')") is None
+    assert header_search(page, " recensement") and form.get_attribute("data-mode") == "api"
+    assert form.get_attribute("data-refused") is None
+    page.goto(server.url + "/en/")
+    assert header_search(page, "labour survey") and form.get_attribute("data-mode") == "api"
+    page.route("**/api/**", lambda route: route.fulfill(status=503, content_type="application/json", body=json.dumps(
+        {"ok": False, "status": 503, "code": "busy", "error": "busy"})))
+    page.goto(server.url + "/")
+    assert header_search(page, "recensement") and form.get_attribute("data-mode") == "static"
+    assert page.evaluate("() => sessionStorage.getItem('kb-api-down')") == "1"
 
 
 @pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
