@@ -194,6 +194,7 @@
       all.href = target(q);
       all.hidden = !total;
       form.setAttribute("data-generation", String(mine));
+      form.setAttribute("data-query", q);  // what the panel answers (lets tests wait for the last keystroke)
       form.setAttribute("data-mode", body.static ? "static" : "api");
       form.removeAttribute("data-refused");
     }
@@ -231,6 +232,7 @@
           panel.hidden = false; list.textContent = ""; all.hidden = true;
           status.textContent = e && e.code ? refusalText(msg, e.code, q) : msg.none || "";
           form.setAttribute("data-generation", String(mine));
+          form.setAttribute("data-query", q);
           if (e && e.code) form.setAttribute("data-refused", String(e.code).slice(0, 40));
         });
     }
