@@ -169,7 +169,8 @@ def test_no_temporary_folders_left(project):
         "build", "docs", "mkdocs.yml", "overrides", "practices", "site"]
 
 
-def test_api_searches_and_serves_the_site(project):
+def test_api_searches_and_serves_the_site(project, word_lists):
+    # word_lists: loaded before the first search, not inside its time limit (a 504 on a loaded machine).
     with TestClient(create_app(project)) as client:
         found = client.get("/api/search", params={"q": "etrangers"})
         assert found.status_code == 200
