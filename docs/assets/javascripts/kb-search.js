@@ -59,13 +59,14 @@
     try { window.sessionStorage.setItem(API_DOWN_KEY, "1"); } catch (e) { /* storage refused: this page only */ }
   }
   var apiDown = !apiExpected || rememberedDown();
-  // Only an outage (no answer, an answer that is not the API's JSON, or a 5xx) switches to the
-  // static index; a refusal (a 4xx JSON error: too many words, ...) is about this query alone.
+  // Only an outage (no answer, an answer that is not the API's JSON; for the header box also a 5xx
+  // JSON error) switches to the static index; a refusal (a 4xx JSON error: too many words, ...) is
+  // about this query alone. The search page words the API's 5xx errors (ui.yml err_busy, ...).
   function outage(e) { e = e instanceof Error ? e : new Error(String(e)); e.outage = true; return e; }
   function getJson(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("content-type") || "";
-      if (type.indexOf("application/json") < 0 || r.status >= 500) throw outage(new Error("no api"));
+      if (type.indexOf("application/json") < 0) throw outage(new Error("no api"));
       return r.json().catch(function (e) { throw outage(e); });
     }, function (e) { throw outage(e); });
   }
