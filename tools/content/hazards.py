@@ -39,7 +39,8 @@ ONE_NAME_PER_ITEM = {"institutions"}
 # Raw HTML: `{...}` inside a tag or a <style>/<script> element is CSS or code, not an attribute list
 # (the raw HTML warning of tools.content.validate names it; all of it is shown as text).
 RAW_ELEMENT_RE = re.compile(r"<\s*(style|script)\b.*?(?:<\s*/\s*\1\s*>|\Z)", re.I | re.S)
-TAG_WITH_BRACE_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*\{[^<>]*>")
+# [^<>{]* before the first '{': one way to match, so a tag opening with many braces stays linear.
+TAG_WITH_BRACE_RE = re.compile(r"<\s*(?:/\s*)?[a-zA-Z][^<>{]*\{[^<>]*>")
 
 
 def _raw_html_lines(body: str) -> set[int]:

@@ -30,7 +30,9 @@ from tools.content.model import Link
 from tools.content.problems import ERROR, WARNING
 from tools.content.vocab import Vocabularies, country_codes, country_name, language_codes
 
-HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# One way to match each character (no '\s*/?\s*', no '[^>]*' running over later '<'): linear
+# on any text, e.g. '<' then 100,000 spaces, or '<a' repeated without '>'.
+HTML_TAG_RE = re.compile(r"<\s*(?:/\s*)?[a-zA-Z][^<>]*>")
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR_RE = re.compile(r"^\d{4}$")
