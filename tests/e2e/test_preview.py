@@ -41,6 +41,7 @@ EN_URL = "/en/kb/entries/ma-enquete-nationale-emploi/en/"
 NEW_TITLES = {AR_ENTRY: "عنوان جديد أثناء المعاينة QZX42", EN_ENTRY: "Title renamed during the preview QZX42"}
 START_TIMEOUT = 360  # three MkDocs servers build every page before they answer: ~90 s under load here, more on a loaded 2-core CI machine
 CHANGE_TIMEOUT = 90  # three servers rebuild after a save (each interface lists the entry): ~30 s at load 10 here
+STOP_TIMEOUT = 60  # the preview stops its three servers and removes their temporary sites: ~15 s at load 16 here
 
 
 def get(url: str, referer: str | None = None) -> tuple[int, str]:
@@ -210,7 +211,7 @@ def stops_with_its_servers(preview: Preview) -> None:
     tmp = preview.root / "build" / "preview-tmp" / str(preview.proc.pid)
     assert sum(p.name.startswith("mkdocs_") for p in tmp.iterdir()) == 3, "MkDocs builds in the preview's own folder"
     preview.proc.terminate()
-    preview.proc.wait(timeout=15)
+    preview.proc.wait(timeout=STOP_TIMEOUT)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (port_open(preview.port) or any(alive(p) for p in servers)):
         time.sleep(0.2)
