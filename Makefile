@@ -44,10 +44,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Everything, as CI runs it (unit, end-to-end and browser tests), in JOBS pytest-xdist processes
-# (below; JOBS=1: in this process). --dist loadgroup keeps each file in one process, and the tests
-# of the built shipped site together (tests/conftest.py), so that each site is built once.
+# (below; JOBS=1: in this process). --dist loadfile keeps each file in one process, so that a
+# module's site build is made once (the session's shipped site: once per process that needs it).
 test: install browser node_modules/.installed
-	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadgroup)
+	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile)
 
 # The unit tests only (no site build, no server, no browser): seconds, while you work. Property-based
 # tests run a few examples each (Hypothesis profile "fast"; `make test` runs the full count). The

@@ -223,16 +223,9 @@ def make_entry(id: str, lang: str, title: str, summary: str, *, type: str = "too
 
 def pytest_collection_modifyitems(config, items):
     """Tests under tests/e2e/ and tests/browser/ carry their folder's marker, so `make test-fast`
-    (-m "not e2e and not browser") runs the unit tests alone.
-
-    Each test also gets an xdist_group, for `make test` (pytest-xdist, --dist loadgroup): a file's
-    tests run in one process (its module fixtures, site builds among them, are made once), and so
-    do all the tests of the built shipped site (shipped_site: the browser tests, test_site_links),
-    which is then built once."""
+    (-m "not e2e and not browser") runs the unit tests alone."""
     for item in items:
         parts = item.path.parts
         for marker in ("e2e", "browser"):
             if marker in parts:
                 item.add_marker(getattr(pytest.mark, marker))
-        group = "shipped-site" if "shipped_site" in getattr(item, "fixturenames", ()) else str(item.path)
-        item.add_marker(pytest.mark.xdist_group(group))
