@@ -43,9 +43,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-# Everything, as CI runs it (unit, end-to-end and browser tests).
+# Everything, as CI runs it (unit, end-to-end and browser tests), in JOBS pytest-xdist processes
+# (below; JOBS=1: in this process). --dist loadfile keeps each file in one process, so that a
+# module's site build is made once (the session's shipped site: once per process that needs it).
 test: install browser node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile)
 
 # The unit tests only (no site build, no server, no browser): seconds, while you work. Property-based
 # tests run a few examples each (Hypothesis profile "fast"; `make test` runs the full count). The

@@ -175,6 +175,16 @@ def shipped_collection(shipped_files):
 
 
 @pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory):
+    """The repository's collection built once per run (per pytest-xdist process) into a temporary
+    copy of the project (tests.sitebuild.build_copy): a tools.project.Project. For the e2e and
+    browser tests that only read the built site or serve it (a build takes ~30 s of CPU)."""
+    from tests.sitebuild import build_copy
+
+    return build_copy(tmp_path_factory.mktemp("shipped-site"))
+
+
+@pytest.fixture(scope="session")
 def word_lists():
     """The folded French/English/Arabic word lists, loaded once and before any SearchIndex exists.
 

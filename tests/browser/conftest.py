@@ -1,5 +1,6 @@
-"""Shared by the browser tests: one built copy of the shipped collection served by the real server,
-and one Chromium, for the whole session (each build takes ~30 s; no browser test changes the site)."""
+"""Shared by the browser tests: one built copy of the shipped collection (tests.conftest.shipped_site,
+shared with the e2e tests that read it) served by the real server, and one Chromium, for the whole
+session (each build takes ~30 s; no browser test changes the site)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.sitebuild import Server, build_copy
+from tests.sitebuild import Server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -16,9 +17,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    project = build_copy(tmp_path_factory.mktemp("site"))
-    srv = Server(project)
+def server(shipped_site):
+    srv = Server(shipped_site)
     yield srv
     srv.stop()
 

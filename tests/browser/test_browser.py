@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.sitebuild import REPO
+from tools.search.query import MAX_QUERY_TERMS
 from tools.site.pages import ui as ui_strings
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -300,6 +302,41 @@ def test_without_an_api_the_visit_asks_for_it_once(page, server):
     assert len([e for e in page.console_errors if "404" in e]) == 1, page.console_errors
 
 
+def test_a_refusal_in_the_header_box_is_shown_and_the_api_kept(page, server):
+    """A 4xx JSON refusal (here too many words) concerns that query: the header box shows the
+    interface's words for it and the next search asks the API again, on this page and the next;
+    only an outage (a 5xx, no answer) moves the visit to the static index."""
+    refusals = []
+
+    def refuse_once(route):
+        if not refusals and "/api/search?" in route.request.url:
+            refusals.append(route.request.url)
+            route.fulfill(status=400, content_type="application/json", body=json.dumps(
+                {"ok": False, "status": 400, "code": "too_many_words", "error": "too many words"}))
+        else:
+            route.continue_()
+
+    page.route("**/api/**", refuse_once)
+    page.goto(server.url + "/")
+    box, form = page.locator(".kb-hsearch__input"), page.locator(".kb-hsearch")
+    box.fill("enquete emploi")  # one input event: the refused request is this query's, not a prefix's
+    page.wait_for_selector(".kb-hsearch[data-refused='too_many_words']")
+    words = ui_strings()["search"]["err_too_many_words"]["fr"].replace("{max}", str(MAX_QUERY_TERMS))
+    expect(page.locator(".kb-hsearch__status")).to_have_text(words)
+    assert page.locator(".kb-hsearch__item").count() == 0 and len(refusals) == 1
+    assert page.evaluate("() => sessionStorage.getItem('kb-api-down')") is None
+    box.fill("")
+    assert header_search(page, "recensement") and form.get_attribute("data-mode") == "api"
+    assert form.get_attribute("data-refused") is None
+    page.goto(server.url + "/en/")
+    assert header_search(page, "labour survey") and form.get_attribute("data-mode") == "api"
+    page.route("**/api/**", lambda route: route.fulfill(status=503, content_type="application/json", body=json.dumps(
+        {"ok": False, "status": 503, "code": "busy", "error": "busy"})))
+    page.goto(server.url + "/")
+    assert header_search(page, "recensement") and form.get_attribute("data-mode") == "static"
+    assert page.evaluate("() => sessionStorage.getItem('kb-api-down')") == "1"
+
+
 @pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
 def test_a_link_with_q_twice_searches_the_words_of_both(page, server, api):
     """As the API and the command line read repeated q=: joined by a space, in order."""
@@ -367,8 +404,10 @@ def header_search(page, query: str) -> list[str]:
     box = page.locator(".kb-hsearch__input")
     expect(box).to_be_visible()
     box.press_sequentially(query, delay=20)
+    # The panel answers the whole query (the debounced search of the last keystroke), not a prefix.
+    page.wait_for_function("q => document.querySelector('.kb-hsearch').getAttribute('data-query') === q",
+                           arg=box.input_value().strip())
     page.wait_for_selector(".kb-hsearch[data-generation] .kb-hsearch__item a")
-    page.wait_for_timeout(400)  # the debounced search of the last keystroke
     page.wait_for_function("() => !document.querySelector('.kb-hsearch__results').hidden")
     return _ids(page.locator(".kb-hsearch__item a").evaluate_all("els => els.map(a => a.href)"))
 

@@ -262,3 +262,16 @@ def test_pathological_bodies_at_the_size_limit_are_checked_without_hanging(tmp_p
     print(f"{unit!r}: {time.perf_counter() - started:.2f} s")
     assert all(p.line >= 1 for p in problems)
     assert not [p for p in problems if "over the 100,000 limit" in p.message]
+
+
+@pytest.mark.parametrize("body", ["<a " + "{" * 99_000, "<style>" + "{ x }" * 19_000, "<a {x}>" * 14_000,
+                                  "<style>" * 14_000, "<" + " " * 99_000 + "style", "< /" + " " * 99_000 + "a",
+                                  "<a" * 49_000])
+def test_raw_html_holding_braces_at_the_size_limit_is_checked_without_hanging(tmp_path, no_hang, body):
+    """The raw-HTML lines that attribute lists skip (hazards._raw_html_lines) and the raw HTML
+    warning's tag (kinds.HTML_TAG_RE, quadratic before on '<' then spaces) are found in linear time."""
+    from tools.content.loader import MAX_BODY_CHARS
+
+    assert len(body) < MAX_BODY_CHARS
+    _, problems = problems_of(tmp_path, entry_text(body="\n" + body))
+    assert not [p for p in problems if p.message.startswith("attribute list")]

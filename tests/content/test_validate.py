@@ -6,6 +6,8 @@ the exact problem: path, line, field, message, hint and severity.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import BODY, entry_text, line_of, load
@@ -142,6 +144,20 @@ def test_summary_with_html(tmp_path):
     text = entry_text(summary='"Une enquête auprès des <b>ménages</b> sur l\'emploi."')
     assert problems_of(tmp_path, text) == [Problem(PATH, line_of(text, "summary:"), "summary", "contains HTML",
                                                    "plain text only: remove the <...> tags")]
+
+
+def test_html_in_institutions_tags_and_link_titles_is_reported_at_its_line(tmp_path):
+    """Every plain-text value, not only title and summary: a tag is shown as text on the pages."""
+    text = entry_text(institutions='["HCP", "<script>x</script>"]', tags="\n  - emploi\n  - <em>ENE</em>",
+                      links='\n  - title: "Site du <b>HCP</b>"\n    url: https://www.hcp.ma/')
+    html = ("contains HTML", "plain text only: remove the <...> tags")
+    assert sorted(problems_of(tmp_path, text)) == [
+        Problem(PATH, line_of(text, "  - title:"), "links[0].title", *html),
+        Problem(PATH, line_of(text, "institutions:"), "institutions[1]", *html),
+        Problem(PATH, line_of(text, "  - <em>"), "tags[1]", *html)]
+    assert load(tmp_path, {NAME: text})[0] == []
+    fine = entry_text(institutions='["Ministère < 10 ans"]', tags="[a<b]")
+    assert problems_of(tmp_path, fine) == []
 
 
 def test_summary_with_a_less_than_sign_is_not_html(tmp_path):
@@ -336,8 +352,27 @@ def test_html_in_body_is_a_warning_at_its_line(tmp_path):
     body = BODY + "\n<div>Un bloc</div>\n"
     text = entry_text(body=body)
     assert problems_of(tmp_path, text) == [Problem(PATH, line_of(text, "<div>"), "body",
-                                                   "raw HTML is shown as text, not rendered",
+                                                   "raw HTML (<div>) is shown as text, not rendered",
                                                    "use Markdown instead of HTML", WARNING)]
+
+
+def test_style_element_in_body_is_named_as_raw_html_not_as_an_attribute_list(tmp_path):
+    """CSS braces inside <style> (or a tag's attribute) are not attribute lists: the contributor is
+    told what was found (the element), once, as a warning (it is shown as text)."""
+    for body in (BODY + "\n<style>p{color:red}</style>\n", BODY + "\n<style>\np { color: red }\n</style>\n",
+                 BODY + '\n<span style="a{b:c}">x</span>\n'):
+        text = entry_text(body=body)
+        tag = re.search(r"<[a-z]+[^>]*>", body).group(0)
+        assert problems_of(tmp_path, text) == [Problem(PATH, line_of(text, tag[:5]), "body",
+                                                       f"raw HTML ({tag}) is shown as text, not rendered",
+                                                       "use Markdown instead of HTML", WARNING)]
+
+
+def test_attribute_list_outside_raw_html_is_still_reported_next_to_a_style_element(tmp_path):
+    body = BODY + '\n<style>p{color:red}</style>\n\nUn paragraphe.\n{: onclick="x" }\n'
+    text = entry_text(body=body)
+    found = [(p.line, p.message.split(" (")[0].split(":")[0]) for p in problems_of(tmp_path, text)]
+    assert sorted(found) == [(line_of(text, "<style>"), "raw HTML"), (line_of(text, "{: onclick"), "attribute list sets 'onclick'")]
 
 
 # --- folders and ids --------------------------------------------------------------------------
@@ -553,6 +588,24 @@ def test_every_disallowed_body_link_is_reported(tmp_path):
         Problem(PATH, line_of(text, "[a]("), "body", "link to '../ma/ma-y.fr.md' is not a web address", LINK_HINT),
         Problem(PATH, line_of(text, "[ref]:"), "body", "link to 'data:text/html,x' is not a web address", LINK_HINT),
     ]
+
+
+def test_a_bad_link_repeated_100_times_is_reported_once_with_its_count(tmp_path):
+    body = BODY + "\n[x](autre.md)\n" * 100 + "\n[y](../z.md)\n"
+    text = entry_text(body=body)
+    first = line_of(text, "[x](autre.md)")
+    others = ", ".join(str(first + 2 * i) for i in range(1, 6))
+    assert problems_of(tmp_path, text) == [
+        Problem(PATH, first, "body", f"link to 'autre.md' is not a web address (100 times; also on lines {others} "
+                "and 94 more)", LINK_HINT),
+        Problem(PATH, line_of(text, "[y]("), "body", "link to '../z.md' is not a web address", LINK_HINT)]
+
+
+def test_one_problem_twice_on_a_line_and_in_two_fields_is_kept_per_field(tmp_path):
+    text = entry_text(body=BODY + "\n[a](x.md) et [b](x.md)\n", tags='["<b>a</b>", "<b>a</b>"]')
+    assert sorted((p.line, p.field, p.message) for p in problems_of(tmp_path, text)) == [
+        (line_of(text, "tags:"), "tags[0]", "contains HTML"), (line_of(text, "tags:"), "tags[1]", "contains HTML"),
+        (line_of(text, "[a](x.md)"), "body", "link to 'x.md' is not a web address (2 times)")]
 
 
 def test_web_anchor_and_mail_body_links_are_fine(tmp_path):

@@ -3,12 +3,18 @@
 The preview is `python -m tools preview` with KB_ROOT pointing at a temporary copy; it starts
 MkDocs' development server as its own child. Waits are polling loops with deadlines (the
 timings are generous limits, not speed requirements).
+
+One preview for the whole session of a contributor, as in real use: it serves, follows edits in
+the three interfaces, survives a broken entry, drops a removed entry, and stops with its servers.
+(Each preview start builds every page three times: one start, not one per step, keeps `make test`
+within its time.)
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +29,7 @@ import pytest
 
 from tests.sitebuild import REPO, copy_project, free_port
 
+FOLDER = "ma"
 ENTRY = Path("practices/ma/ma-enquete-nationale-emploi.fr.md")
 ENTRY_URL = "/kb/entries/ma-enquete-nationale-emploi/fr/"
 COUNTRY_URL = "/kb/countries/ma/"
@@ -34,6 +41,7 @@ EN_URL = "/en/kb/entries/ma-enquete-nationale-emploi/en/"
 NEW_TITLES = {AR_ENTRY: "عنوان جديد أثناء المعاينة QZX42", EN_ENTRY: "Title renamed during the preview QZX42"}
 START_TIMEOUT = 360  # three MkDocs servers build every page before they answer: ~90 s under load here, more on a loaded 2-core CI machine
 CHANGE_TIMEOUT = 90  # three servers rebuild after a save (each interface lists the entry): ~30 s at load 10 here
+STOP_TIMEOUT = 60  # the preview stops its three servers and removes their temporary sites: ~15 s at load 16 here
 
 
 def get(url: str, referer: str | None = None) -> tuple[int, str]:
@@ -117,7 +125,10 @@ class Preview:
 
 @pytest.fixture
 def preview(tmp_path, request) -> Preview:
-    project = copy_project(tmp_path / "kb")
+    # The Moroccan folder only (36 of the ~200 files): three MkDocs servers build every page of the
+    # collection before answering and at each save, and nothing here depends on the other folders.
+    project = copy_project(tmp_path / "kb", with_practices=False)
+    shutil.copytree(REPO / "practices" / FOLDER, project.root / "practices" / FOLDER)
     port = free_port()
     log = tmp_path / "preview.log"
     out = open(log, "w", encoding="utf-8")  # closed by the finalizer
@@ -154,7 +165,7 @@ def h1(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", inner)).strip()
 
 
-def test_preview_serves_the_collection(preview):
+def serves_the_collection(preview: Preview) -> None:
     status, body = get(preview.url + ENTRY_URL)
     assert status == 200
     assert "Enquête nationale sur l" in h1(body)
@@ -163,7 +174,8 @@ def test_preview_serves_the_collection(preview):
     assert preview.server_pids, "the preview runs MkDocs' server as a child process"
 
 
-def test_preview_follows_edits_and_survives_a_broken_entry(preview):
+def follows_edits_and_survives_a_broken_entry(preview: Preview) -> Path:
+    """Returns the broken file (left in place)."""
     path = preview.root / ENTRY
     text = path.read_text(encoding="utf-8")
     edited, n = re.subn(r"^title: .*$", f"title: {NEW_TITLE}", text, count=1, flags=re.M)
@@ -189,19 +201,23 @@ def test_preview_follows_edits_and_survives_a_broken_entry(preview):
     assert shows(preview, COUNTRY_URL, NEW_TITLE)
     assert "ma-fiche-cassee" not in get(preview.url + COUNTRY_URL)[1]
     assert not (preview.root / "docs" / "kb" / "entries" / "ma-fiche-cassee").exists()
+    return broken
 
 
-def test_stopping_the_preview_stops_its_server(preview):
+def stops_with_its_servers(preview: Preview) -> None:
     """terminate() (SIGTERM, as a process manager or an IDE stops a command) must not leave
-    MkDocs' server running on the port."""
+    MkDocs' server running on the port, nor MkDocs' temporary sites (build/preview-tmp/<pid>/)."""
     servers = list(preview.server_pids)
+    tmp = preview.root / "build" / "preview-tmp" / str(preview.proc.pid)
+    assert sum(p.name.startswith("mkdocs_") for p in tmp.iterdir()) == 3, "MkDocs builds in the preview's own folder"
     preview.proc.terminate()
-    preview.proc.wait(timeout=15)
+    preview.proc.wait(timeout=STOP_TIMEOUT)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (port_open(preview.port) or any(alive(p) for p in servers)):
         time.sleep(0.2)
     assert not any(alive(p) for p in servers), f"MkDocs server {servers} still running after the preview stopped"
     assert not port_open(preview.port), f"port {preview.port} still served after the preview stopped"
+    assert not tmp.exists(), "MkDocs' temporary sites left behind"
 
 
 def retitle(preview: Preview, entry: Path, title: str) -> None:
@@ -211,7 +227,7 @@ def retitle(preview: Preview, entry: Path, title: str) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
-def test_preview_serves_the_arabic_and_english_interfaces_and_reloads_their_pages(preview):
+def serves_the_arabic_and_english_interfaces_and_reloads_their_pages(preview: Preview) -> None:
     for url in ("/ar/", "/en/", AR_URL, EN_URL):
         preview.wait_until(f"{url} answers", lambda url=url: get(preview.url + url)[0] == 200, START_TIMEOUT)
     status, body = get(preview.url + AR_URL)
@@ -233,7 +249,7 @@ def test_preview_serves_the_arabic_and_english_interfaces_and_reloads_their_page
     assert get(preview.url + ENTRY_URL)[0] == 200  # French still served
 
 
-def test_a_removed_entry_leaves_the_preview(preview):
+def a_removed_entry_leaves_the_preview(preview: Preview) -> None:
     """MkDocs' dirty rebuilds keep built pages whose source is gone: the preview must not serve
     a removed entry's pages (any version, any interface) until it is restarted."""
     urls = [f"{ui}/kb/entries/ma-enquete-nationale-emploi/{lang}/" for ui in ("", "/ar", "/en") for lang in ("fr", "ar", "en")]
@@ -254,3 +270,15 @@ def test_a_removed_entry_leaves_the_preview(preview):
         preview.wait_until(f"{url} answers 404", lambda url=url: gone(url), CHANGE_TIMEOUT)
     preview.wait_until("the country page no longer lists it", lambda: shows(preview, COUNTRY_URL, "</html>")
                        and "ma-enquete-nationale-emploi" not in get(preview.url + COUNTRY_URL)[1], CHANGE_TIMEOUT)
+
+
+def test_a_preview_session_from_start_to_stop(preview):
+    """The steps of one contributor's session, in order, on one running preview (each step's
+    waits are event-driven: it goes on as soon as the pages show the change)."""
+    serves_the_collection(preview)
+    serves_the_arabic_and_english_interfaces_and_reloads_their_pages(preview)
+    broken = follows_edits_and_survives_a_broken_entry(preview)
+    # A broken entry keeps the last good pages (above): fixed (removed) before the next step.
+    broken.unlink()
+    a_removed_entry_leaves_the_preview(preview)
+    stops_with_its_servers(preview)

@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.sitebuild import build_copy
 from tools.project import Settings
 
 EXTERNAL = ("http:", "https:", "mailto:", "data:", "javascript:", "#")
@@ -24,8 +23,8 @@ INTERFACES = ("", "ar", "en")
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return build_copy(tmp_path_factory.mktemp("site"))
+def project(shipped_site):
+    return shipped_site  # built once per session, shared with the browser tests (read only)
 
 
 @pytest.fixture(scope="module")

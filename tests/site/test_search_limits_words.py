@@ -36,7 +36,7 @@ def test_every_refusal_with_a_limit_gets_the_apis_number(lang):
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_the_page_words_every_refusal_of_a_page_address(lang):
     # tools/web/middleware.py sends a refused page to the search page with ?refused=<code>.
-    for code in ("query_string_too_long", "too_many_parameters"):
+    for code in ("query_string_too_long", "too_many_parameters", "method_not_allowed", "invalid_path"):
         text = ui()["search"][f"err_{code}"][lang]
         assert text and "{" not in text
 

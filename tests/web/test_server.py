@@ -201,6 +201,28 @@ def test_only_get_and_head(client, method, path):
     assert r.headers["allow"] == "GET, HEAD" and method in body["error"]
 
 
+@pytest.mark.parametrize("path, search_page", [("/", "/recherche/"), ("/ar/kb/", "/ar/recherche/"),
+                                               ("/en/recherche/", "/en/recherche/")])
+def test_a_page_refused_for_its_method_or_path_is_sent_to_its_search_page(client, path, search_page):
+    """A browser asking for a page (Accept: text/html) gets what a refused query string gets: its
+    interface's search page, which says why in its words (ui.yml err_<code>), never JSON."""
+    page = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for method in ("POST", "PUT", "DELETE"):
+        r = client.request(method, path, headers=page, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"{search_page}?refused=method_not_allowed"
+    for bad in ("x/%2e%2e/y", "x/%252e%252e/y", "x%5cy"):
+        r = client.get(path + bad, headers=page, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"{search_page}?refused=invalid_path", bad
+    # Not a page: the API, or a client that does not ask for HTML, keeps the JSON refusals.
+    assert_error(client.post("/api/search", headers=page), 405)
+    assert_error(client.post(path), 405)
+    assert_error(client.get(path + "x/%252e%252e/y"), 400)
+    assert_error(client.get("/api/x/%252e%252e/y", headers=page), 400)
+    for code in ("method_not_allowed", "invalid_path"):
+        for lang in ("fr", "ar", "en"):
+            assert pages.ui()["search"][f"err_{code}"][lang], (code, lang)
+
+
 def test_head_is_answered_without_a_body(client):
     r = client.head("/api/health")
     assert r.status_code == 200 and r.content == b""

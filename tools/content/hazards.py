@@ -36,10 +36,29 @@ TEXT_KINDS = (Text, StrList)
 ONE_NAME_PER_ITEM = {"institutions"}
 
 
+# Raw HTML: `{...}` inside a tag or a <style>/<script> element is CSS or code, not an attribute list
+# (the raw HTML warning of tools.content.validate names it; all of it is shown as text).
+RAW_ELEMENT_RE = re.compile(r"<\s*(style|script)\b.*?(?:<\s*/\s*\1\s*>|\Z)", re.I | re.S)
+# [^<>{]* before the first '{': one way to match, so a tag opening with many braces stays linear.
+TAG_WITH_BRACE_RE = re.compile(r"<\s*(?:/\s*)?[a-zA-Z][^<>{]*\{[^<>]*>")
+
+
+def _raw_html_lines(body: str) -> set[int]:
+    """Line offsets (within the body) covered by a <style>/<script> element or a tag holding '{'."""
+    lines = set()
+    for m in (*RAW_ELEMENT_RE.finditer(body), *TAG_WITH_BRACE_RE.finditer(body)):
+        first = body.count("\n", 0, m.start())
+        lines.update(range(first, first + m.group(0).count("\n") + 1))
+    return lines
+
+
 def body_problems(raw: RawEntry) -> list[Problem]:
     """Attribute lists that set more than id/class, and lists written right after a paragraph."""
     problems = []
+    in_html = _raw_html_lines(raw.body) if "<" in raw.body else set()
     for offset, attrs in attribute_lists(raw.body):
+        if offset in in_html:
+            continue
         pairs, _ = get_attrs_and_remainder(attrs)
         bad = sorted({str(k) for k, _ in pairs if str(k).lower() not in SAFE_ATTRIBUTES})
         if bad:

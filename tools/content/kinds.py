@@ -30,7 +30,9 @@ from tools.content.model import Link
 from tools.content.problems import ERROR, WARNING
 from tools.content.vocab import Vocabularies, country_codes, country_name, language_codes
 
-HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# One way to match each character (no '\s*/?\s*', no '[^>]*' running over later '<'): linear
+# on any text, e.g. '<' then 100,000 spaces, or '<a' repeated without '>'.
+HTML_TAG_RE = re.compile(r"<\s*(?:/\s*)?[a-zA-Z][^<>]*>")
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -182,8 +184,7 @@ class Text(Kind):
             issues.append(Issue(key, f"is {len(text)} characters, at least {self.min_len} expected"))
         elif self.max_len and len(text) > self.max_len:
             issues.append(Issue(key, f"is {len(text)} characters, at most {self.max_len} allowed", "shorten it"))
-        if HTML_TAG_RE.search(text):
-            issues.append(Issue(key, "contains HTML", "plain text only: remove the <...> tags"))
+        _no_html(text, key, issues)
         return " ".join(text.split()), issues
 
     def json_schema(self, required=False, vocabs: Vocabularies | None = None):
@@ -193,6 +194,15 @@ class Text(Kind):
         if self.max_len is not None:
             out["maxLength"] = self.max_len
         return out
+
+
+def _no_html(text: str, key: str, issues: list[Issue]) -> bool:
+    """Add the 'contains HTML' error for a plain-text value holding a tag (shown as text on every
+    page, escaped); True when it did."""
+    if HTML_TAG_RE.search(text):
+        issues.append(Issue(key, "contains HTML", "plain text only: remove the <...> tags"))
+        return True
+    return False
 
 
 class Choice(Kind):
@@ -311,6 +321,7 @@ class StrList(ListKind):
             if isinstance(item, (dict, list)) or item is None or not str(item).strip():
                 issues.append(Issue(f"{key}[{i}]", "must be non-empty text"))
             else:
+                _no_html(str(item), f"{key}[{i}]", issues)
                 out.append(" ".join(str(item).split()))
         return tuple(out)
 
@@ -409,6 +420,8 @@ class Links(ListKind):
         title, url = str(item.get("title") or "").strip(), str(item.get("url") or "").strip()
         if not title:
             issues.append(Issue(f"{key}.title" if "title" in item else key, "link title is missing"))
+        else:
+            _no_html(title, f"{key}.title", issues)
         if not _http(url):
             issues.append(Issue(f"{key}.url" if "url" in item else key, f"'{url}' is not an http(s) address",
                                 URL_HINT))

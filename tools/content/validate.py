@@ -90,10 +90,41 @@ class _Checker:
             self.problems.append(Problem(raw.path, raw.body_line + offset, "body",
                                          f"link to '{target[:80]}' is not a web address",
                                          "links in the text must start with https:// (or mailto:, or # for a heading)"))
-        if raw.body.strip() and HTML_TAG_RE.search(raw.body):
-            line = raw.body_line + raw.body[: HTML_TAG_RE.search(raw.body).start()].count("\n")
-            self.problems.append(Problem(raw.path, line, "body", "raw HTML is shown as text, not rendered",
+        if raw.body.strip() and (tag := HTML_TAG_RE.search(raw.body)):
+            line = raw.body_line + raw.body[: tag.start()].count("\n")
+            self.problems.append(Problem(raw.path, line, "body",
+                                         f"raw HTML ({_short_tag(tag.group(0))}) is shown as text, not rendered",
                                          "use Markdown instead of HTML", WARNING))
+
+
+def _short_tag(tag: str, limit: int = 40) -> str:
+    """An HTML tag as found, on one line and cut to `limit` characters, for a message."""
+    tag = " ".join(tag.split())
+    return tag if len(tag) <= limit else tag[: limit - 2] + "…>"
+
+
+def collapse_repeats(problems: list[Problem], body_line: int) -> list[Problem]:
+    """One problem per (path, field, message, hint, severity) in the body (lines from `body_line`
+    on): a problem found on several lines (one bad link written 100 times) is kept at its first
+    line, its message ending with the count and the first few other lines. Front-matter problems
+    stay one per line (each line is its own field), as do TODO placeholders (the scaffold's
+    skeleton has one per section to fill: each line is a to-do). Order of first appearance kept."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        where = "body" if p.line >= body_line and p.field != "placeholder" else p.line
+        groups.setdefault((p.path, p.field, p.message, p.hint, p.severity, where), []).append(p)
+    out = []
+    for same in groups.values():
+        first = min(same, key=lambda p: p.line)
+        if len(same) == 1:
+            out.append(first)
+            continue
+        lines = sorted({p.line for p in same} - {first.line})
+        shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        where = f"; also on line{'s' if len(lines) > 1 else ''} {shown}" if lines else ""
+        out.append(Problem(first.path, first.line, first.field, f"{first.message} ({len(same)} times{where})",
+                           first.hint, first.severity))
+    return out
 
 
 def check_entry(raw: RawEntry, vocabs: Vocabularies | None = None) -> tuple[Entry | None, list[Problem]]:
@@ -109,10 +140,10 @@ def check_entry(raw: RawEntry, vocabs: Vocabularies | None = None) -> tuple[Entr
                                 "use lower-case letters, digits and hyphens, e.g. 'ma-enquete-emploi'"))
     problems += hazards.check(raw)  # scripts, cut values, Arabic commas, lists after paragraphs
     if not raw.meta:
-        return None, problems
+        return None, collapse_repeats(problems, raw.body_line)
     checker = _Checker(raw, vocabs)
     checker.run()
-    problems += checker.problems
+    problems = collapse_repeats(problems + checker.problems, raw.body_line)
     if any(p.severity == "error" for p in problems):
         return None, problems
     v = checker.values

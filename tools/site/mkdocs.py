@@ -124,13 +124,17 @@ def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> Non
         raise BuildError(f"mkdocs build failed ({name}):\n" + "\n".join(lines[-TAIL_LINES:]))
 
 
-def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None) -> subprocess.Popen:
+def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None,
+                 tmp: Path | None = None) -> subprocess.Popen:
     """MkDocs' development server (live reload, --dirty) on host:port, as a child process, of
     `config` (None: cwd's mkdocs.yml). Its dirty rebuilds keep built pages whose source is gone:
-    the hooks remove those of generated pages after each build (mkdocs_hooks.PRUNE_ENV)."""
+    the hooks remove those of generated pages after each build (mkdocs_hooks.PRUNE_ENV). `tmp`:
+    the folder for the site it builds (TMPDIR; None: the system's), which MkDocs removes only
+    when stopped by Ctrl-C, not when terminated: the caller cleans it."""
     extra = ["--config-file", str(config)] if config is not None else []
+    env = {**mkdocs_env(), PRUNE_ENV: "1", **({"TMPDIR": str(tmp)} if tmp is not None else {})}
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
-                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env={**mkdocs_env(), PRUNE_ENV: "1"},
+                             "--dev-addr", f"{host}:{port}", *extra], cwd=cwd, env=env,
                             preexec_fn=die_with_parent())
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import errno
 import http.client
+import os
+import shutil
 import signal
 import socket
 import threading
@@ -183,6 +185,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def temp_folder(project: Project) -> Path:
+    """build/preview-tmp/<this process id>/, created empty: the TMPDIR of this preview's MkDocs
+    servers (each builds its site in a mkdtemp folder there). Folders of previews no longer running
+    (killed: MkDocs removes its folder only on Ctrl-C) are removed first; the preview removes its
+    own when it stops."""
+    base = project.build / "preview-tmp"
+    if base.is_dir():
+        for old in base.iterdir():
+            if not (old.name.isdigit() and _running(int(old.name))):
+                shutil.rmtree(old, ignore_errors=True)
+    folder = base / str(os.getpid())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def preview(project: Project, host: str, port: int) -> int:
     """Serve the three interfaces with live reload on host:port until Ctrl-C or SIGTERM; returns 0.
     Raises UsageError (exit 2) when host:port cannot be bound."""
@@ -196,9 +224,11 @@ def preview(project: Project, host: str, port: int) -> int:
     refresh(project, url)
     servers = []
     serving = False
+    tmp = temp_folder(project)
     try:
         for lang in i18n.LANGS:
-            servers.append(serve_mkdocs("127.0.0.1", backends[lang], cwd=project.root, config=config_path(project, lang)))
+            servers.append(serve_mkdocs("127.0.0.1", backends[lang], cwd=project.root, config=config_path(project, lang),
+                                        tmp=tmp))
         threading.Thread(target=forwarder.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
         serving = True
         print(f"Preview on {url} (Arabic: {url}ar/, English: {url}en/) — save an entry to see it; "
@@ -218,8 +248,11 @@ def preview(project: Project, host: str, port: int) -> int:
         if serving:
             forwarder.shutdown()
         forwarder.server_close()
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(10)
+        try:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(10)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0

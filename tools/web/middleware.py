@@ -3,13 +3,15 @@
 `Hardened` wraps the Starlette app (outside Starlette's own error middleware, so that a 500 gets
 the same headers and JSON shape as everything else):
 
-- only GET and HEAD: anything else is a 405 JSON error with `Allow: GET, HEAD`;
+- only GET and HEAD: anything else is a 405 JSON error with `Allow: GET, HEAD` (a browser asking
+  for a page, Accept: text/html, is redirected as below, with `?refused=method_not_allowed`);
 - refuses, before any routing, a query string over MAX_QUERY_STRING bytes (414), more than
   MAX_PARAMS parameters (400) — a page (any path outside /api/) refused so is redirected (303) to
   its interface's search page with `?refused=<code>`, which shows the refusal in the interface's
   words (tools/data/ui.yml err_<code>), never a JSON body — and a path holding a NUL byte, a backslash or a `..` segment after
   percent-decoding (400: StaticFiles would refuse to leave site/ anyway; this refuses earlier and
-  also catches double-encoded forms that a later decoding step could turn into `..`);
+  also catches double-encoded forms that a later decoding step could turn into `..`; a browser
+  asking for a page is redirected as above, with `?refused=invalid_path`);
 - adds the security headers (SECURITY_HEADERS and the site's Content-Security-Policy) to every
   response, errors included;
 - turns an exception that escaped every handler into a 500 JSON error (tools.errors.error_body);
@@ -70,10 +72,24 @@ def _query_refusal(path: str, status: int, code: str, message: str) -> Response:
     return RedirectResponse(f"{search_page_path(path)}?refused={code}", status_code=303)
 
 
+def _asks_for_a_page(scope) -> bool:
+    """A browser asking for a page: a path outside /api/ and an Accept header naming text/html."""
+    path = scope["path"]
+    if path == "/api" or path.startswith("/api/"):
+        return False
+    return any(name == b"accept" and b"text/html" in value.lower() for name, value in scope.get("headers", ()))
+
+
 def refusal(scope) -> Response | None:
-    """The error response for a request refused before routing, or None if it may go on."""
+    """The error response for a request refused before routing, or None if it may go on.
+
+    A refused query string of a page is redirected (303) to its search page whatever the
+    client accepts; a refused method or path is too when a browser asks for a page
+    (_asks_for_a_page), and is a JSON error (405 with Allow, or 400) otherwise."""
     method = scope["method"]
     if method not in ALLOWED_METHODS:
+        if _asks_for_a_page(scope):
+            return _query_refusal(scope["path"], 405, "method_not_allowed", "")
         return json_error(405, f"method {method[:20]} is not allowed: this server only reads (GET, HEAD)",
                           headers={"allow": ", ".join(ALLOWED_METHODS)})
     raw_query = scope.get("query_string", b"")
@@ -87,6 +103,8 @@ def refusal(scope) -> Response | None:
     # scope["path"] is decoded once; decode again to catch %252e%252e (double encoding).
     for form in (path, unquote(path)):
         if "\x00" in form or "\\" in form or ".." in form.split("/"):
+            if _asks_for_a_page(scope):
+                return _query_refusal(path, 400, "invalid_path", "")
             return json_error(400, "invalid path: '..', backslashes and NUL bytes are not accepted")
     return None
 

@@ -59,16 +59,31 @@
     try { window.sessionStorage.setItem(API_DOWN_KEY, "1"); } catch (e) { /* storage refused: this page only */ }
   }
   var apiDown = !apiExpected || rememberedDown();
+  // Only an outage (no answer, an answer that is not the API's JSON; for the header box also a 5xx
+  // JSON error) switches to the static index; a refusal (a 4xx JSON error: too many words, ...) is
+  // about this query alone. The search page words the API's 5xx errors (ui.yml err_busy, ...).
+  function outage(e) { e = e instanceof Error ? e : new Error(String(e)); e.outage = true; return e; }
   function getJson(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
       var type = r.headers.get("content-type") || "";
-      if (type.indexOf("application/json") < 0) throw new Error("no api");
-      return r.json();
-    });
+      if (type.indexOf("application/json") < 0) throw outage(new Error("no api"));
+      return r.json().catch(function (e) { throw outage(e); });
+    }, function (e) { throw outage(e); });
   }
   function apiOrStatic(apiCall, staticCall) {
     if (apiDown || !window.fetch) return staticCall();
-    return apiCall().catch(function () { apiDown = true; rememberDown(); return staticCall(); });
+    return apiCall().catch(function (e) {
+      if (!e || !e.outage) throw e;
+      apiDown = true; rememberDown(); return staticCall();
+    });
+  }
+  // The words of the interface for an API refusal (ui.yml err_<code>; a too-long query: too_long).
+  function refusalText(msg, code, q) {
+    var key = { page_size_out_of_range: "page_out_of_range" }[code] || code;
+    var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o || {}, k) ? o[k] : undefined; };
+    // An address over the server's byte limit holding a query within the limit is another refusal.
+    if (key === "query_too_long" || (key === "query_string_too_long" && tooLong(q))) return tooLongText(msg);
+    return String(own(msg, "err_" + key) || msg.err_other || "").replace("{max}", String(own(msg.limits, key) || ""));
   }
 
   // The query length limit of the API (tools.search.engine.MAX_QUERY_CHARS, in kb/search-ui.js):
@@ -189,7 +204,9 @@
       all.href = target(q);
       all.hidden = !total;
       form.setAttribute("data-generation", String(mine));
+      form.setAttribute("data-query", q);  // what the panel answers (lets tests wait for the last keystroke)
       form.setAttribute("data-mode", body.static ? "static" : "api");
+      form.removeAttribute("data-refused");
     }
     function renderSuggestions(terms, q, mine) {
       if (mine !== generation) return;
@@ -207,7 +224,12 @@
       if (tooLong(q)) { panel.hidden = false; list.textContent = ""; status.textContent = tooLongText(msg); all.hidden = true; return; }
       apiOrStatic(function () {
         return getJson("/api/search?page_size=8&ui=" + ui + "&q=" + encodeURIComponent(q)).then(function (body) {
-          if (!body.ok) throw new Error(body.error || "api");
+          if (!body.ok) {
+            var refused = new Error(body.code || "api");
+            refused.code = body.code || "other";
+            refused.outage = (body.status || 0) >= 500;
+            throw refused;
+          }
           fieldFacets(body);
           getJson("/api/suggest?q=" + encodeURIComponent(q)).then(function (s) {
             if (s.ok) renderSuggestions(s.terms || [], q, mine);
@@ -215,7 +237,14 @@
           return body;
         });
       }, function () { return engine.search(q, { pageSize: 8, prefer: ui }); }).then(function (body) { render(body, q, mine); })
-        .catch(function () { if (mine === generation) { panel.hidden = false; status.textContent = msg.none || ""; } });
+        .catch(function (e) {
+          if (mine !== generation) return;
+          panel.hidden = false; list.textContent = ""; all.hidden = true;
+          status.textContent = e && e.code ? refusalText(msg, e.code, q) : msg.none || "";
+          form.setAttribute("data-generation", String(mine));
+          form.setAttribute("data-query", q);
+          if (e && e.code) form.setAttribute("data-refused", String(e.code).slice(0, 40));
+        });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 180); });
     input.addEventListener("focus", function () { if (list.children.length) panel.hidden = false; });
@@ -360,12 +389,8 @@
     // `code` may come from the address (?refused=, tools/web/middleware.py): only looked up, never shown.
     function showError(code) {
       status.textContent = ""; list.textContent = "";
-      var key = { page_size_out_of_range: "page_out_of_range" }[code] || code;
-      var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o || {}, k) ? o[k] : undefined; };
-      // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long);
-      // an address over the server's byte limit holding a query within the limit is another refusal.
-      var page = key === "query_too_long" || (key === "query_string_too_long" && tooLong(state().q)) ? tooLongText(msg)
-        : String(own(msg, "err_" + key) || msg.err_other || "").replace("{max}", String(own(msg.limits, key) || ""));
+      // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long).
+      var page = refusalText(msg, code, state().q);
       status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": String(code || "").slice(0, 40) }, (msg.error || "") + page));
       root.setAttribute("data-ready", "error");
     }
