@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -171,14 +172,27 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
-def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | set[str] = frozenset()
-              ) -> tuple[list[str], list[str]]:
+def content_digest(raw: bytes) -> bytes:
+    """A 16-byte digest of a file's bytes (BLAKE2b), as sync_tree records them in `known`."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | set[str] = frozenset(),
+              known: dict[str, bytes] | None = None) -> tuple[list[str], list[str]]:
     """Make folder `out` hold exactly `files` ({relative path: text or bytes}) and the files `keep`
     (relative paths known to be current, left unread): write each file of `files` whose bytes
-    differ (atomically), remove the others. Returns (written, removed) relative paths."""
+    differ (atomically), remove the others. Returns (written, removed) relative paths.
+
+    `known`: {relative path: content_digest} of the files as the last sync_tree left them, which
+    the caller guarantees nobody changed since (tools.pipeline compares tree prints): a file whose
+    wanted digest is recorded there is not read. It is brought up to date in place (every file of
+    `files`; removed files dropped) for the next call."""
     written, removed = [], []
     for rel, data in files.items():
         raw = data.encode("utf-8") if isinstance(data, str) else data
+        digest = content_digest(raw) if known is not None else None
+        if digest is not None and known.get(rel) == digest:
+            continue
         target = out / rel
         try:
             same = target.stat().st_size == len(raw) and target.read_bytes() == raw
@@ -187,6 +201,8 @@ def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | s
         if not same:
             write_atomic(target, raw)
             written.append(rel)
+        if known is not None:
+            known[rel] = digest
     # One walk (scandir's file types, no stat per file), deepest folders first so that folders
     # left empty are removed on the way up.
     for dirpath, _dirs, filenames in os.walk(out, topdown=False):
@@ -197,6 +213,10 @@ def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | s
             if rel not in files and rel not in keep:
                 os.unlink(os.path.join(dirpath, name))
                 removed.append(rel)
+    if known is not None:
+        for rel in list(known):
+            if rel not in files and rel not in keep:
+                del known[rel]
         if base != "." and not os.listdir(dirpath):
             os.rmdir(dirpath)
     removed.sort()
