@@ -65,3 +65,21 @@ def test_a_hand_edited_docs_file_is_restored_by_an_incremental_build(tmp_path):
     assert report.ok and report.timings["pages"] != "up to date"
     assert page.read_bytes() == original
     assert run(project, site=False, progress=False).timings["pages"] == "up to date"
+
+
+def test_without_a_walk_removed_files_and_their_emptied_folders_go(tmp_path):
+    for complete in (False, True):
+        out = tmp_path / str(complete)
+        known: dict[str, bytes] = {}
+        sync_tree({"a.md": "a", "b/c/d.md": "d", "b/e.md": "e"}, out, known=known)
+        (out / "kept.md").write_text("kept")  # a file kept unread and never recorded
+        sync_tree({"a.md": "a"}, out, keep={"kept.md"}, known=known, complete=complete)
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a.md", "kept.md"]
+        assert set(known) == {"a.md", "kept.md"} if not complete else {"a.md"}
+    # A kept file the walk listed is then removed, when no longer kept, without a walk.
+    out = tmp_path / "False"
+    known = {}
+    sync_tree({"a.md": "a"}, out, keep={"kept.md"}, known=known)
+    assert known["kept.md"] == b""
+    assert sync_tree({"a.md": "a"}, out, known=known, complete=True) == ([], ["kept.md"])
+    assert sorted(p.name for p in out.rglob("*")) == ["a.md"]

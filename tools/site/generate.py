@@ -230,20 +230,22 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     used = texts if memo is not None else None  # no memo file: every text made afresh, as before
     # The digests of the files the last build left in each tree (the memo is only there when the
     # trees are as it left them): files whose wanted bytes have the same digest are not read.
+    # A tree recorded there holds exactly the files recorded: none to look for by walking it.
     written = previous.written if previous is not None else {}
+    complete = {folder for folder in written}
 
     def known(folder: Path) -> dict[str, bytes] | None:
         return written.setdefault(str(folder), {}) if memo is not None else None
     changes = {str(project.generated): sync_tree(
         generated_files(entries, project, settings, near=near, vocabs=vocabs,
                         entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used),
-        project.generated, kept, known(project.generated))}
+        project.generated, kept, known(project.generated), str(project.generated) in complete)}
     for lang in i18n.OTHER_LANGS:
         folder = languages.tree(project.root, lang)
         changes[str(folder)] = languages.assemble(
             project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
                                                 entry_files_of=files_of(lang), prints=prints, memo=used), kept,
-            known(folder))
+            known(folder), str(folder) in complete)
     if memo is not None:
         EntryMemo(context, prints, related, texts.kept(), written).save(memo)
     return changes
