@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -171,14 +172,29 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
-def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | set[str] = frozenset()
-              ) -> tuple[list[str], list[str]]:
+def content_digest(raw: bytes) -> bytes:
+    """A 16-byte digest of a file's bytes (BLAKE2b), as sync_tree records them in `known`."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | set[str] = frozenset(),
+              known: dict[str, bytes] | None = None, complete: bool = False) -> tuple[list[str], list[str]]:
     """Make folder `out` hold exactly `files` ({relative path: text or bytes}) and the files `keep`
     (relative paths known to be current, left unread): write each file of `files` whose bytes
-    differ (atomically), remove the others. Returns (written, removed) relative paths."""
+    differ (atomically), remove the others. Returns (written, removed) relative paths.
+
+    `known`: {relative path: content_digest} of the files as the last sync_tree left them, which
+    the caller guarantees nobody changed since (tools.pipeline compares tree prints): a file whose
+    wanted digest is recorded there is not read. It is brought up to date in place (every file of
+    `files`; removed files dropped) for the next call. `complete`: `known` lists every file in
+    `out` (a previous call recorded them all and nobody changed the folder since), so the files to
+    remove are found there, without walking the folder."""
     written, removed = [], []
     for rel, data in files.items():
         raw = data.encode("utf-8") if isinstance(data, str) else data
+        digest = content_digest(raw) if known is not None else None
+        if digest is not None and known.get(rel) == digest:
+            continue
         target = out / rel
         try:
             same = target.stat().st_size == len(raw) and target.read_bytes() == raw
@@ -187,6 +203,25 @@ def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | s
         if not same:
             write_atomic(target, raw)
             written.append(rel)
+        if known is not None:
+            known[rel] = digest
+    if complete and known is not None:
+        # `known` lists every file there: the others go without a walk, and so do the folders
+        # they leave empty.
+        for rel in [rel for rel in known if rel not in files and rel not in keep]:
+            del known[rel]
+            path = os.path.join(out, rel)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            removed.append(rel)
+            folder = os.path.dirname(path)
+            while os.path.relpath(folder, out) != "." and not os.listdir(folder):
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)
+        removed.sort()
+        return written, removed
     # One walk (scandir's file types, no stat per file), deepest folders first so that folders
     # left empty are removed on the way up.
     for dirpath, _dirs, filenames in os.walk(out, topdown=False):
@@ -197,7 +232,14 @@ def sync_tree(files: dict[str, str | bytes], out: Path, keep: frozenset[str] | s
             if rel not in files and rel not in keep:
                 os.unlink(os.path.join(dirpath, name))
                 removed.append(rel)
+            elif known is not None and rel not in files:
+                # A kept file whose digest is unknown: listed (so that `known` lists every file
+                # there), with a digest no content has, so that it is read when next wanted.
+                known.setdefault(rel, b"")
         if base != "." and not os.listdir(dirpath):
             os.rmdir(dirpath)
+    if known is not None:
+        for rel in [rel for rel in known if rel not in files and rel not in keep]:
+            del known[rel]
     removed.sort()
     return written, removed

@@ -143,7 +143,8 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
     # than this stage change them (the live preview regenerates them on each save): the pages
     # stage is up to date only if they are as it left them, and the site only if it was built
     # from them as they are (not "the pages stage wrote nothing this run").
-    docs_print = stamps.tree_print(*docs)
+    listing = stamps.TreeListing(*docs)
+    docs_print = listing.print()
     docs_as_left = recorded.get(DOCS_STAMP) == docs_print
     memo = project.build / PAGES_MEMO
     if force or not docs_as_left:
@@ -152,7 +153,15 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
 
     def record_docs() -> None:
         nonlocal docs_print
-        docs_print = recorded[DOCS_STAMP] = stamps.tree_print(*docs)
+        changes = report.details.get("pages")
+        if isinstance(changes, dict) and set(changes) == {str(d) for d in docs}:
+            # The stage reports every file it wrote and removed: restat those, not every file.
+            for root, (written, removed) in changes.items():
+                listing.update(root, written, removed)
+            docs_print = listing.print()
+        else:
+            docs_print = stamps.tree_print(*docs)
+        recorded[DOCS_STAMP] = docs_print
 
     # pages_context covers tools/data/ (vocabularies, glossary, interface strings), so the memo of
     # unchanged entries' files is dropped when `vocabs` can differ from the last build's.

@@ -353,8 +353,34 @@ def test_export_reuses_remembered_spelling_words_and_real_word_filter():
         return kept[key]
 
     assert static_index.export(ENTRIES, words_of=static_index.entry_spelling_words, remember=remember) == plain
-    assert list(kept) == [("static-real-words",)]
+    assert [k for k in kept if k[0] != "static-chunk"] == [("static-real-words",)]  # besides encoded files
     kept[("static-real-words",)] = (1, ["AAAA"])
     swapped = static_index.export(ENTRIES, words_of=lambda e: frozenset({"zzzyzzy"}), remember=remember)
     assert swapped["r0.js"] != plain["r0.js"] and '"AAAA"' in swapped["r0.js"]
     assert "zzzyzzy" in "".join(v for k, v in swapped.items() if re.fullmatch(r"v\d+\.js", k))
+
+
+def test_remembered_shards_are_encoded_once_and_equal_a_fresh_export():
+    """export(remember=...) keys each file by its content: a second export after one title change
+    encodes again only the files whose content changed, and every file equals a plain export's."""
+    from dataclasses import replace
+
+    texts: dict = {}
+    made: list = []
+
+    def remember(key, make):
+        if key not in texts and key[0] == "static-chunk":
+            made.append(key[1])
+        if key not in texts:
+            texts[key] = make()
+        return texts[key]
+
+    first = static_index.export(ENTRIES, remember=remember)
+    assert first == static_index.export(ENTRIES)
+    assert sorted(made) == sorted(name[:-3] for name in first)
+    made.clear()
+    changed = [replace(ENTRIES[0], title="Enquête révisée sur l'emploi QZX"), *ENTRIES[1:]]
+    second = static_index.export(changed, remember=remember)
+    assert second == static_index.export(changed) != first
+    assert "meta" in made and 0 < len(made) < len(second)
+    assert set(made) >= {name[:-3] for name in second if second[name] != first.get(name)}

@@ -44,6 +44,7 @@ import base64
 import hashlib
 import json
 import math
+import pickle
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -321,7 +322,7 @@ def _gaps(pairs) -> list[int]:
     return out
 
 
-def _chunk(name: str, data) -> str:
+def _encode(name: str, data) -> str:
     return f"{CALLBACK}({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
 
 
@@ -494,8 +495,17 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     one that reuses the terms of entries unchanged since the last build). `words_of`: the same for
     each entry's spelling words (entry_spelling_words). `remember(key, make)`: make()'s result, or
     the one kept by an earlier build with the same vocabularies, code and word lists (the
-    real-word filter, about 2 s of CPU to make in a fresh process at any collection size)."""
+    real-word filter, about 2 s of CPU to make in a fresh process at any collection size); the
+    shard files are encoded through it too, keyed by a digest of their content, so that a build
+    encodes only the shards whose content changed."""
     vocabs = Vocabularies.ensure(vocabs)
+
+    def _chunk(name: str, data) -> str:
+        if remember is None:
+            return _encode(name, data)
+        # A pickle is several times cheaper to make than the JSON text; equal pickles hold equal data.
+        key = ("static-chunk", name, hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=16).digest())
+        return remember(key, lambda: _encode(name, data))
     ids = sorted({e.id for e in entries})
     number = {entry_id: i for i, entry_id in enumerate(ids)}
     docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}

@@ -99,13 +99,15 @@ class EntryMemo:
     context: digest of everything but the entries that the files depend on (code, data, settings);
     prints: {entry key: fingerprint}; related: {entry key: (ids of the related entries shown,
     lowest score shown when the list is full, else related.MIN_SCORE)}; texts: pages.TextMemo's
-    texts (listing lines and pages) of the last build.
+    texts (listing lines and pages) of the last build; written: {docs tree folder (str): {path in
+    it: fsutil.content_digest}} of the files the last build left there (fsutil.sync_tree's `known`).
     """
 
     context: str = ""
     prints: dict[str, str] = field(default_factory=dict)
     related: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
     texts: dict = field(default_factory=dict)
+    written: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None, context: str) -> EntryMemo | None:
@@ -119,12 +121,13 @@ class EntryMemo:
             return None
         if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
             return None
-        return cls(context, data["prints"], data["related"], data.get("texts", {}))
+        return cls(context, data["prints"], data["related"], data.get("texts", {}), data.get("written", {}))
 
     def save(self, path: Path) -> None:
         """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
         write_atomic(path, pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                         "related": self.related, "texts": self.texts}, protocol=pickle.HIGHEST_PROTOCOL))
+                                         "related": self.related, "texts": self.texts, "written": self.written},
+                                        protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _id_of(key: str) -> str:
@@ -225,16 +228,26 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
 
     texts = pages.TextMemo(previous.texts if previous is not None else None, prints)
     used = texts if memo is not None else None  # no memo file: every text made afresh, as before
+    # The digests of the files the last build left in each tree (the memo is only there when the
+    # trees are as it left them): files whose wanted bytes have the same digest are not read.
+    # A tree recorded there holds exactly the files recorded: none to look for by walking it.
+    written = previous.written if previous is not None else {}
+    complete = {folder for folder in written}
+
+    def known(folder: Path) -> dict[str, bytes] | None:
+        return written.setdefault(str(folder), {}) if memo is not None else None
     changes = {str(project.generated): sync_tree(
         generated_files(entries, project, settings, near=near, vocabs=vocabs,
                         entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used),
-        project.generated, kept)}
+        project.generated, kept, known(project.generated), str(project.generated) in complete)}
     for lang in i18n.OTHER_LANGS:
-        changes[str(languages.tree(project.root, lang))] = languages.assemble(
+        folder = languages.tree(project.root, lang)
+        changes[str(folder)] = languages.assemble(
             project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                                entry_files_of=files_of(lang), prints=prints, memo=used), kept)
+                                                entry_files_of=files_of(lang), prints=prints, memo=used), kept,
+            known(folder), str(folder) in complete)
     if memo is not None:
-        EntryMemo(context, prints, related, texts.kept()).save(memo)
+        EntryMemo(context, prints, related, texts.kept(), written).save(memo)
     return changes
 
 

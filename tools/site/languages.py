@@ -40,14 +40,15 @@ def tree_files(root: Path, lang: str) -> dict[str, bytes]:
     return out
 
 
-def assemble(root: Path, lang: str, generated: dict[str, str], keep: frozenset[str] | set[str] = frozenset()
-             ) -> tuple[list[str], list[str]]:
+def assemble(root: Path, lang: str, generated: dict[str, str], keep: frozenset[str] | set[str] = frozenset(),
+             known: dict[str, bytes] | None = None, complete: bool = False) -> tuple[list[str], list[str]]:
     """Bring the interface's docs tree up to date: hand-written files plus `generated` ({path under
     kb/: text}); unchanged files are left as they are, and so are those of `keep` (paths under kb/
-    known to be current). Returns (written, removed) paths."""
+    known to be current). `known`, `complete`: as for fsutil.sync_tree (paths in the tree). Returns (written,
+    removed) paths."""
     wanted = tree_files(root, lang)
     wanted.update({f"{KB}/{path}": text for path, text in generated.items()})
-    return sync_tree(wanted, tree(root, lang), {f"{KB}/{path}" for path in keep})
+    return sync_tree(wanted, tree(root, lang), {f"{KB}/{path}" for path in keep}, known, complete)
 
 
 def translate_nav(nav: list, lang: str, vocabs: Vocabularies | None = None) -> list:
