@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from tools.web.server import _Config
 
@@ -36,4 +37,7 @@ def test_connections_of_the_shared_worker_socket_have_nagle_off():
         finally:
             server.close()
 
-    assert asyncio.run(accepted_nodelay()) != 0
+    # A thread of its own: in a pytest process that also ran Playwright's browser tests, this
+    # thread may already have a running event loop, where asyncio.run() is refused.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, accepted_nodelay()).result(30) != 0
