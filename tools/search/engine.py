@@ -47,11 +47,14 @@ from __future__ import annotations
 
 import bisect
 import copy
+import hashlib
+import json
 import math
 import os
 import pickle
 import re
 import threading
+import time
 from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
@@ -70,6 +73,7 @@ from whoosh.system import _INT_SIZE
 from tools.content import schema
 from tools.content.vocab import Vocabularies
 from tools.errors import QueryError
+from tools.search import glossary
 from tools.search import query as qry
 from tools.search import results as res
 from tools.search.analysis import (
@@ -84,17 +88,17 @@ from tools.search.analysis import (
 )
 from tools.search.glossary import expand
 
-# build_search_index is re-exported for callers; _Fold and _Stem because indexes written before
-# the split pickled them under this module's name (they open, then the build re-indexes).
+# _Fold and _Stem are re-exported because indexes written before the split pickled them under
+# this module's name (they open, then the build re-indexes).
 from tools.search.index import (  # noqa: F401
     LANG_PARTS,
     _Compound,
     _Fold,
     _Stem,
     analyzer,
-    build_search_index,
     exact_key,
 )
+from tools.search.index import build_search_index as _build_index
 from tools.search.query import MAX_QUERY_TERMS
 
 MAX_QUERY_CHARS = 1000
@@ -201,9 +205,11 @@ class _Generation:
     of term scores and of answers. A rebuild swaps in a new index: a new generation is made and
     the old one, caches included, is dropped."""
 
-    def __init__(self, searcher, vocabs: Vocabularies):
+    def __init__(self, searcher, vocabs: Vocabularies, index_dir: Path | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
+        # (field, words) -> documents matching the phrase, computed by the build (PHRASES_FILE)
+        self.phrases = _load_phrases(index_dir, self.reader) if index_dir is not None else {}
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
         self.by_id: dict[str, list[dict]] = {}
         for stored in self.docs.values():
@@ -423,6 +429,151 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
+def _phrase_docs(reader, fieldname: str, words: list[tuple[bytes, np.ndarray]]) -> np.ndarray:
+    """Document numbers (ascending) holding a phrase's words at consecutive positions, in order
+    (Whoosh's Phrase with slop 1), from [(word as the field's bytes, document numbers holding
+    it)] for two words or more: only the documents holding every word have positions read."""
+    cand = words[0][1]
+    for _, ids in words[1:]:
+        cand = np.intersect1d(cand, ids, assume_unique=True)
+    if len(cand):
+        # A start p matches when word i is at p + i for every i. Each word's positions are
+        # read only for the documents still matching after the words before it. A start is
+        # one number, (candidate's row) * _ROW + p, so that words are matched by sorted
+        # array intersections.
+        rows = np.arange(len(cand), dtype=np.int64)
+        row, pos = _flat(_positions(reader.postings(fieldname, words[0][0]), cand), rows)
+        starts = np.unique(row * _ROW + pos)
+        for i, (text, _) in enumerate(words[1:], 1):
+            row, pos = _flat(_positions(reader.postings(fieldname, text), cand[rows]), rows)
+            keep = pos >= i
+            starts = np.intersect1d(starts, np.unique(row[keep] * _ROW + pos[keep] - i), assume_unique=True)
+            rows = np.unique(starts // _ROW)
+            if not len(rows):
+                break
+        cand = cand[rows]
+    return cand
+
+
+# Phrase matches of the glossary's names, computed when the index is built (write_phrase_matches)
+# so that no query pays for reading positions (0.2 s for a common concept at 10,000 entries).
+PHRASES_FILE = "PHRASES.npz"
+PHRASES_FORMAT = 1  # bump when what a match means changes
+
+
+def _index_identity(reader) -> str:
+    """What the phrase matches of an index depend on: its segments, their sizes and deleted
+    documents (a build's copy of the previous index's file is never taken for its own)."""
+    parts = []
+    for seg, offset in reader.leaf_readers():
+        segment = getattr(seg, "_segment", None)
+        segid = segment.segment_id() if segment is not None else ""
+        deleted = sorted(getattr(seg, "deleted_docs_set", None) or ())
+        parts.append([segid, offset, seg.doc_count_all(), len(deleted), _hash_ints(deleted)])
+    return json.dumps([PHRASES_FORMAT, parts])
+
+
+def _hash_ints(values: list[int]) -> str:
+    """A short digest of a list of integers."""
+    return hashlib.sha256(np.asarray(values, dtype=np.int64).tobytes()).hexdigest()[:16]
+
+
+def _glossary_phrases(parser, vocabs: Vocabularies):
+    """Every Phrase leaf a query naming a glossary concept may search: each name of each concept
+    parsed as build() parses it (query.name_terms, quoted), in every field."""
+    seen = set()
+    for concept in glossary.concepts(vocabs):
+        for name in concept.names():
+            words = qry.name_terms(name)
+            if not words or words in seen:
+                continue
+            seen.add(words)
+            stack = [parser.parse(f'"{words}"')]
+            while stack:
+                q = stack.pop()
+                if type(q) is query.Phrase:
+                    yield q
+                stack.extend(getattr(q, "subqueries", ()) or ())
+
+
+def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None) -> dict:
+    """Write PHRASES_FILE into index_dir: the documents matching each glossary phrase (see
+    _glossary_phrases) of two words or more, keyed by (field, words) and by the index's
+    identity. Returns {phrases, seconds}. Called by build_search_index before the swap."""
+    started = time.perf_counter()
+    vocabs = Vocabularies.ensure(vocabs)
+    ix = index.open_dir(str(index_dir))
+    searcher = ix.searcher()
+    try:
+        reader, schema_ = searcher.reader(), searcher.schema
+        keys, arrays, seen = [], [], set()
+        for q in _glossary_phrases(_CachedParser(qry.make_parser()), vocabs):
+            key = (q.fieldname, tuple(q.words))
+            if key in seen or len(q.words) < 2 or q.slop != 1 or q.fieldname not in schema_:
+                continue
+            seen.add(key)
+            field = schema_[q.fieldname]
+            if not field.format or not field.format.supports("positions"):
+                continue
+            words = []
+            for word in q.words:
+                try:
+                    text = field.to_bytes(word)
+                except ValueError:
+                    break
+                if (q.fieldname, text) not in reader:
+                    break
+                words.append((text, _term_docs(reader, q.fieldname, text)))
+            if len(words) != len(q.words):
+                continue  # the phrase matches nothing: _phrase_scores says so without positions
+            keys.append([q.fieldname, list(q.words)])
+            arrays.append(_phrase_docs(reader, q.fieldname, words))
+        nums = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+        bounds = np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
+        with open(Path(index_dir) / PHRASES_FILE, "wb") as out:
+            np.savez(out, identity=np.asarray(_index_identity(reader)), keys=np.asarray(json.dumps(keys)),
+                     nums=nums.astype(np.int64), bounds=bounds)
+    finally:
+        searcher.close()
+    return {"phrases": len(keys), "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _load_phrases(index_dir: Path, reader) -> dict:
+    """{(field, words): document numbers} from index_dir's PHRASES_FILE when it was written
+    for this very index (same identity); {} otherwise (absent, unreadable, stale)."""
+    try:
+        with np.load(Path(index_dir) / PHRASES_FILE, allow_pickle=False) as data:
+            if str(data["identity"]) != _index_identity(reader):
+                return {}
+            keys = json.loads(str(data["keys"]))
+            nums, bounds = data["nums"], data["bounds"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    if len(bounds) != len(keys) + 1:
+        return {}
+    return {(field, tuple(words)): nums[bounds[i]:bounds[i + 1]] for i, (field, words) in enumerate(keys)}
+
+
+def _term_docs(reader, fieldname: str, text: bytes) -> np.ndarray:
+    """Document numbers holding a term (deleted ones left out), as _term_scores reads them."""
+    found = _segment_postings(reader, fieldname, text)
+    if found is None:
+        return _postings(reader.postings(fieldname, text))[0]
+    parts, _ = found
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([_postings(m)[0] + offset for m, offset in parts])
+
+
+def build_search_index(entries: list, index_dir: Path, progress: bool = True, engine: str = "",
+                       full: bool = False, vocabs: Vocabularies | None = None) -> dict:
+    """tools.search.index.build_search_index (same arguments, answer and errors), with the
+    glossary's phrase matches written into the new index before it is swapped in
+    (write_phrase_matches; info["derived"] = {phrases, seconds})."""
+    return _build_index(entries, index_dir, progress=progress, engine=engine, full=full, vocabs=vocabs,
+                        before_swap=partial(write_phrase_matches, vocabs=vocabs))
+
+
 class _CachedParser:
     """The query parser with its queries kept: the same words are parsed for the 13 fields once.
     Plain words are turned into the parser's query directly (tools.search.query.plain_query).
@@ -497,7 +648,7 @@ class SearchIndex:
             if self._gen is not None:
                 self._gen.searcher.close()
             ix = index.open_dir(str(self.dir))
-            self._gen = _Generation(ix.searcher(), self.vocabs)
+            self._gen = _Generation(ix.searcher(), self.vocabs, self.dir)
             self._stamp = stamp
         return self._gen
 
@@ -601,25 +752,12 @@ class SearchIndex:
                 return none
             ids, scores = self._leaf(gen, query.Term(q.fieldname, word))
             words.append((text, ids, scores))
-        cand = words[0][1]
-        for _, ids, _ in words[1:]:
-            cand = np.intersect1d(cand, ids, assume_unique=True)
-        if len(cand) and len(words) > 1:
-            # A start p matches when word i is at p + i for every i. Each word's positions are
-            # read only for the documents still matching after the words before it. A start is
-            # one number, (candidate's row) * _ROW + p, so that words are matched by sorted
-            # array intersections.
-            rows = np.arange(len(cand), dtype=np.int64)
-            row, pos = _flat(_positions(gen.reader.postings(q.fieldname, words[0][0]), cand), rows)
-            starts = np.unique(row * _ROW + pos)
-            for i, (text, _, _) in enumerate(words[1:], 1):
-                row, pos = _flat(_positions(gen.reader.postings(q.fieldname, text), cand[rows]), rows)
-                keep = pos >= i
-                starts = np.intersect1d(starts, np.unique(row[keep] * _ROW + pos[keep] - i), assume_unique=True)
-                rows = np.unique(starts // _ROW)
-                if not len(rows):
-                    break
-            cand = cand[rows]
+        if len(words) > 1:
+            cand = gen.phrases.get((q.fieldname, tuple(q.words)))
+            if cand is None:
+                cand = _phrase_docs(gen.reader, q.fieldname, [(text, ids) for text, ids, _ in words])
+        else:
+            cand = words[0][1]
         if not len(cand):
             return none
         scores = _tree_sum([sc[np.searchsorted(ids, cand)] for _, ids, sc in words])
