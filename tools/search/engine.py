@@ -93,6 +93,7 @@ from tools.search.glossary import expand
 from tools.search.index import (  # noqa: F401
     LANG_PARTS,
     _Compound,
+    _doc_count,
     _Fold,
     _Stem,
     analyzer,
@@ -459,6 +460,9 @@ def _phrase_docs(reader, fieldname: str, words: list[tuple[bytes, np.ndarray]]) 
 # so that no query pays for reading positions (0.2 s for a common concept at 10,000 entries).
 PHRASES_FILE = "PHRASES.npz"
 PHRASES_FORMAT = 1  # bump when what a match means changes
+# Below this many documents the file is not written: parsing the glossary's names costs a second
+# or two per build (every test's), while matching a phrase at query time costs a few ms.
+PHRASES_MIN_DOCS = 1000
 
 
 def _index_identity(reader) -> str:
@@ -478,11 +482,11 @@ def _hash_ints(values: list[int]) -> str:
     return hashlib.sha256(np.asarray(values, dtype=np.int64).tobytes()).hexdigest()[:16]
 
 
-def _glossary_phrases(parser, vocabs: Vocabularies):
-    """Every Phrase leaf a query naming a glossary concept may search: each name of each concept
-    parsed as build() parses it (query.name_terms, quoted), in every field."""
+def _glossary_phrases(parser, concepts):
+    """Every Phrase leaf a query naming one of the glossary `concepts` may search: each name
+    parsed as query.build() parses it (query.name_terms, quoted), in every field."""
     seen = set()
-    for concept in glossary.concepts(vocabs):
+    for concept in concepts:
         for name in concept.names():
             words = qry.name_terms(name)
             if not words or words in seen:
@@ -496,18 +500,21 @@ def _glossary_phrases(parser, vocabs: Vocabularies):
                 stack.extend(getattr(q, "subqueries", ()) or ())
 
 
-def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None) -> dict:
-    """Write PHRASES_FILE into index_dir: the documents matching each glossary phrase (see
-    _glossary_phrases) of two words or more, keyed by (field, words) and by the index's
-    identity. Returns {phrases, seconds}. Called by build_search_index before the swap."""
+def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, concepts=None) -> dict:
+    """Write PHRASES_FILE into index_dir: the documents matching each phrase of two words or
+    more that a glossary concept's names are searched as (_glossary_phrases), keyed by (field,
+    words) and by the index's identity. `concepts`: glossary Concepts (None: those of `vocabs`,
+    the shipped glossary when None). Returns {phrases, seconds (wall)}. Called by
+    build_search_index before the swap; a phrase not in the file is matched at query time."""
     started = time.perf_counter()
-    vocabs = Vocabularies.ensure(vocabs)
+    if concepts is None:
+        concepts = glossary.concepts(Vocabularies.ensure(vocabs))
     ix = index.open_dir(str(index_dir))
     searcher = ix.searcher()
     try:
         reader, schema_ = searcher.reader(), searcher.schema
         keys, arrays, seen = [], [], set()
-        for q in _glossary_phrases(_CachedParser(qry.make_parser()), vocabs):
+        for q in _glossary_phrases(_CachedParser(qry.make_parser()), concepts):
             key = (q.fieldname, tuple(q.words))
             if key in seen or len(q.words) < 2 or q.slop != 1 or q.fieldname not in schema_:
                 continue
@@ -571,7 +578,16 @@ def build_search_index(entries: list, index_dir: Path, progress: bool = True, en
     glossary's phrase matches written into the new index before it is swapped in
     (write_phrase_matches; info["derived"] = {phrases, seconds})."""
     return _build_index(entries, index_dir, progress=progress, engine=engine, full=full, vocabs=vocabs,
-                        before_swap=partial(write_phrase_matches, vocabs=vocabs))
+                        before_swap=partial(_derive, vocabs=vocabs))
+
+
+def _derive(folder: Path, vocabs: Vocabularies | None) -> dict:
+    """The files build_search_index derives from a new index in `folder`: the phrase matches
+    from PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it)."""
+    if _doc_count(folder) < PHRASES_MIN_DOCS:
+        (folder / PHRASES_FILE).unlink(missing_ok=True)
+        return {"phrases": 0, "seconds": 0.0}
+    return write_phrase_matches(folder, vocabs)
 
 
 class _CachedParser:
