@@ -513,7 +513,7 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
     searcher = ix.searcher()
     try:
         reader, schema_ = searcher.reader(), searcher.schema
-        keys, arrays, seen = [], [], set()
+        keys, arrays, seen, term_docs = [], [], set(), {}
         for q in _glossary_phrases(_CachedParser(qry.make_parser()), concepts):
             key = (q.fieldname, tuple(q.words))
             if key in seen or len(q.words) < 2 or q.slop != 1 or q.fieldname not in schema_:
@@ -530,7 +530,10 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
                     break
                 if (q.fieldname, text) not in reader:
                     break
-                words.append((text, _term_docs(reader, q.fieldname, text)))
+                docs = term_docs.get((q.fieldname, text))
+                if docs is None:  # names share words: each word's postings are read once
+                    docs = term_docs[q.fieldname, text] = _term_docs(reader, q.fieldname, text)
+                words.append((text, docs))
             if len(words) != len(q.words):
                 continue  # the phrase matches nothing: _phrase_scores says so without positions
             keys.append([q.fieldname, list(q.words)])
