@@ -41,22 +41,24 @@ QUERIES = ["sous-emploi", "SE", "transferts de fonds", "migrant remittances", "r
            "underemployment Maroc", "household survey data"]
 
 
-@pytest.fixture()
-def built(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
     """(index folder, glossary Concepts) of an index whose phrase file holds the test glossary's
-    phrases, that glossary in use at query time."""
-    path = tmp_path / "glossary.yml"
+    phrases, that glossary in use at query time; built once for the module (not to be changed)."""
+    folder = tmp_path_factory.mktemp("phrases")
+    path = folder / "glossary.yml"
     path.write_text(GLOSSARY, encoding="utf-8")
-    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
     entries = corpus(70) + [
         make_entry("x-1", "fr", "Transferts de fonds des migrants", "Les transferts de fonds et le sous-emploi."),
         make_entry("x-2", "en", "Migrant remittances survey", "Household survey data on migrant remittances."),
         make_entry("x-3", "en", "Survey of households", "Data of the household survey, migrant workers.")]
-    index_dir = tmp_path / "search-index"
+    index_dir = folder / "search-index"
     build_search_index(entries, index_dir, progress=False)
     info = write_phrase_matches(index_dir, concepts=glossary.load(path))
     assert info["phrases"] > 0
-    return index_dir, glossary.load(path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_engine, "expand", partial(glossary.expand, path=path))
+        yield index_dir, glossary.load(path)
 
 
 def test_stored_matches_equal_positions_read_now(built):
@@ -96,8 +98,9 @@ def test_another_builds_file_is_not_used(built, tmp_path):
     assert _load_phrases(index_dir, SearchIndex(index_dir)._open().reader)
 
 
-def test_an_unreadable_file_is_ignored(built):
-    index_dir, _ = built
+def test_an_unreadable_file_is_ignored(built, tmp_path):
+    index_dir = tmp_path / "search-index"
+    shutil.copytree(built[0], index_dir)
     (index_dir / PHRASES_FILE).write_bytes(b"not numpy")
     engine = SearchIndex(index_dir)
     assert engine._open().phrases == {}
