@@ -129,3 +129,50 @@ def test_the_build_writes_the_file_for_its_own_index(tmp_path, monkeypatch):
     monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 4)
     build_search_index(entries[:2], index_dir, progress=False)
     assert not (index_dir / PHRASES_FILE).exists()
+
+
+def test_an_incremental_build_computes_only_its_new_segment(tmp_path, monkeypatch):
+    """After one entry changes, the build computes the phrase matches of the segment it wrote
+    only; the previous segment's stored matches are kept (its changed document now deleted) and
+    everything equals matches computed from nothing and positions read at query time."""
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    concepts = glossary.load(path)
+    monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 3)
+    monkeypatch.setattr(search_engine.glossary, "concepts", lambda vocabs: concepts)
+    monkeypatch.setattr(search_engine, "expand", partial(glossary.expand, path=path))
+    index_dir = tmp_path / "search-index"
+    entries = corpus(30) + [
+        make_entry("x-1", "fr", "Transferts de fonds des migrants", "Les transferts de fonds et le sous-emploi."),
+        make_entry("x-2", "en", "Migrant remittances survey", "Household survey data on migrant remittances."),
+        make_entry("x-3", "en", "Survey of households", "Data of the household survey, migrant remittances.")]
+    info = build_search_index(entries, index_dir, progress=False)
+    assert info["derived"]["segments"] == 1 and info["derived"]["computed"] == 1
+    before = SearchIndex(index_dir)._open().phrases
+    # The deleted version matched 'migrant remittances', which the stored matches still hold.
+    entries[-1] = make_entry("x-3", "en", "Survey of households", "Household survey data and migrant workers.")
+    info = build_search_index(entries, index_dir, progress=False)
+    assert not info["full"] and info["added_or_changed"] == 1
+    assert info["derived"]["segments"] == 2 and info["derived"]["computed"] == 1
+    gen = SearchIndex(index_dir)._open()
+    stored = gen.phrases
+    key = ("summary_en", ("household", "survey", "data"))
+    assert len(stored[key]) == len(before[key]) + 1  # the changed entry now says it
+    deleted = set(range(gen.reader.doc_count_all())) - set(gen.reader.all_doc_ids())
+    assert deleted and not any(int(n) in deleted for docs in stored.values() for n in docs)
+    for (field, words), docs in stored.items():
+        texts = [gen.searcher.schema[field].to_bytes(w) for w in words]
+        if all((field, t) in gen.reader for t in texts):
+            fresh = _phrase_docs(gen.reader, field, [(t, _term_docs(gen.reader, field, t)) for t in texts])
+        else:
+            fresh = np.zeros(0, dtype=np.int64)
+        assert np.array_equal(docs, fresh), (field, words)
+    (index_dir / PHRASES_FILE).unlink()
+    info = write_phrase_matches(index_dir, concepts=concepts)
+    assert info["computed"] == 2
+    anew = _load_phrases(index_dir, gen.reader)
+    assert anew.keys() == stored.keys() and all(np.array_equal(anew[k], stored[k]) for k in stored)
+    without = SearchIndex(index_dir)
+    without._open().phrases = {}
+    for q in QUERIES:
+        assert SearchIndex(index_dir).search(q, page_size=50) == without.search(q, page_size=50)

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import bisect
 import copy
-import hashlib
 import json
 import math
 import os
@@ -458,28 +457,27 @@ def _phrase_docs(reader, fieldname: str, words: list[tuple[bytes, np.ndarray]]) 
 
 # Phrase matches of the glossary's names, computed when the index is built (write_phrase_matches)
 # so that no query pays for reading positions (0.2 s for a common concept at 10,000 entries).
+# They are kept per segment (document numbers within the segment), so that an incremental build,
+# which adds a small segment to the previous index's, computes only the new segments' matches.
 PHRASES_FILE = "PHRASES.npz"
-PHRASES_FORMAT = 1  # bump when what a match means changes
+PHRASES_FORMAT = 2  # bump when what a match means or the file's layout changes
 # Below this many documents the file is not written: parsing the glossary's names costs a second
 # or two per build (every test's), while matching a phrase at query time costs a few ms.
 PHRASES_MIN_DOCS = 1000
 
 
-def _index_identity(reader) -> str:
-    """What the phrase matches of an index depend on: its segments, their sizes and deleted
-    documents (a build's copy of the previous index's file is never taken for its own)."""
-    parts = []
+def _segments(reader) -> list[tuple]:
+    """[(segment reader, document number offset, segment identity, deleted document numbers
+    within the segment as a sorted int64 array)] of an index reader, in segment order. The
+    identity is Whoosh's segment id (random, new for every segment written or merged) and the
+    segment's size; a segment's documents never change, only which of them are deleted."""
+    out = []
     for seg, offset in reader.leaf_readers():
         segment = getattr(seg, "_segment", None)
         segid = segment.segment_id() if segment is not None else ""
-        deleted = sorted(getattr(seg, "deleted_docs_set", None) or ())
-        parts.append([segid, offset, seg.doc_count_all(), len(deleted), _hash_ints(deleted)])
-    return json.dumps([PHRASES_FORMAT, parts])
-
-
-def _hash_ints(values: list[int]) -> str:
-    """A short digest of a list of integers."""
-    return hashlib.sha256(np.asarray(values, dtype=np.int64).tobytes()).hexdigest()[:16]
+        deleted = np.asarray(sorted(getattr(seg, "deleted_docs_set", None) or ()), dtype=np.int64)
+        out.append((seg, offset, f"{segid}:{seg.doc_count_all()}" if segid else "", deleted))
+    return out
 
 
 def _glossary_phrases(parser, concepts):
@@ -500,68 +498,148 @@ def _glossary_phrases(parser, concepts):
                 stack.extend(getattr(q, "subqueries", ()) or ())
 
 
+def _phrase_keys(schema_, concepts) -> list[tuple[str, tuple[str, ...], list[bytes]]]:
+    """[(field, words, words as the field's bytes)] of every phrase of two words or more, in a
+    positional field, that the glossary `concepts` are searched as (_glossary_phrases)."""
+    keys, seen = [], set()
+    for q in _glossary_phrases(_CachedParser(qry.make_parser()), concepts):
+        key = (q.fieldname, tuple(q.words))
+        if key in seen or len(q.words) < 2 or q.slop != 1 or q.fieldname not in schema_:
+            continue
+        seen.add(key)
+        field = schema_[q.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            continue
+        try:
+            texts = [field.to_bytes(word) for word in q.words]
+        except ValueError:
+            continue  # no document holds a word that cannot be indexed: nothing to store
+        keys.append((q.fieldname, key[1], texts))
+    return keys
+
+
+def _segment_matches(seg, keys: list) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers within the segment, bounds): the documents of one segment reader
+    matching keys[i] (a _phrase_keys item) are nums[bounds[i]:bounds[i + 1]], ascending,
+    deleted ones left out."""
+    arrays, term_docs = [], {}
+    empty = np.zeros(0, dtype=np.int64)
+    for fieldname, _, texts in keys:
+        words = []
+        for text in texts:
+            docs = term_docs.get((fieldname, text))
+            if docs is None:  # names share words: each word's postings are read once
+                docs = empty if (fieldname, text) not in seg else _term_docs(seg, fieldname, text)
+                term_docs[fieldname, text] = docs
+            if not len(docs):
+                break
+            words.append((text, docs))
+        arrays.append(_phrase_docs(seg, fieldname, words) if len(words) == len(texts) else empty)
+    nums = np.concatenate(arrays).astype(np.int64) if arrays else empty
+    return nums, np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
+
+
+def _read_phrases(path: Path) -> tuple[str, dict[str, tuple]] | None:
+    """(keys as JSON, {segment identity: (nums, bounds, deleted)}) of a PHRASES_FILE; None when
+    it is absent, unreadable or of another format."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format"]) != PHRASES_FORMAT:
+                return None
+            keys = str(data["keys"])
+            segments = json.loads(str(data["segments"]))
+            stored = {segid: (data[f"nums{i}"], data[f"bounds{i}"], data[f"deleted{i}"])
+                      for i, segid in enumerate(segments)}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None
+    return keys, stored
+
+
+def _reusable(found: tuple | None, n_keys: int, deleted: np.ndarray) -> bool:
+    """Whether a segment's stored (nums, bounds, deleted then) still holds for it now: as many
+    keys, and its documents deleted then are still deleted (deletions only add)."""
+    if found is None:
+        return False
+    nums, bounds, then = found
+    return (len(bounds) == n_keys + 1 and int(bounds[-1]) == len(nums)
+            and bool(np.isin(then, deleted, assume_unique=True).all()))
+
+
 def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, concepts=None) -> dict:
-    """Write PHRASES_FILE into index_dir: the documents matching each phrase of two words or
-    more that a glossary concept's names are searched as (_glossary_phrases), keyed by (field,
-    words) and by the index's identity. `concepts`: glossary Concepts (None: those of `vocabs`,
-    the shipped glossary when None). Returns {phrases, seconds (wall)}. Called by
-    build_search_index before the swap; a phrase not in the file is matched at query time."""
+    """Write PHRASES_FILE into index_dir: for each segment of the index, the documents matching
+    each phrase of two words or more that a glossary concept's names are searched as
+    (_phrase_keys). A segment already in index_dir's previous PHRASES_FILE (an incremental build
+    starts from a copy of the previous index), for the same phrases, keeps its stored matches;
+    only the others are computed. `concepts`: glossary Concepts (None: those of `vocabs`, the
+    shipped glossary when None). Returns {phrases, segments, computed (segments whose matches
+    were computed), seconds (wall)}. Called by build_search_index before the swap; a phrase not
+    in the file is matched at query time."""
     started = time.perf_counter()
     if concepts is None:
         concepts = glossary.concepts(Vocabularies.ensure(vocabs))
+    path = Path(index_dir) / PHRASES_FILE
+    previous = _read_phrases(path)
     ix = index.open_dir(str(index_dir))
     searcher = ix.searcher()
     try:
-        reader, schema_ = searcher.reader(), searcher.schema
-        keys, arrays, seen, term_docs = [], [], set(), {}
-        for q in _glossary_phrases(_CachedParser(qry.make_parser()), concepts):
-            key = (q.fieldname, tuple(q.words))
-            if key in seen or len(q.words) < 2 or q.slop != 1 or q.fieldname not in schema_:
-                continue
-            seen.add(key)
-            field = schema_[q.fieldname]
-            if not field.format or not field.format.supports("positions"):
-                continue
-            words = []
-            for word in q.words:
-                try:
-                    text = field.to_bytes(word)
-                except ValueError:
-                    break
-                if (q.fieldname, text) not in reader:
-                    break
-                docs = term_docs.get((q.fieldname, text))
-                if docs is None:  # names share words: each word's postings are read once
-                    docs = term_docs[q.fieldname, text] = _term_docs(reader, q.fieldname, text)
-                words.append((text, docs))
-            if len(words) != len(q.words):
-                continue  # the phrase matches nothing: _phrase_scores says so without positions
-            keys.append([q.fieldname, list(q.words)])
-            arrays.append(_phrase_docs(reader, q.fieldname, words))
-        nums = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
-        bounds = np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
-        with open(Path(index_dir) / PHRASES_FILE, "wb") as out:
-            np.savez(out, identity=np.asarray(_index_identity(reader)), keys=np.asarray(json.dumps(keys)),
-                     nums=nums.astype(np.int64), bounds=bounds)
+        reader = searcher.reader()
+        keys = _phrase_keys(searcher.schema, concepts)
+        keys_json = json.dumps([[field, list(words)] for field, words, _ in keys])
+        stored = previous[1] if previous is not None and previous[0] == keys_json else {}
+        arrays, segids, computed = {}, [], 0
+        for i, (seg, _, segid, deleted) in enumerate(_segments(reader)):
+            found = stored.get(segid) if segid else None
+            if _reusable(found, len(keys), deleted):
+                nums, bounds, _ = found
+            else:
+                nums, bounds = _segment_matches(seg, keys)
+                computed += 1
+            segids.append(segid)
+            arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            np.savez(out, format=np.asarray(PHRASES_FORMAT), keys=np.asarray(keys_json),
+                     segments=np.asarray(json.dumps(segids)), **arrays)
+        os.replace(tmp, path)
     finally:
         searcher.close()
-    return {"phrases": len(keys), "seconds": round(time.perf_counter() - started, 3)}
+    return {"phrases": len(keys), "segments": len(segids), "computed": computed,
+            "seconds": round(time.perf_counter() - started, 3)}
 
 
 def _load_phrases(index_dir: Path, reader) -> dict:
-    """{(field, words): document numbers} from index_dir's PHRASES_FILE when it was written
-    for this very index (same identity); {} otherwise (absent, unreadable, stale)."""
+    """{(field, words): document numbers (ascending, deleted ones left out)} from index_dir's
+    PHRASES_FILE when it holds every segment of `reader`'s index; {} otherwise (absent,
+    unreadable, another index's)."""
+    found = _read_phrases(Path(index_dir) / PHRASES_FILE)
+    if found is None:
+        return {}
+    keys_json, stored = found
     try:
-        with np.load(Path(index_dir) / PHRASES_FILE, allow_pickle=False) as data:
-            if str(data["identity"]) != _index_identity(reader):
-                return {}
-            keys = json.loads(str(data["keys"]))
-            nums, bounds = data["nums"], data["bounds"]
-    except (OSError, ValueError, KeyError):
+        keys = [(field, tuple(words)) for field, words in json.loads(keys_json)]
+    except (ValueError, TypeError):
         return {}
-    if len(bounds) != len(keys) + 1:
+    key_parts, num_parts = [], []
+    for _, offset, segid, deleted in _segments(reader):
+        seg_found = stored.get(segid) if segid else None
+        if not _reusable(seg_found, len(keys), deleted):
+            return {}
+        nums, bounds, _ = seg_found
+        which = np.repeat(np.arange(len(keys), dtype=np.int64), np.diff(bounds))
+        if len(deleted):
+            keep = ~np.isin(nums, deleted)
+            nums, which = nums[keep], which[keep]
+        key_parts.append(which)
+        num_parts.append(nums.astype(np.int64) + offset)
+    if not key_parts:
         return {}
-    return {(field, tuple(words)): nums[bounds[i]:bounds[i + 1]] for i, (field, words) in enumerate(keys)}
+    # Segments come in offset order and each one's numbers ascend, so a stable sort by key
+    # leaves every key's numbers ascending.
+    which, nums = np.concatenate(key_parts), np.concatenate(num_parts)
+    order = np.argsort(which, kind="stable")
+    which, nums = which[order], nums[order]
+    bounds = np.searchsorted(which, np.arange(len(keys) + 1))
+    return {key: nums[bounds[i]:bounds[i + 1]] for i, key in enumerate(keys)}
 
 
 def _term_docs(reader, fieldname: str, text: bytes) -> np.ndarray:
