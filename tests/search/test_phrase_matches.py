@@ -154,6 +154,7 @@ def test_an_incremental_build_computes_only_its_new_segment(tmp_path, monkeypatc
     info = build_search_index(entries, index_dir, progress=False)
     assert not info["full"] and info["added_or_changed"] == 1
     assert info["derived"]["segments"] == 2 and info["derived"]["computed"] == 1
+    assert not info["derived"]["parsed"]  # same glossary names: the previous keys
     gen = SearchIndex(index_dir)._open()
     stored = gen.phrases
     key = ("summary_en", ("household", "survey", "data"))
@@ -169,10 +170,14 @@ def test_an_incremental_build_computes_only_its_new_segment(tmp_path, monkeypatc
         assert np.array_equal(docs, fresh), (field, words)
     (index_dir / PHRASES_FILE).unlink()
     info = write_phrase_matches(index_dir, concepts=concepts)
-    assert info["computed"] == 2
+    assert info["computed"] == 2 and info["parsed"]
     anew = _load_phrases(index_dir, gen.reader)
     assert anew.keys() == stored.keys() and all(np.array_equal(anew[k], stored[k]) for k in stored)
     without = SearchIndex(index_dir)
     without._open().phrases = {}
     for q in QUERIES:
         assert SearchIndex(index_dir).search(q, page_size=50) == without.search(q, page_size=50)
+    # Another glossary: its names are parsed and every segment computed again.
+    info = write_phrase_matches(index_dir, concepts=concepts[:1])
+    assert info["parsed"] and info["computed"] == 2 and info["phrases"] < len(stored)
+    assert SearchIndex(index_dir)._open().phrases.keys() < stored.keys()

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import hashlib
 import json
 import math
 import os
@@ -539,20 +540,26 @@ def _segment_matches(seg, keys: list) -> tuple[np.ndarray, np.ndarray]:
     return nums, np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
 
 
-def _read_phrases(path: Path) -> tuple[str, dict[str, tuple]] | None:
-    """(keys as JSON, {segment identity: (nums, bounds, deleted)}) of a PHRASES_FILE; None when
-    it is absent, unreadable or of another format."""
+def _names_digest(concepts) -> str:
+    """A digest of the glossary names the phrase keys are parsed from (_phrase_keys)."""
+    names = json.dumps([PHRASES_FORMAT, [c.names() for c in concepts]], ensure_ascii=False)
+    return hashlib.sha256(names.encode("utf-8")).hexdigest()
+
+
+def _read_phrases(path: Path) -> tuple[str, dict[str, tuple], str] | None:
+    """(keys as JSON, {segment identity: (nums, bounds, deleted)}, names digest) of a
+    PHRASES_FILE; None when it is absent, unreadable or of another format."""
     try:
         with np.load(path, allow_pickle=False) as data:
             if int(data["format"]) != PHRASES_FORMAT:
                 return None
-            keys = str(data["keys"])
+            keys, names = str(data["keys"]), str(data["names"])
             segments = json.loads(str(data["segments"]))
             stored = {segid: (data[f"nums{i}"], data[f"bounds{i}"], data[f"deleted{i}"])
                       for i, segid in enumerate(segments)}
     except (OSError, ValueError, KeyError, TypeError, EOFError):
         return None
-    return keys, stored
+    return keys, stored, names
 
 
 def _reusable(found: tuple | None, n_keys: int, deleted: np.ndarray) -> bool:
@@ -572,7 +579,8 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
     starts from a copy of the previous index), for the same phrases, keeps its stored matches;
     only the others are computed. `concepts`: glossary Concepts (None: those of `vocabs`, the
     shipped glossary when None). Returns {phrases, segments, computed (segments whose matches
-    were computed), seconds (wall)}. Called by build_search_index before the swap; a phrase not
+    were computed), parsed (whether the names were parsed: not when the previous file is for
+    the same names), seconds (wall)}. Called by build_search_index before the swap; a phrase not
     in the file is matched at query time."""
     started = time.perf_counter()
     if concepts is None:
@@ -583,9 +591,18 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
     searcher = ix.searcher()
     try:
         reader = searcher.reader()
-        keys = _phrase_keys(searcher.schema, concepts)
+        names = _names_digest(concepts)
+        parsed = previous is None or previous[2] != names
+        if not parsed:
+            # Parsing the names costs 1.3 s: the keys are those of the previous build when its
+            # glossary names are the same (a change of the parser's or the schema's code changes
+            # the build's engine, hence a full build, which starts without the file).
+            keys = [(field, tuple(words), [searcher.schema[field].to_bytes(w) for w in words])
+                    for field, words in json.loads(previous[0])]
+        else:
+            keys = _phrase_keys(searcher.schema, concepts)
         keys_json = json.dumps([[field, list(words)] for field, words, _ in keys])
-        stored = previous[1] if previous is not None and previous[0] == keys_json else {}
+        stored = previous[1] if not parsed and previous[0] == keys_json else {}
         arrays, segids, computed = {}, [], 0
         for i, (seg, _, segid, deleted) in enumerate(_segments(reader)):
             found = stored.get(segid) if segid else None
@@ -598,12 +615,12 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
             arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as out:
-            np.savez(out, format=np.asarray(PHRASES_FORMAT), keys=np.asarray(keys_json),
+            np.savez(out, format=np.asarray(PHRASES_FORMAT), keys=np.asarray(keys_json), names=np.asarray(names),
                      segments=np.asarray(json.dumps(segids)), **arrays)
         os.replace(tmp, path)
     finally:
         searcher.close()
-    return {"phrases": len(keys), "segments": len(segids), "computed": computed,
+    return {"phrases": len(keys), "segments": len(segids), "computed": computed, "parsed": parsed,
             "seconds": round(time.perf_counter() - started, 3)}
 
 
@@ -614,7 +631,7 @@ def _load_phrases(index_dir: Path, reader) -> dict:
     found = _read_phrases(Path(index_dir) / PHRASES_FILE)
     if found is None:
         return {}
-    keys_json, stored = found
+    keys_json, stored, _ = found
     try:
         keys = [(field, tuple(words)) for field, words in json.loads(keys_json)]
     except (ValueError, TypeError):
