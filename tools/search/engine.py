@@ -684,7 +684,7 @@ def _derive(folder: Path, vocabs: Vocabularies | None) -> dict:
     from PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it)."""
     if _doc_count(folder) < PHRASES_MIN_DOCS:
         (folder / PHRASES_FILE).unlink(missing_ok=True)
-        return {"phrases": 0, "seconds": 0.0}
+        return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0}
     return write_phrase_matches(folder, vocabs)
 
 
