@@ -47,11 +47,14 @@ from __future__ import annotations
 
 import bisect
 import copy
+import hashlib
+import json
 import math
 import os
 import pickle
 import re
 import threading
+import time
 from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
@@ -70,6 +73,7 @@ from whoosh.system import _INT_SIZE
 from tools.content import schema
 from tools.content.vocab import Vocabularies
 from tools.errors import QueryError
+from tools.search import glossary
 from tools.search import query as qry
 from tools.search import results as res
 from tools.search.analysis import (
@@ -84,17 +88,18 @@ from tools.search.analysis import (
 )
 from tools.search.glossary import expand
 
-# build_search_index is re-exported for callers; _Fold and _Stem because indexes written before
-# the split pickled them under this module's name (they open, then the build re-indexes).
+# _Fold and _Stem are re-exported because indexes written before the split pickled them under
+# this module's name (they open, then the build re-indexes).
 from tools.search.index import (  # noqa: F401
     LANG_PARTS,
     _Compound,
+    _doc_count,
     _Fold,
     _Stem,
     analyzer,
-    build_search_index,
     exact_key,
 )
+from tools.search.index import build_search_index as _build_index
 from tools.search.query import MAX_QUERY_TERMS
 
 MAX_QUERY_CHARS = 1000
@@ -201,9 +206,11 @@ class _Generation:
     of term scores and of answers. A rebuild swaps in a new index: a new generation is made and
     the old one, caches included, is dropped."""
 
-    def __init__(self, searcher, vocabs: Vocabularies):
+    def __init__(self, searcher, vocabs: Vocabularies, index_dir: Path | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
+        # (field, words) -> documents matching the phrase, computed by the build (PHRASES_FILE)
+        self.phrases = _load_phrases(index_dir, self.reader) if index_dir is not None else {}
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
         self.by_id: dict[str, list[dict]] = {}
         for stored in self.docs.values():
@@ -423,6 +430,264 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
+def _phrase_docs(reader, fieldname: str, words: list[tuple[bytes, np.ndarray]]) -> np.ndarray:
+    """Document numbers (ascending) holding a phrase's words at consecutive positions, in order
+    (Whoosh's Phrase with slop 1), from [(word as the field's bytes, document numbers holding
+    it)] for two words or more: only the documents holding every word have positions read."""
+    cand = words[0][1]
+    for _, ids in words[1:]:
+        cand = np.intersect1d(cand, ids, assume_unique=True)
+    if len(cand):
+        # A start p matches when word i is at p + i for every i. Each word's positions are
+        # read only for the documents still matching after the words before it. A start is
+        # one number, (candidate's row) * _ROW + p, so that words are matched by sorted
+        # array intersections.
+        rows = np.arange(len(cand), dtype=np.int64)
+        row, pos = _flat(_positions(reader.postings(fieldname, words[0][0]), cand), rows)
+        starts = np.unique(row * _ROW + pos)
+        for i, (text, _) in enumerate(words[1:], 1):
+            row, pos = _flat(_positions(reader.postings(fieldname, text), cand[rows]), rows)
+            keep = pos >= i
+            starts = np.intersect1d(starts, np.unique(row[keep] * _ROW + pos[keep] - i), assume_unique=True)
+            rows = np.unique(starts // _ROW)
+            if not len(rows):
+                break
+        cand = cand[rows]
+    return cand
+
+
+# Phrase matches of the glossary's names, computed when the index is built (write_phrase_matches)
+# so that no query pays for reading positions (0.2 s for a common concept at 10,000 entries).
+# They are kept per segment (document numbers within the segment), so that an incremental build,
+# which adds a small segment to the previous index's, computes only the new segments' matches.
+PHRASES_FILE = "PHRASES.npz"
+PHRASES_FORMAT = 2  # bump when what a match means or the file's layout changes
+# Below this many documents the file is not written: parsing the glossary's names costs a second
+# or two per build (every test's), while matching a phrase at query time costs a few ms.
+PHRASES_MIN_DOCS = 1000
+
+
+def _segments(reader) -> list[tuple]:
+    """[(segment reader, document number offset, segment identity, deleted document numbers
+    within the segment as a sorted int64 array)] of an index reader, in segment order. The
+    identity is Whoosh's segment id (random, new for every segment written or merged) and the
+    segment's size; a segment's documents never change, only which of them are deleted."""
+    out = []
+    for seg, offset in reader.leaf_readers():
+        segment = getattr(seg, "_segment", None)
+        segid = segment.segment_id() if segment is not None else ""
+        deleted = np.asarray(sorted(getattr(seg, "deleted_docs_set", None) or ()), dtype=np.int64)
+        out.append((seg, offset, f"{segid}:{seg.doc_count_all()}" if segid else "", deleted))
+    return out
+
+
+def _glossary_phrases(parser, concepts):
+    """Every Phrase leaf a query naming one of the glossary `concepts` may search: each name
+    parsed as query.build() parses it (query.name_terms, quoted), in every field."""
+    seen = set()
+    for concept in concepts:
+        for name in concept.names():
+            words = qry.name_terms(name)
+            if not words or words in seen:
+                continue
+            seen.add(words)
+            stack = [parser.parse(f'"{words}"')]
+            while stack:
+                q = stack.pop()
+                if type(q) is query.Phrase:
+                    yield q
+                stack.extend(getattr(q, "subqueries", ()) or ())
+
+
+def _phrase_keys(schema_, concepts) -> list[tuple[str, tuple[str, ...], list[bytes]]]:
+    """[(field, words, words as the field's bytes)] of every phrase of two words or more, in a
+    positional field, that the glossary `concepts` are searched as (_glossary_phrases)."""
+    keys, seen = [], set()
+    for q in _glossary_phrases(_CachedParser(qry.make_parser()), concepts):
+        key = (q.fieldname, tuple(q.words))
+        if key in seen or len(q.words) < 2 or q.slop != 1 or q.fieldname not in schema_:
+            continue
+        seen.add(key)
+        field = schema_[q.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            continue
+        try:
+            texts = [field.to_bytes(word) for word in q.words]
+        except ValueError:
+            continue  # no document holds a word that cannot be indexed: nothing to store
+        keys.append((q.fieldname, key[1], texts))
+    return keys
+
+
+def _segment_matches(seg, keys: list) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers within the segment, bounds): the documents of one segment reader
+    matching keys[i] (a _phrase_keys item) are nums[bounds[i]:bounds[i + 1]], ascending,
+    deleted ones left out."""
+    arrays, term_docs = [], {}
+    empty = np.zeros(0, dtype=np.int64)
+    for fieldname, _, texts in keys:
+        words = []
+        for text in texts:
+            docs = term_docs.get((fieldname, text))
+            if docs is None:  # names share words: each word's postings are read once
+                docs = empty if (fieldname, text) not in seg else _term_docs(seg, fieldname, text)
+                term_docs[fieldname, text] = docs
+            if not len(docs):
+                break
+            words.append((text, docs))
+        arrays.append(_phrase_docs(seg, fieldname, words) if len(words) == len(texts) else empty)
+    nums = np.concatenate(arrays).astype(np.int64) if arrays else empty
+    return nums, np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
+
+
+def _names_digest(concepts) -> str:
+    """A digest of the glossary names the phrase keys are parsed from (_phrase_keys)."""
+    names = json.dumps([PHRASES_FORMAT, [c.names() for c in concepts]], ensure_ascii=False)
+    return hashlib.sha256(names.encode("utf-8")).hexdigest()
+
+
+def _read_phrases(path: Path) -> tuple[str, dict[str, tuple], str] | None:
+    """(keys as JSON, {segment identity: (nums, bounds, deleted)}, names digest) of a
+    PHRASES_FILE; None when it is absent, unreadable or of another format."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format"]) != PHRASES_FORMAT:
+                return None
+            keys, names = str(data["keys"]), str(data["names"])
+            segments = json.loads(str(data["segments"]))
+            stored = {segid: (data[f"nums{i}"], data[f"bounds{i}"], data[f"deleted{i}"])
+                      for i, segid in enumerate(segments)}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None
+    return keys, stored, names
+
+
+def _reusable(found: tuple | None, n_keys: int, deleted: np.ndarray) -> bool:
+    """Whether a segment's stored (nums, bounds, deleted then) still holds for it now: as many
+    keys, and its documents deleted then are still deleted (deletions only add)."""
+    if found is None:
+        return False
+    nums, bounds, then = found
+    return (len(bounds) == n_keys + 1 and int(bounds[-1]) == len(nums)
+            and bool(np.isin(then, deleted, assume_unique=True).all()))
+
+
+def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, concepts=None) -> dict:
+    """Write PHRASES_FILE into index_dir: for each segment of the index, the documents matching
+    each phrase of two words or more that a glossary concept's names are searched as
+    (_phrase_keys). A segment already in index_dir's previous PHRASES_FILE (an incremental build
+    starts from a copy of the previous index), for the same phrases, keeps its stored matches;
+    only the others are computed. `concepts`: glossary Concepts (None: those of `vocabs`, the
+    shipped glossary when None). Returns {phrases, segments, computed (segments whose matches
+    were computed), parsed (whether the names were parsed: not when the previous file is for
+    the same names), seconds (wall)}. Called by build_search_index before the swap; a phrase not
+    in the file is matched at query time."""
+    started = time.perf_counter()
+    if concepts is None:
+        concepts = glossary.concepts(Vocabularies.ensure(vocabs))
+    path = Path(index_dir) / PHRASES_FILE
+    previous = _read_phrases(path)
+    ix = index.open_dir(str(index_dir))
+    searcher = ix.searcher()
+    try:
+        reader = searcher.reader()
+        names = _names_digest(concepts)
+        parsed = previous is None or previous[2] != names
+        if not parsed:
+            # Parsing the names costs 1.3 s: the keys are those of the previous build when its
+            # glossary names are the same (a change of the parser's or the schema's code changes
+            # the build's engine, hence a full build, which starts without the file).
+            keys = [(field, tuple(words), [searcher.schema[field].to_bytes(w) for w in words])
+                    for field, words in json.loads(previous[0])]
+        else:
+            keys = _phrase_keys(searcher.schema, concepts)
+        keys_json = json.dumps([[field, list(words)] for field, words, _ in keys])
+        stored = previous[1] if not parsed and previous[0] == keys_json else {}
+        arrays, segids, computed = {}, [], 0
+        for i, (seg, _, segid, deleted) in enumerate(_segments(reader)):
+            found = stored.get(segid) if segid else None
+            if _reusable(found, len(keys), deleted):
+                nums, bounds, _ = found
+            else:
+                nums, bounds = _segment_matches(seg, keys)
+                computed += 1
+            segids.append(segid)
+            arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            np.savez(out, format=np.asarray(PHRASES_FORMAT), keys=np.asarray(keys_json), names=np.asarray(names),
+                     segments=np.asarray(json.dumps(segids)), **arrays)
+        os.replace(tmp, path)
+    finally:
+        searcher.close()
+    return {"phrases": len(keys), "segments": len(segids), "computed": computed, "parsed": parsed,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _load_phrases(index_dir: Path, reader) -> dict:
+    """{(field, words): document numbers (ascending, deleted ones left out)} from index_dir's
+    PHRASES_FILE when it holds every segment of `reader`'s index; {} otherwise (absent,
+    unreadable, another index's)."""
+    found = _read_phrases(Path(index_dir) / PHRASES_FILE)
+    if found is None:
+        return {}
+    keys_json, stored, _ = found
+    try:
+        keys = [(field, tuple(words)) for field, words in json.loads(keys_json)]
+    except (ValueError, TypeError):
+        return {}
+    key_parts, num_parts = [], []
+    for _, offset, segid, deleted in _segments(reader):
+        seg_found = stored.get(segid) if segid else None
+        if not _reusable(seg_found, len(keys), deleted):
+            return {}
+        nums, bounds, _ = seg_found
+        which = np.repeat(np.arange(len(keys), dtype=np.int64), np.diff(bounds))
+        if len(deleted):
+            keep = ~np.isin(nums, deleted)
+            nums, which = nums[keep], which[keep]
+        key_parts.append(which)
+        num_parts.append(nums.astype(np.int64) + offset)
+    if not key_parts:
+        return {}
+    # Segments come in offset order and each one's numbers ascend, so a stable sort by key
+    # leaves every key's numbers ascending.
+    which, nums = np.concatenate(key_parts), np.concatenate(num_parts)
+    order = np.argsort(which, kind="stable")
+    which, nums = which[order], nums[order]
+    bounds = np.searchsorted(which, np.arange(len(keys) + 1))
+    return {key: nums[bounds[i]:bounds[i + 1]] for i, key in enumerate(keys)}
+
+
+def _term_docs(reader, fieldname: str, text: bytes) -> np.ndarray:
+    """Document numbers holding a term (deleted ones left out), as _term_scores reads them."""
+    found = _segment_postings(reader, fieldname, text)
+    if found is None:
+        return _postings(reader.postings(fieldname, text))[0]
+    parts, _ = found
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([_postings(m)[0] + offset for m, offset in parts])
+
+
+def build_search_index(entries: list, index_dir: Path, progress: bool = True, engine: str = "",
+                       full: bool = False, vocabs: Vocabularies | None = None) -> dict:
+    """tools.search.index.build_search_index (same arguments, answer and errors), with the
+    glossary's phrase matches written into the new index before it is swapped in
+    (write_phrase_matches; info["derived"] = {phrases, seconds})."""
+    return _build_index(entries, index_dir, progress=progress, engine=engine, full=full, vocabs=vocabs,
+                        before_swap=partial(_derive, vocabs=vocabs))
+
+
+def _derive(folder: Path, vocabs: Vocabularies | None) -> dict:
+    """The files build_search_index derives from a new index in `folder`: the phrase matches
+    from PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it)."""
+    if _doc_count(folder) < PHRASES_MIN_DOCS:
+        (folder / PHRASES_FILE).unlink(missing_ok=True)
+        return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0}
+    return write_phrase_matches(folder, vocabs)
+
+
 class _CachedParser:
     """The query parser with its queries kept: the same words are parsed for the 13 fields once.
     Plain words are turned into the parser's query directly (tools.search.query.plain_query).
@@ -497,7 +762,7 @@ class SearchIndex:
             if self._gen is not None:
                 self._gen.searcher.close()
             ix = index.open_dir(str(self.dir))
-            self._gen = _Generation(ix.searcher(), self.vocabs)
+            self._gen = _Generation(ix.searcher(), self.vocabs, self.dir)
             self._stamp = stamp
         return self._gen
 
@@ -601,25 +866,12 @@ class SearchIndex:
                 return none
             ids, scores = self._leaf(gen, query.Term(q.fieldname, word))
             words.append((text, ids, scores))
-        cand = words[0][1]
-        for _, ids, _ in words[1:]:
-            cand = np.intersect1d(cand, ids, assume_unique=True)
-        if len(cand) and len(words) > 1:
-            # A start p matches when word i is at p + i for every i. Each word's positions are
-            # read only for the documents still matching after the words before it. A start is
-            # one number, (candidate's row) * _ROW + p, so that words are matched by sorted
-            # array intersections.
-            rows = np.arange(len(cand), dtype=np.int64)
-            row, pos = _flat(_positions(gen.reader.postings(q.fieldname, words[0][0]), cand), rows)
-            starts = np.unique(row * _ROW + pos)
-            for i, (text, _, _) in enumerate(words[1:], 1):
-                row, pos = _flat(_positions(gen.reader.postings(q.fieldname, text), cand[rows]), rows)
-                keep = pos >= i
-                starts = np.intersect1d(starts, np.unique(row[keep] * _ROW + pos[keep] - i), assume_unique=True)
-                rows = np.unique(starts // _ROW)
-                if not len(rows):
-                    break
-            cand = cand[rows]
+        if len(words) > 1:
+            cand = gen.phrases.get((q.fieldname, tuple(q.words)))
+            if cand is None:
+                cand = _phrase_docs(gen.reader, q.fieldname, [(text, ids) for text, ids, _ in words])
+        else:
+            cand = words[0][1]
         if not len(cand):
             return none
         scores = _tree_sum([sc[np.searchsorted(ids, cand)] for _, ids, sc in words])

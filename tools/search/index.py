@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -259,7 +260,8 @@ def _doc_count(index_dir: Path) -> int:
 
 
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
-                       full: bool = False, vocabs: Vocabularies | None = None) -> dict:
+                       full: bool = False, vocabs: Vocabularies | None = None,
+                       before_swap: Callable[[Path], dict] | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
 
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
@@ -267,6 +269,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     `vocabs`: the run's Vocabularies, for the labels indexed with each entry (None: the shipped
     data, read now). Returns {documents, added_or_changed, removed, full, seconds} (and
     parallel_fallback: True when the parallel writer lost documents and one process wrote them).
+    `before_swap(folder)`: called on the finished copy before it is swapped in (files derived
+    from the index: tools.search.engine.write_phrase_matches); what it returns is info["derived"].
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
@@ -314,6 +318,12 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes, "entries": prints}),
                                        encoding="utf-8")
     (tmp / "BUILD.json").write_text(json.dumps({"documents": len(prints), "built": time.time()}), encoding="utf-8")
+    if before_swap is not None:
+        try:
+            info["derived"] = before_swap(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     swap_dir(tmp, index_dir)
     info["seconds"] = round(time.perf_counter() - started, 3)
     return info
