@@ -24,3 +24,17 @@ def test_freed_heap_goes_back_to_the_system():
     assert release_memory() is True
     assert held - _rss_mb() > 100
     assert len(keep) == 2000 and all(len(b) == 2000 for b in keep)
+
+
+def test_each_stage_that_runs_hands_its_memory_back(tmp_path, monkeypatch):
+    import tools.pipeline
+    from tests.sitebuild import copy_project
+
+    calls = []
+    monkeypatch.setattr(tools.pipeline, "release_memory", lambda: calls.append(1) or True)
+    project = copy_project(tmp_path, with_practices=False)
+    report = tools.pipeline.run(project, site=False, progress=False)
+    assert report.ok and len(calls) == 2  # pages, index
+    calls.clear()
+    report = tools.pipeline.run(project, site=False, progress=False)
+    assert report.timings["pages"] == report.timings["index"] == "up to date" and calls == []
