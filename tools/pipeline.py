@@ -18,6 +18,7 @@ from tools.content.problems import Problem, errors
 from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
 from tools.fsutil import Busy, build_lock, clean_stale, write_atomic
+from tools.memory import release_memory
 from tools.project import Project, Settings
 from tools.search.engine import build_search_index
 from tools.site import languages
@@ -131,6 +132,10 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
             return
         t0 = time.perf_counter()
         report.details[name] = action()
+        # The stage's working data (generated texts, the pages memo, index documents) is garbage
+        # now: handed back before the next stage forks the index's sub-writers (which start as
+        # large as this process) or waits on MkDocs (issue #10: the peak of a full build).
+        release_memory()
         recorded[name] = key
         if after is not None:
             after()

@@ -48,6 +48,10 @@ LANG_PARTS = ("title", "summary", "meta", "body")
 # loaded 2-core machine, 12.0 s of CPU in one process against 13.5 s shared by two (wall 60 s
 # against 41 s). Below it, starting processes costs more than it saves.
 MULTIPROC_MIN_DOCS = 200
+# Postings each sub-writer of the parallel writer buffers before writing a run (Whoosh's limitmb).
+# Its processes are forked from the build, as large as it (about 480 MB at 10,000 entries), and
+# grew by some 110 MB each in their first 6 minutes with 128: two at once, each held to 64 (#10).
+PARALLEL_LIMIT_MB = 64
 SNIPPET_PARTS = ("summary", "body")  # fields whose term vectors keep character ranges, for snippets
 
 
@@ -238,7 +242,8 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     close `ix`. procs > 1: Whoosh's multisegment writer, one process per processor, each writing
     its own segment; the segments are not merged (the scoring statistics are the index's,
     whatever the segments)."""
-    writer = ix.writer(limitmb=128, procs=procs, multisegment=True) if procs > 1 else ix.writer(limitmb=128)
+    writer = (ix.writer(limitmb=PARALLEL_LIMIT_MB, procs=procs, multisegment=True) if procs > 1
+              else ix.writer(limitmb=128))
     for key in removed:
         writer.delete_by_term("key", key)
     for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):

@@ -1,0 +1,42 @@
+"""Handing memory the build no longer uses back to the system between the pipeline's stages.
+
+A finished stage's objects are freed, but CPython and the C library keep the freed memory for
+reuse: the process stays as large as the stage's peak while the later stages run, and the
+processes a stage forks (the search index's Whoosh sub-writers) start as large as their parent.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import sys
+
+_LIBC = None
+
+
+def _libc():
+    """The C library when it is glibc (it has malloc_trim); None elsewhere."""
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                if hasattr(libc, "malloc_trim"):
+                    _LIBC = libc
+            except OSError:
+                pass
+    return _LIBC or None
+
+
+def release_memory() -> bool:
+    """Collect unreachable cycles, then return the C library's free heap pages to the system
+    (glibc's malloc_trim(0); objects still in use are not moved). Returns True when memory was
+    handed back (glibc), False where only the collection could run."""
+    gc.collect()
+    libc = _libc()
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    return True
