@@ -48,3 +48,23 @@ def test_the_home_boxes_stop_where_the_search_page_box_does():
     assert len(boxes) == len(i18n.LANGS)
     for box in boxes:
         assert f'maxlength="{MAX_QUERY_CHARS}"' in box, box
+
+
+@pytest.mark.parametrize(("lang", "n", "expected"), [("en", 1, "1 entry"), ("en", 3, "3 entries"),
+                                                      ("fr", 1, "1 fiche"), ("fr", 4, "4 fiches"),
+                                                      ("ar", 2, "بطاقتان"), ("ar", 5, "5 بطاقات")])
+def test_the_browser_words_a_count_with_the_interface_s_plural_form(lang, n, expected, tmp_path):
+    # kb-search.js countText: Intl.PluralRules picks among KB_UI.n_entries, as Babel does for pages.
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "node is installed with the project's test tools (npm ci)"
+    forms = _words(lang)["n_entries"]
+    script = tmp_path / "count.js"
+    script.write_text(f"const f = {json.dumps(forms, ensure_ascii=False)};\n"
+                      f"const form = f[new Intl.PluralRules({json.dumps(lang)}).select({n})] || f.other;\n"
+                      f"process.stdout.write(form.replace('{{n}}', String({n})));\n", encoding="utf-8")
+    done = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.stdout == expected
+    assert "function countText" in (DOCS / "assets/javascripts/kb-search.js").read_text(encoding="utf-8")

@@ -796,6 +796,9 @@ def search_words(lang: str, countries: list[str] = (), vocabs: Vocabularies | No
     vocabs = Vocabularies.ensure(vocabs)
     words = {key: value[lang] for key, value in vocabs.ui["search"].items()}
     words["max_query_chars"] = MAX_QUERY_CHARS  # the API's limit, set as the inputs' maxlength
+    # The count's CLDR plural forms (n_entries, as on the listing pages), picked in the browser by
+    # Intl.PluralRules: the same rules as Babel's on the server.
+    words["n_entries"] = vocabs.ui["n_entries"][lang]
     # The API's other limits, the {max} of its refusals in the page's words (ui.yml err_<code>).
     words["limits"] = {"too_many_words": MAX_QUERY_TERMS, "word_too_long": MAX_TERM_CHARS,
                        "too_many_filters": MAX_FILTER_VALUES, "query_too_long": MAX_QUERY_CHARS}

@@ -142,6 +142,15 @@
     return function (key, value) { return names[key + ":" + value] || (msg.labels || {})[key + ":" + value] || value; };
   }
 
+  // "1 entry", "3 entries", "بطاقتان": the interface's plural form of the count (KB_UI.n_entries,
+  // CLDR categories as in ui.yml); without it or without Intl, the number and the plain word.
+  function countText(msg, n) {
+    var forms = msg.n_entries;
+    if (!forms || typeof Intl === "undefined" || !Intl.PluralRules) return n + (msg.results || "");
+    var form = forms[new Intl.PluralRules(ui).select(n)] || forms.other;
+    return form.replace("{n}", String(n));
+  }
+
   loadScript(new URL("kb/search-ui.js", base).href).catch(function () { /* words fall back to keys */ }).then(function () {
     var msg = window.KB_UI || {};
     // The home page's box sends its query to the search page: the same limit as the other boxes.
@@ -179,7 +188,7 @@
       status.textContent = "";
       panel.hidden = false;
       var total = body.total || 0;
-      status.textContent = body.hint ? (msg.noterms || body.hint) : total ? total + (msg.results || "") : (msg.none || "");
+      status.textContent = body.hint ? (msg.noterms || body.hint) : total ? countText(msg, total) : (msg.none || "");
       if (body.static) status.appendChild(el("span", { class: "kb-hsearch__mode" }, " · " + (msg.static_mode || "")));
       // As on the search page: results that do not answer the whole query are said to be the closest.
       if (body.strong === false && (body.results || []).length) status.appendChild(el("span", { class: "kb-hsearch__weak" }, msg.weak || ""));
@@ -338,7 +347,7 @@
       var name = labeller(msg, body);
       list.textContent = "";
       status.textContent = "";
-      status.appendChild(document.createTextNode(body.total + (msg.results || "")));
+      status.appendChild(document.createTextNode(countText(msg, body.total)));
       if (body.static) status.appendChild(el("span", { class: "kb-mode" }, " · " + (msg.static_mode || "")));
       (body.expansions || []).forEach(function (x) {
         if (x.kind === "country") return;
