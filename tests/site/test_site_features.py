@@ -559,6 +559,7 @@ def test_search_page_words_come_from_the_interface_data(lang):
 
     assert words.pop("max_query_chars") == MAX_QUERY_CHARS  # the API's limit, the inputs' maxlength
     assert words.pop("limits")["query_too_long"] == MAX_QUERY_CHARS  # tests/site/test_search_limits_words.py
+    assert words.pop("n_entries") == ui()["n_entries"][lang]  # the count's plural forms
     assert words == {key: value[lang] for key, value in ui()["search"].items()}
     # The facets of the registry (tools/site/facets.py), titled in the interface language.
     assert [(f["name"], f["param"], f["field"]) for f in facets] == [
