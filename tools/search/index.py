@@ -305,7 +305,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     procs = min(2, os.cpu_count() or 1)
     parallel = full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS
     _write(ix, docs, changed, removed, full, procs if parallel else 1, progress)
-    if parallel and _doc_count(tmp) != len(prints):
+    written = _doc_count(tmp)
+    if parallel and written != len(prints):
         # Whoosh's sub-writers share one temporary folder that the first to finish deletes, so a
         # slower one can lose its files and its segment, which the parent then silently leaves
         # out: the index would miss documents while the build says it is fine. Written again in
@@ -315,7 +316,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         ix = index.create_in(str(tmp), make_schema())
         _write(ix, docs, changed, removed, full, 1, progress)
         info["parallel_fallback"] = True
-    written = _doc_count(tmp)
+        written = _doc_count(tmp)
     if written != len(prints):
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"search index: {written} documents written for {len(prints)} entries; "
