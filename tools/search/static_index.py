@@ -43,7 +43,7 @@ Known difference from the API: a prefix is not a Snowball stem, so a few weak ma
 'recensment migrants' the API counts 65 entries and the browser 63: French Snowball stems
 'migrants' to 'migr', which also matches 'migrer' and the name 'Migra' in two entries (ranked 59th
 and 62nd, scores about 1), where the browser's key 'migran' matches neither. Porting the stemmers
-would make them agree at the cost of a larger engine; the ranking of the top results is the same.
+would make them agree at the cost of a larger engine; the two are weak matches either way.
 """
 
 from __future__ import annotations
