@@ -41,3 +41,13 @@ def test_per_kind_of_runs_without_answers_counts_no_checks():
     kinds = per_kind({"one": ["b", "a"], "@": []}, None, queries)
     assert kinds["k"]["mrr"] == 0.5 and kinds["k"]["judged"] == 1
     assert kinds["empty"]["checks"] == 0 and kinds["empty"]["ndcg@10"] is None
+
+
+def test_same_as_passes_when_the_other_writing_lists_the_same_entries_in_order():
+    q = {"q": "enquete emploi", "kind": "no-accents", "same_as": "enquête emploi"}
+    assert check(q, answer(["a", "b"]), {"enquête emploi": answer(["a", "b"])}) is True
+    assert check(q, answer(["a", "b"]), {"enquête emploi": answer(["b", "a"])}) is False
+    assert check(q, answer(["a", "b"]), {}) is False  # the other query was not run
+    kinds = per_kind({"enquete emploi": ["a"]}, {"enquete emploi": answer(["a"]), "enquête emploi": answer(["a"])},
+                     [q])
+    assert kinds["no-accents"]["checks"] == 1 and kinds["no-accents"]["passed"] == 1

@@ -384,3 +384,71 @@ def test_remembered_shards_are_encoded_once_and_equal_a_fresh_export():
     assert second == static_index.export(changed) != first
     assert "meta" in made and 0 < len(made) < len(second)
     assert set(made) >= {name[:-3] for name in second if second[name] != first.get(name)}
+
+
+# -- agent nouns: 'employer' is not 'employment' (analysis.stem's -er rule, in the static keys) --
+
+
+def test_agent_key_is_an_english_agent_noun_singular_beyond_the_prefix():
+    assert static_index.agent_key("employer") == static_index.agent_key("employers") == "employer"
+    assert static_index.agent_key("foreigners") == "foreigner"
+    assert static_index.agent_key("employment") == static_index.agent_key("emploi") == ""
+    # Within the prefix length the prefix key already keeps the ending; Arabic and numbers never.
+    assert static_index.agent_key("worker") == static_index.agent_key("workers") == ""
+    assert static_index.agent_key("المهاجر") == static_index.agent_key("2018") == ""
+
+
+def test_browser_agent_key_is_python_s(tmp_path):
+    words = ["employer", "employers", "foreigners", "employment", "worker", "workers", "travailler", "المهاجر",
+             "employee", "coordinators", "2018", "stats"]
+    script = tmp_path / "a.js"
+    engine = Path(static_index.__file__).resolve().parents[2] / "docs" / "assets" / "javascripts" / "kb-engine.js"
+    script.write_text(f"const E = require({json.dumps(str(engine))});\n"
+                      f"process.stdout.write(JSON.stringify({json.dumps(words, ensure_ascii=False)}"
+                      f".map(w => E.agentKey(w, {static_index.PREFIX_LEN}))));\n", encoding="utf-8")
+    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout) == [static_index.agent_key(w) for w in words]
+
+
+def test_agent_keys_stand_beside_the_prefix_keys_and_leave_the_field_lengths_alone():
+    entry = make_entry("x", "en", "Employers and employment", "Each employer files a return.")
+    keys = static_index.entry_keys(entry)
+    assert keys["title"].count("employ") == 2 and keys["title"].count("employer") == 1
+    assert keys["summary"].count("employer") == 1
+    plain = make_entry("y", "en", "Firms and employment", "Each firm files a return.")
+    lengths = static_index.entry_terms(entry).lengths
+    assert lengths == static_index.entry_terms(plain).lengths  # same number of words per field
+
+
+AGENT_ENTRIES = [
+    make_entry("employers-en", "en", "Employers of foreign workers",
+               "Each employer applies for the permit of a foreign worker.", countries=("MA",)),
+    make_entry("employment-en", "en", "Employment of young people",
+               "Employment and employment rates of young people, employment policies.", countries=("MA",)),
+    make_entry("employeurs-fr", "fr", "Déclarations des employeurs",
+               "Chaque employeur déclare ses salariés étrangers.", countries=("TN",)),
+    make_entry("placement-en", "en", "Placement abroad (placement à l'étranger)",
+               "Placements of workers abroad.", countries=("TN",)),
+    make_entry("etranger-fr", "fr", "Travail à l'étranger",
+               "Les travailleurs partis à l'étranger.", countries=("TN",)),
+]
+
+
+@pytest.fixture(scope="module")
+def agent_folder(tmp_path_factory) -> Path:
+    return exported(tmp_path_factory, "kb-search-agents", AGENT_ENTRIES)
+
+
+def test_browser_does_not_take_employer_for_employment(agent_folder):
+    # As the API (analysis.stem): in English versions 'employer' is searched by its own key, not
+    # by 'employ', which 'employment' shares; other versions keep the prefix key ('employeur').
+    found = run(agent_folder, "employer", "employment")
+    assert found["employer"]["ids"] == ["employers-en", "employeurs-fr"]
+    assert "employment-en" in found["employment"]["ids"]
+
+
+def test_browser_keeps_the_prefix_key_of_a_word_french_versions_also_hold(agent_folder):
+    # 'étranger' has the shape of an agent noun, but French versions hold it: an English version's
+    # 'à l'étranger' must not leave the French ones out.
+    found = run(agent_folder, "étranger")["étranger"]["ids"]
+    assert {"etranger-fr", "placement-en"} <= set(found)

@@ -19,12 +19,18 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
     ids = sorted({e.id for e in entries})
     docs = {ids.index(e.id) * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
     fields = {doc: static_index.entry_keys(e, shipped_vocabs()) for doc, e in docs.items()}
-    avg = {f: (sum(len(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in static_index._FIELDS}
+
+    def length(words: list[str]) -> int:
+        # An agent key (static_index.agent_key: ASCII letters beyond the prefix length) stands
+        # beside its word's prefix key and is not counted in the field's length.
+        return sum(1 for w in words if not (len(w) > static_index.PREFIX_LEN and w.isascii() and w.isalpha()))
+
+    avg = {f: (sum(length(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in static_index._FIELDS}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for doc, by_field in fields.items():
         weighted: Counter = Counter()
         for f, words in by_field.items():
-            norm = 1 - static_index.B + static_index.B * len(words) / avg[f]
+            norm = 1 - static_index.B + static_index.B * length(words) / avg[f]
             for word, count in Counter(words).items():
                 weighted[word] += FIELD_BOOSTS[f] * count / norm
         for word, w in weighted.items():

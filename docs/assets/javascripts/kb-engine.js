@@ -134,6 +134,14 @@
     if (ARABIC.test(token)) return arabicLightStem(token);
     return Array.from(token).slice(0, k).join("");
   }
+  // Mirrors static_index.agent_key(): an English agent noun's own key ('employers' -> 'employer'),
+  // which English texts hold besides the prefix key ('employ', also 'employment'); "" otherwise.
+  var AGENT = /^[a-z]+(?:er|ee|or)s?$/;
+  function agentKey(token, k) {
+    if (!AGENT.test(token)) return "";
+    var single = /(?:ers|ees|ors)$/.test(token) ? token.slice(0, -1) : token;
+    return /(?:er|ee|or)$/.test(single) && single.length > k + 1 ? single : "";
+  }
   function fnv1a(term, basis) {
     var h = basis >>> 0;
     for (var ch of term) { h ^= ch.codePointAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
@@ -269,7 +277,8 @@
     // named outside a concept, each other meaningful token (a compound as one). An entry covers a
     // unit when it holds one of `keys`, all the keys of one of `groups` (a concept's other name, a
     // compound's parts) or, for a country, is about `country`.
-    function unitsOf(q, expansions, countries, fixes) {
+    function unitsOf(q, expansions, countries, fixes, held) {
+      held = held || {};
       var fixKey = {};
       (fixes || []).forEach(function (f) { fixKey[f.word] = f.key; });
       var units = [], claimed = {};
@@ -289,7 +298,7 @@
         var pieces = compoundParts(raw).map(folded);
         if (!pieces.some(function (p) { return meaningful(p, stop); }) || pieces.every(function (p) { return claimed[p]; })) return;
         var whole = pieces.join("");
-        var unit = { keys: [keyOf(pieces.length > 1 ? whole : folded(raw), meta.k)], groups: [] };
+        var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [keyOf(pieces.length > 1 ? whole : folded(raw), meta.k)], groups: [] };
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
           unit.groups.push(pieces.map(function (p) { return keyOf(p, meta.k); }));
@@ -298,6 +307,22 @@
         claimed[pieces.length > 1 ? whole : folded(raw)] = 1;
       });
       return units;
+    }
+    // The query's keys with each agent noun's prefix key replaced by its keys in `held` ({folded
+    // word: [agent key, "!" + prefix key]}); a prefix key that another word of the query gives stays.
+    function agentKeys(q, qkeys, held) {
+      if (!Object.keys(held).length) return qkeys;
+      var plainKeys = {}, replaced = {}, out = [];
+      compoundTokens(q).forEach(function (raw) {
+        var pieces = compoundParts(raw).map(folded);
+        if (pieces.length > 1 || !held[pieces[0]]) plainKeys[keyOf(pieces.length > 1 ? pieces.join("") : pieces[0], meta.k)] = 1;
+      });
+      Object.keys(held).forEach(function (w) { var k = keyOf(w, meta.k); if (!plainKeys[k]) replaced[k] = 1; });
+      qkeys.forEach(function (k) { if (!replaced[k]) out.push(k); });
+      Object.keys(held).forEach(function (w) {
+        held[w].forEach(function (k) { if (out.indexOf(k) < 0 && !(k.charAt(0) === "!" && plainKeys[k.slice(1)])) out.push(k); });
+      });
+      return out;
     }
     function keepNeeded(units) { return Math.ceil(units * meta.floor.keep); }
     function strongNeeded(units) { return units <= meta.floor.strong_all ? units : Math.ceil(units * meta.floor.strong_share); }
@@ -474,7 +499,11 @@
         var expansions = words.length ? expand(words) : [];
         var countries = countriesNamed(words);
         var exact = "@t:" + words.map(folded).join(" ");
-        var terms = qkeys.concat([exact]);
+        // An English agent noun typed ('employer') is searched by its own key in place of its prefix
+        // key ('employ', also 'employment') when English versions alone hold it (static_index.agent_key).
+        var agents = {};
+        words.forEach(function (raw) { var w = folded(raw), a = agentKey(w, meta.k); if (a) agents[w] = a; });
+        var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }));
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
         expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
         var named = {}, fuzzy = [];
@@ -507,7 +536,24 @@
             // A near miss that the index holds is a word of the collection, not a misspelt country.
             var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
             countries = countries.concat(repaired);
-            var units = unitsOf(q, expansions, countries, fixes);
+            var held = {};
+            // Only a word that English versions alone hold: 'étranger' (also French) keeps its prefix
+            // key. Other versions still match the prefix key ('employeur'), as the API analyses the
+            // word in each language: English versions by the agent key alone ("!" + prefix key: the
+            // prefix key's list without English versions).
+            var en = meta.langs.indexOf("en");
+            Object.keys(agents).forEach(function (w) {
+              var list = got[0][agents[w]] || [];
+              var english = list.length > 0;
+              for (var i = 0; i < list.length && english; i += 2) english = list[i] % meta.slots === en;
+              if (!english) return;
+              var k = keyOf(w, meta.k), all = got[0][k] || [], rest = [];
+              for (var j = 0; j < all.length; j += 2) if (all[j] % meta.slots !== en) rest.push(all[j], all[j + 1]);
+              got[0]["!" + k] = rest;
+              held[w] = [agents[w], "!" + k];
+            });
+            qkeys = agentKeys(q, qkeys, held);
+            var units = unitsOf(q, expansions, countries, fixes, held);
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
               filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
               prefer: opts.prefer, units: units, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
@@ -694,7 +740,7 @@
     return { search: search, ready: ready };
   }
 
-  return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf,
+  return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits };
 });
