@@ -261,12 +261,14 @@ class Searches:
             time.sleep(0.02)
 
     def warm_up(self) -> None:
-        """One search and one completion, so the index and glossary are loaded; errors ignored
-        (no index yet: the first request says so)."""
+        """One search and one completion, so the index and glossary are loaded, then the
+        engine's warm-up (SearchIndex.warm: field lengths, the glossary's names and their
+        scores); errors ignored (no index yet: the first request says so)."""
         try:
             if self.engine.available():
                 self.engine.search("migration emploi")
                 self.engine.suggest("mig")
+                self.engine.warm()
         except Exception:  # noqa: BLE001 - a warm-up must never stop the server
             pass
 
@@ -346,17 +348,26 @@ def _json_answer(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-def create_app(project: Project | None = None, vocabs: Vocabularies | None = None) -> Hardened:
+def served_app() -> Hardened:
+    """The app of a server process (`python -m tools serve`: uvicorn's factory): create_app() for
+    the project of KB_ROOT, its engine long-lived (SearchIndex freeze_gc: the opened index is kept
+    out of the garbage collector's full passes)."""
+    return create_app(freeze_gc=True)
+
+
+def create_app(project: Project | None = None, vocabs: Vocabularies | None = None, *,
+               freeze_gc: bool = False) -> Hardened:
     """The app for one project: the search API under /api/ and the built site at /, wrapped in
     tools.web.middleware.Hardened (an ASGI app).
 
     Built by a factory (uvicorn --factory), never at import, so tests and servers choose the
     project. Every error answers with error_body(), including an unexpected exception (500).
     `vocabs`: the vocabularies, glossary and labels the app answers with, for its lifetime
-    (default: the project's, read now; a restarted server reads them again)."""
+    (default: the project's, read now; a restarted server reads them again). `freeze_gc`: see
+    SearchIndex (for a server process, whose engine lives as long as it; served_app)."""
     project = project or Project()
     vocabs = vocabs or project.vocabularies()
-    engine = SearchIndex(project.index, vocabs)
+    engine = SearchIndex(project.index, vocabs, freeze_gc=freeze_gc)
     searches = Searches(engine)
     cache = AnswerCache(project.index)
     spec = openapi(vocabs)
