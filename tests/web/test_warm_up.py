@@ -25,14 +25,16 @@ class _Engine:
         self.calls.append("warm")
 
 
-def test_warm_up_runs_the_engines_warm_up_after_a_first_search():
-    engine = _Engine()
-    Searches(engine).warm_up()
+def test_a_thorough_warm_up_runs_the_engines_warm_up_after_a_first_search():
+    engine, light = _Engine(), _Engine()
+    Searches(engine).warm_up(thorough=True)
+    Searches(light).warm_up()
     assert engine.calls == ["search", "suggest", "warm"]
+    assert light.calls == ["search", "suggest"]
 
 
 def test_warm_up_without_an_index_or_with_an_error_does_nothing_more_and_raises_nothing():
     missing, failing = _Engine(available=False), _Engine(fail=True)
     Searches(missing).warm_up()
-    Searches(failing).warm_up()
+    Searches(failing).warm_up(thorough=True)
     assert missing.calls == [] and failing.calls == ["search"]

@@ -260,15 +260,17 @@ class Searches:
                     raise
             time.sleep(0.02)
 
-    def warm_up(self) -> None:
-        """One search and one completion, so the index and glossary are loaded, then the
-        engine's warm-up (SearchIndex.warm: field lengths, the glossary's names and their
-        scores); errors ignored (no index yet: the first request says so)."""
+    def warm_up(self, thorough: bool = False) -> None:
+        """One search and one completion, so the index and glossary are loaded; `thorough`: then
+        the engine's warm-up too (SearchIndex.warm: field lengths, the glossary's names and their
+        scores; seconds of CPU at 10,000 entries). Errors ignored (no index yet: the first
+        request says so)."""
         try:
             if self.engine.available():
                 self.engine.search("migration emploi")
                 self.engine.suggest("mig")
-                self.engine.warm()
+                if thorough:
+                    self.engine.warm()
         except Exception:  # noqa: BLE001 - a warm-up must never stop the server
             pass
 
@@ -352,22 +354,24 @@ def served_app() -> Hardened:
     """The app of a server process (`python -m tools serve`: uvicorn's factory): create_app() for
     the project of KB_ROOT, its engine long-lived (SearchIndex freeze_gc: the opened index is kept
     out of the garbage collector's full passes)."""
-    return create_app(freeze_gc=True)
+    return create_app(served=True)
 
 
 def create_app(project: Project | None = None, vocabs: Vocabularies | None = None, *,
-               freeze_gc: bool = False) -> Hardened:
+               served: bool = False) -> Hardened:
     """The app for one project: the search API under /api/ and the built site at /, wrapped in
     tools.web.middleware.Hardened (an ASGI app).
 
     Built by a factory (uvicorn --factory), never at import, so tests and servers choose the
     project. Every error answers with error_body(), including an unexpected exception (500).
     `vocabs`: the vocabularies, glossary and labels the app answers with, for its lifetime
-    (default: the project's, read now; a restarted server reads them again). `freeze_gc`: see
-    SearchIndex (for a server process, whose engine lives as long as it; served_app)."""
+    (default: the project's, read now; a restarted server reads them again). `served`: the app of
+    a server process (served_app), whose engine lives as long as it: its generation is frozen
+    (SearchIndex freeze_gc) and the app starts answering only once warmed up (Searches.warm_up
+    thorough); otherwise a first search is warmed in the background."""
     project = project or Project()
     vocabs = vocabs or project.vocabularies()
-    engine = SearchIndex(project.index, vocabs, freeze_gc=freeze_gc)
+    engine = SearchIndex(project.index, vocabs, freeze_gc=served)
     searches = Searches(engine)
     cache = AnswerCache(project.index)
     spec = openapi(vocabs)
@@ -451,8 +455,13 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app):
         # Open the index and load the glossary before the first visitor's search pays for it
-        # (seconds on a busy machine); in the pool, so the server starts answering at once.
-        searches.pool.submit(searches.warm_up)
+        # (seconds on a busy machine). A served process answers once warm (uvicorn accepts
+        # connections after this startup: with several workers, the warm ones answer); a test's
+        # app warms in the pool and answers at once.
+        if served:
+            await asyncio.get_running_loop().run_in_executor(searches.pool, searches.warm_up, True)
+        else:
+            searches.pool.submit(searches.warm_up)
         yield
         searches.pool.shutdown(wait=False, cancel_futures=True)
 
