@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -166,23 +167,33 @@ def toggle_urls(q: str, filters: dict[Facet, list[str]], ui: str | None):
     head = "/api/search?"
     start = [urlencode([("q", q)])] if q else []
     end = [urlencode([("ui", ui)])] if ui else []
-    encoded = {f: [(v, f"{quote_plus(f.param)}={quote_plus(v)}") for v in filters.get(f, ())] for f in FACETS}
+    encoded = {f: [(v, _param(f.param, v)) for v in filters.get(f, ())] for f in FACETS}
+    # An unselected value is added after its facet's selected ones: the parameters before it and
+    # after it are the same for every value of a facet, joined once per facet, not once per value.
+    around: dict = {}
+    for i, f in enumerate(FACETS):
+        before = start + [e for g in FACETS[:i + 1] for _, e in encoded[g]]
+        after = [e for g in FACETS[i + 1:] for _, e in encoded[g]] + end
+        around[f] = (head + "&".join(before) + "&" if before else head, "&" + "&".join(after) if after else "")
 
     def url(facet: Facet, value: str) -> str:
+        pairs = encoded[facet]
+        if not any(v == value for v, _ in pairs):
+            before, after = around[facet]
+            return before + _param(facet.param, value) + after
         parts = list(start)
         for f in FACETS:
-            pairs = encoded[f]
-            if f is facet:
-                if any(v == value for v, _ in pairs):
-                    parts += [e for v, e in pairs if v != value]
-                else:
-                    parts += [e for _, e in pairs] + [f"{quote_plus(f.param)}={quote_plus(value)}"]
-            else:
-                parts += [e for _, e in pairs]
+            parts += [e for v, e in encoded[f] if f is not facet or v != value]
         parts += end
         return head + "&".join(parts) if parts else "/api/search"
 
     return url
+
+
+@functools.lru_cache(maxsize=4096)
+def _param(name: str, value: str) -> str:
+    """name=value as urlencode writes a pair (facet values repeat in every answer: escaped once)."""
+    return f"{quote_plus(name)}={quote_plus(value)}"
 
 
 def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: str, ui_param: str | None,
