@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -166,23 +167,33 @@ def toggle_urls(q: str, filters: dict[Facet, list[str]], ui: str | None):
     head = "/api/search?"
     start = [urlencode([("q", q)])] if q else []
     end = [urlencode([("ui", ui)])] if ui else []
-    encoded = {f: [(v, f"{quote_plus(f.param)}={quote_plus(v)}") for v in filters.get(f, ())] for f in FACETS}
+    encoded = {f: [(v, _param(f.param, v)) for v in filters.get(f, ())] for f in FACETS}
+    # An unselected value is added after its facet's selected ones: the parameters before it and
+    # after it are the same for every value of a facet, joined once per facet, not once per value.
+    around: dict = {}
+    for i, f in enumerate(FACETS):
+        before = start + [e for g in FACETS[:i + 1] for _, e in encoded[g]]
+        after = [e for g in FACETS[i + 1:] for _, e in encoded[g]] + end
+        around[f] = (head + "&".join(before) + "&" if before else head, "&" + "&".join(after) if after else "")
 
     def url(facet: Facet, value: str) -> str:
+        pairs = encoded[facet]
+        if not any(v == value for v, _ in pairs):
+            before, after = around[facet]
+            return before + _param(facet.param, value) + after
         parts = list(start)
         for f in FACETS:
-            pairs = encoded[f]
-            if f is facet:
-                if any(v == value for v, _ in pairs):
-                    parts += [e for v, e in pairs if v != value]
-                else:
-                    parts += [e for _, e in pairs] + [f"{quote_plus(f.param)}={quote_plus(value)}"]
-            else:
-                parts += [e for _, e in pairs]
+            parts += [e for v, e in encoded[f] if f is not facet or v != value]
         parts += end
         return head + "&".join(parts) if parts else "/api/search"
 
     return url
+
+
+@functools.lru_cache(maxsize=4096)
+def _param(name: str, value: str) -> str:
+    """name=value as urlencode writes a pair (facet values repeat in every answer: escaped once)."""
+    return f"{quote_plus(name)}={quote_plus(value)}"
 
 
 def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: str, ui_param: str | None,
@@ -260,13 +271,17 @@ class Searches:
                     raise
             time.sleep(0.02)
 
-    def warm_up(self) -> None:
-        """One search and one completion, so the index and glossary are loaded; errors ignored
-        (no index yet: the first request says so)."""
+    def warm_up(self, thorough: bool = False) -> None:
+        """One search and one completion, so the index and glossary are loaded; `thorough`: then
+        the engine's warm-up too (SearchIndex.warm: field lengths, the glossary's names and their
+        scores; seconds of CPU at 10,000 entries). Errors ignored (no index yet: the first
+        request says so)."""
         try:
             if self.engine.available():
                 self.engine.search("migration emploi")
                 self.engine.suggest("mig")
+                if thorough:
+                    self.engine.warm()
         except Exception:  # noqa: BLE001 - a warm-up must never stop the server
             pass
 
@@ -346,17 +361,28 @@ def _json_answer(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-def create_app(project: Project | None = None, vocabs: Vocabularies | None = None) -> Hardened:
+def served_app() -> Hardened:
+    """The app of a server process (`python -m tools serve`: uvicorn's factory): create_app() for
+    the project of KB_ROOT, its engine long-lived (SearchIndex freeze_gc: the opened index is kept
+    out of the garbage collector's full passes)."""
+    return create_app(served=True)
+
+
+def create_app(project: Project | None = None, vocabs: Vocabularies | None = None, *,
+               served: bool = False) -> Hardened:
     """The app for one project: the search API under /api/ and the built site at /, wrapped in
     tools.web.middleware.Hardened (an ASGI app).
 
     Built by a factory (uvicorn --factory), never at import, so tests and servers choose the
     project. Every error answers with error_body(), including an unexpected exception (500).
     `vocabs`: the vocabularies, glossary and labels the app answers with, for its lifetime
-    (default: the project's, read now; a restarted server reads them again)."""
+    (default: the project's, read now; a restarted server reads them again). `served`: the app of
+    a server process (served_app), whose engine lives as long as it: its generation is frozen
+    (SearchIndex freeze_gc) and the app starts answering only once warmed up (Searches.warm_up
+    thorough); otherwise a first search is warmed in the background."""
     project = project or Project()
     vocabs = vocabs or project.vocabularies()
-    engine = SearchIndex(project.index, vocabs)
+    engine = SearchIndex(project.index, vocabs, freeze_gc=served)
     searches = Searches(engine)
     cache = AnswerCache(project.index)
     spec = openapi(vocabs)
@@ -440,8 +466,13 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app):
         # Open the index and load the glossary before the first visitor's search pays for it
-        # (seconds on a busy machine); in the pool, so the server starts answering at once.
-        searches.pool.submit(searches.warm_up)
+        # (seconds on a busy machine). A served process answers once warm (uvicorn accepts
+        # connections after this startup: with several workers, the warm ones answer); a test's
+        # app warms in the pool and answers at once.
+        if served:
+            await asyncio.get_running_loop().run_in_executor(searches.pool, searches.warm_up, True)
+        else:
+            searches.pool.submit(searches.warm_up)
         yield
         searches.pool.shutdown(wait=False, cancel_futures=True)
 

@@ -59,14 +59,14 @@ class _Config(uvicorn.Config):
 
 
 def run(host: str, port: int, workers: int = 1, quiet: bool = False) -> None:
-    """Serve tools.web.api (`create_app`, the project of KB_ROOT) on host:port with `workers`
+    """Serve tools.web.api (`served_app`, the project of KB_ROOT) on host:port with `workers`
     processes (1: this process, through uvicorn.run) until interrupted. Several workers share
     one listening socket (_Config: TCP_NODELAY on every connection) under uvicorn's supervisor,
     which restarts a worker that dies. Exits (SystemExit) when the address cannot be bound."""
     options = dict(factory=True, host=host, port=port, workers=workers, log_config=log_config(quiet),
                    access_log=False, server_header=False, **HTTP_OPTIONS)
     if workers <= 1:
-        uvicorn.run("tools.web.api:create_app", **options)
+        uvicorn.run("tools.web.api:served_app", **options)
         return
-    config = _Config("tools.web.api:create_app", **options)
+    config = _Config("tools.web.api:served_app", **options)
     Multiprocess(config, sockets=[config.bind_socket()]).run()
