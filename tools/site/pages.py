@@ -79,12 +79,30 @@ def slug(text: str) -> str:
     return "index-tag" if out == "index" else out
 
 
-@lru_cache(maxsize=1 << 16)  # called ~24 times per entry per interface; relpath is slow (abspath)
 def rel(source: str, target: str) -> str:
     """Relative link from docs page `source` to docs file `target` (both POSIX paths under docs/, e.g.
     'kb/entries/x/fr.md' -> 'kb/countries/ma.md' gives '../../countries/ma.md'). MkDocs turns links
     to .md files into links to their pages."""
+    # Called ~24 times per entry per interface. posixpath.relpath (abspath, getcwd) was kept in an
+    # LRU cache, which the distinct pairs outgrow from ~3,000 entries: computed directly for the
+    # plain relative paths the generators use, the same answer (#10).
+    start = posixpath.dirname(source)
+    if target and _plain_path(start) and _plain_path(target):
+        up = start.split("/") if start else []
+        down = target.split("/")
+        i, n = 0, min(len(up), len(down))
+        while i < n and up[i] == down[i]:
+            i += 1
+        return "/".join([".."] * (len(up) - i) + down[i:]) or "."
     return posixpath.relpath(target, posixpath.dirname(source))
+
+
+def _plain_path(path: str) -> bool:
+    """A relative POSIX path with no empty, '.' or '..' part ('' counts: the docs folder itself)."""
+    if not path:
+        return True
+    return not path.startswith("/") and "//" not in path and not path.endswith("/") and \
+        all(part not in (".", "..") for part in path.split("/"))
 
 
 # Material puts these front-matter values into <title>, <meta content="..."> and the header
