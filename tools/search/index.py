@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -253,19 +254,40 @@ def _read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, procs: int, progress: bool) -> None:
+def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, procs: int, progress: bool,
+           alongside: Callable[[], None] | None = None) -> None:
     """Add (full) or update the `changed` documents and delete the `removed` keys, then commit and
     close `ix`. procs > 1: Whoosh's multisegment writer, one process per processor, each writing
     its own segment; the segments are not merged (the scoring statistics are the index's,
-    whatever the segments)."""
+    whatever the segments). `alongside`: work of the caller's run while the sub-writers index
+    (in a thread, once every sub-writer is started: no fork while it runs), else after the commit."""
     writer = (ix.writer(limitmb=PARALLEL_LIMIT_MB, procs=procs, multisegment=True) if procs > 1
               else ix.writer(limitmb=128))
     for key in removed:
         writer.delete_by_term("key", key)
     for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
         (writer.add_document if full else writer.update_document)(**docs[key])
-    writer.commit()
+    worker, failed = None, []
+    if alongside is not None and procs > 1 and len(getattr(writer, "tasks", ())) >= procs:
+        def run() -> None:
+            try:
+                alongside()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread below
+                failed.append(exc)
+        # The parent only waits on its sub-writers during the commit: its own CPU time is free then.
+        # Every sub-writer is forked already (the commit starts none when all are running).
+        worker = threading.Thread(target=run, name="index-alongside", daemon=True)
+        worker.start()
+    try:
+        writer.commit()
+    finally:
+        if worker is not None:
+            worker.join()
     ix.close()
+    if failed:
+        raise failed[0]
+    if alongside is not None and worker is None:
+        alongside()
 
 
 def _doc_count(index_dir: Path) -> int:
@@ -282,7 +304,8 @@ def _doc_count(index_dir: Path) -> int:
 
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
                        full: bool = False, vocabs: Vocabularies | None = None,
-                       before_swap: Callable[[Path], dict] | None = None) -> dict:
+                       before_swap: Callable[[Path], dict] | None = None,
+                       alongside: Callable[[], None] | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
 
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
@@ -292,6 +315,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     parallel_fallback: True when the parallel writer lost documents and one process wrote them).
     `before_swap(folder)`: called on the finished copy before it is swapped in (files derived
     from the index: tools.search.engine.write_phrase_matches); what it returns is info["derived"].
+    `alongside()`: work of the caller's done while the index is written (see _write), when it is.
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
@@ -320,7 +344,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         ix = index.open_dir(str(tmp))
     procs = min(2, os.cpu_count() or 1)
     parallel = full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS
-    _write(ix, docs, changed, removed, full, procs if parallel else 1, progress)
+    _write(ix, docs, changed, removed, full, procs if parallel else 1, progress, alongside)
     written = _doc_count(tmp)
     if parallel and written != len(prints):
         # Whoosh's sub-writers share one temporary folder that the first to finish deletes, so a
