@@ -55,19 +55,27 @@ def test_keys_parsed_early_give_the_same_phrase_file(tmp_path):
     assert _arrays(index_dir / PHRASES_FILE) == before
 
 
-def test_alongside_runs_once_in_one_process_and_its_error_fails_the_build(tmp_path, monkeypatch):
+def test_alongside_is_not_run_in_one_process(tmp_path):
     calls = []
     build_search_index(_entries(), tmp_path / "a", progress=False, alongside=lambda: calls.append(1))
-    assert calls == [1]
+    assert calls == []  # nothing to overlap: the caller does its work when it needs it
+    assert (tmp_path / "a").is_dir()
 
-    def boom():
+
+def test_alongside_error_fails_the_build(tmp_path):
+    failed = []
+
+    def write(ix, docs, changed, removed, full, procs, progress, alongside=None):
+        failed.append(alongside)
         raise RuntimeError("alongside failed")
-    with pytest.raises(RuntimeError, match="alongside failed"):
-        build_search_index(_entries(), tmp_path / "b", progress=False, alongside=boom)
-    assert not (tmp_path / "b").exists()  # nothing swapped in
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_index, "_write", write)
+        with pytest.raises(RuntimeError, match="alongside failed"):
+            build_search_index(_entries(), tmp_path / "b", progress=False, alongside=lambda: None)
+    assert failed and not (tmp_path / "b").exists()  # nothing swapped in
 
 
-def test_engine_build_passes_the_early_keys_to_the_phrase_file(tmp_path, monkeypatch):
+def test_engine_build_without_early_keys_parses_them_for_the_phrase_file(tmp_path, monkeypatch):
     monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 10)
     seen = {}
     real = search_engine.write_phrase_matches
@@ -76,7 +84,27 @@ def test_engine_build_passes_the_early_keys_to_the_phrase_file(tmp_path, monkeyp
         seen["keys"] = parsed_keys
         return real(folder, vocabs, concepts, parsed_keys)
     monkeypatch.setattr(search_engine, "write_phrase_matches", spy)
-    monkeypatch.setattr(search_index, "MULTIPROC_MIN_DOCS", 10**9)  # one process: alongside after the commit
+    monkeypatch.setattr(search_index, "MULTIPROC_MIN_DOCS", 10**9)  # one process: no early keys
     info = search_engine.build_search_index(_entries(), tmp_path / "ix", progress=False)
+    assert seen["keys"] is None
     assert info["derived"]["parsed"] and info["derived"]["phrases"] > 0
+
+
+@pytest.mark.e2e  # three indexes, one by two forked writers: ~10 s on a loaded machine
+def test_parallel_build_parses_keys_alongside_and_writes_the_same_phrases(tmp_path, monkeypatch):
+    entries = corpus(210) + _entries()[-2:]  # two batches of 100 sent while adding: both sub-writers start
+    monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 10)
+    one = search_engine.build_search_index(entries, tmp_path / "one", progress=False)
+    assert one["derived"]["parsed"]
+    seen = {}
+    real = search_engine.write_phrase_matches
+
+    def spy(folder, vocabs=None, concepts=None, parsed_keys=None):
+        seen["keys"] = parsed_keys
+        return real(folder, vocabs, concepts, parsed_keys)
+    monkeypatch.setattr(search_engine, "write_phrase_matches", spy)
+    two = search_engine.build_search_index(entries, tmp_path / "two", progress=False)
     assert seen["keys"] is not None and seen["keys"][1]
+    assert two["derived"]["phrases"] == one["derived"]["phrases"] > 0
+    with np.load(tmp_path / "one" / PHRASES_FILE) as a, np.load(tmp_path / "two" / PHRASES_FILE) as b:
+        assert str(a["keys"]) == str(b["keys"])

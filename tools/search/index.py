@@ -297,7 +297,7 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     close `ix`. procs > 1: Whoosh's multisegment writer, one process per processor, each writing
     its own segment; the segments are not merged (the scoring statistics are the index's,
     whatever the segments). `alongside`: work of the caller's run while the sub-writers index
-    (in a thread, once every sub-writer is started: no fork while it runs), else after the commit."""
+    (in a thread, once every sub-writer is started: no fork while it runs); not run otherwise."""
     writer = (ix.writer(limitmb=PARALLEL_LIMIT_MB, procs=procs, multisegment=True) if procs > 1
               else ix.writer(limitmb=128))
     for key in removed:
@@ -323,8 +323,6 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     ix.close()
     if failed:
         raise failed[0]
-    if alongside is not None and worker is None:
-        alongside()
 
 
 def _doc_count(index_dir: Path) -> int:
@@ -352,7 +350,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     parallel_fallback: True when the parallel writer lost documents and one process wrote them).
     `before_swap(folder)`: called on the finished copy before it is swapped in (files derived
     from the index: tools.search.engine.write_phrase_matches); what it returns is info["derived"].
-    `alongside()`: work of the caller's done while the index is written (see _write), when it is.
+    `alongside()`: work of the caller's done while a parallel writer indexes (see _write); not
+    called when the index is written in this process (an incremental build, a small collection).
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
