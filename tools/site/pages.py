@@ -79,13 +79,14 @@ def slug(text: str) -> str:
     return "index-tag" if out == "index" else out
 
 
+@lru_cache(maxsize=1 << 16)  # a hit costs less than the computation below; a miss, little more
 def rel(source: str, target: str) -> str:
     """Relative link from docs page `source` to docs file `target` (both POSIX paths under docs/, e.g.
     'kb/entries/x/fr.md' -> 'kb/countries/ma.md' gives '../../countries/ma.md'). MkDocs turns links
     to .md files into links to their pages."""
-    # Called ~24 times per entry per interface. posixpath.relpath (abspath, getcwd) was kept in an
-    # LRU cache, which the distinct pairs outgrow from ~3,000 entries: computed directly for the
-    # plain relative paths the generators use, the same answer (#10).
+    # Called ~24 times per entry per interface. The distinct pairs outgrow the cache from ~3,000
+    # entries, and posixpath.relpath (abspath, getcwd) made each miss slow: computed directly for
+    # the plain relative paths the generators use, the same answer (#10).
     start = posixpath.dirname(source)
     if target and _plain_path(start) and _plain_path(target):
         up = start.split("/") if start else []
