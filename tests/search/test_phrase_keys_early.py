@@ -108,3 +108,31 @@ def test_parallel_build_parses_keys_alongside_and_writes_the_same_phrases(tmp_pa
     assert two["derived"]["phrases"] == one["derived"]["phrases"] > 0
     with np.load(tmp_path / "one" / PHRASES_FILE) as a, np.load(tmp_path / "two" / PHRASES_FILE) as b:
         assert str(a["keys"]) == str(b["keys"])
+
+
+def test_segments_matched_in_a_worker_give_the_same_file(tmp_path, monkeypatch):
+    (tmp_path / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    concepts = glossary.load(tmp_path / "glossary.yml")
+    index_dir = tmp_path / "ix"
+    entries = _entries()
+    build_search_index(entries, index_dir, progress=False, engine="e")
+    # A second build with two entries changed adds a segment: two segments to match.
+    changed = [make_entry("x-1", "fr", "Transferts de fonds", "Les transferts de fonds des migrants."),
+               make_entry("x-3", "en", "Migrant remittances", "Migrant remittances and household survey data.")]
+    build_search_index(entries[:-2] + changed, index_dir, progress=False, engine="e")
+    workers = []
+    real = search_engine._matches_elsewhere
+
+    def spy(folder, segments, keys):
+        workers.append(list(segments))
+        return real(folder, segments, keys)
+    monkeypatch.setattr(search_engine, "_matches_elsewhere", spy)
+    info = write_phrase_matches(index_dir, concepts=concepts)
+    assert info["segments"] >= 2 and info["computed"] == info["segments"]
+    assert workers and workers[0]  # at least one segment matched in the worker
+    together = _arrays(index_dir / PHRASES_FILE)
+    (index_dir / PHRASES_FILE).unlink()
+    monkeypatch.setattr(search_engine, "_matches_elsewhere", lambda *a: None)
+    write_phrase_matches(index_dir, concepts=concepts)
+    assert _arrays(index_dir / PHRASES_FILE) == together
+    assert sum(len(v) for k, v in together.items() if k.startswith("nums")) > 0

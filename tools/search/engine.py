@@ -609,15 +609,25 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
         keys_json = json.dumps([[field, list(words)] for field, words, _ in keys])
         stored = previous[1] if not parsed and previous[0] == keys_json else {}
         arrays, segids, computed = {}, [], 0
-        for i, (seg, _, segid, deleted) in enumerate(_segments(reader)):
-            found = stored.get(segid) if segid else None
-            if _reusable(found, len(keys), deleted):
-                nums, bounds, _ = found
-            else:
-                nums, bounds = _segment_matches(seg, keys)
-                computed += 1
-            segids.append(segid)
-            arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
+        segments = _segments(reader)
+        todo = [i for i, (_, _, segid, deleted) in enumerate(segments)
+                if not _reusable(stored.get(segid) if segid else None, len(keys), deleted)]
+        elsewhere = _matches_elsewhere(index_dir, todo[1:], keys) if len(todo) > 1 else None
+        try:
+            for i, (seg, _, segid, deleted) in enumerate(segments):
+                if i not in todo:
+                    nums, bounds, _ = stored[segid]
+                elif elsewhere is not None and i in elsewhere.futures:
+                    nums, bounds = elsewhere.result(i)
+                    computed += 1
+                else:
+                    nums, bounds = _segment_matches(seg, keys)
+                    computed += 1
+                segids.append(segid)
+                arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
+        finally:
+            if elsewhere is not None:
+                elsewhere.close()
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as out:
             np.savez(out, format=np.asarray(PHRASES_FORMAT), keys=np.asarray(keys_json), names=np.asarray(names),
@@ -627,6 +637,46 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
         searcher.close()
     return {"phrases": len(keys), "segments": len(segids), "computed": computed, "parsed": parsed,
             "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _matches_of_segment(index_dir: str, i: int, keys: list) -> tuple[np.ndarray, np.ndarray]:
+    """_segment_matches of segment i of the index in index_dir, opened here (in a worker process)."""
+    ix = index.open_dir(index_dir)
+    searcher = ix.searcher()
+    try:
+        return _segment_matches(_segments(searcher.reader())[i][0], keys)
+    finally:
+        searcher.close()
+        ix.close()
+
+
+class _Elsewhere:
+    """Segments' phrase matches computed in a forked worker while this process computes another's
+    (a full build's parallel writer leaves one segment per sub-writer: both cores, #10)."""
+
+    def __init__(self, index_dir: Path, segments: list[int], keys: list):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+        self.futures = {i: self.pool.submit(_matches_of_segment, str(index_dir), i, keys) for i in segments}
+
+    def result(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.futures[i].result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _matches_elsewhere(index_dir: Path, segments: list[int], keys: list) -> _Elsewhere | None:
+    """An _Elsewhere for `segments` when there are two processors and fork is available; None
+    (every segment computed here) otherwise."""
+    if (os.cpu_count() or 1) < 2 or not segments or not hasattr(os, "fork"):
+        return None
+    try:
+        return _Elsewhere(index_dir, segments, keys)
+    except (OSError, ValueError):
+        return None
 
 
 def _load_phrases(index_dir: Path, reader) -> dict:
