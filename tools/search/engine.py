@@ -98,6 +98,7 @@ from tools.search.index import (  # noqa: F401
     _Stem,
     analyzer,
     exact_key,
+    make_schema,
 )
 from tools.search.index import build_search_index as _build_index
 from tools.search.query import MAX_QUERY_TERMS
@@ -577,7 +578,8 @@ def _reusable(found: tuple | None, n_keys: int, deleted: np.ndarray) -> bool:
             and bool(np.isin(then, deleted, assume_unique=True).all()))
 
 
-def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, concepts=None) -> dict:
+def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, concepts=None,
+                         parsed_keys: tuple | None = None) -> dict:
     """Write PHRASES_FILE into index_dir: for each segment of the index, the documents matching
     each phrase of two words or more that a glossary concept's names are searched as
     (_phrase_keys). A segment already in index_dir's previous PHRASES_FILE (an incremental build
@@ -586,7 +588,8 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
     shipped glossary when None). Returns {phrases, segments, computed (segments whose matches
     were computed), parsed (whether the names were parsed: not when the previous file is for
     the same names), seconds (wall)}. Called by build_search_index before the swap; a phrase not
-    in the file is matched at query time."""
+    in the file is matched at query time. `parsed_keys`: (names digest, _phrase_keys of this
+    index's schema and those names) parsed beforehand, used when the names must be parsed."""
     started = time.perf_counter()
     if concepts is None:
         concepts = glossary.concepts(Vocabularies.ensure(vocabs))
@@ -604,20 +607,32 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
             # the build's engine, hence a full build, which starts without the file).
             keys = [(field, tuple(words), [searcher.schema[field].to_bytes(w) for w in words])
                     for field, words in json.loads(previous[0])]
+        elif parsed_keys is not None and parsed_keys[0] == names:
+            keys = parsed_keys[1]
         else:
             keys = _phrase_keys(searcher.schema, concepts)
         keys_json = json.dumps([[field, list(words)] for field, words, _ in keys])
         stored = previous[1] if not parsed and previous[0] == keys_json else {}
         arrays, segids, computed = {}, [], 0
-        for i, (seg, _, segid, deleted) in enumerate(_segments(reader)):
-            found = stored.get(segid) if segid else None
-            if _reusable(found, len(keys), deleted):
-                nums, bounds, _ = found
-            else:
-                nums, bounds = _segment_matches(seg, keys)
-                computed += 1
-            segids.append(segid)
-            arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
+        segments = _segments(reader)
+        todo = [i for i, (_, _, segid, deleted) in enumerate(segments)
+                if not _reusable(stored.get(segid) if segid else None, len(keys), deleted)]
+        elsewhere = _matches_elsewhere(index_dir, todo[1:], keys) if len(todo) > 1 else None
+        try:
+            for i, (seg, _, segid, deleted) in enumerate(segments):
+                if i not in todo:
+                    nums, bounds, _ = stored[segid]
+                elif elsewhere is not None and i in elsewhere.futures:
+                    nums, bounds = elsewhere.result(i)
+                    computed += 1
+                else:
+                    nums, bounds = _segment_matches(seg, keys)
+                    computed += 1
+                segids.append(segid)
+                arrays.update({f"nums{i}": nums, f"bounds{i}": bounds, f"deleted{i}": deleted})
+        finally:
+            if elsewhere is not None:
+                elsewhere.close()
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as out:
             np.savez(out, format=np.asarray(PHRASES_FORMAT), keys=np.asarray(keys_json), names=np.asarray(names),
@@ -627,6 +642,46 @@ def write_phrase_matches(index_dir: Path, vocabs: Vocabularies | None = None, co
         searcher.close()
     return {"phrases": len(keys), "segments": len(segids), "computed": computed, "parsed": parsed,
             "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _matches_of_segment(index_dir: str, i: int, keys: list) -> tuple[np.ndarray, np.ndarray]:
+    """_segment_matches of segment i of the index in index_dir, opened here (in a worker process)."""
+    ix = index.open_dir(index_dir)
+    searcher = ix.searcher()
+    try:
+        return _segment_matches(_segments(searcher.reader())[i][0], keys)
+    finally:
+        searcher.close()
+        ix.close()
+
+
+class _Elsewhere:
+    """Segments' phrase matches computed in a forked worker while this process computes another's
+    (a full build's parallel writer leaves one segment per sub-writer: both cores, #10)."""
+
+    def __init__(self, index_dir: Path, segments: list[int], keys: list):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+        self.futures = {i: self.pool.submit(_matches_of_segment, str(index_dir), i, keys) for i in segments}
+
+    def result(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.futures[i].result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _matches_elsewhere(index_dir: Path, segments: list[int], keys: list) -> _Elsewhere | None:
+    """An _Elsewhere for `segments` when there are two processors and fork is available; None
+    (every segment computed here) otherwise."""
+    if (os.cpu_count() or 1) < 2 or not segments or not hasattr(os, "fork"):
+        return None
+    try:
+        return _Elsewhere(index_dir, segments, keys)
+    except (OSError, ValueError):
+        return None
 
 
 def _load_phrases(index_dir: Path, reader) -> dict:
@@ -680,17 +735,27 @@ def build_search_index(entries: list, index_dir: Path, progress: bool = True, en
     """tools.search.index.build_search_index (same arguments, answer and errors), with the
     glossary's phrase matches written into the new index before it is swapped in
     (write_phrase_matches; info["derived"] = {phrases, seconds})."""
+    vocabs = Vocabularies.ensure(vocabs)
+    early: dict = {}
+    concepts = glossary.concepts(vocabs) if len(entries) >= PHRASES_MIN_DOCS else None
+
+    def parse_keys() -> None:
+        # While the sub-writers of a full build index (only then does the parent idle), the
+        # glossary names are parsed once, for write_phrase_matches (about 1.3 s otherwise after them).
+        early["keys"] = (_names_digest(concepts), _phrase_keys(make_schema(), concepts))
     return _build_index(entries, index_dir, progress=progress, engine=engine, full=full, vocabs=vocabs,
-                        before_swap=partial(_derive, vocabs=vocabs))
+                        before_swap=partial(_derive, vocabs=vocabs, early=early, concepts=concepts),
+                        alongside=parse_keys if len(entries) >= PHRASES_MIN_DOCS else None)
 
 
-def _derive(folder: Path, vocabs: Vocabularies | None) -> dict:
+def _derive(folder: Path, vocabs: Vocabularies | None, early: dict | None = None, concepts=None) -> dict:
     """The files build_search_index derives from a new index in `folder`: the phrase matches
-    from PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it)."""
+    from PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it). `early`:
+    {"keys": (names digest, keys)} when the phrase keys were parsed during the build."""
     if _doc_count(folder) < PHRASES_MIN_DOCS:
         (folder / PHRASES_FILE).unlink(missing_ok=True)
         return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0}
-    return write_phrase_matches(folder, vocabs)
+    return write_phrase_matches(folder, vocabs, concepts, parsed_keys=(early or {}).get("keys"))
 
 
 class _CachedParser:

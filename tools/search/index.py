@@ -13,7 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -22,6 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 from whoosh import fields, formats, index
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+from whoosh.writing import PostingPool
 
 from tools.content import schema
 from tools.content.model import Entry, fingerprint
@@ -30,6 +34,7 @@ from tools.errors import BuildError
 from tools.fsutil import swap_dir, temp_dir_beside
 from tools.i18n import DATA_DIR
 from tools.search.analysis import (
+    HYPHENS,
     TOKEN_PATTERN,
     WORD_RE,
     all_stopwords,
@@ -55,6 +60,44 @@ PARALLEL_LIMIT_MB = 64
 SNIPPET_PARTS = ("summary", "body")  # fields whose term vectors keep character ranges, for snippets
 
 
+_HYPHEN_IN = re.compile(f"[{HYPHENS}]").search  # what compound_parts splits at
+
+
+def _write_run_batched(self, f, items) -> None:
+    """PostingPool._write_run writing its sorted postings as pickled lists of RUN_BATCH items:
+    one pickle per posting cost ~10 us written and read back, once a writer's postings outgrow
+    `limitmb` (from ~3,000 entries per writer; #10)."""
+    dump, batch = pickle.dump, []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= RUN_BATCH:
+            dump(batch, f, pickle.HIGHEST_PROTOCOL)
+            batch = []
+    if batch:
+        dump(batch, f, pickle.HIGHEST_PROTOCOL)
+    f.close()
+
+
+def _read_run_batched(self, path):
+    """The postings of a run written by _write_run_batched, in order; the run file is removed after."""
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                batch = pickle.load(f)
+            except EOFError:
+                return
+            yield from batch
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
+RUN_BATCH = 4096
+# Runs are temporary files of one writer, written and read by the same code in the same process.
+PostingPool._write_run, PostingPool._read_run = _write_run_batched, _read_run_batched
+
+
 class _Compound(Filter):
     """A hyphenated token becomes, at index time, the joined compound then each part (at
     consecutive positions, with their own character offsets for highlighting); at query time,
@@ -65,6 +108,10 @@ class _Compound(Filter):
         for t in tokens:
             if t.positions:
                 t.pos += shift
+            if not _HYPHEN_IN(t.text):
+                # Nearly every token: no split to try (a third of the analysis' time at 1,000, #10).
+                yield t
+                continue
             parts = compound_parts(t.text)
             if len(parts) < 2:
                 yield t
@@ -135,12 +182,19 @@ class _Stem(Filter):
         return type(other) is type(self) and other.lang == self.lang
 
     def __call__(self, tokens):
-        keep = arabic_proper_nouns() if self.lang == "ar" else frozenset()
+        lang = self.lang
         for t in tokens:
             if not t.stopped:
-                base = arabic_prefix_strip(t.text) if keep else None
-                t.text = base if base in keep else stem(t.text, self.lang)
+                t.text = _stem_word(t.text, lang)
             yield t
+
+
+@lru_cache(maxsize=200_000)
+def _stem_word(word: str, lang: str) -> str:
+    # Once per distinct word and language (Zipf), as _Fold: the Arabic article check and the stemmer.
+    keep = arabic_proper_nouns() if lang == "ar" else frozenset()
+    base = arabic_prefix_strip(word) if keep else None
+    return base if base in keep else stem(word, lang)
 
 
 def analyzer(lang: str | None):
@@ -237,19 +291,38 @@ def _read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, procs: int, progress: bool) -> None:
+def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, procs: int, progress: bool,
+           alongside: Callable[[], None] | None = None) -> None:
     """Add (full) or update the `changed` documents and delete the `removed` keys, then commit and
     close `ix`. procs > 1: Whoosh's multisegment writer, one process per processor, each writing
     its own segment; the segments are not merged (the scoring statistics are the index's,
-    whatever the segments)."""
+    whatever the segments). `alongside`: work of the caller's run while the sub-writers index
+    (in a thread, once every sub-writer is started: no fork while it runs); not run otherwise."""
     writer = (ix.writer(limitmb=PARALLEL_LIMIT_MB, procs=procs, multisegment=True) if procs > 1
               else ix.writer(limitmb=128))
     for key in removed:
         writer.delete_by_term("key", key)
     for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
         (writer.add_document if full else writer.update_document)(**docs[key])
-    writer.commit()
+    worker, failed = None, []
+    if alongside is not None and procs > 1 and len(getattr(writer, "tasks", ())) >= procs:
+        def run() -> None:
+            try:
+                alongside()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread below
+                failed.append(exc)
+        # The parent only waits on its sub-writers during the commit: its own CPU time is free then.
+        # Every sub-writer is forked already (the commit starts none when all are running).
+        worker = threading.Thread(target=run, name="index-alongside", daemon=True)
+        worker.start()
+    try:
+        writer.commit()
+    finally:
+        if worker is not None:
+            worker.join()
     ix.close()
+    if failed:
+        raise failed[0]
 
 
 def _doc_count(index_dir: Path) -> int:
@@ -266,7 +339,8 @@ def _doc_count(index_dir: Path) -> int:
 
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
                        full: bool = False, vocabs: Vocabularies | None = None,
-                       before_swap: Callable[[Path], dict] | None = None) -> dict:
+                       before_swap: Callable[[Path], dict] | None = None,
+                       alongside: Callable[[], None] | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
 
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
@@ -276,6 +350,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     parallel_fallback: True when the parallel writer lost documents and one process wrote them).
     `before_swap(folder)`: called on the finished copy before it is swapped in (files derived
     from the index: tools.search.engine.write_phrase_matches); what it returns is info["derived"].
+    `alongside()`: work of the caller's done while a parallel writer indexes (see _write); not
+    called when the index is written in this process (an incremental build, a small collection).
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
@@ -304,7 +380,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         ix = index.open_dir(str(tmp))
     procs = min(2, os.cpu_count() or 1)
     parallel = full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS
-    _write(ix, docs, changed, removed, full, procs if parallel else 1, progress)
+    _write(ix, docs, changed, removed, full, procs if parallel else 1, progress, alongside)
     written = _doc_count(tmp)
     if parallel and written != len(prints):
         # Whoosh's sub-writers share one temporary folder that the first to finish deletes, so a

@@ -176,11 +176,16 @@ def keys(text: str, lang: str | None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=200_000)
 def compound_key(raw: str) -> str:
     """Key of a hyphenated compound as one term: its folded parts joined ('sous-emploi' ->
     key('sousemploi')), as tools.search.query.build searches it; "" for a token without a hyphen."""
-    pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
-    return key("".join(pieces)) if len(pieces) > 1 and "".join(pieces) else ""
+    parts = compound_parts(raw)
+    if len(parts) < 2:
+        # Most tokens of a body: folding them only to drop the result cost most of entry_terms (#10).
+        return ""
+    pieces = [strip_elision(normalize(p)) for p in parts]
+    return key("".join(pieces)) if "".join(pieces) else ""
 
 
 def compound_keys(text: str) -> list[str]:

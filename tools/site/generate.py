@@ -223,8 +223,14 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                 full = len(shown) >= RELATED_LIMIT
                 related[entry.key] = (tuple(e.id for e, _ in shown),
                                       min(score for _, score in shown) if full else MIN_SCORE)
-            return pages.entry_files(entry, versions, index, url, edit, vocabs)
+            files = pages.entry_files(entry, versions, index, url, edit, vocabs, shared=same_in_all)
+            if ui == last_ui:
+                same_in_all.pop(entry.key, None)  # not needed again: not held to the end of the stage
+            return files
         return one
+
+    last_ui = i18n.OTHER_LANGS[-1] if i18n.OTHER_LANGS else i18n.DEFAULT_LANG
+    same_in_all: dict[str, str] = {}  # the interface-independent middle of each entry page (pages.entry_page)
 
     texts = pages.TextMemo(previous.texts if previous is not None else None, prints)
     used = texts if memo is not None else None  # no memo file: every text made afresh, as before

@@ -79,12 +79,31 @@ def slug(text: str) -> str:
     return "index-tag" if out == "index" else out
 
 
-@lru_cache(maxsize=1 << 16)  # called ~24 times per entry per interface; relpath is slow (abspath)
+@lru_cache(maxsize=1 << 16)  # a hit costs less than the computation below; a miss, little more
 def rel(source: str, target: str) -> str:
     """Relative link from docs page `source` to docs file `target` (both POSIX paths under docs/, e.g.
     'kb/entries/x/fr.md' -> 'kb/countries/ma.md' gives '../../countries/ma.md'). MkDocs turns links
     to .md files into links to their pages."""
+    # Called ~24 times per entry per interface. The distinct pairs outgrow the cache from ~3,000
+    # entries, and posixpath.relpath (abspath, getcwd) made each miss slow: computed directly for
+    # the plain relative paths the generators use, the same answer (#10).
+    start = posixpath.dirname(source)
+    if target and _plain_path(start) and _plain_path(target):
+        up = start.split("/") if start else []
+        down = target.split("/")
+        i, n = 0, min(len(up), len(down))
+        while i < n and up[i] == down[i]:
+            i += 1
+        return "/".join([".."] * (len(up) - i) + down[i:]) or "."
     return posixpath.relpath(target, posixpath.dirname(source))
+
+
+def _plain_path(path: str) -> bool:
+    """A relative POSIX path with no empty, '.' or '..' part ('' counts: the docs folder itself)."""
+    if not path:
+        return True
+    return not path.startswith("/") and "//" not in path and not path.endswith("/") and \
+        all(part not in (".", "..") for part in path.split("/"))
 
 
 # Material puts these front-matter values into <title>, <meta content="..."> and the header
@@ -333,7 +352,7 @@ def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5
 
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
-               edit_base: str = "", vocabs: Vocabularies | None = None) -> str:
+               edit_base: str = "", vocabs: Vocabularies | None = None, shared: dict | None = None) -> str:
     """The generated Markdown of an entry version's page (written at entry.page): front matter (title,
     description, lang, dir, entry id, versions' languages, status, schema.org JSON-LD), title, a
     draft notice when status is draft, summary, card(), the body (snippet markers neutralised),
@@ -341,7 +360,9 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     files, and where to propose a change. `versions`: the entry's language versions (the entry
     included); `site_url`: the public address for citations ('' gives site-relative ones);
     `edit_base`: the repository's edit address, prefixed to entry.path for an 'edit' link ('': no
-    link). Labels from `vocabs` (None: the shipped ones, read now)."""
+    link). Labels from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the
+    caller for one set of `versions`, `others` and `vocabs` across interfaces: the part of the page
+    that does not depend on `site_url` (title to related entries) is made once per entry version."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
@@ -349,7 +370,26 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
                        dir=i18n.direction(lang), entry_id=entry.id, versions=sorted(v.lang for v in versions),
                        status=entry.status,
                        jsonld=citation.jsonld(entry, site_url, vocabs=vocabs))
-    out += f"# {md_text(entry.title)}\n\n"
+    middle = shared.get(entry.key) if shared is not None else None
+    if middle is None:
+        middle = _entry_page_middle(entry, versions, others, vocabs)
+        if shared is not None:
+            shared[entry.key] = middle
+    out += middle
+    name = posixpath.basename(page)[:-3]
+    out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url)}\n\n"
+            f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
+    out += (f"## {md_text(t('propose_change', lang, vocabs))}\n\n{md_text(t('source_file', lang, vocabs))} `{entry.path}` — "
+            f"[{md_text(t('propose_how', lang, vocabs))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
+    if edit_base:  # mkdocs.yml's repo_url, when the repository's public address is set
+        out += f"\n[{md_text(t('edit_file', lang, vocabs))}]({md_url(edit_base + entry.path)})\n"
+    return out
+
+
+def _entry_page_middle(entry: Entry, versions: list[Entry], others, vocabs: Vocabularies) -> str:
+    """entry_page from the title to the related entries: the same in every interface."""
+    lang, page = entry.lang, entry.page
+    out = f"# {md_text(entry.title)}\n\n"
     if entry.status == "draft":
         out += f'!!! warning "{md_text(vocabs.label("statuses", "draft", lang))}"\n    {md_text(t("draft_notice", lang, vocabs))}\n\n'
     out += f"*{md_text(entry.summary)}*\n\n"
@@ -358,13 +398,6 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     near = related(entry, others)
     if near:
         out += f"## {md_text(t('related', lang, vocabs))}\n\n" + "\n".join(entry_line(o, page, lang, vocabs=vocabs) for o in near) + "\n\n"
-    name = posixpath.basename(page)[:-3]
-    out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url)}\n\n"
-            f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
-    out += (f"## {md_text(t('propose_change', lang, vocabs))}\n\n{md_text(t('source_file', lang, vocabs))} `{entry.path}` — "
-            f"[{md_text(t('propose_how', lang, vocabs))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
-    if edit_base:  # mkdocs.yml's repo_url, when the repository's public address is set
-        out += f"\n[{md_text(t('edit_file', lang, vocabs))}]({md_url(edit_base + entry.path)})\n"
     return out
 
 
@@ -697,12 +730,13 @@ def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: V
 # -- the whole set --------------------------------------------------------------------------------
 
 def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_url: str = "",
-                edit_base: str = "", vocabs: Vocabularies | None = None) -> dict[str, str]:
+                edit_base: str = "", vocabs: Vocabularies | None = None, shared: dict | None = None) -> dict[str, str]:
     """One entry version's own files: its page, BibTeX and RIS, as {path under docs/: text}.
     They depend on the entry, its versions, the related entries shown (near.of), the settings and
-    `vocabs` (the run's Vocabularies; None: the shipped files, read now)."""
+    `vocabs` (the run's Vocabularies; None: the shipped files, read now). `shared`: see entry_page
+    (one dict for the interfaces of one build)."""
     stem = entry.page[:-3]
-    return {entry.page: entry_page(entry, versions, near, site_url, edit_base, vocabs=vocabs),
+    return {entry.page: entry_page(entry, versions, near, site_url, edit_base, vocabs=vocabs, shared=shared),
             stem + ".bib": citation.bibtex(entry, site_url), stem + ".ris": citation.ris(entry, site_url)}
 
 
