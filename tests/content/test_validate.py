@@ -223,6 +223,16 @@ def test_lang_differs_from_file_name_suffix(tmp_path):
     assert entries == []
 
 
+def test_unknown_file_name_suffix_hints_a_rename_not_an_unknown_lang(tmp_path):
+    # '.de.md' is no interface language: "set lang: de" would only trade this error for another.
+    text = entry_text(lang="fr")
+    _, problems, _ = load(tmp_path, {"ma/ma-x.de.md": text})
+    lang = [p for p in problems if p.field == "lang"]
+    assert len(lang) == 1
+    assert "set lang: de" not in lang[0].hint
+    assert "ma-x.fr.md" in lang[0].hint and "fr, ar, en" in lang[0].hint
+
+
 # --- dates, periods, links, status ------------------------------------------------------------
 
 @pytest.mark.parametrize("value, shown", [
