@@ -165,6 +165,17 @@ def test_summary_with_a_less_than_sign_is_not_html(tmp_path):
     assert problems == [] and len(entries) == 1
 
 
+def test_bidi_override_in_a_plain_text_field_is_an_error_at_its_line(tmp_path):
+    """U+202E shows 'Fiche gnp.exe' as 'Fiche exe.png' on every page: refused, like HTML."""
+    text = entry_text(title='"Fiche \u202egnp.exe\u202c normale"', tags='["ok", "x\u202dy"]')
+    found = sorted((p.line, p.field) for p in problems_of(tmp_path, text))
+    assert found == [(line_of(text, "title:"), "title"), (line_of(text, "tags:"), "tags[1]")]
+    assert all("U+202" in p.message and p.hint for p in problems_of(tmp_path, text))
+    # Isolates and marks that mixed Arabic/Latin text legitimately needs stay allowed.
+    fine = entry_text(title='"Enquête \u2067الهجرة\u2069 \u200fHCP"')
+    assert problems_of(tmp_path, fine) == []
+
+
 # --- vocabularies -----------------------------------------------------------------------------
 
 def test_unknown_theme_with_close_match(tmp_path):
@@ -221,6 +232,16 @@ def test_lang_differs_from_file_name_suffix(tmp_path):
     assert problems == [Problem(PATH, line_of(text, "lang:"), "lang", "'en' differs from the file name suffix '.fr.md'",
                                 "set lang: fr or rename the file")]
     assert entries == []
+
+
+def test_unknown_file_name_suffix_hints_a_rename_not_an_unknown_lang(tmp_path):
+    # '.de.md' is no interface language: "set lang: de" would only trade this error for another.
+    text = entry_text(lang="fr")
+    _, problems, _ = load(tmp_path, {"ma/ma-x.de.md": text})
+    lang = [p for p in problems if p.field == "lang"]
+    assert len(lang) == 1
+    assert "set lang: de" not in lang[0].hint
+    assert "ma-x.fr.md" in lang[0].hint and "fr, ar, en" in lang[0].hint
 
 
 # --- dates, periods, links, status ------------------------------------------------------------

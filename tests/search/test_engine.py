@@ -429,6 +429,14 @@ def test_suggest_empty_and_limit(engine):
     assert len(engine.suggest("d", limit=1)["titles"]) == 1
 
 
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u202e", "\u200d", "\u00ad\u00ad \u202e"])
+def test_suggest_of_only_invisible_characters_completes_nothing(engine, invisible):
+    # Folded to an empty word, it used to be a prefix of every title: all of them came back.
+    got = engine.suggest(invisible)
+    assert got["titles"] == [] and got["terms"] == []
+    assert engine.suggest("enq\u00ad")["titles"] == engine.suggest("enq")["titles"] != []
+
+
 # -- entry ---------------------------------------------------------------------------------------
 
 

@@ -214,6 +214,18 @@ def test_exports_match_the_rows_and_their_schema(entries):
     assert all(line["icls_concepts"] == "|".join(r["icls_concepts"]) for line, r in zip(lines, recs, strict=True))
 
 
+def test_instruments_csv_cells_are_never_spreadsheet_formulas():
+    """As entries.csv: a contributor's '=HYPERLINK(...)' title must open as text, not run."""
+    rec = {"id": "ma-x", "country": "MA", "short_name": "=cmd|' /C calc'!A0",
+           "title": {"fr": '=HYPERLINK("https://evil.example","clic")'}, "page": {"fr": "kb/x/"},
+           "data_sources": ["+x"], **{d: "@SUM(1+1)" for d in h.DIMENSIONS}, "latest_round": None,
+           "sources": {"-y": ["https://a.example/"]}}
+    row = list(csv.DictReader(io.StringIO(h.to_csv([rec]))))[0]
+    assert row["title"] == '\'=HYPERLINK("https://evil.example","clic")'
+    assert row["short_name"].startswith("'=")
+    assert not [k for k, v in row.items() if v[:1] in ("=", "+", "-", "@")]
+
+
 def test_country_profile_shows_its_concept_row_and_timeline(entries):
     ma = [e for e in entries if "MA" in e.countries]
     page = pages.country_profile("MA", ma, "kb/countries/ma.md", "en", vocabs=SHIPPED)

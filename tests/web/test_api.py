@@ -205,6 +205,9 @@ def test_unknown_api_path_is_404_json(client):
     assert "/api/nothing" in body["error"]
     assert_error(client.get("/api/entries/"), 404)
     assert_error(client.get("/api/search/more"), 404)
+    # The bare prefix too: a client exploring the API gets JSON, not the site's HTML 404 page.
+    body = assert_error(client.get("/api"), 404)
+    assert "/api/openapi.json" in body["error"]
 
 
 def test_wrong_method_is_json(client):

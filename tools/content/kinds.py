@@ -185,6 +185,7 @@ class Text(Kind):
         elif self.max_len and len(text) > self.max_len:
             issues.append(Issue(key, f"is {len(text)} characters, at most {self.max_len} allowed", "shorten it"))
         _no_html(text, key, issues)
+        _no_bidi_override(text, key, issues)
         return " ".join(text.split()), issues
 
     def json_schema(self, required=False, vocabs: Vocabularies | None = None):
@@ -194,6 +195,20 @@ class Text(Kind):
         if self.max_len is not None:
             out["maxLength"] = self.max_len
         return out
+
+
+# Bidi overrides (LRO, RLO) reverse the letters that follow ('gnp.exe' shown as 'exe.png'); the
+# isolates and marks that mixed Arabic/Latin text needs (U+2066-2069, U+200E/F) are not in this set.
+BIDI_OVERRIDE_RE = re.compile("[\u202a-\u202e]")
+
+
+def _no_bidi_override(text: str, key: str, issues: list[Issue]) -> None:
+    """Add an error for a plain-text value holding a bidi embedding or override (U+202A-U+202E)."""
+    found = BIDI_OVERRIDE_RE.search(text)
+    if found:
+        issues.append(Issue(key, f"contains the invisible direction control U+{ord(found.group()):04X}",
+                            "delete it (it reorders the letters shown); for mixed Arabic/Latin text "
+                            "the interface sets the direction itself"))
 
 
 def _no_html(text: str, key: str, issues: list[Issue]) -> bool:
@@ -322,6 +337,7 @@ class StrList(ListKind):
                 issues.append(Issue(f"{key}[{i}]", "must be non-empty text"))
             else:
                 _no_html(str(item), f"{key}[{i}]", issues)
+                _no_bidi_override(str(item), f"{key}[{i}]", issues)
                 out.append(" ".join(str(item).split()))
         return tuple(out)
 
@@ -422,6 +438,7 @@ class Links(ListKind):
             issues.append(Issue(f"{key}.title" if "title" in item else key, "link title is missing"))
         else:
             _no_html(title, f"{key}.title", issues)
+            _no_bidi_override(title, f"{key}.title", issues)
         if not _http(url):
             issues.append(Issue(f"{key}.url" if "url" in item else key, f"'{url}' is not an http(s) address",
                                 URL_HINT))

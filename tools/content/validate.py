@@ -65,8 +65,11 @@ class _Checker:
         raw, values = self.raw, self.values
         lang = values.get("lang")
         if lang and raw.lang_suffix and lang != raw.lang_suffix:
-            self.report("lang", f"'{lang}' differs from the file name suffix '.{raw.lang_suffix}.md'",
-                        f"set lang: {raw.lang_suffix} or rename the file")
+            known = self.vocabs.terms("languages")
+            # An unknown suffix ('.de.md') cannot be the fix: point at the rename instead.
+            hint = (f"set lang: {raw.lang_suffix} or rename the file" if raw.lang_suffix in known else
+                    f"rename the file to {raw.slug}.{lang}.md (languages: {', '.join(known)})")
+            self.report("lang", f"'{lang}' differs from the file name suffix '.{raw.lang_suffix}.md'", hint)
         if values.get("status") == "reviewed":
             for name in ("reviewed_by", "reviewed_on"):
                 if not values.get(name):

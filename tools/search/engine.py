@@ -1308,7 +1308,9 @@ class SearchIndex:
         """Titles and index terms that complete what the user is typing:
         {query, titles[{id, lang, title, url}], terms[str]}. Raises QueryError for a too long q."""
         q = self.check(q, 1, 1)
-        words = [strip_elision(normalize(w)) for w in WORD_RE.findall(q)][-MAX_QUERY_TERMS:]
+        words = [strip_elision(normalize(w)) for w in WORD_RE.findall(q)]
+        # A word of only invisible characters (soft hyphen, bidi marks) folds to '', a prefix of everything.
+        words = [w for w in words if w][-MAX_QUERY_TERMS:]
         if not words:
             return {"query": q, "titles": [], "terms": []}
         last, rest = words[-1], words[:-1]

@@ -434,7 +434,8 @@ def json_schema() -> dict:
 
 def to_csv(recs: list[dict]) -> str:
     """instruments.csv: one line per record; lists joined with '|', titles and pages in French
-    (or the first language), sources as 'field=url url' joined with '|'."""
+    (or the first language), sources as 'field=url url' joined with '|'; a cell starting with
+    = + - or @ is prefixed with an apostrophe (not run as a formula by spreadsheets)."""
     cols = ["id", "country", "short_name", "title", "page", "data_sources", *DIMENSIONS, "latest_round", "sources"]
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
@@ -450,8 +451,13 @@ def to_csv(recs: list[dict]) -> str:
             return "|".join(str(x) for x in v)
         return "" if v is None else v
 
+    def safe(value) -> str:
+        # As entries.csv: a leading = + - @ makes spreadsheets run the cell as a formula.
+        text = str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
     for rec in recs:
-        out.writerow([cell(rec, c) for c in cols])
+        out.writerow([safe(cell(rec, c)) for c in cols])
     return buf.getvalue()
 
 

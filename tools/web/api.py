@@ -433,10 +433,11 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         return JSONResponse({"ok": True, "index": engine.available(), "site": project.site.exists()})
 
     async def not_found(request: Request):
-        raise HTTPException(404, f"no API endpoint at {request.url.path[:100]}")
+        raise HTTPException(404, f"no API endpoint at {request.url.path[:100]}; "
+                                 "the endpoints are described at /api/openapi.json")
 
     async def http_error(request: Request, exc: HTTPException):
-        if request.url.path.startswith("/api/"):
+        if request.url.path == "/api" or request.url.path.startswith("/api/"):
             return json_error(exc.status_code, exc.detail, headers=exc.headers)
         page = project.site / "404.html"
         if exc.status_code == 404 and page.exists():
@@ -453,7 +454,7 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
     routes = [
         Route("/api/search", search), Route("/api/suggest", suggest),
         Route("/api/entries/{entry_id}", entry), Route("/api/openapi.json", openapi_doc),
-        Route("/api/health", health), Route("/api/{rest:path}", not_found),
+        Route("/api/health", health), Route("/api/{rest:path}", not_found), Route("/api", not_found),
     ]
     if project.site.exists():
         # Each interface answers a missing page with its own 404 page (site/ar/404.html...), in its language.
