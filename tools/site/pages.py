@@ -13,8 +13,10 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import yaml
 
@@ -465,6 +467,170 @@ def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: s
     return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs, memo=memo)
 
 
+# -- listings that grow with the collection: pages of bounded size --------------------------------
+#
+# A listing of more than SPLIT_AT entries is no longer one page: the page at its path keeps its
+# title, count and breakdown, the latest updated entries and a link to the search page filtered on
+# the listing's facet value, and files the entries by the start of their folded title in pages
+# under a folder of the same name (kb/themes/emploi.md → kb/themes/emploi/e.md, .../en.md). A
+# group of more than SPLIT_AT entries is split again by one more letter (up to _MAX_DEPTH letters,
+# then cut into numbered parts). The layout is a function of the listing's entries alone (full and
+# incremental builds agree), a title's group does not shift when another entry is added, and one
+# changed entry rewrites only the pages of its groups and their parents: every page holds at most
+# SPLIT_AT entries or the links to the groups under it.
+
+SPLIT_AT = 100  # entries (ids) a listing page shows in full; more are split (see above)
+LATEST_SHOWN = 10  # latest updated entries on a split listing's first page
+_MAX_DEPTH = 4  # letters of the title a group is keyed by before it is cut into numbered parts
+SEARCH_PAGE = "recherche.md"  # the search page, at the docs root of every interface
+
+
+def split_threshold(split_at: int | None = None) -> int:
+    """`split_at`, or SPLIT_AT (read at call time, so tests can lower it) when None."""
+    return SPLIT_AT if split_at is None else split_at
+
+
+def parts_folder(path: str) -> str:
+    """The folder of a split listing's sub-pages: the page's path without '.md'
+    ('kb/themes/emploi.md' → 'kb/themes/emploi'), 'kb/all' for 'kb/index.md'."""
+    return posixpath.join(posixpath.dirname(path), "all") if posixpath.basename(path) == "index.md" else path[:-3]
+
+
+_LEADING = re.compile(r"^[\W_]+")
+
+
+def _filing_text(title: str) -> str:
+    """A title as it is filed: folded, without leading punctuation ('« Enquête' under 'e')."""
+    folded = fold(title)
+    return _LEADING.sub("", folded) or folded
+
+
+def _key_name(prefix: str) -> str:
+    """A file name for a folded title prefix: letters and digits kept (Arabic included), any other
+    character as '_' and its code point in hex, so two prefixes never share a name ('l'' → 'l_27')."""
+    return "".join(c if c.isalnum() else f"_{ord(c):x}" for c in prefix) or "_"
+
+
+@dataclass
+class _Group:
+    """One sub-page of a split listing: `label` as shown, `name` its file name in parts_folder,
+    `members` its entries in listing order, `children` its own groups (empty: it lists members)."""
+
+    label: str
+    name: str
+    members: list
+    children: list = field(default_factory=list)
+
+
+def _group_by_prefix(rows: list[tuple[str, Entry]], depth: int, limit: int) -> list[_Group]:
+    """rows: (folded title, entry) in listing order → groups by the first `depth` letters, each
+    larger than `limit` grouped again by one more letter (a level that would give a single group
+    is skipped), or past _MAX_DEPTH cut into numbered parts of `limit` entries."""
+    buckets: dict[str, list[tuple[str, Entry]]] = {}
+    for row in rows:
+        buckets.setdefault(row[0][:depth], []).append(row)
+    out = []
+    for prefix, bucket in buckets.items():
+        label = prefix.strip().upper() or "#"
+        group = _Group(label, _key_name(prefix), [e for _, e in bucket])
+        if len(bucket) > limit:
+            sub, d = [], depth
+            while d < _MAX_DEPTH:
+                d += 1
+                sub = _group_by_prefix(bucket, d, limit) if len({folded[:d] for folded, _ in bucket}) > 1 else []
+                if sub:
+                    break
+            group.children = sub or [
+                _Group(f"{label} {i // limit + 1}", f"{group.name}-{i // limit + 1}", group.members[i:i + limit])
+                for i in range(0, len(bucket), limit)]
+        out.append(group)
+    return out
+
+
+def _walk(groups: list[_Group], parent: str | None = None):
+    """(group, parent group name or None) for every group of the tree, parents first."""
+    for g in groups:
+        yield g, parent
+        yield from _walk(g.children, g.name)
+
+
+def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularies, memo: TextMemo | None) -> str:
+    """entry_list's block for entries already in order (one version each)."""
+    if memo is not None:
+        folder = posixpath.dirname(source)
+        items = [memo.get(("item", _line_key(e), folder, lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
+                 for e in ordered]
+    else:
+        items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
+    return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
+
+
+def _group_links(groups: list[_Group], folder: str, source: str, ui: str, vocabs: Vocabularies) -> str:
+    """The links to `groups` (pages in `folder`) from page `source`, each with its count."""
+    items = "".join(f'<li>{_html_link(rel(source, f"{folder}/{g.name}.md"), f"<bdi>{_html_text(g.label)}</bdi>")} '
+                    f"<small>{_html_text(n_entries(len(g.members), ui, vocabs=vocabs))}</small></li>\n" for g in groups)
+    return deferred_html(f'<ul class="kb-parts">\n{items}</ul>\n')
+
+
+def search_link(source: str, filters: dict[str, str]) -> str:
+    """Relative address from docs page `source` of the search page with `filters` ({API/search
+    page parameter: value}, see tools.site.facets) and an empty query: the search lists the
+    matching entries by title, with the API or the static index alike."""
+    query = urlencode(sorted(filters.items()))
+    return rel(source, SEARCH_PAGE) + (f"?{query}" if query else "")
+
+
+def type_breakdown(shown: list[Entry], ui: str, vocabs: Vocabularies) -> str:
+    """'3 outils, 2 études' of entries (one version each) by type, in vocabulary order; '' for none."""
+    return i18n.format_list([i18n.plural(vocabs.ui["n_types"][k][ui], n, ui) for k in vocabs.terms("types")
+                             if (n := sum(1 for e in shown if e.type == k))], ui)
+
+
+def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
+                  extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                  search: dict[str, str] | None = None, split_at: int | None = None) -> dict[str, str]:
+    """A listing of `entries` at docs path `path` as {path: text}: listing_page's one page when it
+    has at most `split_at` (default SPLIT_AT) entries, else the split layout described above this
+    function (the first page at `path`, the others under parts_folder(path)). `search`: the
+    filters ({parameter: value}) that give the same entries on the search page, linked from the
+    first page of a split listing; None for no link (a listing no facet describes)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    limit = split_threshold(split_at)
+    shown = one_per_entry(entries, ui)
+    if len(shown) <= limit:
+        return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
+    rows = sorted(((_filing_text(e.title), e) for e in shown), key=lambda r: (r[0], r[1].id))
+    groups = _group_by_prefix(rows, 1, limit)
+    folder = parts_folder(path)
+    count = n_entries(len(shown), ui, vocabs=vocabs)
+    kinds = type_breakdown(shown, ui, vocabs)
+    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
+    if intro:
+        out += f"{md_text(intro)}\n\n"
+    out += extra + f'<p class="kb-count">{md_text(count)}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
+    if search is not None:
+        out += f"[{md_text(t('listing_search', ui, vocabs).format(count=count))}]({md_url(search_link(path, search))})\n\n"
+    latest = sorted(shown, key=lambda e: (e.updated or "", e.id), reverse=True)[:LATEST_SHOWN]
+    out += f"## {md_text(t('listing_latest', ui, vocabs))}\n\n" + _item_list(latest, path, ui, vocabs, memo) + "\n"
+    out += f"## {md_text(t('listing_by_title', ui, vocabs))}\n\n" + _group_links(groups, folder, path, ui, vocabs)
+    pages = {path: out}
+    labels = {g.name: g.label for g, _ in _walk(groups)}
+    for g, parent in _walk(groups):
+        page = f"{folder}/{g.name}.md"
+        up = f"{folder}/{parent}.md" if parent else path
+        head = f"{title} — {g.label}"
+        text = front_matter(title=head, search=NO_SEARCH) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+        text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
+                 f"({rel(page, up)})\n\n")
+        text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
+        if g.children:
+            text += _group_links(g.children, folder, page, ui, vocabs)
+        else:
+            text += _item_list(g.members, page, ui, vocabs, memo)
+        pages[page] = text
+    return pages
+
+
 def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
                intro: str = "", vocabs: Vocabularies | None = None) -> str:
     """A page listing (label, page, count of entry ids) rows as a table."""
@@ -624,10 +790,10 @@ def _concept_index(vocabs: Vocabularies) -> dict:
 
 
 def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
-              memo: TextMemo | None = None) -> dict[str, str]:
+              memo: TextMemo | None = None, split_at: int | None = None) -> dict[str, str]:
     """One page per tag group (a glossary concept, or one tag folded: 'Emploi' = 'emploi'), named
-    in ui, listing each entry once; and the index grouped by first letter. Returns {path: text}.
-    `memo`: a build's TextMemo for the listings."""
+    in ui, listing each entry once (split as listing_pages does above `split_at` entries); and the
+    index grouped by first letter. Returns {path: text}. `memo`: a build's TextMemo for the listings."""
     vocabs = Vocabularies.ensure(vocabs)
     members: dict[str, list[Entry]] = defaultdict(list)
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
@@ -655,7 +821,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         words = sorted(spellings[path].values(), key=fold)
         if len(words) > 1:
             extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
-        out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo)
+        out.update(listing_pages(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo, split_at=split_at))
     index_path = f"{KB}/tags/index.md"
     title = t("tags", ui, vocabs)
     by_letter: dict[str, list[str]] = defaultdict(list)
@@ -708,7 +874,7 @@ def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_ur
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
              edit_base: str = "", near: RelatedIndex | None = None, vocabs: Vocabularies | None = None,
-             entry_files_of=None, memo: TextMemo | None = None) -> dict[str, str]:
+             entry_files_of=None, memo: TextMemo | None = None, split_at: int | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
     count is of entries (ids), not of their language versions. `near`: the related-entries index
@@ -716,7 +882,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     (None: the shipped files, read now). `entry_files_of`: when given, a function (entry, versions,
     near) → that entry's files replacing entry_files (an incremental build returns only the files
     that changed). `memo`: the build's TextMemo (listings and their lines reused between builds),
-    None to make every text afresh."""
+    None to make every text afresh. `split_at`: entries a listing shows on one page (None:
+    SPLIT_AT; see listing_pages)."""
     vocabs = Vocabularies.ensure(vocabs)
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
@@ -751,8 +918,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         for term in vocabs.terms(vocab):
             path = term_page(vocab, term)
             members = groups.get(term, [])
-            pages[path] = listing_page(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui, vocabs=vocabs,
-                                       memo=memo)
+            pages.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
+                                       vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
             rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
         index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
         pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
@@ -774,14 +941,14 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
-        pages[path] = listing_page(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs,
-                                   memo=memo)
+        pages.update(listing_pages(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs,
+                                   memo=memo, split_at=split_at))
         rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 
-    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo))
-    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
-                                           memo=memo)
+    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
+    pages.update(listing_pages(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
+                               memo=memo, search={}, split_at=split_at))
     pages.update(glossary_pages(ui, vocabs=vocabs))
     pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)
