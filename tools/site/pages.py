@@ -388,8 +388,15 @@ def no_snippets(md: str) -> str:
     return _SNIPPET.sub(r"\1;\2", md)
 
 
+# A comparison cell lists its entries up to CELL_LIMIT; one with more shows its first CELL_SHOWN
+# and a link to the search page filtered on its row and column (the page stays bounded).
+CELL_LIMIT = harmonisation.CELL_LIMIT
+CELL_SHOWN = harmonisation.CELL_SHOWN
+
+
 def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
-    """Data sources (then themes) as rows, the focus countries as columns, entries in the cells."""
+    """Data sources (then themes) as rows, the focus countries as columns, entries in the cells
+    (at most CELL_LIMIT per cell, else the first CELL_SHOWN and a link to the rest on the search page)."""
     vocabs = Vocabularies.ensure(vocabs)
     focus = vocabs.focus_countries()
     fr_first = sorted(entries, key=lambda e: (e.lang != ui, e.lang != "fr", e.lang))
@@ -401,6 +408,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
     out += f"**→ [{md_text(harmonisation.w('title', ui, vocabs=vocabs))}]({rel(path, harmonisation.PAGE)})**\n\n"  # the page that replaces this one in the nav
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
+        param = BY_NAME["data_source" if attr == "data_sources" else "theme"].param
         out += f"## {md_text(t(heading, ui, vocabs))}\n\n"
         cell_of: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # one pass over the entries
         for e in one.values():
@@ -412,7 +420,12 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
             cells = []
             for code in focus:
                 hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [_html_link(rel(path, e.page), _html_text(_short(e.title))) for e in hits]
+                links = [_html_link(rel(path, e.page), _html_text(_short(e.title)))
+                         for e in (hits if len(hits) <= CELL_LIMIT else hits[:CELL_SHOWN])]
+                if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
+                    count = n_entries(len(hits), ui, vocabs=vocabs)
+                    links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
+                                            _html_text(t("cell_more", ui, vocabs).format(count=count))))
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
         head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
@@ -646,34 +659,85 @@ def ids(entries: list[Entry]) -> int:
     return len({e.id for e in entries})
 
 
+INSTITUTIONS_SHOWN = 20  # institutions on the page of a country of more than SPLIT_AT entries
+
+
+def country_lists(code: str, path: str) -> dict[str, str]:
+    """The docs paths of a country's own and shared entry lists when they are pages of their own
+    (more entries than a page shows): {"own": ..., "shared": ...}, under the country page's folder."""
+    return {part: f"{parts_folder(path)}/{part}.md" for part in ("own", "shared")}
+
+
+def _own_shared(code: str, entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    own = [e for e in entries if e.folder == code.lower()]
+    return own, [e for e in entries if e.folder != code.lower()]
+
+
+def country_pages(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
+                  vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                  split_at: int | None = None) -> dict[str, str]:
+    """A country's page (country_profile) and, for its own or shared entries when more than
+    `split_at` (default SPLIT_AT), their listing pages (listing_pages, at country_lists' paths).
+    Returns {path: text}."""
+    vocabs = Vocabularies.ensure(vocabs)
+    limit = split_threshold(split_at)
+    out = {path: country_profile(code, entries, path, ui, vocabs=vocabs, memo=memo, split_at=limit)}
+    name = vocabs.country_name(code, ui)
+    for part, group in zip(("own", "shared"), _own_shared(code, entries), strict=True):
+        if ids(group) > limit:
+            title = f"{name} — {t('country_' + part, ui, vocabs)}"
+            intro = t(f"country_{part}_intro", ui, vocabs).format(country=name)
+            out.update(listing_pages(title, intro, group, country_lists(code, path)[part], ui, vocabs=vocabs,
+                                     memo=memo, split_at=limit))
+    return out
+
+
 def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
-                    vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
+                    vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                    split_at: int | None = None) -> str:
     """A country's page: its own entries (folder = the country) first, with their institutions
     (each once, from the version in ui), then regional and other entries whose scope includes it,
     then its instruments by data source: documented (with the entries) and not documented.
-    `memo`: a build's TextMemo for the entry lines."""
+    `memo`: a build's TextMemo for the entry lines. Above `split_at` entries (default SPLIT_AT)
+    the page stays bounded: the INSTITUTIONS_SHOWN institutions most entries name, with their
+    counts; own or shared entries beyond `split_at` as a link to their pages (country_pages);
+    a data source's entries beyond CELL_LIMIT as a link to the search page."""
     vocabs = Vocabularies.ensure(vocabs)
+    limit = split_threshold(split_at)
     name = vocabs.country_name(code, ui)
-    own = [e for e in entries if e.folder == code.lower()]
-    shared = [e for e in entries if e.folder != code.lower()]
+    own, shared = _own_shared(code, entries)
     shown = one_per_entry(entries, ui)
-    kinds = i18n.format_list([i18n.plural(vocabs.ui["n_types"][k][ui], n, ui) for k in vocabs.terms("types")
-                              if (n := sum(1 for e in shown if e.type == k))], ui)
+    large = len(shown) > limit
+    kinds = type_breakdown(shown, ui, vocabs)
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
     out += f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
     institutions: dict[str, str] = {}
+    named: dict[str, int] = defaultdict(int)  # folded institution: entries naming it
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
         for inst in e.institutions:
             institutions.setdefault(fold(inst), inst)
-    if institutions:
+        for key in {fold(inst) for inst in e.institutions}:
+            named[key] += 1
+    if institutions and large and len(institutions) > INSTITUTIONS_SHOWN:
+        top = sorted(institutions, key=lambda k: (-named[k], k))[:INSTITUTIONS_SHOWN]
+        more = i18n.plural(vocabs.ui["n_more_institutions"][ui], len(institutions) - len(top), ui)
+        out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('top_institutions_intro', ui, vocabs))}\n\n"
+                + "\n".join(f"- {bidi(institutions[k])} <small>({named[k]})</small>" for k in top)
+                + f"\n\n{md_text(more)}\n\n")
+    elif institutions:
         out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('country_institutions_intro', ui, vocabs))}\n\n"
                 + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=fold)) + "\n\n")
-    if own:
-        out += (f"## {md_text(t('country_own', ui, vocabs))}\n\n{md_text(t('country_own_intro', ui, vocabs).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs, memo=memo) + "\n")
-    if shared:
-        out += (f"## {md_text(t('country_shared', ui, vocabs))}\n\n{md_text(t('country_shared_intro', ui, vocabs).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shared, path, ui, vocabs=vocabs, memo=memo) + "\n")
+    for part, group in (("own", own), ("shared", shared)):
+        if not group:
+            continue
+        count = n_entries(ids(group), ui, vocabs=vocabs)
+        out += (f"## {md_text(t('country_' + part, ui, vocabs))}\n\n"
+                f"{md_text(t(f'country_{part}_intro', ui, vocabs).format(country=name))}\n\n"
+                f'<p class="kb-count">{md_text(count)}</p>\n\n')
+        if ids(group) > limit:
+            out += f"[{md_text(t('listing_see_all', ui, vocabs).format(count=count))}]({rel(path, country_lists(code, path)[part])})\n\n"
+        else:
+            out += entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
     out += f"## {md_text(t('instruments', ui, vocabs))}\n\n"
     missing = []
     documented = []
@@ -687,11 +751,16 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
         out += f"### {md_text(t('documented', ui, vocabs))}\n\n"
         for source, group in documented:
             label = f"[{md_text(vocabs.label('data_sources', source, ui))}]({rel(path, term_page('data_sources', source))})"
-            out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
+            if large and ids(group) > CELL_LIMIT:
+                count = n_entries(ids(group), ui, vocabs=vocabs)
+                link = search_link(path, {BY_NAME["country"].param: code, BY_NAME["data_source"].param: source})
+                out += f"#### {label}\n\n[{md_text(t('listing_search', ui, vocabs).format(count=count))}]({md_url(link)})\n\n"
+            else:
+                out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
     if missing:
         out += (f"### {md_text(t('not_documented', ui, vocabs))}\n\n"
                 + "\n".join(f"- {md_text(vocabs.label('data_sources', s, ui))}" for s in missing) + "\n\n")
-    out += harmonisation.country_section(code, entries, path, ui, vocabs=vocabs)
+    out += harmonisation.country_section(code, entries, path, ui, vocabs=vocabs, split_at=limit)
     return out
 
 
@@ -899,11 +968,11 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
         tools = {e.id for e in entries if e.type == "tool"}
         group = [e for e in entries if e.id in tools]
-        pages[harmonisation.PAGE] = memo.of(("harmonisation", ui), group,
-                                            lambda: harmonisation.page(entries, ui, vocabs=vocabs))
+        pages.update(memo.of(("harmonisation", ui, split_threshold(split_at)), group,
+                             lambda: harmonisation.pages_of(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at))))
         pages.update(memo.of(("harmonisation-exports",), group, lambda: harmonisation.exports(entries, vocabs)))
     else:
-        pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
+        pages.update(harmonisation.generate(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at)))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -932,12 +1001,12 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         if code == "regional":
             continue
         path = country_page(code)
-        if memo is not None:  # a country's page depends on its entries alone
-            pages[path] = memo.of(("country", code, ui), countries[code],
-                                  lambda code=code, path=path: country_profile(code, countries[code], path, ui,
-                                                                               vocabs=vocabs, memo=memo))
+        if memo is not None:  # a country's pages depend on its entries alone
+            pages.update(memo.of(("country", code, ui, split_threshold(split_at)), countries[code],
+                                 lambda code=code, path=path: country_pages(code, countries[code], path, ui, vocabs=vocabs,
+                                                                            memo=memo, split_at=split_at)))
         else:
-            pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
+            pages.update(country_pages(code, countries[code], path, ui, vocabs=vocabs, memo=memo, split_at=split_at))
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
