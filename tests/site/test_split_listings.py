@@ -1,0 +1,182 @@
+"""Listings that grow with the collection stay pages of bounded size (tools.site.pages.listing_pages,
+country_pages, the comparison cells, harmonisation.pages_of): above a threshold a listing is split
+by the start of its titles, and the layout depends on the entries alone, so that one entry's change
+rewrites a few pages, not every page of a listing."""
+
+from __future__ import annotations
+
+import posixpath
+import random
+import re
+from dataclasses import replace
+
+import pytest
+
+from tools.content.vocab import Vocabularies
+from tools.site import harmonisation, pages
+
+SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
+ENTRY_LINK = re.compile(r'<li><a href="[^"]*entries/([^/"]+)/')
+MD_LINK = re.compile(r'(?:href="|\]\()([^")#?:]+\.md)')
+WORDS = ["enquête", "emploi", "registre", "migration", "travail", "recensement", "données", "étude",
+         "الهجرة", "العمل", "مسح", "تعداد", "survey", "labour", "census", "permits", "« atlas", "2019 rounds"]
+
+
+@pytest.fixture(scope="module")
+def shipped(shipped_collection):
+    return list(shipped_collection[0])
+
+
+def grown(shipped: list, n: int, seed: int = 3) -> list:
+    """n entries (ids) made from the shipped ones with other ids, titles and dates: a collection of
+    any size for the generators, without files."""
+    rng = random.Random(seed)
+    base = [e for e in shipped if e.lang == "fr"]
+    out = []
+    for i in range(n):
+        e = base[i % len(base)]
+        title = " ".join(rng.choice(WORDS) for _ in range(4)) + f" {i}"
+        out.append(replace(e, id=f"syn-{i:05d}", title=title, updated=f"20{10 + i % 15}-0{1 + i % 9}-1{i % 10}"))
+    return out
+
+
+def resolve(source: str, link: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), link))
+
+
+def listed(text: str) -> list[str]:
+    return ENTRY_LINK.findall(text)
+
+
+def test_a_listing_up_to_the_threshold_is_the_one_page_it_was(shipped):
+    fr = [e for e in shipped if e.lang == "fr"]
+    out = pages.listing_pages("Tout", "", fr, "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=len(fr))
+    assert out == {"kb/index.md": pages.listing_page("Tout", "", fr, "kb/index.md", "fr", vocabs=SHIPPED)}
+
+
+@pytest.mark.parametrize("ui", ["fr", "ar", "en"])
+def test_a_split_listing_files_every_entry_once_in_pages_of_at_most_the_threshold(shipped, ui):
+    entries = grown(shipped, 120)
+    out = pages.listing_pages("Thème", "", entries, "kb/themes/emploi.md", ui, vocabs=SHIPPED,
+                              search={"theme": "emploi"}, split_at=10)
+    first = out["kb/themes/emploi.md"]
+    assert len(listed(first)) == pages.LATEST_SHOWN  # the latest only
+    assert pages.n_entries(120, ui, vocabs=SHIPPED) in first
+    assert "recherche.md?theme=emploi" in first
+    parts = {p: text for p, text in out.items() if p != "kb/themes/emploi.md"}
+    assert all(p.startswith("kb/themes/emploi/") for p in parts)
+    filed = [i for text in parts.values() for i in listed(text)]
+    assert sorted(filed) == sorted(e.id for e in entries)  # each entry on exactly one page
+    assert max(len(listed(text)) for text in parts.values()) <= 10
+    for path, text in out.items():  # every link between the pages leads to one of them
+        for link in MD_LINK.findall(text):
+            target = resolve(path, link)
+            assert target.startswith("kb/entries/") or target in out or target == pages.SEARCH_PAGE, (path, link)
+
+
+def test_the_latest_entries_are_those_last_updated(shipped):
+    entries = grown(shipped, 40)
+    out = pages.listing_pages("Tout", "", entries, "kb/index.md", "en", vocabs=SHIPPED, search={}, split_at=10)
+    newest = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:pages.LATEST_SHOWN]
+    assert listed(out["kb/index.md"]) == [e.id for e in newest]
+    assert all(p == "kb/index.md" or p.startswith("kb/all/") for p in out)
+
+
+def test_one_entry_changed_rewrites_only_the_pages_of_its_groups(shipped):
+    entries = grown(shipped, 300)
+    before = pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=20)
+    changed = list(entries)
+    changed[150] = replace(changed[150], title="Zèbre " + changed[150].title)
+    after = pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=20)
+    differ = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    assert differ and len(differ) <= 8, sorted(differ)  # its old and new groups, their parents, the first page
+    assert len(before) > 20
+
+
+def test_an_entry_added_keeps_the_other_groups_where_they_were(shipped):
+    entries = grown(shipped, 300)
+    before = pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=20)
+    extra = replace(entries[0], id="syn-new", title="Registre ajouté", updated="2000-01-01")
+    after = pages.listing_pages("Tout", "", [*entries, extra], "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=20)
+    same = [p for p in before if before[p] == after.get(p)]
+    assert len(same) >= len(before) - 6
+
+
+def test_groups_split_further_and_identical_titles_are_cut_into_parts(shipped):
+    entries = [replace(e, title="Enquête emploi") for e in grown(shipped, 45)]
+    out = pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=10)
+    leaves = {p: listed(t) for p, t in out.items() if p != "kb/index.md" and listed(t)}
+    assert sorted(i for ids in leaves.values() for i in ids) == sorted(e.id for e in entries)
+    assert max(len(ids) for ids in leaves.values()) <= 10
+    assert any(re.search(r"-\d+\.md$", p) for p in leaves)  # numbered parts of one prefix
+
+
+def test_part_names_never_collide_and_escape_what_is_not_a_letter():
+    assert pages._key_name("l'") != pages._key_name("l ")
+    assert pages._key_name("ab") == "ab" and pages._key_name("مس") == "مس"
+    assert re.fullmatch(r"[\w]+", pages._key_name('<"&>/'))
+
+
+def test_titles_are_escaped_on_the_part_pages(shipped):
+    entries = [replace(e, title=f'<script>x</script> "{i}" & co') for i, e in enumerate(grown(shipped, 30))]
+    out = pages.listing_pages('T <b>"', "", entries, "kb/index.md", "fr", vocabs=SHIPPED, search={}, split_at=5)
+    for text in out.values():
+        assert "<script>" not in text and "<b>" not in text
+
+
+def test_search_link_filters_with_an_empty_query():
+    assert pages.search_link("kb/themes/x.md", {"theme": "a b", "country": "MA"}) == "../../recherche.md?country=MA&theme=a+b"
+    assert pages.search_link("kb/index.md", {}) == "../recherche.md"
+
+
+def _listing_sizes(out: dict[str, str]) -> int:
+    """The largest generated page, entries' own files, exports and the per-country harmonisation
+    pages (which grow with a country's instruments) left out."""
+    skip = ("kb/entries/", "kb/harmonisation/", "kb/glossaire", "kb/tags/index.md")
+    return max(len(text.encode()) for p, text in out.items()
+               if p.endswith(".md") and not p.startswith(skip))
+
+
+def test_page_size_stays_bounded_as_the_collection_grows(shipped):
+    # Above the threshold a page's size depends on the vocabularies (cells, groups), not on the
+    # number of entries: four times the entries, about the same largest page.
+    sizes = {}
+    for n in (200, 800):
+        sizes[n] = _listing_sizes(pages.generate(grown(shipped, n), "", "fr", vocabs=SHIPPED, split_at=25))
+    assert sizes[800] <= 1.25 * sizes[200], sizes
+    unsplit = _listing_sizes(pages.generate(grown(shipped, 800), "", "fr", vocabs=SHIPPED, split_at=10_000))
+    assert unsplit > 3 * sizes[800], (unsplit, sizes)  # what the split avoids
+
+
+def test_comparison_cells_beyond_the_limit_link_to_the_search_page(shipped):
+    entries = grown(shipped, 400)
+    text = pages.comparison_page(entries, "kb/comparaison.md", "ar", vocabs=SHIPPED)
+    assert "recherche.md?country=" in text and "&amp;data_source=" in text and "&amp;theme=" in text
+    for cell in re.findall(r"<td>(.*?)</td>", text):
+        assert cell.count("entries/") <= pages.CELL_LIMIT
+
+
+def test_a_large_country_page_is_bounded_and_links_its_lists(shipped):
+    entries = grown(shipped, 400)
+    ma = [e for e in entries if "MA" in e.countries]
+    many = [replace(e, institutions=(f"Institution {i}", f"Office {i % 7}")) for i, e in enumerate(ma)]
+    out = pages.country_pages("MA", many, "kb/countries/ma.md", "en", vocabs=SHIPPED, split_at=20)
+    page = out["kb/countries/ma.md"]
+    assert page.count("<bdi>Institution ") + page.count("<bdi>Office ") == pages.INSTITUTIONS_SHOWN
+    assert "<bdi>Office 0</bdi> <small>(" in page  # the most cited come first, with their counts
+    own = pages.country_lists("MA", "kb/countries/ma.md")["own"]
+    assert own in out and "(ma/own.md)" in page
+    # entry lists only for the data sources of at most CELL_LIMIT entries (the others: search links)
+    assert "recherche.md?country=MA&data_source=" in page
+    assert len(listed(page)) <= len(SHIPPED.terms("data_sources")) * pages.CELL_LIMIT
+
+
+def test_harmonisation_splits_per_country_above_the_threshold(shipped):
+    entries = grown(shipped, 300)
+    one = harmonisation.pages_of(entries, "fr", vocabs=SHIPPED)
+    assert list(one) == [harmonisation.PAGE]
+    split = harmonisation.pages_of(entries, "fr", vocabs=SHIPPED, split_at=20)
+    assert harmonisation.country_page("MA") in split
+    assert len(split[harmonisation.PAGE]) < len(one[harmonisation.PAGE]) / 2
+    assert 'id="kb-instruments"' not in split[harmonisation.PAGE]
+    assert 'id="kb-instruments"' in split[harmonisation.country_page("MA")]
