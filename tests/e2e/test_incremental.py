@@ -15,6 +15,7 @@ from tools.bench.synthetic import make_project, new_entry
 from tools.pipeline import run
 from tools.project import Project
 from tools.search.engine import SearchIndex
+from tools.site import pages
 from tools.site.mkdocs_dirty import PAGES_PER_PASS_ENV
 
 pytestmark = pytest.mark.e2e
@@ -40,6 +41,10 @@ def projects(tmp_path_factory):
     # interface, tools.site.mkdocs_dirty); the clean build below renders all in one.
     mp = pytest.MonkeyPatch()
     mp.setenv(PAGES_PER_PASS_ENV, "40")
+    # Listings of more than 4 entries split into pages by title (tools.site.pages.listing_pages),
+    # in both builds: the changes below move entries between those pages, add and empty some.
+    split = pytest.MonkeyPatch()
+    split.setattr(pages, "SPLIT_AT", 4)
     inc = Project(make_project(tmp_path_factory.mktemp("incremental"), 24, seed=5))
     built(run(inc, progress=False, force=True))
     first_site = {p.relative_to(inc.site).as_posix(): p.stat().st_ino for p in inc.site.rglob("*.html")}
@@ -74,6 +79,7 @@ def projects(tmp_path_factory):
     for path in [inc.config_file, *inc.root.glob("CONTRIBUTING*.md")]:
         shutil.copy(path, clean.root / path.name)
     built(run(clean, progress=False, force=True))
+    split.undo()
     return {"inc": inc, "clean": clean, "report": report, "noop": noop, "second": second, "first_site": first_site,
             "first_pages": first_pages,
             "ids": {"changed": changed.name.split(".")[0], "removed": removed.name.split(".")[0],
@@ -117,6 +123,13 @@ def test_generated_pages_are_those_of_a_clean_build(projects):
     assert tree(inc.generated) == tree(clean.generated)
     for lang in ("ar", "en"):
         assert tree(inc.build / "i18n" / lang) == tree(clean.build / "i18n" / lang)
+
+
+def test_split_listings_are_built_and_compared(projects):
+    inc = projects["inc"]
+    assert len(list((inc.generated / "all").glob("*.md"))) > 3  # kb/index.md's pages by title
+    for lang_dir in ("", "ar/", "en/"):
+        assert (inc.site / lang_dir / "kb" / "all").is_dir()
 
 
 def test_site_is_that_of_a_clean_build(projects):
