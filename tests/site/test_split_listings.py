@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from tools import i18n
 from tools.content.vocab import Vocabularies
 from tools.site import harmonisation, pages
 
@@ -180,3 +181,21 @@ def test_harmonisation_splits_per_country_above_the_threshold(shipped):
     assert len(split[harmonisation.PAGE]) < len(one[harmonisation.PAGE]) / 2
     assert 'id="kb-instruments"' not in split[harmonisation.PAGE]
     assert 'id="kb-instruments"' in split[harmonisation.country_page("MA")]
+
+
+@pytest.mark.parametrize("ui", ["fr", "ar"])
+def test_the_keywords_index_above_its_page_is_split_by_name(shipped, ui):
+    whole = pages.tag_pages(shipped, ui, vocabs=SHIPPED)
+    assert len(whole) - 1 <= pages.TAGS_PER_PAGE and not any(p.startswith("kb/tags/index/") for p in whole)
+    split = pages.tag_pages(shipped, ui, vocabs=SHIPPED, split_at=40)
+    parts = {p: text for p, text in split.items() if p.startswith("kb/tags/index/")}
+    assert parts
+    tag_link = re.compile(r"^- \[<bdi>.*?\]\(\.\./([^)]+\.md)\)", re.M)
+    filed = [m for text in parts.values() for m in tag_link.findall(text)]
+    assert sorted("kb/tags/" + m for m in filed) == sorted(p for p in whole if p != "kb/tags/index.md")
+    assert max(len(tag_link.findall(text)) for text in parts.values()) <= 40
+    first = split["kb/tags/index.md"]
+    assert i18n.plural(SHIPPED.ui["n_tags"][ui], len(whole) - 1, ui) in first
+    for path, text in split.items():
+        for link in MD_LINK.findall(text):
+            assert resolve(path, link) in split or resolve(path, link).startswith(("kb/glossaire/", "kb/entries/")), (path, link)

@@ -578,10 +578,12 @@ def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularie
     return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
 
 
-def _group_links(groups: list[_Group], folder: str, source: str, ui: str, vocabs: Vocabularies) -> str:
-    """The links to `groups` (pages in `folder`) from page `source`, each with its count."""
+def _group_links(groups: list[_Group], folder: str, source: str, ui: str, vocabs: Vocabularies, forms: str = "n_entries") -> str:
+    """The links to `groups` (pages in `folder`) from page `source`, each with its count (in the
+    plural forms of ui.yml's `forms`)."""
     items = "".join(f'<li>{_html_link(rel(source, f"{folder}/{g.name}.md"), f"<bdi>{_html_text(g.label)}</bdi>")} '
-                    f"<small>{_html_text(n_entries(len(g.members), ui, vocabs=vocabs))}</small></li>\n" for g in groups)
+                    f"<small>{_html_text(i18n.plural(vocabs.ui[forms][ui], len(g.members), ui))}</small></li>\n"
+                    for g in groups)
     return deferred_html(f'<ul class="kb-parts">\n{items}</ul>\n')
 
 
@@ -893,6 +895,10 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         out.update(listing_pages(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo, split_at=split_at))
     index_path = f"{KB}/tags/index.md"
     title = t("tags", ui, vocabs)
+    per_page = TAGS_PER_PAGE if split_at is None else split_at
+    if len(members) > per_page:
+        out.update(_tag_index_pages(members, name, index_path, title, ui, vocabs, per_page))
+        return out
     by_letter: dict[str, list[str]] = defaultdict(list)
     for path in members:
         by_letter[initial(name(path))].append(path)
@@ -905,6 +911,38 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
             f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
     out[index_path] = text
+    return out
+
+
+TAGS_PER_PAGE = 600  # keyword groups on the keywords' index page (the shipped collection has 527)
+
+
+def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, title: str, ui: str,
+                     vocabs: Vocabularies, per_page: int) -> dict[str, str]:
+    """The keywords' index of more than `per_page` keyword groups ({page: entries}, `name` giving
+    a page's name), as listing_pages splits entries: a first page with the count and links to
+    pages by the start of the name (under kb/tags/index/, a folder no keyword's page can have:
+    slug() never gives 'index'), each listing at most `per_page` keywords or the groups under it."""
+    rows = sorted(((_filing_text(name(p)), p) for p in members), key=lambda r: r[:2])
+    groups = _group_by_prefix(rows, 1, per_page)
+    folder = posixpath.join(posixpath.dirname(index_path), "index")
+    count = i18n.plural(vocabs.ui["n_tags"][ui], len(members), ui)
+    out = {index_path: front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui, vocabs))}\n\n"
+           f'<p class="kb-count">{md_text(count)}</p>\n\n' + _group_links(groups, folder, index_path, ui, vocabs, "n_tags")}
+    labels = {g.name: g.label for g, _ in _walk(groups)}
+    for g, parent in _walk(groups):
+        page = f"{folder}/{g.name}.md"
+        up = f"{folder}/{parent}.md" if parent else index_path
+        text = front_matter(title=f"{title} — {g.label}", search=NO_SEARCH) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+        text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
+                 f"({rel(page, up)})\n\n")
+        text += f'<p class="kb-count">{md_text(i18n.plural(vocabs.ui["n_tags"][ui], len(g.members), ui))}</p>\n\n'
+        if g.children:
+            text += _group_links(g.children, folder, page, ui, vocabs, "n_tags")
+        else:
+            text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
+                f"- [{bidi(name(p))}]({rel(page, p)}) <small>{ids(members[p])}</small>" for p in g.members) + "\n\n</div>\n"
+        out[page] = text
     return out
 
 
