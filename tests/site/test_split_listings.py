@@ -199,3 +199,15 @@ def test_the_keywords_index_above_its_page_is_split_by_name(shipped, ui):
     for path, text in split.items():
         for link in MD_LINK.findall(text):
             assert resolve(path, link) in split or resolve(path, link).startswith(("kb/glossaire/", "kb/entries/")), (path, link)
+
+
+def test_a_split_listing_from_the_memo_is_the_one_made_afresh(shipped):
+    entries = grown(shipped, 60)
+    memo = pages.TextMemo()
+    args = ("Tout", "", entries, "kb/index.md", "fr")
+    first = pages.listing_pages(*args, vocabs=SHIPPED, memo=memo, search={}, split_at=10)
+    assert first == pages.listing_pages(*args, vocabs=SHIPPED, search={}, split_at=10)
+    assert pages.listing_pages(*args, vocabs=SHIPPED, memo=pages.TextMemo(memo.kept()), search={}, split_at=10) == first
+    newer = [replace(entries[0], updated="2099-01-01"), *entries[1:]]  # a date alone changes the latest
+    again = pages.listing_pages("Tout", "", newer, "kb/index.md", "fr", vocabs=SHIPPED, memo=memo, search={}, split_at=10)
+    assert listed(again["kb/index.md"])[0] == entries[0].id != listed(first["kb/index.md"])[0]

@@ -611,9 +611,18 @@ def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: s
     first page of a split listing; None for no link (a listing no facet describes)."""
     vocabs = Vocabularies.ensure(vocabs)
     limit = split_threshold(split_at)
-    shown = one_per_entry(entries, ui)
-    if len(shown) <= limit:
+    if ids(entries) <= limit:
         return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
+    if memo is not None:  # the pages depend on what the lines show and on the dates (the latest)
+        key = ("split-listing", title, intro, path, ui, extra, tuple(sorted((search or {}).items())) if search is not None else None,
+               limit, tuple(sorted((_line_key(e), e.updated or "") for e in entries)))
+        return memo.get(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
+    return _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit)
+
+
+def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str, vocabs: Vocabularies,
+                   memo: TextMemo | None, search: dict[str, str] | None, limit: int) -> dict[str, str]:
+    shown = one_per_entry(entries, ui)
     rows = sorted(((_filing_text(e.title), e) for e in shown), key=lambda r: (r[0], r[1].id))
     groups = _group_by_prefix(rows, 1, limit)
     folder = parts_folder(path)
