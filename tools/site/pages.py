@@ -13,7 +13,6 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -34,6 +33,7 @@ from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
+from tools.site.split import Group, filing_text, group_by_prefix, walk
 
 # Titles and tags are folded once per process, not at every comparison of a sort (each title is
 # sorted into ~10 listings per interface).
@@ -486,7 +486,7 @@ def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: s
 # title, count and breakdown, the latest updated entries and a link to the search page filtered on
 # the listing's facet value, and files the entries by the start of their folded title in pages
 # under a folder of the same name (kb/themes/emploi.md → kb/themes/emploi/e.md, .../en.md). A
-# group of more than SPLIT_AT entries is split again by one more letter (up to _MAX_DEPTH letters,
+# group of more than SPLIT_AT entries is split again by one more letter (up to split.MAX_DEPTH letters,
 # then cut into numbered parts). The layout is a function of the listing's entries alone (full and
 # incremental builds agree), a title's group does not shift when another entry is added, and one
 # changed entry rewrites only the pages of its groups and their parents: every page holds at most
@@ -494,7 +494,6 @@ def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: s
 
 SPLIT_AT = 100  # entries (ids) a listing page shows in full; more are split (see above)
 LATEST_SHOWN = 10  # latest updated entries on a split listing's first page
-_MAX_DEPTH = 4  # letters of the title a group is keyed by before it is cut into numbered parts
 SEARCH_PAGE = "recherche.md"  # the search page, at the docs root of every interface
 
 
@@ -509,64 +508,6 @@ def parts_folder(path: str) -> str:
     return posixpath.join(posixpath.dirname(path), "all") if posixpath.basename(path) == "index.md" else path[:-3]
 
 
-_LEADING = re.compile(r"^[\W_]+")
-
-
-def _filing_text(title: str) -> str:
-    """A title as it is filed: folded, without leading punctuation ('« Enquête' under 'e')."""
-    folded = fold(title)
-    return _LEADING.sub("", folded) or folded
-
-
-def _key_name(prefix: str) -> str:
-    """A file name for a folded title prefix: letters and digits kept (Arabic included), any other
-    character as '_' and its code point in hex, so two prefixes never share a name ('l'' → 'l_27')."""
-    return "".join(c if c.isalnum() else f"_{ord(c):x}" for c in prefix) or "_"
-
-
-@dataclass
-class _Group:
-    """One sub-page of a split listing: `label` as shown, `name` its file name in parts_folder,
-    `members` its entries in listing order, `children` its own groups (empty: it lists members)."""
-
-    label: str
-    name: str
-    members: list
-    children: list = field(default_factory=list)
-
-
-def _group_by_prefix(rows: list[tuple[str, Entry]], depth: int, limit: int) -> list[_Group]:
-    """rows: (folded title, entry) in listing order → groups by the first `depth` letters, each
-    larger than `limit` grouped again by one more letter (a level that would give a single group
-    is skipped), or past _MAX_DEPTH cut into numbered parts of `limit` entries."""
-    buckets: dict[str, list[tuple[str, Entry]]] = {}
-    for row in rows:
-        buckets.setdefault(row[0][:depth], []).append(row)
-    out = []
-    for prefix, bucket in buckets.items():
-        label = prefix.strip().upper() or "#"
-        group = _Group(label, _key_name(prefix), [e for _, e in bucket])
-        if len(bucket) > limit:
-            sub, d = [], depth
-            while d < _MAX_DEPTH:
-                d += 1
-                sub = _group_by_prefix(bucket, d, limit) if len({folded[:d] for folded, _ in bucket}) > 1 else []
-                if sub:
-                    break
-            group.children = sub or [
-                _Group(f"{label} {i // limit + 1}", f"{group.name}-{i // limit + 1}", group.members[i:i + limit])
-                for i in range(0, len(bucket), limit)]
-        out.append(group)
-    return out
-
-
-def _walk(groups: list[_Group], parent: str | None = None):
-    """(group, parent group name or None) for every group of the tree, parents first."""
-    for g in groups:
-        yield g, parent
-        yield from _walk(g.children, g.name)
-
-
 def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularies, memo: TextMemo | None) -> str:
     """entry_list's block for entries already in order (one version each)."""
     if memo is not None:
@@ -578,7 +519,7 @@ def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularie
     return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
 
 
-def _group_links(groups: list[_Group], folder: str, source: str, ui: str, vocabs: Vocabularies, forms: str = "n_entries") -> str:
+def _group_links(groups: list[Group], folder: str, source: str, ui: str, vocabs: Vocabularies, forms: str = "n_entries") -> str:
     """The links to `groups` (pages in `folder`) from page `source`, each with its count (in the
     plural forms of ui.yml's `forms`)."""
     items = "".join(f'<li>{_html_link(rel(source, f"{folder}/{g.name}.md"), f"<bdi>{_html_text(g.label)}</bdi>")} '
@@ -623,8 +564,8 @@ def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: s
 def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str, vocabs: Vocabularies,
                    memo: TextMemo | None, search: dict[str, str] | None, limit: int) -> dict[str, str]:
     shown = one_per_entry(entries, ui)
-    rows = sorted(((_filing_text(e.title), e) for e in shown), key=lambda r: (r[0], r[1].id))
-    groups = _group_by_prefix(rows, 1, limit)
+    rows = sorted(((filing_text(e.title), e) for e in shown), key=lambda r: (r[0], r[1].id))
+    groups = group_by_prefix(rows, 1, limit)
     folder = parts_folder(path)
     count = n_entries(len(shown), ui, vocabs=vocabs)
     kinds = type_breakdown(shown, ui, vocabs)
@@ -638,8 +579,8 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
     out += f"## {md_text(t('listing_latest', ui, vocabs))}\n\n" + _item_list(latest, path, ui, vocabs, memo) + "\n"
     out += f"## {md_text(t('listing_by_title', ui, vocabs))}\n\n" + _group_links(groups, folder, path, ui, vocabs)
     pages = {path: out}
-    labels = {g.name: g.label for g, _ in _walk(groups)}
-    for g, parent in _walk(groups):
+    labels = {g.name: g.label for g, _ in walk(groups)}
+    for g, parent in walk(groups):
         page = f"{folder}/{g.name}.md"
         up = f"{folder}/{parent}.md" if parent else path
         head = f"{title} — {g.label}"
@@ -932,14 +873,14 @@ def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, tit
     a page's name), as listing_pages splits entries: a first page with the count and links to
     pages by the start of the name (under kb/tags/index/, a folder no keyword's page can have:
     slug() never gives 'index'), each listing at most `per_page` keywords or the groups under it."""
-    rows = sorted(((_filing_text(name(p)), p) for p in members), key=lambda r: r[:2])
-    groups = _group_by_prefix(rows, 1, per_page)
+    rows = sorted(((filing_text(name(p)), p) for p in members), key=lambda r: r[:2])
+    groups = group_by_prefix(rows, 1, per_page)
     folder = posixpath.join(posixpath.dirname(index_path), "index")
     count = i18n.plural(vocabs.ui["n_tags"][ui], len(members), ui)
     out = {index_path: front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui, vocabs))}\n\n"
            f'<p class="kb-count">{md_text(count)}</p>\n\n' + _group_links(groups, folder, index_path, ui, vocabs, "n_tags")}
-    labels = {g.name: g.label for g, _ in _walk(groups)}
-    for g, parent in _walk(groups):
+    labels = {g.name: g.label for g, _ in walk(groups)}
+    for g, parent in walk(groups):
         page = f"{folder}/{g.name}.md"
         up = f"{folder}/{parent}.md" if parent else index_path
         text = front_matter(title=f"{title} — {g.label}", search=NO_SEARCH) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
