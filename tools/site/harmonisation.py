@@ -24,6 +24,7 @@ from tools.content.model import Entry, Instrument
 from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search.analysis import normalize
+from tools.site import split
 
 _fold = lru_cache(maxsize=100_000)(normalize)  # instrument names are sorted in every build and interface
 
@@ -449,19 +450,49 @@ def pages_of(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabula
                      for c in focus) + "\n"
     result = {PAGE: out}
     for code in focus:
-        path = country_page(code)
-        mine = [r for r in rs if r.country == code]
-        name = vocabs.country_name(code, ui)
-        text = _front(f"{title} — {name}") + f"# {_md(title)} — {_md(name)}\n\n"
-        text += f"{_md(w('all_countries', ui, vocabs))} [{_md(title)}]({_rel(path, PAGE)})\n\n"
-        text += _md(w("figures", ui, vocabs).format(**figures(mine))) + "\n\n"
-        text += (f"## {_md(w('concepts', ui, vocabs))}\n\n"
-                 + concept_grid(mine, path, ui, [code], vocabs=vocabs, more={code: "#kb-instruments"}))
-        text += f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(mine, path, ui, vocabs=vocabs)
-        text += (f"## {_md(w('table', ui, vocabs))}\n\n{_md(w('table_intro', ui, vocabs))}\n\n"
-                 + filters(mine, ui, vocabs=vocabs) + instrument_table(mine, path, ui, vocabs=vocabs, countries=[code]))
-        result[path] = text
+        result.update(_country_pages(code, [r for r in rs if r.country == code], ui, vocabs, split_at))
     return result
+
+
+def _country_pages(code: str, mine: list[Row], ui: str, vocabs: Vocabularies, split_at: int) -> dict[str, str]:
+    """One country's harmonisation page (country_page): its figures, grid row, timeline, filters and
+    table; with more than `split_at` instruments, the timeline and table are on pages by the start
+    of the instruments' short names (tools.site.split, under the page's folder), linked instead."""
+    path = country_page(code)
+    name = vocabs.country_name(code, ui)
+    title = w("title", ui, vocabs)
+    head = _front(f"{title} — {name}") + f"# {_md(title)} — {_md(name)}\n\n"
+    head += f"{_md(w('all_countries', ui, vocabs))} [{_md(title)}]({_rel(path, PAGE)})\n\n"
+    head += _md(w("figures", ui, vocabs).format(**figures(mine))) + "\n\n"
+
+    def body(rs: list[Row], page: str) -> str:
+        return (f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, page, ui, vocabs=vocabs)
+                + f"## {_md(w('table', ui, vocabs))}\n\n{_md(w('table_intro', ui, vocabs))}\n\n"
+                + filters(rs, ui, vocabs=vocabs) + instrument_table(rs, page, ui, vocabs=vocabs, countries=[code]))
+
+    if len(mine) <= split_at:
+        grid = concept_grid(mine, path, ui, [code], vocabs=vocabs, more={code: "#kb-instruments"})
+        return {path: head + f"## {_md(w('concepts', ui, vocabs))}\n\n" + grid + body(mine, path)}
+    folder = path[:-3]
+    groups = split.group_by_prefix(sorted(((split.filing_text(r.short), r) for r in mine),
+                                          key=lambda x: (x[0], x[1].entry.id)), 1, split_at)
+
+    def links(gs: list, page: str) -> str:
+        return "\n".join(f"- [{_md(g.label)}]({_rel(page, f'{folder}/{g.name}.md')}) "
+                         f"<small>{_md(i18n.plural(vocabs.ui['n_entries'][ui], len(g.members), ui))}</small>" for g in gs) + "\n\n"
+
+    grid = concept_grid(mine, path, ui, [code], vocabs=vocabs, more={code: "#kb-parts"})
+    out = {path: head + f"## {_md(w('concepts', ui, vocabs))}\n\n" + grid
+           + f'## {_md(w("by_name", ui, vocabs))} {{#kb-parts}}\n\n' + links(groups, path)}
+    labels = {g.name: g.label for g, _ in split.walk(groups)}
+    for g, parent in split.walk(groups):
+        page = f"{folder}/{g.name}.md"
+        up = f"{folder}/{parent}.md" if parent else path
+        text = _front(f"{title} — {name} — {g.label}") + f"# {_md(title)} — {_md(name)} — {_md(g.label)}\n\n"
+        text += (f"{_md(vocabs.ui['listing_part_of'][ui])} "
+                 f"[{_md(name if parent is None else f'{name} — {labels[parent]}')}]({_rel(page, up)})\n\n")
+        out[page] = text + (links(g.children, page) if g.children else body(g.members, page))
+    return out
 
 
 def _front(title: str) -> str:
