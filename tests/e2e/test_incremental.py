@@ -5,6 +5,7 @@ depends on the changes."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -154,8 +155,12 @@ def test_the_spare_holds_the_previous_site(projects):
     spare_files = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
     changed = f"kb/entries/{projects['ids']['again']}/fr/index.html"
     assert changed in spare_files and b"Relu" not in (spare / changed).read_bytes()
-    assert site_files.keys() == spare_files.keys()
-    shared = [rel for rel in site_files if site_files[rel] == spare_files[rel]]
+    # A title changed can move its entry into a page by title that did not exist before (split
+    # listings): such paths are in the spare's record of what differs, which the next build
+    # links again from the site or removes.
+    delta = set(json.loads((inc.build / "site-spare.json").read_text(encoding="utf-8"))["delta"])
+    assert set(site_files) ^ set(spare_files) <= delta
+    shared = [rel for rel in site_files if rel in spare_files and site_files[rel] == spare_files[rel]]
     assert len(shared) > len(site_files) * 0.8
     assert changed not in shared
 
