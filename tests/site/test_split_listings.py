@@ -5,10 +5,14 @@ rewrites a few pages, not every page of a listing."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import random
 import re
+import shutil
+import subprocess
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -227,3 +231,39 @@ def test_a_country_of_many_instruments_has_its_table_in_parts(shipped, ui):
         for link in MD_LINK.findall(text):
             target = resolve(path, link)
             assert target in out or target.startswith("kb/entries/") or target.startswith("kb/instruments"), (path, link)
+
+
+def test_the_static_search_lists_a_search_link_s_entries_with_an_empty_query(tmp_path_factory):
+    """What a split listing or a comparison cell links to (pages.search_link) is what the search page
+    shows without the API: kb-engine.js given the link's filters and no words, as kb-search.js asks."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.search.test_engine import ENTRIES
+    from tests.search.test_static_index import exported
+
+    node = shutil.which("node")
+    assert node, "node is needed to run the browser's static search (apt-get install nodejs)"
+    folder = exported(tmp_path_factory, "kb-search-links", ENTRIES)
+    theme = ENTRIES[0].themes[0]
+    source = next(e.data_sources[0] for e in ENTRIES if e.data_sources and e.countries)
+    country = next(e.countries[0] for e in ENTRIES if source in e.data_sources and e.countries)
+    links = {"theme": pages.search_link("kb/themes/x.md", {"theme": theme}),
+             "cell": pages.search_link("kb/comparaison.md", {"data_source": source, "country": country})}
+    asked = [{"q": name, "filters": {k: v for k, v in parse_qs(urlsplit(link).query).items()}, "size": 100}
+             for name, link in links.items()]
+    for item in asked:  # the engine is asked for the link's words: none
+        assert parse_qs(urlsplit(links[item["q"]]).query).get("query") is None
+    script = ("const K=require(process.argv[1]);const fs=require('fs'),path=require('path');"
+              "const dir=process.argv[2];const load=(n)=>new Promise((ok)=>{let d;"
+              "new Function('KBSearchChunk',fs.readFileSync(path.join(dir,n+'.js'),'utf8'))((a,b)=>{d=b;});ok(d);});"
+              "(async()=>{const out={};for(const it of JSON.parse(fs.readFileSync(0,'utf8'))){"
+              "const r=await K.create(load).search('',{filters:it.filters,pageSize:it.size,facets:true,full:true});"
+              "out[it.q]=r.results.map((x)=>x.id);}console.log(JSON.stringify(out));})();")
+    engine = str(Path(pages.__file__).parents[2] / "docs" / "assets" / "javascripts" / "kb-engine.js")
+    done = subprocess.run([node, "-e", script, engine, str(folder)], input=json.dumps(asked),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert sorted(found["theme"]) == sorted({e.id for e in ENTRIES if theme in e.themes})
+    assert sorted(found["cell"]) == sorted({e.id for e in ENTRIES if source in e.data_sources and country in e.countries})
+    assert found["theme"] and found["cell"]
