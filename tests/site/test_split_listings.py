@@ -267,3 +267,13 @@ def test_the_static_search_lists_a_search_link_s_entries_with_an_empty_query(tmp
     assert sorted(found["theme"]) == sorted({e.id for e in ENTRIES if theme in e.themes})
     assert sorted(found["cell"]) == sorted({e.id for e in ENTRIES if source in e.data_sources and country in e.countries})
     assert found["theme"] and found["cell"]
+
+
+@pytest.mark.parametrize("title", ['T <b>"x"</b> & \'y\'', "الهجرة — « Enquête » : 10.c.1", "a: b # c\\t{d} [e]"])
+def test_part_pages_front_matter_reads_as_front_matter_s(title):
+    import yaml
+
+    def meta(text: str) -> dict:
+        return yaml.safe_load(text.split("---\n")[1])
+
+    assert meta(pages.part_front_matter(title)) == meta(pages.front_matter(title=title, search=pages.NO_SEARCH))

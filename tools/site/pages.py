@@ -274,8 +274,8 @@ def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LAN
     vocabs = Vocabularies.ensure(vocabs)
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
     if memo is not None:  # each item recurs in ~10 listings per interface and in every build
-        folder = posixpath.dirname(source)
-        items = [memo.get(("item", _line_key(e), folder, lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
+        # Keyed by its link, the one thing of the item that depends on the listing's page.
+        items = [memo.get(("item", _line_key(e), rel(source, e.page), lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
                  for e in ordered]
     else:
         items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
@@ -497,6 +497,13 @@ LATEST_SHOWN = 10  # latest updated entries on a split listing's first page
 SEARCH_PAGE = "recherche.md"  # the search page, at the docs root of every interface
 
 
+def part_front_matter(title: str) -> str:
+    """front_matter(title=title, search=NO_SEARCH) as JSON (which YAML reads alike): a split list
+    has many such pages, and PyYAML's dumper took most of their making."""
+    escaped = html.escape(title, quote=False).replace('"', "&quot;")
+    return "---\n" + json.dumps({"title": escaped, "search": NO_SEARCH}, ensure_ascii=False) + "\n---\n\n"
+
+
 def split_threshold(split_at: int | None = None) -> int:
     """`split_at`, or SPLIT_AT (read at call time, so tests can lower it) when None."""
     return SPLIT_AT if split_at is None else split_at
@@ -510,9 +517,8 @@ def parts_folder(path: str) -> str:
 
 def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularies, memo: TextMemo | None) -> str:
     """entry_list's block for entries already in order (one version each)."""
-    if memo is not None:
-        folder = posixpath.dirname(source)
-        items = [memo.get(("item", _line_key(e), folder, lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
+    if memo is not None:  # as entry_list's: the pages by title of every listing share their items
+        items = [memo.get(("item", _line_key(e), rel(source, e.page), lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
                  for e in ordered]
     else:
         items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
@@ -584,7 +590,7 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
         page = f"{folder}/{g.name}.md"
         up = f"{folder}/{parent}.md" if parent else path
         head = f"{title} — {g.label}"
-        text = front_matter(title=head, search=NO_SEARCH) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+        text = part_front_matter(head) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
         text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
                  f"({rel(page, up)})\n\n")
         text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
@@ -883,7 +889,7 @@ def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, tit
     for g, parent in walk(groups):
         page = f"{folder}/{g.name}.md"
         up = f"{folder}/{parent}.md" if parent else index_path
-        text = front_matter(title=f"{title} — {g.label}", search=NO_SEARCH) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+        text = part_front_matter(f"{title} — {g.label}") + f"# {md_text(title)} — {bidi(g.label)}\n\n"
         text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
                  f"({rel(page, up)})\n\n")
         text += f'<p class="kb-count">{md_text(i18n.plural(vocabs.ui["n_tags"][ui], len(g.members), ui))}</p>\n\n'
