@@ -128,3 +128,15 @@ def test_comparison_cells_escape_titles(entries):
 def test_deferred_block_cannot_be_closed_early():
     wrapped = pages.deferred_html("<p>a --> b</p>\n")
     assert wrapped.count("-->") == 1 and re.sub(r"\n+", "\n", render(wrapped + "\nafter")) == "<p>a --&gt; b</p>\n<p>after</p>"
+
+
+@pytest.mark.parametrize(("directory_urls", "expected"), [
+    (True, 'href="../../recherche/?country=MA&amp;theme=stocks"'),
+    (False, 'href="../recherche.html?country=MA&amp;theme=stocks"'),
+])
+def test_hook_keeps_the_query_of_a_link_to_the_search_page(directory_urls, expected):
+    files = files_of(["recherche.md", "kb/comparaison.md"], directory_urls)
+    page = SimpleNamespace(file=files.get_file_from_path("kb/comparaison.md"))
+    link = pages.search_link("kb/comparaison.md", {"theme": "stocks", "country": "MA"})
+    out = mkdocs_hooks.md_links_to_urls(pages._html_link(link, "x"), page, files)
+    assert expected in out

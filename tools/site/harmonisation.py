@@ -24,6 +24,7 @@ from tools.content.model import Entry, Instrument
 from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search.analysis import normalize
+from tools.site import split
 
 _fold = lru_cache(maxsize=100_000)(normalize)  # instrument names are sorted in every build and interface
 
@@ -136,6 +137,27 @@ def _cell_link(row: Row, source: str, lang: str, vocabs: Vocabularies | None = N
     return f'[{text}]({_rel(source, row.entry.page)} "{_attr(row.entry.title)}")'
 
 
+# A cell lists its instruments up to CELL_LIMIT; one with more, when the caller gives where the
+# rest is (`more`), shows its first CELL_SHOWN and a link there (tools.site.pages uses the same).
+CELL_LIMIT = 10
+CELL_SHOWN = 3
+
+
+def _cell_links(hits: list[Row], source: str, lang: str, vocabs: Vocabularies, more: str | None = None) -> str:
+    """The links of a cell's instruments joined by <br>; bounded as CELL_LIMIT says when `more`
+    (a Markdown link target, relative to `source`) is given."""
+    if more is None or len(hits) <= CELL_LIMIT:
+        return "<br>".join(_cell_link(r, source, lang, vocabs=vocabs) for r in hits)
+    count = i18n.plural(vocabs.ui["n_entries"][lang], len(hits), lang)
+    return ("<br>".join(_cell_link(r, source, lang, vocabs=vocabs) for r in hits[:CELL_SHOWN])
+            + f"<br>[{_md(vocabs.ui['cell_more'][lang].format(count=count))}]({more})")
+
+
+def country_page(code: str) -> str:
+    """Docs path of a country's harmonisation page (made when the view is split, see pages_of)."""
+    return f"{KB}/harmonisation/{code.lower()}.md"
+
+
 def _empty(lang: str, vocabs: Vocabularies | None = None) -> str:
     vocabs = Vocabularies.ensure(vocabs)
     return f'<span class="kb-gap">{_md(w("no_source", lang, vocabs))}</span>'
@@ -147,8 +169,10 @@ def _scroll(table: str, label: str) -> str:
             f"{table}\n</div>\n\n")
 
 
-def source_matrix(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
-    """Data sources as rows, the focus countries as columns; one short linked cell per instrument."""
+def source_matrix(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None,
+                  more: dict[str, str] | None = None) -> str:
+    """Data sources as rows, the focus countries as columns; one short linked cell per instrument.
+    `more`: {country: link target} where a cell's instruments beyond CELL_LIMIT are (see _cell_links)."""
     vocabs = Vocabularies.ensure(vocabs)
     focus = list(vocabs.focus_countries())
     used = [s for s in vocabs.terms("data_sources") if any(s in r.entry.data_sources for r in rs)]
@@ -158,7 +182,8 @@ def source_matrix(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | 
         cells = []
         for code in focus:
             hits = [r for r in rs if r.country == code and term in r.entry.data_sources]
-            inner = "<br>".join(_cell_link(r, source, lang, vocabs=vocabs) for r in hits) if hits else _empty(lang, vocabs=vocabs)
+            inner = (_cell_links(hits, source, lang, vocabs, (more or {}).get(code)) if hits
+                     else _empty(lang, vocabs=vocabs))
             cells.append(f'<td markdown="span">{inner}</td>')
         body.append(f'<tr markdown="1"><th scope="row" markdown="span">{_md(vocabs.label("data_sources", term, lang))}</th>'
                     + "".join(cells) + "</tr>")
@@ -173,8 +198,10 @@ def concept_cells(rs: list[Row], code: str, concept: str) -> list[Row]:
     return [r for r in rs if r.country == code and concept in r.block.icls_concepts]
 
 
-def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | None = None, vocabs: Vocabularies | None = None) -> str:
-    """ICLS concepts as rows, countries as columns: ✓ and the instruments, or ✗ and a gap note."""
+def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | None = None, vocabs: Vocabularies | None = None,
+                 more: dict[str, str] | None = None) -> str:
+    """ICLS concepts as rows, countries as columns: ✓ and the instruments, or ✗ and a gap note.
+    `more`: {country: link target} where a cell's instruments beyond CELL_LIMIT are (see _cell_links)."""
     vocabs = Vocabularies.ensure(vocabs)
     focus = countries or list(vocabs.focus_countries())
     head = "".join(f'<th scope="col">{_md(vocabs.country_name(c, lang))}</th>' for c in focus)
@@ -185,7 +212,7 @@ def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | N
             hits = concept_cells(rs, code, concept)
             if hits:
                 inner = ('<span class="kb-mark" aria-hidden="true">✓</span> '
-                         + "<br>".join(_cell_link(r, source, lang, vocabs=vocabs) for r in hits))
+                         + _cell_links(hits, source, lang, vocabs, (more or {}).get(code)))
                 cells.append(f'<td class="kb-yes" markdown="span">{inner}</td>')
             else:
                 cells.append(f'<td class="kb-no" markdown="span"><span class="kb-mark" aria-hidden="true">✗</span> '
@@ -218,11 +245,13 @@ def _dimension_cell(row: Row, field: str, source: str, lang: str, vocabs: Vocabu
     return f'<td{data} markdown="span">{_md(text)}' + (f' <sup class="kb-cite">{refs}</sup>' if refs else "") + "</td>"
 
 
-def instrument_table(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None) -> str:
-    """Rows grouped by country (a header row per country), the block's dimensions as columns.
-    Every value carries its cited sources as numbered links; an unknown value says so."""
+def instrument_table(rs: list[Row], source: str, lang: str, vocabs: Vocabularies | None = None,
+                     countries: list[str] | None = None) -> str:
+    """Rows grouped by country (a header row per country: `countries`, default the focus
+    countries), the block's dimensions as columns. Every value carries its cited sources as
+    numbered links; an unknown value says so."""
     vocabs = Vocabularies.ensure(vocabs)
-    focus = list(vocabs.focus_countries())
+    focus = countries or list(vocabs.focus_countries())
     head = (f'<th scope="col">{_md(w("instrument", lang, vocabs))}</th><th scope="col">{_md(w("data_source", lang, vocabs))}</th>'
             + "".join(f'<th scope="col">{_md(w("dim_" + d, lang, vocabs))}</th>' for d in DIMENSIONS))
     groups = []
@@ -374,16 +403,101 @@ def page(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies
     return out
 
 
-def country_section(code: str, entries: list[Entry], path: str, ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
-    """The country profile's part: its row of the concept grid and its instruments' timeline."""
+def country_section(code: str, entries: list[Entry], path: str, ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None,
+                    split_at: int | None = None) -> str:
+    """The country profile's part: its row of the concept grid and its instruments' timeline. With
+    more than `split_at` instruments (None: no limit), the row's cells are bounded and the timeline
+    is left to the country's harmonisation page (country_page, made by pages_of), linked instead."""
     vocabs = Vocabularies.ensure(vocabs)
     rs = [r for r in rows(entries, ui, vocabs=vocabs) if r.country == code]
     if not rs:
         return ""
-    out = f"## {_md(w('concepts', ui, vocabs))}\n\n" + concept_grid(rs, path, ui, [code], vocabs=vocabs)
-    out += f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, path, ui, f"kb-timeline-{code.lower()}", vocabs=vocabs)
+    if split_at is not None and len(rs) > split_at:
+        own = _rel(path, country_page(code))
+        out = f"## {_md(w('concepts', ui, vocabs))}\n\n" + concept_grid(rs, path, ui, [code], vocabs=vocabs, more={code: own})
+        out += f"[{_md(w('country_more', ui, vocabs))}]({own})\n\n"
+    else:
+        out = f"## {_md(w('concepts', ui, vocabs))}\n\n" + concept_grid(rs, path, ui, [code], vocabs=vocabs)
+        out += f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, path, ui, f"kb-timeline-{code.lower()}", vocabs=vocabs)
     out += f"[{_md(w('see_all', ui, vocabs))}]({_rel(path, PAGE)})\n\n"
     return out
+
+
+def pages_of(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None,
+             split_at: int | None = None) -> dict[str, str]:
+    """{path under docs/: text} of the view in interface `ui`: page() alone up to `split_at`
+    instruments (None: no limit); above, a bounded first page (figures, the concept grid and the
+    source matrix with bounded cells, links to the countries) and one page per focus country with
+    instruments (country_page: its grid row, timeline, filters and table)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    rs = rows(entries, ui, vocabs=vocabs)
+    if split_at is None or len(rs) <= split_at:
+        return {PAGE: page(entries, ui, vocabs=vocabs)}
+    focus = [c for c in vocabs.focus_countries() if any(r.country == c for r in rs)]
+    more = {c: _rel(PAGE, country_page(c)) for c in focus}
+    title = w("title", ui, vocabs)
+    out = _front(title) + f"# {_md(title)}\n\n{_md(w('intro', ui, vocabs))}\n\n"
+    out += _md(w("figures", ui, vocabs).format(**figures(rs))) + "\n\n"
+    out += (f"{_md(w('downloads', ui, vocabs))} [instruments.json](instruments.json) · [instruments.csv](instruments.csv) · "
+            f"[instruments.schema.json](instruments.schema.json)\n\n")
+    out += (f"## {_md(w('concepts', ui, vocabs))}\n\n{_md(w('concepts_intro', ui, vocabs))}\n\n"
+            + concept_grid(rs, PAGE, ui, vocabs=vocabs, more=more))
+    out += (f"## {_md(w('matrix', ui, vocabs))}\n\n{_md(w('matrix_intro', ui, vocabs))}\n\n"
+            + source_matrix(rs, PAGE, ui, vocabs=vocabs, more=more))
+    out += f"## {_md(w('by_country', ui, vocabs))}\n\n{_md(w('by_country_intro', ui, vocabs))}\n\n"
+    out += "\n".join(f"- [{_md(vocabs.country_name(c, ui))}]({more[c]}) "
+                     f"<small>{_md(i18n.plural(vocabs.ui['n_entries'][ui], sum(r.country == c for r in rs), ui))}</small>"
+                     for c in focus) + "\n"
+    result = {PAGE: out}
+    for code in focus:
+        result.update(_country_pages(code, [r for r in rs if r.country == code], ui, vocabs, split_at))
+    return result
+
+
+def _country_pages(code: str, mine: list[Row], ui: str, vocabs: Vocabularies, split_at: int) -> dict[str, str]:
+    """One country's harmonisation page (country_page): its figures, grid row, timeline, filters and
+    table; with more than `split_at` instruments, the timeline and table are on pages by the start
+    of the instruments' short names (tools.site.split, under the page's folder), linked instead."""
+    path = country_page(code)
+    name = vocabs.country_name(code, ui)
+    title = w("title", ui, vocabs)
+    head = _front(f"{title} — {name}") + f"# {_md(title)} — {_md(name)}\n\n"
+    head += f"{_md(w('all_countries', ui, vocabs))} [{_md(title)}]({_rel(path, PAGE)})\n\n"
+    head += _md(w("figures", ui, vocabs).format(**figures(mine))) + "\n\n"
+
+    def body(rs: list[Row], page: str) -> str:
+        return (f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, page, ui, vocabs=vocabs)
+                + f"## {_md(w('table', ui, vocabs))}\n\n{_md(w('table_intro', ui, vocabs))}\n\n"
+                + filters(rs, ui, vocabs=vocabs) + instrument_table(rs, page, ui, vocabs=vocabs, countries=[code]))
+
+    if len(mine) <= split_at:
+        grid = concept_grid(mine, path, ui, [code], vocabs=vocabs, more={code: "#kb-instruments"})
+        return {path: head + f"## {_md(w('concepts', ui, vocabs))}\n\n" + grid + body(mine, path)}
+    folder = path[:-3]
+    groups = split.group_by_prefix(sorted(((split.filing_text(r.short), r) for r in mine),
+                                          key=lambda x: (x[0], x[1].entry.id)), 1, split_at)
+
+    def links(gs: list, page: str) -> str:
+        return "\n".join(f"- [{_md(g.label)}]({_rel(page, f'{folder}/{g.name}.md')}) "
+                         f"<small>{_md(i18n.plural(vocabs.ui['n_entries'][ui], len(g.members), ui))}</small>" for g in gs) + "\n\n"
+
+    grid = concept_grid(mine, path, ui, [code], vocabs=vocabs, more={code: "#kb-parts"})
+    out = {path: head + f"## {_md(w('concepts', ui, vocabs))}\n\n" + grid
+           + f'## {_md(w("by_name", ui, vocabs))} {{#kb-parts}}\n\n' + links(groups, path)}
+    labels = {g.name: g.label for g, _ in split.walk(groups)}
+    for g, parent in split.walk(groups):
+        page = f"{folder}/{g.name}.md"
+        up = f"{folder}/{parent}.md" if parent else path
+        text = _front(f"{title} — {name} — {g.label}") + f"# {_md(title)} — {_md(name)} — {_md(g.label)}\n\n"
+        text += (f"{_md(vocabs.ui['listing_part_of'][ui])} "
+                 f"[{_md(name if parent is None else f'{name} — {labels[parent]}')}]({_rel(page, up)})\n\n")
+        out[page] = text + (links(g.children, page) if g.children else body(g.members, page))
+    return out
+
+
+def _front(title: str) -> str:
+    # Listing pages stay out of the browser search index (see pages.NO_SEARCH); the tables need the width.
+    return "---\n" + json.dumps({"title": title, "search": {"exclude": True}, "hide": ["toc"]}, ensure_ascii=False) + "\n---\n\n"
 
 
 def records(entries: list[Entry], vocabs: Vocabularies | None = None) -> list[dict]:
@@ -461,10 +575,12 @@ def to_csv(recs: list[dict]) -> str:
     return buf.getvalue()
 
 
-def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> dict[str, str]:
-    """{path under docs/: text}: the page of interface `ui` and the exports."""
+def generate(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None,
+             split_at: int | None = None) -> dict[str, str]:
+    """{path under docs/: text}: the pages of interface `ui` (pages_of, split above `split_at`
+    instruments; None: one page) and the exports."""
     vocabs = Vocabularies.ensure(vocabs)
-    return {PAGE: page(entries, ui, vocabs=vocabs), **exports(entries, vocabs)}
+    return {**pages_of(entries, ui, vocabs=vocabs, split_at=split_at), **exports(entries, vocabs)}
 
 
 def exports(entries: list[Entry], vocabs: Vocabularies | None = None) -> dict[str, str]:

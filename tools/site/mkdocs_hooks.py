@@ -55,16 +55,17 @@ def open_deferred(text: str) -> str:
 
 # A relative link to a .md file in raw HTML (the listings' <ul> blocks, tools.site.pages.entry_list):
 # MkDocs rewrites such links in Markdown links only.
-_MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+# A query (the search page filtered: pages.search_link) and a fragment are kept after the URL.
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)((?:\?[^"#]*)?(?:#[^"]*)?)"')
 log = logging.getLogger("mkdocs.hooks.kb")  # under "mkdocs": a warning fails a --strict build
 
 
 def md_links_to_urls(text: str, page, files) -> str:
-    """`text` (a page's HTML) with each relative href="x/y.md[#frag]" replaced by the URL of that
+    """`text` (a page's HTML) with each relative href="x/y.md[?query][#frag]" replaced by the URL of that
     docs file relative to the page, as MkDocs does for links in Markdown (File.url_relative_to,
     so it follows use_directory_urls). A link to a file that is not in the build is left as
     written and logged as a warning, as MkDocs does for Markdown links (validation not_found)."""
-    if '.md"' not in text and ".md#" not in text:
+    if '.md"' not in text and ".md#" not in text and ".md?" not in text:
         return text
     folder = posixpath.dirname(page.file.src_uri)
 

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import yaml
 
@@ -32,6 +33,7 @@ from tools.site import citation, harmonisation
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
+from tools.site.split import Group, filing_text, group_by_prefix, walk
 
 # Titles and tags are folded once per process, not at every comparison of a sort (each title is
 # sorted into ~10 listings per interface).
@@ -291,8 +293,8 @@ def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LAN
     vocabs = Vocabularies.ensure(vocabs)
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
     if memo is not None:  # each item recurs in ~10 listings per interface and in every build
-        folder = posixpath.dirname(source)
-        items = [memo.get(("item", _line_key(e), folder, lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
+        # Keyed by its link, the one thing of the item that depends on the listing's page.
+        items = [memo.get(("item", _line_key(e), rel(source, e.page), lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
                  for e in ordered]
     else:
         items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
@@ -419,8 +421,15 @@ def no_snippets(md: str) -> str:
     return _SNIPPET.sub(r"\1;\2", md)
 
 
+# A comparison cell lists its entries up to CELL_LIMIT; one with more shows its first CELL_SHOWN
+# and a link to the search page filtered on its row and column (the page stays bounded).
+CELL_LIMIT = harmonisation.CELL_LIMIT
+CELL_SHOWN = harmonisation.CELL_SHOWN
+
+
 def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
-    """Data sources (then themes) as rows, the focus countries as columns, entries in the cells."""
+    """Data sources (then themes) as rows, the focus countries as columns, entries in the cells
+    (at most CELL_LIMIT per cell, else the first CELL_SHOWN and a link to the rest on the search page)."""
     vocabs = Vocabularies.ensure(vocabs)
     focus = vocabs.focus_countries()
     fr_first = sorted(entries, key=lambda e: (e.lang != ui, e.lang != "fr", e.lang))
@@ -432,6 +441,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
     out += f"**→ [{md_text(harmonisation.w('title', ui, vocabs=vocabs))}]({rel(path, harmonisation.PAGE)})**\n\n"  # the page that replaces this one in the nav
     for heading, vocab, attr, page_of in (("by_source", "data_sources", "data_sources", lambda v: term_page("data_sources", v)),
                                           ("by_theme", "themes", "themes", lambda v: term_page("themes", v))):
+        param = BY_NAME["data_source" if attr == "data_sources" else "theme"].param
         out += f"## {md_text(t(heading, ui, vocabs))}\n\n"
         cell_of: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # one pass over the entries
         for e in one.values():
@@ -443,7 +453,12 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
             cells = []
             for code in focus:
                 hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [_html_link(rel(path, e.page), _html_text(_short(e.title))) for e in hits]
+                links = [_html_link(rel(path, e.page), _html_text(_short(e.title)))
+                         for e in (hits if len(hits) <= CELL_LIMIT else hits[:CELL_SHOWN])]
+                if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
+                    count = n_entries(len(hits), ui, vocabs=vocabs)
+                    links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
+                                            _html_text(t("cell_more", ui, vocabs).format(count=count))))
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
         head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
@@ -498,6 +513,128 @@ def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: s
     return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs, memo=memo)
 
 
+# -- listings that grow with the collection: pages of bounded size --------------------------------
+#
+# A listing of more than SPLIT_AT entries is no longer one page: the page at its path keeps its
+# title, count and breakdown, the latest updated entries and a link to the search page filtered on
+# the listing's facet value, and files the entries by the start of their folded title in pages
+# under a folder of the same name (kb/themes/emploi.md → kb/themes/emploi/e.md, .../en.md). A
+# group of more than SPLIT_AT entries is split again by one more letter (up to split.MAX_DEPTH letters,
+# then cut into numbered parts). The layout is a function of the listing's entries alone (full and
+# incremental builds agree), a title's group does not shift when another entry is added, and one
+# changed entry rewrites only the pages of its groups and their parents: every page holds at most
+# SPLIT_AT entries or the links to the groups under it.
+
+SPLIT_AT = 100  # entries (ids) a listing page shows in full; more are split (see above)
+LATEST_SHOWN = 10  # latest updated entries on a split listing's first page
+SEARCH_PAGE = "recherche.md"  # the search page, at the docs root of every interface
+
+
+def part_front_matter(title: str) -> str:
+    """front_matter(title=title, search=NO_SEARCH) as JSON (which YAML reads alike): a split list
+    has many such pages, and PyYAML's dumper took most of their making."""
+    escaped = html.escape(title, quote=False).replace('"', "&quot;")
+    return "---\n" + json.dumps({"title": escaped, "search": NO_SEARCH}, ensure_ascii=False) + "\n---\n\n"
+
+
+def split_threshold(split_at: int | None = None) -> int:
+    """`split_at`, or SPLIT_AT (read at call time, so tests can lower it) when None."""
+    return SPLIT_AT if split_at is None else split_at
+
+
+def parts_folder(path: str) -> str:
+    """The folder of a split listing's sub-pages: the page's path without '.md'
+    ('kb/themes/emploi.md' → 'kb/themes/emploi'), 'kb/all' for 'kb/index.md'."""
+    return posixpath.join(posixpath.dirname(path), "all") if posixpath.basename(path) == "index.md" else path[:-3]
+
+
+def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularies, memo: TextMemo | None) -> str:
+    """entry_list's block for entries already in order (one version each)."""
+    if memo is not None:  # as entry_list's: the pages by title of every listing share their items
+        items = [memo.get(("item", _line_key(e), rel(source, e.page), lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
+                 for e in ordered]
+    else:
+        items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
+    return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
+
+
+def _group_links(groups: list[Group], folder: str, source: str, ui: str, vocabs: Vocabularies, forms: str = "n_entries") -> str:
+    """The links to `groups` (pages in `folder`) from page `source`, each with its count (in the
+    plural forms of ui.yml's `forms`)."""
+    items = "".join(f'<li>{_html_link(rel(source, f"{folder}/{g.name}.md"), f"<bdi>{_html_text(g.label)}</bdi>")} '
+                    f"<small>{_html_text(i18n.plural(vocabs.ui[forms][ui], len(g.members), ui))}</small></li>\n"
+                    for g in groups)
+    return deferred_html(f'<ul class="kb-parts">\n{items}</ul>\n')
+
+
+def search_link(source: str, filters: dict[str, str]) -> str:
+    """Relative address from docs page `source` of the search page with `filters` ({API/search
+    page parameter: value}, see tools.site.facets) and an empty query: the search lists the
+    matching entries by title, with the API or the static index alike."""
+    query = urlencode(sorted(filters.items()))
+    return rel(source, SEARCH_PAGE) + (f"?{query}" if query else "")
+
+
+def type_breakdown(shown: list[Entry], ui: str, vocabs: Vocabularies) -> str:
+    """'3 outils, 2 études' of entries (one version each) by type, in vocabulary order; '' for none."""
+    return i18n.format_list([i18n.plural(vocabs.ui["n_types"][k][ui], n, ui) for k in vocabs.terms("types")
+                             if (n := sum(1 for e in shown if e.type == k))], ui)
+
+
+def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
+                  extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                  search: dict[str, str] | None = None, split_at: int | None = None) -> dict[str, str]:
+    """A listing of `entries` at docs path `path` as {path: text}: listing_page's one page when it
+    has at most `split_at` (default SPLIT_AT) entries, else the split layout described above this
+    function (the first page at `path`, the others under parts_folder(path)). `search`: the
+    filters ({parameter: value}) that give the same entries on the search page, linked from the
+    first page of a split listing; None for no link (a listing no facet describes)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    limit = split_threshold(split_at)
+    if ids(entries) <= limit:
+        return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
+    if memo is not None:  # the pages depend on what the lines show and on the dates (the latest)
+        key = ("split-listing", title, intro, path, ui, extra, tuple(sorted((search or {}).items())) if search is not None else None,
+               limit, tuple(sorted((_line_key(e), e.updated or "") for e in entries)))
+        return memo.get(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
+    return _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit)
+
+
+def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str, vocabs: Vocabularies,
+                   memo: TextMemo | None, search: dict[str, str] | None, limit: int) -> dict[str, str]:
+    shown = one_per_entry(entries, ui)
+    rows = sorted(((filing_text(e.title), e) for e in shown), key=lambda r: (r[0], r[1].id))
+    groups = group_by_prefix(rows, 1, limit)
+    folder = parts_folder(path)
+    count = n_entries(len(shown), ui, vocabs=vocabs)
+    kinds = type_breakdown(shown, ui, vocabs)
+    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
+    if intro:
+        out += f"{md_text(intro)}\n\n"
+    out += extra + f'<p class="kb-count">{md_text(count)}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
+    if search is not None:
+        out += f"[{md_text(t('listing_search', ui, vocabs).format(count=count))}]({md_url(search_link(path, search))})\n\n"
+    latest = sorted(shown, key=lambda e: (e.updated or "", e.id), reverse=True)[:LATEST_SHOWN]
+    out += f"## {md_text(t('listing_latest', ui, vocabs))}\n\n" + _item_list(latest, path, ui, vocabs, memo) + "\n"
+    out += f"## {md_text(t('listing_by_title', ui, vocabs))}\n\n" + _group_links(groups, folder, path, ui, vocabs)
+    pages = {path: out}
+    labels = {g.name: g.label for g, _ in walk(groups)}
+    for g, parent in walk(groups):
+        page = f"{folder}/{g.name}.md"
+        up = f"{folder}/{parent}.md" if parent else path
+        head = f"{title} — {g.label}"
+        text = part_front_matter(head) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+        text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
+                 f"({rel(page, up)})\n\n")
+        text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
+        if g.children:
+            text += _group_links(g.children, folder, page, ui, vocabs)
+        else:
+            text += _item_list(g.members, page, ui, vocabs, memo)
+        pages[page] = text
+    return pages
+
+
 def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
                intro: str = "", vocabs: Vocabularies | None = None) -> str:
     """A page listing (label, page, count of entry ids) rows as a table."""
@@ -513,34 +650,85 @@ def ids(entries: list[Entry]) -> int:
     return len({e.id for e in entries})
 
 
+INSTITUTIONS_SHOWN = 20  # institutions on the page of a country of more than SPLIT_AT entries
+
+
+def country_lists(code: str, path: str) -> dict[str, str]:
+    """The docs paths of a country's own and shared entry lists when they are pages of their own
+    (more entries than a page shows): {"own": ..., "shared": ...}, under the country page's folder."""
+    return {part: f"{parts_folder(path)}/{part}.md" for part in ("own", "shared")}
+
+
+def _own_shared(code: str, entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    own = [e for e in entries if e.folder == code.lower()]
+    return own, [e for e in entries if e.folder != code.lower()]
+
+
+def country_pages(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
+                  vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                  split_at: int | None = None) -> dict[str, str]:
+    """A country's page (country_profile) and, for its own or shared entries when more than
+    `split_at` (default SPLIT_AT), their listing pages (listing_pages, at country_lists' paths).
+    Returns {path: text}."""
+    vocabs = Vocabularies.ensure(vocabs)
+    limit = split_threshold(split_at)
+    out = {path: country_profile(code, entries, path, ui, vocabs=vocabs, memo=memo, split_at=limit)}
+    name = vocabs.country_name(code, ui)
+    for part, group in zip(("own", "shared"), _own_shared(code, entries), strict=True):
+        if ids(group) > limit:
+            title = f"{name} — {t('country_' + part, ui, vocabs)}"
+            intro = t(f"country_{part}_intro", ui, vocabs).format(country=name)
+            out.update(listing_pages(title, intro, group, country_lists(code, path)[part], ui, vocabs=vocabs,
+                                     memo=memo, split_at=limit))
+    return out
+
+
 def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
-                    vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
+                    vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                    split_at: int | None = None) -> str:
     """A country's page: its own entries (folder = the country) first, with their institutions
     (each once, from the version in ui), then regional and other entries whose scope includes it,
     then its instruments by data source: documented (with the entries) and not documented.
-    `memo`: a build's TextMemo for the entry lines."""
+    `memo`: a build's TextMemo for the entry lines. Above `split_at` entries (default SPLIT_AT)
+    the page stays bounded: the INSTITUTIONS_SHOWN institutions most entries name, with their
+    counts; own or shared entries beyond `split_at` as a link to their pages (country_pages);
+    a data source's entries beyond CELL_LIMIT as a link to the search page."""
     vocabs = Vocabularies.ensure(vocabs)
+    limit = split_threshold(split_at)
     name = vocabs.country_name(code, ui)
-    own = [e for e in entries if e.folder == code.lower()]
-    shared = [e for e in entries if e.folder != code.lower()]
+    own, shared = _own_shared(code, entries)
     shown = one_per_entry(entries, ui)
-    kinds = i18n.format_list([i18n.plural(vocabs.ui["n_types"][k][ui], n, ui) for k in vocabs.terms("types")
-                              if (n := sum(1 for e in shown if e.type == k))], ui)
+    large = len(shown) > limit
+    kinds = type_breakdown(shown, ui, vocabs)
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
     out += f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
     institutions: dict[str, str] = {}
+    named: dict[str, int] = defaultdict(int)  # folded institution: entries naming it
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
         for inst in e.institutions:
             institutions.setdefault(fold(inst), inst)
-    if institutions:
+        for key in {fold(inst) for inst in e.institutions}:
+            named[key] += 1
+    if institutions and large and len(institutions) > INSTITUTIONS_SHOWN:
+        top = sorted(institutions, key=lambda k: (-named[k], k))[:INSTITUTIONS_SHOWN]
+        more = i18n.plural(vocabs.ui["n_more_institutions"][ui], len(institutions) - len(top), ui)
+        out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('top_institutions_intro', ui, vocabs))}\n\n"
+                + "\n".join(f"- {bidi(institutions[k])} <small>({named[k]})</small>" for k in top)
+                + f"\n\n{md_text(more)}\n\n")
+    elif institutions:
         out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('country_institutions_intro', ui, vocabs))}\n\n"
                 + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=fold)) + "\n\n")
-    if own:
-        out += (f"## {md_text(t('country_own', ui, vocabs))}\n\n{md_text(t('country_own_intro', ui, vocabs).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(own), ui, vocabs=vocabs))}</p>\n\n' + entry_list(own, path, ui, vocabs=vocabs, memo=memo) + "\n")
-    if shared:
-        out += (f"## {md_text(t('country_shared', ui, vocabs))}\n\n{md_text(t('country_shared_intro', ui, vocabs).format(country=name))}\n\n"
-                f'<p class="kb-count">{md_text(n_entries(ids(shared), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shared, path, ui, vocabs=vocabs, memo=memo) + "\n")
+    for part, group in (("own", own), ("shared", shared)):
+        if not group:
+            continue
+        count = n_entries(ids(group), ui, vocabs=vocabs)
+        out += (f"## {md_text(t('country_' + part, ui, vocabs))}\n\n"
+                f"{md_text(t(f'country_{part}_intro', ui, vocabs).format(country=name))}\n\n"
+                f'<p class="kb-count">{md_text(count)}</p>\n\n')
+        if ids(group) > limit:
+            out += f"[{md_text(t('listing_see_all', ui, vocabs).format(count=count))}]({rel(path, country_lists(code, path)[part])})\n\n"
+        else:
+            out += entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
     out += f"## {md_text(t('instruments', ui, vocabs))}\n\n"
     missing = []
     documented = []
@@ -554,11 +742,16 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
         out += f"### {md_text(t('documented', ui, vocabs))}\n\n"
         for source, group in documented:
             label = f"[{md_text(vocabs.label('data_sources', source, ui))}]({rel(path, term_page('data_sources', source))})"
-            out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
+            if large and ids(group) > CELL_LIMIT:
+                count = n_entries(ids(group), ui, vocabs=vocabs)
+                link = search_link(path, {BY_NAME["country"].param: code, BY_NAME["data_source"].param: source})
+                out += f"#### {label}\n\n[{md_text(t('listing_search', ui, vocabs).format(count=count))}]({md_url(link)})\n\n"
+            else:
+                out += f"#### {label}\n\n" + entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
     if missing:
         out += (f"### {md_text(t('not_documented', ui, vocabs))}\n\n"
                 + "\n".join(f"- {md_text(vocabs.label('data_sources', s, ui))}" for s in missing) + "\n\n")
-    out += harmonisation.country_section(code, entries, path, ui, vocabs=vocabs)
+    out += harmonisation.country_section(code, entries, path, ui, vocabs=vocabs, split_at=limit)
     return out
 
 
@@ -657,10 +850,10 @@ def _concept_index(vocabs: Vocabularies) -> dict:
 
 
 def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
-              memo: TextMemo | None = None) -> dict[str, str]:
+              memo: TextMemo | None = None, split_at: int | None = None) -> dict[str, str]:
     """One page per tag group (a glossary concept, or one tag folded: 'Emploi' = 'emploi'), named
-    in ui, listing each entry once; and the index grouped by first letter. Returns {path: text}.
-    `memo`: a build's TextMemo for the listings."""
+    in ui, listing each entry once (split as listing_pages does above `split_at` entries); and the
+    index grouped by first letter. Returns {path: text}. `memo`: a build's TextMemo for the listings."""
     vocabs = Vocabularies.ensure(vocabs)
     members: dict[str, list[Entry]] = defaultdict(list)
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
@@ -688,9 +881,13 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         words = sorted(spellings[path].values(), key=fold)
         if len(words) > 1:
             extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
-        out[path] = listing_page(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo)
+        out.update(listing_pages(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo, split_at=split_at))
     index_path = f"{KB}/tags/index.md"
     title = t("tags", ui, vocabs)
+    per_page = TAGS_PER_PAGE if split_at is None else split_at
+    if len(members) > per_page:
+        out.update(_tag_index_pages(members, name, index_path, title, ui, vocabs, per_page))
+        return out
     by_letter: dict[str, list[str]] = defaultdict(list)
     for path in members:
         by_letter[initial(name(path))].append(path)
@@ -703,6 +900,38 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
             f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
     out[index_path] = text
+    return out
+
+
+TAGS_PER_PAGE = 600  # keyword groups on the keywords' index page (the shipped collection has 527)
+
+
+def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, title: str, ui: str,
+                     vocabs: Vocabularies, per_page: int) -> dict[str, str]:
+    """The keywords' index of more than `per_page` keyword groups ({page: entries}, `name` giving
+    a page's name), as listing_pages splits entries: a first page with the count and links to
+    pages by the start of the name (under kb/tags/index/, a folder no keyword's page can have:
+    slug() never gives 'index'), each listing at most `per_page` keywords or the groups under it."""
+    rows = sorted(((filing_text(name(p)), p) for p in members), key=lambda r: r[:2])
+    groups = group_by_prefix(rows, 1, per_page)
+    folder = posixpath.join(posixpath.dirname(index_path), "index")
+    count = i18n.plural(vocabs.ui["n_tags"][ui], len(members), ui)
+    out = {index_path: front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui, vocabs))}\n\n"
+           f'<p class="kb-count">{md_text(count)}</p>\n\n' + _group_links(groups, folder, index_path, ui, vocabs, "n_tags")}
+    labels = {g.name: g.label for g, _ in walk(groups)}
+    for g, parent in walk(groups):
+        page = f"{folder}/{g.name}.md"
+        up = f"{folder}/{parent}.md" if parent else index_path
+        text = part_front_matter(f"{title} — {g.label}") + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+        text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
+                 f"({rel(page, up)})\n\n")
+        text += f'<p class="kb-count">{md_text(i18n.plural(vocabs.ui["n_tags"][ui], len(g.members), ui))}</p>\n\n'
+        if g.children:
+            text += _group_links(g.children, folder, page, ui, vocabs, "n_tags")
+        else:
+            text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
+                f"- [{bidi(name(p))}]({rel(page, p)}) <small>{ids(members[p])}</small>" for p in g.members) + "\n\n</div>\n"
+        out[page] = text
     return out
 
 
@@ -742,7 +971,7 @@ def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_ur
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
              edit_base: str = "", near: RelatedIndex | None = None, vocabs: Vocabularies | None = None,
-             entry_files_of=None, memo: TextMemo | None = None) -> dict[str, str]:
+             entry_files_of=None, memo: TextMemo | None = None, split_at: int | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
     count is of entries (ids), not of their language versions. `near`: the related-entries index
@@ -750,7 +979,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     (None: the shipped files, read now). `entry_files_of`: when given, a function (entry, versions,
     near) → that entry's files replacing entry_files (an incremental build returns only the files
     that changed). `memo`: the build's TextMemo (listings and their lines reused between builds),
-    None to make every text afresh."""
+    None to make every text afresh. `split_at`: entries a listing shows on one page (None:
+    SPLIT_AT; see listing_pages)."""
     vocabs = Vocabularies.ensure(vocabs)
     near = near or RelatedIndex(entries)
     pages: dict[str, str] = {}
@@ -766,11 +996,11 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
         tools = {e.id for e in entries if e.type == "tool"}
         group = [e for e in entries if e.id in tools]
-        pages[harmonisation.PAGE] = memo.of(("harmonisation", ui), group,
-                                            lambda: harmonisation.page(entries, ui, vocabs=vocabs))
+        pages.update(memo.of(("harmonisation", ui, split_threshold(split_at)), group,
+                             lambda: harmonisation.pages_of(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at))))
         pages.update(memo.of(("harmonisation-exports",), group, lambda: harmonisation.exports(entries, vocabs)))
     else:
-        pages.update(harmonisation.generate(entries, ui, vocabs=vocabs))
+        pages.update(harmonisation.generate(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at)))
 
     def grouped(values_of) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -785,8 +1015,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         for term in vocabs.terms(vocab):
             path = term_page(vocab, term)
             members = groups.get(term, [])
-            pages[path] = listing_page(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui, vocabs=vocabs,
-                                       memo=memo)
+            pages.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
+                                       vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
             rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
         index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
         pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
@@ -799,23 +1029,23 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         if code == "regional":
             continue
         path = country_page(code)
-        if memo is not None:  # a country's page depends on its entries alone
-            pages[path] = memo.of(("country", code, ui), countries[code],
-                                  lambda code=code, path=path: country_profile(code, countries[code], path, ui,
-                                                                               vocabs=vocabs, memo=memo))
+        if memo is not None:  # a country's pages depend on its entries alone
+            pages.update(memo.of(("country", code, ui, split_threshold(split_at)), countries[code],
+                                 lambda code=code, path=path: country_pages(code, countries[code], path, ui, vocabs=vocabs,
+                                                                            memo=memo, split_at=split_at)))
         else:
-            pages[path] = country_profile(code, countries[code], path, ui, vocabs=vocabs, memo=memo)
+            pages.update(country_pages(code, countries[code], path, ui, vocabs=vocabs, memo=memo, split_at=split_at))
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
     if "regional" in countries:
         path = f"{KB}/countries/regional.md"
-        pages[path] = listing_page(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs,
-                                   memo=memo)
+        pages.update(listing_pages(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs,
+                                   memo=memo, split_at=split_at))
         rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 
-    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo))
-    pages[f"{KB}/index.md"] = listing_page(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
-                                           memo=memo)
+    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
+    pages.update(listing_pages(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
+                               memo=memo, search={}, split_at=split_at))
     pages.update(glossary_pages(ui, vocabs=vocabs))
     pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)

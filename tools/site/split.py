@@ -1,0 +1,76 @@
+"""Pages of bounded size for lists that grow with the collection (tools.site.pages.listing_pages,
+the keywords' index, tools.site.harmonisation's country pages): items filed by the start of their
+folded name, a group larger than a page split again by one more letter.
+
+The groups are a function of the items alone (a clean and an incremental build agree) and an item's
+group does not shift when another is added, so a change rewrites the pages of its groups only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tools.search.analysis import normalize
+
+MAX_DEPTH = 4  # letters of a name a group is keyed by before it is cut into numbered parts
+_fold = lru_cache(maxsize=100_000)(normalize)  # names are filed in every build and interface
+
+_LEADING = re.compile(r"^[\W_]+")
+
+
+def filing_text(title: str) -> str:
+    """A title as it is filed: folded, without leading punctuation ('« Enquête' under 'e')."""
+    folded = _fold(title)
+    return _LEADING.sub("", folded) or folded
+
+
+def key_name(prefix: str) -> str:
+    """A file name for a folded title prefix: letters and digits kept (Arabic included), any other
+    character as '_' and its code point in hex, so two prefixes never share a name ('l'' → 'l_27')."""
+    return "".join(c if c.isalnum() else f"_{ord(c):x}" for c in prefix) or "_"
+
+
+@dataclass
+class Group:
+    """One sub-page of a split list: `label` as shown, `name` its file name (key_name; numbered
+    parts add '-<n>'), `members` its items in list order, `children` its own groups (empty: the
+    page lists its members)."""
+
+    label: str
+    name: str
+    members: list
+    children: list = field(default_factory=list)
+
+
+def group_by_prefix(rows: list[tuple[str, object]], depth: int, limit: int) -> list[Group]:
+    """rows: (filing_text of the name, item) in list order → Groups by the first `depth` letters,
+    each larger than `limit` grouped again by one more letter (a level that would give a single
+    group is skipped), or past MAX_DEPTH cut into numbered parts of `limit` items."""
+    buckets: dict[str, list[tuple[str, object]]] = {}
+    for row in rows:
+        buckets.setdefault(row[0][:depth], []).append(row)
+    out = []
+    for prefix, bucket in buckets.items():
+        label = prefix.strip().upper() or "#"
+        group = Group(label, key_name(prefix), [e for _, e in bucket])
+        if len(bucket) > limit:
+            sub, d = [], depth
+            while d < MAX_DEPTH:
+                d += 1
+                sub = group_by_prefix(bucket, d, limit) if len({folded[:d] for folded, _ in bucket}) > 1 else []
+                if sub:
+                    break
+            group.children = sub or [
+                Group(f"{label} {i // limit + 1}", f"{group.name}-{i // limit + 1}", group.members[i:i + limit])
+                for i in range(0, len(bucket), limit)]
+        out.append(group)
+    return out
+
+
+def walk(groups: list[Group], parent: str | None = None):
+    """(group, parent group name or None) for every group of the tree, parents first."""
+    for g in groups:
+        yield g, parent
+        yield from walk(g.children, g.name)
