@@ -68,7 +68,7 @@ class Report:
         ids = len({e.id for e in self.entries})
         stages = ", ".join(f"{k} {v:.1f} s" if isinstance(v, float) else f"{k} {v}" for k, v in self.timings.items())
         by_lang = ", ".join(f"{n} {lang}" for lang, n in sorted(langs.items()))
-        return f"Built {ids} entries ({by_lang}) from {self.files} files: {stages}."
+        return f"Built {ids} entries (language versions: {by_lang}) from {self.files} files: {stages}."
 
 
 def run(project: Project | None = None, *, site: bool = True, force: bool = False, strict: bool = True,

@@ -103,7 +103,7 @@ def test_first_build_reports_ok(shared):
         [(MA, "ar"), (MA, "fr"), (REG, "fr"), (TN, "fr")])
     for stage in STAGES:
         assert isinstance(report.timings[stage], float), report.timings
-    assert "Built 3 entries (1 ar, 3 fr) from 4 files" in report.line()
+    assert "Built 3 entries (language versions: 1 ar, 3 fr) from 4 files" in report.line()
 
 
 def test_site_files_exist(project):

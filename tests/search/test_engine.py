@@ -291,6 +291,22 @@ def test_pages_split_results_without_overlap(engine):
     assert engine.search("", page=4, page_size=3)["total"] == len(IDS)
 
 
+def test_preferred_language_shows_that_version_with_the_same_rank(engine):
+    # 'HCP survey': the English version matches best; a French interface shows the French one.
+    plain = engine.search("survey HCP emploi")
+    fr = engine.search("survey HCP emploi", prefer="fr")
+    assert ids(plain) == ids(fr) and plain["total"] == fr["total"] >= 1
+    assert [r["score"] for r in plain["results"]] == [r["score"] for r in fr["results"]]
+    shown = {r["id"]: r for r in fr["results"]}
+    assert shown["ma-enquete-emploi"]["lang"] == "fr"
+    assert shown["ma-enquete-emploi"]["title"] == "Enquête nationale sur l'emploi"
+    en = {r["id"]: r for r in engine.search("survey HCP emploi", prefer="en")["results"]}
+    assert en["ma-enquete-emploi"]["lang"] == "en"
+    # An entry with no version in the preferred language keeps its own.
+    ar = {r["id"]: r for r in engine.search("recensement", prefer="ar")["results"]}
+    assert ar["tn-recensement"]["lang"] == "fr"
+
+
 def test_versions_collapse_to_one_result_per_entry(engine):
     found = engine.search("HCP")
     assert found["total"] == 1

@@ -367,3 +367,17 @@ def test_errors_have_a_stable_code_and_an_english_message(client, path, params, 
 
 def test_wrong_method_has_its_code(client):
     assert assert_error(client.post("/api/search", data={"q": "emploi"}), 405)["code"] == "method_not_allowed"
+
+
+def test_the_interface_language_picks_the_version_shown(client):
+    """ui= (as the search page sends it) shows an entry in the interface's language when it has
+    that version, as the page's offline engine does; without ui= the best-matching version."""
+    en_words = "Quarterly survey unemployment Morocco"
+    plain = client.get("/api/search", params={"q": en_words}).json()
+    assert [r["lang"] for r in plain["results"] if r["id"] == "ma-enquete-emploi"] == ["en"]
+    fr = client.get("/api/search", params={"q": en_words, "ui": "fr"}).json()
+    (shown,) = [r for r in fr["results"] if r["id"] == "ma-enquete-emploi"]
+    assert shown["lang"] == "fr" and shown["title"] == "Enquête nationale sur l'emploi"
+    assert [r["id"] for r in fr["results"]] == [r["id"] for r in plain["results"]]
+    ar = client.get("/api/search", params={"q": en_words, "ui": "ar"}).json()
+    assert [r["lang"] for r in ar["results"] if r["id"] == "ma-enquete-emploi"] == ["en"]  # no Arabic version

@@ -219,8 +219,10 @@ class _Generation:
         self.phrases = _load_phrases(index_dir, self.reader) if index_dir is not None else {}
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
         self.by_id: dict[str, list[dict]] = {}
-        for stored in self.docs.values():
+        self.version: dict[tuple[str, str], int] = {}  # (entry id, language) -> document number
+        for num, stored in self.docs.items():
             self.by_id.setdefault(stored["id"], []).append(stored)
+            self.version[stored["id"], stored["lang"]] = num
         self.titles = {num: exact_key(stored["title"]) for num, stored in self.docs.items()}  # for completion
         self.sort_keys = {num: normalize(stored["title"]) for num, stored in self.docs.items()}  # score ties
         self.size = self.reader.doc_count_all()
@@ -1118,11 +1120,15 @@ class SearchIndex:
         strong = bool(len(nums)) and (plan.syntax or not units or best_cover >= qry.strong_needed(len(units)))
         return nums, scores, strong
 
-    def search(self, q: str = "", filters: dict | None = None, page: int = 1, page_size: int = 10) -> dict:
+    def search(self, q: str = "", filters: dict | None = None, page: int = 1, page_size: int = 10,
+               prefer: str | None = None) -> dict:
         """Returns {query, total, page, page_size, results[], facets{}, expansions[], did_you_mean,
         strong, hint, hint_code}: `strong` is False when a text query found no entry matching most
         of it (or nothing); `hint` is an English sentence when the query has nothing to search,
         else None, and `hint_code` its machine name ('no_terms'), which clients translate.
+        `prefer` (a language of schema.LANGS, or None): an entry that has a version in it is shown
+        in that version (title, summary, snippet), as the browser's engine does for the page's
+        interface; its rank and score stay those of its best-matching version.
         Raises QueryError (see check()). The scored documents of a query are kept per index
         generation: other filters or pages of the same words only collapse, count and cut."""
         q = self.check(q, page, page_size)
@@ -1137,9 +1143,11 @@ class SearchIndex:
             nums, scores, strong, hint, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
             terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
+            shown = [(entry_id, gen.version.get((entry_id, prefer), num) if prefer else num, score)
+                     for entry_id, num, score in res.page_of(items, page, page_size)]
             results = [res.result(gen.docs[num], score, sorted(d["lang"] for d in gen.by_id[entry_id]),
                                   lambda doc, num=num: self._snippet(gen, num, doc, terms))
-                       for entry_id, num, score in res.page_of(items, page, page_size)]
+                       for entry_id, num, score in shown]
             repaired = any(e["kind"] == "spelling" for e in expansions)
             did_you_mean = None
             if wq is not None and (len(items) < 3 or repaired or not (strong and items)):

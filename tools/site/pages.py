@@ -462,7 +462,9 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
                 cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
             rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
         head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
-        out += deferred_html(html_table(head, rows)) + "\n"
+        # In a box of its own: the stylesheet keeps its cells' words whole (the table scrolls sideways
+        # on a phone) where other tables' cells break anywhere rather than widen the page.
+        out += deferred_html('<div class="kb-compare">\n' + html_table(head, rows) + "</div>\n") + "\n"
     return out
 
 

@@ -400,7 +400,9 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
                lang, ui_param)
         body = cache.get(key)
         if body is None:
-            found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size)
+            # The page's interface asks for its language's versions (ui=), as its offline engine does.
+            found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size,
+                                       lang if ui_param else None)
             facets = facet_results(found["facets"], q, filters, lang, ui_param, vocabs)
             body = _json_bytes({"ok": True, **found, "facets": facets, "ui": lang,
                                 "notes": notes(facets, filters, lang, vocabs) if not found["total"] else []})

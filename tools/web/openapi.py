@@ -60,7 +60,9 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "page_size", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
-                    ui,
+                    {**ui, "description": "language of the labels in the response; given, an entry that has a "
+                                          "version in this language is shown in it (its rank stays that of its "
+                                          "best-matching version)"},
                 ],
                 "responses": {"200": {"description": "results", "content": {"application/json": {"schema": {
                     "type": "object", "required": ["ok", "total", "results", "facets"], "properties": {
