@@ -574,3 +574,15 @@ def test_a_word_cut_by_a_pasted_zero_width_space_is_joined_again(engine):
     assert ids(found)[:1] == ["ma-enquete-emploi"]
     assert {"kind": "spelling", "matched": "trimestri elle", "concept": "", "added": ["trimestrielle"]} in found["expansions"]
     assert found["strong"] is True
+
+
+def test_shown_language_is_the_interface_s_unless_the_query_is_in_arabic_letters():
+    from tools.search.engine import shown_language
+    assert shown_language("migration", "fr") == "fr"
+    assert shown_language("HIMS enquête", "en") == "en"
+    assert shown_language("الهجرة الدولية", "fr") is None  # the reader reads Arabic: best-matching version
+    assert shown_language("الهجرة HIMS", "en") is None
+    assert shown_language("ﻫﺠﺮﺓ", "fr") is None  # presentation forms, as pasted from a PDF
+    assert shown_language("الهجرة", "ar") == "ar"
+    assert shown_language("HIMS", "ar") == "ar"
+    assert shown_language("migration", None) is None

@@ -206,6 +206,21 @@ def _context_fragments(text: str, spans: dict[tuple[int, int], str], maxchars: i
         yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
 
 
+# Letters of the Arabic script (Arabic, its supplement and extended blocks, presentation forms).
+ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_RE = re.compile(f"[{ARABIC_LETTERS}]")
+
+
+def shown_language(q: str, prefer: str | None) -> str | None:
+    """The language whose version of an entry a result shows (SearchIndex.search's `prefer`): the
+    interface's, `prefer`, except for a query written in Arabic letters on another interface, whose
+    reader reads Arabic and is shown each entry's best-matching version (None). Mirrored in
+    kb-engine.js (search)."""
+    if prefer and prefer != "ar" and _ARABIC_RE.search(q):
+        return None
+    return prefer
+
+
 class _Generation:
     """One opened index and what is derived from it once: the searcher, stored documents,
     versions per entry, folded titles, the facet table (tools.search.results.Table), and caches
@@ -1128,7 +1143,8 @@ class SearchIndex:
         else None, and `hint_code` its machine name ('no_terms'), which clients translate.
         `prefer` (a language of schema.LANGS, or None): an entry that has a version in it is shown
         in that version (title, summary, snippet), as the browser's engine does for the page's
-        interface; its rank and score stay those of its best-matching version.
+        interface; its rank and score stay those of its best-matching version (a query in Arabic
+        letters on another interface: the best-matching version, shown_language).
         Raises QueryError (see check()). The scored documents of a query are kept per index
         generation: other filters or pages of the same words only collapse, count and cut."""
         q = self.check(q, page, page_size)
@@ -1143,6 +1159,7 @@ class SearchIndex:
             nums, scores, strong, hint, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
             terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
+            prefer = shown_language(q, prefer)
             shown = [(entry_id, gen.version.get((entry_id, prefer), num) if prefer else num, score)
                      for entry_id, num, score in res.page_of(items, page, page_size)]
             results = [res.result(gen.docs[num], score, sorted(d["lang"] for d in gen.by_id[entry_id]),

@@ -9,7 +9,7 @@
    covers enough of the query (the API's floor), `hint` when the query has nothing
    to search, `too_long` (with ok false and error) past meta.max_query_chars; `full` reads whole posting lists (exact totals),
    otherwise only each word's best documents; `prefer` (a language) shows that version of an
-   entry when it has one. */
+   entry when it has one (not for a query in Arabic letters on another interface: engine.shown_language). */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
   else root.KBEngine = factory();
@@ -471,6 +471,13 @@
 
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
 
+    // engine.shown_language: the interface's version, except for a query in Arabic letters on
+    // another interface (its reader reads Arabic: the best-matching version).
+    var ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
+    function shownLanguage(q, prefer) {
+      return prefer && prefer !== "ar" && ARABIC_LETTER.test(q) ? null : prefer;
+    }
+
     function search(q, opts) {
       opts = opts || {};
       var filters = opts.filters || {}, page = opts.page || 1, size = opts.pageSize || 10;
@@ -556,7 +563,7 @@
             var units = unitsOf(q, expansions, countries, fixes, held);
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
               filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
-              prefer: opts.prefer, units: units, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
+              prefer: shownLanguage(q, opts.prefer), units: units, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
           });
         });
       });
