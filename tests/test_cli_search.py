@@ -137,3 +137,26 @@ def test_query_with_nothing_to_search_prints_the_hint(indexed):
     status, out, err = indexed("@ de la")
     assert status == 1 and out == ""
     assert "nothing" in err.lower() or "no word" in err.lower()
+
+
+@pytest.mark.parametrize("argv, params", [
+    (("registre",), {"q": "registre"}),
+    (("enquete", "emploi", "--country", "MA,TN"), {"q": "enquete emploi", "country": "MA,TN"}),
+    (("registre", "--country", "DZ"), {"q": "registre", "country": "DZ"}),  # no result: the API's notes
+])
+def test_json_output_is_what_the_api_answers(indexed, indexed_root, argv, params):
+    """--json prints the API's body for the same request: its facet shape (name, param, label,
+    results with toggle_url), notes and ui, not the engine's dict."""
+    from starlette.testclient import TestClient
+
+    from tools.web.api import create_app
+
+    (indexed_root / "site").mkdir(exist_ok=True)
+    (indexed_root / "site" / "index.html").write_text("<!doctype html><title>KB</title>", encoding="utf-8")
+    _, out, _ = indexed(*argv, "--json")
+    cli_body = json.loads(out)
+    with TestClient(create_app(Project(indexed_root))) as client:
+        api_body = client.get("/api/search", params=params).json()
+    assert cli_body == api_body
+    assert set(cli_body["facets"]) == {"country", "type", "theme", "data_source", "lang"}
+    assert all("toggle_url" in v for f in cli_body["facets"].values() for v in f["results"])

@@ -158,9 +158,10 @@ def _search(args: argparse.Namespace) -> int:
         print("The search index is not built yet: run 'make build' first.", file=sys.stderr)
         return 2
     query = " ".join(w for w in args.query if w)
-    found = engine.search(query, _search_filters(args, args.vocabs), page=args.page)
+    filters = _search_filters(args, args.vocabs)
+    found = engine.search(query, filters, page=args.page)
     if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=1))
+        print(json.dumps(_api_body(found, query, filters, args.vocabs), ensure_ascii=False, indent=1))
         return 0 if found["total"] else 1
     if found.get("hint"):
         print(found["hint"], file=sys.stderr)
@@ -176,6 +177,19 @@ def _search(args: argparse.Namespace) -> int:
     if found["did_you_mean"]:
         print(f"Did you mean: {found['did_you_mean']}?")
     return 0 if found["total"] else 1
+
+
+def _api_body(found: dict, query: str, filters: dict[str, list[str]], vocabs: Vocabularies) -> dict:
+    """The search API's answer to /api/search?q=query&<filters> (no ui=) for the engine's `found`:
+    the same keys and facet shape (tools.web.api), so that a script can use either."""
+    from tools.i18n import DEFAULT_LANG
+    from tools.site.facets import FACETS
+    from tools.web.api import facet_results, notes
+
+    by_facet = {f: filters[f.field] for f in FACETS if filters.get(f.field)}
+    facets = facet_results(found["facets"], query, by_facet, DEFAULT_LANG, None, vocabs)
+    return {"ok": True, **found, "facets": facets, "ui": DEFAULT_LANG,
+            "notes": notes(facets, by_facet, DEFAULT_LANG, vocabs) if not found["total"] else []}
 
 
 def _search_filters(args: argparse.Namespace, vocabs: Vocabularies) -> dict[str, list[str]]:
