@@ -75,8 +75,8 @@ def test_alongside_error_fails_the_build(tmp_path):
     assert failed and not (tmp_path / "b").exists()  # nothing swapped in
 
 
-def test_engine_build_without_early_keys_parses_them_for_the_phrase_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 10)
+def _spy_parsed_keys(monkeypatch) -> dict:
+    """{"keys": the parsed_keys the build hands write_phrase_matches}, filled during the build."""
     seen = {}
     real = search_engine.write_phrase_matches
 
@@ -84,6 +84,12 @@ def test_engine_build_without_early_keys_parses_them_for_the_phrase_file(tmp_pat
         seen["keys"] = parsed_keys
         return real(folder, vocabs, concepts, parsed_keys)
     monkeypatch.setattr(search_engine, "write_phrase_matches", spy)
+    return seen
+
+
+def test_engine_build_without_early_keys_parses_them_for_the_phrase_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 10)
+    seen = _spy_parsed_keys(monkeypatch)
     monkeypatch.setattr(search_index, "MULTIPROC_MIN_DOCS", 10**9)  # one process: no early keys
     info = search_engine.build_search_index(_entries(), tmp_path / "ix", progress=False)
     assert seen["keys"] is None
@@ -96,13 +102,7 @@ def test_parallel_build_parses_keys_alongside_and_writes_the_same_phrases(tmp_pa
     monkeypatch.setattr(search_engine, "PHRASES_MIN_DOCS", 10)
     one = search_engine.build_search_index(entries, tmp_path / "one", progress=False)
     assert one["derived"]["parsed"]
-    seen = {}
-    real = search_engine.write_phrase_matches
-
-    def spy(folder, vocabs=None, concepts=None, parsed_keys=None):
-        seen["keys"] = parsed_keys
-        return real(folder, vocabs, concepts, parsed_keys)
-    monkeypatch.setattr(search_engine, "write_phrase_matches", spy)
+    seen = _spy_parsed_keys(monkeypatch)
     two = search_engine.build_search_index(entries, tmp_path / "two", progress=False)
     assert seen["keys"] is not None and seen["keys"][1]
     assert two["derived"]["phrases"] == one["derived"]["phrases"] > 0

@@ -168,7 +168,7 @@ def test_a_large_country_page_is_bounded_and_links_its_lists(shipped):
     page = out["kb/countries/ma.md"]
     assert page.count("<bdi>Institution ") + page.count("<bdi>Office ") == pages.INSTITUTIONS_SHOWN
     assert "<bdi>Office 0</bdi> <small>(" in page  # the most cited come first, with their counts
-    own = pages.country_lists("MA", "kb/countries/ma.md")["own"]
+    own = pages.country_lists("kb/countries/ma.md")["own"]
     assert own in out and "(ma/own.md)" in page
     # entry lists only for the data sources of at most CELL_LIMIT entries (the others: search links)
     assert "recherche.md?country=MA&data_source=" in page

@@ -31,6 +31,8 @@ from functools import cache, lru_cache
 import snowballstemmer
 
 TATWEEL = "\u0640"
+# A letter of the Arabic block, which normalize() brings the presentation forms (NFKC) into.
+ARABIC_RE = re.compile("[\u0600-\u06ff]")
 # Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks: vowel marks, not letters.
 TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 # Format characters that may sit inside a word; removed so the word is whole again.

@@ -77,6 +77,7 @@ from tools.search import glossary
 from tools.search import query as qry
 from tools.search import results as res
 from tools.search.analysis import (
+    ARABIC_RE,
     HYPHENS,
     TOKEN_PATTERN,
     WORD_RE,
@@ -206,17 +207,12 @@ def _context_fragments(text: str, spans: dict[tuple[int, int], str], maxchars: i
         yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
 
 
-# Letters of the Arabic script (Arabic, its supplement and extended blocks, presentation forms).
-ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
-_ARABIC_RE = re.compile(f"[{ARABIC_LETTERS}]")
-
-
 def shown_language(q: str, prefer: str | None) -> str | None:
     """The language whose version of an entry a result shows (SearchIndex.search's `prefer`): the
     interface's, `prefer`, except for a query written in Arabic letters on another interface, whose
     reader reads Arabic and is shown each entry's best-matching version (None). Mirrored in
     kb-engine.js (search)."""
-    if prefer and prefer != "ar" and _ARABIC_RE.search(q):
+    if prefer and prefer != "ar" and ARABIC_RE.search(normalize(q)):
         return None
     return prefer
 

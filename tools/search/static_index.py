@@ -65,6 +65,7 @@ from tools.content import schema
 from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
 from tools.search.analysis import (
+    ARABIC_RE,
     TOKEN_PATTERN,
     TOKEN_RE,
     all_stopwords,
@@ -120,7 +121,6 @@ SPELL_HASHES = 7
 SPELL_BASES = (0x811C9DC5, 0x9747B28C)  # FNV-1a offset bases of the two hashes
 SPELL_MIN_CHARS = 4  # query.build repairs words of more than three letters
 _FIELDS = ("title", "summary", "meta", "body")
-_ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
 
@@ -128,7 +128,7 @@ def key(token: str) -> str:
     """Index key of one folded token (already through normalize and strip_elision)."""
     if token.isdigit() or "." in token:
         return token
-    if _ARABIC_RE.search(token):
+    if ARABIC_RE.search(token):
         return arabic_light_stem(token)
     return token[:PREFIX_LEN]
 

@@ -92,12 +92,17 @@ def catalog_json(entries: list[Entry], memo=None, prints: list[str] | None = Non
     return "[" + ",".join(_pieces(entries, "catalog", _catalog_element, memo, prints)) + "]"
 
 
+def spreadsheet_safe(value) -> str:
+    """A CSV cell's text (str(value)) with an apostrophe before a leading = + - or @, which would
+    make spreadsheets run the cell as a formula (entries.csv, instruments.csv)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         value = "; ".join(v["url"] if isinstance(v, dict) else str(v) for v in value)
-    text = "" if value is None else str(value)
-    # A leading = + - @ makes spreadsheets run the cell as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return spreadsheet_safe("" if value is None else value)
 
 
 def entries_csv(entries: list[Entry], memo=None, prints: list[str] | None = None) -> str:

@@ -25,6 +25,7 @@ from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search.analysis import normalize
 from tools.site import split
+from tools.site.exports import spreadsheet_safe
 
 _fold = lru_cache(maxsize=100_000)(normalize)  # instrument names are sorted in every build and interface
 
@@ -389,10 +390,7 @@ def page(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies
     rs = rows(entries, ui, vocabs=vocabs)
     n = figures(rs)
     title = w("title", ui, vocabs)
-    # Listing pages stay out of the browser search index (see pages.NO_SEARCH); the tables need the width.
-    front = {"title": title, "search": {"exclude": True}, "hide": ["toc"]}
-    out = "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n"
-    out += f"# {_md(title)}\n\n{_md(w('intro', ui, vocabs))}\n\n"
+    out = _front(title) + f"# {_md(title)}\n\n{_md(w('intro', ui, vocabs))}\n\n"
     out += _md(w("figures", ui, vocabs).format(**n)) + "\n\n"
     out += (f"{_md(w('downloads', ui, vocabs))} [instruments.json](instruments.json) · [instruments.csv](instruments.csv) · "
             f"[instruments.schema.json](instruments.schema.json)\n\n")
@@ -495,9 +493,19 @@ def _country_pages(code: str, mine: list[Row], ui: str, vocabs: Vocabularies, sp
     return out
 
 
+def listing_front_matter(title: str, hide_toc: bool = False) -> str:
+    """Front matter of a generated listing page as JSON (which YAML reads alike; PyYAML's dumper
+    took most of the making of split lists' pages): the title HTML-escaped, as pages.front_matter
+    does (Material inserts it unescaped), the page kept out of the browser search index (see
+    pages.NO_SEARCH), and with hide_toc the table of contents hidden."""
+    meta = {"title": html.escape(title, quote=False).replace('"', "&quot;"), "search": {"exclude": True}}
+    if hide_toc:
+        meta["hide"] = ["toc"]
+    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n"
+
+
 def _front(title: str) -> str:
-    # Listing pages stay out of the browser search index (see pages.NO_SEARCH); the tables need the width.
-    return "---\n" + json.dumps({"title": title, "search": {"exclude": True}, "hide": ["toc"]}, ensure_ascii=False) + "\n---\n\n"
+    return listing_front_matter(title, hide_toc=True)  # the tables need the width
 
 
 def records(entries: list[Entry], vocabs: Vocabularies | None = None) -> list[dict]:
@@ -565,13 +573,8 @@ def to_csv(recs: list[dict]) -> str:
             return "|".join(str(x) for x in v)
         return "" if v is None else v
 
-    def safe(value) -> str:
-        # As entries.csv: a leading = + - @ makes spreadsheets run the cell as a formula.
-        text = str(value)
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
     for rec in recs:
-        out.writerow([safe(cell(rec, c)) for c in cols])
+        out.writerow([spreadsheet_safe(cell(rec, c)) for c in cols])
     return buf.getvalue()
 
 

@@ -292,13 +292,7 @@ def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LAN
     Ends with a newline."""
     vocabs = Vocabularies.ensure(vocabs)
     ordered = sorted(one_per_entry(entries, lang), key=lambda e: (fold(e.title), e.id))
-    if memo is not None:  # each item recurs in ~10 listings per interface and in every build
-        # Keyed by its link, the one thing of the item that depends on the listing's page.
-        items = [memo.get(("item", _line_key(e), rel(source, e.page), lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
-                 for e in ordered]
-    else:
-        items = [entry_item(e, source, lang, vocabs=vocabs) for e in ordered]
-    return deferred_html("<ul>\n" + "".join(item + "\n" for item in items) + "</ul>\n") if items else ""
+    return _item_list(ordered, source, lang, vocabs, memo)
 
 
 _REFERENCES = re.compile(r"^#{1,6}\s*(Références|References|Sources|المراجع|المصادر)\s*$", re.M | re.I)
@@ -533,10 +527,8 @@ SEARCH_PAGE = "recherche.md"  # the search page, at the docs root of every inter
 
 
 def part_front_matter(title: str) -> str:
-    """front_matter(title=title, search=NO_SEARCH) as JSON (which YAML reads alike): a split list
-    has many such pages, and PyYAML's dumper took most of their making."""
-    escaped = html.escape(title, quote=False).replace('"', "&quot;")
-    return "---\n" + json.dumps({"title": escaped, "search": NO_SEARCH}, ensure_ascii=False) + "\n---\n\n"
+    """front_matter(title=title, search=NO_SEARCH) as JSON (harmonisation.listing_front_matter)."""
+    return harmonisation.listing_front_matter(title)
 
 
 def split_threshold(split_at: int | None = None) -> int:
@@ -552,7 +544,9 @@ def parts_folder(path: str) -> str:
 
 def _item_list(ordered: list[Entry], source: str, lang: str, vocabs: Vocabularies, memo: TextMemo | None) -> str:
     """entry_list's block for entries already in order (one version each)."""
-    if memo is not None:  # as entry_list's: the pages by title of every listing share their items
+    if memo is not None:  # each item recurs in ~10 listings per interface and in every build
+        # Keyed by its link, the one thing of the item that depends on the listing's page: the
+        # pages by title of every listing share them.
         items = [memo.get(("item", _line_key(e), rel(source, e.page), lang), lambda e=e: entry_item(e, source, lang, vocabs=vocabs))
                  for e in ordered]
     else:
@@ -655,7 +649,7 @@ def ids(entries: list[Entry]) -> int:
 INSTITUTIONS_SHOWN = 20  # institutions on the page of a country of more than SPLIT_AT entries
 
 
-def country_lists(code: str, path: str) -> dict[str, str]:
+def country_lists(path: str) -> dict[str, str]:
     """The docs paths of a country's own and shared entry lists when they are pages of their own
     (more entries than a page shows): {"own": ..., "shared": ...}, under the country page's folder."""
     return {part: f"{parts_folder(path)}/{part}.md" for part in ("own", "shared")}
@@ -680,7 +674,7 @@ def country_pages(code: str, entries: list[Entry], path: str, ui: str = schema.D
         if ids(group) > limit:
             title = f"{name} — {t('country_' + part, ui, vocabs)}"
             intro = t(f"country_{part}_intro", ui, vocabs).format(country=name)
-            out.update(listing_pages(title, intro, group, country_lists(code, path)[part], ui, vocabs=vocabs,
+            out.update(listing_pages(title, intro, group, country_lists(path)[part], ui, vocabs=vocabs,
                                      memo=memo, split_at=limit))
     return out
 
@@ -728,7 +722,7 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
                 f"{md_text(t(f'country_{part}_intro', ui, vocabs).format(country=name))}\n\n"
                 f'<p class="kb-count">{md_text(count)}</p>\n\n')
         if ids(group) > limit:
-            out += f"[{md_text(t('listing_see_all', ui, vocabs).format(count=count))}]({rel(path, country_lists(code, path)[part])})\n\n"
+            out += f"[{md_text(t('listing_see_all', ui, vocabs).format(count=count))}]({rel(path, country_lists(path)[part])})\n\n"
         else:
             out += entry_list(group, path, ui, vocabs=vocabs, memo=memo) + "\n"
     out += f"## {md_text(t('instruments', ui, vocabs))}\n\n"

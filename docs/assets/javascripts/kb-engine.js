@@ -473,9 +473,8 @@
 
     // engine.shown_language: the interface's version, except for a query in Arabic letters on
     // another interface (its reader reads Arabic: the best-matching version).
-    var ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
     function shownLanguage(q, prefer) {
-      return prefer && prefer !== "ar" && ARABIC_LETTER.test(q) ? null : prefer;
+      return prefer && prefer !== "ar" && ARABIC.test(normalize(q)) ? null : prefer;
     }
 
     function search(q, opts) {
