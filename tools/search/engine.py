@@ -1305,8 +1305,9 @@ class SearchIndex:
             word = strip_elision(normalize(raw))
             fix = None
             # A number is not misspelt: walking the vocabulary for one would only cost time.
+            # Nor is a short form ('stats'): the words it stands for are searched (query.short_forms).
             if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
-                    and not self._index_known(reader, word)):
+                    and word not in qry.short_forms(self.vocabs) and not self._index_known(reader, word)):
                 near = self._near(gen, word, 2)
                 fix = near[0][2] if near else None
             changed |= fix is not None

@@ -3,6 +3,9 @@
 Whoosh query objects are built here, but nothing is scored: tools.search.engine runs the query.
 Besides the words as typed, a query may search:
 - glossary synonyms (tools.search.glossary): the other names of a concept the query names;
+- the words a short form stands for (vocabulary.yml short_forms: 'stats' -> statistics,
+  statistiques, إحصاءات), weighed as glossary synonyms and reported as kind "short_form"; a
+  short form is a real word, never repaired;
 - countries named in the query: whole words or names, with aliases and demonyms in French,
   Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
   letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
@@ -490,10 +493,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
 
     def known(word: str) -> bool:
         return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
-                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs))
+                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs)
+                or word in short_forms(vocabs))
 
     text, rejoined = join_fragments(text, known, index_known)
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
+    expansions += short_form_expansions(text, expansions, vocabs)
     main = parse(parser, text)
     parts = [main, query.Term("title_exact", exact_key(text), boost=EXACT_TITLE_BOOST)]
     units: list[Unit] = []
@@ -516,7 +521,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
 
     def real_word(word: str) -> bool:
         # Not the index's stems: 'mauritana' shares a French stem with 'mauritanie'.
-        return in_dictionary(word) or word in _glossary_words(expand, vocabs)
+        return in_dictionary(word) or word in _glossary_words(expand, vocabs) or word in short_forms(vocabs)
 
     repairs_left = MAX_SPELLING_WORDS
     countries = set()
@@ -564,6 +569,29 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         claimed.add(word)
     expansions += [{"kind": "spelling", "matched": typed, "concept": "", "added": [whole]} for typed, whole in rejoined]
     return Plan(query.Or(parts), expansions, units, countries, syntax, text)
+
+
+def short_forms(vocabs: Vocabularies | None = None) -> dict[str, tuple[str, ...]]:
+    """{folded short form: (the words it stands for, as written)} of `vocabs` (vocabulary.yml
+    short_forms; None: the shipped vocabularies, read now), built once per Vocabularies."""
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("query.short_forms", lambda: {
+        strip_elision(normalize(short)): tuple(str(w) for w in words)
+        for short, words in vocabs.short_forms().items() if words})
+
+
+def short_form_expansions(text: str, glossary_found: list[dict], vocabs: Vocabularies | None = None) -> list[dict]:
+    """An expansion {kind: "short_form", matched: the word as typed, concept: "", added: [the
+    words it stands for]} for each word of `text` that is a short form (short_forms) and is not
+    part of a glossary name already found (`glossary_found`: expansions with their "matched")."""
+    table = short_forms(vocabs)
+    claimed = {strip_elision(normalize(w)) for e in glossary_found for w in WORD_RE.findall(e["matched"])}
+    out = []
+    for raw, word in query_words(text):
+        if word in table and word not in claimed:
+            claimed.add(word)
+            out.append({"kind": "short_form", "matched": raw, "concept": "", "added": list(table[word])})
+    return out
 
 
 def join_fragments(text: str, known: Callable[[str], bool],

@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
@@ -101,6 +101,7 @@ from tools.search.query import (
     plain_country_word,
     query_tokens,
     query_words,
+    short_forms,
 )
 
 PREFIX_LEN = 6
@@ -637,7 +638,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for n, data in by_vshard.items():
         out[f"v{n}.js"] = _chunk(f"v{n}", data)
     def real_words() -> tuple[int, list[str]]:
-        return real_word_filter(glossary_words(vocabs) | country_words(vocabs))
+        return real_word_filter(glossary_words(vocabs) | country_words(vocabs) | set(short_forms(vocabs)))
 
     blocks, bloom = remember(("static-real-words",), real_words) if remember is not None else real_words()
     for n, data in enumerate(bloom):
@@ -655,6 +656,9 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             "countries": _countries(set(codes), vocabs=vocabs,
                                     plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT,
+            # Short forms and the words they stand for, each as [word, [keys]] (query.short_forms).
+            "short_forms": {short: [[w, keys(join_stopword_compounds(w), None)] for w in words]
+                            for short, words in short_forms(vocabs).items()},
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,

@@ -503,6 +503,16 @@
         var words = tokens(q).slice(0, meta.max_query_terms || 32);
         var qkeys = plan.keys;
         var expansions = words.length ? expand(words) : [];
+        // A short form ('stats') also searches the words it stands for, as a glossary synonym
+        // (query.short_form_expansions): not a word a glossary name already took.
+        var taken = {};
+        expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { taken[folded(w)] = 1; }); });
+        words.forEach(function (raw) {
+          var w = folded(raw), names = (meta.short_forms || {})[w];
+          if (!names || taken[w]) return;
+          taken[w] = 1;
+          expansions.push({ kind: "short_form", concept: "", matched: raw, added: names, typed: 1 });
+        });
         var countries = countriesNamed(words);
         var exact = "@t:" + words.map(folded).join(" ");
         // An English agent noun typed ('employer') is searched by its own key in place of its prefix
@@ -713,7 +723,7 @@
         return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
           facets: facets || {}, did_you_mean: didYouMean, strong: strong && ordered.length > 0,
           expansions: o.expansions.map(function (x) {
-            return { kind: "glossary", matched: x.matched, concept: x.concept, added: x.added.map(function (nm) { return nm[0]; }) };
+            return { kind: x.kind || "glossary", matched: x.matched, concept: x.concept, added: x.added.map(function (nm) { return nm[0]; }) };
           }).concat(o.countries.map(function (c) { return { kind: "country", matched: c.typed || c.words.join(" "), concept: c.code, added: [c.code] }; }))
             .concat((o.spelling || []).map(function (f) { return { kind: "spelling", matched: f.raw, concept: "", added: [f.fix] }; }))
             .concat((o.joined || []).map(function (f) { return { kind: "spelling", matched: f[0], concept: "", added: [f[1]] }; })) };
