@@ -185,7 +185,7 @@
   var NO_TERMS_HINT = "nothing to search: the query holds only symbols, single letters or stop words";
 
   function create(load) {
-    var meta = null, metaPromise = null, stop = null, cache = {};
+    var meta = null, metaPromise = null, stop = null, cache = {}, countryWords = null;
     function chunk(name) {
       if (!cache[name]) cache[name] = load(name).catch(function (e) { delete cache[name]; throw e; });
       return cache[name];
@@ -288,7 +288,8 @@
       });
       countries.forEach(function (c) {
         if (c.words.every(function (w) { return claimed[w]; })) return;
-        units.push({ keys: keysOf(c.words.join(" ")), groups: c.groups || [], country: c.code });
+        var ckeys = c.words.filter(function (w) { return w && !stop[w]; }).map(function (w) { return held[w] ? held[w][0] : keyOf(w, meta.k); });
+        units.push({ keys: ckeys, groups: c.groups || [], country: c.code });
         c.words.forEach(function (w) { claimed[w] = 1; });
       });
       var ops = {};
@@ -519,7 +520,15 @@
         // key ('employ', also 'employment') when English versions alone hold it (static_index.agent_key).
         var agents = {};
         words.forEach(function (raw) { var w = folded(raw), a = agentKey(w, meta.k); if (a) agents[w] = a; });
-        var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }));
+        // A country word ('morocco') is searched by its own key in place of its prefix key
+        // ('morocc', also 'moroccan'), as the API's stemmers keep them apart
+        // (static_index.country_word_keys).
+        var wholes = {};
+        if (!countryWords) { countryWords = {}; (meta.country_words || []).forEach(function (w) { countryWords[w] = 1; }); }
+        // Not a part of a compound ('Tunisia-HIMS'), searched by the compound's key.
+        compoundTokens(q).forEach(function (raw) { var w = folded(raw); if (countryWords[w]) wholes[w] = [w]; });
+        var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }))
+          .concat(Object.keys(wholes));
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
         expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
         var named = {}, fuzzy = [];
@@ -568,6 +577,7 @@
               got[0]["!" + k] = rest;
               held[w] = [agents[w], "!" + k];
             });
+            Object.keys(wholes).forEach(function (w) { held[w] = wholes[w]; });
             qkeys = agentKeys(q, qkeys, held);
             var units = unitsOf(q, expansions, countries, fixes, held);
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
