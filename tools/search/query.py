@@ -153,6 +153,57 @@ def plain_query(parser, text: str):
     return subs[0] if len(subs) == 1 else query.Or(subs)
 
 
+# Query syntax that this search does not take (make_parser switches Whoosh's wildcards, field names,
+# ranges and boosts off) and an unbalanced quote: off_syntax takes it out and says so.
+_FIELD_RE = re.compile(r"(?<![\w.:/])[^\W\d_]+:(?=[^\s:/])")  # 'title:emploi' (not '10:30', 'http://')
+_RANGE_RE = re.compile(r"[\[\]{}]|(?<=\s)TO(?=\s)")  # '[a TO z]', '{2010 TO 2020}'
+_BOOST_RE = re.compile(r"(?<=[\w\"])\^\d+(?:\.\d+)?")  # 'emploi^2'
+_WILDCARD_RE = re.compile(r"[^\s*\"]*\*[^\s\"]*")  # 'emp*', 'em*loi', '*ploi'
+MIN_PREFIX_CHARS = 3  # letters before a '*' for the word to be searched as a prefix
+MAX_PREFIX_WORDS = 10  # index words, the most frequent, that a prefix stands for
+
+
+@dataclass
+class Syntax:
+    """What off_syntax found in a query: `text`, the query without the syntax (the words kept);
+    `prefixes`, (word as typed, folded prefix) of each word ending in '*' with MIN_PREFIX_CHARS
+    letters or more before it (searched as the index words starting with it); `ignored`, whether
+    anything was taken out (the answer then carries the hint 'syntax_ignored')."""
+
+    text: str
+    prefixes: list[tuple[str, str]]
+    ignored: bool
+
+
+def off_syntax(text: str) -> Syntax:
+    """The query without the search syntax that this search does not take: field names ('title:'
+    is dropped, its word kept), ranges ('[a TO z]': the brackets and TO dropped), boosts ('^2'),
+    a quote left open (dropped; balanced quotes stay: a phrase), and wildcards: a word ending in
+    '*' after at least MIN_PREFIX_CHARS letters is taken out and reported in `prefixes` (the
+    caller searches the index words starting with it); any other '*' is dropped, the letters kept
+    ('em*loi' -> 'em loi'). Mirrored in kb-engine.js (offSyntax)."""
+    out, ignored = text, False
+    for pattern in (_FIELD_RE, _RANGE_RE, _BOOST_RE):
+        out, n = pattern.subn(" ", out)
+        ignored |= bool(n)
+    if out.count('"') % 2:
+        i = out.rindex('"')
+        out, ignored = out[:i] + " " + out[i + 1:], True
+    prefixes: list[tuple[str, str]] = []
+
+    def wildcard(m: re.Match) -> str:
+        typed = m.group()
+        head = typed[:-1] if typed.endswith("*") and "*" not in typed[:-1] else ""
+        folded = strip_elision(normalize(head))
+        if len(folded) >= MIN_PREFIX_CHARS and WORD_RE.fullmatch(folded):
+            prefixes.append((typed, folded))
+            return " "
+        return typed.replace("*", " ")
+    out, n = _WILDCARD_RE.subn(wildcard, out)
+    ignored |= bool(n)
+    return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored)
+
+
 def plain_terms(text: str) -> str:
     """The words of a text without operators, at most MAX_QUERY_TERMS, space-separated."""
     words = [w for w in WORD_RE.findall(text) if w not in OPERATORS]
@@ -482,12 +533,16 @@ MAX_SPELLING_CHARS = 24
 
 def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool],
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
-          plain_country: Callable[[str, str], bool] | None = None) -> Plan:
+          plain_country: Callable[[str, str], bool] | None = None,
+          prefixes: list[tuple[str, list[str]]] = ()) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
     aliases, glossary; None: the shipped data, read now). `plain_country(name, code)`: whether a
-    one-word country name is a plain word of the index's collection (countries_named; None: never)."""
+    one-word country name is a plain word of the index's collection (countries_named; None: never).
+    `prefixes`: (word typed with a '*', the index words it stands for) of each wildcard word taken
+    out of `text` (off_syntax): the best of those words is searched, as one unit of the query,
+    reported as a "prefix" expansion."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
@@ -568,6 +623,18 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         units.append(unit)
         claimed.add(word)
     expansions += [{"kind": "spelling", "matched": typed, "concept": "", "added": [whole]} for typed, whole in rejoined]
+    wildcards = []
+    for typed, words in prefixes:
+        unit = Unit(typed)
+        if words:
+            found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
+            parts.append(found)
+            unit.terms |= _terms_of(found)
+        units.append(unit)
+        wildcards.append({"kind": "prefix", "matched": typed, "concept": "", "added": list(words)})
+    # Reported after the glossary's and short forms' expansions, as the browser's engine lists them.
+    named = sum(1 for e in expansions if e["kind"] in ("glossary", "short_form"))
+    expansions[named:named] = wildcards
     return Plan(query.Or(parts), expansions, units, countries, syntax, text)
 
 

@@ -78,7 +78,14 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
-from tools.search.engine import COUNTRY_FACTOR, COUNTRY_SPECIFICITY, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.engine import (
+    COUNTRY_FACTOR,
+    COUNTRY_SPECIFICITY,
+    COVERAGE_WEIGHT,
+    MAX_QUERY_CHARS,
+    NO_TERMS_HINT,
+    SYNTAX_HINT,
+)
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
 from tools.search.query import (
@@ -86,9 +93,11 @@ from tools.search.query import (
     EXACT_TITLE_BOOST,
     FIELD_BOOSTS,
     KEEP_SHARE,
+    MAX_PREFIX_WORDS,
     MAX_QUERY_TERMS,
     MAX_SPELLING_CHARS,
     MAX_SPELLING_WORDS,
+    MIN_PREFIX_CHARS,
     OPERATORS,
     SPELLING_BOOST,
     STRONG_ALL_UP_TO,
@@ -683,7 +692,9 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
             "countries": _countries(set(codes), vocabs=vocabs,
                                     plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
-            "no_terms_hint": NO_TERMS_HINT,
+            "no_terms_hint": NO_TERMS_HINT, "syntax_hint": SYNTAX_HINT,
+            # A word ending in '*' (query.off_syntax): its least letters, and the index words it stands for.
+            "min_prefix_chars": MIN_PREFIX_CHARS, "max_prefix_words": MAX_PREFIX_WORDS,
             # Country words with a key of their own (country_keys), of every country: a text may
             # name a country no entry is about (1.4 kB gzipped).
             "country_words": sorted(vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))),
