@@ -139,6 +139,12 @@ def test_query_with_nothing_to_search_prints_the_hint(indexed):
     assert "nothing" in err.lower() or "no word" in err.lower()
 
 
+def test_query_with_syntax_taken_out_prints_the_hint_and_the_results(indexed):
+    status, out, err = indexed("regist*")
+    assert status == 0 and "regist*" in out and "entr" in out
+    assert "not" in err and "syntax" in err
+
+
 @pytest.mark.parametrize("argv, params", [
     (("registre",), {"q": "registre"}),
     (("enquete", "emploi", "--country", "MA,TN"), {"q": "enquete emploi", "country": "MA,TN"}),

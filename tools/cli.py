@@ -165,7 +165,8 @@ def _search(args: argparse.Namespace) -> int:
         return 0 if found["total"] else 1
     if found.get("hint"):
         print(found["hint"], file=sys.stderr)
-        return 1
+        if found.get("hint_code") != "syntax_ignored":  # that one comes with results
+            return 1
     for exp in found["expansions"]:
         print(f"(also searched: {exp['matched']} → {', '.join(exp['added'][:6])})")
     print(f"{found['total']} {'entry' if found['total'] == 1 else 'entries'}"

@@ -141,6 +141,22 @@ def test_static_search_page_says_when_no_entry_answers_the_whole_query(page, ser
     assert _errors(page) == []
 
 
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize("prefix, lang", [("", "fr"), ("/ar", "ar")])
+def test_search_page_says_when_search_syntax_was_taken_out_and_lists_the_results(page, server, prefix, lang, api):
+    """A word ending in * (and field names, ranges, boosts): the page says in its language that
+    the syntax is not taken and lists what the words found, with the API and without it."""
+    words = ui_strings()["search"]
+    if not api:
+        _no_api(page)
+    search(page, server, "recens*", prefix)
+    assert page.locator("#kb-search").get_attribute("data-ready") == ("api" if api else "static")
+    expect(page.locator("#kb-status .kb-syntax")).to_have_text(words["syntax_ignored"][lang])
+    assert page.locator(".kb-result").count() > 0
+    search(page, server, "recensement", prefix)
+    assert page.locator("#kb-status .kb-syntax").count() == 0
+
+
 def test_arabic_entry_page_reads_right_to_left(page, server):
     page.goto(server.url + "/kb/entries/ma-enquete-nationale-migration-internationale/ar/")
     wrapper = page.locator(".kb-page")

@@ -345,6 +345,15 @@ def test_hint_has_a_machine_code_whatever_the_interface(client, ui):
     assert client.get("/api/search", params={"q": "enquete", "ui": ui}).json()["hint_code"] is None
 
 
+def test_search_syntax_taken_out_is_said_with_the_results(client):
+    body = client.get("/api/search", params={"q": "enque*"}).json()
+    assert body["hint_code"] == "syntax_ignored" and body["hint"] and body["total"] > 0
+    assert [e["kind"] for e in body["expansions"]] == ["prefix"]
+    plain = client.get("/api/search", params={"q": "enquete"}).json()
+    fielded = client.get("/api/search", params={"q": "title:enquete"}).json()
+    assert fielded["hint_code"] == "syntax_ignored" and fielded["total"] == plain["total"]
+
+
 @pytest.mark.parametrize("path, params, status, code", [
     ("/api/search", {"q": "x" * 2030, "ui": "ar"}, 400, "query_too_long"),
     ("/api/suggest", {"q": "x" * 1001}, 400, "query_too_long"),

@@ -135,7 +135,8 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list
     if judged:
         result["runs"] = every
         # In the API's answer shape, for the regression checks (check()).
-        result["answers"] = {o["q"]: {"total": o["total"], "hint": o["hint"], "strong": o.get("strong"),
+        result["answers"] = {o["q"]: {"total": o["total"], "hint": o["hint"], "hint_code": o.get("hint_code"),
+                                      "strong": o.get("strong"),
                                       "results": [{"id": i} for i in o["ids"]], "expansions": o.get("expansions", [])}
                              for o in answers}
     result["transfer"] = {"max_bytes": max(o["bytes"] for o in out), "max_gzip": max(o["gzip"] for o in out),
@@ -184,6 +185,8 @@ def check(q: dict, found: dict, answers: dict | None = None) -> bool | None:
         checks.append(other is not None and [r["id"] for r in other["results"]] == [r["id"] for r in found["results"]])
     if q.get("expect") == "empty":
         checks.append(found["total"] == 0 and bool(found.get("hint")))
+    if q.get("hint_code"):
+        checks.append(found.get("hint_code") == q["hint_code"])
     if q.get("expect") == "weak":
         checks.append(found.get("strong") is False)
     if q.get("expect") == "strong":

@@ -66,7 +66,8 @@ class Vocabularies:
 
     data: the folder they were read from (tools/data/).
     vocabulary: vocabulary.yml as parsed: {'types': {term: {lang: {label, description, proposed?}}},
-        'themes': ..., 'folders': [...], 'focus_countries': [...], 'country_aliases': {code: [names]}}.
+        'themes': ..., 'folders': [...], 'focus_countries': [...], 'country_aliases': {code: [names]},
+        'short_forms': {short form: [words]}}.
     ui: ui.yml as parsed: {key: {lang: text}} and nested tables ('nav', 'search', 'harmonisation'...).
     glossary_terms (read on first use): glossary.yml's list of concepts, each {id, acronyms, fr/ar/en:
         {term, synonyms, definition}, source, ar_proposed}; [] when the file does not exist.
@@ -143,6 +144,11 @@ class Vocabularies:
     def country_aliases(self) -> dict:
         """{ISO code: [other names and demonyms]} of vocabulary.yml; {} if none."""
         return self.vocabulary.get("country_aliases", {})
+
+    def short_forms(self) -> dict:
+        """{short form: [the words it stands for]} of vocabulary.yml ('stats': statistics,
+        statistiques, إحصاءات); {} if none."""
+        return self.vocabulary.get("short_forms", {}) or {}
 
     def text(self, key: str, lang: str) -> str:
         """One interface string of ui.yml in lang. Raises KeyError for an unknown key or language."""

@@ -123,6 +123,11 @@ SCORED_CACHE = 1024  # queries whose scored documents are kept per index generat
 WORD_CACHE = 20_000  # words whose look-ups (known, near) are kept per index generation
 NO_TERMS_HINT = ("The query has no word to search for: only symbols, single letters or words such as "
                  "'the', 'de' or 'في'. Type a word of the subject, or leave the box empty to browse.")
+SYNTAX_HINT = ("Wildcards, field names (title:), ranges ([a TO z]), boosts (^2) and unclosed quotes are not "
+               "search syntax here: the words were searched as plain words, and a word ending in * as the "
+               "most frequent index words starting with it.")
+# A search's hints by their machine name (hint_code), which clients translate (ui.yml search).
+HINTS = {"no_terms": NO_TERMS_HINT, "syntax_ignored": SYNTAX_HINT}
 
 
 # Characters tokenised before and after each match for its snippet. ContextFragmenter(maxchars=240,
@@ -1135,8 +1140,12 @@ class SearchIndex:
                prefer: str | None = None) -> dict:
         """Returns {query, total, page, page_size, results[], facets{}, expansions[], did_you_mean,
         strong, hint, hint_code}: `strong` is False when a text query found no entry matching most
-        of it (or nothing); `hint` is an English sentence when the query has nothing to search,
-        else None, and `hint_code` its machine name ('no_terms'), which clients translate.
+        of it (or nothing); `hint` is an English sentence, else None, and `hint_code` its machine
+        name, which clients translate: 'no_terms' when the query has nothing to search (no
+        results), 'syntax_ignored' when search syntax this engine does not take (wildcards,
+        field names, ranges, boosts, an unclosed quote: query.off_syntax) was taken out and the
+        words searched (a word ending in '*' as the index words starting with it, reported as a
+        "prefix" expansion).
         `prefer` (a language of schema.LANGS, or None): an entry that has a version in it is shown
         in that version (title, summary, snippet), as the browser's engine does for the page's
         interface; its rank and score stay those of its best-matching version (a query in Arabic
@@ -1152,7 +1161,7 @@ class SearchIndex:
             if scored is None:
                 scored = self._scored(gen, q)
                 gen.scored.put(key, scored)
-            nums, scores, strong, hint, expansions, wq, searched = scored
+            nums, scores, strong, hint_code, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
             terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
             prefer = shown_language(q, prefer)
@@ -1167,11 +1176,12 @@ class SearchIndex:
                 did_you_mean = self._did_you_mean(gen, searched)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": _fresh(expansions), "did_you_mean": did_you_mean,
-                "strong": bool(strong and items), "hint": hint, "hint_code": "no_terms" if hint else None}
+                "strong": bool(strong and items), "hint": HINTS.get(hint_code), "hint_code": hint_code}
 
     def _scored(self, gen: _Generation, q: str) -> tuple:
-        """(document numbers, scores, strong, hint, expansions, Whoosh query or None, text searched:
-        q with words cut in two joined) of a checked query, before filters."""
+        """(document numbers, scores, strong, hint code or None, expansions, Whoosh query or None,
+        text searched: q without the syntax it ignores, with words cut in two joined) of a checked
+        query, before filters."""
         if not q:
             # Browsing scores every version alike and the earlier hit stands for its entry: list
             # each entry by its version in the first language of schema.LANGS that it has
@@ -1180,15 +1190,35 @@ class SearchIndex:
             nums = np.asarray(sorted(gen.docs, key=lambda n: (rank.get(gen.docs[n]["lang"], len(rank)), n)),
                               dtype=np.int64)
             return nums, np.zeros(len(nums)), True, None, [], None, q
-        if not qry.has_meaningful_words(q):
-            return np.zeros(0, dtype=np.int64), np.zeros(0), False, NO_TERMS_HINT, [], None, q
+        syntax = qry.off_syntax(q)
+        text = syntax.text
+        if not (qry.has_meaningful_words(text) or syntax.prefixes):
+            return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q
+        prefixes = [(typed, self._prefix_words(gen, prefix)) for typed, prefix in syntax.prefixes]
         # A word is the index's own when a title, summary, tag or institution holds it as
         # written (folded): stems are not enough, 'recensment' has the English stem of
         # 'recensement' and would never be repaired.
-        plan = qry.build(self._parser, q, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
-                         lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c))
+        plan = qry.build(self._parser, text, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
+                         lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c),
+                         prefixes=prefixes)
         nums, scores, strong = self._score(gen, plan)
-        return nums, scores, strong, None, plan.expansions, plan.query, plan.text or q
+        hint = "syntax_ignored" if syntax.ignored else None
+        return nums, scores, strong, hint, plan.expansions, plan.query, plan.text or text
+
+    @staticmethod
+    def _prefix_words(gen: _Generation, prefix: str) -> list[str]:
+        """The index words that a word typed with a '*' stands for: the neutral field's meaningful
+        terms starting with `prefix` (folded), of at most MAX_SPELLING_CHARS + 2 letters (the
+        static index's spelling words, so that the browser picks the same), the
+        query.MAX_PREFIX_WORDS held by the most documents (ties: alphabetical order)."""
+        reader, found = gen.reader, []
+        for i, term in enumerate(reader.expand_prefix("neutral", prefix)):
+            if i >= 20_000:  # a bound on the walk; a prefix of three letters has far fewer words
+                break
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if meaningful(word) and len(word) <= qry.MAX_SPELLING_CHARS + 2:
+                found.append((-reader.doc_frequency("neutral", word), word))
+        return [w for _, w in sorted(found)[:qry.MAX_PREFIX_WORDS]]
 
     def _plain_country(self, gen: _Generation, word: str, code: str) -> bool:
         """Whether a one-word country name is a plain word of this index's collection
@@ -1305,8 +1335,9 @@ class SearchIndex:
             word = strip_elision(normalize(raw))
             fix = None
             # A number is not misspelt: walking the vocabulary for one would only cost time.
+            # Nor is a short form ('stats'): the words it stands for are searched (query.short_forms).
             if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
-                    and not self._index_known(reader, word)):
+                    and word not in qry.short_forms(self.vocabs) and not self._index_known(reader, word)):
                 near = self._near(gen, word, 2)
                 fix = near[0][2] if near else None
             changed |= fix is not None

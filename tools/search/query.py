@@ -3,6 +3,9 @@
 Whoosh query objects are built here, but nothing is scored: tools.search.engine runs the query.
 Besides the words as typed, a query may search:
 - glossary synonyms (tools.search.glossary): the other names of a concept the query names;
+- the words a short form stands for (vocabulary.yml short_forms: 'stats' -> statistics,
+  statistiques, إحصاءات), weighed as glossary synonyms and reported as kind "short_form"; a
+  short form is a real word, never repaired;
 - countries named in the query: whole words or names, with aliases and demonyms in French,
   Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
   letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
@@ -148,6 +151,57 @@ def plain_query(parser, text: str):
     if not subs:
         return query.NullQuery
     return subs[0] if len(subs) == 1 else query.Or(subs)
+
+
+# Query syntax that this search does not take (make_parser switches Whoosh's wildcards, field names,
+# ranges and boosts off) and an unbalanced quote: off_syntax takes it out and says so.
+_FIELD_RE = re.compile(r"(?<![\w.:/])[^\W\d_]+:(?=[^\s:/])")  # 'title:emploi' (not '10:30', 'http://')
+_RANGE_RE = re.compile(r"[\[\]{}]|(?<=\s)TO(?=\s)")  # '[a TO z]', '{2010 TO 2020}'
+_BOOST_RE = re.compile(r"(?<=[\w\"])\^\d+(?:\.\d+)?")  # 'emploi^2'
+_WILDCARD_RE = re.compile(r"[^\s*\"]*\*[^\s\"]*")  # 'emp*', 'em*loi', '*ploi'
+MIN_PREFIX_CHARS = 3  # letters before a '*' for the word to be searched as a prefix
+MAX_PREFIX_WORDS = 10  # index words, the most frequent, that a prefix stands for
+
+
+@dataclass
+class Syntax:
+    """What off_syntax found in a query: `text`, the query without the syntax (the words kept);
+    `prefixes`, (word as typed, folded prefix) of each word ending in '*' with MIN_PREFIX_CHARS
+    letters or more before it (searched as the index words starting with it); `ignored`, whether
+    anything was taken out (the answer then carries the hint 'syntax_ignored')."""
+
+    text: str
+    prefixes: list[tuple[str, str]]
+    ignored: bool
+
+
+def off_syntax(text: str) -> Syntax:
+    """The query without the search syntax that this search does not take: field names ('title:'
+    is dropped, its word kept), ranges ('[a TO z]': the brackets and TO dropped), boosts ('^2'),
+    a quote left open (dropped; balanced quotes stay: a phrase), and wildcards: a word ending in
+    '*' after at least MIN_PREFIX_CHARS letters is taken out and reported in `prefixes` (the
+    caller searches the index words starting with it); any other '*' is dropped, the letters kept
+    ('em*loi' -> 'em loi'). Mirrored in kb-engine.js (offSyntax)."""
+    out, ignored = text, False
+    for pattern in (_FIELD_RE, _RANGE_RE, _BOOST_RE):
+        out, n = pattern.subn(" ", out)
+        ignored |= bool(n)
+    if out.count('"') % 2:
+        i = out.rindex('"')
+        out, ignored = out[:i] + " " + out[i + 1:], True
+    prefixes: list[tuple[str, str]] = []
+
+    def wildcard(m: re.Match) -> str:
+        typed = m.group()
+        head = typed[:-1] if typed.endswith("*") and "*" not in typed[:-1] else ""
+        folded = strip_elision(normalize(head))
+        if len(folded) >= MIN_PREFIX_CHARS and WORD_RE.fullmatch(folded):
+            prefixes.append((typed, folded))
+            return " "
+        return typed.replace("*", " ")
+    out, n = _WILDCARD_RE.subn(wildcard, out)
+    ignored |= bool(n)
+    return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored)
 
 
 def plain_terms(text: str) -> str:
@@ -479,21 +533,27 @@ MAX_SPELLING_CHARS = 24
 
 def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool],
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
-          plain_country: Callable[[str, str], bool] | None = None) -> Plan:
+          plain_country: Callable[[str, str], bool] | None = None,
+          prefixes: list[tuple[str, list[str]]] = ()) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
     aliases, glossary; None: the shipped data, read now). `plain_country(name, code)`: whether a
-    one-word country name is a plain word of the index's collection (countries_named; None: never)."""
+    one-word country name is a plain word of the index's collection (countries_named; None: never).
+    `prefixes`: (word typed with a '*', the index words it stands for) of each wildcard word taken
+    out of `text` (off_syntax): the best of those words is searched, as one unit of the query,
+    reported as a "prefix" expansion."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
     def known(word: str) -> bool:
         return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
-                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs))
+                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs)
+                or word in short_forms(vocabs))
 
     text, rejoined = join_fragments(text, known, index_known)
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
+    expansions += short_form_expansions(text, expansions, vocabs)
     main = parse(parser, text)
     parts = [main, query.Term("title_exact", exact_key(text), boost=EXACT_TITLE_BOOST)]
     units: list[Unit] = []
@@ -516,7 +576,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
 
     def real_word(word: str) -> bool:
         # Not the index's stems: 'mauritana' shares a French stem with 'mauritanie'.
-        return in_dictionary(word) or word in _glossary_words(expand, vocabs)
+        return in_dictionary(word) or word in _glossary_words(expand, vocabs) or word in short_forms(vocabs)
 
     repairs_left = MAX_SPELLING_WORDS
     countries = set()
@@ -563,7 +623,42 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         units.append(unit)
         claimed.add(word)
     expansions += [{"kind": "spelling", "matched": typed, "concept": "", "added": [whole]} for typed, whole in rejoined]
+    wildcards = []
+    for typed, words in prefixes:
+        unit = Unit(typed)
+        if words:
+            found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
+            parts.append(found)
+            unit.terms |= _terms_of(found)
+        units.append(unit)
+        wildcards.append({"kind": "prefix", "matched": typed, "concept": "", "added": list(words)})
+    # Reported after the glossary's and short forms' expansions, as the browser's engine lists them.
+    named = sum(1 for e in expansions if e["kind"] in ("glossary", "short_form"))
+    expansions[named:named] = wildcards
     return Plan(query.Or(parts), expansions, units, countries, syntax, text)
+
+
+def short_forms(vocabs: Vocabularies | None = None) -> dict[str, tuple[str, ...]]:
+    """{folded short form: (the words it stands for, as written)} of `vocabs` (vocabulary.yml
+    short_forms; None: the shipped vocabularies, read now), built once per Vocabularies."""
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("query.short_forms", lambda: {
+        strip_elision(normalize(short)): tuple(str(w) for w in words)
+        for short, words in vocabs.short_forms().items() if words})
+
+
+def short_form_expansions(text: str, glossary_found: list[dict], vocabs: Vocabularies | None = None) -> list[dict]:
+    """An expansion {kind: "short_form", matched: the word as typed, concept: "", added: [the
+    words it stands for]} for each word of `text` that is a short form (short_forms) and is not
+    part of a glossary name already found (`glossary_found`: expansions with their "matched")."""
+    table = short_forms(vocabs)
+    claimed = {strip_elision(normalize(w)) for e in glossary_found for w in WORD_RE.findall(e["matched"])}
+    out = []
+    for raw, word in query_words(text):
+        if word in table and word not in claimed:
+            claimed.add(word)
+            out.append({"kind": "short_form", "matched": raw, "concept": "", "added": list(table[word])})
+    return out
 
 
 def join_fragments(text: str, known: Callable[[str], bool],

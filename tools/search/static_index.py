@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, country_words[], short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
@@ -78,7 +78,14 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
-from tools.search.engine import COUNTRY_FACTOR, COUNTRY_SPECIFICITY, COVERAGE_WEIGHT, MAX_QUERY_CHARS, NO_TERMS_HINT
+from tools.search.engine import (
+    COUNTRY_FACTOR,
+    COUNTRY_SPECIFICITY,
+    COVERAGE_WEIGHT,
+    MAX_QUERY_CHARS,
+    NO_TERMS_HINT,
+    SYNTAX_HINT,
+)
 from tools.search.glossary import concepts as glossary_concepts
 from tools.search.index import exact_key
 from tools.search.query import (
@@ -86,9 +93,11 @@ from tools.search.query import (
     EXACT_TITLE_BOOST,
     FIELD_BOOSTS,
     KEEP_SHARE,
+    MAX_PREFIX_WORDS,
     MAX_QUERY_TERMS,
     MAX_SPELLING_CHARS,
     MAX_SPELLING_WORDS,
+    MIN_PREFIX_CHARS,
     OPERATORS,
     SPELLING_BOOST,
     STRONG_ALL_UP_TO,
@@ -101,6 +110,7 @@ from tools.search.query import (
     plain_country_word,
     query_tokens,
     query_words,
+    short_forms,
 )
 
 PREFIX_LEN = 6
@@ -148,6 +158,27 @@ def agent_key(token: str) -> str:
         return ""
     single = token[:-1] if token.endswith(("ers", "ees", "ors")) else token
     return single if single.endswith(("er", "ee", "or")) and len(single) > PREFIX_LEN + 1 else ""
+
+
+def country_word_keys(vocabs: Vocabularies, codes=None) -> dict[str, str]:
+    """{folded word: its own key} for the words of country names and aliases (French, Arabic and
+    English names, demonyms; of `codes`, None: every country) that a prefix key would mix with
+    other words ('morocc' is also 'moroccan', 'tunisi' 'tunisien'): longer than PREFIX_LEN, of
+    ASCII letters once folded (an Arabic word's key is already a light stem of the whole word).
+    The key is the word itself. Texts hold these keys beside the prefix keys (country_keys); the
+    browser searches a typed country word by its own key in place of its prefix key
+    (kb-engine.js), as the API's stemmers keep 'Morocco' apart from 'Moroccans'. (Measured: one
+    key for a country's names in every language, 'Morocco' = 'Maroc', did worse on the judged
+    queries' typos.)"""
+    folded = vocabs.derived("static_index.country_names", lambda: _country_names(vocabs))
+    chosen = sorted(schema.country_codes() if codes is None else set(codes) & schema.country_codes())
+    return {w: w for code in chosen for words in folded.get(code, ()) for w in words
+            if len(w) > PREFIX_LEN and w.isascii() and w.isalpha()}
+
+
+def country_keys(text: str, words: dict[str, str]) -> list[str]:
+    """The country words' own keys of a text (`words`: country_word_keys), one per occurrence."""
+    return [words[t] for t in (_folded_key(raw)[0] for raw in TOKEN_RE.findall(text)) if t in words]
 
 
 def agent_keys(text: str) -> list[str]:
@@ -343,12 +374,18 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
     body = markdown_to_text(entry.body)
     # An agent noun's key is added besides its prefix key (agent_key), in every language: the
     # browser uses it only for a word that English texts alone hold.
-    agents = agent_keys
+    # A country word's own key (country_keys) stands beside its prefix key, in the country labels too.
+    countries = vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))
+
+    def extra(text: str) -> list[str]:
+        return agent_keys(text) + country_keys(text, countries)
     # A compound's key is added besides its parts' keys, as the index's _Compound filter does.
-    return {"title": keys(entry.title, entry.lang) + compound_keys(entry.title) + agents(entry.title),
-            "summary": keys(entry.summary, entry.lang) + compound_keys(entry.summary) + agents(entry.summary),
-            "meta": meta + compound_keys(" ".join(entry.tags)) + agents(" ".join(entry.tags)),
-            "body": keys(body, entry.lang) + compound_keys(body) + agents(body)}
+    return {"title": keys(entry.title, entry.lang) + compound_keys(entry.title) + extra(entry.title),
+            "summary": keys(entry.summary, entry.lang) + compound_keys(entry.summary) + extra(entry.summary),
+            "meta": meta + compound_keys(" ".join(entry.tags)) + extra(" ".join(entry.tags)) + country_keys(
+                " ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
+                         if c in schema.country_codes()), countries),
+            "body": keys(body, entry.lang) + compound_keys(body) + extra(body)}
 
 
 def _gaps(pairs) -> list[int]:
@@ -482,15 +519,16 @@ def terms(by_field: dict[str, list[str]]) -> Terms:
         for word, count in Counter(by_field.get(f, ())).items():
             rows.setdefault(word, [0] * len(_FIELDS))[column] = count
     counts = np.array(list(rows.values()), dtype=np.int32).reshape(len(rows), len(_FIELDS))
-    # Agent keys (agent_key) stand beside a word's prefix key: not counted in the field's length,
+    # Agent keys (agent_key) and country words' keys (country_keys) stand beside a word's prefix
+    # key: not counted in the field's length,
     # so that adding them leaves every other key's weight as it was.
     lengths = tuple(len(by_field.get(f, ())) - sum(1 for k in by_field.get(f, ()) if _is_agent_key(k)) for f in _FIELDS)
     return Terms(lengths, tuple(rows), counts)
 
 
 def _is_agent_key(k: str) -> bool:
-    # Only agent keys are ASCII letters beyond PREFIX_LEN (prefix keys are cut there; Arabic
-    # stems and numbers are not ASCII letters).
+    # Only agent keys and country words' keys are ASCII letters beyond PREFIX_LEN (prefix keys are
+    # cut there; Arabic stems and numbers are not ASCII letters).
     return len(k) > PREFIX_LEN and k.isascii() and k.isalpha()
 
 
@@ -637,7 +675,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for n, data in by_vshard.items():
         out[f"v{n}.js"] = _chunk(f"v{n}", data)
     def real_words() -> tuple[int, list[str]]:
-        return real_word_filter(glossary_words(vocabs) | country_words(vocabs))
+        return real_word_filter(glossary_words(vocabs) | country_words(vocabs) | set(short_forms(vocabs)))
 
     blocks, bloom = remember(("static-real-words",), real_words) if remember is not None else real_words()
     for n, data in enumerate(bloom):
@@ -654,7 +692,15 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
             "countries": _countries(set(codes), vocabs=vocabs,
                                     plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
-            "no_terms_hint": NO_TERMS_HINT,
+            "no_terms_hint": NO_TERMS_HINT, "syntax_hint": SYNTAX_HINT,
+            # A word ending in '*' (query.off_syntax): its least letters, and the index words it stands for.
+            "min_prefix_chars": MIN_PREFIX_CHARS, "max_prefix_words": MAX_PREFIX_WORDS,
+            # Country words with a key of their own (country_keys), of every country: a text may
+            # name a country no entry is about (1.4 kB gzipped).
+            "country_words": sorted(vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))),
+            # Short forms and the words they stand for, each as [word, [keys]] (query.short_forms).
+            "short_forms": {short: [[w, keys(join_stopword_compounds(w), None)] for w in words]
+                            for short, words in short_forms(vocabs).items()},
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,

@@ -72,12 +72,23 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
                                     "id, lang, title, url, summary, snippet (HTML, matches in <mark>), type, "
                                     "countries, themes, data_sources, status, period, score, languages"}},
                         "facets": {"type": "object", "properties": {f.name: _facet_schema() for f in FACETS}},
-                        "expansions": {"type": "array"}, "did_you_mean": {"type": ["string", "null"]},
+                        "expansions": {"type": "array", "description":
+                                       "what was searched besides the words typed, each {kind, matched, concept, added}: "
+                                       "kind glossary (a concept's other names), short_form (the words a short form "
+                                       "such as 'stats' stands for), prefix (the index words a word ending in * stands "
+                                       "for), country, spelling"},
+                        "did_you_mean": {"type": ["string", "null"]},
                         "notes": {"type": "array", "items": {"type": "string"}},
                         "strong": {"type": "boolean", "description": "false: no entry matches most of the query"},
                         "hint": {"type": ["string", "null"], "description":
-                                 "an English sentence when the query has no searchable word (only symbols, stop words...)"},
-                        "hint_code": {"enum": ["no_terms", None], "description": "the hint's machine name, to translate"},
+                                 "an English sentence: the query has no searchable word (only symbols, stop words...), "
+                                 "or search syntax it does not take was taken out"},
+                        "hint_code": {"enum": ["no_terms", "syntax_ignored", None], "description":
+                                      "the hint's machine name, to translate: no_terms (nothing searched, no results); "
+                                      "syntax_ignored (wildcards, field names such as title:, ranges [a TO z], boosts ^2 "
+                                      "and an unclosed quote are not search syntax: the words were searched as plain "
+                                      "words, a word ending in * as the most frequent index words starting with it, "
+                                      "listed in expansions as kind prefix; results follow)"},
                         "ui": {"enum": list(schema.LANGS)}}}}}},
                     "400": _ERROR, "414": _ERROR, "503": _ERROR, "504": _ERROR}}},
             "/api/suggest": {"get": {

@@ -184,8 +184,36 @@
 
   var NO_TERMS_HINT = "nothing to search: the query holds only symbols, single letters or stop words";
 
+  // Mirrors query.off_syntax(): the query without the search syntax neither engine takes (field
+  // names, ranges, boosts, a quote left open, wildcards): {text, prefixes: [[word as typed, folded
+  // prefix]] of each word ending in '*' after minPrefix letters or more, ignored}.
+  var FIELD_RE = /(?<![\p{L}\p{N}_.:\/])\p{L}+:(?=[^\s:\/])/gu;
+  var RANGE_RE = /[\[\]{}]|(?<=\s)TO(?=\s)/gu;
+  var BOOST_RE = /(?<=[\p{L}\p{N}_"])\^\p{Nd}+(?:\.\p{Nd}+)?/gu;
+  var WILDCARD_RE = /[^\s*"]*\*[^\s"]*/gu;
+  function offSyntax(text, minPrefix) {
+    var out = text, ignored = false, prefixes = [];
+    [FIELD_RE, RANGE_RE, BOOST_RE].forEach(function (re) {
+      out = out.replace(re, function () { ignored = true; return " "; });
+    });
+    if ((out.match(/"/g) || []).length % 2) {
+      var i = out.lastIndexOf('"');
+      out = out.slice(0, i) + " " + out.slice(i + 1);
+      ignored = true;
+    }
+    var whole = new RegExp("^(?:" + TOKEN.source + ")$", "u");
+    out = out.replace(WILDCARD_RE, function (typed) {
+      ignored = true;
+      var head = typed.slice(-1) === "*" && typed.slice(0, -1).indexOf("*") < 0 ? typed.slice(0, -1) : "";
+      var f = folded(head);
+      if (Array.from(f).length >= minPrefix && whole.test(f)) { prefixes.push([typed, f]); return " "; }
+      return typed.replace(/\*/g, " ");
+    });
+    return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored };
+  }
+
   function create(load) {
-    var meta = null, metaPromise = null, stop = null, cache = {};
+    var meta = null, metaPromise = null, stop = null, cache = {}, countryWords = null;
     function chunk(name) {
       if (!cache[name]) cache[name] = load(name).catch(function (e) { delete cache[name]; throw e; });
       return cache[name];
@@ -288,7 +316,8 @@
       });
       countries.forEach(function (c) {
         if (c.words.every(function (w) { return claimed[w]; })) return;
-        units.push({ keys: keysOf(c.words.join(" ")), groups: c.groups || [], country: c.code });
+        var ckeys = c.words.filter(function (w) { return w && !stop[w]; }).map(function (w) { return held[w] ? held[w][0] : keyOf(w, meta.k); });
+        units.push({ keys: ckeys, groups: c.groups || [], country: c.code });
         c.words.forEach(function (w) { claimed[w] = 1; });
       });
       var ops = {};
@@ -386,6 +415,20 @@
       near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
       if (!near.length) return null;
       return near[0][0] === 1 || near.length === 1 ? near[0][2] : null;
+    }
+    // The index words a word typed with '*' stands for (engine.SearchIndex._prefix_words): the
+    // spelling words (the API's neutral terms) starting with the prefix, the max_prefix_words held
+    // by the most documents, ties in alphabetical order.
+    function prefixWords(prefix) {
+      var spell = meta.spell;
+      if (!spell) return Promise.resolve([]);
+      var lengths = [];
+      for (var n = Array.from(prefix).length; n <= spell.max_chars + 2; n++) lengths.push(n);
+      return groupWords(Array.from(prefix)[0], lengths).then(function (list) {
+        return list.filter(function (c) { return c[0].indexOf(prefix) === 0 && meaningful(c[0], stop); })
+          .sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); })
+          .slice(0, meta.max_prefix_words || 10).map(function (c) { return c[0]; });
+      });
     }
     function inIndex(word) {
       return groupWords(Array.from(word)[0], [Array.from(word).length]).then(function (list) {
@@ -491,11 +534,21 @@
             too_long: max, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [], did_you_mean: null };
         }
         q = q.trim();
-        var plan = queryPlan(q, { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms });
-        if (q && !plan.meaningful) {
-          return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
-            did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT };
+        var planOpts = { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms };
+        if (!opts.syntax) {
+          // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
+          // words starting with it (engine.SearchIndex._scored, query.off_syntax).
+          var syn = offSyntax(q, meta.min_prefix_chars || 3);
+          if (q && !syn.prefixes.length && !queryPlan(syn.text, planOpts).meaningful) {
+            return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
+              did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
+          }
+          return Promise.all(syn.prefixes.map(function (p) { return prefixWords(p[1]); })).then(function (found) {
+            var prefixes = syn.prefixes.map(function (p, i) { return { typed: p[0], words: found[i] }; });
+            return search(syn.text, Object.assign({}, opts, { syntax: { ignored: syn.ignored, prefixes: prefixes } }));
+          });
         }
+        var plan = queryPlan(q, planOpts);
         if (!opts.joined) {
           // A word cut in two by a pasted space is searched whole (query.join_fragments).
           return joinFragments(q).then(function (j) { return search(j.text, Object.assign({}, opts, { joined: j.joined })); });
@@ -503,13 +556,36 @@
         var words = tokens(q).slice(0, meta.max_query_terms || 32);
         var qkeys = plan.keys;
         var expansions = words.length ? expand(words) : [];
+        var wildcards = opts.syntax.prefixes.map(function (p) {
+          return { kind: "prefix", concept: "", matched: p.typed, typed: 1,
+            added: p.words.map(function (w) { return [w, [keyOf(w, meta.k)]]; }) };
+        });
+        // A short form ('stats') also searches the words it stands for, as a glossary synonym
+        // (query.short_form_expansions): not a word a glossary name already took.
+        var taken = {};
+        expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { taken[folded(w)] = 1; }); });
+        words.forEach(function (raw) {
+          var w = folded(raw), names = (meta.short_forms || {})[w];
+          if (!names || taken[w]) return;
+          taken[w] = 1;
+          expansions.push({ kind: "short_form", concept: "", matched: raw, added: names, typed: 1 });
+        });
+        expansions = expansions.concat(wildcards);
         var countries = countriesNamed(words);
         var exact = "@t:" + words.map(folded).join(" ");
         // An English agent noun typed ('employer') is searched by its own key in place of its prefix
         // key ('employ', also 'employment') when English versions alone hold it (static_index.agent_key).
         var agents = {};
         words.forEach(function (raw) { var w = folded(raw), a = agentKey(w, meta.k); if (a) agents[w] = a; });
-        var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }));
+        // A country word ('morocco') is searched by its own key in place of its prefix key
+        // ('morocc', also 'moroccan'), as the API's stemmers keep them apart
+        // (static_index.country_word_keys).
+        var wholes = {};
+        if (!countryWords) { countryWords = {}; (meta.country_words || []).forEach(function (w) { countryWords[w] = 1; }); }
+        // Not a part of a compound ('Tunisia-HIMS'), searched by the compound's key.
+        compoundTokens(q).forEach(function (raw) { var w = folded(raw); if (countryWords[w]) wholes[w] = [w]; });
+        var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }))
+          .concat(Object.keys(wholes));
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
         expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
         var named = {}, fuzzy = [];
@@ -558,11 +634,12 @@
               got[0]["!" + k] = rest;
               held[w] = [agents[w], "!" + k];
             });
+            Object.keys(wholes).forEach(function (w) { held[w] = wholes[w]; });
             qkeys = agentKeys(q, qkeys, held);
             var units = unitsOf(q, expansions, countries, fixes, held);
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
-              filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length, parts: plan.parts,
-              prefer: shownLanguage(q, opts.prefer), units: units, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
+              filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length && !wildcards.length, parts: plan.parts,
+              prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
           });
         });
       });
@@ -712,8 +789,9 @@
         var didYouMean = (o.spelling || []).length ? o.words.map(function (w) { var f = folded(w); return fixOf[f] || f; }).join(" ") : null;
         return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
           facets: facets || {}, did_you_mean: didYouMean, strong: strong && ordered.length > 0,
+          hint: o.syntaxIgnored ? meta.syntax_hint || null : null, hint_code: o.syntaxIgnored ? "syntax_ignored" : null,
           expansions: o.expansions.map(function (x) {
-            return { kind: "glossary", matched: x.matched, concept: x.concept, added: x.added.map(function (nm) { return nm[0]; }) };
+            return { kind: x.kind || "glossary", matched: x.matched, concept: x.concept, added: x.added.map(function (nm) { return nm[0]; }) };
           }).concat(o.countries.map(function (c) { return { kind: "country", matched: c.typed || c.words.join(" "), concept: c.code, added: [c.code] }; }))
             .concat((o.spelling || []).map(function (f) { return { kind: "spelling", matched: f.raw, concept: "", added: [f.fix] }; }))
             .concat((o.joined || []).map(function (f) { return { kind: "spelling", matched: f[0], concept: "", added: [f[1]] }; })) };
@@ -748,5 +826,5 @@
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
-    compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits };
+    compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax };
 });

@@ -188,8 +188,12 @@
       status.textContent = "";
       panel.hidden = false;
       var total = body.total || 0;
-      status.textContent = body.hint ? (msg.noterms || body.hint) : total ? countText(msg, total) : (msg.none || "");
+      // Nothing to search (hint_code no_terms) replaces the count; search syntax taken out
+      // (syntax_ignored) is said beside the results.
+      var noTerms = body.hint && body.hint_code !== "syntax_ignored";
+      status.textContent = noTerms ? (msg.noterms || body.hint) : total ? countText(msg, total) : (msg.none || "");
       if (body.static) status.appendChild(el("span", { class: "kb-hsearch__mode" }, " · " + (msg.static_mode || "")));
+      if (body.hint_code === "syntax_ignored") status.appendChild(el("span", { class: "kb-hsearch__syntax" }, " " + (msg.syntax_ignored || body.hint)));
       // As on the search page: results that do not answer the whole query are said to be the closest.
       if (body.strong === false && (body.results || []).length) status.appendChild(el("span", { class: "kb-hsearch__weak" }, msg.weak || ""));
       if (body.did_you_mean) {
@@ -366,7 +370,8 @@
         var d = el("div"), a = el("a", { href: "?" + toQuery(Object.assign({}, s, { q: body.did_you_mean, page: 1 })) }, body.did_you_mean);
         d.appendChild(document.createTextNode(msg.didyou || "")); d.appendChild(a); status.appendChild(d);
       }
-      if (body.hint) { list.appendChild(el("p", { class: "kb-hint" }, msg.noterms || body.hint)); return; }
+      if (body.hint_code === "syntax_ignored") status.appendChild(el("div", { class: "kb-hint kb-syntax" }, msg.syntax_ignored || body.hint));
+      else if (body.hint) { list.appendChild(el("p", { class: "kb-hint" }, msg.noterms || body.hint)); return; }
       if (body.strong === false && body.results.length) status.appendChild(el("div", { class: "kb-weak" }, msg.weak));
       if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
       body.results.forEach(function (r) {

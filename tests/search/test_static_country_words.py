@@ -1,0 +1,69 @@
+"""Country words in the static index (static_index.country_word_keys): a country's name or
+demonym has a key of its own beside its prefix key, and the browser searches a typed country word
+by it, so that 'Morocco' does not match 'Moroccans' through the prefix 'morocc' (the API's
+stemmers keep them apart too)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_entry
+from tests.search.test_static_index import exported, run
+from tools.content.vocab import Vocabularies
+from tools.search import static_index
+from tools.search.engine import SearchIndex, build_search_index
+
+pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
+
+ENTRIES = [
+    make_entry("es-saisonniers", "en", "Seasonal workers in Spain",
+               "Moroccan workers in Spanish farms: Moroccans recruited each year, Moroccan women.",
+               countries=("ES",), body="Moroccan workers and Moroccans again."),
+    make_entry("dz-accord", "en", "Labour agreement of Algeria",
+               "An agreement between Algeria and Morocco on workers.", countries=("DZ",)),
+    make_entry("tn-enquete", "en", "Labour force survey of Tunisia",
+               "Quarterly survey of the labour force.", countries=("TN",)),
+]
+
+
+def test_country_words_longer_than_a_prefix_have_their_own_key():
+    words = static_index.country_word_keys(Vocabularies.load())
+    assert words["morocco"] == "morocco" and words["moroccans"] == "moroccans" and words["tunisie"] == "tunisie"
+    assert "maroc" not in words  # as short as a prefix key: already a word of its own
+    assert all(w.isascii() for w in words)
+
+
+def test_texts_hold_a_country_word_s_key_beside_its_prefix_key_without_changing_field_lengths():
+    entry = ENTRIES[0]
+    keys = static_index.entry_keys(entry)
+    assert "moroccan" in keys["summary"] and "morocc" in keys["summary"] and "morocco" not in keys["summary"]
+    # Labels of the entry's countries (meta) carry their names' keys too.
+    assert "morocco" not in keys["meta"]
+    assert "=" not in "".join(keys["meta"])
+    terms = static_index.entry_terms(entry)
+    plain = static_index.keys(entry.summary, entry.lang) + static_index.compound_keys(entry.summary)
+    assert terms.lengths[1] == len(plain)
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("kb-cw") / "search-index"
+    build_search_index(ENTRIES, index_dir, progress=False)
+    return SearchIndex(index_dir), exported(tmp_path_factory, "kb-search-cw", ENTRIES)
+
+
+def test_a_country_name_does_not_match_its_demonym_in_either_engine(engines):
+    api, folder = engines
+    found = api.search("Morocco")
+    assert [r["id"] for r in found["results"]] == ["dz-accord"]
+    hits = run(folder, "Morocco", "Moroccan workers")
+    assert hits["Morocco"]["ids"] == ["dz-accord"]
+    # The demonym typed finds the entry using it, first, in both.
+    assert hits["Moroccan workers"]["ids"][:1] == ["es-saisonniers"]
+    assert [r["id"] for r in api.search("Moroccan workers")["results"]][:1] == ["es-saisonniers"]
+
+
+def test_a_country_word_inside_a_compound_is_searched_by_the_compound(engines):
+    _, folder = engines
+    hits = run(folder, "Morocco-Algeria")
+    assert "dz-accord" in hits["Morocco-Algeria"]["ids"]
