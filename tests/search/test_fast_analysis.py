@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tools.search import index as ix
 from tools.search import static_index
-from tools.search.analysis import arabic_prefix_strip, compound_parts, normalize, stem, strip_elision
+from tools.search.analysis import arabic_prefix_strip, compound_parts, meaningful, normalize, stem, strip_elision
 
 WORDS = ["sous-emploi", "main-d'œuvre", "emploi", "l'emploi", "Données", "البحرين", "البحري", "الهجرة",
          "recensements", "labour-force", "10.c.1", "2024", "co\u2010operation", "non\u2011salariés", "Tunisie"]
@@ -13,7 +13,10 @@ WORDS = ["sous-emploi", "main-d'œuvre", "emploi", "l'emploi", "Données", "ال
 
 def _slow_compound_key(raw: str) -> str:
     pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
-    return static_index.key("".join(pieces)) if len(pieces) > 1 and "".join(pieces) else ""
+    pieces = [p for p in pieces if p] if len(pieces) > 1 else []
+    if not all(meaningful(p) for p in pieces):
+        return static_index.key("".join(pieces))
+    return "-".join(static_index.key(p) for p in pieces)
 
 
 def test_compound_key_is_the_plain_computation():

@@ -168,10 +168,10 @@ def test_meta_ships_the_api_stop_words_operators_and_limits_from_their_source(fo
 
 def test_index_holds_the_whole_compound_besides_its_parts(compound_folder):
     sous = doc_number_of(COMPOUND_ENTRIES, "ma-sous-emploi", "fr")
-    assert sous in postings_of(compound_folder, static_index.key("sousemploi"))
+    assert sous in postings_of(compound_folder, static_index.compound_key("sous-emploi"))
     assert sous in postings_of(compound_folder, static_index.key("emploi"))
     assert doc_number_of(COMPOUND_ENTRIES, "ma-enquete-emploi", "fr") not in postings_of(
-        compound_folder, static_index.key("sousemploi"))
+        compound_folder, static_index.compound_key("sous-emploi"))
 
 
 def test_browser_searches_a_compound_whole_as_the_api_does(compound_folder):

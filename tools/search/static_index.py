@@ -209,14 +209,21 @@ def keys(text: str, lang: str | None) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def compound_key(raw: str) -> str:
-    """Key of a hyphenated compound as one term: its folded parts joined ('sous-emploi' ->
-    key('sousemploi')), as tools.search.query.build searches it; "" for a token without a hyphen."""
+    """Key of a hyphenated compound as one term, as tools.search.query.build searches it: its
+    folded parts' keys joined by a hyphen ('franco-algériens' -> 'franco-algeri', 'Tunisia-HIMS'
+    -> 'tunisi-hims'); a compound with a stop word or a single letter among its parts is one word
+    (analysis.join_stopword_compounds, as glossary names are keyed): 'sous-emploi' ->
+    key('sousemploi'). "" for a token without a hyphen. Not the joined word's prefix key otherwise:
+    cut at PREFIX_LEN, 'tunisiahims' was 'tunisi', the key of 'Tunisia' and 'Tunisiens', and the
+    compound matched every text naming Tunisia (the hyphen also keeps the key out of _is_agent_key)."""
     parts = compound_parts(raw)
     if len(parts) < 2:
         # Most tokens of a body: folding them only to drop the result cost most of entry_terms (#10).
         return ""
-    pieces = [strip_elision(normalize(p)) for p in parts]
-    return key("".join(pieces)) if "".join(pieces) else ""
+    pieces = [p for p in (strip_elision(normalize(p)) for p in parts) if p]
+    if not all(meaningful(p) for p in pieces):
+        return key("".join(pieces)) if pieces else ""
+    return "-".join(key(p) for p in pieces)
 
 
 def compound_keys(text: str) -> list[str]:

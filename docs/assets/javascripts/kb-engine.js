@@ -75,6 +75,14 @@
   var HYPHEN_RE = new RegExp("[" + HYPHENS + "]", "u");
   function compoundTokens(text) { return String(text || "").match(COMPOUND) || []; }
   function compoundParts(token) { return token.split(HYPHEN_RE).filter(Boolean); }
+  // Mirrors static_index.compound_key(): the folded parts' keys joined by a hyphen, not the joined
+  // word's prefix key ('tunisiahims' cut to 'tunisi' is also the key of 'Tunisia'); a compound
+  // with a stop word or a single letter among its parts is one word ('sous-emploi' -> 'sousem').
+  function compoundKey(pieces, k, stop) {
+    pieces = pieces.filter(Boolean);
+    if (!pieces.every(function (p) { return meaningful(p, stop); })) return keyOf(pieces.join(""), k);
+    return pieces.map(function (p) { return keyOf(p, k); }).join("-");
+  }
 
   // Mirrors analysis.meaningful(): a number, or a word of two letters or more that is a stop word
   // in no analysed language. `stop`: {word: 1} (meta.stop, analysis.all_stopwords()).
@@ -97,7 +105,7 @@
       if (ops[raw]) return;
       var pieces = compoundParts(raw).map(folded);
       if (!pieces.some(function (p) { return meaningful(p, stop); })) return;
-      var k = pieces.length > 1 ? keyOf(pieces.join(""), opts.k) : keyOf(folded(raw), opts.k);
+      var k = pieces.length > 1 ? compoundKey(pieces, opts.k, stop) : keyOf(folded(raw), opts.k);
       if (plan.keys.indexOf(k) < 0) plan.keys.push(k);
       if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
         plan.parts.push(pieces.map(function (p) { return keyOf(p, opts.k); }));
@@ -327,7 +335,7 @@
         var pieces = compoundParts(raw).map(folded);
         if (!pieces.some(function (p) { return meaningful(p, stop); }) || pieces.every(function (p) { return claimed[p]; })) return;
         var whole = pieces.join("");
-        var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [keyOf(pieces.length > 1 ? whole : folded(raw), meta.k)], groups: [] };
+        var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(folded(raw), meta.k)], groups: [] };
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
           unit.groups.push(pieces.map(function (p) { return keyOf(p, meta.k); }));
@@ -344,7 +352,7 @@
       var plainKeys = {}, replaced = {}, out = [];
       compoundTokens(q).forEach(function (raw) {
         var pieces = compoundParts(raw).map(folded);
-        if (pieces.length > 1 || !held[pieces[0]]) plainKeys[keyOf(pieces.length > 1 ? pieces.join("") : pieces[0], meta.k)] = 1;
+        if (pieces.length > 1 || !held[pieces[0]]) plainKeys[pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(pieces[0], meta.k)] = 1;
       });
       Object.keys(held).forEach(function (w) { var k = keyOf(w, meta.k); if (!plainKeys[k]) replaced[k] = 1; });
       qkeys.forEach(function (k) { if (!replaced[k]) out.push(k); });
