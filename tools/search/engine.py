@@ -852,8 +852,10 @@ class SearchIndex:
         """Open the index now and compute what first queries would otherwise pay for (a server
         calls it at start): every search field's document lengths, the word lists, the
         glossary's names parsed as query.build parses them, the scores of every term and phrase
-        those names are searched as, and those of every term of a search field held by at least
-        WARM_SHARE of the documents (kept for the generation, as a query would keep them). The lock is taken per concept, so that searches go on meanwhile. With
+        those names are searched as, and, for an index without stored postings arrays
+        (tools.search.postings), those of every term of a search field held by at least
+        WARM_SHARE of the documents (kept for the generation, as a query would keep them). The
+        lock is taken per concept, so that searches go on meanwhile. With
         freeze_gc, what was computed is then frozen (gc.freeze). Returns {leaves (kept leaf
         scores), seconds (CPU of this thread)}. Raises what opening the index raises."""
         started = time.thread_time()
@@ -878,10 +880,11 @@ class SearchIndex:
                         elif type(q) is query.Phrase:
                             self._leaf(gen, q)
                         stack.extend(getattr(q, "subqueries", ()) or ())
-        # The terms that many documents hold: reading their postings is what a new query pays
-        # most for (decompressed and unpickled block by block), a rare term's cost little.
+        # The terms that many documents hold: reading their postings from Whoosh is what a new
+        # query pays most for (decompressed and unpickled block by block), a rare term's cost
+        # little. Not when the build stored them as arrays (gen.postings): a slice each then.
         least = max(WARM_MIN_DOCS, int(WARM_SHARE * gen.size))
-        for fieldname in qry.search_fields():
+        for fieldname in qry.search_fields() if not gen.postings else ():
             with self._lock:
                 if self._gen is not gen:
                     break
