@@ -14,7 +14,7 @@ from tests.search.test_engine_fast import QUERIES, corpus
 from tools.search import postings as stored_postings
 from tools.search import query as qry
 from tools.search.engine import SearchIndex, _segment_postings, _term_scores, build_search_index
-from tools.search.postings import POSTINGS_FILE, load_postings, postings
+from tools.search.postings import POSTINGS_FILE, load_postings, postings, write_postings
 
 
 def _whoosh(gen, field: str, text: bytes):
@@ -94,6 +94,11 @@ def test_incremental_builds_read_only_their_new_segments(tmp_path):
     assert deleted
     assert not any(int(n) in deleted for fp in gen.postings.values() for n in fp.ids)
     assert _same_as_whoosh(index_dir) > 300
+    # Every segment read again (the others in a forked process): the same arrays.
+    (index_dir / POSTINGS_FILE).unlink()
+    again = write_postings(index_dir, qry.search_fields())
+    assert again["computed"] == again["segments"] == derived["segments"]
+    assert _same_as_whoosh(index_dir) > 300
     engine, bare = SearchIndex(index_dir), SearchIndex(index_dir)
     bare._open().postings = {}
     for q in ("recensement population", "labour force survey migrants", "migration"):
@@ -119,3 +124,13 @@ def test_a_file_of_another_format_is_not_used(built, tmp_path, monkeypatch):
     shutil.copytree(built, copy)
     monkeypatch.setattr(stored_postings, "POSTINGS_FORMAT", stored_postings.POSTINGS_FORMAT + 1)
     assert SearchIndex(copy)._open().postings == {}
+
+
+def test_the_neutral_terms_and_known_words_are_whooshs(built):
+    gen = SearchIndex(built)._open()
+    assert gen.neutral_terms == [t.decode("utf-8") for t in gen.reader.lexicon("neutral")]
+    bare = SearchIndex(built)._open()
+    bare.postings = {}
+    for word in [*gen.neutral_terms[:50], "zzzunknown", "migration", "recensement"]:
+        assert SearchIndex._known(gen, word) == SearchIndex._known(bare, word) == bool(
+            gen.reader.doc_frequency("neutral", word))

@@ -263,8 +263,9 @@ class _Generation:
         # Every term of the neutral field, for spelling look-ups (SearchIndex._near): read once
         # here, so that a look-up compares the word with a list in C instead of walking the
         # term dictionary with Whoosh's Levenshtein automaton in Python (0.05-0.7 s a word).
+        stored = self.postings.get("neutral")
         self.neutral_terms = [t.decode("utf-8") if isinstance(t, bytes) else t
-                              for t in self.reader.lexicon("neutral")]
+                              for t in (stored.terms if stored is not None else self.reader.lexicon("neutral"))]
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
@@ -1201,7 +1202,9 @@ class SearchIndex:
     def _known(gen: _Generation, word: str) -> bool:
         found = gen.known.get(word)
         if found is None:
-            found = bool(gen.reader.doc_frequency("neutral", word))
+            stored = gen.postings.get("neutral")
+            found = (word.encode("utf-8") in stored) if stored is not None else bool(
+                gen.reader.doc_frequency("neutral", word))
             gen.known.put(word, found)
         return found
 

@@ -153,12 +153,26 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
     arrays: dict[str, np.ndarray] = {}
     segids: list[str] = []
     computed = read = 0
+    pool = None
     try:
-        for i, (seg, _) in enumerate(searcher.reader().leaf_readers()):
+        leaves = searcher.reader().leaf_readers()
+        todo = [i for i, (seg, _) in enumerate(leaves) if not _complete(stored.get(segment_identity(seg)), fields)]
+        if len(todo) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            # A full build's parallel writer leaves one segment per sub-writer: the others are
+            # read in a forked process meanwhile (both cores).
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+            elsewhere = {i: pool.submit(_arrays_of_segment, str(index_dir), i, list(fields)) for i in todo[1:]}
+        else:
+            elsewhere = {}
+        for i, (seg, _) in enumerate(leaves):
             segid = segment_identity(seg)
             found = stored.get(segid) if segid else None
-            if found is None or any(f"ids{j}" not in found for j in range(len(fields))):
-                found = _segment_arrays(seg, list(fields))
+            fresh = i in elsewhere or not _complete(found, fields)
+            if fresh:
+                found = elsewhere[i].result() if i in elsewhere else _segment_arrays(seg, list(fields))
                 if found is None:
                     path.unlink(missing_ok=True)
                     return {"segments": 0, "computed": 0, "postings": 0,
@@ -168,6 +182,8 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
             segids.append(segid)
             arrays.update({f"s{i}_{name}": array for name, array in found.items()})
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         searcher.close()
         ix.close()
     tmp = path.with_name(path.name + ".tmp")
@@ -179,12 +195,31 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
             "seconds": round(time.perf_counter() - started, 3)}
 
 
+def _complete(found: dict | None, fields) -> bool:
+    """Whether a segment's stored arrays (None: none) hold every one of the fields."""
+    return found is not None and all(f"ids{j}" in found for j in range(len(fields)))
+
+
+def _arrays_of_segment(index_dir: str, i: int, fields: list[str]) -> dict[str, np.ndarray] | None:
+    """_segment_arrays of segment i of the index in index_dir, opened here (in a worker process)."""
+    from whoosh import index
+
+    ix = index.open_dir(index_dir)
+    searcher = ix.searcher()
+    try:
+        return _segment_arrays(searcher.reader().leaf_readers()[i][0], fields)
+    finally:
+        searcher.close()
+        ix.close()
+
+
 class FieldPostings:
     """One field's postings over the whole index (segments merged, deleted documents left out):
     look-ups of a term's (document numbers, term frequencies, document frequency)."""
 
     def __init__(self, terms: list[bytes], bounds: np.ndarray, ids: np.ndarray, tf: np.ndarray, df: np.ndarray,
                  lengths: np.ndarray):
+        self.terms = terms  # every term of the field (bytes), ascending
         self._at = {t: i for i, t in enumerate(terms)}
         self.bounds, self.ids, self.tf, self.df = bounds, ids, tf, df
         self.lengths = lengths  # float64 per document number of the index
