@@ -236,6 +236,19 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
+def _wait_idle(pid: int, limit: float = 180.0, every: float = 1.0, busy: float = 0.2) -> None:
+    """Wait (at most `limit` seconds) until a process and its descendants use less than `busy`
+    of a core over `every` seconds."""
+    stop = time.monotonic() + limit
+    before = _tree_cpu(pid)
+    while time.monotonic() < stop:
+        time.sleep(every)
+        now = _tree_cpu(pid)
+        if now - before < busy * every:
+            return
+        before = now
+
+
 def search_latency(project: Project, qs: list[tuple[str, dict]],
                    concurrent_qs: list[tuple[str, dict]] | None = None, workers: int = 1) -> dict:
     """Latency in process (SearchIndex.search) and over HTTP (1 and 16 clients). `qs` are asked
@@ -292,6 +305,9 @@ def search_latency(project: Project, qs: list[tuple[str, dict]],
             return times, failed
 
         client([base + "/api/search?q=migration"])  # warm the server's searcher
+        # With several workers the first one warm answers while the others still warm up: the
+        # phases measure a started server (its processes idle), not their start-up's CPU.
+        _wait_idle(server.pid)
         for clients in (1, 16):
             chunks = [urls[clients][i::clients] for i in range(clients)]
             t0, server_cpu, client_cpu = time.perf_counter(), _tree_cpu(server.pid), time.process_time()
