@@ -256,6 +256,8 @@ def load_postings(index_dir: Path, reader, fields: list[str]) -> dict[str, Field
             return {}
         deleted = np.asarray(sorted(getattr(seg, "deleted_docs_set", None) or ()), dtype=np.int64)
         segments.append((arrays, offset, seg.doc_count_all(), deleted))
+    if not segments:  # an empty index: nothing to look up
+        return {}
     size = reader.doc_count_all()
     out = {}
     for name in fields:
