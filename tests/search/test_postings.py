@@ -134,3 +134,17 @@ def test_the_neutral_terms_and_known_words_are_whooshs(built):
     for word in [*gen.neutral_terms[:50], "zzzunknown", "migration", "recensement"]:
         assert SearchIndex._known(gen, word) == SearchIndex._known(bare, word) == bool(
             gen.reader.doc_frequency("neutral", word))
+
+
+def test_an_index_without_documents_has_nothing_stored_and_answers_nothing(tmp_path):
+    index_dir = tmp_path / "search-index"
+    build_search_index([], index_dir, progress=False)
+    engine = SearchIndex(index_dir)
+    assert engine._open().postings == {}
+    assert engine.search("migration")["total"] == 0
+    other = tmp_path / "emptied"
+    build_search_index([make_entry("a-1", "fr", "Enquête emploi", "Une enquête.")], other, progress=False)
+    build_search_index([], other, progress=False)
+    emptied = SearchIndex(other)
+    assert emptied.search("enquête")["total"] == 0
+    assert emptied._open().postings["title_fr"].get(b"enquet") is not None  # held by a deleted document
