@@ -93,3 +93,28 @@ def test_table_collapse_equals_the_brute_force_count():
                                      filters)
         assert items == expected, trial
         assert fast == facets, trial
+
+
+def test_ranked_slices_are_those_of_the_whole_order():
+    """Ranked sorts only the beginning of the order that a slice needs: every slice equals the
+    same slice of the whole order (ties of score broken by rank), for small and large pages."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(9)
+    for trial in range(30):
+        n = rng.randint(0, 300)
+        ids = np.array([f"e{i}" for i in range(n)], dtype=object)
+        entry, rank = np.arange(n), np.asarray(rng.sample(range(n), n), dtype=np.int64)
+        nums = np.asarray(rng.sample(range(n), n), dtype=np.int64)
+        scores = np.asarray([float(rng.randint(0, 5)) for _ in range(n)])
+        whole = sorted(((ids[k], int(k), float(s)) for k, s in zip(nums, scores, strict=True)),
+                       key=lambda t: (-t[2], rank[t[1]]))
+        ranked = res.Ranked(ids, entry, rank, nums, scores)
+        assert len(ranked) == n
+        for start, stop in ((0, 10), (10, 20), (0, 3), (n - 5, n), (40, 60), (0, n), (n, n + 10)):
+            assert ranked[max(start, 0):stop] == whole[max(start, 0):stop], (trial, start, stop)
+        assert ranked == whole and list(ranked) == whole
+        if n:
+            assert ranked[0] == whole[0] and ranked[-1] == whole[-1]

@@ -217,6 +217,38 @@ def _free_port() -> int:
 PARAMS = {"countries": "country", "type": "type", "themes": "theme", "data_sources": "data_source", "lang": "lang"}
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants (0 for those gone)."""
+    import psutil
+
+    total = 0.0
+    try:
+        procs = [psutil.Process(pid)]
+        procs += procs[0].children(recursive=True)
+    except psutil.Error:
+        return total
+    for proc in procs:
+        try:
+            cpu = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += cpu.user + cpu.system
+    return total
+
+
+def _wait_idle(pid: int, limit: float = 180.0, every: float = 1.0, busy: float = 0.2) -> None:
+    """Wait (at most `limit` seconds) until a process and its descendants use less than `busy`
+    of a core over `every` seconds."""
+    stop = time.monotonic() + limit
+    before = _tree_cpu(pid)
+    while time.monotonic() < stop:
+        time.sleep(every)
+        now = _tree_cpu(pid)
+        if now - before < busy * every:
+            return
+        before = now
+
+
 def search_latency(project: Project, qs: list[tuple[str, dict]],
                    concurrent_qs: list[tuple[str, dict]] | None = None, workers: int = 1) -> dict:
     """Latency in process (SearchIndex.search) and over HTTP (1 and 16 clients). `qs` are asked
@@ -273,15 +305,23 @@ def search_latency(project: Project, qs: list[tuple[str, dict]],
             return times, failed
 
         client([base + "/api/search?q=migration"])  # warm the server's searcher
+        # With several workers the first one warm answers while the others still warm up: the
+        # phases measure a started server (its processes idle), not their start-up's CPU.
+        _wait_idle(server.pid)
         for clients in (1, 16):
             chunks = [urls[clients][i::clients] for i in range(clients)]
-            t0 = time.perf_counter()
+            t0, server_cpu, client_cpu = time.perf_counter(), _tree_cpu(server.pid), time.process_time()
             with ThreadPoolExecutor(max_workers=clients) as pool:
                 parts = list(pool.map(client, chunks))
             wall = time.perf_counter() - t0
+            server_cpu, client_cpu = _tree_cpu(server.pid) - server_cpu, time.process_time() - client_cpu
             times = [t for part, _ in parts for t in part]
+            # CPU per request (ms) of the server's processes and of this process's clients: on a
+            # machine shared with other work, what the requests cost rather than how long they waited.
             out[f"http_{clients}"] = {**_percentiles(times), "requests_per_s": round(len(times) / wall, 1),
-                                      "failed": sum(f for _, f in parts)}
+                                      "failed": sum(f for _, f in parts),
+                                      "server_cpu_ms": round(server_cpu / max(1, len(times)) * 1000, 2),
+                                      "client_cpu_ms": round(client_cpu / max(1, len(times)) * 1000, 2)}
     finally:
         server.terminate()
         server.wait(10)
@@ -425,6 +465,8 @@ def markdown(results: dict[int, dict], checks: dict, meta: dict) -> str:
         lines += row(f"HTTP, {c} client{'s' if c > 1 else ''}", lambda r, c=c: (
             f"{r['search'][f'http_{c}']['p50_ms']} / {r['search'][f'http_{c}']['p99_ms']}, "
             f"{r['search'][f'http_{c}']['requests_per_s']} req/s"))
+        lines += row(f"  CPU per request, server / clients ({c})", lambda r, c=c: (
+            f"{r['search'][f'http_{c}']['server_cpu_ms']} / {r['search'][f'http_{c}']['client_cpu_ms']} ms"))
     workers = sorted({r["search"].get("workers", 1) for r in results.values() if "search" in r})
     lines += f"\nHTTP measures: {' or '.join(map(str, workers))} server process(es) (`--workers`).\n"
     lines += "\n## Budgets\n\n| budget | result | measured |\n|---|---|---|\n"

@@ -102,6 +102,8 @@ from tools.search.index import (  # noqa: F401
     make_schema,
 )
 from tools.search.index import build_search_index as _build_index
+from tools.search.postings import load_postings, write_postings
+from tools.search.postings import postings as _postings
 from tools.search.query import MAX_QUERY_TERMS
 
 MAX_QUERY_CHARS = 1000
@@ -233,6 +235,9 @@ class _Generation:
         self.reader = searcher.reader()
         # (field, words) -> documents matching the phrase, computed by the build (PHRASES_FILE)
         self.phrases = _load_phrases(index_dir, self.reader) if index_dir is not None else {}
+        # field -> its postings as arrays, computed by the build (tools.search.postings); a field
+        # missing here is read through Whoosh, with the same scores.
+        self.postings = load_postings(index_dir, self.reader, qry.search_fields()) if index_dir is not None else {}
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
         self.by_id: dict[str, list[dict]] = {}
         self.version: dict[tuple[str, str], int] = {}  # (entry id, language) -> document number
@@ -263,13 +268,16 @@ class _Generation:
         # Every term of the neutral field, for spelling look-ups (SearchIndex._near): read once
         # here, so that a look-up compares the word with a list in C instead of walking the
         # term dictionary with Whoosh's Levenshtein automaton in Python (0.05-0.7 s a word).
+        stored = self.postings.get("neutral")
         self.neutral_terms = [t.decode("utf-8") if isinstance(t, bytes) else t
-                              for t in self.reader.lexicon("neutral")]
+                              for t in (stored.terms if stored is not None else self.reader.lexicon("neutral"))]
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
         them; computed on first use."""
         found = self._lengths.get(fieldname)
+        if found is None and fieldname in self.postings:
+            found = self._lengths[fieldname] = self.postings[fieldname].lengths
         if found is None:
             found = np.asarray([self.searcher.doc_field_length(n, fieldname, 1) or 0 for n in range(self.size)],
                                dtype=np.float64)
@@ -286,39 +294,6 @@ class _Generation:
         return out
 
 
-def _postings(m) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a fresh postings matcher, read block by block where the
-    matcher is Whoosh 3's leaf (a segment's postings), through its public calls otherwise."""
-    if isinstance(m, MultiMatcher):  # several segments: document numbers shifted by offsets
-        parts = [_postings(sub) for sub in m.matchers[m.current:]]
-        offsets = m.offsets[m.current:]
-        if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return (np.concatenate([ids + off for (ids, _), off in zip(parts, offsets, strict=True)]),
-                np.concatenate([w for _, w in parts]))
-    if isinstance(m, FilterMatcher):  # deleted documents left out
-        ids, weights = _postings(m.child)
-        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
-        return ids[keep], weights[keep]
-    ids: list = []
-    weights: list = []
-    if isinstance(m, W3LeafMatcher):
-        while m.is_active():
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
-            ids.extend(m._ids[m._i:])
-            weights.extend(m._weights[m._i:])
-            m._next_block()
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-
-
 def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
     """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them
     (same idf, average and per-document field lengths, B and K1), for all its postings at once;
@@ -333,8 +308,14 @@ def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
         text = field.to_bytes(q.text)
     except ValueError:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    found = _segment_postings(gen.reader, q.fieldname, text)
-    if found is None:  # not Whoosh 3 segments: its own calls
+    stored = gen.postings.get(q.fieldname)
+    if stored is not None:  # the arrays the build wrote
+        held = stored.get(text)
+        if held is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, tf, df = held
+        idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
+    elif (found := _segment_postings(gen.reader, q.fieldname, text)) is None:  # not Whoosh 3 segments
         if (q.fieldname, text) not in gen.reader:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         ids, tf = _postings(gen.reader.postings(q.fieldname, text))
@@ -767,13 +748,15 @@ def build_search_index(entries: list, index_dir: Path, progress: bool = True, en
 
 
 def _derive(folder: Path, vocabs: Vocabularies | None, early: dict | None = None, concepts=None) -> dict:
-    """The files build_search_index derives from a new index in `folder`: the phrase matches
-    from PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it). `early`:
+    """The files build_search_index derives from a new index in `folder`: every search field's
+    postings as arrays (tools.search.postings, info["postings"]), and the phrase matches from
+    PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it). `early`:
     {"keys": (names digest, keys)} when the phrase keys were parsed during the build."""
+    stored = write_postings(folder, qry.search_fields())
     if _doc_count(folder) < PHRASES_MIN_DOCS:
         (folder / PHRASES_FILE).unlink(missing_ok=True)
-        return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0}
-    return write_phrase_matches(folder, vocabs, concepts, parsed_keys=(early or {}).get("keys"))
+        return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0, "postings": stored}
+    return write_phrase_matches(folder, vocabs, concepts, parsed_keys=(early or {}).get("keys")) | {"postings": stored}
 
 
 class _CachedParser:
@@ -875,8 +858,10 @@ class SearchIndex:
         """Open the index now and compute what first queries would otherwise pay for (a server
         calls it at start): every search field's document lengths, the word lists, the
         glossary's names parsed as query.build parses them, the scores of every term and phrase
-        those names are searched as, and those of every term of a search field held by at least
-        WARM_SHARE of the documents (kept for the generation, as a query would keep them). The lock is taken per concept, so that searches go on meanwhile. With
+        those names are searched as, and, for an index without stored postings arrays
+        (tools.search.postings), those of every term of a search field held by at least
+        WARM_SHARE of the documents (kept for the generation, as a query would keep them). The
+        lock is taken per concept, so that searches go on meanwhile. With
         freeze_gc, what was computed is then frozen (gc.freeze). Returns {leaves (kept leaf
         scores), seconds (CPU of this thread)}. Raises what opening the index raises."""
         started = time.thread_time()
@@ -901,10 +886,11 @@ class SearchIndex:
                         elif type(q) is query.Phrase:
                             self._leaf(gen, q)
                         stack.extend(getattr(q, "subqueries", ()) or ())
-        # The terms that many documents hold: reading their postings is what a new query pays
-        # most for (decompressed and unpickled block by block), a rare term's cost little.
+        # The terms that many documents hold: reading their postings from Whoosh is what a new
+        # query pays most for (decompressed and unpickled block by block), a rare term's cost
+        # little. Not when the build stored them as arrays (gen.postings): a slice each then.
         least = max(WARM_MIN_DOCS, int(WARM_SHARE * gen.size))
-        for fieldname in qry.search_fields():
+        for fieldname in qry.search_fields() if not gen.postings else ():
             with self._lock:
                 if self._gen is not gen:
                     break
@@ -1246,7 +1232,9 @@ class SearchIndex:
     def _known(gen: _Generation, word: str) -> bool:
         found = gen.known.get(word)
         if found is None:
-            found = bool(gen.reader.doc_frequency("neutral", word))
+            stored = gen.postings.get("neutral")
+            found = (word.encode("utf-8") in stored) if stored is not None else bool(
+                gen.reader.doc_frequency("neutral", word))
             gen.known.put(word, found)
         return found
 

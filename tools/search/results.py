@@ -4,7 +4,7 @@ paging and the result dicts. No Whoosh here: inputs are plain dicts of stored fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -95,6 +95,66 @@ def entry_versions(entry_id: str, versions: list[dict]) -> dict | None:
     }
 
 
+class Ranked(Sequence):
+    """The entries of a search, best first, as (entry id, document number, score) tuples: equal
+    to ordered()'s list, but a tuple is made only when asked for, and only the entries up to
+    the last one asked for are sorted (a search answers one page of thousands of entries).
+
+    ids: entry ids by entry index; entry, rank: entry index and tie-break rank per document
+    number (Table); nums, scores: the chosen version and score of each entry, in any order."""
+
+    def __init__(self, ids: np.ndarray, entry: np.ndarray, rank: np.ndarray, nums: np.ndarray, scores: np.ndarray):
+        self._ids, self._entry, self._rank = ids, entry, rank
+        self._nums, self._scores = nums, scores
+        self._order: np.ndarray | None = None  # positions of the first len(_order) entries, in order
+
+    def __len__(self) -> int:
+        return len(self._nums)
+
+    def _first(self, n: int) -> np.ndarray:
+        """Positions (into nums) of the n best entries, best first: higher score, then rank."""
+        n = min(n, len(self._nums))
+        if self._order is None or len(self._order) < n:
+            nums, scores = self._nums, self._scores
+            if n < len(nums) // 4:
+                # Only the entries scoring at least the n-th best score can be among the first n.
+                kth = -np.partition(-scores, n - 1)[n - 1]
+                pool = np.flatnonzero(scores >= kth)
+            else:
+                pool = np.arange(len(nums))
+            # Every entry outside the pool scores below every entry in it: the pool, sorted, is
+            # the beginning of the whole order.
+            self._order = pool[np.lexsort((self._rank[nums[pool]], -scores[pool]))]
+        return self._order[:n]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if start >= stop:
+                return []
+            at = self._first(stop)[start:stop:step]
+            o_nums = self._nums[at]
+            return list(zip(self._ids[self._entry[o_nums]].tolist(), o_nums.tolist(), self._scores[at].tolist(),
+                            strict=True))
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self[i % n:i % n + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (Ranked, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # mutable cache inside, compared by value
+
+    def __repr__(self) -> str:
+        return f"Ranked({self[:5]!r}{'...' if len(self) > 5 else ''}, {len(self)} entries)"
+
+
 class Table:
     """The facet values, entries and tie-break order of every stored document of one index, as
     numpy arrays, derived once per opened index so that a query collapses versions and counts
@@ -153,26 +213,29 @@ class Table:
     def collapse(self, nums: np.ndarray, scores: np.ndarray, filters: dict):
         """As collapse() then ordered(), for hits given as arrays in hit order (equal scores:
         the earlier hit wins): nums (document numbers), scores (float). Returns ([(entry id,
-        document number, score)] best first, {facet: [{value, count, selected, label{lang}}]})."""
+        document number, score)] best first (a Ranked: the tuples of the slices asked for are
+        made then), {facet: [{value, count, selected, label{lang}}]})."""
         nums = np.asarray(nums, dtype=np.int64)
         scores = np.asarray(scores, dtype=np.float64)
-        position = np.arange(len(nums))
         passing = {f: self.having(f, wanted)[nums] for f, wanted in filters.items()}
         keep = np.ones(len(nums), dtype=bool)
         for mask in passing.values():
             keep &= mask
-        k_nums, k_scores, k_pos = nums[keep], scores[keep], position[keep]
-        # Best version of each entry: highest score, then earliest hit.
-        by_best = np.lexsort((k_pos, -k_scores))
+        k_nums, k_scores = nums[keep], scores[keep]
+        # Best version of each entry: highest score, then earliest hit (a stable sort keeps the
+        # hits of equal scores in hit order, as lexsort((position, -score)) does).
+        by_best = np.argsort(-k_scores, kind="stable")
         entries = self.entry[k_nums[by_best]]
-        _, first = np.unique(entries, return_index=True)
-        chosen = by_best[first]
+        if len(self.ids) <= 1 << 16:
+            # np.unique's first occurrences, with numpy's radix sort for small integers.
+            entries = entries.astype(np.uint16)
+        by_entry = np.argsort(entries, kind="stable")
+        starts = np.ones(len(by_entry), dtype=bool)
+        sorted_entries = entries[by_entry]
+        starts[1:] = sorted_entries[1:] != sorted_entries[:-1]
+        chosen = by_best[by_entry[starts]]
         b_nums, b_scores = k_nums[chosen], k_scores[chosen]
-        order = np.lexsort((self.rank[b_nums], -b_scores))
-        # Built by whole lists (thousands of hits at 10,000 entries), not element by element.
-        o_nums = b_nums[order]
-        items = list(zip(self._id_array[self.entry[o_nums]].tolist(), o_nums.tolist(), b_scores[order].tolist(),
-                         strict=True))
+        items = Ranked(self._id_array, self.entry, self.rank, b_nums, b_scores)
         facets = {}
         hit = np.zeros(self.size, dtype=bool)
         for facet in FACETS:
@@ -187,7 +250,7 @@ class Table:
             # Distinct (entry, value) pairs among the documents kept: entries counted once per value.
             cells = np.zeros((n_vals, len(self.ids)), dtype=bool)
             cells.reshape(-1)[self.cells[facet][hit[pair_docs]]] = True
-            counts = [np.count_nonzero(row) for row in cells]
+            counts = np.count_nonzero(cells, axis=1).tolist()
             wanted = filters.get(facet, ())
             rows = sorted(((int(c), self.values[facet][i]) for i, c in enumerate(counts) if c),
                           key=lambda cv: (-cv[0], cv[1]))

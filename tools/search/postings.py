@@ -1,0 +1,313 @@
+"""Every search field's postings as numpy arrays, written when the index is built (POSTINGS_FILE).
+
+A query's term is scored from its postings (document numbers and term frequencies) and the
+documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula). Whoosh keeps
+postings in pickled, compressed blocks that are decoded in Python on every read: 0.1-1 ms a
+common term at 10,000 entries, which made a cold query slow and the server's warm-up long
+(13-15 s of CPU per process, #10). Here they are read once, by the build, and stored per segment
+(document numbers within the segment, deleted ones included: a segment's postings never change,
+only which of its documents are deleted), so that an incremental build, which adds a small
+segment to a copy of the previous index, computes only the new segments' arrays. Opening the
+index merges the segments' arrays per field (deleted documents left out) into one table:
+a term's postings are then a slice of two arrays.
+
+The file is an optimisation only: an index without it (or with one of another index) is read
+through Whoosh, with the same scores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
+from whoosh.matching import FilterMatcher, MultiMatcher
+from whoosh.reading import SegmentReader
+
+POSTINGS_FILE = "POSTINGS.npz"
+POSTINGS_FORMAT = 1  # bump when what the arrays mean or the file's layout changes
+_ARRAY_NAME = re.compile(r"s(\d+)_(\w+)")  # segment i's arrays are s<i>_<name> in the file
+
+
+def postings(m) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a fresh postings matcher, read block by block where the
+    matcher is Whoosh 3's leaf (a segment's postings), through its public calls otherwise."""
+    if isinstance(m, MultiMatcher):  # several segments: document numbers shifted by offsets
+        parts = [postings(sub) for sub in m.matchers[m.current:]]
+        offsets = m.offsets[m.current:]
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return (np.concatenate([ids + off for (ids, _), off in zip(parts, offsets, strict=True)]),
+                np.concatenate([w for _, w in parts]))
+    if isinstance(m, FilterMatcher):  # deleted documents left out
+        ids, weights = postings(m.child)
+        keep = np.isin(ids, np.fromiter(m._ids, dtype=np.int64), invert=m._exclude)
+        return ids[keep], weights[keep]
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids.extend(m._ids[m._i:])
+            weights.extend(m._weights[m._i:])
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def segment_identity(seg) -> str:
+    """Whoosh's segment id (random, new for every segment written or merged) and the segment's
+    size; '' when the reader has no segment."""
+    segment = getattr(seg, "_segment", None)
+    return f"{segment.segment_id()}:{seg.doc_count_all()}" if segment is not None else ""
+
+
+def _segment_arrays(seg, fields: list[str]) -> dict[str, np.ndarray] | None:
+    """The arrays of one segment reader, per field j of `fields`: terms{j} (the terms' UTF-8
+    bytes end to end, uint8), ends{j} (where each term's bytes end), bounds{j} (term i's
+    postings are ids{j}[bounds[i]:bounds[i + 1]]), ids{j} (document numbers within the segment,
+    ascending per term, deleted ones included), tf{j} (Whoosh's weights: the term's frequency in
+    the document, float32 as Whoosh stores them) and lengths{j} (each document's length in the
+    field as BM25F reads it: Whoosh's stored, rounded length). None when the segment is not a
+    Whoosh 3 segment."""
+    terms_reader = getattr(seg, "_terms", None)
+    if type(seg) is not SegmentReader or type(terms_reader) is not W3TermsReader:
+        return None
+    out: dict[str, np.ndarray] = {}
+    wanted = {name: j for j, name in enumerate(fields)}
+    per_field: dict[int, list] = {j: [] for j in wanted.values()}
+    for (fieldname, text), info in terms_reader.items():
+        j = wanted.get(fieldname)
+        if j is not None:
+            per_field[j].append((text, info))
+    codec, postfile = terms_reader._codec, terms_reader._postfile
+    n_docs = seg.doc_count_all()
+    for name, j in wanted.items():
+        rows = sorted(per_field[j], key=lambda row: row[0])
+        fmt = seg.schema[name].format if name in seg.schema else None
+        ids_parts, tf_parts, counts, blob = [], [], [], []
+        for text, info in rows:
+            ids, tf = postings(codec.postings_reader(postfile, info, fmt))
+            ids_parts.append(ids)
+            tf_parts.append(tf)
+            counts.append(len(ids))
+            blob.append(text)
+        ids = np.concatenate(ids_parts).astype(np.int32) if ids_parts else np.zeros(0, dtype=np.int32)
+        tf = np.concatenate(tf_parts) if tf_parts else np.zeros(0)
+        tf32 = tf.astype(np.float32)
+        out[f"terms{j}"] = np.frombuffer(b"".join(blob), dtype=np.uint8)
+        out[f"ends{j}"] = np.cumsum([len(t) for t in blob], dtype=np.int64)
+        out[f"bounds{j}"] = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
+        out[f"ids{j}"] = ids
+        # Whoosh stores weights as float32: kept as they are, wider only if some were not.
+        out[f"tf{j}"] = tf32 if np.array_equal(tf32.astype(np.float64), tf) else tf
+        out[f"lengths{j}"] = np.asarray([seg.doc_field_length(n, name, 1) or 0 for n in range(n_docs)], dtype=np.int64)
+    return out
+
+
+def _read(path: Path) -> tuple[list[str], dict[str, dict]] | None:
+    """(fields, {segment identity: {array name: array}}) of a POSTINGS_FILE; None when it is
+    absent, unreadable or of another format."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format"]) != POSTINGS_FORMAT:
+                return None
+            fields = json.loads(str(data["fields"]))
+            segments = json.loads(str(data["segments"]))
+            stored: dict[str, dict] = {segid: {} for segid in segments}
+            for name in data.files:
+                found = _ARRAY_NAME.fullmatch(name)
+                if found:
+                    stored[segments[int(found[1])]][found[2]] = data[name]
+    except (OSError, ValueError, KeyError, TypeError, EOFError, IndexError):
+        return None
+    return fields, stored
+
+
+def write_postings(index_dir: Path, fields: list[str]) -> dict:
+    """Write POSTINGS_FILE into index_dir: the postings of each segment of the index in `fields`
+    (_segment_arrays). A segment already in index_dir's previous file (an incremental build
+    starts from a copy of the previous index), for the same fields, keeps its arrays; only the
+    others are read. Returns {segments, computed (segments read now), postings (of the segments
+    read now), seconds (wall)}; {segments: 0, ...} and no file when a segment is not Whoosh 3's
+    (the engine then reads Whoosh's postings)."""
+    from whoosh import index
+
+    started = time.perf_counter()
+    path = Path(index_dir) / POSTINGS_FILE
+    previous = _read(path)
+    stored = previous[1] if previous is not None and previous[0] == list(fields) else {}
+    ix = index.open_dir(str(index_dir))
+    searcher = ix.searcher()
+    arrays: dict[str, np.ndarray] = {}
+    segids: list[str] = []
+    computed = read = 0
+    pool = None
+    try:
+        leaves = searcher.reader().leaf_readers()
+        todo = [i for i, (seg, _) in enumerate(leaves) if not _complete(stored.get(segment_identity(seg)), fields)]
+        if len(todo) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            # A full build's parallel writer leaves one segment per sub-writer: the others are
+            # read in a forked process meanwhile (both cores).
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+            elsewhere = {i: pool.submit(_arrays_of_segment, str(index_dir), i, list(fields)) for i in todo[1:]}
+        else:
+            elsewhere = {}
+        for i, (seg, _) in enumerate(leaves):
+            segid = segment_identity(seg)
+            found = stored.get(segid) if segid else None
+            fresh = i in elsewhere or not _complete(found, fields)
+            if fresh:
+                found = elsewhere[i].result() if i in elsewhere else _segment_arrays(seg, list(fields))
+                if found is None:
+                    path.unlink(missing_ok=True)
+                    return {"segments": 0, "computed": 0, "postings": 0,
+                            "seconds": round(time.perf_counter() - started, 3)}
+                computed += 1
+                read += sum(len(found[f"ids{j}"]) for j in range(len(fields)))
+            segids.append(segid)
+            arrays.update({f"s{i}_{name}": array for name, array in found.items()})
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        searcher.close()
+        ix.close()
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as out:
+        np.savez(out, format=np.asarray(POSTINGS_FORMAT), fields=np.asarray(json.dumps(list(fields))),
+                 segments=np.asarray(json.dumps(segids)), **arrays)
+    os.replace(tmp, path)
+    return {"segments": len(segids), "computed": computed, "postings": read,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _complete(found: dict | None, fields) -> bool:
+    """Whether a segment's stored arrays (None: none) hold every one of the fields."""
+    return found is not None and all(f"ids{j}" in found for j in range(len(fields)))
+
+
+def _arrays_of_segment(index_dir: str, i: int, fields: list[str]) -> dict[str, np.ndarray] | None:
+    """_segment_arrays of segment i of the index in index_dir, opened here (in a worker process)."""
+    from whoosh import index
+
+    ix = index.open_dir(index_dir)
+    searcher = ix.searcher()
+    try:
+        return _segment_arrays(searcher.reader().leaf_readers()[i][0], fields)
+    finally:
+        searcher.close()
+        ix.close()
+
+
+class FieldPostings:
+    """One field's postings over the whole index (segments merged, deleted documents left out):
+    look-ups of a term's (document numbers, term frequencies, document frequency)."""
+
+    def __init__(self, terms: list[bytes], bounds: np.ndarray, ids: np.ndarray, tf: np.ndarray, df: np.ndarray,
+                 lengths: np.ndarray):
+        self.terms = terms  # every term of the field (bytes), ascending
+        self._at = {t: i for i, t in enumerate(terms)}
+        self.bounds, self.ids, self.tf, self.df = bounds, ids, tf, df
+        self.lengths = lengths  # float64 per document number of the index
+
+    def get(self, text: bytes) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """(document numbers ascending, int64; weights, float64; document frequency as Whoosh
+        counts it: deleted documents included) of a term; None when no segment holds it."""
+        i = self._at.get(text)
+        if i is None:
+            return None
+        lo, hi = self.bounds[i], self.bounds[i + 1]
+        return self.ids[lo:hi].astype(np.int64), self.tf[lo:hi].astype(np.float64), int(self.df[i])
+
+    def __contains__(self, text: bytes) -> bool:
+        return text in self._at
+
+
+def load_postings(index_dir: Path, reader, fields: list[str]) -> dict[str, FieldPostings]:
+    """{field: FieldPostings} for each of `fields` from index_dir's POSTINGS_FILE when it holds
+    every segment of `reader`'s index for those fields; {} otherwise (absent, unreadable, another
+    index's or other fields)."""
+    found = _read(Path(index_dir) / POSTINGS_FILE)
+    if found is None:
+        return {}
+    stored_fields, stored = found
+    column = {name: j for j, name in enumerate(stored_fields)}
+    if any(name not in column for name in fields):
+        return {}
+    segments = []
+    for seg, offset in reader.leaf_readers():
+        segid = segment_identity(seg)
+        arrays = stored.get(segid) if segid else None
+        if arrays is None:
+            return {}
+        deleted = np.asarray(sorted(getattr(seg, "deleted_docs_set", None) or ()), dtype=np.int64)
+        segments.append((arrays, offset, seg.doc_count_all(), deleted))
+    if not segments:  # an empty index: nothing to look up
+        return {}
+    size = reader.doc_count_all()
+    out = {}
+    for name in fields:
+        j = column[name]
+        try:
+            out[name] = _merge(segments, j, size)
+        except KeyError:
+            return {}
+    return out
+
+
+def _merge(segments: list[tuple], j: int, size: int) -> FieldPostings:
+    """One field's FieldPostings from each segment's arrays (column j), in segment order."""
+    term_lists, term_parts, ids_parts, tf_parts, df_parts = [], [], [], [], []
+    lengths = np.zeros(size, dtype=np.float64)
+    for arrays, offset, n_docs, deleted in segments:
+        blob = arrays[f"terms{j}"].tobytes()
+        ends = arrays[f"ends{j}"].tolist()
+        starts = [0, *ends[:-1]] if ends else []
+        term_lists.append([blob[a:b] for a, b in zip(starts, ends, strict=True)])
+        bounds = arrays[f"bounds{j}"]
+        counts = np.diff(bounds)
+        which = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        ids = arrays[f"ids{j}"].astype(np.int64)
+        tf = arrays[f"tf{j}"]
+        df_parts.append(counts)
+        if len(deleted):
+            keep = ~np.isin(ids, deleted)
+            which, ids, tf = which[keep], ids[keep], tf[keep]
+        term_parts.append(which)
+        ids_parts.append(ids + offset)
+        tf_parts.append(tf)
+        lengths[offset:offset + n_docs] = arrays[f"lengths{j}"]
+    if len(segments) == 1:
+        terms, bounds_all = term_lists[0], None
+        which, ids, tf, df = term_parts[0], ids_parts[0], tf_parts[0], df_parts[0]
+    else:
+        # Each segment's terms numbered in the union of the segments' terms (sorted, as bytes).
+        terms = sorted(set().union(*term_lists))
+        at = {t: i for i, t in enumerate(terms)}
+        maps = [np.asarray([at[t] for t in tl], dtype=np.int64) for tl in term_lists]
+        which = np.concatenate([m[w] for m, w in zip(maps, term_parts, strict=True)])
+        ids, tf = np.concatenate(ids_parts), np.concatenate(tf_parts)
+        df = np.zeros(len(terms), dtype=np.int64)
+        for m, counts in zip(maps, df_parts, strict=True):
+            np.add.at(df, m, counts)
+        # Segments come in offset order and each one's numbers ascend per term, so a stable sort
+        # by term leaves every term's numbers ascending.
+        order = np.argsort(which, kind="stable")
+        which, ids, tf = which[order], ids[order], tf[order]
+    bounds_all = np.searchsorted(which, np.arange(len(terms) + 1)).astype(np.int64)
+    return FieldPostings(terms, bounds_all, ids.astype(np.int32) if size < 2**31 else ids, tf, np.asarray(df),
+                         lengths)
