@@ -69,11 +69,27 @@ def test_tab_indentation_is_invalid_yaml(tmp_path):
                                 "invalid YAML: found character '\\t' that cannot start any token", YAML_HINT)]
 
 
-def test_unsafe_yaml_tag_is_refused(tmp_path):
-    text = entry_text(title="!!python/object/apply:os.system [echo]")
+def test_unsafe_yaml_tag_is_refused_on_its_field_with_what_to_write_instead(tmp_path):
+    text = entry_text(title="!!python/object/apply:os.system [echo]", status="!!python/name:os.system draft")
     entries, problems, _ = load(tmp_path, {NAME: text})
-    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "title:"), "front matter", "error")]
-    assert problems[0].message.startswith("invalid YAML: could not determine a constructor")
+    tag_problems = [p for p in problems if "YAML tags" in p.message]
+    assert [(p.line, p.field, p.severity) for p in tag_problems] == [
+        (line_of(text, "title:"), "title", "error"), (line_of(text, "status:"), "status", "error")]
+    assert tag_problems[0].message.startswith("YAML tags such as '!!python/object/apply:os.system' are not allowed")
+    assert tag_problems[0].hint.startswith("delete '!!python/object/apply:os.system' and write the value itself")
+    assert "status: draft" in tag_problems[1].hint
+    # The tag is dropped, not obeyed: the rest of the file is still checked (title is now a list).
+    assert [(p.field, p.message) for p in problems if p not in tag_problems] == [
+        ("title", "must be text, got a list")]
+    assert entries == []
+
+
+def test_any_yaml_tag_is_refused_even_a_harmless_one(tmp_path):
+    text = entry_text(period="!!str 2018", summary="!important " + "x" * 30)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert [(p.line, p.field) for p in problems] == [(line_of(text, "summary:"), "summary"),
+                                                     (line_of(text, "period:"), "period")]
+    assert "quote a value that starts with '!'" in problems[0].hint
     assert entries == []
 
 

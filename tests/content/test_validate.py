@@ -377,6 +377,31 @@ def test_html_in_body_is_a_warning_at_its_line(tmp_path):
                                                    "use Markdown instead of HTML", WARNING)]
 
 
+
+def test_every_line_of_raw_html_is_reported_with_its_tags(tmp_path):
+    body = (BODY + "\n<script>alert(1)</script>\n\nTexte <img src=x onerror=alert(2)> et <b>gras</b>.\n\n"
+            "<iframe\n src=x></iframe>\n")
+    text = entry_text(body=body)
+    assert [(p.line, p.message) for p in problems_of(tmp_path, text)] == [
+        (line_of(text, "<script>"), "raw HTML (<script>) is shown as text, not rendered"),
+        (line_of(text, "Texte <img"), "raw HTML (<img src=x onerror=alert(2)>, <b>) is shown as text, not rendered"),
+        (line_of(text, "<iframe"), "raw HTML (<iframe src=x>) is shown as text, not rendered")]
+
+
+def test_html_in_code_and_autolinks_are_not_raw_html(tmp_path):
+    body = BODY + "\n```html\n<div>exemple</div>\n```\n\nLe code `<span>` et <https://www.hcp.ma/> ou <info@hcp.ma>.\n"
+    assert problems_of(tmp_path, entry_text(body=body)) == []
+
+
+def test_a_body_full_of_html_gives_a_bounded_report(tmp_path):
+    body = BODY + "\n" + "\n\n".join(f"<span id=a{i}>{i}</span>" for i in range(30)) + "\n"
+    text = entry_text(body=body)
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 11
+    assert problems[-1].line == line_of(text, "<span id=a10>")
+    assert problems[-1].message.startswith("raw HTML on 20 more lines (")
+
+
 def test_style_element_in_body_is_named_as_raw_html_not_as_an_attribute_list(tmp_path):
     """CSS braces inside <style> (or a tag's attribute) are not attribute lists: the contributor is
     told what was found (the element), once, as a warning (it is shown as text)."""

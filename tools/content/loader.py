@@ -174,9 +174,11 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
+        self.tag_problems: list[tuple[int, str, str, str]] = []  # (line, field, message, hint): see _untag
 
     def compose_node(self, parent, index):
         event = self.peek_event()
+        _untag(self, event, parent, index)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise RefusedYAML(f"anchors and aliases ('&' and '*') are not allowed "
                               f"(found '{'*' if isinstance(event, yaml.AliasEvent) else '&'}{event.anchor}')",
@@ -189,6 +191,28 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+def _untag(loader: _Loader, event, parent, index) -> None:
+    """Record an explicit YAML tag ('!!python/object/apply:os.system', '!!str', '!x') on `event`
+    as a problem of its field and drop it, so the value is read as if written without it and the
+    rest of the file is still checked (instead of one generic "invalid YAML" stopping there)."""
+    tag = getattr(event, "tag", None)
+    if tag in (None, "!") or isinstance(event, yaml.AliasEvent):
+        return
+    shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    key = str(index.value) if isinstance(parent, yaml.MappingNode) and isinstance(index, yaml.ScalarNode) else ""
+    example = {"status": "status: draft", "countries": "countries: [MA]", "links": "links:\n  - title: ...\n    url: https://..."}
+    instead = example.get(key, f"{key}: plain text" if key else "plain text, [a, b] lists or 'field: value' lines")
+    loader.tag_problems.append((
+        event.start_mark.line + 2, key or "front matter",
+        f"YAML tags such as '{shown[:60]}' are not allowed (the front matter holds only text, lists and 'field: value' lines)",
+        f"delete '{shown[:60]}' and write the value itself, e.g. {instead}; quote a value that starts with '!'"))
+    event.tag = None
+    if isinstance(event, yaml.ScalarEvent):
+        event.implicit = (True, False) if event.style is None else (False, True)
+    else:
+        event.implicit = True
 
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL_RE, list("tTfF"))
@@ -274,6 +298,7 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
             return
         _index_lines(entry, node, "")
         _find_cut_values(entry, node, "", source)
+        entry.problems += [Problem(entry.path, line, key, message, hint) for line, key, message, hint in loader.tag_problems]
         entry.meta = loader.construct_document(node)
     except RefusedYAML as exc:
         entry.problems.append(Problem(entry.path, exc.mark.line + 2, "front matter", exc.message, exc.hint))
