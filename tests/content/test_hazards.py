@@ -13,7 +13,7 @@ import time
 import markdown
 import pytest
 
-from tests.conftest import entry_text, line_of, load
+from tests.conftest import BODY, entry_text, line_of, load
 from tools.content.loader import MAX_DEPTH, MAX_FRONT_MATTER_BYTES
 from tools.content.markdown import safe_body
 from tools.content.problems import WARNING
@@ -275,3 +275,16 @@ def test_raw_html_holding_braces_at_the_size_limit_is_checked_without_hanging(tm
     assert len(body) < MAX_BODY_CHARS
     _, problems = problems_of(tmp_path, entry_text(body="\n" + body))
     assert not [p for p in problems if p.message.startswith("attribute list")]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u202b"])
+def test_bidi_override_in_the_body_is_an_error_on_its_line(tmp_path, control):
+    """As in the title: an override in the text reverses what follows it on the page
+    ('gnp.exe' shown as 'exe.png'); the isolates of mixed Arabic/Latin text stay allowed."""
+    body = BODY + f"\nVoir le fichier {control}gnp.exe\u202c ici.\n\nAussi \u2067العربية\u2069 et \u200fici.\n"
+    text = entry_text(body=body)
+    entries, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.message, p.severity) for p in problems] == [
+        (line_of(text, "Voir le fichier"), "body",
+         f"contains the invisible direction control U+{ord(control):04X}", "error")]
+    assert entries == []

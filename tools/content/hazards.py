@@ -19,7 +19,7 @@ import re
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from tools.content import render_cost
-from tools.content.kinds import Links, StrList, Text
+from tools.content.kinds import BIDI_OVERRIDE_RE, Links, StrList, Text
 from tools.content.loader import RawEntry
 from tools.content.markdown import attribute_lists, code_free_lines, list_after_paragraph, unsafe_links
 from tools.content.problems import WARNING, Problem
@@ -133,4 +133,22 @@ def _short(text: str, limit: int = 40) -> str:
 
 def check(raw: RawEntry) -> list[Problem]:
     """Every hazard of one loaded file."""
-    return front_matter_problems(raw) + body_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line)
+    return (front_matter_problems(raw) + body_problems(raw) + bidi_override_problems(raw)
+            + render_cost.problems(raw.path, raw.body, raw.body_line))
+
+
+def bidi_override_problems(raw: RawEntry) -> list[Problem]:
+    """An error per body line holding a bidi embedding or override (U+202A-U+202E), as in the
+    plain-text fields: it reverses or reorders the letters shown after it (a reference or an address
+    can then read as another), on the page, in the feed and in the search snippets. The isolates and
+    marks that mixed Arabic/Latin text needs (U+2066-2069, U+200E/F) are allowed."""
+    if not BIDI_OVERRIDE_RE.search(raw.body):
+        return []
+    problems = []
+    for offset, line in enumerate(raw.body.split("\n")):
+        if found := BIDI_OVERRIDE_RE.search(line):
+            problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                    f"contains the invisible direction control U+{ord(found.group()):04X}",
+                                    "delete it (it reorders the letters shown); for mixed Arabic/Latin text "
+                                    "the interface sets the direction itself"))
+    return problems
