@@ -134,7 +134,60 @@ def _short(text: str, limit: int = 40) -> str:
 def check(raw: RawEntry) -> list[Problem]:
     """Every hazard of one loaded file."""
     return (front_matter_problems(raw) + body_problems(raw) + bidi_override_problems(raw)
-            + render_cost.problems(raw.path, raw.body, raw.body_line))
+            + language_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line))
+
+
+# Short words frequent in running text of one language and rare in the other (French 'les' is not
+# English; 'the' is not French): enough to tell a French body from an English one.
+FUNCTION_WORDS = {
+    "fr": frozenset("le la les des du et est sont avec qui dans une aux sur pour ces cette leur".split()),
+    "en": frozenset("the and of is are with which this that from were has have their these for".split()),
+}
+LANGUAGE_NAMES = {"fr": "French", "ar": "Arabic", "en": "English"}
+MIN_WORDS = 40  # below this, too little text to judge
+ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+LATIN_WORD_RE = re.compile(r"[A-Za-zÀ-ÿŒœ]+(?:'[A-Za-zÀ-ÿ]+)?")
+LINK_TARGET_RE = re.compile(r"\]\([^()\]]*\)|<https?://[^<>]*>|https?://\S+")  # [^...] stops early: linear
+
+
+def body_language(body: str) -> str | None:
+    """'ar', 'fr' or 'en': the language the body's text (outside code and link addresses) is
+    clearly written in; None when it is too short or mixed to say."""
+    text = " ".join(LINK_TARGET_RE.sub(" ", line) for _, line in code_free_lines(body))
+    arabic = len(ARABIC_LETTER_RE.findall(text))
+    words = [w.lower() for w in LATIN_WORD_RE.findall(text)]
+    latin = sum(map(len, words))
+    if arabic + latin < MIN_WORDS * 4:
+        return None
+    if arabic > 0.7 * (arabic + latin):
+        return "ar"
+    if latin < 0.7 * (arabic + latin) or len(words) < MIN_WORDS:
+        return None
+    counts = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    first, second = sorted(counts, key=counts.get, reverse=True)
+    if counts[first] >= 10 and counts[first] >= 3 * counts[second]:
+        return first
+    return None
+
+
+def language_problems(raw: RawEntry) -> list[Problem]:
+    """A warning when the body is clearly in another language than the one declared (lang, or the
+    file-name suffix when lang is missing): the page would be labelled, laid out (direction) and
+    searched (stemming) as the wrong language."""
+    declared = raw.meta.get("lang") if isinstance(raw.meta, dict) else None
+    declared = declared if declared in LANGUAGE_NAMES else raw.lang_suffix
+    if declared not in LANGUAGE_NAMES or not raw.body.strip():
+        return []
+    if raw.lang_suffix in LANGUAGE_NAMES and declared != raw.lang_suffix:
+        return []  # the lang error (tools.content.validate) says which of the two the text is in
+    found = body_language(raw.body)
+    if found is None or found == declared:
+        return []
+    return [Problem(raw.path, raw.body_line, "body",
+                    f"the text looks {LANGUAGE_NAMES[found]}, but the entry is declared {LANGUAGE_NAMES[declared]} "
+                    f"(lang: {declared})",
+                    f"if it is the {LANGUAGE_NAMES[found]} version, name the file {raw.slug}.{found}.md and set "
+                    f"lang: {found}; otherwise write the text in {LANGUAGE_NAMES[declared]}", WARNING)]
 
 
 def bidi_override_problems(raw: RawEntry) -> list[Problem]:

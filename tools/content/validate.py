@@ -70,6 +70,11 @@ class _Checker:
             # An unknown suffix ('.de.md') cannot be the fix: point at the rename instead.
             hint = (f"set lang: {raw.lang_suffix} or rename the file" if raw.lang_suffix in known else
                     f"rename the file to {raw.slug}.{lang}.md (languages: {', '.join(known)})")
+            if raw.lang_suffix in known and hazards.body_language(raw.body) in (lang, raw.lang_suffix):
+                # The text tells which of the two is right.
+                hint = (f"the text is in {hazards.LANGUAGE_NAMES[lang]}: rename the file to {raw.slug}.{lang}.md"
+                        if hazards.body_language(raw.body) == lang else
+                        f"the text is in {hazards.LANGUAGE_NAMES[raw.lang_suffix]}: set lang: {raw.lang_suffix}")
             self.report("lang", f"'{lang}' differs from the file name suffix '.{raw.lang_suffix}.md'", hint)
         if values.get("status") == "reviewed":
             for name in ("reviewed_by", "reviewed_on"):

@@ -728,7 +728,8 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
         names = [translated.get((e.lang, fold(inst)), (inst, e.lang)) for inst in e.institutions]
         for name in names:
-            institutions.setdefault(fold(name[0]), name)
+            if name[1] == ui or fold(name[0]) not in institutions:  # a name the ui's versions use wins
+                institutions[fold(name[0])] = name
         for key in {fold(name) for name, _ in names}:
             named[key] += 1
 
