@@ -703,6 +703,34 @@ def institution_translations(entries: list[Entry], ui: str) -> dict[tuple[str, s
     return {key: (max(counts, key=counts.get), ui) for key, counts in seen.items()}
 
 
+def _merge_glossary_synonyms(institutions: dict[str, tuple[str, str]], named: dict[str, int], ui: str,
+                             vocabs: Vocabularies) -> None:
+    """In place: a name in another language than ui that the glossary gives as the same concept as a
+    name in ui on the page ('Bureau international du Travail (BIT)' and 'International Labour
+    Organization (ILO)') is merged into it, its count added. Names are compared whole, without a
+    trailing '(ACRONYM)', to the concept's terms and synonyms in their language."""
+    if all(lang == ui for _, lang in institutions.values()):
+        return
+    by_name: dict[tuple[str, str], str] = {}
+    for concept in glossary.concepts(vocabs):
+        for lang, term in concept.terms.items():
+            for name in [term.get("term", "")] + list(term.get("synonyms") or []):
+                if name:
+                    by_name.setdefault((lang, fold(name)), concept.id)
+
+    def concept_of(name: str, lang: str) -> str | None:
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+        return by_name.get((lang, fold(bare))) or by_name.get((lang, fold(name)))
+
+    in_ui = {concept_of(n, lang): key for key, (n, lang) in institutions.items() if lang == ui}
+    in_ui.pop(None, None)
+    for key, (name, lang) in list(institutions.items()):
+        target = in_ui.get(concept_of(name, lang)) if lang != ui else None
+        if target is not None:
+            named[target] += named.pop(key, 0)
+            del institutions[key]
+
+
 def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
                     vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
                     split_at: int | None = None) -> str:
@@ -732,6 +760,7 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
                 institutions[fold(name[0])] = name
         for key in {fold(name) for name, _ in names}:
             named[key] += 1
+    _merge_glossary_synonyms(institutions, named, ui, vocabs)
 
     def shown_name(name: tuple[str, str]) -> str:
         return bidi(name[0], name[1] if name[1] != ui else None)
