@@ -283,6 +283,12 @@ def _html_text(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
+def _html_in(text: str, lang: str, ui: str) -> str:
+    """Escaped text; in <bdi lang dir> when `lang` is not the page's `ui` (a French title on the
+    English page is read, hyphenated and isolated as French)."""
+    return _html_text(text) if lang == ui else f'<bdi lang="{lang}" dir="{i18n.direction(lang)}">{_html_text(text)}</bdi>'
+
+
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG,
                vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
     """One item per entry id (the version for interface lang), by title: a '<ul>' block of HTML
@@ -447,7 +453,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
             cells = []
             for code in focus:
                 hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [_html_link(rel(path, e.page), _html_text(_short(e.title)))
+                links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui))
                          for e in (hits if len(hits) <= CELL_LIMIT else hits[:CELL_SHOWN])]
                 if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
                     count = n_entries(len(hits), ui, vocabs=vocabs)
