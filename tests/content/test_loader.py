@@ -256,3 +256,33 @@ def test_a_linked_country_folder_is_refused(tmp_path):
     assert len(entries) == 1  # the good entry only
     [problem] = _link_problems(problems)
     assert problem.path == "practices/dz/dz-x.fr.md" and "folder 'dz'" in problem.message
+
+
+# -- paths named like entries that are no files ----------------------------------------------------
+
+
+def test_a_folder_or_a_pipe_named_like_an_entry_is_a_problem_not_a_crash_or_a_hang(tmp_path):
+    """A folder 'ma-x.fr.md' made IsADirectoryError escape as a traceback; a named pipe would have
+    made the check wait forever on its read. Both loaders refuse them unread, with the good entry kept."""
+    import os
+    import signal
+
+    from tests.conftest import make_corpus
+    from tools.content.cached import load_collection as load_cached
+    from tools.content.validate import load_collection
+
+    practices = make_corpus(tmp_path, {"ma/ma-good.fr.md": entry_text()})
+    (practices / "ma" / "ma-x.fr.md").mkdir()
+    os.mkfifo(practices / "ma" / "ma-y.fr.md")
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("the check waited on the pipe")))
+    signal.alarm(60)
+    try:
+        for loader in (load_collection, lambda root, base, vocabs: load_cached(root, base, vocabs=vocabs, workers=1)):
+            entries, problems, _ = loader(practices, tmp_path, vocabs=None)
+            assert [e.id for e in entries] == ["ma-good"]
+            assert [(p.path, p.line, p.field, p.message) for p in problems if p.field == "file"] == [
+                ("practices/ma/ma-x.fr.md", 1, "file", "'ma-x.fr.md' is a folder, not an entry file"),
+                ("practices/ma/ma-y.fr.md", 1, "file", "'ma-y.fr.md' is not a regular file, not an entry file")]
+            assert all(p.hint for p in problems)
+    finally:
+        signal.alarm(0)

@@ -97,7 +97,8 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
             shown = str(path)
         # A link is refused unread (loader.symlink_problem): keyed by where it points, not by its target's bytes.
         link = symlink_of(path)
-        key = (shown, f"link:{os.readlink(link)}" if link else hashlib.sha256(path.read_bytes()).hexdigest())
+        key = (shown, f"link:{os.readlink(link)}" if link else
+               hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "not a file")  # refused unread
         keys.append(key)
         if key not in old_files:
             todo.append((str(path), shown))

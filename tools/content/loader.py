@@ -67,6 +67,16 @@ def symlink_problem(path: Path, shown: str) -> Problem | None:
                    "replace the link by the entry file itself (copy the file into practices/<country>/)")
 
 
+def not_a_file_problem(path: Path, shown: str) -> Problem | None:
+    """The problem of an entry path that is no regular file (a folder named like an entry, a named
+    pipe, a device), which reading would fail on or wait on forever; None for a regular file."""
+    if path.is_file():
+        return None
+    what = "a folder" if path.is_dir() else "not a regular file"
+    return Problem(shown, 1, "file", f"'{path.name}' is {what}, not an entry file",
+                   "entries are plain text files: move or rename it (only files named <slug>.<lang>.md are read)")
+
+
 def symlink_of(path: Path) -> Path | None:
     """The symbolic link that `path` (practices/<folder>/<file>) is or sits in: the file itself or
     its folder; None when neither is a link. Reads no file."""
@@ -78,7 +88,8 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
 
     Bad files give a RawEntry with problems, never an exception for their content: over
     MAX_FILE_BYTES (1 MB), a byte-order mark, invalid UTF-8, a name not <slug>.<lang>.md, broken
-    or hostile YAML, a symbolic link (see symlink_problem: refused unread). Raises OSError only
+    or hostile YAML, a symbolic link (see symlink_problem: refused unread), a folder or pipe named
+    like an entry (not_a_file_problem: refused unread). Raises OSError only
     when the file cannot be read at all.
     """
     shown = shown or str(path)
@@ -89,7 +100,7 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
     else:
         entry.problems.append(Problem(shown, 1, "file name", f"'{path.name}' is not named <slug>.<lang>.md",
                                       "name it like 'ma-enquete-emploi.fr.md'"))
-    linked = symlink_problem(path, shown)
+    linked = symlink_problem(path, shown) or not_a_file_problem(path, shown)
     if linked:
         entry.problems.append(linked)
         return entry
