@@ -286,3 +286,27 @@ def test_a_folder_or_a_pipe_named_like_an_entry_is_a_problem_not_a_crash_or_a_ha
             assert all(p.hint for p in problems)
     finally:
         signal.alarm(0)
+
+
+def test_files_named_like_entries_but_not_read_are_named_in_a_warning(tmp_path):
+    """Put outside a country folder, starting with a capital, or saved as .md.txt (Windows hides
+    the extension) or .markdown: such a file was silently neither checked nor published."""
+    from tests.conftest import make_corpus
+    from tools.content.cached import load_collection as load_cached
+    from tools.content.validate import load_collection
+
+    text = entry_text()
+    practices = make_corpus(tmp_path, {"ma/ma-good.fr.md": text, "ma-root.fr.md": text, "ma/sub/ma-deep.fr.md": text,
+                                       "ma/MA-Upper.fr.md": text, "ma/ma-win.fr.md.txt": text, "ma/ma-mk.en.markdown": text,
+                                       "ma/README.md": "# Notes", "ma/_modele.fr.md": text, "ma/notes.txt": "x"})
+    for loader in (load_collection, lambda root, base, vocabs: load_cached(root, base, vocabs=vocabs, workers=1)):
+        entries, problems, files = loader(practices, tmp_path, vocabs=None)
+        assert [e.id for e in entries] == ["ma-good"] and files == 1
+        skipped = [p for p in problems if p.field == "file name"]
+        assert all(p.severity == "warning" and p.message.startswith("not read as an entry") for p in skipped)
+        assert sorted((p.path, p.hint.split(":")[0].split(" (")[0]) for p in skipped) == [
+            ("practices/ma-root.fr.md", "move it into its country folder"),
+            ("practices/ma/MA-Upper.fr.md", "rename it in lower case"),
+            ("practices/ma/ma-mk.en.markdown", "rename it to ma-mk.en.md"),
+            ("practices/ma/ma-win.fr.md.txt", "rename it to ma-win.fr.md"),
+            ("practices/ma/sub/ma-deep.fr.md", "move it into its country folder")]

@@ -6,6 +6,7 @@ field rules are tools.content.validate's job.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,44 @@ def entry_files(root: Path) -> list[Path]:
     return sorted(
         p for p in root.glob("*/*.md") if not p.name.startswith(("_", ".")) and not p.name[0].isupper()
     )
+
+
+# A name a contributor meant as an entry: <name>.<two letters>.<a Markdown or text extension>.
+ENTRY_LIKE_RE = re.compile(r"^[^._][^.]*\.[A-Za-z]{2}\.(?:md|markdown|mdown|txt|md\.txt)$", re.I)
+
+
+def skipped_files(root: Path, base: Path | None = None, limit: int = 20) -> list[Problem]:
+    """A warning for each file under `root` (practices/) named like an entry that entry_files does
+    not read, so it is neither checked nor published without a word: outside a country folder
+    (practices/x.fr.md, practices/ma/sub/x.fr.md), starting with a capital (MA-x.fr.md: helper files
+    do), with another extension (x.fr.md.txt, as Windows hides it; x.fr.markdown). At most `limit`
+    (the others counted in the last one); links are not followed, so the walk is bounded by the tree."""
+    base = base or root.parent
+    read = set(entry_files(root)) if root.is_dir() else set()
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(folder) / name
+            if path in read or not ENTRY_LIKE_RE.match(name):
+                continue
+            if path.parent.parent != root:
+                hint = "move it into its country folder (or regional/), e.g. practices/ma/<slug>.<lang>.md"
+            elif not name.lower().endswith(".md") or not name.endswith(".md"):
+                hint = f"rename it to {name.split('.')[0].lower()}.{name.split('.')[1].lower()}.md (a plain Markdown file)"
+            else:
+                hint = f"rename it in lower case: {name.lower()} (names starting with a capital are helper files)"
+            try:
+                shown = str(path.relative_to(base))
+            except ValueError:
+                shown = str(path)
+            found.append(Problem(shown, 1, "file name", "not read as an entry (neither checked nor published)",
+                                 hint, "warning"))
+    if len(found) > limit:
+        found = found[: limit - 1] + [Problem(found[limit - 1].path, 1, "file name",
+                                              f"and {len(found) - limit + 1} more files not read as entries",
+                                              "entries are practices/<folder>/<slug>.<lang>.md, in lower case", "warning")]
+    return found
 
 
 def symlink_problem(path: Path, shown: str) -> Problem | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tools.content import hazards
 from tools.content.kinds import HTML_TAG_RE, Issue, close
-from tools.content.loader import RawEntry, entry_files, load_file
+from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
 from tools.content.markdown import code_free_lines, unsafe_links
 from tools.content.model import Entry
 from tools.content.problems import WARNING, Problem
@@ -433,7 +433,8 @@ def load_collection(root: Path, base: Path | None = None,
         except ValueError:
             shown = str(path)
         raws.append(load_file(path, shown))
-    return check_collection(raws, vocabs)
+    entries, problems, files = check_collection(raws, vocabs)
+    return entries, problems + skipped_files(root, base), files
 
 
 def check_collection(raws: list[RawEntry], vocabs: Vocabularies | None = None
