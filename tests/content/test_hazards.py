@@ -324,3 +324,11 @@ def test_matching_short_or_mixed_bodies_raise_no_language_warning(tmp_path):
                              ("ma/ma-x.ar.md", "ar", AR_BODY + "\n```\n" + EN_BODY + "\n```\n")):
         _, problems = problems_of(tmp_path, entry_text(body, lang=lang), name=name)
         assert not [p for p in problems if "the text looks" in p.message], name
+
+
+@pytest.mark.parametrize("lang", ["[]", "{a: 1}", "[en, fr]", "7"])
+def test_a_lang_of_the_wrong_type_gives_its_problem_not_a_crash_of_the_language_check(tmp_path, lang):
+    """Found by the fuzz test: `lang: []` made the body-language check raise TypeError (unhashable)."""
+    text = entry_text(lang=lang)
+    entries, problems = problems_of(tmp_path, text)
+    assert entries == [] and [p.field for p in problems if p.severity == "error"] == ["lang"]

@@ -175,7 +175,7 @@ def language_problems(raw: RawEntry) -> list[Problem]:
     file-name suffix when lang is missing): the page would be labelled, laid out (direction) and
     searched (stemming) as the wrong language."""
     declared = raw.meta.get("lang") if isinstance(raw.meta, dict) else None
-    declared = declared if declared in LANGUAGE_NAMES else raw.lang_suffix
+    declared = declared if isinstance(declared, str) and declared in LANGUAGE_NAMES else raw.lang_suffix
     if declared not in LANGUAGE_NAMES or not raw.body.strip():
         return []
     if raw.lang_suffix in LANGUAGE_NAMES and declared != raw.lang_suffix:
