@@ -14,7 +14,7 @@ import sys
 import pytest
 
 import build_index
-from tests.conftest import ROOT, entry_text, line_of, make_corpus
+from tests.conftest import EN_BODY, ROOT, entry_text, line_of, make_corpus
 
 PATH = "practices/ma/ma-x.fr.md"
 
@@ -55,8 +55,8 @@ BROKEN = {
     "empty body": {"ma/ma-x.fr.md": entry_text(body="")},
     "bad names": {"xx/a_B.fr.md": entry_text(), "ma/ma-x.md": entry_text(), "ma/ma-x.de.md": entry_text(lang="de")},
     "duplicate id": {"ma/ma-x.fr.md": entry_text(), "tn/ma-x.fr.md": entry_text()},
-    "translations": {"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(lang="en", type="resource")},
-    "broken reference translation": {"ma/ma-x.fr.md": "---\n[\n---\n", "ma/ma-x.en.md": entry_text(lang="en")},
+    "translations": {"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(EN_BODY, lang="en", type="resource")},
+    "broken reference translation": {"ma/ma-x.fr.md": "---\n[\n---\n", "ma/ma-x.en.md": entry_text(EN_BODY, lang="en")},
 }
 
 
@@ -88,7 +88,7 @@ def test_broken_corpus_exits_1_with_path_line_field_message(check):
 
 
 def test_clean_corpus_exits_0(check):
-    status, out, _ = check({"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(lang="en")})
+    status, out, _ = check({"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(EN_BODY, lang="en")})
     assert status == 0
     assert out == "2 files checked: no problems.\n"
 

@@ -13,7 +13,7 @@ import time
 import markdown
 import pytest
 
-from tests.conftest import entry_text, line_of, load
+from tests.conftest import BODY, entry_text, line_of, load
 from tools.content.loader import MAX_DEPTH, MAX_FRONT_MATTER_BYTES
 from tools.content.markdown import safe_body
 from tools.content.problems import WARNING
@@ -275,3 +275,60 @@ def test_raw_html_holding_braces_at_the_size_limit_is_checked_without_hanging(tm
     assert len(body) < MAX_BODY_CHARS
     _, problems = problems_of(tmp_path, entry_text(body="\n" + body))
     assert not [p for p in problems if p.message.startswith("attribute list")]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u202b"])
+def test_bidi_override_in_the_body_is_an_error_on_its_line(tmp_path, control):
+    """As in the title: an override in the text reverses what follows it on the page
+    ('gnp.exe' shown as 'exe.png'); the isolates of mixed Arabic/Latin text stay allowed."""
+    body = BODY + f"\nVoir le fichier {control}gnp.exe\u202c ici.\n\nAussi \u2067العربية\u2069 et \u200fici.\n"
+    text = entry_text(body=body)
+    entries, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.message, p.severity) for p in problems] == [
+        (line_of(text, "Voir le fichier"), "body",
+         f"contains the invisible direction control U+{ord(control):04X}", "error")]
+    assert entries == []
+
+
+@pytest.mark.parametrize(("name", "lang", "body", "found"), [
+    ("ma/ma-x.fr.md", "fr", "EN", "English"), ("ma/ma-x.ar.md", "ar", "EN", "English"),
+    ("ma/ma-x.ar.md", "ar", "FR", "French"), ("ma/ma-x.en.md", "en", "AR", "Arabic"),
+    ("ma/ma-x.en.md", "en", "FR", "French")])
+def test_a_body_in_another_language_than_declared_is_a_warning(tmp_path, name, lang, body, found):
+    from tests.conftest import AR_BODY, EN_BODY
+
+    text = entry_text({"EN": EN_BODY, "AR": AR_BODY, "FR": BODY}[body], lang=lang)
+    _, problems = problems_of(tmp_path, text, name=name)
+    slug, code = "ma-x", {"English": "en", "French": "fr", "Arabic": "ar"}[found]
+    declared = {"fr": "French", "ar": "Arabic", "en": "English"}[lang]
+    assert [(p.line, p.field, p.message, p.severity) for p in problems] == [
+        (text.split("\n").index("---", 1) + 2, "body", f"the text looks {found}, but the entry is declared {declared} (lang: {lang})",
+         WARNING)]
+    assert problems[0].hint.startswith(f"if it is the {found} version, name the file {slug}.{code}.md")
+
+
+def test_lang_and_suffix_disagreeing_the_text_tells_which_to_fix(tmp_path):
+    from tests.conftest import EN_BODY
+
+    # English text, lang: en, file named .fr.md: rename the file (not "set lang: fr").
+    text = entry_text(EN_BODY, lang="en")
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.field, p.hint) for p in problems] == [("lang", "the text is in English: rename the file to ma-x.en.md")]
+
+
+def test_matching_short_or_mixed_bodies_raise_no_language_warning(tmp_path):
+    from tests.conftest import AR_BODY, EN_BODY
+
+    for name, lang, body in (("ma/ma-x.en.md", "en", EN_BODY), ("ma/ma-x.ar.md", "ar", AR_BODY),
+                             ("ma/ma-x.fr.md", "fr", BODY + "\n" + EN_BODY[:300]),
+                             ("ma/ma-x.ar.md", "ar", AR_BODY + "\n```\n" + EN_BODY + "\n```\n")):
+        _, problems = problems_of(tmp_path, entry_text(body, lang=lang), name=name)
+        assert not [p for p in problems if "the text looks" in p.message], name
+
+
+@pytest.mark.parametrize("lang", ["[]", "{a: 1}", "[en, fr]", "7"])
+def test_a_lang_of_the_wrong_type_gives_its_problem_not_a_crash_of_the_language_check(tmp_path, lang):
+    """Found by the fuzz test: `lang: []` made the body-language check raise TypeError (unhashable)."""
+    text = entry_text(lang=lang)
+    entries, problems = problems_of(tmp_path, text)
+    assert entries == [] and [p.field for p in problems if p.severity == "error"] == ["lang"]

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import ROOT, entry_text, line_of, load
+from tests.conftest import AR_BODY, BODY, EN_BODY, ROOT, entry_text, line_of, load
 from tests.content.schema_check import violations
 from tools.content.loader import load_file
 from tools.content.model import Instrument, Link
@@ -304,8 +304,9 @@ def test_the_guides_instrument_example_passes_the_checker(tmp_path, lang, name):
     text = (ROOT / name).read_text(encoding="utf-8")
     [example] = [block.split("```", 1)[0] for block in text.split("```yaml\n")[1:] if "\ninstrument:\n" in block]
     links, block = example.split("instrument:", 1)
+    body = {"fr": BODY, "ar": AR_BODY, "en": EN_BODY}[lang]  # the text in the file's language
     entries, problems, _ = load(tmp_path, {f"ma/ma-x.{lang}.md": entry_text(
-        lang=lang, links=links.removeprefix("links:").rstrip("\n"), instrument=block.rstrip("\n"))})
+        body, lang=lang, links=links.removeprefix("links:").rstrip("\n"), instrument=block.rstrip("\n"))})
     assert problems == []
     assert entries[0].instrument.latest_round == 2024 and entries[0].instrument.sources("rounds") == (0,)
     assert entries[0].links[0].archive_url.startswith("https://web.archive.org/")

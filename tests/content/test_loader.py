@@ -69,11 +69,27 @@ def test_tab_indentation_is_invalid_yaml(tmp_path):
                                 "invalid YAML: found character '\\t' that cannot start any token", YAML_HINT)]
 
 
-def test_unsafe_yaml_tag_is_refused(tmp_path):
-    text = entry_text(title="!!python/object/apply:os.system [echo]")
+def test_unsafe_yaml_tag_is_refused_on_its_field_with_what_to_write_instead(tmp_path):
+    text = entry_text(title="!!python/object/apply:os.system [echo]", status="!!python/name:os.system draft")
     entries, problems, _ = load(tmp_path, {NAME: text})
-    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "title:"), "front matter", "error")]
-    assert problems[0].message.startswith("invalid YAML: could not determine a constructor")
+    tag_problems = [p for p in problems if "YAML tags" in p.message]
+    assert [(p.line, p.field, p.severity) for p in tag_problems] == [
+        (line_of(text, "title:"), "title", "error"), (line_of(text, "status:"), "status", "error")]
+    assert tag_problems[0].message.startswith("YAML tags such as '!!python/object/apply:os.system' are not allowed")
+    assert tag_problems[0].hint.startswith("delete '!!python/object/apply:os.system' and write the value itself")
+    assert "status: draft" in tag_problems[1].hint
+    # The tag is dropped, not obeyed: the rest of the file is still checked (title is now a list).
+    assert [(p.field, p.message) for p in problems if p not in tag_problems] == [
+        ("title", "must be text, got a list")]
+    assert entries == []
+
+
+def test_any_yaml_tag_is_refused_even_a_harmless_one(tmp_path):
+    text = entry_text(period="!!str 2018", summary="!important " + "x" * 30)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert [(p.line, p.field) for p in problems] == [(line_of(text, "summary:"), "summary"),
+                                                     (line_of(text, "period:"), "period")]
+    assert "quote a value that starts with '!'" in problems[0].hint
     assert entries == []
 
 
@@ -240,3 +256,57 @@ def test_a_linked_country_folder_is_refused(tmp_path):
     assert len(entries) == 1  # the good entry only
     [problem] = _link_problems(problems)
     assert problem.path == "practices/dz/dz-x.fr.md" and "folder 'dz'" in problem.message
+
+
+# -- paths named like entries that are no files ----------------------------------------------------
+
+
+def test_a_folder_or_a_pipe_named_like_an_entry_is_a_problem_not_a_crash_or_a_hang(tmp_path):
+    """A folder 'ma-x.fr.md' made IsADirectoryError escape as a traceback; a named pipe would have
+    made the check wait forever on its read. Both loaders refuse them unread, with the good entry kept."""
+    import os
+    import signal
+
+    from tests.conftest import make_corpus
+    from tools.content.cached import load_collection as load_cached
+    from tools.content.validate import load_collection
+
+    practices = make_corpus(tmp_path, {"ma/ma-good.fr.md": entry_text()})
+    (practices / "ma" / "ma-x.fr.md").mkdir()
+    os.mkfifo(practices / "ma" / "ma-y.fr.md")
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("the check waited on the pipe")))
+    signal.alarm(60)
+    try:
+        for loader in (load_collection, lambda root, base, vocabs: load_cached(root, base, vocabs=vocabs, workers=1)):
+            entries, problems, _ = loader(practices, tmp_path, vocabs=None)
+            assert [e.id for e in entries] == ["ma-good"]
+            assert [(p.path, p.line, p.field, p.message) for p in problems if p.field == "file"] == [
+                ("practices/ma/ma-x.fr.md", 1, "file", "'ma-x.fr.md' is a folder, not an entry file"),
+                ("practices/ma/ma-y.fr.md", 1, "file", "'ma-y.fr.md' is not a regular file, not an entry file")]
+            assert all(p.hint for p in problems)
+    finally:
+        signal.alarm(0)
+
+
+def test_files_named_like_entries_but_not_read_are_named_in_a_warning(tmp_path):
+    """Put outside a country folder, starting with a capital, or saved as .md.txt (Windows hides
+    the extension) or .markdown: such a file was silently neither checked nor published."""
+    from tests.conftest import make_corpus
+    from tools.content.cached import load_collection as load_cached
+    from tools.content.validate import load_collection
+
+    text = entry_text()
+    practices = make_corpus(tmp_path, {"ma/ma-good.fr.md": text, "ma-root.fr.md": text, "ma/sub/ma-deep.fr.md": text,
+                                       "ma/MA-Upper.fr.md": text, "ma/ma-win.fr.md.txt": text, "ma/ma-mk.en.markdown": text,
+                                       "ma/README.md": "# Notes", "ma/_modele.fr.md": text, "ma/notes.txt": "x"})
+    for loader in (load_collection, lambda root, base, vocabs: load_cached(root, base, vocabs=vocabs, workers=1)):
+        entries, problems, files = loader(practices, tmp_path, vocabs=None)
+        assert [e.id for e in entries] == ["ma-good"] and files == 1
+        skipped = [p for p in problems if p.field == "file name"]
+        assert all(p.severity == "warning" and p.message.startswith("not read as an entry") for p in skipped)
+        assert sorted((p.path, p.hint.split(":")[0].split(" (")[0]) for p in skipped) == [
+            ("practices/ma-root.fr.md", "move it into its country folder"),
+            ("practices/ma/MA-Upper.fr.md", "rename it in lower case"),
+            ("practices/ma/ma-mk.en.markdown", "rename it to ma-mk.en.md"),
+            ("practices/ma/ma-win.fr.md.txt", "rename it to ma-win.fr.md"),
+            ("practices/ma/sub/ma-deep.fr.md", "move it into its country folder")]

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import BODY, entry_text, line_of, load
+from tests.conftest import AR_BODY, BODY, EN_BODY, entry_text, line_of, load
 from tools.content.model import Link
 from tools.content.problems import WARNING, Problem
 
@@ -50,7 +50,7 @@ def test_valid_corpus_gives_entries_and_no_problems(tmp_path):
         "ma/ma-x.fr.md": entry_text(countries="[MA, ES]", period="2018-2021", updated="2024-05-01",
                                     status="reviewed", reviewed_by="[Point focal HCP]", reviewed_on="2024-06-15",
                                     institutions="[HCP, ANAPEC]", tags="[ENE, emploi]"),
-        "ma/ma-x.en.md": entry_text(lang="en", title="National employment survey", countries="[ES, MA]",
+        "ma/ma-x.en.md": entry_text(EN_BODY, lang="en", title="National employment survey", countries="[ES, MA]",
                                     themes="[flows, stocks]", period="2018"),
         "regional/oit-x.fr.md": entry_text(title="Directives de la CIST", type="methodology", countries="[]",
                                            themes="[harmonisation]", data_sources=None, period=None,
@@ -83,7 +83,7 @@ def test_unquoted_timestamp_with_a_time_is_not_a_date(tmp_path):
 
 
 def test_translations_agree_when_one_omits_empty_data_sources(tmp_path):
-    files = {"ma/ma-x.fr.md": entry_text(data_sources="[]"), "ma/ma-x.en.md": entry_text(lang="en", data_sources=None)}
+    files = {"ma/ma-x.fr.md": entry_text(data_sources="[]"), "ma/ma-x.en.md": entry_text(EN_BODY, lang="en", data_sources=None)}
     entries, problems, _ = load(tmp_path, files)
     assert problems == []
     assert [e.data_sources for e in entries] == [(), ()]
@@ -230,7 +230,7 @@ def test_lang_differs_from_file_name_suffix(tmp_path):
     text = entry_text(lang="en")
     entries, problems, _ = load(tmp_path, {NAME: text})
     assert problems == [Problem(PATH, line_of(text, "lang:"), "lang", "'en' differs from the file name suffix '.fr.md'",
-                                "set lang: fr or rename the file")]
+                                "the text is in French: set lang: fr")]
     assert entries == []
 
 
@@ -377,6 +377,31 @@ def test_html_in_body_is_a_warning_at_its_line(tmp_path):
                                                    "use Markdown instead of HTML", WARNING)]
 
 
+
+def test_every_line_of_raw_html_is_reported_with_its_tags(tmp_path):
+    body = (BODY + "\n<script>alert(1)</script>\n\nTexte <img src=x onerror=alert(2)> et <b>gras</b>.\n\n"
+            "<iframe\n src=x></iframe>\n")
+    text = entry_text(body=body)
+    assert [(p.line, p.message) for p in problems_of(tmp_path, text)] == [
+        (line_of(text, "<script>"), "raw HTML (<script>) is shown as text, not rendered"),
+        (line_of(text, "Texte <img"), "raw HTML (<img src=x onerror=alert(2)>, <b>) is shown as text, not rendered"),
+        (line_of(text, "<iframe"), "raw HTML (<iframe src=x>) is shown as text, not rendered")]
+
+
+def test_html_in_code_and_autolinks_are_not_raw_html(tmp_path):
+    body = BODY + "\n```html\n<div>exemple</div>\n```\n\nLe code `<span>` et <https://www.hcp.ma/> ou <info@hcp.ma>.\n"
+    assert problems_of(tmp_path, entry_text(body=body)) == []
+
+
+def test_a_body_full_of_html_gives_a_bounded_report(tmp_path):
+    body = BODY + "\n" + "\n\n".join(f"<span id=a{i}>{i}</span>" for i in range(30)) + "\n"
+    text = entry_text(body=body)
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 11
+    assert problems[-1].line == line_of(text, "<span id=a10>")
+    assert problems[-1].message.startswith("raw HTML on 20 more lines (")
+
+
 def test_style_element_in_body_is_named_as_raw_html_not_as_an_attribute_list(tmp_path):
     """CSS braces inside <style> (or a tag's attribute) are not attribute lists: the contributor is
     told what was found (the element), once, as a warning (it is shown as text)."""
@@ -411,7 +436,7 @@ def test_invalid_id(tmp_path):
 
 
 def test_duplicate_id_across_folders(tmp_path):
-    entries, problems, _ = load(tmp_path, {"ma/ma-x.fr.md": entry_text(), "tn/ma-x.en.md": entry_text(lang="en")})
+    entries, problems, _ = load(tmp_path, {"ma/ma-x.fr.md": entry_text(), "tn/ma-x.en.md": entry_text(EN_BODY, lang="en")})
     hint = "ids are unique across folders: rename one file"
     assert sorted(problems) == [
         Problem("practices/ma/ma-x.fr.md", 1, "id", "id 'ma-x' is also used by practices/tn/ma-x.en.md", hint),
@@ -429,7 +454,7 @@ def test_duplicate_id_across_folders(tmp_path):
     ("data_sources", "[population-census]", "[labour-force-survey]"),
 ])
 def test_translation_that_disagrees_on_a_shared_field(tmp_path, field, value, shown):
-    en = entry_text(lang="en", **{field: value})
+    en = entry_text(EN_BODY, lang="en", **{field: value})
     entries, problems, _ = load(tmp_path, {"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": en})
     assert problems == [Problem("practices/ma/ma-x.en.md", line_of(en, f"{field}:"), field,
                                 f"differs from its translation practices/ma/ma-x.fr.md ({shown})", SHARED_HINT)]
@@ -437,15 +462,15 @@ def test_translation_that_disagrees_on_a_shared_field(tmp_path, field, value, sh
 
 
 def test_translation_disagreements_are_reported_on_the_non_french_file_whatever_the_order(tmp_path):
-    ar = entry_text(lang="ar", countries="[TN]")
-    files = {"ma/ma-x.ar.md": ar, "ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(lang="en")}
+    ar = entry_text(AR_BODY, lang="ar", countries="[TN]")
+    files = {"ma/ma-x.ar.md": ar, "ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": entry_text(EN_BODY, lang="en")}
     _, problems, _ = load(tmp_path, files)
     assert problems == [Problem("practices/ma/ma-x.ar.md", line_of(ar, "countries:"), "countries",
                                 "differs from its translation practices/ma/ma-x.fr.md ([MA])", SHARED_HINT)]
 
 
 def test_translation_missing_a_shared_field(tmp_path):
-    en = entry_text(lang="en", data_sources=None)
+    en = entry_text(EN_BODY, lang="en", data_sources=None)
     _, problems, _ = load(tmp_path, {"ma/ma-x.fr.md": entry_text(), "ma/ma-x.en.md": en})
     assert problems == [Problem("practices/ma/ma-x.en.md", 1, "data_sources",
                                 "differs from its translation practices/ma/ma-x.fr.md ([labour-force-survey])",
@@ -467,7 +492,7 @@ def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
                 "did you mean 'flows'?"),
         Problem(a, line_of(first, "updated:"), "updated", "'2024-13-01' is not a date", DATE_HINT),
         Problem(b, line_of(second, "lang:"), "lang", "'en' differs from the file name suffix '.fr.md'",
-                "set lang: fr or rename the file"),
+                "the text is in French: set lang: fr"),
         Problem(b, line_of(second, "period:"), "period", "'20xx' is not a period",
                 'write YYYY or YYYY-YYYY, e.g. "2018-2021"'),
         Problem(b, line_of(second, "    url:"), "links[0].url", "'ftp://x.org/' is not an http(s) address",
@@ -574,8 +599,8 @@ def test_close_summaries_warn_at_the_summary_line(tmp_path):
 
 @pytest.mark.parametrize("second_name, second", [
     ("tn/tn-b.fr.md", entry_text(countries="[TN]")),
-    ("ma/ma-b.en.md", entry_text(lang="en")),
-    ("ma/ma-a.en.md", entry_text(lang="en")),  # a translation of the same entry
+    ("ma/ma-b.en.md", entry_text(EN_BODY, lang="en")),
+    ("ma/ma-a.en.md", entry_text(EN_BODY, lang="en")),  # a translation of the same entry
 ], ids=["other-country", "other-language", "translation"])
 def test_no_duplicate_warning_across_countries_languages_or_translations(tmp_path, second_name, second):
     entries, problems, _ = load(tmp_path, {"ma/ma-a.fr.md": entry_text(), second_name: second})

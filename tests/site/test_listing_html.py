@@ -125,6 +125,23 @@ def test_comparison_cells_escape_titles(entries):
     assert html.count("<table>") == 2 and html.count("</table>") == 2
 
 
+
+def test_comparison_marks_titles_in_another_language_than_the_page(entries):
+    """The English comparison shows entries with no English version by their French title: that
+    title carries lang="fr" (read and hyphenated as French), an English one none; hostile text stays
+    escaped inside the mark."""
+    page = pages.comparison_page(entries, "kb/comparaison.md", "en", vocabs=SHIPPED)
+    html = clean(render(page.split("\n---\n", 1)[1]))
+    marked = re.findall(r'<a href="[^"]+"><bdi lang="(\w+)" dir="(\w+)">', html)
+    plain = re.findall(r'<a href="[^"]+/en\.md">(?!<bdi)', html)
+    assert marked and plain and all((lang, d) in {("fr", "ltr"), ("ar", "rtl")} for lang, d in marked)
+    assert not re.search(r'<a href="[^"]+/en\.md"><bdi', html)
+    hostile = pages.comparison_page([replace(e, title=HOSTILE) for e in entries if e.lang == "fr"],
+                                    "kb/comparaison.md", "en", vocabs=SHIPPED)
+    out = clean(render(hostile.split("\n---\n", 1)[1]))
+    assert '<bdi lang="fr" dir="ltr">&lt;script&gt;' in out and "<script" not in out and "<img" not in out
+
+
 def test_deferred_block_cannot_be_closed_early():
     wrapped = pages.deferred_html("<p>a --> b</p>\n")
     assert wrapped.count("-->") == 1 and re.sub(r"\n+", "\n", render(wrapped + "\nafter")) == "<p>a --&gt; b</p>\n<p>after</p>"

@@ -514,3 +514,28 @@ def test_edit_link_only_when_the_repository_address_is_set(entries):
     assert "/edit/main/" not in without and f"`{entry.path}`" in without
     with_repo = pages.entry_page(entry, [entry], entries, edit_base="https://github.com/org/kb/edit/main/", vocabs=SHIPPED)
     assert f"(https://github.com/org/kb/edit/main/{entry.path})" in with_repo
+
+
+def test_country_institutions_are_named_in_the_interface_language_where_some_entry_translates_them():
+    """An entry with no English version is shown in French on the English country page; its
+    institutions take the English names that entries with both versions give them (parallel
+    lists) or that the glossary gives as the same concept, merge with those, and the ones nobody
+    translated keep their language as lang."""
+    from tests.conftest import make_entry
+
+    both = dict(countries=("MA",), institutions=())
+    a_fr = make_entry("ma-a", "fr", "Enquête A", "Résumé de la fiche A en français.", **{
+        **both, "institutions": ("Haut-Commissariat au Plan (HCP)", "Organisation internationale du Travail (OIT)")})
+    a_en = make_entry("ma-a", "en", "Survey A", "Summary of entry A in English.", **{
+        **both, "institutions": ("High Commission for Planning (HCP)", "International Labour Organization (ILO)")})
+    b_fr = make_entry("ma-b", "fr", "Registre B", "Résumé de la fiche B en français.", **{
+        **both, "institutions": ("Haut-Commissariat au Plan (HCP)", "Caisse nationale de sécurité sociale (CNSS)",
+                                 "Bureau international du Travail (BIT)")})  # the glossary's synonym of the ILO
+    page = pages.country_profile("MA", [a_fr, a_en, b_fr], "kb/countries/ma.md", "en", vocabs=SHIPPED)
+    section = page.partition("## " + pages.t("institutions", "en", vocabs=SHIPPED))[2].partition("\n## ")[0]
+    assert re.findall(r"^- (.+)$", section, re.M) == [
+        '<bdi lang="fr" dir="ltr">Caisse nationale de sécurité sociale (CNSS)</bdi>',
+        "<bdi>High Commission for Planning (HCP)</bdi>",
+        "<bdi>International Labour Organization (ILO)</bdi>"]
+    french = pages.country_profile("MA", [a_fr, a_en, b_fr], "kb/countries/ma.md", "fr", vocabs=SHIPPED)
+    assert "High Commission" not in french and "<bdi>Haut-Commissariat au Plan (HCP)</bdi>" in french

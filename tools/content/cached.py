@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from tools.content.loader import RawEntry, entry_files, load_file, symlink_of
+from tools.content.loader import RawEntry, entry_files, load_file, skipped_files, symlink_of
 from tools.content.model import Entry
 from tools.content.problems import Problem
 from tools.content.validate import check_entry, collection_checks, duplicate_warnings, lookalike_signatures
@@ -97,7 +97,8 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
             shown = str(path)
         # A link is refused unread (loader.symlink_problem): keyed by where it points, not by its target's bytes.
         link = symlink_of(path)
-        key = (shown, f"link:{os.readlink(link)}" if link else hashlib.sha256(path.read_bytes()).hexdigest())
+        key = (shown, f"link:{os.readlink(link)}" if link else
+               hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "not a file")  # refused unread
         keys.append(key)
         if key not in old_files:
             todo.append((str(path), shown))
@@ -122,7 +123,7 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     else:
         cross = collection_checks(raws)
         lookalikes = duplicate_warnings(raws, [sigs[k] for k in keys], keys, verdicts)
-    problems += cross + lookalikes
+    problems += cross + lookalikes + skipped_files(root, base)
     bad = {p.path for p in cross if p.severity == "error"}
     entries = [e for e in entries if e.path not in bad]
     entries.sort(key=lambda e: (e.id, e.lang))

@@ -19,7 +19,7 @@ import re
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from tools.content import render_cost
-from tools.content.kinds import Links, StrList, Text
+from tools.content.kinds import BIDI_OVERRIDE_RE, Links, StrList, Text
 from tools.content.loader import RawEntry
 from tools.content.markdown import attribute_lists, code_free_lines, list_after_paragraph, unsafe_links
 from tools.content.problems import WARNING, Problem
@@ -133,4 +133,75 @@ def _short(text: str, limit: int = 40) -> str:
 
 def check(raw: RawEntry) -> list[Problem]:
     """Every hazard of one loaded file."""
-    return front_matter_problems(raw) + body_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line)
+    return (front_matter_problems(raw) + body_problems(raw) + bidi_override_problems(raw)
+            + language_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line))
+
+
+# Short words frequent in running text of one language and rare in the other (French 'les' is not
+# English; 'the' is not French): enough to tell a French body from an English one.
+FUNCTION_WORDS = {
+    "fr": frozenset("le la les des du et est sont avec qui dans une aux sur pour ces cette leur".split()),
+    "en": frozenset("the and of is are with which this that from were has have their these for".split()),
+}
+LANGUAGE_NAMES = {"fr": "French", "ar": "Arabic", "en": "English"}
+MIN_WORDS = 40  # below this, too little text to judge
+ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+LATIN_WORD_RE = re.compile(r"[A-Za-zÀ-ÿŒœ]+(?:'[A-Za-zÀ-ÿ]+)?")
+LINK_TARGET_RE = re.compile(r"\]\([^()\]]*\)|<https?://[^<>]*>|https?://\S+")  # [^...] stops early: linear
+
+
+def body_language(body: str) -> str | None:
+    """'ar', 'fr' or 'en': the language the body's text (outside code and link addresses) is
+    clearly written in; None when it is too short or mixed to say."""
+    text = " ".join(LINK_TARGET_RE.sub(" ", line) for _, line in code_free_lines(body))
+    arabic = len(ARABIC_LETTER_RE.findall(text))
+    words = [w.lower() for w in LATIN_WORD_RE.findall(text)]
+    latin = sum(map(len, words))
+    if arabic + latin < MIN_WORDS * 4:
+        return None
+    if arabic > 0.7 * (arabic + latin):
+        return "ar"
+    if latin < 0.7 * (arabic + latin) or len(words) < MIN_WORDS:
+        return None
+    counts = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    first, second = sorted(counts, key=counts.get, reverse=True)
+    if counts[first] >= 10 and counts[first] >= 3 * counts[second]:
+        return first
+    return None
+
+
+def language_problems(raw: RawEntry) -> list[Problem]:
+    """A warning when the body is clearly in another language than the one declared (lang, or the
+    file-name suffix when lang is missing): the page would be labelled, laid out (direction) and
+    searched (stemming) as the wrong language."""
+    declared = raw.meta.get("lang") if isinstance(raw.meta, dict) else None
+    declared = declared if isinstance(declared, str) and declared in LANGUAGE_NAMES else raw.lang_suffix
+    if declared not in LANGUAGE_NAMES or not raw.body.strip():
+        return []
+    if raw.lang_suffix in LANGUAGE_NAMES and declared != raw.lang_suffix:
+        return []  # the lang error (tools.content.validate) says which of the two the text is in
+    found = body_language(raw.body)
+    if found is None or found == declared:
+        return []
+    return [Problem(raw.path, raw.body_line, "body",
+                    f"the text looks {LANGUAGE_NAMES[found]}, but the entry is declared {LANGUAGE_NAMES[declared]} "
+                    f"(lang: {declared})",
+                    f"if it is the {LANGUAGE_NAMES[found]} version, name the file {raw.slug}.{found}.md and set "
+                    f"lang: {found}; otherwise write the text in {LANGUAGE_NAMES[declared]}", WARNING)]
+
+
+def bidi_override_problems(raw: RawEntry) -> list[Problem]:
+    """An error per body line holding a bidi embedding or override (U+202A-U+202E), as in the
+    plain-text fields: it reverses or reorders the letters shown after it (a reference or an address
+    can then read as another), on the page, in the feed and in the search snippets. The isolates and
+    marks that mixed Arabic/Latin text needs (U+2066-2069, U+200E/F) are allowed."""
+    if not BIDI_OVERRIDE_RE.search(raw.body):
+        return []
+    problems = []
+    for offset, line in enumerate(raw.body.split("\n")):
+        if found := BIDI_OVERRIDE_RE.search(line):
+            problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                    f"contains the invisible direction control U+{ord(found.group()):04X}",
+                                    "delete it (it reorders the letters shown); for mixed Arabic/Latin text "
+                                    "the interface sets the direction itself"))
+    return problems

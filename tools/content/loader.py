@@ -6,6 +6,7 @@ field rules are tools.content.validate's job.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,44 @@ def entry_files(root: Path) -> list[Path]:
     )
 
 
+# A name a contributor meant as an entry: <name>.<two letters>.<a Markdown or text extension>.
+ENTRY_LIKE_RE = re.compile(r"^[^._][^.]*\.[A-Za-z]{2}\.(?:md|markdown|mdown|txt|md\.txt)$", re.I)
+
+
+def skipped_files(root: Path, base: Path | None = None, limit: int = 20) -> list[Problem]:
+    """A warning for each file under `root` (practices/) named like an entry that entry_files does
+    not read, so it is neither checked nor published without a word: outside a country folder
+    (practices/x.fr.md, practices/ma/sub/x.fr.md), starting with a capital (MA-x.fr.md: helper files
+    do), with another extension (x.fr.md.txt, as Windows hides it; x.fr.markdown). At most `limit`
+    (the others counted in the last one); links are not followed, so the walk is bounded by the tree."""
+    base = base or root.parent
+    read = set(entry_files(root)) if root.is_dir() else set()
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(folder) / name
+            if path in read or not ENTRY_LIKE_RE.match(name):
+                continue
+            if path.parent.parent != root:
+                hint = "move it into its country folder (or regional/), e.g. practices/ma/<slug>.<lang>.md"
+            elif not name.lower().endswith(".md") or not name.endswith(".md"):
+                hint = f"rename it to {name.split('.')[0].lower()}.{name.split('.')[1].lower()}.md (a plain Markdown file)"
+            else:
+                hint = f"rename it in lower case: {name.lower()} (names starting with a capital are helper files)"
+            try:
+                shown = str(path.relative_to(base))
+            except ValueError:
+                shown = str(path)
+            found.append(Problem(shown, 1, "file name", "not read as an entry (neither checked nor published)",
+                                 hint, "warning"))
+    if len(found) > limit:
+        found = found[: limit - 1] + [Problem(found[limit - 1].path, 1, "file name",
+                                              f"and {len(found) - limit + 1} more files not read as entries",
+                                              "entries are practices/<folder>/<slug>.<lang>.md, in lower case", "warning")]
+    return found
+
+
 def symlink_problem(path: Path, shown: str) -> Problem | None:
     """The problem of an entry file that is a symbolic link, or sits in a linked country folder;
     None for a plain file. Any link is refused, wherever it points, and its target is never read:
@@ -67,6 +106,16 @@ def symlink_problem(path: Path, shown: str) -> Problem | None:
                    "replace the link by the entry file itself (copy the file into practices/<country>/)")
 
 
+def not_a_file_problem(path: Path, shown: str) -> Problem | None:
+    """The problem of an entry path that is no regular file (a folder named like an entry, a named
+    pipe, a device), which reading would fail on or wait on forever; None for a regular file."""
+    if path.is_file():
+        return None
+    what = "a folder" if path.is_dir() else "not a regular file"
+    return Problem(shown, 1, "file", f"'{path.name}' is {what}, not an entry file",
+                   "entries are plain text files: move or rename it (only files named <slug>.<lang>.md are read)")
+
+
 def symlink_of(path: Path) -> Path | None:
     """The symbolic link that `path` (practices/<folder>/<file>) is or sits in: the file itself or
     its folder; None when neither is a link. Reads no file."""
@@ -78,7 +127,8 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
 
     Bad files give a RawEntry with problems, never an exception for their content: over
     MAX_FILE_BYTES (1 MB), a byte-order mark, invalid UTF-8, a name not <slug>.<lang>.md, broken
-    or hostile YAML, a symbolic link (see symlink_problem: refused unread). Raises OSError only
+    or hostile YAML, a symbolic link (see symlink_problem: refused unread), a folder or pipe named
+    like an entry (not_a_file_problem: refused unread). Raises OSError only
     when the file cannot be read at all.
     """
     shown = shown or str(path)
@@ -89,7 +139,7 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
     else:
         entry.problems.append(Problem(shown, 1, "file name", f"'{path.name}' is not named <slug>.<lang>.md",
                                       "name it like 'ma-enquete-emploi.fr.md'"))
-    linked = symlink_problem(path, shown)
+    linked = symlink_problem(path, shown) or not_a_file_problem(path, shown)
     if linked:
         entry.problems.append(linked)
         return entry
@@ -174,9 +224,11 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
+        self.tag_problems: list[tuple[int, str, str, str]] = []  # (line, field, message, hint): see _untag
 
     def compose_node(self, parent, index):
         event = self.peek_event()
+        _untag(self, event, parent, index)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise RefusedYAML(f"anchors and aliases ('&' and '*') are not allowed "
                               f"(found '{'*' if isinstance(event, yaml.AliasEvent) else '&'}{event.anchor}')",
@@ -189,6 +241,28 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+def _untag(loader: _Loader, event, parent, index) -> None:
+    """Record an explicit YAML tag ('!!python/object/apply:os.system', '!!str', '!x') on `event`
+    as a problem of its field and drop it, so the value is read as if written without it and the
+    rest of the file is still checked (instead of one generic "invalid YAML" stopping there)."""
+    tag = getattr(event, "tag", None)
+    if tag in (None, "!") or isinstance(event, yaml.AliasEvent):
+        return
+    shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    key = str(index.value) if isinstance(parent, yaml.MappingNode) and isinstance(index, yaml.ScalarNode) else ""
+    example = {"status": "status: draft", "countries": "countries: [MA]", "links": "links:\n  - title: ...\n    url: https://..."}
+    instead = example.get(key, f"{key}: plain text" if key else "plain text, [a, b] lists or 'field: value' lines")
+    loader.tag_problems.append((
+        event.start_mark.line + 2, key or "front matter",
+        f"YAML tags such as '{shown[:60]}' are not allowed (the front matter holds only text, lists and 'field: value' lines)",
+        f"delete '{shown[:60]}' and write the value itself, e.g. {instead}; quote a value that starts with '!'"))
+    event.tag = None
+    if isinstance(event, yaml.ScalarEvent):
+        event.implicit = (True, False) if event.style is None else (False, True)
+    else:
+        event.implicit = True
 
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL_RE, list("tTfF"))
@@ -274,6 +348,7 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
             return
         _index_lines(entry, node, "")
         _find_cut_values(entry, node, "", source)
+        entry.problems += [Problem(entry.path, line, key, message, hint) for line, key, message, hint in loader.tag_problems]
         entry.meta = loader.construct_document(node)
     except RefusedYAML as exc:
         entry.problems.append(Problem(entry.path, exc.mark.line + 2, "front matter", exc.message, exc.hint))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from tools.content import hazards
 from tools.content.kinds import HTML_TAG_RE, Issue, close
-from tools.content.loader import RawEntry, entry_files, load_file
-from tools.content.markdown import unsafe_links
+from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
+from tools.content.markdown import code_free_lines, unsafe_links
 from tools.content.model import Entry
 from tools.content.problems import WARNING, Problem
 from tools.content.schema import FIELDS, FIELDS_BY_NAME, SHARED_FIELDS
@@ -69,6 +70,11 @@ class _Checker:
             # An unknown suffix ('.de.md') cannot be the fix: point at the rename instead.
             hint = (f"set lang: {raw.lang_suffix} or rename the file" if raw.lang_suffix in known else
                     f"rename the file to {raw.slug}.{lang}.md (languages: {', '.join(known)})")
+            if raw.lang_suffix in known and hazards.body_language(raw.body) in (lang, raw.lang_suffix):
+                # The text tells which of the two is right.
+                hint = (f"the text is in {hazards.LANGUAGE_NAMES[lang]}: rename the file to {raw.slug}.{lang}.md"
+                        if hazards.body_language(raw.body) == lang else
+                        f"the text is in {hazards.LANGUAGE_NAMES[raw.lang_suffix]}: set lang: {raw.lang_suffix}")
             self.report("lang", f"'{lang}' differs from the file name suffix '.{raw.lang_suffix}.md'", hint)
         if values.get("status") == "reviewed":
             for name in ("reviewed_by", "reviewed_on"):
@@ -93,11 +99,55 @@ class _Checker:
             self.problems.append(Problem(raw.path, raw.body_line + offset, "body",
                                          f"link to '{target[:80]}' is not a web address",
                                          "links in the text must start with https:// (or mailto:, or # for a heading)"))
-        if raw.body.strip() and (tag := HTML_TAG_RE.search(raw.body)):
-            line = raw.body_line + raw.body[: tag.start()].count("\n")
-            self.problems.append(Problem(raw.path, line, "body",
-                                         f"raw HTML ({_short_tag(tag.group(0))}) is shown as text, not rendered",
-                                         "use Markdown instead of HTML", WARNING))
+        if raw.body.strip() and "<" in raw.body:
+            self.problems += raw_html_problems(raw)
+
+
+# What Python-Markdown renders as links (<https://...>, <ftp://...>, <name@host>), not raw HTML.
+AUTOLINK_RE = re.compile(r"<(?:(?:https?|ftp)://[^<>]*|[^<> !]+@[^@<> ]+)>\Z", re.I)
+CLOSING_TAG_RE = re.compile(r"<\s*/")
+RAW_HTML_LINES_SHOWN = 10  # different tag lists reported; the other lines are counted in one last problem
+RAW_HTML_TAGS_SHOWN = 3  # tags named per line
+
+
+def raw_html_problems(raw: RawEntry) -> list[Problem]:
+    """One warning per body line holding raw HTML outside code (fenced blocks and code spans show
+    it as code, as meant), naming that line's tags (opening ones; closing tags only on a line with
+    no opening tag), autolinks (<https://...>) left out: [Problem] with at most RAW_HTML_LINES_SHOWN
+    different messages, then one counting the other lines, whatever the body's size."""
+    pieces: dict[int, list[str]] = {}
+    for offset, text in code_free_lines(raw.body):
+        pieces.setdefault(offset, []).append(text)
+    by_line: dict[int, list[str]] = {}
+    line_starts = [0] + [i + 1 for i, c in enumerate(raw.body) if c == "\n"]
+    for m in HTML_TAG_RE.finditer(raw.body):
+        offset = bisect_right(line_starts, m.start()) - 1
+        head = m.group(0).split("\n", 1)[0]
+        if not AUTOLINK_RE.match(m.group(0)) and any(head in piece for piece in pieces.get(offset, ())):
+            by_line.setdefault(offset, []).append(m.group(0))
+    # A line of closing tags only ends an element already reported where it opened.
+    any_opening = any(not CLOSING_TAG_RE.match(t) for tags in by_line.values() for t in tags)
+    problems = []
+    for offset, tags in sorted(by_line.items()):
+        opening = [t for t in tags if not CLOSING_TAG_RE.match(t)]
+        if not opening and any_opening:
+            continue
+        opening = opening or tags
+        named = [_short_tag(t) for t in dict.fromkeys(opening)]
+        more = f" and {len(named) - RAW_HTML_TAGS_SHOWN} more" if len(named) > RAW_HTML_TAGS_SHOWN else ""
+        problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                f"raw HTML ({', '.join(named[:RAW_HTML_TAGS_SHOWN])}{more}) is shown as text, not rendered",
+                                "use Markdown instead of HTML", WARNING))
+    # Lines with the same tags are merged by collapse_repeats; past RAW_HTML_LINES_SHOWN different
+    # ones, the rest is one problem, so a body of HTML gives a readable report.
+    shown = set(list(dict.fromkeys(p.message for p in problems))[:RAW_HTML_LINES_SHOWN])
+    if len(shown) == RAW_HTML_LINES_SHOWN and any(p.message not in shown for p in problems):
+        rest = [p for p in problems if p.message not in shown]
+        lines = ", ".join(str(p.line) for p in rest[:5]) + (f" and {len(rest) - 5} more" if len(rest) > 5 else "")
+        problems = [p for p in problems if p.message in shown] + [Problem(
+            raw.path, rest[0].line, "body", f"raw HTML on {len(rest)} more lines ({lines}) is shown as text, not rendered",
+            "use Markdown instead of HTML", WARNING)]
+    return problems
 
 
 def _short_tag(tag: str, limit: int = 40) -> str:
@@ -383,7 +433,8 @@ def load_collection(root: Path, base: Path | None = None,
         except ValueError:
             shown = str(path)
         raws.append(load_file(path, shown))
-    return check_collection(raws, vocabs)
+    entries, problems, files = check_collection(raws, vocabs)
+    return entries, problems + skipped_files(root, base), files
 
 
 def check_collection(raws: list[RawEntry], vocabs: Vocabularies | None = None

@@ -283,6 +283,12 @@ def _html_text(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
+def _html_in(text: str, lang: str, ui: str) -> str:
+    """Escaped text; in <bdi lang dir> when `lang` is not the page's `ui` (a French title on the
+    English page is read, hyphenated and isolated as French)."""
+    return _html_text(text) if lang == ui else f'<bdi lang="{lang}" dir="{i18n.direction(lang)}">{_html_text(text)}</bdi>'
+
+
 def entry_list(entries: list[Entry], source: str, lang: str = schema.DEFAULT_LANG,
                vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
     """One item per entry id (the version for interface lang), by title: a '<ul>' block of HTML
@@ -447,7 +453,7 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
             cells = []
             for code in focus:
                 hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [_html_link(rel(path, e.page), _html_text(_short(e.title)))
+                links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui))
                          for e in (hits if len(hits) <= CELL_LIMIT else hits[:CELL_SHOWN])]
                 if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
                     count = n_entries(len(hits), ui, vocabs=vocabs)
@@ -679,6 +685,58 @@ def country_pages(code: str, entries: list[Entry], path: str, ui: str = schema.D
     return out
 
 
+def institution_translations(entries: list[Entry], ui: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(language, folded name): (name in ui, ui)} learnt from entries that have a version in ui and
+    one in that language listing as many institutions (their lists are parallel, item by item), so
+    that an entry shown in another language (no version in ui) names its institutions in ui where
+    some other entry already translated them. Of several translations, the most frequent (ties: the
+    first in id order) is kept; a name translated as itself is no translation."""
+    by_id: dict[str, dict[str, Entry]] = defaultdict(dict)
+    for e in entries:
+        by_id[e.id][e.lang] = e
+    seen: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for entry_id in sorted(by_id):
+        versions = by_id[entry_id]
+        if ui not in versions:
+            continue
+        target = versions[ui].institutions
+        for lang, version in versions.items():
+            if lang != ui and len(version.institutions) == len(target):
+                for source, name in zip(version.institutions, target, strict=True):
+                    if fold(source) != fold(name):
+                        counts = seen[(lang, fold(source))]
+                        counts[name] = counts.get(name, 0) + 1
+    return {key: (max(counts, key=counts.get), ui) for key, counts in seen.items()}
+
+
+def _merge_glossary_synonyms(institutions: dict[str, tuple[str, str]], named: dict[str, int], ui: str,
+                             vocabs: Vocabularies) -> None:
+    """In place: a name in another language than ui that the glossary gives as the same concept as a
+    name in ui on the page ('Bureau international du Travail (BIT)' and 'International Labour
+    Organization (ILO)') is merged into it, its count added. Names are compared whole, without a
+    trailing '(ACRONYM)', to the concept's terms and synonyms in their language."""
+    if all(lang == ui for _, lang in institutions.values()):
+        return
+    by_name: dict[tuple[str, str], str] = {}
+    for concept in glossary.concepts(vocabs):
+        for lang, term in concept.terms.items():
+            for name in [term.get("term", "")] + list(term.get("synonyms") or []):
+                if name:
+                    by_name.setdefault((lang, fold(name)), concept.id)
+
+    def concept_of(name: str, lang: str) -> str | None:
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+        return by_name.get((lang, fold(bare))) or by_name.get((lang, fold(name)))
+
+    in_ui = {concept_of(n, lang): key for key, (n, lang) in institutions.items() if lang == ui}
+    in_ui.pop(None, None)
+    for key, (name, lang) in list(institutions.items()):
+        target = in_ui.get(concept_of(name, lang)) if lang != ui else None
+        if target is not None:
+            named[target] += named.pop(key, 0)
+            del institutions[key]
+
+
 def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
                     vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
                     split_at: int | None = None) -> str:
@@ -698,22 +756,30 @@ def country_profile(code: str, entries: list[Entry], path: str, ui: str = schema
     kinds = type_breakdown(shown, ui, vocabs)
     out = front_matter(title=name) + f"# {md_text(name)}\n\n"
     out += f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
-    institutions: dict[str, str] = {}
+    institutions: dict[str, tuple[str, str]] = {}  # folded institution: (name as shown, its language)
     named: dict[str, int] = defaultdict(int)  # folded institution: entries naming it
+    translated = institution_translations(entries, ui)
     for e in sorted(one_per_entry(own, ui), key=lambda e: e.id):
-        for inst in e.institutions:
-            institutions.setdefault(fold(inst), inst)
-        for key in {fold(inst) for inst in e.institutions}:
+        names = [translated.get((e.lang, fold(inst)), (inst, e.lang)) for inst in e.institutions]
+        for name in names:
+            if name[1] == ui or fold(name[0]) not in institutions:  # a name the ui's versions use wins
+                institutions[fold(name[0])] = name
+        for key in {fold(name) for name, _ in names}:
             named[key] += 1
+    _merge_glossary_synonyms(institutions, named, ui, vocabs)
+
+    def shown_name(name: tuple[str, str]) -> str:
+        return bidi(name[0], name[1] if name[1] != ui else None)
+
     if institutions and large and len(institutions) > INSTITUTIONS_SHOWN:
         top = sorted(institutions, key=lambda k: (-named[k], k))[:INSTITUTIONS_SHOWN]
         more = i18n.plural(vocabs.ui["n_more_institutions"][ui], len(institutions) - len(top), ui)
         out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('top_institutions_intro', ui, vocabs))}\n\n"
-                + "\n".join(f"- {bidi(institutions[k])} <small>({named[k]})</small>" for k in top)
+                + "\n".join(f"- {shown_name(institutions[k])} <small>({named[k]})</small>" for k in top)
                 + f"\n\n{md_text(more)}\n\n")
     elif institutions:
         out += (f"## {md_text(t('institutions', ui, vocabs))}\n\n{md_text(t('country_institutions_intro', ui, vocabs))}\n\n"
-                + "\n".join(f"- {bidi(i)}" for i in sorted(institutions.values(), key=fold)) + "\n\n")
+                + "\n".join(f"- {shown_name(i)}" for i in sorted(institutions.values(), key=lambda n: fold(n[0]))) + "\n\n")
     for part, group in (("own", own), ("shared", shared)):
         if not group:
             continue
