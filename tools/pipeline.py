@@ -157,7 +157,7 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         memo.unlink(missing_ok=True)
 
     def record_docs() -> None:
-        nonlocal docs_print
+        nonlocal docs_print, listing
         changes = report.details.get("pages")
         if isinstance(changes, dict) and set(changes) == {str(d) for d in docs}:
             # The stage reports every file it wrote and removed: restat those, not every file.
@@ -165,7 +165,8 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
                 listing.update(root, written, removed)
             docs_print = listing.print()
         else:
-            docs_print = stamps.tree_print(*docs)
+            listing = stamps.TreeListing(*docs)
+            docs_print = listing.print()
         recorded[DOCS_STAMP] = docs_print
 
     # pages_context covers tools/data/ (vocabularies, glossary, interface strings), so the memo of
@@ -185,4 +186,4 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         incremental = not force and str(recorded.get("site", "")).startswith(config + ":")
         stage("site", [project.site], key,
               lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental,
-                                 vocabs=vocabs))
+                                 vocabs=vocabs, known=listing.lines))
