@@ -3,6 +3,7 @@ MkDocs' plugin internals (MkDocs 1.x is unmaintained; Material reaches end of li
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import ctypes.util
 import json
@@ -147,7 +148,8 @@ def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None,
 # Files MkDocs writes on every build, dirty or not, by opening them for writing in place: in a
 # hard-linked copy they must be unlinked first, or the write would change the previous site too.
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json")
-SOURCES_MANIFEST = "site-sources.json"  # under build/: {"format", "sources": {interface: {path: signature}}}
+# Under build/: {"format", "sources": {interface: {path: "size\\0mtime_ns"}}, "pages": {interface: pages in walk order}}
+SOURCES_MANIFEST = "site-sources.json"
 MANIFEST_FORMAT = 2  # 1 (no "format"): {interface: [paths]}, without signatures
 
 
@@ -383,6 +385,20 @@ def _changed(project: Project, docs: Path, site_dir: Path, sources: dict[str, st
     return out
 
 
+def _pages_in_walk_order(sources: dict[str, str], before: list[str] | None) -> list[str]:
+    """The documentation pages (.md) of `sources` in MkDocs' walk order (mkdocs_hooks.walk_key),
+    from `before` (the pages of the previous build, in that order) when given: pages gone are
+    dropped and new ones inserted at their place, instead of sorting every page again."""
+    now = [rel for rel in sources if rel.endswith(".md")]
+    if before is None:
+        return sorted(now, key=walk_key)
+    present = set(now)
+    out = [rel for rel in before if rel in present]
+    for rel in sorted(present.difference(out), key=walk_key):
+        bisect.insort(out, rel, key=walk_key)
+    return out
+
+
 def _link_into(overlay: Path, docs: Path, rels: list[str]) -> None:
     """Hard links in `overlay` of the sources `rels` of `docs` (copies where a link cannot be made),
     at the same relative paths."""
@@ -434,8 +450,11 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
     builds = interface_builds(project, settings, tmp, vocabs)
     overlays_root = project.build / OVERLAY
     shutil.rmtree(overlays_root, ignore_errors=True)
-    before = previous.get("sources", {}) if previous.get("format") == MANIFEST_FORMAT else previous
+    current = previous.get("format") == MANIFEST_FORMAT
+    before = previous.get("sources", {}) if current else previous
+    before_pages = previous.get("pages", {}) if current else {}
     signatures: dict = {}
+    pages: dict = {}  # {interface: its documentation pages in walk order}, when known
     overlays: dict = {}  # {overlay folder: {"docs_dir", "pages"}} (mkdocs_hooks.OVERLAYS_ENV)
     to_build: list[tuple[Path, Path]] = []
     delta: list[str] = []  # paths (relative to the site) where the new site differs from the previous one
@@ -451,6 +470,8 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
             if not incremental:
                 to_build.append((config, site_dir))
                 continue
+            if key in before_pages:
+                pages[key] = before_pages[key]
             changed = _changed(project, docs, site_dir, sources, before.get(key))
             removed = set(before.get(key, ())) - sources.keys()
             if not changed and not removed:
@@ -473,8 +494,8 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
             overlay = overlays_root / lang
             _link_into(overlay, docs, changed)
             overlay.mkdir(parents=True, exist_ok=True)
-            pages = sorted((rel for rel in sources if rel.endswith(".md")), key=walk_key)
-            overlays[str(overlay.resolve())] = {"docs_dir": str(Path(docs).resolve()), "pages": pages}
+            pages[key] = _pages_in_walk_order(sources, before_pages.get(key))
+            overlays[str(overlay.resolve())] = {"docs_dir": str(Path(docs).resolve()), "pages": pages[key]}
             data = languages.config_data(project.root, lang, site_dir, settings, vocabs)
             data["docs_dir"] = str(overlay)
             overlay_config = overlays_root / f"mkdocs.{lang}.yml"
@@ -495,7 +516,11 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
     finally:
         shutil.rmtree(overlays_root, ignore_errors=True)
     old = swap_dir(tmp, project.site, keep=True)
-    write_atomic(project.build / SOURCES_MANIFEST, json.dumps({"format": MANIFEST_FORMAT, "sources": signatures}))
+    for key, sources in signatures.items():
+        if key not in pages or len(pages[key]) != sum(1 for rel in sources if rel.endswith(".md")):
+            pages[key] = _pages_in_walk_order(sources, pages.get(key))
+    write_atomic(project.build / SOURCES_MANIFEST, json.dumps({"format": MANIFEST_FORMAT, "sources": signatures,
+                                                               "pages": pages}))
     try:
         _keep_spare(project, old if incremental else None, delta)
     except (OSError, subprocess.CalledProcessError):
