@@ -167,3 +167,20 @@ def _project(root: Path):
     from tools.project import Project
 
     return Project(root)
+
+
+def test_the_previous_sitemap_is_kept_only_when_made_the_same_day(tmp_path, monkeypatch):
+    from mkdocs.utils import get_build_date
+
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    (previous / "sitemap.xml").write_text(
+        f'<?xml version="1.0"?>\n<urlset>\n<url>\n<loc>https://e.org/</loc>\n<lastmod>{get_build_date()}</lastmod>\n'
+        "</url>\n</urlset>\n", encoding="utf-8")
+    assert mkdocs_hooks.keeps_sitemap({"sitemap_from": str(previous)}) == str(previous)
+    assert mkdocs_hooks.keeps_sitemap({}) is None and mkdocs_hooks.keeps_sitemap(None) is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # another day (1970-01-02)
+    assert mkdocs_hooks.keeps_sitemap({"sitemap_from": str(previous)}) is None
+    (previous / "sitemap.xml").write_text("<urlset></urlset>", encoding="utf-8")  # no page: no day
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert mkdocs_hooks.keeps_sitemap({"sitemap_from": str(previous)}) is None

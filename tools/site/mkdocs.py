@@ -25,7 +25,7 @@ from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import PAGES_PER_PASS_ENV, dirty_build
-from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, OVERLAYS_ENV, PRUNE_ENV, walk_key
+from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, OVERLAYS_ENV, PRUNE_ENV, SITEMAPS, walk_key
 
 __all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
@@ -496,6 +496,10 @@ def build_site(project: Project, settings: Settings, strict: bool = True, progre
             overlay.mkdir(parents=True, exist_ok=True)
             pages[key] = _pages_in_walk_order(sources, before_pages.get(key))
             overlays[str(overlay.resolve())] = {"docs_dir": str(Path(docs).resolve()), "pages": pages[key]}
+            live = project.site / prefix
+            if pages[key] == before_pages.get(key) and all((live / name).is_file() for name in SITEMAPS):
+                # The same pages as the previous site: its sitemap may be kept (mkdocs_hooks.keeps_sitemap).
+                overlays[str(overlay.resolve())]["sitemap_from"] = str(live.resolve())
             data = languages.config_data(project.root, lang, site_dir, settings, vocabs)
             data["docs_dir"] = str(overlay)
             overlay_config = overlays_root / f"mkdocs.{lang}.yml"

@@ -340,18 +340,60 @@ def on_files(files, config):
     return files
 
 
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")  # what MkDocs makes of the sitemap.xml template
+_KEPT_SITEMAP: dict[str, str] = {}  # {site folder: folder of the sitemap to keep}, on_template_context to on_post_build
+
+
+def built_on(sitemap: Path) -> str | None:
+    """The day (YYYY-MM-DD) in the first <lastmod> of a sitemap.xml (MkDocs gives every page the
+    build's day), or None when it has none or cannot be read."""
+    try:
+        with open(sitemap, encoding="utf-8") as fh:
+            head = fh.read(8192)
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(r"<lastmod>([0-9-]+)</lastmod>", head)
+    return found.group(1) if found else None
+
+
+def keeps_sitemap(overlay: dict | None) -> str | None:
+    """The folder whose sitemap files this build keeps instead of listing every page again: the
+    overlay's "sitemap_from" (the previous site's folder of this interface, given when no page was
+    added or removed), if its sitemap was made on the day this build would put in it; else None."""
+    folder = (overlay or {}).get("sitemap_from")
+    if not folder:
+        return None
+    from mkdocs.utils import get_build_date
+
+    return folder if built_on(Path(folder) / SITEMAPS[0]) == get_build_date() else None
+
+
 def on_template_context(context, template_name, config):
     """The context of a theme template; with KB_CHANGED_ONLY set, the sitemap's `pages` are every
-    page of the site (sitemap_pages), not only those this build renders."""
+    page of the site (sitemap_pages), not only those this build renders; or, when the overlay's
+    sitemap is kept (keeps_sitemap: same pages, same day, so the same bytes), none: on_post_build
+    puts the kept files in place of what MkDocs wrote."""
     every = _EVERY_FILE.get(config.site_dir)
     if every is not None and template_name == "sitemap.xml":
-        context["pages"] = sitemap_pages(every, config)
+        kept = keeps_sitemap(overlay_of(config)) if isinstance(getattr(every, "everything", None), SourceFiles) else None
+        if kept:
+            _KEPT_SITEMAP[config.site_dir] = kept
+            context["pages"] = []
+        else:
+            context["pages"] = sitemap_pages(every, config)
     return context
 
 
 def on_post_build(config):
-    """With KB_PRUNE_REMOVED set, remove the generated pages' outputs that no file produced (prune)."""
+    """A kept sitemap (on_template_context) put in place; with KB_PRUNE_REMOVED set, the generated
+    pages' outputs that no file produced removed (prune)."""
     _EVERY_FILE.pop(config.site_dir, None)
+    kept = _KEPT_SITEMAP.pop(config.site_dir, None)
+    if kept:
+        for name in SITEMAPS:  # MkDocs wrote new files (the build unlinked the previous site's links first)
+            target = os.path.join(config.site_dir, name)
+            os.unlink(target)
+            os.link(os.path.join(kept, name), target)
     produced = _OUTPUTS.pop(config.site_dir, None)
     if produced is not None:
         prune(Path(config.site_dir), produced)
