@@ -94,6 +94,7 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     checked: dict = {}
     entries, problems, files = load_collection(project.practices, project.root, cache=cache, workers=workers,
                                                stats=checked, vocabs=vocabs)
+    entries_key = checked.pop("collection_key", None)
     report = Report(entries, problems, files)
     report.timings["check"] = time.perf_counter() - started
     report.details["check"] = checked
@@ -102,7 +103,7 @@ def run(project: Project | None = None, *, site: bool = True, force: bool = Fals
     try:
         with build_lock(project.build / LOCK_NAME):
             _stages(project, settings, entries, report, site=site, force=force, strict=strict, progress=progress,
-                    vocabs=vocabs)
+                    vocabs=vocabs, entries_key=entries_key)
     except Busy as exc:
         raise BuildError(f"{exc}: wait for it to finish, then build again") from None
     report.timings["total"] = time.perf_counter() - started
@@ -120,11 +121,13 @@ def outputs(project: Project) -> list:
 
 
 def _stages(project: Project, settings: Settings, entries: list[Entry], report: Report, *, site: bool,
-            force: bool, strict: bool, progress: bool, vocabs: Vocabularies | None = None) -> None:
-    """The stages, run while holding the build lock: first the leftovers of killed builds go."""
+            force: bool, strict: bool, progress: bool, vocabs: Vocabularies | None = None,
+            entries_key: str | None = None) -> None:
+    """The stages, run while holding the build lock: first the leftovers of killed builds go.
+    `entries_key`: the check's digest of the entry files (stamps.stage_inputs)."""
     clean_stale(outputs(project))
     recorded = stamps.load(project)
-    inputs = stamps.stage_inputs(project, settings, guide_files(project.root))
+    inputs = stamps.stage_inputs(project, settings, guide_files(project.root), entries_key)
 
     def stage(name: str, outputs: list, key: str, action, after=None, fresh: bool = True) -> None:
         if not force and fresh and recorded.get(name) == key and all(o.exists() for o in outputs):
@@ -157,7 +160,7 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         memo.unlink(missing_ok=True)
 
     def record_docs() -> None:
-        nonlocal docs_print
+        nonlocal docs_print, listing
         changes = report.details.get("pages")
         if isinstance(changes, dict) and set(changes) == {str(d) for d in docs}:
             # The stage reports every file it wrote and removed: restat those, not every file.
@@ -165,7 +168,8 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
                 listing.update(root, written, removed)
             docs_print = listing.print()
         else:
-            docs_print = stamps.tree_print(*docs)
+            listing = stamps.TreeListing(*docs)
+            docs_print = listing.print()
         recorded[DOCS_STAMP] = docs_print
 
     # pages_context covers tools/data/ (vocabularies, glossary, interface strings), so the memo of
@@ -185,4 +189,4 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         incremental = not force and str(recorded.get("site", "")).startswith(config + ":")
         stage("site", [project.site], key,
               lambda: build_site(project, settings, strict=strict, progress=progress, incremental=incremental,
-                                 vocabs=vocabs))
+                                 vocabs=vocabs, known=listing.lines))

@@ -22,7 +22,7 @@ ENGINE_SOURCES = ("search", "content/model.py", "content/schema.py", "content/ma
 def digest(paths: list[Path], extra: str = "") -> str:
     """SHA-256 (hex) of `extra` and of each existing file's path and bytes, in sorted path order."""
     h = hashlib.sha256(extra.encode())
-    for p in sorted(paths):
+    for p in sorted(paths, key=str):
         if p.is_file():
             h.update(str(p).encode())
             h.update(p.read_bytes())
@@ -55,18 +55,42 @@ def engine_files(project: Project) -> list[Path]:
     return files(project.data) + _py(*ENGINE_SOURCES)
 
 
-def stage_inputs(project: Project, settings: Settings, guides: list[Path]) -> dict[str, str]:
+def other_practices_files(practices: Path) -> list[Path]:
+    """The files under practices/ that are not entry files (tools.content.loader.entry_files: a
+    <folder>/<name>.md not starting with '_', '.' or a capital), hidden paths excluded: helper
+    files, READMEs. One os.walk, no stat per entry file."""
+    out = []
+    root = str(practices)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        depth = 0 if dirpath == root else dirpath[len(root) + 1:].count(os.sep) + 1
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            if depth == 1 and name.endswith(".md") and not name.startswith("_") and not name[0].isupper():
+                continue
+            out.append(Path(dirpath) / name)
+    return out
+
+
+def stage_inputs(project: Project, settings: Settings, guides: list[Path], entries_key: str | None = None) -> dict[str, str]:
     """{stage: digest} for the 'pages', 'index' and 'engine' keys, and 'pages_context': the pages'
-    inputs except the entries (what the generated files of an unchanged entry depend on)."""
-    entries = files(project.practices)
+    inputs except the entries (what the generated files of an unchanged entry depend on).
+    `entries_key`: a digest of every entry file's path and bytes already computed by the check
+    (tools.content.cached.load_collection's collection key): the entry files are then not read
+    again, only the other files under practices/; None: every file under practices/ is read."""
+    if entries_key is None:
+        entries, extra = files(project.practices), ""
+    else:
+        entries, extra = other_practices_files(project.practices), f"entries:{entries_key}:"
     docs = guides + [project.config_file] + files(*(project.docs / lang for lang in i18n.OTHER_LANGS),
                                                    project.docs / "assets")
     content = entries + files(project.data)
     code = _py("content", "site", "search", "i18n.py", "project.py")
     return {
-        "pages": digest(content + docs + code, repr(settings)),
+        "pages": digest(content + docs + code, extra + repr(settings)),
         "pages_context": digest(files(project.data) + docs + code, repr(settings)),
-        "index": digest(content + engine_files(project)),
+        "index": digest(content + engine_files(project), extra),
         "engine": digest(engine_files(project)),
     }
 

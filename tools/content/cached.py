@@ -13,11 +13,12 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from tools.content.loader import RawEntry, entry_files, load_file, skipped_files, symlink_of
+from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
 from tools.content.model import Entry
 from tools.content.problems import Problem
 from tools.content.validate import check_entry, collection_checks, duplicate_warnings, lookalike_signatures
@@ -80,7 +81,8 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     """Load and validate every entry under root, reusing the results cached in `cache` (a pickle
     written by this function; None: no cache). Returns (valid entries, problems, files read), as
     tools.content.validate.load_collection. `workers`: processes for uncached files (default:
-    the CPU count). `stats`, when given, receives {"checked": files checked, "cached": files reused}.
+    the CPU count). `stats`, when given, receives {"checked": files checked, "cached": files reused,
+    "collection_key": SHA-256 (hex) of every entry file's path and bytes (or link target), in order}.
     `vocabs`: the run's Vocabularies (None: the shipped data, read now).
     """
     base = base or root.parent
@@ -89,19 +91,38 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     code = code_digest(vocabs.data) if cache else ""
     old = _load(cache, code) if cache else {}
     old_files = old.get("files", {})
+    old_stats = old.get("stats", {})
+    stats_now: dict[str, tuple] = {}  # {path: (size, mtime_ns, ctime_ns, inode, sha256)} for the next run
     keys, todo = [], []
+    prefix = str(base).rstrip(os.sep) + os.sep
+    linked_folders: dict[Path, bool] = {}
     for path in entry_files(root):
-        try:
-            shown = str(path.relative_to(base))
-        except ValueError:
-            shown = str(path)
+        name = str(path)
+        shown = name[len(prefix):] if name.startswith(prefix) else name  # path.relative_to(base), without pathlib's cost
         # A link is refused unread (loader.symlink_problem): keyed by where it points, not by its target's bytes.
-        link = symlink_of(path)
-        key = (shown, f"link:{os.readlink(link)}" if link else
-               hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "not a file")  # refused unread
+        folder = path.parent
+        if folder not in linked_folders:
+            linked_folders[folder] = folder.is_symlink()
+        link = path if os.path.islink(name) else folder if linked_folders[folder] else None
+        if link:
+            key = (shown, f"link:{os.readlink(link)}")
+        else:
+            # A file whose size, times and inode are those recorded is not read again: its digest
+            # is the recorded one (every write changes the change time, which no tool can set back).
+            st = os.stat(name)
+            if not stat.S_ISREG(st.st_mode):  # a folder or pipe named like an entry: refused unread
+                keys.append(key := (shown, "not a file"))
+                if key not in old_files:
+                    todo.append((name, shown))
+                continue
+            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            recorded = old_stats.get(name)
+            sha = recorded[4] if recorded and tuple(recorded[:4]) == sig else hashlib.sha256(path.read_bytes()).hexdigest()
+            stats_now[name] = (*sig, sha)
+            key = (shown, sha)
         keys.append(key)
         if key not in old_files:
-            todo.append((str(path), shown))
+            todo.append((name, shown))
     fresh = dict(zip([k for k in keys if k not in old_files], _check_all(todo, workers, vocabs), strict=True))
     results = [old_files.get(k) or fresh[k] for k in keys]
     raws = [r for r, _, _ in results]
@@ -127,10 +148,12 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     bad = {p.path for p in cross if p.severity == "error"}
     entries = [e for e in entries if e.path not in bad]
     entries.sort(key=lambda e: (e.id, e.lang))
-    if cache and (fresh or old.get("collection_key") != collection_key or len(old_files) != len(keys)):
+    if cache and (fresh or old.get("collection_key") != collection_key or len(old_files) != len(keys)
+                  or stats_now != old_stats):
         data = {"code": code, "files": dict(zip(keys, results, strict=True)), "collection_key": collection_key,
-                "cross": cross, "lookalikes": lookalikes, "signatures": sigs, "verdicts": verdicts}
+                "cross": cross, "lookalikes": lookalikes, "signatures": sigs, "verdicts": verdicts,
+                "stats": stats_now}
         write_atomic(cache, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     if stats is not None:
-        stats.update(checked=len(todo), cached=len(keys) - len(todo))
+        stats.update(checked=len(todo), cached=len(keys) - len(todo), collection_key=collection_key)
     return entries, problems, len(keys)

@@ -3,6 +3,7 @@ MkDocs' plugin internals (MkDocs 1.x is unmaintained; Material reaches end of li
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import ctypes.util
 import json
@@ -24,7 +25,7 @@ from tools.fsutil import discard_later, swap_dir, temp_dir_beside, write_atomic
 from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import PAGES_PER_PASS_ENV, dirty_build
-from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, PRUNE_ENV
+from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, OVERLAYS_ENV, PRUNE_ENV, SITEMAPS, walk_key
 
 __all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
@@ -101,12 +102,13 @@ def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, 
     _run(cmd, cwd, config.name)
 
 
-def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True) -> None:
+def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True, overlays: Path | None = None) -> None:
     """MkDocs' --dirty build of each (config, site folder), in order, in one subprocess (MkDocs and
     the theme imported once; tools.site.mkdocs_dirty): only pages whose source is newer than their
     output (or without output) are rendered, and MkDocs is handed only those files (the hooks'
     changed_only: KB_CHANGED_ONLY). The theme's compiled templates are kept in
-    build/jinja-cache/ under `cwd` (the project root) between builds.
+    build/jinja-cache/ under `cwd` (the project root) between builds. `overlays`: the file
+    describing the configs whose docs_dir is an overlay of changed sources (the hooks' OVERLAYS_ENV).
 
     Raises BuildError with the last TAIL_LINES lines of MkDocs' output when one fails (the
     builds after it are not run)."""
@@ -115,7 +117,8 @@ def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True
         cmd += [str(config), str(site_dir)]
     _run(cmd, cwd, "+".join(config.name for config, _ in builds),
          {JINJA_CACHE_ENV: str(Path(cwd) / "build" / JINJA_CACHE), CHANGED_ONLY_ENV: "1",
-          PAGES_PER_PASS_ENV: os.environ.get(PAGES_PER_PASS_ENV) or str(PAGES_PER_PASS)})
+          PAGES_PER_PASS_ENV: os.environ.get(PAGES_PER_PASS_ENV) or str(PAGES_PER_PASS),
+          **({OVERLAYS_ENV: str(overlays)} if overlays is not None else {})})
 
 
 def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> None:
@@ -145,7 +148,9 @@ def serve_mkdocs(host: str, port: int, *, cwd: Path, config: Path | None = None,
 # Files MkDocs writes on every build, dirty or not, by opening them for writing in place: in a
 # hard-linked copy they must be unlinked first, or the write would change the previous site too.
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json")
+# Under build/: {"format", "sources": {interface: {path: "size\\0mtime_ns"}}, "pages": {interface: pages in walk order}}
 SOURCES_MANIFEST = "site-sources.json"
+MANIFEST_FORMAT = 2  # 1 (no "format"): {interface: [paths]}, without signatures
 
 
 def interface_builds(project: Project, settings: Settings, site_dir: Path,
@@ -174,12 +179,14 @@ def groups(builds: list, workers: int) -> list[list]:
     return [[builds[0]]] + [rest[i * len(rest) // n:(i + 1) * len(rest) // n] for i in range(n)]
 
 
-def _run_all(builds: list[tuple[Path, Path]], project: Project, *, strict: bool, progress: bool) -> None:
+def _run_all(builds: list[tuple[Path, Path]], project: Project, *, strict: bool, progress: bool,
+             overlays: Path | None = None) -> None:
     """Run the MkDocs builds (--dirty), in as many processes at once as there are processors (at
     most 2: memory), each process running its group of builds one after the other."""
     workers = max(1, min(2, os.cpu_count() or 1, len(builds)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_dirty, group, cwd=project.root, strict=strict) for group in groups(builds, workers)]
+        futures = [pool.submit(run_dirty, group, cwd=project.root, strict=strict, overlays=overlays)
+                   for group in groups(builds, workers)]
         for future in tqdm(futures, desc="site", unit="process", disable=None if progress else True, leave=False):
             future.result()
 
@@ -194,20 +201,42 @@ def output_path(rel: str) -> str:
     return stem + "/index.html"
 
 
-def _sources(docs: Path, skip: tuple[str, ...]) -> dict[str, float]:
-    """{source path relative to docs: modification time} of a docs tree (dot files excluded)."""
-    out = {}
+def _hidden(rel: str) -> bool:
+    """True for a docs path MkDocs leaves out (a dot file or one in a dot folder)."""
+    return rel.startswith(".") or "/." in rel
+
+
+def _sources(docs: Path, skip: tuple[str, ...], known: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """{source path relative to docs: 'size\0mtime_ns'} of a docs tree (dot files and the top-level
+    folders `skip` excluded). `known`: {folder: {path relative to it: tools.stamps listing line
+    'path\0size\0mtime_ns\n'}} of folders already listed by the caller (the pipeline's
+    TreeListing of the generated trees), taken from there instead of walked again."""
+    known = known or {}
+    out: dict[str, str] = {}
     root = str(docs)
+
+    def take(folder: str, prefix: str) -> None:
+        for rel, line in known[folder].items():
+            if not _hidden(rel):
+                out[prefix + rel] = line[len(rel) + 1:-1]
+
+    if root in known:
+        take(root, "")
+        return {rel: sig for rel, sig in out.items() if rel.split("/", 1)[0] not in skip}
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = dirpath[len(root) + 1:].replace(os.sep, "/")
-        if not rel_dir:
-            dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
-        else:
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        prefix = dirpath + os.sep
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (not rel_dir and d in skip)]
+        for d in [d for d in dirnames if os.path.join(dirpath, d) in known]:
+            dirnames.remove(d)
+            take(os.path.join(dirpath, d), prefix + d + "/")
         for name in filenames:
             if not name.startswith("."):
-                out[f"{rel_dir}/{name}" if rel_dir else name] = os.stat(prefix + name).st_mtime
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:  # removed meanwhile
+                    continue
+                out[prefix + name] = f"{st.st_size}\0{st.st_mtime_ns}"
     return out
 
 
@@ -324,74 +353,178 @@ def _keep_spare(project: Project, old: Path | None, delta: list[str]) -> None:
         {"site": _identity(project.site), "spare": _identity(spare), "delta": sorted(set(delta))}))
 
 
+OVERLAY = "site-overlay"  # under build/: per interface, links to the sources an incremental build renders
+
+
+def _changed(project: Project, docs: Path, site_dir: Path, sources: dict[str, str], before) -> list[str]:
+    """The sources of one interface whose output must be made again: with `before` (the sources'
+    signatures when the current site was built), those whose signature differs or that are new,
+    and the hand-written pages older than a file they include; without (a manifest of an older
+    format), those whose output is missing or older than the source or an included file."""
+    base = str(site_dir) + os.sep
+    if isinstance(before, dict):
+        out = [rel for rel, sig in sources.items() if before.get(rel) != sig]
+        seen = set(out)
+        for rel in sources:  # hand-written pages including generated fragments (the home pages)
+            if rel not in seen and rel.endswith(".md") and not rel.startswith("kb/"):
+                included = _included_mtime(project, docs, rel)
+                try:
+                    if included and os.stat(base + output_path(rel)).st_mtime < included:
+                        out.append(rel)
+                except FileNotFoundError:
+                    out.append(rel)
+        return out
+    out = []
+    for rel in sources:
+        try:
+            mtime = max(os.stat(os.path.join(docs, rel)).st_mtime, _included_mtime(project, docs, rel))
+            if os.stat(base + output_path(rel)).st_mtime < mtime:
+                out.append(rel)
+        except FileNotFoundError:
+            out.append(rel)
+    return out
+
+
+def _pages_in_walk_order(sources: dict[str, str], before: list[str] | None) -> list[str]:
+    """The documentation pages (.md) of `sources` in MkDocs' walk order (mkdocs_hooks.walk_key),
+    from `before` (the pages of the previous build, in that order) when given: pages gone are
+    dropped and new ones inserted at their place, instead of sorting every page again."""
+    now = [rel for rel in sources if rel.endswith(".md")]
+    if before is None:
+        return sorted(now, key=walk_key)
+    present = set(now)
+    out = [rel for rel in before if rel in present]
+    for rel in sorted(present.difference(out), key=walk_key):
+        bisect.insort(out, rel, key=walk_key)
+    return out
+
+
+def _link_into(overlay: Path, docs: Path, rels: list[str]) -> None:
+    """Hard links in `overlay` of the sources `rels` of `docs` (copies where a link cannot be made),
+    at the same relative paths."""
+    made = set()
+    for rel in rels:
+        target = overlay / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(docs / rel, target)
+        except OSError:
+            shutil.copy2(docs / rel, target)
+
+
 def build_site(project: Project, settings: Settings, strict: bool = True, progress: bool = True,
-               incremental: bool = False, vocabs: Vocabularies | None = None) -> dict:
+               incremental: bool = False, vocabs: Vocabularies | None = None,
+               known: dict[str, dict[str, str]] | None = None) -> dict:
     """Build the French site at the root of site/ and each other interface in site/<lang>/, in a
     folder swapped in whole (readers never see a half-built site).
 
     With incremental (and a previous site), the new folder starts as a copy of the previous site
     made of hard links: the spare (build/site-spare/, the site before the last build, brought up
-    to date by the few paths that build changed), or else a whole `cp -al` copy. Outputs whose
-    source is newer, or whose source is gone, are unlinked from the copy (so writing them never
-    touches the previous site), then MkDocs' --dirty build renders only those pages. Otherwise
-    each interface is built clean. The previous site then becomes the spare for the next build.
-    `vocabs`: the run's Vocabularies, for the templates' words in each interface's config (None:
-    the project's, read now).
+    to date by the few paths that build changed), or else a whole `cp -al` copy. The sources that
+    changed since the previous site was built (their size or modification time differs from the
+    manifest, build/site-sources.json) have their outputs unlinked from the copy (so writing them
+    never touches the previous site), and so have those of removed sources; MkDocs' --dirty build
+    then renders only those pages, from an overlay docs folder holding links to the changed sources
+    only (build/site-overlay/<lang>/), so that its walk of the docs costs what the change costs
+    (the hooks find every other file on demand). An interface with no change is not built.
+    Otherwise each interface is built clean. The previous site then becomes the spare for the next
+    build. `vocabs`: the run's Vocabularies, for the templates' words in each interface's config
+    (None: the project's, read now). `known`: the generated docs trees as already listed by the
+    caller ({folder: {path: tools.stamps listing line}}), not walked again.
     Returns {"mode": "clean" | "dirty", "rebuilt": outputs unlinked for a rebuild, "removed": n,
-    "copy": "spare" | "whole" | "none"}.
+    "copy": "spare" | "whole" | "none", "built": interfaces built}.
     Raises BuildError if any MkDocs build fails; the previous site is then left untouched.
     """
-    incremental = incremental and project.site.is_dir() and bool(_manifest(project))
-    info = {"mode": "dirty" if incremental else "clean", "rebuilt": 0, "removed": 0, "copy": "none"}
+    previous = _manifest(project)
+    incremental = incremental and project.site.is_dir() and bool(previous)
+    info = {"mode": "dirty" if incremental else "clean", "rebuilt": 0, "removed": 0, "copy": "none", "built": 0}
     tmp = None
     if incremental:
         tmp = _from_spare(project)
         info["copy"] = "whole" if tmp is None else "spare"
     if tmp is None:
         tmp = temp_dir_beside(project.site)
+    vocabs = vocabs or project.vocabularies()
     builds = interface_builds(project, settings, tmp, vocabs)
-    manifest: dict = {}
+    overlays_root = project.build / OVERLAY
+    shutil.rmtree(overlays_root, ignore_errors=True)
+    current = previous.get("format") == MANIFEST_FORMAT
+    before = previous.get("sources", {}) if current else previous
+    before_pages = previous.get("pages", {}) if current else {}
+    signatures: dict = {}
+    pages: dict = {}  # {interface: its documentation pages in walk order}, when known
+    overlays: dict = {}  # {overlay folder: {"docs_dir", "pages"}} (mkdocs_hooks.OVERLAYS_ENV)
+    to_build: list[tuple[Path, Path]] = []
     delta: list[str] = []  # paths (relative to the site) where the new site differs from the previous one
     try:
         if info["copy"] == "whole":
             tmp.rmdir()
             subprocess.run(["cp", "-al", str(project.site), str(tmp)], check=True)
-        previous = _manifest(project) if incremental else {}
-        for _, docs, site_dir, skip in builds:
-            sources = _sources(docs, skip)
+        for lang, (config, docs, site_dir, skip) in zip((i18n.DEFAULT_LANG, *i18n.OTHER_LANGS), builds, strict=True):
+            sources = _sources(docs, skip, known)
             key = str(site_dir.relative_to(tmp))
             prefix = "" if key == "." else key + "/"
-            manifest[key] = sorted(sources)
+            signatures[key] = sources
             if not incremental:
+                to_build.append((config, site_dir))
                 continue
-            base = str(site_dir) + os.sep  # plain strings: this loop runs for every page of the site
-            for rel, mtime in sources.items():
-                mtime = max(mtime, _included_mtime(project, docs, rel))
+            if key in before_pages:
+                pages[key] = before_pages[key]
+            changed = _changed(project, docs, site_dir, sources, before.get(key))
+            removed = set(before.get(key, ())) - sources.keys()
+            if not changed and not removed:
+                continue  # nothing of this interface changed: its site is the previous one's
+            for rel in changed:
                 out = output_path(rel)
                 try:
-                    if os.stat(base + out).st_mtime < mtime:
-                        os.unlink(base + out)
-                        info["rebuilt"] += 1
-                        delta.append(prefix + out)
+                    os.unlink(os.path.join(site_dir, out))
                 except FileNotFoundError:
-                    info["rebuilt"] += 1
-                    delta.append(prefix + out)
-            for rel in set(previous.get(key, ())) - sources.keys():
+                    pass
+                delta.append(prefix + out)
+            info["rebuilt"] += len(changed)
+            for rel in removed:
                 _drop(site_dir / output_path(rel), site_dir)
                 info["removed"] += 1
                 delta.append(prefix + output_path(rel))
             for name in ALWAYS_WRITTEN:
                 (site_dir / name).unlink(missing_ok=True)
                 delta.append(prefix + name)
+            overlay = overlays_root / lang
+            _link_into(overlay, docs, changed)
+            overlay.mkdir(parents=True, exist_ok=True)
+            pages[key] = _pages_in_walk_order(sources, before_pages.get(key))
+            overlays[str(overlay.resolve())] = {"docs_dir": str(Path(docs).resolve()), "pages": pages[key]}
+            live = project.site / prefix
+            if pages[key] == before_pages.get(key) and all((live / name).is_file() for name in SITEMAPS):
+                # The same pages as the previous site: its sitemap may be kept (mkdocs_hooks.keeps_sitemap).
+                overlays[str(overlay.resolve())]["sitemap_from"] = str(live.resolve())
+            data = languages.config_data(project.root, lang, site_dir, settings, vocabs)
+            data["docs_dir"] = str(overlay)
+            overlay_config = overlays_root / f"mkdocs.{lang}.yml"
+            overlay_config.write_text(languages.config_text(data), encoding="utf-8")
+            to_build.append((overlay_config, site_dir))
+        index = None
+        if overlays:
+            index = overlays_root / "overlays.json"
+            index.write_text(json.dumps(overlays), encoding="utf-8")
         # A build into an empty folder is a full one; never --clean, which would empty the folder
         # where another interface is being built at the same time.
-        _run_all([(config, site_dir) for config, _, site_dir, _ in builds], project, strict=strict,
-                 progress=progress)
+        if to_build:
+            _run_all(to_build, project, strict=strict, progress=progress, overlays=index)
+        info["built"] = len(to_build)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(overlays_root, ignore_errors=True)
     old = swap_dir(tmp, project.site, keep=True)
-    write_atomic(project.build / SOURCES_MANIFEST, json.dumps(manifest))
+    for key, sources in signatures.items():
+        if key not in pages or len(pages[key]) != sum(1 for rel in sources if rel.endswith(".md")):
+            pages[key] = _pages_in_walk_order(sources, pages.get(key))
+    write_atomic(project.build / SOURCES_MANIFEST, json.dumps({"format": MANIFEST_FORMAT, "sources": signatures,
+                                                               "pages": pages}))
     try:
         _keep_spare(project, old if incremental else None, delta)
     except (OSError, subprocess.CalledProcessError):

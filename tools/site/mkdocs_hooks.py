@@ -38,6 +38,13 @@ _OUTPUTS: dict[str, set[str]] = {}  # {site folder: dest paths of the build's fi
 # every file of the site.
 CHANGED_ONLY_ENV = "KB_CHANGED_ONLY"
 _EVERY_FILE: dict = {}  # {site folder: the whole Files collection}, on_files to on_post_build
+# Set by tools.site.mkdocs for an incremental build: a JSON file {overlay folder: {"docs_dir": the
+# interface's docs tree, "pages": its documentation pages (paths relative to it, in walk_key
+# order)}}. An overlay is a folder holding only the changed sources (hard links), given to MkDocs
+# as docs_dir so that its walk of the docs costs what the change costs; every other file is found
+# in the real docs tree when a page or the nav looks it up (SourceFiles), and the sitemap lists
+# "pages".
+OVERLAYS_ENV = "KB_OVERLAYS"
 
 
 # HTML the page generator hands over as is (tools.site.pages.deferred_html): an HTML comment, which
@@ -147,7 +154,78 @@ def changed_files_class():
     return _CHANGED_FILES
 
 
-def changed_only(files, config):
+def walk_key(rel: str) -> tuple:
+    """Sort key putting docs paths ('/'-separated, relative to the docs folder) in the order of
+    MkDocs' get_files: a folder's files first (index.md or README.md before the others, then by
+    name), then its subfolders by name, each walked the same way."""
+    *folders, name = rel.split("/")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return (*((1, f) for f in folders), (0, stem not in ("index", "README"), name))
+
+
+def page_url(rel: str, use_directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the documentation page `rel` (File.url: dest_uri made a folder URL,
+    quoted), without making a File."""
+    from urllib.parse import quote
+
+    parent, filename = posixpath.split(rel)
+    stem = posixpath.splitext(filename)[0]
+    name = "index" if stem == "README" else stem
+    if not use_directory_urls or name == "index":
+        dest = posixpath.join(parent, name + ".html")
+    else:
+        dest = posixpath.join(parent, name, "index.html")
+    dirname, filename = posixpath.split(dest)
+    if use_directory_urls and filename == "index.html":
+        dest = (dirname or ".") + "/"
+    return quote(dest)
+
+
+class SourceFiles:
+    """Every file of an interface's docs tree for look-ups, made on demand: a file of `listed`
+    (the Files MkDocs collected: the overlay's changed sources and the theme's files), else the
+    File MkDocs' walk of `docs_dir` would give (same source, destination, URL and exclusion),
+    created when first asked for, or None when there is no such file. `pages`: the documentation
+    pages of the tree in walk order, for the sitemap."""
+
+    def __init__(self, docs_dir: str, pages: list[str], config, listed):
+        self.docs_dir, self.pages, self.config, self.listed = docs_dir, pages, config, listed
+        self.made: dict = {}
+
+    def known(self, rel: str):
+        """The File of `rel` held so far (listed, or made by a look-up), without making one; or None."""
+        return self.listed.src_uris.get(rel) or self.made.get(rel)
+
+    def get_file_from_path(self, path: str):
+        """The File of `path` (relative to the docs tree), or None when it is not a file there."""
+        from mkdocs.structure.files import File, set_exclusions
+
+        rel = posixpath.normpath(str(path).replace(os.sep, "/"))
+        held = self.listed.src_uris.get(rel)
+        if held is not None:
+            return held
+        if rel in self.made:
+            return self.made[rel]
+        file = None
+        if not rel.startswith("../") and os.path.isfile(os.path.join(self.docs_dir, rel)):
+            file = File(rel, self.docs_dir, self.config.site_dir, self.config.use_directory_urls)
+            set_exclusions([file], self.config)
+        self.made[rel] = file
+        return file
+
+
+def overlay_of(config) -> dict | None:
+    """{"docs_dir", "pages"} of the overlay that config's docs_dir is (OVERLAYS_ENV), else None."""
+    index = os.environ.get(OVERLAYS_ENV)
+    if not index:
+        return None
+    import json
+
+    with open(index, encoding="utf-8") as fh:
+        return json.load(fh).get(os.path.abspath(str(config.docs_dir)))
+
+
+def changed_only(files, config, everything=None):
     """The files of `files` (a mkdocs Files) that a dirty build writes (outdated), as a Files
     whose look-ups still find every file (changed_files_class). MkDocs' dirty build reads,
     renders and copies only those anyway; given the others it would still make a Page, run the
@@ -155,7 +233,8 @@ def changed_only(files, config):
     most of a one-change rebuild. The sitemap is then made from the whole collection
     (on_template_context). With KB_PAGES_PER_PASS set, only that many documentation pages are
     handed over; how many were left is put in os.environ[KB_PAGES_LEFT] for
-    tools.site.mkdocs_dirty, which runs the build again."""
+    tools.site.mkdocs_dirty, which runs the build again. `everything`: what look-ups search
+    (default: `files`; a SourceFiles when `files` holds the overlay's changed sources only)."""
     docs_dir, site_dir = str(config.docs_dir), str(config.site_dir)
     limit = int(os.environ.get(PAGES_PER_PASS_ENV) or 0)
     keep, pages, left = [], 0, 0
@@ -168,7 +247,7 @@ def changed_only(files, config):
                 pages += 1
             keep.append(f)
     os.environ[PAGES_LEFT_ENV] = str(left)
-    return changed_files_class()(keep, files)
+    return changed_files_class()(keep, files if everything is None else everything)
 
 
 class _Listed:
@@ -208,19 +287,39 @@ _PLAIN_URL = re.compile(r"(?:(?!\.\.?(?:/|$))[A-Za-z0-9_.~%!$&'()*+,;=@-]+/)*(?:
 
 
 def sitemap_pages(files, config) -> list:
-    """Every documentation page of `files` (the whole collection, in its order), for the sitemap
-    template's `pages`: the file itself when it has a Page, else an object with the same values."""
+    """Every documentation page of `files` (the whole collection, in its order; or a ChangedFiles
+    over SourceFiles: their `pages`), for the sitemap template's `pages`: the file itself when it
+    has a Page, else an object with the same values."""
     from mkdocs.utils import get_build_date
 
+    everything = getattr(files, "everything", None)
+    if isinstance(everything, SourceFiles):
+        base = _sitemap_base(config)
+        day = get_build_date()
+        out = []
+        for rel in everything.pages:
+            f = everything.known(rel)
+            if f is not None and f.page is not None:
+                out.append(f)
+            else:
+                out.append(_Listed(_SitemapPage(page_url(rel, config.use_directory_urls), base[0], day, base[1])))
+        return out
+
+    base, base_path = _sitemap_base(config)
+    day = get_build_date()
+    return [f if f.page is not None else _Listed(_SitemapPage(f.url, base, day, base_path))
+            for f in files.documentation_pages()]
+
+
+def _sitemap_base(config) -> tuple[str | None, str | None]:
+    """(site_url ending in '/', or None; its path when a relative URL is simply appended to it, else None)."""
     base = config.get("site_url") or None
     if base and not base.endswith("/"):
         base += "/"
-    day = get_build_date()
     parts = urlsplit(base) if base else None
     # The fast path of _SitemapPage needs a base that a relative path is simply appended to.
     base_path = parts.path if parts and parts.path.endswith("/") and not (parts.query or parts.fragment) else None
-    return [f if f.page is not None else _Listed(_SitemapPage(f.url, base, day, base_path))
-            for f in files.documentation_pages()]
+    return base, base_path
 
 
 def on_files(files, config):
@@ -229,23 +328,72 @@ def on_files(files, config):
     if os.environ.get(PRUNE_ENV):
         _OUTPUTS[config.site_dir] = {f.dest_uri for f in files}
     if os.environ.get(CHANGED_ONLY_ENV):
+        overlay = overlay_of(config)
+        if overlay is not None:
+            # `files` holds the changed sources only (the overlay); the rest is looked up on demand.
+            everything = SourceFiles(overlay["docs_dir"], overlay["pages"], config, files)
+            handed = changed_only(files, config, everything)
+            _EVERY_FILE[config.site_dir] = handed
+            return handed
         _EVERY_FILE[config.site_dir] = files
         return changed_only(files, config)
     return files
 
 
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")  # what MkDocs makes of the sitemap.xml template
+_KEPT_SITEMAP: dict[str, str] = {}  # {site folder: folder of the sitemap to keep}, on_template_context to on_post_build
+
+
+def built_on(sitemap: Path) -> str | None:
+    """The day (YYYY-MM-DD) in the first <lastmod> of a sitemap.xml (MkDocs gives every page the
+    build's day), or None when it has none or cannot be read."""
+    try:
+        with open(sitemap, encoding="utf-8") as fh:
+            head = fh.read(8192)
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(r"<lastmod>([0-9-]+)</lastmod>", head)
+    return found.group(1) if found else None
+
+
+def keeps_sitemap(overlay: dict | None) -> str | None:
+    """The folder whose sitemap files this build keeps instead of listing every page again: the
+    overlay's "sitemap_from" (the previous site's folder of this interface, given when no page was
+    added or removed), if its sitemap was made on the day this build would put in it; else None."""
+    folder = (overlay or {}).get("sitemap_from")
+    if not folder:
+        return None
+    from mkdocs.utils import get_build_date
+
+    return folder if built_on(Path(folder) / SITEMAPS[0]) == get_build_date() else None
+
+
 def on_template_context(context, template_name, config):
     """The context of a theme template; with KB_CHANGED_ONLY set, the sitemap's `pages` are every
-    page of the site (sitemap_pages), not only those this build renders."""
+    page of the site (sitemap_pages), not only those this build renders; or, when the overlay's
+    sitemap is kept (keeps_sitemap: same pages, same day, so the same bytes), none: on_post_build
+    puts the kept files in place of what MkDocs wrote."""
     every = _EVERY_FILE.get(config.site_dir)
     if every is not None and template_name == "sitemap.xml":
-        context["pages"] = sitemap_pages(every, config)
+        kept = keeps_sitemap(overlay_of(config)) if isinstance(getattr(every, "everything", None), SourceFiles) else None
+        if kept:
+            _KEPT_SITEMAP[config.site_dir] = kept
+            context["pages"] = []
+        else:
+            context["pages"] = sitemap_pages(every, config)
     return context
 
 
 def on_post_build(config):
-    """With KB_PRUNE_REMOVED set, remove the generated pages' outputs that no file produced (prune)."""
+    """A kept sitemap (on_template_context) put in place; with KB_PRUNE_REMOVED set, the generated
+    pages' outputs that no file produced removed (prune)."""
     _EVERY_FILE.pop(config.site_dir, None)
+    kept = _KEPT_SITEMAP.pop(config.site_dir, None)
+    if kept:
+        for name in SITEMAPS:  # MkDocs wrote new files (the build unlinked the previous site's links first)
+            target = os.path.join(config.site_dir, name)
+            os.unlink(target)
+            os.link(os.path.join(kept, name), target)
     produced = _OUTPUTS.pop(config.site_dir, None)
     if produced is not None:
         prune(Path(config.site_dir), produced)

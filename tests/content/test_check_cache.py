@@ -1,0 +1,49 @@
+"""The cached check (tools.content.cached.load_collection) does not read again an entry file whose
+size, times and inode are those it recorded, and never skips a changed one: a rewrite keeping the
+size and putting the modification time back is still read (its change time moved)."""
+
+from __future__ import annotations
+
+import os
+
+from tests.conftest import entry_text, make_corpus
+from tools.content.cached import load_collection
+
+
+def check(practices, cache):
+    stats: dict = {}
+    entries, problems, files = load_collection(practices, practices.parent, cache=cache, workers=1, stats=stats)
+    return entries, stats
+
+
+def test_an_unchanged_file_is_reused_and_a_changed_one_is_checked_again(tmp_path):
+    practices = make_corpus(tmp_path, {"ma/ma-a.fr.md": entry_text(title="Enquête Alpha"),
+                                       "tn/tn-b.fr.md": entry_text(title="Enquête Beta")})
+    cache = tmp_path / "check-cache.pickle"
+    _, first = check(practices, cache)
+    assert (first["checked"], first["cached"]) == (2, 0)
+    _, again = check(practices, cache)
+    assert (again["checked"], again["cached"]) == (0, 2) and again["collection_key"] == first["collection_key"]
+
+    # Same size, modification time put back: only the change time tells.
+    path = practices / "ma" / "ma-a.fr.md"
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Alpha", "Gamma"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    entries, changed = check(practices, cache)
+    assert (changed["checked"], changed["cached"]) == (1, 1)
+    assert changed["collection_key"] != first["collection_key"]
+    assert "Enquête Gamma" in {e.title for e in entries}
+
+
+def test_a_file_replaced_by_another_is_checked_again(tmp_path):
+    practices = make_corpus(tmp_path, {"ma/ma-a.fr.md": entry_text(title="Enquête Alpha")})
+    cache = tmp_path / "check-cache.pickle"
+    check(practices, cache)
+    path = practices / "ma" / "ma-a.fr.md"
+    new = path.with_name("new.tmp")
+    new.write_text(entry_text(title="Enquête Delta"), encoding="utf-8")
+    os.replace(new, path)
+    entries, stats = check(practices, cache)
+    assert stats["checked"] == 1 and [e.title for e in entries] == ["Enquête Delta"]
