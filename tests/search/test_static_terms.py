@@ -90,3 +90,12 @@ def test_remembered_terms_give_the_same_files():
     vocabs = shipped_vocabs()
     assert static_index.export(entries, vocabs, fields_of) == static_index.export(entries, vocabs)
     assert sorted(calls) == sorted(e.key for e in entries)
+
+
+def test_shards_of_places_every_key_as_shard_of():
+    from tools.search.static_index import shard_of, shards_of
+    words = ["emploi", "@t:recensement general", "تعداد", "x" * 40, "@c:MA", "a", "e\u0301té", "😀ab"]
+    for shards in (1, 7, 61):
+        assert shards_of(words, shards) == [shard_of(w, shards) for w in words]
+    assert len(set(shards_of(words, 61))) > 1
+    assert shards_of([], 5) == []

@@ -993,7 +993,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         tools = {e.id for e in entries if e.type == "tool"}
         group = [e for e in entries if e.id in tools]
         pages.update(memo.of(("harmonisation", ui, split_threshold(split_at)), group,
-                             lambda: harmonisation.pages_of(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at))))
+                             lambda: harmonisation.pages_of(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at),
+                                                            remember=memo.of)))
         pages.update(memo.of(("harmonisation-exports",), group, lambda: harmonisation.exports(entries, vocabs)))
     else:
         pages.update(harmonisation.generate(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at)))
