@@ -277,3 +277,25 @@ def test_part_pages_front_matter_reads_as_front_matter_s(title):
         return yaml.safe_load(text.split("---\n")[1])
 
     assert meta(pages.part_front_matter(title)) == meta(pages.front_matter(title=title, search=pages.NO_SEARCH))
+
+
+def test_a_remembered_page_of_a_split_listing_is_made_again_when_one_of_its_entries_changes(shipped):
+    """The pages of entries of a split listing are remembered by what their lines show: after one
+    entry changes, the listing equals a clean generation (no stale page reused), and only the pages
+    that show the changed entry are made again."""
+    entries = grown(shipped, 300)
+    memo = pages.TextMemo()
+    kw = {"vocabs": SHIPPED, "search": {}, "split_at": 20}
+    first = pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", memo=memo, **kw)
+    assert first == pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", **kw)
+    parts = [k for k in memo.kept() if k[0] == "split-part"]
+    assert len(parts) > 10
+    changed = list(entries)
+    # Same title start (same group): the page keeps its address and count, its line changes.
+    changed[150] = replace(changed[150], type="tool" if changed[150].type != "tool" else "practice")
+    again = pages.TextMemo(memo.kept())
+    second = pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", memo=again, **kw)
+    assert second == pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", **kw)
+    assert second != first
+    made = [k for k in again.kept() if k[0] == "split-part" and k not in memo.texts]
+    assert len(made) == 1 and changed[150].id in str(made[0])

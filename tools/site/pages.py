@@ -618,16 +618,23 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
     for g, parent in walk(groups):
         page = f"{folder}/{g.name}.md"
         up = f"{folder}/{parent}.md" if parent else path
-        head = f"{title} — {g.label}"
-        text = part_front_matter(head) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
-        text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
-                 f"({rel(page, up)})\n\n")
-        text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
-        if g.children:
-            text += _group_links(g.children, folder, page, ui, vocabs)
+        up_label = f"{title} — {labels[parent]}" if parent else title
+
+        def part(g=g, page=page, up=up, up_label=up_label) -> str:
+            head = f"{title} — {g.label}"
+            text = part_front_matter(head) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+            text += f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(up_label)}]({rel(page, up)})\n\n"
+            text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
+            if g.children:
+                return text + _group_links(g.children, folder, page, ui, vocabs)
+            return text + _item_list(g.members, page, ui, vocabs, memo)
+        if memo is not None and not g.children:
+            # A page of entries shows what their lines show, with its place in the listing: one
+            # changed entry makes again its own group's page, not every page of the listing (#10).
+            key = ("split-part", title, g.label, page, up, up_label, ui, tuple((_line_key(e), e.page) for e in g.members))
+            pages[page] = memo.get(key, part)
         else:
-            text += _item_list(g.members, page, ui, vocabs, memo)
-        pages[page] = text
+            pages[page] = part()
     return pages
 
 
