@@ -8,6 +8,7 @@ take over. Every value from an entry is escaped here; entry bodies lose raw HTML
 from __future__ import annotations
 
 import hashlib
+import heapq
 import html
 import json
 import posixpath
@@ -446,9 +447,12 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
         for term in vocabs.terms(vocab):
             cells = []
             for code in focus:
-                hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [_html_link(rel(path, e.page), _html_text(_short(e.title)))
-                         for e in (hits if len(hits) <= CELL_LIMIT else hits[:CELL_SHOWN])]
+                hits = cell_of.get((term, code), ())
+                # A full cell shows its first CELL_SHOWN: nsmallest is sorted(...)[:n] (stable), without
+                # sorting the thousands of a large cell (#10).
+                first = (sorted(hits, key=lambda e: fold(e.title)) if len(hits) <= CELL_LIMIT
+                         else heapq.nsmallest(CELL_SHOWN, hits, key=lambda e: fold(e.title)))
+                links = [_html_link(rel(path, e.page), _html_text(_short(e.title))) for e in first]
                 if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
                     count = n_entries(len(hits), ui, vocabs=vocabs)
                     links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
@@ -889,7 +893,15 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     title = t("tags", ui, vocabs)
     per_page = TAGS_PER_PAGE if split_at is None else split_at
     if len(members) > per_page:
-        out.update(_tag_index_pages(members, name, index_path, title, ui, vocabs, per_page))
+        def index_pages() -> dict[str, str]:
+            return _tag_index_pages(members, name, index_path, title, ui, vocabs, per_page)
+        if memo is not None:
+            # The index shows each keyword page's name, address and count alone: remembered by
+            # them, it is made again when one changes, not at every change of an entry (#10).
+            shown = tuple(sorted((name(p), p, ids(group)) for p, group in members.items()))
+            out.update(memo.get(("tag-index", title, ui, per_page, shown), index_pages))
+        else:
+            out.update(index_pages())
         return out
     by_letter: dict[str, list[str]] = defaultdict(list)
     for path in members:
