@@ -318,24 +318,3 @@ def test_a_remembered_keywords_index_is_made_again_when_a_keyword_page_changes(s
         index = [k for k in again.kept() if k[0] == "tag-index"]
         assert (index[0] in memo.texts) is reused
     assert "Mot-clé inédit" in str(out["kb/tags/index.md"]) or any("Mot-clé inédit" in t for t in out.values())
-
-
-def test_the_pages_of_an_unchanged_split_listing_stay_remembered_for_its_next_change(shipped):
-    """A split listing taken whole from the memo keeps its pages' and lines' texts in the memo (they
-    were remembered while it was made): at a later build where one of its entries changes, only
-    that entry's page is made again, and the listing equals a clean generation."""
-    entries = grown(shipped, 300)
-    kw = {"vocabs": SHIPPED, "search": {}, "split_at": 20}
-    memo = pages.TextMemo()
-    pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", memo=memo, **kw)
-    unchanged = pages.TextMemo(memo.kept())  # a build where the listing did not change
-    pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", memo=unchanged, **kw)
-    kept = unchanged.kept()
-    assert {k for k in memo.kept() if k[0] in ("split-part", "item")} <= set(kept)
-    changed = list(entries)
-    changed[150] = replace(changed[150], type="tool" if changed[150].type != "tool" else "practice")
-    later = pages.TextMemo(dict(kept))  # a copy: the memo adds to the dict it is given
-    out = pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", memo=later, **kw)
-    assert out == pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", **kw)
-    made = [k for k in later.kept() if k[0] == "split-part" and k not in kept]
-    assert len(made) == 1

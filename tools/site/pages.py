@@ -227,7 +227,6 @@ class TextMemo:
         self.texts: dict = texts or {}
         self.used: set = set()
         self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
-        self._making: list = []  # keys whose make() is running, innermost last
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -240,34 +239,12 @@ class TextMemo:
 
     def get(self, key, make) -> str:
         """The text remembered under `key` (a hashable of the values the text shows), or `make()`'s
-        result, remembered; every key asked for is marked used, so that `kept` returns only those.
-        Texts remembered while another is made (a listing's pages and lines) are recorded under
-        ("inner", that text's key) and marked used whenever it is: when that text changes at a
-        later build, they are there to be reused (#10)."""
-        self._use(key)
+        result, remembered; every key asked for is marked used, so that `kept` returns only those."""
+        self.used.add(key)
         text = self.texts.get(key)
         if text is None:
-            self._making.append(key)
-            try:
-                text = make()
-            finally:
-                self._making.pop()
-            self.texts[key] = text
-        if self._making:
-            inner = ("inner", self._making[-1])
-            self.texts.setdefault(inner, set()).add(key)
-            self.used.add(inner)
+            text = self.texts[key] = make()
         return text
-
-    def _use(self, key) -> None:
-        if key in self.used:
-            return
-        self.used.add(key)
-        inner = ("inner", key)
-        if inner in self.texts:
-            self.used.add(inner)
-            for k in self.texts[inner]:
-                self._use(k)
 
     def kept(self) -> dict:
         """The texts asked for since this memo was made (what the next build can reuse)."""
