@@ -353,7 +353,9 @@ def test_export_reuses_remembered_spelling_words_and_real_word_filter():
         return kept[key]
 
     assert static_index.export(ENTRIES, words_of=static_index.entry_spelling_words, remember=remember) == plain
-    assert [k for k in kept if k[0] != "static-chunk"] == [("static-real-words",)]  # besides encoded files
+    # Besides encoded files and each title's folded key:
+    assert [k for k in kept if k[0] not in ("static-chunk", "static-title-key")] == [("static-real-words",)]
+    assert {k[1] for k in kept if k[0] == "static-title-key"} == {e.title for e in ENTRIES}
     kept[("static-real-words",)] = (1, ["AAAA"])
     swapped = static_index.export(ENTRIES, words_of=lambda e: frozenset({"zzzyzzy"}), remember=remember)
     assert swapped["r0.js"] != plain["r0.js"] and '"AAAA"' in swapped["r0.js"]

@@ -90,3 +90,39 @@ def test_remembered_terms_give_the_same_files():
     vocabs = shipped_vocabs()
     assert static_index.export(entries, vocabs, fields_of) == static_index.export(entries, vocabs)
     assert sorted(calls) == sorted(e.key for e in entries)
+
+
+def test_shards_of_places_every_key_as_shard_of():
+    from tools.search.static_index import shard_of, shards_of
+    words = ["emploi", "@t:recensement general", "تعداد", "x" * 40, "@c:MA", "a", "e\u0301té", "😀ab"]
+    for shards in (1, 7, 61):
+        assert shards_of(words, shards) == [shard_of(w, shards) for w in words]
+    assert len(set(shards_of(words, 61))) > 1
+    assert shards_of([], 5) == []
+
+
+def test_long_lists_keep_their_best_postings_in_the_head_and_the_rest_in_the_tail():
+    import json
+    import re
+
+    entries = many_entries()
+    expected = reference_weights(entries)
+    long = {w: p for w, p in expected.items() if len(p) > static_index.HEAD}
+    assert long
+    files = static_index.export(entries, shipped_vocabs())
+    found: dict[str, dict] = {}
+    for name, text in files.items():
+        if re.fullmatch(r"[tx]\d+\.js", name):
+            data = json.loads(re.match(r"KBSearchChunk\(\"\w+\",(.*)\);\n$", text, re.S).group(1))
+            for word, flat in data.items():
+                if word in long:
+                    found.setdefault(word, {})[name[0]] = flat
+
+    def pairs(flat: list[int]) -> list[tuple[int, int]]:
+        docs = [sum(flat[0:i + 1:2]) for i in range(0, len(flat), 2)]
+        return list(zip(docs, flat[1::2], strict=True))
+
+    for word, postings in long.items():
+        best = sorted(postings, key=lambda p: (-p[1], p[0]))
+        assert pairs(found[word]["t"]) == sorted(best[:static_index.HEAD])
+        assert pairs(found[word]["x"]) == sorted(best[static_index.HEAD:])

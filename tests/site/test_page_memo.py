@@ -112,3 +112,38 @@ def test_the_instrument_exports_are_made_once_for_every_interface(tmp_path, coun
     assert counted["harmonisation exports"] == 1 and counted["harmonisation"] == 3
     for path in harmonisation.EXPORTS:
         assert made["fr"][path] == made["ar"][path] == pages.generate(entries, "", "en", vocabs=SHIPPED)[path]
+
+
+def test_a_harmonisation_part_is_made_again_when_one_of_its_instruments_changes(shipped_collection):
+    """The bodies of a split country's harmonisation pages are remembered by their instruments: after
+    one instrument's title changes, the pages equal a clean generation (no stale body reused), and
+    only the bodies that show it are made again."""
+    import dataclasses
+
+    entries = list(shipped_collection[0])
+    tools = [e for e in entries if e.type == "tool"]
+    split_at = 2  # the shipped countries' instruments on several pages each
+    memo = memo_of(entries)
+    first = harmonisation.pages_of(entries, "fr", vocabs=SHIPPED, split_at=split_at, remember=memo.of)
+    assert first == harmonisation.pages_of(entries, "fr", vocabs=SHIPPED, split_at=split_at)
+    bodies = [k for k in memo.kept() if k[0] == "harmonisation-body"]
+    assert len(bodies) > 3
+    target = next(e for e in tools if e.lang == "fr" and len(e.countries) == 1)
+    changed = [dataclasses.replace(e, title="Zzz révisé " + e.title) if e is target else e for e in entries]
+    made = []
+    again = memo_of(changed, memo.kept())
+    real = again.get
+
+    def get(key, make):
+        if key[0] == "harmonisation-body" and key not in again.texts:
+            made.append(key)
+        return real(key, make)
+
+    again.get = get
+    second = harmonisation.pages_of(changed, "fr", vocabs=SHIPPED, split_at=split_at, remember=again.of)
+    assert second == harmonisation.pages_of(changed, "fr", vocabs=SHIPPED, split_at=split_at)
+    assert second != first
+    assert any("Zzz révisé" in text for text in second.values())
+    # Made again: the bodies showing the changed instrument (its old and new pages), not the others.
+    assert made and len(made) < len(bodies)
+    assert {k[2] for k in made} == {target.countries[0]}

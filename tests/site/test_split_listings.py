@@ -281,3 +281,44 @@ def test_part_pages_front_matter_reads_as_front_matter_s(title):
         return yaml.safe_load(text.split("---\n")[1])
 
     assert meta(pages.part_front_matter(title)) == meta(pages.front_matter(title=title, search=pages.NO_SEARCH))
+
+
+def test_a_remembered_page_of_a_split_listing_is_made_again_when_one_of_its_entries_changes(shipped):
+    """The pages of entries of a split listing are remembered by what their lines show: after one
+    entry changes, the listing equals a clean generation (no stale page reused), and only the pages
+    that show the changed entry are made again."""
+    entries = grown(shipped, 300)
+    memo = pages.TextMemo()
+    kw = {"vocabs": SHIPPED, "search": {}, "split_at": 20}
+    first = pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", memo=memo, **kw)
+    assert first == pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", **kw)
+    parts = [k for k in memo.kept() if k[0] == "split-part"]
+    assert len(parts) > 10
+    changed = list(entries)
+    # Same title start (same group): the page keeps its address and count, its line changes.
+    changed[150] = replace(changed[150], type="tool" if changed[150].type != "tool" else "practice")
+    again = pages.TextMemo(memo.kept())
+    second = pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", memo=again, **kw)
+    assert second == pages.listing_pages("Tout", "", changed, "kb/index.md", "fr", **kw)
+    assert second != first
+    made = [k for k in again.kept() if k[0] == "split-part" and k not in memo.texts]
+    assert len(made) == 1 and changed[150].id in str(made[0])
+
+
+def test_a_remembered_keywords_index_is_made_again_when_a_keyword_page_changes(shipped):
+    """The split keywords' index is remembered by the keyword pages' names, addresses and counts:
+    a title change reuses it, a tag added makes it again, and either equals a clean generation."""
+    entries = list(shipped)
+    memo = pages.TextMemo()
+    first = pages.tag_pages(entries, "fr", vocabs=SHIPPED, memo=memo, split_at=40)
+    assert first == pages.tag_pages(entries, "fr", vocabs=SHIPPED, split_at=40)
+    assert [k for k in memo.kept() if k[0] == "tag-index"]
+    for changed, reused in ((replace(entries[3], title="Zèbre " + entries[3].title), True),
+                            (replace(entries[3], tags=(*entries[3].tags, "Mot-clé inédit")), False)):
+        now = [changed if e is entries[3] else e for e in entries]
+        again = pages.TextMemo(memo.kept())
+        out = pages.tag_pages(now, "fr", vocabs=SHIPPED, memo=again, split_at=40)
+        assert out == pages.tag_pages(now, "fr", vocabs=SHIPPED, split_at=40)
+        index = [k for k in again.kept() if k[0] == "tag-index"]
+        assert (index[0] in memo.texts) is reused
+    assert "Mot-clé inédit" in str(out["kb/tags/index.md"]) or any("Mot-clé inédit" in t for t in out.values())

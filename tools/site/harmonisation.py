@@ -422,11 +422,13 @@ def country_section(code: str, entries: list[Entry], path: str, ui: str = i18n.D
 
 
 def pages_of(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabularies | None = None,
-             split_at: int | None = None) -> dict[str, str]:
+             split_at: int | None = None, remember=None) -> dict[str, str]:
     """{path under docs/: text} of the view in interface `ui`: page() alone up to `split_at`
     instruments (None: no limit); above, a bounded first page (figures, the concept grid and the
     source matrix with bounded cells, links to the countries) and one page per focus country with
-    instruments (country_page: its grid row, timeline, filters and table)."""
+    instruments (country_page: its grid row, timeline, filters and table). `remember(kind, entries,
+    make)`: make()'s text, or the one an earlier build made of the same `entries` (a build's
+    pages.TextMemo.of), for the parts of a country's pages; None: everything made here."""
     vocabs = Vocabularies.ensure(vocabs)
     rs = rows(entries, ui, vocabs=vocabs)
     if split_at is None or len(rs) <= split_at:
@@ -448,11 +450,12 @@ def pages_of(entries: list[Entry], ui: str = i18n.DEFAULT_LANG, vocabs: Vocabula
                      for c in focus) + "\n"
     result = {PAGE: out}
     for code in focus:
-        result.update(_country_pages(code, [r for r in rs if r.country == code], ui, vocabs, split_at))
+        result.update(_country_pages(code, [r for r in rs if r.country == code], ui, vocabs, split_at, remember))
     return result
 
 
-def _country_pages(code: str, mine: list[Row], ui: str, vocabs: Vocabularies, split_at: int) -> dict[str, str]:
+def _country_pages(code: str, mine: list[Row], ui: str, vocabs: Vocabularies, split_at: int,
+                   remember=None) -> dict[str, str]:
     """One country's harmonisation page (country_page): its figures, grid row, timeline, filters and
     table; with more than `split_at` instruments, the timeline and table are on pages by the start
     of the instruments' short names (tools.site.split, under the page's folder), linked instead."""
@@ -464,6 +467,12 @@ def _country_pages(code: str, mine: list[Row], ui: str, vocabs: Vocabularies, sp
     head += _md(w("figures", ui, vocabs).format(**figures(mine))) + "\n\n"
 
     def body(rs: list[Row], page: str) -> str:
+        if remember is not None:  # one changed instrument leaves the other pages' bodies as they were
+            # A body shows its rows (entry, this country, short name: of the entry) alone.
+            return remember(("harmonisation-body", ui, code, page), [r.entry for r in rs], lambda: _body(rs, page))
+        return _body(rs, page)
+
+    def _body(rs: list[Row], page: str) -> str:
         return (f"## {_md(w('timeline', ui, vocabs))}\n\n" + timeline(rs, page, ui, vocabs=vocabs)
                 + f"## {_md(w('table', ui, vocabs))}\n\n{_md(w('table_intro', ui, vocabs))}\n\n"
                 + filters(rs, ui, vocabs=vocabs) + instrument_table(rs, page, ui, vocabs=vocabs, countries=[code]))

@@ -8,6 +8,7 @@ take over. Every value from an entry is escaped here; entry bodies lose raw HTML
 from __future__ import annotations
 
 import hashlib
+import heapq
 import html
 import json
 import posixpath
@@ -452,9 +453,12 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
         for term in vocabs.terms(vocab):
             cells = []
             for code in focus:
-                hits = sorted(cell_of.get((term, code), ()), key=lambda e: fold(e.title))
-                links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui))
-                         for e in (hits if len(hits) <= CELL_LIMIT else hits[:CELL_SHOWN])]
+                hits = cell_of.get((term, code), ())
+                # A full cell shows its first CELL_SHOWN: nsmallest is sorted(...)[:n] (stable), without
+                # sorting the thousands of a large cell (#10).
+                first = (sorted(hits, key=lambda e: fold(e.title)) if len(hits) <= CELL_LIMIT
+                         else heapq.nsmallest(CELL_SHOWN, hits, key=lambda e: fold(e.title)))
+                links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui)) for e in first]
                 if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
                     count = n_entries(len(hits), ui, vocabs=vocabs)
                     links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
@@ -624,16 +628,23 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
     for g, parent in walk(groups):
         page = f"{folder}/{g.name}.md"
         up = f"{folder}/{parent}.md" if parent else path
-        head = f"{title} — {g.label}"
-        text = part_front_matter(head) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
-        text += (f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(f'{title} — {labels[parent]}' if parent else title)}]"
-                 f"({rel(page, up)})\n\n")
-        text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
-        if g.children:
-            text += _group_links(g.children, folder, page, ui, vocabs)
+        up_label = f"{title} — {labels[parent]}" if parent else title
+
+        def part(g=g, page=page, up=up, up_label=up_label) -> str:
+            head = f"{title} — {g.label}"
+            text = part_front_matter(head) + f"# {md_text(title)} — {bidi(g.label)}\n\n"
+            text += f"{md_text(t('listing_part_of', ui, vocabs))} [{bidi(up_label)}]({rel(page, up)})\n\n"
+            text += f'<p class="kb-count">{md_text(n_entries(len(g.members), ui, vocabs=vocabs))}</p>\n\n'
+            if g.children:
+                return text + _group_links(g.children, folder, page, ui, vocabs)
+            return text + _item_list(g.members, page, ui, vocabs, memo)
+        if memo is not None and not g.children:
+            # A page of entries shows what their lines show, with its place in the listing: one
+            # changed entry makes again its own group's page, not every page of the listing (#10).
+            key = ("split-part", title, g.label, page, up, up_label, ui, tuple((_line_key(e), e.page) for e in g.members))
+            pages[page] = memo.get(key, part)
         else:
-            text += _item_list(g.members, page, ui, vocabs, memo)
-        pages[page] = text
+            pages[page] = part()
     return pages
 
 
@@ -948,7 +959,15 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     title = t("tags", ui, vocabs)
     per_page = TAGS_PER_PAGE if split_at is None else split_at
     if len(members) > per_page:
-        out.update(_tag_index_pages(members, name, index_path, title, ui, vocabs, per_page))
+        def index_pages() -> dict[str, str]:
+            return _tag_index_pages(members, name, index_path, title, ui, vocabs, per_page)
+        if memo is not None:
+            # The index shows each keyword page's name, address and count alone: remembered by
+            # them, it is made again when one changes, not at every change of an entry (#10).
+            shown = tuple(sorted((name(p), p, ids(group)) for p, group in members.items()))
+            out.update(memo.get(("tag-index", title, ui, per_page, shown), index_pages))
+        else:
+            out.update(index_pages())
         return out
     by_letter: dict[str, list[str]] = defaultdict(list)
     for path in members:
@@ -1059,7 +1078,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         tools = {e.id for e in entries if e.type == "tool"}
         group = [e for e in entries if e.id in tools]
         pages.update(memo.of(("harmonisation", ui, split_threshold(split_at)), group,
-                             lambda: harmonisation.pages_of(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at))))
+                             lambda: harmonisation.pages_of(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at),
+                                                            remember=memo.of)))
         pages.update(memo.of(("harmonisation-exports",), group, lambda: harmonisation.exports(entries, vocabs)))
     else:
         pages.update(harmonisation.generate(entries, ui, vocabs=vocabs, split_at=split_threshold(split_at)))
