@@ -125,6 +125,27 @@ def test_static_search_page_answers_like_the_api_nothing_to_search_too_long_and_
     assert _errors(page) == []
 
 
+@pytest.mark.parametrize("prefix, lang", [("", "fr"), ("/ar", "ar")])
+def test_static_search_page_refuses_too_many_or_too_long_words_as_the_api_does(page, server, prefix, lang):
+    """Without the API, a query over the API's word limits (tools.web.api.check_words) gets the
+    API's refusal in the interface's words, not results for part of it."""
+    from tools.search.query import MAX_QUERY_TERMS, MAX_TERM_CHARS
+
+    words = ui_strings()["search"]
+    _no_api(page)
+    for query, code, limit in ((" ".join(["emploi"] * (MAX_QUERY_TERMS + 8)), "too_many_words", MAX_QUERY_TERMS),
+                               ("emploi " + "a" * (MAX_TERM_CHARS + 6), "word_too_long", MAX_TERM_CHARS)):
+        search(page, server, query, prefix)
+        error = page.locator("#kb-status .kb-error")
+        assert error.get_attribute("data-code") == code
+        assert error.inner_text() == words["error"][lang] + words["err_" + code][lang].replace("{max}", str(limit))
+        assert page.locator(".kb-result").count() == 0
+    search(page, server, " ".join(["emploi"] * MAX_QUERY_TERMS), prefix)  # at the limit: searched
+    assert page.locator("#kb-search").get_attribute("data-ready") == "static"
+    assert page.locator(".kb-result").count() > 0
+    assert _errors(page) == []
+
+
 @pytest.mark.parametrize("prefix, lang", [("", "fr"), ("/ar", "ar"), ("/en", "en")])
 def test_static_search_page_says_when_no_entry_answers_the_whole_query(page, server, prefix, lang):
     """Without the API, a question the base does not answer gets the API's "no strong match"

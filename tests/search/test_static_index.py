@@ -14,10 +14,12 @@ import pytest
 
 from tests.conftest import make_entry
 from tests.search.test_engine import ENTRIES
+from tools.errors import QueryError
 from tools.search import static_index
 from tools.search.analysis import all_stopwords, meaningful
 from tools.search.engine import MAX_QUERY_CHARS, NO_TERMS_HINT
-from tools.search.query import MAX_QUERY_TERMS, OPERATORS
+from tools.search.query import MAX_QUERY_TERMS, MAX_TERM_CHARS, OPERATORS
+from tools.web.api import check_words
 
 NODE_SCRIPT = Path(static_index.__file__).with_name("static_node.js")
 
@@ -190,10 +192,33 @@ def test_browser_answers_nothing_with_the_hint_when_the_query_has_no_word(folder
 
 def test_browser_refuses_a_query_longer_than_the_api_accepts(folder):
     long_query = ("emploi " * 300)[:MAX_QUERY_CHARS + 1]
-    at_limit = ("emploi " * 300)[:MAX_QUERY_CHARS]
+    at_limit = "emploi".ljust(MAX_QUERY_CHARS)  # one word: within the word limits too
     got = run(folder, long_query, at_limit)
     assert got[long_query]["too_long"] == MAX_QUERY_CHARS and got[long_query]["total"] == 0
     assert got[at_limit]["too_long"] is None and got[at_limit]["total"] > 0
+
+
+def test_browser_refuses_what_the_api_refuses_for_its_words_with_the_same_codes(folder):
+    # tools.web.api.check_words: more than MAX_QUERY_TERMS words, or one longer than MAX_TERM_CHARS
+    # letters, is refused by the API; the offline page must not search part of it instead.
+    cases = {" ".join(["emploi"] * (MAX_QUERY_TERMS + 1)): "too_many_words",
+             " ".join(["emploi"] * MAX_QUERY_TERMS): None,
+             "emploi " + "a" * (MAX_TERM_CHARS + 1): "word_too_long",
+             "emploi " + "a" * MAX_TERM_CHARS: None,
+             "recensement " + "ع" * (MAX_TERM_CHARS + 1): "word_too_long"}
+    got = run(folder, *cases)
+    for q, code in cases.items():
+        try:
+            check_words(q)
+            api = None
+        except QueryError as e:
+            api = e.code
+        assert api == code, q[:40]
+        assert got[q]["code"] == code, q[:40]
+        if code:
+            assert got[q]["total"] == 0 and got[q]["ids"] == [], q[:40]
+        else:
+            assert got[q]["total"] > 0, q[:40]
 
 
 def test_browser_recognises_a_misspelt_country_whose_key_the_index_lacks(folder):

@@ -97,6 +97,7 @@ from tools.search.query import (
     MAX_QUERY_TERMS,
     MAX_SPELLING_CHARS,
     MAX_SPELLING_WORDS,
+    MAX_TERM_CHARS,
     MIN_PREFIX_CHARS,
     OPERATORS,
     SPELLING_BOOST,
@@ -722,7 +723,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     # limits, from the same constants, so that the browser answers the same queries the same way.
     meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
-            "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "phrases": phrases, "concepts": concepts,
+            "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS, "phrases": phrases, "concepts": concepts,
             "countries": _countries(set(codes), vocabs=vocabs,
                                     plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT, "syntax_hint": SYNTAX_HINT,

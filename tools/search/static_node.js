@@ -1,6 +1,6 @@
 /* Runs the browser's static search (docs/assets/javascripts/kb-engine.js) in node over an
    exported kb/search/ folder: `node static_node.js <folder>` reads a JSON list of queries
-   [{q, filters?}] on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, bytes, files}] (bytes and files: what a
+   [{q, filters?}] on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
    browser would have fetched for that query alone, from an empty cache). Used by tools/bench.py. */
 "use strict";
 const fs = require("fs");
@@ -35,7 +35,7 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
     await warm.search(item.q, { pageSize: 10 });
     out.push({ q: item.q, ids: res.results.map((r) => r.id), total: res.total, strong: res.strong === true,
       expansions: res.expansions || [], hint: res.hint || null, hint_code: res.hint_code || null,
-      too_long: res.too_long || null, files: stats.files,
+      too_long: res.too_long || null, code: res.code || null, files: stats.files,
       bytes: stats.bytes, gzip: stats.gzip, ms });
   }
   process.stdout.write(JSON.stringify(out));

@@ -541,6 +541,15 @@
           return { ok: false, static: true, error: "query is " + length + " characters long: refused, at most " + max + " are accepted",
             too_long: max, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [], did_you_mean: null };
         }
+        // The API's word limits (tools.web.api.check_words), refused with its codes: more words than
+        // it reads, or a word longer than it searches, is said, not searched in part.
+        var counted = tokens(q), maxTerms = meta.max_query_terms, maxWord = meta.max_term_chars;
+        var refusal = maxTerms && counted.length > maxTerms ? "too_many_words"
+          : maxWord && counted.some(function (w) { return Array.from(w).length > maxWord; }) ? "word_too_long" : null;
+        if (refusal) {
+          return { ok: false, static: true, code: refusal, error: refusal.replace(/_/g, " "), total: 0, page: page, page_size: size,
+            results: [], facets: {}, expansions: [], did_you_mean: null };
+        }
         q = q.trim();
         var planOpts = { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms };
         if (!opts.syntax) {

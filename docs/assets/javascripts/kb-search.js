@@ -249,7 +249,12 @@
           }).catch(function () { /* completion is optional */ });
           return body;
         });
-      }, function () { return engine.search(q, { pageSize: 8, prefer: ui }); }).then(function (body) { render(body, q, mine); })
+      }, function () {
+        return engine.search(q, { pageSize: 8, prefer: ui }).then(function (body) {
+          if (!body.ok && body.code) { var refused = new Error(body.code); refused.code = body.code; throw refused; }  // the API's refusals
+          return body;
+        });
+      }).then(function (body) { render(body, q, mine); })
         .catch(function (e) {
           if (mine !== generation) return;
           panel.hidden = false; list.textContent = ""; all.hidden = true;
@@ -317,6 +322,7 @@
       var filters = {};
       FACETS.forEach(function (f) { if (s[f[0]].length) filters[f[0]] = s[f[0]]; });
       return engine.search(s.q, { filters: filters, page: s.page, pageSize: 10, facets: true, full: true, prefer: ui }).then(function (body) {
+        if (!body.ok && body.code) { body.apiError = true; return body; }  // refused as the API refuses (its codes)
         FACETS.forEach(function (f) {
           (body.facets[f[1]] || []).forEach(function (v) { v.selected = s[f[0]].indexOf(v.value) >= 0; });
         });
