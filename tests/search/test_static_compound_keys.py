@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_entry
-from tests.search.test_static_index import exported, run
+from tests.search.test_static_index import both_engines, run
 from tools.search import static_index
-from tools.search.engine import SearchIndex, build_search_index
 
 pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
@@ -43,9 +42,7 @@ def test_a_compound_s_key_still_joins_its_inflections():
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("kb-ck") / "search-index"
-    build_search_index(ENTRIES, index_dir, progress=False)
-    return SearchIndex(index_dir), exported(tmp_path_factory, "kb-search-ck", ENTRIES)
+    return both_engines(tmp_path_factory, "kb-ck", ENTRIES)
 
 
 def test_a_compound_with_a_country_finds_the_compound_only_in_both_engines(engines):

@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_entry
-from tests.search.test_static_index import exported, run
+from tests.search.test_static_index import both_engines, run
 from tools.content.vocab import Vocabularies
 from tools.search import static_index
-from tools.search.engine import SearchIndex, build_search_index
 
 pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
@@ -47,9 +46,7 @@ def test_texts_hold_a_country_word_s_key_beside_its_prefix_key_without_changing_
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("kb-cw") / "search-index"
-    build_search_index(ENTRIES, index_dir, progress=False)
-    return SearchIndex(index_dir), exported(tmp_path_factory, "kb-search-cw", ENTRIES)
+    return both_engines(tmp_path_factory, "kb-cw", ENTRIES)
 
 
 def test_a_country_name_does_not_match_its_demonym_in_either_engine(engines):

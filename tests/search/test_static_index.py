@@ -32,6 +32,16 @@ def exported(tmp_path_factory, name: str, entries) -> Path:
     return out
 
 
+def both_engines(tmp_path_factory, name: str, entries) -> tuple:
+    """(SearchIndex over a Whoosh index of `entries`, folder of their static index): the API's
+    engine and the browser's on the same collection."""
+    from tools.search.engine import SearchIndex, build_search_index
+
+    index_dir = tmp_path_factory.mktemp(name) / "search-index"
+    build_search_index(entries, index_dir, progress=False)
+    return SearchIndex(index_dir), exported(tmp_path_factory, f"{name}-static", entries)
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     return exported(tmp_path_factory, "kb-search", ENTRIES)
