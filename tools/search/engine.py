@@ -744,7 +744,8 @@ def build_search_index(entries: list, index_dir: Path, progress: bool = True, en
         early["keys"] = (_names_digest(concepts), _phrase_keys(make_schema(), concepts))
     return _build_index(entries, index_dir, progress=progress, engine=engine, full=full, vocabs=vocabs,
                         before_swap=partial(_derive, vocabs=vocabs, early=early, concepts=concepts),
-                        alongside=parse_keys if len(entries) >= PHRASES_MIN_DOCS else None)
+                        alongside=parse_keys if len(entries) >= PHRASES_MIN_DOCS else None,
+                        postings_fields=qry.search_fields())
 
 
 def _derive(folder: Path, vocabs: Vocabularies | None, early: dict | None = None, concepts=None) -> dict:
