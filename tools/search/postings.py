@@ -326,6 +326,46 @@ def _arrays_of_segment(index_dir: str, i: int, fields: list[str]) -> dict[str, n
         ix.close()
 
 
+def segment_term_docs(index_dir: Path, seg, deleted: np.ndarray):
+    """A look-up (field name, term bytes) -> document numbers within segment reader `seg` holding
+    the term (int64, ascending, `deleted` numbers left out; empty for a term the segment lacks),
+    or None for a field the file does not store, from index_dir's POSTINGS_FILE; None when the
+    file does not hold that segment. For the build's phrase matches (engine._segment_matches),
+    which read the same postings through Whoosh otherwise."""
+    identity = segment_identity(seg)
+    try:
+        with np.load(Path(index_dir) / POSTINGS_FILE, allow_pickle=False) as data:
+            if int(data["format"]) != POSTINGS_FORMAT:
+                return None
+            fields = json.loads(str(data["fields"]))
+            segments = json.loads(str(data["segments"]))
+            if not identity or identity not in segments:
+                return None
+            prefix = f"s{segments.index(identity)}_"
+            arrays = {name[len(prefix):]: data[name] for name in data.files if name.startswith(prefix)}
+    except (OSError, ValueError, KeyError, TypeError, EOFError, IndexError):
+        return None
+    column = {name: j for j, name in enumerate(fields)}
+    tables: dict[int, dict[bytes, int]] = {}
+    empty = np.zeros(0, dtype=np.int64)
+
+    def docs_of(fieldname: str, text: bytes) -> np.ndarray | None:
+        j = column.get(fieldname)
+        if j is None or f"ids{j}" not in arrays:
+            return None
+        if j not in tables:
+            blob, ends = arrays[f"terms{j}"].tobytes(), arrays[f"ends{j}"].tolist()
+            starts = [0, *ends[:-1]] if ends else []
+            tables[j] = {blob[a:b]: i for i, (a, b) in enumerate(zip(starts, ends, strict=True))}
+        i = tables[j].get(text)
+        if i is None:
+            return empty
+        bounds = arrays[f"bounds{j}"]
+        ids = arrays[f"ids{j}"][bounds[i]:bounds[i + 1]].astype(np.int64)
+        return ids[~np.isin(ids, deleted)] if len(deleted) else ids
+    return docs_of
+
+
 class FieldPostings:
     """One field's postings over the whole index (segments merged, deleted documents left out):
     look-ups of a term's (document numbers, term frequencies, document frequency)."""
