@@ -4,7 +4,9 @@ A query's term is scored from its postings (document numbers and term frequencie
 documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula). Whoosh keeps
 postings in pickled, compressed blocks that are decoded in Python on every read: 0.1-1 ms a
 common term at 10,000 entries, which made a cold query slow and the server's warm-up long
-(13-15 s of CPU per process, #10). Here they are read once, by the build, and stored per segment
+(13-15 s of CPU per process, #10). Here they are taken once, by the build, as Whoosh writes each
+segment (capturing: in the parallel writer's sub-writers, so not read back afterwards on the
+build's critical path; a segment written otherwise is read back), and stored per segment
 (document numbers within the segment, deleted ones included: a segment's postings never change,
 only which of its documents are deleted), so that an incremental build, which adds a small
 segment to a copy of the previous index, computes only the new segments' arrays. Opening the
