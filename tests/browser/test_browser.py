@@ -582,3 +582,26 @@ def test_offline_zip_header_box_and_search_page_search_from_file_urls(browser, o
     # the same with or without search); every other console error counts.
     ours = [e for e in errors if "sitemap.xml" not in e and e != "Failed to load resource: net::ERR_FAILED"]
     assert ours == [] and remote == [], errors
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_header_results_run_in_the_direction_of_their_language(browser, server, width, api):
+    """An Arabic title that starts with Latin letters ('MED-HIMS: برنامج ...') is laid out right to
+    left in the header's panel, as on the search page (it had dir=auto: read left to right, the
+    Latin acronym on the left and the wrapped line left-aligned)."""
+    context = browser.new_context(viewport={"width": width, "height": 850})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    if not api:
+        _no_api(page)
+    page.goto(server.url + "/ar/")
+    header_search(page, "MED-HIMS")
+    links = page.locator(".kb-hsearch__item a")
+    found = links.evaluate_all("els => els.map(a => [a.lang, a.querySelector('.kb-hsearch__title').textContent,"
+                               " getComputedStyle(a).direction])")
+    assert any(lang == "ar" and title.startswith("MED-HIMS") for lang, title, _ in found), found
+    assert all(direction == ("rtl" if lang == "ar" else "ltr") for lang, _, direction in found), found
+    assert page.console_errors == []
+    context.close()

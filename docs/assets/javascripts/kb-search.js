@@ -205,7 +205,9 @@
       }
       (body.results || []).forEach(function (r) {
         var li = el("li", { class: "kb-hsearch__item" });
-        var a = el("a", { href: pageUrl(r.url), lang: r.lang, dir: "auto" });
+        // The version's language sets the direction, as on the search page: dir=auto laid out an
+        // Arabic title starting with Latin letters ("MED-HIMS: ...") left to right.
+        var a = el("a", { href: pageUrl(r.url), lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
         a.appendChild(el("span", { class: "kb-hsearch__title" }, r.title));
         var meta = [name("type", r.type), (r.countries || []).map(function (c) { return name("countries", c); }).join(msg.list_sep || ", ")]
           .filter(Boolean).join(" — ");
