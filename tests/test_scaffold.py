@@ -331,3 +331,14 @@ def test_interactive_translate_asks_for_the_language(project, monkeypatch, capsy
     assert cli.main(["new", "--translate", "ma-x"]) == 0
     assert script.prompts == ["Language of the translation [fr/ar/en]: "] * 2
     assert (project.practices / "ma" / "ma-x.ar.md").is_file()
+
+
+def test_an_id_made_from_the_type_is_said_with_how_to_choose_one(project, capsys):
+    """An Arabic title has no Latin letters: the id ('ma-tool') comes from the type, and ids never
+    change once published. The command said only "Created practices/ma/ma-tool.ar.md"."""
+    assert cli.main(["new", "--folder", "ma", "--type", "tool", "--lang", "ar", "المسح الوطني حول التشغيل"]) == 0
+    out = capsys.readouterr().out
+    assert "Created practices/ma/ma-tool.ar.md" in out
+    assert "'ma-tool'" in out and "--id ma-" in out
+    assert cli.main(["new", "--folder", "ma", "--type", "tool", "--lang", "fr", TITLE]) == 0
+    assert "--id" not in capsys.readouterr().out  # an id made from the title's words: nothing to add

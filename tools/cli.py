@@ -126,7 +126,7 @@ def _ask(prompt: str, choices: tuple[str, ...] | None = None) -> str:
 
 def _new(args: argparse.Namespace) -> int:
     from tools.content import schema
-    from tools.scaffold import new_entry, translate
+    from tools.scaffold import new_entry, title_words, translate
 
     project = Project()
     interactive = sys.stdin.isatty()
@@ -146,6 +146,13 @@ def _new(args: argparse.Namespace) -> int:
         path = new_entry(project, folder, kind, lang, title, args.theme, args.id, vocabs=args.vocabs)
     shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
     print(f"Created {shown}: replace every TODO, then run 'make check'.")
+    if not args.translate and not args.id and not title_words(title):
+        entry_id, prefix = path.name.split(".")[0], "" if folder == "regional" else f"{folder}-"
+        # The title had no Latin letters (an Arabic title): the id was made from the type, and an id
+        # is the page's address for good.
+        print(f"The id '{entry_id}' was made from the type: the title has no Latin letters. Ids never change once "
+              f"published: delete the file and run the command again with --id {prefix}<a-few-words> "
+              f"(lower-case Latin letters, digits, hyphens), e.g. --id {prefix}enquete-emploi.")
     return 0
 
 

@@ -35,10 +35,15 @@ PLACEHOLDER = {
 }
 
 
+def title_words(title: str) -> str:
+    """The first eight Latin words of a title, folded and joined by hyphens ('' for an Arabic title)."""
+    return "-".join(re.sub(r"[^a-z0-9]+", "-", normalize(title)).strip("-").split("-")[:8])
+
+
 def make_id(project: Project, folder: str, kind: str, title: str) -> str:
     """An id from the title's Latin words. A title with none (Arabic) gives '<folder>-<type>',
     numbered when taken; pass --id to choose a better one."""
-    words = "-".join(re.sub(r"[^a-z0-9]+", "-", normalize(title)).strip("-").split("-")[:8])
+    words = title_words(title)
     if words:
         return words if folder == "regional" or words.startswith(folder + "-") else f"{folder}-{words}"
     base = kind if folder == "regional" else f"{folder}-{kind}"

@@ -582,3 +582,60 @@ def test_offline_zip_header_box_and_search_page_search_from_file_urls(browser, o
     # the same with or without search); every other console error counts.
     ours = [e for e in errors if "sitemap.xml" not in e and e != "Failed to load resource: net::ERR_FAILED"]
     assert ours == [] and remote == [], errors
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_header_results_run_in_the_direction_of_their_language(browser, server, width, api):
+    """An Arabic title that starts with Latin letters ('MED-HIMS: برنامج ...') is laid out right to
+    left in the header's panel, as on the search page (it had dir=auto: read left to right, the
+    Latin acronym on the left and the wrapped line left-aligned)."""
+    context = browser.new_context(viewport={"width": width, "height": 850})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    if not api:
+        _no_api(page)
+    page.goto(server.url + "/ar/")
+    header_search(page, "MED-HIMS")
+    links = page.locator(".kb-hsearch__item a")
+    found = links.evaluate_all("els => els.map(a => [a.lang, a.querySelector('.kb-hsearch__title').textContent,"
+                               " getComputedStyle(a).direction])")
+    assert any(lang == "ar" and title.startswith("MED-HIMS") for lang, title, _ in found), found
+    assert all(direction == ("rtl" if lang == "ar" else "ltr") for lang, _, direction in found), found
+    assert page.console_errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize("ui", ["fr", "ar"])
+def test_a_results_page_out_of_range_in_the_address_is_said_with_a_way_back(browser, server, ui, api):
+    """?page= edited or shared: past the last page the page said "47 entries" then "No entry matches"
+    and offered no way back; below 1 the API's page 1 came with a pager reading "-5 / 5" (offline:
+    no result at all)."""
+    words = ui_strings()["search"]
+    prefix = {"fr": "", "ar": "/ar"}[ui]
+    context = browser.new_context(viewport={"width": 390, "height": 850})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    if not api:
+        _no_api(page)
+    page.goto(f"{server.url}{prefix}/recherche/?query=emploi")
+    page.wait_for_selector("#kb-search[data-ready]", state="attached")
+    pages = int(page.locator(".kb-pager span").inner_text().split("/")[1])
+    first = page.locator(".kb-result h3 a").first.get_attribute("href")
+    assert pages > 1
+    page.goto(f"{server.url}{prefix}/recherche/?query=emploi&page={pages + 3}")
+    page.wait_for_selector("#kb-search[data-ready]", state="attached")
+    assert page.locator(".kb-result").count() == 0
+    expect(page.locator("#kb-results .kb-hint")).to_contain_text(words["err_page_out_of_range"][ui])
+    assert words["none"][ui] not in page.locator("#kb-results").inner_text()
+    back = page.locator("#kb-results .kb-hint a")
+    assert back.get_attribute("href").endswith(f"page={pages}")
+    page.goto(f"{server.url}{prefix}/recherche/?query=emploi&page=-5")
+    page.wait_for_selector("#kb-search[data-ready]", state="attached")
+    assert page.locator(".kb-result h3 a").first.get_attribute("href") == first
+    assert page.locator(".kb-pager span").inner_text().replace(" ", "") == f"1/{pages}"
+    assert page.console_errors == []
+    context.close()

@@ -418,3 +418,31 @@ def test_every_kind_gives_a_sample_for_the_scaffold():
         '""', "[citizenship, country-of-birth]", '""', " | ".join(SHIPPED.terms("periodicities")), "[2014, 2024]",
         '""', "[capi, papi]", "open | on-request | none | unknown", "[ar, fr]",
         "[international-migrant-workers, non-resident-foreign-workers]", "{population: [0]}"]
+
+
+# A contributor writes the label shown on the site, or a few of its words, in their language:
+# the hint names the term to write (it listed every term, or nothing useful, before).
+@pytest.mark.parametrize("kind, key, value, hint", [
+    (Choice("types"), "type", "Outil", "did you mean 'tool'? (write the term, not its label)"),
+    (Choice("types"), "type", "أداة", "did you mean 'tool'? (write the term, not its label)"),
+    (Choice("statuses"), "status", "Brouillon", "did you mean 'draft'? (write the term, not its label)"),
+    (ChoiceList("themes"), "themes[0]", "Migration de retour",
+     "did you mean 'return-migration'? (write the term, not its label)"),
+    (ChoiceList("themes"), "themes[0]", "الهجرة العائدة",
+     "did you mean 'return-migration'? (write the term, not its label)"),
+    (ChoiceList("themes"), "themes[0]", "return", "did you mean 'return-migration'?"),
+    (ChoiceList("themes"), "themes[0]", "retour", "did you mean 'return-migration'?"),
+    (ChoiceList("data_sources"), "data_sources[0]", "enquête ménages", "did you mean 'household-survey'?"),
+    (ChoiceList("data_sources"), "data_sources[0]", "enquête",
+     "did you mean 'labour-force-survey' or 'household-survey' or 'establishment-survey'?"),
+])
+def test_unknown_term_written_as_its_label_or_some_of_its_words(kind, key, value, hint):
+    cleaned, issues = kind.check(value if isinstance(kind, Choice) else [value], key.split("[")[0])
+    assert cleaned in (None, ())
+    assert [(i.key, i.hint) for i in issues] == [(key, hint)]
+
+
+def test_unknown_term_with_only_short_or_common_words_still_lists_the_terms():
+    # short words alone (in many labels) make no guess: the list
+    _, issues = ChoiceList("data_sources").check(["de des", "of"], "data_sources")
+    assert [i.hint.startswith("one of: labour-force-survey,") for i in issues] == [True, True]

@@ -21,6 +21,19 @@ def test_file_without_front_matter(tmp_path):
     assert entries == [] and files == 1
 
 
+def test_empty_lines_before_the_front_matter_are_named(tmp_path):
+    _, problems, _ = load(tmp_path, {NAME: "\n  \n" + entry_text()})
+    assert problems == [Problem(PATH, 1, "front matter", "file does not start with '---' (it is on line 3)",
+                                "delete the 2 empty lines above it: '---' must be the very first line")]
+
+
+def test_old_mac_line_endings_are_named(tmp_path):
+    # Carriage returns alone (no line feed): the whole file is one line to every tool.
+    _, problems, _ = load(tmp_path, {NAME: entry_text().replace("\n", "\r")})
+    assert problems == [Problem(PATH, 1, "file", "lines end with a carriage return alone (old Mac OS format)",
+                                "save the file with Unix (LF) or Windows (CRLF) line endings")]
+
+
 def test_empty_file_has_no_front_matter(tmp_path):
     _, problems, _ = load(tmp_path, {NAME: ""})
     assert [(p.line, p.field, p.message) for p in problems] == [
@@ -66,7 +79,17 @@ def test_tab_indentation_is_invalid_yaml(tmp_path):
     text = entry_text(links="\n\t- title: Site du HCP")
     _, problems, _ = load(tmp_path, {NAME: text})
     assert problems == [Problem(PATH, line_of(text, "\t- title"), "front matter",
-                                "invalid YAML: found character '\\t' that cannot start any token", YAML_HINT)]
+                                "invalid YAML: found character '\\t' that cannot start any token", TAB_HINT)]
+
+
+TAB_HINT = "indent with spaces, never tabs: replace the tab at the start of this line with spaces"
+
+
+def test_tab_after_spaces_in_an_indentation_gets_the_tab_hint(tmp_path):
+    # Editors that mix spaces and tabs: the tab is not the first character of the line.
+    text = entry_text(links="\n  - title: Site du HCP\n  \turl: https://www.hcp.ma/")
+    _, problems, _ = load(tmp_path, {NAME: text})
+    assert [(p.line, p.hint) for p in problems] == [(line_of(text, "  \turl:"), TAB_HINT)]
 
 
 def test_unsafe_yaml_tag_is_refused_on_its_field_with_what_to_write_instead(tmp_path):

@@ -440,6 +440,8 @@ def test_duplicate_id_across_folders(tmp_path):
     hint = "ids are unique across folders: rename one file"
     assert sorted(problems) == [
         Problem("practices/ma/ma-x.fr.md", 1, "id", "id 'ma-x' is also used by practices/tn/ma-x.en.md", hint),
+        Problem("practices/tn/ma-x.en.md", 1, "file name", "the id 'ma-x' does not start with its folder's country code 'tn-'",
+                "if it is an entry of MA, move it to practices/ma/; otherwise rename it tn-ma-x.en.md", WARNING),
         Problem("practices/tn/ma-x.en.md", 1, "id", "id 'ma-x' is also used by practices/ma/ma-x.fr.md", hint),
     ]
     assert entries == []
@@ -665,3 +667,23 @@ def test_links_written_as_code_are_not_checked(tmp_path):
     body = BODY + "\nÉcrire `[x](autre.md)` est refusé.\n\n```markdown\n[y](autre.md)\n```\n"
     entries, problems, _ = load(tmp_path, {NAME: entry_text(body=body)})
     assert problems == [] and len(entries) == 1
+
+
+# CONTRIBUTING: an id "commence par le code du pays". A file saved in another country's folder, or
+# named without the code, was published under that id for good (ids never change).
+@pytest.mark.parametrize("name, hint", [
+    ("tn/ma-x.fr.md", "if it is an entry of MA, move it to practices/ma/; otherwise rename it tn-ma-x.fr.md"),
+    ("ma/enquete-x.fr.md", "rename it ma-enquete-x.fr.md (ids never change once published)"),
+])
+def test_an_id_not_starting_with_its_folder_code_is_a_warning(tmp_path, name, hint):
+    entries, problems, _ = load(tmp_path, {name: entry_text()})
+    slug, folder = name.split("/")[1].split(".")[0], name.split("/")[0]
+    assert problems == [Problem(f"practices/{name}", 1, "file name",
+                                f"the id '{slug}' does not start with its folder's country code '{folder}-'", hint, WARNING)]
+    assert len(entries) == 1  # a warning: still published
+
+
+def test_regional_ids_and_ids_with_their_folder_code_have_no_prefix_warning(tmp_path):
+    _, problems, _ = load(tmp_path, {"regional/oit-x.fr.md": entry_text(countries="[]"),
+                                     "tn/tn-x.fr.md": entry_text(countries="[TN]")})
+    assert [p for p in problems if p.field == "file name"] == []

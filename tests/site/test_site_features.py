@@ -568,3 +568,15 @@ def test_search_page_words_come_from_the_interface_data(lang):
     assert facets[0]["title"] == ui()["search"]["facet_country"][lang]
     assert labels["type:tool"] == SHIPPED.label("types", "tool", lang)
     assert words["facet_country"] == ui()["search"]["facet_country"][lang]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_interface_config_describes_the_site_in_its_language(tmp_path, lang):
+    """The <meta name="description"> of pages without their own (home, country, tag, search pages)
+    comes from site_description: the Arabic and English interfaces had mkdocs.yml's French one."""
+    data = interfaces.config_data(ROOT, lang, tmp_path, Settings.load(Project(ROOT)), SHIPPED)
+    (line,) = [x for x in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+               if x.startswith("site_description:")]
+    french = yaml.safe_load(line)["site_description"]
+    assert data["site_description"] == SHIPPED.ui["site_description"][lang] != french
+    assert SHIPPED.ui["site_description"]["fr"] == french  # one text, said in three languages

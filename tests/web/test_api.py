@@ -367,11 +367,20 @@ def test_search_syntax_taken_out_is_said_with_the_results(client):
     ("/api/search", {"country": "XX1"}, 400, "unknown_filter_value"),
     ("/api/search", {"type": "nope"}, 400, "unknown_filter_value"),
     ("/api/nothing", {}, 404, "not_found"),
+    # Every endpoint as the search: a misspelt or unknown parameter is said, not ignored
+    ("/api/suggest", {"q": "enq", "ui": "de"}, 400, "unknown_ui"),
+    ("/api/entries/ma-enquete-emploi", {"lang": "ar"}, 400, "unknown_parameter"),
 ])
 def test_errors_have_a_stable_code_and_an_english_message(client, path, params, status, code):
     body = assert_error(client.get(path, params=params), status)
     assert body["code"] == code
     assert body["error"].isascii()  # the English message for API users, whatever ?ui= asks
+
+
+def test_entry_endpoint_says_it_takes_no_parameter(client):
+    body = assert_error(client.get("/api/entries/ma-enquete-emploi", params={"ui": "ar"}), 400)
+    assert body["error"] == "unknown parameter 'ui': this endpoint takes none"
+    assert client.get("/api/entries/ma-enquete-emploi").json()["ok"] is True
 
 
 def test_wrong_method_has_its_code(client):

@@ -72,6 +72,36 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s.casefold()) if not unicodedata.combining(c))
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
+def term_hint(value, vocab: str, vocabs: Vocabularies | None) -> str:
+    """Hint for a value that is not a term of `vocab`: "did you mean 'tool'?" for a near spelling of a
+    term, for a term's label in French, Arabic or English ('Outil', 'أداة', 'Migration de retour'), or
+    for a few words of a term or label ('return' -> 'return-migration', 'enquête ménages' ->
+    'household-survey'); else the list of terms. Raises KeyError for an unknown vocabulary."""
+    vocabs = Vocabularies.ensure(vocabs)
+    terms = vocabs.terms(vocab)
+    if not isinstance(value, str) or not value.strip():
+        return close(value, terms) or _one_of(terms)
+    folded = _fold(value.strip())
+    labels = {term: [_fold(vocabs.label(vocab, term, lang)) for lang in ("fr", "ar", "en")] for term in terms}
+    exact = [term for term in terms if folded in labels[term]]
+    if exact:
+        return f"did you mean '{exact[0]}'? (write the term, not its label)"
+    near = close(value, terms)
+    if near:
+        return near
+    words = set(_WORD_RE.findall(folded))
+    # Words of the value all among the words of a term or of one of its labels; short words
+    # ('de', 'des', 'of') alone would match too much.
+    partial = [term for term in terms if words and any(len(w) > 2 for w in words) and any(
+        words <= set(_WORD_RE.findall(text)) for text in [term.replace("-", " "), *labels[term]])]
+    if 1 <= len(partial) <= 4:
+        return "did you mean " + " or ".join(f"'{term}'" for term in partial) + "?"
+    return _one_of(terms)
+
+
 def country_hint(value) -> str:
     """Hint for a value that is not an ISO 3166-1 alpha-2 code: "did you mean 'MA'?" for a lower-case
     code, an alpha-3 code (MAR) or a country name in French, English or Arabic, else how to write one."""
@@ -233,7 +263,7 @@ class Choice(Kind):
         if text is None:
             return None, issues
         if text not in allowed:
-            issues.append(Issue(key, f"'{text}' is not a known value", close(text, allowed) or _one_of(allowed)))
+            issues.append(Issue(key, f"'{text}' is not a known value", term_hint(text, self.vocab, vocabs)))
             return None, issues
         return text, issues
 
@@ -261,9 +291,8 @@ class ChoiceList(ListKind):
 
     def unknown(self, item, key: str, vocabs) -> Issue:
         """The error for an item that is not an allowed term, with the closest term as hint."""
-        allowed = self.allowed(vocabs)
         return Issue(key, f"'{item}' is not a known {_name(key).split('[')[0].replace('_', ' ')} term",
-                     close(item, allowed) or _one_of(allowed))
+                     term_hint(item, self.vocab, vocabs))
 
     def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         vocabs = Vocabularies.ensure(vocabs) if self.vocab else vocabs

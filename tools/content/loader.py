@@ -170,8 +170,7 @@ def load_file(path: Path, shown: str | None = None) -> RawEntry:
 def _split(entry: RawEntry, text: str) -> None:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        entry.problems.append(Problem(entry.path, 1, "front matter", "file does not start with '---'",
-                                      "put the YAML front matter between two '---' lines at the top"))
+        entry.problems.append(_no_opening_fence(entry.path, text, lines))
         return
     end = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
     if end is None:
@@ -362,6 +361,20 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
             loader.dispose()
 
 
+def _no_opening_fence(path: str, text: str, lines: list[str]) -> Problem:
+    """The problem of a file whose first line is not '---', saying why when it can be told: lines
+    ended by a carriage return alone (the file is one line to every tool) or empty lines above '---'."""
+    if "\r" in lines[0]:
+        return Problem(path, 1, "file", "lines end with a carriage return alone (old Mac OS format)",
+                       "save the file with Unix (LF) or Windows (CRLF) line endings")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].strip() == "---":
+        return Problem(path, 1, "front matter", f"file does not start with '---' (it is on line {first + 1})",
+                       f"delete the {first} empty line{'s' if first > 1 else ''} above it: '---' must be the very first line")
+    return Problem(path, 1, "front matter", "file does not start with '---'",
+                   "put the YAML front matter between two '---' lines at the top")
+
+
 def _syntax_problem(path: str, source: str, exc: Exception) -> Problem:
     """Where a person would look: an unclosed '[', '{' or quote is reported where it opens
     (PyYAML's context mark), anything else where the parser stopped (its problem mark)."""
@@ -384,6 +397,12 @@ def _syntax_problem(path: str, source: str, exc: Exception) -> Problem:
         return Problem(path, opened + 2, "front matter",
                        f"invalid YAML: the quote opened on this line is not closed on it (the parser stopped on "
                        f"line {line}: {problem})", "close it with the same quote on this line")
+    source_lines = source.split("\n")
+    # The front matter's line `line` of the file is line `line - 2` of source (after the '---').
+    bad = source_lines[line - 2] if 0 <= line - 2 < len(source_lines) else ""
+    if "\t" in bad[: len(bad) - len(bad.lstrip())]:
+        return Problem(path, line, "front matter", f"invalid YAML: {problem}",
+                       "indent with spaces, never tabs: replace the tab at the start of this line with spaces")
     return Problem(path, line, "front matter", f"invalid YAML: {problem}",
                    "check quotes, colons and indentation; quote values that contain ': '")
 

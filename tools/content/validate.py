@@ -180,6 +180,22 @@ def collapse_repeats(problems: list[Problem], body_line: int) -> list[Problem]:
     return out
 
 
+def _id_prefix(raw: RawEntry, vocabs: Vocabularies) -> list[Problem]:
+    """A warning for an id in a country folder that does not start with that folder's code
+    (CONTRIBUTING: the id starts with the country code): often a file saved in the wrong folder,
+    and ids never change once published. [] for regional/ and for ids that do."""
+    folder, slug = raw.folder, raw.slug
+    if (folder == "regional" or folder not in vocabs.folders() or not slug or slug.startswith(folder + "-")
+            or not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", slug)):  # an invalid id has its own error
+        return []
+    name = f"{folder}-{slug}.{raw.lang_suffix}.md"
+    other = next((f for f in vocabs.folders() if f != "regional" and slug.startswith(f + "-")), None)
+    hint = (f"if it is an entry of {other.upper()}, move it to practices/{other}/; otherwise rename it {name}" if other
+            else f"rename it {name} (ids never change once published)")
+    return [Problem(raw.path, 1, "file name", f"the id '{slug}' does not start with its folder's country code '{folder}-'",
+                    hint, WARNING)]
+
+
 def check_entry(raw: RawEntry, vocabs: Vocabularies | None = None) -> tuple[Entry | None, list[Problem]]:
     """Validate one loaded file against `vocabs` (the run's Vocabularies; None: the shipped data,
     read now); returns the entry only when it has no error."""
@@ -191,6 +207,7 @@ def check_entry(raw: RawEntry, vocabs: Vocabularies | None = None) -> tuple[Entr
     if raw.slug and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", raw.slug):
         problems.append(Problem(raw.path, 1, "file name", f"'{raw.slug}' is not a valid id",
                                 "use lower-case letters, digits and hyphens, e.g. 'ma-enquete-emploi'"))
+    problems += _id_prefix(raw, vocabs)
     problems += hazards.check(raw)  # scripts, cut values, Arabic commas, lists after paragraphs
     if not raw.meta:
         return None, collapse_repeats(problems, raw.body_line)

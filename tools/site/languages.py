@@ -112,6 +112,7 @@ def config_data(root: Path, lang: str, site_dir: Path, settings: Settings,
     return {
         "INHERIT": str(root / "mkdocs.yml"),
         "site_name": vocabs.ui["site_name"][lang],
+        "site_description": vocabs.ui["site_description"][lang],
         # Canonical links, the sitemap and the 404 page's links must point into this interface.
         **({"site_url": settings.interface_url(lang)} if settings.site_url else {}),
         "docs_dir": str(tree(root, lang)),

@@ -59,6 +59,7 @@ from tools.web.openapi import openapi
 
 SEARCH_PARAMS = frozenset({"q", "page", "page_size", "ui"} | {f.param for f in FACETS})
 SUGGEST_PARAMS = frozenset({"q", "limit", "ui"})
+ENTRY_PARAMS: frozenset = frozenset()
 
 
 class IndexMissing(Unavailable):
@@ -80,8 +81,8 @@ def _int(request: Request, name: str, default: int) -> int:
 def _known_params(request: Request, accepted: frozenset) -> None:
     unknown = sorted({k for k in request.query_params if k not in accepted})
     if unknown:
-        raise QueryError(f"unknown parameter '{unknown[0][:40]}': accepted are {', '.join(sorted(accepted))}",
-                         code="unknown_parameter")
+        accepted_text = f"accepted are {', '.join(sorted(accepted))}" if accepted else "this endpoint takes none"
+        raise QueryError(f"unknown parameter '{unknown[0][:40]}': {accepted_text}", code="unknown_parameter")
 
 
 def query_words(request: Request) -> str:
@@ -410,6 +411,7 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         return _json_answer(body)
 
     async def entry(request: Request):
+        _known_params(request, ENTRY_PARAMS)
         entry_id = request.path_params["entry_id"]
         found = await searches.run(engine.entry, entry_id[:200])
         if found is None:
@@ -418,6 +420,7 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
 
     async def suggest(request: Request):
         _known_params(request, SUGGEST_PARAMS)
+        interface_lang(request)  # titles are in every language; a wrong ui= is still said, as by the search
         q = query_words(request)
         check_words(q)
         limit = min(max(_int(request, "limit", 8), 1), 20)

@@ -39,7 +39,18 @@
     "ϵ": "ε", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "ŉ": "ʼn", "ǰ": "ǰ" };
   var SPECIAL = { "œ": "oe", "æ": "ae", "ø": "o", "ð": "d", "þ": "th", "ł": "l" };
   var COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
-  var latinCache = {};
+  // Every table keyed by words holds no inherited names: a query word such as 'constructor' or
+  // '__proto__' read Object.prototype's (the search failed, or called the word a stop word).
+  // The data files' tables get the same treatment when loaded (bare()).
+  function dict() { return Object.create(null); }
+  function bare(o) {
+    if (o && typeof o === "object" && !Array.isArray(o) && Object.getPrototypeOf(o) !== null) {
+      Object.setPrototypeOf(o, null);
+      for (var k in o) bare(o[k]);
+    }
+    return o;
+  }
+  var latinCache = dict();
 
   function foldLatin(ch) {
     if (ch.codePointAt(0) >= 0x250) return ch;
@@ -96,7 +107,7 @@
   //  parts: [[part keys] of each compound whose parts are all meaningful]}.
   // opts: {stop: {word: 1}, operators: [..], k: prefix length, maxTerms}.
   function queryPlan(text, opts) {
-    var ops = {}, stop = opts.stop, max = opts.maxTerms || 32;
+    var ops = dict(), stop = opts.stop, max = opts.maxTerms || 32;
     (opts.operators || []).forEach(function (o) { ops[o] = 1; });
     var plan = { meaningful: false, keys: [], parts: [] };
     plan.meaningful = tokens(text).slice(0, max).some(function (raw) { return !ops[raw] && meaningful(folded(raw), stop); });
@@ -221,13 +232,13 @@
   }
 
   function create(load) {
-    var meta = null, metaPromise = null, stop = null, cache = {}, countryWords = null;
+    var meta = null, metaPromise = null, stop = null, cache = dict(), countryWords = null;
     function chunk(name) {
-      if (!cache[name]) cache[name] = load(name).catch(function (e) { delete cache[name]; throw e; });
+      if (!cache[name]) cache[name] = load(name).then(bare).catch(function (e) { delete cache[name]; throw e; });
       return cache[name];
     }
     function ready() {
-      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = {}; m.stop.forEach(function (w) { stop[w] = 1; }); return m; });
+      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); return m; });
       return metaPromise;
     }
     function keysOf(text, keepStop) {
@@ -239,10 +250,10 @@
     // come as [gap, weight, ...] and are returned as [doc, weight, ...].
     function postings(terms, full) {
       terms = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
-      var names = {};
+      var names = dict();
       terms.forEach(function (t) { names["t" + shardOf(t, meta.shards)] = 1; });
       return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
-        var out = {}, tails = {};
+        var out = dict(), tails = dict();
         parts.forEach(function (p, i) {
           var n = Object.keys(names)[i].slice(1);
           terms.forEach(function (t) {
@@ -314,10 +325,10 @@
     // unit when it holds one of `keys`, all the keys of one of `groups` (a concept's other name, a
     // compound's parts) or, for a country, is about `country`.
     function unitsOf(q, expansions, countries, fixes, held) {
-      held = held || {};
-      var fixKey = {};
+      held = held || dict();
+      var fixKey = dict();
       (fixes || []).forEach(function (f) { fixKey[f.word] = f.key; });
-      var units = [], claimed = {};
+      var units = [], claimed = dict();
       expansions.forEach(function (x) {
         units.push({ keys: keysOf(x.matched), groups: x.added.map(function (nm) { return nm[1]; }).filter(function (g) { return g.length; }) });
         tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; });
@@ -328,7 +339,7 @@
         units.push({ keys: ckeys, groups: c.groups || [], country: c.code });
         c.words.forEach(function (w) { claimed[w] = 1; });
       });
-      var ops = {};
+      var ops = dict();
       meta.operators.forEach(function (o) { ops[o] = 1; });
       compoundTokens(q).slice(0, meta.max_query_terms || 32).forEach(function (raw) {
         if (ops[raw]) return;
@@ -349,7 +360,7 @@
     // word: [agent key, "!" + prefix key]}); a prefix key that another word of the query gives stays.
     function agentKeys(q, qkeys, held) {
       if (!Object.keys(held).length) return qkeys;
-      var plainKeys = {}, replaced = {}, out = [];
+      var plainKeys = dict(), replaced = dict(), out = [];
       compoundTokens(q).forEach(function (raw) {
         var pieces = compoundParts(raw).map(folded);
         if (pieces.length > 1 || !held[pieces[0]]) plainKeys[pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(pieces[0], meta.k)] = 1;
@@ -374,7 +385,7 @@
       var limit = limits[Math.min(len, limits.length - 1)] || 0;
       if (!limit || stop[word] || meta.phrases[word] || meta.countries[word]) return null;
       var best = [];
-      Object.keys(meta.fuzzy || {}).forEach(function (name) {
+      Object.keys(meta.fuzzy || dict()).forEach(function (name) {
         var d = editDistance(word, name, limit);
         if (d <= limit) best.push([d, name, meta.fuzzy[name]]);
       });
@@ -391,7 +402,7 @@
     // entries, or the only one at distance 2 for a word of seven letters or more; same first
     // letter. Unlike the API, only candidates of the same first letter are compared (the API
     // compares all, then refuses a best one of another first letter): no other file is read.
-    var bloomBlocks = {};
+    var bloomBlocks = dict();
     function realWord(word) {
       var spell = meta.spell, at = bloomBits(word, spell);
       return chunk("r" + at.block).then(function (text) {
@@ -400,7 +411,7 @@
       });
     }
     function groupWords(first, lengths) {
-      var spell = meta.spell, names = {};
+      var spell = meta.spell, names = dict();
       lengths.forEach(function (n) { names["v" + shardOf(first + ":" + n, spell.vshards)] = 1; });
       return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
         var out = [];
@@ -450,7 +461,7 @@
     function joinFragments(q) {
       var spell = meta.spell, none = { text: q, joined: [] };
       if (!spell) return Promise.resolve(none);
-      var ops = {}, found = [], re = new RegExp(TOKEN.source, "gu"), m;
+      var ops = dict(), found = [], re = new RegExp(TOKEN.source, "gu"), m;
       meta.operators.forEach(function (o) { ops[o] = 1; });
       while ((m = re.exec(q)) && found.length < (meta.max_query_terms || 32)) {
         if (!ops[m[0]]) found.push({ raw: m[0], start: m.index, end: m.index + m[0].length });
@@ -489,7 +500,7 @@
     function spellRepairs(q, claimed) {
       var spell = meta.spell;
       if (!spell) return Promise.resolve([]);
-      var ops = {}, todo = [];
+      var ops = dict(), todo = [];
       meta.operators.forEach(function (o) { ops[o] = 1; });
       compoundTokens(q).slice(0, meta.max_query_terms || 32).forEach(function (raw) {
         if (ops[raw]) return;
@@ -498,7 +509,7 @@
         if (pieces.length > 1 || !meaningful(pieces[0], stop) || claimed[pieces[0]]) return;
         var w = pieces[0], len = Array.from(w).length;
         if (len < spell.min_chars || len > spell.max_chars || /^[\p{Nd}.]+$/u.test(w)) return;
-        if (meta.countries[w] || meta.phrases[w] || (meta.fuzzy || {})[w]) return;
+        if (meta.countries[w] || meta.phrases[w] || (meta.fuzzy || dict())[w]) return;
         todo.push({ raw: raw, word: w, len: len });
       });
       return Promise.all(todo.map(function (t) { return realWord(t.word); })).then(function (real) {
@@ -579,10 +590,10 @@
         });
         // A short form ('stats') also searches the words it stands for, as a glossary synonym
         // (query.short_form_expansions): not a word a glossary name already took.
-        var taken = {};
+        var taken = dict();
         expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { taken[folded(w)] = 1; }); });
         words.forEach(function (raw) {
-          var w = folded(raw), names = (meta.short_forms || {})[w];
+          var w = folded(raw), names = (meta.short_forms || dict())[w];
           if (!names || taken[w]) return;
           taken[w] = 1;
           expansions.push({ kind: "short_form", concept: "", matched: raw, added: names, typed: 1 });
@@ -592,20 +603,20 @@
         var exact = "@t:" + words.map(folded).join(" ");
         // An English agent noun typed ('employer') is searched by its own key in place of its prefix
         // key ('employ', also 'employment') when English versions alone hold it (static_index.agent_key).
-        var agents = {};
+        var agents = dict();
         words.forEach(function (raw) { var w = folded(raw), a = agentKey(w, meta.k); if (a) agents[w] = a; });
         // A country word ('morocco') is searched by its own key in place of its prefix key
         // ('morocc', also 'moroccan'), as the API's stemmers keep them apart
         // (static_index.country_word_keys).
-        var wholes = {};
-        if (!countryWords) { countryWords = {}; (meta.country_words || []).forEach(function (w) { countryWords[w] = 1; }); }
+        var wholes = dict();
+        if (!countryWords) { countryWords = dict(); (meta.country_words || []).forEach(function (w) { countryWords[w] = 1; }); }
         // Not a part of a compound ('Tunisia-HIMS'), searched by the compound's key.
         compoundTokens(q).forEach(function (raw) { var w = folded(raw); if (countryWords[w]) wholes[w] = [w]; });
         var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }))
           .concat(Object.keys(wholes));
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
         expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
-        var named = {}, fuzzy = [];
+        var named = dict(), fuzzy = [];
         countries.forEach(function (c) { c.words.forEach(function (w) { named[w] = 1; }); });
         words.forEach(function (raw) {
           var w = folded(raw), code = named[w] ? null : nearCountry(w);
@@ -616,16 +627,16 @@
           }
         });
         countries.forEach(function (c) { terms.push("@c:" + c.code); });
-        var ops = {};
+        var ops = dict();
         meta.operators.forEach(function (o) { ops[o] = 1; });
         // Operators or quotes: every match is wanted, however partial (as the API: no floor).
         var syntax = q.indexOf('"') >= 0 || words.some(function (w) { return ops[w]; });
-        var filterTerms = {};
+        var filterTerms = dict();
         Object.keys(filters).forEach(function (f) {
           (filters[f] || []).forEach(function (v) { var t = FACET_KEYS[f] + v; filterTerms[t] = f; terms.push(t); });
         });
         // Words of a concept or country named are not repaired (query.build's `claimed`).
-        var claimed = {};
+        var claimed = dict();
         expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; }); });
         countries.concat(fuzzy).forEach(function (c) { c.words.forEach(function (w) { claimed[w] = 1; }); });
         return spellRepairs(q, claimed).then(function (fixes) {
@@ -635,7 +646,7 @@
             // A near miss that the index holds is a word of the collection, not a misspelt country.
             var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
             countries = countries.concat(repaired);
-            var held = {};
+            var held = dict();
             // Only a word that English versions alone hold: 'étranger' (also French) keeps its prefix
             // key. Other versions still match the prefix key ('employeur'), as the API analyses the
             // word in each language: English versions by the agent key alone ("!" + prefix key: the
@@ -663,7 +674,7 @@
     }
 
     function rank(p, facetTable, o) {
-      var scores = {};
+      var scores = dict();
       function add(doc, w) { scores[doc] = (scores[doc] || 0) + w; }
       if (o.empty) {
         if (facetTable) facetTable.docs.forEach(function (row) { scores[row[0]] = 0; });
@@ -675,7 +686,7 @@
       // A compound's parts, all in one entry, count half as much as the compound (the API's
       // phrase of the parts at query.COMPOUND_PARTS_BOOST).
       o.parts.forEach(function (ks) {
-        var sum = {}, hits = {};
+        var sum = dict(), hits = dict();
         ks.forEach(function (k) {
           var list = p[k] || [];
           for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
@@ -685,11 +696,11 @@
       // A concept counts once per document, by its best name (query.BestOf); a name of n words
       // weighs as much as the t words typed for the concept (its sum scaled by t / n).
       o.expansions.forEach(function (x) {
-        var best = {};
+        var best = dict();
         x.added.forEach(function (nm) {
           var ks = nm[1];
           if (!ks.length) return;
-          var sum = {}, hits = {}, scale = (x.typed || 1) / ks.length;
+          var sum = dict(), hits = dict(), scale = (x.typed || 1) / ks.length;
           ks.forEach(function (k) {
             var list = p[k] || [];
             for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
@@ -704,9 +715,9 @@
       // A misspelt country's names, searched in its place at the API's spelling weight (the best
       // name of each, all its words in the entry).
       o.repaired.forEach(function (f) {
-        var best = {};
+        var best = dict();
         f.groups.forEach(function (ks) {
-          var sum = {}, hits = {};
+          var sum = dict(), hits = dict();
           ks.forEach(function (k) {
             var list = p[k] || [];
             for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
@@ -726,7 +737,7 @@
       // engine.COUNTRY_FACTOR: with 'Libya Niger', an entry on both outranks one on Libya alone.
       // Scaled by min(1, about / countries of the entry) ** specificity: a regional entry is less
       // about each of its countries (a country's postings weigh the entry's number of countries).
-      var about = {}, spread = {}, specificity = meta.boosts.country_specificity || 0;
+      var about = dict(), spread = dict(), specificity = meta.boosts.country_specificity || 0;
       o.countries.forEach(function (c) {
         var list = p["@c:" + c.code] || [];
         for (var j = 0; j < list.length; j += 2) { about[list[j]] = (about[list[j]] || 0) + 1; spread[list[j]] = Math.max(1, list[j + 1] || 1); }
@@ -740,12 +751,12 @@
       // strong when the best entry covers all units up to three, three quarters of more.
       var U = o.units.length, strong = true;
       if (U && !o.empty) {
-        var covered = {};
+        var covered = dict();
         o.units.forEach(function (u) {
-          var has = {};
+          var has = dict();
           u.keys.forEach(function (k) { var list = p[k] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; });
           u.groups.forEach(function (g) {
-            var count = {};
+            var count = dict();
             g.forEach(function (k, gi) {
               if (g.indexOf(k) !== gi) return;
               var list = p[k] || [];
@@ -767,7 +778,7 @@
         strong = Object.keys(scores).length > 0 && (o.syntax || best >= strongNeeded(U));
       }
       // Filters: OR within a facet, AND between facets.
-      var allowed = {};
+      var allowed = dict();
       Object.keys(o.filterTerms).forEach(function (t) {
         var f = o.filterTerms[t], list = p[t] || [];
         allowed[f] = allowed[f] || {};
@@ -776,7 +787,7 @@
       function passes(doc, skip) {
         return Object.keys(allowed).every(function (f) { return f === skip || allowed[f][doc]; });
       }
-      var best = {};
+      var best = dict();
       Object.keys(scores).forEach(function (key) {
         var doc = +key, entry = Math.floor(doc / meta.slots);
         if (!passes(doc)) return;
@@ -786,10 +797,10 @@
         .sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       var facets = facetTable ? facetCounts(facetTable, scores, passes) : null;
       var top = ordered.slice((o.page - 1) * o.size, o.page * o.size);
-      var shards = {};
+      var shards = dict();
       top.forEach(function (h) { shards["d" + Math.floor(h.doc / meta.slots / meta.doc_shard)] = 1; });
       return Promise.all(Object.keys(shards).map(chunk)).then(function (parts) {
-        var rows = {};
+        var rows = dict();
         parts.forEach(function (part) { part.forEach(function (r) { rows[r[0]] = r; }); });
         var results = top.map(function (h) {
           var entry = Math.floor(h.doc / meta.slots), langs = [];
@@ -801,7 +812,7 @@
             score: Math.round(h.score) / 100 };
         });
         // As the API's did_you_mean: the query's folded words, each repaired one replaced.
-        var fixOf = {};
+        var fixOf = dict();
         (o.spelling || []).forEach(function (f) { fixOf[f.word] = f.fix; });
         var didYouMean = (o.spelling || []).length ? o.words.map(function (w) { var f = folded(w); return fixOf[f] || f; }).join(" ") : null;
         return { ok: true, static: true, total: ordered.length, page: o.page, page_size: o.size, results: results,
@@ -818,7 +829,7 @@
     function facetCounts(table, scores, passes) {
       var FACETS = [["countries", "country", 2], ["type", "type", 1], ["themes", "theme", 3], ["data_sources", "data_source", 4]];
       var counts = { countries: {}, type: {}, themes: {}, data_sources: {}, lang: {} };
-      var rows = {};
+      var rows = dict();
       table.docs.forEach(function (r) { rows[r[0]] = r; });
       Object.keys(scores).forEach(function (key) {
         var doc = +key, r = rows[doc], entry = Math.floor(doc / meta.slots);
@@ -830,7 +841,7 @@
         });
         if (passes(doc, "lang")) { var l = meta.langs[doc % meta.slots]; (counts.lang[l] = counts.lang[l] || {})[entry] = 1; }
       });
-      var out = {};
+      var out = dict();
       Object.keys(counts).forEach(function (f) {
         out[f] = Object.keys(counts[f]).map(function (v) { return { value: v, count: Object.keys(counts[f][v]).length }; })
           .sort(function (a, b) { return b.count - a.count || (a.value < b.value ? -1 : 1); });

@@ -205,7 +205,9 @@
       }
       (body.results || []).forEach(function (r) {
         var li = el("li", { class: "kb-hsearch__item" });
-        var a = el("a", { href: pageUrl(r.url), lang: r.lang, dir: "auto" });
+        // The version's language sets the direction, as on the search page: dir=auto laid out an
+        // Arabic title starting with Latin letters ("MED-HIMS: ...") left to right.
+        var a = el("a", { href: pageUrl(r.url), lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
         a.appendChild(el("span", { class: "kb-hsearch__title" }, r.title));
         var meta = [name("type", r.type), (r.countries || []).map(function (c) { return name("countries", c); }).join(msg.list_sep || ", ")]
           .filter(Boolean).join(" — ");
@@ -301,7 +303,7 @@
     });
 
     function state() {
-      var p = new URLSearchParams(location.search), s = { q: p.getAll("query").concat(p.getAll("q")).filter(Boolean).join(" "), page: parseInt(p.get("page") || "1", 10) || 1 };
+      var p = new URLSearchParams(location.search), s = { q: p.getAll("query").concat(p.getAll("q")).filter(Boolean).join(" "), page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
       FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
       return s;
     }
@@ -379,6 +381,13 @@
       if (body.hint_code === "syntax_ignored") status.appendChild(el("div", { class: "kb-hint kb-syntax" }, msg.syntax_ignored || body.hint));
       else if (body.hint) { list.appendChild(el("p", { class: "kb-hint" }, msg.noterms || body.hint)); return; }
       if (body.strong === false && body.results.length) status.appendChild(el("div", { class: "kb-weak" }, msg.weak));
+      if (!body.results.length && body.total > 0) {
+        // A page past the last one (an edited or shared address): said, with a link to the last page.
+        var last = Math.ceil(body.total / body.page_size), gone = el("p", { class: "kb-hint" }, (msg.err_page_out_of_range || "") + " ");
+        gone.appendChild(el("a", { href: "?" + toQuery(Object.assign({}, s, { page: last })) }, last + " / " + last));
+        list.appendChild(gone);
+        return;
+      }
       if (!body.results.length) { list.appendChild(el("p", {}, msg.none)); return; }
       body.results.forEach(function (r) {
         var art = el("article", { class: "kb-result", lang: r.lang, dir: r.lang === "ar" ? "rtl" : "ltr" });
