@@ -128,7 +128,9 @@ def write_collection(dest: Path, n: int, seed: int = 1, pools: dict[str, Words] 
             folder = rng.choice(folders)
             shared[entry_id] = (folder, _shared(rng, folder, vocabs))
         folder, fields = shared[entry_id]
-        path = dest / "practices" / folder / f"{entry_id}.{lang}.md"
+        # An id starts with its country folder's code (CONTRIBUTING), so valid entries draw no warning.
+        name = entry_id if folder == "regional" else f"{folder}-{entry_id}"
+        path = dest / "practices" / folder / f"{name}.{lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(entry_text(rng, pools[lang], lang, fields, serial), encoding="utf-8")
         written.append(path)
@@ -151,7 +153,7 @@ def new_entry(dest: Path, serial: int, lang: str = "fr", seed: int = 7) -> Path:
     """One more valid entry file in dest/practices/ma/ (for add/change benchmarks). Returns it."""
     rng = random.Random(seed + serial)
     words = word_pools()[lang]
-    path = dest / "practices" / "ma" / f"syn-new-{serial:05d}.{lang}.md"
+    path = dest / "practices" / "ma" / f"ma-syn-new-{serial:05d}.{lang}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(entry_text(rng, words, lang, _shared(rng, "ma", Vocabularies.load()), 900000 + serial), encoding="utf-8")
     return path
