@@ -105,6 +105,7 @@ from tools.search.index import build_search_index as _build_index
 from tools.search.postings import load_postings, write_postings
 from tools.search.postings import postings as _postings
 from tools.search.query import MAX_QUERY_TERMS
+from tools.search.snippets import load_snippets, write_snippets
 
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 1000
@@ -238,6 +239,9 @@ class _Generation:
         # field -> its postings as arrays, computed by the build (tools.search.postings); a field
         # missing here is read through Whoosh, with the same scores.
         self.postings = load_postings(index_dir, self.reader, qry.search_fields()) if index_dir is not None else {}
+        # Each document's summary and body tokens' character ranges, computed by the build
+        # (tools.search.snippets, memory-mapped); None: snippets read the term vectors.
+        self.snippets = load_snippets(index_dir, self.reader) if index_dir is not None else None
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
         self.by_id: dict[str, list[dict]] = {}
         self.version: dict[tuple[str, str], int] = {}  # (entry id, language) -> document number
@@ -753,6 +757,7 @@ def _derive(folder: Path, vocabs: Vocabularies | None, early: dict | None = None
     PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it). `early`:
     {"keys": (names digest, keys)} when the phrase keys were parsed during the build."""
     stored = write_postings(folder, qry.search_fields())
+    write_snippets(folder)
     if _doc_count(folder) < PHRASES_MIN_DOCS:
         (folder / PHRASES_FILE).unlink(missing_ok=True)
         return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0, "postings": stored}
@@ -1269,7 +1274,8 @@ class SearchIndex:
             wanted = [t for t, ids in terms.get(field, ()) if ids is None or _holds(ids, num)]
             if not wanted:
                 continue
-            spans = self._spans(gen, num, field, wanted)
+            spans = (gen.snippets.spans(num, part, wanted) if gen.snippets is not None
+                     else self._spans(gen, num, field, wanted))
             if not spans:
                 continue
             fragments = highlight.top_fragments(_context_fragments(text, spans, maxchars=240, surround=60), 2,
