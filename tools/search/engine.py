@@ -1026,30 +1026,47 @@ class SearchIndex:
         """(bool mask, scores) over every document number for a tree of Or, query.BestOf and
         leaves (Term, Phrase), summing as Whoosh's UnionMatcher does and taking each document's
         best as BestOf's matcher does, boosts included (a compound of one subquery drops its
-        boost, as in Whoosh). Appends (leaf, mask) to `leaves`."""
+        boost, as in Whoosh). Appends (leaf, its document numbers) to `leaves`."""
+        dense, found, scores = self._parts(gen, q, leaves)
+        if dense:
+            return found, scores
+        mask, spread = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
+        mask[found] = True
+        spread[found] = scores
+        return mask, spread
+
+    def _parts(self, gen: _Generation, q, leaves: list) -> tuple[bool, np.ndarray, np.ndarray]:
+        """_combine's work: (True, mask, scores) over every document for Or and BestOf, (False,
+        document numbers, scores) for a leaf, which its parent adds or compares in place at its
+        documents only: the same floats as adding (or comparing with) 0.0 everywhere else."""
         subs = getattr(q, "subqueries", None)
         if isinstance(q, (query.Or, qry.BestOf)):
             mask, scores = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
-            parts = [self._combine(gen, sub, leaves) for sub in subs]
-            for m, sc in parts:
-                mask |= m
-                if isinstance(q, query.Or):
-                    scores += sc
-                else:
-                    np.maximum(scores, sc, out=scores)
+            add = isinstance(q, query.Or)
+            for sub in subs:
+                dense, found, sc = self._parts(gen, sub, leaves)
+                if dense:
+                    mask |= found
+                    if add:
+                        scores += sc
+                    else:
+                        np.maximum(scores, sc, out=scores)
+                elif len(found):
+                    mask[found] = True
+                    if add:
+                        scores[found] += sc
+                    else:
+                        scores[found] = np.maximum(scores[found], sc)
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
-            return mask, scores
+            return True, mask, scores
         if isinstance(q, query.Term):
             nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
             scores = base * q.boost if q.boost != 1.0 else base
         else:
             nums, scores = self._leaf(gen, q)
-        mask, dense = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
-        mask[nums] = True
-        dense[nums] = scores
-        leaves.append((q, mask))
-        return mask, dense
+        leaves.append((q, nums))
+        return False, nums, scores
 
     @staticmethod
     def _simple(q) -> bool:
@@ -1063,8 +1080,8 @@ class SearchIndex:
         return type(q) in (query.Term, query.Phrase)
 
     def _hits(self, gen: _Generation, plan: qry.Plan):
-        """(document numbers, scores, {(field, text): bool mask of the documents where a leaf
-        holding that term matched}) of the plan's query, in Whoosh's hit order (score, then
+        """(document numbers, scores, {(field, text): [arrays of the document numbers where a leaf
+        holding that term matched]}) of the plan's query, in Whoosh's hit order (score, then
         document number). On the arrays path a phrase's terms count as matched only where the
         phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
         matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
@@ -1075,10 +1092,11 @@ class SearchIndex:
             raw = scores[nums]
             order = np.lexsort((nums, -raw))
             matched: dict = {}
-            for leaf, m in leaves:
-                for term in leaf.terms(phrases=True):
-                    key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
-                    matched[key] = matched[key] | m if key in matched else m
+            for leaf, found in leaves:
+                if len(found):
+                    for term in leaf.terms(phrases=True):
+                        key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
+                        matched.setdefault(key, []).append(found)
             return nums[order], raw[order], matched
         # Operators: Whoosh's collector, which reports the terms each hit matched.
         nums, raw, per_doc = [], [], []
@@ -1087,10 +1105,11 @@ class SearchIndex:
             raw.append(hit.score)
             if plan.units:
                 per_doc.append({(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in hit.matched_terms()})
-        matched = {}
+        holding: dict = {}
         for num, terms in zip(nums, per_doc, strict=False):
             for key in terms:
-                matched.setdefault(key, np.zeros(gen.size, dtype=bool))[num] = True
+                holding.setdefault(key, []).append(num)
+        matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
         return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
 
     def _score(self, gen: _Generation, plan: qry.Plan) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -1107,8 +1126,8 @@ class SearchIndex:
             for u in units:
                 m = np.zeros(gen.size, dtype=bool)
                 for term in u.terms:
-                    if term in matched:
-                        m |= matched[term]
+                    for found in matched.get(term, ()):
+                        m[found] = True
                 if u.country:
                     m |= table.having("countries", {u.country})
                 covered += m[nums]
