@@ -140,9 +140,10 @@ HINTS = {"no_terms": NO_TERMS_HINT, "syntax_ignored": SYNTAX_HINT}
 SNIPPET_BEFORE, SNIPPET_AFTER = 100, 160
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
+_SPAN = re.Match.span
 
 
-def _context_triples(text: str, spans: dict[tuple[int, int], str]):
+def _context_triples(text: str, spans: dict[tuple[int, int], str]) -> list[tuple[int, int, str | None]]:
     """The tokens of the text around the matches, cut as the index cuts them (a hyphenated
     compound whole, then each part: tools.search.index._Compound), as (start, end, term)
     character ranges, term the matched term where `spans` ({(start, end): term}) says so, else
@@ -155,10 +156,15 @@ def _context_triples(text: str, spans: dict[tuple[int, int], str]):
         else:
             regions.append([lo, hi])
     get = spans.get
+    out: list[tuple[int, int, str | None]] = []
     for lo, hi in regions:
+        if _HYPHEN_RE.search(text, lo, hi) is None:
+            # No compound in the region (nearly always): its tokens as the regex cuts them.
+            out += [(span[0], span[1], get(span)) for span in map(_SPAN, _TOKEN_RE.finditer(text, lo, hi))]
+            continue
         for m in _TOKEN_RE.finditer(text, lo, hi):
             start, end = m.span()
-            yield start, end, get((start, end))
+            out.append((start, end, get((start, end))))
             word = m.group()
             if _HYPHEN_RE.search(word):
                 parts = compound_parts(word)
@@ -166,7 +172,8 @@ def _context_triples(text: str, spans: dict[tuple[int, int], str]):
                 for part in parts if len(parts) > 1 else ():
                     at = word.index(part, offset)
                     offset = at + len(part)
-                    yield start + at, start + at + len(part), get((start + at, start + at + len(part)))
+                    out.append((start + at, start + at + len(part), get((start + at, start + at + len(part)))))
+    return out
 
 
 def _context_fragments(text: str, spans: dict[tuple[int, int], str], maxchars: int = 240, surround: int = 60,

@@ -246,7 +246,9 @@ def load_snippets(index_dir: Path, reader) -> SnippetArrays | None:
             folder = root / _folder_name(ident) if ident else None
             if folder is None or not _complete(folder):
                 return None
-            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+            # Plain arrays over the mapped pages: a memmap's slices cost a Python call each.
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+                      for name in _ARRAYS}
             if len(arrays["bounds"]) != 2 * seg.doc_count_all() + 1:
                 return None
             segments.append((offset, arrays))
