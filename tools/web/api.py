@@ -203,17 +203,24 @@ def facet_results(found: dict, q: str, filters: dict[Facet, list[str]], lang: st
     selected value with no entry still appears, with count 0."""
     vocabs = Vocabularies.ensure(vocabs)
     toggle = toggle_urls(q, filters, ui_param)
+    # Labels are the same in every answer: looked up once per value and language (country names
+    # go through Babel), kept with the vocabularies they come from.
+    labels = vocabs.derived("api.facet_labels", dict)
     out = {}
     for facet in FACETS:
         rows = {row["value"]: row["count"] for row in found.get(facet.field, ())}
         for value in filters.get(facet, ()):
             rows.setdefault(value, 0)
         selected = set(filters.get(facet, ()))
-        out[facet.name] = {
-            "name": facet.name, "param": facet.param, "label": facet.title(lang, vocabs),
-            "results": [{"value": v, "label": facet.label(v, lang, vocabs), "count": n, "selected": v in selected,
-                         "toggle_url": toggle(facet, v)} for v, n in rows.items()],
-        }
+        results = []
+        for v, n in rows.items():
+            label = labels.get((facet.name, v, lang))
+            if label is None:
+                label = labels[facet.name, v, lang] = facet.label(v, lang, vocabs)
+            results.append({"value": v, "label": label, "count": n, "selected": v in selected,
+                            "toggle_url": toggle(facet, v)})
+        out[facet.name] = {"name": facet.name, "param": facet.param, "label": facet.title(lang, vocabs),
+                           "results": results}
     return out
 
 
