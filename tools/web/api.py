@@ -167,23 +167,24 @@ def toggle_urls(q: str, filters: dict[Facet, list[str]], ui: str | None):
     head = "/api/search?"
     start = [urlencode([("q", q)])] if q else []
     end = [urlencode([("ui", ui)])] if ui else []
-    encoded = {f: [(v, _param(f.param, v)) for v in filters.get(f, ())] for f in FACETS}
+    # Keyed by facet name: a Facet (a frozen dataclass) hashes all its fields at every look-up.
+    encoded = {f.name: [(v, _param(f.param, v)) for v in filters.get(f, ())] for f in FACETS}
     # An unselected value is added after its facet's selected ones: the parameters before it and
     # after it are the same for every value of a facet, joined once per facet, not once per value.
     around: dict = {}
     for i, f in enumerate(FACETS):
-        before = start + [e for g in FACETS[:i + 1] for _, e in encoded[g]]
-        after = [e for g in FACETS[i + 1:] for _, e in encoded[g]] + end
-        around[f] = (head + "&".join(before) + "&" if before else head, "&" + "&".join(after) if after else "")
+        before = start + [e for g in FACETS[:i + 1] for _, e in encoded[g.name]]
+        after = [e for g in FACETS[i + 1:] for _, e in encoded[g.name]] + end
+        around[f.name] = (head + "&".join(before) + "&" if before else head, "&" + "&".join(after) if after else "")
 
     def url(facet: Facet, value: str) -> str:
-        pairs = encoded[facet]
-        if not any(v == value for v, _ in pairs):
-            before, after = around[facet]
+        pairs = encoded[facet.name]
+        if not pairs or not any(v == value for v, _ in pairs):
+            before, after = around[facet.name]
             return before + _param(facet.param, value) + after
         parts = list(start)
         for f in FACETS:
-            parts += [e for v, e in encoded[f] if f is not facet or v != value]
+            parts += [e for v, e in encoded[f.name] if f is not facet or v != value]
         parts += end
         return head + "&".join(parts) if parts else "/api/search"
 
