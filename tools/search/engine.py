@@ -263,7 +263,7 @@ class _Generation:
         for num, stored in self.docs.items():
             self.country_counts[num] = max(1, len([c for c in (stored.get("countries") or "").split(",") if c]))
         self.table = res.Table(self.docs, self.size, self.sort_keys, vocabs)
-        self.leaves = _LRU(TERM_CACHE)  # leaf query -> (document numbers, scores)
+        self.leaves = _LRU(TERM_CACHE)  # (field, text) or (Phrase, query) -> (document numbers, scores)
         self.scored = _LRU(SCORED_CACHE)  # (q, glossary) -> scored documents (SearchIndex._scored)
         self.known = _LRU(WORD_CACHE)  # folded word -> whether the index holds it (neutral field)
         self.near = _LRU(WORD_CACHE)  # (folded word, distance) -> SearchIndex._near
@@ -972,8 +972,10 @@ class SearchIndex:
     def _leaf(self, gen: _Generation, q) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, scores) of a query that _combine does not take apart, kept for the
         generation: a term's BM25F scores are computed from its postings once (vectorised,
-        Whoosh's formula and statistics), a phrase's by Whoosh's matcher."""
-        key = (type(q), q)
+        Whoosh's formula and statistics), a phrase's by Whoosh's matcher. A term is kept under
+        (field, text), whose hash Python keeps, not under Whoosh's Term (hashed in Python at each
+        of some 170 look-ups a query); a phrase under (Phrase, the query)."""
+        key = (q.fieldname, q.text) if type(q) is query.Term else (type(q), q)
         found = gen.leaves.get(key)
         if found is None:
             if type(q) is query.Term:
@@ -1068,8 +1070,11 @@ class SearchIndex:
                 scores *= q.boost
             return True, mask, scores
         if isinstance(q, query.Term):
-            nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
-            scores = base * q.boost if q.boost != 1.0 else base
+            if q.boost != 1.0:
+                nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
+                scores = base * q.boost
+            else:
+                nums, scores = self._leaf(gen, q)
         else:
             nums, scores = self._leaf(gen, q)
         leaves.append((q, nums))
@@ -1280,7 +1285,7 @@ class SearchIndex:
         for field, found in out.items():
             rows = []
             for term in sorted(found):
-                kept = gen.leaves.items.get((query.Term, query.Term(field, term)))
+                kept = gen.leaves.items.get((field, term))
                 rows.append((term, None if kept is None else kept[0]))
             out[field] = rows
         return out
