@@ -428,6 +428,24 @@ def _flat(lists: list[list[int]], rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.repeat(rows, lengths), items
 
 
+def _all_terms(q) -> set:
+    """q.all_terms() (every (field, text) of its leaves, a phrase's words included), walked
+    directly for a tree of Or, BestOf, Term and Phrase (Whoosh's walk nests a generator per node)."""
+    out, stack = set(), [q]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is query.Term:
+            out.add((node.fieldname, node.text))
+        elif kind is query.Phrase:
+            out.update((node.fieldname, word) for word in node.words)
+        elif kind in (query.Or, qry.BestOf):
+            stack.extend(node.subqueries)
+        else:
+            return q.all_terms()
+    return out
+
+
 def _holds(ids: np.ndarray, num: int) -> bool:
     """Whether sorted document numbers `ids` hold `num`."""
     i = int(np.searchsorted(ids, num))
@@ -1105,10 +1123,14 @@ class SearchIndex:
             order = np.lexsort((nums, -raw))
             matched: dict = {}
             for leaf, found in leaves:
-                if len(found):
-                    for term in leaf.terms(phrases=True):
-                        key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
-                        matched.setdefault(key, []).append(found)
+                if not len(found):
+                    continue
+                if type(leaf) is query.Term and isinstance(leaf.text, str):  # its one term, without Whoosh's walk
+                    matched.setdefault((leaf.fieldname, leaf.text), []).append(found)
+                    continue
+                for term in leaf.terms(phrases=True):
+                    key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
+                    matched.setdefault(key, []).append(found)
             return nums[order], raw[order], matched
         # Operators: Whoosh's collector, which reports the terms each hit matched.
         nums, raw, per_doc = [], [], []
@@ -1185,7 +1207,7 @@ class SearchIndex:
                 gen.scored.put(key, scored)
             nums, scores, strong, hint_code, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
-            terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
+            terms = self._snippet_terms(gen, _all_terms(wq) if wq is not None else ())
             prefer = shown_language(q, prefer)
             shown = [(entry_id, gen.version.get((entry_id, prefer), num) if prefer else num, score)
                      for entry_id, num, score in res.page_of(items, page, page_size)]
