@@ -302,3 +302,14 @@ def test_a_name_covers_its_concept_only_where_the_phrase_matches(tmp_path, monke
     assert set(score_of) == {"goals", "word"}
     assert score_of["goals"] == pytest.approx(raw_of["goals"])  # both units covered
     assert score_of["word"] == pytest.approx(raw_of["word"] * 0.75)  # 'development' alone: one unit of two
+
+
+@pytest.mark.parametrize("q", [q for q in QUERIES if q] + ["census Tunisiaa", "recensement Morrocco migration"])
+def test_the_terms_walked_for_snippets_are_whooshs(engine, q):
+    """engine._all_terms (a direct walk of Or/BestOf/Term/Phrase trees) gives Whoosh's all_terms(),
+    operators included (those go through Whoosh's own walk)."""
+    gen = engine._open()
+    plan = qry.build(engine._parser, q, search_engine.expand, lambda w: engine._known(gen, w),
+                     lambda w: engine._repair(gen, w), vocabs=engine.vocabs)
+    assert plan.query.all_terms()
+    assert search_engine._all_terms(plan.query) == plan.query.all_terms()

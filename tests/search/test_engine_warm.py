@@ -51,9 +51,9 @@ def test_warm_keeps_the_glossary_names_scores(index_dir, vocabs):
     done = engine.warm()
     gen = engine._open()
     assert done["leaves"] == len(gen.leaves.items) > 0
-    kept = {key[1] for key in gen.leaves.items}
-    assert query.Term("body_en", "census") in kept  # a word of 'population census', analysed for English
-    phrases = {(q.fieldname, tuple(q.words)) for q in kept if type(q) is query.Phrase}
+    kept = set(gen.leaves.items)  # a term as (field, text), a phrase as (Phrase, query)
+    assert ("body_en", "census") in kept  # a word of 'population census', analysed for English
+    phrases = {(q.fieldname, tuple(q.words)) for kind, q in kept if kind is query.Phrase}
     assert ("body_en", ("popul", "census")) in phrases or ("body_en", ("population", "census")) in phrases
     assert all(gen.lengths(f) is gen._lengths[f] for f in ("title_fr", "body_ar", "neutral"))
 

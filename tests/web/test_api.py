@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from tools.project import Project
 from tools.search.engine import build_search_index
 from tools.site import pages
 from tools.site.facets import FACETS
-from tools.web.api import create_app, toggle_url, toggle_urls
+from tools.web.api import _json_bytes, create_app, toggle_url, toggle_urls
 
 SHIPPED = Vocabularies.load()  # the shipped vocabularies, read once for this module
 
@@ -399,3 +400,15 @@ def test_the_interface_language_picks_the_version_shown(client):
     assert [r["id"] for r in fr["results"]] == [r["id"] for r in plain["results"]]
     ar = client.get("/api/search", params={"q": en_words, "ui": "ar"}).json()
     assert [r["lang"] for r in ar["results"] if r["id"] == "ma-enquete-emploi"] == ["en"]  # no Arabic version
+
+
+@pytest.mark.parametrize("q", ["enquête emploi", "الهجرة", 'a "quoted" \\ back\\slash </script> & <b>', "\u2028\u2029 😀 \x7f"])
+def test_answers_are_the_bytes_json_dumps_writes(client, q):
+    """The API's JSON (orjson) is byte for byte what json.dumps writes compactly in UTF-8, for
+    answers holding Arabic, quotes, backslashes, markup, line separators and emoji."""
+    for path in ("/api/search", "/api/suggest"):
+        r = client.get(path, params={"q": q}, headers={"accept-encoding": "identity"})
+        assert r.status_code == 200
+        assert r.content == json.dumps(r.json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = {"s": "\x00\x1f\t\n\"\\/\u2028é😀", "n": [1, 2.5, 0.0001, 12.3456, None, True], "e": {}}
+    assert _json_bytes(body) == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -105,6 +105,7 @@ from tools.search.index import build_search_index as _build_index
 from tools.search.postings import load_postings, segment_term_docs, write_postings
 from tools.search.postings import postings as _postings
 from tools.search.query import MAX_QUERY_TERMS
+from tools.search.snippets import load_snippets, write_snippets
 
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 1000
@@ -139,9 +140,10 @@ HINTS = {"no_terms": NO_TERMS_HINT, "syntax_ignored": SYNTAX_HINT}
 SNIPPET_BEFORE, SNIPPET_AFTER = 100, 160
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
+_SPAN = re.Match.span
 
 
-def _context_triples(text: str, spans: dict[tuple[int, int], str]):
+def _context_triples(text: str, spans: dict[tuple[int, int], str]) -> list[tuple[int, int, str | None]]:
     """The tokens of the text around the matches, cut as the index cuts them (a hyphenated
     compound whole, then each part: tools.search.index._Compound), as (start, end, term)
     character ranges, term the matched term where `spans` ({(start, end): term}) says so, else
@@ -154,10 +156,15 @@ def _context_triples(text: str, spans: dict[tuple[int, int], str]):
         else:
             regions.append([lo, hi])
     get = spans.get
+    out: list[tuple[int, int, str | None]] = []
     for lo, hi in regions:
+        if _HYPHEN_RE.search(text, lo, hi) is None:
+            # No compound in the region (nearly always): its tokens as the regex cuts them.
+            out += [(span[0], span[1], get(span)) for span in map(_SPAN, _TOKEN_RE.finditer(text, lo, hi))]
+            continue
         for m in _TOKEN_RE.finditer(text, lo, hi):
             start, end = m.span()
-            yield start, end, get((start, end))
+            out.append((start, end, get((start, end))))
             word = m.group()
             if _HYPHEN_RE.search(word):
                 parts = compound_parts(word)
@@ -165,7 +172,8 @@ def _context_triples(text: str, spans: dict[tuple[int, int], str]):
                 for part in parts if len(parts) > 1 else ():
                     at = word.index(part, offset)
                     offset = at + len(part)
-                    yield start + at, start + at + len(part), get((start + at, start + at + len(part)))
+                    out.append((start + at, start + at + len(part), get((start + at, start + at + len(part)))))
+    return out
 
 
 def _context_fragments(text: str, spans: dict[tuple[int, int], str], maxchars: int = 240, surround: int = 60,
@@ -238,6 +246,9 @@ class _Generation:
         # field -> its postings as arrays, computed by the build (tools.search.postings); a field
         # missing here is read through Whoosh, with the same scores.
         self.postings = load_postings(index_dir, self.reader, qry.search_fields()) if index_dir is not None else {}
+        # Each document's summary and body tokens' character ranges, computed by the build
+        # (tools.search.snippets, memory-mapped); None: snippets read the term vectors.
+        self.snippets = load_snippets(index_dir, self.reader) if index_dir is not None else None
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
         self.by_id: dict[str, list[dict]] = {}
         self.version: dict[tuple[str, str], int] = {}  # (entry id, language) -> document number
@@ -252,7 +263,7 @@ class _Generation:
         for num, stored in self.docs.items():
             self.country_counts[num] = max(1, len([c for c in (stored.get("countries") or "").split(",") if c]))
         self.table = res.Table(self.docs, self.size, self.sort_keys, vocabs)
-        self.leaves = _LRU(TERM_CACHE)  # leaf query -> (document numbers, scores)
+        self.leaves = _LRU(TERM_CACHE)  # (field, text) or (Phrase, query) -> (document numbers, scores)
         self.scored = _LRU(SCORED_CACHE)  # (q, glossary) -> scored documents (SearchIndex._scored)
         self.known = _LRU(WORD_CACHE)  # folded word -> whether the index holds it (neutral field)
         self.near = _LRU(WORD_CACHE)  # (folded word, distance) -> SearchIndex._near
@@ -415,6 +426,24 @@ def _flat(lists: list[list[int]], rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     lengths = [len(x) for x in lists]
     items = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(lengths))
     return np.repeat(rows, lengths), items
+
+
+def _all_terms(q) -> set:
+    """q.all_terms() (every (field, text) of its leaves, a phrase's words included), walked
+    directly for a tree of Or, BestOf, Term and Phrase (Whoosh's walk nests a generator per node)."""
+    out, stack = set(), [q]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is query.Term:
+            out.add((node.fieldname, node.text))
+        elif kind is query.Phrase:
+            out.update((node.fieldname, word) for word in node.words)
+        elif kind in (query.Or, qry.BestOf):
+            stack.extend(node.subqueries)
+        else:
+            return q.all_terms()
+    return out
 
 
 def _holds(ids: np.ndarray, num: int) -> bool:
@@ -759,6 +788,7 @@ def _derive(folder: Path, vocabs: Vocabularies | None, early: dict | None = None
     PHRASES_MIN_DOCS documents on (a previous build's copy is removed below it). `early`:
     {"keys": (names digest, keys)} when the phrase keys were parsed during the build."""
     stored = write_postings(folder, qry.search_fields())
+    write_snippets(folder)
     if _doc_count(folder) < PHRASES_MIN_DOCS:
         (folder / PHRASES_FILE).unlink(missing_ok=True)
         return {"phrases": 0, "segments": 0, "computed": 0, "parsed": False, "seconds": 0.0, "postings": stored}
@@ -966,8 +996,10 @@ class SearchIndex:
     def _leaf(self, gen: _Generation, q) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, scores) of a query that _combine does not take apart, kept for the
         generation: a term's BM25F scores are computed from its postings once (vectorised,
-        Whoosh's formula and statistics), a phrase's by Whoosh's matcher."""
-        key = (type(q), q)
+        Whoosh's formula and statistics), a phrase's by Whoosh's matcher. A term is kept under
+        (field, text), whose hash Python keeps, not under Whoosh's Term (hashed in Python at each
+        of some 170 look-ups a query); a phrase under (Phrase, the query)."""
+        key = (q.fieldname, q.text) if type(q) is query.Term else (type(q), q)
         found = gen.leaves.get(key)
         if found is None:
             if type(q) is query.Term:
@@ -1027,30 +1059,50 @@ class SearchIndex:
         """(bool mask, scores) over every document number for a tree of Or, query.BestOf and
         leaves (Term, Phrase), summing as Whoosh's UnionMatcher does and taking each document's
         best as BestOf's matcher does, boosts included (a compound of one subquery drops its
-        boost, as in Whoosh). Appends (leaf, mask) to `leaves`."""
+        boost, as in Whoosh). Appends (leaf, its document numbers) to `leaves`."""
+        dense, found, scores = self._parts(gen, q, leaves)
+        if dense:
+            return found, scores
+        mask, spread = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
+        mask[found] = True
+        spread[found] = scores
+        return mask, spread
+
+    def _parts(self, gen: _Generation, q, leaves: list) -> tuple[bool, np.ndarray, np.ndarray]:
+        """_combine's work: (True, mask, scores) over every document for Or and BestOf, (False,
+        document numbers, scores) for a leaf, which its parent adds or compares in place at its
+        documents only: the same floats as adding (or comparing with) 0.0 everywhere else."""
         subs = getattr(q, "subqueries", None)
         if isinstance(q, (query.Or, qry.BestOf)):
             mask, scores = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
-            parts = [self._combine(gen, sub, leaves) for sub in subs]
-            for m, sc in parts:
-                mask |= m
-                if isinstance(q, query.Or):
-                    scores += sc
-                else:
-                    np.maximum(scores, sc, out=scores)
+            add = isinstance(q, query.Or)
+            for sub in subs:
+                dense, found, sc = self._parts(gen, sub, leaves)
+                if dense:
+                    mask |= found
+                    if add:
+                        scores += sc
+                    else:
+                        np.maximum(scores, sc, out=scores)
+                elif len(found):
+                    mask[found] = True
+                    if add:
+                        scores[found] += sc
+                    else:
+                        scores[found] = np.maximum(scores[found], sc)
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
-            return mask, scores
+            return True, mask, scores
         if isinstance(q, query.Term):
-            nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
-            scores = base * q.boost if q.boost != 1.0 else base
+            if q.boost != 1.0:
+                nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
+                scores = base * q.boost
+            else:
+                nums, scores = self._leaf(gen, q)
         else:
             nums, scores = self._leaf(gen, q)
-        mask, dense = np.zeros(gen.size, dtype=bool), np.zeros(gen.size)
-        mask[nums] = True
-        dense[nums] = scores
-        leaves.append((q, mask))
-        return mask, dense
+        leaves.append((q, nums))
+        return False, nums, scores
 
     @staticmethod
     def _simple(q) -> bool:
@@ -1064,8 +1116,8 @@ class SearchIndex:
         return type(q) in (query.Term, query.Phrase)
 
     def _hits(self, gen: _Generation, plan: qry.Plan):
-        """(document numbers, scores, {(field, text): bool mask of the documents where a leaf
-        holding that term matched}) of the plan's query, in Whoosh's hit order (score, then
+        """(document numbers, scores, {(field, text): [arrays of the document numbers where a leaf
+        holding that term matched]}) of the plan's query, in Whoosh's hit order (score, then
         document number). On the arrays path a phrase's terms count as matched only where the
         phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
         matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
@@ -1076,10 +1128,15 @@ class SearchIndex:
             raw = scores[nums]
             order = np.lexsort((nums, -raw))
             matched: dict = {}
-            for leaf, m in leaves:
+            for leaf, found in leaves:
+                if not len(found):
+                    continue
+                if type(leaf) is query.Term and isinstance(leaf.text, str):  # its one term, without Whoosh's walk
+                    matched.setdefault((leaf.fieldname, leaf.text), []).append(found)
+                    continue
                 for term in leaf.terms(phrases=True):
                     key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
-                    matched[key] = matched[key] | m if key in matched else m
+                    matched.setdefault(key, []).append(found)
             return nums[order], raw[order], matched
         # Operators: Whoosh's collector, which reports the terms each hit matched.
         nums, raw, per_doc = [], [], []
@@ -1088,10 +1145,11 @@ class SearchIndex:
             raw.append(hit.score)
             if plan.units:
                 per_doc.append({(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in hit.matched_terms()})
-        matched = {}
+        holding: dict = {}
         for num, terms in zip(nums, per_doc, strict=False):
             for key in terms:
-                matched.setdefault(key, np.zeros(gen.size, dtype=bool))[num] = True
+                holding.setdefault(key, []).append(num)
+        matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
         return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
 
     def _score(self, gen: _Generation, plan: qry.Plan) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -1108,8 +1166,8 @@ class SearchIndex:
             for u in units:
                 m = np.zeros(gen.size, dtype=bool)
                 for term in u.terms:
-                    if term in matched:
-                        m |= matched[term]
+                    for found in matched.get(term, ()):
+                        m[found] = True
                 if u.country:
                     m |= table.having("countries", {u.country})
                 covered += m[nums]
@@ -1155,7 +1213,7 @@ class SearchIndex:
                 gen.scored.put(key, scored)
             nums, scores, strong, hint_code, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
-            terms = self._snippet_terms(gen, wq.all_terms() if wq is not None else ())
+            terms = self._snippet_terms(gen, _all_terms(wq) if wq is not None else ())
             prefer = shown_language(q, prefer)
             shown = [(entry_id, gen.version.get((entry_id, prefer), num) if prefer else num, score)
                      for entry_id, num, score in res.page_of(items, page, page_size)]
@@ -1255,7 +1313,7 @@ class SearchIndex:
         for field, found in out.items():
             rows = []
             for term in sorted(found):
-                kept = gen.leaves.items.get((query.Term, query.Term(field, term)))
+                kept = gen.leaves.items.get((field, term))
                 rows.append((term, None if kept is None else kept[0]))
             out[field] = rows
         return out
@@ -1275,7 +1333,8 @@ class SearchIndex:
             wanted = [t for t, ids in terms.get(field, ()) if ids is None or _holds(ids, num)]
             if not wanted:
                 continue
-            spans = self._spans(gen, num, field, wanted)
+            spans = (gen.snippets.spans(num, part, wanted) if gen.snippets is not None
+                     else self._spans(gen, num, field, wanted))
             if not spans:
                 continue
             fragments = highlight.top_fragments(_context_fragments(text, spans, maxchars=240, surround=60), 2,
