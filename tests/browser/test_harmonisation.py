@@ -45,6 +45,13 @@ def test_page_reads_in_each_interface_and_width(browser, server, lang, width):  
     # Gaps carry a text mark, not only a colour; filled cells link to entries.
     expect(grid.locator("td.kb-no").first).to_contain_text("✗")
     expect(grid.locator("td.kb-yes a").first).to_be_visible()
+    # A concept's definition opens on a tap or a click (a title attribute shows on hover only).
+    concept = SHIPPED.terms("icls_concepts")[0]
+    definition = grid.locator("tbody th").first.locator("details.kb-def > p")
+    expect(definition).to_be_hidden()
+    grid.locator("tbody th").first.locator("summary").click()
+    expect(definition).to_be_visible()
+    expect(definition).to_have_text(SHIPPED.description("icls_concepts", concept, lang))
     # The page itself never scrolls sideways: wide tables scroll inside their own region,
     # and their first column stays in place.
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

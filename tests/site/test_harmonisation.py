@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 
 import markdown
@@ -34,7 +35,7 @@ class Tables(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.tables, self.stack, self.row, self.cell = {}, [], None, None
+        self.tables, self.stack, self.row, self.cell, self.definition = {}, [], None, None, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -49,15 +50,19 @@ class Tables(HTMLParser):
             self.row.append(self.cell)
         elif tag == "a" and self.cell is not None:
             self.cell[1].append(attrs.get("href", ""))
+        elif tag == "p" and self.cell is not None:
+            self.definition = True  # a concept's definition under its name: not the cell's text
 
     def handle_endtag(self, tag):
         if tag == "table" and self.stack:
             self.stack.pop()
         elif tag in ("td", "th"):
             self.cell = None
+        elif tag == "p":
+            self.definition = False
 
     def handle_data(self, data):
-        if self.cell is not None:
+        if self.cell is not None and not self.definition:
             self.cell[0] += data
 
 
@@ -233,3 +238,16 @@ def test_country_profile_shows_its_concept_row_and_timeline(entries):
     grid = render("---\n---\n" + page)["kb-matrix kb-concepts"]
     assert [c[0].strip() for c in grid[0]] == [h.w("concept", "en", vocabs=SHIPPED), schema.country_name("MA", "en")]
     assert any("ma-enquete-nationale-migration-internationale" in "".join(c[1]) for line in grid for c in line)
+
+
+@pytest.mark.parametrize("ui", schema.LANGS)
+def test_each_concept_opens_its_definition_without_hover(entries, ui):
+    """A title attribute shows on hover only, which phones cannot do: each concept's name is a
+    disclosure whose definition opens under it."""
+    page = re.sub(r">\s+<", "><", markdown.markdown(h.page(entries, ui, vocabs=SHIPPED).split("\n---\n", 1)[1],
+                                                   extensions=["md_in_html", "tables", "attr_list"]))
+    for concept in SHIPPED.terms("icls_concepts"):
+        label = html_escape(SHIPPED.label("icls_concepts", concept, ui))
+        desc = html_escape(SHIPPED.description("icls_concepts", concept, ui))
+        assert f'<details class="kb-def"><summary>{label}</summary><p>{desc}</p></details>' in page, concept
+    assert "<abbr" not in page.split('class="kb-matrix kb-concepts"', 1)[1].split("</table>", 1)[0]

@@ -220,7 +220,9 @@ def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | N
                              f'{_empty(lang, vocabs=vocabs)}</td>')
         label = vocabs.label("icls_concepts", concept, lang)
         desc = vocabs.description("icls_concepts", concept, lang)
-        body.append(f'<tr markdown="1"><th scope="row" markdown="span"><abbr title="{_attr(desc)}">{_md(label)}</abbr></th>'
+        # A disclosure, not a title attribute: a title shows on hover only, which phones cannot do.
+        body.append(f'<tr markdown="1"><th scope="row"><details class="kb-def"><summary>{html.escape(label)}</summary>'
+                    f'<p>{html.escape(desc)}</p></details></th>'
                     + "".join(cells) + "</tr>")
     table = (f'<table class="kb-matrix kb-concepts" markdown="1">\n<caption>{_md(w("concepts_caption", lang, vocabs))}</caption>\n'
              f'<thead><tr><th scope="col">{_md(w("concept", lang, vocabs))}</th>{head}</tr></thead>\n'
