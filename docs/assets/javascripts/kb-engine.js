@@ -84,12 +84,18 @@
     return pieces.map(function (p) { return keyOf(p, k); }).join("-");
   }
 
-  // Mirrors analysis.meaningful(): a number, or a word of two letters or more that is a stop word
-  // in no analysed language. `stop`: {word: 1} (meta.stop, analysis.all_stopwords()).
+  // Mirrors analysis.meaningful(): a number of two characters or more, or a word of two letters or
+  // more that is a stop word in no analysed language; never a single character ('1', 'x').
+  // `stop`: {word: 1} (meta.stop, analysis.all_stopwords()).
   function meaningful(word, stop) {
-    if (!word) return false;
+    if (!word || Array.from(word).length < 2) return false;
     if (/^\p{Nd}+$/u.test(word.replace(/\./g, ""))) return true;
-    return Array.from(word).length > 1 && !stop[word] && /[\p{L}\p{N}]/u.test(word);
+    return !stop[word] && /[\p{L}\p{N}]/u.test(word);
+  }
+  // Mirrors query.typed_acronym(): a word typed in capitals, of at most 6 letters ('CATI'), is
+  // never repaired into another word ('CAPI').
+  function typedAcronym(raw) {
+    return raw === raw.toUpperCase() && raw !== raw.toLowerCase() && Array.from(raw).length <= 6;
   }
   // Mirrors static_index.query_plan() (the API's query.has_meaningful_words and query.build):
   // {meaningful, keys: [one key per meaningful token, a compound as its joined key],
@@ -499,6 +505,7 @@
         var w = pieces[0], len = Array.from(w).length;
         if (len < spell.min_chars || len > spell.max_chars || /^[\p{Nd}.]+$/u.test(w)) return;
         if (meta.countries[w] || meta.phrases[w] || (meta.fuzzy || {})[w]) return;
+        if (typedAcronym(raw)) return;
         todo.push({ raw: raw, word: w, len: len });
       });
       return Promise.all(todo.map(function (t) { return realWord(t.word); })).then(function (real) {
