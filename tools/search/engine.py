@@ -1320,8 +1320,8 @@ class SearchIndex:
 
     def _did_you_mean(self, gen: _Generation, q: str) -> str | None:
         """The query with each word the index does not hold replaced by its closest indexed
-        word starting with the same letter (query.same_start), within query.suggestion_limit (a
-        real word of the languages only for another spelling of it); None when no word changes."""
+        word within query.suggestion_limit (a real word of the languages only by another spelling
+        of it, starting with the same letter: query.same_start); None when no word changes."""
         found = gen.did_you_mean.get(q)
         if found is not None:
             return found or None
@@ -1333,8 +1333,10 @@ class SearchIndex:
             # Nor is a short form ('stats'): the words it stands for are searched (query.short_forms).
             if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
                     and word not in qry.short_forms(self.vocabs) and not self._index_known(reader, word)):
-                limit = qry.suggestion_limit(word, self._real_word(word), raw)
-                near = [n for n in self._near(gen, word, limit) if qry.same_start(word, n[2])] if limit else []
+                real = self._real_word(word)
+                limit = qry.suggestion_limit(word, real, raw)
+                # A misspelt word may start wrong ('eichier': 'fichier'); a real word, only another spelling of it.
+                near = [n for n in self._near(gen, word, limit) if not real or qry.same_start(word, n[2])] if limit else []
                 fix = near[0][2] if near else None
             changed |= fix is not None
             out.append(raw if raw in qry.OPERATORS else fix or word)

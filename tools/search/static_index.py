@@ -401,13 +401,55 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
 
     def extra(text: str) -> list[str]:
         return agent_keys(text) + country_keys(text, countries)
-    # A compound's key is added besides its parts' keys, as the index's _Compound filter does.
-    return {"title": keys(entry.title, entry.lang) + compound_keys(entry.title) + extra(entry.title),
-            "summary": keys(entry.summary, entry.lang) + compound_keys(entry.summary) + extra(entry.summary),
+    names = vocabs.derived("static_index.name_phrases", lambda: _name_phrases(vocabs))
+    title, summary, body_keys = keys(entry.title, entry.lang), keys(entry.summary, entry.lang), keys(body, entry.lang)
+    # A compound's key is added besides its parts' keys, as the index's _Compound filter does; a
+    # glossary name's phrase key besides its words' keys (phrase_keys).
+    return {"title": title + compound_keys(entry.title) + extra(entry.title) + phrase_keys(title, names),
+            "summary": summary + compound_keys(entry.summary) + extra(entry.summary) + phrase_keys(summary, names),
             "meta": meta + compound_keys(" ".join(entry.tags)) + extra(" ".join(entry.tags)) + country_keys(
                 " ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
-                         if c in schema.country_codes()), countries),
-            "body": keys(body, entry.lang) + compound_keys(body) + extra(body)}
+                         if c in schema.country_codes()), countries) + phrase_keys(meta, names),
+            "body": body_keys + compound_keys(body) + extra(body) + phrase_keys(body_keys, names)}
+
+
+def phrase_key(name_keys: list[str]) -> str:
+    """The key of a name of several words held as a phrase: its words' keys between double quotes
+    ('"enquet national migrat international"'); kb-engine.js phraseKey mirrors it."""
+    return '"' + " ".join(name_keys) + '"'
+
+
+def _name_phrases(vocabs: Vocabularies) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """{first key: [(keys in a row, phrase key)]} of the glossary's names and the short forms'
+    words of two keys or more: each name as _synonyms and meta "short_forms" key it (a compound
+    with a stop word among its parts as one key, 'sous-emploi' -> 'sousem'), and as a text's keys
+    hold it (its parts, the stop word dropped: 'emploi'), both under the name's phrase key."""
+    _, concepts = vocabs.derived("static_index.synonyms", lambda: _synonyms(vocabs=vocabs))
+    named = [(name, ks) for c in concepts for name, ks in c["names"]]
+    named += [(w, keys(join_stopword_compounds(w), None)) for words in short_forms(vocabs).values() for w in words]
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, ks in named:
+        if len(ks) < 2:
+            continue
+        for seq in (tuple(ks), tuple(keys(name, None))):
+            row = (seq, phrase_key(ks))
+            if len(seq) > 1 and row not in table.get(seq[0], ()):
+                table.setdefault(seq[0], []).append(row)
+    return table
+
+
+def phrase_keys(field_keys: list[str], names: dict[str, list[tuple[tuple[str, ...], str]]]) -> list[str]:
+    """The phrase key (phrase_key) of each glossary name (`names`: _name_phrases) whose keys follow
+    one another in a field's keys (stop words are not keys), one per occurrence. The API searches a
+    concept's other names as phrases (query.build); the browser matched them as bags of keys, so
+    that 'HIMS' found every entry holding 'enquête', 'spécialisée' and 'migration' anywhere (42
+    entries offline, 14 in the API): it now asks for the phrase key."""
+    out = []
+    for i, k in enumerate(field_keys):
+        for seq, phrase in names.get(k, ()):
+            if tuple(field_keys[i:i + len(seq)]) == seq:
+                out.append(phrase)
+    return out
 
 
 def _gaps(pairs) -> list[int]:
@@ -549,7 +591,9 @@ def terms(by_field: dict[str, list[str]]) -> Terms:
     # Agent keys (agent_key) and country words' keys (country_keys) stand beside a word's prefix
     # key: not counted in the field's length,
     # so that adding them leaves every other key's weight as it was.
-    lengths = tuple(len(by_field.get(f, ())) - sum(1 for k in by_field.get(f, ()) if _is_agent_key(k)) for f in _FIELDS)
+    # Phrase keys (phrase_keys) likewise.
+    lengths = tuple(len(by_field.get(f, ())) - sum(1 for k in by_field.get(f, ()) if _is_agent_key(k) or k[:1] == '"')
+                    for f in _FIELDS)
     return Terms(lengths, tuple(rows), counts)
 
 

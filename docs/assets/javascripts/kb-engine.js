@@ -92,6 +92,9 @@
     if (/^\p{Nd}+$/u.test(word.replace(/\./g, ""))) return true;
     return !stop[word] && /[\p{L}\p{N}]/u.test(word);
   }
+  // Mirrors static_index.phrase_key(): the key under which the index lists the entries holding a
+  // name of several words as a phrase.
+  function phraseKey(nameKeys) { return '"' + nameKeys.join(" ") + '"'; }
   // Mirrors query.typed_acronym(): a word typed in capitals, of at most 6 letters ('CATI'), is
   // never repaired into another word ('CAPI').
   function typedAcronym(raw) {
@@ -325,7 +328,9 @@
       (fixes || []).forEach(function (f) { fixKey[f.word] = f.key; });
       var units = [], claimed = {};
       expansions.forEach(function (x) {
-        units.push({ keys: keysOf(x.matched), groups: x.added.map(function (nm) { return nm[1]; }).filter(function (g) { return g.length; }) });
+        // A name of several words counts as a phrase (its phrase key), as the API's phrase query.
+        units.push({ keys: keysOf(x.matched), groups: x.added.map(function (nm) { return nm[1].length > 1 ? [phraseKey(nm[1])] : nm[1]; })
+          .filter(function (g) { return g.length; }) });
         tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; });
       });
       countries.forEach(function (c) {
@@ -611,7 +616,9 @@
         var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }))
           .concat(Object.keys(wholes));
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
-        expansions.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); }); });
+        expansions.forEach(function (x) {
+          x.added.forEach(function (nm) { terms = terms.concat(nm[1]); if (nm[1].length > 1) terms.push(phraseKey(nm[1])); });
+        });
         var named = {}, fuzzy = [];
         countries.forEach(function (c) { c.words.forEach(function (w) { named[w] = 1; }); });
         words.forEach(function (raw) {
@@ -696,14 +703,20 @@
         x.added.forEach(function (nm) {
           var ks = nm[1];
           if (!ks.length) return;
-          var sum = {}, hits = {}, scale = (x.typed || 1) / ks.length;
+          var sum = {}, hits = {}, scale = (x.typed || 1) / ks.length, phrase = null;
           ks.forEach(function (k) {
             var list = p[k] || [];
             for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
           });
+          if (ks.length > 1) {
+            // Only where the words make the name, in a row (static_index.phrase_keys).
+            phrase = {};
+            var pl = p[phraseKey(ks)] || [];
+            for (var j = 0; j < pl.length; j += 2) phrase[pl[j]] = 1;
+          }
           Object.keys(sum).forEach(function (doc) {
             var w = sum[doc] * scale;
-            if (hits[doc] === ks.length && (!best[doc] || w > best[doc])) best[doc] = w;
+            if (hits[doc] === ks.length && (!phrase || phrase[doc]) && (!best[doc] || w > best[doc])) best[doc] = w;
           });
         });
         Object.keys(best).forEach(function (doc) { add(+doc, best[doc] * meta.boosts.synonym); });
