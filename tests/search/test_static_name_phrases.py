@@ -60,3 +60,24 @@ def test_an_acronym_finds_the_entries_naming_its_concept_in_a_row_in_both_engine
     assert "scattered" not in offline["ids"] and "scattered-fr" not in offline["ids"]
     assert sorted(offline["ids"]) == sorted(found)
     assert {"named", "named-fr"} & set(found)
+
+
+def test_a_phrase_key_lies_in_its_first_word_s_shard(tmp_path, monkeypatch):
+    # The browser fetches the name's words' shards anyway: the phrase costs no file more. Small
+    # shards, so that the collection spreads over many.
+    import json
+    import re
+
+    monkeypatch.setattr(static_index, "SHARD_BYTES", 200)
+    for name, text in static_index.export(ENTRIES).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    meta = json.loads(re.match(r'KBSearchChunk\("meta",(.*)\);\n$', (tmp_path / "meta.js").read_text(), re.S).group(1))
+    assert meta["shards"] > 5
+    phrase = static_index.phrase_key(keys("International Conference of Labour Statisticians", None))
+    assert static_index.placed_term(phrase) == keys("International", None)[0]
+    assert static_index.shard_of(phrase, meta["shards"]) != static_index.shard_of(static_index.placed_term(phrase), meta["shards"])
+    shard = static_index.shard_of(static_index.placed_term(phrase), meta["shards"])
+    assert json.dumps(phrase, ensure_ascii=False) in (tmp_path / f"t{shard}.js").read_text(encoding="utf-8")
+    # The browser looks for it there: the acronym still finds the entry naming the concept in a row.
+    found = run(tmp_path, "ICLS")["ICLS"]["ids"]
+    assert "named" in found and "scattered" not in found

@@ -419,6 +419,12 @@ def phrase_key(name_keys: list[str]) -> str:
     return '"' + " ".join(name_keys) + '"'
 
 
+def placed_term(key: str) -> str:
+    """The term whose shard holds a key: a phrase key's first word key ('"enquet national"' ->
+    'enquet'), any other key itself. kb-engine.js placedTerm mirrors it."""
+    return key[1:].split(" ", 1)[0] if key[:1] == '"' else key
+
+
 def _name_phrases(vocabs: Vocabularies) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """{first key: [(keys in a row, phrase key)]} of the glossary's names and the short forms'
     words of two keys or more: each name as _synonyms and meta "short_forms" key it (a compound
@@ -715,7 +721,8 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     by_shard: dict[int, dict] = defaultdict(dict)
     tail_shard: dict[int, dict] = defaultdict(dict)
     ordered = sorted(heads)
-    for word, n in zip(ordered, shards_of(ordered, shards), strict=True):
+    # A phrase key goes with its first word's key (placed_term): the browser fetches that shard anyway.
+    for word, n in zip(ordered, shards_of([placed_term(w) for w in ordered], shards), strict=True):
         by_shard[n][word] = heads[word]
         if word in tails:
             by_shard[n].setdefault("", []).append(word)

@@ -95,6 +95,8 @@
   // Mirrors static_index.phrase_key(): the key under which the index lists the entries holding a
   // name of several words as a phrase.
   function phraseKey(nameKeys) { return '"' + nameKeys.join(" ") + '"'; }
+  // Mirrors static_index.placed_term(): a phrase key lies in its first word's shard.
+  function placedTerm(key) { return key.charAt(0) === '"' ? key.slice(1).split(" ")[0] : key; }
   // Mirrors query.typed_acronym(): a word typed in capitals, of at most 6 letters ('CATI'), is
   // never repaired into another word ('CAPI').
   function typedAcronym(raw) {
@@ -249,7 +251,7 @@
     function postings(terms, full) {
       terms = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
       var names = {};
-      terms.forEach(function (t) { names["t" + shardOf(t, meta.shards)] = 1; });
+      terms.forEach(function (t) { names["t" + shardOf(placedTerm(t), meta.shards)] = 1; });
       return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
         var out = {}, tails = {};
         parts.forEach(function (p, i) {
