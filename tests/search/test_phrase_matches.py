@@ -181,3 +181,45 @@ def test_an_incremental_build_computes_only_its_new_segment(tmp_path, monkeypatc
     info = write_phrase_matches(index_dir, concepts=concepts[:1])
     assert info["parsed"] and info["computed"] == 2 and info["phrases"] < len(stored)
     assert SearchIndex(index_dir)._open().phrases.keys() < stored.keys()
+
+
+def test_term_documents_from_the_postings_arrays_are_whooshs(tmp_path):
+    """The build's phrase matching takes each word's documents from the postings arrays
+    (postings.segment_term_docs) instead of Whoosh's postings: the same documents for every term
+    of every stored field of each segment (deleted ones left out, after an incremental build),
+    hence the same matches; another segment's or a missing file gives no look-up."""
+    from tools.search import query as qry
+    from tools.search.engine import _phrase_keys, _segment_matches, _segments
+    from tools.search.postings import POSTINGS_FILE, segment_term_docs
+
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    index_dir = tmp_path / "search-index"
+    entries = corpus(30) + [
+        make_entry("x-1", "fr", "Transferts de fonds des migrants", "Les transferts de fonds et le sous-emploi."),
+        make_entry("x-2", "en", "Migrant remittances survey", "Household survey data on migrant remittances.")]
+    build_search_index(entries, index_dir, progress=False)
+    entries[-1] = make_entry("x-2", "en", "Migrant remittances", "Household survey data on migrant workers.")
+    build_search_index(entries, index_dir, progress=False)
+    gen = SearchIndex(index_dir)._open()
+    keys = _phrase_keys(gen.searcher.schema, glossary.load(path))
+    segments = _segments(gen.reader)
+    assert len(segments) == 2 and any(len(deleted) for *_, deleted in segments)
+    compared = 0
+    for seg, _, _, deleted in segments:
+        docs_of = segment_term_docs(index_dir, seg, deleted)
+        assert docs_of is not None
+        for field in qry.search_fields():
+            for text in seg.lexicon(field):
+                assert np.array_equal(docs_of(field, text), _term_docs(seg, field, text)), (field, text)
+                compared += 1
+            assert len(docs_of(field, b"zzz no such term")) == 0
+        assert docs_of("key", b"x-1") is None  # a field the arrays do not hold
+        with_arrays, plain = _segment_matches(seg, keys, docs_of), _segment_matches(seg, keys)
+        assert np.array_equal(with_arrays[0], plain[0]) and np.array_equal(with_arrays[1], plain[1])
+    assert compared > 300
+    other = tmp_path / "other"
+    build_search_index(entries[:3], other, progress=False)
+    assert segment_term_docs(other, segments[0][0], segments[0][3]) is None
+    (index_dir / POSTINGS_FILE).unlink()
+    assert segment_term_docs(index_dir, segments[0][0], segments[0][3]) is None

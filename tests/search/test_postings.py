@@ -148,3 +148,45 @@ def test_an_index_without_documents_has_nothing_stored_and_answers_nothing(tmp_p
     emptied = SearchIndex(other)
     assert emptied.search("enquête")["total"] == 0
     assert emptied._open().postings["title_fr"].get(b"enquet") is not None  # held by a deleted document
+
+
+def _stored_arrays(index_dir) -> dict:
+    with np.load(index_dir / POSTINGS_FILE, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+def _assert_same_arrays(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name].dtype == b[name].dtype and np.array_equal(a[name], b[name]), name
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_arrays_taken_while_writing_are_those_read_back(tmp_path, monkeypatch, parallel):
+    """The arrays each segment leaves while Whoosh writes it (postings.capturing) are used by the
+    build instead of reading the segment again, and are byte for byte those read back from it:
+    one process, the parallel writer's segments, and an incremental build's segment."""
+    from tools.search import index as index_module
+
+    if parallel:
+        monkeypatch.setattr(index_module, "MULTIPROC_MIN_DOCS", 100)
+    read_back = []
+    real = stored_postings._segment_arrays
+    monkeypatch.setattr(stored_postings, "_segment_arrays", lambda *a: read_back.append(1) or real(*a))
+    index_dir = tmp_path / "search-index"
+    entries = corpus(120 if parallel else 50)  # the parallel writer sends documents by hundreds
+    info = build_search_index(entries, index_dir, progress=False)
+    derived = info["derived"]["postings"]
+    assert derived["computed"] == derived["segments"] == (2 if parallel else 1)
+    entries[5] = make_entry(entries[5].id, entries[5].lang, "Recensement général", "Le recensement des migrants.")
+    del entries[9]
+    info = build_search_index(entries, index_dir, progress=False)
+    assert info["derived"]["postings"]["computed"] == 1
+    assert read_back == []  # every segment's arrays were taken while it was written
+    assert not list(index_dir.glob(stored_postings.CAPTURED_PREFIX + "*"))
+    captured = _stored_arrays(index_dir)
+    monkeypatch.setattr(stored_postings, "_segment_arrays", real)
+    (index_dir / POSTINGS_FILE).unlink()
+    write_postings(index_dir, qry.search_fields())
+    _assert_same_arrays(captured, _stored_arrays(index_dir))
+    assert _same_as_whoosh(index_dir) > 300

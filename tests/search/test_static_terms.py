@@ -128,3 +128,26 @@ def test_long_lists_keep_their_best_postings_in_the_head_and_the_rest_in_the_tai
         best = sorted(postings, key=lambda p: (-p[1], p[0]))
         assert pairs(found[word]["t"]) == sorted(best[:static_index.HEAD])
         assert pairs(found[word]["x"]) == sorted(best[static_index.HEAD:])
+
+
+def test_one_pass_keys_are_the_four_passes_keys():
+    """entry_keys' one pass over a text's words (static_index._text_keys) gives the keys, in order,
+    of keys + compound_keys + agent_keys + country_keys, each of which tokenises the text again."""
+    vocabs = shipped_vocabs()
+    countries = static_index.country_word_keys(vocabs)
+    texts = ["Les employeurs et les travailleurs étrangers au Maroc, sous-emploi et main-d'œuvre",
+             "Employers and employees of Moroccan firms; Tunisia-HIMS survey 10.7.1 and SDG 10.c.1",
+             "L'enquête nationale sur l'emploi (ENE) de l'Algérie: 2019-2020, travailleurs",
+             "إحصاءات الهجرة الدولية في المغرب وتونس والجزائر، العمال المهاجرون",
+             "Mauritania, Mauritanie, Morocco's migrants - a the of le la", "", "-- ' ’ 1 a"]
+    for text in texts:
+        for lang in (*schema.LANGS, None):
+            four = (static_index.keys(text, lang) + static_index.compound_keys(text)
+                    + static_index.agent_keys(text) + static_index.country_keys(text, countries))
+            assert static_index._text_keys(text, lang, countries) == four, (text, lang)
+    entry = make_entry("ma-employers", "en", "Employers of Moroccan workers in Tunisia",
+                       "Employers and employees, Morocco.", body="The employers' survey in Morocco-Tunisia.",
+                       tags=("employers", "sous-emploi"), countries=("MA", "TN"))
+    found = static_index.entry_keys(entry, vocabs)
+    assert "employer" in found["title"] and "employer" in found["body"] and "employer" in found["meta"]
+    assert "morocco" in found["summary"] and "tunisia" in found["title"]

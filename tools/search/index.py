@@ -10,6 +10,7 @@ for names and acronyms typed in any language. A hyphenated compound is indexed a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -46,6 +47,7 @@ from tools.search.analysis import (
     stopwords,
     strip_elision,
 )
+from tools.search.postings import capturing
 
 LANG_PARTS = ("title", "summary", "meta", "body")
 # A full index of this many documents or more is written by Whoosh's multisegment writer, one
@@ -340,7 +342,8 @@ def _doc_count(index_dir: Path) -> int:
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
                        full: bool = False, vocabs: Vocabularies | None = None,
                        before_swap: Callable[[Path], dict] | None = None,
-                       alongside: Callable[[], None] | None = None) -> dict:
+                       alongside: Callable[[], None] | None = None,
+                       postings_fields: list[str] | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
 
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
@@ -352,6 +355,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     from the index: tools.search.engine.write_phrase_matches); what it returns is info["derived"].
     `alongside()`: work of the caller's done while a parallel writer indexes (see _write); not
     called when the index is written in this process (an incremental build, a small collection).
+    `postings_fields`: fields whose postings each segment written keeps as arrays beside it, taken
+    while it is written (tools.search.postings.capturing), for before_swap's write_postings.
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
@@ -380,7 +385,9 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         ix = index.open_dir(str(tmp))
     procs = min(2, os.cpu_count() or 1)
     parallel = full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS
-    _write(ix, docs, changed, removed, full, procs if parallel else 1, progress, alongside)
+    capture = capturing(postings_fields) if postings_fields else contextlib.nullcontext()
+    with capture:
+        _write(ix, docs, changed, removed, full, procs if parallel else 1, progress, alongside)
     written = _doc_count(tmp)
     if parallel and written != len(prints):
         # Whoosh's sub-writers share one temporary folder that the first to finish deletes, so a
@@ -390,7 +397,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         ix = index.create_in(str(tmp), make_schema())
-        _write(ix, docs, changed, removed, full, 1, progress)
+        with capturing(postings_fields) if postings_fields else contextlib.nullcontext():
+            _write(ix, docs, changed, removed, full, 1, progress)
         info["parallel_fallback"] = True
         written = _doc_count(tmp)
     if written != len(prints):

@@ -4,7 +4,9 @@ A query's term is scored from its postings (document numbers and term frequencie
 documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula). Whoosh keeps
 postings in pickled, compressed blocks that are decoded in Python on every read: 0.1-1 ms a
 common term at 10,000 entries, which made a cold query slow and the server's warm-up long
-(13-15 s of CPU per process, #10). Here they are read once, by the build, and stored per segment
+(13-15 s of CPU per process, #10). Here they are taken once, by the build, as Whoosh writes each
+segment (capturing: in the parallel writer's sub-writers, so not read back afterwards on the
+build's critical path; a segment written otherwise is read back), and stored per segment
 (document numbers within the segment, deleted ones included: a segment's postings never change,
 only which of its documents are deleted), so that an incremental build, which adds a small
 segment to a copy of the previous index, computes only the new segments' arrays. Opening the
@@ -17,16 +19,20 @@ through Whoosh, with the same scores.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import time
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.matching import FilterMatcher, MultiMatcher
 from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
 
 POSTINGS_FILE = "POSTINGS.npz"
 POSTINGS_FORMAT = 1  # bump when what the arrays mean or the file's layout changes
@@ -64,6 +70,109 @@ def postings(m) -> tuple[np.ndarray, np.ndarray]:
             weights.append(m.weight())
             m.next()
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+# Segments' arrays taken while Whoosh writes them (capturing): a file per segment beside it, named
+# so that Whoosh neither folds it into the segment's compound file nor deletes it as a stray
+# segment file (both go by the "<index name>_<segment>." prefix); write_postings consumes them.
+CAPTURED_PREFIX = "kbpostings-"
+_CAPTURE: dict = {}  # {"fields": [...]} while capturing() is active (inherited by forked sub-writers)
+_flush_segment = SegmentWriter._flush_segment
+
+
+@contextlib.contextmanager
+def capturing(fields: list[str]) -> Iterator[None]:
+    """While active, every segment that Whoosh writes in this process or in the processes it forks
+    (the parallel writer's sub-writers) also leaves the arrays of _segment_arrays for `fields`,
+    taken from the postings as they are written (no reading back), in a file beside the segment
+    (CAPTURED_PREFIX + segment id + ".npz"), which write_postings then uses instead of reading the
+    segment: the sub-writers do the work in parallel, off the build's critical path (#10)."""
+    _CAPTURE["fields"] = list(fields)
+    try:
+        yield
+    finally:
+        _CAPTURE.pop("fields", None)
+
+
+def _flush_segment_capturing(self) -> None:
+    """SegmentWriter._flush_segment, with the postings of the captured fields collected on their
+    way to the segment's field writer (same order: by field, term, document) and saved as
+    _segment_arrays would read them back."""
+    fields = _CAPTURE.get("fields")
+    if not fields:
+        return _flush_segment(self)
+    self.perdocwriter.close()
+    pdr = self.per_document_reader() if self.codec.length_stats else None
+    wanted = {name: j for j, name in enumerate(fields)}
+    # Per field j: [terms (bytes), starts (index of each term's first posting), ids, weights];
+    # numbers in typed arrays, not lists of Python numbers: 8 bytes a posting, not ~40 (memory of
+    # the sub-writers at 10,000 entries, #10).
+    taken: dict[int, tuple] = {j: ([], array("q"), array("i"), array("d")) for j in wanted.values()}
+
+    def tee(items):
+        last_field, last_text, rows = None, None, None
+        for item in items:
+            fieldname, btext, docnum = item[0], item[1], item[2]
+            if fieldname != last_field:
+                last_field, last_text = fieldname, None
+                j = wanted.get(fieldname)
+                rows = taken[j] if j is not None else None
+            # docnum -1: a word for the spelling graph, not a posting (skipped by add_postings too)
+            if rows is not None and docnum >= 0:
+                if btext != last_text:
+                    last_text = btext
+                    rows[0].append(btext)
+                    rows[1].append(len(rows[2]))
+                rows[2].append(docnum)
+                rows[3].append(item[3])
+            yield item
+
+    try:
+        self.fieldwriter.add_postings(self.schema, pdr, tee(self.pool.iter_postings()))
+        self.fieldwriter.close()
+        segment = self.get_segment()
+        n_docs = segment.doc_count_all()
+        out: dict[str, np.ndarray] = {}
+        for name, j in wanted.items():
+            texts, starts, ids, weights = taken[j]
+            out[f"terms{j}"] = np.frombuffer(b"".join(texts), dtype=np.uint8)
+            out[f"ends{j}"] = np.cumsum([len(t) for t in texts], dtype=np.int64)
+            starts.append(len(ids))
+            out[f"bounds{j}"] = np.frombuffer(starts, dtype=np.int64).copy()
+            out[f"ids{j}"] = np.frombuffer(ids, dtype=np.int32).copy()
+            # Whoosh stores weights as float32 (the arrays _segment_arrays reads back)
+            out[f"tf{j}"] = np.frombuffer(weights, dtype=np.float64).astype(np.float32)
+            lengths = [pdr.doc_field_length(n, name, 1) if pdr is not None and name in self.schema else 1
+                       for n in range(n_docs)]
+            out[f"lengths{j}"] = np.asarray([n or 0 for n in lengths], dtype=np.int64)
+        identity = f"{segment.segment_id()}:{n_docs}"
+        folder = getattr(self.storage, "folder", None)
+        if folder is not None:
+            path = Path(folder) / f"{CAPTURED_PREFIX}{segment.segment_id()}.npz"
+            with open(path, "wb") as f:
+                np.savez(f, identity=np.asarray(identity), fields=np.asarray(json.dumps(list(fields))), **out)
+    finally:
+        if pdr is not None:
+            pdr.close()
+
+
+SegmentWriter._flush_segment = _flush_segment_capturing
+
+
+def _captured(index_dir: Path, seg, fields: list[str]) -> dict[str, np.ndarray] | None:
+    """The arrays captured for segment reader `seg` when it was written (capturing), for
+    `fields`; None when there is no such file or it is another segment's or fields'."""
+    segment = getattr(seg, "_segment", None)
+    if segment is None:
+        return None
+    path = Path(index_dir) / f"{CAPTURED_PREFIX}{segment.segment_id()}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["identity"]) != segment_identity(seg) or json.loads(str(data["fields"])) != list(fields):
+                return None
+            return {name: data[name] for name in data.files if name not in ("identity", "fields")}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None
 
 
 def segment_identity(seg) -> str:
@@ -141,7 +250,9 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
     starts from a copy of the previous index), for the same fields, keeps its arrays; only the
     others are read. Returns {segments, computed (segments read now), postings (of the segments
     read now), seconds (wall)}; {segments: 0, ...} and no file when a segment is not Whoosh 3's
-    (the engine then reads Whoosh's postings)."""
+    (the engine then reads Whoosh's postings). A segment written while capturing() was active
+    has its arrays beside it already: they are taken (and counted as computed), not read; those
+    files are removed."""
     from whoosh import index
 
     started = time.perf_counter()
@@ -157,6 +268,9 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
     try:
         leaves = searcher.reader().leaf_readers()
         todo = [i for i, (seg, _) in enumerate(leaves) if not _complete(stored.get(segment_identity(seg)), fields)]
+        # Segments written while capturing() was active come with their arrays: not read again.
+        captured = {i: found for i in todo if (found := _captured(index_dir, leaves[i][0], list(fields))) is not None}
+        todo = [i for i in todo if i not in captured]
         if len(todo) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             # A full build's parallel writer leaves one segment per sub-writer: the others are
             # read in a forked process meanwhile (both cores).
@@ -170,8 +284,11 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
         for i, (seg, _) in enumerate(leaves):
             segid = segment_identity(seg)
             found = stored.get(segid) if segid else None
-            fresh = i in elsewhere or not _complete(found, fields)
-            if fresh:
+            if i in captured:
+                found = captured[i]
+                computed += 1
+                read += sum(len(found[f"ids{j}"]) for j in range(len(fields)))
+            elif i in elsewhere or not _complete(found, fields):
                 found = elsewhere[i].result() if i in elsewhere else _segment_arrays(seg, list(fields))
                 if found is None:
                     path.unlink(missing_ok=True)
@@ -186,6 +303,8 @@ def write_postings(index_dir: Path, fields: list[str]) -> dict:
             pool.shutdown(wait=True, cancel_futures=True)
         searcher.close()
         ix.close()
+        for leftover in Path(index_dir).glob(CAPTURED_PREFIX + "*"):
+            leftover.unlink(missing_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as out:
         np.savez(out, format=np.asarray(POSTINGS_FORMAT), fields=np.asarray(json.dumps(list(fields))),
@@ -211,6 +330,46 @@ def _arrays_of_segment(index_dir: str, i: int, fields: list[str]) -> dict[str, n
     finally:
         searcher.close()
         ix.close()
+
+
+def segment_term_docs(index_dir: Path, seg, deleted: np.ndarray):
+    """A look-up (field name, term bytes) -> document numbers within segment reader `seg` holding
+    the term (int64, ascending, `deleted` numbers left out; empty for a term the segment lacks),
+    or None for a field the file does not store, from index_dir's POSTINGS_FILE; None when the
+    file does not hold that segment. For the build's phrase matches (engine._segment_matches),
+    which read the same postings through Whoosh otherwise."""
+    identity = segment_identity(seg)
+    try:
+        with np.load(Path(index_dir) / POSTINGS_FILE, allow_pickle=False) as data:
+            if int(data["format"]) != POSTINGS_FORMAT:
+                return None
+            fields = json.loads(str(data["fields"]))
+            segments = json.loads(str(data["segments"]))
+            if not identity or identity not in segments:
+                return None
+            prefix = f"s{segments.index(identity)}_"
+            arrays = {name[len(prefix):]: data[name] for name in data.files if name.startswith(prefix)}
+    except (OSError, ValueError, KeyError, TypeError, EOFError, IndexError):
+        return None
+    column = {name: j for j, name in enumerate(fields)}
+    tables: dict[int, dict[bytes, int]] = {}
+    empty = np.zeros(0, dtype=np.int64)
+
+    def docs_of(fieldname: str, text: bytes) -> np.ndarray | None:
+        j = column.get(fieldname)
+        if j is None or f"ids{j}" not in arrays:
+            return None
+        if j not in tables:
+            blob, ends = arrays[f"terms{j}"].tobytes(), arrays[f"ends{j}"].tolist()
+            starts = [0, *ends[:-1]] if ends else []
+            tables[j] = {blob[a:b]: i for i, (a, b) in enumerate(zip(starts, ends, strict=True))}
+        i = tables[j].get(text)
+        if i is None:
+            return empty
+        bounds = arrays[f"bounds{j}"]
+        ids = arrays[f"ids{j}"][bounds[i]:bounds[i + 1]].astype(np.int64)
+        return ids[~np.isin(ids, deleted)] if len(deleted) else ids
+    return docs_of
 
 
 class FieldPostings:

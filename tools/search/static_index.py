@@ -193,6 +193,29 @@ def _folded_key(raw: str) -> tuple[str, str]:
     return token, key(token) if token else ""
 
 
+@lru_cache(maxsize=200_000)
+def _word_keys(raw: str) -> tuple[str, str, str]:
+    """(folded token, key, agent key) of one word as TOKEN_RE finds it (_folded_key, agent_key)."""
+    token, k = _folded_key(raw)
+    return token, k, agent_key(token)
+
+
+def _text_keys(text: str, lang: str | None, countries: dict[str, str], names=None) -> list[str]:
+    """keys(text, lang) + compound_keys(text) + agent_keys(text) + country_keys(text, countries)
+    (+ phrase_keys of the first, with `names`: _name_phrases), in that order, from one pass over
+    the text's words: each of them tokenised and looked up the whole text again, most of the
+    export's analysis of an entry (#10)."""
+    words = list(map(_word_keys, TOKEN_RE.findall(text)))
+    stop = _stop(lang)
+    plain = [k for token, k, _ in words if token and token not in stop]
+    return plain + compound_keys(text) + _extra_keys(words, countries) + (phrase_keys(plain, names) if names else [])
+
+
+def _extra_keys(words: list[tuple[str, str, str]], countries: dict[str, str]) -> list[str]:
+    """agent_keys + country_keys of a text from its _word_keys."""
+    return [a for _, _, a in words if a] + [countries[token] for token, _, _ in words if token in countries]
+
+
 @lru_cache(maxsize=8)
 def _stop(lang: str | None) -> frozenset:
     return stopwords(lang) if lang else frozenset().union(*(stopwords(x) for x in schema.LANGS))
@@ -230,7 +253,9 @@ def compound_key(raw: str) -> str:
 def compound_keys(text: str) -> list[str]:
     """Keys of the hyphenated compounds of a text, each as one term (the index's _Compound filter
     holds the whole compound besides its parts; keys() gives the parts)."""
-    return [k for k in map(compound_key, _COMPOUND_RE.findall(text)) if k]
+    # Only a token that is not all letters and digits can hold a hyphen (compound_key is "" for
+    # the others): str.isalnum in C passes over most tokens of a body without a call (#10).
+    return [k for k in map(compound_key, [t for t in _COMPOUND_RE.findall(text) if not t.isalnum()]) if k]
 
 
 def query_plan(text: str) -> dict:
@@ -398,19 +423,17 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
     # browser uses it only for a word that English texts alone hold.
     # A country word's own key (country_keys) stands beside its prefix key, in the country labels too.
     countries = vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))
-
-    def extra(text: str) -> list[str]:
-        return agent_keys(text) + country_keys(text, countries)
+    tags = " ".join(entry.tags)
     names = vocabs.derived("static_index.name_phrases", lambda: _name_phrases(vocabs))
-    title, summary, body_keys = keys(entry.title, entry.lang), keys(entry.summary, entry.lang), keys(body, entry.lang)
-    # A compound's key is added besides its parts' keys, as the index's _Compound filter does; a
-    # glossary name's phrase key besides its words' keys (phrase_keys).
-    return {"title": title + compound_keys(entry.title) + extra(entry.title) + phrase_keys(title, names),
-            "summary": summary + compound_keys(entry.summary) + extra(entry.summary) + phrase_keys(summary, names),
-            "meta": meta + compound_keys(" ".join(entry.tags)) + extra(" ".join(entry.tags)) + country_keys(
-                " ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
-                         if c in schema.country_codes()), countries) + phrase_keys(meta, names),
-            "body": body_keys + compound_keys(body) + extra(body) + phrase_keys(body_keys, names)}
+    # A compound's key is added besides its parts' keys, as the index's _Compound filter does
+    # (_text_keys: keys, compound keys, agent keys, country words' keys), and a glossary name's
+    # phrase key besides its words' keys (phrase_keys).
+    return {"title": _text_keys(entry.title, entry.lang, countries, names),
+            "summary": _text_keys(entry.summary, entry.lang, countries, names),
+            "meta": meta + compound_keys(tags) + _extra_keys(list(map(_word_keys, TOKEN_RE.findall(tags))), countries)
+            + country_keys(" ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
+                                    if c in schema.country_codes()), countries) + phrase_keys(meta, names),
+            "body": _text_keys(body, entry.lang, countries, names)}
 
 
 def phrase_key(name_keys: list[str]) -> str:
@@ -598,9 +621,17 @@ def terms(by_field: dict[str, list[str]]) -> Terms:
     # key: not counted in the field's length,
     # so that adding them leaves every other key's weight as it was.
     # Phrase keys (phrase_keys) likewise.
-    lengths = tuple(len(by_field.get(f, ())) - sum(1 for k in by_field.get(f, ()) if _is_agent_key(k) or k[:1] == '"')
-                    for f in _FIELDS)
+    # (Counted from the distinct keys' counts: a test per key occurrence cost a third of terms().)
+    extra = np.fromiter(map(_beside_key, rows), dtype=bool, count=len(rows))
+    beside = counts[extra].sum(axis=0).tolist() if extra.any() else [0] * len(_FIELDS)
+    lengths = tuple(len(by_field.get(f, ())) - int(beside[i]) for i, f in enumerate(_FIELDS))
     return Terms(lengths, tuple(rows), counts)
+
+
+def _beside_key(k: str) -> bool:
+    """Whether a key stands beside a word's key, not counted in a field's length: an agent or
+    country word's key (_is_agent_key), a phrase key (phrase_keys: between double quotes)."""
+    return k[:1] == '"' or _is_agent_key(k)
 
 
 def _is_agent_key(k: str) -> bool:
