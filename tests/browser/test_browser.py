@@ -163,6 +163,22 @@ def test_static_search_page_says_when_no_entry_answers_the_whole_query(page, ser
 
 
 @pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+def test_search_page_answers_single_characters_and_sql_punctuation_with_the_no_terms_hint(page, server, api):
+    """A query of digits, single letters and SQL or shell punctuation has no word to search: the
+    no-terms hint and no result, with the API and without it; a year is still searched."""
+    words = ui_strings()["search"]
+    if not api:
+        _no_api(page)
+    for q in ("1' OR '1'='1", "x = 7 ; --"):
+        search(page, server, q)
+        assert page.locator("#kb-search").get_attribute("data-ready") == ("api" if api else "static")
+        expect(page.locator("#kb-results .kb-hint")).to_have_text(words["noterms"]["fr"])
+        assert page.locator(".kb-result").count() == 0
+    search(page, server, "2018")
+    assert page.locator(".kb-result").count() > 0
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
 @pytest.mark.parametrize("prefix, lang", [("", "fr"), ("/ar", "ar")])
 def test_search_page_says_when_search_syntax_was_taken_out_and_lists_the_results(page, server, prefix, lang, api):
     """A word ending in * (and field names, ranges, boosts): the page says in its language that

@@ -22,8 +22,10 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
 
     def length(words: list[str]) -> int:
         # An agent key (static_index.agent_key: ASCII letters beyond the prefix length) stands
-        # beside its word's prefix key and is not counted in the field's length.
-        return sum(1 for w in words if not (len(w) > static_index.PREFIX_LEN and w.isascii() and w.isalpha()))
+        # beside its word's prefix key and is not counted in the field's length; nor is a glossary
+        # name's phrase key (static_index.phrase_keys: between double quotes).
+        return sum(1 for w in words if not (len(w) > static_index.PREFIX_LEN and w.isascii() and w.isalpha())
+                   and not w.startswith('"'))
 
     avg = {f: (sum(length(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in static_index._FIELDS}
     tf: dict[str, dict[int, float]] = defaultdict(dict)

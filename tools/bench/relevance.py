@@ -136,7 +136,7 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list
         result["runs"] = every
         # In the API's answer shape, for the regression checks (check()).
         result["answers"] = {o["q"]: {"total": o["total"], "hint": o["hint"], "hint_code": o.get("hint_code"),
-                                      "strong": o.get("strong"),
+                                      "strong": o.get("strong"), "did_you_mean": o.get("did_you_mean"),
                                       "results": [{"id": i} for i in o["ids"]], "expansions": o.get("expansions", [])}
                              for o in answers}
     result["transfer"] = {"max_bytes": max(o["bytes"] for o in out), "max_gzip": max(o["gzip"] for o in out),
@@ -198,6 +198,10 @@ def check(q: dict, found: dict, answers: dict | None = None) -> bool | None:
         checks.append(any(all(e.get(k) == v for k, v in want.items()) for e in found["expansions"]))
     for kind in q.get("no_expansion", ()):
         checks.append(not any(e["kind"] == kind for e in found["expansions"]))
+    if "did_you_mean" in q:
+        checks.append(found.get("did_you_mean") == q["did_you_mean"])
+    if q.get("max_total") is not None:
+        checks.append(found["total"] <= q["max_total"])
     return all(checks) if checks else None
 
 

@@ -152,13 +152,16 @@ def all_stopwords() -> frozenset:
 
 
 def meaningful(word: str) -> bool:
-    """Whether a folded query word can carry a search on its own: a number, or a word of two
-    letters or more that is a stop word in no analysed language ('a', 'des', 'في' are not)."""
-    if not word:
+    """Whether a folded query word can carry a search on its own: a number of two characters or
+    more ('10', '2019', '10.7.1'), or a word of two letters or more that is a stop word in no
+    analysed language ('a', 'des', 'في' are not). A single character, digit or letter, is not:
+    '1' is in dozens of entries (list items, article numbers), so that `' OR 1=1 --` found them
+    and counted as a strong match."""
+    if len(word) < 2:
         return False
     if word.replace(".", "").isdigit():
         return True
-    return len(word) > 1 and word not in all_stopwords() and any(c.isalnum() for c in word)
+    return word not in all_stopwords() and any(c.isalnum() for c in word)
 
 
 _STEMMER_NAMES = {"fr": "french", "en": "english"}

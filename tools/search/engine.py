@@ -1377,9 +1377,16 @@ class SearchIndex:
                     spans[(start, end)] = term
         return spans
 
+    def _real_word(self, word: str) -> bool:
+        """Whether a folded word is a word of the languages: the French, English and Arabic word
+        lists, the glossary's names, the country names."""
+        return (qry.in_dictionary(word) or word in qry.glossary_words(self.vocabs)
+                or word in qry.country_words(self.vocabs))
+
     def _did_you_mean(self, gen: _Generation, q: str) -> str | None:
         """The query with each word the index does not hold replaced by its closest indexed
-        word (edit distance 2 at most); None when no word changes."""
+        word within query.suggestion_limit (a real word of the languages only by another spelling
+        of it, starting with the same letter: query.same_start); None when no word changes."""
         found = gen.did_you_mean.get(q)
         if found is not None:
             return found or None
@@ -1391,7 +1398,10 @@ class SearchIndex:
             # Nor is a short form ('stats'): the words it stands for are searched (query.short_forms).
             if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
                     and word not in qry.short_forms(self.vocabs) and not self._index_known(reader, word)):
-                near = self._near(gen, word, 2)
+                real = self._real_word(word)
+                limit = qry.suggestion_limit(word, real, raw)
+                # A misspelt word may start wrong ('eichier': 'fichier'); a real word, only another spelling of it.
+                near = [n for n in self._near(gen, word, limit) if not real or qry.same_start(word, n[2])] if limit else []
                 fix = near[0][2] if near else None
             changed |= fix is not None
             out.append(raw if raw in qry.OPERATORS else fix or word)

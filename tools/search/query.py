@@ -47,9 +47,11 @@ from tools.content import schema
 from tools.content.vocab import Vocabularies
 from tools.search import glossary
 from tools.search.analysis import (
+    ARABIC_RE,
     TOKEN_PATTERN,
     WORD_RE,
     analyse,
+    arabic_prefix_strip,
     compound_parts,
     join_stopword_compounds,
     meaningful,
@@ -345,6 +347,54 @@ def fuzzy_limit(word: str) -> int:
     return 0 if len(word) <= 6 else 1 if len(word) < 10 else 2
 
 
+# "Did you mean": how far a suggestion may be from the word typed. A word of the languages (word
+# lists, glossary, country names) is spelt right: another word near it is another word ('alert' ->
+# 'alger', 'profit' -> 'profil', 'undocumented' -> 'documented'), so it is offered only when the two
+# differ by one letter in seven ('harmonization' -> 'harmonisation'), the same word in another
+# spelling. An unknown Latin word of four letters or fewer is offered one letter changed ('html'
+# was offered 'hims'), longer ones two. Arabic writes no short vowels, so two letters of a short
+# word are its root: 'تعقده' was offered 'تقدم', 'المتكبدة' 'المتحدة'; an Arabic word is measured
+# without its article and prepositions, and offered two changes from nine letters.
+REAL_WORD_SUGGEST_SHARE = 7  # letters per edit allowed for a real word
+MAX_SUGGEST_DISTANCE = 2
+ARABIC_TWO_EDITS_FROM = 9
+ACRONYM_MAX_CHARS = 6
+
+
+def typed_acronym(typed: str) -> bool:
+    """Whether a word as typed is an acronym: in capitals, of at most ACRONYM_MAX_CHARS letters
+    ('CATI', 'UNECA'). An acronym unknown to the index is never repaired nor offered as another
+    ('CATI', telephone interviews, is not 'CAPI', face to face). Mirrored in kb-engine.js."""
+    return typed.isupper() and len(typed) <= ACRONYM_MAX_CHARS
+
+
+def suggestion_limit(word: str, real: bool, typed: str = "") -> int:
+    """The largest edit distance at which a folded `word` may be offered another word as "did you
+    mean" (0: none). None for a word with a digit (a code such as 'C088' or 'bpm6' is not misspelt)
+    or typed in capitals (`typed`, as written: an acronym of up to ACRONYM_MAX_CHARS letters,
+    'CATI' is not 'CAPI'); one per REAL_WORD_SUGGEST_SHARE letters for a real word of the
+    languages (`real`); else, for a Latin word, 1 up to four letters and MAX_SUGGEST_DISTANCE
+    beyond; for an Arabic word (its letters counted after arabic_prefix_strip), 1 below
+    ARABIC_TWO_EDITS_FROM letters, 2 from there."""
+    if any(c.isdigit() for c in word) or typed_acronym(typed):
+        return 0
+    arabic = bool(ARABIC_RE.search(word))
+    n = len(arabic_prefix_strip(word)) if arabic else len(word)
+    if real:
+        return min(MAX_SUGGEST_DISTANCE, n // REAL_WORD_SUGGEST_SHARE)
+    if arabic:
+        return 1 if n < ARABIC_TWO_EDITS_FROM else MAX_SUGGEST_DISTANCE
+    return 1 if n <= 4 else MAX_SUGGEST_DISTANCE
+
+
+def same_start(a: str, b: str) -> bool:
+    """Whether two folded words start with the same letter, an Arabic word's after its article and
+    prepositions (arabic_prefix_strip: 'الحقل' starts with ح): people seldom mistype a word's first
+    letter, and a word that only shares the article is another word."""
+    a, b = arabic_prefix_strip(a), arabic_prefix_strip(b)
+    return a[:1] == b[:1]
+
+
 # A one-word country name is a plain word of the searched collection when the entries whose text
 # holds it, not about the country, outnumber those about it by more than this (see plain_country_word).
 WORD_RATIO = 9
@@ -606,7 +656,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         unit = Unit(raw, _terms_of(parse(parser, raw)))
         is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
         fixed = None
-        if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known:
+        if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw):
             repairs_left -= 1
             fixed = repair(word)
             if fixed and fixed[:1] != word[:1]:

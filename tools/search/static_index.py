@@ -200,14 +200,15 @@ def _word_keys(raw: str) -> tuple[str, str, str]:
     return token, k, agent_key(token)
 
 
-def _text_keys(text: str, lang: str | None, countries: dict[str, str]) -> list[str]:
-    """keys(text, lang) + compound_keys(text) + agent_keys(text) + country_keys(text, countries),
-    in that order, from one pass over the text's words: each of them tokenised and looked up the
-    whole text again, most of the export's analysis of an entry (#10)."""
+def _text_keys(text: str, lang: str | None, countries: dict[str, str], names=None) -> list[str]:
+    """keys(text, lang) + compound_keys(text) + agent_keys(text) + country_keys(text, countries)
+    (+ phrase_keys of the first, with `names`: _name_phrases), in that order, from one pass over
+    the text's words: each of them tokenised and looked up the whole text again, most of the
+    export's analysis of an entry (#10)."""
     words = list(map(_word_keys, TOKEN_RE.findall(text)))
     stop = _stop(lang)
-    return ([k for token, k, _ in words if token and token not in stop] + compound_keys(text)
-            + _extra_keys(words, countries))
+    plain = [k for token, k, _ in words if token and token not in stop]
+    return plain + compound_keys(text) + _extra_keys(words, countries) + (phrase_keys(plain, names) if names else [])
 
 
 def _extra_keys(words: list[tuple[str, str, str]], countries: dict[str, str]) -> list[str]:
@@ -423,14 +424,61 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
     # A country word's own key (country_keys) stands beside its prefix key, in the country labels too.
     countries = vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))
     tags = " ".join(entry.tags)
+    names = vocabs.derived("static_index.name_phrases", lambda: _name_phrases(vocabs))
     # A compound's key is added besides its parts' keys, as the index's _Compound filter does
-    # (_text_keys: keys, compound keys, agent keys, country words' keys).
-    return {"title": _text_keys(entry.title, entry.lang, countries),
-            "summary": _text_keys(entry.summary, entry.lang, countries),
+    # (_text_keys: keys, compound keys, agent keys, country words' keys), and a glossary name's
+    # phrase key besides its words' keys (phrase_keys).
+    return {"title": _text_keys(entry.title, entry.lang, countries, names),
+            "summary": _text_keys(entry.summary, entry.lang, countries, names),
             "meta": meta + compound_keys(tags) + _extra_keys(list(map(_word_keys, TOKEN_RE.findall(tags))), countries)
             + country_keys(" ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
-                                    if c in schema.country_codes()), countries),
-            "body": _text_keys(body, entry.lang, countries)}
+                                    if c in schema.country_codes()), countries) + phrase_keys(meta, names),
+            "body": _text_keys(body, entry.lang, countries, names)}
+
+
+def phrase_key(name_keys: list[str]) -> str:
+    """The key of a name of several words held as a phrase: its words' keys between double quotes
+    ('"enquet national migrat international"'); kb-engine.js phraseKey mirrors it."""
+    return '"' + " ".join(name_keys) + '"'
+
+
+def placed_term(key: str) -> str:
+    """The term whose shard holds a key: a phrase key's first word key ('"enquet national"' ->
+    'enquet'), any other key itself. kb-engine.js placedTerm mirrors it."""
+    return key[1:].split(" ", 1)[0] if key[:1] == '"' else key
+
+
+def _name_phrases(vocabs: Vocabularies) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """{first key: [(keys in a row, phrase key)]} of the glossary's names and the short forms'
+    words of two keys or more: each name as _synonyms and meta "short_forms" key it (a compound
+    with a stop word among its parts as one key, 'sous-emploi' -> 'sousem'), and as a text's keys
+    hold it (its parts, the stop word dropped: 'emploi'), both under the name's phrase key."""
+    _, concepts = vocabs.derived("static_index.synonyms", lambda: _synonyms(vocabs=vocabs))
+    named = [(name, ks) for c in concepts for name, ks in c["names"]]
+    named += [(w, keys(join_stopword_compounds(w), None)) for words in short_forms(vocabs).values() for w in words]
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, ks in named:
+        if len(ks) < 2:
+            continue
+        for seq in (tuple(ks), tuple(keys(name, None))):
+            row = (seq, phrase_key(ks))
+            if len(seq) > 1 and row not in table.get(seq[0], ()):
+                table.setdefault(seq[0], []).append(row)
+    return table
+
+
+def phrase_keys(field_keys: list[str], names: dict[str, list[tuple[tuple[str, ...], str]]]) -> list[str]:
+    """The phrase key (phrase_key) of each glossary name (`names`: _name_phrases) whose keys follow
+    one another in a field's keys (stop words are not keys), one per occurrence. The API searches a
+    concept's other names as phrases (query.build); the browser matched them as bags of keys, so
+    that 'HIMS' found every entry holding 'enquête', 'spécialisée' and 'migration' anywhere (42
+    entries offline, 14 in the API): it now asks for the phrase key."""
+    out = []
+    for i, k in enumerate(field_keys):
+        for seq, phrase in names.get(k, ()):
+            if tuple(field_keys[i:i + len(seq)]) == seq:
+                out.append(phrase)
+    return out
 
 
 def _gaps(pairs) -> list[int]:
@@ -572,11 +620,18 @@ def terms(by_field: dict[str, list[str]]) -> Terms:
     # Agent keys (agent_key) and country words' keys (country_keys) stand beside a word's prefix
     # key: not counted in the field's length,
     # so that adding them leaves every other key's weight as it was.
+    # Phrase keys (phrase_keys) likewise.
     # (Counted from the distinct keys' counts: a test per key occurrence cost a third of terms().)
-    extra = np.fromiter(map(_is_agent_key, rows), dtype=bool, count=len(rows))
+    extra = np.fromiter(map(_beside_key, rows), dtype=bool, count=len(rows))
     beside = counts[extra].sum(axis=0).tolist() if extra.any() else [0] * len(_FIELDS)
     lengths = tuple(len(by_field.get(f, ())) - int(beside[i]) for i, f in enumerate(_FIELDS))
     return Terms(lengths, tuple(rows), counts)
+
+
+def _beside_key(k: str) -> bool:
+    """Whether a key stands beside a word's key, not counted in a field's length: an agent or
+    country word's key (_is_agent_key), a phrase key (phrase_keys: between double quotes)."""
+    return k[:1] == '"' or _is_agent_key(k)
 
 
 def _is_agent_key(k: str) -> bool:
@@ -697,7 +752,8 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     by_shard: dict[int, dict] = defaultdict(dict)
     tail_shard: dict[int, dict] = defaultdict(dict)
     ordered = sorted(heads)
-    for word, n in zip(ordered, shards_of(ordered, shards), strict=True):
+    # A phrase key goes with its first word's key (placed_term): the browser fetches that shard anyway.
+    for word, n in zip(ordered, shards_of([placed_term(w) for w in ordered], shards), strict=True):
         by_shard[n][word] = heads[word]
         if word in tails:
             by_shard[n].setdefault("", []).append(word)

@@ -35,6 +35,7 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
     await warm.search(item.q, { pageSize: 10 });
     out.push({ q: item.q, ids: res.results.map((r) => r.id), total: res.total, strong: res.strong === true,
       expansions: res.expansions || [], hint: res.hint || null, hint_code: res.hint_code || null,
+      did_you_mean: res.did_you_mean || null,
       too_long: res.too_long || null, code: res.code || null, files: stats.files,
       bytes: stats.bytes, gzip: stats.gzip, ms });
   }

@@ -931,11 +931,13 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     members: dict[str, list[Entry]] = defaultdict(list)
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
     concept_of: dict[str, object] = {}
+    written_in: dict[str, set[str]] = defaultdict(set)  # a keyword as written -> languages of the entries using it
     for e in entries:
         for tag in e.tags:
             path = tag_page(tag, vocabs=vocabs)
             members[path].append(e)
             spellings[path].setdefault(fold(tag), tag)
+            written_in[tag].add(e.lang)
             concept = tag_concept(tag, vocabs=vocabs)
             if concept is not None:
                 concept_of[path] = concept
@@ -944,6 +946,13 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         if path in concept_of:
             return concept_name(concept_of[path], ui)
         return sorted(spellings[path].values())[0]
+
+    def shown(path: str) -> str:
+        # A keyword written in another language than the page's is marked with its language and
+        # direction, as comparison titles are (bidi): a French keyword on the English index is
+        # read, and hyphenated, as French. A glossary concept's name is in the page's language.
+        langs = set() if path in concept_of else written_in[name(path)]
+        return bidi(name(path), None if not langs or ui in langs else min(langs))
 
     out: dict[str, str] = {}
     for path, group in members.items():
@@ -960,12 +969,12 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     per_page = TAGS_PER_PAGE if split_at is None else split_at
     if len(members) > per_page:
         def index_pages() -> dict[str, str]:
-            return _tag_index_pages(members, name, index_path, title, ui, vocabs, per_page)
+            return _tag_index_pages(members, name, index_path, title, ui, vocabs, per_page, shown)
         if memo is not None:
             # The index shows each keyword page's name, address and count alone: remembered by
             # them, it is made again when one changes, not at every change of an entry (#10).
-            shown = tuple(sorted((name(p), p, ids(group)) for p, group in members.items()))
-            out.update(memo.get(("tag-index", title, ui, per_page, shown), index_pages))
+            listed = tuple(sorted((shown(p), p, ids(group)) for p, group in members.items()))
+            out.update(memo.get(("tag-index", title, ui, per_page, listed), index_pages))
         else:
             out.update(index_pages())
         return out
@@ -979,7 +988,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
         text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
         rows = sorted(by_letter[letter], key=lambda p: fold(name(p)))
         text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
-            f"- [{bidi(name(p))}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
+            f"- [{shown(p)}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
     out[index_path] = text
     return out
 
@@ -988,11 +997,12 @@ TAGS_PER_PAGE = 600  # keyword groups on the keywords' index page (the shipped c
 
 
 def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, title: str, ui: str,
-                     vocabs: Vocabularies, per_page: int) -> dict[str, str]:
+                     vocabs: Vocabularies, per_page: int, shown=None) -> dict[str, str]:
     """The keywords' index of more than `per_page` keyword groups ({page: entries}, `name` giving
     a page's name), as listing_pages splits entries: a first page with the count and links to
     pages by the start of the name (under kb/tags/index/, a folder no keyword's page can have:
-    slug() never gives 'index'), each listing at most `per_page` keywords or the groups under it."""
+    slug() never gives 'index'), each listing at most `per_page` keywords or the groups under it.
+    `shown(path)`: a keyword's name as the page writes it (None: bidi of its name)."""
     rows = sorted(((filing_text(name(p)), p) for p in members), key=lambda r: r[:2])
     groups = group_by_prefix(rows, 1, per_page)
     folder = posixpath.join(posixpath.dirname(index_path), "index")
@@ -1011,7 +1021,8 @@ def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, tit
             text += _group_links(g.children, folder, page, ui, vocabs, "n_tags")
         else:
             text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
-                f"- [{bidi(name(p))}]({rel(page, p)}) <small>{ids(members[p])}</small>" for p in g.members) + "\n\n</div>\n"
+                f"- [{shown(p) if shown else bidi(name(p))}]({rel(page, p)}) <small>{ids(members[p])}</small>"
+                for p in g.members) + "\n\n</div>\n"
         out[page] = text
     return out
 
