@@ -27,18 +27,17 @@ from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search import glossary
-from tools.search.analysis import normalize
 from tools.search.engine import MAX_QUERY_CHARS
 from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS
-from tools.site import citation, harmonisation
+from tools.site import citation, harmonisation, split
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
 from tools.site.split import Group, filing_text, group_by_prefix, walk
 
-# Titles and tags are folded once per process, not at every comparison of a sort (each title is
-# sorted into ~10 listings per interface).
-fold = lru_cache(maxsize=100_000)(normalize)
+# Titles and tags are folded once per process (and kept between builds, split.Folding), not at
+# every comparison of a sort (each title is sorted into ~10 listings per interface).
+fold = split.fold
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
 
@@ -865,7 +864,7 @@ def glossary_pages(ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = 
     anchor) and one page per concept with its acronyms and its term and definition in each
     language, each in its own direction. Returns {path: text}."""
     vocabs = Vocabularies.ensure(vocabs)
-    concepts = sorted(glossary.concepts(vocabs), key=lambda c: normalize(concept_name(c, ui)))
+    concepts = sorted(glossary.concepts(vocabs), key=lambda c: fold(concept_name(c, ui)))
     by_letter: dict[str, list] = defaultdict(list)
     for c in concepts:
         by_letter[initial(concept_name(c, ui))].append(c)
@@ -918,7 +917,7 @@ def _concept_index(vocabs: Vocabularies) -> dict:
     index = {}
     for c in glossary.concepts(vocabs):
         for n in c.names():
-            index.setdefault(normalize(n), c)
+            index.setdefault(fold(n), c)
     return index
 
 
@@ -1128,7 +1127,10 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
     pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
     pages.update(listing_pages(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
                                memo=memo, search={}, split_at=split_at))
-    pages.update(glossary_pages(ui, vocabs=vocabs))
+    if memo is not None:  # the glossary depends on the vocabularies alone (the memo's context)
+        pages.update(memo.get(("glossary", ui), lambda: glossary_pages(ui, vocabs=vocabs)))
+    else:
+        pages.update(glossary_pages(ui, vocabs=vocabs))
     pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)
     return pages
