@@ -191,6 +191,24 @@ def stale_entries(entries: list[Entry], near: RelatedIndex, memo: EntryMemo | No
     return stale
 
 
+def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> list | None:
+    """For each interface's tree, the set of paths under kb/ of the files the last build left
+    there (EntryMemo.written); None when a tree is not recorded."""
+    out = []
+    for lang in (i18n.DEFAULT_LANG, *i18n.OTHER_LANGS):
+        if lang == i18n.DEFAULT_LANG:
+            files = written.get(str(project.generated))
+            if files is None:
+                return None
+            out.append(files.keys())
+        else:
+            files = written.get(str(languages.tree(project.root, lang)))
+            if files is None:
+                return None
+            out.append({path[len(KB) + 1:] for path in files if path.startswith(KB + "/")})
+    return out
+
+
 def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                   vocabs: Vocabularies | None = None, memo: Path | None = None,
                   context: str = "") -> dict[str, tuple[list, list]]:
@@ -223,11 +241,19 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     if stale is not None:
         # A file that should be there and is not (a tree emptied by hand) is made again.
         folders = [str(folder) + os.sep for folder in trees.values()]  # strings: pathlib per file cost ~1 s at 1,000
+        # The files the last build left in each tree, as it recorded them (the memo is only given
+        # when the trees are as it left them, tools.pipeline): looked up there rather than
+        # asked of the file system, 9 stat calls per entry (#10).
+        listed = _listed_files(previous.written, project) if previous is not None else None
         for e in entries:
             if e.key not in stale:
                 stem = e.page[len(KB) + 1:-3]
                 names = [stem + ".md", stem + ".bib", stem + ".ris"]
-                if all(os.path.isfile(folder + name) for folder in folders for name in names):
+                if listed is not None:
+                    present = all(name in files for files in listed for name in names)
+                else:
+                    present = all(os.path.isfile(folder + name) for folder in folders for name in names)
+                if present:
                     kept.update(names)
                 else:
                     stale.add(e.key)

@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -226,6 +226,7 @@ class TextMemo:
         self.texts: dict = texts or {}
         self.used: set = set()
         self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
+        self._lines: dict[str, tuple] = {}  # {entry key: (entry, line digest, dated line digest)}, see lines()
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -248,6 +249,24 @@ class TextMemo:
     def kept(self) -> dict:
         """The texts asked for since this memo was made (what the next build can reuse)."""
         return {k: v for k, v in self.texts.items() if k in self.used}
+
+    def lines(self, entries: list[Entry], dated: bool = False, ordered: bool = False) -> bytes:
+        """A 16-byte digest of what list lines show of `entries` (_line_key; with `dated`, their
+        updated dates too): as a set, or with `ordered` in their order. Each entry's part is
+        computed once per memo (one build), so a listing's key costs a join and a hash of its
+        members' digests rather than building, sorting and comparing their line keys (#10)."""
+        known = self._lines
+        parts = []
+        for e in entries:
+            both = known.get(e.key)
+            if both is None or both[0] is not e:
+                line = _line_key(e)
+                both = known[e.key] = (e, hashlib.blake2b(repr(line).encode(), digest_size=16).digest(),
+                                       hashlib.blake2b(repr((line, e.updated)).encode(), digest_size=16).digest())
+            parts.append(both[2] if dated else both[1])
+        if not ordered:
+            parts.sort()
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
 
 
 def _line_key(entry: Entry) -> tuple:
@@ -427,9 +446,12 @@ CELL_LIMIT = harmonisation.CELL_LIMIT
 CELL_SHOWN = harmonisation.CELL_SHOWN
 
 
-def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
+                    memo: TextMemo | None = None) -> str:
     """Data sources (then themes) as rows, the focus countries as columns, entries in the cells
-    (at most CELL_LIMIT per cell, else the first CELL_SHOWN and a link to the rest on the search page)."""
+    (at most CELL_LIMIT per cell, else the first CELL_SHOWN and a link to the rest on the search page).
+    `memo`: a build's TextMemo, which each row is taken from and kept in (by its cells' entries'
+    lines: one changed entry makes again the rows of its sources and themes only)."""
     vocabs = Vocabularies.ensure(vocabs)
     focus = vocabs.focus_countries()
     fr_first = sorted(entries, key=lambda e: (e.lang != ui, e.lang != "fr", e.lang))
@@ -450,25 +472,37 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
                     cell_of[term, code].append(e)
         rows = []
         for term in vocabs.terms(vocab):
-            cells = []
-            for code in focus:
-                hits = cell_of.get((term, code), ())
-                # A full cell shows its first CELL_SHOWN: nsmallest is sorted(...)[:n] (stable), without
-                # sorting the thousands of a large cell (#10).
-                first = (sorted(hits, key=lambda e: fold(e.title)) if len(hits) <= CELL_LIMIT
-                         else heapq.nsmallest(CELL_SHOWN, hits, key=lambda e: fold(e.title)))
-                links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui)) for e in first]
-                if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
-                    count = n_entries(len(hits), ui, vocabs=vocabs)
-                    links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
-                                            _html_text(t("cell_more", ui, vocabs).format(count=count))))
-                cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
-            rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
+            row = partial(_comparison_row, term, vocab, param, page_of, cell_of, focus, path, ui, vocabs)
+            if memo is not None:  # a row shows its cells' entries' lines alone
+                key = ("compare-row", ui, path, vocab, term,
+                       tuple(memo.lines(cell_of.get((term, code), ()), ordered=True) for code in focus))
+                rows.append(memo.get(key, row))
+            else:
+                rows.append(row())
         head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
         # In a box of its own: the stylesheet keeps its cells' words whole (the table scrolls sideways
         # on a phone) where other tables' cells break anywhere rather than widen the page.
         out += deferred_html('<div class="kb-compare">\n' + html_table(head, rows) + "</div>\n") + "\n"
     return out
+
+
+def _comparison_row(term: str, vocab: str, param: str, page_of, cell_of: dict, focus, path: str, ui: str,
+                    vocabs: Vocabularies) -> list[str]:
+    """One row of comparison_page's table (the term, then a cell per focus country), as HTML cells."""
+    cells = []
+    for code in focus:
+        hits = cell_of.get((term, code), ())
+        # A full cell shows its first CELL_SHOWN: nsmallest is sorted(...)[:n] (stable), without
+        # sorting the thousands of a large cell (#10).
+        first = (sorted(hits, key=lambda e: fold(e.title)) if len(hits) <= CELL_LIMIT
+                 else heapq.nsmallest(CELL_SHOWN, hits, key=lambda e: fold(e.title)))
+        links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui)) for e in first]
+        if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
+            count = n_entries(len(hits), ui, vocabs=vocabs)
+            links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
+                                    _html_text(t("cell_more", ui, vocabs).format(count=count))))
+        cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
+    return [_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells]
 
 
 def _html_link(href: str, inner: str) -> str:
@@ -504,7 +538,7 @@ def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: st
     TextMemo, which the page and its lines are taken from and kept in."""
     vocabs = Vocabularies.ensure(vocabs)
     if memo is not None:
-        key = ("listing", title, intro, path, ui, extra, tuple(sorted(_line_key(e) for e in entries)))
+        key = ("listing", title, intro, path, ui, extra, memo.lines(entries))
         return memo.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra, vocabs, memo))
     return _listing_page(title, intro, entries, path, ui, extra, vocabs)
 
@@ -600,7 +634,7 @@ def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: s
         return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
     if memo is not None:  # the pages depend on what the lines show and on the dates (the latest)
         key = ("split-listing", title, intro, path, ui, extra, tuple(sorted((search or {}).items())) if search is not None else None,
-               limit, tuple(sorted((_line_key(e), e.updated or "") for e in entries)))
+               limit, memo.lines(entries, dated=True))
         return memo.get(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
     return _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit)
 
@@ -640,7 +674,7 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
         if memo is not None and not g.children:
             # A page of entries shows what their lines show, with its place in the listing: one
             # changed entry makes again its own group's page, not every page of the listing (#10).
-            key = ("split-part", title, g.label, page, up, up_label, ui, tuple((_line_key(e), e.page) for e in g.members))
+            key = ("split-part", title, g.label, page, up, up_label, ui, memo.lines(g.members, ordered=True))
             pages[page] = memo.get(key, part)
         else:
             pages[page] = part()
@@ -930,12 +964,17 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     members: dict[str, list[Entry]] = defaultdict(list)
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
     concept_of: dict[str, object] = {}
+    # Per tag (asked for each tag of each entry in each interface): its page, fold and concept,
+    # remembered per Vocabularies (#10).
+    info = vocabs.derived("pages.tag_info", dict)
     for e in entries:
         for tag in e.tags:
-            path = tag_page(tag, vocabs=vocabs)
+            known = info.get(tag)
+            if known is None:
+                known = info[tag] = (tag_page(tag, vocabs=vocabs), fold(tag), tag_concept(tag, vocabs=vocabs))
+            path, folded, concept = known
             members[path].append(e)
-            spellings[path].setdefault(fold(tag), tag)
-            concept = tag_concept(tag, vocabs=vocabs)
+            spellings[path].setdefault(folded, tag)
             if concept is not None:
                 concept_of[path] = concept
 
@@ -1072,7 +1111,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
             pages.update(entry_files(e, by_id[e.id], near, site_url, edit_base, vocabs))
         else:
             pages.update(entry_files_of(e, by_id[e.id], near))
-    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs)
+    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs, memo=memo)
     if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
         tools = {e.id for e in entries if e.type == "tool"}
         group = [e for e in entries if e.id in tools]
