@@ -139,3 +139,16 @@ def test_an_entry_file_the_record_does_not_list_is_made_again(tmp_path):
     entries = run(project, site=False, progress=False).entries
     generate.generate_docs(entries, project, Settings.load(project), memo=memo_path, context=context)
     assert page.read_text(encoding="utf-8") == text
+
+
+def test_the_home_snippets_follow_a_changed_date(tmp_path):
+    entries, _, _ = load(tmp_path, mini_corpus())
+    memo = pages.TextMemo()
+    first = pages.generate(entries, "", "fr", vocabs=SHIPPED, memo=memo)
+    assert any(k[0] == "home" for k in memo.kept())
+    oldest = min(pages.one_per_entry(entries, "fr"), key=lambda e: (e.updated or "", e.id))
+    changed = [replace(e, updated="2099-12-31") if e is oldest else e for e in entries]
+    again = pages.generate(changed, "", "fr", vocabs=SHIPPED, memo=pages.TextMemo(memo.kept()))
+    assert again == pages.generate(changed, "", "fr", vocabs=SHIPPED)  # no stale snippet
+    latest = again["kb/home-latest.txt"]
+    assert latest != first["kb/home-latest.txt"] and oldest.page[3:] in latest.splitlines()[0]

@@ -226,7 +226,7 @@ class TextMemo:
         self.texts: dict = texts or {}
         self.used: set = set()
         self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
-        self._lines: dict[str, tuple] = {}  # {entry key: (entry, line digest, dated line digest)}, see lines()
+        self._lines: dict[int, tuple] = {}  # {id(entry): (entry, line digest, dated line digest)}, see lines()
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -257,13 +257,14 @@ class TextMemo:
         members' digests rather than building, sorting and comparing their line keys (#10)."""
         known = self._lines
         parts = []
+        which = 2 if dated else 1
         for e in entries:
-            both = known.get(e.key)
+            both = known.get(id(e))
             if both is None or both[0] is not e:
                 line = _line_key(e)
-                both = known[e.key] = (e, hashlib.blake2b(repr(line).encode(), digest_size=16).digest(),
+                both = known[id(e)] = (e, hashlib.blake2b(repr(line).encode(), digest_size=16).digest(),
                                        hashlib.blake2b(repr((line, e.updated)).encode(), digest_size=16).digest())
-            parts.append(both[2] if dated else both[1])
+            parts.append(both[which])
         if not ordered:
             parts.sort()
         return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
@@ -1170,7 +1171,10 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         pages.update(memo.get(("glossary", ui), lambda: glossary_pages(ui, vocabs=vocabs)))
     else:
         pages.update(glossary_pages(ui, vocabs=vocabs))
-    pages.update(home_snippets(entries, ui, vocabs=vocabs))
+    if memo is not None:  # the snippets show entries' lines, dates and countries
+        pages.update(memo.get(("home", ui, memo.lines(entries, dated=True)), lambda: home_snippets(entries, ui, vocabs=vocabs)))
+    else:
+        pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)
     return pages
 
