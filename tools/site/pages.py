@@ -250,20 +250,43 @@ class TextMemo:
         """The texts asked for since this memo was made (what the next build can reuse)."""
         return {k: v for k, v in self.texts.items() if k in self.used}
 
-    def lines(self, entries: list[Entry], dated: bool = False, ordered: bool = False) -> bytes:
+    def section(self, key, make):
+        """make()'s result ({path: text} of many pages) remembered under `key` with the keys it
+        asked this memo for: when it is reused, they are kept too (marked used), so that the build
+        after the next change still finds the texts the section is made of."""
+        hit = self.texts.get(key)
+        if hit is not None:
+            value, inner = hit
+            self.used.add(key)
+            self.used.update(inner)
+            return value
+        outer, self.used = self.used, set()
+        try:
+            value = make()
+        finally:
+            inner, self.used = self.used, outer
+            outer.update(inner)
+        self.used.add(key)
+        self.texts[key] = (value, tuple(inner))
+        return value
+
+    def lines(self, entries: list[Entry], dated: bool = False, ordered: bool = False, shown: bool = False) -> bytes:
         """A 16-byte digest of what list lines show of `entries` (_line_key; with `dated`, their
-        updated dates too): as a set, or with `ordered` in their order. Each entry's part is
+        updated dates too; with `shown`, also their themes, data sources and tags, what files them
+        in the listings): as a set, or with `ordered` in their order. Each entry's part is
         computed once per memo (one build), so a listing's key costs a join and a hash of its
         members' digests rather than building, sorting and comparing their line keys (#10)."""
         known = self._lines
         parts = []
-        which = 2 if dated else 1
+        which = 3 if shown else 2 if dated else 1
         for e in entries:
             both = known.get(id(e))
             if both is None or both[0] is not e:
                 line = _line_key(e)
                 both = known[id(e)] = (e, hashlib.blake2b(repr(line).encode(), digest_size=16).digest(),
-                                       hashlib.blake2b(repr((line, e.updated)).encode(), digest_size=16).digest())
+                                       hashlib.blake2b(repr((line, e.updated)).encode(), digest_size=16).digest(),
+                                       hashlib.blake2b(repr((line, e.updated, e.themes, e.data_sources, e.tags)).encode(),
+                                                       digest_size=16).digest())
             parts.append(both[which])
         if not ordered:
             parts.sort()
@@ -1130,17 +1153,30 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
                 groups[v].append(e)
         return groups
 
-    for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
-        vocab, groups = facet.vocabulary, grouped(facet.of)
-        rows = []
-        for term in vocabs.terms(vocab):
-            path = term_page(vocab, term)
-            members = groups.get(term, [])
-            pages.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
-                                       vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
-            rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
-        index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
-        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
+    def facet_pages() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
+            vocab, groups = facet.vocabulary, grouped(facet.of)
+            rows = []
+            for term in vocabs.terms(vocab):
+                path = term_page(vocab, term)
+                members = groups.get(term, [])
+                out.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
+                                         vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
+                rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
+            index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
+            out[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
+        out.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
+        return out
+
+    if memo is not None:
+        # The theme, data source, type and keyword listings show the entries' lines filed by their
+        # themes, sources, types and tags: when none of these changed (an edited body), they are
+        # taken whole, without a key per listing (#10).
+        pages.update(memo.section(("facet-listings", ui, split_threshold(split_at), memo.lines(entries, shown=True)),
+                                  facet_pages))
+    else:
+        pages.update(facet_pages())
 
     countries = grouped(lambda e: e.countries or ("regional",))
     for code in vocabs.focus_countries():
@@ -1164,7 +1200,6 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 
-    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
     pages.update(listing_pages(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
                                memo=memo, search={}, split_at=split_at))
     if memo is not None:  # the glossary depends on the vocabularies alone (the memo's context)
