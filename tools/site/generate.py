@@ -6,9 +6,11 @@ build/i18n/<lang>/ (tools.site.languages).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from tools.content.vocab import Vocabularies
 from tools.fsutil import sync_tree, write_atomic
 from tools.project import KB, Project, Settings
 from tools.search import static_index
-from tools.site import exports, languages, pages
+from tools.site import exports, languages, pages, split
 from tools.site.related import MIN_SCORE, RelatedIndex
 
 RELATED_LIMIT = 5  # related entries shown on an entry page (pages.related)
@@ -88,7 +90,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     return out
 
 
-MEMO_VERSION = 3  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms
+MEMO_VERSION = 4  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds
 
 
 @dataclass
@@ -100,7 +102,8 @@ class EntryMemo:
     prints: {entry key: fingerprint}; related: {entry key: (ids of the related entries shown,
     lowest score shown when the list is full, else related.MIN_SCORE)}; texts: pages.TextMemo's
     texts (listing lines and pages) of the last build; written: {docs tree folder (str): {path in
-    it: fsutil.content_digest}} of the files the last build left there (fsutil.sync_tree's `known`).
+    it: fsutil.content_digest}} of the files the last build left there (fsutil.sync_tree's `known`);
+    folds: {text: folded} of the names the last build folded (split.Folding.used).
     """
 
     context: str = ""
@@ -108,6 +111,7 @@ class EntryMemo:
     related: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
     texts: dict = field(default_factory=dict)
     written: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    folds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None, context: str) -> EntryMemo | None:
@@ -115,19 +119,35 @@ class EntryMemo:
         if path is None:
             return None
         try:
-            with path.open("rb") as fh:
+            with path.open("rb") as fh, _no_gc():
                 data = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
             return None
         if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
             return None
-        return cls(context, data["prints"], data["related"], data.get("texts", {}), data.get("written", {}))
+        return cls(context, data["prints"], data["related"], data.get("texts", {}), data.get("written", {}),
+                   data.get("folds", {}))
 
     def save(self, path: Path) -> None:
         """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
-        write_atomic(path, pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                         "related": self.related, "texts": self.texts, "written": self.written},
-                                        protocol=pickle.HIGHEST_PROTOCOL))
+        with _no_gc():
+            data = pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
+                                 "related": self.related, "texts": self.texts, "written": self.written,
+                                 "folds": self.folds}, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(path, data)
+
+
+@contextmanager
+def _no_gc():
+    """The cyclic garbage collector held off: loading the memo makes hundreds of thousands of
+    objects, none of them garbage, and each few hundred made started a collection (#10)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _id_of(key: str) -> str:
@@ -171,6 +191,24 @@ def stale_entries(entries: list[Entry], near: RelatedIndex, memo: EntryMemo | No
     return stale
 
 
+def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> list | None:
+    """For each interface's tree, the set of paths under kb/ of the files the last build left
+    there (EntryMemo.written); None when a tree is not recorded."""
+    out = []
+    for lang in (i18n.DEFAULT_LANG, *i18n.OTHER_LANGS):
+        if lang == i18n.DEFAULT_LANG:
+            files = written.get(str(project.generated))
+            if files is None:
+                return None
+            out.append(files.keys())
+        else:
+            files = written.get(str(languages.tree(project.root, lang)))
+            if files is None:
+                return None
+            out.append({path[len(KB) + 1:] for path in files if path.startswith(KB + "/")})
+    return out
+
+
 def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                   vocabs: Vocabularies | None = None, memo: Path | None = None,
                   context: str = "") -> dict[str, tuple[list, list]]:
@@ -191,6 +229,7 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     near = RelatedIndex(entries)
     prints = {e.key: fingerprint(e) for e in entries}
     previous = EntryMemo.load(memo, context)
+    split.fold.begin(previous.folds if previous is not None else None)
     stale = stale_entries(entries, near, previous, prints)
     related = dict(previous.related) if previous is not None else {}
     for key in list(related):
@@ -202,11 +241,19 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     if stale is not None:
         # A file that should be there and is not (a tree emptied by hand) is made again.
         folders = [str(folder) + os.sep for folder in trees.values()]  # strings: pathlib per file cost ~1 s at 1,000
+        # The files the last build left in each tree, as it recorded them (the memo is only given
+        # when the trees are as it left them, tools.pipeline): looked up there rather than
+        # asked of the file system, 9 stat calls per entry (#10).
+        listed = _listed_files(previous.written, project) if previous is not None else None
         for e in entries:
             if e.key not in stale:
                 stem = e.page[len(KB) + 1:-3]
                 names = [stem + ".md", stem + ".bib", stem + ".ris"]
-                if all(os.path.isfile(folder + name) for folder in folders for name in names):
+                if listed is not None:
+                    present = all(name in files for files in listed for name in names)
+                else:
+                    present = all(os.path.isfile(folder + name) for folder in folders for name in names)
+                if present:
                     kept.update(names)
                 else:
                     stale.add(e.key)
@@ -253,7 +300,7 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                                                 entry_files_of=files_of(lang), prints=prints, memo=used), kept,
             known(folder), str(folder) in complete)
     if memo is not None:
-        EntryMemo(context, prints, related, texts.kept(), written).save(memo)
+        EntryMemo(context, prints, related, texts.kept(), written, split.fold.used()).save(memo)
     return changes
 
 

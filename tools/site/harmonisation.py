@@ -23,11 +23,10 @@ from tools import i18n
 from tools.content.model import Entry, Instrument
 from tools.content.vocab import Vocabularies
 from tools.project import KB
-from tools.search.analysis import normalize
 from tools.site import split
 from tools.site.exports import spreadsheet_safe
 
-_fold = lru_cache(maxsize=100_000)(normalize)  # instrument names are sorted in every build and interface
+_fold = split.fold  # instrument names are sorted in every build and interface (split.Folding)
 
 PAGE = f"{KB}/harmonisation.md"
 EXPORTS = (f"{KB}/instruments.json", f"{KB}/instruments.csv", f"{KB}/instruments.schema.json")

@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,18 +27,17 @@ from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search import glossary
-from tools.search.analysis import normalize
 from tools.search.engine import MAX_QUERY_CHARS
 from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS
-from tools.site import citation, harmonisation
+from tools.site import citation, harmonisation, split
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
 from tools.site.split import Group, filing_text, group_by_prefix, walk
 
-# Titles and tags are folded once per process, not at every comparison of a sort (each title is
-# sorted into ~10 listings per interface).
-fold = lru_cache(maxsize=100_000)(normalize)
+# Titles and tags are folded once per process (and kept between builds, split.Folding), not at
+# every comparison of a sort (each title is sorted into ~10 listings per interface).
+fold = split.fold
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}!])")
 
 
@@ -227,6 +226,7 @@ class TextMemo:
         self.texts: dict = texts or {}
         self.used: set = set()
         self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
+        self._lines: dict[int, tuple] = {}  # {id(entry): (entry, line digest, dated line digest)}, see lines()
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -249,6 +249,48 @@ class TextMemo:
     def kept(self) -> dict:
         """The texts asked for since this memo was made (what the next build can reuse)."""
         return {k: v for k, v in self.texts.items() if k in self.used}
+
+    def section(self, key, make):
+        """make()'s result ({path: text} of many pages) remembered under `key` with the keys it
+        asked this memo for: when it is reused, they are kept too (marked used), so that the build
+        after the next change still finds the texts the section is made of."""
+        hit = self.texts.get(key)
+        if hit is not None:
+            value, inner = hit
+            self.used.add(key)
+            self.used.update(inner)
+            return value
+        outer, self.used = self.used, set()
+        try:
+            value = make()
+        finally:
+            inner, self.used = self.used, outer
+            outer.update(inner)
+        self.used.add(key)
+        self.texts[key] = (value, tuple(inner))
+        return value
+
+    def lines(self, entries: list[Entry], dated: bool = False, ordered: bool = False, shown: bool = False) -> bytes:
+        """A 16-byte digest of what list lines show of `entries` (_line_key; with `dated`, their
+        updated dates too; with `shown`, also their themes, data sources and tags, what files them
+        in the listings): as a set, or with `ordered` in their order. Each entry's part is
+        computed once per memo (one build), so a listing's key costs a join and a hash of its
+        members' digests rather than building, sorting and comparing their line keys (#10)."""
+        known = self._lines
+        parts = []
+        which = 3 if shown else 2 if dated else 1
+        for e in entries:
+            both = known.get(id(e))
+            if both is None or both[0] is not e:
+                line = _line_key(e)
+                both = known[id(e)] = (e, hashlib.blake2b(repr(line).encode(), digest_size=16).digest(),
+                                       hashlib.blake2b(repr((line, e.updated)).encode(), digest_size=16).digest(),
+                                       hashlib.blake2b(repr((line, e.updated, e.themes, e.data_sources, e.tags)).encode(),
+                                                       digest_size=16).digest())
+            parts.append(both[which])
+        if not ordered:
+            parts.sort()
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
 
 
 def _line_key(entry: Entry) -> tuple:
@@ -428,9 +470,12 @@ CELL_LIMIT = harmonisation.CELL_LIMIT
 CELL_SHOWN = harmonisation.CELL_SHOWN
 
 
-def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None) -> str:
+def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
+                    memo: TextMemo | None = None) -> str:
     """Data sources (then themes) as rows, the focus countries as columns, entries in the cells
-    (at most CELL_LIMIT per cell, else the first CELL_SHOWN and a link to the rest on the search page)."""
+    (at most CELL_LIMIT per cell, else the first CELL_SHOWN and a link to the rest on the search page).
+    `memo`: a build's TextMemo, which each row is taken from and kept in (by its cells' entries'
+    lines: one changed entry makes again the rows of its sources and themes only)."""
     vocabs = Vocabularies.ensure(vocabs)
     focus = vocabs.focus_countries()
     fr_first = sorted(entries, key=lambda e: (e.lang != ui, e.lang != "fr", e.lang))
@@ -451,25 +496,37 @@ def comparison_page(entries: list[Entry], path: str, ui: str = schema.DEFAULT_LA
                     cell_of[term, code].append(e)
         rows = []
         for term in vocabs.terms(vocab):
-            cells = []
-            for code in focus:
-                hits = cell_of.get((term, code), ())
-                # A full cell shows its first CELL_SHOWN: nsmallest is sorted(...)[:n] (stable), without
-                # sorting the thousands of a large cell (#10).
-                first = (sorted(hits, key=lambda e: fold(e.title)) if len(hits) <= CELL_LIMIT
-                         else heapq.nsmallest(CELL_SHOWN, hits, key=lambda e: fold(e.title)))
-                links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui)) for e in first]
-                if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
-                    count = n_entries(len(hits), ui, vocabs=vocabs)
-                    links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
-                                            _html_text(t("cell_more", ui, vocabs).format(count=count))))
-                cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
-            rows.append([_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells])
+            row = partial(_comparison_row, term, vocab, param, page_of, cell_of, focus, path, ui, vocabs)
+            if memo is not None:  # a row shows its cells' entries' lines alone
+                key = ("compare-row", ui, path, vocab, term,
+                       tuple(memo.lines(cell_of.get((term, code), ()), ordered=True) for code in focus))
+                rows.append(memo.get(key, row))
+            else:
+                rows.append(row())
         head = [""] + [_html_link(rel(path, country_page(c)), _html_text(vocabs.country_name(c, ui))) for c in focus]
         # In a box of its own: the stylesheet keeps its cells' words whole (the table scrolls sideways
         # on a phone) where other tables' cells break anywhere rather than widen the page.
         out += deferred_html('<div class="kb-compare">\n' + html_table(head, rows) + "</div>\n") + "\n"
     return out
+
+
+def _comparison_row(term: str, vocab: str, param: str, page_of, cell_of: dict, focus, path: str, ui: str,
+                    vocabs: Vocabularies) -> list[str]:
+    """One row of comparison_page's table (the term, then a cell per focus country), as HTML cells."""
+    cells = []
+    for code in focus:
+        hits = cell_of.get((term, code), ())
+        # A full cell shows its first CELL_SHOWN: nsmallest is sorted(...)[:n] (stable), without
+        # sorting the thousands of a large cell (#10).
+        first = (sorted(hits, key=lambda e: fold(e.title)) if len(hits) <= CELL_LIMIT
+                 else heapq.nsmallest(CELL_SHOWN, hits, key=lambda e: fold(e.title)))
+        links = [_html_link(rel(path, e.page), _html_in(_short(e.title), e.lang, ui)) for e in first]
+        if len(hits) > CELL_LIMIT:  # the cell's entries on the search page, both filters set
+            count = n_entries(len(hits), ui, vocabs=vocabs)
+            links.append(_html_link(search_link(path, {param: term, BY_NAME["country"].param: code}),
+                                    _html_text(t("cell_more", ui, vocabs).format(count=count))))
+        cells.append("• " + "<br>• ".join(links) if links else '<span class="kb-empty">—</span>')
+    return [_html_link(rel(path, page_of(term)), _html_text(vocabs.label(vocab, term, ui))), *cells]
 
 
 def _html_link(href: str, inner: str) -> str:
@@ -505,7 +562,7 @@ def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: st
     TextMemo, which the page and its lines are taken from and kept in."""
     vocabs = Vocabularies.ensure(vocabs)
     if memo is not None:
-        key = ("listing", title, intro, path, ui, extra, tuple(sorted(_line_key(e) for e in entries)))
+        key = ("listing", title, intro, path, ui, extra, memo.lines(entries))
         return memo.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra, vocabs, memo))
     return _listing_page(title, intro, entries, path, ui, extra, vocabs)
 
@@ -601,7 +658,7 @@ def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: s
         return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
     if memo is not None:  # the pages depend on what the lines show and on the dates (the latest)
         key = ("split-listing", title, intro, path, ui, extra, tuple(sorted((search or {}).items())) if search is not None else None,
-               limit, tuple(sorted((_line_key(e), e.updated or "") for e in entries)))
+               limit, memo.lines(entries, dated=True))
         return memo.get(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
     return _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit)
 
@@ -641,7 +698,7 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
         if memo is not None and not g.children:
             # A page of entries shows what their lines show, with its place in the listing: one
             # changed entry makes again its own group's page, not every page of the listing (#10).
-            key = ("split-part", title, g.label, page, up, up_label, ui, tuple((_line_key(e), e.page) for e in g.members))
+            key = ("split-part", title, g.label, page, up, up_label, ui, memo.lines(g.members, ordered=True))
             pages[page] = memo.get(key, part)
         else:
             pages[page] = part()
@@ -865,7 +922,7 @@ def glossary_pages(ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = 
     anchor) and one page per concept with its acronyms and its term and definition in each
     language, each in its own direction. Returns {path: text}."""
     vocabs = Vocabularies.ensure(vocabs)
-    concepts = sorted(glossary.concepts(vocabs), key=lambda c: normalize(concept_name(c, ui)))
+    concepts = sorted(glossary.concepts(vocabs), key=lambda c: fold(concept_name(c, ui)))
     by_letter: dict[str, list] = defaultdict(list)
     for c in concepts:
         by_letter[initial(concept_name(c, ui))].append(c)
@@ -918,7 +975,7 @@ def _concept_index(vocabs: Vocabularies) -> dict:
     index = {}
     for c in glossary.concepts(vocabs):
         for n in c.names():
-            index.setdefault(normalize(n), c)
+            index.setdefault(fold(n), c)
     return index
 
 
@@ -932,13 +989,18 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
     spellings: dict[str, dict[str, str]] = defaultdict(dict)
     concept_of: dict[str, object] = {}
     written_in: dict[str, set[str]] = defaultdict(set)  # a keyword as written -> languages of the entries using it
+    # Per tag (asked for each tag of each entry in each interface): its page, fold and concept,
+    # remembered per Vocabularies (#10).
+    info = vocabs.derived("pages.tag_info", dict)
     for e in entries:
         for tag in e.tags:
-            path = tag_page(tag, vocabs=vocabs)
+            known = info.get(tag)
+            if known is None:
+                known = info[tag] = (tag_page(tag, vocabs=vocabs), fold(tag), tag_concept(tag, vocabs=vocabs))
+            path, folded, concept = known
             members[path].append(e)
-            spellings[path].setdefault(fold(tag), tag)
+            spellings[path].setdefault(folded, tag)
             written_in[tag].add(e.lang)
-            concept = tag_concept(tag, vocabs=vocabs)
             if concept is not None:
                 concept_of[path] = concept
 
@@ -1084,7 +1146,7 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
             pages.update(entry_files(e, by_id[e.id], near, site_url, edit_base, vocabs))
         else:
             pages.update(entry_files_of(e, by_id[e.id], near))
-    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs)
+    pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs, memo=memo)
     if memo is not None:  # instruments are the tools' entries: it depends on their versions alone
         tools = {e.id for e in entries if e.type == "tool"}
         group = [e for e in entries if e.id in tools]
@@ -1102,17 +1164,30 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
                 groups[v].append(e)
         return groups
 
-    for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
-        vocab, groups = facet.vocabulary, grouped(facet.of)
-        rows = []
-        for term in vocabs.terms(vocab):
-            path = term_page(vocab, term)
-            members = groups.get(term, [])
-            pages.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
-                                       vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
-            rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
-        index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
-        pages[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
+    def facet_pages() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
+            vocab, groups = facet.vocabulary, grouped(facet.of)
+            rows = []
+            for term in vocabs.terms(vocab):
+                path = term_page(vocab, term)
+                members = groups.get(term, [])
+                out.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
+                                         vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
+                rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
+            index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
+            out[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
+        out.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
+        return out
+
+    if memo is not None:
+        # The theme, data source, type and keyword listings show the entries' lines filed by their
+        # themes, sources, types and tags: when none of these changed (an edited body), they are
+        # taken whole, without a key per listing (#10).
+        pages.update(memo.section(("facet-listings", ui, split_threshold(split_at), memo.lines(entries, shown=True)),
+                                  facet_pages))
+    else:
+        pages.update(facet_pages())
 
     countries = grouped(lambda e: e.countries or ("regional",))
     for code in vocabs.focus_countries():
@@ -1136,11 +1211,16 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 
-    pages.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
     pages.update(listing_pages(t("all_entries", ui, vocabs), "", entries, f"{KB}/index.md", ui, vocabs=vocabs,
                                memo=memo, search={}, split_at=split_at))
-    pages.update(glossary_pages(ui, vocabs=vocabs))
-    pages.update(home_snippets(entries, ui, vocabs=vocabs))
+    if memo is not None:  # the glossary depends on the vocabularies alone (the memo's context)
+        pages.update(memo.get(("glossary", ui), lambda: glossary_pages(ui, vocabs=vocabs)))
+    else:
+        pages.update(glossary_pages(ui, vocabs=vocabs))
+    if memo is not None:  # the snippets show entries' lines, dates and countries
+        pages.update(memo.get(("home", ui, memo.lines(entries, dated=True)), lambda: home_snippets(entries, ui, vocabs=vocabs)))
+    else:
+        pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)
     return pages
 

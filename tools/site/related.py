@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from tools.content.model import Entry
-from tools.search.analysis import normalize
+from tools.site.split import fold
 
 WEIGHTS = {"data_sources": 3, "themes": 2, "countries": 1, "type": 1}
 MIN_SCORE = 4
@@ -56,7 +56,7 @@ class RelatedIndex:
     def _title_key(self, e: Entry) -> str:
         key = self._folded.get(id(e))
         if key is None:
-            key = self._folded[id(e)] = normalize(e.title)
+            key = self._folded[id(e)] = fold(e.title)
         return key
 
     def shown(self, i: int, lang: str) -> Entry:
