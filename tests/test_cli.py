@@ -241,3 +241,16 @@ def test_a_refused_build_says_the_site_was_left_unchanged(tmp_path, monkeypatch,
     # The JSON report stays a single JSON document.
     assert main(["build", "--quiet", "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().err)["problems"][0]["field"] == "countries[0]"
+
+
+@pytest.mark.parametrize("argv", [["search", "-x"], ["check", "--nope"], ["serve", "--port", "8000", "extra"]])
+def test_an_unknown_option_shows_its_commands_usage(argv, capsys):
+    """`python -m tools search -x` names the search command's usage, not the list of commands."""
+    from tools.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: python -m tools {argv[0]} "), err
+    assert f"unrecognized arguments: {argv[-1]}" in err

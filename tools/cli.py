@@ -360,8 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = top.parse_known_args(argv)
     if extra and args.command == "bench":  # `bench --no-browser`: argparse's REMAINDER misses leading options
         args.rest = extra + args.rest
-    elif extra:
-        top.error(f"unrecognized arguments: {' '.join(extra)}")
+    elif extra:  # the command's own usage, not the list of commands
+        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.handler(args)
     except KBError as exc:
