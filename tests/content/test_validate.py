@@ -687,3 +687,21 @@ def test_regional_ids_and_ids_with_their_folder_code_have_no_prefix_warning(tmp_
     _, problems, _ = load(tmp_path, {"regional/oit-x.fr.md": entry_text(countries="[]"),
                                      "tn/tn-x.fr.md": entry_text(countries="[TN]")})
     assert [p for p in problems if p.field == "file name"] == []
+
+
+def test_updated_in_the_future_is_refused_with_a_day_of_slack(tmp_path):
+    """A typo such as 2062 would put the entry first in every 'latest' listing; tomorrow is
+    accepted, since a contributor east of the checking machine may already be there."""
+    import datetime as dt
+
+    later = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    text = entry_text(updated=later)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert entries == []
+    assert [(p.line, p.field, p.message, p.hint) for p in problems] == [
+        (line_of(text, "updated:"), "updated", f"'{later}' is in the future",
+         "write the date of the entry's last change, today at the latest")]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    (tmp_path / "t").mkdir()
+    entries, problems, _ = load(tmp_path / "t", {NAME: entry_text(updated=tomorrow)})
+    assert [p for p in problems if p.severity == "error"] == [] and len(entries) == 1

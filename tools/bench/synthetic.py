@@ -96,7 +96,7 @@ def entry_text(rng: random.Random, words: Words, lang: str, shared: dict, serial
                   for i in range(rng.randint(1, 3))],
         "tags": sorted({w.lower() for w in words.take(rng, rng.randint(2, 5)) if len(w) > 3}),
         "status": "draft",
-        "updated": f"20{rng.randint(18, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "updated": f"20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
     }
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{front}---\n\n" + _body(words, rng, lang, BODY_WORDS + rng.randint(-40, 40))

@@ -397,10 +397,12 @@ class Period(Kind):
 
 
 class Date(Kind):
-    """A calendar date YYYY-MM-DD, cleaned to ISO text. `not_future`: a date after today is refused."""
+    """A calendar date YYYY-MM-DD, cleaned to ISO text. `not_future`: a date more than `slack_days`
+    after today (the checking machine's date) is refused, with `hint`."""
 
-    def __init__(self, not_future: bool = False):
-        self.not_future = not_future
+    def __init__(self, not_future: bool = False, slack_days: int = 0,
+                 hint: str = "write the date on which the page was opened"):
+        self.not_future, self.slack_days, self.hint = not_future, slack_days, hint
 
     def check(self, value, key, context=None, vocabs=None):
         if isinstance(value, dt.datetime):
@@ -414,9 +416,8 @@ class Date(Kind):
                 day = dt.date.fromisoformat(str(value).strip())
         except ValueError:
             return None, [Issue(key, f"'{value}' is not a date", DATE_HINT)]
-        if self.not_future and day > dt.date.today():
-            return None, [Issue(key, f"'{day.isoformat()}' is in the future",
-                                "write the date on which the page was opened")]
+        if self.not_future and day > dt.date.today() + dt.timedelta(days=self.slack_days):
+            return None, [Issue(key, f"'{day.isoformat()}' is in the future", self.hint)]
         return day.isoformat(), []
 
     def json_schema(self, required=False, vocabs: Vocabularies | None = None):

@@ -143,9 +143,13 @@ FIELDS: tuple[Field, ...] = (
     Field("status", Choice("statuses"), default="draft", help={
         "fr": "draft (par défaut) ou reviewed.", "ar": "draft (افتراضي) أو reviewed.",
         "en": "draft (default) or reviewed."}),
-    Field("updated", Date(), help={
-        "fr": "Date de dernière mise à jour : AAAA-MM-JJ.", "ar": "تاريخ آخر تحديث: YYYY-MM-DD.",
-        "en": "Date last updated: YYYY-MM-DD."}),
+    # A typo such as 2062 would put the entry first in every "latest" listing for decades; a day of
+    # slack because a contributor east of the checking machine may already be on the next day.
+    Field("updated", Date(not_future=True, slack_days=1,
+                          hint="write the date of the entry's last change, today at the latest"), help={
+        "fr": "Date de dernière mise à jour : AAAA-MM-JJ, pas dans le futur.",
+        "ar": "تاريخ آخر تحديث: YYYY-MM-DD، ليس في المستقبل.",
+        "en": "Date last updated: YYYY-MM-DD, not in the future."}),
     Field("reviewed_by", StrList(), default=(), help={
         "fr": "Relecteurs (obligatoire si status: reviewed).", "ar": "المراجعون (إلزامي إذا كانت الحالة reviewed).",
         "en": "Reviewers (required when status is reviewed)."}),
