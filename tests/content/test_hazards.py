@@ -332,3 +332,17 @@ def test_a_lang_of_the_wrong_type_gives_its_problem_not_a_crash_of_the_language_
     text = entry_text(lang=lang)
     entries, problems = problems_of(tmp_path, text)
     assert entries == [] and [p.field for p in problems if p.severity == "error"] == ["lang"]
+
+
+def test_a_level_one_heading_in_the_body_is_a_warning_at_its_line(tmp_path):
+    """The page's title is its only level-1 heading, as the site's Markdown reads them ('#Collé' is
+    one); '## ' sections, code, '#' inside text and '   # x' (a paragraph there) pass."""
+    body = ("\n# Méthode de l'enquête\n\nTexte avec un # au milieu et `# code`.\n\n"
+            "    # code indenté\n\n## Section\n\n#Collé\n\n   # paragraphe\n")
+    text, problems = body_problems(tmp_path, body)
+    assert [(p.line, p.field, p.severity, p.hint) for p in problems] == [
+        (line_of(text, "# Méthode"), "body", WARNING, "write '## ' for a section heading"),
+        (line_of(text, "#Collé"), "body", WARNING, "write '## ' for a section heading")]
+    html = markdown.markdown(safe_body(body), extensions=EXTENSIONS)
+    assert html.count("<h1") == 2  # the two reported, and only those
+    assert "'# Méthode de l'enquête' is a level-1 heading" in problems[0].message

@@ -6,6 +6,7 @@
 - Values YAML cut at ' #' (the rest became a comment) in free-text fields.
 - List items containing the Arabic comma '،', which YAML does not read as a separator.
 - A list right after a paragraph line: rendered as a list (GitHub's way), noted for the author.
+- A level-1 heading ('# ...') in a body: the page's title is already its level-1 heading.
 - Bodies whose unclosed '[', '](', backtick runs or fences would make the Markdown renderer take
   quadratic time (tools.content.render_cost): refused.
 
@@ -29,6 +30,9 @@ SAFE_ATTRIBUTES = {"id", "class", ".", "#"}
 SCRIPT_URL_RE = re.compile(r"(?:java|vb)script\s*:|data\s*:[^,\s]*(?:base64|script|html)", re.I)
 ARABIC_COMMA = "\u060c"
 RAW_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z]")
+# A level-1 heading line as Python-Markdown (the site's renderer) reads it: '#' first on the line and
+# not '##'; it needs no space after it ('#Titre' is one) and takes none before it.
+H1_RE = re.compile(r"#(?!#)")
 # Fields whose values are free text: a ' #' inside them is almost always meant as text.
 TEXT_KINDS = (Text, StrList)
 # Institutions are names, and an Arabic name often has a comma inside ("ILO، Department of
@@ -71,6 +75,13 @@ def body_problems(raw: RawEntry) -> list[Problem]:
                                 "list starts right after a paragraph line, without a blank line",
                                 "add a blank line before the list (the site renders it as a list, as GitHub "
                                 "does; other Markdown readers may not)", WARNING))
+    # The entry page's title is its only level-1 heading (screen readers list headings by level).
+    lines = raw.body.split("\n")
+    for offset, piece in code_free_lines(raw.body):
+        if H1_RE.match(piece) and offset < len(lines) and lines[offset].startswith(piece):
+            problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                    f"'{_short(piece.strip())}' is a level-1 heading: the page's title is already "
+                                    "its level-1 heading", "write '## ' for a section heading", WARNING))
     # Lines already reported (links by tools.content.validate, attribute lists above) or holding raw
     # HTML (its own warning) are not reported twice.
     reported = {offset for offset, _ in unsafe_links(raw.body)} | {p.line - raw.body_line for p in problems}
