@@ -220,8 +220,8 @@ def concept_grid(rs: list[Row], source: str, lang: str, countries: list[str] | N
         label = vocabs.label("icls_concepts", concept, lang)
         desc = vocabs.description("icls_concepts", concept, lang)
         # A disclosure, not a title attribute: a title shows on hover only, which phones cannot do.
-        body.append(f'<tr markdown="1"><th scope="row"><details class="kb-def"><summary>{html.escape(label)}</summary>'
-                    f'<p>{html.escape(desc)}</p></details></th>'
+        body.append(f'<tr markdown="1"><th scope="row"><details class="kb-def"><summary>{_attr(label)}</summary>'
+                    f'<p>{_attr(desc)}</p></details></th>'
                     + "".join(cells) + "</tr>")
     table = (f'<table class="kb-matrix kb-concepts" markdown="1">\n<caption>{_md(w("concepts_caption", lang, vocabs))}</caption>\n'
              f'<thead><tr><th scope="col">{_md(w("concept", lang, vocabs))}</th>{head}</tr></thead>\n'
