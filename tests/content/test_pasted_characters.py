@@ -44,3 +44,27 @@ def test_a_control_character_is_named_at_its_line_with_its_fix(tmp_path, char):
     assert [(p.line, p.field) for p in problems] == [(line_of(text, "tags:"), "front matter")]
     assert f"U+{ord(char):04X}" in problems[0].message
     assert "delete it" in problems[0].hint and "colons" not in problems[0].hint
+
+
+@pytest.mark.parametrize("url, found", [
+    ("https://example.org/rapport annuel.pdf", "contains a space"),
+    ("https://exa\u202emple.org/gnp.exe", "U+202E"),
+    ("https://example.org/\\u0000x", "U+0000"),
+    ("https://example.org/\\u2028x", "U+2028"),
+    ("https://www.hcp.ma@other.example/enquete", "leads to other.example"),
+])
+def test_a_link_address_that_cannot_be_the_page_it_names_is_an_error_at_its_line(tmp_path, url, found):
+    # Each passed the check: the page's sanitiser then dropped the link (a dead title), or the
+    # link led elsewhere than it reads (found by breaker9).
+    text = entry_text(links=f'\n  - title: Source\n    url: "{url}"\n    archive_url: "https://web.archive.org/web/2025/x"')
+    entries, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field, p.severity) for p in problems] == [(line_of(text, "    url:"), "links[0].url", ERROR)]
+    assert found in problems[0].message and problems[0].hint
+    assert entries == []
+
+
+def test_an_archive_address_with_a_space_is_an_error_and_plain_addresses_pass(tmp_path):
+    text = entry_text(links='\n  - title: Source\n    url: "https://example.org/a%20b?x=1#p"'
+                            '\n    archive_url: "https://web.archive.org/web/2025/https://example.org/a b"')
+    _, problems = problems_of(tmp_path, text)
+    assert [(p.line, p.field) for p in problems] == [(line_of(text, "    archive_url:"), "links[0].archive_url")]
