@@ -489,6 +489,10 @@ def _index_lines(entry: RawEntry, node: yaml.Node, prefix: str) -> None:
         seen = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            if isinstance(key_node, yaml.ScalarNode):
+                # A field name is the text written: 'null:' and 'true:' were built as None and True
+                # and reported as 'None: unknown field' on line 1, '<<:' merged a mapping unseen.
+                key_node.tag = "tag:yaml.org,2002:str"
             path = f"{prefix}.{key}" if prefix else key
             if path in seen:
                 entry.problems.append(Problem(entry.path, key_node.start_mark.line + 2, path,
