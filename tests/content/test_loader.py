@@ -120,7 +120,7 @@ def test_control_character_in_front_matter_is_a_problem_not_a_crash(tmp_path):
     text = entry_text(title="Enquête\x07nationale")
     entries, problems, _ = load(tmp_path, {NAME: text})
     assert [(p.path, p.field, p.severity) for p in problems] == [(PATH, "front matter", "error")]
-    assert problems[0].message.startswith("invalid YAML")
+    assert problems[0].message == "contains the invisible control character U+0007, not allowed in YAML"
     assert entries == []
 
 

@@ -109,3 +109,15 @@ def test_render_json_keeps_non_ascii_text_readable():
 
 def test_render_json_without_problems():
     assert json.loads(render([], 5, "json")) == {"files": 5, "problems": []}
+
+
+def test_text_shows_control_characters_of_a_value_as_escapes_on_one_line():
+    # A value quoted in a message could clear or retitle the terminal of whoever runs the check,
+    # or print a line that looks like another problem (found by breaker9).
+    p = Problem("practices/ma/x.fr.md", 14, "links[0].url",
+                "'ftp://x\x1b[2J\x1b]0;pwn\x07\nfake.md:1: ok\u202e' is not an http(s) address", "write https://")
+    shown = p.text()
+    assert "\n" not in shown and "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert shown == ("practices/ma/x.fr.md:14: links[0].url: 'ftp://x\\x1b[2J\\x1b]0;pwn\\x07\\nfake.md:1: ok\\u202e' "
+                     "is not an http(s) address; write https://")
+    assert Problem("p.md", 1, "title", "café, الهجرة", "").text() == "p.md:1: title: café, الهجرة"

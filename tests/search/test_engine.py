@@ -586,3 +586,26 @@ def test_shown_language_is_the_interface_s_unless_the_query_is_in_arabic_letters
     assert shown_language("الهجرة", "ar") == "ar"
     assert shown_language("HIMS", "ar") == "ar"
     assert shown_language("migration", None) is None
+
+
+def test_not_excludes_a_concept_with_its_other_names(engine, tmp_path, monkeypatch):
+    """A glossary concept after NOT is excluded under all its names: its synonyms were searched as
+    alternatives, which put the entries naming it in another language first ('enquête NOT
+    recensement' listed the censuses' Arabic versions on top; found by breaker9)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "glossary.yml").write_text(TINY_GLOSSARY, encoding="utf-8")
+    monkeypatch.setattr(search_engine, "expand", glossary.expand)
+    index = SearchIndex(engine.dir, Vocabularies.load(data))
+    assert {"dz-remittances", "regional-guide-donnees"} <= set(ids(index.search("migrant worker")))
+    found = index.search('migration NOT "travailleur migrant"', page_size=50)
+    assert "ma-enquete-emploi" in ids(found)
+    assert not {"dz-remittances", "regional-guide-donnees"} & set(ids(found))
+    assert found["expansions"] == []
+    alone = index.search('NOT "travailleur migrant"', page_size=50)
+    assert alone["total"] and not {"dz-remittances", "regional-guide-donnees"} & set(ids(alone))
+
+
+def test_not_before_a_country_name_does_not_favour_that_country(engine):
+    found = engine.search("migration NOT Maroc")
+    assert not [e for e in found["expansions"] if e["kind"] == "country"]

@@ -47,6 +47,15 @@ def test_destination_and_neighbour_countries_are_named_by_their_demonyms(text, c
     assert codes(text) == [code]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("العامل المغربي", "MA"), ("البنك المركزي التونسي", "TN"), ("المهاجر الجزائري", "DZ"),
+    ("الاقتصاد الليبي", "LY"), ("الجزائريون في فرنسا", "DZ"), ("الليبيون", "LY"),
+])
+def test_arabic_demonyms_with_the_article_name_their_country(text, code):
+    # المغاربة and الليبيين named their country, المغربي and الليبيون did not (found by breaker9).
+    assert codes(text)[:1] == [code]
+
+
 @pytest.mark.parametrize("text", ["الصيد البحري", "البحري", "التعاون البحري", "بحري", "maritime",
                                   "tunis", "libre", "nigerian workers", "algèbre"])
 def test_no_country_from_a_stem_or_a_real_word(text):

@@ -380,9 +380,12 @@ def test_country_pages_for_named_countries_and_regional(entries, generated):
     assert f'href="../entries/{TN_ID}/fr.md"' in generated["kb/countries/fr.md"]
 
 
-def test_no_regional_page_without_regional_entries(entries):
+def test_an_empty_regional_page_without_regional_entries(entries):
+    # The home pages link kb/countries/regional.md: without it, MkDocs' strict build of a
+    # collection with no regional entry failed (found by breaker9). The countries index leaves it out.
     generated = pages.generate([e for e in entries if e.countries], vocabs=SHIPPED)
-    assert "kb/countries/regional.md" not in generated
+    regional = generated["kb/countries/regional.md"]
+    assert pages.n_entries(0, "fr", vocabs=SHIPPED) in regional and "../entries/" not in regional
     assert "regional.md" not in generated["kb/countries/index.md"]
 
 

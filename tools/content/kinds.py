@@ -151,6 +151,28 @@ def _http(url: str) -> bool:
         return False
 
 
+def _url_fault(url: str) -> tuple[str, str] | None:
+    """(message, hint) when an http(s) address cannot be the page it names: a space, an invisible
+    or control character (a bidi override shows 'exa\u202eelpmaxe.org' reversed; the page's
+    sanitiser then drops the link, leaving a dead title), or a user name before '@', which
+    makes 'https://www.hcp.ma@other.example/' lead to other.example. None when it is fine.
+    Found by breaker9: each of these passed the check."""
+    for char in url:
+        if char == " ":
+            return "contains a space", "write %20 for a space, or copy the address again from the browser's address bar"
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Zs"):
+            return (f"contains the invisible character U+{ord(char):04X}",
+                    "delete it, or copy the address again from the browser's address bar")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.username is not None:
+        return (f"names a user before '@' ('{parts.netloc.rsplit('@', 1)[0][:40]}@'): the link leads to {parts.hostname}",
+                "write the page's own address, with no user name or password before the site's name")
+    return None
+
+
 class Kind:
     """Base of the kinds. `empty_ok`: an empty list is a value, not a missing field."""
 
@@ -434,6 +456,9 @@ class Url(Kind):
         url = str(value or "").strip()
         if not _http(url):
             return None, [Issue(key, f"'{url}' is not an http(s) address", URL_HINT)]
+        fault = _url_fault(url)
+        if fault:
+            return None, [Issue(key, *fault)]
         return url, []
 
     def json_schema(self, required=False, vocabs: Vocabularies | None = None):
@@ -472,6 +497,10 @@ class Links(ListKind):
         if not _http(url):
             issues.append(Issue(f"{key}.url" if "url" in item else key, f"'{url}' is not an http(s) address",
                                 URL_HINT))
+            return None
+        fault = _url_fault(url)
+        if fault:
+            issues.append(Issue(f"{key}.url", *fault))
             return None
         extra = {}
         for name, kind in (("accessed", self.accessed), ("archive_url", self.archive_url)):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.content.problems import Problem
+from tools.content.problems import WARNING, Problem
 from tools.content.schema import MAX_FILE_BYTES
 
 FENCE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -333,6 +333,7 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
                                       f"front matter is over {MAX_FRONT_MATTER_BYTES:,} bytes",
                                       "keep fields short: long text belongs in the body"))
         return
+    source = _flag_line_separators(entry, source)
     loader = None
     try:
         events = _c_events(source)
@@ -361,6 +362,30 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
             loader.dispose()
 
 
+# YAML reads these as line breaks, so a title pasted with one was misread ("could not find expected
+# ':'") and every later problem was given a line too far; found by breaker9.
+_LINE_SEPARATOR_RE = re.compile("[\u0085\u2028\u2029]")
+_SEPARATOR_NAMES = {"\u0085": "next-line character U+0085", "\u2028": "line separator U+2028",
+                    "\u2029": "paragraph separator U+2029"}
+
+
+def _flag_line_separators(entry: RawEntry, source: str) -> str:
+    """`source` with each U+0085, U+2028 and U+2029 replaced by a space, which is what the fields'
+    text makes of any run of spaces, so that YAML's lines stay the file's lines; a warning for each
+    line holding one (they come with text pasted from word processors and PDFs)."""
+    if not _LINE_SEPARATOR_RE.search(source):
+        return source
+    for number, text in enumerate(source.split("\n"), start=2):
+        found = _LINE_SEPARATOR_RE.search(text)
+        if found:
+            entry.problems.append(Problem(
+                entry.path, number, "front matter",
+                f"contains the invisible {_SEPARATOR_NAMES[found.group()]}, read as a space",
+                "delete it or type a plain space (it comes with text pasted from a word processor or a PDF)",
+                WARNING))
+    return _LINE_SEPARATOR_RE.sub(" ", source)
+
+
 def _no_opening_fence(path: str, text: str, lines: list[str]) -> Problem:
     """The problem of a file whose first line is not '---', saying why when it can be told: lines
     ended by a carriage return alone (the file is one line to every tool) or empty lines above '---'."""
@@ -378,6 +403,13 @@ def _no_opening_fence(path: str, text: str, lines: list[str]) -> Problem:
 def _syntax_problem(path: str, source: str, exc: Exception) -> Problem:
     """Where a person would look: an unclosed '[', '{' or quote is reported where it opens
     (PyYAML's context mark), anything else where the parser stopped (its problem mark)."""
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        # PyYAML's own words ("special characters are not allowed") named neither the character nor
+        # the fix, and the usual hint about quotes and colons misled; found by breaker9.
+        return Problem(path, _reader_line(source, exc), "front matter",
+                       f"contains the invisible control character U+{exc.character:04X}, not allowed in YAML",
+                       "delete it (it comes with text pasted from a PDF, a terminal or a word processor); "
+                       "retype the value if you cannot see where it is")
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     problem_mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
@@ -457,6 +489,10 @@ def _index_lines(entry: RawEntry, node: yaml.Node, prefix: str) -> None:
         seen = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            if isinstance(key_node, yaml.ScalarNode):
+                # A field name is the text written: 'null:' and 'true:' were built as None and True
+                # and reported as 'None: unknown field' on line 1, '<<:' merged a mapping unseen.
+                key_node.tag = "tag:yaml.org,2002:str"
             path = f"{prefix}.{key}" if prefix else key
             if path in seen:
                 entry.problems.append(Problem(entry.path, key_node.start_mark.line + 2, path,

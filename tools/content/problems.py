@@ -12,6 +12,12 @@ ERROR = "error"
 WARNING = "warning"
 
 
+# Characters of a file's values that a terminal would act on rather than show.
+_SHOWN_ESCAPED = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
+_SHOWN_ESCAPED.update({0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t"})
+_SHOWN_ESCAPED.update({c: f"\\u{c:04x}" for c in [*range(0x202a, 0x202f), *range(0x2066, 0x206a)]})
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in a contributor's file: path as shown, 1-based line, field path ('countries[1]'),
@@ -25,10 +31,13 @@ class Problem:
     severity: str = ERROR
 
     def text(self) -> str:
-        """'path:line: field: message; hint' with ' (warning)' appended for a warning."""
+        """'path:line: field: message; hint' with ' (warning)' appended for a warning, on one line:
+        control characters and direction overrides quoted from a file are shown as escapes (\\x1b,
+        \\n, \\u202e), so that a value cannot clear or retitle the terminal of whoever runs the
+        check, nor print a line that looks like another problem (found by breaker9)."""
         hint = f"; {self.hint}" if self.hint else ""
         tag = "" if self.severity == ERROR else " (warning)"
-        return f"{self.path}:{self.line}: {self.field}: {self.message}{hint}{tag}"
+        return f"{self.path}:{self.line}: {self.field}: {self.message}{hint}{tag}".translate(_SHOWN_ESCAPED)
 
     def github(self) -> str:
         """The problem as a GitHub Actions workflow command ('::error file=...,line=...::...'), escaped."""

@@ -87,20 +87,30 @@ class _Checker:
         if not raw.body.strip():
             self.problems.append(Problem(raw.path, raw.body_line, "body", "the entry has no text after the front matter",
                                          "write the sections: context, description, method, lessons, references"))
-        for number, line in enumerate(raw.text.split("\n"), start=1):
-            if PLACEHOLDER_RE.search(line):
-                self.problems.append(Problem(raw.path, number, "placeholder", "TODO left from the skeleton",
-                                             "replace it with the real text or value", WARNING))
-        words = len(markdown_to_text(raw.body).split())
-        if raw.body.strip() and not BODY_WORDS[0] <= words <= BODY_WORDS[1]:
-            self.problems.append(Problem(raw.path, raw.body_line, "body", f"the text is {words} words long",
-                                         f"aim for {BODY_WORDS[0]} to {BODY_WORDS[1]} words", WARNING))
-        for offset, target in unsafe_links(raw.body):
-            self.problems.append(Problem(raw.path, raw.body_line + offset, "body",
-                                         f"link to '{target[:80]}' is not a web address",
-                                         "links in the text must start with https:// (or mailto:, or # for a heading)"))
-        if raw.body.strip() and "<" in raw.body:
-            self.problems += raw_html_problems(raw)
+        self.problems += body_problems(raw)
+
+
+def body_problems(raw: RawEntry, length: bool = True) -> list[Problem]:
+    """The problems of a file's text that do not depend on its front matter: TODO placeholders,
+    its length (`length`), script links, raw HTML. Also run (without the length) when the front
+    matter cannot be read, so that one run lists them with the YAML error (they came one run
+    later; found by breaker9)."""
+    problems = []
+    for number, line in enumerate(raw.text.split("\n"), start=1):
+        if PLACEHOLDER_RE.search(line):
+            problems.append(Problem(raw.path, number, "placeholder", "TODO left from the skeleton",
+                                    "replace it with the real text or value", WARNING))
+    words = len(markdown_to_text(raw.body).split()) if length else 0
+    if length and raw.body.strip() and not BODY_WORDS[0] <= words <= BODY_WORDS[1]:
+        problems.append(Problem(raw.path, raw.body_line, "body", f"the text is {words} words long",
+                                f"aim for {BODY_WORDS[0]} to {BODY_WORDS[1]} words", WARNING))
+    for offset, target in unsafe_links(raw.body):
+        problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                f"link to '{target[:80]}' is not a web address",
+                                "links in the text must start with https:// (or mailto:, or # for a heading)"))
+    if raw.body.strip() and "<" in raw.body:
+        problems += raw_html_problems(raw)
+    return problems
 
 
 # What Python-Markdown renders as links (<https://...>, <ftp://...>, <name@host>), not raw HTML.
@@ -210,6 +220,8 @@ def check_entry(raw: RawEntry, vocabs: Vocabularies | None = None) -> tuple[Entr
     problems += _id_prefix(raw, vocabs)
     problems += hazards.check(raw)  # scripts, cut values, Arabic commas, lists after paragraphs
     if not raw.meta:
+        if raw.body_line > 1:  # the front matter is closed: the text after it is known
+            problems += body_problems(raw, length=False)
         return None, collapse_repeats(problems, raw.body_line)
     checker = _Checker(raw, vocabs)
     checker.run()

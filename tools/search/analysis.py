@@ -51,6 +51,9 @@ ARABIC_FOLD = str.maketrans({
     "\u06cc": "ي", "\u06d0": "ي", "\u06a9": "ك", "\u06aa": "ك",
     "\u06c1": "ه", "\u06c0": "ه", "\u06d5": "ه", "\u06be": "ه", "\u06c3": "ه",
     "’": "'", "ʼ": "'", "‘": "'", "`": "'",
+    # The Arabic decimal separator, which Arabic number formats give for a dot: '١٠٫٧٫١' is 10.7.1
+    # (it was three numbers, and found SDG 10.c.1 first; breaker9).
+    "\u066b": ".",
     **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
     **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic (Persian, Urdu) digits
 })
@@ -63,11 +66,11 @@ ELISION_RE = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=
 # or drops them. Splitting before normalising would cut words (and shift highlight offsets).
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + INVISIBLE
 _WORD = rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*"
-WORD_PATTERN = rf"\d+(?:\.\d+)+|{_WORD}"
+WORD_PATTERN = rf"\d+(?:[.\u066b]\d+)+|{_WORD}"
 WORD_RE = TOKEN_RE = re.compile(WORD_PATTERN)
 HYPHENS = "-\u2010\u2011"
 # The index tokenizer: a hyphenated compound (sous-emploi, main-d'œuvre) is one token.
-TOKEN_PATTERN = rf"\d+(?:\.\d+)+|{_WORD}(?:[{HYPHENS}]{_WORD})*"
+TOKEN_PATTERN = rf"\d+(?:[.\u066b]\d+)+|{_WORD}(?:[{HYPHENS}]{_WORD})*"
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
 

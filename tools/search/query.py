@@ -250,6 +250,18 @@ def exclusions(q):
     return q
 
 
+def excluded_queries(q) -> list:
+    """What a parsed query excludes: the `b` of each AndNot and the query of each Not in it (the
+    words a user wrote after NOT or ANDNOT), outermost first."""
+    if isinstance(q, query.AndNot):
+        return [q.b] + excluded_queries(q.a)
+    if isinstance(q, query.Not):
+        return [q.query]
+    if isinstance(q, query.compound.CompoundQuery):
+        return [found for sub in q.subqueries for found in excluded_queries(sub)]
+    return []
+
+
 def parse(parser, text: str):
     """The user's text as a Whoosh query; on any parser failure, its plain words."""
     if len(WORD_RE.findall(text)) > MAX_QUERY_TERMS:
@@ -608,6 +620,20 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     expansions = [asdict(e) | {"kind": "glossary"} for e in expand(text)]
     expansions += short_form_expansions(text, expansions, vocabs)
     main = parse(parser, text)
+    excluded = excluded_queries(main)
+    negated = set().union(*map(_terms_of, excluded)) if excluded else set()
+
+    def is_negated(typed: str) -> bool:
+        terms = _terms_of(parse(parser, typed)) if negated else set()
+        return bool(terms) and terms <= negated
+
+    if negated:
+        # A word after NOT is excluded, with the other names of its concept (its Arabic and
+        # English versions hold the synonyms, not the word): its expansions and country were
+        # searched as alternatives, so 'enquête NOT recensement' put the censuses first (breaker9).
+        for exp in [e for e in expansions if is_negated(e["matched"])]:
+            expansions.remove(exp)
+            excluded += [parser.parse(f'"{w}"') for w in map(name_terms, exp["added"]) if w]
     parts = [main, query.Term("title_exact", exact_key(text), boost=EXACT_TITLE_BOOST)]
     units: list[Unit] = []
     claimed: set[str] = set()
@@ -634,6 +660,8 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     repairs_left = MAX_SPELLING_WORDS
     countries = set()
     for code, typed in countries_named(text, real_word, vocabs, plain_country):
+        if is_negated(typed):
+            continue
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
@@ -650,7 +678,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
             claimed |= folded
     for raw, word in query_tokens(text):
         pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
-        if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces):
+        if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces) or is_negated(raw):
             continue
         word = "".join(pieces) if len(pieces) > 1 else word
         unit = Unit(raw, _terms_of(parse(parser, raw)))
@@ -688,7 +716,8 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     # Reported after the glossary's and short forms' expansions, as the browser's engine lists them.
     named = sum(1 for e in expansions if e["kind"] in ("glossary", "short_form"))
     expansions[named:named] = wildcards
-    return Plan(query.Or(parts), expansions, units, countries, syntax, text)
+    searched = query.AndNot(query.Or(parts), query.Or(excluded)) if excluded else query.Or(parts)
+    return Plan(searched, expansions, units, countries, syntax, text)
 
 
 def short_forms(vocabs: Vocabularies | None = None) -> dict[str, tuple[str, ...]]:

@@ -1204,10 +1204,12 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         else:
             pages.update(country_pages(code, countries[code], path, ui, vocabs=vocabs, memo=memo, split_at=split_at))
         rows.append((vocabs.country_name(code, ui), path, ids(countries[code])))
+    # Made even with no regional entry: the hand-written home pages link it, and MkDocs' strict
+    # build failed on a collection without one (or once its last one was removed; breaker9).
+    path = f"{KB}/countries/regional.md"
+    pages.update(listing_pages(t("regional", ui, vocabs), "", countries.get("regional", []), path, ui, vocabs=vocabs,
+                               memo=memo, split_at=split_at))
     if "regional" in countries:
-        path = f"{KB}/countries/regional.md"
-        pages.update(listing_pages(t("regional", ui, vocabs), "", countries["regional"], path, ui, vocabs=vocabs,
-                                   memo=memo, split_at=split_at))
         rows.append((t("regional", ui, vocabs), path, ids(countries["regional"])))
     pages[f"{KB}/countries/index.md"] = index_page(t("countries", ui, vocabs), rows, f"{KB}/countries/index.md", ui, vocabs=vocabs)
 

@@ -31,9 +31,9 @@
     // Persian and Urdu keyboards type these for the Arabic letters (same sound, other shape).
     "\u06cc": "ي", "\u06d0": "ي", "\u06a9": "ك", "\u06aa": "ك",
     "\u06c1": "ه", "\u06c0": "ه", "\u06d5": "ه", "\u06be": "ه", "\u06c3": "ه",
-    "\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'" };
+    "\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'", "\u066b": "." };
   for (var d = 0; d < 10; d++) { ARABIC_FOLD[String.fromCharCode(0x660 + d)] = String(d); ARABIC_FOLD[String.fromCharCode(0x6f0 + d)] = String(d); }
-  var ARABIC_FOLD_RE = /[أإآٱىة\u06cc\u06d0\u06a9\u06aa\u06c1\u06c0\u06d5\u06be\u06c3\u2019\u02bc\u2018`\u0660-\u0669\u06f0-\u06f9]/g;
+  var ARABIC_FOLD_RE = /[أإآٱىة\u06cc\u06d0\u06a9\u06aa\u06c1\u06c0\u06d5\u06be\u06c3\u2019\u02bc\u2018`\u066b\u0660-\u0669\u06f0-\u06f9]/g;
   // Where Python's str.casefold() differs from toLowerCase() (full case folding).
   var CASEFOLD = { "ß": "ss", "ẞ": "ss", "ς": "σ", "ϐ": "β", "ϑ": "θ", "ϕ": "φ", "ϖ": "π", "ϰ": "κ", "ϱ": "ρ",
     "ϵ": "ε", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "ŉ": "ʼn", "ǰ": "ǰ" };
@@ -76,13 +76,13 @@
   function stripElision(token) { return token.replace(ELISION, ""); }
   var MARKS = "\\u0300-\\u036f\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06ed\\u0640" + INVISIBLE;
   var WORD = "[\\p{L}\\p{N}_" + MARKS + "]";
-  var TOKEN = new RegExp("\\p{Nd}+(?:\\.\\p{Nd}+)+|" + WORD + "+(?:['\u2019]" + WORD + "+)*", "gu");
+  var TOKEN = new RegExp("\\p{Nd}+(?:[.\u066b]\\p{Nd}+)+|" + WORD + "+(?:['\u2019]" + WORD + "+)*", "gu");
   function tokens(text) { return String(text || "").match(TOKEN) || []; }
   function folded(raw) { return stripElision(normalize(raw)); }
   // The index tokenizer's tokens (analysis.TOKEN_PATTERN): a hyphenated compound is one token.
   var HYPHENS = "\\-\u2010\u2011";
   var WORDS = WORD + "+(?:['\u2019]" + WORD + "+)*";
-  var COMPOUND = new RegExp("\\p{Nd}+(?:\\.\\p{Nd}+)+|" + WORDS + "(?:[" + HYPHENS + "]" + WORDS + ")*", "gu");
+  var COMPOUND = new RegExp("\\p{Nd}+(?:[.\u066b]\\p{Nd}+)+|" + WORDS + "(?:[" + HYPHENS + "]" + WORDS + ")*", "gu");
   var HYPHEN_RE = new RegExp("[" + HYPHENS + "]", "u");
   function compoundTokens(text) { return String(text || "").match(COMPOUND) || []; }
   function compoundParts(token) { return token.split(HYPHEN_RE).filter(Boolean); }

@@ -276,7 +276,13 @@
     form.addEventListener("keydown", function (ev) {
       var links = Array.prototype.slice.call(list.querySelectorAll("a")).concat(all.hidden ? [] : [all]);
       var i = links.indexOf(document.activeElement);
-      if (ev.key === "Escape") { panel.hidden = true; if (form.classList.contains("kb-hsearch--open")) toggle(false); input.focus(); }
+      // On a phone Escape closes the box, whose input is then hidden: focus goes back to the button
+      // that opened it (focusing the hidden input left it on the page's body). Elsewhere the input
+      // is focused before the results are hidden: its focus handler showed them again when Escape
+      // was pressed on a result (found by breaker9).
+      if (ev.key === "Escape") {
+        if (form.classList.contains("kb-hsearch--open")) { toggle(false); open.focus(); } else { input.focus(); panel.hidden = true; }
+      }
       else if (ev.key === "ArrowDown" && links.length) { ev.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus(); }
       else if (ev.key === "ArrowUp" && i >= 0) { ev.preventDefault(); if (i === 0) input.focus(); else links[i - 1].focus(); }
     });
