@@ -33,5 +33,7 @@ SWAP_GRACE = 0.5  # seconds to wait for an index being swapped in before answeri
 # only once its interpreter has started and imported uvicorn and the CLI (~0.4 s of CPU), and the
 # check waits behind the warm-up's long calls (a full garbage collection of the opened index): on
 # a loaded machine 5 s passed before that, and uvicorn killed worker after worker while they
-# started (seen at load average 18). A worker that really hangs is replaced this much later.
+# started (seen at load average 18). A worker that really hangs is replaced this much later, and
+# meanwhile the supervisor (which checks its workers one after the other, between signals)
+# stops on Ctrl-C or SIGTERM only once that check has timed out.
 WORKER_HEALTHCHECK = 60
