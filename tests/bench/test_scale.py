@@ -3,7 +3,15 @@ run (no build, no server)."""
 
 from __future__ import annotations
 
-from tools.bench.scale import CONCURRENT_SEED, budgets, markdown, queries
+from tools.bench.scale import (
+    CONCURRENT_SEED,
+    budgets,
+    distinct_queries,
+    markdown,
+    queries,
+    repeated_queries,
+    stream_mix,
+)
 
 
 def search_result(p50: float, p99: float, rps: float) -> dict:
@@ -42,3 +50,36 @@ def test_the_report_says_how_many_server_processes_answered():
     assert "HTTP measures: 2 server process(es)" in markdown(results, checks, {"when": "now", "machine": "here"})
     results = {10000: {"entries": 10000, "search": {**result, "workers": 2}}}
     assert "(2 server process(es))" in budgets(results)["search_throughput_10000"]["measured"]
+
+
+def test_the_cold_stream_asks_each_pair_once_and_none_of_the_one_clients():
+    one = queries(400)
+    cold = distinct_queries(400, CONCURRENT_SEED, exclude=one)
+    mix = stream_mix(cold)
+    assert mix["requests"] == mix["distinct"] == 400 and mix["repeats"] == 0
+    assert not {(q, str(f)) for q, f in cold} & {(q, str(f)) for q, f in one}
+
+
+def test_the_stream_with_repeats_repeats_popular_pairs_asked_by_no_earlier_phase():
+    one = queries(400)
+    cold = distinct_queries(400, CONCURRENT_SEED, exclude=one)
+    hot = repeated_queries(800, exclude=one + cold)
+    mix = stream_mix(hot)
+    assert mix["requests"] == 800 and mix["distinct"] <= 200 and mix["repeats"] > 0.5
+    assert not {(q, str(f)) for q, f in hot} & {(q, str(f)) for q, f in one + cold}
+    top = max(set(map(str, hot)), key=list(map(str, hot)).count)
+    assert list(map(str, hot)).count(top) > 800 / 200 * 5  # Zipf: the first pair far above the mean
+
+
+def test_the_report_names_the_phases_and_the_budget_its_stream():
+    result = search_result(5, 20, 300)
+    phase = {**result["http_16"], "mix": stream_mix(queries(10)), "server_cpu_ms": 6.0, "client_cpu_ms": 0.4}
+    results = {10000: {"entries": 10000, "search": {**result, "http_16": phase,
+                                                    "http_16_repeats": {**phase, "requests_per_s": 450}}}}
+    checks = budgets(results)
+    assert "cold" in checks["search_throughput_10000"]["budget"]
+    assert "with repeats (not the budget's stream): 450 requests/s" in checks["search_throughput_10000"]["measured"]
+    text = markdown(results, checks, {"when": "now", "machine": "here"})
+    assert "| HTTP, 16 clients, cold (every query distinct) | 5 / 20, 300 req/s |" in text
+    assert "| HTTP, 16 clients, with repeats | 5 / 20, 450 req/s |" in text
+    assert "10 requests, 10 distinct (0% repeats)" in text

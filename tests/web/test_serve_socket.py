@@ -6,6 +6,7 @@ import asyncio
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
+from tools.web import limits, server
 from tools.web.server import _Config
 
 
@@ -41,3 +42,23 @@ def test_connections_of_the_shared_worker_socket_have_nagle_off():
     # thread may already have a running event loop, where asyncio.run() is refused.
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(asyncio.run, accepted_nodelay()).result(30) != 0
+
+
+def test_workers_get_the_servers_health_check_time_limit(monkeypatch):
+    """A worker starting on a loaded machine answers the supervisor's first health check late:
+    uvicorn's 5 s killed worker after worker while they started."""
+    started = []
+
+    class Supervisor:
+        def __init__(self, config, sockets):
+            started.append(config)
+            for sock in sockets:
+                sock.close()
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(server, "Multiprocess", Supervisor)
+    server.run("127.0.0.1", 0, workers=2, quiet=True)
+    assert started[0].timeout_worker_healthcheck == limits.WORKER_HEALTHCHECK > 5
+    assert started[0].workers == 2

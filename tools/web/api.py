@@ -22,6 +22,7 @@ import hashlib
 import os
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote_plus, urlencode
@@ -311,55 +312,127 @@ class Searches:
                 self.waiting -= 1
 
 
-class AnswerCache:
-    """Recent API answers (JSON bytes), keyed by the content of the index they were computed from
-    and the request's checked, canonical parameters: popular searches and facet toggles are
-    answered without running the engine again. The index's identity is a digest of its
-    MANIFEST.json (the fingerprint of every indexed document and of the analysis), re-read when
-    BUILD.json is replaced: a rebuild that changed an entry makes every old key miss, one that
-    changed nothing keeps the cache warm. Bounded to `size` answers, least recently used dropped
-    first. Used from the event loop only."""
+GZIP_MINIMUM = 1024  # bytes: smaller answers go uncompressed (GZipMiddleware's minimum_size below)
+GZIP_LEVEL = 6  # zlib's default; Starlette's 9 takes ~1.7x the time for 1 % less on a 17 kB answer
 
-    def __init__(self, index_dir, size: int = 2048):
+
+def gzip_body(body: bytes) -> bytes:
+    """`body` gzip-compressed as Starlette's GZipMiddleware compresses a whole response (level
+    GZIP_LEVEL, gzip header with mtime 0): the same bytes, so an answer compressed once and kept
+    is what the middleware would have sent."""
+    c = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return c.compress(body) + c.flush()
+
+
+class Answer:
+    """One API answer: its JSON bytes (`body`) and, when it is at least GZIP_MINIMUM bytes long,
+    their gzip form (`gzipped`, gzip_body: compressed once, sent to every client accepting it);
+    `nbytes` counts both."""
+
+    __slots__ = ("body", "gzipped", "nbytes")
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.gzipped = gzip_body(body) if len(body) >= GZIP_MINIMUM else None
+        self.nbytes = len(body) + len(self.gzipped or b"")
+
+    def response(self, request: Request) -> Response:
+        """The response for `request`, headers and bytes as GZipMiddleware (GZIP_MINIMUM, level
+        GZIP_LEVEL) would give them: gzip-compressed when the request accepts it and the answer
+        is large enough (the middleware passes an encoded response through as it is), else the
+        plain JSON for the middleware to finish."""
+        if self.gzipped is None or "gzip" not in request.headers.get("accept-encoding", ""):
+            return Response(self.body, media_type="application/json")
+        response = Response(self.gzipped, media_type="application/json")
+        # The middleware's order: vary added, then content-encoding (content-length already first).
+        response.raw_headers += [(b"vary", b"Accept-Encoding"), (b"content-encoding", b"gzip")]
+        return response
+
+
+class AnswerCache:
+    """Recent API answers (Answer: JSON bytes and their gzip form), keyed by the content of the
+    index they were computed from and the request's checked, canonical parameters: popular
+    searches and facet toggles are answered without running the engine, building the JSON or
+    compressing it again.
+
+    The index's identity (token()) is a digest of its MANIFEST.json (the fingerprint of every
+    indexed document and of the analysis) with the (inode, mtime) of the BUILD.json it was read
+    with: a rebuild that changed an entry makes every old key miss, one that changed nothing
+    keeps the cache warm. An answer is stored only when the engine answered from that same
+    build (put's `generation`: SearchIndex.generation after the call), so that an answer of
+    another generation, computed while a rebuild swapped the index in, never enters under
+    this one's key; errors are raised, never stored.
+
+    Bounded: at most `size` answers and `max_bytes` bytes of bodies (JSON plus gzip; default
+    2,048 answers and 32 MiB per server process, plus their keys: the query's words and
+    filters, some hundred bytes each), least recently used dropped first; an answer larger than max_bytes / 16 is not
+    kept. Used from the event loop only (not thread-safe)."""
+
+    def __init__(self, index_dir, size: int = 2048, max_bytes: int = 32 * 2**20):
         self.build_file = os.path.join(index_dir, "BUILD.json")
         self.manifest_file = os.path.join(index_dir, "MANIFEST.json")
         self.size = size
+        self.max_bytes = max_bytes
+        self.nbytes = 0
         self._items: OrderedDict = OrderedDict()
         self._seen: tuple | None = None
         self._digest: str | None = None
 
-    def stamp(self) -> str | None:
-        """The identity of the index now being served (a hex digest), or None without an index."""
+    def _build(self) -> tuple | None:
         try:
             st = os.stat(self.build_file)
         except OSError:
             return None
-        seen = (st.st_ino, st.st_mtime_ns)
+        return st.st_ino, st.st_mtime_ns
+
+    def token(self) -> tuple[str, tuple] | None:
+        """(digest of the index's content, (inode, mtime) of its BUILD.json) for the index now
+        in place, or None without an index or while one is being swapped in (then nothing is
+        looked up or stored)."""
+        seen = self._build()
+        if seen is None:
+            return None
         if seen != self._seen:
             try:
                 with open(self.manifest_file, "rb") as fh:
-                    self._digest = hashlib.sha256(fh.read()).hexdigest()
+                    digest = hashlib.sha256(fh.read()).hexdigest()
             except OSError:
                 return None
-            self._seen = seen
-        return self._digest
+            # The folder may have been swapped between the stat and the read: the manifest read
+            # belongs to the build seen only if BUILD.json is still that one.
+            if self._build() != seen:
+                return None
+            self._seen, self._digest = seen, digest
+        return self._digest, seen
 
-    def get(self, key) -> bytes | None:
-        """The answer stored under key (a tuple whose first item is stamp()), or None; marks it recent."""
-        body = self._items.get(key)
-        if body is not None:
-            self._items.move_to_end(key)
-        return body
+    def get(self, token, key: tuple) -> Answer | None:
+        """The answer stored under (token's digest, *key), or None; marks it recent."""
+        if token is None:
+            return None
+        answer = self._items.get((token[0], *key))
+        if answer is not None:
+            self._items.move_to_end((token[0], *key))
+        return answer
 
-    def put(self, key, body: bytes) -> None:
-        """Store an answer; ignored when key[0] (the index stamp) is None. Drops the least recently
-        used answers beyond size."""
-        if key[0] is None:
-            return
-        self._items[key] = body
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+    def put(self, token, key: tuple, answer: Answer, generation) -> bool:
+        """Store `answer` under (token's digest, *key) if the engine computed it from the build
+        of `token` (`generation` == token's (inode, mtime)); returns whether it was stored.
+        Drops the least recently used answers beyond `size` answers or `max_bytes`."""
+        if token is None or generation != token[1] or answer.nbytes > self.max_bytes // 16:
+            return False
+        full = (token[0], *key)
+        old = self._items.pop(full, None)
+        if old is not None:
+            self.nbytes -= old.nbytes
+        self._items[full] = answer
+        self.nbytes += answer.nbytes
+        while len(self._items) > self.size or self.nbytes > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self.nbytes -= dropped.nbytes
+        return True
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _json_bytes(body: dict) -> bytes:
@@ -369,8 +442,10 @@ def _json_bytes(body: dict) -> bytes:
     return orjson.dumps(body)
 
 
-def _json_answer(body: bytes) -> Response:
-    return Response(body, media_type="application/json")
+def _and_generation(engine: SearchIndex, fn, *args) -> tuple:
+    """(fn(*args), the engine's generation just after): the generation an answer may be cached
+    under (AnswerCache.put)."""
+    return fn(*args), engine.generation
 
 
 def served_app() -> Hardened:
@@ -408,18 +483,21 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         page, page_size = _int(request, "page", 1), _int(request, "page_size", 10)
         SearchIndex.check(q, page, page_size)
         ui_param = request.query_params.get("ui")
-        key = (cache.stamp(), "search", q, tuple((f.name, tuple(v)) for f, v in filters.items()), page, page_size,
-               lang, ui_param)
-        body = cache.get(key)
-        if body is None:
+        # Everything the answer depends on, in a canonical form (the order of a facet's values
+        # stays: the toggle URLs keep it).
+        key = ("search", q, tuple((f.name, tuple(v)) for f, v in filters.items()), page, page_size, lang, ui_param)
+        token = cache.token()
+        answer = cache.get(token, key)
+        if answer is None:
             # The page's interface asks for its language's versions (ui=), as its offline engine does.
-            found = await searches.run(engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size,
-                                       lang if ui_param else None)
+            found, generation = await searches.run(
+                _and_generation, engine, engine.search, q, {f.field: v for f, v in filters.items()}, page, page_size,
+                lang if ui_param else None)
             facets = facet_results(found["facets"], q, filters, lang, ui_param, vocabs)
-            body = _json_bytes({"ok": True, **found, "facets": facets, "ui": lang,
-                                "notes": notes(facets, filters, lang, vocabs) if not found["total"] else []})
-            cache.put(key, body)
-        return _json_answer(body)
+            answer = Answer(_json_bytes({"ok": True, **found, "facets": facets, "ui": lang,
+                                         "notes": notes(facets, filters, lang, vocabs) if not found["total"] else []}))
+            cache.put(token, key, answer, generation)
+        return answer.response(request)
 
     async def entry(request: Request):
         _known_params(request, ENTRY_PARAMS)
@@ -435,12 +513,14 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         q = query_words(request)
         check_words(q)
         limit = min(max(_int(request, "limit", 8), 1), 20)
-        key = (cache.stamp(), "suggest", q, limit)
-        body = cache.get(key)
-        if body is None:
-            body = _json_bytes({"ok": True, **await searches.run(engine.suggest, q, limit)})
-            cache.put(key, body)
-        return _json_answer(body)
+        key = ("suggest", q, limit)
+        token = cache.token()
+        answer = cache.get(token, key)
+        if answer is None:
+            found, generation = await searches.run(_and_generation, engine, engine.suggest, q, limit)
+            answer = Answer(_json_bytes({"ok": True, **found}))
+            cache.put(token, key, answer, generation)
+        return answer.response(request)
 
     async def openapi_doc(request: Request):
         return JSONResponse(spec)
@@ -495,7 +575,8 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, KBError: kb_error,
                                                         Exception: unexpected},
-                    middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)], lifespan=lifespan)
+                    middleware=[Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=GZIP_LEVEL)],
+                    lifespan=lifespan)
     csp = SitePolicy(project.site)
     csp.refresh()
     return Hardened(app, csp)

@@ -28,3 +28,12 @@ SEARCH_SECONDS = 5.0  # time limit of one search, completion or entry read, queu
 SEARCH_THREADS = 4  # engine calls at once per process; the others queue
 MAX_WAITING = 64  # queued engine calls beyond which a request is turned away at once (503)
 SWAP_GRACE = 0.5  # seconds to wait for an index being swapped in before answering 503
+# Seconds a worker process may take to answer the supervisor's health check (uvicorn's
+# timeout_worker_healthcheck, 5 by default) before it is killed and replaced. A new worker answers
+# only once its interpreter has started and imported uvicorn and the CLI (~0.4 s of CPU), and the
+# check waits behind the warm-up's long calls (a full garbage collection of the opened index): on
+# a loaded machine 5 s passed before that, and uvicorn killed worker after worker while they
+# started (seen at load average 18). A worker that really hangs is replaced this much later, and
+# meanwhile the supervisor (which checks its workers one after the other, between signals)
+# stops on Ctrl-C or SIGTERM only once that check has timed out.
+WORKER_HEALTHCHECK = 60

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import random
 import shlex
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -70,23 +72,76 @@ def request_mix(site: Path, seed: int = 1) -> list[tuple[str, str]]:
     return mix
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
-    """Reads one HTTP/1.1 response; returns its status. Raises ConnectionError on a broken one."""
+async def _read_response(reader: asyncio.StreamReader, body: list | None = None) -> int:
+    """Reads one HTTP/1.1 response; returns its status, and appends (headers {lower-case name:
+    value}, body bytes as sent) to `body` when given. Raises ConnectionError on a broken one."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+    data = b""
     if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
+        data = await reader.readexactly(int(headers["content-length"]))
     elif headers.get("transfer-encoding") == "chunked":
+        parts = []
         while True:
             size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-            await reader.readexactly(size + 2)
+            parts.append((await reader.readexactly(size + 2))[:-2])
             if size == 0:
                 break
+        data = b"".join(parts)
+    if body is not None:
+        body.append((headers, data))
     if headers.get("connection", "").lower() == "close":
         raise ConnectionResetError("server closed the connection")
     return status
+
+
+def json_ok(headers: dict, data: bytes) -> bool:
+    """Whether a response body (gzip-compressed or not, as its content-encoding says) is a JSON
+    object whose "ok" is true: an API answer, not an error."""
+    if headers.get("content-encoding") == "gzip":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            return False
+    return data.startswith(b'{"ok":true')
+
+
+async def timed_gets(host: str, port: int, paths: list[str], timeout: float = 60.0) -> tuple[list[float], int]:
+    """GET each path in turn on one keep-alive HTTP/1.1 connection to host:port (loopback only),
+    as a browser asks (Accept-Encoding: gzip). Returns the latencies in ms (one per path: request
+    written to answer read in full) and the number of requests that failed: no answer within
+    `timeout` seconds, a broken connection (reopened for the next), a status other than 200 or a
+    body that is not {"ok": true, ...} (decompressed to be checked). A lean client (no header
+    objects, no redirects, no cookies), so that on a machine shared with the server the
+    measurement's own CPU stays small; the server does the same work as for any client."""
+    if host not in LOOPBACK:
+        raise ValueError(f"only loopback addresses may be load-tested, not {host!r}")
+    times: list[float] = []
+    failed = 0
+    reader = writer = None
+    for path in paths:
+        began = time.perf_counter()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: */*\r\n"
+                         "Accept-Encoding: gzip\r\n\r\n".encode())
+            got: list = []
+            status = await asyncio.wait_for(_read_response(reader, got), timeout)
+            if status != 200 or not json_ok(*got[0]):
+                failed += 1
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError,
+                IndexError, EOFError):
+            failed += 1
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+        times.append((time.perf_counter() - began) * 1000)
+    if writer is not None:
+        writer.close()
+    return times, failed
 
 
 async def _client(host: str, port: int, mix, start: int, stop_at: float, out: list, fresh: bool = False) -> None:

@@ -45,6 +45,8 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 
+_NAMES = frozenset(name.encode("latin-1") for name in (*SECURITY_HEADERS, "content-security-policy"))
+
 
 def json_error(status: int, message: str, headers: dict | None = None, code: str | None = None) -> JSONResponse:
     """A JSON error response of the one shape (tools.errors.error_body), with machine `code`."""
@@ -115,6 +117,15 @@ class Hardened:
     def __init__(self, app, csp: SitePolicy):
         self.app = app
         self.csp = csp
+        self._raw: tuple[str | None, list] = (None, [])
+
+    def _extra(self) -> list[tuple[bytes, bytes]]:
+        """The added headers as raw (name, value) pairs, made again only when the CSP changes."""
+        value = self.csp.value()
+        if value != self._raw[0]:
+            headers = {**SECURITY_HEADERS, "content-security-policy": value}
+            self._raw = (value, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()])
+        return self._raw[1]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -122,14 +133,20 @@ class Hardened:
             return
         started = time.perf_counter()
         state = {"status": 0}
-        extra = {**SECURITY_HEADERS, "content-security-policy": self.csp.value()}
+        extra = self._extra()
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
-                headers = MutableHeaders(scope=message)
-                for name, value in extra.items():
-                    headers[name] = value
+                raw = message.setdefault("headers", [])
+                # Appended when the response sets none of them (every response of this app): what
+                # MutableHeaders' assignments give, without a scan of the list per header.
+                if not isinstance(raw, list) or not _NAMES.isdisjoint(name.lower() for name, _ in raw):
+                    headers = MutableHeaders(scope=message)
+                    for name, value in extra:
+                        headers[name.decode("latin-1")] = value.decode("latin-1")
+                else:
+                    raw.extend(extra)
             await send(message)
 
         try:

@@ -12,7 +12,7 @@ import socket
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-from tools.web.limits import MAX_REQUEST_HEAD
+from tools.web.limits import MAX_REQUEST_HEAD, WORKER_HEALTHCHECK
 
 # uvicorn options of every server: its HTTP parser (h11) reads a request head as long as the
 # longest query string the app accepts, so that refusals past it are the app's (414 or a page).
@@ -62,9 +62,11 @@ def run(host: str, port: int, workers: int = 1, quiet: bool = False) -> None:
     """Serve tools.web.api (`served_app`, the project of KB_ROOT) on host:port with `workers`
     processes (1: this process, through uvicorn.run) until interrupted. Several workers share
     one listening socket (_Config: TCP_NODELAY on every connection) under uvicorn's supervisor,
-    which restarts a worker that dies. Exits (SystemExit) when the address cannot be bound."""
+    which restarts a worker that dies or does not answer its health check within
+    limits.WORKER_HEALTHCHECK seconds. Exits (SystemExit) when the address cannot be bound."""
     options = dict(factory=True, host=host, port=port, workers=workers, log_config=log_config(quiet),
-                   access_log=False, server_header=False, **HTTP_OPTIONS)
+                   access_log=False, server_header=False, timeout_worker_healthcheck=WORKER_HEALTHCHECK,
+                   **HTTP_OPTIONS)
     if workers <= 1:
         uvicorn.run("tools.web.api:served_app", **options)
         return
