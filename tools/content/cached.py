@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
-from tools.content.model import Entry
+from tools.content.model import Entry, fingerprint
 from tools.content.problems import Problem
 from tools.content.validate import check_entry, collection_checks, duplicate_warnings, lookalike_signatures
 from tools.content.vocab import Vocabularies
@@ -124,6 +124,9 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         if key not in old_files:
             todo.append((name, shown))
     fresh = dict(zip([k for k in keys if k not in old_files], _check_all(todo, workers, vocabs), strict=True))
+    for _, entry, _ in fresh.values():
+        if entry is not None:
+            fingerprint(entry)  # kept on the entry and cached with it: later builds do not hash it again
     results = [old_files.get(k) or fresh[k] for k in keys]
     raws = [r for r, _, _ in results]
     entries, problems = [], []
