@@ -100,9 +100,7 @@ def on_page_content(html, page, config, files):
 def on_env(env, config, files):
     """The theme's Jinja environment, given a bytecode cache in the folder named by KB_JINJA_CACHE
     when set (Jinja checks each template's source checksum, so an edited template is compiled
-    again); unchanged otherwise. Notes whether the theme's sitemap.xml is MkDocs' own template
-    (then written by sitemap_xml, on_post_template)."""
-    _OWN_SITEMAP[config.site_dir] = own_sitemap_template(env)
+    again); unchanged otherwise."""
     folder = os.environ.get(JINJA_CACHE_ENV)
     if folder:
         from jinja2 import FileSystemBytecodeCache
@@ -374,81 +372,16 @@ def on_template_context(context, template_name, config):
     """The context of a theme template; with KB_CHANGED_ONLY set, the sitemap's `pages` are every
     page of the site (sitemap_pages), not only those this build renders; or, when the overlay's
     sitemap is kept (keeps_sitemap: same pages, same day, so the same bytes), none: on_post_build
-    puts the kept files in place of what MkDocs wrote. When the theme's sitemap template is MkDocs'
-    own (on_env), the template is given no page and on_post_template puts sitemap_xml's text of
-    them in place of its output: the same bytes without Jinja's loop over every page of the site
-    (tens of thousands at 10,000 entries, on every rebuild where a page came or went)."""
+    puts the kept files in place of what MkDocs wrote."""
     every = _EVERY_FILE.get(config.site_dir)
     if every is not None and template_name == "sitemap.xml":
         kept = keeps_sitemap(overlay_of(config)) if isinstance(getattr(every, "everything", None), SourceFiles) else None
         if kept:
             _KEPT_SITEMAP[config.site_dir] = kept
             context["pages"] = []
-        elif _OWN_SITEMAP.get(config.site_dir):
-            _SITEMAP_PAGES[config.site_dir] = sitemap_pages(every, config)
-            context["pages"] = []
         else:
             context["pages"] = sitemap_pages(every, config)
     return context
-
-
-def on_post_template(output, template_name, config):
-    """The output of a theme template: for sitemap.xml, sitemap_xml of the pages on_template_context
-    set aside (the template rendered none), else unchanged."""
-    if template_name == "sitemap.xml":
-        pages = _SITEMAP_PAGES.pop(config.site_dir, None)
-        if pages is not None:
-            return sitemap_xml(pages)
-    return output
-
-
-_OWN_SITEMAP: dict[str, bool] = {}  # {site folder: the theme's sitemap.xml is MkDocs' template}, on_env
-_SITEMAP_PAGES: dict[str, list] = {}  # {site folder: the sitemap's pages}, on_template_context to on_post_template
-# MkDocs' templates/sitemap.xml (MkDocs 1.6), which sitemap_xml writes the output of; a theme with
-# another sitemap template is rendered by Jinja as usual.
-MKDOCS_SITEMAP_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{%- for file in pages -%}
-    {% if not file.page.is_link and (file.page.abs_url or file.page.canonical_url) %}
-    <url>
-         <loc>{% if file.page.canonical_url %}{{ file.page.canonical_url|e }}{% else %}{{ file.page.abs_url|e }}{% endif %}</loc>
-         {% if file.page.update_date %}<lastmod>{{file.page.update_date}}</lastmod>{% endif %}
-    </url>
-    {%- endif -%}
-{% endfor %}
-</urlset>
-"""
-
-
-def own_sitemap_template(env) -> bool:
-    """Whether the Jinja environment's sitemap.xml is MkDocs' template (MKDOCS_SITEMAP_TEMPLATE,
-    compared without its final newline, which Jinja drops); False when it has none or it cannot
-    be read."""
-    try:
-        source = env.loader.get_source(env, "sitemap.xml")[0]
-    except Exception:  # noqa: BLE001 - any failure: the template is rendered by Jinja as usual
-        return False
-    return source.rstrip("\n") == MKDOCS_SITEMAP_TEMPLATE.rstrip("\n")
-
-
-def sitemap_xml(pages) -> str:
-    """The text MkDocs' sitemap.xml template renders for `pages` (objects with .page: is_link,
-    canonical_url, abs_url, update_date; sitemap_pages' list), byte for byte, written with string
-    joins: a page that is a link or has no URL is left out, the URL is HTML-escaped as the
-    template's `|e` does, and the date follows as is (an empty line when there is none)."""
-    from markupsafe import escape
-
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for file in pages:
-        page = file.page
-        if page.is_link or not (page.abs_url or page.canonical_url):
-            continue
-        loc = str(escape(page.canonical_url or page.abs_url))
-        date = page.update_date
-        parts.append(f"\n    <url>\n         <loc>{loc}</loc>\n         "
-                     f"{f'<lastmod>{date}</lastmod>' if date else ''}\n    </url>")
-    parts.append("\n</urlset>")
-    return "".join(parts)
 
 
 def on_post_build(config):
