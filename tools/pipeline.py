@@ -151,7 +151,7 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
     # than this stage change them (the live preview regenerates them on each save): the pages
     # stage is up to date only if they are as it left them, and the site only if it was built
     # from them as they are (not "the pages stage wrote nothing this run").
-    listing = stamps.TreeListing(*docs)
+    listing = stamps.TreeListing(*docs, base=project.root)
     docs_print = listing.print()
     docs_as_left = recorded.get(DOCS_STAMP) == docs_print
     memo = project.build / PAGES_MEMO
@@ -168,7 +168,7 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
                 listing.update(root, written, removed)
             docs_print = listing.print()
         else:
-            listing = stamps.TreeListing(*docs)
+            listing = stamps.TreeListing(*docs, base=project.root)
             docs_print = listing.print()
         recorded[DOCS_STAMP] = docs_print
 

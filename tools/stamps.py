@@ -19,12 +19,30 @@ TOOLS = Path(__file__).resolve().parent
 ENGINE_SOURCES = ("search", "content/model.py", "content/schema.py", "content/markdown.py")
 
 
-def digest(paths: list[Path], extra: str = "") -> str:
-    """SHA-256 (hex) of `extra` and of each existing file's path and bytes, in sorted path order."""
+def shown(path: Path | str, base: Path | None = None) -> str:
+    """How a path enters a stamp: relative to the project root `base` ("project:<path>") or to the
+    folder holding tools/ ("code:<path>") when under one, else as given. Stamps then say the same
+    for a project (or a checkout of the code) moved or copied elsewhere with its build/ folder,
+    whose stages stay up to date instead of all running again (#10)."""
+    text = os.fspath(path)
+    for prefix, root in (("project:", base), ("code:", TOOLS.parent)):
+        if root is None:
+            continue
+        top = os.fspath(root).rstrip(os.sep)
+        if text == top:
+            return prefix + "."
+        if text.startswith(top + os.sep):
+            return prefix + text[len(top) + 1:].replace(os.sep, "/")
+    return text
+
+
+def digest(paths: list[Path], extra: str = "", base: Path | None = None) -> str:
+    """SHA-256 (hex) of `extra` and of each existing file's path and bytes, in the order of the paths
+    as shown (`shown`, with `base`: the project root, None for absolute project paths)."""
     h = hashlib.sha256(extra.encode())
-    for p in sorted(paths, key=str):
+    for name, p in sorted((shown(p, base), p) for p in paths):
         if p.is_file():
-            h.update(str(p).encode())
+            h.update(name.encode())
             h.update(p.read_bytes())
     return h.hexdigest()
 
@@ -87,11 +105,12 @@ def stage_inputs(project: Project, settings: Settings, guides: list[Path], entri
                                                    project.docs / "assets")
     content = entries + files(project.data)
     code = _py("content", "site", "search", "i18n.py", "project.py")
+    root = project.root
     return {
-        "pages": digest(content + docs + code, extra + repr(settings)),
-        "pages_context": digest(files(project.data) + docs + code, repr(settings)),
-        "index": digest(content + engine_files(project), extra),
-        "engine": digest(engine_files(project)),
+        "pages": digest(content + docs + code, extra + repr(settings), root),
+        "pages_context": digest(files(project.data) + docs + code, repr(settings), root),
+        "index": digest(content + engine_files(project), extra, root),
+        "engine": digest(engine_files(project), base=root),
     }
 
 
@@ -104,12 +123,13 @@ def site_config(project: Project, settings: Settings) -> str:
     names = "\n".join(sorted(str(p.relative_to(project.docs)) for p in handwritten(project.docs)))
     return digest(files(project.root / "overrides", project.config_file, project.docs / "assets",
                         project.data / "ui.yml", project.data / "vocabulary.yml",
-                        TOOLS / "site" / "languages.py", TOOLS / "site" / "mkdocs.py"), repr(settings) + names)
+                        TOOLS / "site" / "languages.py", TOOLS / "site" / "mkdocs.py"), repr(settings) + names,
+                  project.root)
 
 
 def handwritten_docs(project: Project) -> str:
     """Digest of the hand-written pages (docs/ except the generated kb/)."""
-    return digest(handwritten(project.docs))
+    return digest(handwritten(project.docs), base=project.root)
 
 
 def _file_lines(folder: str, rel: str):
@@ -133,15 +153,16 @@ def _file_lines(folder: str, rel: str):
         yield f"{rel}{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n"
 
 
-def tree_print(*roots: Path) -> str:
+def tree_print(*roots: Path, base: Path | None = None) -> str:
     """SHA-256 (hex) of every file under each root folder: its relative path, size and modification
     time (ns), in walk order made deterministic by sorting. Cheap (one stat per file, no reads), so
     that a stage can tell whether a folder it built from was changed by someone else since (the
     live preview rewrites the generated docs trees; every write there replaces the file, giving it
-    a new modification time). A missing root counts as empty."""
+    a new modification time). A missing root counts as empty. Each root enters as `shown` with
+    `base` (the project root; None: as given)."""
     h = hashlib.sha256()
     for root in roots:
-        h.update(f"\0{root}\0".encode())
+        h.update(f"\0{shown(root, base)}\0".encode())
         h.update("".join(_file_lines(str(root), "")).encode())
     return h.hexdigest()
 
@@ -152,8 +173,9 @@ class TreeListing:
     and removed, `update` restats only those files, so the print of the trees after a stage costs
     a few stats instead of a second walk of every file (tens of thousands at 1,000 entries)."""
 
-    def __init__(self, *roots: Path):
+    def __init__(self, *roots: Path, base: Path | None = None):
         self.roots = [str(root) for root in roots]
+        self.base = base  # the project root, for how the roots enter the print (shown)
         self.lines: dict[str, dict[str, str]] = {}
         for root in self.roots:
             self.lines[root] = {line.split("\0", 1)[0]: line for line in _file_lines(root, "")}
@@ -178,10 +200,11 @@ class TreeListing:
             self.lines[str(root)] = {rel: lines[rel] for rel in sorted(lines, key=lambda r: r.split("/"))}
 
     def print(self) -> str:
-        """tree_print of the roots, as listed (equal to tree_print(*roots) when the listing is true)."""
+        """tree_print of the roots, as listed (equal to tree_print(*roots, base=base) when the listing
+        is true)."""
         h = hashlib.sha256()
         for root in self.roots:
-            h.update(f"\0{root}\0".encode())
+            h.update(f"\0{shown(root, self.base)}\0".encode())
             h.update("".join(self.lines[root].values()).encode())
         return h.hexdigest()
 

@@ -47,3 +47,20 @@ def test_a_file_replaced_by_another_is_checked_again(tmp_path):
     os.replace(new, path)
     entries, stats = check(practices, cache)
     assert stats["checked"] == 1 and [e.title for e in entries] == ["Enquête Delta"]
+
+
+def test_the_garbage_collector_is_on_again_after_the_cache_is_read_or_found_broken(tmp_path):
+    """The cache is read and written with the cyclic collector held off (many objects, no garbage):
+    it is switched on again afterwards, also when the cache file is broken."""
+    import gc
+
+    practices = make_corpus(tmp_path, {"ma/ma-a.fr.md": entry_text(title="Enquête Alpha")})
+    cache = tmp_path / "check-cache.pickle"
+    assert gc.isenabled()
+    _, first = check(practices, cache)
+    assert gc.isenabled()
+    _, again = check(practices, cache)
+    assert gc.isenabled() and again["cached"] == 1
+    cache.write_bytes(b"\x80\x05broken")
+    entries, stats = check(practices, cache)
+    assert gc.isenabled() and stats["checked"] == 1 and [e.title for e in entries] == ["Enquête Alpha"]

@@ -333,3 +333,29 @@ def test_files_named_like_entries_but_not_read_are_named_in_a_warning(tmp_path):
             ("practices/ma/ma-mk.en.markdown", "rename it to ma-mk.en.md"),
             ("practices/ma/ma-win.fr.md.txt", "rename it to ma-win.fr.md"),
             ("practices/ma/sub/ma-deep.fr.md", "move it into its country folder")]
+
+
+def test_skipped_files_warns_exactly_the_entry_like_files_entry_files_leaves_out(tmp_path):
+    """skipped_files tells a read file by its name and folder (no second listing of the entry
+    files): the same files as entry_files' own listing decides, in every kind of place."""
+    import os
+
+    from tests.conftest import make_corpus
+    from tools.content.loader import ENTRY_LIKE_RE, entry_files, skipped_files
+
+    text = entry_text()
+    names = ["ma/ma-a.fr.md", "ma/ma-b.FR.md", "ma/MA-c.fr.md", "ma/_d.fr.md", "ma/ma-e.fr.markdown", "ma/ma-f.fr.MD",
+             "ma-root.fr.md", "ma/sub/ma-deep.fr.md", "ma/sub/deeper/ma-x.en.md", "regional/reg-a.ar.md",
+             "tn/tn-a.fr.md.txt", ".hidden/ma-h.fr.md", "ma/.ma-dot.fr.md", "tn/notes.md"]
+    practices = make_corpus(tmp_path, dict.fromkeys(names, text))
+    os.symlink(practices / "tn", practices / "linked")
+    read = {str(p) for p in entry_files(practices)}
+    expected = set()
+    for folder, dirs, files in os.walk(practices):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        expected |= {os.path.relpath(os.path.join(folder, n), tmp_path) for n in files
+                     if ENTRY_LIKE_RE.match(n) and os.path.join(folder, n) not in read}
+    warned = {p.path for p in skipped_files(practices, tmp_path)}
+    assert warned == expected
+    assert {"practices/ma/MA-c.fr.md", "practices/ma-root.fr.md", "practices/ma/sub/ma-deep.fr.md",
+            "practices/ma/ma-f.fr.MD"} <= warned and "practices/ma/ma-b.FR.md" not in warned

@@ -68,14 +68,20 @@ def skipped_files(root: Path, base: Path | None = None, limit: int = 20) -> list
     do), with another extension (x.fr.md.txt, as Windows hides it; x.fr.markdown). At most `limit`
     (the others counted in the last one); links are not followed, so the walk is bounded by the tree."""
     base = base or root.parent
-    read = set(entry_files(root)) if root.is_dir() else set()
     found = []
+    top = os.fspath(root)
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # A file of a country folder is read by entry_files when named <name>.md without a leading
+        # '_', '.' or capital: told by its name, without a second listing of every entry file or
+        # a Path per file (#10: this ran on every build, 10,000 entries).
+        in_country = os.path.dirname(folder) == top
         for name in sorted(names):
-            path = Path(folder) / name
-            if path in read or not ENTRY_LIKE_RE.match(name):
+            if in_country and name.endswith(".md") and not name.startswith(("_", ".")) and not name[0].isupper():
                 continue
+            if not ENTRY_LIKE_RE.match(name):
+                continue
+            path = Path(folder) / name
             if path.parent.parent != root:
                 hint = "move it into its country folder (or regional/), e.g. practices/ma/<slug>.<lang>.md"
             elif not name.lower().endswith(".md") or not name.endswith(".md"):

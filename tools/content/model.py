@@ -103,5 +103,18 @@ class Entry:
 def fingerprint(entry: Entry) -> str:
     """SHA-256 (hex) of every field of the entry (its repr: nested records included, in field
     order): equal fingerprints mean equal entries, so what a stage derived from one entry can be
-    reused while the code and data that derive it are unchanged."""
-    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
+    reused while the code and data that derive it are unchanged.
+
+    Kept on the entry once computed (an Entry never changes; the value is not a field, so equality,
+    hashing and repr ignore it, and dataclasses.replace makes an entry without it), and pickled
+    with it: the entries the check reuses from its cache (tools.content.cached) come with theirs,
+    so the stages that each ask for every entry's fingerprint (pages, index) hash only the entries
+    that changed, not the whole collection on every build (#10)."""
+    found = entry.__dict__.get(_PRINT)
+    if found is None:
+        found = hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
+        object.__setattr__(entry, _PRINT, found)  # frozen: the memo is set past the dataclass's guard
+    return found
+
+
+_PRINT = "_fingerprint"  # the attribute fingerprint() keeps its value in

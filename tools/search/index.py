@@ -339,12 +339,54 @@ def _doc_count(index_dir: Path) -> int:
         ix.close()
 
 
+def link_copy(src: Path, dst: Path) -> dict:
+    """Make the existing empty folder `dst` hold every file of the index folder `src` (sub-folders
+    included) as a hard link of it, where an incremental build used to copy every byte (at
+    10,000 entries 174 MB of index and 46 MB of SNIPPETS/ per change). Returns {"linked": files
+    linked, "copied": files copied because no link could be made (another file system)}.
+
+    Safe because no writer of the new generation changes a file of the previous one in place,
+    which readers (the server) keep reading until the swap: Whoosh writes each segment once under
+    a new name, and the segment list with its deletions to a new TOC (a temporary name renamed);
+    postings, phrase matches and snippets (tools.search.postings, engine, snippets) are written to
+    temporary names and renamed, or a segment's folder replaced whole; MANIFEST.json and
+    BUILD.json are replaced (build_search_index). Whoosh's lock files (*LOCK) and temporary files
+    (*.tmp) are not carried over: a writer of the new generation makes its own."""
+    linked = copied = 0
+    root = os.fspath(src)
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        target = os.fspath(dst) if rel == "." else os.path.join(os.fspath(dst), rel)
+        if rel != ".":
+            os.makedirs(target, exist_ok=True)
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith(("LOCK", ".tmp")):
+                continue
+            source, dest = os.path.join(dirpath, name), os.path.join(target, name)
+            try:
+                os.link(source, dest)
+                linked += 1
+            except OSError:
+                shutil.copy2(source, dest)
+                copied += 1
+    return {"linked": linked, "copied": copied}
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write `text` to `path` as a new file (the old name unlinked first): `path` may be a hard
+    link of the previous generation's file (link_copy), which must keep its bytes."""
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = True, engine: str = "",
                        full: bool = False, vocabs: Vocabularies | None = None,
                        before_swap: Callable[[Path], dict] | None = None,
                        alongside: Callable[[], None] | None = None,
                        postings_fields: list[str] | None = None) -> dict:
-    """Bring index_dir up to date with `entries`, in a copy that is then swapped in.
+    """Bring index_dir up to date with `entries`, in a copy that is then swapped in (an incremental
+    build's copy is made of hard links of the previous files: link_copy; info["copy"] says how).
 
     `engine` identifies the analysis (code, vocabularies, glossary): when it is unchanged, only the
     documents that changed are rewritten (a few ms each); otherwise everything is indexed afresh.
@@ -381,7 +423,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     if full:
         ix = index.create_in(str(tmp), make_schema())
     else:
-        shutil.copytree(index_dir, tmp, dirs_exist_ok=True)
+        info["copy"] = link_copy(index_dir, tmp)
         ix = index.open_dir(str(tmp))
     procs = min(2, os.cpu_count() or 1)
     parallel = full and procs > 1 and len(changed) >= MULTIPROC_MIN_DOCS
@@ -405,9 +447,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"search index: {written} documents written for {len(prints)} entries; "
                            "the previous index is kept")
-    (tmp / "MANIFEST.json").write_text(json.dumps({"engine": engine, "documents": hashes, "entries": prints}),
-                                       encoding="utf-8")
-    (tmp / "BUILD.json").write_text(json.dumps({"documents": len(prints), "built": time.time()}), encoding="utf-8")
+    _replace_file(tmp / "MANIFEST.json", json.dumps({"engine": engine, "documents": hashes, "entries": prints}))
+    _replace_file(tmp / "BUILD.json", json.dumps({"documents": len(prints), "built": time.time()}))
     if before_swap is not None:
         try:
             info["derived"] = before_swap(tmp)
