@@ -431,14 +431,15 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
 
     async def suggest(request: Request):
         _known_params(request, SUGGEST_PARAMS)
-        interface_lang(request)  # titles are in every language; a wrong ui= is still said, as by the search
+        # Titles are in every language; terms are shown as the interface's entries write them (ui=).
+        lang = interface_lang(request) if request.query_params.get("ui") else None
         q = query_words(request)
         check_words(q)
         limit = min(max(_int(request, "limit", 8), 1), 20)
-        key = (cache.stamp(), "suggest", q, limit)
+        key = (cache.stamp(), "suggest", q, limit, lang)
         body = cache.get(key)
         if body is None:
-            body = _json_bytes({"ok": True, **await searches.run(engine.suggest, q, limit)})
+            body = _json_bytes({"ok": True, **await searches.run(engine.suggest, q, limit, lang)})
             cache.put(key, body)
         return _json_answer(body)
 

@@ -4,7 +4,8 @@
    the folding tests (tests/search/fold_cases.json is checked against normalize() and fold()).
 
    KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
-   "d0", "facets"). engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
+   "d0", "facets"). engine.suggest(query, {prefer, limit}) -> Promise of {query, terms[]} (completions).
+   engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
    of {total, results[], expansions[], strong, facets?, hint?, too_long?}: `strong` false when no entry
    covers enough of the query (the API's floor), `hint` when the query has nothing
    to search, `too_long` (with ok false and error) past meta.max_query_chars; `full` reads whole posting lists (exact totals),
@@ -874,7 +875,52 @@
       return out;
     }
 
-    return { search: search, ready: ready };
+    // Completion of the query's last word (engine.SearchIndex.suggest's terms): the index words
+    // starting with it (the spelling groups of its first letter, v<n> files), those held by the
+    // most language versions first (ties alphabetical), each shown as the entries write it
+    // (static_index.written_table: the form of `prefer`'s entries when it differs) -> Promise of
+    // {query, terms: [..]}.
+    function suggest(q, opts) {
+      opts = opts || {};
+      var limit = opts.limit || 8;
+      return ready().then(function () {
+        var words = tokens(String(q || "")).map(folded).filter(Boolean), spell = meta.spell;
+        if (!words.length || !spell) return { query: String(q || "").trim(), terms: [] };
+        var last = words[words.length - 1], names = dict(), lengths = [];
+        // A hyphenated compound being typed ('sous-em') completes as the index holds it whole.
+        var typed = compoundTokens(String(q || "")), whole = typed.length ? folded(compoundParts(typed[typed.length - 1]).join("")) : "";
+        if (whole && whole.slice(whole.length - last.length) === last) last = whole;
+        var first = Array.from(last)[0];
+        for (var n = Array.from(last).length; n <= spell.max_chars + 2; n++) {
+          lengths.push(n);
+          names["v" + shardOf(first + ":" + n, spell.vshards)] = 1;
+        }
+        return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
+          var found = [], shown = dict(), seen = dict();
+          parts.forEach(function (p) {
+            lengths.forEach(function (len) {
+              var g = first + ":" + len, list = p[g] || [], forms = p["=" + g] || {};
+              for (var i = 0; i < list.length; i += 2) {
+                var w = list[i];
+                if (w.indexOf(last) !== 0 || seen[w]) continue;
+                seen[w] = 1;
+                found.push([w, list[i + 1]]);
+                if (forms[w]) shown[w] = forms[w];
+              }
+            });
+          });
+          found.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+          var terms = found.slice(0, limit).map(function (c) {
+            var t = shown[c[0]];
+            if (!t) return c[0];
+            return typeof t === "string" ? t : (opts.prefer && t[opts.prefer]) || t[""] || c[0];
+          });
+          return { query: String(q || "").trim(), terms: terms };
+        });
+      });
+    }
+
+    return { search: search, suggest: suggest, ready: ready };
   }
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,

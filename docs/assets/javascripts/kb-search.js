@@ -246,7 +246,7 @@
             throw refused;
           }
           fieldFacets(body);
-          getJson("/api/suggest?q=" + encodeURIComponent(q)).then(function (s) {
+          getJson("/api/suggest?ui=" + ui + "&q=" + encodeURIComponent(q)).then(function (s) {
             if (s.ok) renderSuggestions(s.terms || [], q, mine);
           }).catch(function () { /* completion is optional */ });
           return body;
@@ -254,6 +254,8 @@
       }, function () {
         return engine.search(q, { pageSize: 8, prefer: ui }).then(function (body) {
           if (!body.ok && body.code) { var refused = new Error(body.code); refused.code = body.code; throw refused; }  // the API's refusals
+          engine.suggest(q, { prefer: ui, limit: 4 }).then(function (s) { renderSuggestions(s.terms, q, mine); })
+            .catch(function () { /* completion is optional */ });
           return body;
         });
       }).then(function (body) { render(body, q, mine); })
@@ -465,17 +467,22 @@
       s.page = 1; navigate(s);
     });
     var timer = null;
+    function fillDatalist(titles, terms) {
+      datalist.textContent = "";
+      titles.concat(terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
+        datalist.appendChild(el("option", { value: x.title }));
+      });
+    }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      if (apiDown || input.value.length < 2) return;
+      if (input.value.length < 2) return;
       timer = setTimeout(function () {
-        getJson("/api/suggest?q=" + encodeURIComponent(input.value)).then(function (b) {
-          if (!b.ok) return;
-          datalist.textContent = "";
-          b.titles.concat(b.terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
-            datalist.appendChild(el("option", { value: x.title }));
+        // Without the API, the static index completes the words (kb-engine.js suggest).
+        var asked = apiDown || !window.fetch ? engine.suggest(input.value, { prefer: ui, limit: 10 }).then(function (b) { fillDatalist([], b.terms); })
+          : getJson("/api/suggest?ui=" + ui + "&q=" + encodeURIComponent(input.value)).then(function (b) {
+            if (b.ok) fillDatalist(b.titles, b.terms);
           });
-        }).catch(function () { /* completion is optional */ });
+        asked.catch(function () { /* completion is optional */ });
       }, 150);
     });
     window.addEventListener("popstate", run);
