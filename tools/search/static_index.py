@@ -21,6 +21,8 @@ loads from file:// too, where fetch() of JSON is refused):
   for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
+- ``filters.js``: the filter values the API accepts (filter_table), read when a search has filters,
+  so that an address typed by hand (``?country=ma``) is read, or refused, as the API reads it.
 - ``r<n>.js``: block n of the real-word filter (base64 of SPELL_BLOCK_BITS bits): a Bloom filter of
   the word lists' words (query.dictionary_words), glossary words and country names, each word's
   bits in one block (bloom_bits), so that telling whether a typed word is a real one reads one
@@ -99,6 +101,7 @@ from tools.search.query import (
     EXACT_TITLE_BOOST,
     FIELD_BOOSTS,
     KEEP_SHARE,
+    MAX_FILTER_VALUES,
     MAX_PREFIX_WORDS,
     MAX_QUERY_TERMS,
     MAX_SPELLING_CHARS,
@@ -737,6 +740,29 @@ def _postings(docs: list[int], per_doc: list[Terms]
     return list(vocab), word_col[order], doc_col[order], weight[order], in_text[order]
 
 
+# The facets' address parameters (tools.site.facets FACETS: param -> vocabulary), which the search
+# layer may not import; tests/search/test_static_filters.py checks they are the same.
+FILTER_VOCABULARIES = {"country": "countries", "type": "types", "theme": "themes", "data_source": "data_sources",
+                       "lang": "languages"}
+
+
+def filter_table(vocabs: Vocabularies) -> dict:
+    """filters.js: what the API accepts as filter values (tools.web.api.parse_filters), for the
+    browser to read a search page's address as it does: {"max": MAX_FILTER_VALUES, "facets":
+    {param: {"upper": country codes are upper-cased (others lower-cased), "values": [accepted
+    values]}}}: any ISO 3166-1 alpha-2 code for countries, the languages, the vocabularies' terms."""
+    facets = {}
+    for param, vocabulary in FILTER_VOCABULARIES.items():
+        if vocabulary == "countries":
+            values = sorted(schema.country_codes())
+        elif vocabulary == "languages":
+            values = list(schema.LANGS)
+        else:
+            values = list(vocabs.terms(vocabulary))
+        facets[param] = {"upper": vocabulary == "countries", "values": values}
+    return {"max": MAX_FILTER_VALUES, "facets": facets}
+
+
 def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None, words_of=None,
            remember=None, written_of=None) -> dict[str, str]:
     """Every file of the static index, as {path under kb/search/: script text}; labels, country
@@ -841,6 +867,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
+    out["filters.js"] = _chunk("filters", vocabs.derived("static_index.filter_table", lambda: filter_table(vocabs)))
     groups = spelling_words(list(docs.values()), words_of)
     vshards = max(1, math.ceil(sum(len(w) + 4 for g in groups.values() for w in g) / SHARD_BYTES))
     by_vshard: dict[int, dict] = defaultdict(dict)

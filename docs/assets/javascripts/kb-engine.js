@@ -5,7 +5,7 @@
 
    KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
    "d0", "facets"). engine.suggest(query, {prefer, limit}) -> Promise of {query, terms[]} (completions).
-   engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
+   engine.search(query, {filters ({facet: [values]}, as the API's parameters: checked and cleaned as it does), page, pageSize, facets, full, prefer}) -> Promise
    of {total, results[], expansions[], strong, facets?, hint?, too_long?}: `strong` false when no entry
    covers enough of the query (the API's floor), `hint` when the query has nothing
    to search, `too_long` (with ok false and error) past meta.max_query_chars; `full` reads whole posting lists (exact totals),
@@ -548,6 +548,39 @@
 
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
 
+    // Mirrors tools.web.api.parse_filters and tools.site.facets.Facet.clean/accepts, with the
+    // accepted values of filters.js (static_index.filter_table): {facet: [values]} as typed in an
+    // address ('?country=ma,TN&country=dz') -> Promise of {filters: {facet: [clean values]}} or
+    // {code, error}: 'unknown_parameter' (a facet the API does not take), 'too_many_filters',
+    // 'unknown_filter_value'. Values are split at commas and trimmed, country codes upper-cased,
+    // others lower-cased, repeats dropped, empty ones skipped.
+    function checkFilters(filters) {
+      var names = Object.keys(filters || {}).filter(function (f) { return [].concat(filters[f] || []).length; });
+      if (!names.length) return Promise.resolve({ filters: dict() });
+      return chunk("filters").then(function (table) {
+        var out = dict(), count = 0;
+        for (var i = 0; i < names.length; i++) {
+          var f = names[i], spec = table.facets[f];
+          if (!spec || !FACET_KEYS[f]) return { code: "unknown_parameter", error: "unknown parameter '" + String(f).slice(0, 40) + "'" };
+          if (!spec.known) { spec.known = dict(); spec.values.forEach(function (v) { spec.known[v] = 1; }); }
+          var raws = [].concat(filters[f]);
+          for (var j = 0; j < raws.length; j++) {
+            var parts = String(raws[j]).split(",");
+            for (var k = 0; k < parts.length; k++) {
+              var v = parts[k].trim();
+              v = spec.upper ? v.toUpperCase() : v.toLowerCase();
+              if (!v) continue;
+              if (++count > table.max) return { code: "too_many_filters", error: "too many filter values: at most " + table.max };
+              if (!spec.known[v]) return { code: "unknown_filter_value", error: "unknown " + f + " '" + parts[k].trim().slice(0, 40) + "'" };
+              out[f] = out[f] || [];
+              if (out[f].indexOf(v) < 0) out[f].push(v);
+            }
+          }
+        }
+        return { filters: out };
+      });
+    }
+
     // engine.shown_language: the interface's version, except for a query in Arabic letters on
     // another interface (its reader reads Arabic: the best-matching version).
     function shownLanguage(q, prefer) {
@@ -575,6 +608,16 @@
         if (refusal) {
           return { ok: false, static: true, code: refusal, error: refusal.replace(/_/g, " "), total: 0, page: page, page_size: size,
             results: [], facets: {}, expansions: [], did_you_mean: null };
+        }
+        if (!opts.filtersChecked) {
+          // Filters as the API reads them (tools.web.api.parse_filters): refused with its codes.
+          return checkFilters(filters).then(function (c) {
+            if (c.code) {
+              return { ok: false, static: true, code: c.code, error: c.error, total: 0, page: page, page_size: size,
+                results: [], facets: {}, expansions: [], did_you_mean: null };
+            }
+            return search(q, Object.assign({}, opts, { filters: c.filters, filtersChecked: true }));
+          });
         }
         q = q.trim();
         var planOpts = { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms };

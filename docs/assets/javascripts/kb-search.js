@@ -304,9 +304,22 @@
       root.classList.toggle("kb-filters-open", show);
     });
 
+    // Filter values as the API reads them (tools.site.facets.Facet.clean): '?country=ma,TN' is
+    // MA and TN, so the boxes show them ticked and a tick toggles them, in either mode.
+    function filterValues(p, name) {
+      var out = [];
+      p.getAll(name).forEach(function (raw) {
+        raw.split(",").forEach(function (v) {
+          v = v.trim();
+          v = name === "country" ? v.toUpperCase() : v.toLowerCase();
+          if (v && out.indexOf(v) < 0) out.push(v);
+        });
+      });
+      return out;
+    }
     function state() {
       var p = new URLSearchParams(location.search), s = { q: p.getAll("query").concat(p.getAll("q")).filter(Boolean).join(" "), page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
-      FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
+      FACETS.forEach(function (f) { s[f[0]] = filterValues(p, f[0]); });
       return s;
     }
     function toQuery(s) {
