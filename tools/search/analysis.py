@@ -165,6 +165,7 @@ def meaningful(word: str) -> bool:
 
 
 _STEMMER_NAMES = {"fr": "french", "en": "english"}
+MIN_STEM = 3  # letters of the shortest Snowball stem taken (stem)
 # Light10 (Larkey, Ballesteros & Connell 2002), on folded text (ة is already ه). Snowball's Arabic
 # stemmer was tried first and split this domain's word families: تحويلات → تحويلا but
 # التحويلات → تحويل; فيضان → يضان. Light10 strips the same affixes every time.
@@ -207,7 +208,8 @@ def stem(word: str, lang: str) -> str:
     stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem); an English
     word ending in -er, -ee or -or that Snowball would cut there keeps it, without its plural
     ('employers' -> 'employer', not 'employ' as 'employment'). All-digit
-    words and words of any other language come back unchanged, as does a word Snowball reduces to ''.
+    words and words of any other language come back unchanged, as does a word Snowball reduces to ''
+    or to fewer than MIN_STEM letters ('ins', 'ons': an acronym is not 'in' or 'on').
     Results are cached (up to 100,000 words)."""
     if word.isdigit():
         return word
@@ -216,6 +218,11 @@ def stem(word: str, lang: str) -> str:
     if lang not in _STEMMER_NAMES:
         return word
     out = _stemmer(lang).stemWord(word) or word
+    if len(out) < MIN_STEM and out != word:
+        # Two letters say too little to stand for a word: Snowball cuts 'INS' (an institute's
+        # acronym) to 'in', 'ONS' to 'on', 'ads' to 'ad', so a query for the acronym matched
+        # every text quoting an English title with 'in'. Such a short word is kept whole.
+        return word
     if lang == "fr":
         return _french(word, out)
     if lang == "en":
