@@ -1,6 +1,6 @@
 /* Runs the browser's static search (docs/assets/javascripts/kb-engine.js) in node over an
    exported kb/search/ folder: `node static_node.js <folder>` reads a JSON list of queries
-   [{q, filters?}] (or {q, suggest: true, prefer?, limit?}: completions, {q, terms[]}) on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
+   [{q, filters?}] (or {q, suggest: true, prefer?, limit?}: completions, {q, suggest: true, terms[]}) on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
    browser would have fetched for that query alone, from an empty cache). Used by tools/bench.py. */
 "use strict";
 const fs = require("fs");
@@ -31,7 +31,7 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
     const cold = KBEngine.create(loader(stats));
     if (item.suggest) {  // {q, suggest: true, prefer?, limit?} -> {q, terms}: the completions
       const got = await cold.suggest(item.q, { prefer: item.prefer, limit: item.limit || 8 });
-      out.push({ q: item.q, terms: got.terms });
+      out.push({ q: item.q, suggest: true, terms: got.terms });
       continue;
     }
     const t0 = process.hrtime.bigint();
