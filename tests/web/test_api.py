@@ -243,7 +243,14 @@ def test_suggest(client):
     body = r.json()
     assert body["ok"] is True
     assert [t["id"] for t in body["titles"]] == ["ma-enquete-emploi"]
-    assert "enquete" in body["terms"]
+    assert "enquête" in body["terms"] and "enquete" not in body["terms"]  # as the entries write it
+
+
+def test_suggest_shows_the_interface_s_written_form(client):
+    # ui= picks the form of that language's entries; an unknown ui is refused as by the search.
+    for ui in ("fr", "ar", "en"):
+        body = client.get("/api/suggest", params={"q": "enq", "ui": ui}).json()
+        assert body["ok"] and "enquete" not in body["terms"]
 
 
 def test_suggest_empty_and_limits(client):

@@ -74,14 +74,21 @@ def score(runs: dict[str, list[str]], queries: list[dict]) -> dict:
 
 def static_runs(folder: Path, queries: list[dict]) -> list[dict]:
     """The browser's static search (kb-engine.js, run by node) over an exported kb/search/ folder:
-    [{q, ids, total, files, bytes, gzip, ms}] per query, each from an empty cache."""
+    [{q, ids, total, files, bytes, gzip, ms}] per query, each from an empty cache; a query with
+    `filters` ({param: [values]} as typed in an address) is searched with them; one with
+    `completes` is also completed ({q, suggest: true, terms}, right after its answer)."""
     import subprocess
 
     node = shutil.which("node")
     if not node:
         raise SystemExit("node is needed for the static-search benchmark (apt-get install nodejs)")
     script = Path(__file__).resolve().parents[1] / "search" / "static_node.js"
-    done = subprocess.run([node, str(script), str(folder)], input=json.dumps([{"q": q["q"]} for q in queries]),
+    items = []
+    for q in queries:
+        items.append({"q": q["q"], **({"filters": q["filters"]} if q.get("filters") else {})})
+        if q.get("completes"):
+            items.append({"q": q["q"], "suggest": True, "prefer": q.get("lang")})
+    done = subprocess.run([node, str(script), str(folder)], input=json.dumps(items),
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -127,9 +134,11 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list
             return static_runs(Path(tmp), queries), sizes
 
     out, sizes = measure(entries)
-    every = {o["q"]: o["ids"] for o in out}
+    every = {o["q"]: o["ids"] for o in out if not o.get("suggest")}
     if judged:
         answers = static_runs_of(entries, judged)
+        completions = {o["q"]: o["terms"] for o in answers if o.get("suggest")}
+        answers = [o for o in answers if not o.get("suggest")]
         every = {o["q"]: o["ids"] for o in answers}
     result = score(every, queries)
     if judged:
@@ -137,12 +146,14 @@ def static_mode(entries: list, queries: list[dict], scale: int = 0, judged: list
         # In the API's answer shape, for the regression checks (check()).
         result["answers"] = {o["q"]: {"total": o["total"], "hint": o["hint"], "hint_code": o.get("hint_code"),
                                       "strong": o.get("strong"), "did_you_mean": o.get("did_you_mean"),
-                                      "results": [{"id": i} for i in o["ids"]], "expansions": o.get("expansions", [])}
+                                      "results": [{"id": i} for i in o["ids"]], "expansions": o.get("expansions", []),
+                                      "code": o.get("code"), "completion": completions.get(o["q"], [])}
                              for o in answers}
     result["transfer"] = {"max_bytes": max(o["bytes"] for o in out), "max_gzip": max(o["gzip"] for o in out),
                           "median_gzip": statistics.median(o["gzip"] for o in out), **sizes}
     if scale:
         out, sizes = measure(synthetic_entries(entries, scale))
+        out = [o for o in out if not o.get("suggest")]
         result["scale"] = {"entries": scale, "max_bytes": max(o["bytes"] for o in out),
                            "max_gzip": max(o["gzip"] for o in out),
                            "median_gzip": statistics.median(o["gzip"] for o in out),
@@ -163,14 +174,35 @@ def static_runs_of(entries: list, queries: list[dict]) -> list[dict]:
         return static_runs(Path(tmp), queries)
 
 
+def api_filters(typed: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Filters as typed in an address ({param: [values]}, 'ma,TN' allowed) made what the engine
+    takes ({field: [values]}), as tools.web.api.parse_filters reads them. Raises KeyError for an
+    unknown parameter."""
+    from tools.site.facets import BY_PARAM
+
+    out: dict[str, list[str]] = {}
+    for param, values in typed.items():
+        facet = BY_PARAM[param]
+        for raw in values:
+            for part in str(raw).split(","):
+                value = facet.clean(part)
+                if value and value not in out.setdefault(facet.field, []):
+                    out[facet.field].append(value)
+    return out
+
+
 def ours(engine: SearchIndex, queries: list[dict]) -> tuple[dict[str, list[str]], list[float], dict[str, dict]]:
-    """(top-10 ids per query, seconds per query, full answer per query)."""
+    """(top-10 ids per query, seconds per query, full answer per query); a query with `filters`
+    is searched with them (api_filters), one with `completes` completed too (answer["completion"],
+    the terms of engine.suggest in the query's language)."""
     runs, times, answers = {}, [], {}
     for q in queries:
         t0 = time.perf_counter()
-        found = engine.search(q["q"], page_size=10)
+        found = engine.search(q["q"], filters=api_filters(q["filters"]) if q.get("filters") else None, page_size=10)
         times.append(time.perf_counter() - t0)
         runs[q["q"]] = [r["id"] for r in found["results"]]
+        if q.get("completes"):
+            found = {**found, "completion": engine.suggest(q["q"], prefer=q.get("lang"))["terms"]}
         answers[q["q"]] = found
     return runs, times, answers
 
@@ -202,6 +234,10 @@ def check(q: dict, found: dict, answers: dict | None = None) -> bool | None:
         checks.append(found.get("did_you_mean") == q["did_you_mean"])
     if q.get("max_total") is not None:
         checks.append(found["total"] <= q["max_total"])
+    if q.get("min_total") is not None:
+        checks.append(found["total"] >= q["min_total"])
+    if q.get("completes"):
+        checks.append(all(form in found.get("completion", []) for form in q["completes"]))
     return all(checks) if checks else None
 
 

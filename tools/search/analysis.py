@@ -168,6 +168,7 @@ def meaningful(word: str) -> bool:
 
 
 _STEMMER_NAMES = {"fr": "french", "en": "english"}
+MIN_STEM = 3  # letters of the shortest Snowball stem taken (stem)
 # Light10 (Larkey, Ballesteros & Connell 2002), on folded text (ة is already ه). Snowball's Arabic
 # stemmer was tried first and split this domain's word families: تحويلات → تحويلا but
 # التحويلات → تحويل; فيضان → يضان. Light10 strips the same affixes every time.
@@ -210,7 +211,8 @@ def stem(word: str, lang: str) -> str:
     stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem); an English
     word ending in -er, -ee or -or that Snowball would cut there keeps it, without its plural
     ('employers' -> 'employer', not 'employ' as 'employment'). All-digit
-    words and words of any other language come back unchanged, as does a word Snowball reduces to ''.
+    words and words of any other language come back unchanged, as does a word Snowball reduces to ''
+    or to fewer than MIN_STEM letters ('ins', 'ons': an acronym is not 'in' or 'on').
     Results are cached (up to 100,000 words)."""
     if word.isdigit():
         return word
@@ -219,6 +221,11 @@ def stem(word: str, lang: str) -> str:
     if lang not in _STEMMER_NAMES:
         return word
     out = _stemmer(lang).stemWord(word) or word
+    if len(out) < MIN_STEM and out != word:
+        # Two letters say too little to stand for a word: Snowball cuts 'INS' (an institute's
+        # acronym) to 'in', 'ONS' to 'on', 'ads' to 'ad', so a query for the acronym matched
+        # every text quoting an English title with 'in'. Such a short word is kept whole.
+        return word
     if lang == "fr":
         return _french(word, out)
     if lang == "en":
@@ -257,6 +264,82 @@ def analyse(text: str, lang: str | None) -> list[str]:
             continue
         out.append(stem(token, lang) if lang else token)
     return out
+
+
+def shown_form(raw: str) -> str:
+    """A word as people write it, cleaned of what normalize() drops without changing its letters:
+    invisible and formatting characters, compatibility forms (NFKC), Arabic vowel marks and tatweel,
+    a leading French elision ("l'Enquête" -> "Enquête"). Accents, case and Arabic letter variants
+    (أ, ة, ى) are kept: the form shown in completions, where normalize() gives the matching form."""
+    text = INVISIBLE_RE.sub("", raw.replace(ZERO_WIDTH_SPACE, ""))
+    text = unicodedata.normalize("NFKC", text)
+    text = TASHKEEL_RE.sub("", text.replace(TATWEEL, ""))
+    text = text.replace("’", "'").replace("ʼ", "'").replace("‘", "'")
+    m = ELISION_RE.match(text.lower())
+    return text[m.end():] if m else text
+
+
+def written_forms(prose: str, names: tuple[str, ...] | list[str] = ()) -> dict[str, dict[str, int]]:
+    """{folded word: {form as written: occurrences}} of the words of `prose` (sentences: a title,
+    a summary) and `names` (institutions, tags: written as they are), as the index's neutral field
+    holds them: each word (strip_elision(normalize())), and a hyphenated compound also whole
+    ('sous-emploi' for 'sousemploi'). A capital that only starts a sentence of `prose` ('Enquête
+    nationale...') is not the word's: counted in lower case. Only words written at least once
+    otherwise than they fold (accents, capitals, Arabic letter variants) are kept, with all their
+    forms, the folded one included: a word always written as it folds needs no table. Stop words
+    and single characters are left out (analysis.meaningful)."""
+    out: dict[str, dict[str, int]] = {}
+
+    def add(folded: str, shown: str) -> None:
+        if meaningful(folded):  # the neutral field holds no stop word
+            forms = out.setdefault(folded, {})
+            forms[shown] = forms.get(shown, 0) + 1
+
+    for text, sentences in [(prose, True), *((name, False) for name in names)]:
+        for m in _COMPOUND_RE.finditer(text):
+            raw = m.group()
+            before = text[:m.start()].rstrip()
+            opening = sentences and (not before or before[-1] in _SENTENCE_END)
+            parts = compound_parts(raw)
+            pieces = [(p, shown_form(p)) for p in parts]
+            whole = shown_form(raw)
+            if opening and whole[:1].isupper() and whole[1:] == whole[1:].lower():
+                whole = whole[:1].lower() + whole[1:]
+                pieces[0] = (pieces[0][0], pieces[0][1][:1].lower() + pieces[0][1][1:])
+            if len(parts) > 1:
+                add(strip_elision(normalize("".join(parts))), whole)
+            for part, shown in pieces:
+                add(strip_elision(normalize(part)), shown)
+    return {folded: forms for folded, forms in out.items() if len(forms) > 1 or folded not in forms}
+
+
+def id_words(entry_id: str) -> frozenset[str]:
+    """The words an entry's id puts in the neutral field ('ma-enquete-emploi' -> ma, enquete,
+    emploi, maenqueteemploi): a slug, folded already, which says nothing of how the words are
+    written (written_form's votes leave them out)."""
+    parts = [strip_elision(normalize(p)) for p in compound_parts(entry_id)]
+    return frozenset(parts + ["".join(parts)])
+
+
+_SENTENCE_END = ".!?:;…\n"
+
+
+def written_form(folded: str, forms: dict[str, int]) -> str:
+    """The form to show for a folded word among its written forms {form: occurrences}: the most
+    frequent spelling, case aside (ties: an accented or otherwise marked spelling first, then
+    alphabetical), in lower case when it is written so somewhere ('Enquête' at a title's start,
+    'enquête' elsewhere: 'enquête'), else as most often written ('Maroc', 'HIMS'). `folded` itself
+    when `forms` is empty."""
+    if not forms:
+        return folded
+    by_lower: dict[str, int] = {}
+    for form, n in forms.items():
+        by_lower[form.lower()] = by_lower.get(form.lower(), 0) + n
+    lower = max(by_lower, key=lambda f: (by_lower[f], f != folded, f))
+    if lower in forms:
+        return lower
+    cased = [(n, form) for form, n in forms.items() if form.lower() == lower]
+    return max(cased)[1]
 
 
 # Bounded repeats: an unclosed '[' or '<' must not make each later one scan to the end (quadratic).

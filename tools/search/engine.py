@@ -82,10 +82,12 @@ from tools.search.analysis import (
     TOKEN_PATTERN,
     WORD_RE,
     compound_parts,
+    id_words,
     meaningful,
     normalize,
     stem,
     strip_elision,
+    written_form,
 )
 from tools.search.glossary import expand
 
@@ -250,6 +252,11 @@ class _Generation:
         # (tools.search.snippets, memory-mapped); None: snippets read the term vectors.
         self.snippets = load_snippets(index_dir, self.reader) if index_dir is not None else None
         self.docs = {num: stored for num, stored in searcher.iter_docs()}
+        # Each document's written forms (index.make_schema "written"), taken out of the stored
+        # documents and made into a table on first use (written_form): only completions need them.
+        self._written_docs = [(stored["lang"], stored.pop("written", None) or {}) for stored in self.docs.values()]
+        self._written: dict[str, dict[str, tuple[dict[str, int], int]]] | None = None
+        self.shown = _LRU(WORD_CACHE)  # (folded term, language) -> written_form
         self.by_id: dict[str, list[dict]] = {}
         self.version: dict[tuple[str, str], int] = {}  # (entry id, language) -> document number
         for num, stored in self.docs.items():
@@ -294,6 +301,49 @@ class _Generation:
                                dtype=np.float64)
             self._lengths[fieldname] = found
         return found
+
+    def written_form(self, term: str, lang: str | None = None) -> str:
+        """The form to show for a folded neutral term (analysis.written_form): the most frequent way
+        the entries of language `lang` write it, or all entries' when `lang` is None or none of
+        its entries holds it; `term` itself when every entry writes it as it folds.
+
+        The table (every document's written forms, index.make_schema) holds a word only in the
+        documents that write it otherwise at least once; the documents that hold it and are not in
+        the table write it as it folds, and count once each for that form."""
+        found = self.shown.get((term, lang))
+        if found is not None:
+            return found
+        if self._written is None:
+            table: dict[str, dict[str, tuple[dict[str, int], int]]] = {}
+            for doc_lang, forms_of in self._written_docs:
+                for folded, forms in forms_of.items():
+                    per_lang = table.setdefault(folded, {})
+                    counts, docs = per_lang.get(doc_lang, ({}, 0))
+                    for form, n in forms.items():
+                        counts[form] = counts.get(form, 0) + n
+                    per_lang[doc_lang] = (counts, docs + 1)
+            self._written, self._written_docs = table, []
+        per_lang = self._written.get(term)
+        shown = term
+        if per_lang:
+            held: dict[str, int] = {}
+            for num in _term_docs(self.reader, "neutral", term.encode("utf-8")).tolist():
+                d = self.docs.get(num)
+                # A word of the entry's id (a slug) is no vote for its plain spelling.
+                if d is not None and term not in id_words(d["id"]):
+                    held[d["lang"]] = held.get(d["lang"], 0) + 1
+            langs = [lang] if lang in per_lang or (lang and held.get(lang)) else list(held) or list(per_lang)
+            counts: dict[str, int] = {}
+            for each in langs:
+                recorded, docs = per_lang.get(each, ({}, 0))
+                for form, n in recorded.items():
+                    counts[form] = counts.get(form, 0) + n
+                plain = held.get(each, 0) - docs
+                if plain > 0:
+                    counts[term] = counts.get(term, 0) + plain
+            shown = written_form(term, counts)
+        self.shown.put((term, lang), shown)
+        return shown
 
     def title_prefix(self, prefix: str) -> set[int]:
         """Document numbers whose folded title has a word starting with `prefix`."""
@@ -1419,9 +1469,11 @@ class SearchIndex:
             versions = list(self._open().by_id.get(entry_id, ()))
         return res.entry_versions(entry_id, versions)
 
-    def suggest(self, q: str, limit: int = 8) -> dict:
+    def suggest(self, q: str, limit: int = 8, prefer: str | None = None) -> dict:
         """Titles and index terms that complete what the user is typing:
-        {query, titles[{id, lang, title, url}], terms[str]}. Raises QueryError for a too long q."""
+        {query, titles[{id, lang, title, url}], terms[str]}; the terms as the entries write them
+        (_Generation.written_form), those of language `prefer` (the interface's) when its entries
+        hold the term. Raises QueryError for a too long q."""
         q = self.check(q, 1, 1)
         words = [strip_elision(normalize(w)) for w in WORD_RE.findall(q)]
         # A word of only invisible characters (soft hyphen, bidi marks) folds to '', a prefix of everything.
@@ -1440,10 +1492,16 @@ class SearchIndex:
             titles = [t for _, _, t in sorted(titles, key=lambda t: t[:2])]
             reader = gen.reader
             terms = []
-            for i, term in enumerate(reader.expand_prefix("neutral", last)):
+            # A hyphenated compound being typed ('sous-em') completes as the index holds it whole.
+            typed = _TOKEN_RE.findall(q)
+            whole = strip_elision(normalize("".join(compound_parts(typed[-1])))) if typed else ""
+            prefix = whole if whole.endswith(last) else last
+            for i, term in enumerate(reader.expand_prefix("neutral", prefix)):
                 if i >= 500:
                     break
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 terms.append((reader.doc_frequency("neutral", text), text))
-        terms.sort(key=lambda t: (-t[0], t[1]))
-        return {"query": q, "titles": titles[:limit], "terms": [t for _, t in terms[:limit]]}
+            terms.sort(key=lambda t: (-t[0], t[1]))
+            # Shown as the entries write them ('enquête', 'الهجرة', 'HIMS'), not folded.
+            shown = list(dict.fromkeys(gen.written_form(t, prefer) for _, t in terms[:limit]))
+        return {"query": q, "titles": titles[:limit], "terms": shown}

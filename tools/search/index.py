@@ -46,6 +46,7 @@ from tools.search.analysis import (
     stem,
     stopwords,
     strip_elision,
+    written_forms,
 )
 from tools.search.postings import capturing
 
@@ -233,6 +234,9 @@ def make_schema() -> fields.Schema:
         "period": fields.STORED(),
         "updated": fields.STORED(),
         "institutions": fields.STORED(),
+        # The neutral field's words written otherwise than folded (analysis.written_forms): the
+        # forms completions show (SearchIndex.suggest), taken from the entry's text at indexing.
+        "written": fields.STORED(),
         "neutral": fields.TEXT(analyzer=analyzer(None), spelling=True),
     }
     for lang in schema.LANGS:
@@ -275,6 +279,7 @@ def document(entry: Entry, vocabs: Vocabularies | None = None) -> dict:
         "title": entry.title, "summary": entry.summary, "text": text, "url": entry.url,
         "period": entry.period or "", "updated": entry.updated or "", "institutions": list(entry.institutions),
         "neutral": " ".join([entry.id, entry.title, entry.summary, *entry.institutions, *entry.tags]),
+        "written": written_forms(entry.title + ". " + entry.summary, [*entry.institutions, *entry.tags]),
         f"title_{entry.lang}": entry.title, f"summary_{entry.lang}": entry.summary, f"body_{entry.lang}": text,
     }
     for lang in schema.LANGS:

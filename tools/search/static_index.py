@@ -21,6 +21,8 @@ loads from file:// too, where fetch() of JSON is refused):
   for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
+- ``filters.js``: the filter values the API accepts (filter_table), read when a search has filters,
+  so that an address typed by hand (``?country=ma``) is read, or refused, as the API reads it.
 - ``r<n>.js``: block n of the real-word filter (base64 of SPELL_BLOCK_BITS bits): a Bloom filter of
   the word lists' words (query.dictionary_words), glossary words and country names, each word's
   bits in one block (bloom_bits), so that telling whether a typed word is a real one reads one
@@ -29,6 +31,9 @@ loads from file:// too, where fetch() of JSON is refused):
   browser repairs a word as query.build does (kb-engine.js spellRepairs): only a word that is
   neither a real word nor an index word, into an index word of the same first letter at
   Levenshtein distance 1 (the most frequent), or the only one at distance 2 from seven letters.
+  A v<n> file also holds, under "=<first letter>:<length>", {word: form to show} for the group's
+  words that entries write otherwise than folded (written_table): completions show 'enquête',
+  'الهجرة', 'HIMS' (a form per language where they differ: {"": all, "fr": ...}).
 
 Keys: text is folded exactly as the server folds it (analysis.normalize, elision), then Arabic
 words are light-stemmed (Light10) and other words cut to their first PREFIX_LEN letters. Prefixes
@@ -71,12 +76,15 @@ from tools.search.analysis import (
     all_stopwords,
     arabic_light_stem,
     compound_parts,
+    id_words,
     join_stopword_compounds,
     markdown_to_text,
     meaningful,
     normalize,
     stopwords,
     strip_elision,
+    written_form,
+    written_forms,
 )
 from tools.search.engine import (
     COUNTRY_FACTOR,
@@ -93,6 +101,7 @@ from tools.search.query import (
     EXACT_TITLE_BOOST,
     FIELD_BOOSTS,
     KEEP_SHARE,
+    MAX_FILTER_VALUES,
     MAX_PREFIX_WORDS,
     MAX_QUERY_TERMS,
     MAX_SPELLING_CHARS,
@@ -394,6 +403,57 @@ def entry_spelling_words(e: Entry) -> frozenset[str]:
     return frozenset(seen)
 
 
+def entry_written_forms(e: Entry) -> dict[str, dict[str, int]]:
+    """The written forms of one language version's neutral words (analysis.written_forms of its
+    title, summary, institutions and tags), as the API's index stores them (index.document)."""
+    return written_forms(e.title + ". " + e.summary, [*e.institutions, *e.tags])
+
+
+def written_table(entries: list[Entry], words_of=None, written_of=None) -> dict[str, str | dict[str, str]]:
+    """{folded word: form to show} for completions (analysis.written_form over the entries'
+    written forms), as SearchIndex.suggest shows them: a plain string when every language's
+    entries write it the same way, else {"": form over all entries, lang: that language's form
+    where it differs}. Words every entry writes as they fold are left out. A version that holds a
+    word (its spelling words, its id's left out: id_words) without written forms for it writes it as
+    it folds, once. `words_of`
+    and `written_of`: functions entry -> entry_spelling_words / entry_written_forms, memoised by a build."""
+    recorded: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    docs: Counter = Counter()
+    for e in entries:
+        for folded, forms in (written_of(e) if written_of is not None else entry_written_forms(e)).items():
+            counts = recorded[folded][e.lang]
+            for form, n in forms.items():
+                counts[form] = counts.get(form, 0) + n
+            docs[folded, e.lang] += 1
+    held: Counter = Counter()
+    for e in entries:
+        in_id = id_words(e.id)  # a slug: no vote for a spelling
+        for w in (words_of(e) if words_of is not None else entry_spelling_words(e)) & recorded.keys():
+            if w not in in_id:
+                held[w, e.lang] += 1
+    out: dict[str, str | dict[str, str]] = {}
+    for folded, per_lang in recorded.items():
+        shown: dict[str, str] = {}
+        total: dict[str, int] = {}
+        for lang in schema.LANGS:
+            counts = dict(per_lang.get(lang, {}))
+            plain = held[folded, lang] - docs[folded, lang]
+            if plain > 0:
+                counts[folded] = counts.get(folded, 0) + plain
+            if not counts:
+                continue
+            shown[lang] = written_form(folded, counts)
+            for form, n in counts.items():
+                total[form] = total.get(form, 0) + n
+        best = written_form(folded, total)
+        differ = {lang: form for lang, form in shown.items() if form != best}
+        if differ:
+            out[folded] = {"": best, **differ}
+        elif best != folded:
+            out[folded] = best
+    return out
+
+
 def spelling_words(entries: list[Entry], words_of=None) -> dict[str, dict[str, int]]:
     """{group: {word: documents holding it}}: entry_spelling_words counted per language version.
     `words_of`: a function entry -> its words, replacing entry_spelling_words (a build passes one
@@ -680,13 +740,37 @@ def _postings(docs: list[int], per_doc: list[Terms]
     return list(vocab), word_col[order], doc_col[order], weight[order], in_text[order]
 
 
+# The facets' address parameters (tools.site.facets FACETS: param -> vocabulary), which the search
+# layer may not import; tests/search/test_static_filters.py checks they are the same.
+FILTER_VOCABULARIES = {"country": "countries", "type": "types", "theme": "themes", "data_source": "data_sources",
+                       "lang": "languages"}
+
+
+def filter_table(vocabs: Vocabularies) -> dict:
+    """filters.js: what the API accepts as filter values (tools.web.api.parse_filters), for the
+    browser to read a search page's address as it does: {"max": MAX_FILTER_VALUES, "facets":
+    {param: {"upper": country codes are upper-cased (others lower-cased), "values": [accepted
+    values]}}}: any ISO 3166-1 alpha-2 code for countries, the languages, the vocabularies' terms."""
+    facets = {}
+    for param, vocabulary in FILTER_VOCABULARIES.items():
+        if vocabulary == "countries":
+            values = sorted(schema.country_codes())
+        elif vocabulary == "languages":
+            values = list(schema.LANGS)
+        else:
+            values = list(vocabs.terms(vocabulary))
+        facets[param] = {"upper": vocabulary == "countries", "values": values}
+    return {"max": MAX_FILTER_VALUES, "facets": facets}
+
+
 def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None, words_of=None,
-           remember=None) -> dict[str, str]:
+           remember=None, written_of=None) -> dict[str, str]:
     """Every file of the static index, as {path under kb/search/: script text}; labels, country
     aliases and glossary synonyms from `vocabs` (None: the shipped data, read now). `fields_of`: a
     function entry -> its Terms (entry_terms), replacing the analysis of each entry (a build passes
     one that reuses the terms of entries unchanged since the last build). `words_of`: the same for
-    each entry's spelling words (entry_spelling_words). `remember(key, make)`: make()'s result, or
+    each entry's spelling words (entry_spelling_words), and `written_of` for its written forms
+    (entry_written_forms). `remember(key, make)`: make()'s result, or
     the one kept by an earlier build with the same vocabularies, code and word lists (the
     real-word filter, about 2 s of CPU to make in a fresh process at any collection size); the
     shard files are encoded through it too, keyed by a digest of their content, so that a build
@@ -783,11 +867,17 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     for s, rows in doc_files.items():
         out[f"d{s}.js"] = _chunk(f"d{s}", rows)
     out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
+    out["filters.js"] = _chunk("filters", vocabs.derived("static_index.filter_table", lambda: filter_table(vocabs)))
     groups = spelling_words(list(docs.values()), words_of)
     vshards = max(1, math.ceil(sum(len(w) + 4 for g in groups.values() for w in g) / SHARD_BYTES))
     by_vshard: dict[int, dict] = defaultdict(dict)
+    shown = written_table(list(docs.values()), words_of, written_of)
     for group, in_group in groups.items():
         by_vshard[shard_of(group, vshards)][group] = [x for w, n in in_group.items() for x in (w, n)]
+        # The group's words written otherwise than folded, as completions show them (written_table).
+        forms = {w: shown[w] for w in in_group if w in shown}
+        if forms:
+            by_vshard[shard_of(group, vshards)]["=" + group] = forms
     for n, data in by_vshard.items():
         out[f"v{n}.js"] = _chunk(f"v{n}", data)
     def real_words() -> tuple[int, list[str]]:

@@ -1,6 +1,6 @@
 /* Runs the browser's static search (docs/assets/javascripts/kb-engine.js) in node over an
    exported kb/search/ folder: `node static_node.js <folder>` reads a JSON list of queries
-   [{q, filters?}] on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
+   [{q, filters?}] (or {q, suggest: true, prefer?, limit?}: completions, {q, suggest: true, terms[]}) on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
    browser would have fetched for that query alone, from an empty cache). Used by tools/bench.py. */
 "use strict";
 const fs = require("fs");
@@ -29,6 +29,11 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
   for (const item of queries) {
     const stats = { files: 0, bytes: 0, gzip: 0 };
     const cold = KBEngine.create(loader(stats));
+    if (item.suggest) {  // {q, suggest: true, prefer?, limit?} -> {q, terms}: the completions
+      const got = await cold.suggest(item.q, { prefer: item.prefer, limit: item.limit || 8 });
+      out.push({ q: item.q, suggest: true, terms: got.terms });
+      continue;
+    }
     const t0 = process.hrtime.bigint();
     const res = await cold.search(item.q, { filters: item.filters || {}, pageSize: item.size || 10 });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -73,7 +73,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
-        fields_of = words_of = remember = None
+        fields_of = words_of = remember = written_of = None
         if memo is not None:
             def fields_of(e: Entry) -> static_index.Terms:
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
@@ -83,9 +83,14 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
                 return memo.get(("static-spell-words", print_of), lambda: static_index.entry_spelling_words(e))
 
+            def written_of(e: Entry) -> dict[str, dict[str, int]]:
+                print_of = prints[e.key] if prints is not None else fingerprint(e)
+                return memo.get(("static-written", print_of), lambda: static_index.entry_written_forms(e))
+
             remember = memo.get  # the memo is dropped when the vocabularies or the code change
         out.update({f"search/{name}": text
-                    for name, text in static_index.export(entries, vocabs, fields_of, words_of, remember).items()})
+                    for name, text in static_index.export(entries, vocabs, fields_of, words_of, remember,
+                                                          written_of).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 

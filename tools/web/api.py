@@ -509,15 +509,16 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
 
     async def suggest(request: Request):
         _known_params(request, SUGGEST_PARAMS)
-        interface_lang(request)  # titles are in every language; a wrong ui= is still said, as by the search
+        # Titles are in every language; terms are shown as the interface's entries write them (ui=).
+        lang = interface_lang(request) if request.query_params.get("ui") else None
         q = query_words(request)
         check_words(q)
         limit = min(max(_int(request, "limit", 8), 1), 20)
-        key = ("suggest", q, limit)
+        key = ("suggest", q, limit, lang)
         token = cache.token()
         answer = cache.get(token, key)
         if answer is None:
-            found, generation = await searches.run(_and_generation, engine, engine.suggest, q, limit)
+            found, generation = await searches.run(_and_generation, engine, engine.suggest, q, limit, lang)
             answer = Answer(_json_bytes({"ok": True, **found}))
             cache.put(token, key, answer, generation)
         return answer.response(request)

@@ -93,6 +93,8 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
                     "400": _ERROR, "414": _ERROR, "503": _ERROR, "504": _ERROR}}},
             "/api/suggest": {"get": {
                 "summary": "Completion of titles and index terms",
+                "description": "Terms are shown as the entries write them (accents, capitals, Arabic "
+                               "letters as written), those of the ui language's entries when given.",
                 "parameters": [q, {"name": "limit", "in": "query",
                                    "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}}, ui],
                 "responses": {"200": {"description": "titles and terms"}, "400": _ERROR, "503": _ERROR}}},

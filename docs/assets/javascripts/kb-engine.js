@@ -4,7 +4,8 @@
    the folding tests (tests/search/fold_cases.json is checked against normalize() and fold()).
 
    KBEngine.create(load) -> engine; load(name) returns a Promise of a chunk's data ("meta", "t3",
-   "d0", "facets"). engine.search(query, {filters, page, pageSize, facets, full, prefer}) -> Promise
+   "d0", "facets"). engine.suggest(query, {prefer, limit}) -> Promise of {query, terms[]} (completions).
+   engine.search(query, {filters ({facet: [values]}, as the API's parameters: checked and cleaned as it does), page, pageSize, facets, full, prefer}) -> Promise
    of {total, results[], expansions[], strong, facets?, hint?, too_long?}: `strong` false when no entry
    covers enough of the query (the API's floor), `hint` when the query has nothing
    to search, `too_long` (with ok false and error) past meta.max_query_chars; `full` reads whole posting lists (exact totals),
@@ -547,6 +548,39 @@
 
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
 
+    // Mirrors tools.web.api.parse_filters and tools.site.facets.Facet.clean/accepts, with the
+    // accepted values of filters.js (static_index.filter_table): {facet: [values]} as typed in an
+    // address ('?country=ma,TN&country=dz') -> Promise of {filters: {facet: [clean values]}} or
+    // {code, error}: 'unknown_parameter' (a facet the API does not take), 'too_many_filters',
+    // 'unknown_filter_value'. Values are split at commas and trimmed, country codes upper-cased,
+    // others lower-cased, repeats dropped, empty ones skipped.
+    function checkFilters(filters) {
+      var names = Object.keys(filters || {}).filter(function (f) { return [].concat(filters[f] || []).length; });
+      if (!names.length) return Promise.resolve({ filters: dict() });
+      return chunk("filters").then(function (table) {
+        var out = dict(), count = 0;
+        for (var i = 0; i < names.length; i++) {
+          var f = names[i], spec = table.facets[f];
+          if (!spec || !FACET_KEYS[f]) return { code: "unknown_parameter", error: "unknown parameter '" + String(f).slice(0, 40) + "'" };
+          if (!spec.known) { spec.known = dict(); spec.values.forEach(function (v) { spec.known[v] = 1; }); }
+          var raws = [].concat(filters[f]);
+          for (var j = 0; j < raws.length; j++) {
+            var parts = String(raws[j]).split(",");
+            for (var k = 0; k < parts.length; k++) {
+              var v = parts[k].trim();
+              v = spec.upper ? v.toUpperCase() : v.toLowerCase();
+              if (!v) continue;
+              if (++count > table.max) return { code: "too_many_filters", error: "too many filter values: at most " + table.max };
+              if (!spec.known[v]) return { code: "unknown_filter_value", error: "unknown " + f + " '" + parts[k].trim().slice(0, 40) + "'" };
+              out[f] = out[f] || [];
+              if (out[f].indexOf(v) < 0) out[f].push(v);
+            }
+          }
+        }
+        return { filters: out };
+      });
+    }
+
     // engine.shown_language: the interface's version, except for a query in Arabic letters on
     // another interface (its reader reads Arabic: the best-matching version).
     function shownLanguage(q, prefer) {
@@ -574,6 +608,16 @@
         if (refusal) {
           return { ok: false, static: true, code: refusal, error: refusal.replace(/_/g, " "), total: 0, page: page, page_size: size,
             results: [], facets: {}, expansions: [], did_you_mean: null };
+        }
+        if (!opts.filtersChecked) {
+          // Filters as the API reads them (tools.web.api.parse_filters): refused with its codes.
+          return checkFilters(filters).then(function (c) {
+            if (c.code) {
+              return { ok: false, static: true, code: c.code, error: c.error, total: 0, page: page, page_size: size,
+                results: [], facets: {}, expansions: [], did_you_mean: null };
+            }
+            return search(q, Object.assign({}, opts, { filters: c.filters, filtersChecked: true }));
+          });
         }
         q = q.trim();
         var planOpts = { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms };
@@ -874,7 +918,52 @@
       return out;
     }
 
-    return { search: search, ready: ready };
+    // Completion of the query's last word (engine.SearchIndex.suggest's terms): the index words
+    // starting with it (the spelling groups of its first letter, v<n> files), those held by the
+    // most language versions first (ties alphabetical), each shown as the entries write it
+    // (static_index.written_table: the form of `prefer`'s entries when it differs) -> Promise of
+    // {query, terms: [..]}.
+    function suggest(q, opts) {
+      opts = opts || {};
+      var limit = opts.limit || 8;
+      return ready().then(function () {
+        var words = tokens(String(q || "")).map(folded).filter(Boolean), spell = meta.spell;
+        if (!words.length || !spell) return { query: String(q || "").trim(), terms: [] };
+        var last = words[words.length - 1], names = dict(), lengths = [];
+        // A hyphenated compound being typed ('sous-em') completes as the index holds it whole.
+        var typed = compoundTokens(String(q || "")), whole = typed.length ? folded(compoundParts(typed[typed.length - 1]).join("")) : "";
+        if (whole && whole.slice(whole.length - last.length) === last) last = whole;
+        var first = Array.from(last)[0];
+        for (var n = Array.from(last).length; n <= spell.max_chars + 2; n++) {
+          lengths.push(n);
+          names["v" + shardOf(first + ":" + n, spell.vshards)] = 1;
+        }
+        return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
+          var found = [], shown = dict(), seen = dict();
+          parts.forEach(function (p) {
+            lengths.forEach(function (len) {
+              var g = first + ":" + len, list = p[g] || [], forms = p["=" + g] || {};
+              for (var i = 0; i < list.length; i += 2) {
+                var w = list[i];
+                if (w.indexOf(last) !== 0 || seen[w]) continue;
+                seen[w] = 1;
+                found.push([w, list[i + 1]]);
+                if (forms[w]) shown[w] = forms[w];
+              }
+            });
+          });
+          found.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+          var terms = found.slice(0, limit).map(function (c) {
+            var t = shown[c[0]];
+            if (!t) return c[0];
+            return typeof t === "string" ? t : (opts.prefer && t[opts.prefer]) || t[""] || c[0];
+          });
+          return { query: String(q || "").trim(), terms: terms };
+        });
+      });
+    }
+
+    return { search: search, suggest: suggest, ready: ready };
   }
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,

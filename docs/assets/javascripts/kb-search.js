@@ -246,7 +246,7 @@
             throw refused;
           }
           fieldFacets(body);
-          getJson("/api/suggest?q=" + encodeURIComponent(q)).then(function (s) {
+          getJson("/api/suggest?ui=" + ui + "&q=" + encodeURIComponent(q)).then(function (s) {
             if (s.ok) renderSuggestions(s.terms || [], q, mine);
           }).catch(function () { /* completion is optional */ });
           return body;
@@ -254,6 +254,8 @@
       }, function () {
         return engine.search(q, { pageSize: 8, prefer: ui }).then(function (body) {
           if (!body.ok && body.code) { var refused = new Error(body.code); refused.code = body.code; throw refused; }  // the API's refusals
+          engine.suggest(q, { prefer: ui, limit: 4 }).then(function (s) { renderSuggestions(s.terms, q, mine); })
+            .catch(function () { /* completion is optional */ });
           return body;
         });
       }).then(function (body) { render(body, q, mine); })
@@ -308,9 +310,22 @@
       root.classList.toggle("kb-filters-open", show);
     });
 
+    // Filter values as the API reads them (tools.site.facets.Facet.clean): '?country=ma,TN' is
+    // MA and TN, so the boxes show them ticked and a tick toggles them, in either mode.
+    function filterValues(p, name) {
+      var out = [];
+      p.getAll(name).forEach(function (raw) {
+        raw.split(",").forEach(function (v) {
+          v = v.trim();
+          v = name === "country" ? v.toUpperCase() : v.toLowerCase();
+          if (v && out.indexOf(v) < 0) out.push(v);
+        });
+      });
+      return out;
+    }
     function state() {
       var p = new URLSearchParams(location.search), s = { q: p.getAll("query").concat(p.getAll("q")).filter(Boolean).join(" "), page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
-      FACETS.forEach(function (f) { s[f[0]] = p.getAll(f[0]); });
+      FACETS.forEach(function (f) { s[f[0]] = filterValues(p, f[0]); });
       return s;
     }
     function toQuery(s) {
@@ -471,17 +486,22 @@
       s.page = 1; navigate(s);
     });
     var timer = null;
+    function fillDatalist(titles, terms) {
+      datalist.textContent = "";
+      titles.concat(terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
+        datalist.appendChild(el("option", { value: x.title }));
+      });
+    }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      if (apiDown || input.value.length < 2) return;
+      if (input.value.length < 2) return;
       timer = setTimeout(function () {
-        getJson("/api/suggest?q=" + encodeURIComponent(input.value)).then(function (b) {
-          if (!b.ok) return;
-          datalist.textContent = "";
-          b.titles.concat(b.terms.map(function (t) { return { title: t }; })).slice(0, 10).forEach(function (x) {
-            datalist.appendChild(el("option", { value: x.title }));
+        // Without the API, the static index completes the words (kb-engine.js suggest).
+        var asked = apiDown || !window.fetch ? engine.suggest(input.value, { prefer: ui, limit: 10 }).then(function (b) { fillDatalist([], b.terms); })
+          : getJson("/api/suggest?ui=" + ui + "&q=" + encodeURIComponent(input.value)).then(function (b) {
+            if (b.ok) fillDatalist(b.titles, b.terms);
           });
-        }).catch(function () { /* completion is optional */ });
+        asked.catch(function () { /* completion is optional */ });
       }, 150);
     });
     window.addEventListener("popstate", run);
