@@ -23,7 +23,7 @@ from tools.content.vocab import Vocabularies
 from tools.fsutil import sync_tree, write_atomic
 from tools.project import KB, Project, Settings
 from tools.search import static_index
-from tools.site import exports, languages, pages, split
+from tools.site import exports, languages, pages, redirects, split
 from tools.site.related import MIN_SCORE, RelatedIndex
 
 RELATED_LIMIT = 5  # related entries shown on an entry page (pages.related)
@@ -69,6 +69,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root, vocabs))
+    out.update(redirects.entry_redirects(entries, ui, url, vocabs))
     out["entry.schema.json"] = json.dumps(schema_export.json_schema(vocabs), ensure_ascii=False, indent=1)
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
