@@ -147,3 +147,16 @@ def test_search_text_of_a_body_without_fences_is_unchanged():
 
     body = "## Titre\n\n- *un* `code` [lien](https://x.org) <b>gras</b>\n\n1. deux"
     assert markdown_to_text(body) == _prose_text(body) == "Titre\nun code lien gras \ndeux"
+
+
+def test_a_fence_inside_a_list_item_is_a_warning_at_its_line(tmp_path, site_markdown):
+    """GitHub shows a block inside the item; the site shows inline code: the author is told where."""
+    from tests.conftest import BODY, entry_text, line_of, load
+    from tools.content.problems import WARNING
+
+    nested = "- Étape 1 :\n\n    ```stata\n    gen x = 1\n    ```\n\n- Étape 2.\n"
+    assert "<pre>" not in page_html(site_markdown, nested)  # what the warning says
+    text = entry_text(body=BODY + "\n" + nested + "\nFin de la liste.\n\n    ```\n    indented code, not in a list\n    ```\n")
+    _, problems, _ = load(tmp_path, {"ma/ma-x.fr.md": text})
+    found = [p for p in problems if "list item" in p.message]
+    assert [(p.line, p.severity) for p in found] == [(line_of(text, "    ```stata"), WARNING)]

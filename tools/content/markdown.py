@@ -307,3 +307,40 @@ def _separate_lists(md: str) -> str:
     for i in reversed(list_after_paragraph(md)):
         lines.insert(i, "")
     return "\n".join(lines)
+
+
+# -- fences inside list items -------------------------------------------------------------------
+
+# A fence indented by 4 or more spaces: inside a list item CommonMark (GitHub) reads a fenced block
+# there; the site's renderer reads inline code (the language word shown, no block).
+_INDENTED_FENCE = re.compile(r" {4,}(`{3,}|~{3,})(.*)")
+
+
+def fences_in_lists(md: str) -> list[int]:
+    """Line offsets (within the body) of the opening lines of fenced blocks written inside a list
+    item (indented by 4 spaces or more after an item): GitHub shows a code block there, the site
+    inline code. Lines of fenced blocks (fences()) are not looked at."""
+    if "```" not in md and "~~~" not in md:
+        return []
+    blocked = set()
+    for block in fences(md):
+        first = md.count("\n", 0, block.start)
+        blocked.update(range(first, first + md.count("\n", block.start, block.end) + 1))
+    found, in_list, closing = [], False, None
+    for i, line in enumerate(md.split("\n")):
+        if i in blocked:
+            in_list, closing = False, None
+            continue
+        if closing is not None:  # inside a nested block: up to its closing line
+            if closing.fullmatch(line):
+                closing = None
+            continue
+        if _ANY_ITEM.match(line):
+            in_list = True
+        elif line.strip() and not line.startswith((" ", "\t")):
+            in_list = False
+        m = _INDENTED_FENCE.fullmatch(line)
+        if in_list and m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            found.append(i)
+            closing = re.compile(r"\s*" + re.escape(m.group(1)[0]) + "{" + str(len(m.group(1))) + r",}[ \t]*")
+    return found
