@@ -23,7 +23,14 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 from tools.content import render_cost
 from tools.content.kinds import BIDI_OVERRIDE_RE, Links, StrList, Text
 from tools.content.loader import RawEntry
-from tools.content.markdown import attribute_lists, code_free_lines, fences_in_lists, list_after_paragraph, unsafe_links
+from tools.content.markdown import (
+    attribute_lists,
+    code_free_lines,
+    fences_as_rendered,
+    fences_in_lists,
+    list_after_paragraph,
+    unsafe_links,
+)
 from tools.content.problems import WARNING, Problem
 from tools.content.schema import FIELDS_BY_NAME
 
@@ -151,7 +158,7 @@ def _short(text: str, limit: int = 40) -> str:
 def check(raw: RawEntry) -> list[Problem]:
     """Every hazard of one loaded file."""
     return (front_matter_problems(raw) + body_problems(raw) + bidi_override_problems(raw)
-            + language_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line))
+            + language_problems(raw) + render_cost.problems(raw.path, fences_as_rendered(raw.body), raw.body_line))
 
 
 # Short words frequent in running text of one language and rare in the other (French 'les' is not

@@ -99,6 +99,19 @@ def fences(md: str) -> list[Fence]:
     return found
 
 
+def fences_as_rendered(md: str) -> str:
+    """The body with each fenced block written as safe_body writes it (Fence.markdown), the rest
+    unchanged: the block structure the site's renderer gets, with every line where it was (a block
+    left open gains its closing line at the end). For tools.content.render_cost, which must
+    measure what is rendered: a block that CommonMark closes early (```` after ```) is closed
+    there on the page, whatever fenced_code would make of the raw text."""
+    pieces, pos = [], 0
+    for block in fences(md):
+        pieces += [md[pos:block.start], block.markdown()]
+        pos = block.end
+    return "".join(pieces) + md[pos:] if pieces else md
+
+
 def _dedent(line: str, indent: int) -> str:
     """`line` without up to `indent` leading spaces (CommonMark's rule for a fenced block's lines)."""
     return line[min(indent, len(line) - len(line.lstrip(" "))):]
