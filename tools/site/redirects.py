@@ -53,25 +53,41 @@ def chosen_version(versions: list[Entry], ui: str) -> Entry:
     return versions[0]
 
 
+def entry_redirect(versions: list[Entry], ui: str, site_url: str = "",
+                   vocabs: Vocabularies | None = None) -> tuple[str, str]:
+    """(path under docs/, HTML) of one entry's short-address page in interface `ui`:
+    kb/entries/<id>/index.html, sending the reader to chosen_version. `versions`: the entry's
+    language versions (not empty); site_url: the interface's public address ('': no canonical link)."""
+    vocabs = Vocabularies.ensure(vocabs)
+    versions = sorted(versions, key=lambda v: schema.LANGS.index(v.lang) if v.lang in schema.LANGS else len(schema.LANGS))
+    shown = chosen_version(versions, ui)
+    folder = posixpath.dirname(shown.page)  # kb/entries/<id>, whose index.html this page is
+    href = {v.lang: posixpath.relpath(v.url, folder) + "/" for v in versions}
+    others = [(href[v.lang], f"{v.title} ({vocabs.label('languages', v.lang, v.lang)})", v.lang)
+              for v in versions if v is not shown]
+    return folder + "/index.html", page(href[shown.lang], shown.title, shown.lang, others,
+                                        site_url + shown.url if site_url else "")
+
+
+def listing_redirect(ui: str, site_url: str = "", vocabs: Vocabularies | None = None) -> dict[str, str]:
+    """{path under kb/: HTML} of kb/entries/index.html in interface `ui`, sending the reader to the
+    list of all entries."""
+    vocabs = Vocabularies.ensure(vocabs)
+    title = vocabs.ui["nav"].get(f"{KB}/index.md", {}).get(ui) or vocabs.ui["site_name"][ui]
+    return {"entries/index.html": page("../", title, ui, canonical=f"{site_url}{KB}/" if site_url else "")}
+
+
 def entry_redirects(entries: list[Entry], ui: str, site_url: str = "", vocabs: Vocabularies | None = None) -> dict[str, str]:
-    """{path under kb/: HTML} of the short-address pages of interface `ui`: one per entry id
-    (entries/<id>/index.html, to chosen_version) and entries/index.html (to the list of all
-    entries). site_url: the interface's public address ('' for none: no canonical link)."""
+    """{path under kb/: HTML} of every short-address page of interface `ui`: one per entry id
+    (entry_redirect) and kb/entries/index.html (listing_redirect). An incremental build makes the
+    entries' pages with their other files instead (tools.site.generate)."""
     vocabs = Vocabularies.ensure(vocabs)
     ids: dict[str, list[Entry]] = {}
     for e in entries:
         ids.setdefault(e.id, []).append(e)
     out = {}
     for versions in ids.values():
-        versions.sort(key=lambda v: schema.LANGS.index(v.lang) if v.lang in schema.LANGS else len(schema.LANGS))
-        shown = chosen_version(versions, ui)
-        folder = posixpath.dirname(shown.page)  # kb/entries/<id>, whose index.html this page is
-        href = {v.lang: posixpath.relpath(v.url, folder) + "/" for v in versions}
-        others = [(href[v.lang], f"{v.title} ({vocabs.label('languages', v.lang, v.lang)})", v.lang)
-                  for v in versions if v is not shown]
-        out[folder[len(KB) + 1:] + "/index.html"] = page(
-            href[shown.lang], shown.title, shown.lang, others, site_url + shown.url if site_url else "")
-    listing = f"{site_url}{KB}/" if site_url else ""
-    title = vocabs.ui["nav"].get(f"{KB}/index.md", {}).get(ui) or vocabs.ui["site_name"][ui]
-    out["entries/index.html"] = page("../", title, ui, canonical=listing)
+        path, text = entry_redirect(versions, ui, site_url, vocabs)
+        out[path[len(KB) + 1:]] = text
+    out.update(listing_redirect(ui, site_url, vocabs))
     return out
