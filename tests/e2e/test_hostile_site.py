@@ -42,7 +42,10 @@ class Scan(HTMLParser):
             self.bad.append(f"<{tag}>")
         if tag == "form" and MARKER in (values.get("action") or ""):  # the site's own forms have no address
             self.bad.append(f"<form action={values['action']!r}>")
-        if tag == "meta" and "http-equiv" in values:
+        # The site's own short-address pages (tools.site.redirects) refresh to a fixed version
+        # folder or the list; anything else sending the reader away is an injection.
+        if tag == "meta" and "http-equiv" in values and not (
+                values["http-equiv"] == "refresh" and re.fullmatch(r"0; url=(?:fr|ar|en|\.\.)/", values.get("content") or "")):
             self.bad.append(f"<meta http-equiv={values['http-equiv']}>")
         for name, value in attrs:
             value = value or ""

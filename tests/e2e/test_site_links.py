@@ -40,6 +40,7 @@ class Links(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self.languages: dict[str, str] = {}  # hreflang -> href of the language switcher
         self.jsonld: list[str] = []
+        self.refresh: str | None = None  # a short-address page's <meta http-equiv="refresh"> target
         self._in_jsonld = False
 
     def handle_starttag(self, tag, attrs):
@@ -49,6 +50,8 @@ class Links(HTMLParser):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("hreflang") and attrs.get("href") is not None:
             self.languages[attrs["hreflang"]] = attrs["href"]
+        if tag == "meta" and attrs.get("http-equiv") == "refresh":
+            self.refresh = (attrs.get("content") or "").partition("url=")[2]
         if tag == "script" and attrs.get("type") == "application/ld+json":
             self._in_jsonld = True
             self.jsonld.append("")
@@ -173,13 +176,34 @@ def counterpart(site: Path, page: Path, lang: str) -> Path:
 def test_language_switcher_keeps_the_page_in_each_interface(site, parsed):
     checked = 0
     for page, found in parsed.items():
-        if page.name == "404.html":  # served for any address, with root-absolute links
+        if page.name == "404.html" or found.refresh is not None:  # served for any address; short addresses
             continue
         expected = {lang: counterpart(site, page, lang) for lang in ("fr", "ar", "en")}
         assert {lang: resolve(site, page_url(site, page), link) for lang, link in found.languages.items()} == expected, page
         assert all(target.exists() for target in expected.values()), page
         checked += 1
     assert checked > 300
+
+
+@pytest.mark.parametrize("lang", INTERFACES, ids=["fr-ui", "ar-ui", "en-ui"])
+def test_an_entry_address_without_its_language_leads_to_the_entry(site, parsed, lang):
+    """kb/entries/<id>/ (what readers type or share) sends them on to a version of the entry: the
+    one in the interface's language when there is one, else French, else the first there is."""
+    root = site / lang if lang else site
+    ui = lang or "fr"
+    folders = sorted(p for p in (root / "kb" / "entries").iterdir() if p.is_dir())
+    assert len(folders) > 50
+    for folder in folders:
+        found = parsed[folder / "index.html"]
+        versions = sorted(p.name for p in folder.iterdir() if (p / "index.html").is_file())
+        wanted = next(v for v in (ui, "fr", *versions) if v in versions)
+        assert found.refresh == f"{wanted}/", folder
+        assert resolve(site, page_url(site, folder / "index.html"), found.refresh) == folder / wanted / "index.html"
+        # Every version is offered by a link, for a browser that does not follow the refresh.
+        assert sorted(link for _, link in found.links if link.endswith("/") and "://" not in link) == \
+            sorted(f"{v}/" for v in versions)
+    listing = parsed[root / "kb" / "entries" / "index.html"]
+    assert resolve(site, page_url(site, root / "kb" / "entries" / "index.html"), listing.refresh) == root / "kb" / "index.html"
 
 
 def entry_pages(site: Path, lang: str) -> list[Path]:

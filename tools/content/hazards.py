@@ -6,6 +6,7 @@
 - Values YAML cut at ' #' (the rest became a comment) in free-text fields.
 - List items containing the Arabic comma '،', which YAML does not read as a separator.
 - A list right after a paragraph line: rendered as a list (GitHub's way), noted for the author.
+- A fenced block inside a list item: GitHub shows a block, the site inline code.
 - A level-1 heading ('# ...') in a body: the page's title is already its level-1 heading.
 - Bodies whose unclosed '[', '](', backtick runs or fences would make the Markdown renderer take
   quadratic time (tools.content.render_cost): refused.
@@ -22,7 +23,14 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 from tools.content import render_cost
 from tools.content.kinds import BIDI_OVERRIDE_RE, Links, StrList, Text
 from tools.content.loader import RawEntry
-from tools.content.markdown import attribute_lists, code_free_lines, list_after_paragraph, unsafe_links
+from tools.content.markdown import (
+    attribute_lists,
+    code_free_lines,
+    fences_as_rendered,
+    fences_in_lists,
+    list_after_paragraph,
+    unsafe_links,
+)
 from tools.content.problems import WARNING, Problem
 from tools.content.schema import FIELDS_BY_NAME
 
@@ -75,6 +83,11 @@ def body_problems(raw: RawEntry) -> list[Problem]:
                                 "list starts right after a paragraph line, without a blank line",
                                 "add a blank line before the list (the site renders it as a list, as GitHub "
                                 "does; other Markdown readers may not)", WARNING))
+    for offset in fences_in_lists(raw.body):
+        problems.append(Problem(raw.path, raw.body_line + offset, "body",
+                                "code block inside a list item: the site shows it as inline code, not as a block",
+                                "end the list and start the block at the left margin (``` with at most 3 spaces "
+                                "before it), after a blank line", WARNING))
     # The entry page's title is its only level-1 heading (screen readers list headings by level).
     lines = raw.body.split("\n")
     for offset, piece in code_free_lines(raw.body):
@@ -145,7 +158,7 @@ def _short(text: str, limit: int = 40) -> str:
 def check(raw: RawEntry) -> list[Problem]:
     """Every hazard of one loaded file."""
     return (front_matter_problems(raw) + body_problems(raw) + bidi_override_problems(raw)
-            + language_problems(raw) + render_cost.problems(raw.path, raw.body, raw.body_line))
+            + language_problems(raw) + render_cost.problems(raw.path, fences_as_rendered(raw.body), raw.body_line))
 
 
 # Short words frequent in running text of one language and rare in the other (French 'les' is not

@@ -3,6 +3,13 @@ allowed only when they are web addresses, e-mail addresses or anchors.
 
 An allow-list, not a block-list: `java&#115;cript:` or `jav<TAB>ascript:` are not on it either.
 Code (fenced blocks and inline code spans) is left exactly as written: Markdown escapes it.
+
+What a fenced block is, for every reader of a body (this module's checks and safe_body, the
+search's text, tools.search.analysis.markdown_to_text): a block as CommonMark reads it at the top
+level (GitHub, where contributors preview their files), found by fences(). The site's renderer
+(Python-Markdown's fenced_code, which MkDocs always loads) reads a narrower form (the fence at the
+margin, closed by the very same fence, a bare language word): safe_body writes every block in that
+form, so what the checks take for code is what the page shows as code.
 """
 
 from __future__ import annotations
@@ -11,9 +18,14 @@ import bisect
 import functools
 import html
 import re
+from typing import NamedTuple
 
 DISABLED = "#lien-desactive"
-_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.M)
+# A fence line as CommonMark reads one: 0-3 spaces, then 3 or more backticks or tildes, then the
+# info string (the first word names the language).
+_FENCE_LINE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
+# The language word Python-Markdown's fenced_code accepts after a fence (FENCED_BLOCK_RE's `lang`).
+_LANG = re.compile(r"[\w#.+-]*")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S+)", re.M)
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>", re.I)
@@ -27,33 +39,104 @@ def allowed(target: str) -> bool:
     return plain.startswith(("http://", "https://", "mailto:", "#"))
 
 
-@functools.lru_cache(maxsize=4)  # several checks of one body split it the same way
-def _segments(md: str) -> tuple[tuple[bool, int, str], ...]:
-    """(is_code, offset, text) pieces: fenced blocks and code spans are code."""
-    out, pos = [], 0
-    fences = list(_FENCE.finditer(md))
+class Fence(NamedTuple):
+    """A fenced code block of a body. start, end: offsets of its opening line's first character and
+    of the end of its closing line (its newline excluded; len(md) when the block runs to the end,
+    unclosed); indent: spaces before the opening fence (0-3), taken off each line of the code;
+    fence: the opening run ("```", "~~~~"...); info: the rest of the opening line, stripped;
+    code: the lines inside, indent removed, each ending with a newline; closed: whether a closing
+    fence ends it (CommonMark: a block left open runs to the end of the body)."""
+
+    start: int
+    end: int
+    indent: int
+    fence: str
+    info: str
+    code: str
+    closed: bool
+
+    @property
+    def language(self) -> str:
+        """The info string's first word as a language name ('{.sql}' and '.sql' give 'sql'), limited
+        to the characters fenced_code accepts; '' when there is none."""
+        word = self.info.split(None, 1)[0] if self.info.strip() else ""
+        return _LANG.match(word.lstrip("{").lstrip(".")).group(0)
+
+    def markdown(self) -> str:
+        """The block in the form Python-Markdown's fenced_code reads (no trailing newline): the
+        opening fence at the margin with the language word only, the code, the same fence."""
+        return f"{self.fence}{self.language}\n{self.code}{self.fence}"
+
+
+def fences(md: str) -> list[Fence]:
+    """The fenced code blocks of a body as CommonMark reads them outside lists and quotes: an
+    opening line of 0-3 spaces, 3 or more backticks or tildes and an info string (with no backtick
+    after a backtick fence), up to a line of 0-3 spaces and at least as many of the same character
+    and nothing else but spaces, or to the end of the body. Linear in len(md)."""
+    if "```" not in md and "~~~" not in md:
+        return []
+    found, lines, pos = [], md.split("\n"), 0
+    starts = []
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
     i = 0
-    while i < len(fences):
-        start = fences[i]
-        j = next((k for k in range(i + 1, len(fences)) if fences[k].group(1) == start.group(1)), None)
-        close = fences[j] if j is not None else None
-        end = md.find("\n", close.end()) if close else len(md)
-        end = len(md) if end < 0 else end
-        out += _spans(md[pos:start.start()], pos)
-        out.append((True, start.start(), md[start.start():end]))
-        pos = end
-        i = j + 1 if close else len(fences)
+    while i < len(lines):
+        m = _FENCE_LINE.fullmatch(lines[i])
+        if not m or (m.group(2)[0] == "`" and "`" in m.group(3)):
+            i += 1
+            continue
+        indent, fence = len(m.group(1)), m.group(2)
+        close = re.compile(r" {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*")
+        j = next((k for k in range(i + 1, len(lines)) if close.fullmatch(lines[k])), None)
+        inside = lines[i + 1:j if j is not None else len(lines)]
+        if j is None and inside and inside[-1] == "":  # the body's final newline is not a code line
+            inside = inside[:-1]
+        code = "".join(_dedent(line, indent) + "\n" for line in inside)
+        end = starts[j] + len(lines[j]) if j is not None else len(md)
+        found.append(Fence(starts[i], end, indent, fence, m.group(3).strip(), code, j is not None))
+        i = (j if j is not None else len(lines)) + 1
+    return found
+
+
+def fences_as_rendered(md: str) -> str:
+    """The body with each fenced block written as safe_body writes it (Fence.markdown), the rest
+    unchanged: the block structure the site's renderer gets, with every line where it was (a block
+    left open gains its closing line at the end). For tools.content.render_cost, which must
+    measure what is rendered: a block that CommonMark closes early (```` after ```) is closed
+    there on the page, whatever fenced_code would make of the raw text."""
+    pieces, pos = [], 0
+    for block in fences(md):
+        pieces += [md[pos:block.start], block.markdown()]
+        pos = block.end
+    return "".join(pieces) + md[pos:] if pieces else md
+
+
+def _dedent(line: str, indent: int) -> str:
+    """`line` without up to `indent` leading spaces (CommonMark's rule for a fenced block's lines)."""
+    return line[min(indent, len(line) - len(line.lstrip(" "))):]
+
+
+@functools.lru_cache(maxsize=4)  # several checks of one body split it the same way
+def _segments(md: str) -> tuple[tuple[str, int, str], ...]:
+    """(kind, offset, text) pieces of a body in order: kind "fence" for a fenced block (fences()),
+    "span" for a code span, "" for the rest (so a kind is true for code)."""
+    out, pos = [], 0
+    for block in fences(md):
+        out += _spans(md[pos:block.start], pos)
+        out.append(("fence", block.start, md[block.start:block.end]))
+        pos = block.end
     out += _spans(md[pos:], pos)
     return tuple(out)
 
 
-def _spans(text: str, offset: int) -> list[tuple[bool, int, str]]:
+def _spans(text: str, offset: int) -> list[tuple[str, int, str]]:
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
-        out.append((False, offset + pos, text[pos:m.start()]))
-        out.append((True, offset + m.start(), m.group(0)))
+        out.append(("", offset + pos, text[pos:m.start()]))
+        out.append(("span", offset + m.start(), m.group(0)))
         pos = m.end()
-    out.append((False, offset + pos, text[pos:]))
+    out.append(("", offset + pos, text[pos:]))
     return out
 
 
@@ -134,9 +217,14 @@ def _disable_links(text: str) -> str:
 def safe_body(md: str) -> str:
     """The body with raw HTML shown as text, disallowed link targets replaced, attribute lists that
     set more than id/class shown as text, and a blank line added before a list that follows a
-    paragraph line (rendered as GitHub renders it); code untouched."""
-    return _separate_lists("".join(text if is_code else _neutralise_attr_lists(_escape_html(_disable_links(text)))
-                                   for is_code, _, text in _segments(md)))
+    paragraph line (rendered as GitHub renders it); code spans untouched, and each fenced block
+    (fences()) written as Python-Markdown's fenced_code reads it (Fence.markdown: same code, the
+    info string reduced to its language word), so that it is shown as code, never as HTML."""
+    blocks = iter(fences(md))
+    return _separate_lists("".join(
+        next(blocks).markdown() if kind == "fence" else text if kind else
+        _neutralise_attr_lists(_escape_html(_disable_links(text)))
+        for kind, _, text in _segments(md)))
 
 
 # -- attribute lists (attr_list) ----------------------------------------------------------------
@@ -212,10 +300,10 @@ def _list_interrupts(lines: list[str]) -> list[int]:
 def _masked_lines(md: str) -> list[str]:
     """The body's lines with fenced code blanked and code spans replaced by 'x' (same line count)."""
     pieces = []
-    for is_code, _, text in _segments(md):
-        if is_code and text.lstrip(" ").startswith(("```", "~~~")):
+    for kind, _, text in _segments(md):
+        if kind == "fence":
             pieces.append("\n" * text.count("\n"))
-        elif is_code:
+        elif kind:
             pieces.append(re.sub(r"[^\n]", "x", text))
         else:
             pieces.append(text)
@@ -232,3 +320,40 @@ def _separate_lists(md: str) -> str:
     for i in reversed(list_after_paragraph(md)):
         lines.insert(i, "")
     return "\n".join(lines)
+
+
+# -- fences inside list items -------------------------------------------------------------------
+
+# A fence indented by 4 or more spaces: inside a list item CommonMark (GitHub) reads a fenced block
+# there; the site's renderer reads inline code (the language word shown, no block).
+_INDENTED_FENCE = re.compile(r" {4,}(`{3,}|~{3,})(.*)")
+
+
+def fences_in_lists(md: str) -> list[int]:
+    """Line offsets (within the body) of the opening lines of fenced blocks written inside a list
+    item (indented by 4 spaces or more after an item): GitHub shows a code block there, the site
+    inline code. Lines of fenced blocks (fences()) are not looked at."""
+    if "```" not in md and "~~~" not in md:
+        return []
+    blocked = set()
+    for block in fences(md):
+        first = md.count("\n", 0, block.start)
+        blocked.update(range(first, first + md.count("\n", block.start, block.end) + 1))
+    found, in_list, closing = [], False, None
+    for i, line in enumerate(md.split("\n")):
+        if i in blocked:
+            in_list, closing = False, None
+            continue
+        if closing is not None:  # inside a nested block: up to its closing line
+            if closing.fullmatch(line):
+                closing = None
+            continue
+        if _ANY_ITEM.match(line):
+            in_list = True
+        elif line.strip() and not line.startswith((" ", "\t")):
+            in_list = False
+        m = _INDENTED_FENCE.fullmatch(line)
+        if in_list and m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            found.append(i)
+            closing = re.compile(r"\s*" + re.escape(m.group(1)[0]) + "{" + str(len(m.group(1))) + r",}[ \t]*")
+    return found

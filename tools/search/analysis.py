@@ -30,6 +30,8 @@ from functools import cache, lru_cache
 
 import snowballstemmer
 
+from tools.content.markdown import fences
+
 TATWEEL = "\u0640"
 # A letter of the Arabic block, which normalize() brings the presentation forms (NFKC) into.
 ARABIC_RE = re.compile("[\u0600-\u06ff]")
@@ -350,7 +352,22 @@ _HTML_RE = re.compile(r"<[^<>]{0,1000}>")
 
 
 def markdown_to_text(md: str) -> str:
-    """Plain text of a Markdown body, for the index and snippets (no URLs, marks or tags)."""
+    """Plain text of a Markdown body, for the index and snippets (no URLs, marks or tags). A fenced
+    code block (tools.content.markdown.fences, as the page shows it) gives its code as written,
+    without its fence lines: '<b>' or '*' in a query's code is text there, as on the page."""
+    blocks = fences(md)
+    if not blocks:
+        return _prose_text(md)
+    pieces, pos = [], 0
+    for block in blocks:
+        pieces += [_prose_text(md[pos:block.start]), block.code]
+        pos = block.end
+    pieces.append(_prose_text(md[pos:]))
+    return re.sub(r"[ \t]+", " ", re.sub(r"\n{2,}", "\n", "\n".join(pieces))).strip()
+
+
+def _prose_text(md: str) -> str:
+    """markdown_to_text of text outside fenced code."""
     text = _MD_LINK_RE.sub(r"\1", md)
     text = _HTML_RE.sub(" ", text)
     text = _MD_MARK_RE.sub(r"\1", text)

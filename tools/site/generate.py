@@ -10,6 +10,7 @@ import gc
 import json
 import os
 import pickle
+import posixpath
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from tools.content.vocab import Vocabularies
 from tools.fsutil import sync_tree, write_atomic
 from tools.project import KB, Project, Settings
 from tools.search import static_index
-from tools.site import exports, languages, pages, split
+from tools.site import exports, languages, pages, redirects, split
 from tools.site.related import MIN_SCORE, RelatedIndex
 
 RELATED_LIMIT = 5  # related entries shown on an entry page (pages.related)
@@ -69,6 +70,9 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root, vocabs))
+    # Short entry addresses: with entry_files_of, made with each entry's other files (generate_docs).
+    out.update(redirects.entry_redirects(entries, ui, url, vocabs) if entry_files_of is None
+               else redirects.listing_redirect(ui, url, vocabs))
     out["entry.schema.json"] = json.dumps(schema_export.json_schema(vocabs), ensure_ascii=False, indent=1)
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
@@ -253,7 +257,7 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
         for e in entries:
             if e.key not in stale:
                 stem = e.page[len(KB) + 1:-3]
-                names = [stem + ".md", stem + ".bib", stem + ".ris"]
+                names = [stem + ".md", stem + ".bib", stem + ".ris", posixpath.dirname(stem) + "/index.html"]
                 if listed is not None:
                     present = all(name in files for files in listed for name in names)
                 else:
@@ -276,6 +280,8 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                 related[entry.key] = (tuple(e.id for e, _ in shown),
                                       min(score for _, score in shown) if full else MIN_SCORE)
             files = pages.entry_files(entry, versions, index, url, edit, vocabs, shared=same_in_all)
+            path, text = redirects.entry_redirect(versions, ui, url, vocabs)  # the same for each version
+            files[path] = text
             if ui == last_ui:
                 same_in_all.pop(entry.key, None)  # not needed again: not held to the end of the stage
             return files

@@ -22,9 +22,18 @@ from tools.fsutil import temp_dir_beside
 from tools.pipeline import run
 from tools.project import Project, Settings
 from tools.site import languages as interfaces
+from tools.site import redirects
 from tools.site.mkdocs import run_mkdocs
 
 ZIP_NAME = "maghreb-migration-travail-offline.zip"
+
+
+def offline_exclude(lang: str) -> list[str]:
+    """The offline build's exclude_docs patterns for interface `lang`: the short-address pages
+    (tools.site.redirects: a folder address opens nothing from file://) and, at the French root,
+    the other interfaces' folders as mkdocs.yml excludes them."""
+    inherited = [f"/{other}/" for other in schema.LANGS if other != schema.DEFAULT_LANG] if lang == schema.DEFAULT_LANG else []
+    return inherited + list(redirects.OFFLINE_EXCLUDE)
 
 
 def offline_config(project: Project, lang: str, site_dir: Path, settings: Settings) -> Path:
@@ -37,7 +46,7 @@ def offline_config(project: Project, lang: str, site_dir: Path, settings: Settin
         "INHERIT": str(parent), "site_dir": str(site_dir), "use_directory_urls": False,
         "theme": {"name": "material", "custom_dir": str(project.root / "overrides")},
         "docs_dir": str(project.docs if lang == schema.DEFAULT_LANG else interfaces.tree(project.root, lang)),
-        "plugins": [],
+        "plugins": [], "exclude_docs": "\n".join(offline_exclude(lang)) + "\n",
         # From file:// a folder does not open its index.html by itself.
         "extra": {"kb_api": False, "alternate": [
             {"name": vocabs.label("languages", other, other), "lang": other,
