@@ -335,12 +335,17 @@ def fences_in_lists(md: str) -> list[int]:
     inline code. Lines of fenced blocks (fences()) are not looked at."""
     if "```" not in md and "~~~" not in md:
         return []
+    lines = md.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
     blocked = set()
-    for block in fences(md):
-        first = md.count("\n", 0, block.start)
-        blocked.update(range(first, first + md.count("\n", block.start, block.end) + 1))
+    for block in fences(md):  # line numbers by bisection: counting newlines per block was quadratic
+        first = bisect.bisect_right(starts, block.start) - 1
+        blocked.update(range(first, bisect.bisect_right(starts, block.end)))
     found, in_list, closing = [], False, None
-    for i, line in enumerate(md.split("\n")):
+    for i, line in enumerate(lines):
         if i in blocked:
             in_list, closing = False, None
             continue
