@@ -120,7 +120,7 @@ HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
 SHARD_BYTES = 12_000  # target size of a terms file, before compression
 SUMMARY_CHARS = 220
 K1, B = 1.2, 0.75
-WEIGHT_SCALE = 100  # a posting's stored weight: round(WEIGHT_SCALE x w / (K1 + w)), w its BM25F term weight
+WEIGHT_SCALE = 1000  # a posting's stored weight: round(WEIGHT_SCALE x w / (K1 + w)), w its BM25F term weight
 AVG_STEPS = 16  # field-length averages rounded to 2 ** (k / AVG_STEPS) (quantised_average)
 EXPORT_STATE = ("static-export-state", 1)  # export()'s key in `remember` for what the next export patches
 CALLBACK = "KBSearchChunk"
@@ -719,7 +719,7 @@ def _split(docs: np.ndarray, weights: np.ndarray, whole: bool) -> tuple[list[int
 def _head_size(key: str, head: list[int]) -> int:
     """A key's part of the terms files' size estimate (the number of t<n> files: _pow2 of the sum
     over SHARD_BYTES)."""
-    return len(key) + 3 * len(head)
+    return len(key) + 6 * len(head)
 
 
 def _terms_file(name: str, heads: dict[str, list[int]], counts: dict[str, int]) -> str:
