@@ -95,7 +95,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     return out
 
 
-MEMO_VERSION = 5  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds; 5: static export state
+MEMO_VERSION = 4  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds
 
 
 @dataclass
