@@ -866,10 +866,10 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
         else:
             heads[words[w]] = flat[2 * start:2 * end]
     facet_lists: dict[str, list[tuple[int, int]]] = {}
-    facet_keys: dict[int, tuple[str, ...]] = {}
+    facet_keys: dict[int, tuple[tuple[str, int], ...]] = {}
     for doc, e in docs.items():
         pairs = _facet_postings(e, title_key)
-        facet_keys[doc] = tuple(k for k, _ in pairs)
+        facet_keys[doc] = tuple(pairs)
         for k, weight in pairs:
             facet_lists.setdefault(k, []).append((doc, weight))
     for k, pairs in facet_lists.items():
@@ -921,7 +921,7 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
     if state is not None:
         state.clear()
         state.update(texts=texts, digests=digests, shards=shards, vshards=vshards, size=size, vsize=vsize,
-                     prints=prints, keys={doc: (fields[doc].words, facet_keys[doc]) for doc in docs},
+                     prints=prints, keys={doc: (fields[doc], facet_keys[doc]) for doc in docs},
                      spell=spell, groups=dict(groups), ckeys={doc: tuple(sorted(v)) for doc, v in ckeys.items()},
                      holding=dict(holding))
     return _Files(texts, digests, shards, vshards, holding)
@@ -961,22 +961,42 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
     # The postings of the documents that came, as _full computes them.
     words, word_col, doc_col, weight_col, in_text = _postings(came, [fields[d] for d in came], avg)
     new_lists: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    new_of: dict[int, dict[str, int]] = defaultdict(dict)
     for w, doc, weight in zip(word_col.tolist(), doc_col.tolist(), weight_col.tolist(), strict=True):
         new_lists[words[w]].append((doc, weight))
+        new_of[doc][words[w]] = weight
     facet_keys = {}
     for doc in came:
         pairs = _facet_postings(docs[doc], title_key)
-        facet_keys[doc] = tuple(k for k, _ in pairs)
+        facet_keys[doc] = tuple(pairs)
         for k, weight in pairs:
             new_lists[k].append((doc, weight))
+            new_of[doc][k] = weight
     keys_of = state["keys"]
-    dirty = set(new_lists)
+    # A document changed in place (same number): only the keys whose posting it changed are
+    # dirty, its old postings made again from its old Terms (the averages are the same).
+    same = sorted(gone.intersection(came))
+    same_set = set(same)
+    old_of: dict[int, dict[str, int]] = defaultdict(dict)
+    if same:
+        old_words, old_word_col, old_doc_col, old_weight_col, _ = _postings(same, [keys_of[d][0] for d in same], avg)
+        for w, doc, weight in zip(old_word_col.tolist(), old_doc_col.tolist(), old_weight_col.tolist(), strict=True):
+            old_of[doc][old_words[w]] = weight
+    dirty: set[str] = set()
     for doc in gone:
-        plain, facets = keys_of.pop(doc)
-        dirty.update(plain)
-        dirty.update(facets)
+        terms_before, facets = keys_of.pop(doc)
+        if doc in same_set:
+            old = old_of[doc]
+            old.update(facets)
+            new = new_of[doc]
+            dirty.update(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        else:
+            dirty.update(terms_before.words)
+            dirty.update(k for k, _ in facets)
     for doc in came:
-        keys_of[doc] = (fields[doc].words, facet_keys[doc])
+        keys_of[doc] = (fields[doc], facet_keys[doc])
+        if doc not in gone:
+            dirty.update(new_of[doc])
     shards = state["shards"]
     ordered = sorted(dirty)
     by_shard: dict[int, list[str]] = defaultdict(list)
