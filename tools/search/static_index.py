@@ -4,21 +4,26 @@ own analysis, exported as small script files that the browser loads piece by pie
 Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)``, so that it
 loads from file:// too, where fetch() of JSON is refused):
 
-- ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
+- ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
   fuzzy_limits[], country_names{}, country_words[], short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
-- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
-  hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
-  by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
-  en 2), so the browser collapses language versions without a table; a weight is a precomputed
-  BM25F score x 100 (integer). Ranking the top results needs only the heads (the header box).
+- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count}}
+  for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
+  best-weighted documents, in document order, each given by its gap from the previous one. A doc
+  number is entry number * 4 + language index (fr 0, ar 1, en 2), so the browser collapses
+  language versions without a table; entry numbers come from a hash of the id (entry_numbers). A
+  weight is the length-normalised BM25F term weight x WEIGHT_SCALE (integer), on field averages
+  quantised to steps of about 4 % (quantised_average); the browser multiplies it by the key's idf,
+  from its document count (the list's length, or its "" count) and meta ``n``. So a weight depends
+  on its document alone, and one changed entry changes only the files of its keys: a build patches
+  the last export (export's `print_of`). Ranking the top results needs only the heads (the header box).
 - ``x<n>.js``: the same for the rest of each long list (the search page, for exact totals and
   facet counts), so that a common word costs a few kB, not its whole list, at 10,000 entries.
   Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value
   (a country's with each entry's number of countries as its weight, the others with 0);
   "@t:<folded title>" lists the docs of an exact title.
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
-  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
+  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1 (4 to 8 entries).
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
 - ``r<n>.js``: block n of the real-word filter (base64 of SPELL_BLOCK_BITS bits): a Bloom filter of
