@@ -1146,13 +1146,17 @@ def _plain(docs: dict[int, Entry], holding: dict[str, set[int]]):
     """plain(key, code) for _countries: query.plain_country_word over entries, with the documents
     holding each country word's key in a title, summary or body (`holding`; not "meta", which
     holds their country labels)."""
-    about_of: dict[str, set[str]] = {}
+    about_of: dict[str, set[str]] = defaultdict(set)
+    for e in docs.values():  # one pass for every country, not one per country asked
+        for code in e.countries:
+            about_of[code].add(e.id)
+    held_of: dict[str, set[str]] = {}
 
     def plain(k: str, code: str) -> bool:
-        if code not in about_of:
-            about_of[code] = {e.id for e in docs.values() if code in e.countries}
-        about = about_of[code]
-        held = {docs[d].id for d in holding.get(k, ())}
+        about = about_of.get(code, set())
+        held = held_of.get(k)
+        if held is None:
+            held = held_of[k] = {docs[d].id for d in holding.get(k, ())}
         return plain_country_word(len(about), len(held), len(held & about))
     return plain
 
