@@ -74,13 +74,12 @@ def run(folder: Path, *queries: str) -> dict[str, dict]:
 
 
 def doc_number_of(entries, entry_id: str, lang: str) -> int:
-    ids = sorted({e.id for e in entries})
-    return ids.index(entry_id) * static_index.LANG_SLOTS + ("fr", "ar", "en").index(lang)
+    _, number = static_index.entry_numbers(e.id for e in entries)
+    return number[entry_id] * static_index.LANG_SLOTS + ("fr", "ar", "en").index(lang)
 
 
 def doc_number(entry_id: str, lang: str) -> int:
-    ids = sorted({e.id for e in ENTRIES})
-    return ids.index(entry_id) * static_index.LANG_SLOTS + ("fr", "ar", "en").index(lang)
+    return doc_number_of(ENTRIES, entry_id, lang)
 
 
 def test_every_file_is_a_script_that_hands_its_data_to_the_registered_callback(folder):
@@ -397,30 +396,72 @@ def test_export_reuses_remembered_spelling_words_and_real_word_filter():
     assert "zzzyzzy" in "".join(v for k, v in swapped.items() if re.fullmatch(r"v\d+\.js", k))
 
 
-def test_remembered_shards_are_encoded_once_and_equal_a_fresh_export():
-    """export(remember=...) keys each file by its content: a second export after one title change
-    encodes again only the files whose content changed, and every file equals a plain export's."""
+def test_an_export_patched_after_changes_additions_and_removals_equals_a_fresh_export(monkeypatch):
+    """export(remember=..., print_of=...) patches the last export's files: after each change, added
+    and removed entry its files are those of a fresh export of the same entries, byte for byte, and
+    only the files of the change (and meta.js) differ from the last export's."""
     from dataclasses import replace
 
+    from tests.search.test_static_terms import many_entries
+    from tools.content.model import fingerprint
+
     texts: dict = {}
-    made: list = []
+    made_whole: list = []
+    full = static_index._full
+
+    def counting(*args, **kwargs):
+        made_whole.append(1)
+        return full(*args, **kwargs)
+    monkeypatch.setattr(static_index, "_full", counting)
 
     def remember(key, make):
-        if key not in texts and key[0] == "static-chunk":
-            made.append(key[1])
         if key not in texts:
             texts[key] = make()
         return texts[key]
 
-    first = static_index.export(ENTRIES, remember=remember)
-    assert first == static_index.export(ENTRIES)
-    assert sorted(made) == sorted(name[:-3] for name in first)
-    made.clear()
-    changed = [replace(ENTRIES[0], title="Enquête révisée sur l'emploi QZX"), *ENTRIES[1:]]
-    second = static_index.export(changed, remember=remember)
-    assert second == static_index.export(changed) != first
-    assert "meta" in made and 0 < len(made) < len(second)
-    assert set(made) >= {name[:-3] for name in second if second[name] != first.get(name)}
+    entries = list(ENTRIES) + many_entries(300)
+    last = static_index.export(entries, remember=remember, print_of=fingerprint)
+    assert made_whole == [1]
+    steps = [
+        lambda es: [replace(es[0], title="Enquête révisée sur l'emploi QZX"), *es[1:]],
+        lambda es: [*es[:5], replace(es[5], body=es[5].body + " recensement frontière zqxw"), *es[6:]],
+        lambda es: [*es, make_entry("zz-nouvelle", "fr", "Nouvelle enquête emploi", "Un registre des ménages.",
+                                    body="Salaire et frontière.", countries=("TN",))],
+        lambda es: [e for e in es if e.id != es[3].id],
+        lambda es: [*es[:7], replace(es[7], countries=("LY", "MA"), type="tool"), *es[8:]],
+        lambda es: [e for e in es if e.id != "zz-nouvelle"],
+    ]
+    patched = 0
+    for step in steps:
+        entries = step(entries)
+        made_whole.clear()
+        got = static_index.export(entries, remember=remember, print_of=fingerprint)
+        monkeypatch.setattr(static_index, "_full", full)
+        assert got == static_index.export(entries)
+        monkeypatch.setattr(static_index, "_full", counting)
+        if not made_whole:
+            patched += 1
+            differ = {name for name in got.keys() | last.keys() if got.get(name) != last.get(name)}
+            assert "meta.js" in differ and len(differ) < len(got) / 2, sorted(differ)
+        last = got
+    assert patched >= 4
+
+
+def test_entry_numbers_depend_on_the_set_of_ids_and_one_more_moves_few():
+    ids = [f"ma-entree-{i:04d}" for i in range(500)]
+    space, number = static_index.entry_numbers(ids)
+    assert space == 1024 and len(set(number.values())) == 500
+    assert static_index.entry_numbers(reversed(ids)) == (space, number)
+    _, more = static_index.entry_numbers([*ids, "tn-nouvelle"])
+    moved = [i for i in ids if more[i] != number[i]]
+    assert len(moved) < 20
+
+
+def test_quantised_averages_move_by_steps_only():
+    assert static_index.quantised_average(0, 10) == static_index.quantised_average(5, 0) == 1.0
+    a = static_index.quantised_average(400_000, 1000)
+    assert abs(a / 400 - 1) < 0.03
+    assert static_index.quantised_average(400_000 + 400, 1001) == a
 
 
 # -- agent nouns: 'employer' is not 'employment' (analysis.stem's -er rule, in the static keys) --

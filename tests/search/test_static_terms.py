@@ -1,9 +1,10 @@
 """static_index's BM25F weights, computed with numpy over each entry's Terms (kept between builds),
-against the plain loop they replaced; and the export with remembered Terms equal to one without."""
+against the plain loop they replaced; and the export with remembered Terms equal to one without.
+Stored weights are the length-normalised part (x WEIGHT_SCALE) on quantised field averages; the
+browser multiplies them by the key's idf."""
 
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter, defaultdict
 
@@ -16,8 +17,8 @@ from tools.search.query import FIELD_BOOSTS
 
 def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
     """{key: [(doc, weight), ...] in doc order}: the former export's loop, field by field."""
-    ids = sorted({e.id for e in entries})
-    docs = {ids.index(e.id) * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
+    _, number = static_index.entry_numbers(e.id for e in entries)
+    docs = {number[e.id] * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
     fields = {doc: static_index.entry_keys(e, shipped_vocabs()) for doc, e in docs.items()}
 
     def length(words: list[str]) -> int:
@@ -27,7 +28,8 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
         return sum(1 for w in words if not (len(w) > static_index.PREFIX_LEN and w.isascii() and w.isalpha())
                    and not w.startswith('"'))
 
-    avg = {f: (sum(length(v[f]) for v in fields.values()) / max(len(fields), 1)) or 1.0 for f in static_index._FIELDS}
+    avg = {f: static_index.quantised_average(sum(length(v[f]) for v in fields.values()), len(fields))
+           for f in static_index._FIELDS}
     tf: dict[str, dict[int, float]] = defaultdict(dict)
     for doc, by_field in fields.items():
         weighted: Counter = Counter()
@@ -37,11 +39,9 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
                 weighted[word] += FIELD_BOOSTS[f] * count / norm
         for word, w in weighted.items():
             tf[word][doc] = w
-    n = len(docs)
     out = {}
     for word, per_doc in tf.items():
-        idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
-        out[word] = [(doc, max(1, round(100 * idf * per_doc[doc] / (static_index.K1 + per_doc[doc]))))
+        out[word] = [(doc, max(1, round(static_index.WEIGHT_SCALE * per_doc[doc] / (static_index.K1 + per_doc[doc]))))
                      for doc in sorted(per_doc)]
     return out
 
@@ -68,8 +68,8 @@ def test_terms_count_each_key_per_field():
 
 def test_numpy_weights_equal_the_plain_loop():
     for entries in (ENTRIES, many_entries()):
-        ids = sorted({e.id for e in entries})
-        docs = {ids.index(e.id) * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
+        _, number = static_index.entry_numbers(e.id for e in entries)
+        docs = {number[e.id] * static_index.LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries}
         words, word_col, doc_col, weight_col, _ = static_index._postings(
             list(docs), [static_index.entry_terms(e, shipped_vocabs()) for e in docs.values()])
         got: dict[str, list[tuple[int, int]]] = defaultdict(list)

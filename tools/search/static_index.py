@@ -4,21 +4,26 @@ own analysis, exported as small script files that the browser loads piece by pie
 Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)``, so that it
 loads from file:// too, where fetch() of JSON is refused):
 
-- ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
+- ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
   fuzzy_limits[], country_names{}, country_words[], short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
-- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
-  hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
-  by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
-  en 2), so the browser collapses language versions without a table; a weight is a precomputed
-  BM25F score x 100 (integer). Ranking the top results needs only the heads (the header box).
+- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count}}
+  for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
+  best-weighted documents, in document order, each given by its gap from the previous one. A doc
+  number is entry number * 4 + language index (fr 0, ar 1, en 2), so the browser collapses
+  language versions without a table; entry numbers come from a hash of the id (entry_numbers). A
+  weight is the length-normalised BM25F term weight x WEIGHT_SCALE (integer), on field averages
+  quantised to steps of about 4 % (quantised_average); the browser multiplies it by the key's idf,
+  from its document count (the list's length, or its "" count) and meta ``n``. So a weight depends
+  on its document alone, and one changed entry changes only the files of its keys: a build patches
+  the last export (export's `print_of`). Ranking the top results needs only the heads (the header box).
 - ``x<n>.js``: the same for the rest of each long list (the search page, for exact totals and
   facet counts), so that a common word costs a few kB, not its whole list, at 10,000 entries.
   Keys "@c:MA", "@type:tool", "@theme:x", "@ds:x", "@lang:fr" list the docs of a facet value
   (a country's with each entry's number of countries as its weight, the others with 0);
   "@t:<folded title>" lists the docs of an exact title.
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
-  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1.
+  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1 (2 to 4 entries).
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
 - ``filters.js``: the filter values the API accepts (filter_table), read when a search has filters,
@@ -57,7 +62,6 @@ import base64
 import hashlib
 import json
 import math
-import pickle
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -125,11 +129,14 @@ from tools.search.query import (
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
-DOC_SHARD = 8  # entries per docs file: ten results fetch at most ten small files
+DOC_SHARD = 8  # entry numbers per docs file (2 to 4 entries, entry_numbers): ten results fetch at most ten small files
 HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
 SHARD_BYTES = 12_000  # target size of a terms file, before compression
 SUMMARY_CHARS = 220
 K1, B = 1.2, 0.75
+WEIGHT_SCALE = 1000  # a posting's stored weight: round(WEIGHT_SCALE x w / (K1 + w)), w its BM25F term weight
+AVG_STEPS = 16  # field-length averages rounded to 2 ** (k / AVG_STEPS) (quantised_average)
+EXPORT_STATE = ("static-export-state", 1)  # export()'s key in `remember` for what the next export patches
 CALLBACK = "KBSearchChunk"
 # Spelling repair in the browser (kb-engine.js spellRepairs): a Bloom filter of the real words
 # (word lists, glossary, country names) in blocks of SPELL_BLOCK_BITS bits, each word's
@@ -638,27 +645,6 @@ def _country_words(vocabs: Vocabularies) -> frozenset[str]:
 _TEXT_COLUMNS = [_FIELDS.index(f) for f in ("title", "summary", "body")]
 
 
-def _plain_words(words: list[str], word_col: np.ndarray, doc_col: np.ndarray, in_text: np.ndarray, docs: dict,
-                 vocabs: Vocabularies):
-    """plain(key, code) for _countries: query.plain_country_word over entries, with the keys of
-    the entries' titles, summaries and bodies (not "meta", which holds their country labels).
-    `words`, `word_col`, `doc_col`: the postings (_postings); `in_text`: whether each posting's
-    key occurs in those fields."""
-    wanted = vocabs.derived("static_index.country_words", lambda: _country_words(vocabs))
-    mask = np.isin(word_col, [i for i, w in enumerate(words) if w in wanted]) & in_text
-    holding: dict[str, set[str]] = defaultdict(set)
-    for w, doc in zip(word_col[mask].tolist(), doc_col[mask].tolist(), strict=True):
-        holding[words[w]].add(docs[doc].id)
-    about_of: dict[str, set[str]] = {}
-
-    def plain(k: str, code: str) -> bool:
-        if code not in about_of:
-            about_of[code] = {e.id for e in docs.values() if code in e.countries}
-        about = about_of[code]
-        return plain_country_word(len(about), len(holding[k]), len(holding[k] & about))
-    return plain
-
-
 @dataclass(frozen=True)
 class Terms:
     """One document's keys as export() weighs them: `lengths`, the number of keys of each field of
@@ -705,13 +691,56 @@ def entry_terms(entry: Entry, vocabs: Vocabularies | None = None) -> Terms:
     return terms(entry_keys(entry, vocabs))
 
 
-def _postings(docs: list[int], per_doc: list[Terms]
+def quantised_average(total: int, count: int) -> float:
+    """A field's average length as the export weighs it: total / count rounded to the nearest
+    2 ** (k / AVG_STEPS) (k an integer: steps of about 4.4 %), 1.0 for a field empty everywhere.
+    A function of the collection, which one edit moves across a step only rarely, so that the
+    stored weights of other entries stay as they are (#10)."""
+    if not count or not total:
+        return 1.0
+    return 2.0 ** (round(AVG_STEPS * math.log2(total / count)) / AVG_STEPS)
+
+
+def _pow2(x: float) -> int:
+    """The least power of two >= x (1 for x <= 1)."""
+    n = 1
+    while n < x:
+        n *= 2
+    return n
+
+
+@lru_cache(maxsize=100_000)
+def _id_hash(entry_id: str) -> int:
+    return fnv1a(entry_id)
+
+
+def entry_numbers(ids) -> tuple[int, dict[str, int]]:
+    """(space, {entry id: number}) of a collection's entry ids: space is the least power of two
+    >= 2 x the number of ids (16 at least); an id's number is its home fnv1a(id) mod space, or
+    the next free one after the number of the id before it in (home, id) order (linear probing,
+    in an order that depends on the set alone). A function of the set of ids, in which adding or
+    removing an id moves only the ids after it in its run of consecutive numbers (about two, the
+    space being at most half full), where numbering the sorted ids moved every later one. A doc
+    number is number * LANG_SLOTS + index of the language in schema.LANGS."""
+    ids = set(ids)
+    space = max(16, _pow2(2 * len(ids)))
+    out, last = {}, -1
+    for home, entry_id in sorted((_id_hash(i) % space, i) for i in ids):
+        last = max(home, last + 1)
+        out[entry_id] = last
+    return space, out
+
+
+def _postings(docs: list[int], per_doc: list[Terms], avg: tuple[float, ...] | None = None
               ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """BM25F postings of every key: (words, word number, doc, weight, whether the key is in the
-    title, summary or body) of each posting, sorted by word
-    number then doc; words in order of first appearance. A weight is max(1, round(100 x idf x w /
-    (K1 + w))) with w the sum over fields of boost x count / (1 - B + B x length / average length),
-    computed in float64 in the same order as a plain loop over fields (so the same integers)."""
+    """Postings of every key: (words, word number, doc, weight, whether the key is in the title,
+    summary or body) of each posting, sorted by word number then doc; words in order of first
+    appearance. A weight is the length-normalised term weight of BM25F without its idf: max(1,
+    round(WEIGHT_SCALE x w / (K1 + w))) with w the sum over fields of boost x count / (1 - B + B x
+    length / average length), the averages `avg` (quantised_average of each field of _FIELDS;
+    None: those of `per_doc`), computed in float64 in the same order as a plain loop over fields.
+    The browser multiplies it by the key's idf (from its document count and meta "n"), so that a
+    weight depends on its document and the averages alone."""
     # map() over C-level lookups: one Python step per posting would cost most of the export.
     vocab = {w: i for i, w in enumerate(dict.fromkeys(chain.from_iterable(t.words for t in per_doc)))}
     sizes = np.array([len(t.words) for t in per_doc], dtype=np.int64)
@@ -721,23 +750,95 @@ def _postings(docs: list[int], per_doc: list[Terms]
     counts = (np.concatenate([t.counts for t in per_doc]) if per_doc
               else np.zeros((0, len(_FIELDS)), dtype=np.int32)).astype(np.float64)
     lengths = np.array([t.lengths for t in per_doc], dtype=np.float64).reshape(len(per_doc), len(_FIELDS))
-    # Averages as sum(ints) / n, as Python computes them; a field empty everywhere counts as 1.0.
-    n_docs = max(len(per_doc), 1)
-    avg = [(sum(t.lengths[i] for t in per_doc) / n_docs) or 1.0 for i in range(len(_FIELDS))]
+    if avg is None:
+        avg = averages(per_doc)
     norm = (1 - B) + (B * lengths) / np.array(avg)
     boosts = np.array([FIELD_BOOSTS[f] for f in _FIELDS])
     parts = (boosts * counts) / np.repeat(norm, sizes, axis=0)
     weighted = np.zeros(len(word_col))
     for column in range(len(_FIELDS)):
         weighted = weighted + parts[:, column]
-    df = np.bincount(word_col, minlength=len(vocab))
-    n = len(per_doc)
-    # math.log per key, not np.log: numpy's vectorised log may differ in the last bit.
-    idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df.tolist()], dtype=np.float64)
-    weight = np.maximum(1, np.rint((100 * idf[word_col]) * weighted / (K1 + weighted))).astype(np.int64)
+    weight = np.maximum(1, np.rint(WEIGHT_SCALE * weighted / (K1 + weighted))).astype(np.int64)
     order = np.lexsort((doc_col, word_col))
     in_text = counts[:, _TEXT_COLUMNS].any(axis=1)
     return list(vocab), word_col[order], doc_col[order], weight[order], in_text[order]
+
+
+def averages(per_doc: list[Terms]) -> tuple[float, ...]:
+    """quantised_average of each field of _FIELDS over documents' Terms."""
+    return tuple(quantised_average(sum(t.lengths[i] for t in per_doc), len(per_doc)) for i in range(len(_FIELDS)))
+
+
+def _split(docs: np.ndarray, weights: np.ndarray, whole: bool) -> tuple[list[int], list[int] | None]:
+    """(head, tail) of one key's postings (docs increasing, weights): [gap, weight, ...] each, in
+    doc order; the head holds the HEAD best-weighted postings (ties by doc), the tail the rest
+    (None when there is none: `whole`, a facet key, or a list of at most HEAD postings)."""
+    if whole or len(docs) <= HEAD:
+        return _array_gaps(docs, weights), None
+    # One numpy sort per long list, where a Python sort of its pairs cost most of the export (#10).
+    best = np.lexsort((docs, -weights))
+    head, tail = np.sort(best[:HEAD]), np.sort(best[HEAD:])
+    return _array_gaps(docs[head], weights[head]), _array_gaps(docs[tail], weights[tail])
+
+
+def _head_size(key: str, head: list[int]) -> int:
+    """A key's part of the terms files' size estimate (the number of t<n> files: _pow2 of the sum
+    over SHARD_BYTES)."""
+    return len(key) + 6 * len(head)
+
+
+def _terms_file(name: str, heads: dict[str, list[int]], counts: dict[str, int]) -> str:
+    """A t<n> file: {"": {key with a tail: its document count}, key: head, ...}, keys sorted."""
+    data: dict = {"": {k: counts[k] for k in sorted(counts)}} if counts else {}
+    for k in sorted(heads):
+        data[k] = heads[k]
+    return _encode(name, data)
+
+
+def _tails_file(name: str, tails: dict[str, list[int]]) -> str:
+    return _encode(name, {k: tails[k] for k in sorted(tails)})
+
+
+def _doc_row(doc: int, e: Entry) -> list:
+    summary = e.summary if len(e.summary) <= SUMMARY_CHARS else e.summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+    return [doc, e.id, e.lang, e.title, e.url, summary, e.type, list(e.countries), list(e.themes),
+            list(e.data_sources), e.status]
+
+
+_FACET_KEYS = {"countries": "@c:", "type": "@type:", "themes": "@theme:", "data_sources": "@ds:", "lang": "@lang:"}
+
+
+def _facet_postings(e: Entry, title_key) -> list[tuple[str, int]]:
+    """(key, weight) of a document's facet keys and exact-title key. A country's list carries, for
+    each entry, how many countries it is about (the country factor's specificity,
+    engine.COUNTRY_SPECIFICITY); other facets' weigh 0."""
+    out = []
+    for facet, prefix in _FACET_KEYS.items():
+        weight = max(1, len(e.countries)) if facet == "countries" else 0
+        out += [(prefix + value, weight) for value in e.facet_values(facet)]
+    out.append(("@t:" + title_key(e.title), 0))
+    return out
+
+
+def _spell_file(name: str, groups: dict[str, dict[str, int]], names, shown: dict) -> str:
+    """A v<n> file: each group of `names` as [word, documents, ...], and under "=" + group the
+    forms to show of its words written otherwise than folded (`shown`: written_table)."""
+    data: dict = {}
+    for g in sorted(names):
+        data[g] = [x for w in sorted(groups[g]) for x in (w, groups[g][w])]
+        forms = {w: shown[w] for w in sorted(groups[g]) if w in shown}
+        if forms:
+            data["=" + g] = forms
+    return _encode(name, data)
+
+
+def _decode(text: str):
+    """The data of a file made by _encode."""
+    return json.loads(text[text.index(",") + 1:-3])
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 # The facets' address parameters (tools.site.facets FACETS: param -> vocabulary), which the search
@@ -764,7 +865,7 @@ def filter_table(vocabs: Vocabularies) -> dict:
 
 
 def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=None, words_of=None,
-           remember=None, written_of=None) -> dict[str, str]:
+           remember=None, print_of=None, written_of=None) -> dict[str, str]:
     """Every file of the static index, as {path under kb/search/: script text}; labels, country
     aliases and glossary synonyms from `vocabs` (None: the shipped data, read now). `fields_of`: a
     function entry -> its Terms (entry_terms), replacing the analysis of each entry (a build passes
@@ -772,32 +873,84 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     each entry's spelling words (entry_spelling_words), and `written_of` for its written forms
     (entry_written_forms). `remember(key, make)`: make()'s result, or
     the one kept by an earlier build with the same vocabularies, code and word lists (the
-    real-word filter, about 2 s of CPU to make in a fresh process at any collection size); the
-    shard files are encoded through it too, keyed by a digest of their content, so that a build
-    encodes only the shards whose content changed."""
-    vocabs = Vocabularies.ensure(vocabs)
+    real-word filter, about 2 s of CPU to make in a fresh process at any collection size).
 
-    def _chunk(name: str, data) -> str:
-        if remember is None:
-            return _encode(name, data)
-        # A pickle is several times cheaper to make than the JSON text; equal pickles hold equal data.
-        key = ("static-chunk", name, hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=16).digest())
-        return remember(key, lambda: _encode(name, data))
+    With `remember` and `print_of` (entry -> a fingerprint of every field, model.fingerprint),
+    the export keeps its files and what they were made of there (under EXPORT_STATE) and the next
+    export with the same `remember` patches them: only the files holding a key, a document or a
+    spelling word of a changed, added or removed entry are made again (and meta.js), the others
+    are returned as they were. The files are the same as a fresh export's, byte for byte: every
+    weight depends on its document and the quantised field averages alone (_postings), document
+    numbers on the set of ids (entry_numbers), file counts on powers of two (_pow2); when one of
+    those moves (rarely: an average crossing a step, the collection doubling) everything is made
+    again."""
+    vocabs = Vocabularies.ensure(vocabs)
+    state = remember(EXPORT_STATE, dict) if remember is not None and print_of is not None else None
     title_key = _title_key
     if remember is not None:  # folding every title cost ~0.2 ms each in a fresh process
         def title_key(title: str) -> str:
             return remember(("static-title-key", title), lambda: _title_key(title))
-    ids = sorted({e.id for e in entries})
-    number = {entry_id: i for i, entry_id in enumerate(ids)}
+    space, number = entry_numbers(e.id for e in entries)
     docs = {number[e.id] * LANG_SLOTS + schema.LANGS.index(e.lang): e for e in entries if e.lang in schema.LANGS}
-
+    docs = dict(sorted(docs.items()))
     fields = {doc: fields_of(e) if fields_of is not None else entry_terms(e, vocabs) for doc, e in docs.items()}
-    words, word_col, doc_col, weight_col, in_text = _postings(list(fields), list(fields.values()))
+    avg = averages(list(fields.values()))
+    prints = {doc: print_of(e) for doc, e in docs.items()} if state is not None else None
+    try:
+        files = None
+        if state and state.get("space") == space and state.get("avg") == avg:
+            files = _patch(state, docs, fields, prints, avg, words_of, written_of, title_key, vocabs)
+        if files is None:
+            files = _full(docs, fields, avg, words_of, written_of, title_key, vocabs, state, prints)
+            if state is not None:
+                state.update(space=space, avg=avg)
+    except BaseException:
+        if state is not None:
+            state.clear()  # half patched: the next export makes everything again
+        raise
+    def real_words() -> tuple[int, list[str]]:
+        return real_word_filter(glossary_words(vocabs) | country_words(vocabs) | set(short_forms(vocabs)))
+
+    blocks, bloom = remember(("static-real-words",), real_words) if remember is not None else real_words()
+    for n, data in enumerate(bloom):
+        # The same in every export of one context (vocabularies, code, word lists): kept as made.
+        name = f"r{n}.js"
+        if name not in files.texts:
+            files.texts[name] = _encode(f"r{n}", data)
+            files.digests[name] = _digest(files.texts[name])
+    out = dict(files.texts)
+    out["meta.js"] = _meta(files, docs, blocks, vocabs)
+    return out
+
+
+@dataclass
+class _Files:
+    """The files of an export but meta.js, and what meta.js is made of: `texts` {name: text},
+    `digests` {name: _digest(text)}, `shards` and `vshards` (numbers of t<n> and v<n> files),
+    `holding` {country word's key: {doc}} (the documents holding it in a title, summary or body)."""
+
+    texts: dict[str, str]
+    digests: dict[str, str]
+    shards: int
+    vshards: int
+    holding: dict[str, set[int]]
+
+
+def _wanted_keys(vocabs: Vocabularies) -> frozenset[str]:
+    return vocabs.derived("static_index.country_words", lambda: _country_words(vocabs))
+
+
+def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ...], words_of, written_of,
+          title_key, vocabs: Vocabularies, state: dict | None, prints: dict[int, str] | None) -> _Files:
+    """Every file made from the documents (`docs`, in doc order; their Terms `fields`), the state
+    of the next _patch kept in `state` (when not None)."""
+    words, word_col, doc_col, weight_col, in_text = _postings(list(fields), list(fields.values()), avg)
     bounds = np.flatnonzero(np.diff(word_col)) + 1
     starts = np.concatenate(([0], bounds)).tolist() if len(word_col) else []
     ends = np.concatenate((bounds, [len(word_col)])).tolist() if len(word_col) else []
-    postings: dict[str, list[int]] = {}
-    long_words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    heads: dict[str, list[int]] = {}
+    tails: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
     gaps = np.diff(doc_col, prepend=0)
     if len(gaps):
         gaps[starts] = doc_col[starts]
@@ -805,99 +958,327 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
     word_of = word_col[starts].tolist() if starts else []
     for w, start, end in zip(word_of, starts, ends, strict=True):
         if end - start > HEAD:
-            long_words[words[w]] = (doc_col[start:end], weight_col[start:end])
+            heads[words[w]], tails[words[w]] = _split(doc_col[start:end], weight_col[start:end], False)
+            counts[words[w]] = end - start
         else:
-            postings[words[w]] = flat[2 * start:2 * end]
-
-    facet_keys = {"countries": "@c:", "type": "@type:", "themes": "@theme:", "data_sources": "@ds:", "lang": "@lang:"}
-    for doc, e in sorted(docs.items()):
-        for facet, prefix in facet_keys.items():
-            # A country's list carries, for each entry, how many countries it is about (the
-            # country factor's specificity, engine.COUNTRY_SPECIFICITY); other facets' weigh 0.
-            weight = max(1, len(e.countries)) if facet == "countries" else 0
-            for value in e.facet_values(facet):
-                postings.setdefault(prefix + value, []).extend([doc, weight])
-        postings.setdefault("@t:" + title_key(e.title), []).extend([doc, 0])
-
-    heads: dict[str, list[int]] = {}
-    tails: dict[str, list[int]] = {}
-    for word, flat_gaps in postings.items():
-        # Facet keys (0 weights, plain doc numbers) were appended as pairs; word keys hold gaps.
-        heads[word] = _gaps(zip(flat_gaps[::2], flat_gaps[1::2], strict=True)) if word.startswith("@") else flat_gaps
-    for word, (doc_arr, weight_arr) in long_words.items():
-        # The HEAD best-weighted postings (ties by doc), then each part back in doc order: one
-        # numpy sort per long list, where a Python sort of its pairs cost most of the export (#10).
-        best = np.lexsort((doc_arr, -weight_arr))
-        head, tail = np.sort(best[:HEAD]), np.sort(best[HEAD:])
-        heads[word] = _array_gaps(doc_arr[head], weight_arr[head])
-        tails[word] = _array_gaps(doc_arr[tail], weight_arr[tail])
-    size = sum(len(k) + 6 * len(v) for k, v in heads.items())
-    shards = max(1, math.ceil(size / SHARD_BYTES))
+            heads[words[w]] = flat[2 * start:2 * end]
+    facet_lists: dict[str, list[tuple[int, int]]] = {}
+    facet_keys: dict[int, tuple[tuple[str, int], ...]] = {}
+    for doc, e in docs.items():
+        pairs = _facet_postings(e, title_key)
+        facet_keys[doc] = tuple(pairs)
+        for k, weight in pairs:
+            facet_lists.setdefault(k, []).append((doc, weight))
+    for k, pairs in facet_lists.items():
+        heads[k] = _gaps(pairs)
+    size = sum(_head_size(k, v) for k, v in heads.items())
+    shards = _pow2(size / SHARD_BYTES)
     by_shard: dict[int, dict] = defaultdict(dict)
-    tail_shard: dict[int, dict] = defaultdict(dict)
-    ordered = sorted(heads)
+    ordered = list(heads)
     # A phrase key goes with its first word's key (placed_term): the browser fetches that shard anyway.
     for word, n in zip(ordered, shards_of([placed_term(w) for w in ordered], shards), strict=True):
         by_shard[n][word] = heads[word]
-        if word in tails:
-            by_shard[n].setdefault("", []).append(word)
-            tail_shard[n][word] = tails[word]
-
-    out = {}
+    texts = {}
     for s in range(shards):
-        out[f"t{s}.js"] = _chunk(f"t{s}", by_shard.get(s, {}))
-    for s, data in tail_shard.items():
-        out[f"x{s}.js"] = _chunk(f"x{s}", data)
+        in_shard = by_shard.get(s, {})
+        texts[f"t{s}.js"] = _terms_file(f"t{s}", in_shard, {k: counts[k] for k in in_shard if k in counts})
+        with_tail = {k: tails[k] for k in in_shard if k in tails}
+        if with_tail:
+            texts[f"x{s}.js"] = _tails_file(f"x{s}", with_tail)
     doc_files: dict[int, list] = defaultdict(list)
-    values: dict[str, list[str]] = {f: [] for f in ("type", "countries", "themes", "data_sources")}
+    for doc, e in docs.items():
+        doc_files[doc // LANG_SLOTS // DOC_SHARD].append(_doc_row(doc, e))
+    for s, rows in doc_files.items():
+        texts[f"d{s}.js"] = _encode(f"d{s}", rows)
+    texts["facets.js"] = _facets_file(docs)
+    texts["filters.js"] = _encode("filters", vocabs.derived("static_index.filter_table", lambda: filter_table(vocabs)))
+    spell = {doc: words_of(e) if words_of is not None else entry_spelling_words(e) for doc, e in docs.items()}
+    df: Counter = Counter()
+    for found in spell.values():
+        df.update(found)
+    groups: dict[str, dict[str, int]] = defaultdict(dict)
+    for word, n in sorted(df.items()):
+        groups[spelling_group(word)][word] = n
+    vsize = sum(len(w) + 4 for w in df)
+    vshards = _pow2(vsize / SHARD_BYTES)
+    by_vshard: dict[int, list[str]] = defaultdict(list)
+    for group in groups:
+        by_vshard[shard_of(group, vshards)].append(group)
+    shown = written_table(list(docs.values()), words_of, written_of)
+    for n, names in by_vshard.items():
+        texts[f"v{n}.js"] = _spell_file(f"v{n}", groups, names, shown)
+    wanted = _wanted_keys(vocabs)
+    mask = np.isin(word_col, [i for i, w in enumerate(words) if w in wanted]) & in_text
+    ckeys: dict[int, set[str]] = defaultdict(set)
+    for w, doc in zip(word_col[mask].tolist(), doc_col[mask].tolist(), strict=True):
+        ckeys[doc].add(words[w])
+    holding: dict[str, set[int]] = defaultdict(set)
+    for doc, found in ckeys.items():
+        for k in found:
+            holding[k].add(doc)
+    digests = {name: _digest(text) for name, text in texts.items()}
+    if state is not None:
+        state.clear()
+        state.update(texts=texts, digests=digests, shards=shards, vshards=vshards, size=size, vsize=vsize,
+                     prints=prints, keys={doc: (fields[doc], facet_keys[doc]) for doc in docs},
+                     spell=spell, groups=dict(groups), ckeys={doc: tuple(sorted(v)) for doc, v in ckeys.items()},
+                     holding=dict(holding), shown=shown)
+    return _Files(texts, digests, shards, vshards, holding)
+
+
+def _facets_file(docs: dict[int, Entry]) -> str:
+    """facets.js: each facet's values in order of first appearance over the documents (in doc
+    order), and each document's row of value indexes."""
+    values: dict[str, dict[str, int]] = {f: {} for f in ("type", "countries", "themes", "data_sources")}
 
     def idx(facet: str, value: str) -> int:
-        if value not in values[facet]:
-            values[facet].append(value)
-        return values[facet].index(value)
+        known = values[facet]
+        n = known.get(value)
+        if n is None:
+            n = known[value] = len(known)
+        return n
+    rows = [[doc, idx("type", e.type), [idx("countries", c) for c in e.countries],
+             [idx("themes", t) for t in e.themes], [idx("data_sources", d) for d in e.data_sources]]
+            for doc, e in docs.items()]
+    return _encode("facets", {"values": {f: list(v) for f, v in values.items()}, "docs": rows})
 
-    facet_rows = []
-    for doc, e in sorted(docs.items()):
-        summary = e.summary if len(e.summary) <= SUMMARY_CHARS else e.summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-        doc_files[doc // LANG_SLOTS // DOC_SHARD].append(
-            [doc, e.id, e.lang, e.title, e.url, summary, e.type, list(e.countries), list(e.themes),
-             list(e.data_sources), e.status])
-        facet_rows.append([doc, idx("type", e.type), [idx("countries", c) for c in e.countries],
-                           [idx("themes", t) for t in e.themes], [idx("data_sources", d) for d in e.data_sources]])
-    for s, rows in doc_files.items():
-        out[f"d{s}.js"] = _chunk(f"d{s}", rows)
-    out["facets.js"] = _chunk("facets", {"values": values, "docs": facet_rows})
-    out["filters.js"] = _chunk("filters", vocabs.derived("static_index.filter_table", lambda: filter_table(vocabs)))
-    groups = spelling_words(list(docs.values()), words_of)
-    vshards = max(1, math.ceil(sum(len(w) + 4 for g in groups.values() for w in g) / SHARD_BYTES))
-    by_vshard: dict[int, dict] = defaultdict(dict)
+
+def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints: dict[int, str],
+           avg: tuple[float, ...], words_of, written_of, title_key, vocabs: Vocabularies) -> _Files | None:
+    """The last export's files (`state`, made by _full or _patch with the same averages and
+    number space) brought up to date with `docs`: the documents whose print or number changed
+    are taken out of the lists, files and counts that hold them and put back as they are now.
+    None when the number of t<n> or v<n> files would change (the caller makes everything again);
+    `state` may then be half updated."""
+    before: dict[int, str] = state["prints"]
+    gone = {doc for doc, p in before.items() if prints.get(doc) != p}
+    came = sorted(doc for doc, p in prints.items() if before.get(doc) != p)
+    texts, digests = state["texts"], state["digests"]
+    if not gone and not came:
+        return _Files(texts, digests, state["shards"], state["vshards"], state["holding"])
+    changed: set[str] = set()
+    # The postings of the documents that came, as _full computes them.
+    words, word_col, doc_col, weight_col, in_text = _postings(came, [fields[d] for d in came], avg)
+    new_lists: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    new_of: dict[int, dict[str, int]] = defaultdict(dict)
+    for w, doc, weight in zip(word_col.tolist(), doc_col.tolist(), weight_col.tolist(), strict=True):
+        new_lists[words[w]].append((doc, weight))
+        new_of[doc][words[w]] = weight
+    facet_keys = {}
+    for doc in came:
+        pairs = _facet_postings(docs[doc], title_key)
+        facet_keys[doc] = tuple(pairs)
+        for k, weight in pairs:
+            new_lists[k].append((doc, weight))
+            new_of[doc][k] = weight
+    keys_of = state["keys"]
+    # A document changed in place (same number): only the keys whose posting it changed are
+    # dirty, its old postings made again from its old Terms (the averages are the same).
+    same = sorted(gone.intersection(came))
+    same_set = set(same)
+    old_of: dict[int, dict[str, int]] = defaultdict(dict)
+    if same:
+        old_words, old_word_col, old_doc_col, old_weight_col, _ = _postings(same, [keys_of[d][0] for d in same], avg)
+        for w, doc, weight in zip(old_word_col.tolist(), old_doc_col.tolist(), old_weight_col.tolist(), strict=True):
+            old_of[doc][old_words[w]] = weight
+    dirty: set[str] = set()
+    for doc in gone:
+        terms_before, facets = keys_of.pop(doc)
+        if doc in same_set:
+            old = old_of[doc]
+            old.update(facets)
+            new = new_of[doc]
+            dirty.update(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        else:
+            dirty.update(terms_before.words)
+            dirty.update(k for k, _ in facets)
+    for doc in came:
+        keys_of[doc] = (fields[doc], facet_keys[doc])
+        if doc not in gone:
+            dirty.update(new_of[doc])
+    shards = state["shards"]
+    ordered = sorted(dirty)
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for k, n in zip(ordered, shards_of([placed_term(k) for k in ordered], shards), strict=True):
+        by_shard[n].append(k)
+    gone_arr = np.array(sorted(gone), dtype=np.int64)
+    size = state["size"]
+    for s, in_shard in by_shard.items():
+        name, tail_name = f"t{s}.js", f"x{s}.js"
+        heads = _decode(texts[name]) if name in texts else {}
+        counts = heads.pop("", {})
+        tails = _decode(texts[tail_name]) if tail_name in texts else {}
+        for k in in_shard:
+            head_flat = heads.pop(k, None)
+            if head_flat is not None:
+                size -= _head_size(k, head_flat)
+            tail_flat = tails.pop(k, None)
+            counts.pop(k, None)
+            docs_of, weights = _undo_gaps(head_flat or [])
+            if tail_flat:
+                # The head's and the tail's gaps each start from 0: decoded apart, then merged.
+                more_docs, more_weights = _undo_gaps(tail_flat)
+                docs_of, weights = np.concatenate((docs_of, more_docs)), np.concatenate((weights, more_weights))
+                order = np.argsort(docs_of, kind="stable")
+                docs_of, weights = docs_of[order], weights[order]
+            keep = ~np.isin(docs_of, gone_arr)
+            docs_of, weights = docs_of[keep], weights[keep]
+            added = new_lists.get(k)
+            if added:
+                docs_of = np.concatenate((docs_of, np.array([d for d, _ in added], dtype=np.int64)))
+                weights = np.concatenate((weights, np.array([w for _, w in added], dtype=np.int64)))
+                order = np.argsort(docs_of, kind="stable")
+                docs_of, weights = docs_of[order], weights[order]
+            if not len(docs_of):
+                continue
+            head, tail = _split(docs_of, weights, k.startswith("@"))
+            heads[k] = head
+            size += _head_size(k, head)
+            if tail is not None:
+                tails[k] = tail
+                counts[k] = len(docs_of)
+        texts[name] = _terms_file(f"t{s}", heads, counts)
+        changed.add(name)
+        if tails:
+            texts[tail_name] = _tails_file(f"x{s}", tails)
+            changed.add(tail_name)
+        elif tail_name in texts:
+            del texts[tail_name]
+            changed.add(tail_name)
+    if _pow2(size / SHARD_BYTES) != shards:
+        return None
+    state["size"] = size
+    # Docs files: the rows of the documents gone out, of those that came in.
+    by_file: dict[int, list[int]] = defaultdict(list)
+    for doc in sorted(gone | set(came)):
+        by_file[doc // LANG_SLOTS // DOC_SHARD].append(doc)
+    came_set = set(came)
+    for s, in_file in by_file.items():
+        name = f"d{s}.js"
+        rows = [r for r in (_decode(texts[name]) if name in texts else []) if r[0] not in gone]
+        rows += [_doc_row(doc, docs[doc]) for doc in in_file if doc in came_set]
+        rows.sort(key=lambda r: r[0])
+        changed.add(name)
+        if rows:
+            texts[name] = _encode(f"d{s}", rows)
+        else:
+            texts.pop(name, None)
+    texts["facets.js"] = _facets_file(docs)
+    changed.add("facets.js")
+    # Spelling words: the counts of the words of the documents gone out and come in.
+    spell, groups, vsize = state["spell"], state["groups"], state["vsize"]
+    touched: set[str] = set()
+    for doc in gone:
+        for word in spell.pop(doc):
+            group = spelling_group(word)
+            in_group = groups[group]
+            in_group[word] -= 1
+            if not in_group[word]:
+                del in_group[word]
+                vsize -= len(word) + 4
+                if not in_group:
+                    del groups[group]
+            touched.add(group)
+    for doc in came:
+        e = docs[doc]
+        found = spell[doc] = words_of(e) if words_of is not None else entry_spelling_words(e)
+        for word in found:
+            group = spelling_group(word)
+            in_group = groups.setdefault(group, {})
+            if word not in in_group:
+                vsize += len(word) + 4
+            in_group[word] = in_group.get(word, 0) + 1
+            touched.add(group)
+    vshards = state["vshards"]
+    if _pow2(vsize / SHARD_BYTES) != vshards:
+        return None
+    state["vsize"] = vsize
+    # The forms to show: remade over every entry (a count per written form; cheap next to the
+    # analysis, which words_of and written_of remember), the groups of the words whose form moved.
     shown = written_table(list(docs.values()), words_of, written_of)
-    for group, in_group in groups.items():
-        by_vshard[shard_of(group, vshards)][group] = [x for w, n in in_group.items() for x in (w, n)]
-        # The group's words written otherwise than folded, as completions show them (written_table).
-        forms = {w: shown[w] for w in in_group if w in shown}
-        if forms:
-            by_vshard[shard_of(group, vshards)]["=" + group] = forms
-    for n, data in by_vshard.items():
-        out[f"v{n}.js"] = _chunk(f"v{n}", data)
-    def real_words() -> tuple[int, list[str]]:
-        return real_word_filter(glossary_words(vocabs) | country_words(vocabs) | set(short_forms(vocabs)))
+    before_shown = state["shown"]
+    touched.update(spelling_group(w) for w in shown.keys() | before_shown.keys() if shown.get(w) != before_shown.get(w))
+    state["shown"] = shown
+    by_vshard: dict[int, set[str]] = defaultdict(set)
+    for group in touched:
+        by_vshard[shard_of(group, vshards)].add(group)
+    for n, names in by_vshard.items():
+        name = f"v{n}.js"
+        present = set(_decode(texts[name])) if name in texts else set()
+        names = {g for g in present | names if g in groups}
+        changed.add(name)
+        if names:
+            texts[name] = _spell_file(f"v{n}", groups, names, shown)
+        else:
+            texts.pop(name, None)
+    # Country words held in texts (meta "countries", _countries' `plain`).
+    ckeys, holding = state["ckeys"], state["holding"]
+    for doc in gone:
+        for k in ckeys.pop(doc, ()):
+            holding[k].discard(doc)
+            if not holding[k]:
+                del holding[k]
+    wanted = _wanted_keys(vocabs)
+    mask = np.isin(word_col, [i for i, w in enumerate(words) if w in wanted]) & in_text
+    found_keys: dict[int, set[str]] = defaultdict(set)
+    for w, doc in zip(word_col[mask].tolist(), doc_col[mask].tolist(), strict=True):
+        found_keys[doc].add(words[w])
+    for doc, found in found_keys.items():
+        ckeys[doc] = tuple(sorted(found))
+        for k in found:
+            holding.setdefault(k, set()).add(doc)
+    for name in changed:
+        if name in texts:
+            digests[name] = _digest(texts[name])
+        else:
+            digests.pop(name, None)
+    state["prints"] = prints
+    return _Files(texts, digests, shards, vshards, holding)
 
-    blocks, bloom = remember(("static-real-words",), real_words) if remember is not None else real_words()
-    for n, data in enumerate(bloom):
-        out[f"r{n}.js"] = _chunk(f"r{n}", data)
+
+def _undo_gaps(flat: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(docs, weights) of a [gap, weight, ...] list (_array_gaps undone)."""
+    pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
+    return np.cumsum(pairs[:, 0]), pairs[:, 1]
+
+
+def _plain(docs: dict[int, Entry], holding: dict[str, set[int]]):
+    """plain(key, code) for _countries: query.plain_country_word over entries, with the documents
+    holding each country word's key in a title, summary or body (`holding`; not "meta", which
+    holds their country labels)."""
+    about_of: dict[str, set[str]] = defaultdict(set)
+    for e in docs.values():  # one pass for every country, not one per country asked
+        for code in e.countries:
+            about_of[code].add(e.id)
+    held_of: dict[str, set[str]] = {}
+
+    def plain(k: str, code: str) -> bool:
+        about = about_of.get(code, set())
+        held = held_of.get(k)
+        if held is None:
+            held = held_of[k] = {docs[d].id for d in holding.get(k, ())}
+        return plain_country_word(len(about), len(held), len(held & about))
+    return plain
+
+
+def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabularies) -> str:
+    """meta.js of an export's other files: what the browser needs before the first query."""
     # Tables of the vocabularies alone, made once per Vocabularies (a build makes one per run).
     phrases, concepts = vocabs.derived("static_index.synonyms", lambda: _synonyms(vocabs=vocabs))
-    codes = frozenset(c for e in entries for c in e.countries)
+    codes = frozenset(c for e in docs.values() for c in e.countries)
     fuzzy, country_names = vocabs.derived(f"static_index.fuzzy:{','.join(sorted(codes))}",
                                           lambda: _fuzzy_countries(set(codes), vocabs=vocabs))
     # The words the API's analysis treats as meaningless (analysis.all_stopwords) and its query
     # limits, from the same constants, so that the browser answers the same queries the same way.
-    meta = {"shards": shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
+    meta = {"shards": files.shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
+            "n": len(docs), "weight_scale": WEIGHT_SCALE,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
-            "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS, "phrases": phrases, "concepts": concepts,
-            "countries": _countries(set(codes), vocabs=vocabs,
-                                    plain=_plain_words(words, word_col, doc_col, in_text, docs, vocabs)), "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR, "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST, "compound_parts": COMPOUND_PARTS_BOOST},
+            "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS,
+            "phrases": phrases, "concepts": concepts,
+            "countries": _countries(set(codes), vocabs=vocabs, plain=_plain(docs, files.holding)),
+            "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR,
+                       "country_specificity": COUNTRY_SPECIFICITY, "title": EXACT_TITLE_BOOST,
+                       "compound_parts": COMPOUND_PARTS_BOOST},
             "no_terms_hint": NO_TERMS_HINT, "syntax_hint": SYNTAX_HINT,
             # A word ending in '*' (query.off_syntax): its least letters, and the index words it stands for.
             "min_prefix_chars": MIN_PREFIX_CHARS, "max_prefix_words": MAX_PREFIX_WORDS,
@@ -913,11 +1294,13 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
             # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
             "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,
-                      "bases": list(SPELL_BASES), "vshards": vshards, "min_chars": SPELL_MIN_CHARS,
+                      "bases": list(SPELL_BASES), "vshards": files.vshards, "min_chars": SPELL_MIN_CHARS,
                       "max_chars": MAX_SPELLING_CHARS, "max_words": MAX_SPELLING_WORDS},
             "floor": {"keep": KEEP_SHARE, "strong_all": STRONG_ALL_UP_TO, "strong_share": STRONG_SHARE,
                       "coverage_weight": COVERAGE_WEIGHT}}
-    body = json.dumps([meta, sorted(out.items())], ensure_ascii=False, sort_keys=True)
+    # The version (the browser's ?v= on every other file) from the files' digests: a change of
+    # any file changes it, without hashing every file again.
+    body = json.dumps(meta, ensure_ascii=False, sort_keys=True) + "".join(
+        f"\n{name} {files.digests[name]}" for name in sorted(files.digests))
     meta["version"] = hashlib.sha256(body.encode()).hexdigest()[:12]
-    out["meta.js"] = _chunk("meta", meta)
-    return out
+    return _encode("meta", meta)

@@ -77,7 +77,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
-        fields_of = words_of = remember = written_of = None
+        fields_of = words_of = remember = written_of = print_of = None
         if memo is not None:
             def fields_of(e: Entry) -> static_index.Terms:
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
@@ -91,10 +91,14 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
                 print_of = prints[e.key] if prints is not None else fingerprint(e)
                 return memo.get(("static-written", print_of), lambda: static_index.entry_written_forms(e))
 
+            def print_of(e: Entry) -> str:
+                return prints[e.key] if prints is not None else fingerprint(e)
+
             remember = memo.get  # the memo is dropped when the vocabularies or the code change
+        # With print_of, the export patches the last build's files (kept in the memo) where entries changed.
         out.update({f"search/{name}": text
                     for name, text in static_index.export(entries, vocabs, fields_of, words_of, remember,
-                                                          written_of).items()})
+                                                          print_of, written_of).items()})
     out[".generated"] = GENERATED_NOTE
     return out
 

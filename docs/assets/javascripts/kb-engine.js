@@ -265,19 +265,31 @@
       var names = dict();
       terms.forEach(function (t) { names["t" + shardOf(placedTerm(t), meta.shards)] = 1; });
       return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
-        var out = dict(), tails = dict();
+        var out = dict(), tails = dict(), counts = dict();
         parts.forEach(function (p, i) {
           var n = Object.keys(names)[i].slice(1);
           terms.forEach(function (t) {
-            if (p[t]) out[t] = undecode(p[t]);
-            if (full && p[""] && p[""].indexOf(t) >= 0) tails["x" + n] = 1;
+            if (!p[t]) return;
+            out[t] = undecode(p[t]);
+            // A long list's document count is listed under "" (its tail is in x<n>).
+            counts[t] = p[""] && p[""][t] ? p[""][t] : p[t].length / 2;
+            if (full && p[""] && p[""][t]) tails["x" + n] = 1;
           });
         });
         return Promise.all(Object.keys(tails).map(chunk)).then(function (more) {
           more.forEach(function (p) { terms.forEach(function (t) { if (p[t]) out[t] = undecode(p[t], out[t]); }); });
+          Object.keys(out).forEach(function (t) { weigh(t, out[t], counts[t]); });
           return out;
         });
       });
+    }
+    // A stored weight is a key's length-normalised weight in a document (static_index._postings),
+    // without its idf, which is computed here from the key's document count: the BM25F score x 100.
+    // Facet keys ("@...") keep their weights.
+    function weigh(t, list, df) {
+      if (t.charAt(0) === "@") return;
+      var idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)) * 100 / meta.weight_scale;
+      for (var i = 1; i < list.length; i += 2) list[i] = Math.max(1, Math.round(list[i] * idf));
     }
     function undecode(gaps, into) {
       var list = into ? into.slice() : [], doc = 0;
@@ -871,6 +883,9 @@
       return Promise.all(Object.keys(shards).map(chunk)).then(function (parts) {
         var rows = dict();
         parts.forEach(function (part) { part.forEach(function (r) { rows[r[0]] = r; }); });
+        // Equal scores in the page by entry id (the order of the index's entry numbers is a hash's).
+        var idOf = function (h) { var r = rows[h.doc]; return r ? r[1] : ""; };
+        top.sort(function (a, b) { return b.score - a.score || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : a.doc - b.doc); });
         var results = top.map(function (h) {
           var entry = Math.floor(h.doc / meta.slots), langs = [];
           var preferred = o.prefer ? rows[entry * meta.slots + meta.langs.indexOf(o.prefer)] : null;
