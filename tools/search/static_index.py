@@ -70,6 +70,7 @@ from tools.search.analysis import (
     TOKEN_RE,
     all_stopwords,
     arabic_light_stem,
+    arabic_prefix_strip,
     compound_parts,
     join_stopword_compounds,
     markdown_to_text,
@@ -87,7 +88,7 @@ from tools.search.engine import (
     SYNTAX_HINT,
 )
 from tools.search.glossary import concepts as glossary_concepts
-from tools.search.index import exact_key
+from tools.search.index import arabic_proper_nouns, exact_key
 from tools.search.query import (
     COMPOUND_PARTS_BOOST,
     EXACT_TITLE_BOOST,
@@ -140,8 +141,16 @@ def key(token: str) -> str:
     if token.isdigit() or "." in token:
         return token
     if ARABIC_RE.search(token):
-        return arabic_light_stem(token)
+        return arabic_key(token)
     return token[:PREFIX_LEN]
+
+
+def arabic_key(token: str) -> str:
+    """The key of a folded Arabic token: its Light10 stem, except for a country name or demonym
+    (index.arabic_proper_nouns: البحرين, not the stem بحر of البحري 'maritime'), which only loses
+    its article or preposition, as the API's analyser keeps it (kb-engine.js keyOf, meta.proper)."""
+    base = arabic_prefix_strip(token)
+    return base if base in arabic_proper_nouns() else arabic_light_stem(token)
 
 
 _AGENT_RE = re.compile(r"[a-z]+(?:er|ee|or)s?")
@@ -813,6 +822,7 @@ def export(entries: list[Entry], vocabs: Vocabularies | None = None, fields_of=N
             "min_prefix_chars": MIN_PREFIX_CHARS, "max_prefix_words": MAX_PREFIX_WORDS,
             # Country words with a key of their own (country_keys), of every country: a text may
             # name a country no entry is about (1.4 kB gzipped).
+            "proper": sorted(arabic_proper_nouns()),
             "country_words": sorted(vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))),
             # Short forms and the words they stand for, each as [word, [keys]] (query.short_forms).
             "short_forms": {short: [[w, keys(join_stopword_compounds(w), None)] for w in words]

@@ -159,9 +159,23 @@
     return s;
   }
   var ARABIC = /[\u0600-\u06ff]/;
+  // Arabic country names and demonyms without their article (meta.proper, index.arabic_proper_nouns),
+  // set when an engine reads its meta: their key is the word without its article or preposition,
+  // as the API's analyser keeps them (البحرين is not بحر, the key of البحري 'maritime').
+  var PROPER = dict();
+  function arabicPrefixStrip(word) {
+    var w = Array.from(word);
+    if (w.length > 4 && w[0] === "و") w = w.slice(1);
+    var s = w.join("");
+    for (var i = 0; i < AR_PREFIXES.length; i++) {
+      var p = AR_PREFIXES[i];
+      if (s.indexOf(p) === 0 && Array.from(s).length - p.length >= 2) return s.slice(p.length);
+    }
+    return s;
+  }
   function keyOf(token, k) {
     if (/^\p{Nd}+$/u.test(token) || token.indexOf(".") >= 0) return token;
-    if (ARABIC.test(token)) return arabicLightStem(token);
+    if (ARABIC.test(token)) { var base = arabicPrefixStrip(token); return PROPER[base] ? base : arabicLightStem(token); }
     return Array.from(token).slice(0, k).join("");
   }
   // Mirrors static_index.agent_key(): an English agent noun's own key ('employers' -> 'employer'),
@@ -323,7 +337,7 @@
       return cache[name];
     }
     function ready() {
-      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); return m; });
+      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); (m.proper || []).forEach(function (w) { PROPER[w] = 1; }); return m; });
       return metaPromise;
     }
     function keysOf(text, keepStop) {
