@@ -744,6 +744,61 @@
       return out;
     }
 
+    // ---- "did you mean": engine.SearchIndex._did_you_mean's rule with the static index's data.
+    // Asked when the answer is poor (fewer than 3 entries, a spelling repair, or no strong match):
+    // each word of more than three letters that the index does not hold (v<n> files), not a number
+    // nor a short form, is replaced by its nearest index word within suggestionLimit (Levenshtein;
+    // the most frequent first, then alphabetical); a real word of the languages (the filter) only
+    // by a word of the same start. Unlike the API, only words of the same first letter are
+    // compared (its group): 'eichier' gets no 'fichier' offline. null when no word changes.
+    var SUGGEST = { share: 7, max: 2, arabicTwoFrom: 9, acronymMax: 6 };
+    function suggestionLimit(word, real, raw) {
+      if (/\p{Nd}/u.test(word) || (raw && typedAcronym(raw))) return 0;
+      var arabic = ARABIC.test(word), n = Array.from(arabic ? arabicPrefixStrip(word) : word).length;
+      if (real) return Math.min(SUGGEST.max, Math.floor(n / SUGGEST.share));
+      if (arabic) return n < SUGGEST.arabicTwoFrom ? 1 : SUGGEST.max;
+      return n <= 4 ? 1 : SUGGEST.max;
+    }
+    function didYouMean(q, answer) {
+      if (!meta.spell || !(answer.total < 3 || answer.expansions.some(function (e) { return e.kind === "spelling"; }) ||
+          !(answer.strong && answer.total))) return Promise.resolve(null);
+      var ops = dict();
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      var raws = tokens(q).slice(0, meta.max_query_terms || 32);
+      return Promise.all(raws.map(function (raw) {
+        var w = folded(raw), len = Array.from(w).length;
+        if (ops[raw] || len <= 3 || !meaningful(w, stop) || /^[\p{Nd}.]+$/u.test(w) || (meta.short_forms || dict())[w]) return null;
+        var first = Array.from(w)[0];
+        // Known to the index by its key or as written (the API: a stem, or the neutral field); the
+        // key's terms file is read already (the query's): a word it holds reads no other file.
+        return postings([keyOf(w, meta.k)], false).then(function (p) {
+          return (p[keyOf(w, meta.k)] || []).length > 0 || inIndex(w);
+        }).then(function (held) {
+          if (held) return null;
+          return realWord(w).then(function (real) {
+            var limit = suggestionLimit(w, real, raw);
+            if (!limit) return null;
+            var lengths = [];
+            for (var n = Math.max(1, len - limit); n <= len + limit; n++) lengths.push(n);
+            return groupWords(first, lengths).then(function (list) {
+              var near = [];
+              list.forEach(function (c) {
+                if (c[0] === w || !meaningful(c[0], stop)) return;
+                if (real && Array.from(arabicPrefixStrip(c[0]))[0] !== Array.from(arabicPrefixStrip(w))[0]) return;
+                var d = editDistance(w, c[0], limit, true);
+                if (d <= limit) near.push([d, -c[1], c[0]]);
+              });
+              near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
+              return near.length ? near[0][2] : null;
+            });
+          });
+        });
+      })).then(function (fixes) {
+        var changed = fixes.some(Boolean);
+        return changed ? raws.map(function (raw, i) { return ops[raw] ? raw : fixes[i] || folded(raw); }).join(" ") : null;
+      });
+    }
+
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
 
     // engine.shown_language: the interface's version, except for a query in Arabic letters on
@@ -891,7 +946,8 @@
             var excluded = syn.tree ? syntaxExcluded(syn, got[0], held) : null;
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
               filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length && !wildcards.length, parts: syn.parts, main: main, excluded: excluded,
-              prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
+              prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined })
+              .then(function (answer) { return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; }); });
           });
         });
       });
