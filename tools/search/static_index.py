@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, country_words[], short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, country_words[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": [keys with a tail]} for the keys whose
   hash falls in shard n: each key's HEAD best-weighted documents, in document order, each given
   by its gap from the previous one. A doc number is entry_number * 4 + language index (fr 0, ar 1,
