@@ -61,6 +61,8 @@ def test_a_country_name_does_not_match_its_demonym_in_either_engine(engines):
 
 
 def test_a_country_word_inside_a_compound_is_searched_by_the_compound(engines):
-    _, folder = engines
+    api, folder = engines
     hits = run(folder, "Morocco-Algeria")
-    assert "dz-accord" in hits["Morocco-Algeria"]["ids"]
+    # As the API: the compound, or its parts in a row ('Algeria and Morocco' is not); the parts
+    # apart no longer match offline (kb-engine.js compoundHolders).
+    assert hits["Morocco-Algeria"]["ids"] == [r["id"] for r in api.search("Morocco-Algeria")["results"]] == []

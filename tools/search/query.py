@@ -236,9 +236,34 @@ def has_meaningful_words(text: str) -> bool:
     return any(meaningful(word) for _, word in query_words(text))
 
 
+class _ExcludingMatcher(matching.AndNotMatcher):
+    """Whoosh's AndNotMatcher, checking its first document too: Whoosh's _find_first compares it
+    with the excluded matcher's first document only, so when an excluded document came before
+    it, the first match was kept however it was excluded ('migration ANDNOT emploi' kept the
+    one entry holding both; 'NOT recensement' kept a census; whoosh-reloaded 2.7.5)."""
+
+    def _find_first(self):
+        a, b = self.a, self.b
+        if a.is_active() and b.is_active() and b.id() < a.id():
+            b.skip_to(a.id())
+        if a.is_active() and b.is_active() and a.id() == b.id():
+            self._find_next()
+
+
+class Excluding(query.AndNot):
+    """Whoosh's AndNot (documents of `a` without those of `b`), with a matcher that excludes
+    the first document as well (_ExcludingMatcher)."""
+
+    def matcher(self, searcher, context=None):
+        return _ExcludingMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
 def exclusions(q):
     """With OR between words, "a NOT b" parses as a OR (NOT b), which matches everything without b.
-    Users mean "a, excluding b": rewrite every OR that holds a NOT into AndNot(rest, excluded)."""
+    Users mean "a, excluding b": rewrite every OR that holds a NOT into AndNot(rest, excluded).
+    Every AndNot becomes an Excluding (Whoosh's kept its first document)."""
+    if isinstance(q, query.AndNot):
+        return Excluding(exclusions(q.a), exclusions(q.b))
     if isinstance(q, query.compound.CompoundQuery):
         q.subqueries = [exclusions(sub) for sub in q.subqueries]
         if isinstance(q, query.Or):
@@ -246,7 +271,7 @@ def exclusions(q):
             rest = [sub for sub in q.subqueries if not isinstance(sub, query.Not)]
             if nots:
                 excluded = query.Or([n.query for n in nots])
-                return query.AndNot(query.Or(rest) if rest else query.Every(), excluded)
+                return Excluding(query.Or(rest) if rest else query.Every(), excluded)
     return q
 
 
@@ -716,7 +741,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     # Reported after the glossary's and short forms' expansions, as the browser's engine lists them.
     named = sum(1 for e in expansions if e["kind"] in ("glossary", "short_form"))
     expansions[named:named] = wildcards
-    searched = query.AndNot(query.Or(parts), query.Or(excluded)) if excluded else query.Or(parts)
+    searched = Excluding(query.Or(parts), query.Or(excluded)) if excluded else query.Or(parts)
     return Plan(searched, expansions, units, countries, syntax, text)
 
 

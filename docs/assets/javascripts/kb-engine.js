@@ -160,9 +160,23 @@
     return s;
   }
   var ARABIC = /[\u0600-\u06ff]/;
+  // Arabic country names and demonyms without their article (meta.proper, index.arabic_proper_nouns),
+  // set when an engine reads its meta: their key is the word without its article or preposition,
+  // as the API's analyser keeps them (البحرين is not بحر, the key of البحري 'maritime').
+  var PROPER = dict();
+  function arabicPrefixStrip(word) {
+    var w = Array.from(word);
+    if (w.length > 4 && w[0] === "و") w = w.slice(1);
+    var s = w.join("");
+    for (var i = 0; i < AR_PREFIXES.length; i++) {
+      var p = AR_PREFIXES[i];
+      if (s.indexOf(p) === 0 && Array.from(s).length - p.length >= 2) return s.slice(p.length);
+    }
+    return s;
+  }
   function keyOf(token, k) {
     if (/^\p{Nd}+$/u.test(token) || token.indexOf(".") >= 0) return token;
-    if (ARABIC.test(token)) return arabicLightStem(token);
+    if (ARABIC.test(token)) { var base = arabicPrefixStrip(token); return PROPER[base] ? base : arabicLightStem(token); }
     return Array.from(token).slice(0, k).join("");
   }
   // Mirrors static_index.agent_key(): an English agent noun's own key ('employers' -> 'employer'),
@@ -243,6 +257,80 @@
     return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored };
   }
 
+  // ---- query syntax: mirrors the API's parser (query.make_parser: Whoosh's operators, phrases and
+  // groups, words OR-ed) and query.exclusions(). Operators are the capital words of meta.operators:
+  // AND, OR, ANDNOT, ANDMAYBE between spaces, NOT at the start or after a space or '(' and before a
+  // space; Whoosh applies NOT, then AND, OR, ANDNOT, ANDMAYBE, each left to right, then ORs what
+  // is left. A tree: {op: "word"|"phrase"|"or"|"and"|"andnot"|"andmaybe"|"not", raw, raws, subs}.
+  function parseSyntax(text, operators) {
+    var ops = dict(), pos = 0, n = text.length;
+    (operators || []).forEach(function (o) { ops[o] = 1; });
+    function space(c) { return c === undefined || /\s/.test(c); }
+    function items(depth) {
+      var out = [];
+      while (pos < n) {
+        var c = text.charAt(pos);
+        if (/\s/.test(c)) { pos++; continue; }
+        if (c === "(") { pos++; out.push(group(items(depth + 1))); continue; }
+        if (c === ")") { pos++; if (depth) return out; continue; }
+        if (c === '"') {
+          var end = text.indexOf('"', pos + 1);
+          if (end < 0) end = n;
+          out.push({ op: "phrase", raws: tokens(text.slice(pos + 1, end)) });
+          pos = end + 1;
+          continue;
+        }
+        var start = pos;
+        while (pos < n && !/[\s()"]/.test(text.charAt(pos))) pos++;
+        var w = text.slice(start, pos), before = text.charAt(start - 1), after = text.charAt(pos);
+        if (ops[w] && w !== "NOT" && start > 0 && /\s/.test(before) && pos < n && /\s/.test(after)) out.push({ infix: w });
+        else if (w === "NOT" && ops[w] && (start === 0 || /[\s(]/.test(before)) && pos < n && /\s/.test(after)) out.push({ prefix: w });
+        else out.push({ op: "word", raw: w });
+      }
+      return out;
+    }
+    var KINDS = { AND: "and", OR: "or", ANDNOT: "andnot", ANDMAYBE: "andmaybe" };
+    function group(list) {
+      for (var i = list.length - 1; i >= 0; i--) {
+        if (list[i].prefix) {
+          if (i + 1 < list.length && !list[i + 1].infix && !list[i + 1].prefix) list.splice(i, 2, { op: "not", subs: [list[i + 1]] });
+          else list.splice(i, 1);
+        }
+      }
+      ["AND", "OR", "ANDNOT", "ANDMAYBE"].forEach(function (o) {
+        var i = 0;
+        while (i < list.length) {
+          if (list[i].infix !== o) { i++; continue; }
+          if (i === 0 || i === list.length - 1 || list[i - 1].infix || list[i + 1].infix) { list.splice(i, 1); continue; }
+          var left = list[i - 1], right = list[i + 1], kind = KINDS[o], node;
+          if ((kind === "and" || kind === "or") && left.op === kind && left.joined) { left.subs.push(right); node = left; }
+          else node = { op: kind, subs: [left, right], joined: true };
+          list.splice(i - 1, 3, node);
+        }
+      });
+      list = list.filter(function (x) { return !x.infix && !x.prefix; });
+      return list.length === 1 ? list[0] : { op: "or", subs: list };
+    }
+    return group(items(0));
+  }
+  // The folded words of the leaves under each NOT and on the right of each ANDNOT
+  // (query.excluded_queries), and the excluded subtrees themselves.
+  function excludedOf(tree) {
+    var out = [];
+    (function walk(t) {
+      if (t.op === "andnot") { out.push(t.subs[1]); walk(t.subs[0]); } else if (t.op === "not") out.push(t.subs[0]);
+      else if (t.subs) t.subs.forEach(walk);
+    })(tree);
+    return out;
+  }
+  function leafWords(t, into) {
+    into = into || [];
+    if (t.op === "word") into.push(t.raw);
+    else if (t.op === "phrase") t.raws.forEach(function (r) { into.push(r); });
+    else (t.subs || []).forEach(function (s) { leafWords(s, into); });
+    return into;
+  }
+
   function create(load) {
     var meta = null, metaPromise = null, stop = null, cache = dict(), countryWords = null;
     function chunk(name) {
@@ -250,7 +338,7 @@
       return cache[name];
     }
     function ready() {
-      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); return m; });
+      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); (m.proper || []).forEach(function (w) { PROPER[w] = 1; }); return m; });
       return metaPromise;
     }
     function keysOf(text, keepStop) {
@@ -374,9 +462,8 @@
         var whole = pieces.join("");
         var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(folded(raw), meta.k)], groups: [] };
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
-        if (pieces.length > 1 && pieces.every(function (p) { return meaningful(p, stop); })) {
-          unit.groups.push(pieces.map(function (p) { return keyOf(p, meta.k); }));
-        }
+        // A compound's parts apart do not cover it: the API's phrase of the parts matches where they
+        // follow each other, which the static index knows only as the compound (compoundHolders).
         units.push(unit);
         claimed[pieces.length > 1 ? whole : folded(raw)] = 1;
       });
@@ -558,6 +645,173 @@
       });
     }
 
+    // ---- query syntax (parseSyntax): what the API's parsed query matches, from the postings `p`.
+    // A word's keys are those the plain search gives it (a compound its compound key, `held`: an
+    // agent noun's or country word's own keys); a phrase is approximated by all its words in the
+    // entry (the static index has no positions). Returns {doc: score} (scores summed, as Whoosh's
+    // And and Or do) or null for a part with nothing to search (stop words: Whoosh drops it);
+    // `universe`: [doc] of every document, for a NOT with nothing before it (Every).
+    function syntaxKeys(raw, held) {
+      var out = [];
+      compoundTokens(raw).forEach(function (tok) {
+        var pieces = compoundParts(tok).map(folded);
+        if (!pieces.some(function (x) { return meaningful(x, stop); })) return;
+        var ks = pieces.length > 1 ? [compoundKey(pieces, meta.k, stop)] : held[pieces[0]] || [keyOf(pieces[0], meta.k)];
+        ks.forEach(function (k) { if (out.indexOf(k) < 0) out.push(k); });
+      });
+      return out;
+    }
+    function syntaxMatches(tree, p, held, universe) {
+      function docsOf(keys) {
+        var out = dict();
+        keys.forEach(function (k) { var list = p[k] || []; for (var i = 0; i < list.length; i += 2) out[list[i]] = (out[list[i]] || 0) + list[i + 1]; });
+        return out;
+      }
+      function every() { var out = dict(); (universe || []).forEach(function (d) { out[d] = 1; }); return out; }
+      function union(list) {
+        var out = dict();
+        list.forEach(function (m) { Object.keys(m).forEach(function (d) { out[d] = (out[d] || 0) + m[d]; }); });
+        return out;
+      }
+      function both(a, b) {
+        var out = dict();
+        Object.keys(a).forEach(function (d) { if (b[d] !== undefined) out[d] = a[d] + b[d]; });
+        return out;
+      }
+      function minus(a, b) {
+        var out = dict();
+        Object.keys(a).forEach(function (d) { if (b[d] === undefined) out[d] = a[d]; });
+        return out;
+      }
+      function run(t) {
+        if (t.op === "word") { var ks = syntaxKeys(t.raw, held); return ks.length ? docsOf(ks) : null; }
+        if (t.op === "phrase") {
+          var words = t.raws.map(function (r) { return syntaxKeys(r, held); }).filter(function (ks) { return ks.length; });
+          return words.length ? words.map(docsOf).reduce(both) : null;
+        }
+        var subs = t.subs.map(run);
+        if (t.op === "not") return subs[0] ? { not: subs[0] } : null;
+        if (t.op === "andnot" || t.op === "andmaybe") {
+          var a = subs[0] && subs[0].not ? minus(every(), subs[0].not) : subs[0], b = subs[1] && subs[1].not ? null : subs[1];
+          if (!a || !b) return a;
+          if (t.op === "andnot") return minus(a, b);
+          var out = dict();
+          Object.keys(a).forEach(function (d) { out[d] = a[d] + (b[d] || 0); });
+          return out;
+        }
+        subs = subs.filter(Boolean);
+        if (!subs.length) return null;
+        var nots = subs.filter(function (m) { return m.not; }).map(function (m) { return m.not; });
+        var rest = subs.filter(function (m) { return !m.not; });
+        // query.exclusions(): 'a NOT b' is a excluding b (an OR holding a NOT); an AND skips it.
+        var base = !rest.length ? every() : t.op === "and" ? rest.reduce(both) : union(rest);
+        return nots.length ? minus(base, union(nots)) : base;
+      }
+      var found = run(tree);
+      return found && found.not ? minus(every(), found.not) : found;
+    }
+
+    // The syntax of a query (query.build with operators or quotes): {tree (null without syntax),
+    // negated: {folded word: 1} of the words under NOT or after ANDNOT, isNegated(folded words),
+    // expansions: those of words not negated, dropped: those of negated words (excluded under all
+    // their names), positive: the query's tokens not negated (its units), parts: their compounds'
+    // parts, negative: whether anything is excluded}.
+    function syntaxPlan(q, words, expansions, plan) {
+      var ops = dict(), negated = dict();
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      function isNegated(ws) {
+        ws = ws.filter(function (w) { return meaningful(w, stop); });
+        return ws.length > 0 && ws.every(function (w) { return negated[w]; });
+      }
+      if (q.indexOf('"') < 0 && !words.some(function (w) { return ops[w]; })) {
+        return { tree: null, negated: negated, isNegated: isNegated, expansions: expansions, dropped: [], positive: q, parts: plan.parts, negative: false };
+      }
+      var tree = parseSyntax(q, meta.operators), excl = excludedOf(tree);
+      excl.forEach(function (t) { leafWords(t).forEach(function (r) { tokens(r).forEach(function (w) { negated[folded(w)] = 1; }); }); });
+      var kept = [], dropped = [];
+      expansions.forEach(function (x) { (isNegated(tokens(x.matched).map(folded)) ? dropped : kept).push(x); });
+      var positive = compoundTokens(q).filter(function (raw) { return !ops[raw] && !isNegated(compoundParts(raw).map(folded)); }).join(" ");
+      var parts = queryPlan(positive, { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms }).parts;
+      return { tree: tree, excluded: excl, negated: negated, isNegated: isNegated, expansions: kept, dropped: dropped, positive: positive, parts: parts, negative: excl.length > 0 };
+    }
+    // {doc: 1} of what the query excludes: the parts under NOT or after ANDNOT, and the other
+    // names of a concept named there (as phrases, query.build).
+    function syntaxExcluded(syn, p, held) {
+      var out = dict();
+      syn.excluded.forEach(function (t) { Object.keys(syntaxMatches(t, p, held, []) || dict()).forEach(function (d) { out[d] = 1; }); });
+      syn.dropped.forEach(function (x) {
+        x.added.forEach(function (nm) {
+          var list = nm[1].length > 1 ? p[phraseKey(nm[1])] || [] : nm[1].length ? p[nm[1][0]] || [] : [];
+          for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
+        });
+      });
+      return out;
+    }
+
+    // {doc: 1} of the documents holding a compound whose parts' keys are `ks` (its key: the parts'
+    // keys joined by a hyphen, compoundKey): where the API's phrase of the parts matches. Parts
+    // anywhere in an entry made 'travail-migration' find 54 entries offline, 2 in the API.
+    function compoundHolders(p, ks) {
+      var out = dict(), list = p[ks.join("-")] || [];
+      for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
+      return out;
+    }
+
+    // ---- "did you mean": engine.SearchIndex._did_you_mean's rule with the static index's data.
+    // Asked when the answer is poor (fewer than 3 entries, a spelling repair, or no strong match):
+    // each word of more than three letters that the index does not hold (v<n> files), not a number
+    // nor a short form, is replaced by its nearest index word within suggestionLimit (Levenshtein;
+    // the most frequent first, then alphabetical); a real word of the languages (the filter) only
+    // by a word of the same start. Unlike the API, only words of the same first letter are
+    // compared (its group): 'eichier' gets no 'fichier' offline. null when no word changes.
+    var SUGGEST = { share: 7, max: 2, arabicTwoFrom: 9, acronymMax: 6 };
+    function suggestionLimit(word, real, raw) {
+      if (/\p{Nd}/u.test(word) || (raw && typedAcronym(raw))) return 0;
+      var arabic = ARABIC.test(word), n = Array.from(arabic ? arabicPrefixStrip(word) : word).length;
+      if (real) return Math.min(SUGGEST.max, Math.floor(n / SUGGEST.share));
+      if (arabic) return n < SUGGEST.arabicTwoFrom ? 1 : SUGGEST.max;
+      return n <= 4 ? 1 : SUGGEST.max;
+    }
+    function didYouMean(q, answer) {
+      if (!meta.spell || !(answer.total < 3 || answer.expansions.some(function (e) { return e.kind === "spelling"; }) ||
+          !(answer.strong && answer.total))) return Promise.resolve(null);
+      var ops = dict();
+      meta.operators.forEach(function (o) { ops[o] = 1; });
+      var raws = tokens(q).slice(0, meta.max_query_terms || 32);
+      return Promise.all(raws.map(function (raw) {
+        var w = folded(raw), len = Array.from(w).length;
+        if (ops[raw] || len <= 3 || !meaningful(w, stop) || /^[\p{Nd}.]+$/u.test(w) || (meta.short_forms || dict())[w]) return null;
+        var first = Array.from(w)[0];
+        // Known to the index by its key or as written (the API: a stem, or the neutral field); the
+        // key's terms file is read already (the query's): a word it holds reads no other file.
+        return postings([keyOf(w, meta.k)], false).then(function (p) {
+          return (p[keyOf(w, meta.k)] || []).length > 0 || inIndex(w);
+        }).then(function (held) {
+          if (held) return null;
+          return realWord(w).then(function (real) {
+            var limit = suggestionLimit(w, real, raw);
+            if (!limit) return null;
+            var lengths = [];
+            for (var n = Math.max(1, len - limit); n <= len + limit; n++) lengths.push(n);
+            return groupWords(first, lengths).then(function (list) {
+              var near = [];
+              list.forEach(function (c) {
+                if (c[0] === w || !meaningful(c[0], stop)) return;
+                if (real && Array.from(arabicPrefixStrip(c[0]))[0] !== Array.from(arabicPrefixStrip(w))[0]) return;
+                var d = editDistance(w, c[0], limit, true);
+                if (d <= limit) near.push([d, -c[1], c[0]]);
+              });
+              near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
+              return near.length ? near[0][2] : null;
+            });
+          });
+        });
+      })).then(function (fixes) {
+        var changed = fixes.some(Boolean);
+        return changed ? raws.map(function (raw, i) { return ops[raw] ? raw : fixes[i] || folded(raw); }).join(" ") : null;
+      });
+    }
+
     var FACET_KEYS = { country: "@c:", type: "@type:", theme: "@theme:", data_source: "@ds:", lang: "@lang:" };
 
     // Mirrors tools.web.api.parse_filters and tools.site.facets.Facet.clean/accepts, with the
@@ -654,6 +908,10 @@
         var words = tokens(q).slice(0, meta.max_query_terms || 32);
         var qkeys = plan.keys;
         var expansions = words.length ? expand(words) : [];
+        // Operators or quotes: the query as the API's parser reads it (parseSyntax); a word after NOT
+        // is excluded with the other names of its concept and names no country (query.build).
+        var syn = syntaxPlan(q, words, expansions, plan);
+        expansions = syn.expansions;
         var wildcards = opts.syntax.prefixes.map(function (p) {
           return { kind: "prefix", concept: "", matched: p.typed, typed: 1,
             added: p.words.map(function (w) { return [w, [keyOf(w, meta.k)]]; }) };
@@ -669,7 +927,7 @@
           expansions.push({ kind: "short_form", concept: "", matched: raw, added: names, typed: 1 });
         });
         expansions = expansions.concat(wildcards);
-        var countries = countriesNamed(words);
+        var countries = countriesNamed(words).filter(function (c) { return !syn.isNegated(c.words); });
         var exact = "@t:" + words.map(folded).join(" ");
         // An English agent noun typed ('employer') is searched by its own key in place of its prefix
         // key ('employ', also 'employment') when English versions alone hold it (static_index.agent_key).
@@ -685,13 +943,14 @@
         var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }))
           .concat(Object.keys(wholes));
         plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
+        syn.dropped.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); if (nm[1].length > 1) terms.push(phraseKey(nm[1])); }); });
         expansions.forEach(function (x) {
           x.added.forEach(function (nm) { terms = terms.concat(nm[1]); if (nm[1].length > 1) terms.push(phraseKey(nm[1])); });
         });
         var named = dict(), fuzzy = [];
         countries.forEach(function (c) { c.words.forEach(function (w) { named[w] = 1; }); });
         words.forEach(function (raw) {
-          var w = folded(raw), code = named[w] ? null : nearCountry(w);
+          var w = folded(raw), code = named[w] || syn.negated[w] ? null : nearCountry(w);
           if (code && !countries.some(function (c) { return c.code === code; })) {
             fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: meta.country_names[code] || [] });
             terms.push("@c:" + code);
@@ -711,10 +970,12 @@
         var claimed = dict();
         expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; }); });
         countries.concat(fuzzy).forEach(function (c) { c.words.forEach(function (w) { claimed[w] = 1; }); });
+        Object.keys(syn.negated).forEach(function (w) { claimed[w] = 1; });
         return spellRepairs(q, claimed).then(function (fixes) {
           fixes.forEach(function (f) { f.key = keyOf(f.fix, meta.k); terms.push(f.key); });
           var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
-          return Promise.all([postings(terms, !!opts.full), needFacets]).then(function (got) {
+          var universe = syn.tree && syn.negative ? chunk("facets") : Promise.resolve(null);
+          return Promise.all([postings(terms, !!opts.full), needFacets, universe]).then(function (got) {
             // A near miss that the index holds is a word of the collection, not a misspelt country.
             var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
             countries = countries.concat(repaired);
@@ -736,10 +997,13 @@
             });
             Object.keys(wholes).forEach(function (w) { held[w] = wholes[w]; });
             qkeys = agentKeys(q, qkeys, held);
-            var units = unitsOf(q, expansions, countries, fixes, held);
+            var units = unitsOf(syn.tree ? syn.positive : q, expansions, countries, fixes, held);
+            var main = syn.tree ? syntaxMatches(syn.tree, got[0], held, got[2] && got[2].docs.map(function (r) { return r[0]; })) || dict() : null;
+            var excluded = syn.tree ? syntaxExcluded(syn, got[0], held) : null;
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
-              filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length && !wildcards.length, parts: plan.parts,
-              prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined });
+              filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length && !wildcards.length, parts: syn.parts, main: main, excluded: excluded,
+              prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined })
+              .then(function (answer) { return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; }); });
           });
         });
       });
@@ -751,19 +1015,20 @@
       if (o.empty) {
         if (facetTable) facetTable.docs.forEach(function (row) { scores[row[0]] = 0; });
       }
-      o.qkeys.forEach(function (k) {
+      if (o.main) Object.keys(o.main).forEach(function (doc) { add(+doc, o.main[doc]); });
+      if (!o.main) o.qkeys.forEach(function (k) {
         var list = p[k] || [];
         for (var i = 0; i < list.length; i += 2) add(list[i], list[i + 1]);
       });
-      // A compound's parts, all in one entry, count half as much as the compound (the API's
-      // phrase of the parts at query.COMPOUND_PARTS_BOOST).
+      // A compound's parts, in an entry holding the compound, count half as much as the compound
+      // (the API's phrase of the parts at query.COMPOUND_PARTS_BOOST).
       o.parts.forEach(function (ks) {
-        var sum = dict(), hits = dict();
+        var sum = dict(), hits = dict(), holders = compoundHolders(p, ks);
         ks.forEach(function (k) {
           var list = p[k] || [];
           for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
         });
-        Object.keys(sum).forEach(function (doc) { if (hits[doc] === ks.length) add(+doc, sum[doc] * (meta.boosts.compound_parts || 0.5)); });
+        Object.keys(sum).forEach(function (doc) { if (hits[doc] === ks.length && holders[doc]) add(+doc, sum[doc] * (meta.boosts.compound_parts || 0.5)); });
       });
       // A concept counts once per document, by its best name (query.BestOf); a name of n words
       // weighs as much as the t words typed for the concept (its sum scaled by t / n).
@@ -814,6 +1079,8 @@
       });
       var ex = p[o.exact] || [];
       for (var i = 0; i < ex.length; i += 2) add(ex[i], 100 * meta.boosts.title);
+      // What the query excludes is out of every part's matches (query.build's AndNot).
+      if (o.excluded) Object.keys(o.excluded).forEach(function (doc) { delete scores[doc]; });
       // Country factor 1 + (F - 1) x (named countries the entry is about) / (countries named), as
       // engine.COUNTRY_FACTOR: with 'Libya Niger', an entry on both outranks one on Libya alone.
       // Scaled by min(1, about / countries of the entry) ** specificity: a regional entry is less

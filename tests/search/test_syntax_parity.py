@@ -1,0 +1,100 @@
+"""The query syntax in both engines: the browser's engine (kb-engine.js, run by node) honours the
+operators, quotes and brackets the API's parser takes (query.make_parser, query.exclusions), and
+excludes a word after NOT with the other names of its glossary concept (query.build), so both
+keep the same entries. (Offline, NOT and AND were ignored: 'migrant workers NOT census' listed
+the censuses, 'emploi AND chômage' gave 47 entries on the shipped collection, the API 13.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_entry
+from tests.search.test_static_index import run
+from tools.search import static_index
+from tools.search.engine import SearchIndex, build_search_index
+
+pytestmark = pytest.mark.usefixtures("word_lists")
+
+ENTRIES = [
+    make_entry("ma-recensement", "fr", "Recensement de la population",
+               "Recensement général avec un module sur les travailleurs migrants et l'emploi.", countries=("MA",)),
+    make_entry("tn-census", "en", "Population census",
+               "A census with questions on migrant workers and unemployment.", countries=("TN",)),
+    make_entry("tn-enquete", "fr", "Enquête sur la population active",
+               "Enquête trimestrielle sur l'emploi et le chômage des travailleurs migrants.", countries=("TN",)),
+    make_entry("dz-transferts", "fr", "Transferts de fonds",
+               "Statistiques des transferts de fonds des travailleurs migrants.", countries=("DZ",)),
+    make_entry("ly-migration", "fr", "Migration irrégulière en Libye",
+               "Données sur la migration irrégulière et l'emploi informel.", countries=("LY",)),
+    make_entry("mr-permis", "fr", "Permis de travail",
+               "Registre des permis de travail des étrangers et du chômage en Mauritanie.", countries=("MR",)),
+]
+
+QUERIES = [
+    "migrant workers NOT census",
+    "travailleurs migrants NOT recensement",
+    "NOT recensement",
+    "(migration OR permis) ANDNOT emploi",
+    "emploi AND chômage",
+    "(emploi OR chômage) AND NOT Tunisie",
+    "emploi ANDMAYBE chômage",
+    "transferts OR permis",
+    "emploi NOT Maroc",
+]
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("kb-syntax") / "search-index"
+    build_search_index(ENTRIES, index_dir, progress=False)
+    folder = tmp_path_factory.mktemp("kb-search-syntax")
+    for path, text in static_index.export(ENTRIES).items():
+        (folder / path).write_text(text, encoding="utf-8")
+    return SearchIndex(index_dir), run(folder, *QUERIES)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_both_engines_keep_the_same_entries_for_a_query_with_operators(engines, q):
+    api, static = engines
+    found = {r["id"] for r in api.search(q, page_size=50)["results"]}
+    assert found, q  # each query matches something, so an engine ignoring the syntax shows
+    assert set(static[q]["ids"]) == found, q
+    assert static[q]["total"] == len(found), q
+
+
+def test_not_excludes_a_concept_under_all_its_names_offline(engines):
+    _, static = engines
+    # 'census' (en) and 'recensement' (fr) name one concept: either after NOT drops both entries.
+    for q in ("migrant workers NOT census", "travailleurs migrants NOT recensement", "NOT recensement"):
+        assert not {"ma-recensement", "tn-census"} & set(static[q]["ids"]), q
+        assert not [e for e in static[q]["expansions"] if e["matched"].lower() in ("census", "recensement")], q
+    assert {"tn-enquete", "dz-transferts"} <= set(static["migrant workers NOT census"]["ids"])
+
+
+def test_and_requires_both_words_offline(engines):
+    _, static = engines
+    assert set(static["emploi AND chômage"]["ids"]) == {"tn-enquete"} | (
+        set(static["emploi AND chômage"]["ids"]) & {"tn-census", "mr-permis", "ma-recensement"})
+    assert "ly-migration" not in static["emploi AND chômage"]["ids"]
+    assert "dz-transferts" not in static["emploi AND chômage"]["ids"]
+
+
+def test_not_before_a_country_names_no_country_offline(engines):
+    _, static = engines
+    assert not [e for e in static["emploi NOT Maroc"]["expansions"] if e["kind"] == "country"]
+    assert "ma-recensement" not in static["emploi NOT Maroc"]["ids"]
+
+
+def test_the_api_excludes_its_first_match_too(engines):
+    """Whoosh's AndNot kept its first matching document when an excluded one came before it
+    (query.Excluding): 'migration ANDNOT emploi' kept the one entry holding both words."""
+    api, _ = engines
+    assert ids_of(api.search("migration", page_size=50)) == {"ly-migration"}
+    assert ids_of(api.search("emploi", page_size=50)) >= {"ly-migration", "ma-recensement"}
+    assert ids_of(api.search("migration ANDNOT emploi", page_size=50)) == set()
+    assert ids_of(api.search("migration NOT emploi", page_size=50)) == set()
+    assert not {"ma-recensement", "tn-census"} & ids_of(api.search("NOT recensement", page_size=50))
+
+
+def ids_of(found: dict) -> set[str]:
+    return {r["id"] for r in found["results"]}
