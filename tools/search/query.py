@@ -255,6 +255,8 @@ class Excluding(query.AndNot):
     the first document as well (_ExcludingMatcher)."""
 
     def matcher(self, searcher, context=None):
+        """An _ExcludingMatcher of `a`'s matcher (scored in `context`) and `b`'s (boolean: only
+        which documents it holds counts); `searcher` a whoosh.searching.Searcher."""
         return _ExcludingMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
 
 
