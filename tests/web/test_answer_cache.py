@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,10 @@ def asgi_get(app, url: str, gzip: bool) -> tuple[int, list, bytes]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: in a pytest process that also ran Playwright's browser tests, this
+    # thread may already have a running event loop, where asyncio.run() is refused.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result(30)
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], list(start["headers"]), b"".join(m.get("body", b"") for m in sent
                                                              if m["type"] == "http.response.body")

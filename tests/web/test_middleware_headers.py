@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from tools.web.csp import SitePolicy
 from tools.web.middleware import SECURITY_HEADERS, Hardened
@@ -25,7 +26,10 @@ def sent_headers(app, tmp_path) -> list[tuple[bytes, bytes]]:
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "method": "GET", "path": "/api/search", "query_string": b"q=a", "headers": []}
-    asyncio.run(Hardened(app, SitePolicy(tmp_path / "site"))(scope, receive, send))
+    # A thread of its own: in a pytest process that also ran Playwright's browser tests, this
+    # thread may already have a running event loop, where asyncio.run() is refused.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, Hardened(app, SitePolicy(tmp_path / "site"))(scope, receive, send)).result(30)
     return list(sent[0]["headers"])
 
 
