@@ -286,9 +286,28 @@ class _Generation:
         # Every term of the neutral field, for spelling look-ups (SearchIndex._near): read once
         # here, so that a look-up compares the word with a list in C instead of walking the
         # term dictionary with Whoosh's Levenshtein automaton in Python (0.05-0.7 s a word).
+        # Only terms some live document holds: Whoosh keeps a deleted document's terms in its
+        # segment until a merge, so a word an incremental build took out would still be offered.
         stored = self.postings.get("neutral")
         self.neutral_terms = [t.decode("utf-8") if isinstance(t, bytes) else t
                               for t in (stored.terms if stored is not None else self.reader.lexicon("neutral"))]
+        if stored is not None:
+            live = np.diff(stored.bounds) > 0
+            self.neutral_terms = [t for t, keep in zip(self.neutral_terms, live.tolist(), strict=True) if keep]
+        elif self.reader.has_deletions():
+            self.neutral_terms = [t for t in self.neutral_terms if self.held("neutral", t)]
+
+    def held(self, fieldname: str, text: str) -> bool:
+        """Whether a live (not deleted) document holds the term `text` of `fieldname`."""
+        stored = self.postings.get(fieldname)
+        if stored is not None:
+            return stored.holds(text.encode("utf-8"))
+        if not self.reader.has_deletions():
+            return self.reader.doc_frequency(fieldname, text) > 0
+        try:
+            return self.reader.postings(fieldname, text).is_active()
+        except TermNotFound:
+            return False
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
@@ -1500,7 +1519,8 @@ class SearchIndex:
                 if i >= 500:
                     break
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
-                terms.append((reader.doc_frequency("neutral", text), text))
+                if gen.held("neutral", text):  # not a word only deleted documents held
+                    terms.append((reader.doc_frequency("neutral", text), text))
             terms.sort(key=lambda t: (-t[0], t[1]))
             # Shown as the entries write them ('enquête', 'الهجرة', 'HIMS'), not folded.
             shown = list(dict.fromkeys(gen.written_form(t, prefer) for _, t in terms[:limit]))

@@ -395,6 +395,11 @@ class FieldPostings:
     def __contains__(self, text: bytes) -> bool:
         return text in self._at
 
+    def holds(self, text: bytes) -> bool:
+        """Whether a live document holds the term (a deleted one's terms stay in `terms`)."""
+        i = self._at.get(text)
+        return i is not None and bool(self.bounds[i + 1] > self.bounds[i])
+
 
 def load_postings(index_dir: Path, reader, fields: list[str]) -> dict[str, FieldPostings]:
     """{field: FieldPostings} for each of `fields` from index_dir's POSTINGS_FILE when it holds
