@@ -11,6 +11,8 @@ import ctypes
 import ctypes.util
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _LIBC = None
 
@@ -40,3 +42,19 @@ def release_memory() -> bool:
         return False
     libc.malloc_trim(0)
     return True
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off inside the block (and put back as it was, even when
+    the block raises): loading or writing a build's caches (the check cache, the pages memo) makes
+    hundreds of thousands of objects, none of them garbage, and each few hundred made started a
+    collection: pickle.load of the check cache took 0.17 s of CPU at 3,000 entries with it, 0.09 s
+    without (#10: this runs on every build, no-op included)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

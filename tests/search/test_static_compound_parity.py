@@ -9,9 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_entry
-from tests.search.test_static_index import run
-from tools.search import static_index
-from tools.search.engine import SearchIndex, build_search_index
+from tests.search.test_static_index import both_engines, run
 
 pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
@@ -30,12 +28,8 @@ QUERIES = ["travail-migration", "travail-migration Tunisie", "travail migration"
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("kb-compound") / "search-index"
-    build_search_index(ENTRIES, index_dir, progress=False)
-    folder = tmp_path_factory.mktemp("kb-search-compound")
-    for path, text in static_index.export(ENTRIES).items():
-        (folder / path).write_text(text, encoding="utf-8")
-    return SearchIndex(index_dir), run(folder, *QUERIES)
+    api, folder = both_engines(tmp_path_factory, "kb-compound", ENTRIES)
+    return api, run(folder, *QUERIES)
 
 
 @pytest.mark.parametrize("q", QUERIES)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_entry
-from tests.search.test_static_index import run
+from tests.search.test_static_index import both_engines, run
 from tools.search import static_index
-from tools.search.engine import SearchIndex, build_search_index
 
 pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 
@@ -25,12 +24,8 @@ QUERIES = ["البحرين", "بالبحرين", "البحري", "الصيد ا�
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("kb-proper") / "search-index"
-    build_search_index(ENTRIES, index_dir, progress=False)
-    folder = tmp_path_factory.mktemp("kb-search-proper")
-    for path, text in static_index.export(ENTRIES).items():
-        (folder / path).write_text(text, encoding="utf-8")
-    return SearchIndex(index_dir), run(folder, *QUERIES)
+    api, folder = both_engines(tmp_path_factory, "kb-proper", ENTRIES)
+    return api, run(folder, *QUERIES)
 
 
 @pytest.mark.parametrize("q", QUERIES)

@@ -10,13 +10,11 @@ change. When many files need checking, they are checked in a pool of processes (
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import os
 import pickle
 import stat
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from tools.content.validate import check_entry, collection_checks, duplicate_war
 from tools.content.vocab import Vocabularies
 from tools.fsutil import write_atomic
 from tools.i18n import DATA_DIR
+from tools.memory import gc_paused
 
 CONTENT = Path(__file__).resolve().parent
 CACHE_VERSION = 3  # 2: each file's look-alike signatures kept; 3: look-alike verdicts of pairs kept
@@ -68,24 +67,10 @@ def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies)
     return [_check(item, vocabs) for item in items]
 
 
-@contextmanager
-def _no_gc():
-    """The cyclic garbage collector held off: the cache holds every file's entry, raw entry and
-    problems (some 200,000 objects at 3,000 entries, none of them garbage), and each few hundred
-    made started a collection: pickle.load took 0.17 s of CPU at 3,000 entries with it, 0.09 s
-    without (#10: this runs on every build, no-op included)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
 
 def _load(cache: Path, code: str) -> dict:
     try:
-        with open(cache, "rb") as fh, _no_gc():
+        with open(cache, "rb") as fh, gc_paused():
             data = pickle.load(fh)
         return data if data.get("code") == code else {}
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
@@ -173,7 +158,7 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         data = {"code": code, "files": dict(zip(keys, results, strict=True)), "collection_key": collection_key,
                 "cross": cross, "lookalikes": lookalikes, "signatures": sigs, "verdicts": verdicts,
                 "stats": stats_now}
-        with _no_gc():
+        with gc_paused():
             raw = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(cache, raw)
     if stats is not None:

@@ -6,12 +6,10 @@ build/i18n/<lang>/ (tools.site.languages).
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import pickle
 import posixpath
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from tools.content import schema_export
 from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
 from tools.fsutil import sync_tree, write_atomic
+from tools.memory import gc_paused
 from tools.project import KB, Project, Settings
 from tools.search import static_index
 from tools.site import exports, languages, pages, redirects, split
@@ -132,7 +131,7 @@ class EntryMemo:
         if path is None:
             return None
         try:
-            with path.open("rb") as fh, _no_gc():
+            with path.open("rb") as fh, gc_paused():
                 data = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
             return None
@@ -143,24 +142,12 @@ class EntryMemo:
 
     def save(self, path: Path) -> None:
         """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
-        with _no_gc():
+        with gc_paused():
             data = pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
                                  "related": self.related, "texts": self.texts, "written": self.written,
                                  "folds": self.folds}, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(path, data)
 
-
-@contextmanager
-def _no_gc():
-    """The cyclic garbage collector held off: loading the memo makes hundreds of thousands of
-    objects, none of them garbage, and each few hundred made started a collection (#10)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _id_of(key: str) -> str:
