@@ -1310,7 +1310,7 @@ class SearchIndex:
                               dtype=np.int64)
             return nums, np.zeros(len(nums)), True, None, [], None, q
         syntax = qry.off_syntax(q)
-        text = syntax.text
+        text = qry.without_dangling_operators(syntax.text)
         if not (qry.has_meaningful_words(text) or syntax.prefixes):
             return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q
         prefixes = [(typed, self._prefix_words(gen, prefix)) for typed, prefix in syntax.prefixes]
@@ -1319,7 +1319,7 @@ class SearchIndex:
         # 'recensement' and would never be repaired.
         plan = qry.build(self._parser, text, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
                          lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c),
-                         prefixes=prefixes)
+                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w))
         nums, scores, strong = self._score(gen, plan)
         hint = "syntax_ignored" if syntax.ignored else None
         return nums, scores, strong, hint, plan.expansions, plan.query, plan.text or text

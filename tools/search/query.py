@@ -207,6 +207,42 @@ def off_syntax(text: str) -> Syntax:
     return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored)
 
 
+_DANGLING_END = re.compile(r"(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+_DANGLING_START = re.compile(r"^(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$)")
+
+
+def without_dangling_operators(text: str) -> str:
+    """The query without an operator that has nothing to act on: one at the end ('emploi NOT',
+    'migration AND': a query being typed, the next word not there yet) and AND, OR, ANDNOT or
+    ANDMAYBE at the start; trimmed. Whoosh searched a trailing NOT as the word 'not' (54 entries
+    for 'emploi NOT', 47 for 'emploi'). Mirrored in kb-engine.js (withoutDanglingOperators)."""
+    text = text.strip()
+    while True:
+        out = _DANGLING_START.sub("", _DANGLING_END.sub("", text)).strip()
+        if out == text:
+            return out
+        text = out
+
+
+def completed_word(text: str) -> tuple[str, str] | None:
+    """(token as typed, folded word: a compound's parts joined) of the query's last token when
+    the query ends with it (no quote, bracket or operator after it) and it may be a word being
+    typed: MIN_PREFIX_CHARS letters or more, meaningful, not a number, not an acronym typed in
+    capitals (typed_acronym); else None. The caller searches the index words starting with it
+    when the index does not hold the word itself (build's `complete`): typing 'donn' finds the
+    entries on 'données'. Mirrored in kb-engine.js (completedWord)."""
+    tokens = query_tokens(text)
+    if not tokens or not text.rstrip().endswith(tokens[-1][0]):
+        return None
+    raw = tokens[-1][0]
+    pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+    word = "".join(pieces)
+    if (len(word) < MIN_PREFIX_CHARS or not meaningful(word) or not any(meaningful(p) for p in pieces)
+            or not WORD_RE.fullmatch(word) or any(c.isdigit() for c in word) or typed_acronym(raw)):
+        return None
+    return raw, word
+
+
 def plain_terms(text: str) -> str:
     """The words of a text without operators, at most MAX_QUERY_TERMS, space-separated."""
     words = [w for w in WORD_RE.findall(text) if w not in OPERATORS]
@@ -626,7 +662,8 @@ MAX_SPELLING_CHARS = 24
 def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool],
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
           plain_country: Callable[[str, str], bool] | None = None,
-          prefixes: list[tuple[str, list[str]]] = ()) -> Plan:
+          prefixes: list[tuple[str, list[str]]] = (),
+          complete: Callable[[str], list[str]] | None = None) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
@@ -634,7 +671,11 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     one-word country name is a plain word of the index's collection (countries_named; None: never).
     `prefixes`: (word typed with a '*', the index words it stands for) of each wildcard word taken
     out of `text` (off_syntax): the best of those words is searched, as one unit of the query,
-    reported as a "prefix" expansion."""
+    reported as a "prefix" expansion. `complete(prefix)`: the index words starting with a folded
+    prefix (as for a '*'); with it, the query's last word, when it may be a word being typed
+    (completed_word) and the index does not hold it, also searches those words, at SYNONYM_BOOST,
+    as one unit with the word and instead of a spelling repair (a "prefix" expansion), so that
+    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em')."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
@@ -703,15 +744,27 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if not folded <= claimed:
             units.append(unit)
             claimed |= folded
-    for raw, word in query_tokens(text):
+    tokens = query_tokens(text)
+    typing = completed_word(text) if complete else None
+    completions = []
+    for i, (raw, word) in enumerate(tokens):
         pieces = [strip_elision(normalize(p)) for p in compound_parts(raw)]
         if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces) or is_negated(raw):
             continue
         word = "".join(pieces) if len(pieces) > 1 else word
         unit = Unit(raw, _terms_of(parse(parser, raw)))
         is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
+        words = (complete(typing[1]) if typing and i == len(tokens) - 1 and not index_known(typing[1])
+                 and typing[1] not in claimed else [])
+        words = [w for w in words if w != typing[1]] if words else []
+        if words:
+            found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
+            parts.append(found)
+            unit.terms |= _terms_of(found)
+            completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(words)})
         fixed = None
-        if 3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw):
+        if (3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw)
+                and not words):
             repairs_left -= 1
             fixed = repair(word)
             if fixed and fixed[:1] != word[:1]:
@@ -740,6 +793,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
             unit.terms |= _terms_of(found)
         units.append(unit)
         wildcards.append({"kind": "prefix", "matched": typed, "concept": "", "added": list(words)})
+    wildcards += completions
     # Reported after the glossary's and short forms' expansions, as the browser's engine lists them.
     named = sum(1 for e in expansions if e["kind"] in ("glossary", "short_form"))
     expansions[named:named] = wildcards

@@ -1,6 +1,6 @@
 /* Runs the browser's static search (docs/assets/javascripts/kb-engine.js) in node over an
    exported kb/search/ folder: `node static_node.js <folder>` reads a JSON list of queries
-   [{q, filters?}] (or {q, suggest: true, prefer?, limit?}: completions, {q, suggest: true, terms[]}) on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
+   [{q, filters?, size?, full?}] (or {q, suggest: true, prefer?, limit?}: completions, {q, suggest: true, terms[]}) on stdin and prints [{q, ids[], total, strong, expansions[], hint, hint_code, too_long, code, bytes, files}] (bytes and files: what a
    browser would have fetched for that query alone, from an empty cache). Used by tools/bench.py. */
 "use strict";
 const fs = require("fs");
@@ -35,7 +35,7 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
       continue;
     }
     const t0 = process.hrtime.bigint();
-    const res = await cold.search(item.q, { filters: item.filters || {}, pageSize: item.size || 10 });
+    const res = await cold.search(item.q, { filters: item.filters || {}, pageSize: item.size || 10, full: !!item.full });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     await warm.search(item.q, { pageSize: 10 });
     out.push({ q: item.q, ids: res.results.map((r) => r.id), total: res.total, strong: res.strong === true,

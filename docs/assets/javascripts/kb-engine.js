@@ -257,6 +257,33 @@
     return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored };
   }
 
+  // Mirrors query.without_dangling_operators(): an operator with nothing to act on (at the end:
+  // 'emploi NOT' while the next word is typed; AND, OR, ANDNOT, ANDMAYBE at the start) is dropped.
+  var DANGLING_END = /(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$/, DANGLING_START = /^(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$)/;
+  function withoutDanglingOperators(text) {
+    text = String(text || "").trim();
+    for (;;) {
+      var out = text.replace(DANGLING_END, "").replace(DANGLING_START, "").trim();
+      if (out === text) return out;
+      text = out;
+    }
+  }
+  // Mirrors query.completed_word(): {raw, word (folded, a compound's parts joined)} of the query's
+  // last token when the query ends with it and it may be a word being typed (minPrefix letters or
+  // more, meaningful, no digit, not an acronym typed in capitals), else null.
+  function completedWord(text, stop, operators, minPrefix) {
+    var ops = dict();
+    (operators || []).forEach(function (o) { ops[o] = 1; });
+    var toks = compoundTokens(text).filter(function (t) { return !ops[t]; });
+    if (!toks.length) return null;
+    var raw = toks[toks.length - 1], trimmed = String(text).replace(/\s+$/, "");
+    if (trimmed.slice(trimmed.length - raw.length) !== raw) return null;
+    var pieces = compoundParts(raw).map(folded), word = pieces.join("");
+    if (Array.from(word).length < minPrefix || !meaningful(word, stop) || !pieces.some(function (p) { return meaningful(p, stop); }) ||
+        !new RegExp("^(?:" + TOKEN.source + ")$", "u").test(word) || /\p{Nd}/u.test(word) || typedAcronym(raw)) return null;
+    return { raw: raw, word: word };
+  }
+
   // ---- query syntax: mirrors the API's parser (query.make_parser: Whoosh's operators, phrases and
   // groups, words OR-ed) and query.exclusions(). Operators are the capital words of meta.operators:
   // AND, OR, ANDNOT, ANDMAYBE between spaces, NOT at the start or after a space or '(' and before a
@@ -891,6 +918,7 @@
           // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
           // words starting with it (engine.SearchIndex._scored, query.off_syntax).
           var syn = offSyntax(q, meta.min_prefix_chars || 3);
+          syn.text = withoutDanglingOperators(syn.text);
           if (q && !syn.prefixes.length && !queryPlan(syn.text, planOpts).meaningful) {
             return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
               did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
@@ -971,11 +999,38 @@
         expansions.forEach(function (x) { tokens(x.matched).forEach(function (w) { claimed[folded(w)] = 1; }); });
         countries.concat(fuzzy).forEach(function (c) { c.words.forEach(function (w) { claimed[w] = 1; }); });
         Object.keys(syn.negated).forEach(function (w) { claimed[w] = 1; });
+        // The last word, when it may be a word being typed, not a concept's or country's
+        // (completedWord), is completed below if its key has no postings.
+        var typing = completedWord(q, stop, meta.operators, meta.min_prefix_chars || 3);
+        if (typing && (claimed[typing.word] || syn.isNegated(compoundParts(typing.raw).map(folded)))) typing = null;
         return spellRepairs(q, claimed).then(function (fixes) {
           fixes.forEach(function (f) { f.key = keyOf(f.fix, meta.k); terms.push(f.key); });
           var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
           var universe = syn.tree && syn.negative ? chunk("facets") : Promise.resolve(null);
           return Promise.all([postings(terms, !!opts.full), needFacets, universe]).then(function (got) {
+            // A word being typed whose key has no postings ('donn', 'trav', 'sous-em') also searches
+            // the index words starting with it, instead of a repair, as the API does for a last word
+            // its index does not hold (query.build's `complete`): results follow the letters typed.
+            // Read after the query's terms files, so that a word the index holds costs no other file.
+            // A word shorter than a key whose key has postings is a word of the entries, but
+            // perhaps only of their bodies, which the API does not count as the index's own.
+            var own = typing ? syntaxKeys(typing.raw, dict())[0] : null;
+            if (!typing) return got;
+            var held = !(got[0][own] || []).length ? Promise.resolve(false)
+              : Array.from(typing.word).length >= meta.k ? Promise.resolve(true) : inIndex(typing.word);
+            return held.then(function (known) { return known ? [] : prefixWords(typing.word); }).then(function (found) {
+              found = found.filter(function (w) { return w !== typing.word; });
+              if (!found.length) return got;
+              var x = { kind: "prefix", concept: "", matched: typing.raw, typed: 1, added: found.map(function (w) { return [w, [keyOf(w, meta.k)]]; }) };
+              expansions.push(x);
+              fixes = fixes.filter(function (f) { return f.word !== typing.word; });
+              var more = x.added.map(function (nm) { return nm[1][0]; }).filter(function (k) { return !got[0][k]; });
+              return postings(more, !!opts.full).then(function (extra) {
+                Object.keys(extra).forEach(function (k) { got[0][k] = extra[k]; });
+                return got;
+              });
+            });
+          }).then(function (got) {
             // A near miss that the index holds is a word of the collection, not a misspelt country.
             var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
             countries = countries.concat(repaired);
@@ -1250,5 +1305,6 @@
 
   return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
-    compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax };
+    compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
+    withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };
 });
