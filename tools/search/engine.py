@@ -8,6 +8,8 @@ Ranking formula. For a query q and an entry-language document d:
 
     score(d) = C(d) × K(d) × ( Σ_w Σ_f b_f · BM25F(w, f, d)     the words as typed
                               + Σ_g 1.0 · max_n (t_g/w_n)·S(n, d)  glossary concepts named in q
+                              + Σ_p 1.0 · max_v S(v, d)          index words v a prefix stands for:
+                                                                  'emp*', or a last word being typed
                               + Σ_r 0.8 · S(fix_r, d)            confident spelling repairs, and the
                                                                   names of a country typed wrong
                               + Σ_c 0.5 · S(parts_c, d)          phrase of a compound's parts
@@ -34,6 +36,11 @@ Ranking formula. For a query q and an entry-language document d:
   below) that d covers; an entry matching every unit keeps its score, one matching half of them
   three quarters of it.
 Then language versions collapse to the best one per entry (tools.search.results).
+A prefix p is a word typed with '*', or the query's last word when the index does not hold it
+and it may be unfinished (query.completed_word: 'donn', 'sous-em'; the header box searches at
+each keystroke); its words v are the query.MAX_PREFIX_WORDS index words starting with it held
+by the most documents (_prefix_words), and they make one unit with the word. An operator with
+nothing to act on yet ('emploi NOT') is dropped (query.without_dangling_operators).
 
 Relevance floor. The query's "units" are its meaningful words (not stop words, not single
 letters), with a glossary concept or a country name of several words counting as one. An entry
