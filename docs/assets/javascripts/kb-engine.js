@@ -403,9 +403,11 @@
     // Facet keys ("@...") keep their weights.
     function weigh(t, list, df) {
       if (t.charAt(0) === "@") return;
-      var idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)) * 100 / meta.weight_scale;
+      var idf = idfOf(df);
       for (var i = 1; i < list.length; i += 2) list[i] = Math.max(1, Math.round(list[i] * idf));
+      list.idf = idf;  // for a prefix's words, weighed as one term (rank)
     }
+    function idfOf(df) { return Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)) * 100 / meta.weight_scale; }
     function undecode(gaps, into) {
       var list = into ? into.slice() : [], doc = 0;
       for (var i = 0; i < gaps.length; i += 2) { doc += gaps[i]; list.push(doc, gaps[i + 1]); }
@@ -1088,14 +1090,23 @@
       // A concept counts once per document, by its best name (query.BestOf); a name of n words
       // weighs as much as the t words typed for the concept (its sum scaled by t / n).
       o.expansions.forEach(function (x) {
-        var best = dict();
+        var best = dict(), rescale = null;
+        if (x.kind === "prefix") {
+          // The words a prefix stands for are weighed as one term, by the idf of the documents
+          // holding any of them: each word's own idf made the rarest ('travaux' for 'trav')
+          // outrank the common one the typist means ('travail'), where the API's per-field idf
+          // puts titles holding the common word first.
+          var union = dict(), n = 0;
+          x.added.forEach(function (nm) { (nm[1] || []).forEach(function (k) { var l = p[k] || []; for (var i = 0; i < l.length; i += 2) if (!union[l[i]]) { union[l[i]] = 1; n++; } }); });
+          rescale = idfOf(n);
+        }
         x.added.forEach(function (nm) {
           var ks = nm[1];
           if (!ks.length) return;
           var sum = dict(), hits = dict(), scale = (x.typed || 1) / ks.length, phrase = null;
           ks.forEach(function (k) {
-            var list = p[k] || [];
-            for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1]; hits[list[i]] = (hits[list[i]] || 0) + 1; }
+            var list = p[k] || [], f = rescale && list.idf ? rescale / list.idf : 1;
+            for (var i = 0; i < list.length; i += 2) { sum[list[i]] = (sum[list[i]] || 0) + list[i + 1] * f; hits[list[i]] = (hits[list[i]] || 0) + 1; }
           });
           if (ks.length > 1) {
             // Only where the words make the name, in a row (static_index.phrase_keys).
