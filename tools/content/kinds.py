@@ -75,6 +75,19 @@ def _fold(s: str) -> str:
 _WORD_RE = re.compile(r"\w+")
 
 
+# The field each vocabulary fills, to tell a term written in the wrong field where it belongs.
+_VOCAB_FIELDS = {"types": "type", "themes": "themes", "data_sources": "data_sources"}
+
+
+def _other_field_hint(value: str, vocab: str, vocabs: Vocabularies) -> str:
+    """'...: move it to data_sources' when value is a term of another field's vocabulary than vocab
+    ('work-permits' written in themes), else ''."""
+    for other, field_name in _VOCAB_FIELDS.items():
+        if other != vocab and vocab in _VOCAB_FIELDS and value in vocabs.terms(other):
+            return f"'{value}' is a term of {field_name}, not of {_VOCAB_FIELDS[vocab]}: move it to {field_name}"
+    return ""
+
+
 def term_hint(value, vocab: str, vocabs: Vocabularies | None) -> str:
     """Hint for a value that is not a term of `vocab`: "did you mean 'tool'?" for a near spelling of a
     term, for a term's label in French, Arabic or English ('Outil', 'أداة', 'Migration de retour'), or
@@ -84,6 +97,9 @@ def term_hint(value, vocab: str, vocabs: Vocabularies | None) -> str:
     terms = vocabs.terms(vocab)
     if not isinstance(value, str) or not value.strip():
         return close(value, terms) or _one_of(terms)
+    elsewhere = _other_field_hint(value.strip(), vocab, vocabs)
+    if elsewhere:
+        return elsewhere
     folded = _fold(value.strip())
     labels = {term: [_fold(vocabs.label(vocab, term, lang)) for lang in ("fr", "ar", "en")] for term in terms}
     exact = [term for term in terms if folded in labels[term]]
@@ -131,6 +147,12 @@ def _as_text(value, key: str, issues: list) -> str | None:
         issues.append(Issue(key, f"must be text, got {_what(value)}", "write it on one line after the colon"))
         return None
     return str(value).strip()
+
+
+def _visible(text: str) -> str:
+    """text without the invisible format characters (Unicode category Cf: zero-width space and
+    joiners, soft hyphen, word joiner, bidi marks) and trimmed: what a reader sees of it."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def _as_list(value, key: str, issues: list) -> list | None:
@@ -230,10 +252,15 @@ class Text(Kind):
         text = _as_text(value, key, issues)
         if text is None:
             return None, issues
+        # Counted as seen: a title of zero-width spaces is empty on every page.
+        shown = _visible(text)
         if not text:
             issues.append(Issue(key, "required field is empty"))
-        elif self.min_len and len(text) < self.min_len:
-            issues.append(Issue(key, f"is {len(text)} characters, at least {self.min_len} expected"))
+        elif not shown:
+            issues.append(Issue(key, "holds only invisible characters (such as U+200B, zero-width space)",
+                                "write the text itself; retype it if it was pasted"))
+        elif self.min_len and len(shown) < self.min_len:
+            issues.append(Issue(key, f"is {len(shown)} characters, at least {self.min_len} expected"))
         elif self.max_len and len(text) > self.max_len:
             issues.append(Issue(key, f"is {len(text)} characters, at most {self.max_len} allowed", "shorten it"))
         _no_html(text, key, issues)
@@ -384,7 +411,7 @@ class StrList(ListKind):
     def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         out = []
         for i, item in enumerate(items):
-            if isinstance(item, (dict, list)) or item is None or not str(item).strip():
+            if isinstance(item, (dict, list)) or item is None or not _visible(str(item)):
                 issues.append(Issue(f"{key}[{i}]", "must be non-empty text"))
             else:
                 _no_html(str(item), f"{key}[{i}]", issues)
