@@ -342,3 +342,22 @@ def test_an_id_made_from_the_type_is_said_with_how_to_choose_one(project, capsys
     assert "'ma-tool'" in out and "--id ma-" in out
     assert cli.main(["new", "--folder", "ma", "--type", "tool", "--lang", "fr", TITLE]) == 0
     assert "--id" not in capsys.readouterr().out  # an id made from the title's words: nothing to add
+
+
+@pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "CONTRIBUTING.ar.md", "CONTRIBUTING.en.md"])
+def test_the_guides_new_entry_command_gives_an_id_that_is_kept(project, guide, monkeypatch, capsys):
+    # The Arabic guide's example had an Arabic title and no --id: the scaffold wrote ma-tool.ar.md
+    # and told the reader to delete it and start again with --id.
+    import shlex
+    from pathlib import Path
+
+    monkeypatch.setattr(builtins, "input", no_input)
+    text = (Path(__file__).resolve().parent.parent / guide).read_text(encoding="utf-8")
+    commands = [line for line in text.splitlines() if line.startswith("python -m tools new --folder")]
+    assert commands, guide
+    for line in commands:
+        assert cli.main(shlex.split(line)[3:]) == 0, line
+        out = capsys.readouterr().out
+        assert "was made from the type" not in out, (guide, line, out)
+    written = [p.name for p in project.practices.rglob("*.md")]
+    assert written and not any(name.startswith("ma-tool.") for name in written), written
