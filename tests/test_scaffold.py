@@ -361,3 +361,18 @@ def test_the_guides_new_entry_command_gives_an_id_that_is_kept(project, guide, m
         assert "was made from the type" not in out, (guide, line, out)
     written = [p.name for p in project.practices.rglob("*.md")]
     assert written and not any(name.startswith("ma-tool.") for name in written), written
+
+
+def test_translate_copies_institutions_and_keywords_marked_to_translate(project):
+    # The guides say the new version keeps the original's metadata, its institutions and keywords
+    # to translate; they were left out, so a translation lost them unless retyped from the original.
+    make_corpus(project.root, {"ma/ma-x.fr.md": entry_text(institutions="[Haut-Commissariat au Plan (HCP), OIT]",
+                                                           tags="[ENE, enquête emploi]")})
+    path = translate(project, "ma-x", "en")
+    meta = load_file(path).meta
+    assert meta["institutions"] == ["TODO: Haut-Commissariat au Plan (HCP)", "TODO: OIT"]
+    assert meta["tags"] == ["TODO: ENE", "TODO: enquête emploi"]
+    entries, problems, _ = collection(project)
+    assert errors_of(problems) == []
+    assert {p.line for p in problems if p.field == "placeholder" and p.path.endswith(".en.md")} >= {
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "TODO: ENE" in line}
