@@ -474,3 +474,24 @@ def test_a_tag_of_only_invisible_characters_is_refused():
 def test_a_term_of_another_field_says_where_it_belongs(vocab, value, field):
     _, issues = ChoiceList(vocab).check([value], vocab, vocabs=SHIPPED)
     assert len(issues) == 1 and f"move it to {field}" in issues[0].hint
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000/rapport", "https://127.0.0.1/", "https://[::1]/x",
+                                 "https://192.168.1.10/enquete.pdf", "http://intranet.localhost/"])
+def test_a_link_to_this_computer_or_a_private_network_is_refused(url):
+    _, issues = Links().check([{"title": "Rapport", "url": url}], "links", vocabs=SHIPPED)
+    assert [(i.key, i.severity) for i in issues] == [("links[0].url", "error")]
+    assert "not a public page" in issues[0].message
+
+
+def test_a_site_name_mixing_alphabets_is_refused():
+    _, issues = Links().check([{"title": "HCP", "url": "https://www.hcp.mа/"}], "links", vocabs=SHIPPED)  # Cyrillic 'а'
+    assert [i.key for i in issues] == ["links[0].url"]
+    assert "mixes alphabets" in issues[0].message and "U+0430" in issues[0].message
+
+
+@pytest.mark.parametrize("url", ["https://www.hcp.ma/", "https://münchen.de/", "https://مثال.مصر/",
+                                 "https://8.8.8.8/", "https://xn--80ak6aa92e.com/", "https://ansade.mr/ar/"])
+def test_public_addresses_in_one_alphabet_pass(url):
+    _, issues = Links().check([{"title": "Source", "url": url}], "links", vocabs=SHIPPED)
+    assert issues == []

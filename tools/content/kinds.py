@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -192,6 +193,28 @@ def _url_fault(url: str) -> tuple[str, str] | None:
     if parts.username is not None:
         return (f"names a user before '@' ('{parts.netloc.rsplit('@', 1)[0][:40]}@'): the link leads to {parts.hostname}",
                 "write the page's own address, with no user name or password before the site's name")
+    return _host_fault(parts.hostname or "")
+
+
+def _host_fault(host: str) -> tuple[str, str] | None:
+    """(message, hint) for a site name no reader can reach as the public source it claims to be:
+    this computer or a private network ('localhost', '127.0.0.1', '192.168.1.10', '[::1]'), or a
+    name mixing alphabets in one part ('аpple.com' with a Cyrillic 'а', shown as 'apple.com');
+    None otherwise. Found by breaker10: both passed the check."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if host == "localhost" or host.endswith(".localhost") or (ip is not None and not ip.is_global):
+        return (f"leads to '{host}', this computer or a private network, not a public page",
+                "link the source's public address, as readers open it")
+    for label in host.split("."):
+        scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
+        if len(scripts) > 1:
+            odd = next(c for c in label if c.isalpha() and not c.isascii()) if any(not c.isascii() for c in label) else label[0]
+            return (f"the site's name '{host}' mixes alphabets ({', '.join(sorted(s.title() for s in scripts))}): "
+                    f"'{odd}' is U+{ord(odd):04X}, so the name only looks like another",
+                    "copy the address again from the browser's address bar")
     return None
 
 
