@@ -17,6 +17,9 @@ from tools.cli import main as cli_main
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if ("-h" in argv or "--help" in argv) and "--check" not in argv:
+        # The help below is `tools build`'s, which has no --check: say first what this script takes.
+        print(__doc__)
     if "--check" in argv:
         argv.remove("--check")
         return cli_main(["check", *[a for a in argv if a not in ("--no-site", "--force", "--quiet")]])

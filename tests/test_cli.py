@@ -254,3 +254,13 @@ def test_an_unknown_option_shows_its_commands_usage(argv, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"usage: python -m tools {argv[0]} "), err
     assert f"unrecognized arguments: {argv[-1]}" in err
+
+
+def test_build_index_help_names_its_check_option(capsys):
+    # CONTRIBUTING tells contributors to run 'build_index.py --check'; its --help showed only
+    # `tools build`'s options, without --check.
+    with pytest.raises(SystemExit) as done:
+        build_index.main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "--check" in out and "--no-site" in out

@@ -342,3 +342,37 @@ def test_an_id_made_from_the_type_is_said_with_how_to_choose_one(project, capsys
     assert "'ma-tool'" in out and "--id ma-" in out
     assert cli.main(["new", "--folder", "ma", "--type", "tool", "--lang", "fr", TITLE]) == 0
     assert "--id" not in capsys.readouterr().out  # an id made from the title's words: nothing to add
+
+
+@pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "CONTRIBUTING.ar.md", "CONTRIBUTING.en.md"])
+def test_the_guides_new_entry_command_gives_an_id_that_is_kept(project, guide, monkeypatch, capsys):
+    # The Arabic guide's example had an Arabic title and no --id: the scaffold wrote ma-tool.ar.md
+    # and told the reader to delete it and start again with --id.
+    import shlex
+    from pathlib import Path
+
+    monkeypatch.setattr(builtins, "input", no_input)
+    text = (Path(__file__).resolve().parent.parent / guide).read_text(encoding="utf-8")
+    commands = [line for line in text.splitlines() if line.startswith("python -m tools new --folder")]
+    assert commands, guide
+    for line in commands:
+        assert cli.main(shlex.split(line)[3:]) == 0, line
+        out = capsys.readouterr().out
+        assert "was made from the type" not in out, (guide, line, out)
+    written = [p.name for p in project.practices.rglob("*.md")]
+    assert written and not any(name.startswith("ma-tool.") for name in written), written
+
+
+def test_translate_copies_institutions_and_keywords_marked_to_translate(project):
+    # The guides say the new version keeps the original's metadata, its institutions and keywords
+    # to translate; they were left out, so a translation lost them unless retyped from the original.
+    make_corpus(project.root, {"ma/ma-x.fr.md": entry_text(institutions="[Haut-Commissariat au Plan (HCP), OIT]",
+                                                           tags="[ENE, enquête emploi]")})
+    path = translate(project, "ma-x", "en")
+    meta = load_file(path).meta
+    assert meta["institutions"] == ["TODO: Haut-Commissariat au Plan (HCP)", "TODO: OIT"]
+    assert meta["tags"] == ["TODO: ENE", "TODO: enquête emploi"]
+    entries, problems, _ = collection(project)
+    assert errors_of(problems) == []
+    assert {p.line for p in problems if p.field == "placeholder" and p.path.endswith(".en.md")} >= {
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "TODO: ENE" in line}

@@ -151,4 +151,10 @@ def translate(project: Project, entry_id: str, lang: str) -> Path:
     meta = {"title": f"TODO: {raw.meta.get('title', '')}", "type": raw.meta.get("type"), "lang": lang,
             **{k: raw.meta[k] for k in keep[1:] if k in raw.meta},
             "summary": PLACEHOLDER[lang]["summary"], "status": "draft", "updated": dt.date.today().isoformat()}
+    # Names and keywords are written in each version's language (CONTRIBUTING, "Les traductions"):
+    # copied marked TODO, so the translator sees what to translate and the check flags what is left.
+    for name in ("institutions", "tags"):
+        values = raw.meta.get(name)
+        if isinstance(values, list) and values:
+            meta[name] = [f"TODO: {v}" for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
     return write_new(sources[0].parent / f"{entry_id}.{lang}.md", skeleton(meta, lang, project.vocabularies()))

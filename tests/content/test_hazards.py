@@ -346,3 +346,16 @@ def test_a_level_one_heading_in_the_body_is_a_warning_at_its_line(tmp_path):
     html = markdown.markdown(safe_body(body), extensions=EXTENSIONS)
     assert html.count("<h1") == 2  # the two reported, and only those
     assert "'# Méthode de l'enquête' is a level-1 heading" in problems[0].message
+
+
+def test_a_body_over_the_size_limit_is_checked_up_to_a_whole_line(tmp_path):
+    """The body is checked no further than MAX_BODY_CHARS; cut inside a line, the half line was
+    checked as a line: '## H10939' cut to '#' gave "'#' is a level-1 heading"."""
+    from tools.content.loader import MAX_BODY_CHARS
+
+    # Lines of 10 characters after `pad` blank lines: the limit falls just after a line's first '#'.
+    pad = (MAX_BODY_CHARS - 1) % 10
+    body = "\n" * pad + "".join(f"## H{i:05d}\n" for i in range(MAX_BODY_CHARS // 10 + 10))
+    _, found = problems_of(tmp_path, entry_text(body=body))
+    assert [p.message for p in found if "limit" in p.message], found  # the size error is still given
+    assert not [p for p in found if "level-1 heading" in p.message], found

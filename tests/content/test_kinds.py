@@ -446,3 +446,52 @@ def test_unknown_term_with_only_short_or_common_words_still_lists_the_terms():
     # short words alone (in many labels) make no guess: the list
     _, issues = ChoiceList("data_sources").check(["de des", "of"], "data_sources")
     assert [i.hint.startswith("one of: labour-force-survey,") for i in issues] == [True, True]
+
+
+@pytest.mark.parametrize("value", ["\u200b\u200b\u200b\u200b", "\u00ad\u2060\u200d\u200c", " \u200b \ufeff "])
+def test_a_text_of_only_invisible_characters_is_refused(value):
+    cleaned, issues = Text(3, 200).check(value, "title", vocabs=SHIPPED)
+    assert [i.key for i in issues] == ["title"]
+    assert "invisible" in issues[0].message and issues[0].severity != WARNING
+
+
+def test_invisible_characters_do_not_count_towards_the_minimum_length():
+    _, issues = Text(3, 200).check("ab\u200b\u200b", "title", vocabs=SHIPPED)
+    assert [i.message for i in issues] == ["is 2 characters, at least 3 expected"]
+    _, issues = Text(3, 200).check("\u200fabc", "title", vocabs=SHIPPED)
+    assert issues == []
+
+
+def test_a_tag_of_only_invisible_characters_is_refused():
+    cleaned, issues = StrList().check(["\u200b", "emploi"], "tags", vocabs=SHIPPED)
+    assert cleaned == ("emploi",)
+    assert [(i.key, i.message) for i in issues] == [("tags[0]", "must be non-empty text")]
+
+
+@pytest.mark.parametrize("vocab, value, field", [("themes", "work-permits", "data_sources"),
+                                                  ("data_sources", "remittances", "themes"),
+                                                  ("themes", "tool", "type")])
+def test_a_term_of_another_field_says_where_it_belongs(vocab, value, field):
+    _, issues = ChoiceList(vocab).check([value], vocab, vocabs=SHIPPED)
+    assert len(issues) == 1 and f"move it to {field}" in issues[0].hint
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000/rapport", "https://127.0.0.1/", "https://[::1]/x",
+                                 "https://192.168.1.10/enquete.pdf", "http://intranet.localhost/"])
+def test_a_link_to_this_computer_or_a_private_network_is_refused(url):
+    _, issues = Links().check([{"title": "Rapport", "url": url}], "links", vocabs=SHIPPED)
+    assert [(i.key, i.severity) for i in issues] == [("links[0].url", "error")]
+    assert "not a public page" in issues[0].message
+
+
+def test_a_site_name_mixing_alphabets_is_refused():
+    _, issues = Links().check([{"title": "HCP", "url": "https://www.hcp.mа/"}], "links", vocabs=SHIPPED)  # Cyrillic 'а'
+    assert [i.key for i in issues] == ["links[0].url"]
+    assert "mixes alphabets" in issues[0].message and "U+0430" in issues[0].message
+
+
+@pytest.mark.parametrize("url", ["https://www.hcp.ma/", "https://münchen.de/", "https://مثال.مصر/",
+                                 "https://8.8.8.8/", "https://xn--80ak6aa92e.com/", "https://ansade.mr/ar/"])
+def test_public_addresses_in_one_alphabet_pass(url):
+    _, issues = Links().check([{"title": "Source", "url": url}], "links", vocabs=SHIPPED)
+    assert issues == []

@@ -52,6 +52,7 @@ def test_pathological_body_is_refused_at_its_first_offending_line(tmp_path, no_h
     problem = errors[0]
     assert (problem.path, problem.line) == (PATH, line_of(text, line_start))
     assert words in problem.message and "Markdown renderer" in problem.message
+    assert problem.message.count("paragraph") <= 1, problem.message  # was '... in one long paragraph in this paragraph'
     assert problem.hint and problem.text().startswith(f"{PATH}:{problem.line}: body: ")
 
 

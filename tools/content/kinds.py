@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,19 @@ def _fold(s: str) -> str:
 _WORD_RE = re.compile(r"\w+")
 
 
+# The field each vocabulary fills, to tell a term written in the wrong field where it belongs.
+_VOCAB_FIELDS = {"types": "type", "themes": "themes", "data_sources": "data_sources"}
+
+
+def _other_field_hint(value: str, vocab: str, vocabs: Vocabularies) -> str:
+    """'...: move it to data_sources' when value is a term of another field's vocabulary than vocab
+    ('work-permits' written in themes), else ''."""
+    for other, field_name in _VOCAB_FIELDS.items():
+        if other != vocab and vocab in _VOCAB_FIELDS and value in vocabs.terms(other):
+            return f"'{value}' is a term of {field_name}, not of {_VOCAB_FIELDS[vocab]}: move it to {field_name}"
+    return ""
+
+
 def term_hint(value, vocab: str, vocabs: Vocabularies | None) -> str:
     """Hint for a value that is not a term of `vocab`: "did you mean 'tool'?" for a near spelling of a
     term, for a term's label in French, Arabic or English ('Outil', 'أداة', 'Migration de retour'), or
@@ -84,6 +98,9 @@ def term_hint(value, vocab: str, vocabs: Vocabularies | None) -> str:
     terms = vocabs.terms(vocab)
     if not isinstance(value, str) or not value.strip():
         return close(value, terms) or _one_of(terms)
+    elsewhere = _other_field_hint(value.strip(), vocab, vocabs)
+    if elsewhere:
+        return elsewhere
     folded = _fold(value.strip())
     labels = {term: [_fold(vocabs.label(vocab, term, lang)) for lang in ("fr", "ar", "en")] for term in terms}
     exact = [term for term in terms if folded in labels[term]]
@@ -133,6 +150,12 @@ def _as_text(value, key: str, issues: list) -> str | None:
     return str(value).strip()
 
 
+def _visible(text: str) -> str:
+    """text without the invisible format characters (Unicode category Cf: zero-width space and
+    joiners, soft hyphen, word joiner, bidi marks) and trimmed: what a reader sees of it."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+
+
 def _as_list(value, key: str, issues: list) -> list | None:
     if isinstance(value, (str, int)):
         issues.append(Issue(key, f"must be a list, got '{value}'", f"write {_name(key)}: [{value}]"))
@@ -170,6 +193,28 @@ def _url_fault(url: str) -> tuple[str, str] | None:
     if parts.username is not None:
         return (f"names a user before '@' ('{parts.netloc.rsplit('@', 1)[0][:40]}@'): the link leads to {parts.hostname}",
                 "write the page's own address, with no user name or password before the site's name")
+    return _host_fault(parts.hostname or "")
+
+
+def _host_fault(host: str) -> tuple[str, str] | None:
+    """(message, hint) for a site name no reader can reach as the public source it claims to be:
+    this computer or a private network ('localhost', '127.0.0.1', '192.168.1.10', '[::1]'), or a
+    name mixing alphabets in one part ('аpple.com' with a Cyrillic 'а', shown as 'apple.com');
+    None otherwise. Found by breaker10: both passed the check."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if host == "localhost" or host.endswith(".localhost") or (ip is not None and not ip.is_global):
+        return (f"leads to '{host}', this computer or a private network, not a public page",
+                "link the source's public address, as readers open it")
+    for label in host.split("."):
+        scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
+        if len(scripts) > 1:
+            odd = next(c for c in label if c.isalpha() and not c.isascii()) if any(not c.isascii() for c in label) else label[0]
+            return (f"the site's name '{host}' mixes alphabets ({', '.join(sorted(s.title() for s in scripts))}): "
+                    f"'{odd}' is U+{ord(odd):04X}, so the name only looks like another",
+                    "copy the address again from the browser's address bar")
     return None
 
 
@@ -230,10 +275,15 @@ class Text(Kind):
         text = _as_text(value, key, issues)
         if text is None:
             return None, issues
+        # Counted as seen: a title of zero-width spaces is empty on every page.
+        shown = _visible(text)
         if not text:
             issues.append(Issue(key, "required field is empty"))
-        elif self.min_len and len(text) < self.min_len:
-            issues.append(Issue(key, f"is {len(text)} characters, at least {self.min_len} expected"))
+        elif not shown:
+            issues.append(Issue(key, "holds only invisible characters (such as U+200B, zero-width space)",
+                                "write the text itself; retype it if it was pasted"))
+        elif self.min_len and len(shown) < self.min_len:
+            issues.append(Issue(key, f"is {len(shown)} characters, at least {self.min_len} expected"))
         elif self.max_len and len(text) > self.max_len:
             issues.append(Issue(key, f"is {len(text)} characters, at most {self.max_len} allowed", "shorten it"))
         _no_html(text, key, issues)
@@ -384,7 +434,7 @@ class StrList(ListKind):
     def check_items(self, items: list, key, context, issues: list, vocabs=None) -> tuple:
         out = []
         for i, item in enumerate(items):
-            if isinstance(item, (dict, list)) or item is None or not str(item).strip():
+            if isinstance(item, (dict, list)) or item is None or not _visible(str(item)):
                 issues.append(Issue(f"{key}[{i}]", "must be non-empty text"))
             else:
                 _no_html(str(item), f"{key}[{i}]", issues)

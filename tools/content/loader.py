@@ -190,7 +190,9 @@ def _split(entry: RawEntry, text: str) -> None:
         entry.problems.append(Problem(entry.path, entry.body_line, "body",
                                       f"the text is {len(entry.body):,} characters, over the {MAX_BODY_CHARS:,} limit",
                                       "an entry is a summary of 150 to 600 words: link to long documents"))
-        entry.body = entry.body[:MAX_BODY_CHARS]
+        # Cut at a line's end: a half line was checked as a line ('## H1' cut to '#': a level-1 heading).
+        cut = entry.body.rfind("\n", 0, MAX_BODY_CHARS + 1)
+        entry.body = entry.body[:cut if cut > 0 else MAX_BODY_CHARS]
     _parse_yaml(entry, "\n".join(lines[1:end]))
 
 

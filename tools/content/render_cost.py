@@ -69,7 +69,7 @@ _WHAT = {
     "link target": "link target '](' without a matching ')'",
     "backticks": "run(s) of backticks without a closing run of the same length",
     "fence": "fence line(s) (``` or ~~~) without a closing fence",
-    "marks": "inline marks (emphasis, code, links, escapes) in one long paragraph",
+    "marks": "inline marks (emphasis, code, links, escapes)",
 }
 
 

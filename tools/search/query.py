@@ -325,10 +325,86 @@ def excluded_queries(q) -> list:
     return []
 
 
+_BINARY_OPERATORS = ("AND", "OR", "ANDNOT", "ANDMAYBE")  # in the order Whoosh (and kb-engine.js) applies them
+
+
+def drop_loose_operators(text: str) -> str:
+    """text without the operator words that have nothing to join: 'emploi NOT', 'AND emploi',
+    'emploi AND', 'a AND OR b' (the OR), '(emploi OR)'. Whoosh's parser searched such a word as
+    a plain word ('and', 'not': French fields keep them, and 'not' found 'note', 'notamment'),
+    which the browser's engine (kb-engine.js parseSyntax) never does: 'emploi NOT' gave 54 entries
+    from the API, 47 offline, as 'emploi'. Operators are placed as kb-engine.js places them (AND,
+    OR, ANDNOT, ANDMAYBE between spaces; NOT at the start or after a space or '(' and before a
+    space). The text comes back unchanged when nothing is dropped; otherwise rebuilt from its words,
+    quoted phrases and brackets, one space apart."""
+    if not any(w in OPERATORS for w in re.findall(r'[^\s()"]+', text)):
+        return text
+    pos, n, dropped = 0, len(text), False
+
+    def items(depth: int) -> list:
+        nonlocal pos, dropped
+        out: list = []
+        while pos < n:
+            c = text[pos]
+            if c.isspace():
+                pos += 1
+            elif c == "(":
+                pos += 1
+                out.append(("group", items(depth + 1)))
+            elif c == ")":
+                pos += 1
+                if depth:
+                    return tidy(out)
+            elif c == '"':
+                end = text.find('"', pos + 1)
+                end = n if end < 0 else end
+                out.append(("phrase", text[pos:end + 1]))
+                pos = end + 1
+            else:
+                start = pos
+                while pos < n and not (text[pos].isspace() or text[pos] in '()"'):
+                    pos += 1
+                word, before, after = text[start:pos], text[start - 1:start], text[pos:pos + 1]
+                if word in OPERATORS and word != "NOT" and before.isspace() and after.isspace():
+                    out.append(("infix", word))
+                elif word == "NOT" and (start == 0 or before.isspace() or before == "(") and after.isspace():
+                    out.append(("prefix", word))
+                elif word in OPERATORS:
+                    dropped = True
+                else:
+                    out.append(("word", word))
+        return tidy(out)
+
+    def tidy(out: list) -> list:
+        nonlocal dropped
+        for i in range(len(out) - 1, -1, -1):
+            if out[i][0] == "prefix" and not (i + 1 < len(out) and out[i + 1][0] not in ("infix", "prefix")):
+                del out[i]
+                dropped = True
+        for op in _BINARY_OPERATORS:
+            i = 0
+            while i < len(out):
+                if out[i] == ("infix", op) and (i == 0 or i == len(out) - 1 or out[i - 1][0] == "infix"
+                                                or out[i + 1][0] == "infix"):
+                    del out[i]
+                    dropped = True
+                else:
+                    i += 1
+        return out
+
+    def text_of(out: list) -> str:
+        return " ".join("(" + text_of(v) + ")" if kind == "group" else v for kind, v in out)
+
+    tree = items(0)
+    return text_of(tree) if dropped else text
+
+
 def parse(parser, text: str):
-    """The user's text as a Whoosh query; on any parser failure, its plain words."""
+    """The user's text as a Whoosh query (operators with nothing to join dropped:
+    drop_loose_operators); on any parser failure, its plain words."""
     if len(WORD_RE.findall(text)) > MAX_QUERY_TERMS:
         text = plain_terms(text)
+    text = drop_loose_operators(text)
     try:
         return exclusions(parser.parse(text))
     except Exception:  # noqa: BLE001 - any parser failure falls back to plain words
