@@ -40,7 +40,7 @@ A prefix p is a word typed with '*', or the query's last word when the index doe
 and it may be unfinished (query.completed_word: 'donn', 'sous-em'; the header box searches at
 each keystroke); its words v are the query.MAX_PREFIX_WORDS index words starting with it held
 by the most documents (_prefix_words), and they make one unit with the word. An operator with
-nothing to act on yet ('emploi NOT') is dropped (query.without_dangling_operators).
+nothing to act on yet ('emploi NOT') is dropped (query.drop_loose_operators).
 
 Relevance floor. The query's "units" are its meaningful words (not stop words, not single
 letters), with a glossary concept or a country name of several words counting as one. An entry
@@ -1317,7 +1317,7 @@ class SearchIndex:
                               dtype=np.int64)
             return nums, np.zeros(len(nums)), True, None, [], None, q
         syntax = qry.off_syntax(q)
-        text = qry.without_dangling_operators(syntax.text)
+        text = qry.drop_loose_operators(syntax.text).strip()
         if not (qry.has_meaningful_words(text) or syntax.prefixes):
             return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q
         prefixes = [(typed, self._prefix_words(gen, prefix)) for typed, prefix in syntax.prefixes]

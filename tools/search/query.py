@@ -207,23 +207,6 @@ def off_syntax(text: str) -> Syntax:
     return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored)
 
 
-_DANGLING_END = re.compile(r"(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$")
-_DANGLING_START = re.compile(r"^(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$)")
-
-
-def without_dangling_operators(text: str) -> str:
-    """The query without an operator that has nothing to act on: one at the end ('emploi NOT',
-    'migration AND': a query being typed, the next word not there yet) and AND, OR, ANDNOT or
-    ANDMAYBE at the start; trimmed. Whoosh searched a trailing NOT as the word 'not' (54 entries
-    for 'emploi NOT', 47 for 'emploi'). Mirrored in kb-engine.js (withoutDanglingOperators)."""
-    text = text.strip()
-    while True:
-        out = _DANGLING_START.sub("", _DANGLING_END.sub("", text)).strip()
-        if out == text:
-            return out
-        text = out
-
-
 def completed_word(text: str) -> tuple[str, str] | None:
     """(token as typed, folded word: a compound's parts joined) of the query's last token when
     the query ends with it (no quote, bracket or operator after it) and it may be a word being

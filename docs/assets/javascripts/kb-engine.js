@@ -257,7 +257,7 @@
     return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored };
   }
 
-  // Mirrors query.without_dangling_operators(): an operator with nothing to act on (at the end:
+  // Mirrors query.drop_loose_operators() at the query's ends (parseSyntax drops the others): an operator with nothing to act on (at the end:
   // 'emploi NOT' while the next word is typed; AND, OR, ANDNOT, ANDMAYBE at the start) is dropped.
   var DANGLING_END = /(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$/, DANGLING_START = /^(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$)/;
   function withoutDanglingOperators(text) {
