@@ -10,9 +10,16 @@ import pickle
 
 import pytest
 
+from tests.conftest import make_corpus, mini_corpus
 from tests.sitebuild import copy_project
 from tools.pipeline import PAGES_MEMO, run
 from tools.site import generate, languages
+
+
+def _project(tmp_path):
+    project = copy_project(tmp_path / "kb", with_practices=False)
+    make_corpus(project.root, mini_corpus())
+    return project
 
 
 def _trees(project) -> dict[str, bytes]:
@@ -38,7 +45,7 @@ def _full(project, monkeypatch, forked: bool) -> dict[str, bytes]:
 
 @pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork and two processors")
 def test_forked_export_gives_the_same_files_and_memo_and_the_next_build_patches_it(tmp_path, monkeypatch):
-    project = copy_project(tmp_path / "kb")
+    project = _project(tmp_path)
     started = []
     real = generate.StaticElsewhere.__init__
 
@@ -75,7 +82,7 @@ def test_forked_export_gives_the_same_files_and_memo_and_the_next_build_patches_
 
 @pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork and two processors")
 def test_an_error_of_the_forked_export_is_raised_and_a_dead_process_is_made_good(tmp_path, monkeypatch):
-    project = copy_project(tmp_path / "kb")
+    project = _project(tmp_path)
     monkeypatch.setattr(generate, "FORK_EXPORT_MIN", 0)
     parent = os.getpid()
 
