@@ -6,11 +6,14 @@ build/i18n/<lang>/ (tools.site.languages).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
+import multiprocessing
 import os
 import pickle
 import posixpath
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from tools.content import schema_export
 from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
-from tools.fsutil import sync_tree, write_atomic
+from tools.fsutil import sync_tree
 from tools.memory import gc_paused
 from tools.project import KB, Project, Settings
 from tools.search import static_index
@@ -125,25 +128,30 @@ class StaticElsewhere:
 
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
                  memo: pages.TextMemo | None):
-        import multiprocessing
-
         self.args = (entries, vocabs, prints, memo)
-        self.proc = self.conn = None
+        self.proc = None
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe(duplex=False)
+        # A plain pipe, pickled into and read from as a stream: the answer (the export's files and
+        # state, tens of MB at 1,000 entries) is never held whole as bytes on either side.
+        self.read, write = os.pipe()
         # The collector of the forked process leaves this one's objects alone (frozen): it does
         # not touch, hence copy, their pages.
         gc.freeze()
         try:
-            self.proc = ctx.Process(target=self._run, args=(child,), name="static-search", daemon=True)
+            self.proc = multiprocessing.get_context("fork").Process(
+                target=self._run, args=(write,), name="static-search", daemon=True)
             self.proc.start()
+        except BaseException:
+            os.close(self.read)
+            self.proc = None
+            raise
         finally:
             gc.unfreeze()
-        child.close()
+            os.close(write)
 
-    def _run(self, conn) -> None:
+    def _run(self, write: int) -> None:
+        os.close(self.read)
         entries, vocabs, prints, memo = self.args
         try:
             before = set(memo.used) if memo is not None else set()
@@ -151,23 +159,24 @@ class StaticElsewhere:
             made = {} if memo is None else {k: memo.texts[k] for k in memo.used - before if k in memo.texts}
             answer = ("ok", files, made)
         except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-            answer = ("error", exc)
-        try:
-            conn.send(answer)
-        except Exception as exc:  # noqa: BLE001 - an unpicklable exception: its text
-            conn.send(("error", BuildError(f"static search index: {exc!r}")))
-        conn.close()
+            try:
+                pickle.dumps(exc)
+                answer = ("error", exc)
+            except Exception:  # noqa: BLE001 - an unpicklable exception: its text
+                answer = ("error", BuildError(f"static search index: {exc!r}"))
+        with os.fdopen(write, "wb") as fh:
+            pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
         entries, vocabs, prints, memo = self.args
         answer = None
         if self.proc is not None:
-            try:
-                answer = self.conn.recv()
-            except (EOFError, OSError):
-                answer = None  # the process died: made here below
-            self.conn.close()
+            with os.fdopen(self.read, "rb") as fh, gc_paused():
+                try:
+                    answer = pickle.load(fh)
+                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                    answer = None  # the process died: made here below
             self.proc.join()
         if answer is None:
             return static_search_files(entries, vocabs, prints, memo)
@@ -221,10 +230,26 @@ class EntryMemo:
     def save(self, path: Path) -> None:
         """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
         with gc_paused():
-            data = pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                 "related": self.related, "texts": self.texts, "written": self.written,
-                                 "folds": self.folds}, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(path, data)
+            _pickle_atomic(path, {"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
+                                  "related": self.related, "texts": self.texts, "written": self.written,
+                                  "folds": self.folds})
+
+
+def _pickle_atomic(path: Path, data) -> None:
+    """fsutil.write_atomic of pickle.dumps(data), pickled straight into the temporary file: the
+    pages memo (32 MB at 1,000 entries) is not held as bytes beside its objects (#10: the
+    build's peak memory). Raises OSError as the file system does (the temporary file removed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 
