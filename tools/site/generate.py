@@ -6,10 +6,14 @@ build/i18n/<lang>/ (tools.site.languages).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+import multiprocessing
 import os
 import pickle
 import posixpath
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +23,8 @@ from tools import i18n
 from tools.content import schema_export
 from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
-from tools.fsutil import sync_tree, write_atomic
+from tools.errors import BuildError
+from tools.fsutil import sync_tree
 from tools.memory import gc_paused
 from tools.project import KB, Project, Settings
 from tools.search import static_index
@@ -52,14 +57,15 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
                     ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
                     vocabs: Vocabularies | None = None, entry_files_of=None,
                     prints: dict[str, str] | None = None,
-                    memo: pages.TextMemo | None = None) -> dict[str, str]:
+                    memo: pages.TextMemo | None = None, static: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
     the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
     run's Vocabularies (None: the project's, read now). `entry_files_of`: see pages.generate (an
     incremental build leaves unchanged entries' files out). `prints`: {entry key: fingerprint}
     of `entries` when the caller has them (else computed where needed). `memo`: the build's
     TextMemo (texts reused from the previous build: listings, their lines, export pieces,
-    static-index keys), None for none."""
+    static-index keys), None for none. `static`: the static search index's files when the caller
+    made them (static_search_files; French interface only)."""
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
@@ -76,30 +82,111 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     if ui == i18n.DEFAULT_LANG:
         # One static search index for the whole site, at the French root; the other interfaces
         # load it from ../kb/search/ (docs/assets/javascripts/kb-search.js).
-        fields_of = words_of = remember = written_of = print_of = None
-        if memo is not None:
-            def fields_of(e: Entry) -> static_index.Terms:
-                print_of = prints[e.key] if prints is not None else fingerprint(e)
-                return memo.get(("static-terms", print_of), lambda: static_index.entry_terms(e, vocabs))
-
-            def words_of(e: Entry) -> frozenset[str]:
-                print_of = prints[e.key] if prints is not None else fingerprint(e)
-                return memo.get(("static-spell-words", print_of), lambda: static_index.entry_spelling_words(e))
-
-            def written_of(e: Entry) -> dict[str, dict[str, int]]:
-                print_of = prints[e.key] if prints is not None else fingerprint(e)
-                return memo.get(("static-written", print_of), lambda: static_index.entry_written_forms(e))
-
-            def print_of(e: Entry) -> str:
-                return prints[e.key] if prints is not None else fingerprint(e)
-
-            remember = memo.get  # the memo is dropped when the vocabularies or the code change
-        # With print_of, the export patches the last build's files (kept in the memo) where entries changed.
-        out.update({f"search/{name}": text
-                    for name, text in static_index.export(entries, vocabs, fields_of, words_of, remember,
-                                                          print_of, written_of).items()})
+        out.update(static if static is not None else static_search_files(entries, vocabs, prints, memo))
     out[".generated"] = GENERATED_NOTE
     return out
+
+
+def static_search_files(entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
+                        memo: pages.TextMemo | None) -> dict[str, str]:
+    """The static search index's files ({path under docs/kb/: text}, under search/), as
+    generated_files makes them for the French interface: with `memo`, each entry's terms, spelling
+    words and written forms and the last export are taken from it and kept there."""
+    fields_of = words_of = remember = written_of = print_of = None
+    if memo is not None:
+        def fields_of(e: Entry) -> static_index.Terms:
+            print_of = prints[e.key] if prints is not None else fingerprint(e)
+            return memo.get(("static-terms", print_of), lambda: static_index.entry_terms(e, vocabs))
+
+        def words_of(e: Entry) -> frozenset[str]:
+            print_of = prints[e.key] if prints is not None else fingerprint(e)
+            return memo.get(("static-spell-words", print_of), lambda: static_index.entry_spelling_words(e))
+
+        def written_of(e: Entry) -> dict[str, dict[str, int]]:
+            print_of = prints[e.key] if prints is not None else fingerprint(e)
+            return memo.get(("static-written", print_of), lambda: static_index.entry_written_forms(e))
+
+        def print_of(e: Entry) -> str:
+            return prints[e.key] if prints is not None else fingerprint(e)
+
+        remember = memo.get  # the memo is dropped when the vocabularies or the code change
+    # With print_of, the export patches the last build's files (kept in the memo) where entries changed.
+    return {f"search/{name}": text
+            for name, text in static_index.export(entries, vocabs, fields_of, words_of, remember,
+                                                  print_of, written_of).items()}
+
+
+FORK_EXPORT_MIN = 200  # entry versions from which a full build makes the static search index in a forked process
+
+
+class StaticElsewhere:
+    """static_search_files run in a forked process while this one generates the pages (a full
+    build: about 40 % of the pages stage's CPU at 1,000 entries, #10), its files and the memo's
+    texts it made handed back through a pipe. On the second processor: the stage's wall time is
+    then about that of the pages alone. Without fork or a second processor, or should the
+    process fail to answer, the files are made here (result() raises what the export raised)."""
+
+    def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
+                 memo: pages.TextMemo | None):
+        self.args = (entries, vocabs, prints, memo)
+        self.proc = None
+        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return
+        # A plain pipe, pickled into and read from as a stream: the answer (the export's files and
+        # state, tens of MB at 1,000 entries) is never held whole as bytes on either side.
+        self.read, write = os.pipe()
+        # The collector of the forked process leaves this one's objects alone (frozen): it does
+        # not touch, hence copy, their pages.
+        gc.freeze()
+        try:
+            self.proc = multiprocessing.get_context("fork").Process(
+                target=self._run, args=(write,), name="static-search", daemon=True)
+            self.proc.start()
+        except BaseException:
+            os.close(self.read)
+            self.proc = None
+            raise
+        finally:
+            gc.unfreeze()
+            os.close(write)
+
+    def _run(self, write: int) -> None:
+        os.close(self.read)
+        entries, vocabs, prints, memo = self.args
+        try:
+            before = set(memo.used) if memo is not None else set()
+            files = static_search_files(entries, vocabs, prints, memo)
+            made = {} if memo is None else {k: memo.texts[k] for k in memo.used - before if k in memo.texts}
+            answer = ("ok", files, made)
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            try:
+                pickle.dumps(exc)
+                answer = ("error", exc)
+            except Exception:  # noqa: BLE001 - an unpicklable exception: its text
+                answer = ("error", BuildError(f"static search index: {exc!r}"))
+        with os.fdopen(write, "wb") as fh:
+            pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def result(self) -> dict[str, str]:
+        """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
+        entries, vocabs, prints, memo = self.args
+        answer = None
+        if self.proc is not None:
+            with os.fdopen(self.read, "rb") as fh, gc_paused():
+                try:
+                    answer = pickle.load(fh)
+                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                    answer = None  # the process died: made here below
+            self.proc.join()
+        if answer is None:
+            return static_search_files(entries, vocabs, prints, memo)
+        if answer[0] == "error":
+            raise answer[1]
+        _, files, made = answer
+        if memo is not None:
+            memo.texts.update(made)
+            memo.used.update(made)
+        return files
 
 
 MEMO_VERSION = 4  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds
@@ -143,10 +230,26 @@ class EntryMemo:
     def save(self, path: Path) -> None:
         """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
         with gc_paused():
-            data = pickle.dumps({"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                 "related": self.related, "texts": self.texts, "written": self.written,
-                                 "folds": self.folds}, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(path, data)
+            _pickle_atomic(path, {"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
+                                  "related": self.related, "texts": self.texts, "written": self.written,
+                                  "folds": self.folds})
+
+
+def _pickle_atomic(path: Path, data) -> None:
+    """fsutil.write_atomic of pickle.dumps(data), pickled straight into the temporary file: the
+    pages memo (32 MB at 1,000 entries) is not held as bytes beside its objects (#10: the
+    build's peak memory). Raises OSError as the file system does (the temporary file removed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 
@@ -291,11 +394,24 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
 
     def known(folder: Path) -> dict[str, bytes] | None:
         return written.setdefault(str(folder), {}) if memo is not None else None
-    changes = {str(project.generated): sync_tree(
+    # A full build makes the static search index beside the pages (StaticElsewhere): the French
+    # interface, which holds it, is then generated last.
+    static = StaticElsewhere(entries, vocabs, prints, used) if stale is None and len(entries) >= FORK_EXPORT_MIN else None
+    changes = {}
+    if static is not None:
+        last_ui = i18n.DEFAULT_LANG
+    for lang in i18n.OTHER_LANGS if static is not None else ():
+        folder = languages.tree(project.root, lang)
+        changes[str(folder)] = languages.assemble(
+            project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
+                                                entry_files_of=files_of(lang), prints=prints, memo=used), kept,
+            known(folder), str(folder) in complete)
+    changes[str(project.generated)] = sync_tree(
         generated_files(entries, project, settings, near=near, vocabs=vocabs,
-                        entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used),
-        project.generated, kept, known(project.generated), str(project.generated) in complete)}
-    for lang in i18n.OTHER_LANGS:
+                        entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used,
+                        static=static.result() if static is not None else None),
+        project.generated, kept, known(project.generated), str(project.generated) in complete)
+    for lang in i18n.OTHER_LANGS if static is None else ():
         folder = languages.tree(project.root, lang)
         changes[str(folder)] = languages.assemble(
             project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
@@ -303,7 +419,8 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
             known(folder), str(folder) in complete)
     if memo is not None:
         EntryMemo(context, prints, related, texts.kept(), written, split.fold.used()).save(memo)
-    return changes
+    return {folder: changes[folder] for folder in (str(project.generated), *(str(languages.tree(project.root, lang))
+                                                                            for lang in i18n.OTHER_LANGS))}
 
 
 def sync_docs(entries: list[Entry], project: Project, settings: Settings,
