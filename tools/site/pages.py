@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -1015,6 +1015,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
             return concept_name(concept_of[path], ui)
         return sorted(spellings[path].values())[0]
 
+    @cache  # asked twice per keyword page (the index's key, then its rows): once per call
     def shown(path: str) -> str:
         # A keyword written in another language than the page's is marked with its language and
         # direction, as comparison titles are (bidi): a French keyword on the English index is
