@@ -146,7 +146,10 @@ class EntryMemo:
             return None
         if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
             return None
-        ident, length, index = data["pack"]
+        try:
+            ident, length, index = data["pack"]
+        except (KeyError, TypeError, ValueError):
+            return None
         # The pack the pickle was written with, or no memo: its records name texts kept there.
         pack = memo_pack.Pack.open(cls.pack_path(path), ident, length, index)
         if pack is None:
