@@ -28,7 +28,7 @@ from tools.fsutil import sync_tree
 from tools.memory import gc_paused
 from tools.project import KB, Project, Settings
 from tools.search import static_index
-from tools.site import exports, languages, pages, redirects, split
+from tools.site import exports, languages, memo_pack, pages, redirects, split
 from tools.site.related import MIN_SCORE, RelatedIndex
 
 RELATED_LIMIT = 5  # related entries shown on an entry page (pages.related)
@@ -189,7 +189,8 @@ class StaticElsewhere:
         return files
 
 
-MEMO_VERSION = 4  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds
+MEMO_VERSION = 5  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds;
+# 5: page texts in a memo_pack.Pack beside the pickle
 
 
 @dataclass
@@ -202,7 +203,9 @@ class EntryMemo:
     lowest score shown when the list is full, else related.MIN_SCORE)}; texts: pages.TextMemo's
     texts (listing lines and pages) of the last build; written: {docs tree folder (str): {path in
     it: fsutil.content_digest}} of the files the last build left there (fsutil.sync_tree's `known`);
-    folds: {text: folded} of the names the last build folded (split.Folding.used).
+    folds: {text: folded} of the names the last build folded (split.Folding.used); pack: the
+    memo_pack.Pack holding the page texts of `texts` (memo_pack.PAGE_KINDS), which the pickle
+    keeps as digests (memo_pack.Stored), None for a new one.
     """
 
     context: str = ""
@@ -211,6 +214,12 @@ class EntryMemo:
     texts: dict = field(default_factory=dict)
     written: dict[str, dict[str, bytes]] = field(default_factory=dict)
     folds: dict[str, str] = field(default_factory=dict)
+    pack: memo_pack.Pack | None = None
+
+    @staticmethod
+    def pack_path(path: Path) -> Path:
+        """Where the memo at `path` keeps its page texts (build/pages-memo.pack)."""
+        return path.with_suffix(".pack")
 
     @classmethod
     def load(cls, path: Path | None, context: str) -> EntryMemo | None:
@@ -224,15 +233,34 @@ class EntryMemo:
             return None
         if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
             return None
+        try:
+            ident, length, index = data["pack"]
+        except (KeyError, TypeError, ValueError):
+            return None
+        # The pack the pickle was written with, or no memo: its records name texts kept there.
+        pack = memo_pack.Pack.open(cls.pack_path(path), ident, length, index)
+        if pack is None:
+            return None
         return cls(context, data["prints"], data["related"], data.get("texts", {}), data.get("written", {}),
-                   data.get("folds", {}))
+                   data.get("folds", {}), pack)
 
     def save(self, path: Path) -> None:
-        """Write the memo to `path` (a pickle of plain dicts, replaced atomically); read back by `load`."""
+        """Write the memo to `path` (a pickle of plain dicts, replaced atomically) and the page texts
+        it has not kept yet to its pack (pack_path); read back by `load`. A pack that cannot be read
+        back (memo_pack.StaleMemo) leaves no memo: the next build makes every text again."""
+        pack = self.pack or memo_pack.Pack.create(self.pack_path(path))
         with gc_paused():
+            texts = {key: memo_pack.store(value, key, pack) for key, value in self.texts.items()}
+            try:
+                pack.flush({d for value in texts.values() for d in memo_pack.referenced(value)})
+            except memo_pack.StaleMemo:
+                path.unlink(missing_ok=True)
+                return
+            finally:
+                pack.close()
             _pickle_atomic(path, {"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                  "related": self.related, "texts": self.texts, "written": self.written,
-                                  "folds": self.folds})
+                                  "related": self.related, "texts": texts, "written": self.written,
+                                  "folds": self.folds, "pack": (pack.ident, pack.length, pack.index)})
 
 
 def _pickle_atomic(path: Path, data) -> None:
@@ -315,6 +343,34 @@ def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> lis
 def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                   vocabs: Vocabularies | None = None, memo: Path | None = None,
                   context: str = "") -> dict[str, tuple[list, list]]:
+    """_generate_docs; when a remembered page text cannot be read as remembered (its pack changed
+    or lost: memo_pack.StaleMemo), the memo is dropped and everything made again."""
+    try:
+        return _generate_docs(entries, project, settings, vocabs, memo, context)
+    except memo_pack.StaleMemo:
+        memo.unlink(missing_ok=True)
+        return _generate_docs(entries, project, settings, vocabs, memo, context)
+
+
+def _settle(files: dict, known: dict[str, bytes] | None, prefix: str = "") -> set[str]:
+    """Remembered page texts not read yet (memo_pack.Blob values of `files`): the paths of those the
+    tree holds as recorded in `known` (its record, paths `prefix` + path) are taken out of `files`
+    and returned (to be kept as they are); the others are read in place. Raises StaleMemo."""
+    same = set()
+    for path, data in files.items():
+        if type(data) is memo_pack.Blob:
+            if known is not None and known.get(prefix + path) == data.digest:
+                same.add(path)
+            else:
+                files[path] = data.text()
+    for path in same:
+        del files[path]
+    return same
+
+
+def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
+                   vocabs: Vocabularies | None = None, memo: Path | None = None,
+                   context: str = "") -> dict[str, tuple[list, list]]:
     """Bring docs/kb/ (French) and each other interface's docs tree up to date with `entries`:
     only files whose bytes differ are written (so MkDocs' --dirty rebuilds only those pages) and
     generated files that no longer exist are removed.
@@ -385,6 +441,7 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     same_in_all: dict[str, str] = {}  # the interface-independent middle of each entry page (pages.entry_page)
 
     texts = pages.TextMemo(previous.texts if previous is not None else None, prints)
+    texts.pack = previous.pack if previous is not None else None
     used = texts if memo is not None else None  # no memo file: every text made afresh, as before
     # The digests of the files the last build left in each tree (the memo is only there when the
     # trees are as it left them): files whose wanted bytes have the same digest are not read.
@@ -400,25 +457,28 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     changes = {}
     if static is not None:
         last_ui = i18n.DEFAULT_LANG
-    for lang in i18n.OTHER_LANGS if static is not None else ():
-        folder = languages.tree(project.root, lang)
-        changes[str(folder)] = languages.assemble(
-            project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                                entry_files_of=files_of(lang), prints=prints, memo=used), kept,
-            known(folder), str(folder) in complete)
-    changes[str(project.generated)] = sync_tree(
-        generated_files(entries, project, settings, near=near, vocabs=vocabs,
-                        entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used,
-                        static=static.result() if static is not None else None),
-        project.generated, kept, known(project.generated), str(project.generated) in complete)
-    for lang in i18n.OTHER_LANGS if static is None else ():
-        folder = languages.tree(project.root, lang)
-        changes[str(folder)] = languages.assemble(
-            project.root, lang, generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                                entry_files_of=files_of(lang), prints=prints, memo=used), kept,
-            known(folder), str(folder) in complete)
+
+    def other_languages() -> None:
+        for lang in i18n.OTHER_LANGS:
+            folder = languages.tree(project.root, lang)
+            files = generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
+                                    entry_files_of=files_of(lang), prints=prints, memo=used)
+            same = _settle(files, known(folder), KB + "/")
+            changes[str(folder)] = languages.assemble(project.root, lang, files, kept | same, known(folder),
+                                                      str(folder) in complete)
+
+    if static is not None:
+        other_languages()
+    files = generated_files(entries, project, settings, near=near, vocabs=vocabs,
+                            entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used,
+                            static=static.result() if static is not None else None)
+    same = _settle(files, known(project.generated))  # remembered pages the tree holds: not read
+    changes[str(project.generated)] = sync_tree(files, project.generated, kept | same, known(project.generated),
+                                                str(project.generated) in complete)
+    if static is None:
+        other_languages()
     if memo is not None:
-        EntryMemo(context, prints, related, texts.kept(), written, split.fold.used()).save(memo)
+        EntryMemo(context, prints, related, texts.kept(), written, split.fold.used(), texts.pack).save(memo)
     return {folder: changes[folder] for folder in (str(project.generated), *(str(languages.tree(project.root, lang))
                                                                             for lang in i18n.OTHER_LANGS))}
 

@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,7 +29,7 @@ from tools.project import KB
 from tools.search import glossary
 from tools.search.engine import MAX_QUERY_CHARS
 from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS
-from tools.site import citation, harmonisation, split
+from tools.site import citation, harmonisation, memo_pack, split
 from tools.site.facets import BY_NAME, FACETS
 from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
 from tools.site.related import RelatedIndex
@@ -227,6 +227,8 @@ class TextMemo:
         self.used: set = set()
         self.prints = prints  # {entry key: model.fingerprint}, when the build has them (see `of`)
         self._lines: dict[int, tuple] = {}  # {id(entry): (entry, line digest, dated line digest)}, see lines()
+        # Where the page texts of records loaded as memo_pack.Stored are read from (tools.site.generate).
+        self.pack: memo_pack.Pack | None = None
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -244,6 +246,8 @@ class TextMemo:
         text = self.texts.get(key)
         if text is None:
             text = self.texts[key] = make()
+        elif type(text) is memo_pack.Stored:  # page texts kept out of the pickle: Blobs, read when needed
+            text = self.texts[key] = text.open(self.pack)
         return text
 
     def kept(self) -> dict:
@@ -255,6 +259,8 @@ class TextMemo:
         asked this memo for: when it is reused, they are kept too (marked used), so that the build
         after the next change still finds the texts the section is made of."""
         hit = self.texts.get(key)
+        if type(hit) is memo_pack.Stored:
+            hit = self.texts[key] = hit.open(self.pack)
         if hit is not None:
             value, inner = hit
             self.used.add(key)
@@ -1009,6 +1015,7 @@ def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocab
             return concept_name(concept_of[path], ui)
         return sorted(spellings[path].values())[0]
 
+    @cache  # asked twice per keyword page (the index's key, then its rows): once per call
     def shown(path: str) -> str:
         # A keyword written in another language than the page's is marked with its language and
         # direction, as comparison titles are (bidi): a French keyword on the English index is

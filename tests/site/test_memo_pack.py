@@ -1,0 +1,127 @@
+"""The pages memo's page texts kept out of its pickle (tools/site/memo_pack.py, #10): kept by
+digest, read only when the docs tree does not hold them as recorded, and never taken from a pack
+whose bytes are not those remembered."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from tests.conftest import entry_text, make_corpus
+from tests.sitebuild import copy_project
+from tools.fsutil import content_digest
+from tools.pipeline import PAGES_MEMO, run
+from tools.site import generate, memo_pack
+
+
+def test_a_pack_gives_back_what_was_put_and_checks_it(tmp_path):
+    path = tmp_path / "memo.pack"
+    pack = memo_pack.Pack.create(path)
+    a, b = pack.put("première page\n"), pack.put("autre page\n")
+    assert a == content_digest("première page\n".encode())
+    pack.flush({a, b})
+    again = memo_pack.Pack.open(path, pack.ident, pack.length, dict(pack.index))
+    assert again.read(a).decode() == "première page\n" and again.read(b).decode() == "autre page\n"
+    assert memo_pack.Pack.open(path, b"x" * memo_pack.ID_BYTES, pack.length, pack.index) is None  # another pack
+    assert memo_pack.Pack.open(path, pack.ident, pack.length + 1, pack.index) is None  # cut short
+    raw = bytearray(path.read_bytes())
+    offset, size = pack.index[a]
+    raw[offset] ^= 1  # same length, other bytes
+    path.write_bytes(bytes(raw))
+    again = memo_pack.Pack.open(path, pack.ident, pack.length, dict(pack.index))
+    with pytest.raises(memo_pack.StaleMemo):
+        again.read(a)
+    assert again.read(b).decode() == "autre page\n"
+
+
+def test_texts_no_longer_used_are_dropped_and_the_live_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(memo_pack, "COMPACT_MIN", 0)
+    path = tmp_path / "memo.pack"
+    pack = memo_pack.Pack.create(path)
+    keep = pack.put("gardée\n")
+    pack.flush({keep, *(pack.put(f"vieille {i}\n" * 50) for i in range(20))})
+    first = pack.ident
+    pack.flush({keep})  # the old texts now outweigh the live one: copied to a new pack
+    assert pack.ident != first and set(pack.index) == {keep}
+    assert path.stat().st_size == memo_pack.HEAD + len("gardée\n".encode())
+    again = memo_pack.Pack.open(path, pack.ident, pack.length, dict(pack.index))
+    assert again.read(keep).decode() == "gardée\n"
+
+
+def test_a_record_of_pages_is_stored_as_digests_and_opened_as_blobs(tmp_path):
+    pack = memo_pack.Pack.create(tmp_path / "memo.pack")
+    record = {"kb/a.md": "A\n", "kb/b.md": "B\n"}
+    stored = memo_pack.store(record, ("country", "ma", "fr", 100, "x"), pack)
+    assert isinstance(stored, memo_pack.Stored)
+    assert sorted(memo_pack.referenced(stored)) == sorted(content_digest(t.encode()) for t in record.values())
+    assert memo_pack.store("item text", ("item", "x"), pack) == "item text"  # not a page: kept as it is
+    pack.flush(set(memo_pack.referenced(stored)))
+    opened = memo_pack.Stored(stored.shape).open(pack)
+    assert {path: blob.text() for path, blob in opened.items()} == record
+
+
+def _project(tmp_path):
+    project = copy_project(tmp_path / "kb", with_practices=False)
+    make_corpus(project.root, {"ma/ma-emploi.fr.md": entry_text(),
+                               "ma/ma-autre.fr.md": entry_text(title="Recensement général de la population")})
+    return project
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_change_reads_no_remembered_page_the_tree_holds(tmp_path, monkeypatch):
+    project = _project(tmp_path)
+    assert run(project, site=False, progress=False).ok
+    with (project.build / PAGES_MEMO).open("rb") as fh:
+        data = pickle.load(fh)
+    stored = [k for k, v in data["texts"].items() if isinstance(v, memo_pack.Stored)]
+    assert {k[0] for k in stored} >= {"glossary", "listing"}  # page texts kept as digests
+    reads = []
+    read = memo_pack.Pack.read
+    monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
+    entry = project.practices / "ma" / "ma-emploi.fr.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
+                     encoding="utf-8")
+    assert run(project, site=False, progress=False).timings["pages"] != "up to date"
+    assert reads == []  # the body changed: listings, glossary, home reused unread
+    changed = _tree(project.generated)
+    assert run(project, site=False, progress=False, force=True).ok
+    assert _tree(project.generated) == changed
+
+
+def test_a_remembered_page_whose_pack_bytes_changed_is_made_again(tmp_path):
+    """A remembered text read from the pack (the tree does not hold it as recorded) must be the
+    one remembered: a pack changed since (same length, other bytes) gives a full regeneration,
+    never its bytes in a page."""
+    project = _project(tmp_path)
+    assert run(project, site=False, progress=False).ok
+    memo_path = project.build / PAGES_MEMO
+    with memo_path.open("rb") as fh:
+        data = pickle.load(fh)
+    key = next(k for k, v in data["texts"].items() if k[0] == "glossary" and k[1] == "fr")
+    path, digest = next(iter(data["texts"][key].shape.items()))
+    page = project.generated / path[len("kb/"):]
+    good = page.read_bytes()
+    assert content_digest(good) == digest
+    # The record says the tree holds other bytes there, so the text is read from the pack ...
+    memo = generate.EntryMemo.load(memo_path, data["context"])
+    memo.written[str(project.generated)][path[len("kb/"):]] = b"\0" * 16
+    memo.save(memo_path)
+    # ... whose bytes for it were changed (a byte of each character flipped to 'Z', same length).
+    pack_path = generate.EntryMemo.pack_path(memo_path)
+    with memo_path.open("rb") as fh:
+        offset, size = pickle.load(fh)["pack"][2][digest]
+    raw = bytearray(pack_path.read_bytes())
+    raw[offset:offset + size] = good.replace(b"---", b"ZZZ", 1)
+    pack_path.write_bytes(bytes(raw))
+    entry = project.practices / "ma" / "ma-emploi.fr.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
+                     encoding="utf-8")
+    assert run(project, site=False, progress=False).ok
+    assert page.read_bytes() == good
+    changed = _tree(project.generated)
+    assert run(project, site=False, progress=False, force=True).ok
+    assert _tree(project.generated) == changed
