@@ -176,3 +176,22 @@ def test_arabic_widened_search_isolates_each_term(browser, server, width):  # no
     shot(page, f"search-widened-ar-{width}")
     assert page.console_errors == []
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_a_latin_query_in_the_arabic_interface_is_laid_out_left_to_right(browser, server, width):
+    """The search fields follow what is typed (dir=auto): a Latin query on the Arabic pages runs
+    left to right, an Arabic one (and the empty field, its placeholder) right to left, on the search
+    page and in the header box (before: every query right to left, 'ENE 2019' read '2019 ENE')."""
+    context, page = search_page(browser, server, "ar", "")
+    direction = "el => getComputedStyle(el).direction"
+    field = page.locator("#kb-q")
+    assert field.evaluate(direction) == "rtl"
+    field.fill("labour force survey")
+    assert field.evaluate(direction) == "ltr"
+    field.fill("الهجرة")
+    assert field.evaluate(direction) == "rtl"
+    box = page.locator(".kb-hsearch__input")
+    box.evaluate("el => { el.value = 'ENE 2019'; }")
+    assert box.evaluate(direction) == "ltr"
+    context.close()

@@ -437,11 +437,12 @@
     // An error in the interface's words only (ui.yml err_<code>, {max} the API's limit from
     // kb/search-ui.js): the API's English `error` is for people reading the API, never shown here.
     // `code` may come from the address (?refused=, tools/web/middleware.py): only looked up, never shown.
+    // Announced once: #kb-status is already a live region (a role=alert inside it was read twice).
     function showError(code) {
       status.textContent = ""; list.textContent = "";
       // A too-long query gets the same words whether the page or the API refuses it (ui.yml too_long).
       var page = refusalText(msg, code, state().q);
-      status.appendChild(el("p", { class: "kb-error", role: "alert", "data-code": String(code || "").slice(0, 40) }, (msg.error || "") + page));
+      status.appendChild(el("p", { class: "kb-error", "data-code": String(code || "").slice(0, 40) }, (msg.error || "") + page));
       root.setAttribute("data-ready", "error");
     }
 
