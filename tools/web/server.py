@@ -7,6 +7,7 @@ uvicorn's access log is replaced by tools.web.middleware's own line per request
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import uvicorn
@@ -115,10 +116,49 @@ class _Config(uvicorn.Config):
         return tcp
 
 
+ACCEPT_PAUSE = 0.001  # seconds a worker waits before its next accept, per connection it holds open
+MAX_ACCEPT_PAUSE = 0.010  # the longest such wait
+
+
+class SharingLoop(asyncio.SelectorEventLoop):
+    """asyncio's event loop for a worker that shares its listening socket with other workers:
+    it accepts one connection at a time, then lets the others take the next ones for a moment
+    that grows with the connections it already holds (ACCEPT_PAUSE each, MAX_ACCEPT_PAUSE at
+    most), so that connections are spread over the workers.
+
+    The stock loop accepts every connection waiting in the queue at each wake-up, so the first
+    worker awake takes them all: 16 clients connecting at once (keep-alive, as browsers and the
+    bench do) all went to one of two workers, 16 against 0 (tests/e2e/test_workers.py), which
+    then served them on one core while the other core idled. A worker that has paused does not
+    watch the socket meanwhile (no busy wake-ups); a worker whose loop is held up (a search
+    holding the interpreter) takes fewer, being later to the queue.
+
+    Hooks asyncio's own accept step (BaseSelectorEventLoop._accept_connection, called for each
+    wake-up of a listening socket: the same signature from Python 3.11 on)."""
+
+    def _accept_connection(self, protocol_factory, sock, sslcontext=None, server=None, backlog=100, *args):
+        super()._accept_connection(protocol_factory, sock, sslcontext, server, 1, *args)
+        if sock.fileno() == -1:
+            return
+        # The connections this server holds (asyncio counts a connection once its transport is
+        # made, after this step: the one just accepted is the + 1).
+        held = getattr(server, "_active_count", 0) + 1
+        self._remove_reader(sock.fileno())
+        self.call_later(min(MAX_ACCEPT_PAUSE, ACCEPT_PAUSE * held), self._accept_again,
+                        protocol_factory, sock, sslcontext, server, backlog, *args)
+
+    def _accept_again(self, protocol_factory, sock, sslcontext, server, backlog, *args):
+        if sock.fileno() == -1 or (server is not None and not server.is_serving()):
+            return  # the server closed meanwhile
+        self._add_reader(sock.fileno(), self._accept_connection, protocol_factory, sock, sslcontext, server,
+                         backlog, *args)
+
+
 def run(host: str, port: int, workers: int = 1, quiet: bool = False) -> None:
     """Serve tools.web.api (`served_app`, the project of KB_ROOT) on host:port with `workers`
     processes (1: this process, through uvicorn.run) until interrupted. Several workers share
-    one listening socket (_Config: TCP_NODELAY on every connection) under uvicorn's supervisor,
+    one listening socket (_Config: TCP_NODELAY on every connection), each taking a connection
+    at a time (SharingLoop), under uvicorn's supervisor,
     which restarts a worker that dies or does not answer its health check within
     limits.WORKER_HEALTHCHECK seconds. Exits (SystemExit) when the address cannot be bound."""
     options = dict(factory=True, host=host, port=port, workers=workers, log_config=log_config(quiet),
@@ -127,5 +167,5 @@ def run(host: str, port: int, workers: int = 1, quiet: bool = False) -> None:
     if workers <= 1:
         uvicorn.run("tools.web.api:served_app", **options)
         return
-    config = _Config("tools.web.api:served_app", **options)
+    config = _Config("tools.web.api:served_app", loop="tools.web.server:SharingLoop", **options)
     Multiprocess(config, sockets=[config.bind_socket()]).run()
