@@ -41,24 +41,30 @@ class BoundedHttpTools(HttpToolsProtocol):
         self._began = False  # it began in the read being parsed
 
     def on_message_begin(self) -> None:
+        """Parser callback: a request begins (its head is counted from here)."""
         self._in_head, self._began, self._head_bytes = True, True, 0
         super().on_message_begin()
 
     def on_url(self, url: bytes) -> None:
+        """Parser callback: a piece of the request target (counted in the read the head began in)."""
         if self._began:
             self._head_bytes += len(url)
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        """Parser callback: one whole header (counted in the read the head began in)."""
         if self._began:
             self._head_bytes += len(name) + len(value) + 4  # ': ' and CRLF
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
+        """Parser callback: the head is complete; the request goes to the app as uvicorn sends it."""
         self._in_head = False
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:
+        """One read of the connection, parsed; then a 400 and the connection closed if the
+        request head is still incomplete past head_limit bytes (see the class docstring)."""
         self._began = False
         super().data_received(data)
         if not self._in_head or self.transport.is_closing():
