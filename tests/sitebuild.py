@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tools.pipeline import run
 from tools.project import Project
-from tools.web.limits import MAX_REQUEST_HEAD  # as tools.web.server.HTTP_OPTIONS gives `python -m tools serve`
+from tools.web.limits import MAX_REQUEST_HEAD  # with BoundedHttpTools below: as `python -m tools serve` parses
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,8 @@ class Server:
         env = {**os.environ, "KB_ROOT": str(project.root), "PYTHONPATH": str(REPO)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "tools.web.api:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning", "--h11-max-incomplete-event-size", str(MAX_REQUEST_HEAD)], cwd=REPO, env=env)
+             "--log-level", "warning", "--http", "tools.web.server:BoundedHttpTools",
+             "--h11-max-incomplete-event-size", str(MAX_REQUEST_HEAD)], cwd=REPO, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

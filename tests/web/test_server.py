@@ -411,6 +411,60 @@ def test_the_server_reads_the_longest_accepted_query_string_with_browser_headers
     assert status == 303
 
 
+def _send_head_in_pieces(port: int, head: bytes, piece: int = 4096) -> bytes:
+    """Sends `head` in pieces of `piece` bytes (each its own read for the server) and returns
+    what the server sent back before closing or within 10 s, or so far if it closed while
+    the head was still being sent."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            for i in range(0, len(head), piece):
+                s.sendall(head[i:i + piece])
+                time.sleep(0.002)
+        except OSError:  # the server closed the connection: read what it answered
+            pass
+        data = b""
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+        except OSError:
+            pass
+    return data
+
+
+def test_a_request_head_over_the_limit_is_refused_before_it_ends(live):
+    # One header line longer than the bound, never ended: the server answers 400 and closes
+    # instead of buffering it (httptools alone would read on, waiting for the line's end).
+    head = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * (limits.MAX_REQUEST_HEAD + 8192)
+    answer = _send_head_in_pieces(live, head)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+    assert answer.endswith(b"Invalid HTTP request received.")
+
+
+def test_a_request_head_over_the_limit_in_many_headers_is_refused(live):
+    lines = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"b" * 1000) for i in range(limits.MAX_REQUEST_HEAD // 1000 + 8))
+    head = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + lines + b"Connection: close\r\n\r\n"
+    answer = _send_head_in_pieces(live, head)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+
+
+def test_a_request_head_just_under_the_limit_is_answered(live):
+    # Headers filling the bound but for a few hundred bytes, sent in pieces: the app answers.
+    room = limits.MAX_REQUEST_HEAD - 600
+    lines = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"c" * 990) for i in range(room // 1000))
+    head = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + lines + b"Connection: close\r\n\r\n"
+    assert len(head) < limits.MAX_REQUEST_HEAD
+    answer = _send_head_in_pieces(live, head)
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:80]
+    assert b'"ok":true' in answer
+
+
+def test_the_server_uses_the_bounded_httptools_parser():
+    from tools.web.server import BoundedHttpTools
+
+    assert HTTP_OPTIONS["http"] is BoundedHttpTools
+
+
 def test_a_normal_page_still_loads_over_raw_http(live):
     status, body = raw_get(live, "/recherche/")
     assert status == 200 and b"Recherche" in body

@@ -39,6 +39,7 @@ from tools.pipeline import run
 from tools.project import Project
 from tools.search.engine import SearchIndex
 from tools.web.api import create_app
+from tools.web.server import HTTP_OPTIONS
 
 QUERIES = Project().root / "bench" / "queries.yml"
 REGRESSION = Project().root / "bench" / "regression.yml"
@@ -298,7 +299,9 @@ class _Server:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(project), port=self.port, log_level="warning"))
+        # The parser and head bound of `python -m tools serve` (HTTP_OPTIONS), not uvicorn's pick.
+        self.server = uvicorn.Server(uvicorn.Config(create_app(project), port=self.port, log_level="warning",
+                                                    **HTTP_OPTIONS))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):

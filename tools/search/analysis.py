@@ -91,7 +91,24 @@ def normalize(text: str) -> str:
     """Fold text for matching: same output for 'données'/'DONNEES', 'الهِجْرَة'/'الهجره',
     'ﬁchier'/'fichier', 'تحويلات'/'تحويلات' typed on a Persian keyboard, 'em\u00adploi'/'emploi'.
 
-    Used on both sides (index and query); see the module docstring for the steps."""
+    Used on both sides (index and query); see the module docstring for the steps. Words and
+    other short texts (up to SHORT_TEXT characters) are folded once and kept (_normalize_short:
+    a search folds each of its words some forty times over, in its analysis, glossary and
+    country look-ups)."""
+    if len(text) <= SHORT_TEXT:
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+SHORT_TEXT = 64
+
+
+@lru_cache(maxsize=65536)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = INVISIBLE_RE.sub("", text.replace(ZERO_WIDTH_SPACE, " "))
     text = unicodedata.normalize("NFKC", text)
     text = CONTROL_RE.sub(" ", text)
