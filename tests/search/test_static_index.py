@@ -457,6 +457,50 @@ def test_entry_numbers_depend_on_the_set_of_ids_and_one_more_moves_few():
     assert len(moved) < 20
 
 
+def test_an_added_or_removed_entry_rewrites_one_or_two_docs_files():
+    """Entry numbers move few ids (entry_numbers), and a docs file holds 1 to 2 entries: adding or
+    removing one entry rewrites the docs file of its number and of the few it moved, not the
+    files of the entries after it in id order (as numbering the sorted ids did)."""
+    from tests.search.test_static_terms import many_entries
+
+    def docs_files(entries):
+        return {n: t for n, t in static_index.export(entries).items() if re.fullmatch(r"d\d+\.js", n)}
+
+    entries = many_entries(120)
+    before = docs_files(entries)
+    added = [*entries, make_entry("e-0050a", "fr", "Nouvelle enquête", "Un registre.", body="Salaire.")]
+    removed = [e for e in entries if e.id != "e-0040"]
+    for changed in (added, removed):
+        after = docs_files(changed)
+        differ = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+        assert 1 <= len(differ) <= 3, sorted(differ)
+        assert len(before) > 40
+
+
+def test_a_patched_export_equals_a_fresh_one_when_the_number_space_doubles():
+    """Crossing a power of two of ids doubles entry_numbers' space and moves most numbers: the
+    patched export then makes every file again and still equals a fresh export, and so does the
+    export after it (patched in the new space)."""
+    from tests.search.test_static_terms import many_entries
+    from tools.content.model import fingerprint
+
+    texts: dict = {}
+
+    def remember(key, make):
+        if key not in texts:
+            texts[key] = make()
+        return texts[key]
+
+    entries = many_entries(8)
+    space, _ = static_index.entry_numbers(e.id for e in entries)
+    static_index.export(entries, remember=remember, print_of=fingerprint)
+    for i in range(3):
+        entries = [*entries, make_entry(f"f-{i}", "fr", "Enquête frontière", "Un registre des salaires.",
+                                        body="Migration et emploi.")]
+        assert static_index.export(entries, remember=remember, print_of=fingerprint) == static_index.export(entries)
+    assert static_index.entry_numbers(e.id for e in entries)[0] == 2 * space
+
+
 def test_quantised_averages_move_by_steps_only():
     assert static_index.quantised_average(0, 10) == static_index.quantised_average(5, 0) == 1.0
     a = static_index.quantised_average(400_000, 1000)

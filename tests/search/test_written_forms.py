@@ -116,3 +116,20 @@ def test_completions_are_never_folded_forms(engine):
     for typed in ("donn", "echa", "المؤس", "unh"):
         for term in engine.suggest(typed)["terms"]:
             assert term != "donnees" and term != "echantillon" and term != "المؤسسه" and term != "unhcr"
+
+
+def test_written_counts_take_a_version_out_as_they_put_it_in():
+    """An export patches the forms to show by counting the versions of a change out and in
+    (static_index.WrittenCounts): the table is then written_table's over the versions left, and
+    a word no version writes otherwise any more leaves it."""
+    counts = static_index.WrittenCounts()
+    parts = [static_index._written_part(e, None, None) for e in ENTRIES]
+    for part in parts:
+        counts.add(*part)
+    assert counts.table() == static_index.written_table(ENTRIES) != {}
+    touched = counts.add(*parts[0], sign=-1)
+    assert counts.table() == static_index.written_table(ENTRIES[1:])
+    assert "donnees" in touched and "sousemploi" in touched
+    assert "sousemploi" not in counts.table() and "sousemploi" in static_index.written_table(ENTRIES)
+    counts.add(*parts[0])
+    assert counts.table() == static_index.written_table(ENTRIES)

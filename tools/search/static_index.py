@@ -23,7 +23,7 @@ loads from file:// too, where fetch() of JSON is refused):
   (a country's with each entry's number of countries as its weight, the others with 0);
   "@t:<folded title>" lists the docs of an exact title.
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
-  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1 (2 to 4 entries).
+  for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1 (1 to 2 entries).
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
   (value indexes): the search page's facet counts.
 - ``filters.js``: the filter values the API accepts (filter_table), read when a search has filters,
@@ -131,7 +131,10 @@ from tools.search.query import (
 
 PREFIX_LEN = 6
 LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
-DOC_SHARD = 8  # entry numbers per docs file (2 to 4 entries, entry_numbers): ten results fetch at most ten small files
+# Entry numbers per docs file (1 to 2 entries, entry_numbers' space being 2 to 4 times the
+# entries): ten results fetch about ten files whatever their size, so the smaller the less a
+# query reads (#10, 1,000 synthetic entries: 8 numbers 12.1 kB of docs files per query, 4: 8.2 kB).
+DOC_SHARD = 4
 HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
 SHARD_BYTES = 12_000  # target size of a terms file, before compression
 SUMMARY_CHARS = 220
@@ -448,27 +451,65 @@ def written_table(entries: list[Entry], words_of=None, written_of=None) -> dict[
     word (its spelling words, its id's left out: id_words) without written forms for it writes it as
     it folds, once. `words_of`
     and `written_of`: functions entry -> entry_spelling_words / entry_written_forms, memoised by a build."""
-    recorded: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    docs: Counter = Counter()
+    counts = WrittenCounts()
     for e in entries:
-        for folded, forms in (written_of(e) if written_of is not None else entry_written_forms(e)).items():
-            counts = recorded[folded][e.lang]
-            for form, n in forms.items():
-                counts[form] = counts.get(form, 0) + n
-            docs[folded, e.lang] += 1
-    held: Counter = Counter()
-    for e in entries:
-        in_id = id_words(e.id)  # a slug: no vote for a spelling
-        for w in (words_of(e) if words_of is not None else entry_spelling_words(e)) & recorded.keys():
-            if w not in in_id:
-                held[w, e.lang] += 1
-    out: dict[str, str | dict[str, str]] = {}
-    for folded, per_lang in recorded.items():
+        counts.add(*_written_part(e, words_of, written_of))
+    return counts.table()
+
+
+def _written_part(e: Entry, words_of, written_of) -> tuple[str, dict[str, dict[str, int]], frozenset[str]]:
+    """(language, written forms, held words) of one version for WrittenCounts: its written forms
+    (entry_written_forms) and its spelling words but its id's (id_words: a slug casts no vote)."""
+    forms = written_of(e) if written_of is not None else entry_written_forms(e)
+    words = words_of(e) if words_of is not None else entry_spelling_words(e)
+    return e.lang, forms, frozenset(words - id_words(e.id))
+
+
+class WrittenCounts:
+    """The counts written_table is made of, kept so that an export adds and takes out the versions
+    of a change and makes again only the forms of their words (work in proportion to the change,
+    not to the collection): `recorded` {folded: {lang: {form: occurrences}}}, `docs` {(folded,
+    lang): versions with written forms for it}, `held` {(word, lang): versions holding it}."""
+
+    def __init__(self) -> None:
+        self.recorded: dict[str, dict[str, dict[str, int]]] = {}
+        self.docs: Counter = Counter()
+        self.held: Counter = Counter()
+
+    def add(self, lang: str, forms: dict[str, dict[str, int]], held: frozenset[str], sign: int = 1) -> set[str]:
+        """Counts one version in (sign 1) or out (-1); returns the folded words it touches."""
+        for folded, found in forms.items():
+            per_lang = self.recorded.setdefault(folded, {})
+            counts = per_lang.setdefault(lang, {})
+            for form, n in found.items():
+                left = counts.get(form, 0) + sign * n
+                if left:
+                    counts[form] = left
+                else:
+                    counts.pop(form, None)
+            if not counts:
+                del per_lang[lang]
+                if not per_lang:
+                    del self.recorded[folded]
+            self.docs[folded, lang] += sign
+            if not self.docs[folded, lang]:
+                del self.docs[folded, lang]
+        for w in held:
+            self.held[w, lang] += sign
+            if not self.held[w, lang]:
+                del self.held[w, lang]
+        return set(forms) | set(held)
+
+    def shown(self, folded: str) -> str | dict[str, str] | None:
+        """written_table's value for one folded word (None: left out)."""
+        per_lang = self.recorded.get(folded)
+        if not per_lang:
+            return None
         shown: dict[str, str] = {}
         total: dict[str, int] = {}
         for lang in schema.LANGS:
             counts = dict(per_lang.get(lang, {}))
-            plain = held[folded, lang] - docs[folded, lang]
+            plain = self.held[folded, lang] - self.docs[folded, lang]
             if plain > 0:
                 counts[folded] = counts.get(folded, 0) + plain
             if not counts:
@@ -479,10 +520,17 @@ def written_table(entries: list[Entry], words_of=None, written_of=None) -> dict[
         best = written_form(folded, total)
         differ = {lang: form for lang, form in shown.items() if form != best}
         if differ:
-            out[folded] = {"": best, **differ}
-        elif best != folded:
-            out[folded] = best
-    return out
+            return {"": best, **differ}
+        return best if best != folded else None
+
+    def table(self) -> dict[str, str | dict[str, str]]:
+        """written_table of the versions counted in."""
+        out = {}
+        for folded in self.recorded:
+            value = self.shown(folded)
+            if value is not None:
+                out[folded] = value
+        return out
 
 
 def spelling_words(entries: list[Entry], words_of=None) -> dict[str, dict[str, int]]:
@@ -1028,7 +1076,11 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
     by_vshard: dict[int, list[str]] = defaultdict(list)
     for group in groups:
         by_vshard[shard_of(group, vshards)].append(group)
-    shown = written_table(list(docs.values()), words_of, written_of)
+    written = WrittenCounts()
+    parts = {doc: _written_part(e, words_of, written_of) for doc, e in docs.items()}
+    for part in parts.values():
+        written.add(*part)
+    shown = written.table()
     for n, names in by_vshard.items():
         texts[f"v{n}.js"] = _spell_file(f"v{n}", groups, names, shown)
     wanted = _wanted_keys(vocabs)
@@ -1046,7 +1098,7 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
         state.update(texts=texts, digests=digests, shards=shards, vshards=vshards, size=size, vsize=vsize,
                      prints=prints, keys={doc: (fields[doc], facet_keys[doc]) for doc in docs},
                      spell=spell, groups=dict(groups), ckeys={doc: tuple(sorted(v)) for doc, v in ckeys.items()},
-                     holding=dict(holding), shown=shown)
+                     holding=dict(holding), shown=shown, written=written, written_parts=parts)
     return _Files(texts, digests, shards, vshards, holding)
 
 
@@ -1217,12 +1269,23 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
     if _pow2(vsize / SHARD_BYTES) != vshards:
         return None
     state["vsize"] = vsize
-    # The forms to show: remade over every entry (a count per written form; cheap next to the
-    # analysis, which words_of and written_of remember), the groups of the words whose form moved.
-    shown = written_table(list(docs.values()), words_of, written_of)
-    before_shown = state["shown"]
-    touched.update(spelling_group(w) for w in shown.keys() | before_shown.keys() if shown.get(w) != before_shown.get(w))
-    state["shown"] = shown
+    # The forms to show: the counts of the versions gone out and come in (WrittenCounts), then the
+    # forms of their words made again, and the groups of those whose form moved.
+    written, parts, shown = state["written"], state["written_parts"], state["shown"]
+    respelt: set[str] = set()
+    for doc in gone:
+        respelt |= written.add(*parts.pop(doc), sign=-1)
+    for doc in came:
+        parts[doc] = _written_part(docs[doc], words_of, written_of)
+        respelt |= written.add(*parts[doc])
+    for w in respelt:
+        value = written.shown(w)
+        if value != shown.get(w):
+            touched.add(spelling_group(w))
+            if value is None:
+                del shown[w]
+            else:
+                shown[w] = value
     by_vshard: dict[int, set[str]] = defaultdict(set)
     for group in touched:
         by_vshard[shard_of(group, vshards)].add(group)
