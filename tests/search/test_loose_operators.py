@@ -56,3 +56,15 @@ def test_a_loose_operator_finds_what_the_word_alone_finds_in_both_engines(engine
     assert alone == {"ma-emploi", "ly-permis"}
     assert {r["id"] for r in api.search(q, page_size=50)["results"]} == alone, q
     assert set(static[q]["ids"]) == alone, q
+
+
+@pytest.mark.parametrize("q", ["(" * 332 + "emploi AND", "(" * 600 + "emploi" + ")" * 300 + " NOT",
+                               "(" * 33 + "emploi OR" + ")" * 33])
+def test_deeply_nested_brackets_are_read_as_plain_words_not_an_error(engines, q):
+    """Brackets nested past query.MAX_BRACKET_DEPTH: the API answers with the plain words' entries
+    (before: a RecursionError in drop_loose_operators, a 500 for a 342-character query)."""
+    from tools.search.query import drop_loose_operators
+
+    api, _ = engines
+    assert drop_loose_operators(q).split() == ["emploi"]
+    assert {r["id"] for r in api.search(q, page_size=50)["results"]} == {"ma-emploi", "ly-permis"}

@@ -308,6 +308,7 @@ def excluded_queries(q) -> list:
     return []
 
 
+MAX_BRACKET_DEPTH = 32  # deeper-nested brackets are read as plain words (drop_loose_operators)
 _BINARY_OPERATORS = ("AND", "OR", "ANDNOT", "ANDMAYBE")  # in the order Whoosh (and kb-engine.js) applies them
 
 
@@ -322,6 +323,17 @@ def drop_loose_operators(text: str) -> str:
     quoted phrases and brackets, one space apart."""
     if not any(w in OPERATORS for w in re.findall(r'[^\s()"]+', text)):
         return text
+    depth = deepest = 0
+    for c in text:
+        if c == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c == ")" and depth:
+            depth -= 1
+    if deepest > MAX_BRACKET_DEPTH:
+        # The walk below recurses per bracket (a RecursionError, an API 500, at ~330 levels);
+        # such nesting is no one's query: its plain words, as Whoosh's parser failing on it gave.
+        return plain_terms(text)
     pos, n, dropped = 0, len(text), False
 
     def items(depth: int) -> list:
