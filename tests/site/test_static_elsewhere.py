@@ -106,3 +106,28 @@ def test_an_error_of_the_forked_export_is_raised_and_a_dead_process_is_made_good
     assert run(project, site=False, force=True, progress=False).ok
     assert made == [True]
     assert list((project.generated / "search").glob("*.js"))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork and two processors")
+def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path, monkeypatch):
+    """An error in the other interfaces' pages (raised before result() is asked) kills and reaps the
+    forked export and closes its pipe (before: the process waited forever to write its answer, for
+    as long as the calling process lived: found by review)."""
+    project = _project(tmp_path)
+    monkeypatch.setattr(generate, "FORK_EXPORT_MIN", 0)
+    made = []
+
+    class Watched(generate.StaticElsewhere):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            made.append((self, self.proc))
+
+    def broken(*a, **kw):
+        raise OSError("disk full")
+    monkeypatch.setattr(generate, "StaticElsewhere", Watched)
+    monkeypatch.setattr(generate.languages, "assemble", broken)
+    with pytest.raises(OSError, match="disk full"):
+        run(project, site=False, force=True, progress=False)
+    [(static, proc)] = made
+    assert proc is not None and not proc.is_alive() and proc.exitcode is not None
+    assert static.proc is None and static.read is None

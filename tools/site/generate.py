@@ -167,17 +167,32 @@ class StaticElsewhere:
         with os.fdopen(write, "wb") as fh:
             pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def abandon(self) -> None:
+        """Stop the forked process and close its pipe (the pages failed before result() was
+        asked: the process would otherwise wait forever to write its answer). Idempotent."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.kill()
+        self.proc.join()
+        self.proc = None
+        if self.read is not None:
+            os.close(self.read)
+            self.read = None
+
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
         entries, vocabs, prints, memo = self.args
         answer = None
         if self.proc is not None:
-            with os.fdopen(self.read, "rb") as fh, gc_paused():
+            read, self.read = self.read, None  # the pipe is closed by fdopen's file from here on
+            with os.fdopen(read, "rb") as fh, gc_paused():
                 try:
                     answer = pickle.load(fh)
                 except (EOFError, OSError, ValueError, pickle.UnpicklingError):
                     answer = None  # the process died: made here below
             self.proc.join()
+            self.proc = None
         if answer is None:
             return static_search_files(entries, vocabs, prints, memo)
         if answer[0] == "error":
@@ -453,7 +468,9 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
         return written.setdefault(str(folder), {}) if memo is not None else None
     # A full build makes the static search index beside the pages (StaticElsewhere): the French
     # interface, which holds it, is then generated last.
-    static = StaticElsewhere(entries, vocabs, prints, used) if stale is None and len(entries) >= FORK_EXPORT_MIN else None
+    # Not without a memo (the live preview: a threaded server, where a fork could inherit a lock held).
+    static = (StaticElsewhere(entries, vocabs, prints, used)
+              if memo is not None and stale is None and len(entries) >= FORK_EXPORT_MIN else None)
     changes = {}
     if static is not None:
         last_ui = i18n.DEFAULT_LANG
@@ -468,10 +485,15 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
                                                       str(folder) in complete)
 
     if static is not None:
-        other_languages()
+        try:
+            other_languages()
+            found = static.result()
+        except BaseException:
+            static.abandon()
+            raise
     files = generated_files(entries, project, settings, near=near, vocabs=vocabs,
                             entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used,
-                            static=static.result() if static is not None else None)
+                            static=found if static is not None else None)
     same = _settle(files, known(project.generated))  # remembered pages the tree holds: not read
     changes[str(project.generated)] = sync_tree(files, project.generated, kept | same, known(project.generated),
                                                 str(project.generated) in complete)
