@@ -125,3 +125,22 @@ def test_a_remembered_page_whose_pack_bytes_changed_is_made_again(tmp_path):
     changed = _tree(project.generated)
     assert run(project, site=False, progress=False, force=True).ok
     assert _tree(project.generated) == changed
+
+
+def test_a_retry_after_a_stale_text_reports_no_list_of_changes(tmp_path, monkeypatch):
+    """When a remembered text turns out stale mid-stage, the first try may already have written a
+    tree, which the retry finds as wanted and does not report: generate_docs then returns None (the
+    pipeline lists the trees again) instead of the retry's incomplete list (found by review)."""
+    memo_path = tmp_path / "pages.memo"
+    memo_path.write_bytes(b"x")
+    tries = []
+
+    def stale_once(*a, **kw):
+        tries.append(True)
+        if len(tries) == 1:
+            raise memo_pack.StaleMemo("pack changed")
+        return {"kb": ([], [])}
+    monkeypatch.setattr(generate, "_generate_docs", stale_once)
+    assert generate.generate_docs([], None, None, memo=memo_path) is None
+    assert len(tries) == 2 and not memo_path.exists()
+    assert generate.generate_docs([], None, None, memo=memo_path) == {"kb": ([], [])}

@@ -357,14 +357,17 @@ def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> lis
 
 def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                   vocabs: Vocabularies | None = None, memo: Path | None = None,
-                  context: str = "") -> dict[str, tuple[list, list]]:
+                  context: str = "") -> dict[str, tuple[list, list]] | None:
     """_generate_docs; when a remembered page text cannot be read as remembered (its pack changed
-    or lost: memo_pack.StaleMemo), the memo is dropped and everything made again."""
+    or lost: memo_pack.StaleMemo), the memo is dropped, everything made again, and None returned:
+    the first try may have written a tree already, which the retry then finds as wanted and does
+    not report, so the caller must list the trees again rather than trust a list of changes."""
     try:
         return _generate_docs(entries, project, settings, vocabs, memo, context)
     except memo_pack.StaleMemo:
         memo.unlink(missing_ok=True)
-        return _generate_docs(entries, project, settings, vocabs, memo, context)
+        _generate_docs(entries, project, settings, vocabs, memo, context)
+        return None
 
 
 def _settle(files: dict, known: dict[str, bytes] | None, prefix: str = "") -> set[str]:
