@@ -30,7 +30,10 @@ class BoundedHttpTools(HttpToolsProtocol):
     without end. The bound counts the bytes of every read that ended inside the head; for the
     read in which the head began, those of its request line and headers the parser reported
     (what came before it in that read may belong to the previous request). A head that arrives
-    whole in one read is parsed, as h11 does (its bound is on an incomplete event)."""
+    whole in one read is parsed, as h11 does (its bound is on an incomplete event). So the bound
+    is looser than h11's by at most one read: an unfinished header in the read where the head
+    began is not counted, and asyncio reads up to 256 KiB at a time (a head is refused by
+    MAX_REQUEST_HEAD + 256 KiB at the latest: bounded, not h11's exact figure)."""
 
     head_limit = MAX_REQUEST_HEAD
 
@@ -144,7 +147,9 @@ class SharingLoop(asyncio.SelectorEventLoop):
 
     def _accept_connection(self, protocol_factory, sock, sslcontext=None, server=None, backlog=100, *args):
         super()._accept_connection(protocol_factory, sock, sslcontext, server, 1, *args)
-        if sock.fileno() == -1:
+        if sock.fileno() == -1 or sock.fileno() not in self._selector.get_map():
+            # Closed, or out of file descriptors: asyncio took the socket off and watches it again
+            # in a second (its back-off), which a pause of ours must not shorten.
             return
         # The connections this server holds (asyncio counts a connection once its transport is
         # made, after this step: the one just accepted is the + 1).
