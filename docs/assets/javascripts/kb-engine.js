@@ -1060,10 +1060,36 @@
             return rank(got[0], got[1], { repaired: repaired, qkeys: qkeys, expansions: expansions, countries: countries, exact: exact,
               filters: filters, filterTerms: filterTerms, page: page, size: size, empty: !qkeys.length && !wildcards.length, parts: syn.parts, main: main, excluded: excluded,
               prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined })
-              .then(function (answer) { return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; }); });
+              .then(function (answer) {
+                answer.highlight = highlightKeys(qkeys, expansions, countries, fixes, syn.negated);
+                return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; });
+              });
           });
         });
       });
+    }
+
+    // The keys a static result's summary words are marked by (the API's highlighted snippet, made
+    // here): the query's keys, those of the names its expansions, countries and repairs added, less
+    // those of negated words -> {k, keys: [key]} for highlightSpans(). Index-only keys ("@" facets,
+    // "!" agent lists) are dropped or bared; a phrase or compound key gives its words' keys.
+    function highlightKeys(qkeys, expansions, countries, fixes, negated) {
+      var out = dict(), no = dict();
+      Object.keys(negated || {}).forEach(function (w) { no[keyOf(w, meta.k)] = 1; });
+      function put(key) {
+        key = String(key || "");
+        if (!key || key.charAt(0) === "@") return;
+        if (key.charAt(0) === "!") key = key.slice(1);
+        key.replace(/"/g, "").split(/[ \-]/).forEach(function (part) { if (part && !no[part]) out[part] = 1; });
+      }
+      qkeys.forEach(put);
+      expansions.forEach(function (x) { x.added.forEach(function (nm) { (nm[1] || []).forEach(put); }); });
+      countries.forEach(function (c) {
+        (c.groups || []).forEach(function (g) { [].concat(g).forEach(put); });
+        if (c.key) put(c.key);
+      });
+      (fixes || []).forEach(function (f) { put(f.key); });
+      return { k: meta.k, keys: Object.keys(out) };
     }
 
     function rank(p, facetTable, o) {
@@ -1314,7 +1340,25 @@
     return { search: search, suggest: suggest, ready: ready };
   }
 
-  return { create: create, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
+  // The [start, end) UTF-16 offsets, in order, of the words of `text` whose key (the index's, as
+  // keyOf(folded word)) or English agent key is one of highlight.keys ({k, keys} of a static
+  // answer); a hyphenated compound's parts are words of their own. Untrusted text is only read.
+  function highlightSpans(text, highlight) {
+    var spans = [], keys = dict();
+    if (!highlight || !highlight.keys || !highlight.keys.length) return spans;
+    highlight.keys.forEach(function (key) { keys[key] = 1; });
+    var re = new RegExp(TOKEN.source, "gu"), m;
+    text = String(text || "");
+    while ((m = re.exec(text))) {
+      var f = folded(m[0]);
+      if (!f) continue;
+      var a = agentKey(f, highlight.k);
+      if (keys[keyOf(f, highlight.k)] || (a && keys[a])) spans.push([m.index, m.index + m[0].length]);
+    }
+    return spans;
+  }
+
+  return { create: create, highlightSpans: highlightSpans, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
     withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };

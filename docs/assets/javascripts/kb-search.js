@@ -116,6 +116,20 @@
     })(doc.body, out);
     return out;
   }
+  // A static answer's summary with its matched words in bare <mark> elements, as the API's snippets
+  // are drawn (safeSnippet): text nodes and marks only, the entry's text never parsed as markup.
+  function markedSummary(text, highlight) {
+    var out = document.createDocumentFragment(), at = 0;
+    text = String(text || "");
+    var spans = window.KBEngine && highlight ? window.KBEngine.highlightSpans(text, highlight) : [];
+    spans.forEach(function (sp) {
+      if (sp[0] > at) out.appendChild(document.createTextNode(text.slice(at, sp[0])));
+      out.appendChild(el("mark", {}, text.slice(sp[0], sp[1])));
+      at = sp[1];
+    });
+    if (at < text.length) out.appendChild(document.createTextNode(text.slice(at)));
+    return out;
+  }
   // The API's facets ({name: {label, results: [{value, label, count, selected, toggle_url}]}}, keyed by
   // facet name) in the shape the page draws: {field: [values]}, as the static engine returns them.
   var FIELD_OF = { country: "countries", type: "type", theme: "themes", data_source: "data_sources", lang: "lang" };
@@ -420,7 +434,7 @@
         if (r.status === "draft") meta.appendChild(el("span", { class: "kb-badge-draft" }, " " + (msg.draft || "draft")));
         art.appendChild(meta);
         var p = el("p");
-        if (r.snippet) p.appendChild(safeSnippet(r.snippet)); else p.textContent = r.summary;
+        if (r.snippet) p.appendChild(safeSnippet(r.snippet)); else p.appendChild(markedSummary(r.summary, body.highlight));
         art.appendChild(p);
         list.appendChild(art);
       });
