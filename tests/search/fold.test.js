@@ -28,3 +28,14 @@ for (const c of queries) {
     assert.deepStrictEqual(plan, { meaningful: c.meaningful, keys: c.keys, parts: c.parts });
   });
 }
+
+// The words a static result's summary marks (issue #12): those whose key, folded as the query's
+// words are, is one of the answer's highlight keys; untrusted text is only read, never parsed.
+test("highlightSpans marks the words of the query's keys, folded", () => {
+  const text = "L'EMPLOI des émigrés <b>emplois</b> — الهجرة والهجره، migration";
+  const keys = ["emploi", "الهجرة"].map((w) => KB.keyOf(KB.folded(w), prefixLen));
+  const spans = KB.highlightSpans(text, { k: prefixLen, keys });
+  assert.deepStrictEqual(spans.map(([a, b]) => text.slice(a, b)), ["L'EMPLOI", "emplois", "الهجرة", "والهجره"]);
+  assert.deepStrictEqual(KB.highlightSpans(text, { k: prefixLen, keys: [] }), []);
+  assert.deepStrictEqual(KB.highlightSpans(text, null), []);
+});
