@@ -15,7 +15,7 @@ from tools.search.static_index import agent_key, key
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "offline-highlight"
 # Put in front of every summary of the static index's entry files (kb/search/d*.js): text an
 # entry could hold, which must be shown as text, never run or drawn as markup.
 HOSTILE = "<script>window.__kbRan=1</script><b>bold</b> "
