@@ -64,6 +64,6 @@ def test_offline_results_mark_the_matched_words_of_their_summary(browser, server
     assert page.locator(".kb-result p *:not(mark)").count() == 0
     assert page.evaluate("window.__kbRan") is None
 
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"offline-highlight-{prefix.strip('/') or 'fr'}-{width}.png"))
     context.close()
