@@ -8,13 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 
-@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
-@pytest.mark.parametrize(("prefix", "typed", "shown", "folded"), [
-    ("", "donn", "données", "donnees"),
-    ("/ar", "الاح", "الإحصاء", "الاحصاء"),
-    ("/en", "ilo", "ILOSTAT", "ilostat"),
-])
-def test_chips_show_the_written_form(browser, server, api, prefix, typed, shown, folded):
+def open_header_box(browser, server, prefix: str, api: bool):
+    """(context, page) at 1280 px on the home page of the interface at `prefix` ('', '/ar', '/en'),
+    the header search box opened; with api False every /api/ request fails (the static engine)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if not api:
@@ -23,6 +19,17 @@ def test_chips_show_the_written_form(browser, server, api, prefix, typed, shown,
     opener = page.locator(".kb-hsearch__open")
     if opener.is_visible():
         opener.click()
+    return context, page
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize(("prefix", "typed", "shown", "folded"), [
+    ("", "donn", "données", "donnees"),
+    ("/ar", "الاح", "الإحصاء", "الاحصاء"),
+    ("/en", "ilo", "ILOSTAT", "ilostat"),
+])
+def test_chips_show_the_written_form(browser, server, api, prefix, typed, shown, folded):
+    context, page = open_header_box(browser, server, prefix, api)
     page.locator(".kb-hsearch__input").press_sequentially(typed, delay=20)
     chips = page.locator(".kb-hsearch__suggest .kb-hsearch__term")
     expect(chips.first).to_be_visible()

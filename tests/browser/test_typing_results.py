@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.test_completion_chips import open_header_box
+
 
 def _answer(page, typed: str) -> tuple[int, str]:
     """(results listed, the box's mode) once the box answers `typed`."""
@@ -19,14 +21,7 @@ def _answer(page, typed: str) -> tuple[int, str]:
 @pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
 @pytest.mark.parametrize(("prefix", "typed"), [("", "donn"), ("", "permis de trav"), ("/ar", "الهج")])
 def test_an_unfinished_word_lists_entries_in_the_header_box(browser, server, api, prefix, typed):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    if not api:
-        page.route("**/api/**", lambda route: route.abort())
-    page.goto(server.url + prefix + "/")
-    opener = page.locator(".kb-hsearch__open")
-    if opener.is_visible():
-        opener.click()
+    context, page = open_header_box(browser, server, prefix, api)
     listed, mode = _answer(page, typed)
     assert mode == ("api" if api else "static")
     assert listed > 0, typed
@@ -35,14 +30,7 @@ def test_an_unfinished_word_lists_entries_in_the_header_box(browser, server, api
 
 @pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
 def test_an_operator_typed_before_its_word_changes_nothing(browser, server, api):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    if not api:
-        page.route("**/api/**", lambda route: route.abort())
-    page.goto(server.url + "/")
-    opener = page.locator(".kb-hsearch__open")
-    if opener.is_visible():
-        opener.click()
+    context, page = open_header_box(browser, server, "", api)
     _answer(page, "emploi")
     plain = page.locator(".kb-hsearch__all").text_content()
     _answer(page, "emploi NOT")
