@@ -378,6 +378,8 @@ def test_search_syntax_taken_out_is_said_with_the_results(client):
     # Every endpoint as the search: a misspelt or unknown parameter is said, not ignored
     ("/api/suggest", {"q": "enq", "ui": "de"}, 400, "unknown_ui"),
     ("/api/entries/ma-enquete-emploi", {"lang": "ar"}, 400, "unknown_parameter"),
+    ("/api/health", {"x": "1"}, 400, "unknown_parameter"),
+    ("/api/openapi.json", {"ui": "ar"}, 400, "unknown_parameter"),
 ])
 def test_errors_have_a_stable_code_and_an_english_message(client, path, params, status, code):
     body = assert_error(client.get(path, params=params), status)

@@ -61,6 +61,10 @@ from tools.web.openapi import openapi
 SEARCH_PARAMS = frozenset({"q", "page", "page_size", "ui"} | {f.param for f in FACETS})
 SUGGEST_PARAMS = frozenset({"q", "limit", "ui"})
 ENTRY_PARAMS: frozenset = frozenset()
+# /api/health and /api/openapi.json take none either: README and the OpenAPI description promise that
+# an unknown parameter is a 400 on every endpoint (health?x=1 answered 200; found by breaker11). A
+# monitor that adds a cache-busting parameter gets a 400 that names the fault, not a silent pass.
+NO_PARAMS: frozenset = frozenset()
 
 
 class IndexMissing(Unavailable):
@@ -524,9 +528,11 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         return answer.response(request)
 
     async def openapi_doc(request: Request):
+        _known_params(request, NO_PARAMS)
         return JSONResponse(spec)
 
     async def health(request: Request):
+        _known_params(request, NO_PARAMS)
         return JSONResponse({"ok": True, "index": engine.available(), "site": project.site.exists()})
 
     async def not_found(request: Request):

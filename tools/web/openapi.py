@@ -101,9 +101,10 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
             "/api/entries/{entry_id}": {"get": {
                 "summary": "One entry with all its language versions",
                 "parameters": [{"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "the entry"}, "404": _ERROR, "503": _ERROR}}},
+                "responses": {"200": {"description": "the entry"}, "400": _ERROR, "404": _ERROR, "503": _ERROR}}},
             "/api/health": {"get": {"summary": "Whether the index and the site are there",
-                                    "responses": {"200": {"description": "{ok, index: bool, site: bool}"}}}},
+                                    "responses": {"200": {"description": "{ok, index: bool, site: bool}"},
+                                                  "400": _ERROR}}},
         },
         "components": {"schemas": {"Error": {"type": "object", "required": ["ok", "status", "code", "error"], "properties": {
             "ok": {"const": False}, "status": {"type": "integer"},
