@@ -229,6 +229,21 @@ def test_translated_pair_validates_with_no_translation_mismatch(project):
     assert {p.field for p in problems if p.path.endswith(".ar.md")} <= {"placeholder", "body"}
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_translation_skeleton_says_the_shared_fields_stay_identical(project, lang):
+    # Differing themes between versions are an error: the skeleton may not ask to "check the themes".
+    make_corpus(project.root, {"ma/ma-x.fr.md": FRENCH})
+    text = translate(project, "ma-x", lang).read_text(encoding="utf-8")
+    assert "check the themes" not in text
+    note = next(line for line in text.split("\n") if line.startswith("# ") and "data_sources" in line)
+    assert text.index(note) < text.index("\ntype:")
+    assert all(name in note for name in ("type", "countries", "themes", "data_sources"))
+    assert "TODO" not in note  # nothing to do there: no placeholder warning
+    assert ("every version" in note) if lang == "en" else ("كل النسخ" in note)
+    _, problems, _ = collection(project)
+    assert [p for p in problems if p.line == text.split("\n").index(note) + 1] == []
+
+
 def test_translate_of_a_regional_entry_keeps_no_country(project):
     make_corpus(project.root, {"regional/oit-x.fr.md": entry_text(countries="[]", data_sources="[]")})
     path = translate(project, "oit-x", "en")

@@ -4,8 +4,9 @@
     python -m tools new --translate ma-enquete-nationale-emploi --lang ar
     python -m tools new                      (asks for what is missing)
 
-The skeleton marks every place to fill with TODO: the check warns about each one left, and the
-pull-request check (--strict) refuses them. It never overwrites a file.
+The skeleton marks every place to fill with TODO: the check warns about each one left (an error once
+the entry is status: reviewed), and the pull-request check (--strict) refuses them. A translation's
+skeleton says that the fields its versions share stay identical. It never overwrites a file.
 """
 
 from __future__ import annotations
@@ -54,10 +55,28 @@ def make_id(project: Project, folder: str, kind: str, title: str) -> str:
     return candidate
 
 
-def skeleton(meta: dict, lang: str, vocabs: Vocabularies | None = None) -> str:
-    """Front matter (valid values, TODO comments where a choice is needed) and the body headings."""
+# Above `type:` in a translation's skeleton, in its language: these fields are copied from the other
+# versions and may not differ from them (validate: an error), so there is nothing to check or choose
+# here; the new entry's "TODO: check the themes" said otherwise (found by breaker11). Not a TODO.
+SHARED_NOTE = {
+    "fr": "# Communs à toutes les versions : type, countries, themes et data_sources restent identiques "
+          "à ceux des autres versions (une différence est une erreur) ; pour en changer un, changez-le dans chaque version.",
+    "ar": "# حقول مشتركة بين كل النسخ: تبقى type وcountries وthemes وdata_sources مطابقة لحقول النسخ الأخرى "
+          "(أي اختلاف خطأ)؛ لتغيير أحدها، غيّروه في كل النسخ.",
+    "en": "# Shared by every version: type, countries, themes and data_sources stay identical to the other "
+          "versions' (a difference is an error); to change one, change it in every version.",
+}
+
+
+def skeleton(meta: dict, lang: str, vocabs: Vocabularies | None = None, translation: bool = False) -> str:
+    """Front matter (valid values, TODO comments where a choice is needed) and the body headings.
+    translation: the skeleton of a new version of an existing entry, whose shared fields are copied
+    (SHARED_NOTE above them instead of the new entry's TODO on the themes)."""
     text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
-    text = text.replace("\nthemes:", "\n# TODO: check the themes (see CONTRIBUTING)\nthemes:", 1)
+    if translation:
+        text = text.replace("\ntype:", f"\n{SHARED_NOTE[lang]}\ntype:", 1)
+    else:
+        text = text.replace("\nthemes:", "\n# TODO: check the themes (see CONTRIBUTING)\nthemes:", 1)
     if meta.get("type") in getattr(FIELDS_BY_NAME["instrument"].kind, "types", ()):
         text += instrument_comment(lang, vocabs)
     text += "---\n\n"
@@ -157,4 +176,5 @@ def translate(project: Project, entry_id: str, lang: str) -> Path:
         values = raw.meta.get(name)
         if isinstance(values, list) and values:
             meta[name] = [f"TODO: {v}" for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
-    return write_new(sources[0].parent / f"{entry_id}.{lang}.md", skeleton(meta, lang, project.vocabularies()))
+    return write_new(sources[0].parent / f"{entry_id}.{lang}.md",
+                     skeleton(meta, lang, project.vocabularies(), translation=True))

@@ -541,6 +541,33 @@ def test_todo_placeholders_are_warnings_at_each_of_their_lines(tmp_path):
     assert len(entries) == 1  # a warning does not keep the entry out
 
 
+REVIEWED = {"status": "reviewed", "reviewed_by": "[Nom Prénom (HCP)]", "reviewed_on": '"2025-06-01"'}
+
+
+def test_todo_left_in_a_reviewed_entry_is_an_error_at_each_of_its_lines(tmp_path):
+    # A TODO title or summary passes every other rule: in a reviewed entry (no Draft badge) it would be
+    # published as finished text.
+    body = BODY.replace("## Méthode\n\n", "## Méthode\n\nTODO : décrire la méthode.\n\n")
+    text = entry_text(body=body, title='"TODO: Enquête nationale sur l\'emploi"',
+                      summary='"TODO: un résumé de la fiche, à écrire plus tard."', **REVIEWED)
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    hint = "a reviewed entry holds no TODO: write the real text or value, or set status: draft until it is written"
+    assert problems == [
+        Problem(PATH, line_of(text, "title:"), "placeholder", "TODO left from the skeleton", hint),
+        Problem(PATH, line_of(text, "summary:"), "placeholder", "TODO left from the skeleton", hint),
+        Problem(PATH, line_of(text, "TODO : décrire"), "placeholder", "TODO left from the skeleton", hint),
+    ]
+    assert entries == []  # an error keeps the entry out of the site
+
+
+def test_todo_left_in_a_draft_stays_a_warning(tmp_path):
+    text = entry_text(title='"TODO: Enquête nationale sur l\'emploi"', status="draft")
+    entries, problems, _ = load(tmp_path, {NAME: text})
+    assert problems == [Problem(PATH, line_of(text, "title:"), "placeholder", "TODO left from the skeleton",
+                                PLACEHOLDER_HINT, WARNING)]
+    assert len(entries) == 1
+
+
 def test_todo_as_part_of_a_word_or_in_lower_case_is_not_a_placeholder(tmp_path):
     text = entry_text(body=BODY + "\nLes TODOS, les todo et MES_TODO_X ne sont pas des marques.\n")
     entries, problems, _ = load(tmp_path, {NAME: text})
