@@ -343,6 +343,28 @@ def test_reviewed_status_needs_reviewed_on(tmp_path):
                                                    "add reviewed_on, or keep status: draft until the review")]
 
 
+def test_reviewer_written_as_text_is_one_error_not_also_a_missing_reviewer(tmp_path):
+    text = entry_text(status="reviewed", reviewed_by="Nom Prénom (ONS)", reviewed_on='"2025-06-01"')
+    assert problems_of(tmp_path, text) == [Problem(PATH, line_of(text, "reviewed_by:"), "reviewed_by",
+                                                   "must be a list, got 'Nom Prénom (ONS)'",
+                                                   "write reviewed_by: [Nom Prénom (ONS)]")]
+
+
+def test_reviewed_on_in_the_future_is_refused_with_a_day_of_slack(tmp_path):
+    """A review date written ahead ('the review is planned for the 15th') vouches for a review not done."""
+    import datetime as dt
+
+    later = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    text = entry_text(status="reviewed", reviewed_by="[Point focal]", reviewed_on=f'"{later}"')
+    assert problems_of(tmp_path, text) == [Problem(PATH, line_of(text, "reviewed_on:"), "reviewed_on",
+                                                   f"'{later}' is in the future",
+                                                   "write the date on which the review was done, today at the latest")]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    (tmp_path / "t").mkdir()
+    text = entry_text(status="reviewed", reviewed_by="[Point focal]", reviewed_on=f'"{tomorrow}"')
+    assert problems_of(tmp_path / "t", text) == []
+
+
 # --- unknown fields and body ------------------------------------------------------------------
 
 def test_unknown_field_is_a_warning_with_close_match(tmp_path):

@@ -153,10 +153,13 @@ FIELDS: tuple[Field, ...] = (
     Field("reviewed_by", StrList(), default=(), help={
         "fr": "Relecteurs (obligatoire si status: reviewed).", "ar": "المراجعون (إلزامي إذا كانت الحالة reviewed).",
         "en": "Reviewers (required when status is reviewed)."}),
-    Field("reviewed_on", Date(), help={
-        "fr": "Date de relecture AAAA-MM-JJ (obligatoire si status: reviewed).",
-        "ar": "تاريخ المراجعة YYYY-MM-DD (إلزامي إذا كانت الحالة reviewed).",
-        "en": "Review date YYYY-MM-DD (required when status is reviewed)."}),
+    # A review not yet done cannot be vouched for: '2026-12-15' written ahead, or a day-month slip
+    # ('2026-12-05' for 12 May), passed (found by breaker11). Same day of slack as `updated`.
+    Field("reviewed_on", Date(not_future=True, slack_days=1,
+                              hint="write the date on which the review was done, today at the latest"), help={
+        "fr": "Date de relecture AAAA-MM-JJ, pas dans le futur (obligatoire si status: reviewed).",
+        "ar": "تاريخ المراجعة YYYY-MM-DD، ليس في المستقبل (إلزامي إذا كانت الحالة reviewed).",
+        "en": "Review date YYYY-MM-DD, not in the future (required when status is reviewed)."}),
     Field("instrument", Block(INSTRUMENT_FIELDS, record=Instrument, types=("tool",)), help={
         "fr": "Facultatif, fiches de type tool seulement : profil de l'instrument ; omettre ce qui n'est pas connu.",
         "ar": "اختياري، لبطاقات النوع tool فقط: وصف الأداة؛ يُحذف ما ليس معروفًا.",
