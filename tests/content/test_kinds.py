@@ -477,7 +477,10 @@ def test_a_term_of_another_field_says_where_it_belongs(vocab, value, field):
 
 
 @pytest.mark.parametrize("url", ["http://localhost:8000/rapport", "https://127.0.0.1/", "https://[::1]/x",
-                                 "https://192.168.1.10/enquete.pdf", "http://intranet.localhost/"])
+                                 "https://192.168.1.10/enquete.pdf", "http://intranet.localhost/",
+                                 # IPv4 forms browsers read as 127.0.0.1 / 10.0.0.1 (WHATWG URL), and a trailing dot
+                                 "https://0x7f.1/", "https://127.1/", "http://2130706433/", "https://0177.0.0.1/",
+                                 "https://0xa.0.0.1/", "https://127.0.0.1./"])
 def test_a_link_to_this_computer_or_a_private_network_is_refused(url):
     _, issues = Links().check([{"title": "Rapport", "url": url}], "links", vocabs=SHIPPED)
     assert [(i.key, i.severity) for i in issues] == [("links[0].url", "error")]
@@ -491,7 +494,8 @@ def test_a_site_name_mixing_alphabets_is_refused():
 
 
 @pytest.mark.parametrize("url", ["https://www.hcp.ma/", "https://münchen.de/", "https://مثال.مصر/",
-                                 "https://8.8.8.8/", "https://xn--80ak6aa92e.com/", "https://ansade.mr/ar/"])
+                                 "https://8.8.8.8/", "https://xn--80ak6aa92e.com/", "https://ansade.mr/ar/",
+                                 "https://www.insee.fr./", "https://2024.example.org/", "https://134744072/"])
 def test_public_addresses_in_one_alphabet_pass(url):
     _, issues = Links().check([{"title": "Source", "url": url}], "links", vocabs=SHIPPED)
     assert issues == []

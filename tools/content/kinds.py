@@ -23,6 +23,7 @@ import datetime as dt
 import difflib
 import ipaddress
 import re
+import socket
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -196,15 +197,36 @@ def _url_fault(url: str) -> tuple[str, str] | None:
     return _host_fault(parts.hostname or "")
 
 
+# WHATWG URL standard, "ends in a number": a host whose last label is decimal or 0x-hex is read as an
+# IPv4 address in any of the legacy forms (https://url.spec.whatwg.org/#ends-in-a-number-checker).
+_NUMBER_LABEL_RE = re.compile(r"(?:[0-9]+|0[xX][0-9a-fA-F]*)\Z")
+
+
+def _ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a browser reaches for host, or None for a name. Besides the usual forms, the
+    IPv4 forms browsers also read: '127.1', '0x7f.1', '2130706433', '0177.0.0.1' (each part decimal,
+    octal with a leading 0, or hex; the last one fills the remaining bytes, as inet_aton reads them)
+    and a trailing dot; ipaddress takes only four decimal parts, so 'https://0x7f.1/' passed as a
+    public page (found by breaker11)."""
+    host = host[:-1] if host.endswith(".") else host
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if not _NUMBER_LABEL_RE.match(host.rsplit(".", 1)[-1]):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
 def _host_fault(host: str) -> tuple[str, str] | None:
     """(message, hint) for a site name no reader can reach as the public source it claims to be:
     this computer or a private network ('localhost', '127.0.0.1', '192.168.1.10', '[::1]'), or a
     name mixing alphabets in one part ('аpple.com' with a Cyrillic 'а', shown as 'apple.com');
     None otherwise. Found by breaker10: both passed the check."""
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        ip = None
+    ip = _ip_of(host)
     if host == "localhost" or host.endswith(".localhost") or (ip is not None and not ip.is_global):
         return (f"leads to '{host}', this computer or a private network, not a public page",
                 "link the source's public address, as readers open it")
