@@ -117,3 +117,16 @@ def test_browser_answers_syntax_as_the_api_does(engine, folder):
         # (The browser's index carries the shipped glossary, the API here none: prefixes compared.)
         assert [e["added"] for e in hits[q]["expansions"] if e["kind"] == "prefix"] == [
             e["added"] for e in api["expansions"] if e["kind"] == "prefix"], q
+
+
+def test_the_pages_words_for_ignored_syntax_name_all_of_it_in_each_language():
+    """The search page shows ui.yml's syntax_ignored instead of the API's English SYNTAX_HINT: it must
+    name the same syntax. An unclosed quote (the '"' of '"><svg onload=...>') was taken out and the
+    page spoke of wildcards, field names, ranges and boosts only (found by breaker11)."""
+    from tools.site.pages import ui
+
+    assert "unclosed quotes" in SYNTAX_HINT
+    words = ui()["search"]["syntax_ignored"]
+    for lang in ("fr", "ar", "en"):
+        for shown in ("(*)", "(title:)", "([a TO z])", "(^2)", '(")'):
+            assert shown in words[lang], (lang, shown)
