@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import sys
 
-from tools.cli import main as cli_main
+try:
+    from tools.cli import main as cli_main
+except ModuleNotFoundError as exc:  # a Python without the pinned packages: say which to use
+    from tools import missing_package
+
+    sys.exit(missing_package(exc))
 
 
 def main(argv: list[str] | None = None) -> int:

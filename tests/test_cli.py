@@ -264,3 +264,32 @@ def test_build_index_help_names_its_check_option(capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert "--check" in out and "--no-site" in out
+
+
+# A Python without the pinned packages (CONTRIBUTING's `python -m tools new ...` typed outside .venv):
+# the import of babel fails as it would there.
+WITHOUT_BABEL = """
+import runpy, sys
+class NoBabel:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "babel":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoBabel())
+sys.argv = [sys.argv[1], *sys.argv[2:]]
+if sys.argv[0] == "tools":
+    runpy.run_module("tools", run_name="__main__", alter_sys=True)
+else:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("command", [["tools", "new", "--folder", "ly", "--type", "tool", "--lang", "en", "Register"],
+                                     ["build_index.py", "--check"]])
+def test_a_python_without_the_packages_is_told_which_to_use_not_a_traceback(tmp_path, command):
+    env = {**os.environ, "KB_ROOT": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", WITHOUT_BABEL, *command], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "no 'babel' package" in done.stderr and ".venv/bin/python" in done.stderr
+    assert not (tmp_path / "practices").exists()  # nothing written
