@@ -359,3 +359,22 @@ def test_a_body_over_the_size_limit_is_checked_up_to_a_whole_line(tmp_path):
     _, found = problems_of(tmp_path, entry_text(body=body))
     assert [p.message for p in found if "limit" in p.message], found  # the size error is still given
     assert not [p for p in found if "level-1 heading" in p.message], found
+
+
+@pytest.mark.parametrize("prose", ["Le ratio {stock / flux} et l'ensemble {MA, TN} du texte.",
+                                   "La macro Stata ${annee} est utilisée.", "Un ensemble vide {} ou {x}."])
+def test_braces_in_prose_are_text_not_an_attribute_list(tmp_path, prose):
+    # attr_list reads `{...}` alone on a line, at the end of a heading or table cell, or right after an
+    # inline element; elsewhere the page shows it as written: no error (found by breaker11).
+    _, problems = body_problems(tmp_path, f"\n{prose}\n")
+    assert problems == []
+    html = markdown.markdown(safe_body(f"\n{prose}\n"), extensions=EXTENSIONS)
+    for shown in re.findall(r"\{[^}]*\}", prose):
+        assert shown in html, (shown, html)  # shown as written, as before the change
+
+
+@pytest.mark.parametrize("body", ['\n*mot*{: onclick="x" } suite.\n', '\n[lien](https://www.hcp.ma/){ onclick="x" }\n',
+                                  '\n| a | b {: style="x" } |\n|---|---|\n| 1 | 2 |\n', "\nUn paragraphe\n  { onclick=x }\n"])
+def test_attribute_lists_where_attr_list_reads_them_are_still_reported(tmp_path, body):
+    text, problems = body_problems(tmp_path, body)
+    assert [p.message.split(":")[0] for p in problems if p.message.startswith("attribute list")] != [], problems

@@ -243,13 +243,45 @@ def _attr_keys(attrs: str) -> set[str]:
     return {str(k).lower() for k, _ in pairs}
 
 
+# Where attr_list (markdown/extensions/attr_list.py) applies `{...}`: alone on a line (BLOCK_RE: the
+# last line of a block), at the end of a heading or of a table cell (HEADER_RE, for h1-h6, td, th,
+# dt), or right after an inline element (INLINE_RE on the element's tail: after the closing '*', '_',
+# '`', ')' or ']' of emphasis, code, a link or an image, or '>' of an inline tag).
+_INLINE_CLOSERS = frozenset("*_`)]>~=^")
+_HEADING_LINE = re.compile(r" {0,3}#")
+
+
+def _applies_as_attr_list(md: str, start: int, end: int, line_start: int, line_end: int) -> bool:
+    """Whether the `{...}` at md[start:end], on the line md[line_start:line_end], is where attr_list
+    reads one (above): prose such as 'the set {MA, TN}', 'the ratio {stock / flow}' or a Stata
+    '${year}' is shown as written, and was an error ("attribute list sets 'MA,', 'TN'"; found by
+    breaker11). Looks at a few characters around it only (a line of many braces stays linear)."""
+    alone_before = start - line_start <= 3 and not md[line_start:start].strip()
+    rest = md[end:min(line_end, end + 64)]
+    at_end = line_end - end <= 64 and not rest.strip()
+    if alone_before and at_end:
+        return True  # alone on its line
+    if start > line_start and md[start - 1] in _INLINE_CLOSERS:
+        return True  # the tail of an inline element
+    cell_end = rest.lstrip().startswith("|")
+    heading = bool(_HEADING_LINE.match(md, line_start, line_start + 4))
+    table = md[line_start:line_start + 4].lstrip().startswith("|") or cell_end
+    return (at_end or cell_end) and md[start - 1:start].isspace() and (heading or table)
+
+
 def attribute_lists(md: str) -> list[tuple[int, str]]:
-    """(line offset within the body, text inside the braces) of every attribute list outside code."""
+    """(line offset within the body, text inside the braces) of every attribute list outside code,
+    where Markdown's attr_list would read it (_applies_as_attr_list)."""
     found, line = [], _Lines(md)
     for is_code, offset, text in _segments(md):
         if not is_code:
             for m in _ATTR_LIST.finditer(text):
-                found.append((line(offset + m.start()), m.group(1).rstrip()))
+                start, end = offset + m.start(), offset + m.end()
+                n = line(start)
+                line_start = line.starts[n - 1] if n else 0
+                line_end = line.starts[n] - 1 if n < len(line.starts) else len(md)
+                if _applies_as_attr_list(md, start, end, line_start, line_end):
+                    found.append((n, m.group(1).rstrip()))
     return found
 
 
