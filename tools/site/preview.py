@@ -146,7 +146,8 @@ class _Forward(BaseHTTPRequestHandler):
             body = answer.read()
         except OSError:
             conn.close()
-            self.send_error(503, "This interface is still being built: reload in a moment.")
+            # No final period: http.server's error page adds one ("reload in a moment..").
+            self.send_error(503, "This interface is still being built: reload in a moment")
             return
         conn.close()
         self.send_response(answer.status, answer.reason)
