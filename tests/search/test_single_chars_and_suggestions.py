@@ -112,3 +112,15 @@ def test_an_acronym_in_capitals_is_neither_repaired_nor_offered_another_in_both_
     lower = api.search("unfpb census")
     assert any(e["kind"] == "spelling" and e["added"] == ["unfpa"] for e in lower["expansions"])
     assert any(e["kind"] == "spelling" and e["added"] == ["unfpa"] for e in offline["unfpb census"]["expansions"])
+
+
+def test_a_query_of_control_characters_answers_nothing_with_the_hint_while_spaces_browse_the_api(engines):
+    # '%00' reached the API as '\x00', blanked to '' and answered like an empty box: every entry.
+    api, folder = engines
+    controls = ["\x00", "\x01\x7f", " \x00 "]
+    offline = run(folder, *controls)
+    for q in controls:
+        found = api.search(q)
+        assert (found["total"], found["strong"], found["hint_code"]) == (0, False, "no_terms"), repr(q)
+        assert (offline[q]["total"], offline[q]["hint_code"]) == (0, "no_terms"), repr(q)
+    assert api.search("   ")["total"] == len({e.id for e in ENTRIES})  # an empty box still browses

@@ -1278,15 +1278,20 @@ class SearchIndex:
         letters on another interface: the best-matching version, shown_language).
         Raises QueryError (see check()). The scored documents of a query are kept per index
         generation: other filters or pages of the same words only collapse, count and cut."""
+        typed = q
         q = self.check(q, page, page_size)
         filters = {k: set(v) for k, v in (filters or {}).items() if v}
         with self._lock:
             gen = self._open()
-            key = q  # the glossary is the engine's own (self.vocabs), fixed for its life
-            scored = gen.scored.get(key)
-            if scored is None:
-                scored = self._scored(gen, q)
-                gen.scored.put(key, scored)
+            if not q and typed.strip():
+                # Only control characters ('%00'): something was sent, so not a request to browse.
+                scored = (np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q)
+            else:
+                key = q  # the glossary is the engine's own (self.vocabs), fixed for its life
+                scored = gen.scored.get(key)
+                if scored is None:
+                    scored = self._scored(gen, q)
+                    gen.scored.put(key, scored)
             nums, scores, strong, hint_code, expansions, wq, searched = scored
             items, facets = gen.table.collapse(nums, scores, filters)
             terms = self._snippet_terms(gen, _all_terms(wq) if wq is not None else ())
