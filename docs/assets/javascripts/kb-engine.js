@@ -763,16 +763,22 @@
       var parts = queryPlan(positive, { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms }).parts;
       return { tree: tree, excluded: excl, negated: negated, isNegated: isNegated, expansions: kept, dropped: dropped, positive: positive, parts: parts, negative: excl.length > 0 };
     }
-    // {doc: 1} of what the query excludes: the parts under NOT or after ANDNOT, and the other
-    // names of a concept named there (as phrases, query.build).
+    // {doc: 1} of what the query excludes: every version of an entry one of whose versions
+    // matches a part under NOT or after ANDNOT, or another name of a concept named there (as
+    // phrases, query.build). An entry is shown once: a version that lacks the word (a translation
+    // without it) does not bring it back (engine.SearchIndex._score, the same rule).
     function syntaxExcluded(syn, p, held) {
-      var out = dict();
-      syn.excluded.forEach(function (t) { Object.keys(syntaxMatches(t, p, held, []) || dict()).forEach(function (d) { out[d] = 1; }); });
+      var hit = dict(), out = dict();
+      syn.excluded.forEach(function (t) { Object.keys(syntaxMatches(t, p, held, []) || dict()).forEach(function (d) { hit[d] = 1; }); });
       syn.dropped.forEach(function (x) {
         x.added.forEach(function (nm) {
           var list = nm[1].length > 1 ? p[phraseKey(nm[1])] || [] : nm[1].length ? p[nm[1][0]] || [] : [];
-          for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
+          for (var i = 0; i < list.length; i += 2) hit[list[i]] = 1;
         });
+      });
+      Object.keys(hit).forEach(function (d) {
+        var first = Math.floor(+d / meta.slots) * meta.slots;
+        for (var s = 0; s < meta.slots; s++) out[first + s] = 1;
       });
       return out;
     }
