@@ -555,7 +555,8 @@
     function groupWords(first, lengths) {
       var spell = meta.spell, names = dict();
       lengths.forEach(function (n) { names["v" + shardOf(first + ":" + n, spell.vshards)] = 1; });
-      return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
+      // A shard no group fell into is not written (static_index._full): no words there.
+      return Promise.all(Object.keys(names).map(function (name) { return chunk(name).catch(function () { return dict(); }); })).then(function (parts) {
         var out = [];
         lengths.forEach(function (n) {
           parts.forEach(function (p) {
@@ -797,8 +798,13 @@
     // each word of more than three letters that the index does not hold (v<n> files), not a number
     // nor a short form, is replaced by its nearest index word within suggestionLimit (Levenshtein;
     // the most frequent first, then alphabetical); a real word of the languages (the filter) only
-    // by a word of the same start. Unlike the API, only words of the same first letter are
-    // compared (its group): 'eichier' gets no 'fichier' offline. null when no word changes.
+    // by a word of the same start. The words of the same first letter are compared first (its
+    // groups); when none is at distance 1, a few more groups are read, as the API compares every
+    // word: those of the same second letter (a wrong first letter: 'eichier' -> 'fichier'), those
+    // whose second letter is the word's first (a first letter left out: 'ichier') and those whose
+    // first letter is the word's second (one added before it, or the two swapped). At most
+    // 3 x (2 x limit + 1) groups more (static_index.spelling_groups), never the whole vocabulary.
+    // null when no word changes.
     var SUGGEST = { share: 7, max: 2, arabicTwoFrom: 9, acronymMax: 6 };
     function suggestionLimit(word, real, raw) {
       if (/\p{Nd}/u.test(word) || (raw && typedAcronym(raw))) return 0;
@@ -828,14 +834,23 @@
             if (!limit) return null;
             var lengths = [];
             for (var n = Math.max(1, len - limit); n <= len + limit; n++) lengths.push(n);
-            return groupWords(first, lengths).then(function (list) {
-              var near = [];
+            var near = [], seen = dict();
+            function compare(list) {
               list.forEach(function (c) {
-                if (c[0] === w || !meaningful(c[0], stop)) return;
+                if (c[0] === w || seen[c[0]] || !meaningful(c[0], stop)) return;
+                seen[c[0]] = 1;
                 if (real && Array.from(arabicPrefixStrip(c[0]))[0] !== Array.from(arabicPrefixStrip(w))[0]) return;
                 var d = editDistance(w, c[0], limit, true);
                 if (d <= limit) near.push([d, -c[1], c[0]]);
               });
+            }
+            return groupWords(first, lengths).then(compare).then(function () {
+              // A real word is only respelt from its own start: the other groups cannot hold one.
+              if (real || near.some(function (x) { return x[0] <= 1; })) return;
+              var second = Array.from(w)[1];
+              return Promise.all(["~" + second, "~" + first, second].map(function (g) { return groupWords(g, lengths); }))
+                .then(function (lists) { lists.forEach(compare); });
+            }).then(function () {
               near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
               return near.length ? near[0][2] : null;
             });
