@@ -139,7 +139,7 @@ LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
 DOC_SHARD = 4
 HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
 SHARD_BYTES = 12_000  # target size of a terms file, before compression
-SUMMARY_CHARS = 220
+SUMMARY_CHARS = 220  # of a summary shown offline (meta.summary_chars; the API's snippets are 240)
 K1, B = 1.2, 0.75
 WEIGHT_SCALE = 1000  # a posting's stored weight: round(WEIGHT_SCALE x w / (K1 + w)), w its BM25F term weight
 AVG_STEPS = 16  # field-length averages rounded to 2 ** (k / AVG_STEPS) (quantised_average)
@@ -882,8 +882,9 @@ def _tails_file(name: str, tails: dict[str, list[int]]) -> str:
 
 
 def _doc_row(doc: int, e: Entry) -> list:
-    summary = e.summary if len(e.summary) <= SUMMARY_CHARS else e.summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-    return [doc, e.id, e.lang, e.title, e.url, summary, e.type, list(e.countries), list(e.themes),
+    # The whole summary (at most 500 characters, schema): the browser shows SUMMARY_CHARS of it,
+    # from its start or around its first word matching the query (kb-search.js markedSummary).
+    return [doc, e.id, e.lang, e.title, e.url, e.summary, e.type, list(e.countries), list(e.themes),
             list(e.data_sources), e.status]
 
 
@@ -1373,6 +1374,7 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             "n": len(docs), "weight_scale": WEIGHT_SCALE,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS,
+            "summary_chars": SUMMARY_CHARS,
             "phrases": phrases, "concepts": concepts,
             "countries": _countries(set(codes), vocabs=vocabs, plain=_plain(docs, files.holding)),
             "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR,

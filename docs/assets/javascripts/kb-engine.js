@@ -1083,6 +1083,7 @@
               prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined })
               .then(function (answer) {
                 answer.highlight = highlightKeys(qkeys, expansions, countries, fixes, syn.negated);
+                answer.results.forEach(function (r) { r.summary = excerpt(r.summary, answer.highlight, meta.summary_chars); });
                 return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; });
               });
           });
@@ -1379,7 +1380,30 @@
     return spans;
   }
 
-  return { create: create, highlightSpans: highlightSpans, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
+  // The part of a static result's summary that is shown (the index holds it whole): at most `chars`
+  // characters (220 without), cut after a word, "…" where text is left out. Its start, or, when its
+  // first word matching the query (highlightSpans) ends past what the start shows, the text from a
+  // little before that word, as the API's snippets are cut around their matches (60 characters
+  // before: engine._context_fragments). Untrusted text is only sliced.
+  var SURROUND = 60;
+  function excerpt(text, highlight, chars) {
+    text = String(text || "");
+    chars = chars || 220;
+    if (text.length <= chars) return text;
+    var spans = highlightSpans(text, highlight), start = 0;
+    if (spans.length && spans[0][1] > chars - 2) {
+      var at = spans[0][0], space = text.indexOf(" ", Math.max(0, at - SURROUND));
+      start = space >= 0 && space < at ? space + 1 : at;
+    }
+    var body = text.slice(start);
+    if (body.length > chars) {
+      var cut = body.slice(0, chars), last = cut.lastIndexOf(" ");
+      body = (last > 0 ? cut.slice(0, last) : cut) + " …";
+    }
+    return (start > 0 ? "… " : "") + body;
+  }
+
+  return { create: create, highlightSpans: highlightSpans, excerpt: excerpt, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
     withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };
