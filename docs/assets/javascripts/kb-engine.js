@@ -803,7 +803,7 @@
     // word: those of the same second letter (a wrong first letter: 'eichier' -> 'fichier'), those
     // whose second letter is the word's first (a first letter left out: 'ichier') and those whose
     // first letter is the word's second (one added before it, or the two swapped). At most
-    // 3 x (2 x limit + 1) groups more (static_index.spelling_groups), never the whole vocabulary.
+    // 3 x (2 x limit - 1) groups more (static_index.spelling_groups), never the whole vocabulary.
     // null when no word changes.
     var SUGGEST = { share: 7, max: 2, arabicTwoFrom: 9, acronymMax: 6 };
     function suggestionLimit(word, real, raw) {
@@ -847,9 +847,16 @@
             return groupWords(first, lengths).then(compare).then(function () {
               // A real word is only respelt from its own start: the other groups cannot hold one.
               if (real || near.some(function (x) { return x[0] <= 1; })) return;
+              // Each shape leaves limit - 1 edits for the rest of the word: lengths around len for a
+              // wrong first letter, len + 1 for one left out, len - 1 for one added (or two swapped).
               var second = Array.from(w)[1];
-              return Promise.all(["~" + second, "~" + first, second].map(function (g) { return groupWords(g, lengths); }))
-                .then(function (lists) { lists.forEach(compare); });
+              function around(n) {
+                var out = [];
+                for (var m = Math.max(1, n - limit + 1); m <= n + limit - 1; m++) out.push(m);
+                return out;
+              }
+              return Promise.all([groupWords("~" + second, around(len)), groupWords("~" + first, around(len + 1)),
+                groupWords(second, around(len - 1))]).then(function (lists) { lists.forEach(compare); });
             }).then(function () {
               near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
               return near.length ? near[0][2] : null;
