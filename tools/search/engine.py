@@ -36,6 +36,11 @@ Ranking formula. For a query q and an entry-language document d:
   below) that d covers; an entry matching every unit keeps its score, one matching half of them
   three quarters of it.
 Then language versions collapse to the best one per entry (tools.search.results).
+
+NOT and ANDNOT are about entries, not versions: an entry is shown once whatever its versions,
+so it is left out when any of its versions matches what follows NOT or ANDNOT (or another name
+of a glossary concept named there), even if another version, a translation without that word,
+matches the rest of the query (_score; kb-engine.js syntaxExcluded applies the same rule).
 A prefix p is a word typed with '*', or the query's last word when the index does not hold it
 and it may be unfinished (query.completed_word: 'donn', 'sous-em'; the header box searches at
 each keystroke); its words v are the query.MAX_PREFIX_WORDS index words starting with it held
@@ -1235,6 +1240,14 @@ class SearchIndex:
         need = 0 if plan.syntax or not units else qry.coverage_needed(len(units))
         nums, raw, matched = self._hits(gen, plan)
         table = gen.table
+        if plan.excluded is not None and len(nums):
+            # NOT is about the entry, shown once whatever its versions: a version without the word
+            # does not bring back an entry whose other version holds it (the module docstring).
+            out = np.fromiter(gen.searcher.docs_for_query(plan.excluded), dtype=np.int64)
+            gone = np.zeros(len(table.ids), dtype=bool)
+            gone[table.entry[out]] = True
+            keep = ~gone[table.entry[nums]]
+            nums, raw = nums[keep], raw[keep]
         factor = np.ones(len(nums))
         best_cover = 0
         if units:

@@ -637,6 +637,9 @@ class Plan:
     countries: set[str]
     syntax: bool
     text: str = ""  # the text searched: as typed, with the words cut in two joined (join_fragments)
+    # What the query excludes (the words after NOT or ANDNOT and the other names of their concept),
+    # one Whoosh query, or None: an entry any of whose versions matches it is left out, whole.
+    excluded: object = None
 
 
 class _BestOfMatcher(matching.DisjunctionMaxMatcher):
@@ -868,8 +871,9 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     # Reported after the glossary's and short forms' expansions, as the browser's engine lists them.
     named = sum(1 for e in expansions if e["kind"] in ("glossary", "short_form"))
     expansions[named:named] = wildcards
-    searched = Excluding(query.Or(parts), query.Or(excluded)) if excluded else query.Or(parts)
-    return Plan(searched, expansions, units, countries, syntax, text)
+    left_out = query.Or(excluded) if excluded else None
+    searched = Excluding(query.Or(parts), left_out) if excluded else query.Or(parts)
+    return Plan(searched, expansions, units, countries, syntax, text, left_out)
 
 
 def short_forms(vocabs: Vocabularies | None = None) -> dict[str, tuple[str, ...]]:

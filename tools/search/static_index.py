@@ -36,6 +36,8 @@ loads from file:// too, where fetch() of JSON is refused):
   browser repairs a word as query.build does (kb-engine.js spellRepairs): only a word that is
   neither a real word nor an index word, into an index word of the same first letter at
   Levenshtein distance 1 (the most frequent), or the only one at distance 2 from seven letters.
+  Each word is also listed under "~<second letter>:<length>" (spelling_groups), for "did you mean"
+  to reach a word whose first letter was typed wrong without reading every group.
   A v<n> file also holds, under "=<first letter>:<length>", {word: form to show} for the group's
   words that entries write otherwise than folded (written_table): completions show 'enquête',
   'الهجرة', 'HIMS' (a form per language where they differ: {"": all, "fr": ...}).
@@ -137,11 +139,11 @@ LANG_SLOTS = 4  # doc number = entry number * LANG_SLOTS + index in schema.LANGS
 DOC_SHARD = 4
 HEAD = 400  # postings per key in the t<n>.js files, the best-weighted ones
 SHARD_BYTES = 12_000  # target size of a terms file, before compression
-SUMMARY_CHARS = 220
+SUMMARY_CHARS = 220  # of a summary shown offline (meta.summary_chars; the API's snippets are 240)
 K1, B = 1.2, 0.75
 WEIGHT_SCALE = 1000  # a posting's stored weight: round(WEIGHT_SCALE x w / (K1 + w)), w its BM25F term weight
 AVG_STEPS = 16  # field-length averages rounded to 2 ** (k / AVG_STEPS) (quantised_average)
-EXPORT_STATE = ("static-export-state", 1)  # export()'s key in `remember` for what the next export patches
+EXPORT_STATE = ("static-export-state", 2)  # export()'s key in `remember` for what the next export patches
 CALLBACK = "KBSearchChunk"
 # Spelling repair in the browser (kb-engine.js spellRepairs): a Bloom filter of the real words
 # (word lists, glossary, country names) in blocks of SPELL_BLOCK_BITS bits, each word's
@@ -419,6 +421,14 @@ def spelling_group(word: str) -> str:
     """The group of the index's words a word belongs to for the browser's repair: its first letter
     and its length ('recensement' -> 'r:11')."""
     return f"{word[:1]}:{len(word)}"
+
+
+def spelling_groups(word: str) -> tuple[str, ...]:
+    """The groups a word of the index is listed in: its spelling_group, and by its second letter
+    and length ('recensement' -> '~e:11'), so that the browser's "did you mean" reaches a word
+    whose first letter was typed wrong ('eichier' -> 'fichier', as the API's _did_you_mean) by
+    reading a few groups, never the whole vocabulary (kb-engine.js didYouMean)."""
+    return (spelling_group(word), f"~{word[1:2]}:{len(word)}") if len(word) > 1 else (spelling_group(word),)
 
 
 def entry_spelling_words(e: Entry) -> frozenset[str]:
@@ -872,8 +882,9 @@ def _tails_file(name: str, tails: dict[str, list[int]]) -> str:
 
 
 def _doc_row(doc: int, e: Entry) -> list:
-    summary = e.summary if len(e.summary) <= SUMMARY_CHARS else e.summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-    return [doc, e.id, e.lang, e.title, e.url, summary, e.type, list(e.countries), list(e.themes),
+    # The whole summary (at most 500 characters, schema): the browser shows SUMMARY_CHARS of it,
+    # from its start or around its first word matching the query (kb-search.js markedSummary).
+    return [doc, e.id, e.lang, e.title, e.url, e.summary, e.type, list(e.countries), list(e.themes),
             list(e.data_sources), e.status]
 
 
@@ -898,7 +909,8 @@ def _spell_file(name: str, groups: dict[str, dict[str, int]], names, shown: dict
     data: dict = {}
     for g in sorted(names):
         data[g] = [x for w in sorted(groups[g]) for x in (w, groups[g][w])]
-        forms = {w: shown[w] for w in sorted(groups[g]) if w in shown}
+        # The forms to show go with the first-letter group only (completions read that one).
+        forms = {w: shown[w] for w in sorted(groups[g]) if w in shown} if not g.startswith("~") else None
         if forms:
             data["=" + g] = forms
     return _encode(name, data)
@@ -1070,8 +1082,9 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
         df.update(found)
     groups: dict[str, dict[str, int]] = defaultdict(dict)
     for word, n in sorted(df.items()):
-        groups[spelling_group(word)][word] = n
-    vsize = sum(len(w) + 4 for w in df)
+        for group in spelling_groups(word):
+            groups[group][word] = n
+    vsize = sum((len(w) + 4) * len(spelling_groups(w)) for w in df)
     vshards = _pow2(vsize / SHARD_BYTES)
     by_vshard: dict[int, list[str]] = defaultdict(list)
     for group in groups:
@@ -1246,25 +1259,25 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
     touched: set[str] = set()
     for doc in gone:
         for word in spell.pop(doc):
-            group = spelling_group(word)
-            in_group = groups[group]
-            in_group[word] -= 1
-            if not in_group[word]:
-                del in_group[word]
-                vsize -= len(word) + 4
-                if not in_group:
-                    del groups[group]
-            touched.add(group)
+            for group in spelling_groups(word):
+                in_group = groups[group]
+                in_group[word] -= 1
+                if not in_group[word]:
+                    del in_group[word]
+                    vsize -= len(word) + 4
+                    if not in_group:
+                        del groups[group]
+                touched.add(group)
     for doc in came:
         e = docs[doc]
         found = spell[doc] = words_of(e) if words_of is not None else entry_spelling_words(e)
         for word in found:
-            group = spelling_group(word)
-            in_group = groups.setdefault(group, {})
-            if word not in in_group:
-                vsize += len(word) + 4
-            in_group[word] = in_group.get(word, 0) + 1
-            touched.add(group)
+            for group in spelling_groups(word):
+                in_group = groups.setdefault(group, {})
+                if word not in in_group:
+                    vsize += len(word) + 4
+                in_group[word] = in_group.get(word, 0) + 1
+                touched.add(group)
     vshards = state["vshards"]
     if _pow2(vsize / SHARD_BYTES) != vshards:
         return None
@@ -1361,6 +1374,7 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             "n": len(docs), "weight_scale": WEIGHT_SCALE,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS,
+            "summary_chars": SUMMARY_CHARS,
             "phrases": phrases, "concepts": concepts,
             "countries": _countries(set(codes), vocabs=vocabs, plain=_plain(docs, files.holding)),
             "boosts": {"synonym": SYNONYM_BOOST, "spelling": SPELLING_BOOST, "country": COUNTRY_FACTOR,

@@ -45,7 +45,8 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
     ui = {"name": "ui", "in": "query", "schema": {"enum": list(schema.LANGS), "default": schema.DEFAULT_LANG},
           "description": "language of the labels in the response"}
     q = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
-         "description": f"words, \"phrases\", AND/OR/NOT; empty to browse by facets; at most {MAX_QUERY_TERMS} "
+         "description": f"words, \"phrases\", AND/OR/NOT (NOT leaves out an entry any of whose language versions "
+                        f"holds the word); empty to browse by facets; at most {MAX_QUERY_TERMS} "
                         f"words of at most {MAX_TERM_CHARS} letters; repeated, the values are joined by a space"}
     return {
         "openapi": "3.1.0",

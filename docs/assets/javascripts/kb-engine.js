@@ -555,7 +555,8 @@
     function groupWords(first, lengths) {
       var spell = meta.spell, names = dict();
       lengths.forEach(function (n) { names["v" + shardOf(first + ":" + n, spell.vshards)] = 1; });
-      return Promise.all(Object.keys(names).map(chunk)).then(function (parts) {
+      // A shard no group fell into is not written (static_index._full): no words there.
+      return Promise.all(Object.keys(names).map(function (name) { return chunk(name).catch(function () { return dict(); }); })).then(function (parts) {
         var out = [];
         lengths.forEach(function (n) {
           parts.forEach(function (p) {
@@ -763,16 +764,22 @@
       var parts = queryPlan(positive, { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms }).parts;
       return { tree: tree, excluded: excl, negated: negated, isNegated: isNegated, expansions: kept, dropped: dropped, positive: positive, parts: parts, negative: excl.length > 0 };
     }
-    // {doc: 1} of what the query excludes: the parts under NOT or after ANDNOT, and the other
-    // names of a concept named there (as phrases, query.build).
+    // {doc: 1} of what the query excludes: every version of an entry one of whose versions
+    // matches a part under NOT or after ANDNOT, or another name of a concept named there (as
+    // phrases, query.build). An entry is shown once: a version that lacks the word (a translation
+    // without it) does not bring it back (engine.SearchIndex._score, the same rule).
     function syntaxExcluded(syn, p, held) {
-      var out = dict();
-      syn.excluded.forEach(function (t) { Object.keys(syntaxMatches(t, p, held, []) || dict()).forEach(function (d) { out[d] = 1; }); });
+      var hit = dict(), out = dict();
+      syn.excluded.forEach(function (t) { Object.keys(syntaxMatches(t, p, held, []) || dict()).forEach(function (d) { hit[d] = 1; }); });
       syn.dropped.forEach(function (x) {
         x.added.forEach(function (nm) {
           var list = nm[1].length > 1 ? p[phraseKey(nm[1])] || [] : nm[1].length ? p[nm[1][0]] || [] : [];
-          for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
+          for (var i = 0; i < list.length; i += 2) hit[list[i]] = 1;
         });
+      });
+      Object.keys(hit).forEach(function (d) {
+        var first = Math.floor(+d / meta.slots) * meta.slots;
+        for (var s = 0; s < meta.slots; s++) out[first + s] = 1;
       });
       return out;
     }
@@ -791,8 +798,13 @@
     // each word of more than three letters that the index does not hold (v<n> files), not a number
     // nor a short form, is replaced by its nearest index word within suggestionLimit (Levenshtein;
     // the most frequent first, then alphabetical); a real word of the languages (the filter) only
-    // by a word of the same start. Unlike the API, only words of the same first letter are
-    // compared (its group): 'eichier' gets no 'fichier' offline. null when no word changes.
+    // by a word of the same start. The words of the same first letter are compared first (its
+    // groups); when none is at distance 1, a few more groups are read, as the API compares every
+    // word: those of the same second letter (a wrong first letter: 'eichier' -> 'fichier'), those
+    // whose second letter is the word's first (a first letter left out: 'ichier') and those whose
+    // first letter is the word's second (one added before it, or the two swapped). At most
+    // 3 x (2 x limit - 1) groups more (static_index.spelling_groups), never the whole vocabulary.
+    // null when no word changes.
     var SUGGEST = { share: 7, max: 2, arabicTwoFrom: 9, acronymMax: 6 };
     function suggestionLimit(word, real, raw) {
       if (/\p{Nd}/u.test(word) || (raw && typedAcronym(raw))) return 0;
@@ -822,14 +834,30 @@
             if (!limit) return null;
             var lengths = [];
             for (var n = Math.max(1, len - limit); n <= len + limit; n++) lengths.push(n);
-            return groupWords(first, lengths).then(function (list) {
-              var near = [];
+            var near = [], seen = dict();
+            function compare(list) {
               list.forEach(function (c) {
-                if (c[0] === w || !meaningful(c[0], stop)) return;
+                if (c[0] === w || seen[c[0]] || !meaningful(c[0], stop)) return;
+                seen[c[0]] = 1;
                 if (real && Array.from(arabicPrefixStrip(c[0]))[0] !== Array.from(arabicPrefixStrip(w))[0]) return;
                 var d = editDistance(w, c[0], limit, true);
                 if (d <= limit) near.push([d, -c[1], c[0]]);
               });
+            }
+            return groupWords(first, lengths).then(compare).then(function () {
+              // A real word is only respelt from its own start: the other groups cannot hold one.
+              if (real || near.some(function (x) { return x[0] <= 1; })) return;
+              // Each shape leaves limit - 1 edits for the rest of the word: lengths around len for a
+              // wrong first letter, len + 1 for one left out, len - 1 for one added (or two swapped).
+              var second = Array.from(w)[1];
+              function around(n) {
+                var out = [];
+                for (var m = Math.max(1, n - limit + 1); m <= n + limit - 1; m++) out.push(m);
+                return out;
+              }
+              return Promise.all([groupWords("~" + second, around(len)), groupWords("~" + first, around(len + 1)),
+                groupWords(second, around(len - 1))]).then(function (lists) { lists.forEach(compare); });
+            }).then(function () {
               near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
               return near.length ? near[0][2] : null;
             });
@@ -1062,6 +1090,7 @@
               prefer: shownLanguage(q, opts.prefer), units: units, syntaxIgnored: opts.syntax.ignored, syntax: syntax, spelling: fixes, words: words, joined: opts.joined })
               .then(function (answer) {
                 answer.highlight = highlightKeys(qkeys, expansions, countries, fixes, syn.negated);
+                answer.results.forEach(function (r) { r.summary = excerpt(r.summary, answer.highlight, meta.summary_chars); });
                 return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; });
               });
           });
@@ -1358,7 +1387,30 @@
     return spans;
   }
 
-  return { create: create, highlightSpans: highlightSpans, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
+  // The part of a static result's summary that is shown (the index holds it whole): at most `chars`
+  // characters (220 without), cut after a word, "…" where text is left out. Its start, or, when its
+  // first word matching the query (highlightSpans) ends past what the start shows, the text from a
+  // little before that word, as the API's snippets are cut around their matches (60 characters
+  // before: engine._context_fragments). Untrusted text is only sliced.
+  var SURROUND = 60;
+  function excerpt(text, highlight, chars) {
+    text = String(text || "");
+    chars = chars || 220;
+    if (text.length <= chars) return text;
+    var spans = highlightSpans(text, highlight), start = 0;
+    if (spans.length && spans[0][1] > chars - 2) {
+      var at = spans[0][0], space = text.indexOf(" ", Math.max(0, at - SURROUND));
+      start = space >= 0 && space < at ? space + 1 : at;
+    }
+    var body = text.slice(start);
+    if (body.length > chars) {
+      var cut = body.slice(0, chars), last = cut.lastIndexOf(" ");
+      body = (last > 0 ? cut.slice(0, last) : cut) + " …";
+    }
+    return (start > 0 ? "… " : "") + body;
+  }
+
+  return { create: create, highlightSpans: highlightSpans, excerpt: excerpt, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
     withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };

@@ -226,6 +226,11 @@
         var meta = [name("type", r.type), (r.countries || []).map(function (c) { return name("countries", c); }).join(msg.list_sep || ", ")]
           .filter(Boolean).join(" — ");
         a.appendChild(el("span", { class: "kb-hsearch__meta", lang: ui, dir: "auto", "data-countries": (r.countries || []).join(" ") }, meta));
+        // The words matching the query marked as on the search page (issue #12): the API's snippet,
+        // or the static answer's summary; text nodes and bare <mark> elements only.
+        var excerpt = el("span", { class: "kb-hsearch__excerpt" });
+        excerpt.appendChild(r.snippet ? safeSnippet(r.snippet) : markedSummary(r.summary, body.highlight));
+        if (excerpt.textContent.trim()) a.appendChild(excerpt);
         li.appendChild(a);
         list.appendChild(li);
       });

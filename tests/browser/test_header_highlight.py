@@ -1,0 +1,57 @@
+"""The header search box's drop-down (kb-search.js headerBox) marks the words matching the query, as
+the search page does (issue #12: its results showed a title and a line of facets, no word marked):
+with the API, from its snippet; without it, from the static answer's summary and highlight keys.
+The marks are DOM nodes: markup in an entry's text or in the API's snippet stays text."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_completion_chips import open_header_box
+from tests.browser.test_offline_highlight import HOSTILE, _keys, _with_hostile_summaries
+
+pytestmark = pytest.mark.browser
+
+# The API's snippet is escaped HTML with <mark>: anything else in it is dropped, its text kept.
+API_HOSTILE = '<img src=x onerror="window.__kbRan=1"><b>bold</b> '
+
+
+def _with_hostile_snippets(route):
+    response = route.fetch()
+    body = response.json()
+    for r in body.get("results") or []:
+        r["snippet"] = API_HOSTILE + (r.get("snippet") or "")
+    route.fulfill(response=response, body=json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+@pytest.mark.parametrize(("prefix", "query"), [("", "emploi"), ("/ar", "الهجرة")], ids=["fr", "ar"])
+def test_header_results_mark_the_matched_words(browser, server, api, prefix, query):
+    context, page = open_header_box(browser, server, prefix, api)
+    if api:
+        page.route(re.compile(r".*/api/search\?.*"), _with_hostile_snippets)
+    else:
+        page.route(re.compile(r".*/kb/search/d\d+\.js(\?.*)?$"), _with_hostile_summaries)
+    page.locator(".kb-hsearch__input").fill(query)
+    form = page.locator("form.kb-hsearch")
+    expect(form).to_have_attribute("data-query", query)
+    assert form.get_attribute("data-mode") == ("api" if api else "static")
+    expect(page.locator(".kb-hsearch__item").first).to_be_visible()
+
+    marks = page.locator(".kb-hsearch__item mark").all_text_contents()
+    assert marks, "no word marked in the header box's results"
+    # The query's word is among the marks (expansions may mark other words beside it).
+    assert any(_keys(text) & _keys(query) for text in marks), marks
+
+    # What the entry or the snippet held as markup stayed text: no element but <mark>, nothing ran.
+    excerpts = page.locator(".kb-hsearch__excerpt")
+    hostile_text = "bold" if api else HOSTILE.strip()
+    assert hostile_text in excerpts.first.text_content()
+    assert page.locator(".kb-hsearch__excerpt *:not(mark)").count() == 0
+    assert page.locator(".kb-hsearch__excerpt mark *").count() == 0
+    assert page.evaluate("window.__kbRan") is None
+    context.close()
