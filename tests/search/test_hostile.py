@@ -120,14 +120,15 @@ def test_hostile_query_is_answered(engine, q):
     engine.suggest(q)
 
 
-@pytest.mark.parametrize("q", ["", "   ", "\x00\x01"])
+@pytest.mark.parametrize("q", ["", "   "])
 def test_empty_query_browses_everything(engine, q):
     found = engine.search(q)
     assert found["total"] == len({e.id for e in ENTRIES})
     assert found["hint"] is None
 
 
-@pytest.mark.parametrize("q", ["AND", "OR OR", "NOT", "*", "(((", '""', "@", "😀", "a", "l'", "de la", "في", "- _ -"])
+@pytest.mark.parametrize("q", ["AND", "OR OR", "NOT", "*", "(((", '""', "@", "😀", "a", "l'", "de la", "في", "- _ -",
+                               "\x00\x01"])
 def test_query_without_words_is_an_empty_answer_with_a_hint(engine, q):
     found = engine.search(q)
     assert found["total"] == 0 and found["results"] == []
