@@ -64,6 +64,17 @@ def postings_of(folder: Path, key: str) -> dict[int, int]:
     return out
 
 
+def memory():
+    """A `remember(key, make)` for static_index.export: make()'s result, kept under its key."""
+    kept: dict = {}
+
+    def remember(key, make):
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
+    return remember
+
+
 def run(folder: Path, *queries: str) -> dict[str, dict]:
     node = shutil.which("node")
     assert node, "node is needed to run the browser's static search (apt-get install nodejs)"
@@ -405,7 +416,6 @@ def test_an_export_patched_after_changes_additions_and_removals_equals_a_fresh_e
     from tests.search.test_static_terms import many_entries
     from tools.content.model import fingerprint
 
-    texts: dict = {}
     made_whole: list = []
     full = static_index._full
 
@@ -414,10 +424,7 @@ def test_an_export_patched_after_changes_additions_and_removals_equals_a_fresh_e
         return full(*args, **kwargs)
     monkeypatch.setattr(static_index, "_full", counting)
 
-    def remember(key, make):
-        if key not in texts:
-            texts[key] = make()
-        return texts[key]
+    remember = memory()
 
     entries = list(ENTRIES) + many_entries(300)
     last = static_index.export(entries, remember=remember, print_of=fingerprint)
@@ -484,13 +491,7 @@ def test_a_patched_export_equals_a_fresh_one_when_the_number_space_doubles():
     from tests.search.test_static_terms import many_entries
     from tools.content.model import fingerprint
 
-    texts: dict = {}
-
-    def remember(key, make):
-        if key not in texts:
-            texts[key] = make()
-        return texts[key]
-
+    remember = memory()
     entries = many_entries(8)
     space, _ = static_index.entry_numbers(e.id for e in entries)
     static_index.export(entries, remember=remember, print_of=fingerprint)

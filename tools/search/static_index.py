@@ -7,8 +7,8 @@ loads from file:// too, where fetch() of JSON is refused):
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
   fuzzy_limits[], country_names{}, country_words[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
-- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count}}
-  for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
+- ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count},
+  "=": {long word: its stems (lexicon_value)}} for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
   best-weighted documents, in document order, each given by its gap from the previous one. A doc
   number is entry number * 4 + language index (fr 0, ar 1, en 2), so the browser collapses
   language versions without a table; entry numbers come from a hash of the id (entry_numbers). A
@@ -50,8 +50,17 @@ stand in for the Snowball stemmers, whose rules would otherwise have to be porte
 (query_plan), as the API does. An English agent noun ('employer', 'employers') has its own key
 besides its prefix key (agent_key), as analysis.stem keeps it apart from 'employment' for the API;
 the browser searches it in English versions when they alone hold it. Measured with `python -m tools.bench`.
+A long word (more than PREFIX_LEN ASCII letters) also has its stem's key in its text's language,
+'~fr:informel' (stem_key; a label's every word, in each label's language), placed in the file of
+the stem's prefix key, and the file of the word's prefix key lists the collection's long words with
+their French and English stems under "=" (lexicon_value): the browser searches a query word the
+lexicon holds by its stem keys (which versions hold it) and its prefix key (their weights), so that
+'informel' no longer finds 'information' (kb-engine.js ownKeys); the prefix key stays for the
+words the lexicon does not hold, for short words and for completions.
 
-Known difference from the API: a prefix is not a Snowball stem, so a few weak matches differ. For
+Known difference from the API: a prefix is not a Snowball stem, so a few weak matches differ
+(a word whose stem is no longer than PREFIX_LEN, or that the collection does not hold, is still
+searched by its prefix key in that language). For
 'recensment migrants' the API counts 65 entries and the browser 63: French Snowball stems
 'migrants' to 'migr', which also matches 'migrer' and the name 'Migra' in two entries (ranked 59th
 and 62nd, scores about 1), where the browser's key 'migran' matches neither. Porting the stemmers
@@ -89,6 +98,7 @@ from tools.search.analysis import (
     markdown_to_text,
     meaningful,
     normalize,
+    stem,
     stopwords,
     strip_elision,
     written_form,
@@ -206,6 +216,52 @@ def agent_key(token: str) -> str:
     return single if single.endswith(("er", "ee", "or")) and len(single) > PREFIX_LEN + 1 else ""
 
 
+STEM_LANGS = ("fr", "en")  # the languages whose Snowball stems the lexicon gives (Arabic's: the word itself)
+
+
+@lru_cache(maxsize=200_000)
+def stem_key(token: str, lang: str) -> str:
+    """The own key of a long word (more than PREFIX_LEN letters, ASCII once folded) in a text of
+    language `lang`: its stem as the API's analyser of that language makes it (analysis.stem;
+    Light10 leaves a Latin word whole) behind the language, '~fr:statistiqu', when the stem is
+    longer than PREFIX_LEN; '' otherwise (a stem that short is its prefix key's, or near it). The
+    prefix key stays beside it (prefix and typing completion, short words): 'informel' and
+    'information' share 'inform', and found each other's entries (parity: 'informel' 11 entries in
+    the API, 43 offline); their stems 'informel' and 'inform' do not. The browser asks for it
+    through the lexicon (lexicon_value), as the API stems the query word in each language."""
+    if len(token) <= PREFIX_LEN or not token.isascii() or not token.isalpha():
+        return ""
+    s = stem(token, lang)
+    return f"~{lang}:{s}" if len(s) > PREFIX_LEN else ""
+
+
+def _stem_item(form: str, s: str) -> int | str:
+    return len(s) if form[:len(s)] == s else s
+
+
+@lru_cache(maxsize=200_000)
+def lexicon_value(form: str) -> int | str | list | None:
+    """A long word's entry in the lexicon of its prefix key's terms file ("=": {form: value}): its
+    French and English stems (analysis.stem), each as its length when it is the word's beginning
+    ('informelle' -> 8 for 'informel'), else written out ('travaux' -> 'traval'); one value when
+    both are the same, else [French, English]. None for a word with no stem key in either language
+    (stem_key: a short stem, a word of other letters). kb-engine.js ownKeys reads it: a query word
+    the lexicon holds is searched by its stem keys (~fr:, ~en:, and ~ar: the word itself, as
+    Light10 keeps a Latin word) in place of its prefix key; any other by its prefix key."""
+    if len(form) <= PREFIX_LEN or not form.isascii() or not form.isalpha():
+        return None
+    stems = [stem(form, lang) for lang in STEM_LANGS]
+    if all(len(x) <= PREFIX_LEN for x in stems):
+        return None
+    items = [_stem_item(form, x) for x in stems]
+    return items[0] if stems[0] == stems[1] else items
+
+
+def _lexicon_size(form: str) -> int:
+    """A lexicon form's part of the terms files' size estimate (as _head_size)."""
+    return len(form) + 8
+
+
 def country_word_keys(vocabs: Vocabularies, codes=None) -> dict[str, str]:
     """{folded word: its own key} for the words of country names and aliases (French, Arabic and
     English names, demonyms; of `codes`, None: every country) that a prefix key would mix with
@@ -245,15 +301,46 @@ def _word_keys(raw: str) -> tuple[str, str, str]:
     return token, k, agent_key(token)
 
 
-def _text_keys(text: str, lang: str | None, countries: dict[str, str], names=None) -> list[str]:
+def _text_keys(text: str, lang: str | None, countries: dict[str, str], names=None, forms=None) -> list[str]:
     """keys(text, lang) + compound_keys(text) + agent_keys(text) + country_keys(text, countries)
-    (+ phrase_keys of the first, with `names`: _name_phrases), in that order, from one pass over
-    the text's words: each of them tokenised and looked up the whole text again, most of the
-    export's analysis of an entry (#10)."""
+    (+ phrase_keys of the first, with `names`: _name_phrases) + the long words' stem keys in
+    `lang` (stem_key), in that order, from one pass over the text's words: each of them tokenised
+    and looked up the whole text again, most of the export's analysis of an entry (#10). `forms`:
+    a set the long words with a lexicon value (lexicon_value) are added to."""
     words = list(map(_word_keys, TOKEN_RE.findall(text)))
     stop = _stop(lang)
     plain = [k for token, k, _ in words if token and token not in stop]
-    return plain + compound_keys(text) + _extra_keys(words, countries) + (phrase_keys(plain, names) if names else [])
+    return (plain + compound_keys(text) + _extra_keys(words, countries) + (phrase_keys(plain, names) if names else [])
+            + _stem_keys(words, lang, stop, forms))
+
+
+def _stem_keys(words: list[tuple[str, str, str]], lang: str | None, stop, forms: set | None,
+               labels: bool = False) -> list[str]:
+    """The stem keys (stem_key) of a text's words (_word_keys) in `lang`, one per occurrence; the
+    long words with a lexicon value added to `forms` (when not None). With `labels`, every word
+    of ASCII letters has its stem's key ('~en:census'), however short (label_stem_key)."""
+    if labels:
+        found = [label_stem_key(token, lang) for token, _, _ in words if token and token not in stop]
+        if forms is not None:
+            forms.update(t for t, _, _ in words if lexicon_value(t) is not None)
+        return [k for k in found if k]
+    long = [token for token, k, _ in words if len(token) > PREFIX_LEN and token not in stop and k == token[:PREFIX_LEN]]
+    if forms is not None:
+        forms.update(t for t in long if lexicon_value(t) is not None)
+    return [k for k in (stem_key(t, lang) for t in long) if k] if lang else []
+
+
+def stem_keys(text: str, lang: str | None) -> list[str]:
+    """The stem keys (stem_key) of a text's long words in `lang`, one per occurrence, stop words of
+    `lang` dropped; none with lang None."""
+    return _stem_keys(list(map(_word_keys, TOKEN_RE.findall(text))), lang, _stop(lang), None)
+
+
+@lru_cache(maxsize=20_000)
+def label_stem_key(token: str, lang: str) -> str:
+    """The stem key of a vocabulary label's word, whatever its length ('~en:census'; '' for a word
+    not all ASCII letters): a version holds the labels of every language (the API's meta_<lang>)."""
+    return f"~{lang}:{stem(token, lang)}" if token.isascii() and token.isalpha() else ""
 
 
 def _extra_keys(words: list[tuple[str, str, str]], countries: dict[str, str]) -> list[str]:
@@ -559,13 +646,19 @@ def spelling_words(entries: list[Entry], words_of=None) -> dict[str, dict[str, i
 def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, list[str]]:
     """An entry's keys per field ({"title", "summary", "meta", "body": [key, ...]}); the labels in
     "meta" come from `vocabs` (None: the shipped data, read now)."""
+    return _entry_keys(entry, vocabs)[0]
+
+
+def _entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    """(entry_keys, its long words with a lexicon value (lexicon_value), sorted)."""
     vocabs = Vocabularies.ensure(vocabs)
-    labels = []
+    labels, label_texts = [], []
     for lang in schema.LANGS:
         words = [vocabs.label("types", entry.type, lang), *(vocabs.label("themes", t, lang) for t in entry.themes),
                  *(vocabs.label("data_sources", d, lang) for d in entry.data_sources),
                  *(schema.country_name(c, lang) for c in entry.countries if c in schema.country_codes())]
         labels += keys(" ".join(words), lang)
+        label_texts.append((lang, " ".join(words)))
     meta = labels + keys(" ".join([*entry.tags, *entry.institutions, entry.id.replace("-", " ")]), entry.lang)
     body = markdown_to_text(entry.body)
     # An agent noun's key is added besides its prefix key (agent_key), in every language: the
@@ -574,15 +667,25 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
     countries = vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))
     tags = " ".join(entry.tags)
     names = vocabs.derived("static_index.name_phrases", lambda: _name_phrases(vocabs))
+    # Long words' stem keys (stem_key): the labels in each language stemmed in that language, as
+    # the API's meta_<lang> fields; the tags in the entry's language; the words in the lexicon.
+    # A label's every word has its stem key, a short stem too: the browser searches a long word
+    # whose stem is short by its prefix key in the versions of that language (kb-engine.js
+    # ownKeys), and by the label's stem key in the others, as the API's meta_<lang> fields.
+    forms: set[str] = set()
+    stems = [k for lang, text in label_texts for k in
+             _stem_keys(list(map(_word_keys, TOKEN_RE.findall(text))), lang, _stop(lang), forms, labels=True)]
+    named = " ".join([*entry.tags, *entry.institutions, entry.id.replace("-", " ")])
+    stems += _stem_keys(list(map(_word_keys, TOKEN_RE.findall(named))), entry.lang, _stop(entry.lang), forms)
     # A compound's key is added besides its parts' keys, as the index's _Compound filter does
     # (_text_keys: keys, compound keys, agent keys, country words' keys), and a glossary name's
     # phrase key besides its words' keys (phrase_keys).
-    return {"title": _text_keys(entry.title, entry.lang, countries, names),
-            "summary": _text_keys(entry.summary, entry.lang, countries, names),
+    return {"title": _text_keys(entry.title, entry.lang, countries, names, forms),
+            "summary": _text_keys(entry.summary, entry.lang, countries, names, forms),
             "meta": meta + compound_keys(tags) + _extra_keys(list(map(_word_keys, TOKEN_RE.findall(tags))), countries)
             + country_keys(" ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
-                                    if c in schema.country_codes()), countries) + phrase_keys(meta, names),
-            "body": _text_keys(body, entry.lang, countries, names)}
+                                    if c in schema.country_codes()), countries) + phrase_keys(meta, names) + stems,
+            "body": _text_keys(body, entry.lang, countries, names, forms)}, tuple(sorted(forms))
 
 
 def phrase_key(name_keys: list[str]) -> str:
@@ -593,7 +696,11 @@ def phrase_key(name_keys: list[str]) -> str:
 
 def placed_term(key: str) -> str:
     """The term whose shard holds a key: a phrase key's first word key ('"enquet national"' ->
-    'enquet'), any other key itself. kb-engine.js placedTerm mirrors it."""
+    'enquet'), a stem key's stem's prefix key ('~fr:informel' -> 'inform': in the file of the
+    word's prefix key, which holds its lexicon value), any other key itself. kb-engine.js
+    placedTerm mirrors it."""
+    if key[:1] == "~":
+        return key[key.index(":") + 1:][:PREFIX_LEN]
     return key[1:].split(" ", 1)[0] if key[:1] == '"' else key
 
 
@@ -736,10 +843,12 @@ class Terms:
     lengths: tuple[int, ...]
     words: tuple[str, ...]
     counts: np.ndarray
+    forms: tuple[str, ...] = ()  # its long words with a lexicon value (lexicon_value), sorted
 
 
-def terms(by_field: dict[str, list[str]]) -> Terms:
-    """Terms of a document from its keys per field ({field of _FIELDS: [key, ...]}, entry_keys)."""
+def terms(by_field: dict[str, list[str]], forms: tuple[str, ...] = ()) -> Terms:
+    """Terms of a document from its keys per field ({field of _FIELDS: [key, ...]}, entry_keys) and
+    its long words with a lexicon value (`forms`, sorted)."""
     rows: dict[str, list[int]] = {}
     for column, f in enumerate(_FIELDS):
         for word, count in Counter(by_field.get(f, ())).items():
@@ -753,13 +862,14 @@ def terms(by_field: dict[str, list[str]]) -> Terms:
     extra = np.fromiter(map(_beside_key, rows), dtype=bool, count=len(rows))
     beside = counts[extra].sum(axis=0).tolist() if extra.any() else [0] * len(_FIELDS)
     lengths = tuple(len(by_field.get(f, ())) - int(beside[i]) for i, f in enumerate(_FIELDS))
-    return Terms(lengths, tuple(rows), counts)
+    return Terms(lengths, tuple(rows), counts, tuple(forms))
 
 
 def _beside_key(k: str) -> bool:
     """Whether a key stands beside a word's key, not counted in a field's length: an agent or
-    country word's key (_is_agent_key), a phrase key (phrase_keys: between double quotes)."""
-    return k[:1] == '"' or _is_agent_key(k)
+    country word's key (_is_agent_key), a phrase key (phrase_keys: between double quotes), a stem
+    key (stem_key: '~' and its language)."""
+    return k[:1] in ('"', "~") or _is_agent_key(k)
 
 
 def _is_agent_key(k: str) -> bool:
@@ -769,8 +879,8 @@ def _is_agent_key(k: str) -> bool:
 
 
 def entry_terms(entry: Entry, vocabs: Vocabularies | None = None) -> Terms:
-    """terms(entry_keys(entry, vocabs)): what export() needs of one entry version."""
-    return terms(entry_keys(entry, vocabs))
+    """terms(entry_keys(entry, vocabs), its lexicon words): what export() needs of one entry version."""
+    return terms(*_entry_keys(entry, vocabs))
 
 
 def quantised_average(total: int, count: int) -> float:
@@ -822,7 +932,7 @@ def _postings(docs: list[int], per_doc: list[Terms], avg: tuple[float, ...] | No
     length / average length), the averages `avg` (quantised_average of each field of _FIELDS;
     None: those of `per_doc`), computed in float64 in the same order as a plain loop over fields.
     The browser multiplies it by the key's idf (from its document count and meta "n"), so that a
-    weight depends on its document and the averages alone."""
+    weight depends on its document and the averages alone. A stem key's postings weigh 1 (stem_key)."""
     # map() over C-level lookups: one Python step per posting would cost most of the export.
     vocab = {w: i for i, w in enumerate(dict.fromkeys(chain.from_iterable(t.words for t in per_doc)))}
     sizes = np.array([len(t.words) for t in per_doc], dtype=np.int64)
@@ -841,6 +951,11 @@ def _postings(docs: list[int], per_doc: list[Terms], avg: tuple[float, ...] | No
     for column in range(len(_FIELDS)):
         weighted = weighted + parts[:, column]
     weight = np.maximum(1, np.rint(WEIGHT_SCALE * weighted / (K1 + weighted))).astype(np.int64)
+    # A stem key says which documents hold a word, their prefix key's weight ranks them (kb-engine.js
+    # ownKeys): weighed 1, it costs one digit a posting, not three.
+    stems = np.fromiter((w[:1] == "~" for w in vocab), dtype=bool, count=len(vocab))
+    if stems.any():
+        weight[stems[word_col]] = 1
     order = np.lexsort((doc_col, word_col))
     in_text = counts[:, _TEXT_COLUMNS].any(axis=1)
     return list(vocab), word_col[order], doc_col[order], weight[order], in_text[order]
@@ -869,9 +984,12 @@ def _head_size(key: str, head: list[int]) -> int:
     return len(key) + 6 * len(head)
 
 
-def _terms_file(name: str, heads: dict[str, list[int]], counts: dict[str, int]) -> str:
-    """A t<n> file: {"": {key with a tail: its document count}, key: head, ...}, keys sorted."""
+def _terms_file(name: str, heads: dict[str, list[int]], counts: dict[str, int], lexicon=()) -> str:
+    """A t<n> file: {"": {key with a tail: its document count}, "=": {long word: lexicon_value}
+    (the words of `lexicon` whose prefix key the file holds), key: head, ...}, keys sorted."""
     data: dict = {"": {k: counts[k] for k in sorted(counts)}} if counts else {}
+    if lexicon:
+        data["="] = {w: lexicon_value(w) for w in sorted(lexicon)}
     for k in sorted(heads):
         data[k] = heads[k]
     return _encode(name, data)
@@ -1055,17 +1173,24 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
             facet_lists.setdefault(k, []).append((doc, weight))
     for k, pairs in facet_lists.items():
         heads[k] = _gaps(pairs)
-    size = sum(_head_size(k, v) for k, v in heads.items())
+    # The lexicon (lexicon_value): the long words of the collection, each in its prefix key's file.
+    form_counts = Counter(chain.from_iterable(t.forms for t in fields.values()))
+    lexicon = sorted(form_counts)
+    size = sum(_head_size(k, v) for k, v in heads.items()) + sum(map(_lexicon_size, lexicon))
     shards = _pow2(size / SHARD_BYTES)
     by_shard: dict[int, dict] = defaultdict(dict)
     ordered = list(heads)
     # A phrase key goes with its first word's key (placed_term): the browser fetches that shard anyway.
     for word, n in zip(ordered, shards_of([placed_term(w) for w in ordered], shards), strict=True):
         by_shard[n][word] = heads[word]
+    lex_of: dict[int, list[str]] = defaultdict(list)
+    for form, n in zip(lexicon, shards_of([key(w) for w in lexicon], shards), strict=True):
+        lex_of[n].append(form)
     texts = {}
     for s in range(shards):
         in_shard = by_shard.get(s, {})
-        texts[f"t{s}.js"] = _terms_file(f"t{s}", in_shard, {k: counts[k] for k in in_shard if k in counts})
+        texts[f"t{s}.js"] = _terms_file(f"t{s}", in_shard, {k: counts[k] for k in in_shard if k in counts},
+                                        lex_of.get(s, ()))
         with_tail = {k: tails[k] for k in in_shard if k in tails}
         if with_tail:
             texts[f"x{s}.js"] = _tails_file(f"x{s}", with_tail)
@@ -1108,7 +1233,7 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
     digests = {name: _digest(text) for name, text in texts.items()}
     if state is not None:
         state.clear()
-        state.update(texts=texts, digests=digests, shards=shards, vshards=vshards, size=size, vsize=vsize,
+        state.update(texts=texts, digests=digests, shards=shards, vshards=vshards, size=size, vsize=vsize, forms=form_counts,
                      prints=prints, keys={doc: (fields[doc], facet_keys[doc]) for doc in docs},
                      spell=spell, groups=dict(groups), ckeys={doc: tuple(sorted(v)) for doc, v in ckeys.items()},
                      holding=dict(holding), shown=shown, written=written, written_parts=parts)
@@ -1171,6 +1296,20 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
         for w, doc, weight in zip(old_word_col.tolist(), old_doc_col.tolist(), old_weight_col.tolist(), strict=True):
             old_of[doc][old_words[w]] = weight
     dirty: set[str] = set()
+    # The lexicon's words whose count goes from 0 or to 0: their prefix key's file is made again.
+    form_counts: Counter = state["forms"]
+    relexed: set[str] = set()
+    for doc in gone:
+        for form in keys_of[doc][0].forms:
+            form_counts[form] -= 1
+            if not form_counts[form]:
+                del form_counts[form]
+                relexed.add(form)
+    for doc in came:
+        for form in fields[doc].forms:
+            if not form_counts[form]:
+                relexed.add(form)
+            form_counts[form] += 1
     for doc in gone:
         terms_before, facets = keys_of.pop(doc)
         if doc in same_set:
@@ -1190,12 +1329,24 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
     by_shard: dict[int, list[str]] = defaultdict(list)
     for k, n in zip(ordered, shards_of([placed_term(k) for k in ordered], shards), strict=True):
         by_shard[n].append(k)
-    gone_arr = np.array(sorted(gone), dtype=np.int64)
     size = state["size"]
+    relexed_of: dict[int, set[str]] = defaultdict(set)
+    for form, n in zip(sorted(relexed), shards_of([key(f) for f in sorted(relexed)], shards), strict=True):
+        relexed_of[n].add(form)
+        by_shard.setdefault(n, [])
+    gone_arr = np.array(sorted(gone), dtype=np.int64)
     for s, in_shard in by_shard.items():
         name, tail_name = f"t{s}.js", f"x{s}.js"
         heads = _decode(texts[name]) if name in texts else {}
         counts = heads.pop("", {})
+        lexicon = set(heads.pop("=", {}))
+        for form in relexed_of.get(s, ()):
+            if form_counts[form] and form not in lexicon:
+                lexicon.add(form)
+                size += _lexicon_size(form)
+            elif not form_counts[form] and form in lexicon:
+                lexicon.discard(form)
+                size -= _lexicon_size(form)
         tails = _decode(texts[tail_name]) if tail_name in texts else {}
         for k in in_shard:
             head_flat = heads.pop(k, None)
@@ -1226,7 +1377,7 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
             if tail is not None:
                 tails[k] = tail
                 counts[k] = len(docs_of)
-        texts[name] = _terms_file(f"t{s}", heads, counts)
+        texts[name] = _terms_file(f"t{s}", heads, counts, lexicon)
         changed.add(name)
         if tails:
             texts[tail_name] = _tails_file(f"x{s}", tails)
