@@ -925,6 +925,12 @@ class _LRU:
             self.items.popitem(last=False)
 
 
+# What a search box left blank may hold: the characters JavaScript's String.prototype.trim()
+# removes (ECMAScript WhiteSpace and LineTerminator), so that both engines read the same query as
+# empty (browse) or as holding something (here: only control characters, answered with no_terms).
+BLANK_RE = re.compile("[ \t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
+
+
 class SearchIndex:
     """Reads one index directory; reopens it when a build swaps in a new one. One searcher and
     the derived tables (stored documents, versions per entry, folded titles, facet table) are
@@ -1296,8 +1302,10 @@ class SearchIndex:
         filters = {k: set(v) for k, v in (filters or {}).items() if v}
         with self._lock:
             gen = self._open()
-            if not q and typed.strip():
-                # Only control characters ('%00'): something was sent, so not a request to browse.
+            if not q and not BLANK_RE.fullmatch(typed):
+                # Only control characters ('%00', '%1C', '%C2%85'): something was sent, so not a
+                # request to browse (str.strip() takes \x1c-\x1f and \x85 for spaces; JavaScript's
+                # trim(), which the offline engine uses, does not).
                 scored = (np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q)
             else:
                 key = q  # the glossary is the engine's own (self.vocabs), fixed for its life
