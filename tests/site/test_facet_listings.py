@@ -114,3 +114,26 @@ def test_a_split_listing_taken_whole_keeps_its_parts_for_the_next_change(entries
     assert len(parts) > 2
     made = [k for k in parts if k not in second.kept()]
     assert len(made) == 1 and added.id in str(third.texts[made[0]])
+
+
+def test_each_interface_of_a_build_makes_again_the_changed_entry_s_listings_only(entries, vocabs, monkeypatch):
+    """The three interfaces share one record of the entries in the memo: each compares the entries
+    with the record its own listings were made from, so that the second and third interface of a
+    build make again the same few listings as the first, and so does the next build."""
+    langs = ("fr", "ar", "en")
+    memo = pages.TextMemo()
+    for ui in langs:
+        pages.generate(entries, "", ui, vocabs=vocabs, memo=memo, split_at=SPLIT)
+    now = list(entries)
+    for step in range(2):
+        e = next(e for e in now[step * 7:] if e.lang == "fr" and e.tags)
+        changed = replace(e, tags=e.tags[1:], title=f"Révisé {step} " + e.title)
+        now = [changed if x is e else x for x in now]
+        made = made_listings(monkeypatch)
+        memo = pages.TextMemo(memo.kept())
+        for ui in langs:
+            made.clear()
+            out = pages.generate(now, "", ui, vocabs=vocabs, memo=memo, split_at=SPLIT)
+            assert set(p for p in made if p.startswith(FACET_FOLDERS)) == listings_of(e, vocabs), (step, ui)
+            assert out == pages.generate(now, "", ui, vocabs=vocabs, split_at=SPLIT)
+        monkeypatch.undo()

@@ -13,6 +13,7 @@ import html
 import json
 import posixpath
 import re
+import secrets
 from collections import defaultdict
 from functools import lru_cache, partial
 from pathlib import Path
@@ -229,6 +230,7 @@ class TextMemo:
         self._lines: dict[int, tuple] = {}  # {id(entry): (entry, line digest, dated line digest)}, see lines()
         # Where the page texts of records loaded as memo_pack.Stored are read from (tools.site.generate).
         self.pack: memo_pack.Pack | None = None
+        self.filed: dict[str, dict] = {}  # facet_listings' records of the entries seen, by token
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -562,13 +564,17 @@ NO_SEARCH = {"exclude": True}
 
 
 def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
-                 extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
+                 extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                 keys: list | None = None) -> str:
     """A page listing entries, one line per entry id (the version in ui when there is one), with
     their count. `extra` is Markdown put between the intro and the list. `memo`: a build's
-    TextMemo, which the page and its lines are taken from and kept in."""
+    TextMemo, which the page and its lines are taken from and kept in; `keys`, a list the memo's
+    key of the page is appended to (with `memo`)."""
     vocabs = Vocabularies.ensure(vocabs)
     if memo is not None:
         key = ("listing", title, intro, path, ui, extra, memo.lines(entries))
+        if keys is not None:
+            keys.append(key)
         return memo.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra, vocabs, memo))
     return _listing_page(title, intro, entries, path, ui, extra, vocabs)
 
@@ -652,19 +658,24 @@ def type_breakdown(shown: list[Entry], ui: str, vocabs: Vocabularies) -> str:
 
 def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
                   extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
-                  search: dict[str, str] | None = None, split_at: int | None = None) -> dict[str, str]:
+                  search: dict[str, str] | None = None, split_at: int | None = None,
+                  keys: list | None = None) -> dict[str, str]:
     """A listing of `entries` at docs path `path` as {path: text}: listing_page's one page when it
     has at most `split_at` (default SPLIT_AT) entries, else the split layout described above this
     function (the first page at `path`, the others under parts_folder(path)). `search`: the
     filters ({parameter: value}) that give the same entries on the search page, linked from the
-    first page of a split listing; None for no link (a listing no facet describes)."""
+    first page of a split listing; None for no link (a listing no facet describes). `keys`: a
+    list the memo's key of the listing is appended to (with `memo`: remembered_listing takes the
+    listing back by it)."""
     vocabs = Vocabularies.ensure(vocabs)
     limit = split_threshold(split_at)
     if ids(entries) <= limit:
-        return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
+        return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo, keys=keys)}
     if memo is not None:  # the pages depend on what the lines show and on the dates (the latest)
         key = ("split-listing", title, intro, path, ui, extra, tuple(sorted((search or {}).items())) if search is not None else None,
                limit, memo.lines(entries, dated=True))
+        if keys is not None:
+            keys.append(key)
         # A section: taken whole, it keeps the texts of its parts (kept by the memo for the next
         # build), so that one entry added later makes again its own part's page alone (#10).
         return memo.section(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
@@ -711,6 +722,14 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
         else:
             pages[page] = part()
     return pages
+
+
+def remembered_listing(memo: TextMemo, key: tuple, make) -> dict[str, str]:
+    """The listing ({path: text}) listing_pages kept in `memo` under `key` (its `keys`), marked
+    used; make() (listing_pages' result for the same entries) if the memo does not hold it."""
+    if key[0] == "listing":  # ("listing", title, intro, path, ...): one page
+        return {key[3]: memo.get(key, lambda: make()[key[3]])}
+    return memo.section(key, make)
 
 
 def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
@@ -1049,8 +1068,9 @@ def tag_groups(entries: list[Entry], vocabs: Vocabularies, wanted=None) -> dict[
 
 
 def tag_listing(group: TagGroup, ui: str, vocabs: Vocabularies, memo: TextMemo | None = None,
-                split_at: int | None = None) -> dict[str, str]:
-    """One keyword page (split as listing_pages does above `split_at` entries): {path: text}."""
+                split_at: int | None = None, keys: list | None = None) -> dict[str, str]:
+    """One keyword page (split as listing_pages does above `split_at` entries): {path: text}.
+    `keys`: see listing_pages."""
     path = group.path
     extra = ""
     if group.concept is not None:
@@ -1059,7 +1079,7 @@ def tag_listing(group: TagGroup, ui: str, vocabs: Vocabularies, memo: TextMemo |
     if len(words) > 1:
         extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
     return listing_pages(group.name(ui), "", group.members, path, ui, extra=extra, vocabs=vocabs, memo=memo,
-                         split_at=split_at)
+                         split_at=split_at, keys=keys)
 
 
 def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
@@ -1277,12 +1297,13 @@ FACET_LISTINGS = (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"])
 
 
 def term_listing(facet, term: str, members: list[Entry], ui: str, vocabs: Vocabularies, memo: TextMemo | None,
-                 split_at: int | None) -> dict[str, str]:
-    """A vocabulary term's listing (`facet` one of FACET_LISTINGS) of `members` ({path: text})."""
+                 split_at: int | None, keys: list | None = None) -> dict[str, str]:
+    """A vocabulary term's listing (`facet` one of FACET_LISTINGS) of `members` ({path: text}).
+    `keys`: see listing_pages."""
     vocab = facet.vocabulary
     return listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members,
                          term_page(vocab, term), ui, vocabs=vocabs, memo=memo, search={facet.param: term},
-                         split_at=split_at)
+                         split_at=split_at, keys=keys)
 
 
 def term_index(facet, counts: dict[str, int], ui: str, vocabs: Vocabularies) -> dict[str, str]:
@@ -1294,91 +1315,121 @@ def term_index(facet, counts: dict[str, int], ui: str, vocabs: Vocabularies) -> 
                                    vocabs=vocabs)}
 
 
+_LISTING_IDS: dict[tuple, tuple] = {}  # one tuple per listing id, shared by the entries filed there (a smaller memo)
+
+
 def _listings_of(entry: Entry, vocabs: Vocabularies) -> tuple:
     """The listings (facet_listings) that file `entry`: (vocabulary, term) and ("tags", page)."""
     out = [(facet.vocabulary, v) for facet in FACET_LISTINGS for v in facet.of(entry)]
     out += [("tags", _tag_info(tag, vocabs)[0]) for tag in entry.tags]
-    return tuple(out)
+    if len(_LISTING_IDS) > 100_000:
+        _LISTING_IDS.clear()
+    return tuple(_LISTING_IDS.setdefault(k, k) for k in out)
+
+
+FILED = ("facet-entries",)  # TextMemo key of facet_listings' record of the entries: (token, {key: (print, listings)})
+
+
+def _filing_changes(entries: list[Entry], memo: TextMemo, vocabs: Vocabularies, since: str | None):
+    """(token, {entry key: (fingerprint, listings)} of `entries`, the listings to make again: those
+    that file an entry changed, added or removed since the record `since` (a token of FILED that
+    this memo saw), None for all). The record of `entries` is put in the memo under FILED; the
+    records seen are kept on the memo (the interfaces of one build each compare with the record
+    their listings were made from)."""
+    seen = memo.filed
+    stored = memo.texts.get(FILED)
+    if stored is not None:
+        seen.setdefault(stored[0], stored[1])
+    known = seen.get(since) if since is not None else None
+    now: dict[str, tuple] = {}
+    redo: set | None = None if known is None else set()
+    for e in entries:
+        p = fingerprint(e)
+        old = known.get(e.key) if known is not None else None
+        if old is not None and old[0] == p:
+            now[e.key] = (p, old[1])
+            continue
+        now[e.key] = (p, _listings_of(e, vocabs))
+        if redo is not None:
+            redo.update(now[e.key][1])
+            if old is not None:
+                redo.update(old[1])
+    if known is not None:
+        for key, (_, were) in known.items():
+            if key not in now:  # removed
+                redo.update(were)
+    # The interfaces of one build find the same entries: one token for them all.
+    last = memo.texts.get(FILED)
+    token = last[0] if last is not None and last[1] == now else secrets.token_hex(8)
+    seen[token] = now
+    memo.texts[FILED] = (token, now)
+    memo.used.add(FILED)
+    return token, now, redo
 
 
 def facet_listings(entries: list[Entry], ui: str, vocabs: Vocabularies, memo: TextMemo,
                    split_at: int | None = None) -> dict[str, str]:
     """The theme, data source, type and keyword listings and their indexes ({path: text}) as
     generate makes them without a memo, made again only where a changed, added or removed entry
-    was or is filed (its old and its new values): every other listing's pages are taken from
-    `memo` as the last build left them, without gathering, keying or reading its entries (#10).
+    was or is filed (its old and its new values): every other listing is taken from `memo` by the
+    key it was kept under, without gathering, keying or reading its entries (#10).
 
     A listing's pages depend on its entries alone (their fields, in collection order) besides the
-    interface, the threshold and the memo's context. The memo keeps, per interface and threshold
-    ("facet-state"), each entry version's fingerprint and listings and each listing's key, count
-    (and keyword index row); and each listing's pages under a key of its entries' fingerprints
-    ("facet-listing", a TextMemo.section, which keeps the texts they are made of with them)."""
+    interface, the threshold and the memo's context. The memo keeps each entry version's
+    fingerprint and listings (FILED, for every interface) and, per interface and threshold
+    ("facet-state"), the FILED record its listings were made from and each listing's memo key,
+    count and keyword index row."""
     limit = split_threshold(split_at)
     state_key = ("facet-state", ui, limit)
-    before = memo.texts.get(state_key) or {"entries": {}, "listings": {}}
-    known, listed = before["entries"], before["listings"]
-    now: dict[str, tuple] = {}
-    redo: set = set()
-    for e in entries:
-        old = known.get(e.key)
-        if old is not None and old[0] == fingerprint(e):
-            now[e.key] = old
-        else:
-            now[e.key] = (fingerprint(e), _listings_of(e, vocabs))
-            redo.update(now[e.key][1])
-            if old is not None:
-                redo.update(old[1])
-    for key, (_, were) in known.items():
-        if key not in now:  # removed
-            redo.update(were)
-    redo.update(k for facet in FACET_LISTINGS for term in vocabs.terms(facet.vocabulary)
-                if (k := (facet.vocabulary, term)) not in listed)  # a first build: every listing
+    since, listed = memo.texts.get(state_key) or (None, {})
+    token, now, redo = _filing_changes(entries, memo, vocabs, since)
+
+    def again(k: tuple) -> bool:
+        return redo is None or k in redo or k not in listed
+
     members: dict[tuple, list[Entry]] = defaultdict(list)
     for e in entries:
         for k in now[e.key][1]:
-            if k in redo:
+            if again(k):
                 members[k].append(e)
-    tags = tag_groups([e for e in entries if any(k[0] == "tags" and k in redo for k in now[e.key][1])], vocabs,
-                      wanted={k[1] for k in redo if k[0] == "tags"})
+    wanted = {k[1] for k in members if k[0] == "tags"}
+    tags = tag_groups([e for e in entries if any(k[0] == "tags" and k[1] in wanted for k in now[e.key][1])], vocabs,
+                      wanted=wanted)
     state: dict[tuple, tuple] = {}
     out: dict[str, str] = {}
 
     def listing(k: tuple, make) -> dict[str, str]:
-        if k not in redo:  # as the last build left it (made only if the memo lost it: the same entries)
+        if not again(k):  # as the last build left it (made only if the memo lost it: the same entries)
             state[k] = listed[k]
-            return memo.section(listed[k][0], lambda: make(_gather(entries, now, k, vocabs)))
-        group = tags[k[1]] if k[0] == "tags" else members.get(k, [])
-        key = ("facet-listing", ui, limit, k, _members_digest(group.members if k[0] == "tags" else group))
-        value = memo.section(key, lambda: make(group))
+            return remembered_listing(memo, listed[k][0], lambda: make(_gather(entries, now, k, vocabs), None))
+        keys: list = []
         if k[0] == "tags":
-            state[k] = (key, ids(group.members), (group.name(ui), group.shown(ui), ids(group.members)))
+            group = tags[k[1]]
+            value = make(group, keys)
+            state[k] = (keys[0], ids(group.members), (group.name(ui), group.shown(ui), ids(group.members)))
         else:
-            state[k] = (key, ids(group))
+            value = make(members.get(k, []), keys)
+            state[k] = (keys[0], ids(members.get(k, [])))
         return value
 
     for facet in FACET_LISTINGS:
         counts = {}
         for term in vocabs.terms(facet.vocabulary):
             k = (facet.vocabulary, term)
-            out.update(listing(k, lambda group, facet=facet, term=term:
-                               term_listing(facet, term, group, ui, vocabs, memo, split_at)))
+            out.update(listing(k, lambda group, keys, facet=facet, term=term:
+                               term_listing(facet, term, group, ui, vocabs, memo, split_at, keys)))
             counts[term] = state[k][1]
         out.update(term_index(facet, counts, ui, vocabs))
     rows: dict[str, tuple[str, str, int]] = {}
-    kept = [k[1] for k in listed if k[0] == "tags" and k not in redo]
+    kept = [k[1] for k in listed if k[0] == "tags" and not again(k)]  # none of their entries changed
     for path in [*kept, *tags]:
         k = ("tags", path)
-        out.update(listing(k, lambda group: tag_listing(group, ui, vocabs, memo, split_at)))
+        out.update(listing(k, lambda group, keys: tag_listing(group, ui, vocabs, memo, split_at, keys)))
         rows[path] = state[k][2]
     out.update(tag_index(rows, ui, vocabs, memo, split_at))
-    memo.texts[state_key] = {"entries": now, "listings": state}
+    memo.texts[state_key] = (token, state)
     memo.used.add(state_key)
     return out
-
-
-def _members_digest(members: list[Entry]) -> str:
-    """SHA-256 (hex) of the fingerprints of `members`, in their order."""
-    return hashlib.sha256("\n".join(fingerprint(e) for e in members).encode()).hexdigest()
 
 
 def _gather(entries: list[Entry], now: dict, k: tuple, vocabs: Vocabularies):
