@@ -116,6 +116,30 @@ def test_groups_split_further_and_identical_titles_are_cut_into_parts(shipped):
     assert any(re.search(r"-\d+\.md$", p) for p in leaves)  # numbered parts of one prefix
 
 
+def test_an_entry_added_to_numbered_parts_changes_its_own_part_not_every_part_after_it(shipped):
+    """Parts of one prefix end where their entries say (split.cut), not every `split_at` entries:
+    an entry added in the middle changes the pages of its own run (one part, or two when its run
+    was cut in two) and the pages that count it (the prefix's page, the first page), and the
+    parts after it keep their addresses and entries, unless the number of parts changes (then
+    those after it move up by one)."""
+    entries = [replace(e, title="Enquête emploi") for e in grown(shipped, 147)]
+    kw = {"vocabs": SHIPPED, "search": {}, "split_at": 10}
+    before = pages.listing_pages("Tout", "", entries, "kb/index.md", "fr", **kw)
+    numbered = [p for p in before if re.search(r"-\d+\.md$", p)]
+    assert len(numbered) > 8 and max(len(listed(before[p])) for p in numbered) <= 10
+    kept_count = 0
+    for n in range(12):
+        extra = replace(entries[0], id=f"syn-00074-{n}")  # sorts in the middle of the parts
+        after = pages.listing_pages("Tout", "", [*entries, extra], "kb/index.md", "fr", **kw)
+        if len([p for p in after if re.search(r"-\d+\.md$", p)]) != len(numbered):
+            continue
+        kept_count += 1
+        differ = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+        assert 1 <= len([p for p in differ if p in numbered]) <= 2, sorted(differ)
+        assert len(differ) <= 4, sorted(differ)
+    assert kept_count >= 8
+
+
 def test_part_names_never_collide_and_escape_what_is_not_a_letter():
     assert split.key_name("l'") != split.key_name("l ")
     assert split.key_name("ab") == "ab" and split.key_name("مس") == "مس"
