@@ -137,3 +137,18 @@ def test_each_interface_of_a_build_makes_again_the_changed_entry_s_listings_only
             assert set(p for p in made if p.startswith(FACET_FOLDERS)) == listings_of(e, vocabs), (step, ui)
             assert out == pages.generate(now, "", ui, vocabs=vocabs, split_at=SPLIT)
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize("ui", ["fr", "ar", "en"])
+def test_the_version_shown_is_the_interface_s_else_the_first_of_the_languages(entries, ui):
+    """pages.pick, for every set of versions an entry can have, in any order: the interface's own
+    language when there is one, else French, Arabic, English in that order."""
+    from itertools import permutations
+
+    base = next(e for e in entries if e.lang == "fr")
+    versions = {lang: replace(base, lang=lang) for lang in ("fr", "ar", "en")}
+    order = [ui] + [lang for lang in ("fr", "ar", "en") if lang != ui]
+    for n in (1, 2, 3):
+        for langs in permutations(versions, n):
+            expected = next(lang for lang in order if lang in langs)
+            assert pages.pick([versions[lang] for lang in langs], ui).lang == expected, langs

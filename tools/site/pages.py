@@ -171,6 +171,13 @@ def tag_page(tag: str, vocabs: Vocabularies | None = None) -> str:
 def pick(versions: list[Entry], ui: str) -> Entry:
     """The version of one entry to show in interface ui: ui's own language when there is one,
     otherwise the first of schema.LANGS (French, Arabic, English) that exists."""
+    # Asked for every entry of every listing that is made: the common cases first, without a
+    # sort key (the same answer: one version per language).
+    if len(versions) == 1:
+        return versions[0]
+    for v in versions:
+        if v.lang == ui:
+            return v
     order = [ui] + [lang for lang in schema.LANGS if lang != ui]
     return min(versions, key=lambda e: order.index(e.lang) if e.lang in order else len(order))
 
