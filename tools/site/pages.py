@@ -602,7 +602,7 @@ def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: s
 # the listing's facet value, and files the entries by the start of their folded title in pages
 # under a folder of the same name (kb/themes/emploi.md → kb/themes/emploi/e.md, .../en.md). A
 # group of more than SPLIT_AT entries is split again by one more letter (up to split.MAX_DEPTH letters,
-# then cut into numbered parts). The layout is a function of the listing's entries alone (full and
+# then cut into numbered parts where the entries' ids say, split.cut). The layout is a function of the listing's entries alone (full and
 # incremental builds agree), a title's group does not shift when another entry is added, and one
 # changed entry rewrites only the pages of its groups and their parents: every page holds at most
 # SPLIT_AT entries or the links to the groups under it.
