@@ -1,5 +1,6 @@
 """An incremental rebuild (one entry's title changed, one entry's type changed so that it enters
-or leaves other entries' related lists, one added, one removed) gives the same generated pages,
+or leaves other entries' related lists, one moved from a theme to another, one added into split
+listings, one removed that alone had a keyword) gives the same generated pages,
 site and search results as a clean full build of the same entries, and rewrites only what
 depends on the changes."""
 
@@ -47,13 +48,17 @@ def projects(tmp_path_factory):
     split = pytest.MonkeyPatch()
     split.setattr(pages, "SPLIT_AT", 4)
     inc = Project(make_project(tmp_path_factory.mktemp("incremental"), 24, seed=5))
+    entries = sorted(inc.practices.glob("*/*.fr.md"))
+    # The entry removed below alone has this keyword: its removal empties the keyword's listing.
+    removed = entries[5]
+    removed.write_text(with_tag(removed.read_text(encoding="utf-8"), UNIQUE_TAG), encoding="utf-8")
     built(run(inc, progress=False, force=True))
+    had_tag = any(UNIQUE_TAG in p.read_text(encoding="utf-8") for p in (inc.generated / "tags").rglob("*.md"))
     first_site = {p.relative_to(inc.site).as_posix(): p.stat().st_ino for p in inc.site.rglob("*.html")}
     first_pages = {p.relative_to(inc.generated).as_posix(): p.stat().st_mtime_ns
                    for p in (inc.generated / "entries").rglob("*") if p.is_file()}
 
-    entries = sorted(inc.practices.glob("*/*.fr.md"))
-    changed, removed = entries[2], entries[5]
+    changed = entries[2]
     changed.write_text(changed.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Révisé ", 1),
                        encoding="utf-8")
     # An entry without translations (shared fields are checked across versions) changes type:
@@ -63,6 +68,16 @@ def projects(tmp_path_factory):
     old_type = re.search(r"^type: (\w+)$", text, re.M).group(1)
     alone.write_text(text.replace(f"\ntype: {old_type}\n", "\ntype: {}\n".format(
         "tool" if old_type != "tool" else "practice"), 1), encoding="utf-8")
+    # An entry without translations moves from one theme to another: both themes' listings change.
+    mover = next(p for p in entries[6:] if p != alone and len(list(p.parent.glob(p.name.split(".")[0] + ".*.md"))) == 1
+                 and re.search(r"^themes:\n- ", p.read_text(encoding="utf-8"), re.M))
+    text = mover.read_text(encoding="utf-8")
+    themes = re.search(r"^themes:\n((?:- .*\n)+)", text, re.M)
+    old_theme = themes.group(1).splitlines()[0][2:]
+    new_theme = next(t for t in ("remittances", "skills", "flows", "stocks", "return-migration")
+                     if f"- {t}\n" not in themes.group(1))
+    mover.write_text(text.replace(themes.group(0), themes.group(0).replace(f"- {old_theme}\n", f"- {new_theme}\n", 1), 1),
+                     encoding="utf-8")
     removed.unlink()
     added = new_entry(inc.root, 1)
     report = built(run(inc, progress=False))
@@ -83,14 +98,26 @@ def projects(tmp_path_factory):
     built(run(clean, progress=False, force=True))
     split.undo()
     return {"inc": inc, "clean": clean, "report": report, "noop": noop, "second": second, "first_site": first_site,
-            "first_pages": first_pages,
+            "first_pages": first_pages, "themes": (old_theme, new_theme), "had_tag": had_tag, "mover": mover.name.split(".")[0],
             "ids": {"changed": changed.name.split(".")[0], "removed": removed.name.split(".")[0],
                     "added": added.name.split(".")[0], "again": again.name.split(".")[0]}}
 
 
+UNIQUE_TAG = "Mot-clé qzx e2e"
+
+
+def with_tag(text: str, tag: str) -> str:
+    """An entry's text with one more keyword."""
+    if re.search(r"^tags: \[\]$", text, re.M):
+        return re.sub(r"^tags: \[\]$", f"tags:\n- {tag}", text, count=1, flags=re.M)
+    if re.search(r"^tags:$", text, re.M):
+        return re.sub(r"^tags:$", f"tags:\n- {tag}", text, count=1, flags=re.M)
+    return text.replace("\ntitle: ", f"\ntags:\n- {tag}\ntitle: ", 1)
+
+
 def test_the_rebuild_was_incremental(projects):
     report = projects["report"]
-    assert report.details["check"] == {"checked": 3, "cached": 21}  # the two changed files and the added one
+    assert report.details["check"] == {"checked": 4, "cached": 20}  # the three changed files and the added one
     assert report.details["site"]["mode"] == "dirty"
     # Both rebuilds started from the spare (the full build left a copy of its site), not a whole copy.
     assert [r.details["site"]["copy"] for r in (report, projects["second"])] == ["spare", "spare"]
@@ -135,6 +162,23 @@ def test_generated_pages_are_those_of_a_clean_build(projects):
     assert tree(inc.generated) == tree(clean.generated)
     for lang in ("ar", "en"):
         assert tree(inc.build / "i18n" / lang) == tree(clean.build / "i18n" / lang)
+
+
+def test_a_theme_move_and_an_emptied_keyword_are_those_of_a_clean_build(projects):
+    """The moved entry is listed under its new theme and no longer under its old one, and the
+    keyword only the removed entry had has no page left (an emptied listing), as in a clean build
+    (test_generated_pages_are_those_of_a_clean_build compares every page)."""
+    inc = projects["inc"]
+    old, new = projects["themes"]
+    mover = projects["mover"]
+
+    def listed_under(theme: str) -> bool:
+        folder = inc.generated / "themes"
+        pages_of = [folder / f"{theme}.md", *(folder / theme).rglob("*.md")]
+        return any(f"entries/{mover}/" in p.read_text(encoding="utf-8") for p in pages_of if p.exists())
+    assert listed_under(new) and not listed_under(old)
+    tags = "\n".join(p.read_text(encoding="utf-8") for p in (inc.generated / "tags").rglob("*.md"))
+    assert projects["had_tag"] and UNIQUE_TAG not in tags
 
 
 def test_split_listings_are_built_and_compared(projects):

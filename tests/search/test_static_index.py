@@ -575,3 +575,44 @@ def test_browser_keeps_the_prefix_key_of_a_word_french_versions_also_hold(agent_
     # 'à l'étranger' must not leave the French ones out.
     found = run(agent_folder, "étranger")["étranger"]["ids"]
     assert {"etranger-fr", "placement-en"} <= set(found)
+
+
+def test_facets_js_is_patched_row_by_row_and_made_again_when_a_facet_s_values_change(monkeypatch):
+    """facets.js lists each facet's values sorted (so that a patched file and a fresh one agree):
+    after one entry changes within the values already listed, only its rows are made again; an
+    entry bringing a new value (or taking the last of one away) moves the indexes, and every row
+    is made again. Each time the file equals a fresh export's."""
+    from dataclasses import replace
+
+    from tests.search.test_static_terms import many_entries
+    from tools.content.model import fingerprint
+
+    def facets(files):
+        return json.loads(files["facets.js"].split(",", 1)[1].rsplit(");", 1)[0])
+
+    texts: dict = {}
+
+    def remember(key, make):
+        if key not in texts:
+            texts[key] = make()
+        return texts[key]
+
+    entries = list(ENTRIES) + many_entries(120)
+    first = facets(static_index.export(entries, remember=remember, print_of=fingerprint))
+    assert all(values == sorted(values) for values in first["values"].values())
+    rows = []
+    real = static_index._facet_row
+    monkeypatch.setattr(static_index, "_facet_row", lambda doc, *a: rows.append(doc) or real(doc, *a))
+    known = first["values"]["countries"]
+    new_country = next(c for c in ("LY", "MR", "EG", "SD") if c not in known)
+    for step, made_all in (
+        (lambda es: [replace(es[0], countries=(known[0],), themes=()), *es[1:]], False),
+        (lambda es: [*es[:9], replace(es[9], countries=(new_country,)), *es[10:]], True),
+        (lambda es: [e for e in es if new_country not in e.countries], True),
+    ):
+        entries = step(entries)
+        rows.clear()
+        got = static_index.export(entries, remember=remember, print_of=fingerprint)
+        assert rows, "the export was patched"
+        assert (len(rows) == len(entries)) is made_all, len(rows)
+        assert got["facets.js"] == static_index.export(entries)["facets.js"]

@@ -152,22 +152,3 @@ def test_the_home_snippets_follow_a_changed_date(tmp_path):
     assert again == pages.generate(changed, "", "fr", vocabs=SHIPPED)  # no stale snippet
     latest = again["kb/home-latest.txt"]
     assert latest != first["kb/home-latest.txt"] and oldest.page[3:] in latest.splitlines()[0]
-
-
-def test_the_facet_listings_are_taken_whole_after_a_body_edit_and_made_again_after_a_theme_change(tmp_path):
-    entries, _, _ = load(tmp_path, mini_corpus())
-    memo = pages.TextMemo()
-    pages.generate(entries, "", "fr", vocabs=SHIPPED, memo=memo)
-    inner = {k for k in memo.kept() if k[0] == "listing"}
-    assert any(k[0] == "facet-listings" for k in memo.kept()) and inner
-    e = next(e for e in entries if e.lang == "fr" and e.themes)
-    body = [replace(x, body=x.body + "\n\nAutre phrase.") if x is e else x for x in entries]
-    again = pages.TextMemo(memo.kept())
-    assert pages.generate(body, "", "fr", vocabs=SHIPPED, memo=again) == pages.generate(body, "", "fr", vocabs=SHIPPED)
-    assert inner <= set(again.kept())  # a section taken whole keeps the texts it is made of
-    other = next(t for t in SHIPPED.terms("themes") if t not in e.themes)
-    themed = [replace(x, themes=(*x.themes, other)) if x.key == e.key else x for x in body]
-    third = pages.TextMemo(again.kept())
-    made = pages.generate(themed, "", "fr", vocabs=SHIPPED, memo=third)
-    assert made == pages.generate(themed, "", "fr", vocabs=SHIPPED)  # no stale listing
-    assert e.id in made[pages.term_page("themes", other)]

@@ -25,7 +25,8 @@ loads from file:// too, where fetch() of JSON is refused):
 - ``d<n>.js``: [[doc, id, lang, title, url, summary, type, countries, themes, data_sources, status], ...]
   for the entries numbered n * doc_shard to (n + 1) * doc_shard - 1 (1 to 2 entries).
 - ``facets.js``: {values: {facet: [value, ...]}, docs: [[doc, type, countries, themes, sources], ...]}
-  (value indexes): the search page's facet counts.
+  (indexes of the sorted values; rows in doc order): the search page's facet counts. A build
+  patches the rows of the changed documents (the indexes move only when a facet's set of values does).
 - ``filters.js``: the filter values the API accepts (filter_table), read when a search has filters,
   so that an address typed by hand (``?country=ma``) is read, or refused, as the API reads it.
 - ``r<n>.js``: block n of the real-word filter (base64 of SPELL_BLOCK_BITS bits): a Bloom filter of
@@ -1199,7 +1200,7 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
         doc_files[doc // LANG_SLOTS // DOC_SHARD].append(_doc_row(doc, e))
     for s, rows in doc_files.items():
         texts[f"d{s}.js"] = _encode(f"d{s}", rows)
-    texts["facets.js"] = _facets_file(docs)
+    texts["facets.js"] = _facets_file(docs, facet_state := {})
     texts["filters.js"] = _encode("filters", vocabs.derived("static_index.filter_table", lambda: filter_table(vocabs)))
     spell = {doc: words_of(e) if words_of is not None else entry_spelling_words(e) for doc, e in docs.items()}
     df: Counter = Counter()
@@ -1236,25 +1237,70 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
         state.update(texts=texts, digests=digests, shards=shards, vshards=vshards, size=size, vsize=vsize, forms=form_counts,
                      prints=prints, keys={doc: (fields[doc], facet_keys[doc]) for doc in docs},
                      spell=spell, groups=dict(groups), ckeys={doc: tuple(sorted(v)) for doc, v in ckeys.items()},
-                     holding=dict(holding), shown=shown, written=written, written_parts=parts)
+                     holding=dict(holding), shown=shown, written=written, written_parts=parts, **facet_state)
     return _Files(texts, digests, shards, vshards, holding)
 
 
-def _facets_file(docs: dict[int, Entry]) -> str:
-    """facets.js: each facet's values in order of first appearance over the documents (in doc
-    order), and each document's row of value indexes."""
-    values: dict[str, dict[str, int]] = {f: {} for f in ("type", "countries", "themes", "data_sources")}
+def _facet_raw(e: Entry) -> tuple[tuple[str, ...], ...]:
+    """A document's values of the facets of facets.js (FACET_FIELDS, in order)."""
+    return (e.type,), tuple(e.countries), tuple(e.themes), tuple(e.data_sources)
 
-    def idx(facet: str, value: str) -> int:
-        known = values[facet]
-        n = known.get(value)
-        if n is None:
-            n = known[value] = len(known)
-        return n
-    rows = [[doc, idx("type", e.type), [idx("countries", c) for c in e.countries],
-             [idx("themes", t) for t in e.themes], [idx("data_sources", d) for d in e.data_sources]]
-            for doc, e in docs.items()]
-    return _encode("facets", {"values": {f: list(v) for f, v in values.items()}, "docs": rows})
+
+FACET_FIELDS = ("type", "countries", "themes", "data_sources")
+
+
+def _facet_row(doc: int, raw: tuple, index: list[dict[str, int]]) -> list:
+    kind, countries, themes, sources = ([index[i][v] for v in values] for i, values in enumerate(raw))
+    return [doc, kind[0], countries, themes, sources]
+
+
+def _facets_file(docs: dict[int, Entry], state: dict | None = None) -> str:
+    """facets.js: each facet's values, sorted, and each document's row of value indexes (in doc
+    order). With `state` (the export's), what _patch_facets needs to patch it is kept there."""
+    raw = {doc: _facet_raw(e) for doc, e in docs.items()}
+    counts = tuple(Counter(chain.from_iterable(r[i] for r in raw.values())) for i in range(len(FACET_FIELDS)))
+    values = [sorted(c) for c in counts]
+    index = [{v: i for i, v in enumerate(vs)} for vs in values]
+    rows = {doc: _facet_row(doc, r, index) for doc, r in raw.items()}
+    if state is not None:
+        state.update(facet_raw=raw, facet_counts=counts, facet_values=values, facet_rows=rows)
+    return _facets_text(values, rows)
+
+
+def _facets_text(values: list[list[str]], rows: dict[int, list]) -> str:
+    return _encode("facets", {"values": dict(zip(FACET_FIELDS, values, strict=True)), "docs": list(rows.values())})
+
+
+def _patch_facets(state: dict, docs: dict[int, Entry], gone: set[int], came: list[int]) -> str:
+    """facets.js as _facets_file makes it for `docs`, from the last export's (`state`): the rows of
+    the documents `gone` out are dropped and those that `came` in are made; every row is made again
+    only when a facet's set of values changed (its indexes moved)."""
+    if "facet_raw" not in state:  # a state kept before facets.js was patched
+        return _facets_file(docs, state)
+    raw, counts, values, rows = state["facet_raw"], state["facet_counts"], state["facet_values"], state["facet_rows"]
+    for doc in gone:
+        rows.pop(doc, None)
+        for count, found in zip(counts, raw.pop(doc), strict=True):
+            count.subtract(found)
+    for doc in came:
+        raw[doc] = _facet_raw(docs[doc])
+        for count, found in zip(counts, raw[doc], strict=True):
+            count.update(found)
+    for count in counts:
+        for value in [v for v, n in count.items() if n <= 0]:
+            del count[value]
+    now = [sorted(c) for c in counts]
+    index = [{v: i for i, v in enumerate(vs)} for vs in now]
+    if now != values:
+        state["facet_values"] = values = now
+        changed = list(raw)
+    else:
+        changed = came
+    for doc in changed:
+        rows[doc] = _facet_row(doc, raw[doc], index)
+    if gone or came:  # in doc order, as _facets_file has them
+        state["facet_rows"] = rows = {doc: rows[doc] for doc in docs}
+    return _facets_text(values, rows)
 
 
 def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints: dict[int, str],
@@ -1403,7 +1449,7 @@ def _patch(state: dict, docs: dict[int, Entry], fields: dict[int, Terms], prints
             texts[name] = _encode(f"d{s}", rows)
         else:
             texts.pop(name, None)
-    texts["facets.js"] = _facets_file(docs)
+    texts["facets.js"] = _patch_facets(state, docs, gone, came)
     changed.add("facets.js")
     # Spelling words: the counts of the words of the documents gone out and come in.
     spell, groups, vsize = state["spell"], state["groups"], state["vsize"]

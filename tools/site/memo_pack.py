@@ -23,7 +23,7 @@ from tools.fsutil import content_digest
 # (str), {path: text} of pages, or a section's (that dict, inner keys). Every caller puts such a
 # value into the generated files as it is, never into another text: they can be Blobs.
 PAGE_KINDS = frozenset({"listing", "split-listing", "split-part", "tag-index", "harmonisation", "country",
-                        "glossary", "home", "facet-listings"})
+                        "glossary", "home"})
 MAGIC = b"KB-pages-pack-1\n"
 ID_BYTES = 16
 HEAD = len(MAGIC) + ID_BYTES

@@ -13,8 +13,9 @@ import html
 import json
 import posixpath
 import re
+import secrets
 from collections import defaultdict
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ import yaml
 from tools import i18n
 from tools.content import schema
 from tools.content.markdown import safe_body
-from tools.content.model import Entry
+from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
 from tools.project import KB
 from tools.search import glossary
@@ -170,6 +171,13 @@ def tag_page(tag: str, vocabs: Vocabularies | None = None) -> str:
 def pick(versions: list[Entry], ui: str) -> Entry:
     """The version of one entry to show in interface ui: ui's own language when there is one,
     otherwise the first of schema.LANGS (French, Arabic, English) that exists."""
+    # Asked for every entry of every listing that is made: the common cases first, without a
+    # sort key (the same answer: one version per language).
+    if len(versions) == 1:
+        return versions[0]
+    for v in versions:
+        if v.lang == ui:
+            return v
     order = [ui] + [lang for lang in schema.LANGS if lang != ui]
     return min(versions, key=lambda e: order.index(e.lang) if e.lang in order else len(order))
 
@@ -215,6 +223,9 @@ def entry_line(entry: Entry, source: str, lang: str = schema.DEFAULT_LANG, vocab
             f"<small>{' · '.join(md_text(m) for m in meta)}{draft}</small>")
 
 
+CHEAP_KINDS = frozenset({"item"})  # TextMemo keys a section does not keep (TextMemo.section)
+
+
 class TextMemo:
     """Generated text reused between builds, keyed by everything the text is made from (a key
     holds the fields read from each entry, so an entry's change changes the key). Only valid for
@@ -229,6 +240,7 @@ class TextMemo:
         self._lines: dict[int, tuple] = {}  # {id(entry): (entry, line digest, dated line digest)}, see lines()
         # Where the page texts of records loaded as memo_pack.Stored are read from (tools.site.generate).
         self.pack: memo_pack.Pack | None = None
+        self.filed: dict[str, dict] = {}  # facet_listings' records of the entries seen, by token
 
     def of(self, kind: tuple, entries: list[Entry], make):
         """make()'s result remembered under `kind` (a hashable of the other inputs) and the
@@ -257,7 +269,9 @@ class TextMemo:
     def section(self, key, make):
         """make()'s result ({path: text} of many pages) remembered under `key` with the keys it
         asked this memo for: when it is reused, they are kept too (marked used), so that the build
-        after the next change still finds the texts the section is made of."""
+        after the next change still finds the texts the section is made of. List items (kind
+        "item", CHEAP_KINDS) are not kept with it: made again in microseconds when a page of the
+        section is, they made the memo's pickle a tenth larger at 10,000 entries (#10)."""
         hit = self.texts.get(key)
         if type(hit) is memo_pack.Stored:
             hit = self.texts[key] = hit.open(self.pack)
@@ -273,7 +287,7 @@ class TextMemo:
             inner, self.used = self.used, outer
             outer.update(inner)
         self.used.add(key)
-        self.texts[key] = (value, tuple(inner))
+        self.texts[key] = (value, tuple(k for k in inner if not (type(k) is tuple and k and k[0] in CHEAP_KINDS)))
         return value
 
     def lines(self, entries: list[Entry], dated: bool = False, ordered: bool = False, shown: bool = False) -> bytes:
@@ -562,13 +576,17 @@ NO_SEARCH = {"exclude": True}
 
 
 def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
-                 extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None) -> str:
+                 extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
+                 keys: list | None = None) -> str:
     """A page listing entries, one line per entry id (the version in ui when there is one), with
     their count. `extra` is Markdown put between the intro and the list. `memo`: a build's
-    TextMemo, which the page and its lines are taken from and kept in."""
+    TextMemo, which the page and its lines are taken from and kept in; `keys`, a list the memo's
+    key of the page is appended to (with `memo`)."""
     vocabs = Vocabularies.ensure(vocabs)
     if memo is not None:
         key = ("listing", title, intro, path, ui, extra, memo.lines(entries))
+        if keys is not None:
+            keys.append(key)
         return memo.get(key, lambda: _listing_page(title, intro, entries, path, ui, extra, vocabs, memo))
     return _listing_page(title, intro, entries, path, ui, extra, vocabs)
 
@@ -589,7 +607,7 @@ def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: s
 # the listing's facet value, and files the entries by the start of their folded title in pages
 # under a folder of the same name (kb/themes/emploi.md → kb/themes/emploi/e.md, .../en.md). A
 # group of more than SPLIT_AT entries is split again by one more letter (up to split.MAX_DEPTH letters,
-# then cut into numbered parts). The layout is a function of the listing's entries alone (full and
+# then cut into numbered parts where the entries' ids say, split.cut). The layout is a function of the listing's entries alone (full and
 # incremental builds agree), a title's group does not shift when another entry is added, and one
 # changed entry rewrites only the pages of its groups and their parents: every page holds at most
 # SPLIT_AT entries or the links to the groups under it.
@@ -652,20 +670,27 @@ def type_breakdown(shown: list[Entry], ui: str, vocabs: Vocabularies) -> str:
 
 def listing_pages(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
                   extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
-                  search: dict[str, str] | None = None, split_at: int | None = None) -> dict[str, str]:
+                  search: dict[str, str] | None = None, split_at: int | None = None,
+                  keys: list | None = None) -> dict[str, str]:
     """A listing of `entries` at docs path `path` as {path: text}: listing_page's one page when it
     has at most `split_at` (default SPLIT_AT) entries, else the split layout described above this
     function (the first page at `path`, the others under parts_folder(path)). `search`: the
     filters ({parameter: value}) that give the same entries on the search page, linked from the
-    first page of a split listing; None for no link (a listing no facet describes)."""
+    first page of a split listing; None for no link (a listing no facet describes). `keys`: a
+    list the memo's key of the listing is appended to (with `memo`: remembered_listing takes the
+    listing back by it)."""
     vocabs = Vocabularies.ensure(vocabs)
     limit = split_threshold(split_at)
     if ids(entries) <= limit:
-        return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo)}
+        return {path: listing_page(title, intro, entries, path, ui, extra, vocabs=vocabs, memo=memo, keys=keys)}
     if memo is not None:  # the pages depend on what the lines show and on the dates (the latest)
         key = ("split-listing", title, intro, path, ui, extra, tuple(sorted((search or {}).items())) if search is not None else None,
                limit, memo.lines(entries, dated=True))
-        return memo.get(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
+        if keys is not None:
+            keys.append(key)
+        # A section: taken whole, it keeps the texts of its parts (kept by the memo for the next
+        # build), so that one entry added later makes again its own part's page alone (#10).
+        return memo.section(key, lambda: _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit))
     return _split_listing(title, intro, entries, path, ui, extra, vocabs, memo, search, limit)
 
 
@@ -709,6 +734,14 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
         else:
             pages[page] = part()
     return pages
+
+
+def remembered_listing(memo: TextMemo, key: tuple, make) -> dict[str, str]:
+    """The listing ({path: text}) listing_pages kept in `memo` under `key` (its `keys`), marked
+    used; make() (listing_pages' result for the same entries) if the memo does not hold it."""
+    if key[0] == "listing":  # ("listing", title, intro, path, ...): one page
+        return {key[3]: memo.get(key, lambda: make()[key[3]])}
+    return memo.section(key, make)
 
 
 def index_page(title: str, rows: list[tuple[str, str, int]], path: str, ui: str = schema.DEFAULT_LANG,
@@ -985,97 +1018,142 @@ def _concept_index(vocabs: Vocabularies) -> dict:
     return index
 
 
+class TagGroup:
+    """One keyword page's entries (tag_groups): `path` its page, `members` the entries filed there
+    (in collection order, once per tag of theirs that leads there), `spellings` {folded tag: first
+    spelling met}, `concept` the glossary concept when the page is one's, `written_in` {tag as
+    written: languages of the entries writing it}. Everything its page shows comes from these."""
+
+    __slots__ = ("path", "members", "spellings", "concept", "written_in")
+
+    def __init__(self, path: str):
+        self.path = path
+        self.members: list[Entry] = []
+        self.spellings: dict[str, str] = {}
+        self.concept = None
+        self.written_in: dict[str, set[str]] = defaultdict(set)
+
+    def name(self, ui: str) -> str:
+        """The keyword's name in interface ui: its concept's, else its first spelling in sort order."""
+        if self.concept is not None:
+            return concept_name(self.concept, ui)
+        return sorted(self.spellings.values())[0]
+
+    def shown(self, ui: str) -> str:
+        """The name as the pages write it. A keyword written in another language than the page's
+        is marked with its language and direction, as comparison titles are (bidi): a French
+        keyword on the English index is read, and hyphenated, as French. A glossary concept's
+        name is in the page's language."""
+        name = self.name(ui)
+        langs = set() if self.concept is not None else self.written_in.get(name, set())
+        return bidi(name, None if not langs or ui in langs else min(langs))
+
+
+def _tag_info(tag: str, vocabs: Vocabularies) -> tuple:
+    """(page, folded tag, concept or None) of a tag, remembered per Vocabularies (asked for each
+    tag of each entry in each interface, #10)."""
+    info = vocabs.derived("pages.tag_info", dict)
+    known = info.get(tag)
+    if known is None:
+        known = info[tag] = (tag_page(tag, vocabs=vocabs), fold(tag), tag_concept(tag, vocabs=vocabs))
+    return known
+
+
+def tag_groups(entries: list[Entry], vocabs: Vocabularies, wanted=None) -> dict[str, TagGroup]:
+    """{keyword page: TagGroup} of `entries` (pages in order of first use), only the pages in
+    `wanted` when given (a set of paths)."""
+    groups: dict[str, TagGroup] = {}
+    for e in entries:
+        for tag in e.tags:
+            path, folded, concept = _tag_info(tag, vocabs)
+            if wanted is not None and path not in wanted:
+                continue
+            g = groups.get(path)
+            if g is None:
+                g = groups[path] = TagGroup(path)
+            g.members.append(e)
+            g.spellings.setdefault(folded, tag)
+            g.written_in[tag].add(e.lang)
+            if concept is not None:
+                g.concept = concept
+    return groups
+
+
+def tag_listing(group: TagGroup, ui: str, vocabs: Vocabularies, memo: TextMemo | None = None,
+                split_at: int | None = None, keys: list | None = None) -> dict[str, str]:
+    """One keyword page (split as listing_pages does above `split_at` entries): {path: text}.
+    `keys`: see listing_pages."""
+    path = group.path
+    extra = ""
+    if group.concept is not None:
+        extra += f"[{md_text(t('tag_concept', ui, vocabs))}]({rel(path, concept_page(group.concept))})\n\n"
+    words = sorted(group.spellings.values(), key=fold)
+    if len(words) > 1:
+        extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
+    return listing_pages(group.name(ui), "", group.members, path, ui, extra=extra, vocabs=vocabs, memo=memo,
+                         split_at=split_at, keys=keys)
+
+
 def tag_pages(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: Vocabularies | None = None,
               memo: TextMemo | None = None, split_at: int | None = None) -> dict[str, str]:
     """One page per tag group (a glossary concept, or one tag folded: 'Emploi' = 'emploi'), named
     in ui, listing each entry once (split as listing_pages does above `split_at` entries); and the
     index grouped by first letter. Returns {path: text}. `memo`: a build's TextMemo for the listings."""
     vocabs = Vocabularies.ensure(vocabs)
-    members: dict[str, list[Entry]] = defaultdict(list)
-    spellings: dict[str, dict[str, str]] = defaultdict(dict)
-    concept_of: dict[str, object] = {}
-    written_in: dict[str, set[str]] = defaultdict(set)  # a keyword as written -> languages of the entries using it
-    # Per tag (asked for each tag of each entry in each interface): its page, fold and concept,
-    # remembered per Vocabularies (#10).
-    info = vocabs.derived("pages.tag_info", dict)
-    for e in entries:
-        for tag in e.tags:
-            known = info.get(tag)
-            if known is None:
-                known = info[tag] = (tag_page(tag, vocabs=vocabs), fold(tag), tag_concept(tag, vocabs=vocabs))
-            path, folded, concept = known
-            members[path].append(e)
-            spellings[path].setdefault(folded, tag)
-            written_in[tag].add(e.lang)
-            if concept is not None:
-                concept_of[path] = concept
-
-    def name(path: str) -> str:
-        if path in concept_of:
-            return concept_name(concept_of[path], ui)
-        return sorted(spellings[path].values())[0]
-
-    @cache  # asked twice per keyword page (the index's key, then its rows): once per call
-    def shown(path: str) -> str:
-        # A keyword written in another language than the page's is marked with its language and
-        # direction, as comparison titles are (bidi): a French keyword on the English index is
-        # read, and hyphenated, as French. A glossary concept's name is in the page's language.
-        langs = set() if path in concept_of else written_in[name(path)]
-        return bidi(name(path), None if not langs or ui in langs else min(langs))
-
     out: dict[str, str] = {}
-    for path, group in members.items():
-        extra = ""
-        if path in concept_of:
-            c = concept_of[path]
-            extra += f"[{md_text(t('tag_concept', ui, vocabs))}]({rel(path, concept_page(c))})\n\n"
-        words = sorted(spellings[path].values(), key=fold)
-        if len(words) > 1:
-            extra += f"{md_text(t('also_tagged', ui, vocabs))} : " + i18n.format_list([bidi(w) for w in words], ui) + "\n\n"
-        out.update(listing_pages(name(path), "", group, path, ui, extra=extra, vocabs=vocabs, memo=memo, split_at=split_at))
+    rows: dict[str, tuple[str, str, int]] = {}
+    for path, group in tag_groups(entries, vocabs).items():
+        out.update(tag_listing(group, ui, vocabs, memo, split_at))
+        rows[path] = (group.name(ui), group.shown(ui), ids(group.members))
+    out.update(tag_index(rows, ui, vocabs, memo, split_at))
+    return out
+
+
+def tag_index(rows: dict[str, tuple[str, str, int]], ui: str, vocabs: Vocabularies, memo: TextMemo | None = None,
+              split_at: int | None = None) -> dict[str, str]:
+    """The keywords' index ({path: text}) from `rows` {keyword page: (name, name as shown
+    (TagGroup.shown), entries)}: one page by first letter, or above TAGS_PER_PAGE (`split_at`
+    when given) keywords, pages by the start of the name (_tag_index_pages)."""
     index_path = f"{KB}/tags/index.md"
     title = t("tags", ui, vocabs)
     per_page = TAGS_PER_PAGE if split_at is None else split_at
-    if len(members) > per_page:
+    if len(rows) > per_page:
         def index_pages() -> dict[str, str]:
-            return _tag_index_pages(members, name, index_path, title, ui, vocabs, per_page, shown)
+            return _tag_index_pages(rows, index_path, title, ui, vocabs, per_page)
         if memo is not None:
             # The index shows each keyword page's name, address and count alone: remembered by
             # them, it is made again when one changes, not at every change of an entry (#10).
-            listed = tuple(sorted((shown(p), p, ids(group)) for p, group in members.items()))
-            out.update(memo.get(("tag-index", title, ui, per_page, listed), index_pages))
-        else:
-            out.update(index_pages())
-        return out
+            listed = tuple(sorted((shown, p, count) for p, (_, shown, count) in rows.items()))
+            return memo.get(("tag-index", title, ui, per_page, listed), index_pages)
+        return index_pages()
     by_letter: dict[str, list[str]] = defaultdict(list)
-    for path in members:
-        by_letter[initial(name(path))].append(path)
+    for path, (name, _, _) in rows.items():
+        by_letter[initial(name)].append(path)
     letters = sorted(by_letter, key=lambda x: (x == "#", x))
     text = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui, vocabs))}\n\n"
     text += _letters_nav(letters, ui, vocabs=vocabs)
     for letter in letters:
         text += f"## {md_text(letter.upper())} {{#{_letter_anchor(letter)}}}\n\n"
-        rows = sorted(by_letter[letter], key=lambda p: fold(name(p)))
+        # By name, then page: the same order however the rows were gathered (a clean or an
+        # incremental build).
+        ordered = sorted(by_letter[letter], key=lambda p: (fold(rows[p][0]), p))
         text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
-            f"- [{shown(p)}]({rel(index_path, p)}) <small>{ids(members[p])}</small>" for p in rows) + "\n\n</div>\n\n"
-    out[index_path] = text
-    return out
+            f"- [{rows[p][1]}]({rel(index_path, p)}) <small>{rows[p][2]}</small>" for p in ordered) + "\n\n</div>\n\n"
+    return {index_path: text}
 
 
 TAGS_PER_PAGE = 600  # keyword groups on the keywords' index page (the shipped collection has 527)
 
 
-def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, title: str, ui: str,
-                     vocabs: Vocabularies, per_page: int, shown=None) -> dict[str, str]:
-    """The keywords' index of more than `per_page` keyword groups ({page: entries}, `name` giving
-    a page's name), as listing_pages splits entries: a first page with the count and links to
-    pages by the start of the name (under kb/tags/index/, a folder no keyword's page can have:
-    slug() never gives 'index'), each listing at most `per_page` keywords or the groups under it.
-    `shown(path)`: a keyword's name as the page writes it (None: bidi of its name)."""
-    rows = sorted(((filing_text(name(p)), p) for p in members), key=lambda r: r[:2])
-    groups = group_by_prefix(rows, 1, per_page)
+def _tag_index_pages(rows: dict[str, tuple[str, str, int]], index_path: str, title: str, ui: str,
+                     vocabs: Vocabularies, per_page: int) -> dict[str, str]:
+    """The keywords' index of more than `per_page` keyword pages (`rows` as tag_index takes them),
+    as listing_pages splits entries: a first page with the count and links to pages by the start
+    of the name (under kb/tags/index/, a folder no keyword's page can have: slug() never gives
+    'index'), each listing at most `per_page` keywords or the groups under it."""
+    groups = group_by_prefix(sorted((filing_text(name), p) for p, (name, _, _) in rows.items()), 1, per_page)
     folder = posixpath.join(posixpath.dirname(index_path), "index")
-    count = i18n.plural(vocabs.ui["n_tags"][ui], len(members), ui)
+    count = i18n.plural(vocabs.ui["n_tags"][ui], len(rows), ui)
     out = {index_path: front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n{md_text(t('tags_intro', ui, vocabs))}\n\n"
            f'<p class="kb-count">{md_text(count)}</p>\n\n' + _group_links(groups, folder, index_path, ui, vocabs, "n_tags")}
     labels = {g.name: g.label for g, _ in walk(groups)}
@@ -1090,7 +1168,7 @@ def _tag_index_pages(members: dict[str, list[Entry]], name, index_path: str, tit
             text += _group_links(g.children, folder, page, ui, vocabs, "n_tags")
         else:
             text += '<div class="kb-tags" markdown>\n\n' + "\n".join(
-                f"- [{shown(p) if shown else bidi(name(p))}]({rel(page, p)}) <small>{ids(members[p])}</small>"
+                f"- [{rows[p][1]}]({rel(page, p)}) <small>{rows[p][2]}</small>"
                 for p in g.members) + "\n\n</div>\n"
         out[page] = text
     return out
@@ -1173,26 +1251,18 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
 
     def facet_pages() -> dict[str, str]:
         out: dict[str, str] = {}
-        for facet in (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"]):
-            vocab, groups = facet.vocabulary, grouped(facet.of)
-            rows = []
-            for term in vocabs.terms(vocab):
-                path = term_page(vocab, term)
-                members = groups.get(term, [])
-                out.update(listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members, path, ui,
-                                         vocabs=vocabs, memo=memo, search={facet.param: term}, split_at=split_at))
-                rows.append((vocabs.label(vocab, term, ui), path, ids(members)))
-            index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
-            out[index_path] = index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui, vocabs=vocabs)
+        for facet in FACET_LISTINGS:
+            groups = grouped(facet.of)
+            for term in vocabs.terms(facet.vocabulary):
+                out.update(term_listing(facet, term, groups.get(term, []), ui, vocabs, memo, split_at))
+            out.update(term_index(facet, {term: ids(groups.get(term, [])) for term in vocabs.terms(facet.vocabulary)},
+                                  ui, vocabs))
         out.update(tag_pages(entries, ui, vocabs=vocabs, memo=memo, split_at=split_at))
         return out
 
     if memo is not None:
-        # The theme, data source, type and keyword listings show the entries' lines filed by their
-        # themes, sources, types and tags: when none of these changed (an edited body), they are
-        # taken whole, without a key per listing (#10).
-        pages.update(memo.section(("facet-listings", ui, split_threshold(split_at), memo.lines(entries, shown=True)),
-                                  facet_pages))
+        # Only the listings holding a changed, added or removed entry are made again (#10).
+        pages.update(facet_listings(entries, ui, vocabs, memo, split_at))
     else:
         pages.update(facet_pages())
 
@@ -1232,6 +1302,153 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         pages.update(home_snippets(entries, ui, vocabs=vocabs))
     pages[f"{KB}/search-ui.js"] = search_words(ui, sorted({c for e in entries for c in e.countries}), vocabs=vocabs)
     return pages
+
+
+# The vocabularies' listings (a page per theme, data source and type) and the keywords' pages.
+FACET_LISTINGS = (BY_NAME["theme"], BY_NAME["data_source"], BY_NAME["type"])
+
+
+def term_listing(facet, term: str, members: list[Entry], ui: str, vocabs: Vocabularies, memo: TextMemo | None,
+                 split_at: int | None, keys: list | None = None) -> dict[str, str]:
+    """A vocabulary term's listing (`facet` one of FACET_LISTINGS) of `members` ({path: text}).
+    `keys`: see listing_pages."""
+    vocab = facet.vocabulary
+    return listing_pages(vocabs.label(vocab, term, ui), vocabs.description(vocab, term, ui), members,
+                         term_page(vocab, term), ui, vocabs=vocabs, memo=memo, search={facet.param: term},
+                         split_at=split_at, keys=keys)
+
+
+def term_index(facet, counts: dict[str, int], ui: str, vocabs: Vocabularies) -> dict[str, str]:
+    """The index page of a facet's terms ({path: text}), `counts` {term: entries}."""
+    vocab = facet.vocabulary
+    rows = [(vocabs.label(vocab, term, ui), term_page(vocab, term), counts[term]) for term in vocabs.terms(vocab)]
+    index_path = posixpath.join(posixpath.dirname(term_page(vocab, "x")), "index.md")
+    return {index_path: index_page(t(vocab if vocab != "types" else "type", ui, vocabs), rows, index_path, ui,
+                                   vocabs=vocabs)}
+
+
+_LISTING_IDS: dict[tuple, tuple] = {}  # one tuple per listing id, shared by the entries filed there (a smaller memo)
+
+
+def _listings_of(entry: Entry, vocabs: Vocabularies) -> tuple:
+    """The listings (facet_listings) that file `entry`: (vocabulary, term) and ("tags", page)."""
+    out = [(facet.vocabulary, v) for facet in FACET_LISTINGS for v in facet.of(entry)]
+    out += [("tags", _tag_info(tag, vocabs)[0]) for tag in entry.tags]
+    if len(_LISTING_IDS) > 100_000:
+        _LISTING_IDS.clear()
+    return tuple(_LISTING_IDS.setdefault(k, k) for k in out)
+
+
+FILED = ("facet-entries",)  # TextMemo key of facet_listings' record of the entries: (token, {key: (print, listings)})
+
+
+def _filing_changes(entries: list[Entry], memo: TextMemo, vocabs: Vocabularies, since: str | None):
+    """(token, {entry key: (fingerprint, listings)} of `entries`, the listings to make again: those
+    that file an entry changed, added or removed since the record `since` (a token of FILED that
+    this memo saw), None for all). The record of `entries` is put in the memo under FILED; the
+    records seen are kept on the memo (the interfaces of one build each compare with the record
+    their listings were made from)."""
+    seen = memo.filed
+    stored = memo.texts.get(FILED)
+    if stored is not None:
+        seen.setdefault(stored[0], stored[1])
+    known = seen.get(since) if since is not None else None
+    now: dict[str, tuple] = {}
+    redo: set | None = None if known is None else set()
+    for e in entries:
+        p = fingerprint(e)
+        old = known.get(e.key) if known is not None else None
+        if old is not None and old[0] == p:
+            now[e.key] = (p, old[1])
+            continue
+        now[e.key] = (p, _listings_of(e, vocabs))
+        if redo is not None:
+            redo.update(now[e.key][1])
+            if old is not None:
+                redo.update(old[1])
+    if known is not None:
+        for key, (_, were) in known.items():
+            if key not in now:  # removed
+                redo.update(were)
+    # The interfaces of one build find the same entries: one token for them all.
+    last = memo.texts.get(FILED)
+    token = last[0] if last is not None and last[1] == now else secrets.token_hex(8)
+    seen[token] = now
+    memo.texts[FILED] = (token, now)
+    memo.used.add(FILED)
+    return token, now, redo
+
+
+def facet_listings(entries: list[Entry], ui: str, vocabs: Vocabularies, memo: TextMemo,
+                   split_at: int | None = None) -> dict[str, str]:
+    """The theme, data source, type and keyword listings and their indexes ({path: text}) as
+    generate makes them without a memo, made again only where a changed, added or removed entry
+    was or is filed (its old and its new values): every other listing is taken from `memo` by the
+    key it was kept under, without gathering, keying or reading its entries (#10).
+
+    A listing's pages depend on its entries alone (their fields, in collection order) besides the
+    interface, the threshold and the memo's context. The memo keeps each entry version's
+    fingerprint and listings (FILED, for every interface) and, per interface and threshold
+    ("facet-state"), the FILED record its listings were made from and each listing's memo key,
+    count and keyword index row."""
+    limit = split_threshold(split_at)
+    state_key = ("facet-state", ui, limit)
+    since, listed = memo.texts.get(state_key) or (None, {})
+    token, now, redo = _filing_changes(entries, memo, vocabs, since)
+
+    def again(k: tuple) -> bool:
+        return redo is None or k in redo or k not in listed
+
+    members: dict[tuple, list[Entry]] = defaultdict(list)
+    for e in entries:
+        for k in now[e.key][1]:
+            if again(k):
+                members[k].append(e)
+    wanted = {k[1] for k in members if k[0] == "tags"}
+    tags = tag_groups([e for e in entries if any(k[0] == "tags" and k[1] in wanted for k in now[e.key][1])], vocabs,
+                      wanted=wanted)
+    state: dict[tuple, tuple] = {}
+    out: dict[str, str] = {}
+
+    def listing(k: tuple, make) -> dict[str, str]:
+        if not again(k):  # as the last build left it (made only if the memo lost it: the same entries)
+            state[k] = listed[k]
+            return remembered_listing(memo, listed[k][0], lambda: make(_gather(entries, now, k, vocabs), None))
+        keys: list = []
+        if k[0] == "tags":
+            group = tags[k[1]]
+            value = make(group, keys)
+            state[k] = (keys[0], ids(group.members), (group.name(ui), group.shown(ui), ids(group.members)))
+        else:
+            value = make(members.get(k, []), keys)
+            state[k] = (keys[0], ids(members.get(k, [])))
+        return value
+
+    for facet in FACET_LISTINGS:
+        counts = {}
+        for term in vocabs.terms(facet.vocabulary):
+            k = (facet.vocabulary, term)
+            out.update(listing(k, lambda group, keys, facet=facet, term=term:
+                               term_listing(facet, term, group, ui, vocabs, memo, split_at, keys)))
+            counts[term] = state[k][1]
+        out.update(term_index(facet, counts, ui, vocabs))
+    rows: dict[str, tuple[str, str, int]] = {}
+    kept = [k[1] for k in listed if k[0] == "tags" and not again(k)]  # none of their entries changed
+    for path in [*kept, *tags]:
+        k = ("tags", path)
+        out.update(listing(k, lambda group, keys: tag_listing(group, ui, vocabs, memo, split_at, keys)))
+        rows[path] = state[k][2]
+    out.update(tag_index(rows, ui, vocabs, memo, split_at))
+    memo.texts[state_key] = (token, state)
+    memo.used.add(state_key)
+    return out
+
+
+def _gather(entries: list[Entry], now: dict, k: tuple, vocabs: Vocabularies):
+    """The entries of listing `k` (facet_listings; a TagGroup for a keyword's), gathered anew."""
+    if k[0] == "tags":
+        return tag_groups([e for e in entries if k in now[e.key][1]], vocabs, wanted={k[1]})[k[1]]
+    return [e for e in entries for x in now[e.key][1] if x == k]
 
 
 def search_words(lang: str, countries: list[str] = (), vocabs: Vocabularies | None = None) -> str:

@@ -3,11 +3,15 @@ the keywords' index, tools.site.harmonisation's country pages): items filed by t
 folded name, a group larger than a page split again by one more letter.
 
 The groups are a function of the items alone (a clean and an incremental build agree) and an item's
-group does not shift when another is added, so a change rewrites the pages of its groups only.
+group does not shift when another is added, so a change rewrites the pages of its groups only. A
+group that shares its first MAX_DEPTH letters with more items than a page holds is cut into
+numbered parts whose ends are chosen by the items themselves (cut), so that one item added does
+not shift every part after it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -101,11 +105,41 @@ def group_by_prefix(rows: list[tuple[str, object]], depth: int, limit: int) -> l
                 sub = group_by_prefix(bucket, d, limit) if len({folded[:d] for folded, _ in bucket}) > 1 else []
                 if sub:
                     break
-            group.children = sub or [
-                Group(f"{label} {i // limit + 1}", f"{group.name}-{i // limit + 1}", group.members[i:i + limit])
-                for i in range(0, len(bucket), limit)]
+            group.children = sub or [Group(f"{label} {n}", f"{group.name}-{n}", part)
+                                     for n, part in enumerate(cut(bucket, limit), 1)]
         out.append(group)
     return out
+
+
+def _closes(row: tuple[str, object], limit: int) -> bool:
+    """Whether `row` (filing text, item) ends a run of numbered parts (cut): a hash of the item's
+    own name (an entry's id, a page's path; else its filing text) falls on one value in `limit`."""
+    item = row[1]
+    name = getattr(item, "id", None) or (item if isinstance(item, str) else row[0])
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % max(limit, 1) == 0
+
+
+def cut(rows: list[tuple[str, object]], limit: int) -> list[list]:
+    """The items of `rows` (group_by_prefix's, in list order) in numbered parts of at most `limit`:
+    the list is first cut after each item that closes a run (_closes: a function of the item
+    alone, on average one in `limit`), then a run longer than `limit` is cut into the fewest
+    parts of at most `limit`, of even sizes (parts hold about 0.6 x `limit` items on average).
+    So where a part ends does not depend on the items before it: an item added or removed
+    changes its own run's parts alone, and the parts after it keep their numbers and entries
+    unless the number of parts changes (the item closes a run, or its run's length crosses a
+    multiple of `limit`: about 1.6 adds or removes in `limit`), when they move up or down by one."""
+    runs: list[list] = [[]]
+    for row in rows:
+        runs[-1].append(row[1])
+        if _closes(row, limit):
+            runs.append([])
+    parts: list[list] = []
+    for run in runs:
+        pieces = -(-len(run) // limit)
+        for i in range(pieces):
+            parts.append(run[i * len(run) // pieces:(i + 1) * len(run) // pieces])
+    return parts
 
 
 def walk(groups: list[Group], parent: str | None = None):
