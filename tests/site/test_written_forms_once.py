@@ -48,3 +48,24 @@ def test_written_forms_kept_by_fingerprint_and_none_for_an_entry_not_kept():
     assert forms.of(other) is None
     assert index_module.document(other, written=None)["written"] == static_index.entry_written_forms(other)
     assert index_module.document(other, written={"x": {"X": 1}})["written"] == {"x": {"X": 1}}
+
+
+def test_an_incremental_build_hands_no_written_forms_over_and_the_index_makes_the_changed_ones(tmp_path, monkeypatch):
+    """A rebuild's index makes only the changed documents: their forms are made there, and the
+    pages stage does not pack every entry's forms on each rebuild."""
+    project = copy_project(tmp_path / "kb", with_practices=False)
+    make_corpus(project.root, mini_corpus())
+    assert run(project, site=False, force=True, progress=False).ok
+    entry = sorted(project.practices.glob("*/*.fr.md"))[0]
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Zqxw ", 1), encoding="utf-8")
+    kept = []
+    real_keep = index_module.WrittenForms.keep
+    monkeypatch.setattr(index_module.WrittenForms, "keep", lambda self, *a: (kept.append(a), real_keep(self, *a)))
+    made_by_index = []
+    real = index_module.written_forms
+    monkeypatch.setattr(index_module, "written_forms", lambda *a: (made_by_index.append(a), real(*a))[1])
+    report = run(project, site=False, progress=False)
+    assert report.ok and report.details["index"]["added_or_changed"] == 1
+    assert kept == []
+    [(prose, _)] = made_by_index
+    assert prose.startswith("Zqxw ")

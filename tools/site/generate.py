@@ -363,8 +363,9 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     or lost: memo_pack.StaleMemo), the memo is dropped, everything made again, and None returned:
     the first try may have written a tree already, which the retry then finds as wanted and does
     not report, so the caller must list the trees again rather than trust a list of changes.
-    `written`: filled with the entries' written forms the static search export made (for the index
-    stage's documents: tools.search.index.WrittenForms)."""
+    `written`: filled, when every entry's files are made (no memo or a changed context), with the
+    entries' written forms the static search export made (for the index stage's documents:
+    tools.search.index.WrittenForms)."""
     try:
         return _generate_docs(entries, project, settings, vocabs, memo, context, written)
     except memo_pack.StaleMemo:
@@ -516,7 +517,9 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
                                                 str(project.generated) in complete)
     if static is None:
         other_languages()
-    if forms is not None:
+    if forms is not None and stale is None:
+        # A full build's index makes every document: an incremental one only the changed ones,
+        # a few, whose forms it makes (not a pass over every entry on each rebuild).
         _keep_written(entries, prints, texts, forms)
     if memo is not None:
         EntryMemo(context, prints, related, texts.kept(), written, split.fold.used(), texts.pack).save(memo)
