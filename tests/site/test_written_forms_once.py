@@ -26,6 +26,7 @@ def test_the_index_documents_take_the_written_forms_the_pages_stage_made(tmp_pat
     def counted(*a, **kw):
         made_by_index.append(a)
         return real(*a, **kw)
+
     monkeypatch.setattr(index_module, "written_forms", counted)
     report = run(project, site=False, force=True, progress=False)
     assert report.ok and report.entries
