@@ -21,6 +21,7 @@ from tools.fsutil import Busy, build_lock, clean_stale, write_atomic
 from tools.memory import release_memory
 from tools.project import Project, Settings
 from tools.search.engine import build_search_index
+from tools.search.index import WrittenForms
 from tools.site import languages
 from tools.site.generate import generate_docs, guide_files
 from tools.site.mkdocs import build_site, spare_dir
@@ -172,14 +173,19 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
             docs_print = listing.print()
         recorded[DOCS_STAMP] = docs_print
 
+    # The written forms of the entries' words, made by the pages stage's static search export and
+    # indexed with each document: made once (#10).
+    written = WrittenForms()
     # pages_context covers tools/data/ (vocabularies, glossary, interface strings), so the memo of
     # unchanged entries' files is dropped when `vocabs` can differ from the last build's.
     stage("pages", docs, inputs["pages"],
-          lambda: generate_docs(entries, project, settings, vocabs, memo=memo, context=inputs["pages_context"]),
+          lambda: generate_docs(entries, project, settings, vocabs, memo=memo, context=inputs["pages_context"],
+                                written=written),
           after=record_docs, fresh=docs_as_left)
     stage("index", [project.index], inputs["index"],
           lambda: build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force,
-                                             vocabs=vocabs))
+                                             vocabs=vocabs, written=written))
+    written.packed.clear()
     if site:
         config = stamps.site_config(project, settings)
         # What the site is built from: its configuration, the hand-written pages and the generated

@@ -24,9 +24,9 @@ def test_full_build_makes_each_document_once_and_records_its_hash(tmp_path, monk
     made = []
     real = index_module.document
 
-    def counted(entry, vocabs=None):
+    def counted(entry, vocabs=None, written=None):
         made.append(entry.key)
-        return real(entry, vocabs)
+        return real(entry, vocabs, written)
     monkeypatch.setattr(index_module, "document", counted)
     entries = _entries(250)[::-1]  # not in key order: the manifest keeps the entries' order
     info = index_module.build_search_index(entries, tmp_path / "ix", progress=False, full=True)

@@ -310,26 +310,46 @@ def written_forms(prose: str, names: tuple[str, ...] | list[str] = ()) -> dict[s
     out: dict[str, dict[str, int]] = {}
 
     def add(folded: str, shown: str) -> None:
-        if meaningful(folded):  # the neutral field holds no stop word
-            forms = out.setdefault(folded, {})
-            forms[shown] = forms.get(shown, 0) + 1
+        forms = out.setdefault(folded, {})
+        forms[shown] = forms.get(shown, 0) + 1
 
     for text, sentences in [(prose, True), *((name, False) for name in names)]:
         for m in _COMPOUND_RE.finditer(text):
-            raw = m.group()
-            before = text[:m.start()].rstrip()
-            opening = sentences and (not before or before[-1] in _SENTENCE_END)
-            parts = compound_parts(raw)
-            pieces = [(p, shown_form(p)) for p in parts]
-            whole = shown_form(raw)
-            if opening and whole[:1].isupper() and whole[1:] == whole[1:].lower():
-                whole = whole[:1].lower() + whole[1:]
-                pieces[0] = (pieces[0][0], pieces[0][1][:1].lower() + pieces[0][1][1:])
-            if len(parts) > 1:
-                add(strip_elision(normalize("".join(parts))), whole)
-            for part, shown in pieces:
-                add(strip_elision(normalize(part)), shown)
+            whole_folded, whole, pieces = _token_forms(m.group())
+            if sentences and whole[:1].isupper() and whole[1:] == whole[1:].lower():
+                # The last character before the word that is not a space (text[:start].rstrip()[-1],
+                # without copying the text before every word).
+                i = m.start() - 1
+                while i >= 0 and text[i].isspace():
+                    i -= 1
+                if i < 0 or text[i] in _SENTENCE_END:
+                    whole = whole[:1].lower() + whole[1:]
+                    first, shown, keep = pieces[0]
+                    pieces = ((first, shown[:1].lower() + shown[1:], keep), *pieces[1:])
+            if whole_folded is not None:
+                add(whole_folded, whole)
+            for folded, shown, keep in pieces:
+                if keep:  # the neutral field holds no stop word
+                    add(folded, shown)
     return {folded: forms for folded, forms in out.items() if len(forms) > 1 or folded not in forms}
+
+
+@lru_cache(maxsize=100_000)
+def _token_forms(raw: str) -> tuple[str | None, str, tuple[tuple[str, str, bool], ...]]:
+    """What written_forms counts of one token, wherever it stands: the folded compound (None for a
+    single word, or when the compound is not analysis.meaningful), its shown_form, and each part's
+    (folded, shown_form, meaningful). Once per distinct token (words repeat: Zipf), where every
+    occurrence was folded and cleaned again (#10)."""
+    parts = compound_parts(raw)
+    whole = None
+    if len(parts) > 1:
+        whole = strip_elision(normalize("".join(parts)))
+        whole = whole if meaningful(whole) else None
+    pieces = []
+    for part in parts:
+        folded = strip_elision(normalize(part))
+        pieces.append((folded, shown_form(part), meaningful(folded)))
+    return whole, shown_form(raw), tuple(pieces)
 
 
 def id_words(entry_id: str) -> frozenset[str]:
@@ -366,6 +386,10 @@ _MD_LINK_RE = re.compile(r"!?\[([^\[\]]{0,1000})\]\([^()]{0,2000}\)")
 _MD_MARK_RE = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+")
 _MD_EMPH_RE = re.compile(r"[*_`~]{1,3}")
 _HTML_RE = re.compile(r"<[^<>]{0,1000}>")
+# What [ \t]+ -> ' ' changes: a run of spaces and tabs other than one space. The single spaces
+# between words, nearly every match of [ \t]+, are left alone: replacing each with itself took
+# half of markdown_to_text's time, which each build spends three times per entry (#10).
+_SPACES_RE = re.compile(r"(?: [ \t]|\t)[ \t]*")
 
 
 def markdown_to_text(md: str) -> str:
@@ -380,7 +404,7 @@ def markdown_to_text(md: str) -> str:
         pieces += [_prose_text(md[pos:block.start]), block.code]
         pos = block.end
     pieces.append(_prose_text(md[pos:]))
-    return re.sub(r"[ \t]+", " ", re.sub(r"\n{2,}", "\n", "\n".join(pieces))).strip()
+    return _SPACES_RE.sub(" ", re.sub(r"\n{2,}", "\n", "\n".join(pieces))).strip()
 
 
 def _prose_text(md: str) -> str:
@@ -389,4 +413,4 @@ def _prose_text(md: str) -> str:
     text = _HTML_RE.sub(" ", text)
     text = _MD_MARK_RE.sub(r"\1", text)
     text = _MD_EMPH_RE.sub("", text)
-    return re.sub(r"[ \t]+", " ", re.sub(r"\n{2,}", "\n", text)).strip()
+    return _SPACES_RE.sub(" ", re.sub(r"\n{2,}", "\n", text)).strip()

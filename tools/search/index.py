@@ -267,9 +267,12 @@ def _meta(entry: Entry, lang: str, vocabs: Vocabularies) -> str:
     return " ".join(words)
 
 
-def document(entry: Entry, vocabs: Vocabularies | None = None) -> dict:
+def document(entry: Entry, vocabs: Vocabularies | None = None,
+             written: dict[str, dict[str, int]] | None = None) -> dict:
     """The indexed form of one entry-language file: {field name: value} for make_schema(), with the
-    labels of `vocabs` (None: the shipped vocabularies, read now)."""
+    labels of `vocabs` (None: the shipped vocabularies, read now). `written`: the entry's
+    analysis.written_forms when the caller has them (the build's static export made them), else
+    made here."""
     vocabs = Vocabularies.ensure(vocabs)
     text = markdown_to_text(entry.body)
     doc = {
@@ -279,7 +282,8 @@ def document(entry: Entry, vocabs: Vocabularies | None = None) -> dict:
         "title": entry.title, "summary": entry.summary, "text": text, "url": entry.url,
         "period": entry.period or "", "updated": entry.updated or "", "institutions": list(entry.institutions),
         "neutral": " ".join([entry.id, entry.title, entry.summary, *entry.institutions, *entry.tags]),
-        "written": written_forms(entry.title + ". " + entry.summary, [*entry.institutions, *entry.tags]),
+        "written": written if written is not None else written_forms(entry.title + ". " + entry.summary,
+                                                                     [*entry.institutions, *entry.tags]),
         f"title_{entry.lang}": entry.title, f"summary_{entry.lang}": entry.summary, f"body_{entry.lang}": text,
     }
     for lang in schema.LANGS:
@@ -298,15 +302,17 @@ class _Documents(Mapping):
     of CPU, half of it written_forms, spent before any sub-writer started, #10), and they are
     forked from a process that does not yet hold every document. `hashes` {key: _fingerprint of
     its document} is filled as documents are made. Keys in the entries' order (the last of a
-    repeated key's entries, as a dict of them)."""
+    repeated key's entries, as a dict of them). `written`: see WrittenForms.of."""
 
-    def __init__(self, entries: list[Entry], vocabs: Vocabularies):
+    def __init__(self, entries: list[Entry], vocabs: Vocabularies, written=None):
         self.by_key = {e.key: e for e in entries}
         self.vocabs = vocabs
+        self.written = written or (lambda entry: None)
         self.hashes: dict[str, str] = {}
 
     def __getitem__(self, key: str) -> dict:
-        doc = document(self.by_key[key], self.vocabs)
+        entry = self.by_key[key]
+        doc = document(entry, self.vocabs, self.written(entry))
         self.hashes[key] = _fingerprint(doc)
         return doc
 
@@ -315,6 +321,27 @@ class _Documents(Mapping):
 
     def __len__(self) -> int:
         return len(self.by_key)
+
+
+class WrittenForms:
+    """The entries' analysis.written_forms handed from the pages stage, whose static search export
+    makes them (tools.site.generate), to the index documents, which hold them too: made once per
+    build rather than twice (#10). Kept pickled, {entry fingerprint: bytes} (about 0.3 KB an entry
+    against 5 KB as dicts): the index stage forks its sub-writers, whose resident memory counts
+    what the build holds then."""
+
+    def __init__(self):
+        self.packed: dict[str, bytes] = {}
+
+    def keep(self, print_of: str, forms: dict[str, dict[str, int]]) -> None:
+        """Keep the written forms of the entry whose model.fingerprint is `print_of`."""
+        self.packed[print_of] = pickle.dumps(forms, pickle.HIGHEST_PROTOCOL)
+
+    def of(self, entry: Entry, print_of: str | None = None) -> dict[str, dict[str, int]] | None:
+        """The written forms kept for `entry` (`print_of`: its fingerprint when known), None when
+        none were kept (the caller makes them)."""
+        packed = self.packed.get(print_of or fingerprint(entry))
+        return pickle.loads(packed) if packed is not None else None
 
 
 def _read_manifest(index_dir: Path) -> dict | None:
@@ -356,6 +383,13 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     ix.close()
     if failed:
         raise failed[0]
+
+
+def _written_of(written: WrittenForms | None, prints: dict[str, str]):
+    """entry -> its written forms kept in `written` (None: none kept, document() makes them)."""
+    if written is None or not written.packed:
+        return lambda entry: None
+    return lambda entry: written.of(entry, prints[entry.key])
 
 
 def _doc_count(index_dir: Path) -> int:
@@ -415,7 +449,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
                        full: bool = False, vocabs: Vocabularies | None = None,
                        before_swap: Callable[[Path], dict] | None = None,
                        alongside: Callable[[], None] | None = None,
-                       postings_fields: list[str] | None = None) -> dict:
+                       postings_fields: list[str] | None = None, written: WrittenForms | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in (an incremental
     build's copy is made of hard links of the previous files: link_copy; info["copy"] says how).
 
@@ -430,6 +464,7 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     called when the index is written in this process (an incremental build, a small collection).
     `postings_fields`: fields whose postings each segment written keeps as arrays beside it, taken
     while it is written (tools.search.postings.capturing), for before_swap's write_postings.
+    `written`: the entries' written forms made by the pages stage (WrittenForms), None: made here.
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
@@ -443,10 +478,12 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     prints = {e.key: fingerprint(e) for e in entries}
     if full:
         # Every document is written: each is made as the writer takes it (_Documents).
-        docs = _Documents(entries, vocabs)
+        docs = _Documents(entries, vocabs, _written_of(written, prints))
         hashes, changed = docs.hashes, list(docs)
     else:
-        docs = {e.key: document(e, vocabs) for e in entries if seen.get(e.key) != prints[e.key] or e.key not in previous}
+        written_of = _written_of(written, prints)
+        docs = {e.key: document(e, vocabs, written_of(e)) for e in entries
+                if seen.get(e.key) != prints[e.key] or e.key not in previous}
         hashes = {key: previous[key] for key in prints if key not in docs}
         hashes.update({key: _fingerprint(doc) for key, doc in docs.items()})
         changed = [k for k in docs if previous.get(k) != hashes[k]]

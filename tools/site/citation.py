@@ -6,6 +6,7 @@ Every value comes from a contributor's file: each format escapes it by its own r
 from __future__ import annotations
 
 import json
+import re
 
 from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
@@ -46,8 +47,13 @@ def plain(entry: Entry, site_url: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Only the special characters are looked at: a join over every character took most of a .bib
+# file's making (#10); str.translate is as slow on text outside ASCII.
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX_ESCAPES)) + "]")
+
+
 def _bib(value: str) -> str:
-    return "".join(_BIBTEX_ESCAPES.get(c, c) for c in " ".join(value.split()))
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], " ".join(value.split()))
 
 
 def bibtex(entry: Entry, site_url: str) -> str:

@@ -28,6 +28,7 @@ from tools.fsutil import sync_tree
 from tools.memory import gc_paused
 from tools.project import KB, Project, Settings
 from tools.search import static_index
+from tools.search.index import WrittenForms
 from tools.site import exports, languages, memo_pack, pages, redirects, split
 from tools.site.related import MIN_SCORE, RelatedIndex
 
@@ -357,17 +358,29 @@ def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> lis
 
 def generate_docs(entries: list[Entry], project: Project, settings: Settings,
                   vocabs: Vocabularies | None = None, memo: Path | None = None,
-                  context: str = "") -> dict[str, tuple[list, list]] | None:
+                  context: str = "", written: WrittenForms | None = None) -> dict[str, tuple[list, list]] | None:
     """_generate_docs; when a remembered page text cannot be read as remembered (its pack changed
     or lost: memo_pack.StaleMemo), the memo is dropped, everything made again, and None returned:
     the first try may have written a tree already, which the retry then finds as wanted and does
-    not report, so the caller must list the trees again rather than trust a list of changes."""
+    not report, so the caller must list the trees again rather than trust a list of changes.
+    `written`: filled, when every entry's files are made (no memo or a changed context), with the
+    entries' written forms the static search export made (for the index stage's documents:
+    tools.search.index.WrittenForms)."""
     try:
-        return _generate_docs(entries, project, settings, vocabs, memo, context)
+        return _generate_docs(entries, project, settings, vocabs, memo, context, written)
     except memo_pack.StaleMemo:
         memo.unlink(missing_ok=True)
-        _generate_docs(entries, project, settings, vocabs, memo, context)
+        _generate_docs(entries, project, settings, vocabs, memo, context, written)
         return None
+
+
+def _keep_written(entries: list[Entry], prints: dict[str, str], texts: pages.TextMemo, out: WrittenForms) -> None:
+    """Put into `out` the written forms the static search export left in `texts` (the memo's
+    ("static-written", fingerprint) texts: static_search_files), for the index stage."""
+    for e in entries:
+        forms = texts.texts.get(("static-written", prints[e.key]))
+        if forms is not None:
+            out.keep(prints[e.key], forms)
 
 
 def _settle(files: dict, known: dict[str, bytes] | None, prefix: str = "") -> set[str]:
@@ -388,7 +401,7 @@ def _settle(files: dict, known: dict[str, bytes] | None, prefix: str = "") -> se
 
 def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
                    vocabs: Vocabularies | None = None, memo: Path | None = None,
-                   context: str = "") -> dict[str, tuple[list, list]]:
+                   context: str = "", forms: WrittenForms | None = None) -> dict[str, tuple[list, list]]:
     """Bring docs/kb/ (French) and each other interface's docs tree up to date with `entries`:
     only files whose bytes differ are written (so MkDocs' --dirty rebuilds only those pages) and
     generated files that no longer exist are removed.
@@ -400,6 +413,8 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
     carry their labels), the files of entries that did not change and whose related entries did
     not change are neither generated nor read again (see stale_entries); listings and exports are
     regenerated and compared as before.
+
+    `forms`: generate_docs' `written`.
 
     Returns {tree folder (str): (written paths, removed paths)}, paths relative to that folder."""
     vocabs = vocabs or project.vocabularies()
@@ -502,6 +517,10 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
                                                 str(project.generated) in complete)
     if static is None:
         other_languages()
+    if forms is not None and stale is None:
+        # A full build's index makes every document: an incremental one only the changed ones,
+        # a few, whose forms it makes (not a pass over every entry on each rebuild).
+        _keep_written(entries, prints, texts, forms)
     if memo is not None:
         EntryMemo(context, prints, related, texts.kept(), written, split.fold.used(), texts.pack).save(memo)
     return {folder: changes[folder] for folder in (str(project.generated), *(str(languages.tree(project.root, lang))
