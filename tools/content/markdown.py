@@ -340,6 +340,32 @@ def code_free_lines(md: str) -> list[tuple[int, str]]:
     return out
 
 
+_INDENTED = re.compile(r"(?: {4}| {0,3}\t)")
+
+
+def prose_lines(md: str) -> list[tuple[int, str]]:
+    """code_free_lines() without the lines of indented code blocks (4 spaces or a tab after a blank
+    line, outside a list item, where Markdown shows them as code): what a reader sees as text.
+    Each line offset appears once (the pieces of a line cut by a code span are joined by a space)."""
+    lines, code, in_code, in_list, blank = md.split("\n"), set(), False, False, True
+    for i, text in enumerate(lines):
+        if not text.strip():
+            blank = True
+            continue
+        if _INDENTED.match(text) and (in_code or blank) and not in_list:
+            code.add(i)
+            in_code = True
+        elif not _INDENTED.match(text):
+            in_code = False
+            in_list = bool(_ANY_ITEM.match(text)) or (in_list and not blank)
+        blank = False
+    joined: dict[int, list[str]] = {}
+    for offset, piece in code_free_lines(md):
+        if offset not in code:
+            joined.setdefault(offset, []).append(piece)
+    return [(offset, " ".join(pieces)) for offset, pieces in joined.items()]
+
+
 # -- lists right after a paragraph (GitHub's Markdown) ------------------------------------------
 
 # CommonMark (GitHub) lets a bullet item, or an ordered item numbered 1, interrupt a paragraph;
