@@ -25,6 +25,7 @@ import ipaddress
 import re
 import socket
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -490,6 +491,26 @@ class Period(Kind):
         return '"2018-2021"'
 
 
+# Answers that depend on today's date (a date "in the future") change on a later day: the days on
+# which they change are collected here while date_horizon() is open, so that the check cache
+# (tools.content.cached) forgets such a result on that day (it kept the error after the date had
+# passed; found by the reviewer).
+_horizons: list[list[dt.date]] = []
+
+
+@contextmanager
+def date_horizon():
+    """Collects, while open, the days on which a date-relative answer given meanwhile would change
+    (Date(not_future=True): the first day on which a refused date is no longer in the future).
+    Yields a list of datetime.date, filled as values are checked (empty: no answer depends on the day)."""
+    days: list[dt.date] = []
+    _horizons.append(days)
+    try:
+        yield days
+    finally:
+        _horizons.remove(days)
+
+
 class Date(Kind):
     """A calendar date YYYY-MM-DD, cleaned to ISO text. `not_future`: a date more than `slack_days`
     after today (the checking machine's date) is refused, with `hint`."""
@@ -511,6 +532,8 @@ class Date(Kind):
         except ValueError:
             return None, [Issue(key, f"'{value}' is not a date", DATE_HINT)]
         if self.not_future and day > dt.date.today() + dt.timedelta(days=self.slack_days):
+            for days in _horizons:
+                days.append(day - dt.timedelta(days=self.slack_days))  # from then on, not in the future
             return None, [Issue(key, f"'{day.isoformat()}' is in the future", self.hint)]
         return day.isoformat(), []
 
