@@ -54,4 +54,17 @@ def test_header_results_mark_the_matched_words(browser, server, api, prefix, que
     assert page.locator(".kb-hsearch__excerpt *:not(mark)").count() == 0
     assert page.locator(".kb-hsearch__excerpt mark *").count() == 0
     assert page.evaluate("window.__kbRan") is None
+
+    # The link's accessible name is the title and the facets; the excerpt, beside the link, is its
+    # description (inside it, 250 characters of excerpt were read as the name; found by the reviewer).
+    link = page.locator(".kb-hsearch__item a").first
+    title, meta = (link.locator(sel).text_content().strip() for sel in (".kb-hsearch__title", ".kb-hsearch__meta"))
+    expect(link).to_have_accessible_name(re.compile("^" + re.escape(title) + r"\s*" + re.escape(meta) + "$"))
+    assert link.locator(".kb-hsearch__excerpt").count() == 0
+    expect(link).to_have_accessible_description(re.compile(re.escape(" ".join(excerpts.first.text_content().split()))))
+    # The excerpt still opens the entry, as when it was in the link.
+    href = link.get_attribute("href")
+    box = excerpts.first.bounding_box()  # a click where the excerpt is shown (the link covers it)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(re.escape(href.split("#")[0].rstrip("/").rsplit("/", 1)[-1])))
     context.close()

@@ -4,6 +4,7 @@ size and putting the modification time back is still read (its change time moved
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from tests.conftest import entry_text, make_corpus
@@ -64,3 +65,37 @@ def test_the_garbage_collector_is_on_again_after_the_cache_is_read_or_found_brok
     cache.write_bytes(b"\x80\x05broken")
     entries, stats = check(practices, cache)
     assert gc.isenabled() and stats["checked"] == 1 and [e.title for e in entries] == ["Enquête Alpha"]
+
+
+def _days_later(monkeypatch, days):
+    """Today's date moved `days` ahead, for the check and the cache (the machine's clock is not touched)."""
+    shifted = dt.date.today() + dt.timedelta(days=days)
+
+    class Later(dt.date):
+        @classmethod
+        def today(cls):
+            return shifted
+
+    monkeypatch.setattr(dt, "date", Later)
+
+
+def test_a_date_in_the_future_is_checked_again_once_that_day_has_come(tmp_path, monkeypatch):
+    # The error was kept from the cache after the date had passed (the key has no date; found by the reviewer).
+    later = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    practices = make_corpus(tmp_path, {
+        "ma/ma-a.fr.md": entry_text(status="reviewed", reviewed_by="[Point focal]", reviewed_on=f'"{later}"',
+                                    updated=f'"{later}"'),
+        "tn/tn-b.fr.md": entry_text(title="Enquête Beta")})
+    cache = tmp_path / "check-cache.pickle"
+    entries, _, _ = load_collection(practices, practices.parent, cache=cache, workers=1)
+    assert [e.id for e in entries] == ["tn-b"]  # the future dates are errors today
+    _days_later(monkeypatch, 3)  # still in the future (slack of one day): the cached answer holds
+    stats: dict = {}
+    entries, problems, _ = load_collection(practices, practices.parent, cache=cache, workers=1, stats=stats)
+    assert (stats["checked"], stats["cached"]) == (0, 2) and [e.id for e in entries] == ["tn-b"]
+    _days_later(monkeypatch, 4)  # reviewed_on and updated are tomorrow: within the slack, no longer errors
+    entries, problems, _ = load_collection(practices, practices.parent, cache=cache, workers=1, stats=stats)
+    assert stats["checked"] == 1 and not [p for p in problems if "future" in p.message]
+    assert [e.id for e in entries] == ["ma-a", "tn-b"]
+    _, _, _ = load_collection(practices, practices.parent, cache=cache, workers=1, stats=stats)
+    assert (stats["checked"], stats["cached"]) == (0, 2)  # the new answer does not expire

@@ -480,7 +480,11 @@ def test_a_term_of_another_field_says_where_it_belongs(vocab, value, field):
                                  "https://192.168.1.10/enquete.pdf", "http://intranet.localhost/",
                                  # IPv4 forms browsers read as 127.0.0.1 / 10.0.0.1 (WHATWG URL), and a trailing dot
                                  "https://0x7f.1/", "https://127.1/", "http://2130706433/", "https://0177.0.0.1/",
-                                 "https://0xa.0.0.1/", "https://127.0.0.1./"])
+                                 "https://0xa.0.0.1/", "https://127.0.0.1./",
+                                 # the host as browsers read it: percent-decoded, then mapped by UTS 46
+                                 # (full-width digits, ideographic full stop); '0x' is 0.0.0.0 (found by the reviewer)
+                                 "https://%31%32%37.0.0.1/", "https://１２７.０.０.１/", "https://127。0。0。1/",
+                                 "https://0x/", "https://ＬＯＣＡＬＨＯＳＴ/", "https://1%30.0.0.1/"])
 def test_a_link_to_this_computer_or_a_private_network_is_refused(url):
     _, issues = Links().check([{"title": "Rapport", "url": url}], "links", vocabs=SHIPPED)
     assert [(i.key, i.severity) for i in issues] == [("links[0].url", "error")]

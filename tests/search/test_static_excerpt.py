@@ -68,3 +68,36 @@ def test_without_a_late_match_the_start_is_shown(folder):
     for text in shown.values():
         assert text.startswith("Registre administratif")
         assert text.endswith(" …") and len(text) <= static_index.SUMMARY_CHARS + 2
+
+
+# Prints excerpt(text, {k, keys}) for each [text, key] of a JSON list.
+EXCERPT = """
+const KBEngine = require(process.argv[1]);
+const cases = JSON.parse(process.argv[2]);
+process.stdout.write(JSON.stringify(cases.map(([text, key]) => KBEngine.excerpt(text, { k: 6, keys: [key] }, 220))));
+"""
+
+
+def _excerpts(cases: list[tuple[str, str]]) -> list[str]:
+    done = subprocess.run([shutil.which("node"), "-e", EXCERPT, str(ENGINE), json.dumps(cases)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_match_followed_by_a_long_word_stays_in_view():
+    # A link after the matching word has no space to cut at: the cut at the last space dropped the
+    # word (found by the reviewer).
+    link = "/https://www.ons.dz/" + "a" * 200
+    for text in ("mot " * 70 + "emploi" + link, "mot " * 40 + "emploi" + link):
+        (shown,) = _excerpts([(text, "emploi")])
+        assert "emploi" in shown and shown.endswith(" …") and len(shown) <= 220 + 4, shown
+
+
+def test_the_excerpt_is_cut_between_characters_not_inside_an_emoji():
+    # Cut by UTF-16 units, an odd count left half of an emoji (a lone surrogate).
+    texts = ["a" + "😀" * 250, "a" + "😀 " * 150 + "emploi " + "fin " * 40]
+    for text, shown in zip(texts, _excerpts([(text, "emploi") for text in texts]), strict=True):
+        shown.encode("utf-8")  # a lone surrogate cannot be encoded: raises
+        assert len(shown) <= 220 + 4 and shown.rstrip(" …").replace("… ", "", 1) in text
+    assert "emploi" in _excerpts([(texts[1], "emploi")])[0]

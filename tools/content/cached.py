@@ -3,13 +3,15 @@
 Same result as tools.content.validate.load_collection (same entries, same problems in the same
 order), but a file whose bytes (SHA-256) and path are unchanged since the last run is not read
 as YAML or checked again, and the collection-wide checks (translations, look-alikes) are reused
-while no file changed. The cache is invalidated whole when the checking code or the vocabularies
-change. When many files need checking, they are checked in a pool of processes (both cores).
+while no file changed. A result that depends on today's date (a date "in the future") is kept
+until the day it would change (kinds.date_horizon). The cache is invalidated whole when the
+checking code or the vocabularies change. When many files need checking, they are checked in a pool of processes (both cores).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import os
 import pickle
@@ -18,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from tools.content.kinds import date_horizon
 from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
 from tools.content.model import Entry, fingerprint
 from tools.content.problems import Problem
@@ -28,7 +31,8 @@ from tools.i18n import DATA_DIR
 from tools.memory import gc_paused
 
 CONTENT = Path(__file__).resolve().parent
-CACHE_VERSION = 3  # 2: each file's look-alike signatures kept; 3: look-alike verdicts of pairs kept
+# 2: each file's look-alike signatures kept; 3: look-alike verdicts of pairs kept; 4: each result's expiry day
+CACHE_VERSION = 4
 # Below this many files to check, starting processes is not worth it. Not yet measured on a quiet
 # machine: on 2 cores shared with other jobs (load 10-20), 1,000 uncached files took 244 s and
 # 85 s in one process and 182 s in two, which says nothing reliable; measure with
@@ -51,11 +55,14 @@ def _lite(raw: RawEntry) -> RawEntry:
     return dataclasses.replace(raw, text="", body="")
 
 
-def _check(item: tuple[str, str], vocabs: Vocabularies) -> tuple[RawEntry, Entry | None, list[Problem]]:
+def _check(item: tuple[str, str], vocabs: Vocabularies) -> tuple[RawEntry, Entry | None, list[Problem], str]:
+    """(raw entry without text, entry or None, problems, expiry): expiry is the ISO day from which the
+    answer may differ because it depends on today's date (kinds.date_horizon), "" if it does not."""
     path, shown = item
     raw = load_file(Path(path), shown)
-    entry, problems = check_entry(raw, vocabs)
-    return _lite(raw), entry, problems
+    with date_horizon() as days:
+        entry, problems = check_entry(raw, vocabs)
+    return _lite(raw), entry, problems, min(days).isoformat() if days else ""
 
 
 def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies) -> list:
@@ -93,6 +100,9 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     code = code_digest(vocabs.data) if cache else ""
     old = _load(cache, code) if cache else {}
     old_files = old.get("files", {})
+    today = dt.date.today().isoformat()
+    expires = {k: day for k, day in old.get("expires", {}).items() if day > today}
+    old_files = {k: v for k, v in old_files.items() if k not in old.get("expires", {}) or k in expires}
     old_stats = old.get("stats", {})
     stats_now: dict[str, tuple] = {}  # {path: (size, mtime_ns, ctime_ns, inode, sha256)} for the next run
     keys, todo = [], []
@@ -125,7 +135,12 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         keys.append(key)
         if key not in old_files:
             todo.append((name, shown))
-    fresh = dict(zip([k for k in keys if k not in old_files], _check_all(todo, workers, vocabs), strict=True))
+    fresh = {}
+    for key, (raw, entry, found, expiry) in zip([k for k in keys if k not in old_files],
+                                                _check_all(todo, workers, vocabs), strict=True):
+        fresh[key] = raw, entry, found
+        if expiry:
+            expires[key] = expiry
     for _, entry, _ in fresh.values():
         if entry is not None:
             fingerprint(entry)  # kept on the entry and cached with it: later builds do not hash it again
@@ -157,7 +172,7 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
                   or stats_now != old_stats):
         data = {"code": code, "files": dict(zip(keys, results, strict=True)), "collection_key": collection_key,
                 "cross": cross, "lookalikes": lookalikes, "signatures": sigs, "verdicts": verdicts,
-                "stats": stats_now}
+                "stats": stats_now, "expires": {k: expires[k] for k in keys if k in expires}}
         with gc_paused():
             raw = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(cache, raw)

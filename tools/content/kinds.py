@@ -23,10 +23,12 @@ import datetime as dt
 import difflib
 import ipaddress
 import re
-import socket
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+import idna
 
 from tools.content.model import Link
 from tools.content.problems import ERROR, WARNING
@@ -199,26 +201,57 @@ def _url_fault(url: str) -> tuple[str, str] | None:
 
 # WHATWG URL standard, "ends in a number": a host whose last label is decimal or 0x-hex is read as an
 # IPv4 address in any of the legacy forms (https://url.spec.whatwg.org/#ends-in-a-number-checker).
-_NUMBER_LABEL_RE = re.compile(r"(?:[0-9]+|0[xX][0-9a-fA-F]*)\Z")
+def _browser_host(host: str) -> str:
+    """The host as a browser reads it before connecting (WHATWG URL Standard, host parsing):
+    percent-decoded, then mapped by UTS 46 (idna.uts46_remap: full-width '１２７' to '127', the
+    ideographic full stop '。' to '.', upper to lower case). A host the mapping refuses is returned
+    decoded only (no browser opens it; the other checks still read it)."""
+    host = unquote(host)
+    try:
+        return idna.uts46_remap(host, std3_rules=False, transitional=False).lower()
+    except (idna.IDNAError, ValueError):
+        return host.lower()
+
+
+def _ipv4_number(part: str) -> int | None:
+    """One part of a dotted IPv4 host read as the URL Standard's IPv4 number parser does: '0x' or
+    '0X' then hexadecimal (no digits: 0), a leading '0' then octal, else decimal; None if not a number."""
+    radix = 10
+    if part[:2] in ("0x", "0X"):
+        part, radix = part[2:], 16
+    elif len(part) > 1 and part[0] == "0":
+        part, radix = part[1:], 8
+    if not part:
+        return 0
+    try:
+        return int(part, radix) if part.isascii() and part.isalnum() else None
+    except ValueError:
+        return None
 
 
 def _ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address a browser reaches for host, or None for a name. Besides the usual forms, the
-    IPv4 forms browsers also read: '127.1', '0x7f.1', '2130706433', '0177.0.0.1' (each part decimal,
-    octal with a leading 0, or hex; the last one fills the remaining bytes, as inet_aton reads them)
-    and a trailing dot; ipaddress takes only four decimal parts, so 'https://0x7f.1/' passed as a
-    public page (found by breaker11)."""
-    host = host[:-1] if host.endswith(".") else host
+    """The address a browser reaches for host (as urlsplit's hostname gives it), or None for a name
+    or a host no browser opens. The host is first read as browsers do (_browser_host:
+    '%31%32%37.0.0.1', '１２７.０.０.１' and '127。0。0。1' are 127.0.0.1; found by the reviewer); then,
+    besides the usual forms, the IPv4 forms of the URL Standard's IPv4 parser: '127.1', '0x7f.1',
+    '2130706433', '0177.0.0.1', '0x' (0.0.0.0): each part decimal, octal with a leading 0, or hex; the
+    last one fills the remaining bytes; a trailing dot ignored. ipaddress takes only four decimal
+    parts, so 'https://0x7f.1/' passed as a public page (found by breaker11)."""
+    host = _browser_host(host)
     try:
         return ipaddress.ip_address(host)
     except ValueError:
         pass
-    if not _NUMBER_LABEL_RE.match(host.rsplit(".", 1)[-1]):
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    if not parts or len(parts) > 4 or _ipv4_number(parts[-1]) is None:
+        return None  # a name (the last part is not a number), or not a host browsers open
+    numbers = [_ipv4_number(p) if p else None for p in parts]
+    if None in numbers or any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
         return None
-    try:
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except (OSError, ValueError):
-        return None
+    value = numbers[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(numbers[:-1]))
+    return ipaddress.IPv4Address(value)
 
 
 def _host_fault(host: str) -> tuple[str, str] | None:
@@ -226,8 +259,8 @@ def _host_fault(host: str) -> tuple[str, str] | None:
     this computer or a private network ('localhost', '127.0.0.1', '192.168.1.10', '[::1]'), or a
     name mixing alphabets in one part ('аpple.com' with a Cyrillic 'а', shown as 'apple.com');
     None otherwise. Found by breaker10: both passed the check."""
-    ip = _ip_of(host)
-    if host == "localhost" or host.endswith(".localhost") or (ip is not None and not ip.is_global):
+    ip, name = _ip_of(host), _browser_host(host)
+    if name in ("localhost", "localhost.") or name.rstrip(".").endswith(".localhost") or (ip is not None and not ip.is_global):
         return (f"leads to '{host}', this computer or a private network, not a public page",
                 "link the source's public address, as readers open it")
     for label in host.split("."):
@@ -490,6 +523,26 @@ class Period(Kind):
         return '"2018-2021"'
 
 
+# Answers that depend on today's date (a date "in the future") change on a later day: the days on
+# which they change are collected here while date_horizon() is open, so that the check cache
+# (tools.content.cached) forgets such a result on that day (it kept the error after the date had
+# passed; found by the reviewer).
+_horizons: list[list[dt.date]] = []
+
+
+@contextmanager
+def date_horizon():
+    """Collects, while open, the days on which a date-relative answer given meanwhile would change
+    (Date(not_future=True): the first day on which a refused date is no longer in the future).
+    Yields a list of datetime.date, filled as values are checked (empty: no answer depends on the day)."""
+    days: list[dt.date] = []
+    _horizons.append(days)
+    try:
+        yield days
+    finally:
+        _horizons.remove(days)
+
+
 class Date(Kind):
     """A calendar date YYYY-MM-DD, cleaned to ISO text. `not_future`: a date more than `slack_days`
     after today (the checking machine's date) is refused, with `hint`."""
@@ -511,6 +564,8 @@ class Date(Kind):
         except ValueError:
             return None, [Issue(key, f"'{value}' is not a date", DATE_HINT)]
         if self.not_future and day > dt.date.today() + dt.timedelta(days=self.slack_days):
+            for days in _horizons:
+                days.append(day - dt.timedelta(days=self.slack_days))  # from then on, not in the future
             return None, [Issue(key, f"'{day.isoformat()}' is in the future", self.hint)]
         return day.isoformat(), []
 

@@ -244,35 +244,73 @@ def _attr_keys(attrs: str) -> set[str]:
 
 
 # Where attr_list (markdown/extensions/attr_list.py) applies `{...}`: alone on a line (BLOCK_RE: the
-# last line of a block), at the end of a heading or of a table cell (HEADER_RE, for h1-h6, td, th,
-# dt), or right after an inline element (INLINE_RE on the element's tail: after the closing '*', '_',
-# '`', ')' or ']' of emphasis, code, a link or an image, or '>' of an inline tag).
+# last line of a block, at any indentation, in a quote or a list item, or followed by inline elements
+# that end the block: BLOCK_RE then reads the text before them), at the end of a heading (ATX,
+# closing '#'s allowed, or setext) or of a table cell (HEADER_RE, for h1-h6, td, th), or right after
+# an inline element (INLINE_RE on the element's tail: after the closing '*', '_', '`', ')' or ']' of
+# emphasis, code, a link or an image, or '>' of an inline tag). tests/content/test_hazards.py
+# compares this with what Markdown renders, shape by shape.
 _INLINE_CLOSERS = frozenset("*_`)]>~=^")
-_HEADING_LINE = re.compile(r" {0,3}#")
+_INLINE_OPENERS = frozenset("*_`[!<~=^")
+# What opens a line's content inside containers: quote markers, list markers, indentation.
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
+_ATX = re.compile(r"#{1,6}(?!#)")
+_AFTER_HEADING = re.compile(r"[ \t]*#*[ \t]*$")
+_SETEXT_UNDERLINE = re.compile(r"(?:[ \t]*>)*[ \t]*(?:=+|-+)[ \t]*$")
+_CELL_END = re.compile(r"[ \t]*(?:\||$)")
+_LOOK = 64  # characters looked at around a `{...}` or on the next line: linear on lines of many braces
 
 
-def _applies_as_attr_list(md: str, start: int, end: int, line_start: int, line_end: int) -> bool:
-    """Whether the `{...}` at md[start:end], on the line md[line_start:line_end], is where attr_list
-    reads one (above): prose such as 'the set {MA, TN}', 'the ratio {stock / flow}' or a Stata
-    '${year}' is shown as written, and was an error ("attribute list sets 'MA,', 'TN'"; found by
-    breaker11). Looks at a few characters around it only (a line of many braces stays linear)."""
-    alone_before = start - line_start <= 3 and not md[line_start:start].strip()
-    rest = md[end:min(line_end, end + 64)]
-    at_end = line_end - end <= 64 and not rest.strip()
-    if alone_before and at_end:
-        return True  # alone on its line
-    if start > line_start and md[start - 1] in _INLINE_CLOSERS:
+def _closes_link(md: str, line_start: int, close: int) -> bool:
+    """Whether the ')' at md[close] ends a link or image target `](...)`, looking back at most
+    _LOOK characters: '(annexe){MA, TN}' in prose is text."""
+    opened = md.rfind("(", max(line_start, close - _LOOK), close)
+    return opened > line_start and md[opened - 1] == "]"
+
+
+def _applies_as_attr_list(md: str, start: int, end: int, line_start: int, line_end: int,
+                          has_pipe: bool) -> bool:
+    """Whether the `{...}` at md[start:end], on the line md[line_start:line_end] (`has_pipe`: the
+    line may be a table row, _table_lines), is where attr_list reads one (above): prose such
+    as 'the set {MA, TN}', 'the ratio {stock / flow}' or a Stata '${year}' is shown as written, and
+    was an error ("attribute list sets 'MA,', 'TN'"; found by breaker11). Looks at a bounded number
+    of characters around it (a line of many braces stays linear)."""
+    after = min(line_end, end + _LOOK)
+    at_end = line_end == after and not md[end:after].strip()
+    # Inline elements after it that end the block leave it last in the text attr_list reads.
+    ends = at_end or md[end:after].lstrip()[:1] in _INLINE_OPENERS
+    content = _CONTAINERS.match(md, line_start, min(line_end, line_start + _LOOK)).end()
+    if content == start and ends:
+        return True  # alone on its line, or before inline elements that end the block
+    before = md[start - 1] if start > line_start else ""
+    if before in _INLINE_CLOSERS and (before != ")" or _closes_link(md, line_start, start - 1)):
         return True  # the tail of an inline element
-    cell_end = rest.lstrip().startswith("|")
-    heading = bool(_HEADING_LINE.match(md, line_start, line_start + 4))
-    table = md[line_start:line_start + 4].lstrip().startswith("|") or cell_end
-    return (at_end or cell_end) and md[start - 1:start].isspace() and (heading or table)
+    if not before.isspace():
+        return False
+    if has_pipe and (ends or _CELL_END.match(md, end, after)):
+        return True  # the end of a table cell
+    if _ATX.match(md, content) and (ends or _AFTER_HEADING.match(md, end, after) and line_end == after):
+        return True  # the end of an ATX heading, closing '#'s or not
+    next_end = md.find("\n", line_end + 1, line_end + 1 + _LOOK)
+    return ends and bool(_SETEXT_UNDERLINE.match(md, line_end + 1, next_end if next_end >= 0 else
+                                                 min(len(md), line_end + 1 + _LOOK)))
+
+
+def _table_lines(md: str) -> list[bool]:
+    """For each line of `md`: whether it or an earlier line of its block (no blank line between)
+    holds a '|', so that it may be a table row (the tables extension reads rows without pipes
+    after the delimiter row)."""
+    out, seen = [], False
+    for text in md.split("\n"):
+        seen = bool(text.strip()) and (seen or "|" in text)
+        out.append(seen)
+    return out
 
 
 def attribute_lists(md: str) -> list[tuple[int, str]]:
     """(line offset within the body, text inside the braces) of every attribute list outside code,
     where Markdown's attr_list would read it (_applies_as_attr_list)."""
-    found, line = [], _Lines(md)
+    found, line, table = [], _Lines(md), None
     for is_code, offset, text in _segments(md):
         if not is_code:
             for m in _ATTR_LIST.finditer(text):
@@ -280,7 +318,8 @@ def attribute_lists(md: str) -> list[tuple[int, str]]:
                 n = line(start)
                 line_start = line.starts[n - 1] if n else 0
                 line_end = line.starts[n] - 1 if n < len(line.starts) else len(md)
-                if _applies_as_attr_list(md, start, end, line_start, line_end):
+                table = table or _table_lines(md)  # once per body, if it has braces
+                if _applies_as_attr_list(md, start, end, line_start, line_end, table[n]):
                     found.append((n, m.group(1).rstrip()))
     return found
 
@@ -299,6 +338,32 @@ def code_free_lines(md: str) -> list[tuple[int, str]]:
             first = line(offset)
             out += [(first + i, line) for i, line in enumerate(text.split("\n")) if line.strip()]
     return out
+
+
+_INDENTED = re.compile(r"(?: {4}| {0,3}\t)")
+
+
+def prose_lines(md: str) -> list[tuple[int, str]]:
+    """code_free_lines() without the lines of indented code blocks (4 spaces or a tab after a blank
+    line, outside a list item, where Markdown shows them as code): what a reader sees as text.
+    Each line offset appears once (the pieces of a line cut by a code span are joined by a space)."""
+    lines, code, in_code, in_list, blank = md.split("\n"), set(), False, False, True
+    for i, text in enumerate(lines):
+        if not text.strip():
+            blank = True
+            continue
+        if _INDENTED.match(text) and (in_code or blank) and not in_list:
+            code.add(i)
+            in_code = True
+        elif not _INDENTED.match(text):
+            in_code = False
+            in_list = bool(_ANY_ITEM.match(text)) or (in_list and not blank)
+        blank = False
+    joined: dict[int, list[str]] = {}
+    for offset, piece in code_free_lines(md):
+        if offset not in code:
+            joined.setdefault(offset, []).append(piece)
+    return [(offset, " ".join(pieces)) for offset, pieces in joined.items()]
 
 
 # -- lists right after a paragraph (GitHub's Markdown) ------------------------------------------

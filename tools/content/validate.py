@@ -13,7 +13,7 @@ from pathlib import Path
 from tools.content import hazards
 from tools.content.kinds import HTML_TAG_RE, Issue, close
 from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
-from tools.content.markdown import code_free_lines, unsafe_links
+from tools.content.markdown import code_free_lines, prose_lines, unsafe_links
 from tools.content.model import Entry
 from tools.content.problems import WARNING, Problem
 from tools.content.schema import FIELDS, FIELDS_BY_NAME, SHARED_FIELDS
@@ -111,7 +111,14 @@ def body_problems(raw: RawEntry, length: bool = True) -> list[Problem]:
     matter cannot be read, so that one run lists them with the YAML error (they came one run
     later; found by breaker9)."""
     problems = []
-    for number, line in enumerate(raw.text.split("\n"), start=1):
+    # The front matter's lines, then the body's text: a TODO in code is an example (a Stata comment,
+    # a script), not a placeholder, and is not reported (found by the reviewer).
+    split = raw.body_line > 1  # the front matter was closed (else the whole text is read)
+    head = raw.text.split("\n")[: raw.body_line - 1] if split else raw.text.split("\n")
+    lines = list(enumerate(head, start=1))
+    if split:
+        lines += [(raw.body_line + offset, line) for offset, line in prose_lines(raw.body)]
+    for number, line in lines:
         if PLACEHOLDER_RE.search(line):
             problems.append(Problem(raw.path, number, "placeholder", "TODO left from the skeleton",
                                     "replace it with the real text or value", WARNING))

@@ -1483,23 +1483,32 @@
   // characters (220 without), cut after a word, "…" where text is left out. Its start, or, when its
   // first word matching the query (highlightSpans) ends past what the start shows, the text from a
   // little before that word, as the API's snippets are cut around their matches (60 characters
-  // before: engine._context_fragments). Untrusted text is only sliced.
+  // before: engine._context_fragments). Characters are code points (an emoji is one, never cut in
+  // half), and the end is cut after the matching word even without a space after it (a link): the
+  // cut at the last space lost it (found by the reviewer). Untrusted text is only sliced.
   var SURROUND = 60;
   function excerpt(text, highlight, chars) {
     text = String(text || "");
     chars = chars || 220;
-    if (text.length <= chars) return text;
-    var spans = highlightSpans(text, highlight), start = 0;
-    if (spans.length && spans[0][1] > chars - 2) {
-      var at = spans[0][0], space = text.indexOf(" ", Math.max(0, at - SURROUND));
-      start = space >= 0 && space < at ? space + 1 : at;
+    var points = Array.from(text);
+    if (points.length <= chars) return text;
+    var spans = highlightSpans(text, highlight), start = 0, keep = 0;
+    if (spans.length) {
+      // highlightSpans counts UTF-16 units: its first span in code points.
+      var at = Array.from(text.slice(0, spans[0][0])).length;
+      var end = at + Array.from(text.slice(spans[0][0], spans[0][1])).length;
+      if (end > chars - 2) {
+        var space = points.indexOf(" ", Math.max(0, at - SURROUND));
+        start = space >= 0 && space < at ? space + 1 : at;
+      }
+      keep = end - start;  // code points the cut must keep: up to the end of the matching word
     }
-    var body = text.slice(start);
+    var body = points.slice(start);
     if (body.length > chars) {
       var cut = body.slice(0, chars), last = cut.lastIndexOf(" ");
-      body = (last > 0 ? cut.slice(0, last) : cut) + " …";
+      body = (last > 0 && last >= keep ? cut.slice(0, last) : cut).concat([" …"]);
     }
-    return (start > 0 ? "… " : "") + body;
+    return (start > 0 ? "… " : "") + body.join("");
   }
 
   return { create: create, highlightSpans: highlightSpans, excerpt: excerpt, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,

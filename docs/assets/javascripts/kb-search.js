@@ -217,7 +217,7 @@
         line.appendChild(again);
         status.appendChild(line);
       }
-      (body.results || []).forEach(function (r) {
+      (body.results || []).forEach(function (r, i) {
         var li = el("li", { class: "kb-hsearch__item" });
         // The version's language sets the direction, as on the search page: dir=auto laid out an
         // Arabic title starting with Latin letters ("MED-HIMS: ...") left to right.
@@ -228,10 +228,16 @@
         a.appendChild(el("span", { class: "kb-hsearch__meta", lang: ui, dir: "auto", "data-countries": (r.countries || []).join(" ") }, meta));
         // The words matching the query marked as on the search page (issue #12): the API's snippet,
         // or the static answer's summary; text nodes and bare <mark> elements only.
-        var excerpt = el("span", { class: "kb-hsearch__excerpt" });
+        // Beside the link, not in it: inside, its 250 characters were read as the link's name. It
+        // describes the link (aria-describedby), and the link's ::after covers the whole result
+        // (extra.css), so a click on the excerpt still opens the entry.
+        var excerpt = el("span", { class: "kb-hsearch__excerpt", id: "kb-hsearch-excerpt-" + mine + "-" + i });
         excerpt.appendChild(r.snippet ? safeSnippet(r.snippet) : markedSummary(r.summary, body.highlight));
-        if (excerpt.textContent.trim()) a.appendChild(excerpt);
         li.appendChild(a);
+        if (excerpt.textContent.trim()) {
+          a.setAttribute("aria-describedby", excerpt.id);
+          li.appendChild(excerpt);
+        }
         list.appendChild(li);
       });
       all.textContent = (msg.see_all || "") + " (" + total + ")";
