@@ -41,9 +41,9 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
             tf[word][doc] = w
     out = {}
     for word, per_doc in tf.items():
-        # A stem key (static_index.stem_key: '~' and a language) only says which documents hold a
-        # word: its postings weigh 1.
-        out[word] = [(doc, 1 if word.startswith("~") else
+        # A stem key (static_index.stem_key: '~' and a language) and a phrase key (between double
+        # quotes) only say which documents hold a word or words in a row: their postings weigh 1.
+        out[word] = [(doc, 1 if word.startswith(("~", '"')) else
                       max(1, round(static_index.WEIGHT_SCALE * per_doc[doc] / (static_index.K1 + per_doc[doc]))))
                      for doc in sorted(per_doc)]
     return out
@@ -135,8 +135,8 @@ def test_long_lists_keep_their_best_postings_in_the_head_and_the_rest_in_the_tai
 
 def test_one_pass_keys_are_the_four_passes_keys():
     """entry_keys' one pass over a text's words (static_index._text_keys) gives the keys, in order,
-    of keys + compound_keys + agent_keys + country_keys + stem_keys, each of which tokenises the
-    text again."""
+    of keys + compound_keys + agent_keys + country_keys + stem_keys + pair_keys, each of which
+    tokenises the text again."""
     vocabs = shipped_vocabs()
     countries = static_index.country_word_keys(vocabs)
     texts = ["Les employeurs et les travailleurs étrangers au Maroc, sous-emploi et main-d'œuvre",
@@ -148,7 +148,7 @@ def test_one_pass_keys_are_the_four_passes_keys():
         for lang in (*schema.LANGS, None):
             four = (static_index.keys(text, lang) + static_index.compound_keys(text)
                     + static_index.agent_keys(text) + static_index.country_keys(text, countries)
-                    + static_index.stem_keys(text, lang))
+                    + static_index.stem_keys(text, lang) + static_index.pair_keys(static_index.keys(text, lang)))
             assert static_index._text_keys(text, lang, countries) == four, (text, lang)
     entry = make_entry("ma-employers", "en", "Employers of Moroccan workers in Tunisia",
                        "Employers and employees, Morocco.", body="The employers' survey in Morocco-Tunisia.",
