@@ -26,7 +26,7 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
         # beside its word's prefix key and is not counted in the field's length; nor is a glossary
         # name's phrase key (static_index.phrase_keys: between double quotes).
         return sum(1 for w in words if not (len(w) > static_index.PREFIX_LEN and w.isascii() and w.isalpha())
-                   and not w.startswith(('"', "~")))
+                   and not w.startswith(('"', "~", "+")))
 
     avg = {f: static_index.quantised_average(sum(length(v[f]) for v in fields.values()), len(fields))
            for f in static_index._FIELDS}
@@ -41,9 +41,10 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
             tf[word][doc] = w
     out = {}
     for word, per_doc in tf.items():
-        # A stem key (static_index.stem_key: '~' and a language) and a phrase key (between double
-        # quotes) only say which documents hold a word or words in a row: their postings weigh 1.
-        out[word] = [(doc, 1 if word.startswith(("~", '"')) else
+        # A stem key (static_index.stem_key: '~' and a language), a phrase key (between double
+        # quotes) and a pair key ('+') only say which documents hold a word or words in a row:
+        # their postings weigh 1.
+        out[word] = [(doc, 1 if word.startswith(("~", '"', "+")) else
                       max(1, round(static_index.WEIGHT_SCALE * per_doc[doc] / (static_index.K1 + per_doc[doc]))))
                      for doc in sorted(per_doc)]
     return out

@@ -107,6 +107,8 @@
   // Mirrors static_index.phrase_key(): the key under which the index lists the entries holding a
   // name of several words as a phrase.
   function phraseKey(nameKeys) { return '"' + nameKeys.join(" ") + '"'; }
+  // Mirrors static_index.pair_key(): the key of two keys in a row, '+' and a hash of both.
+  function pairKey(first, second) { return "+" + fnv1a(first + " " + second, 0x811c9dc5).toString(36); }
   // Mirrors static_index.placed_term(): a phrase key lies in its first word's shard, a stem key
   // ('~fr:informel') in its stem's prefix key's.
   function placedTerm(key) {
@@ -880,7 +882,7 @@
     // The pair keys of a compound's parts' keys: those of each two parts in a row.
     function compoundPairs(ks) {
       var out = [];
-      for (var i = 0; i + 1 < ks.length; i++) out.push(phraseKey([ks[i], ks[i + 1]]));
+      for (var i = 0; i + 1 < ks.length; i++) out.push(pairKey(ks[i], ks[i + 1]));
       return out;
     }
 
