@@ -140,6 +140,7 @@ def test_one_pass_keys_are_the_four_passes_keys():
     tokenises the text again."""
     vocabs = shipped_vocabs()
     countries = static_index.country_word_keys(vocabs)
+    paired = static_index.pair_words(vocabs)
     texts = ["Les employeurs et les travailleurs étrangers au Maroc, sous-emploi et main-d'œuvre",
              "Employers and employees of Moroccan firms; Tunisia-HIMS survey 10.7.1 and SDG 10.c.1",
              "L'enquête nationale sur l'emploi (ENE) de l'Algérie: 2019-2020, travailleurs",
@@ -149,8 +150,8 @@ def test_one_pass_keys_are_the_four_passes_keys():
         for lang in (*schema.LANGS, None):
             four = (static_index.keys(text, lang) + static_index.compound_keys(text)
                     + static_index.agent_keys(text) + static_index.country_keys(text, countries)
-                    + static_index.stem_keys(text, lang) + static_index.pair_keys(static_index.keys(text, lang)))
-            assert static_index._text_keys(text, lang, countries) == four, (text, lang)
+                    + static_index.stem_keys(text, lang) + static_index.pair_keys(static_index.keys(text, lang), paired))
+            assert static_index._text_keys(text, lang, countries, pairs=paired) == four, (text, lang)
     entry = make_entry("ma-employers", "en", "Employers of Moroccan workers in Tunisia",
                        "Employers and employees, Morocco.", body="The employers' survey in Morocco-Tunisia.",
                        tags=("employers", "sous-emploi"), countries=("MA", "TN"))

@@ -366,13 +366,13 @@
   }
 
   function create(load) {
-    var meta = null, metaPromise = null, stop = null, cache = dict(), countryWords = null;
+    var meta = null, metaPromise = null, stop = null, pairWords = dict(), cache = dict(), countryWords = null;
     function chunk(name) {
       if (!cache[name]) cache[name] = load(name).then(bare).catch(function (e) { delete cache[name]; throw e; });
       return cache[name];
     }
     function ready() {
-      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; PREFIX_KEY_LEN = m.k; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); (m.proper || []).forEach(function (w) { PROPER[w] = 1; }); return m; });
+      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; PREFIX_KEY_LEN = m.k; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); (m.proper || []).forEach(function (w) { PROPER[w] = 1; }); (m.pair_words || []).forEach(function (w) { pairWords[w] = 1; }); return m; });
       return metaPromise;
     }
     function keysOf(text, keepStop) {
@@ -562,9 +562,9 @@
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         // A compound's parts apart do not cover it: the API's phrase of the parts matches where they
         // follow each other, which the static index knows as the compound and as its parts' pair
-        // keys (compoundPairs).
+        // keys where both are glossary words' (compoundHolders).
         if (pieces.length > 1 && pieces.every(function (x) { return meaningful(x, stop); })) {
-          unit.groups.push(compoundPairs(pieces.map(function (x) { return keyOf(x, meta.k); })));
+          unit.inRow = pieces.map(function (x) { return keyOf(x, meta.k); });
         }
         units.push(unit);
         claimed[pieces.length > 1 ? whole : folded(raw)] = 1;
@@ -793,7 +793,7 @@
           // Its words in a row: each two of them a pair key of the entry (static_index.pair_keys).
           var found = words.map(docsOf).reduce(both), pairs = phrasePairs(t.raws);
           if (!pairs.length) return found;
-          var inRow = compoundHolders(p, [], pairs);
+          var inRow = holdingAll(p, pairs);
           return minus(found, minus(found, inRow));
         }
         var subs = t.subs.map(run);
@@ -858,11 +858,13 @@
     // {doc: 1} of the documents holding a compound whose parts' keys are `ks` (its key: the parts'
     // keys joined by a hyphen, compoundKey): where the API's phrase of the parts matches. Parts
     // anywhere in an entry made 'travail-migration' find 54 entries offline, 2 in the API.
-    function compoundHolders(p, ks, pairs) {
-      var out = dict(), list = ks.length ? p[ks.join("-")] || [] : [];
+    // Or all its parts, and each two parts in a row of glossary words (static_index.pair_keys, stop
+    // words between them left out): two other words in a row have no pair key, and count as
+    // both present, a superset of the API's answer.
+    function compoundHolders(p, ks) {
+      var out = dict(), list = p[ks.join("-")] || [];
       for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
-      // Or each two parts in a row, stop words between them left out (static_index.pair_keys).
-      return holdingAll(p, pairs || compoundPairs(ks), out);
+      return holdingAll(p, ks.concat(compoundPairs(ks)), out);
     }
     // `into` ({doc: 1}, a new one when not given) with the documents holding every key of `keys`.
     function holdingAll(p, keys, into) {
@@ -879,10 +881,11 @@
     function phrasePairs(raws) {
       return compoundPairs(raws.map(folded).filter(function (w) { return meaningful(w, stop); }).map(function (w) { return keyOf(w, meta.k); }));
     }
-    // The pair keys of a compound's parts' keys: those of each two parts in a row.
+    // The pair keys of a compound's parts' keys: those of each two parts in a row, both the keys of
+    // glossary words (meta.pair_words, static_index.pair_words: the index has no other pairs).
     function compoundPairs(ks) {
       var out = [];
-      for (var i = 0; i + 1 < ks.length; i++) out.push(pairKey(ks[i], ks[i + 1]));
+      for (var i = 0; i + 1 < ks.length; i++) if (pairWords[ks[i]] && pairWords[ks[i + 1]]) out.push(pairKey(ks[i], ks[i + 1]));
       return out;
     }
 
@@ -1326,6 +1329,7 @@
           var has = dict();
           u.keys.forEach(function (k) { var list = p[k] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; });
           u.groups.forEach(function (g) { holdingAll(p, g, has); });
+          if (u.inRow) Object.keys(compoundHolders(p, u.inRow)).forEach(function (doc) { has[doc] = 1; });
           if (u.country) { var list = p["@c:" + u.country] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; }
           Object.keys(has).forEach(function (doc) { covered[doc] = (covered[doc] || 0) + 1; });
         });
