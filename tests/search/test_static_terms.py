@@ -26,7 +26,7 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
         # beside its word's prefix key and is not counted in the field's length; nor is a glossary
         # name's phrase key (static_index.phrase_keys: between double quotes).
         return sum(1 for w in words if not (len(w) > static_index.PREFIX_LEN and w.isascii() and w.isalpha())
-                   and not w.startswith(('"', "~")))
+                   and not w.startswith(('"', "~", "+")))
 
     avg = {f: static_index.quantised_average(sum(length(v[f]) for v in fields.values()), len(fields))
            for f in static_index._FIELDS}
@@ -41,9 +41,10 @@ def reference_weights(entries) -> dict[str, list[tuple[int, int]]]:
             tf[word][doc] = w
     out = {}
     for word, per_doc in tf.items():
-        # A stem key (static_index.stem_key: '~' and a language) only says which documents hold a
-        # word: its postings weigh 1.
-        out[word] = [(doc, 1 if word.startswith("~") else
+        # A stem key (static_index.stem_key: '~' and a language), a phrase key (between double
+        # quotes) and a pair key ('+') only say which documents hold a word or words in a row:
+        # their postings weigh 1.
+        out[word] = [(doc, 1 if word.startswith(("~", '"', "+")) else
                       max(1, round(static_index.WEIGHT_SCALE * per_doc[doc] / (static_index.K1 + per_doc[doc]))))
                      for doc in sorted(per_doc)]
     return out
@@ -135,10 +136,11 @@ def test_long_lists_keep_their_best_postings_in_the_head_and_the_rest_in_the_tai
 
 def test_one_pass_keys_are_the_four_passes_keys():
     """entry_keys' one pass over a text's words (static_index._text_keys) gives the keys, in order,
-    of keys + compound_keys + agent_keys + country_keys + stem_keys, each of which tokenises the
-    text again."""
+    of keys + compound_keys + agent_keys + country_keys + stem_keys + pair_keys, each of which
+    tokenises the text again."""
     vocabs = shipped_vocabs()
     countries = static_index.country_word_keys(vocabs)
+    paired = static_index.pair_words(vocabs)
     texts = ["Les employeurs et les travailleurs étrangers au Maroc, sous-emploi et main-d'œuvre",
              "Employers and employees of Moroccan firms; Tunisia-HIMS survey 10.7.1 and SDG 10.c.1",
              "L'enquête nationale sur l'emploi (ENE) de l'Algérie: 2019-2020, travailleurs",
@@ -148,8 +150,8 @@ def test_one_pass_keys_are_the_four_passes_keys():
         for lang in (*schema.LANGS, None):
             four = (static_index.keys(text, lang) + static_index.compound_keys(text)
                     + static_index.agent_keys(text) + static_index.country_keys(text, countries)
-                    + static_index.stem_keys(text, lang))
-            assert static_index._text_keys(text, lang, countries) == four, (text, lang)
+                    + static_index.stem_keys(text, lang) + static_index.pair_keys(static_index.keys(text, lang), paired))
+            assert static_index._text_keys(text, lang, countries, pairs=paired) == four, (text, lang)
     entry = make_entry("ma-employers", "en", "Employers of Moroccan workers in Tunisia",
                        "Employers and employees, Morocco.", body="The employers' survey in Morocco-Tunisia.",
                        tags=("employers", "sous-emploi"), countries=("MA", "TN"))

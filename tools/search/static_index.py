@@ -57,7 +57,16 @@ the stem's prefix key, and the file of the word's prefix key lists the collectio
 their French and English stems under "=" (lexicon_value): the browser searches a query word the
 lexicon holds by its stem keys (which versions hold it) and its prefix key (their weights), so that
 'informel' no longer finds 'information' (kb-engine.js ownKeys); the prefix key stays for the
-words the lexicon does not hold, for short words and for completions.
+words the lexicon does not hold, for short words and for completions. Each two keys in a row of a
+field (stop words left out, as the API's phrases skip them) that are both keys of glossary or
+country words (pair_words) have a pair key, '+' and a hash of 'travai migrat' (pair_key), in the
+file its hash picks: the browser matches a compound's parts and a quoted phrase where they follow
+one another, as the API's phrases, and two other words in a row as both present (a superset;
+pairs of any words more than doubled the export and its memory at 3,000 synthetic versions).
+Measured on the shipped collection: the index 1.62 -> 1.78 MB, 303 files; per query median 79 ->
+90 kB, max 131 -> 148 kB gzipped, against 92 and 159 kB before either; word positions would cost
+every posting its positions in the files every query reads. Stem, pair and
+name phrase keys only say which documents hold them: their postings weigh 1.
 
 Known difference from the API: a prefix is not a Snowball stem, so a few weak matches differ
 (a word whose stem is no longer than PREFIX_LEN, or that the collection does not hold, is still
@@ -302,17 +311,52 @@ def _word_keys(raw: str) -> tuple[str, str, str]:
     return token, k, agent_key(token)
 
 
-def _text_keys(text: str, lang: str | None, countries: dict[str, str], names=None, forms=None) -> list[str]:
+def _text_keys(text: str, lang: str | None, countries: dict[str, str], names=None, forms=None,
+               pairs: frozenset[str] | None = None) -> list[str]:
     """keys(text, lang) + compound_keys(text) + agent_keys(text) + country_keys(text, countries)
     (+ phrase_keys of the first, with `names`: _name_phrases) + the long words' stem keys in
     `lang` (stem_key), in that order, from one pass over the text's words: each of them tokenised
     and looked up the whole text again, most of the export's analysis of an entry (#10). `forms`:
-    a set the long words with a lexicon value (lexicon_value) are added to."""
+    a set the long words with a lexicon value (lexicon_value) are added to. `pairs`: with the pair
+    keys of its keys in a row made of these keys (pair_keys, pair_words)."""
     words = list(map(_word_keys, TOKEN_RE.findall(text)))
     stop = _stop(lang)
     plain = [k for token, k, _ in words if token and token not in stop]
     return (plain + compound_keys(text) + _extra_keys(words, countries) + (phrase_keys(plain, names) if names else [])
-            + _stem_keys(words, lang, stop, forms))
+            + _stem_keys(words, lang, stop, forms) + (pair_keys(plain, pairs) if pairs else []))
+
+
+def pair_words(vocabs: Vocabularies) -> frozenset[str]:
+    """The keys a pair key is made of (pair_keys): those of the glossary's words (glossary_words:
+    the words of the field's concepts, 'marché' 'travail', 'enquête' 'emploi') and of the country
+    names (country_words: 'Morocco-Algeria'), shipped in meta "pair_words". Pairs of
+    any two words were 82 % of them in bodies, one document each mostly: on 3,000 synthetic
+    versions they made the export 10.5 -> 25.2 MB and its peak memory 380 -> 760 MB. The browser
+    matches a pair of other words as both words present (kb-engine.js compoundPairs), a superset
+    of the API's answer."""
+    return vocabs.derived("static_index.pair_words",
+                          lambda: frozenset(_word_keys(w)[1] for w in glossary_words(vocabs) | country_words(vocabs))
+                          - {""})
+
+
+def pair_keys(field_keys: list[str], words: frozenset[str] | None = None) -> list[str]:
+    """The pair key (pair_key) of each two keys that follow one another in a field's keys (stop
+    words are not keys, as the API's phrases skip them), one per occurrence: where the API's
+    phrase of a compound's parts matches ('travail-migration' in a text saying 'travail,
+    migrations'), which the browser otherwise knew only where the text writes the compound.
+    `words`: only the pairs of two of these keys (pair_words), when given."""
+    return [pair_key(a, b) for a, b in zip(field_keys, field_keys[1:], strict=False)
+            if words is None or (a in words and b in words)]
+
+
+@lru_cache(maxsize=200_000)
+def pair_key(first: str, second: str) -> str:
+    """The key of two keys in a row: '+' and fnv1a of 'first second' in base 36 ('+1x2y3z'), a
+    few letters where the two keys written out cost three times more (most pairs are in one
+    document: the names were 18.5 of the 26 MB that pairs added to 3,000 synthetic entries'
+    export). Two pairs of one hash (about one in 4 x 10^9) are taken for each other.
+    kb-engine.js pairKey mirrors it."""
+    return "+" + np.base_repr(fnv1a(f"{first} {second}"), 36).lower()
 
 
 def _stem_keys(words: list[tuple[str, str, str]], lang: str | None, stop, forms: set | None,
@@ -653,13 +697,17 @@ def entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> dict[str, li
 def _entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> tuple[dict[str, list[str]], tuple[str, ...]]:
     """(entry_keys, its long words with a lexicon value (lexicon_value), sorted)."""
     vocabs = Vocabularies.ensure(vocabs)
-    labels, label_texts = [], []
+    labels, label_texts, label_pairs = [], [], []
+    paired = pair_words(vocabs)
     for lang in schema.LANGS:
         words = [vocabs.label("types", entry.type, lang), *(vocabs.label("themes", t, lang) for t in entry.themes),
                  *(vocabs.label("data_sources", d, lang) for d in entry.data_sources),
                  *(schema.country_name(c, lang) for c in entry.countries if c in schema.country_codes())]
         labels += keys(" ".join(words), lang)
         label_texts.append((lang, " ".join(words)))
+        # The API's meta_<lang> field: these labels, then the tags in the entry's language; its
+        # phrases match across them ('travail' 'migration' of two labels).
+        label_pairs += pair_keys(keys(" ".join(words + (list(entry.tags) if lang == entry.lang else [])), lang), paired)
     meta = labels + keys(" ".join([*entry.tags, *entry.institutions, entry.id.replace("-", " ")]), entry.lang)
     body = markdown_to_text(entry.body)
     # An agent noun's key is added besides its prefix key (agent_key), in every language: the
@@ -681,12 +729,13 @@ def _entry_keys(entry: Entry, vocabs: Vocabularies | None = None) -> tuple[dict[
     # A compound's key is added besides its parts' keys, as the index's _Compound filter does
     # (_text_keys: keys, compound keys, agent keys, country words' keys), and a glossary name's
     # phrase key besides its words' keys (phrase_keys).
-    return {"title": _text_keys(entry.title, entry.lang, countries, names, forms),
-            "summary": _text_keys(entry.summary, entry.lang, countries, names, forms),
+    return {"title": _text_keys(entry.title, entry.lang, countries, names, forms, paired),
+            "summary": _text_keys(entry.summary, entry.lang, countries, names, forms, paired),
             "meta": meta + compound_keys(tags) + _extra_keys(list(map(_word_keys, TOKEN_RE.findall(tags))), countries)
             + country_keys(" ".join(schema.country_name(c, lang) for lang in schema.LANGS for c in entry.countries
-                                    if c in schema.country_codes()), countries) + phrase_keys(meta, names) + stems,
-            "body": _text_keys(body, entry.lang, countries, names, forms)}, tuple(sorted(forms))
+                                    if c in schema.country_codes()), countries) + phrase_keys(meta, names) + stems
+            + label_pairs,
+            "body": _text_keys(body, entry.lang, countries, names, forms, paired)}, tuple(sorted(forms))
 
 
 def phrase_key(name_keys: list[str]) -> str:
@@ -869,8 +918,8 @@ def terms(by_field: dict[str, list[str]], forms: tuple[str, ...] = ()) -> Terms:
 def _beside_key(k: str) -> bool:
     """Whether a key stands beside a word's key, not counted in a field's length: an agent or
     country word's key (_is_agent_key), a phrase key (phrase_keys: between double quotes), a stem
-    key (stem_key: '~' and its language)."""
-    return k[:1] in ('"', "~") or _is_agent_key(k)
+    key (stem_key: '~' and its language), a pair key (pair_key: '+')."""
+    return k[:1] in ('"', "~", "+") or _is_agent_key(k)
 
 
 def _is_agent_key(k: str) -> bool:
@@ -954,7 +1003,7 @@ def _postings(docs: list[int], per_doc: list[Terms], avg: tuple[float, ...] | No
     weight = np.maximum(1, np.rint(WEIGHT_SCALE * weighted / (K1 + weighted))).astype(np.int64)
     # A stem key says which documents hold a word, their prefix key's weight ranks them (kb-engine.js
     # ownKeys): weighed 1, it costs one digit a posting, not three.
-    stems = np.fromiter((w[:1] == "~" for w in vocab), dtype=bool, count=len(vocab))
+    stems = np.fromiter((w[:1] in ("~", '"', "+") for w in vocab), dtype=bool, count=len(vocab))
     if stems.any():
         weight[stems[word_col]] = 1
     order = np.lexsort((doc_col, word_col))
@@ -1583,6 +1632,9 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             # Country words with a key of their own (country_keys), of every country: a text may
             # name a country no entry is about (1.4 kB gzipped).
             "proper": sorted(arabic_country_names()),
+            # The keys pair keys are made of (pair_words): a compound's or phrase's other pairs
+            # are matched as both words present.
+            "pair_words": sorted(pair_words(vocabs)),
             "country_words": sorted(vocabs.derived("static_index.country_word_keys", lambda: country_word_keys(vocabs))),
             # Short forms and the words they stand for, each as [word, [keys]] (query.short_forms).
             "short_forms": {short: [[w, keys(join_stopword_compounds(w), None)] for w in words]

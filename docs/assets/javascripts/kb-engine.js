@@ -107,6 +107,8 @@
   // Mirrors static_index.phrase_key(): the key under which the index lists the entries holding a
   // name of several words as a phrase.
   function phraseKey(nameKeys) { return '"' + nameKeys.join(" ") + '"'; }
+  // Mirrors static_index.pair_key(): the key of two keys in a row, '+' and a hash of both.
+  function pairKey(first, second) { return "+" + fnv1a(first + " " + second, 0x811c9dc5).toString(36); }
   // Mirrors static_index.placed_term(): a phrase key lies in its first word's shard, a stem key
   // ('~fr:informel') in its stem's prefix key's.
   function placedTerm(key) {
@@ -364,13 +366,13 @@
   }
 
   function create(load) {
-    var meta = null, metaPromise = null, stop = null, cache = dict(), countryWords = null;
+    var meta = null, metaPromise = null, stop = null, pairWords = dict(), cache = dict(), countryWords = null;
     function chunk(name) {
       if (!cache[name]) cache[name] = load(name).then(bare).catch(function (e) { delete cache[name]; throw e; });
       return cache[name];
     }
     function ready() {
-      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; PREFIX_KEY_LEN = m.k; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); (m.proper || []).forEach(function (w) { PROPER[w] = 1; }); return m; });
+      if (!metaPromise) metaPromise = chunk("meta").then(function (m) { meta = m; PREFIX_KEY_LEN = m.k; stop = dict(); m.stop.forEach(function (w) { stop[w] = 1; }); (m.proper || []).forEach(function (w) { PROPER[w] = 1; }); (m.pair_words || []).forEach(function (w) { pairWords[w] = 1; }); return m; });
       return metaPromise;
     }
     function keysOf(text, keepStop) {
@@ -559,7 +561,11 @@
         var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(folded(raw), meta.k)], groups: [] };
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         // A compound's parts apart do not cover it: the API's phrase of the parts matches where they
-        // follow each other, which the static index knows only as the compound (compoundHolders).
+        // follow each other, which the static index knows as the compound and as its parts' pair
+        // keys where both are glossary words' (compoundHolders).
+        if (pieces.length > 1 && pieces.every(function (x) { return meaningful(x, stop); })) {
+          unit.inRow = pieces.map(function (x) { return keyOf(x, meta.k); });
+        }
         units.push(unit);
         claimed[pieces.length > 1 ? whole : folded(raw)] = 1;
       });
@@ -744,8 +750,8 @@
 
     // ---- query syntax (parseSyntax): what the API's parsed query matches, from the postings `p`.
     // A word's keys are those the plain search gives it (a compound its compound key, `held`: an
-    // agent noun's or country word's own keys); a phrase is approximated by all its words in the
-    // entry (the static index has no positions). Returns {doc: score} (scores summed, as Whoosh's
+    // agent noun's or country word's own keys); a phrase by all its words in the entry, each
+    // two in a row (pair keys, phrasePairs: the static index has no positions). Returns {doc: score} (scores summed, as Whoosh's
     // And and Or do) or null for a part with nothing to search (stop words: Whoosh drops it);
     // `universe`: [doc] of every document, for a NOT with nothing before it (Every).
     function syntaxKeys(raw, held) {
@@ -784,7 +790,12 @@
         if (t.op === "word") { var ks = syntaxKeys(t.raw, held); return ks.length ? docsOf(ks) : null; }
         if (t.op === "phrase") {
           var words = t.raws.map(function (r) { return syntaxKeys(r, held); }).filter(function (ks) { return ks.length; });
-          return words.length ? words.map(docsOf).reduce(both) : null;
+          if (!words.length) return null;
+          // Its words in a row: each two of them a pair key of the entry (static_index.pair_keys).
+          var found = words.map(docsOf).reduce(both), pairs = phrasePairs(t.raws);
+          if (!pairs.length) return found;
+          var inRow = holdingAll(p, pairs);
+          return minus(found, minus(found, inRow));
         }
         var subs = t.subs.map(run);
         if (t.op === "not") return subs[0] ? { not: subs[0] } : null;
@@ -854,9 +865,34 @@
     // {doc: 1} of the documents holding a compound whose parts' keys are `ks` (its key: the parts'
     // keys joined by a hyphen, compoundKey): where the API's phrase of the parts matches. Parts
     // anywhere in an entry made 'travail-migration' find 54 entries offline, 2 in the API.
+    // Or all its parts, and each two parts in a row of glossary words (static_index.pair_keys, stop
+    // words between them left out): two other words in a row have no pair key, and count as
+    // both present, a superset of the API's answer.
     function compoundHolders(p, ks) {
       var out = dict(), list = p[ks.join("-")] || [];
       for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
+      return holdingAll(p, ks.concat(compoundPairs(ks)), out);
+    }
+    // `into` ({doc: 1}, a new one when not given) with the documents holding every key of `keys`.
+    function holdingAll(p, keys, into) {
+      var count = dict(), distinct = keys.filter(function (k, n) { return keys.indexOf(k) === n; });
+      into = into || dict();
+      distinct.forEach(function (k) {
+        var list = p[k] || [];
+        for (var i = 0; i < list.length; i += 2) count[list[i]] = (count[list[i]] || 0) + 1;
+      });
+      Object.keys(count).forEach(function (doc) { if (count[doc] === distinct.length) into[doc] = 1; });
+      return into;
+    }
+    // The pair keys of a quoted phrase's words (`raws`): those of its meaningful words' keys.
+    function phrasePairs(raws) {
+      return compoundPairs(raws.map(folded).filter(function (w) { return meaningful(w, stop); }).map(function (w) { return keyOf(w, meta.k); }));
+    }
+    // The pair keys of a compound's parts' keys: those of each two parts in a row, both the keys of
+    // glossary words (meta.pair_words, static_index.pair_words: the index has no other pairs).
+    function compoundPairs(ks) {
+      var out = [];
+      for (var i = 0; i + 1 < ks.length; i++) if (pairWords[ks[i]] && pairWords[ks[i + 1]]) out.push(pairKey(ks[i], ks[i + 1]));
       return out;
     }
 
@@ -1067,7 +1103,12 @@
         compoundTokens(q).forEach(function (raw) { var w = folded(raw); if (countryWords[w]) wholes[w] = [w]; });
         var terms = qkeys.concat([exact]).concat(Object.keys(agents).map(function (w) { return agents[w]; }))
           .concat(Object.keys(wholes));
-        plan.parts.forEach(function (ks) { terms = terms.concat(ks); });
+        plan.parts.forEach(function (ks) { terms = terms.concat(ks, compoundPairs(ks)); });
+        (function phrases(t) {
+          if (!t) return;
+          if (t.op === "phrase") terms = terms.concat(phrasePairs(t.raws));
+          (t.subs || []).forEach(phrases);
+        })(syn.tree);
         syn.dropped.forEach(function (x) { x.added.forEach(function (nm) { terms = terms.concat(nm[1]); if (nm[1].length > 1) terms.push(phraseKey(nm[1])); }); });
         expansions.forEach(function (x) {
           x.added.forEach(function (nm) { terms = terms.concat(nm[1]); if (nm[1].length > 1) terms.push(phraseKey(nm[1])); });
@@ -1316,16 +1357,8 @@
         o.units.forEach(function (u) {
           var has = dict();
           u.keys.forEach(function (k) { var list = p[k] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; });
-          u.groups.forEach(function (g) {
-            var count = dict();
-            g.forEach(function (k, gi) {
-              if (g.indexOf(k) !== gi) return;
-              var list = p[k] || [];
-              for (var i = 0; i < list.length; i += 2) count[list[i]] = (count[list[i]] || 0) + 1;
-            });
-            var need = g.filter(function (k, gi) { return g.indexOf(k) === gi; }).length;
-            Object.keys(count).forEach(function (doc) { if (count[doc] === need) has[doc] = 1; });
-          });
+          u.groups.forEach(function (g) { holdingAll(p, g, has); });
+          if (u.inRow) Object.keys(compoundHolders(p, u.inRow)).forEach(function (doc) { has[doc] = 1; });
           if (u.country) { var list = p["@c:" + u.country] || []; for (var i = 0; i < list.length; i += 2) has[list[i]] = 1; }
           Object.keys(has).forEach(function (doc) { covered[doc] = (covered[doc] || 0) + 1; });
         });
