@@ -10,6 +10,11 @@ tree's record holds and reads the text only when they differ (tools.site.generat
 
 Every text read is checked against its digest: a pack that is not the one the pickle was written
 with (another build's, one changed or cut by hand) is never taken for it (`StaleMemo`).
+
+The same pack holds records too (`RecordPickler`, `Lazy`): objects of the types the memo names
+(each entry's static-index Terms, tools.site.generate.LAZY_RECORDS) each pickled apart, kept in the
+memo's pickle as their digest and the few attributes every build reads, unpickled when another is
+asked: a change reads the records of the changed entries alone and saves the others unread.
 """
 
 from __future__ import annotations
