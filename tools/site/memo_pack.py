@@ -319,7 +319,9 @@ class RecordPickler(pickle.Pickler):
         self.live: set[bytes] = set()
 
     def reducer_override(self, obj):
-        # Called only for objects of types other than the built-in containers and scalars.
+        """The reduction of a Lazy (its digest and inline attributes, unread) or of an object of
+        `kinds` (put in the pack first); NotImplemented (pickled as usual) for any other. Called
+        by pickle only for objects of types other than the built-in containers and scalars."""
         kind = type(obj)
         if kind is Lazy:
             self.live.add(obj.digest)
@@ -340,6 +342,7 @@ class RecordUnpickler(pickle.Unpickler):
         self.ref = ref
 
     def find_class(self, module: str, name: str):
+        """The Lazy maker bound to this memo's PackRef for `_lazy`, else pickle's own lookup."""
         if module == __name__ and name == "_lazy":
             ref = self.ref
             return lambda digest, inline: Lazy(digest, inline, ref)
