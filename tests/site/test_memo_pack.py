@@ -4,6 +4,7 @@ whose bytes are not those remembered."""
 
 from __future__ import annotations
 
+import io
 import pickle
 
 import pytest
@@ -12,6 +13,7 @@ from tests.conftest import entry_text, make_corpus
 from tests.sitebuild import copy_project
 from tools.fsutil import content_digest
 from tools.pipeline import PAGES_MEMO, run
+from tools.search import static_index
 from tools.site import generate, memo_pack
 
 
@@ -79,6 +81,7 @@ def test_a_change_reads_no_remembered_page_the_tree_holds(tmp_path, monkeypatch)
         data = pickle.load(fh)
     stored = [k for k, v in data["texts"].items() if isinstance(v, memo_pack.Stored)]
     assert {k[0] for k in stored} >= {"glossary", "listing"}  # page texts kept as digests
+    pages = {d for k in stored for d in memo_pack.referenced(data["texts"][k])}
     reads = []
     read = memo_pack.Pack.read
     monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
@@ -86,7 +89,7 @@ def test_a_change_reads_no_remembered_page_the_tree_holds(tmp_path, monkeypatch)
     entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
                      encoding="utf-8")
     assert run(project, site=False, progress=False).timings["pages"] != "up to date"
-    assert reads == []  # the body changed: listings, glossary, home reused unread
+    assert reads and not pages.intersection(reads)  # the body changed: listings, glossary, home reused unread
     changed = _tree(project.generated)
     assert run(project, site=False, progress=False, force=True).ok
     assert _tree(project.generated) == changed
@@ -113,7 +116,8 @@ def test_a_remembered_page_whose_pack_bytes_changed_is_made_again(tmp_path):
     # ... whose bytes for it were changed (a byte of each character flipped to 'Z', same length).
     pack_path = generate.EntryMemo.pack_path(memo_path)
     with memo_path.open("rb") as fh:
-        offset, size = pickle.load(fh)["pack"][2][digest]
+        pickle.load(fh)  # the memo, then the pack's id, length and index
+        offset, size = pickle.load(fh)[2][digest]
     raw = bytearray(pack_path.read_bytes())
     raw[offset:offset + size] = good.replace(b"---", b"ZZZ", 1)
     pack_path.write_bytes(bytes(raw))
@@ -144,3 +148,89 @@ def test_a_retry_after_a_stale_text_reports_no_list_of_changes(tmp_path, monkeyp
     assert generate.generate_docs([], None, None, memo=memo_path) is None
     assert len(tries) == 2 and not memo_path.exists()
     assert generate.generate_docs([], None, None, memo=memo_path) == {"kb": ([], [])}
+
+
+def _terms(*words):
+    return static_index.terms({"title": list(words), "body": [*words, words[0]]}, tuple(sorted(words)))
+
+
+def test_records_are_kept_in_the_pack_and_read_only_when_used(tmp_path, monkeypatch):
+    """Each entry's Terms go into the pack as their own pickle; the memo keeps a Lazy (digest and
+    field lengths): the lengths every export reads come without a read, the rest is read once when
+    asked, and a memo saved again keeps unread records unread."""
+    pack = memo_pack.Pack.create(tmp_path / "memo.pack")
+    a, b = _terms("emploi", "recensement"), _terms("migration")
+    out = io.BytesIO()
+    pickler = memo_pack.RecordPickler(out, pack, generate.LAZY_RECORDS)
+    pickler.dump({"a": a, "b": b, "state": {0: (a, ("@ma", 3))}})
+    assert len(pickler.live) == 2 and len(out.getvalue()) < len(pickle.dumps(b))  # kept out of the pickle
+    pack.flush(pickler.live)
+    reads = []
+    read = memo_pack.Pack.read
+    monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
+    ref = memo_pack.PackRef(memo_pack.Pack.open(pack.path, pack.ident, pack.length, dict(pack.index)))
+    loaded = memo_pack.RecordUnpickler(io.BytesIO(out.getvalue()), ref).load()
+    assert loaded["state"][0][0] is loaded["a"] and loaded["state"][0][1] == ("@ma", 3)
+    assert loaded["a"].lengths == a.lengths and loaded["b"].lengths == b.lengths and reads == []
+    assert loaded["a"].words == a.words and loaded["a"].forms == a.forms and (loaded["a"].counts == a.counts).all()
+    assert len(reads) == 1  # b unread
+    assert static_index.averages([loaded["a"], loaded["b"]]) == static_index.averages([a, b]) and len(reads) == 1
+    again = memo_pack.RecordPickler(io.BytesIO(), ref.pack, generate.LAZY_RECORDS)
+    again.dump(loaded)
+    assert again.live == pickler.live and len(reads) == 1  # saved again as digests, unread
+    # A record whose bytes changed in the pack is never taken for it.
+    raw = bytearray(open(pack.path, "rb").read())
+    offset, size = pack.index[loaded["b"].digest]
+    raw[offset + size - 2] ^= 1
+    open(pack.path, "wb").write(bytes(raw))
+    with pytest.raises(memo_pack.StaleMemo):
+        _ = loaded["b"].words
+    unbound = pickle.loads(out.getvalue())  # read without the memo's pack: no record to read
+    with pytest.raises(memo_pack.StaleMemo):
+        _ = unbound["a"].words
+
+
+def test_a_change_reads_the_records_of_the_changed_entry_alone(tmp_path, monkeypatch):
+    project = _project(tmp_path)
+    make_corpus(project.root, {f"ma/ma-plus-{i}.fr.md": entry_text(title=f"Enquête numéro {i}") for i in range(6)})
+    assert run(project, site=False, progress=False).ok
+    with (project.build / PAGES_MEMO).open("rb") as fh:
+        data = pickle.load(fh)
+    records = {k[1]: v.digest for k, v in data["texts"].items() if k[0] == "static-terms"}
+    assert len(records) == 8 and all(isinstance(v, memo_pack.Lazy) for k, v in data["texts"].items()
+                                     if k[0] == "static-terms")
+    changed = next(k for k in data["prints"] if k.startswith("ma-emploi"))
+    reads = []
+    read = memo_pack.Pack.read
+    monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
+    entry = project.practices / "ma" / "ma-emploi.fr.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
+                     encoding="utf-8")
+    assert run(project, site=False, progress=False).ok
+    assert set(reads) & set(records.values()) == {records[data["prints"][changed]]}
+    tree = _tree(project.generated)
+    assert run(project, site=False, progress=False, force=True).ok
+    assert _tree(project.generated) == tree
+
+
+def test_a_record_whose_pack_bytes_changed_gives_a_full_regeneration(tmp_path):
+    project = _project(tmp_path)
+    assert run(project, site=False, progress=False).ok
+    memo_path = project.build / PAGES_MEMO
+    with memo_path.open("rb") as fh:
+        data = pickle.load(fh)
+        _, _, index = pickle.load(fh)
+    changed = next(k for k in data["prints"] if k.startswith("ma-emploi"))
+    digest = data["texts"][("static-terms", data["prints"][changed])].digest
+    pack_path = generate.EntryMemo.pack_path(memo_path)
+    raw = bytearray(pack_path.read_bytes())
+    offset, size = index[digest]
+    raw[offset + size - 2] ^= 1
+    pack_path.write_bytes(bytes(raw))
+    entry = project.practices / "ma" / "ma-emploi.fr.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
+                     encoding="utf-8")
+    assert run(project, site=False, progress=False).ok
+    tree = _tree(project.generated)
+    assert run(project, site=False, progress=False, force=True).ok
+    assert _tree(project.generated) == tree

@@ -205,8 +205,8 @@ class StaticElsewhere:
         return files
 
 
-MEMO_VERSION = 5  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds;
-# 5: page texts in a memo_pack.Pack beside the pickle
+MEMO_VERSION = 6  # 2: the static index keys hold whole hyphenated compounds; 3: kept as static_index.Terms; 4: folds;
+# 5: page texts in a memo_pack.Pack beside the pickle; 6: Terms in the pack too (LAZY_RECORDS), the pack's index last
 
 
 @dataclass
@@ -242,59 +242,69 @@ class EntryMemo:
         """The memo at `path` if it was made in the same context, else None (regenerate all)."""
         if path is None:
             return None
+        ref = memo_pack.PackRef()
         try:
             with path.open("rb") as fh, gc_paused():
-                data = pickle.load(fh)
+                data = memo_pack.RecordUnpickler(fh, ref).load()
+                if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
+                    return None
+                # The pack's id, length and index: written after the records put in it (save).
+                ident, length, index = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-            return None
-        if not isinstance(data, dict) or data.get("version") != MEMO_VERSION or data.get("context") != context:
-            return None
-        try:
-            ident, length, index = data["pack"]
-        except (KeyError, TypeError, ValueError):
             return None
         # The pack the pickle was written with, or no memo: its records name texts kept there.
         pack = memo_pack.Pack.open(cls.pack_path(path), ident, length, index)
         if pack is None:
             return None
+        ref.pack = pack
         return cls(context, data["prints"], data["related"], data.get("texts", {}), data.get("written", {}),
                    data.get("folds", {}), pack)
 
     def save(self, path: Path) -> None:
-        """Write the memo to `path` (a pickle of plain dicts, replaced atomically) and the page texts
-        it has not kept yet to its pack (pack_path); read back by `load`. A pack that cannot be read
-        back (memo_pack.StaleMemo) leaves no memo: the next build makes every text again."""
+        """Write the memo to `path` (replaced atomically): a pickle of plain dicts, each entry's
+        static-index Terms kept out of it in the pack (memo_pack.RecordPickler, LAZY_RECORDS), then
+        the pack's id, length and index; and the page texts and records it has not kept yet to its
+        pack (pack_path); read back by `load`. A pack that cannot be read back
+        (memo_pack.StaleMemo) leaves no memo: the next build makes every text again."""
         pack = self.pack or memo_pack.Pack.create(self.pack_path(path))
         with gc_paused():
             texts = {key: memo_pack.store(value, key, pack) for key, value in self.texts.items()}
             try:
-                pack.flush({d for value in texts.values() for d in memo_pack.referenced(value)})
+                _pickle_atomic(path, {"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
+                                      "related": self.related, "texts": texts, "written": self.written,
+                                      "folds": self.folds}, pack,
+                               {d for value in texts.values() for d in memo_pack.referenced(value)})
             except memo_pack.StaleMemo:
                 path.unlink(missing_ok=True)
-                return
             finally:
                 pack.close()
-            _pickle_atomic(path, {"version": MEMO_VERSION, "context": self.context, "prints": self.prints,
-                                  "related": self.related, "texts": texts, "written": self.written,
-                                  "folds": self.folds, "pack": (pack.ident, pack.length, pack.index)})
 
 
-def _pickle_atomic(path: Path, data) -> None:
-    """fsutil.write_atomic of pickle.dumps(data), pickled straight into the temporary file: the
-    pages memo (32 MB at 1,000 entries) is not held as bytes beside its objects (#10: the
-    build's peak memory). Raises OSError as the file system does (the temporary file removed)."""
+# Objects the memo keeps in its pack, each as its own pickle read when used ({type: attributes kept
+# in the memo's pickle}): each entry's Terms, kept in the memo by entry and by the export's state.
+LAZY_RECORDS = {static_index.Terms: ("lengths",)}
+
+
+def _pickle_atomic(path: Path, data, pack: memo_pack.Pack, live: set[bytes]) -> None:
+    """fsutil.write_atomic of the memo `data` pickled by memo_pack.RecordPickler (its records put
+    in `pack`), `pack` flushed with those and the digests `live` (the page texts'), then the
+    pack's (id, length, index): pickled straight into the temporary file, so that the pages memo
+    is not held as bytes beside its objects (#10: the build's peak memory). Raises OSError as
+    the file system does, memo_pack.StaleMemo as Pack.flush (the temporary file removed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = memo_pack.RecordPickler(fh, pack, LAZY_RECORDS)
+            pickler.dump(data)
+            pack.flush(live | pickler.live)
+            pickle.dump((pack.ident, pack.length, pack.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
 
 
 def _id_of(key: str) -> str:

@@ -10,11 +10,17 @@ tree's record holds and reads the text only when they differ (tools.site.generat
 
 Every text read is checked against its digest: a pack that is not the one the pickle was written
 with (another build's, one changed or cut by hand) is never taken for it (`StaleMemo`).
+
+The same pack holds records too (`RecordPickler`, `Lazy`): objects of the types the memo names
+(each entry's static-index Terms, tools.site.generate.LAZY_RECORDS) each pickled apart, kept in the
+memo's pickle as their digest and the few attributes every build reads, unpickled when another is
+asked: a change reads the records of the changed entries alone and saves the others unread.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import secrets
 
 from tools.fsutil import content_digest
@@ -147,6 +153,14 @@ class Pack:
             self.new[digest] = raw
         return digest
 
+    def put_raw(self, raw: bytes) -> bytes:
+        """Keep `raw` (written at flush unless already there); returns its digest."""
+        digest = content_digest(raw)
+        if digest not in self.index:
+            self.index[digest] = (-1, len(raw))  # placed at flush
+            self.new[digest] = raw
+        return digest
+
     def close(self) -> None:
         """Close the file read from (reopened when read again)."""
         if self._fd is not None:
@@ -228,3 +242,108 @@ def referenced(record) -> list[bytes]:
         return []
     shape = record.shape[0] if isinstance(record.shape, tuple) else record.shape
     return [shape] if isinstance(shape, bytes) else list(shape.values())
+
+
+class PackRef:
+    """Where the Lazy records of one loaded memo read from: `pack`, set once the memo's pack is
+    opened (it is named after the records, at the end of the memo file)."""
+
+    __slots__ = ("pack",)
+
+    def __init__(self, pack: Pack | None = None):
+        self.pack = pack
+
+
+class Lazy:
+    """A remembered object kept in the pack as its own pickle (RecordPickler), unpickled when one
+    of its attributes is first asked for: a change reads only the records of the entries it
+    touches (#10: each entry's static-index Terms were a third of the memo's pickle). `inline`
+    {attribute: value} holds the attributes every build reads for every record (a Terms' field
+    lengths, for the export's averages), kept in the memo's pickle and given without a read.
+    Records are immutable (a frozen dataclass): a Lazy is saved again as its digest, unread.
+    Reading raises StaleMemo when the bytes are not those remembered."""
+
+    __slots__ = ("digest", "inline", "ref", "_value")
+
+    def __init__(self, digest: bytes, inline: dict, ref: PackRef | None = None):
+        self.digest = digest
+        self.inline = inline
+        self.ref = ref
+        self._value = None
+
+    def value(self):
+        """The record, read from the pack and checked the first time. Raises StaleMemo."""
+        if self._value is None:
+            pack = self.ref.pack if self.ref is not None else None
+            if pack is None:
+                raise StaleMemo("no pack to read a remembered record from")
+            try:
+                self._value = pickle.loads(pack.read(self.digest))
+            except StaleMemo:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any unreadable record means the same: not the memo's
+                raise StaleMemo(f"record {self.digest.hex()} unreadable: {exc!r}") from None
+        return self._value
+
+    def __getattr__(self, name: str):
+        # Only called for names that are not slots: the record's attributes.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self.inline:
+            return self.inline[name]
+        return getattr(self.value(), name)
+
+    def __reduce_ex__(self, protocol):
+        # Pickled other than by RecordPickler (e.g. to a forked process): the record itself.
+        return self.value().__reduce_ex__(protocol)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.digest.hex()})"
+
+
+def _lazy(digest: bytes, inline: dict) -> Lazy:
+    """A Lazy as unpickled without a PackRef (RecordUnpickler gives one): reading it raises StaleMemo."""
+    return Lazy(digest, inline)
+
+
+class RecordPickler(pickle.Pickler):
+    """A pickler that puts each object of the types of `kinds` ({type: names of the attributes
+    kept inline}) into `pack` as its own pickle, the memo keeping a Lazy of it (its digest and
+    those attributes); Lazy records are kept as they are, unread. `live`: the digests written
+    so (Pack.flush's live set with the page texts')."""
+
+    def __init__(self, fh, pack: Pack, kinds: dict[type, tuple[str, ...]]):
+        super().__init__(fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pack = pack
+        self.kinds = kinds
+        self.live: set[bytes] = set()
+
+    def reducer_override(self, obj):
+        """The reduction of a Lazy (its digest and inline attributes, unread) or of an object of
+        `kinds` (put in the pack first); NotImplemented (pickled as usual) for any other. Called
+        by pickle only for objects of types other than the built-in containers and scalars."""
+        kind = type(obj)
+        if kind is Lazy:
+            self.live.add(obj.digest)
+            return _lazy, (obj.digest, obj.inline)
+        names = self.kinds.get(kind)
+        if names is None:
+            return NotImplemented
+        digest = self.pack.put_raw(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        self.live.add(digest)
+        return _lazy, (digest, {n: getattr(obj, n) for n in names})
+
+
+class RecordUnpickler(pickle.Unpickler):
+    """Reads what RecordPickler wrote: its Lazy records read from `ref`'s pack when used."""
+
+    def __init__(self, fh, ref: PackRef):
+        super().__init__(fh)
+        self.ref = ref
+
+    def find_class(self, module: str, name: str):
+        """The Lazy maker bound to this memo's PackRef for `_lazy`, else pickle's own lookup."""
+        if module == __name__ and name == "_lazy":
+            ref = self.ref
+            return lambda digest, inline: Lazy(digest, inline, ref)
+        return super().find_class(module, name)
