@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import BODY, entry_text, line_of, load
 from tools.content.loader import MAX_DEPTH, MAX_FRONT_MATTER_BYTES
-from tools.content.markdown import attribute_lists, safe_body
+from tools.content.markdown import attribute_lists, link_target_ends, safe_body
 from tools.content.problems import WARNING
 from tools.content.sanitize import clean
 from tools.site import pages
@@ -400,7 +400,9 @@ def test_a_parenthesis_that_closes_no_link_does_not_make_braces_an_attribute_lis
 # Pieces of Markdown a line is made of: containers, heading and table marks, inline elements,
 # prose braces and an attribute list that sets a handler.
 _PIECES = st.sampled_from(["> ", "- ", "1. ", "    ", "  ", "# ", "## ", " ##", "|", " | ", "mot", " ",
-                           "*e*", "`c`", "[l](https://www.hcp.ma/)", "(annexe)", "{MA, TN}", "${annee}",
+                           "*e*", "`c`", "[l](https://www.hcp.ma/)", "(annexe)",
+                           "[M](https://fr.wikipedia.org/wiki/Maghreb_(r%C3%A9gion))",
+                           "![i](https://www.hcp.ma/downloads/" + "x" * 80 + ".png)", '[l](https://www.hcp.ma/ "t (c)")', "{MA, TN}", "${annee}",
                            "{: onclick=x }", " { onclick=x }"])
 _LINES = st.one_of(st.lists(_PIECES, max_size=6).map("".join),
                    st.sampled_from(["", "---", "===", "---|---", "|---|---|", ": def"]))
@@ -412,3 +414,22 @@ def test_every_attribute_list_markdown_applies_is_reported(lines):
     body = "\n".join(lines) + "\n"
     if re.search(r'<\w+[^<>]*\sonclick="', markdown.markdown(body, extensions=EXTENSIONS)):
         assert any("onclick" in attrs for _, attrs in attribute_lists(body)), body
+
+
+@pytest.mark.parametrize("link", [
+    "[Maghreb](https://fr.wikipedia.org/wiki/Maghreb_(r%C3%A9gion))",
+    "[Rapport](https://www.hcp.ma/downloads/Enquete-nationale-sur-la-migration-internationale-2018-2019_t22475.html)",
+    "![img](https://www.hcp.ma/downloads/Enquete-nationale-sur-la-migration-internationale-2018.png)",
+    '[HCP](https://www.hcp.ma/ "titre (court)")',
+])
+def test_an_attribute_list_after_a_long_or_parenthesised_link_target_is_reported(link):
+    # The ')' ending a target was looked for within 64 characters back (found by review11b).
+    body = f"Voir {link}{{: onclick=x }} ici.\n"
+    assert 'onclick="x"' in markdown.markdown(body, extensions=EXTENSIONS)
+    assert [attrs for _, attrs in attribute_lists(body)] == ["onclick=x"]
+
+
+def test_link_target_ends_are_found_in_one_pass_over_a_line_of_many_openings():
+    line = "](" * 50_000 + ")" + "(annexe){MA, TN} " * 1000
+    ends = link_target_ends(line, 0, len(line))
+    assert ends == frozenset() and not attribute_lists("Le cout (annexe){MA, TN} est connu.\n")

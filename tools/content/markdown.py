@@ -261,20 +261,34 @@ _CELL_END = re.compile(r"[ \t]*(?:\||$)")
 _LOOK = 64  # characters looked at around a `{...}` or on the next line: linear on lines of many braces
 
 
-def _closes_link(md: str, line_start: int, close: int) -> bool:
-    """Whether the ')' at md[close] ends a link or image target `](...)`, looking back at most
-    _LOOK characters: '(annexe){MA, TN}' in prose is text."""
-    opened = md.rfind("(", max(line_start, close - _LOOK), close)
-    return opened > line_start and md[opened - 1] == "]"
+_PAREN = re.compile(r"[()]")
+
+
+def link_target_ends(md: str, line_start: int, line_end: int) -> frozenset[int]:
+    """Offsets in `md` of the ')' that end a link or image target `](...)` on the line
+    md[line_start:line_end], parentheses inside the target balanced as Markdown reads them
+    (Wikipedia's '.../Maghreb_(r%C3%A9gion))', a target of any length): one pass over the line.
+    '(annexe){MA, TN}' in prose ends no target."""
+    ends, i = set(), line_start
+    while (j := md.find("](", i, line_end)) >= 0:
+        depth, i = 1, j + 2
+        while depth and (m := _PAREN.search(md, i, line_end)):
+            depth += 1 if m.group() == "(" else -1
+            i = m.end()
+        if depth:
+            break  # the target never closes on this line
+        ends.add(i - 1)
+    return frozenset(ends)
 
 
 def _applies_as_attr_list(md: str, start: int, end: int, line_start: int, line_end: int,
-                          has_pipe: bool) -> bool:
+                          has_pipe: bool, link_ends: frozenset[int]) -> bool:
     """Whether the `{...}` at md[start:end], on the line md[line_start:line_end] (`has_pipe`: the
     line may be a table row, _table_lines), is where attr_list reads one (above): prose such
     as 'the set {MA, TN}', 'the ratio {stock / flow}' or a Stata '${year}' is shown as written, and
-    was an error ("attribute list sets 'MA,', 'TN'"; found by breaker11). Looks at a bounded number
-    of characters around it (a line of many braces stays linear)."""
+    was an error ("attribute list sets 'MA,', 'TN'"; found by breaker11). `link_ends`: the line's
+    link_target_ends. Looks at a bounded number of characters around it (a line of many braces
+    stays linear)."""
     after = min(line_end, end + _LOOK)
     at_end = line_end == after and not md[end:after].strip()
     # Inline elements after it that end the block leave it last in the text attr_list reads.
@@ -283,7 +297,7 @@ def _applies_as_attr_list(md: str, start: int, end: int, line_start: int, line_e
     if content == start and ends:
         return True  # alone on its line, or before inline elements that end the block
     before = md[start - 1] if start > line_start else ""
-    if before in _INLINE_CLOSERS and (before != ")" or _closes_link(md, line_start, start - 1)):
+    if before in _INLINE_CLOSERS and (before != ")" or start - 1 in link_ends):
         return True  # the tail of an inline element
     if not before.isspace():
         return False
@@ -310,7 +324,7 @@ def _table_lines(md: str) -> list[bool]:
 def attribute_lists(md: str) -> list[tuple[int, str]]:
     """(line offset within the body, text inside the braces) of every attribute list outside code,
     where Markdown's attr_list would read it (_applies_as_attr_list)."""
-    found, line, table = [], _Lines(md), None
+    found, line, table, links = [], _Lines(md), None, {}
     for is_code, offset, text in _segments(md):
         if not is_code:
             for m in _ATTR_LIST.finditer(text):
@@ -319,7 +333,9 @@ def attribute_lists(md: str) -> list[tuple[int, str]]:
                 line_start = line.starts[n - 1] if n else 0
                 line_end = line.starts[n] - 1 if n < len(line.starts) else len(md)
                 table = table or _table_lines(md)  # once per body, if it has braces
-                if _applies_as_attr_list(md, start, end, line_start, line_end, table[n]):
+                if line_start not in links:  # once per line that has braces
+                    links[line_start] = link_target_ends(md, line_start, line_end)
+                if _applies_as_attr_list(md, start, end, line_start, line_end, table[n], links[line_start]):
                     found.append((n, m.group(1).rstrip()))
     return found
 
