@@ -17,6 +17,18 @@ from tools.search import static_index
 from tools.site import generate, memo_pack
 
 
+def _reads_after_a_body_change(monkeypatch, project) -> list:
+    """The digests the pack will be read for (a list the next build fills), after a word is added
+    to the body of ma-emploi's French version."""
+    reads = []
+    read = memo_pack.Pack.read
+    monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
+    entry = project.practices / "ma" / "ma-emploi.fr.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
+                     encoding="utf-8")
+    return reads
+
+
 def test_a_pack_gives_back_what_was_put_and_checks_it(tmp_path):
     path = tmp_path / "memo.pack"
     pack = memo_pack.Pack.create(path)
@@ -82,12 +94,7 @@ def test_a_change_reads_no_remembered_page_the_tree_holds(tmp_path, monkeypatch)
     stored = [k for k, v in data["texts"].items() if isinstance(v, memo_pack.Stored)]
     assert {k[0] for k in stored} >= {"glossary", "listing"}  # page texts kept as digests
     pages = {d for k in stored for d in memo_pack.referenced(data["texts"][k])}
-    reads = []
-    read = memo_pack.Pack.read
-    monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
-    entry = project.practices / "ma" / "ma-emploi.fr.md"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
-                     encoding="utf-8")
+    reads = _reads_after_a_body_change(monkeypatch, project)
     assert run(project, site=False, progress=False).timings["pages"] != "up to date"
     assert reads and not pages.intersection(reads)  # the body changed: listings, glossary, home reused unread
     changed = _tree(project.generated)
@@ -200,12 +207,7 @@ def test_a_change_reads_the_records_of_the_changed_entry_alone(tmp_path, monkeyp
     assert len(records) == 8 and all(isinstance(v, memo_pack.Lazy) for k, v in data["texts"].items()
                                      if k[0] == "static-terms")
     changed = next(k for k in data["prints"] if k.startswith("ma-emploi"))
-    reads = []
-    read = memo_pack.Pack.read
-    monkeypatch.setattr(memo_pack.Pack, "read", lambda self, d: reads.append(d) or read(self, d))
-    entry = project.practices / "ma" / "ma-emploi.fr.md"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("\n---\n", "\n---\n\nUn mot de plus.\n", 1),
-                     encoding="utf-8")
+    reads = _reads_after_a_body_change(monkeypatch, project)
     assert run(project, site=False, progress=False).ok
     assert set(reads) & set(records.values()) == {records[data["prints"][changed]]}
     tree = _tree(project.generated)
