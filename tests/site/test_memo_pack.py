@@ -10,7 +10,7 @@ import pickle
 import pytest
 
 from tests.conftest import entry_text, make_corpus
-from tests.sitebuild import copy_project
+from tests.site.test_memo_reuse import _project
 from tools.fsutil import content_digest
 from tools.pipeline import PAGES_MEMO, run
 from tools.search import static_index
@@ -73,13 +73,6 @@ def test_a_record_of_pages_is_stored_as_digests_and_opened_as_blobs(tmp_path):
     pack.flush(set(memo_pack.referenced(stored)))
     opened = memo_pack.Stored(stored.shape).open(pack)
     assert {path: blob.text() for path, blob in opened.items()} == record
-
-
-def _project(tmp_path):
-    project = copy_project(tmp_path / "kb", with_practices=False)
-    make_corpus(project.root, {"ma/ma-emploi.fr.md": entry_text(),
-                               "ma/ma-autre.fr.md": entry_text(title="Recensement général de la population")})
-    return project
 
 
 def _tree(folder):
