@@ -195,3 +195,22 @@ def test_a_latin_query_in_the_arabic_interface_is_laid_out_left_to_right(browser
     box.evaluate("el => { el.value = 'ENE 2019'; }")
     assert box.evaluate(direction) == "ltr"
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_no_result_message_lines_up_with_the_count_and_no_empty_filters_button(browser, server, lang, width):  # noqa: F811
+    # breaker12: with no filter to show, the message sat in the results column beside an empty one
+    # (x 606 against the count's 296 at 1280 px), and phones showed a "Filters" button leading nowhere.
+    context, page = search_page(browser, server, lang, "zqxwvkjhgf", width)
+    message = page.locator("#kb-results p")
+    assert message.inner_text() == SEARCH["none"][lang]
+    status, box = page.locator("#kb-status").bounding_box(), message.bounding_box()
+    if lang == "ar":
+        assert abs((status["x"] + status["width"]) - (box["x"] + box["width"])) <= 2, (status, box)
+    else:
+        assert abs(status["x"] - box["x"]) <= 2, (status, box)
+    assert not page.locator(".kb-filters-toggle").is_visible()
+    shot(page, f"search-none-{lang}-{width}")
+    assert page.console_errors == []
+    context.close()
