@@ -124,6 +124,7 @@ from tools.search.snippets import load_snippets, write_snippets
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
+MAX_SUGGEST_LIMIT = 20  # titles and terms /api/suggest returns at most (its `limit`)
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 # An entry about many countries is less about each: its country boost is scaled by (share of its
 # countries that the query names) ** COUNTRY_SPECIFICITY (measured 0.25: four judged queries up,
