@@ -171,11 +171,14 @@ class Syntax:
     """What off_syntax found in a query: `text`, the query without the syntax (the words kept);
     `prefixes`, (word as typed, folded prefix) of each word ending in '*' with MIN_PREFIX_CHARS
     letters or more before it (searched as the index words starting with it); `ignored`, whether
-    anything was taken out (the answer then carries the hint 'syntax_ignored')."""
+    anything was taken out (the answer then carries the hint 'syntax_ignored'); `fragments`, the
+    folded pieces of the other words cut by a '*' ('ploi' of '*ploi'): pieces of a word, not
+    words typed wrong, so never repaired nor offered a "did you mean" ('*ploi' was offered 'loi')."""
 
     text: str
     prefixes: list[tuple[str, str]]
     ignored: bool
+    fragments: frozenset[str] = frozenset()
 
 
 def off_syntax(text: str) -> Syntax:
@@ -184,7 +187,7 @@ def off_syntax(text: str) -> Syntax:
     a quote left open (dropped; balanced quotes stay: a phrase), and wildcards: a word ending in
     '*' after at least MIN_PREFIX_CHARS letters is taken out and reported in `prefixes` (the
     caller searches the index words starting with it); any other '*' is dropped, the letters kept
-    ('em*loi' -> 'em loi'). Mirrored in kb-engine.js (offSyntax)."""
+    ('em*loi' -> 'em loi'; its pieces reported in `fragments`). Mirrored in kb-engine.js (offSyntax)."""
     out, ignored = text, False
     for pattern in (_FIELD_RE, _RANGE_RE, _BOOST_RE):
         out, n = pattern.subn(" ", out)
@@ -193,6 +196,7 @@ def off_syntax(text: str) -> Syntax:
         i = out.rindex('"')
         out, ignored = out[:i] + " " + out[i + 1:], True
     prefixes: list[tuple[str, str]] = []
+    fragments: set[str] = set()
 
     def wildcard(m: re.Match) -> str:
         typed = m.group()
@@ -201,10 +205,12 @@ def off_syntax(text: str) -> Syntax:
         if len(folded) >= MIN_PREFIX_CHARS and WORD_RE.fullmatch(folded):
             prefixes.append((typed, folded))
             return " "
-        return typed.replace("*", " ")
+        kept = typed.replace("*", " ")
+        fragments.update(strip_elision(normalize(w)) for w in WORD_RE.findall(kept))
+        return kept
     out, n = _WILDCARD_RE.subn(wildcard, out)
     ignored |= bool(n)
-    return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored)
+    return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored, frozenset(fragments))
 
 
 def completed_word(text: str) -> tuple[str, str] | None:
@@ -737,7 +743,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
           plain_country: Callable[[str, str], bool] | None = None,
           prefixes: list[tuple[str, list[str]]] = (),
-          complete: Callable[[str], list[str]] | None = None) -> Plan:
+          complete: Callable[[str], list[str]] | None = None, fragments: frozenset[str] = frozenset()) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
@@ -749,7 +755,8 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     prefix (as for a '*'); with it, the query's last word, when it may be a word being typed
     (completed_word) and the index does not hold it, also searches those words, at SYNONYM_BOOST,
     as one unit with the word and instead of a spelling repair (a "prefix" expansion), so that
-    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em')."""
+    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em').
+    `fragments`: folded pieces of words cut by a '*' (off_syntax), never repaired."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
@@ -838,7 +845,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
             completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(words)})
         fixed = None
         if (3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw)
-                and not words):
+                and not words and word not in fragments):
             repairs_left -= 1
             fixed = repair(word)
             if fixed and fixed[:1] != word[:1]:

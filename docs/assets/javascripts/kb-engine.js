@@ -238,13 +238,14 @@
 
   // Mirrors query.off_syntax(): the query without the search syntax neither engine takes (field
   // names, ranges, boosts, a quote left open, wildcards): {text, prefixes: [[word as typed, folded
-  // prefix]] of each word ending in '*' after minPrefix letters or more, ignored}.
+  // prefix]] of each word ending in '*' after minPrefix letters or more, ignored, fragments: {folded
+  // piece: 1} of the other words cut by a '*' ('ploi' of '*ploi'), never offered a "did you mean"}.
   var FIELD_RE = /(?<![\p{L}\p{N}_.:\/])\p{L}+:(?=[^\s:\/])/gu;
   var RANGE_RE = /[\[\]{}]|(?<=\s)TO(?=\s)/gu;
   var BOOST_RE = /(?<=[\p{L}\p{N}_"])\^\p{Nd}+(?:\.\p{Nd}+)?/gu;
   var WILDCARD_RE = /[^\s*"]*\*[^\s"]*/gu;
   function offSyntax(text, minPrefix) {
-    var out = text, ignored = false, prefixes = [];
+    var out = text, ignored = false, prefixes = [], fragments = dict();
     [FIELD_RE, RANGE_RE, BOOST_RE].forEach(function (re) {
       out = out.replace(re, function () { ignored = true; return " "; });
     });
@@ -259,9 +260,11 @@
       var head = typed.slice(-1) === "*" && typed.slice(0, -1).indexOf("*") < 0 ? typed.slice(0, -1) : "";
       var f = folded(head);
       if (Array.from(f).length >= minPrefix && whole.test(f)) { prefixes.push([typed, f]); return " "; }
-      return typed.replace(/\*/g, " ");
+      var kept = typed.replace(/\*/g, " ");
+      tokens(kept).forEach(function (w) { fragments[folded(w)] = 1; });
+      return kept;
     });
-    return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored };
+    return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored, fragments: fragments };
   }
 
   // Mirrors query.drop_loose_operators() at the query's ends (parseSyntax drops the others): an operator with nothing to act on (at the end:
@@ -916,7 +919,7 @@
       if (arabic) return n < SUGGEST.arabicTwoFrom ? 1 : SUGGEST.max;
       return n <= 4 ? 1 : SUGGEST.max;
     }
-    function didYouMean(q, answer) {
+    function didYouMean(q, answer, fragments) {
       if (!meta.spell || !(answer.total < 3 || answer.expansions.some(function (e) { return e.kind === "spelling"; }) ||
           !(answer.strong && answer.total))) return Promise.resolve(null);
       var ops = dict();
@@ -924,7 +927,8 @@
       var raws = tokens(q).slice(0, meta.max_query_terms || 32);
       return Promise.all(raws.map(function (raw) {
         var w = folded(raw), len = Array.from(w).length;
-        if (ops[raw] || len <= 3 || !meaningful(w, stop) || /^[\p{Nd}.]+$/u.test(w) || (meta.short_forms || dict())[w]) return null;
+        if (ops[raw] || len <= 3 || !meaningful(w, stop) || /^[\p{Nd}.]+$/u.test(w) || (meta.short_forms || dict())[w] ||
+            (fragments && fragments[w])) return null;
         var first = Array.from(w)[0];
         // Known to the index by its key or as written (the API: a stem, or the neutral field); the
         // key's terms file is read already (the query's): a word it holds reads no other file.
@@ -1058,7 +1062,7 @@
           }
           return Promise.all(syn.prefixes.map(function (p) { return prefixWords(p[1]); })).then(function (found) {
             var prefixes = syn.prefixes.map(function (p, i) { return { typed: p[0], words: found[i] }; });
-            return search(syn.text, Object.assign({}, opts, { syntax: { ignored: syn.ignored, prefixes: prefixes } }));
+            return search(syn.text, Object.assign({}, opts, { syntax: { ignored: syn.ignored, prefixes: prefixes, fragments: syn.fragments } }));
           });
         }
         var plan = queryPlan(q, planOpts);
@@ -1141,7 +1145,8 @@
         // (completedWord), is completed below if its key has no postings.
         var typing = completedWord(q, stop, meta.operators, meta.min_prefix_chars || 3);
         if (typing && (claimed[typing.word] || syn.isNegated(compoundParts(typing.raw).map(folded)))) typing = null;
-        return spellRepairs(q, claimed).then(function (fixes) {
+        // Nor the pieces of a word cut by a '*' (offSyntax fragments; query.build's `fragments`).
+        return spellRepairs(q, Object.assign(dict(), claimed, opts.syntax.fragments)).then(function (fixes) {
           fixes.forEach(function (f) { f.key = keyOf(f.fix, meta.k); terms.push(f.key); });
           var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
           var universe = syn.tree && syn.negative ? chunk("facets") : Promise.resolve(null);
@@ -1223,7 +1228,7 @@
               .then(function (answer) {
                 answer.highlight = highlightKeys(qkeys, expansions, countries, fixes, syn.negated);
                 answer.results.forEach(function (r) { r.summary = excerpt(r.summary, answer.highlight, meta.summary_chars); });
-                return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; });
+                return didYouMean(q, answer, opts.syntax.fragments).then(function (d) { answer.did_you_mean = d; return answer; });
               });
           });
         });
