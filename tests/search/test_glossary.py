@@ -137,3 +137,31 @@ def test_a_compound_name_with_a_stop_word_is_not_named_by_its_other_part(tmp_pat
     assert expand("employer", path) == []
     assert [e.concept for e in expand("le sous-emploi", path)] == ["underemployment"]
     assert [e.concept for e in expand("underemployment", path)] == ["underemployment"]
+
+
+def test_a_name_typed_again_is_found_once(glossary):
+    # 'recensement recensement recensement' showed its "also searched" line three times (breaker12).
+    found = expand("travailleur migrant et travailleur migrant, ENE ENE", glossary)
+    assert [(e.concept, e.matched) for e in found] == [("migrant-worker", "travailleur migrant"),
+                                                       ("labour-force-survey", "ENE")]
+    # Another name of the same concept is another expansion: it was typed.
+    assert len(expand("ENE enquête emploi", glossary)) == 2
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    """(API engine, static index folder) of tests.search.test_engine's entries, with the shipped glossary."""
+    from tests.search.test_engine import ENTRIES
+    from tests.search.test_static_index import both_engines
+
+    return both_engines(tmp_path_factory, "kb-repeated", ENTRIES)
+
+
+@pytest.mark.parametrize("q", ["recensement recensement recensement", "chômage Maroc chômage", "RGPH RGPH"])
+def test_both_engines_report_a_name_typed_again_once(engines, q):
+    from tests.search.test_static_index import run
+
+    api, folder = engines
+    for expansions in (api.search(q)["expansions"], run(folder, q)[q]["expansions"]):
+        kept = [(e["kind"], e["matched"].lower()) for e in expansions]
+        assert len(kept) == len(set(kept)) and kept, (q, expansions)

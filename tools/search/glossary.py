@@ -122,12 +122,12 @@ def expand(query: str, path: Path | None = None, vocabs: Vocabularies | None = N
     glossary, read now).
 
     Short acronyms only count when typed in capitals, so that 'ene' or 'air' typed as words
-    are not taken for ENE or AIR.
+    are not taken for ENE or AIR. A name typed twice (the same folded words) is found once.
     """
     table = _phrase_map(path, vocabs)
     words = TOKEN_RE.findall(query)
     keys = [strip_elision(normalize(w)) for w in words]
-    found, i = [], 0
+    found, i, seen = [], 0, set()
     while i < len(keys):
         for n in range(min(MAX_PHRASE_WORDS, len(keys) - i), 0, -1):
             typed = " ".join(words[i:i + n])
@@ -141,7 +141,11 @@ def expand(query: str, path: Path | None = None, vocabs: Vocabularies | None = N
             # sibling acronyms (ENPE, ENESI), which are other surveys.
             names = [x for x in concept.names() if not (is_acronym and x in concept.acronyms)]
             others = tuple(dict.fromkeys(x for x in names if _key(x) != tuple(keys[i:i + n])))
-            found.append(Expansion(typed, concept.id, others))
+            # A name typed again ('recensement recensement') is reported once: the page showed one
+            # "also searched" line per repetition (breaker12).
+            if (concept.id, tuple(keys[i:i + n])) not in seen:
+                seen.add((concept.id, tuple(keys[i:i + n])))
+                found.append(Expansion(typed, concept.id, others))
             i += n - 1
             break
         i += 1

@@ -506,7 +506,9 @@
             return !(acronym && concept.acronyms.indexOf(nm[0]) >= 0) && tokens(nm[0]).map(folded).join(" ") !== k &&
               nm[1].join(" ") !== typedKeys;
           });
-          found.push({ kind: "glossary", concept: concept.id, matched: typed, added: added, typed: Math.max(1, keysOf(typed).length) });
+          // A name typed again is found once (glossary.expand).
+          if (!found.some(function (f) { return f.concept === concept.id && f.k === k; }))
+            found.push({ kind: "glossary", concept: concept.id, matched: typed, added: added, typed: Math.max(1, keysOf(typed).length), k: k });
           i += n - 1;
           break;
         }
