@@ -320,3 +320,9 @@ def test_english_agent_nouns_are_not_merged_with_the_activity(word, same, other)
 def test_english_stemming_still_merges_inflections():
     assert stem("employment", "en") == stem("employed", "en") == stem("employing", "en")
     assert stem("workers", "en") == stem("worker", "en")
+
+
+@pytest.mark.parametrize("word", ["what", "how", "where", "when", "why", "quel", "quelles", "comment", "pourquoi",
+                                  "ال", "كيف", "ماذا", "لماذا", "اين", "متى", "هل"])
+def test_question_words_and_the_arabic_article_are_not_meaningful(word):
+    assert not meaningful(normalize(word))

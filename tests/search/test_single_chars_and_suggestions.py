@@ -124,3 +124,34 @@ def test_a_query_of_control_characters_answers_nothing_with_the_hint_while_space
         assert (found["total"], found["strong"], found["hint_code"]) == (0, False, "no_terms"), repr(q)
         assert (offline[q]["total"], offline[q]["hint_code"]) == (0, "no_terms"), repr(q)
     assert api.search("   ")["total"] == len({e.id for e in ENTRIES})  # an empty box still browses
+
+
+QUESTION_ENTRIES = [
+    make_entry("how", "en", "How and where migrants work", "What is measured, when and why: how migrants work."),
+    make_entry("kayf", "ar", "كيف يتم قياس الهجرة", "ماذا نقيس ومتى وأين: هل يمكن قياس الهجرة"),
+    make_entry("quel", "fr", "Quel emploi pour les migrants", "Comment et pourquoi mesurer : quand, quelle enquête."),
+]
+QUESTIONS_ONLY = ["what is the", "how", "where when why", "ال", "كيف", "ماذا هل", "أين متى", "quel", "comment et pourquoi"]
+
+
+@pytest.fixture(scope="module")
+def question_engines(tmp_path_factory):
+    return both_engines(tmp_path_factory, "kb-questions", QUESTION_ENTRIES)
+
+
+def test_question_words_and_the_arabic_article_alone_answer_nothing_with_the_hint(question_engines):
+    # 'what is the' found 4 entries marked strong, 'ال' nothing and no hint (breaker12): question
+    # words of the three languages and the article typed alone are stop words.
+    api, folder = question_engines
+    offline = run(folder, *QUESTIONS_ONLY)
+    for q in QUESTIONS_ONLY:
+        found = api.search(q)
+        assert (found["total"], found["strong"], found["hint_code"]) == (0, False, "no_terms"), q
+        assert (offline[q]["total"], offline[q]["hint_code"]) == (0, "no_terms"), q
+
+
+def test_a_question_finds_what_its_other_words_ask_for(question_engines):
+    api, folder = question_engines
+    q = "how do migrants work"
+    assert [r["id"] for r in api.search(q)["results"]][:1] == ["how"]
+    assert run(folder, q)[q]["ids"][:1] == ["how"]
