@@ -89,3 +89,32 @@ def test_static_search_leaves_out_the_same_names(static):
     assert countries_of(hits["Niger"]) == ["NE"]
     assert countries_of(hits["Malian migrants"]) == ["ML"]
     assert hits["دعم مالي"]["ids"][0].startswith("tn-aide-")
+
+
+DEMONYM_ENTRIES = [
+    make_entry("tn-ote", "ar", "ديوان التونسيين بالخارج", "إحصاءات التونسيين المقيمين بالخارج.", countries=("TN",)),
+    make_entry("ma-mre", "ar", "المغاربة المقيمون بالخارج", "إحصاءات المغاربة المقيمين بالخارج.", countries=("MA",)),
+    make_entry("ly-lfs", "ar", "مسح القوى العاملة في ليبيا", "مسح القوى العاملة والعمال في ليبيا.", countries=("LY",)),
+    make_entry("dz-lfs", "fr", "Enquête emploi en Algérie", "Enquête sur l'emploi des femmes en Algérie.",
+               countries=("DZ",)),
+    make_entry("regional", "ar", "العمال المهاجرون في المنطقة", "تقرير إقليمي عن العمال المهاجرين المقيمين بالخارج."),
+]
+
+
+@pytest.fixture(scope="module")
+def demonym_engines(tmp_path_factory):
+    from tests.search.test_static_index import both_engines
+
+    return both_engines(tmp_path_factory, "kb-demonyms", DEMONYM_ENTRIES)
+
+
+@pytest.mark.parametrize("q, code", [("تونسيون", "TN"), ("جزائريون", "DZ"), ("مغاربة", "MA"), ("تونسيات", "TN"),
+                                     ("ليبيون", "LY"), ("المغربيين", "MA"), ("algériennes", "DZ"),
+                                     ("العمال الليبيون", "LY")])
+def test_both_engines_take_a_demonym_for_its_country_and_never_repair_it(demonym_engines, q, code):
+    api, folder = demonym_engines
+    found, offline = api.search(q), run(folder, q)[q]
+    assert countries_of(found) == countries_of(offline) == [code], q
+    # A demonym is a word of the languages: never "repaired" into another (المغربيين -> المغربيه).
+    assert not [e for e in found["expansions"] + offline["expansions"] if e["kind"] == "spelling"], q
+    assert found["results"] and found["results"][0]["countries"] == [code], q
