@@ -1489,7 +1489,9 @@ class SearchIndex:
     def _did_you_mean(self, gen: _Generation, q: str, fragments: frozenset[str] = frozenset()) -> str | None:
         """The query with each word the index does not hold replaced by its closest indexed
         word within query.suggestion_limit (a real word of the languages only by another spelling
-        of it, starting with the same letter: query.same_start); None when no word changes.
+        of it, starting with the same letter: query.same_start), or, when no index word is near an
+        unknown word, by the nearest name or demonym of a country the entries are about
+        (query.near_country_spelling); None when no word changes.
         `fragments`: folded pieces of words cut by a '*' (query.Syntax.fragments), never changed."""
         key = (q, fragments)
         found = gen.did_you_mean.get(key)
@@ -1509,6 +1511,10 @@ class SearchIndex:
                 # A misspelt word may start wrong ('eichier': 'fichier'); a real word, only another spelling of it.
                 near = [n for n in self._near(gen, word, limit) if not real or qry.same_start(word, n[2])] if limit else []
                 fix = near[0][2] if near else None
+                if fix is None and limit and not real:
+                    # No index word near: a country's name or demonym may be ('Lybian' -> 'libyan').
+                    spellings = qry.country_spellings(gen.table.values["countries"], self.vocabs)
+                    fix = qry.near_country_spelling(word, limit, spellings)
             changed |= fix is not None
             out.append(raw if raw in qry.OPERATORS else fix or word)
         found = " ".join(out) if changed else ""

@@ -41,6 +41,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
 from whoosh import matching, qparser, query
 
 from tools.content import schema
@@ -473,6 +474,35 @@ def country_words(vocabs: Vocabularies | None = None) -> frozenset[str]:
     """Every folded word of a country name or alias of `vocabs` (None: the shipped ones, read now)."""
     vocabs = Vocabularies.ensure(vocabs)
     return vocabs.derived("query.country_words", lambda: frozenset(w for key in _country_table(vocabs) for w in key))
+
+
+def country_spellings(codes, vocabs: Vocabularies | None = None) -> list[str]:
+    """The folded one-word names and aliases of the countries `codes` (those the collection's
+    entries are about), sorted: what a "did you mean" may offer for an unknown word that no index
+    word is near ('Lybian' -> 'libyan': the index's texts may not hold the demonym, and a word of
+    six letters is not recognised as a misspelt name, fuzzy_limit). Mirrored in kb-engine.js
+    (meta "country_spellings", static_index)."""
+    wanted = set(codes)
+    return sorted({key[0] for key, code in _country_table(Vocabularies.ensure(vocabs)).items()
+                   if len(key) == 1 and code in wanted})
+
+
+def near_country_spelling(word: str, limit: int, spellings: list[str]) -> str | None:
+    """The country spelling (country_spellings) nearest to a folded word, within `limit` edits
+    (Levenshtein's distance, as the index words of a "did you mean" are measured) and starting
+    with the same letter (same_start); ties: the first in alphabetical order. None: none near."""
+    best = None
+    for candidate in spellings:
+        if candidate != word and same_start(word, candidate):
+            d = edit_distance_plain(word, candidate, limit)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, candidate)
+    return best[1] if best else None
+
+
+def edit_distance_plain(a: str, b: str, limit: int) -> int:
+    """Levenshtein's distance (no transposition), any value > limit returned as limit + 1."""
+    return min(Levenshtein.distance(a, b, score_cutoff=limit), limit + 1)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

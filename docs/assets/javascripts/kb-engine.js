@@ -968,7 +968,15 @@
                 groupWords(second, around(len - 1))]).then(function (lists) { lists.forEach(compare); });
             }).then(function () {
               near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
-              return near.length ? near[0][2] : null;
+              if (near.length || real) return near.length ? near[0][2] : null;
+              // No index word near: a country's name or demonym may be (query.near_country_spelling).
+              var best = null, start = Array.from(arabicPrefixStrip(w))[0];
+              (meta.country_spellings || []).forEach(function (c) {
+                if (c === w || Array.from(arabicPrefixStrip(c))[0] !== start) return;
+                var d = editDistance(w, c, limit, true);
+                if (d <= limit && (!best || d < best[0])) best = [d, c];
+              });
+              return best ? best[1] : null;
             });
           });
         });
