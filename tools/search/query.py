@@ -10,7 +10,9 @@ Besides the words as typed, a query may search:
   Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
   letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
   ('maritime') is not البحرين (Bahrain). A one-word name that the searched collection uses as a
-  plain word ('دعم مالي', financial support, not Mali) names nothing (plain_country_word). A name that matches no text ('Mauritanei') has the
+  plain word ('دعم مالي', financial support, not Mali) names nothing (plain_country_word), nor do
+  the words of a name holding a country's name that names a region ('المغرب العربي', the Arab
+  Maghreb; 'اتحاد المغرب العربي': not_country_names). A name that matches no text ('Mauritanei') has the
   country's names searched in its place, weighed as a spelling repair;
 - spelling repairs: only for a word unknown to the index, to the French, English and Arabic word
   lists (pyspellchecker's dictionaries), to the glossary and to the country names; and only when
@@ -601,20 +603,75 @@ def plain_country_word(about: int, holding: int, both: int) -> bool:
     return about == 0 or holding - both > WORD_RATIO * max(both, 1)
 
 
+def not_country_names(vocabs: Vocabularies | None = None) -> frozenset[tuple[str, ...]]:
+    """Folded word tuples of the names that hold a country's name (or look like a demonym) but
+    name something else, and so name no country: vocabulary.yml `not_countries` (المغرب العربي,
+    the Arab Maghreb: Morocco is المغرب; المغاربي, Maghrebi, one letter from المغاربة, Moroccans),
+    and each glossary name holding a country's name that the concept's names in another of its
+    languages do not name (اتحاد المغرب العربي: Union du Maghreb arabe, Arab Maghreb Union). A
+    country-specific concept names its country in every language ('Office des Tunisiens à
+    l'Etranger', ديوان التونسيين بالخارج, Office for Tunisians Abroad) and keeps it. Of `vocabs`
+    (None: the shipped data, read now), built once per Vocabularies. Exported to kb-engine.js
+    (meta "not_countries")."""
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("query.not_country_names", lambda: _not_country_names_of(vocabs))
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(strip_elision(normalize(w)) for w in WORD_RE.findall(name))
+
+
+def _not_country_names_of(vocabs: Vocabularies) -> frozenset[tuple[str, ...]]:
+    out = {_name_words(n) for n in vocabs.not_countries()}
+    for concept in glossary.concepts(vocabs):
+        named: dict[str, dict[str, set[str]]] = {}  # lang -> {name: codes its words name}
+        for lang, t in concept.terms.items():
+            for name in [t.get("term", "")] + list(t.get("synonyms") or []):
+                if name:
+                    named.setdefault(lang, {})[name] = {
+                        c for c, _ in countries_named(name, lambda w: True, vocabs, regions=False)}
+        for lang, names in named.items():
+            others = [set().union(*found.values()) for other, found in named.items() if other != lang]
+            for name, codes in names.items():
+                if any(code not in other for code in codes for other in others):
+                    out.add(_name_words(name))
+    out.discard(())
+    return frozenset(out)
+
+
+def _region_at(words: list[str], i: int, regions: frozenset, longest: int) -> int:
+    """The number of words of a not-country name (not_country_names) starting at words[i], its
+    first word with or without an Arabic clitic ('بالمغرب العربي'); 0: none."""
+    for n in range(min(longest, len(words) - i), 0, -1):
+        rest = tuple(words[i + 1:i + n])
+        if any((v, *rest) in regions for v in _arabic_variants(words[i])):
+            return n
+    return 0
+
+
 def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
                     vocabs: Vocabularies | None = None,
-                    plain: Callable[[str, str], bool] | None = None) -> list[tuple[str, str]]:
+                    plain: Callable[[str, str], bool] | None = None, regions: bool = True) -> list[tuple[str, str]]:
     """(code, words as typed) for each country a query names: 'Maroc', 'المغرب', 'بالمغرب',
     'Moroccan', 'Mauritana' (a near miss of an unknown word, see fuzzy_limit). `known(word)` says
     whether a folded word is a real word (such words are never taken for a misspelt country).
     `plain(name, code)`: whether a one-word name (folded, clitics removed) is a plain word of the
-    searched collection (plain_country_word), which then names nothing; None: never.
+    searched collection (plain_country_word), which then names nothing; None: never. The words of
+    a name that holds a country's name but names a region (not_country_names: 'المغرب العربي',
+    'اتحاد المغرب العربي') name nothing (`regions` False: they are not looked for).
     Country aliases from `vocabs` (None: the shipped vocabularies, read now)."""
-    table = _country_table(Vocabularies.ensure(vocabs))
+    vocabs = Vocabularies.ensure(vocabs)
+    table = _country_table(vocabs)
+    others = not_country_names(vocabs) if regions else frozenset()
+    longest = max(map(len, others), default=0)
     raw = [r for r, _ in query_words(text)]
     words = [w for _, w in query_words(text)]
     found, i = [], 0
     while i < len(words):
+        skip = _region_at(words, i, others, longest) if others else 0
+        if skip:
+            i += skip
+            continue
         for n in (3, 2, 1):
             chunk = words[i:i + n]
             if len(chunk) < n:

@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, country_words[], country_spellings[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, country_words[], country_spellings[], not_countries[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count},
   "=": {long word: its stems (lexicon_value)}} for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
   best-weighted documents, in document order, each given by its gap from the previous one. A doc
@@ -146,6 +146,7 @@ from tools.search.query import (
     dictionary_words,
     fuzzy_limit,
     glossary_words,
+    not_country_names,
     plain_country_word,
     query_tokens,
     query_words,
@@ -1645,6 +1646,11 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,
             # What a "did you mean" offers an unknown word no index word is near (query.country_spellings).
             "country_spellings": country_spellings(codes, vocabs),
+            # Names holding a country's name that name a region (query.not_country_names), folded,
+            # and by their keys for a name of several words (a one-word name's key may be a
+            # demonym's: المغاربي, Maghrebi, and المغاربة, Moroccans, share مغارب).
+            "not_countries": sorted({" ".join(w) for w in not_country_names(vocabs)}
+                                    | {" ".join(key(x) for x in w) for w in not_country_names(vocabs) if len(w) > 1}),
             # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
             # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
             "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,

@@ -516,10 +516,27 @@
       }
       return found;
     }
-    // Countries named in the query: [{code, words: [folded words]}], mirrors query.countries_named.
+    // Countries named in the query: [{code, words: [folded words]}], mirrors query.countries_named;
+    // the words of a name holding a country's name but naming a region (meta.not_countries:
+    // 'المغرب العربي') name none, nor a misspelt one (regionWords, read by nearCountry's caller).
+    var notCountries = null, notCountriesLongest = 0, regionWords = dict();
+    function regionAt(keys, i) {
+      if (!notCountries) {
+        notCountries = dict();
+        (meta.not_countries || []).forEach(function (n) { notCountries[n] = 1; notCountriesLongest = Math.max(notCountriesLongest, n.split(" ").length); });
+      }
+      for (var n = Math.min(notCountriesLongest, keys.length - i); n > 0; n--) {
+        var chunk = keys.slice(i, i + n);
+        if (notCountries[chunk.join(" ")] || (n > 1 && notCountries[chunk.map(function (w) { return keyOf(w, meta.k); }).join(" ")])) return n;
+      }
+      return 0;
+    }
     function countriesNamed(words) {
       var keys = words.map(folded), found = [], i = 0;
+      regionWords = dict();
       while (i < keys.length) {
+        var skip = regionAt(keys, i);
+        if (skip) { keys.slice(i, i + skip).forEach(function (w) { regionWords[w] = 1; }); i += skip; continue; }
         for (var n = 3; n > 0; n--) {
           if (i + n > keys.length) continue;
           var chunkWords = keys.slice(i, i + n);
@@ -1130,7 +1147,7 @@
         var named = dict(), fuzzy = [];
         countries.forEach(function (c) { c.words.forEach(function (w) { named[w] = 1; }); });
         words.forEach(function (raw) {
-          var w = folded(raw), code = named[w] || syn.negated[w] ? null : nearCountry(w);
+          var w = folded(raw), code = named[w] || syn.negated[w] || regionWords[w] ? null : nearCountry(w);
           if (code && !countries.some(function (c) { return c.code === code; })) {
             fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: meta.country_names[code] || [] });
             terms.push("@c:" + code);
