@@ -165,3 +165,38 @@ def test_both_engines_report_a_name_typed_again_once(engines, q):
     for expansions in (api.search(q)["expansions"], run(folder, q)[q]["expansions"]):
         kept = [(e["kind"], e["matched"].lower()) for e in expansions]
         assert len(kept) == len(set(kept)) and kept, (q, expansions)
+
+
+def test_no_shipped_concept_mixes_countries():
+    """A concept's names name one country at most: the generic diaspora carried 'Marocains résidant
+    à l'étranger' (MRE) and 'Tunisiens résidant à l'étranger' (TRE), so a query on Tunisians abroad
+    searched the Moroccan term and ranked a Moroccan entry second (breaker12); remittances carried
+    each country's remittances in Arabic. Each country's own term is a concept of its own."""
+    from tools.content.vocab import Vocabularies
+    from tools.search.glossary import concepts
+    from tools.search.query import countries_named
+
+    vocabs = Vocabularies.load()
+    mixed = {}
+    for concept in concepts(vocabs):
+        named = {code for name in concept.names() for code, _ in countries_named(name, lambda w: True, vocabs)}
+        if len(named) > 1:
+            mixed[concept.id] = sorted(named)
+    assert mixed == {}
+
+
+@pytest.mark.parametrize("q, country", [
+    ("كيف يتم قياس تحويلات المهاجرين التونسيين المقيمين بالخارج", "TN"), ("Tunisiens résidant à l'étranger", "TN"),
+    ("TRE", "TN"), ("Moroccans residing abroad", "MA"), ("MRE", "MA"), ("تحويلات المغاربة المقيمين بالخارج", "MA"),
+    ("transferts des Tunisiens à l'étranger", "TN"),
+])
+def test_one_country_s_nationals_abroad_expand_to_that_country_s_names_only(q, country):
+    from tools.content.vocab import Vocabularies
+    from tools.search.query import countries_named
+
+    vocabs = Vocabularies.load()
+    for e in expand(q, vocabs=vocabs):
+        for name in e.added:
+            assert {c for c, _ in countries_named(name, lambda w: True, vocabs)} <= {country}, (q, name)
+    other = {"TN": ("MRE", "Maroc", "مغارب"), "MA": ("TRE", "Tunisi", "تونس")}[country]
+    assert not [n for e in expand(q, vocabs=vocabs) for n in e.added if any(o in n for o in other)], q

@@ -607,10 +607,11 @@ def not_country_names(vocabs: Vocabularies | None = None) -> frozenset[tuple[str
     """Folded word tuples of the names that hold a country's name (or look like a demonym) but
     name something else, and so name no country: vocabulary.yml `not_countries` (المغرب العربي,
     the Arab Maghreb: Morocco is المغرب; المغاربي, Maghrebi, one letter from المغاربة, Moroccans),
-    and each glossary name holding a country's name that the concept's names in another of its
-    languages do not name (اتحاد المغرب العربي: Union du Maghreb arabe, Arab Maghreb Union). A
-    country-specific concept names its country in every language ('Office des Tunisiens à
-    l'Etranger', ديوان التونسيين بالخارج, Office for Tunisians Abroad) and keeps it. Of `vocabs`
+    and each glossary name holding a country's name that none of the concept's names in its other
+    languages names (اتحاد المغرب العربي: Union du Maghreb arabe, Arab Maghreb Union). A
+    country-specific concept names its country in other languages too ('Office des Tunisiens à
+    l'Etranger', ديوان التونسيين بالخارج, Office for Tunisians Abroad; 'transferts des MRE' does not,
+    'remittances from Moroccans abroad' does) and keeps it. Of `vocabs`
     (None: the shipped data, read now), built once per Vocabularies. Exported to kb-engine.js
     (meta "not_countries")."""
     vocabs = Vocabularies.ensure(vocabs)
@@ -631,9 +632,9 @@ def _not_country_names_of(vocabs: Vocabularies) -> frozenset[tuple[str, ...]]:
                     named.setdefault(lang, {})[name] = {
                         c for c, _ in countries_named(name, lambda w: True, vocabs, regions=False)}
         for lang, names in named.items():
-            others = [set().union(*found.values()) for other, found in named.items() if other != lang]
+            others = set().union(*(c for other, found in named.items() if other != lang for c in found.values()))
             for name, codes in names.items():
-                if any(code not in other for code in codes for other in others):
+                if codes - others:
                     out.add(_name_words(name))
     out.discard(())
     return frozenset(out)
