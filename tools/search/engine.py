@@ -37,7 +37,8 @@ Ranking formula. For a query q and an entry-language document d:
   three quarters of it.
 Then language versions collapse to the best one per entry (tools.search.results).
 
-NOT and ANDNOT are about entries, not versions: an entry is shown once whatever its versions,
+NOT and ANDNOT (and a word written with a leading '-', read as after NOT: query.minus_exclusions)
+are about entries, not versions: an entry is shown once whatever its versions,
 so it is left out when any of its versions matches what follows NOT or ANDNOT (or another name
 of a glossary concept named there), even if another version, a translation without that word,
 matches the rest of the query (_score; kb-engine.js syntaxExcluded applies the same rule).
@@ -1344,7 +1345,7 @@ class SearchIndex:
                               dtype=np.int64)
             return nums, np.zeros(len(nums)), True, None, [], None, q, frozenset()
         syntax = qry.off_syntax(q)
-        text = qry.drop_loose_operators(syntax.text).strip()
+        text = qry.drop_loose_operators(qry.minus_exclusions(syntax.text)).strip()
         if not (qry.has_meaningful_words(text) or syntax.prefixes):
             return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q, frozenset()
         prefixes = [(typed, self._prefix_words(gen, prefix)) for typed, prefix in syntax.prefixes]

@@ -216,6 +216,33 @@ def off_syntax(text: str) -> Syntax:
     return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored, frozenset(fragments))
 
 
+# A '-' that starts a word (at the start of the query or after a space) before a letter: web
+# search's "without this word". Not one inside a word ('sous-emploi'), nor one standing alone
+# ('emploi - migrants'), nor one before a digit ('-10').
+_MINUS_RE = re.compile(r"(?<!\S)-(?=[^\W\d_])")
+_MINUS_WORD_RE = re.compile(r"(?<!\S)-(?=[^\W\d_])\S*")
+
+
+def minus_exclusions(text: str) -> str:
+    """The text with each word written with a leading '-' outside quotes excluded as after NOT,
+    as web search engines read it: 'emploi -migrants' -> 'emploi NOT migrants' (it found more
+    entries than 'emploi' alone: the '-' was dropped and 'migrants' searched; breaker12). The
+    text comes back unchanged when no word would be left to search ('-emploi', or a list pasted
+    with a dash before each line: its words are searched). Mirrored in kb-engine.js
+    (minusExclusions)."""
+    if "-" not in text:
+        return text
+    parts = text.split('"')
+    outside = parts[::2]
+    if not any(_MINUS_RE.search(p) for p in outside):
+        return text
+    kept = " ".join(_MINUS_WORD_RE.sub(" ", p) for p in outside) + " " + " ".join(parts[1::2])
+    if not has_meaningful_words(kept):
+        return text
+    parts[::2] = [_MINUS_RE.sub("NOT ", p) for p in outside]
+    return '"'.join(parts)
+
+
 def completed_word(text: str) -> tuple[str, str] | None:
     """(token as typed, folded word: a compound's parts joined) of the query's last token when
     the query ends with it (no quote, bracket or operator after it) and it may be a word being

@@ -267,6 +267,20 @@
     return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored, fragments: fragments };
   }
 
+  // Mirrors query.minus_exclusions(): a word written with a leading '-' (at the start or after a
+  // space, before a letter; outside quotes) is excluded as after NOT ('emploi -migrants' ->
+  // 'emploi NOT migrants'), unless no word would be left to search ('-emploi', a pasted list).
+  var MINUS_RE = /(?<!\S)-(?=\p{L})/gu, MINUS_WORD_RE = /(?<!\S)-(?=\p{L})\S*/gu;
+  function minusExclusions(text, planOpts) {
+    if (text.indexOf("-") < 0) return text;
+    var parts = text.split('"'), outside = parts.filter(function (p, i) { return i % 2 === 0; });
+    if (!outside.some(function (p) { return p.search(MINUS_RE) >= 0; })) return text;
+    var kept = outside.map(function (p) { return p.replace(MINUS_WORD_RE, " "); }).join(" ") + " " +
+      parts.filter(function (p, i) { return i % 2 === 1; }).join(" ");
+    if (!queryPlan(kept, planOpts).meaningful) return text;
+    return parts.map(function (p, i) { return i % 2 === 0 ? p.replace(MINUS_RE, "NOT ") : p; }).join('"');
+  }
+
   // Mirrors query.drop_loose_operators() at the query's ends (parseSyntax drops the others): an operator with nothing to act on (at the end:
   // 'emploi NOT' while the next word is typed; AND, OR, ANDNOT, ANDMAYBE at the start) is dropped.
   var DANGLING_END = /(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$/, DANGLING_START = /^(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$)/;
@@ -1082,7 +1096,7 @@
           // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
           // words starting with it (engine.SearchIndex._scored, query.off_syntax).
           var syn = offSyntax(q, meta.min_prefix_chars || 3);
-          syn.text = withoutDanglingOperators(syn.text);
+          syn.text = withoutDanglingOperators(minusExclusions(syn.text, planOpts));
           if (q && !syn.prefixes.length && !queryPlan(syn.text, planOpts).meaningful) {
             return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
               did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
@@ -1579,5 +1593,6 @@
   return { create: create, highlightSpans: highlightSpans, excerpt: excerpt, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
+    minusExclusions: minusExclusions,
     withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };
 });
