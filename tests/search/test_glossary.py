@@ -200,3 +200,28 @@ def test_one_country_s_nationals_abroad_expand_to_that_country_s_names_only(q, c
             assert {c for c, _ in countries_named(name, lambda w: True, vocabs)} <= {country}, (q, name)
     other = {"TN": ("MRE", "Maroc", "مغارب"), "MA": ("TRE", "Tunisi", "تونس")}[country]
     assert not [n for e in expand(q, vocabs=vocabs) for n in e.added if any(o in n for o in other)], q
+
+
+def test_a_narrower_concept_searches_its_broader_concept_s_names_never_the_reverse(tmp_path):
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY + """  - id: lfs-morocco
+    broader: labour-force-survey
+    fr:
+      term: enquête nationale sur l'emploi du Maroc
+    en:
+      term: Moroccan labour force survey
+""", encoding="utf-8")
+    narrow = by_concept(expand("Moroccan labour force survey", path))["lfs-morocco"]
+    assert "labour force survey" in narrow.added and "LFS" in narrow.added and "ENE" in narrow.added
+    broad = by_concept(expand("labour force survey", path))["labour-force-survey"]
+    assert not [n for n in broad.added if "Maroc" in n or "Moroccan" in n]
+
+
+@pytest.mark.parametrize("q", ["تحويلات المغاربة المقيمين بالخارج", "transferts des MRE", "TRE"])
+def test_both_engines_search_a_country_s_term_with_its_broader_concept_s_names(engines, q):
+    from tests.search.test_static_index import run
+
+    api, folder = engines
+    online = {n for e in api.search(q)["expansions"] if e["kind"] == "glossary" for n in e["added"]}
+    offline = {n for e in run(folder, q)[q]["expansions"] if e["kind"] == "glossary" for n in e["added"]}
+    assert online == offline and online & {"remittances", "diaspora"}, q

@@ -123,6 +123,7 @@ from tools.search.engine import (
     SYNTAX_HINT,
 )
 from tools.search.glossary import concepts as glossary_concepts
+from tools.search.glossary import search_names
 from tools.search.index import exact_key
 from tools.search.query import (
     COMPOUND_PARTS_BOOST,
@@ -813,9 +814,15 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     vocabs = Vocabularies.ensure(vocabs)
     phrases: dict[str, list] = {}
     concepts = []
-    for number, concept in enumerate(glossary_concepts(vocabs)):
+    found = glossary_concepts(vocabs)
+    for number, concept in enumerate(found):
         names = []
-        for name in concept.names():
+        own = set(concept.names())
+        # A broader concept's names are searched too (glossary.search_names), but name this one in no query.
+        for name in search_names(concept, found):
+            if name not in own:
+                names.append([name, keys(join_stopword_compounds(name), None)])
+                continue
             # 'sous-emploi' is one key ('sousemploi'), as the API searches it: its parts without
             # the stop word would be 'emploi' (analysis.join_stopword_compounds).
             name_keys = keys(join_stopword_compounds(name), None)
