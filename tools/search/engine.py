@@ -1345,7 +1345,7 @@ class SearchIndex:
                               dtype=np.int64)
             return nums, np.zeros(len(nums)), True, None, [], None, q, frozenset()
         syntax = qry.off_syntax(q)
-        text = qry.drop_loose_operators(qry.minus_exclusions(syntax.text)).strip()
+        text = qry.drop_loose_operators(qry.minus_exclusions(qry.without_question_words(syntax.text))).strip()
         if not (qry.has_meaningful_words(text) or syntax.prefixes):
             return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q, frozenset()
         prefixes = [(typed, self._prefix_words(gen, prefix)) for typed, prefix in syntax.prefixes]

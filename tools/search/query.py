@@ -59,6 +59,7 @@ from tools.search.analysis import (
     join_stopword_compounds,
     meaningful,
     normalize,
+    question_words,
     strip_elision,
 )
 from tools.search.index import LANG_PARTS, exact_key, make_schema
@@ -241,6 +242,26 @@ def minus_exclusions(text: str) -> str:
         return text
     parts[::2] = [_MINUS_RE.sub("NOT ", p) for p in outside]
     return '"'.join(parts)
+
+
+def without_question_words(text: str) -> str:
+    """The text without its question words outside quotes (analysis.question_words: 'what',
+    'comment', 'كيف'), which no entry is found by: 'what is the' has nothing left to search, 'how
+    are remittances measured' searches its other words ('what is the' found four entries by
+    'what', marked strong; breaker12). Unchanged when it has none. Mirrored in kb-engine.js
+    (withoutQuestionWords, meta "question_words")."""
+    asked = question_words()
+    parts = text.split('"')
+    found = False
+
+    def drop(m: re.Match) -> str:
+        nonlocal found
+        if strip_elision(normalize(m.group())) in asked:
+            found = True
+            return " "
+        return m.group()
+    parts[::2] = [WORD_RE.sub(drop, p) for p in parts[::2]]
+    return _SPACE.sub(" ", '"'.join(parts)).strip() if found else text
 
 
 def completed_word(text: str) -> tuple[str, str] | None:

@@ -4,7 +4,7 @@ own analysis, exported as small script files that the browser loads piece by pie
 Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)``, so that it
 loads from file:// too, where fetch() of JSON is refused):
 
-- ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
+- ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords), question_words[],
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
   fuzzy_limits[], country_names{}, country_words[], country_spellings[], not_countries[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count},
@@ -108,6 +108,7 @@ from tools.search.analysis import (
     markdown_to_text,
     meaningful,
     normalize,
+    question_words,
     stem,
     stopwords,
     strip_elision,
@@ -1628,6 +1629,7 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
     meta = {"shards": files.shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "n": len(docs), "weight_scale": WEIGHT_SCALE,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
+            "question_words": sorted(question_words()),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS,
             "summary_chars": SUMMARY_CHARS,
             "phrases": phrases, "concepts": concepts,

@@ -281,6 +281,16 @@
     return parts.map(function (p, i) { return i % 2 === 0 ? p.replace(MINUS_RE, "NOT ") : p; }).join('"');
   }
 
+  // Mirrors query.without_question_words(): the text without its question words outside quotes
+  // (`asked`: {folded word: 1}, meta.question_words), which no entry is found by.
+  function withoutQuestionWords(text, asked) {
+    var found = false, parts = String(text).split('"');
+    for (var i = 0; i < parts.length; i += 2) {
+      parts[i] = parts[i].replace(TOKEN, function (w) { if (asked[folded(w)]) { found = true; return " "; } return w; });
+    }
+    return found ? parts.join('"').replace(/\s+/g, " ").trim() : text;
+  }
+
   // Mirrors query.drop_loose_operators() at the query's ends (parseSyntax drops the others): an operator with nothing to act on (at the end:
   // 'emploi NOT' while the next word is typed; AND, OR, ANDNOT, ANDMAYBE at the start) is dropped.
   var DANGLING_END = /(?:^|\s+)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$/, DANGLING_START = /^(?:AND|OR|ANDNOT|ANDMAYBE)(?:\s+|$)/;
@@ -533,7 +543,7 @@
     // Countries named in the query: [{code, words: [folded words]}], mirrors query.countries_named;
     // the words of a name holding a country's name but naming a region (meta.not_countries:
     // 'المغرب العربي') name none, nor a misspelt one (regionWords, read by nearCountry's caller).
-    var notCountries = null, notCountriesLongest = 0, regionWords = dict();
+    var notCountries = null, notCountriesLongest = 0, regionWords = dict(), questionWords = null;
     function regionAt(keys, i) {
       if (!notCountries) {
         notCountries = dict();
@@ -1096,7 +1106,8 @@
           // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
           // words starting with it (engine.SearchIndex._scored, query.off_syntax).
           var syn = offSyntax(q, meta.min_prefix_chars || 3);
-          syn.text = withoutDanglingOperators(minusExclusions(syn.text, planOpts));
+          if (!questionWords) { questionWords = dict(); (meta.question_words || []).forEach(function (w) { questionWords[w] = 1; }); }
+          syn.text = withoutDanglingOperators(minusExclusions(withoutQuestionWords(syn.text, questionWords), planOpts));
           if (q && !syn.prefixes.length && !queryPlan(syn.text, planOpts).meaningful) {
             return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
               did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
@@ -1593,6 +1604,6 @@
   return { create: create, highlightSpans: highlightSpans, excerpt: excerpt, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
-    minusExclusions: minusExclusions,
+    minusExclusions: minusExclusions, withoutQuestionWords: withoutQuestionWords,
     withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };
 });
