@@ -521,9 +521,12 @@ def _country_table_of(vocabs: Vocabularies) -> dict[tuple[str, ...], str]:
 
 
 def country_words(vocabs: Vocabularies | None = None) -> frozenset[str]:
-    """Every folded word of a country name or alias of `vocabs` (None: the shipped ones, read now)."""
+    """Every folded word of a country name or alias of `vocabs` (None: the shipped ones, read now),
+    and of the names that name no country (not_country_names: 'المغاربي', Maghrebi, was "repaired"
+    to المغاربه, Moroccans): real words, never repaired."""
     vocabs = Vocabularies.ensure(vocabs)
-    return vocabs.derived("query.country_words", lambda: frozenset(w for key in _country_table(vocabs) for w in key))
+    return vocabs.derived("query.country_words", lambda: frozenset(
+        [w for key in _country_table(vocabs) for w in key] + [w for name in not_country_names(vocabs) for w in name]))
 
 
 def country_spellings(codes, vocabs: Vocabularies | None = None) -> list[str]:
