@@ -53,7 +53,8 @@ letters), with a glossary concept or a country name of several words counting as
 is kept only if it covers at least half of the units (query.coverage_needed); the answer is
 "strong" when the best entry covers all of up to three units, or three quarters of more
 (query.strong_needed). Queries written with operators or quotes keep every match. A query with
-no meaningful word answers nothing, with a hint; an empty query browses every entry by title.
+no meaningful word answers nothing, with a hint (its question words, 'what', 'comment', 'كيف', are
+taken out first: query.without_question_words); an empty query browses every entry by title.
 """
 
 from __future__ import annotations
