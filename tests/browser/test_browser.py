@@ -655,3 +655,19 @@ def test_a_results_page_out_of_range_in_the_address_is_said_with_a_way_back(brow
     assert page.locator(".kb-pager span").inner_text().replace(" ", "") == f"1/{pages}"
     assert page.console_errors == []
     context.close()
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "static"])
+def test_nothing_found_says_nothing_of_what_was_also_searched(page, server, api):
+    """A query that finds no entry gets no "Recherche étendue : ..." line: '0 fiche' followed by the
+    words also searched read as if the widened search had found something (breaker12: the glossary's
+    names of 'recensement' shown under 0 results); a query that finds entries still lists them."""
+    words = ui_strings()["search"]
+    if not api:
+        _no_api(page)
+    search(page, server, "recensement zzqa zzqb zzqc")
+    expect(page.locator("#kb-results")).to_contain_text(words["none"]["fr"])
+    assert page.locator("#kb-status .kb-expansion").count() == 0
+    search(page, server, "recensement")
+    expect(page.locator("#kb-status .kb-expansion").first).to_contain_text(words["also"]["fr"].strip())
+    assert page.console_errors == [] or getattr(page, "aborted", False)

@@ -89,3 +89,67 @@ def test_static_search_leaves_out_the_same_names(static):
     assert countries_of(hits["Niger"]) == ["NE"]
     assert countries_of(hits["Malian migrants"]) == ["ML"]
     assert hits["دعم مالي"]["ids"][0].startswith("tn-aide-")
+
+
+DEMONYM_ENTRIES = [
+    make_entry("tn-ote", "ar", "ديوان التونسيين بالخارج", "إحصاءات التونسيين المقيمين بالخارج.", countries=("TN",)),
+    make_entry("ma-mre", "ar", "المغاربة المقيمون بالخارج", "إحصاءات المغاربة المقيمين بالخارج.", countries=("MA",)),
+    make_entry("ly-lfs", "ar", "مسح القوى العاملة في ليبيا", "مسح القوى العاملة والعمال في ليبيا.", countries=("LY",)),
+    make_entry("dz-lfs", "fr", "Enquête emploi en Algérie", "Enquête sur l'emploi des femmes en Algérie.",
+               countries=("DZ",)),
+    make_entry("regional", "ar", "العمال المهاجرون في المنطقة", "تقرير إقليمي عن العمال المهاجرين المقيمين بالخارج."),
+]
+
+
+@pytest.fixture(scope="module")
+def demonym_engines(tmp_path_factory):
+    from tests.search.test_static_index import both_engines
+
+    return both_engines(tmp_path_factory, "kb-demonyms", DEMONYM_ENTRIES)
+
+
+@pytest.mark.parametrize("q, code", [("تونسيون", "TN"), ("جزائريون", "DZ"), ("مغاربة", "MA"), ("تونسيات", "TN"),
+                                     ("ليبيون", "LY"), ("المغربيين", "MA"), ("algériennes", "DZ"),
+                                     ("العمال الليبيون", "LY")])
+def test_both_engines_take_a_demonym_for_its_country_and_never_repair_it(demonym_engines, q, code):
+    api, folder = demonym_engines
+    found, offline = api.search(q), run(folder, q)[q]
+    assert countries_of(found) == countries_of(offline) == [code], q
+    # A demonym is a word of the languages: never "repaired" into another (المغربيين -> المغربيه).
+    assert not [e for e in found["expansions"] + offline["expansions"] if e["kind"] == "spelling"], q
+    assert found["results"] and found["results"][0]["countries"] == [code], q
+
+
+MAGHREB_ENTRIES = [
+    make_entry("uma-rapport", "ar", "تقرير اتحاد المغرب العربي عن الهجرة", "إحصاءات الهجرة في دول المغرب العربي.",
+               countries=("MA", "TN", "DZ", "LY", "MR")),
+    make_entry("ma-enquete", "ar", "البحث الوطني حول الهجرة في المغرب", "مسح الهجرة الدولية في المغرب.", countries=("MA",)),
+    make_entry("tn-enquete", "ar", "المسح الوطني للهجرة في تونس", "مسح الهجرة الدولية في تونس.", countries=("TN",)),
+    make_entry("regional", "fr", "Migration de travail au Maghreb", "Les statistiques de la migration au Maghreb arabe.",
+               countries=()),
+]
+
+
+@pytest.fixture(scope="module")
+def maghreb_engines(tmp_path_factory):
+    from tests.search.test_static_index import both_engines
+
+    return both_engines(tmp_path_factory, "kb-maghreb", MAGHREB_ENTRIES)
+
+
+@pytest.mark.parametrize("q", ["المغرب العربي", "اتحاد المغرب العربي", "دول المغرب العربي", "الهجرة في المغرب العربي",
+                               "الاتحاد المغاربي", "الدول المغاربية", "Maghreb arabe"])
+def test_neither_engine_takes_the_arab_maghreb_for_morocco(maghreb_engines, q):
+    api, folder = maghreb_engines
+    found, offline = api.search(q), run(folder, q)[q]
+    assert countries_of(found) == countries_of(offline) == [], q
+    # Nor is a region's word repaired into a demonym (المغاربي, Maghrebi, into المغاربه, Moroccans).
+    assert not [e for e in found["expansions"] + offline["expansions"] if e["kind"] == "spelling"], q
+    if "العربي" in q:  # no Morocco-only entry ahead of the Union's report
+        assert [r["id"] for r in found["results"]][:1] == offline["ids"][:1] == ["uma-rapport"], q
+
+
+def test_both_engines_still_take_al_maghrib_alone_for_morocco(maghreb_engines):
+    api, folder = maghreb_engines
+    q = "الهجرة في المغرب"
+    assert countries_of(api.search(q)) == countries_of(run(folder, q)[q]) == ["MA"]

@@ -56,6 +56,63 @@ def test_arabic_demonyms_with_the_article_name_their_country(text, code):
     assert codes(text)[:1] == [code]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("تونسيون", "TN"), ("جزائريون", "DZ"), ("مغاربة", "MA"), ("تونسيات", "TN"), ("ليبيون", "LY"), ("المغربيين", "MA"),
+    ("العمال التونسيون", "TN"), ("النساء الجزائريات", "DZ"), ("موريتانيون", "MR"), ("الموريتانيات", "MR"),
+    ("والليبيين", "LY"), ("بالمغربيات", "MA"), ("ليبية", "LY"), ("جزائرية", "DZ"), ("موريتانيين", "MR"),
+    ("algériennes", "DZ"), ("libyennes", "LY"), ("mauritaniennes", "MR"), ("travailleuses marocaines", "MA"),
+    ("Libyans", "LY"), ("Mauritanians", "MR"),
+])
+def test_demonyms_name_their_country_in_the_feminine_and_the_plural(text, code):
+    # تونسيون, جزائريون, مغاربة, تونسيات, ليبيون, algériennes named no country, and المغربيين (a correct
+    # word) was "repaired" into another (breaker12): each form is a country alias (vocabulary.yml).
+    assert codes(text) == [code]
+
+
+@pytest.mark.parametrize("text", ["المغرب العربي", "اتحاد المغرب العربي", "دول المغرب العربي", "بالمغرب العربي",
+                                  "في المغرب الكبير", "الاتحاد المغاربي", "الدول المغاربية", "التكامل الاقتصادي المغاربي",
+                                  "دعم الهجرة العادلة في المغرب العربي", "Union du Maghreb arabe", "Arab Maghreb Union"])
+def test_a_region_whose_name_holds_a_country_s_names_no_country(text):
+    # المغرب العربي (the Arab Maghreb) and its Union were taken for Morocco, المغرب (breaker12);
+    # المغاربي (Maghrebi) for المغاربة (Moroccans), one letter away.
+    assert codes(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("المغرب", ["MA"]), ("سوق الشغل في المغرب", ["MA"]), ("المغرب العربي والجزائر", ["DZ"]),
+    ("الهجرة في المغرب العربي وفي المغرب", ["MA"]), ("المغاربة المقيمون بالخارج", ["MA"]),
+    ("ديوان التونسيين بالخارج", ["TN"]), ("Office des Tunisiens à l'Etranger", ["TN"]),
+])
+def test_a_country_beside_or_outside_a_region_s_name_is_still_named(text, expected):
+    assert codes(text) == expected
+
+
+def test_a_glossary_name_names_a_country_only_if_its_other_languages_do(tmp_path):
+    import shutil
+
+    from tools.search.query import not_country_names
+
+    for name in ("vocabulary.yml", "ui.yml"):
+        shutil.copy(SHIPPED.data / name, tmp_path / name)
+    (tmp_path / "glossary.yml").write_text("""terms:
+  - id: uma
+    fr: {term: Union du Maghreb arabe}
+    ar: {term: اتحاد المغرب العربي}
+    en: {term: Arab Maghreb Union}
+  - id: ote
+    fr: {term: Office des Tunisiens à l'Etranger}
+    ar: {term: ديوان التونسيين بالخارج}
+    en: {term: Office for Tunisians Abroad}
+""", encoding="utf-8")
+    vocabs = Vocabularies.load(tmp_path)
+    vocabs.vocabulary["not_countries"] = []  # the glossary's rule alone
+    assert not_country_names(vocabs) == {("اتحاد", "المغرب", "العربي")}
+    assert countries_named("اتحاد المغرب العربي", in_dictionary, vocabs) == []
+    assert [c for c, _ in countries_named("ديوان التونسيين بالخارج", in_dictionary, vocabs)] == ["TN"]
+    # Without the glossary's concept, the words name Morocco: the rule comes from the glossary.
+    assert [c for c, _ in countries_named("المغرب العربي", in_dictionary, vocabs)] == ["MA"]
+
+
 @pytest.mark.parametrize("text", ["الصيد البحري", "البحري", "التعاون البحري", "بحري", "maritime",
                                   "tunis", "libre", "nigerian workers", "algèbre"])
 def test_no_country_from_a_stem_or_a_real_word(text):

@@ -130,3 +130,19 @@ def test_the_pages_words_for_ignored_syntax_name_all_of_it_in_each_language():
     for lang in ("fr", "ar", "en"):
         for shown in ("(*)", "(title:)", "([a TO z])", "(^2)", '(")'):
             assert shown in words[lang], (lang, shown)
+
+
+def test_off_syntax_reports_the_pieces_of_a_word_cut_by_a_star():
+    assert qry.off_syntax("*ploi").fragments == {"ploi"}
+    assert qry.off_syntax("re*ment Tunisie").fragments == {"re", "ment"}
+    assert qry.off_syntax("recens* Tunisie").fragments == frozenset()
+
+
+@pytest.mark.parametrize("typed", ["*censement", "*ecensement", "recen*ement"])
+def test_the_pieces_of_a_word_cut_by_a_star_are_neither_repaired_nor_offered_another_word(engine, folder, typed):
+    # '*ploi' was offered "did you mean: loi" (breaker12): 'ploi' is the end of a word, not a word
+    # typed wrong; the other pieces of a word with a '*' inside it neither.
+    api = engine.search(typed)
+    assert api["did_you_mean"] is None and not [e for e in api["expansions"] if e["kind"] == "spelling"], typed
+    offline = run(folder, typed)[typed]
+    assert offline["did_you_mean"] is None and not [e for e in offline["expansions"] if e["kind"] == "spelling"], typed

@@ -124,3 +124,66 @@ def test_a_query_of_control_characters_answers_nothing_with_the_hint_while_space
         assert (found["total"], found["strong"], found["hint_code"]) == (0, False, "no_terms"), repr(q)
         assert (offline[q]["total"], offline[q]["hint_code"]) == (0, "no_terms"), repr(q)
     assert api.search("   ")["total"] == len({e.id for e in ENTRIES})  # an empty box still browses
+
+
+QUESTION_ENTRIES = [
+    make_entry("how", "en", "How and where migrants work", "What is measured, when and why: how migrants work."),
+    make_entry("kayf", "ar", "كيف يتم قياس الهجرة", "ماذا نقيس ومتى وأين: هل يمكن قياس الهجرة"),
+    make_entry("quel", "fr", "Quel emploi pour les migrants", "Comment et pourquoi mesurer : quand, quelle enquête."),
+]
+QUESTIONS_ONLY = ["what is the", "how", "where when why", "ال", "كيف", "ماذا هل", "أين متى", "quel", "comment et pourquoi"]
+
+
+@pytest.fixture(scope="module")
+def question_engines(tmp_path_factory):
+    return both_engines(tmp_path_factory, "kb-questions", QUESTION_ENTRIES)
+
+
+def test_question_words_and_the_arabic_article_alone_answer_nothing_with_the_hint(question_engines):
+    # 'what is the' found 4 entries marked strong, 'ال' nothing and no hint (breaker12): question
+    # words of the three languages and the article typed alone are stop words.
+    api, folder = question_engines
+    offline = run(folder, *QUESTIONS_ONLY)
+    for q in QUESTIONS_ONLY:
+        found = api.search(q)
+        assert (found["total"], found["strong"], found["hint_code"]) == (0, False, "no_terms"), q
+        assert (offline[q]["total"], offline[q]["hint_code"]) == (0, "no_terms"), q
+
+
+def test_a_question_finds_what_its_other_words_ask_for(question_engines):
+    api, folder = question_engines
+    q = "how do migrants work"
+    assert [r["id"] for r in api.search(q)["results"]][:1] == ["how"]
+    assert run(folder, q)[q]["ids"][:1] == ["how"]
+
+
+QUESTION_CASES = [
+    ("what is the", "is the"), ("how are remittances measured", "are remittances measured"),
+    ('"how to" measure', '"how to" measure'), ("كيف يتم قياس تحويلات", "يتم قياس تحويلات"),
+    ("Comment mesurer les transferts ?", "mesurer les transferts ?"), ("whatever", "whatever"),
+    ("emploi NOT quand", "emploi NOT"),
+]
+
+
+@pytest.mark.parametrize("typed, searched", QUESTION_CASES)
+def test_question_words_are_taken_out_of_a_query(typed, searched):
+    assert qry.without_question_words(typed) == searched
+
+
+def test_the_browser_takes_the_same_question_words_out(tmp_path):
+    import json
+    import shutil
+    import subprocess
+
+    from tests.search.test_query_syntax import ENGINE_JS
+    from tools.search.analysis import question_words
+
+    script = tmp_path / "questions.js"
+    script.write_text(
+        f"const KB = require({json.dumps(str(ENGINE_JS))});\n"
+        f"const cases = {json.dumps([c[0] for c in QUESTION_CASES], ensure_ascii=False)};\n"
+        f"const asked = {json.dumps({w: 1 for w in question_words()}, ensure_ascii=False)};\n"
+        "console.log(JSON.stringify(cases.map((q) => KB.withoutQuestionWords(q, asked))));\n", encoding="utf-8")
+    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [c[1] for c in QUESTION_CASES]

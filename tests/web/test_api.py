@@ -260,7 +260,7 @@ def test_suggest_empty_and_limits(client):
     assert unlimited == ["dz-migration-partage", "tn-recensement"]
     limited = [t["id"] for t in client.get("/api/suggest", params={"q": "p", "limit": "1"}).json()["titles"]]
     assert limited == unlimited[:1]
-    assert client.get("/api/suggest", params={"q": "r", "limit": "-5"}).status_code == 200
+    assert client.get("/api/suggest", params={"q": "r", "limit": "20"}).status_code == 200
     assert "limit" in assert_error(client.get("/api/suggest", params={"q": "r", "limit": "x"}), 400)["error"]
     assert_error(client.get("/api/suggest", params={"q": "a" * 1001}), 400)
 
@@ -370,6 +370,12 @@ def test_search_syntax_taken_out_is_said_with_the_results(client):
     ("/api/search", {"page": "abc"}, 400, "not_a_number"),
     ("/api/search", {"page": "1001"}, 400, "page_out_of_range"),
     ("/api/search", {"page_size": "51"}, 400, "page_size_out_of_range"),
+    # A suggestion limit out of [1, 20] is refused as a page_size is, not silently clamped
+    ("/api/suggest", {"q": "emp", "limit": "0"}, 400, "limit_out_of_range"),
+    ("/api/suggest", {"q": "emp", "limit": "-5"}, 400, "limit_out_of_range"),
+    ("/api/suggest", {"q": "emp", "limit": "21"}, 400, "limit_out_of_range"),
+    ("/api/suggest", {"q": "emp", "limit": "1e20"}, 400, "not_a_number"),
+    ("/api/suggest", {"q": "emp", "limit": "99999999999999999999"}, 400, "limit_out_of_range"),
     ("/api/search", {"ui": "de"}, 400, "unknown_ui"),
     ("/api/search", {"colour": "red"}, 400, "unknown_parameter"),
     ("/api/search", {"country": "XX1"}, 400, "unknown_filter_value"),

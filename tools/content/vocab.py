@@ -67,7 +67,7 @@ class Vocabularies:
     data: the folder they were read from (tools/data/).
     vocabulary: vocabulary.yml as parsed: {'types': {term: {lang: {label, description, proposed?}}},
         'themes': ..., 'folders': [...], 'focus_countries': [...], 'country_aliases': {code: [names]},
-        'short_forms': {short form: [words]}}.
+        'short_forms': {short form: [words]}, 'not_countries': [names]}.
     ui: ui.yml as parsed: {key: {lang: text}} and nested tables ('nav', 'search', 'harmonisation'...).
     glossary_terms (read on first use): glossary.yml's list of concepts, each {id, acronyms, fr/ar/en:
         {term, synonyms, definition}, source, ar_proposed}; [] when the file does not exist.
@@ -144,6 +144,11 @@ class Vocabularies:
     def country_aliases(self) -> dict:
         """{ISO code: [other names and demonyms]} of vocabulary.yml; {} if none."""
         return self.vocabulary.get("country_aliases", {})
+
+    def not_countries(self) -> list[str]:
+        """Names of vocabulary.yml `not_countries`: regions whose names hold a country's name or
+        look like a demonym ('المغرب العربي', the Arab Maghreb); [] if none."""
+        return [str(n) for n in self.vocabulary.get("not_countries") or []]
 
     def short_forms(self) -> dict:
         """{short form: [the words it stands for]} of vocabulary.yml ('stats': statistics,

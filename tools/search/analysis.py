@@ -76,6 +76,7 @@ TOKEN_PATTERN = rf"\d+(?:[.\u066b]\d+)+|{_WORD}(?:[{HYPHENS}]{_WORD})*"
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
+# The Arabic article typed alone (ال) is a stop word too: it has nothing to search (breaker12).
 _STOP = {
     "fr": "le la les l un une des de du d au aux a à et ou en dans sur par pour avec sans sous ce cet cette ces "
           "qui que qu quoi dont il elle ils elles on se sa son ses leur leurs est sont être été ont a ne pas plus "
@@ -83,8 +84,25 @@ _STOP = {
     "en": "a an the and or of to in on at by for with from as is are was were be been it its this that these "
           "those not no but into about than which who whom",
     "ar": "في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين و أو او ثم قد كان كانت هو هي هم ما لا لم لن "
-          "إن ان أن بين حتى كل عند",
+          "إن ان أن بين حتى كل عند ال",
 }
+
+
+# Question words of the three languages: searched in no query ('what is the', 'كيف يتم قياس...'
+# search their other words; alone they answer nothing, with the no-terms hint; breaker12). Query
+# side only (query.without_question_words): entry texts keep them, as taking 'where' and 'when'
+# out of the English bodies shifted BM25 lengths enough to swap a judged ranking.
+_QUESTION_WORDS = {
+    "fr": "quel quelle quels quelles comment pourquoi quand",
+    "en": "what how where when why whose",
+    "ar": "هل كيف ماذا لماذا أين متى",
+}
+
+
+@cache
+def question_words() -> frozenset:
+    """Folded question words of every analysed language (frozenset of str): 'what', 'comment', 'كيف'."""
+    return frozenset(normalize(w) for text in _QUESTION_WORDS.values() for w in text.split())
 
 
 def normalize(text: str) -> str:

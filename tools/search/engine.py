@@ -37,7 +37,8 @@ Ranking formula. For a query q and an entry-language document d:
   three quarters of it.
 Then language versions collapse to the best one per entry (tools.search.results).
 
-NOT and ANDNOT are about entries, not versions: an entry is shown once whatever its versions,
+NOT and ANDNOT (and a word written with a leading '-', read as after NOT: query.minus_exclusions)
+are about entries, not versions: an entry is shown once whatever its versions,
 so it is left out when any of its versions matches what follows NOT or ANDNOT (or another name
 of a glossary concept named there), even if another version, a translation without that word,
 matches the rest of the query (_score; kb-engine.js syntaxExcluded applies the same rule).
@@ -52,7 +53,8 @@ letters), with a glossary concept or a country name of several words counting as
 is kept only if it covers at least half of the units (query.coverage_needed); the answer is
 "strong" when the best entry covers all of up to three units, or three quarters of more
 (query.strong_needed). Queries written with operators or quotes keep every match. A query with
-no meaningful word answers nothing, with a hint; an empty query browses every entry by title.
+no meaningful word answers nothing, with a hint (its question words, 'what', 'comment', 'كيف', are
+taken out first: query.without_question_words); an empty query browses every entry by title.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ from tools.search.snippets import load_snippets, write_snippets
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50
+MAX_SUGGEST_LIMIT = 20  # titles and terms /api/suggest returns at most (its `limit`)
 COUNTRY_FACTOR = 3.0  # an entry about a country the query names outranks one merely on the topic
 # An entry about many countries is less about each: its country boost is scaled by (share of its
 # countries that the query names) ** COUNTRY_SPECIFICITY (measured 0.25: four judged queries up,
@@ -287,7 +290,7 @@ class _Generation:
         self.known = _LRU(WORD_CACHE)  # folded word -> whether the index holds it (neutral field)
         self.near = _LRU(WORD_CACHE)  # (folded word, distance) -> SearchIndex._near
         self.plain = _LRU(WORD_CACHE)  # (one-word country name, code) -> SearchIndex._plain_country
-        self.did_you_mean = _LRU(SCORED_CACHE)  # q -> SearchIndex._did_you_mean
+        self.did_you_mean = _LRU(SCORED_CACHE)  # (q, fragments) -> SearchIndex._did_you_mean
         self._lengths: dict[str, np.ndarray] = {}
         words: dict[str, set[int]] = {}
         for num, key in self.titles.items():
@@ -1306,14 +1309,14 @@ class SearchIndex:
                 # Only control characters ('%00', '%1C', '%C2%85'): something was sent, so not a
                 # request to browse (str.strip() takes \x1c-\x1f and \x85 for spaces; JavaScript's
                 # trim(), which the offline engine uses, does not).
-                scored = (np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q)
+                scored = (np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q, frozenset())
             else:
                 key = q  # the glossary is the engine's own (self.vocabs), fixed for its life
                 scored = gen.scored.get(key)
                 if scored is None:
                     scored = self._scored(gen, q)
                     gen.scored.put(key, scored)
-            nums, scores, strong, hint_code, expansions, wq, searched = scored
+            nums, scores, strong, hint_code, expansions, wq, searched, fragments = scored
             items, facets = gen.table.collapse(nums, scores, filters)
             terms = self._snippet_terms(gen, _all_terms(wq) if wq is not None else ())
             prefer = shown_language(q, prefer)
@@ -1325,15 +1328,15 @@ class SearchIndex:
             repaired = any(e["kind"] == "spelling" for e in expansions)
             did_you_mean = None
             if wq is not None and (len(items) < 3 or repaired or not (strong and items)):
-                did_you_mean = self._did_you_mean(gen, searched)
+                did_you_mean = self._did_you_mean(gen, searched, fragments)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": _fresh(expansions), "did_you_mean": did_you_mean,
                 "strong": bool(strong and items), "hint": HINTS.get(hint_code), "hint_code": hint_code}
 
     def _scored(self, gen: _Generation, q: str) -> tuple:
         """(document numbers, scores, strong, hint code or None, expansions, Whoosh query or None,
-        text searched: q without the syntax it ignores, with words cut in two joined) of a checked
-        query, before filters."""
+        text searched: q without the syntax it ignores, with words cut in two joined, the folded
+        pieces of words cut by a '*': query.Syntax.fragments) of a checked query, before filters."""
         if not q:
             # Browsing scores every version alike and the earlier hit stands for its entry: list
             # each entry by its version in the first language of schema.LANGS that it has
@@ -1341,21 +1344,21 @@ class SearchIndex:
             rank = {lang: i for i, lang in enumerate(schema.LANGS)}
             nums = np.asarray(sorted(gen.docs, key=lambda n: (rank.get(gen.docs[n]["lang"], len(rank)), n)),
                               dtype=np.int64)
-            return nums, np.zeros(len(nums)), True, None, [], None, q
+            return nums, np.zeros(len(nums)), True, None, [], None, q, frozenset()
         syntax = qry.off_syntax(q)
-        text = qry.drop_loose_operators(syntax.text).strip()
+        text = qry.drop_loose_operators(qry.minus_exclusions(qry.without_question_words(syntax.text))).strip()
         if not (qry.has_meaningful_words(text) or syntax.prefixes):
-            return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q
+            return np.zeros(0, dtype=np.int64), np.zeros(0), False, "no_terms", [], None, q, frozenset()
         prefixes = [(typed, self._prefix_words(gen, prefix)) for typed, prefix in syntax.prefixes]
         # A word is the index's own when a title, summary, tag or institution holds it as
         # written (folded): stems are not enough, 'recensment' has the English stem of
         # 'recensement' and would never be repaired.
         plan = qry.build(self._parser, text, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
                          lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c),
-                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w))
+                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w), fragments=syntax.fragments)
         nums, scores, strong = self._score(gen, plan)
         hint = "syntax_ignored" if syntax.ignored else None
-        return nums, scores, strong, hint, plan.expansions, plan.query, plan.text or text
+        return nums, scores, strong, hint, plan.expansions, plan.query, plan.text or text, syntax.fragments
 
     @staticmethod
     def _prefix_words(gen: _Generation, prefix: str) -> list[str]:
@@ -1485,11 +1488,15 @@ class SearchIndex:
         return (qry.in_dictionary(word) or word in qry.glossary_words(self.vocabs)
                 or word in qry.country_words(self.vocabs))
 
-    def _did_you_mean(self, gen: _Generation, q: str) -> str | None:
+    def _did_you_mean(self, gen: _Generation, q: str, fragments: frozenset[str] = frozenset()) -> str | None:
         """The query with each word the index does not hold replaced by its closest indexed
         word within query.suggestion_limit (a real word of the languages only by another spelling
-        of it, starting with the same letter: query.same_start); None when no word changes."""
-        found = gen.did_you_mean.get(q)
+        of it, starting with the same letter: query.same_start), or, when no index word is near an
+        unknown word, by the nearest name or demonym of a country the entries are about
+        (query.near_country_spelling); None when no word changes.
+        `fragments`: folded pieces of words cut by a '*' (query.Syntax.fragments), never changed."""
+        key = (q, fragments)
+        found = gen.did_you_mean.get(key)
         if found is not None:
             return found or None
         reader, out, changed = gen.reader, [], False
@@ -1499,16 +1506,21 @@ class SearchIndex:
             # A number is not misspelt: walking the vocabulary for one would only cost time.
             # Nor is a short form ('stats'): the words it stands for are searched (query.short_forms).
             if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
+                    and word not in fragments
                     and word not in qry.short_forms(self.vocabs) and not self._index_known(reader, word)):
                 real = self._real_word(word)
                 limit = qry.suggestion_limit(word, real, raw)
                 # A misspelt word may start wrong ('eichier': 'fichier'); a real word, only another spelling of it.
                 near = [n for n in self._near(gen, word, limit) if not real or qry.same_start(word, n[2])] if limit else []
                 fix = near[0][2] if near else None
+                if fix is None and limit and not real:
+                    # No index word near: a country's name or demonym may be ('Lybian' -> 'libyan').
+                    spellings = qry.country_spellings(gen.table.values["countries"], self.vocabs)
+                    fix = qry.near_country_spelling(word, limit, spellings)
             changed |= fix is not None
             out.append(raw if raw in qry.OPERATORS else fix or word)
         found = " ".join(out) if changed else ""
-        gen.did_you_mean.put(q, found)
+        gen.did_you_mean.put(key, found)
         return found or None
 
     # -- other reads ---------------------------------------------------------------------------

@@ -20,13 +20,16 @@ class Concept:
     (ENE, RGPH). terms: {lang: {"term": str, "synonyms": [str], "definition": str}} for each of
     fr/ar/en present in the item. source: address of the text the definition follows (ILO, ICLS,
     UN publications), '' when none. ar_proposed: the Arabic term is a proposal not yet checked
-    against an official Arabic text (the glossary page marks it)."""
+    against an official Arabic text (the glossary page marks it). broader: the id of the concept
+    this one is a kind of ('remittances-moroccans-abroad' of 'remittances'), '' when none: a query
+    naming this concept searches the broader one's names too (expand), never the reverse."""
 
     id: str
     acronyms: tuple[str, ...]
     terms: dict  # lang -> {"term", "synonyms", "definition"}
     source: str = ""
     ar_proposed: bool = False
+    broader: str = ""
 
     def names(self) -> list[str]:
         """Every way to say this concept: terms, synonyms and acronyms in all languages."""
@@ -46,9 +49,23 @@ def _concepts(terms: list) -> tuple[Concept, ...]:
     return tuple(
         Concept(id=t["id"], acronyms=tuple(t.get("acronyms") or ()),
                 terms={lang: t[lang] for lang in LANGS if t.get(lang)},
-                source=t.get("source", ""), ar_proposed=bool(t.get("ar_proposed")))
+                source=t.get("source", ""), ar_proposed=bool(t.get("ar_proposed")), broader=str(t.get("broader") or ""))
         for t in terms
     )
+
+
+def search_names(concept: Concept, found: tuple[Concept, ...]) -> list[str]:
+    """The names a query naming `concept` searches: its own (Concept.names), then those of its
+    broader concept among `found` (the glossary's concepts), each once. A country's remittances
+    are remittances: 'تحويلات المغاربة المقيمين بالخارج' searches 'transferts de fonds' too, while
+    'transferts de fonds' does not search one country's remittances. Mirrored in the static
+    index's concept names (static_index._synonyms)."""
+    names = concept.names()
+    if concept.broader:
+        broader = next((c for c in found if c.id == concept.broader), None)
+        if broader is not None:
+            names += broader.names()
+    return list(dict.fromkeys(names))
 
 
 def load(path: Path = DATA_DIR / "glossary.yml") -> tuple[Concept, ...]:
@@ -122,12 +139,13 @@ def expand(query: str, path: Path | None = None, vocabs: Vocabularies | None = N
     glossary, read now).
 
     Short acronyms only count when typed in capitals, so that 'ene' or 'air' typed as words
-    are not taken for ENE or AIR.
+    are not taken for ENE or AIR. A name typed twice (the same folded words) is found once.
     """
     table = _phrase_map(path, vocabs)
+    found_concepts = load(path) if path is not None else concepts(Vocabularies.ensure(vocabs))
     words = TOKEN_RE.findall(query)
     keys = [strip_elision(normalize(w)) for w in words]
-    found, i = [], 0
+    found, i, seen = [], 0, set()
     while i < len(keys):
         for n in range(min(MAX_PHRASE_WORDS, len(keys) - i), 0, -1):
             typed = " ".join(words[i:i + n])
@@ -139,9 +157,13 @@ def expand(query: str, path: Path | None = None, vocabs: Vocabularies | None = N
                 continue
             # An acronym names one instance (ENE): its expansion is the concept's names, not the
             # sibling acronyms (ENPE, ENESI), which are other surveys.
-            names = [x for x in concept.names() if not (is_acronym and x in concept.acronyms)]
+            names = [x for x in search_names(concept, found_concepts) if not (is_acronym and x in concept.acronyms)]
             others = tuple(dict.fromkeys(x for x in names if _key(x) != tuple(keys[i:i + n])))
-            found.append(Expansion(typed, concept.id, others))
+            # A name typed again ('recensement recensement') is reported once: the page showed one
+            # "also searched" line per repetition (breaker12).
+            if (concept.id, tuple(keys[i:i + n])) not in seen:
+                seen.add((concept.id, tuple(keys[i:i + n])))
+                found.append(Expansion(typed, concept.id, others))
             i += n - 1
             break
         i += 1

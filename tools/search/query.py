@@ -10,7 +10,9 @@ Besides the words as typed, a query may search:
   Arabic and English, Arabic clitics (و ب ل ف ك) allowed, and an edit distance of 1 (2 from ten
   letters) for an unknown word of more than six letters ('Mauritana' → MR). Never a stem: البحري
   ('maritime') is not البحرين (Bahrain). A one-word name that the searched collection uses as a
-  plain word ('دعم مالي', financial support, not Mali) names nothing (plain_country_word). A name that matches no text ('Mauritanei') has the
+  plain word ('دعم مالي', financial support, not Mali) names nothing (plain_country_word), nor do
+  the words of a name holding a country's name that names a region ('المغرب العربي', the Arab
+  Maghreb; 'اتحاد المغرب العربي': not_country_names). A name that matches no text ('Mauritanei') has the
   country's names searched in its place, weighed as a spelling repair;
 - spelling repairs: only for a word unknown to the index, to the French, English and Arabic word
   lists (pyspellchecker's dictionaries), to the glossary and to the country names; and only when
@@ -41,6 +43,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
 from whoosh import matching, qparser, query
 
 from tools.content import schema
@@ -56,6 +59,7 @@ from tools.search.analysis import (
     join_stopword_compounds,
     meaningful,
     normalize,
+    question_words,
     strip_elision,
 )
 from tools.search.index import LANG_PARTS, exact_key, make_schema
@@ -171,11 +175,14 @@ class Syntax:
     """What off_syntax found in a query: `text`, the query without the syntax (the words kept);
     `prefixes`, (word as typed, folded prefix) of each word ending in '*' with MIN_PREFIX_CHARS
     letters or more before it (searched as the index words starting with it); `ignored`, whether
-    anything was taken out (the answer then carries the hint 'syntax_ignored')."""
+    anything was taken out (the answer then carries the hint 'syntax_ignored'); `fragments`, the
+    folded pieces of the other words cut by a '*' ('ploi' of '*ploi'): pieces of a word, not
+    words typed wrong, so never repaired nor offered a "did you mean" ('*ploi' was offered 'loi')."""
 
     text: str
     prefixes: list[tuple[str, str]]
     ignored: bool
+    fragments: frozenset[str] = frozenset()
 
 
 def off_syntax(text: str) -> Syntax:
@@ -184,7 +191,7 @@ def off_syntax(text: str) -> Syntax:
     a quote left open (dropped; balanced quotes stay: a phrase), and wildcards: a word ending in
     '*' after at least MIN_PREFIX_CHARS letters is taken out and reported in `prefixes` (the
     caller searches the index words starting with it); any other '*' is dropped, the letters kept
-    ('em*loi' -> 'em loi'). Mirrored in kb-engine.js (offSyntax)."""
+    ('em*loi' -> 'em loi'; its pieces reported in `fragments`). Mirrored in kb-engine.js (offSyntax)."""
     out, ignored = text, False
     for pattern in (_FIELD_RE, _RANGE_RE, _BOOST_RE):
         out, n = pattern.subn(" ", out)
@@ -193,6 +200,7 @@ def off_syntax(text: str) -> Syntax:
         i = out.rindex('"')
         out, ignored = out[:i] + " " + out[i + 1:], True
     prefixes: list[tuple[str, str]] = []
+    fragments: set[str] = set()
 
     def wildcard(m: re.Match) -> str:
         typed = m.group()
@@ -201,10 +209,59 @@ def off_syntax(text: str) -> Syntax:
         if len(folded) >= MIN_PREFIX_CHARS and WORD_RE.fullmatch(folded):
             prefixes.append((typed, folded))
             return " "
-        return typed.replace("*", " ")
+        kept = typed.replace("*", " ")
+        fragments.update(strip_elision(normalize(w)) for w in WORD_RE.findall(kept))
+        return kept
     out, n = _WILDCARD_RE.subn(wildcard, out)
     ignored |= bool(n)
-    return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored)
+    return Syntax(_SPACE.sub(" ", out).strip() if ignored else text, prefixes, ignored, frozenset(fragments))
+
+
+# A '-' that starts a word (at the start of the query or after a space) before a letter: web
+# search's "without this word". Not one inside a word ('sous-emploi'), nor one standing alone
+# ('emploi - migrants'), nor one before a digit ('-10').
+_MINUS_RE = re.compile(r"(?<!\S)-(?=[^\W\d_])")
+_MINUS_WORD_RE = re.compile(r"(?<!\S)-(?=[^\W\d_])\S*")
+
+
+def minus_exclusions(text: str) -> str:
+    """The text with each word written with a leading '-' outside quotes excluded as after NOT,
+    as web search engines read it: 'emploi -migrants' -> 'emploi NOT migrants' (it found more
+    entries than 'emploi' alone: the '-' was dropped and 'migrants' searched; breaker12). The
+    text comes back unchanged when no word would be left to search ('-emploi', or a list pasted
+    with a dash before each line: its words are searched). Mirrored in kb-engine.js
+    (minusExclusions)."""
+    if "-" not in text:
+        return text
+    parts = text.split('"')
+    outside = parts[::2]
+    if not any(_MINUS_RE.search(p) for p in outside):
+        return text
+    kept = " ".join(_MINUS_WORD_RE.sub(" ", p) for p in outside) + " " + " ".join(parts[1::2])
+    if not has_meaningful_words(kept):
+        return text
+    parts[::2] = [_MINUS_RE.sub("NOT ", p) for p in outside]
+    return '"'.join(parts)
+
+
+def without_question_words(text: str) -> str:
+    """The text without its question words outside quotes (analysis.question_words: 'what',
+    'comment', 'كيف'), which no entry is found by: 'what is the' has nothing left to search, 'how
+    are remittances measured' searches its other words ('what is the' found four entries by
+    'what', marked strong; breaker12). Unchanged when it has none. Mirrored in kb-engine.js
+    (withoutQuestionWords, meta "question_words")."""
+    asked = question_words()
+    parts = text.split('"')
+    found = False
+
+    def drop(m: re.Match) -> str:
+        nonlocal found
+        if strip_elision(normalize(m.group())) in asked:
+            found = True
+            return " "
+        return m.group()
+    parts[::2] = [WORD_RE.sub(drop, p) for p in parts[::2]]
+    return _SPACE.sub(" ", '"'.join(parts)).strip() if found else text
 
 
 def completed_word(text: str) -> tuple[str, str] | None:
@@ -464,9 +521,41 @@ def _country_table_of(vocabs: Vocabularies) -> dict[tuple[str, ...], str]:
 
 
 def country_words(vocabs: Vocabularies | None = None) -> frozenset[str]:
-    """Every folded word of a country name or alias of `vocabs` (None: the shipped ones, read now)."""
+    """Every folded word of a country name or alias of `vocabs` (None: the shipped ones, read now),
+    and of the names that name no country (not_country_names: 'المغاربي', Maghrebi, was "repaired"
+    to المغاربه, Moroccans): real words, never repaired."""
     vocabs = Vocabularies.ensure(vocabs)
-    return vocabs.derived("query.country_words", lambda: frozenset(w for key in _country_table(vocabs) for w in key))
+    return vocabs.derived("query.country_words", lambda: frozenset(
+        [w for key in _country_table(vocabs) for w in key] + [w for name in not_country_names(vocabs) for w in name]))
+
+
+def country_spellings(codes, vocabs: Vocabularies | None = None) -> list[str]:
+    """The folded one-word names and aliases of the countries `codes` (those the collection's
+    entries are about), sorted: what a "did you mean" may offer for an unknown word that no index
+    word is near ('Lybian' -> 'libyan': the index's texts may not hold the demonym, and a word of
+    six letters is not recognised as a misspelt name, fuzzy_limit). Mirrored in kb-engine.js
+    (meta "country_spellings", static_index)."""
+    wanted = set(codes)
+    return sorted({key[0] for key, code in _country_table(Vocabularies.ensure(vocabs)).items()
+                   if len(key) == 1 and code in wanted})
+
+
+def near_country_spelling(word: str, limit: int, spellings: list[str]) -> str | None:
+    """The country spelling (country_spellings) nearest to a folded word, within `limit` edits
+    (Levenshtein's distance, as the index words of a "did you mean" are measured) and starting
+    with the same letter (same_start); ties: the first in alphabetical order. None: none near."""
+    best = None
+    for candidate in spellings:
+        if candidate != word and same_start(word, candidate):
+            d = edit_distance_plain(word, candidate, limit)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, candidate)
+    return best[1] if best else None
+
+
+def edit_distance_plain(a: str, b: str, limit: int) -> int:
+    """Levenshtein's distance (no transposition), any value > limit returned as limit + 1."""
+    return min(Levenshtein.distance(a, b, score_cutoff=limit), limit + 1)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -565,20 +654,76 @@ def plain_country_word(about: int, holding: int, both: int) -> bool:
     return about == 0 or holding - both > WORD_RATIO * max(both, 1)
 
 
+def not_country_names(vocabs: Vocabularies | None = None) -> frozenset[tuple[str, ...]]:
+    """Folded word tuples of the names that hold a country's name (or look like a demonym) but
+    name something else, and so name no country: vocabulary.yml `not_countries` (المغرب العربي,
+    the Arab Maghreb: Morocco is المغرب; المغاربي, Maghrebi, one letter from المغاربة, Moroccans),
+    and each glossary name holding a country's name that none of the concept's names in its other
+    languages names (اتحاد المغرب العربي: Union du Maghreb arabe, Arab Maghreb Union). A
+    country-specific concept names its country in other languages too ('Office des Tunisiens à
+    l'Etranger', ديوان التونسيين بالخارج, Office for Tunisians Abroad; 'transferts des MRE' does not,
+    'remittances from Moroccans abroad' does) and keeps it. Of `vocabs`
+    (None: the shipped data, read now), built once per Vocabularies. Exported to kb-engine.js
+    (meta "not_countries")."""
+    vocabs = Vocabularies.ensure(vocabs)
+    return vocabs.derived("query.not_country_names", lambda: _not_country_names_of(vocabs))
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(strip_elision(normalize(w)) for w in WORD_RE.findall(name))
+
+
+def _not_country_names_of(vocabs: Vocabularies) -> frozenset[tuple[str, ...]]:
+    out = {_name_words(n) for n in vocabs.not_countries()}
+    for concept in glossary.concepts(vocabs):
+        named: dict[str, dict[str, set[str]]] = {}  # lang -> {name: codes its words name}
+        for lang, t in concept.terms.items():
+            for name in [t.get("term", "")] + list(t.get("synonyms") or []):
+                if name:
+                    named.setdefault(lang, {})[name] = {
+                        c for c, _ in countries_named(name, lambda w: True, vocabs, regions=False)}
+        for lang, names in named.items():
+            others = set().union(*(c for other, found in named.items() if other != lang for c in found.values()))
+            for name, codes in names.items():
+                if codes - others:
+                    out.add(_name_words(name))
+    out.discard(())
+    return frozenset(out)
+
+
+def _region_at(words: list[str], i: int, regions: frozenset, longest: int) -> int:
+    """The number of words of a not-country name (not_country_names) starting at words[i], its
+    first word with or without an Arabic clitic ('بالمغرب العربي'); 0: none."""
+    for n in range(min(longest, len(words) - i), 0, -1):
+        rest = tuple(words[i + 1:i + n])
+        if any((v, *rest) in regions for v in _arabic_variants(words[i])):
+            return n
+    return 0
+
+
 def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
                     vocabs: Vocabularies | None = None,
-                    plain: Callable[[str, str], bool] | None = None) -> list[tuple[str, str]]:
+                    plain: Callable[[str, str], bool] | None = None, regions: bool = True) -> list[tuple[str, str]]:
     """(code, words as typed) for each country a query names: 'Maroc', 'المغرب', 'بالمغرب',
     'Moroccan', 'Mauritana' (a near miss of an unknown word, see fuzzy_limit). `known(word)` says
     whether a folded word is a real word (such words are never taken for a misspelt country).
     `plain(name, code)`: whether a one-word name (folded, clitics removed) is a plain word of the
-    searched collection (plain_country_word), which then names nothing; None: never.
+    searched collection (plain_country_word), which then names nothing; None: never. The words of
+    a name that holds a country's name but names a region (not_country_names: 'المغرب العربي',
+    'اتحاد المغرب العربي') name nothing (`regions` False: they are not looked for).
     Country aliases from `vocabs` (None: the shipped vocabularies, read now)."""
-    table = _country_table(Vocabularies.ensure(vocabs))
+    vocabs = Vocabularies.ensure(vocabs)
+    table = _country_table(vocabs)
+    others = not_country_names(vocabs) if regions else frozenset()
+    longest = max(map(len, others), default=0)
     raw = [r for r, _ in query_words(text)]
     words = [w for _, w in query_words(text)]
     found, i = [], 0
     while i < len(words):
+        skip = _region_at(words, i, others, longest) if others else 0
+        if skip:
+            i += skip
+            continue
         for n in (3, 2, 1):
             chunk = words[i:i + n]
             if len(chunk) < n:
@@ -737,7 +882,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
           plain_country: Callable[[str, str], bool] | None = None,
           prefixes: list[tuple[str, list[str]]] = (),
-          complete: Callable[[str], list[str]] | None = None) -> Plan:
+          complete: Callable[[str], list[str]] | None = None, fragments: frozenset[str] = frozenset()) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
@@ -749,7 +894,8 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     prefix (as for a '*'); with it, the query's last word, when it may be a word being typed
     (completed_word) and the index does not hold it, also searches those words, at SYNONYM_BOOST,
     as one unit with the word and instead of a spelling repair (a "prefix" expansion), so that
-    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em')."""
+    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em').
+    `fragments`: folded pieces of words cut by a '*' (off_syntax), never repaired."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
@@ -838,7 +984,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
             completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(words)})
         fixed = None
         if (3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw)
-                and not words):
+                and not words and word not in fragments):
             repairs_left -= 1
             fixed = repair(word)
             if fixed and fixed[:1] != word[:1]:

@@ -4,9 +4,9 @@ own analysis, exported as small script files that the browser loads piece by pie
 Files under kb/search/ (each a script calling ``window.KBSearchChunk(name, data)``, so that it
 loads from file:// too, where fetch() of JSON is refused):
 
-- ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
+- ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords), question_words[],
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, country_words[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, country_words[], country_spellings[], not_countries[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count},
   "=": {long word: its stems (lexicon_value)}} for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
   best-weighted documents, in document order, each given by its gap from the previous one. A doc
@@ -108,6 +108,7 @@ from tools.search.analysis import (
     markdown_to_text,
     meaningful,
     normalize,
+    question_words,
     stem,
     stopwords,
     strip_elision,
@@ -123,6 +124,7 @@ from tools.search.engine import (
     SYNTAX_HINT,
 )
 from tools.search.glossary import concepts as glossary_concepts
+from tools.search.glossary import search_names
 from tools.search.index import exact_key
 from tools.search.query import (
     COMPOUND_PARTS_BOOST,
@@ -141,10 +143,12 @@ from tools.search.query import (
     STRONG_ALL_UP_TO,
     STRONG_SHARE,
     SYNONYM_BOOST,
+    country_spellings,
     country_words,
     dictionary_words,
     fuzzy_limit,
     glossary_words,
+    not_country_names,
     plain_country_word,
     query_tokens,
     query_words,
@@ -811,9 +815,15 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
     vocabs = Vocabularies.ensure(vocabs)
     phrases: dict[str, list] = {}
     concepts = []
-    for number, concept in enumerate(glossary_concepts(vocabs)):
+    found = glossary_concepts(vocabs)
+    for number, concept in enumerate(found):
         names = []
-        for name in concept.names():
+        own = set(concept.names())
+        # A broader concept's names are searched too (glossary.search_names), but name this one in no query.
+        for name in search_names(concept, found):
+            if name not in own:
+                names.append([name, keys(join_stopword_compounds(name), None)])
+                continue
             # 'sous-emploi' is one key ('sousemploi'), as the API searches it: its parts without
             # the stop word would be 'emploi' (analysis.join_stopword_compounds).
             name_keys = keys(join_stopword_compounds(name), None)
@@ -1619,6 +1629,7 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
     meta = {"shards": files.shards, "doc_shard": DOC_SHARD, "slots": LANG_SLOTS, "k": PREFIX_LEN,
             "n": len(docs), "weight_scale": WEIGHT_SCALE,
             "langs": list(schema.LANGS), "stop": sorted(all_stopwords()), "operators": sorted(OPERATORS),
+            "question_words": sorted(question_words()),
             "max_query_chars": MAX_QUERY_CHARS, "max_query_terms": MAX_QUERY_TERMS, "max_term_chars": MAX_TERM_CHARS,
             "summary_chars": SUMMARY_CHARS,
             "phrases": phrases, "concepts": concepts,
@@ -1642,6 +1653,13 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,
+            # What a "did you mean" offers an unknown word no index word is near (query.country_spellings).
+            "country_spellings": country_spellings(codes, vocabs),
+            # Names holding a country's name that name a region (query.not_country_names), folded,
+            # and by their keys for a name of several words (a one-word name's key may be a
+            # demonym's: المغاربي, Maghrebi, and المغاربة, Moroccans, share مغارب).
+            "not_countries": sorted({" ".join(w) for w in not_country_names(vocabs)}
+                                    | {" ".join(key(x) for x in w) for w in not_country_names(vocabs) if len(w) > 1}),
             # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
             # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
             "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,

@@ -43,7 +43,7 @@ from tools.content.vocab import Vocabularies
 from tools.errors import KBError, QueryError, TimedOut, Unavailable
 from tools.project import Project
 from tools.search.analysis import TOKEN_RE
-from tools.search.engine import MAX_QUERY_CHARS, SearchIndex
+from tools.search.engine import MAX_QUERY_CHARS, MAX_SUGGEST_LIMIT, SearchIndex
 from tools.site.facets import FACETS, Facet
 from tools.web.csp import SitePolicy
 from tools.web.limits import (
@@ -516,7 +516,10 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         lang = interface_lang(request) if request.query_params.get("ui") else None
         q = query_words(request)
         check_words(q)
-        limit = min(max(_int(request, "limit", 8), 1), 20)
+        limit = _int(request, "limit", 8)
+        if not 1 <= limit <= MAX_SUGGEST_LIMIT:
+            # Refused as /api/search refuses a page_size out of range, not clamped (breaker12).
+            raise QueryError(f"limit must be between 1 and {MAX_SUGGEST_LIMIT}, got {limit}", code="limit_out_of_range")
         key = ("suggest", q, limit, lang)
         token = cache.token()
         answer = cache.get(token, key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tools.content import schema
 from tools.content.vocab import Vocabularies
-from tools.search.engine import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from tools.search.engine import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_SUGGEST_LIMIT
 from tools.site.facets import FACETS, Facet
 from tools.web.limits import MAX_QUERY_TERMS, MAX_TERM_CHARS
 
@@ -97,7 +97,7 @@ def openapi(vocabs: Vocabularies | None = None) -> dict:
                 "description": "Terms are shown as the entries write them (accents, capitals, Arabic "
                                "letters as written), those of the ui language's entries when given.",
                 "parameters": [q, {"name": "limit", "in": "query",
-                                   "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}}, ui],
+                                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SUGGEST_LIMIT, "default": 8}}, ui],
                 "responses": {"200": {"description": "titles and terms"}, "400": _ERROR, "503": _ERROR}}},
             "/api/entries/{entry_id}": {"get": {
                 "summary": "One entry with all its language versions",

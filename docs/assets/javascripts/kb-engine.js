@@ -238,13 +238,14 @@
 
   // Mirrors query.off_syntax(): the query without the search syntax neither engine takes (field
   // names, ranges, boosts, a quote left open, wildcards): {text, prefixes: [[word as typed, folded
-  // prefix]] of each word ending in '*' after minPrefix letters or more, ignored}.
+  // prefix]] of each word ending in '*' after minPrefix letters or more, ignored, fragments: {folded
+  // piece: 1} of the other words cut by a '*' ('ploi' of '*ploi'), never offered a "did you mean"}.
   var FIELD_RE = /(?<![\p{L}\p{N}_.:\/])\p{L}+:(?=[^\s:\/])/gu;
   var RANGE_RE = /[\[\]{}]|(?<=\s)TO(?=\s)/gu;
   var BOOST_RE = /(?<=[\p{L}\p{N}_"])\^\p{Nd}+(?:\.\p{Nd}+)?/gu;
   var WILDCARD_RE = /[^\s*"]*\*[^\s"]*/gu;
   function offSyntax(text, minPrefix) {
-    var out = text, ignored = false, prefixes = [];
+    var out = text, ignored = false, prefixes = [], fragments = dict();
     [FIELD_RE, RANGE_RE, BOOST_RE].forEach(function (re) {
       out = out.replace(re, function () { ignored = true; return " "; });
     });
@@ -259,9 +260,35 @@
       var head = typed.slice(-1) === "*" && typed.slice(0, -1).indexOf("*") < 0 ? typed.slice(0, -1) : "";
       var f = folded(head);
       if (Array.from(f).length >= minPrefix && whole.test(f)) { prefixes.push([typed, f]); return " "; }
-      return typed.replace(/\*/g, " ");
+      var kept = typed.replace(/\*/g, " ");
+      tokens(kept).forEach(function (w) { fragments[folded(w)] = 1; });
+      return kept;
     });
-    return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored };
+    return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored, fragments: fragments };
+  }
+
+  // Mirrors query.minus_exclusions(): a word written with a leading '-' (at the start or after a
+  // space, before a letter; outside quotes) is excluded as after NOT ('emploi -migrants' ->
+  // 'emploi NOT migrants'), unless no word would be left to search ('-emploi', a pasted list).
+  var MINUS_RE = /(?<!\S)-(?=\p{L})/gu, MINUS_WORD_RE = /(?<!\S)-(?=\p{L})\S*/gu;
+  function minusExclusions(text, planOpts) {
+    if (text.indexOf("-") < 0) return text;
+    var parts = text.split('"'), outside = parts.filter(function (p, i) { return i % 2 === 0; });
+    if (!outside.some(function (p) { return p.search(MINUS_RE) >= 0; })) return text;
+    var kept = outside.map(function (p) { return p.replace(MINUS_WORD_RE, " "); }).join(" ") + " " +
+      parts.filter(function (p, i) { return i % 2 === 1; }).join(" ");
+    if (!queryPlan(kept, planOpts).meaningful) return text;
+    return parts.map(function (p, i) { return i % 2 === 0 ? p.replace(MINUS_RE, "NOT ") : p; }).join('"');
+  }
+
+  // Mirrors query.without_question_words(): the text without its question words outside quotes
+  // (`asked`: {folded word: 1}, meta.question_words), which no entry is found by.
+  function withoutQuestionWords(text, asked) {
+    var found = false, parts = String(text).split('"');
+    for (var i = 0; i < parts.length; i += 2) {
+      parts[i] = parts[i].replace(TOKEN, function (w) { if (asked[folded(w)]) { found = true; return " "; } return w; });
+    }
+    return found ? parts.join('"').replace(/\s+/g, " ").trim() : text;
   }
 
   // Mirrors query.drop_loose_operators() at the query's ends (parseSyntax drops the others): an operator with nothing to act on (at the end:
@@ -503,7 +530,9 @@
             return !(acronym && concept.acronyms.indexOf(nm[0]) >= 0) && tokens(nm[0]).map(folded).join(" ") !== k &&
               nm[1].join(" ") !== typedKeys;
           });
-          found.push({ kind: "glossary", concept: concept.id, matched: typed, added: added, typed: Math.max(1, keysOf(typed).length) });
+          // A name typed again is found once (glossary.expand).
+          if (!found.some(function (f) { return f.concept === concept.id && f.k === k; }))
+            found.push({ kind: "glossary", concept: concept.id, matched: typed, added: added, typed: Math.max(1, keysOf(typed).length), k: k });
           i += n - 1;
           break;
         }
@@ -511,10 +540,27 @@
       }
       return found;
     }
-    // Countries named in the query: [{code, words: [folded words]}], mirrors query.countries_named.
+    // Countries named in the query: [{code, words: [folded words]}], mirrors query.countries_named;
+    // the words of a name holding a country's name but naming a region (meta.not_countries:
+    // 'المغرب العربي') name none, nor a misspelt one (regionWords, read by nearCountry's caller).
+    var notCountries = null, notCountriesLongest = 0, regionWords = dict(), questionWords = null;
+    function regionAt(keys, i) {
+      if (!notCountries) {
+        notCountries = dict();
+        (meta.not_countries || []).forEach(function (n) { notCountries[n] = 1; notCountriesLongest = Math.max(notCountriesLongest, n.split(" ").length); });
+      }
+      for (var n = Math.min(notCountriesLongest, keys.length - i); n > 0; n--) {
+        var chunk = keys.slice(i, i + n);
+        if (notCountries[chunk.join(" ")] || (n > 1 && notCountries[chunk.map(function (w) { return keyOf(w, meta.k); }).join(" ")])) return n;
+      }
+      return 0;
+    }
     function countriesNamed(words) {
       var keys = words.map(folded), found = [], i = 0;
+      regionWords = dict();
       while (i < keys.length) {
+        var skip = regionAt(keys, i);
+        if (skip) { keys.slice(i, i + skip).forEach(function (w) { regionWords[w] = 1; }); i += skip; continue; }
         for (var n = 3; n > 0; n--) {
           if (i + n > keys.length) continue;
           var chunkWords = keys.slice(i, i + n);
@@ -916,7 +962,7 @@
       if (arabic) return n < SUGGEST.arabicTwoFrom ? 1 : SUGGEST.max;
       return n <= 4 ? 1 : SUGGEST.max;
     }
-    function didYouMean(q, answer) {
+    function didYouMean(q, answer, fragments) {
       if (!meta.spell || !(answer.total < 3 || answer.expansions.some(function (e) { return e.kind === "spelling"; }) ||
           !(answer.strong && answer.total))) return Promise.resolve(null);
       var ops = dict();
@@ -924,7 +970,8 @@
       var raws = tokens(q).slice(0, meta.max_query_terms || 32);
       return Promise.all(raws.map(function (raw) {
         var w = folded(raw), len = Array.from(w).length;
-        if (ops[raw] || len <= 3 || !meaningful(w, stop) || /^[\p{Nd}.]+$/u.test(w) || (meta.short_forms || dict())[w]) return null;
+        if (ops[raw] || len <= 3 || !meaningful(w, stop) || /^[\p{Nd}.]+$/u.test(w) || (meta.short_forms || dict())[w] ||
+            (fragments && fragments[w])) return null;
         var first = Array.from(w)[0];
         // Known to the index by its key or as written (the API: a stem, or the neutral field); the
         // key's terms file is read already (the query's): a word it holds reads no other file.
@@ -962,7 +1009,15 @@
                 groupWords(second, around(len - 1))]).then(function (lists) { lists.forEach(compare); });
             }).then(function () {
               near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
-              return near.length ? near[0][2] : null;
+              if (near.length || real) return near.length ? near[0][2] : null;
+              // No index word near: a country's name or demonym may be (query.near_country_spelling).
+              var best = null, start = Array.from(arabicPrefixStrip(w))[0];
+              (meta.country_spellings || []).forEach(function (c) {
+                if (c === w || Array.from(arabicPrefixStrip(c))[0] !== start) return;
+                var d = editDistance(w, c, limit, true);
+                if (d <= limit && (!best || d < best[0])) best = [d, c];
+              });
+              return best ? best[1] : null;
             });
           });
         });
@@ -1051,14 +1106,15 @@
           // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
           // words starting with it (engine.SearchIndex._scored, query.off_syntax).
           var syn = offSyntax(q, meta.min_prefix_chars || 3);
-          syn.text = withoutDanglingOperators(syn.text);
+          if (!questionWords) { questionWords = dict(); (meta.question_words || []).forEach(function (w) { questionWords[w] = 1; }); }
+          syn.text = withoutDanglingOperators(minusExclusions(withoutQuestionWords(syn.text, questionWords), planOpts));
           if (q && !syn.prefixes.length && !queryPlan(syn.text, planOpts).meaningful) {
             return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
               did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
           }
           return Promise.all(syn.prefixes.map(function (p) { return prefixWords(p[1]); })).then(function (found) {
             var prefixes = syn.prefixes.map(function (p, i) { return { typed: p[0], words: found[i] }; });
-            return search(syn.text, Object.assign({}, opts, { syntax: { ignored: syn.ignored, prefixes: prefixes } }));
+            return search(syn.text, Object.assign({}, opts, { syntax: { ignored: syn.ignored, prefixes: prefixes, fragments: syn.fragments } }));
           });
         }
         var plan = queryPlan(q, planOpts);
@@ -1116,7 +1172,7 @@
         var named = dict(), fuzzy = [];
         countries.forEach(function (c) { c.words.forEach(function (w) { named[w] = 1; }); });
         words.forEach(function (raw) {
-          var w = folded(raw), code = named[w] || syn.negated[w] ? null : nearCountry(w);
+          var w = folded(raw), code = named[w] || syn.negated[w] || regionWords[w] ? null : nearCountry(w);
           if (code && !countries.some(function (c) { return c.code === code; })) {
             fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: meta.country_names[code] || [] });
             terms.push("@c:" + code);
@@ -1141,7 +1197,8 @@
         // (completedWord), is completed below if its key has no postings.
         var typing = completedWord(q, stop, meta.operators, meta.min_prefix_chars || 3);
         if (typing && (claimed[typing.word] || syn.isNegated(compoundParts(typing.raw).map(folded)))) typing = null;
-        return spellRepairs(q, claimed).then(function (fixes) {
+        // Nor the pieces of a word cut by a '*' (offSyntax fragments; query.build's `fragments`).
+        return spellRepairs(q, Object.assign(dict(), claimed, opts.syntax.fragments)).then(function (fixes) {
           fixes.forEach(function (f) { f.key = keyOf(f.fix, meta.k); terms.push(f.key); });
           var needFacets = opts.facets ? chunk("facets") : Promise.resolve(null);
           var universe = syn.tree && syn.negative ? chunk("facets") : Promise.resolve(null);
@@ -1223,7 +1280,7 @@
               .then(function (answer) {
                 answer.highlight = highlightKeys(qkeys, expansions, countries, fixes, syn.negated);
                 answer.results.forEach(function (r) { r.summary = excerpt(r.summary, answer.highlight, meta.summary_chars); });
-                return didYouMean(q, answer).then(function (d) { answer.did_you_mean = d; return answer; });
+                return didYouMean(q, answer, opts.syntax.fragments).then(function (d) { answer.did_you_mean = d; return answer; });
               });
           });
         });
@@ -1547,5 +1604,6 @@
   return { create: create, highlightSpans: highlightSpans, excerpt: excerpt, normalize: normalize, stripElision: stripElision, tokens: tokens, keyOf: keyOf, agentKey: agentKey,
     arabicLightStem: arabicLightStem, shardOf: shardOf, folded: folded, meaningful: meaningful, queryPlan: queryPlan,
     compoundTokens: compoundTokens, editDistance: editDistance, bloomBits: bloomBits, offSyntax: offSyntax,
+    minusExclusions: minusExclusions, withoutQuestionWords: withoutQuestionWords,
     withoutDanglingOperators: withoutDanglingOperators, completedWord: completedWord };
 });

@@ -407,7 +407,9 @@
       status.textContent = "";
       status.appendChild(document.createTextNode(countText(msg, body.total)));
       if (body.static) status.appendChild(el("span", { class: "kb-mode" }, " · " + (msg.static_mode || "")));
-      (body.expansions || []).forEach(function (x) {
+      // Nothing found: what was searched besides the words typed is not said ("0 fiche" followed by
+      // "Recherche étendue : ..." read as if the widened search had found something; breaker12).
+      (body.total ? body.expansions || [] : []).forEach(function (x) {
         if (x.kind === "country") return;
         // Each term in its own isolate (dir=auto): an Arabic term next to Latin ones keeps its order.
         // The separator (ui.yml expansion_sep) is symmetric: "→" would point backwards in a right-to-left line.
