@@ -105,3 +105,24 @@ def test_the_pickled_analyzer_holds_no_text_and_equals_the_chain():
     assert back == fast == ix.analyzer("ar") and back != ix.analyzer("fr")
     assert ([t.text for t in back("تحويلات", positions=True, mode="index")]
             == [t.text for t in ix._chain("ar")("تحويلات", positions=True, mode="index")])
+
+
+def test_segment_lengths_are_read_once_with_the_readers_answers(tmp_path):
+    from whoosh import index as whoosh_index
+
+    from tools.search.postings import _Lengths
+
+    schema = ix.make_schema()
+    idx = whoosh_index.create_in(str(tmp_path), schema)
+    with idx.writer() as writer:
+        for i, text in enumerate(["migrant workers", "", "sous-emploi des femmes et des hommes " * 5]):
+            writer.add_document(key=f"k{i}", lang="fr", neutral=text, body_fr=text)
+    with idx.reader() as reader:
+        seg = reader.leaf_readers()[0][0] if hasattr(reader, "leaf_readers") else reader
+        pdr = seg._perdoc
+        lengths = _Lengths(pdr)
+        for field in ("neutral", "body_fr", "title_en"):
+            for default in (0, 1):
+                for num in range(3):
+                    assert lengths.doc_field_length(num, field, default) == pdr.doc_field_length(num, field, default)
+        assert [lengths.doc_field_length(n, "body_fr") for n in range(3)] == [2, None, 20]

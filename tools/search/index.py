@@ -223,18 +223,30 @@ def _reference(lang: str | None) -> CompositeAnalyzer:
     return _chain(lang)
 
 
-@lru_cache(maxsize=200_000)
 def _word_tokens(raw: str, lang: str | None) -> tuple[int, tuple[tuple[str, int, int, int], ...]]:
     """What the analysis makes of one token of the tokenizer, `raw`, wherever it stands: (positions
     it takes before stop words are dropped: its parts for a compound, else 1; the (term, position,
     start, end) of each term kept, position and characters counted from the token's start). Made by
     the chain itself (_chain), run on the token alone: each of its steps treats a token without
     looking at its neighbours, and the tokenizer's pattern finds the token alone as it found it in
-    the text (it has no look-behind nor look-ahead), so the terms are those the chain gives in place."""
-    parts = compound_parts(raw) if _HYPHEN_IN(raw) else ()
-    terms = tuple((t.text, t.pos, t.startchar, t.endchar)
-                  for t in _reference(lang)(raw, positions=True, chars=True, mode="index"))
-    return (len(parts) if len(parts) >= 2 else 1), terms
+    the text (it has no look-behind nor look-ahead), so the terms are those the chain gives in place.
+    Kept per language in _WORDS (words repeat: Zipf), up to WORDS_KEPT words each."""
+    words = _WORDS.setdefault(lang, {})
+    found = words.get(raw)
+    if found is None:
+        parts = compound_parts(raw) if _HYPHEN_IN(raw) else ()
+        terms = tuple((t.text, t.pos, t.startchar, t.endchar)
+                      for t in _reference(lang)(raw, positions=True, chars=True, mode="index"))
+        if len(words) >= WORDS_KEPT:
+            words.clear()
+        found = words[raw] = (len(parts) if len(parts) >= 2 else 1), terms
+    return found
+
+
+# {language (None: neutral): {token: _word_tokens(token)}}: plain dicts, as a look-up per token
+# (a million at 3,000 entries) in an lru_cache cost a third of the indexing analysis.
+_WORDS: dict[str | None, dict[str, tuple]] = {}
+WORDS_KEPT = 100_000
 
 
 class _Chain(CompositeAnalyzer):
@@ -286,18 +298,65 @@ class _Chain(CompositeAnalyzer):
         if last is not None and last[0] is value:
             return last[1]
         out: list[tuple[str, int, int, int]] = []
-        lang, base, first = self.lang, 0, 0
+        append, lang, base, first = out.append, self.lang, 0, 0
+        words = _WORDS.setdefault(lang, {})
         for m in _COMPOUND_FINDITER(value):
-            width, terms = _word_tokens(m.group(), lang)
+            raw = m.group()
+            found = words.get(raw) or _word_tokens(raw, lang)
+            terms = found[1]
             if terms:
                 if not out:
                     # Whoosh's StopFilter numbers the terms kept from the first one's position on.
                     first = base + terms[0][1]
                 start = m.start()
-                for text, _, begin, end in terms:
-                    out.append((text, first + len(out), start + begin, start + end))
-            base += width
+                if len(terms) == 1:  # nearly every token
+                    text, _, begin, end = terms[0]
+                    append((text, first + len(out), start + begin, start + end))
+                else:
+                    for text, _, begin, end in terms:
+                        append((text, first + len(out), start + begin, start + end))
+            base += found[0]
         self._last = (value, out)
+        return out
+
+
+# Whoosh's Positions.encode of a term found once in a field, by its position: most postings.
+_ONE_POSITION: dict[int, bytes] = {}
+_ONE_POSITION_MAX = 8192  # positions kept (a few hundred KB at most)
+
+
+class _Text(fields.TEXT):
+    """Whoosh's TEXT field, whose postings for a document (index()) are made from its analyzer's
+    terms (_Chain._terms) grouped by term, rather than from a token object per term through
+    Positions.word_values: the same (term bytes, frequency, weight, encoded positions) in the same
+    order, for a fraction of the time (#10). Anything else (another format or analyzer, options)
+    is Whoosh's."""
+
+    def index(self, value, **kwargs):
+        ana, fmt = self.analyzer, self.format
+        if (set(kwargs) - {"mode"} or kwargs.get("mode", "index") != "index" or type(fmt) is not formats.Positions
+                or not isinstance(ana, _Chain) or not isinstance(value, str)):
+            return super().index(value, **kwargs)
+        poses: dict[str, list[int]] = {}
+        for text, pos, _, _ in ana._terms(value):
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [pos]
+            else:
+                found.append(pos)
+        boost, encode, out = fmt.field_boost, fmt.encode, []
+        for text, found in poses.items():
+            if len(found) == 1:
+                pos = found[0]
+                value = _ONE_POSITION.get(pos)
+                if value is None:
+                    value = encode(found)
+                    if pos < _ONE_POSITION_MAX:
+                        _ONE_POSITION[pos] = value
+                out.append((text.encode("utf-8"), 1, 1.0 * boost, value))
+            else:
+                # Positions.word_values sums a boost of 1.0 per occurrence: a float.
+                out.append((text.encode("utf-8"), len(found), float(len(found)) * boost, encode(found)))
         return out
 
 
@@ -326,12 +385,12 @@ def make_schema() -> fields.Schema:
         # The neutral field's words written otherwise than folded (analysis.written_forms): the
         # forms completions show (SearchIndex.suggest), taken from the entry's text at indexing.
         "written": fields.STORED(),
-        "neutral": fields.TEXT(analyzer=analyzer(None), spelling=True),
+        "neutral": _Text(analyzer=analyzer(None), spelling=True),
     }
     for lang in schema.LANGS:
         for part in LANG_PARTS:
             vector = formats.Characters() if part in SNIPPET_PARTS else None
-            f[f"{part}_{lang}"] = fields.TEXT(analyzer=analyzer(lang), vector=vector)
+            f[f"{part}_{lang}"] = _Text(analyzer=analyzer(lang), vector=vector)
     return fields.Schema(**f)
 
 
