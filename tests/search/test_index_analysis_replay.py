@@ -1,7 +1,8 @@
-"""The index analyzer's indexing path (tools.search.index._Chain: terms looked up per token, the
-last text's terms kept for its term vector) gives exactly the terms, positions and character
-ranges of Whoosh's chain of steps (index._chain), on random and real texts, for every field kind;
-other uses (queries) go through the chain itself."""
+"""The index analyzer's indexing path (tools.search.index._Chain: terms looked up per token) gives
+exactly the terms, positions and character ranges of Whoosh's chain of steps (index._chain), on
+random and real texts, for every field kind; other uses (queries) go through the chain itself.
+The text fields' postings (_Text.index) are Whoosh's, and the snippets' arrays, now taken from the
+stored text (tools.search.snippets), are those the term vectors the index kept gave."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tools.search import index as ix
+from tools.search import snippets
+from tools.search.snippets import text_tokens
 
 LANGS = (None, "fr", "en", "ar")
 # Pieces that exercise each step: compounds (with stop words and single letters as parts), elisions,
@@ -32,15 +35,25 @@ def _tokens(gen, chars: bool) -> list[tuple]:
             for t in gen if not t.stopped]
 
 
+def _vector_order(analyzer, text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of `text` as the Characters term vector the index kept held them, read in
+    its order (terms sorted, then ranges as stored): Whoosh's own word_values, sorted as
+    SegmentWriter.add_document sorted them, decoded."""
+    fmt = ix.formats.Characters()
+    items = sorted((term, value) for term, _, _, value in fmt.word_values(text, analyzer, mode="index"))
+    return [(term, start, end) for term, value in items for _pos, start, end in fmt.decode_characters(value)]
+
+
 def _same_as_chain(text: str) -> None:
     for lang in LANGS:
         fast, chain = ix.analyzer(lang), ix._chain(lang)
         for chars in (False, True):
             kwargs = {"positions": True, "chars": chars, "boosts": True, "mode": "index"}
             assert _tokens(fast(text, **kwargs), chars) == _tokens(chain(text, **kwargs), chars), (lang, text)
-        # Twice in a row (the term vector after the postings) gives the same terms again.
+        # Without boosts asked (a Characters vector's call), and through text_tokens.
         again = {"positions": True, "chars": True, "mode": "index"}
         assert _tokens(fast(text, **again), True) == _tokens(chain(text, **again), True)
+        assert text_tokens(fast, text) == _vector_order(chain, text)
         # Queries and other modes are the chain's.
         for mode in ("query", ""):
             assert ([t.text for t in fast(text, mode=mode)] == [t.text for t in chain(text, mode=mode)])
@@ -67,12 +80,11 @@ def test_indexing_analysis_is_the_chains_on_every_field_of_the_shipped_entries(s
             if not isinstance(fast, ix.fields.TEXT):
                 continue
             kinds.add(name.split("_")[0])
-            # Postings (terms, frequencies, weights, encoded positions) and term vectors, as
-            # SegmentWriter.add_document asks for them.
+            # Postings (terms, frequencies, weights, encoded positions), as
+            # SegmentWriter.add_document asks for them; snippets' ranges as the vectors held them.
             assert list(fast.index(value)) == list(chain.index(value)), (entry.key, name)
-            if fast.vector:
-                assert (list(fast.vector.word_values(value, fast.analyzer, mode="index"))
-                        == list(chain.vector.word_values(value, chain.analyzer, mode="index"))), (entry.key, name)
+            if name.split("_")[0] in ix.SNIPPET_PARTS:
+                assert text_tokens(fast.analyzer, value) == _vector_order(chain.analyzer, value), (entry.key, name)
     assert kinds == {"neutral", *ix.LANG_PARTS}
 
 
@@ -89,19 +101,10 @@ def test_positions_follow_whooshs_renumbering_after_stop_words():
     assert got == [("es", 2, 5, 7), ("emploi", 3, 8, 14)]
 
 
-def test_a_new_text_is_analysed_afresh():
-    fast = ix.analyzer("en")
-    first = [t.text for t in fast("migrant workers", positions=True, mode="index")]
-    second = [t.text for t in fast("remittances", positions=True, mode="index")]
-    assert first == ["migrant", "worker"] and second == ["remitt"]
-
-
-def test_the_pickled_analyzer_holds_no_text_and_equals_the_chain():
+def test_the_pickled_analyzer_equals_the_chain():
     fast = ix.analyzer("ar")
     list(fast("تحويلات المهاجرين secret-text", positions=True, mode="index"))
-    data = pickle.dumps(fast)
-    assert b"secret" not in data
-    back = pickle.loads(data)
+    back = pickle.loads(pickle.dumps(fast))
     assert back == fast == ix.analyzer("ar") and back != ix.analyzer("fr")
     assert ([t.text for t in back("تحويلات", positions=True, mode="index")]
             == [t.text for t in ix._chain("ar")("تحويلات", positions=True, mode="index")])
@@ -126,3 +129,40 @@ def test_segment_lengths_are_read_once_with_the_readers_answers(tmp_path):
                 for num in range(3):
                     assert lengths.doc_field_length(num, field, default) == pdr.doc_field_length(num, field, default)
         assert [lengths.doc_field_length(n, "body_fr") for n in range(3)] == [2, None, 20]
+
+
+def test_snippet_arrays_from_the_stored_text_are_those_of_the_term_vectors(tmp_path):
+    """The same index written with the term vectors the schema had (Characters on each summary and
+    body): the arrays now made from the stored text are, row for row, those the vectors gave."""
+    from whoosh import index as whoosh_index
+
+    from tests.search.test_engine_fast import corpus
+
+    schema = ix.make_schema()
+    for name in schema.names():
+        if name.split("_")[0] in ix.SNIPPET_PARTS and name != "summary":
+            schema[name].vector = ix.formats.Characters()
+    idx = whoosh_index.create_in(str(tmp_path), schema)
+    with idx.writer() as writer:
+        for entry in corpus(40):
+            writer.add_document(**ix.document(entry))
+        writer.delete_by_term("key", ix.document(corpus(40)[3])["key"])  # a deleted document has no rows
+    with idx.searcher() as searcher:
+        seg = searcher.reader().leaf_readers()[0][0]
+        got = snippets._segment_arrays(seg)
+        hashes, starts, ends, bounds = [], [], [], [0]
+        for num in range(seg.doc_count_all()):
+            lang = None if seg.is_deleted(num) else seg.stored_fields(num)["lang"]
+            for part in snippets.PARTS:
+                field = f"{part}_{lang}"
+                if lang and seg.has_vector(num, field):
+                    for term, chars in seg.vector(num, field).items_as("characters"):
+                        for _pos, start, end in chars:
+                            hashes.append(snippets.term_hash(term))
+                            starts.append(start)
+                            ends.append(end)
+                bounds.append(len(hashes))
+    assert len(hashes) > 1000
+    assert got["bounds"].tolist() == bounds
+    assert got["hashes"].tolist() == hashes
+    assert got["starts"].tolist() == starts and got["ends"].tolist() == ends

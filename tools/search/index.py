@@ -60,7 +60,7 @@ MULTIPROC_MIN_DOCS = 200
 # Its processes are forked from the build, as large as it (about 480 MB at 10,000 entries), and
 # grew by some 110 MB each in their first 6 minutes with 128: two at once, each held to 64 (#10).
 PARALLEL_LIMIT_MB = 64
-SNIPPET_PARTS = ("summary", "body")  # fields whose term vectors keep character ranges, for snippets
+SNIPPET_PARTS = ("summary", "body")  # fields whose character ranges snippets take (tools.search.snippets)
 
 
 _HYPHEN_IN = re.compile(f"[{HYPHENS}]").search  # what compound_parts splits at
@@ -252,23 +252,13 @@ WORDS_KEPT = 100_000
 class _Chain(CompositeAnalyzer):
     """The analyzer of analyzer(lang): Whoosh's chain of steps (_chain; equal to it, and run by it
     for queries and any other use), except for indexing, where each token's terms are looked up
-    (_word_tokens: words repeat, Zipf) instead of going through five generators, and the terms of
-    the last text analysed are kept: Whoosh analyses a summary or body twice, for its postings and
-    for its term vector (the analysis was some 40% of the index stage's CPU time at 3,000 entries,
-    #10). Gives the same terms, positions and character ranges as the chain (tests/search)."""
+    (_word_tokens: words repeat, Zipf) instead of going through five generators (the analysis was
+    some 40% of the index stage's CPU time at 3,000 entries, #10). Gives the same terms, positions
+    and character ranges as the chain (tests/search/test_index_analysis_replay.py)."""
 
     def __init__(self, lang: str | None):
         super().__init__(*_chain(lang).items)
         self.lang = lang
-        self._last: tuple[str, list] | None = None
-
-    def __getstate__(self) -> dict:
-        # The schema, analyzers included, is pickled into the index: not the text last analysed.
-        return {k: v for k, v in self.__dict__.items() if k != "_last"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._last = None
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -277,7 +267,7 @@ class _Chain(CompositeAnalyzer):
             return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                                     removestops=removestops, start_pos=start_pos, start_char=start_char,
                                     tokenize=tokenize, mode=mode, **kwargs)
-        return self._replay(self._terms(value), Token(positions, chars, removestops=removestops, mode=mode,
+        return self._replay(self.index_terms(value), Token(positions, chars, removestops=removestops, mode=mode,
                                                       **kwargs))
 
     @staticmethod
@@ -292,11 +282,9 @@ class _Chain(CompositeAnalyzer):
                 t.startchar, t.endchar = start, end
             yield t
 
-    def _terms(self, value: str) -> list[tuple[str, int, int, int]]:
-        """(term, position, start, end) of each term of `value` as the chain indexes it."""
-        last = self._last
-        if last is not None and last[0] is value:
-            return last[1]
+    def index_terms(self, value: str) -> list[tuple[str, int, int, int]]:
+        """(term, position, start, end) of each term of the text `value` as the chain indexes it
+        (mode "index", positions and character offsets from 0), in text order."""
         out: list[tuple[str, int, int, int]] = []
         append, lang, base, first = out.append, self.lang, 0, 0
         words = _WORDS.setdefault(lang, {})
@@ -316,7 +304,6 @@ class _Chain(CompositeAnalyzer):
                     for text, _, begin, end in terms:
                         append((text, first + len(out), start + begin, start + end))
             base += found[0]
-        self._last = (value, out)
         return out
 
 
@@ -327,7 +314,7 @@ _ONE_POSITION_MAX = 8192  # positions kept (a few hundred KB at most)
 
 class _Text(fields.TEXT):
     """Whoosh's TEXT field, whose postings for a document (index()) are made from its analyzer's
-    terms (_Chain._terms) grouped by term, rather than from a token object per term through
+    terms (_Chain.index_terms) grouped by term, rather than from a token object per term through
     Positions.word_values: the same (term bytes, frequency, weight, encoded positions) in the same
     order, for a fraction of the time (#10). Anything else (another format or analyzer, options)
     is Whoosh's."""
@@ -338,7 +325,7 @@ class _Text(fields.TEXT):
                 or not isinstance(ana, _Chain) or not isinstance(value, str)):
             return super().index(value, **kwargs)
         poses: dict[str, list[int]] = {}
-        for text, pos, _, _ in ana._terms(value):
+        for text, pos, _, _ in ana.index_terms(value):
             found = poses.get(text)
             if found is None:
                 poses[text] = [pos]
@@ -362,9 +349,10 @@ class _Text(fields.TEXT):
 
 def make_schema() -> fields.Schema:
     """The index schema: stored display fields, facet keywords, the exact-title key, the
-    language-neutral field and, per language, title/summary/meta/body fields. Summaries and bodies
-    keep a term vector with each term's character ranges (Whoosh's Characters format): snippets
-    are cut from those ranges instead of analysing the whole text again for every result."""
+    language-neutral field and, per language, title/summary/meta/body fields. No field keeps a
+    term vector: snippets' character ranges are taken by the build from the stored summary and
+    text (tools.search.snippets), where a Characters vector on each summary and body cost a fifth
+    of the index stage's time to write (#10)."""
     f = {
         "key": fields.ID(stored=True, unique=True),
         "id": fields.ID(stored=True),
@@ -389,8 +377,7 @@ def make_schema() -> fields.Schema:
     }
     for lang in schema.LANGS:
         for part in LANG_PARTS:
-            vector = formats.Characters() if part in SNIPPET_PARTS else None
-            f[f"{part}_{lang}"] = _Text(analyzer=analyzer(lang), vector=vector)
+            f[f"{part}_{lang}"] = _Text(analyzer=analyzer(lang))
     return fields.Schema(**f)
 
 
