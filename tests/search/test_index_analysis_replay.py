@@ -54,6 +54,8 @@ def _same_as_chain(text: str) -> None:
         again = {"positions": True, "chars": True, "mode": "index"}
         assert _tokens(fast(text, **again), True) == _tokens(chain(text, **again), True)
         assert text_tokens(fast, text) == _vector_order(chain, text)
+        # A field's postings (term bytes, frequency, weight, encoded positions) are Whoosh's.
+        assert list(ix._Text(analyzer=fast).index(text)) == list(ix.fields.TEXT(analyzer=chain).index(text))
         # Queries and other modes are the chain's.
         for mode in ("query", ""):
             assert ([t.text for t in fast(text, mode=mode)] == [t.text for t in chain(text, mode=mode)])
@@ -99,6 +101,11 @@ def test_positions_follow_whooshs_renumbering_after_stop_words():
     got = [(t.text, t.pos, t.startchar, t.endchar)
            for t in ix.analyzer("fr")("la d-es emploi", positions=True, chars=True, mode="index")]
     assert got == [("es", 2, 5, 7), ("emploi", 3, 8, 14)]
+    # And so do a field's postings.
+    field = ix._Text(analyzer=ix.analyzer("fr"))
+    positions = {term: field.format.decode_positions(value) for term, _, _, value in field.index("la d-es emploi")}
+    assert positions == {b"es": [2], b"emploi": [3]}
+    assert list(field.index("la d-es emploi")) == list(ix.fields.TEXT(analyzer=ix._chain("fr")).index("la d-es emploi"))
 
 
 def test_the_pickled_analyzer_equals_the_chain():

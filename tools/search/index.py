@@ -65,6 +65,7 @@ SNIPPET_PARTS = ("summary", "body")  # fields whose character ranges snippets ta
 
 _HYPHEN_IN = re.compile(f"[{HYPHENS}]").search  # what compound_parts splits at
 _COMPOUND_FINDITER = re.compile(TOKEN_PATTERN).finditer  # the tokenizer of analyzer()
+_COMPOUND_FINDALL = re.compile(TOKEN_PATTERN).findall  # its tokens' texts (the pattern has no group)
 
 
 def _write_run_batched(self, f, items) -> None:
@@ -223,10 +224,11 @@ def _reference(lang: str | None) -> CompositeAnalyzer:
     return _chain(lang)
 
 
-def _word_tokens(raw: str, lang: str | None) -> tuple[int, tuple[tuple[str, int, int, int], ...]]:
+def _word_tokens(raw: str, lang: str | None) -> tuple[int, tuple[tuple[str, int, int, int], ...], tuple[str, ...]]:
     """What the analysis makes of one token of the tokenizer, `raw`, wherever it stands: (positions
     it takes before stop words are dropped: its parts for a compound, else 1; the (term, position,
-    start, end) of each term kept, position and characters counted from the token's start). Made by
+    start, end) of each term kept, position and characters counted from the token's start; those
+    terms alone). Made by
     the chain itself (_chain), run on the token alone: each of its steps treats a token without
     looking at its neighbours, and the tokenizer's pattern finds the token alone as it found it in
     the text (it has no look-behind nor look-ahead), so the terms are those the chain gives in place.
@@ -239,7 +241,7 @@ def _word_tokens(raw: str, lang: str | None) -> tuple[int, tuple[tuple[str, int,
                       for t in _reference(lang)(raw, positions=True, chars=True, mode="index"))
         if len(words) >= WORDS_KEPT:
             words.clear()
-        found = words[raw] = (len(parts) if len(parts) >= 2 else 1), terms
+        found = words[raw] = (len(parts) if len(parts) >= 2 else 1), terms, tuple(t[0] for t in terms)
     return found
 
 
@@ -282,6 +284,30 @@ class _Chain(CompositeAnalyzer):
                 t.startchar, t.endchar = start, end
             yield t
 
+    def index_positions(self, value: str) -> dict[str, list[int]]:
+        """{term: its positions, ascending} of the text `value` as the chain indexes it: index_terms
+        without the character ranges, which a field's postings do not keep (the tokens' texts
+        only, not a match object each)."""
+        out: dict[str, list[int]] = {}
+        get, lang, base, first, n = out.get, self.lang, 0, -1, 0
+        words = _WORDS.setdefault(lang, {})
+        for raw in _COMPOUND_FINDALL(value):
+            found = words.get(raw) or _word_tokens(raw, lang)
+            texts = found[2]
+            if texts:
+                if first < 0:
+                    # Whoosh's StopFilter numbers the terms kept from the first one's position on.
+                    first = base + found[1][0][1]
+                for text in texts:
+                    at = get(text)
+                    if at is None:
+                        out[text] = [first + n]
+                    else:
+                        at.append(first + n)
+                    n += 1
+            base += found[0]
+        return out
+
     def index_terms(self, value: str) -> list[tuple[str, int, int, int]]:
         """(term, position, start, end) of each term of the text `value` as the chain indexes it
         (mode "index", positions and character offsets from 0), in text order."""
@@ -314,7 +340,7 @@ _ONE_POSITION_MAX = 8192  # positions kept (a few hundred KB at most)
 
 class _Text(fields.TEXT):
     """Whoosh's TEXT field, whose postings for a document (index()) are made from its analyzer's
-    terms (_Chain.index_terms) grouped by term, rather than from a token object per term through
+    terms grouped by term (_Chain.index_positions), rather than from a token object per term through
     Positions.word_values: the same (term bytes, frequency, weight, encoded positions) in the same
     order, for a fraction of the time (#10). Anything else (another format or analyzer, options)
     is Whoosh's."""
@@ -324,13 +350,7 @@ class _Text(fields.TEXT):
         if (set(kwargs) - {"mode"} or kwargs.get("mode", "index") != "index" or type(fmt) is not formats.Positions
                 or not isinstance(ana, _Chain) or not isinstance(value, str)):
             return super().index(value, **kwargs)
-        poses: dict[str, list[int]] = {}
-        for text, pos, _, _ in ana.index_terms(value):
-            found = poses.get(text)
-            if found is None:
-                poses[text] = [pos]
-            else:
-                found.append(pos)
+        poses = ana.index_positions(value)
         boost, encode, out = fmt.field_boost, fmt.encode, []
         for text, found in poses.items():
             if len(found) == 1:
