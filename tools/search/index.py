@@ -224,24 +224,34 @@ def _reference(lang: str | None) -> CompositeAnalyzer:
     return _chain(lang)
 
 
-def _word_tokens(raw: str, lang: str | None) -> tuple[int, tuple[tuple[str, int, int, int], ...], tuple[str, ...]]:
-    """What the analysis makes of one token of the tokenizer, `raw`, wherever it stands: (positions
-    it takes before stop words are dropped: its parts for a compound, else 1; the (term, position,
-    start, end) of each term kept, position and characters counted from the token's start; those
-    terms alone). Made by
-    the chain itself (_chain), run on the token alone: each of its steps treats a token without
+def _word_tokens(raw: str, lang: str | None) -> str | tuple[int, tuple[tuple[str, int, int, int], ...]]:
+    """What the analysis makes of one token of the tokenizer, `raw`, wherever it stands: for a
+    token that is one word (no hyphen), its term as a str ('' when the word is dropped: a stop
+    word), the term taking the token's position and characters; otherwise (positions the token
+    takes before stop words are dropped: its parts for a compound, else 1; the (term, position,
+    start, end) of each term kept, position and characters counted from the token's start). Made
+    by the chain itself (_chain), run on the token alone: each of its steps treats a token without
     looking at its neighbours, and the tokenizer's pattern finds the token alone as it found it in
     the text (it has no look-behind nor look-ahead), so the terms are those the chain gives in place.
-    Kept per language in _WORDS (words repeat: Zipf), up to WORDS_KEPT words each."""
+    Kept per language in _WORDS (words repeat: Zipf), up to WORDS_KEPT words each; a word's term
+    alone, as nearly every token is one word, takes half the memory of the tuples (the build's
+    peak memory is while the index stage runs, #10)."""
     words = _WORDS.setdefault(lang, {})
     found = words.get(raw)
     if found is None:
         parts = compound_parts(raw) if _HYPHEN_IN(raw) else ()
+        width = len(parts) if len(parts) >= 2 else 1
         terms = tuple((t.text, t.pos, t.startchar, t.endchar)
                       for t in _reference(lang)(raw, positions=True, chars=True, mode="index"))
+        if width == 1 and not terms:
+            found = ""
+        elif width == 1 and len(terms) == 1 and terms[0][1:] == (0, 0, len(raw)) and terms[0][0]:
+            found = terms[0][0]
+        else:
+            found = (width, terms)
         if len(words) >= WORDS_KEPT:
             words.clear()
-        found = words[raw] = (len(parts) if len(parts) >= 2 else 1), terms, tuple(t[0] for t in terms)
+        words[raw] = found
     return found
 
 
@@ -292,44 +302,64 @@ class _Chain(CompositeAnalyzer):
         get, lang, base, first, n = out.get, self.lang, 0, -1, 0
         words = _WORDS.setdefault(lang, {})
         for raw in _COMPOUND_FINDALL(value):
-            found = words.get(raw) or _word_tokens(raw, lang)
-            texts = found[2]
-            if texts:
+            found = words.get(raw)
+            if found is None:
+                found = _word_tokens(raw, lang)
+            if found.__class__ is str:  # nearly every token: one word, its term or '' (dropped)
+                if found:
+                    if first < 0:
+                        first = base
+                    at = get(found)
+                    if at is None:
+                        out[found] = [first + n]
+                    else:
+                        at.append(first + n)
+                    n += 1
+                base += 1
+                continue
+            width, terms = found
+            if terms:
                 if first < 0:
                     # Whoosh's StopFilter numbers the terms kept from the first one's position on.
-                    first = base + found[1][0][1]
-                for text in texts:
+                    first = base + terms[0][1]
+                for text, _, _, _ in terms:
                     at = get(text)
                     if at is None:
                         out[text] = [first + n]
                     else:
                         at.append(first + n)
                     n += 1
-            base += found[0]
+            base += width
         return out
 
     def index_terms(self, value: str) -> list[tuple[str, int, int, int]]:
         """(term, position, start, end) of each term of the text `value` as the chain indexes it
         (mode "index", positions and character offsets from 0), in text order."""
         out: list[tuple[str, int, int, int]] = []
-        append, lang, base, first = out.append, self.lang, 0, 0
+        append, lang, base, first = out.append, self.lang, 0, -1
         words = _WORDS.setdefault(lang, {})
         for m in _COMPOUND_FINDITER(value):
             raw = m.group()
-            found = words.get(raw) or _word_tokens(raw, lang)
-            terms = found[1]
+            found = words.get(raw)
+            if found is None:
+                found = _word_tokens(raw, lang)
+            if found.__class__ is str:  # one word: its term takes the token's characters
+                if found:
+                    if first < 0:
+                        first = base
+                    start, end = m.span()
+                    append((found, first + len(out), start, end))
+                base += 1
+                continue
+            width, terms = found
             if terms:
-                if not out:
+                if first < 0:
                     # Whoosh's StopFilter numbers the terms kept from the first one's position on.
                     first = base + terms[0][1]
                 start = m.start()
-                if len(terms) == 1:  # nearly every token
-                    text, _, begin, end = terms[0]
+                for text, _, begin, end in terms:
                     append((text, first + len(out), start + begin, start + end))
-                else:
-                    for text, _, begin, end in terms:
-                        append((text, first + len(out), start + begin, start + end))
-            base += found[0]
+            base += width
         return out
 
 
