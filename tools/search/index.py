@@ -306,23 +306,15 @@ class _Chain(CompositeAnalyzer):
             if found is None:
                 found = _word_tokens(raw, lang)
             if found.__class__ is str:  # nearly every token: one word, its term or '' (dropped)
-                if found:
-                    if first < 0:
-                        first = base
-                    at = get(found)
-                    if at is None:
-                        out[found] = [first + n]
-                    else:
-                        at.append(first + n)
-                    n += 1
-                base += 1
-                continue
-            width, terms = found
-            if terms:
+                texts, shift, width = (found,) if found else (), 0, 1
+            else:
+                width, terms = found
+                texts, shift = [t[0] for t in terms], terms[0][1] if terms else 0
+            if texts:
                 if first < 0:
                     # Whoosh's StopFilter numbers the terms kept from the first one's position on.
-                    first = base + terms[0][1]
-                for text, _, _, _ in terms:
+                    first = base + shift
+                for text in texts:
                     at = get(text)
                     if at is None:
                         out[text] = [first + n]
