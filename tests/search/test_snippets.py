@@ -1,6 +1,8 @@
 """Token ranges stored as arrays by the build (tools.search.snippets.SNIPPETS_DIR): the same
-character ranges as the term vectors for every term of every document, fresh and after
-incremental builds, the same answers with and without them, and never another index's."""
+character ranges as the stored text analysed again (SearchIndex._spans, the way without them) for
+every term of every document, fresh and after incremental builds, the same answers with and
+without them, and never another index's. (That they are the term vectors' of earlier indexes:
+tests/search/test_index_analysis_replay.py.)"""
 
 from __future__ import annotations
 
@@ -13,21 +15,22 @@ from tests.conftest import make_entry
 from tests.search.test_engine_fast import QUERIES, corpus
 from tools.search import snippets as stored_snippets
 from tools.search.engine import SearchIndex, build_search_index
-from tools.search.snippets import PARTS, SNIPPETS_DIR, load_snippets, write_snippets
+from tools.search.snippets import PARTS, SNIPPETS_DIR, load_snippets, part_text, text_tokens, write_snippets
 
 pytestmark = pytest.mark.usefixtures("empty_glossary")
 
 
-def _vector_terms(gen, num: int, field: str) -> list[str]:
-    if not gen.reader.has_vector(num, field):
+def _text_terms(gen, num: int, field: str) -> list[str]:
+    if field not in gen.searcher.schema:
         return []
-    return [t.decode("utf-8") if isinstance(t, bytes) else t for t, _ in gen.reader.vector(num, field).items_as("frequency")]
+    text = part_text(gen.docs[num], field.split("_")[0])
+    return list(dict.fromkeys(term for term, _, _ in text_tokens(gen.searcher.schema[field].analyzer, text)))
 
 
-def _same_as_vectors(index_dir) -> int:
+def _same_as_the_text(index_dir) -> int:
     """Asserts that every live document's stored ranges of each of its terms (one by one, all
-    at once, and with a term it lacks) are its term vector's; returns the (document, part)
-    pairs that had terms."""
+    at once, and with a term it lacks) are those of its text analysed again; returns the
+    (document, part) pairs that had terms."""
     gen = SearchIndex(index_dir)._open()
     assert gen.snippets is not None
     seen = 0
@@ -35,7 +38,7 @@ def _same_as_vectors(index_dir) -> int:
         lang = gen.docs[num]["lang"]
         for part in PARTS:
             field = f"{part}_{lang}"
-            terms = _vector_terms(gen, num, field)
+            terms = _text_terms(gen, num, field)
             for wanted in [[t] for t in terms] + [sorted(terms), sorted([*terms[:3], "zzznotaterm"])]:
                 assert gen.snippets.spans(num, part, wanted) == SearchIndex._spans(gen, num, field, wanted), (num, field)
             seen += bool(terms)
@@ -50,8 +53,8 @@ def built(tmp_path_factory):
     return index_dir
 
 
-def test_stored_ranges_are_the_term_vectors(built):
-    assert _same_as_vectors(built) >= 100  # 60 documents, a summary and a body each
+def test_stored_ranges_are_the_texts(built):
+    assert _same_as_the_text(built) >= 100  # 60 documents, a summary and a body each
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -77,13 +80,13 @@ def test_incremental_builds_read_only_their_new_segments(tmp_path):
     assert first < now  # the first segment's arrays kept, the new segment's added
     gen = SearchIndex(index_dir)._open()
     assert set(range(gen.reader.doc_count_all())) - set(gen.reader.all_doc_ids())  # a deleted document
-    assert _same_as_vectors(index_dir) >= 60
+    assert _same_as_the_text(index_dir) >= 60
     again = write_snippets(index_dir)
     assert again["segments"] == len(now) and again["computed"] == 0
     shutil.rmtree(index_dir / SNIPPETS_DIR)
     again = write_snippets(index_dir)
     assert again["computed"] == again["segments"] == len(now)
-    assert _same_as_vectors(index_dir) >= 60
+    assert _same_as_the_text(index_dir) >= 60
     engine, bare = SearchIndex(index_dir), SearchIndex(index_dir)
     bare._open().snippets = None
     for q in ("recensement population", "labour force survey migrants", "migration"):

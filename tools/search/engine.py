@@ -121,7 +121,7 @@ from tools.search.index import build_search_index as _build_index
 from tools.search.postings import load_postings, segment_term_docs, write_postings
 from tools.search.postings import postings as _postings
 from tools.search.query import MAX_QUERY_TERMS
-from tools.search.snippets import load_snippets, write_snippets
+from tools.search.snippets import load_snippets, part_text, text_tokens, write_snippets
 
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 1000
@@ -1426,15 +1426,14 @@ class SearchIndex:
     def _snippet(self, gen: _Generation, num: int, doc: dict, terms: dict) -> str:
         """HTML-escaped extract with the matched words in <mark>: the summary's best passage
         when it holds a query term, else the body's. `terms`: the query's terms per field
-        (_snippet_terms). The matched words' character ranges come from the document's term
-        vectors (no re-analysis); their context is cut as Whoosh's ContextFragmenter does, on
+        (_snippet_terms). The matched words' character ranges come from the build's arrays
+        (tools.search.snippets; no re-analysis); their context is cut as Whoosh's ContextFragmenter does, on
         the text's tokens."""
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         for part, text in (("summary", doc["summary"]), ("body", doc["text"])):
             field = f"{part}_{doc['lang']}"
-            # Reading a term vector costs more than the rest of the snippet (decompressed and
-            # unpickled whole): terms whose postings, kept from scoring, lack this document are
-            # not looked for in it, and a field holding none of them is not read at all.
+            # Terms whose postings, kept from scoring, lack this document are not looked for in
+            # it, and a field holding none of them is not read at all.
             wanted = [t for t, ids in terms.get(field, ()) if ids is None or _holds(ids, num)]
             if not wanted:
                 continue
@@ -1451,35 +1450,16 @@ class SearchIndex:
 
     @staticmethod
     def _spans(gen: _Generation, num: int, field: str, wanted: list[str]) -> dict[tuple[int, int], str]:
-        """{(start, end) character range: term} of the wanted terms in one document's field."""
-        if field not in gen.searcher.schema or not gen.reader.has_vector(num, field):
+        """{(start, end) character range: term} of the wanted terms in one document's field
+        ('summary_fr', 'body_ar'...), from its stored text analysed again (snippets.text_tokens),
+        when the build's arrays are missing: what gen.snippets.spans gives."""
+        if field not in gen.searcher.schema:
             return {}
-        vec, spans = gen.reader.vector(num, field), {}
-        if isinstance(vec, W3LeafMatcher):
-            # A vector's terms come in sorted blocks: look each wanted term up by bisection
-            # instead of stepping through every term of the document.
-            todo = list(wanted)
-            while vec.is_active() and todo:
-                if vec._ids is None:
-                    vec._read_ids()
-                ids = vec._ids
-                here = [t for t in todo if t <= ids[-1]]
-                for term in here:
-                    i = bisect.bisect_left(ids, term)
-                    if i < len(ids) and ids[i] == term:
-                        vec._i = i
-                        for _pos, start, end in vec.value_as("characters"):
-                            spans[(start, end)] = term
-                todo = todo[len(here):]
-                vec._next_block()
-            return spans
-        for term in wanted:  # sorted, as the vector is
-            vec.skip_to(term)
-            if not vec.is_active():
-                break
-            if vec.id() == term:
-                for _pos, start, end in vec.value_as("characters"):
-                    spans[(start, end)] = term
+        todo, spans = set(wanted), {}
+        text = part_text(gen.docs.get(num) or {}, field.split("_")[0])
+        for term, start, end in text_tokens(gen.searcher.schema[field].analyzer, text):
+            if term in todo:
+                spans[(start, end)] = term
         return spans
 
     def _real_word(self, word: str) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 from whoosh import fields, formats, index
-from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+from whoosh.analysis import CompositeAnalyzer, Filter, RegexTokenizer, StopFilter, Token
 from whoosh.writing import PostingPool
 
 from tools.content import schema
@@ -60,10 +60,12 @@ MULTIPROC_MIN_DOCS = 200
 # Its processes are forked from the build, as large as it (about 480 MB at 10,000 entries), and
 # grew by some 110 MB each in their first 6 minutes with 128: two at once, each held to 64 (#10).
 PARALLEL_LIMIT_MB = 64
-SNIPPET_PARTS = ("summary", "body")  # fields whose term vectors keep character ranges, for snippets
+SNIPPET_PARTS = ("summary", "body")  # fields whose character ranges snippets take (tools.search.snippets)
 
 
 _HYPHEN_IN = re.compile(f"[{HYPHENS}]").search  # what compound_parts splits at
+_COMPOUND_FINDITER = re.compile(TOKEN_PATTERN).finditer  # the tokenizer of analyzer()
+_COMPOUND_FINDALL = re.compile(TOKEN_PATTERN).findall  # its tokens' texts (the pattern has no group)
 
 
 def _write_run_batched(self, f, items) -> None:
@@ -200,23 +202,199 @@ def _stem_word(word: str, lang: str) -> str:
     return base if base in keep else stem(word, lang)
 
 
-def analyzer(lang: str | None):
-    """Whoosh analyzer: tokenise (compounds kept whole and split), fold (invisible characters,
-    compatibility forms, case, accents, Arabic letters, elision), drop stop words, stem.
-
-    lang None: the language-neutral analyzer (no stemming; stop words of every language and
-    single letters dropped, so that a stray 'a' or 'la' does not match every entry)."""
+def _chain(lang: str | None) -> CompositeAnalyzer:
+    """The analysis as Whoosh composes it, one generator per step: what _Chain does, token by token."""
     chain = RegexTokenizer(TOKEN_PATTERN) | _Compound() | _Fold()
     if lang is None:
         return chain | StopFilter(stoplist=all_stopwords(), minsize=2)
     return chain | StopFilter(stoplist=stopwords(lang), minsize=1) | _Stem(lang)
 
 
+def analyzer(lang: str | None):
+    """Whoosh analyzer: tokenise (compounds kept whole and split), fold (invisible characters,
+    compatibility forms, case, accents, Arabic letters, elision), drop stop words, stem.
+
+    lang None: the language-neutral analyzer (no stemming; stop words of every language and
+    single letters dropped, so that a stray 'a' or 'la' does not match every entry)."""
+    return _Chain(lang)
+
+
+@cache
+def _reference(lang: str | None) -> CompositeAnalyzer:
+    return _chain(lang)
+
+
+def _word_tokens(raw: str, lang: str | None) -> str | tuple[int, tuple[tuple[str, int, int, int], ...]]:
+    """What the analysis makes of one token of the tokenizer, `raw`, wherever it stands: for a
+    token that is one word (no hyphen), its term as a str ('' when the word is dropped: a stop
+    word), the term taking the token's position and characters; otherwise (positions the token
+    takes before stop words are dropped: its parts for a compound, else 1; the (term, position,
+    start, end) of each term kept, position and characters counted from the token's start). Made
+    by the chain itself (_chain), run on the token alone: each of its steps treats a token without
+    looking at its neighbours, and the tokenizer's pattern finds the token alone as it found it in
+    the text (it has no look-behind nor look-ahead), so the terms are those the chain gives in place.
+    Kept per language in _WORDS (words repeat: Zipf), up to WORDS_KEPT words each; a word's term
+    alone, as nearly every token is one word, takes half the memory of the tuples (the build's
+    peak memory is while the index stage runs, #10)."""
+    words = _WORDS.setdefault(lang, {})
+    found = words.get(raw)
+    if found is None:
+        parts = compound_parts(raw) if _HYPHEN_IN(raw) else ()
+        width = len(parts) if len(parts) >= 2 else 1
+        terms = tuple((t.text, t.pos, t.startchar, t.endchar)
+                      for t in _reference(lang)(raw, positions=True, chars=True, mode="index"))
+        if width == 1 and not terms:
+            found = ""
+        elif width == 1 and len(terms) == 1 and terms[0][1:] == (0, 0, len(raw)) and terms[0][0]:
+            found = terms[0][0]
+        else:
+            found = (width, terms)
+        if len(words) >= WORDS_KEPT:
+            words.clear()
+        words[raw] = found
+    return found
+
+
+# {language (None: neutral): {token: _word_tokens(token)}}: plain dicts, as a look-up per token
+# (a million at 3,000 entries) in an lru_cache cost a third of the indexing analysis.
+_WORDS: dict[str | None, dict[str, tuple]] = {}
+WORDS_KEPT = 100_000
+
+
+class _Chain(CompositeAnalyzer):
+    """The analyzer of analyzer(lang): Whoosh's chain of steps (_chain; equal to it, and run by it
+    for queries and any other use), except for indexing, where each token's terms are looked up
+    (_word_tokens: words repeat, Zipf) instead of going through five generators (the analysis was
+    some 40% of the index stage's CPU time at 3,000 entries, #10). Gives the same terms, positions
+    and character ranges as the chain (tests/search/test_index_analysis_replay.py)."""
+
+    def __init__(self, lang: str | None):
+        super().__init__(*_chain(lang).items)
+        self.lang = lang
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        if (mode != "index" or keeporiginal or not removestops or start_pos or start_char or not tokenize
+                or not set(kwargs) <= {"boosts"} or not isinstance(value, str)):
+            return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                    removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                    tokenize=tokenize, mode=mode, **kwargs)
+        return self._replay(self.index_terms(value), Token(positions, chars, removestops=removestops, mode=mode,
+                                                      **kwargs))
+
+    @staticmethod
+    def _replay(terms: list, t: Token):
+        # One token object for all, as Whoosh's tokenizer does: its readers copy what they keep.
+        positions, chars = t.positions, t.chars
+        for text, pos, start, end in terms:
+            t.text, t.boost, t.stopped = text, 1.0, False
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start, end
+            yield t
+
+    def index_positions(self, value: str) -> dict[str, list[int]]:
+        """{term: its positions, ascending} of the text `value` as the chain indexes it: index_terms
+        without the character ranges, which a field's postings do not keep (the tokens' texts
+        only, not a match object each)."""
+        out: dict[str, list[int]] = {}
+        get, lang, base, first, n = out.get, self.lang, 0, -1, 0
+        words = _WORDS.setdefault(lang, {})
+        for raw in _COMPOUND_FINDALL(value):
+            found = words.get(raw)
+            if found is None:
+                found = _word_tokens(raw, lang)
+            if found.__class__ is str:  # nearly every token: one word, its term or '' (dropped)
+                texts, shift, width = (found,) if found else (), 0, 1
+            else:
+                width, terms = found
+                texts, shift = [t[0] for t in terms], terms[0][1] if terms else 0
+            if texts:
+                if first < 0:
+                    # Whoosh's StopFilter numbers the terms kept from the first one's position on.
+                    first = base + shift
+                for text in texts:
+                    at = get(text)
+                    if at is None:
+                        out[text] = [first + n]
+                    else:
+                        at.append(first + n)
+                    n += 1
+            base += width
+        return out
+
+    def index_terms(self, value: str) -> list[tuple[str, int, int, int]]:
+        """(term, position, start, end) of each term of the text `value` as the chain indexes it
+        (mode "index", positions and character offsets from 0), in text order."""
+        out: list[tuple[str, int, int, int]] = []
+        append, lang, base, first = out.append, self.lang, 0, -1
+        words = _WORDS.setdefault(lang, {})
+        for m in _COMPOUND_FINDITER(value):
+            raw = m.group()
+            found = words.get(raw)
+            if found is None:
+                found = _word_tokens(raw, lang)
+            if found.__class__ is str:  # one word: its term takes the token's characters
+                if found:
+                    if first < 0:
+                        first = base
+                    start, end = m.span()
+                    append((found, first + len(out), start, end))
+                base += 1
+                continue
+            width, terms = found
+            if terms:
+                if first < 0:
+                    # Whoosh's StopFilter numbers the terms kept from the first one's position on.
+                    first = base + terms[0][1]
+                start = m.start()
+                for text, _, begin, end in terms:
+                    append((text, first + len(out), start + begin, start + end))
+            base += width
+        return out
+
+
+# Whoosh's Positions.encode of a term found once in a field, by its position: most postings.
+_ONE_POSITION: dict[int, bytes] = {}
+_ONE_POSITION_MAX = 8192  # positions kept (a few hundred KB at most)
+
+
+class _Text(fields.TEXT):
+    """Whoosh's TEXT field, whose postings for a document (index()) are made from its analyzer's
+    terms grouped by term (_Chain.index_positions), rather than from a token object per term through
+    Positions.word_values: the same (term bytes, frequency, weight, encoded positions) in the same
+    order, for a fraction of the time (#10). Anything else (another format or analyzer, options)
+    is Whoosh's."""
+
+    def index(self, value, **kwargs):
+        ana, fmt = self.analyzer, self.format
+        if (set(kwargs) - {"mode"} or kwargs.get("mode", "index") != "index" or type(fmt) is not formats.Positions
+                or not isinstance(ana, _Chain) or not isinstance(value, str)):
+            return super().index(value, **kwargs)
+        poses = ana.index_positions(value)
+        boost, encode, out = fmt.field_boost, fmt.encode, []
+        for text, found in poses.items():
+            if len(found) == 1:
+                pos = found[0]
+                value = _ONE_POSITION.get(pos)
+                if value is None:
+                    value = encode(found)
+                    if pos < _ONE_POSITION_MAX:
+                        _ONE_POSITION[pos] = value
+                out.append((text.encode("utf-8"), 1, 1.0 * boost, value))
+            else:
+                # Positions.word_values sums a boost of 1.0 per occurrence: a float.
+                out.append((text.encode("utf-8"), len(found), float(len(found)) * boost, encode(found)))
+        return out
+
+
 def make_schema() -> fields.Schema:
     """The index schema: stored display fields, facet keywords, the exact-title key, the
-    language-neutral field and, per language, title/summary/meta/body fields. Summaries and bodies
-    keep a term vector with each term's character ranges (Whoosh's Characters format): snippets
-    are cut from those ranges instead of analysing the whole text again for every result."""
+    language-neutral field and, per language, title/summary/meta/body fields. No field keeps a
+    term vector: snippets' character ranges are taken by the build from the stored summary and
+    text (tools.search.snippets), where a Characters vector on each summary and body cost a fifth
+    of the index stage's time to write (#10)."""
     f = {
         "key": fields.ID(stored=True, unique=True),
         "id": fields.ID(stored=True),
@@ -237,12 +415,11 @@ def make_schema() -> fields.Schema:
         # The neutral field's words written otherwise than folded (analysis.written_forms): the
         # forms completions show (SearchIndex.suggest), taken from the entry's text at indexing.
         "written": fields.STORED(),
-        "neutral": fields.TEXT(analyzer=analyzer(None), spelling=True),
+        "neutral": _Text(analyzer=analyzer(None), spelling=True),
     }
     for lang in schema.LANGS:
         for part in LANG_PARTS:
-            vector = formats.Characters() if part in SNIPPET_PARTS else None
-            f[f"{part}_{lang}"] = fields.TEXT(analyzer=analyzer(lang), vector=vector)
+            f[f"{part}_{lang}"] = _Text(analyzer=analyzer(lang))
     return fields.Schema(**f)
 
 

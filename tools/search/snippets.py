@@ -2,12 +2,13 @@
 written when the index is built (SNIPPETS_DIR), for snippets.
 
 A snippet needs the character ranges of the query's terms in one document's summary or body
-(tools.search.engine.SearchIndex._snippet). Whoosh keeps them in the document's term vector
-(the Characters format of tools.search.index.SNIPPET_PARTS), decompressed and unpickled whole at
-every read: 0.1-0.5 ms a document, ten documents a search, the largest part of a search at
-10,000 entries (#10). Here the build reads each vector once and stores, per segment, every
-token of the document's own-language summary and body as (hash of its term, start, end), in
-the vector's order. A search then looks a document's tokens up in a slice of three arrays.
+(tools.search.engine.SearchIndex._snippet). Whoosh could keep them in the document's term
+vector (the Characters format), decompressed and unpickled whole at every read: 0.1-0.5 ms a
+document, ten documents a search, the largest part of a search at 10,000 entries (#10). Here the
+build analyses each document's own-language summary and body once more (text_tokens: the
+terms are looked up per word, cheaper than writing and reading back a vector, which the index no
+longer keeps) and stores, per segment, every token as (hash of its term, start, end), in a
+vector's order. A search then looks a document's tokens up in a slice of three arrays.
 
 Terms are stored as 64-bit hashes (term_hash), not as text, so that a document's arrays need
 no vocabulary and no merge when the index opens: two different terms of one document's field
@@ -18,8 +19,8 @@ reads none of them, and server processes on the same machine share their pages t
 system's file cache. As for tools.search.postings, the files are per segment (a segment's
 documents never change, only which of them are deleted): an incremental build, which adds a
 small segment to a copy of the previous index, computes only the new segments' arrays. An index
-without them (or with another index's) makes snippets from the term vectors, with the same
-result.
+without them (or with another index's) makes snippets by analysing the document's text
+(tools.search.engine.SearchIndex._spans), with the same result.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
 import time
@@ -35,10 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from whoosh import formats
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import SegmentReader
-from whoosh.system import _INT_SIZE
 
 SNIPPETS_DIR = "SNIPPETS"
 SNIPPETS_FORMAT = 1  # bump when what the arrays mean or their layout changes
@@ -64,61 +61,61 @@ def _segment_identity(seg) -> str:
     return f"{segment.segment_id()}:{seg.doc_count_all()}" if segment is not None else ""
 
 
-def _vector_tokens(seg, num: int, field: str, hashes: dict, out: tuple[list, list, list]) -> None:
-    """Append (term hash, start, end) of each token of one document's vector in `field` (none
-    without one) to the lists `out`, in the vector's order (terms ascending, each term's ranges
-    in text order)."""
-    if field not in seg.schema or not seg.has_vector(num, field):
-        return
-    vec = seg.vector(num, field)
-    out_h, out_s, out_e = out
-    if isinstance(vec, W3LeafMatcher) and type(vec.format) is formats.Characters:
-        # Whoosh's Characters.decode_characters inlined (positions dropped): a pickled list of
-        # (position gap, start gap from the previous end, length) after the count.
-        loads = pickle.loads
-        while vec.is_active():
-            if vec._ids is None:
-                vec._read_ids()
-            if vec._values is None:
-                vec._read_values()
-            for term, value in zip(vec._ids[vec._i:], vec._values[vec._i:], strict=True):
-                h = hashes.get(term)
-                if h is None:
-                    h = hashes[term] = term_hash(term)
-                codes = loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-                end = 0
-                for _gap, dstart, length in codes:
-                    start = end + dstart
-                    end = start + length
-                    out_s.append(start)
-                    out_e.append(end)
-                out_h.extend([h] * len(codes))
-            vec._next_block()
-        return
-    for term, chars in vec.items_as("characters"):
-        h = term_hash(term)
-        for _pos, start, end in chars:
-            out_h.append(h)
-            out_s.append(start)
-            out_e.append(end)
+def text_tokens(analyzer, text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each term of `text` as `analyzer` indexes it, in the order of the term
+    vector Whoosh's Characters format would keep (and the index kept until #10): terms ascending,
+    each term's character ranges in text order. Indexing with the field's analyzer, whose terms are
+    looked up per word (tools.search.index._Chain), costs less than decoding a stored vector did."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    terms = getattr(analyzer, "index_terms", None)
+    if terms is not None:
+        for term, _pos, start, end in terms(text):
+            found = ranges.get(term)
+            if found is None:
+                ranges[term] = [(start, end)]
+            else:
+                found.append((start, end))
+    else:
+        for t in analyzer(text, positions=True, chars=True, mode="index"):
+            if not t.stopped:
+                ranges.setdefault(t.text, []).append((t.startchar, t.endchar))
+    return [(term, start, end) for term in sorted(ranges) for start, end in ranges[term]]
+
+
+def part_text(stored: dict, part: str) -> str:
+    """The text of a document's `part` (PARTS) as indexed: its stored summary, or its stored plain
+    text for the body (tools.search.index.document)."""
+    return stored.get("summary" if part == "summary" else "text") or ""
 
 
 def _segment_arrays(seg) -> dict[str, np.ndarray]:
     """One segment reader's arrays: bounds (int64; the tokens of document d's part k, PARTS,
     are rows bounds[2d + k]:bounds[2d + k + 1]), hashes (uint64), starts and ends (uint32,
-    character offsets in the stored summary or text)."""
+    character offsets in the stored summary or text). Made from each live document's stored text,
+    analysed by its own language's field (text_tokens)."""
     n_docs = seg.doc_count_all()
-    out: tuple[list, list, list] = ([], [], [])
+    out_h: list[int] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
     bounds = np.zeros(2 * n_docs + 1, dtype=np.int64)
     hashes: dict = {}
+    schema = seg.schema
     for num in range(n_docs):
-        lang = None if seg.is_deleted(num) else (seg.stored_fields(num) or {}).get("lang")
+        stored = None if seg.is_deleted(num) else (seg.stored_fields(num) or {})
+        lang = stored.get("lang") if stored else None
         for k, part in enumerate(PARTS):
-            if lang:
-                _vector_tokens(seg, num, f"{part}_{lang}", hashes, out)
-            bounds[2 * num + k + 1] = len(out[0])
-    return {"bounds": bounds, "hashes": np.asarray(out[0], dtype=np.uint64),
-            "starts": np.asarray(out[1], dtype=np.uint32), "ends": np.asarray(out[2], dtype=np.uint32)}
+            field = f"{part}_{lang}"
+            if lang and field in schema:
+                for term, start, end in text_tokens(schema[field].analyzer, part_text(stored, part)):
+                    h = hashes.get(term)
+                    if h is None:
+                        h = hashes[term] = term_hash(term)
+                    out_h.append(h)
+                    out_s.append(start)
+                    out_e.append(end)
+            bounds[2 * num + k + 1] = len(out_h)
+    return {"bounds": bounds, "hashes": np.asarray(out_h, dtype=np.uint64),
+            "starts": np.asarray(out_s, dtype=np.uint32), "ends": np.asarray(out_e, dtype=np.uint32)}
 
 
 def _arrays_of_segment(index_dir: str, i: int) -> dict[str, np.ndarray]:
@@ -159,7 +156,7 @@ def write_snippets(index_dir: Path) -> dict:
     copy of the previous index) is kept; folders of segments no longer in the index are
     removed. Returns {segments, computed (segments read now), tokens (of those), seconds
     (wall)}; {segments: 0, ...} and no folder when a segment is not a Whoosh segment reader
-    (snippets then come from the term vectors)."""
+    (snippets then come from analysing the text)."""
     from whoosh import index
 
     started = time.perf_counter()
