@@ -67,6 +67,7 @@ import pickle
 import re
 import threading
 import time
+import unicodedata
 from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
@@ -1067,8 +1068,11 @@ class SearchIndex:
 
     @staticmethod
     def check(q: str, page: int, page_size: int) -> str:
-        """The query with control characters blanked and trimmed; QueryError when the query is
-        longer than MAX_QUERY_CHARS or page/page_size are out of range."""
+        """The query with control characters blanked, compatibility characters in their plain
+        form (NFKC, as analysis.normalize folds each word: here before the query is cut into
+        words, so that 'Ⓜigrants' is one word, 'Migrants', not the word 'igrants' after a symbol)
+        and trimmed; QueryError when the query is longer than MAX_QUERY_CHARS or page/page_size
+        are out of range. kb-engine.js search() does the same."""
         if len(q) > MAX_QUERY_CHARS:
             raise QueryError(f"query is {len(q)} characters long: refused, at most {MAX_QUERY_CHARS} are accepted",
                              code="query_too_long")
@@ -1076,7 +1080,7 @@ class SearchIndex:
             raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {page}", code="page_out_of_range")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}", code="page_size_out_of_range")
-        return re.sub(r"[\x00-\x1f\x7f]", " ", q).strip()
+        return unicodedata.normalize("NFKC", re.sub(r"[\x00-\x1f\x7f]", " ", q)).strip()
 
     # -- scoring -------------------------------------------------------------------------------
 

@@ -174,6 +174,10 @@ SPELL_BITS_PER_WORD = 10  # about 1 % false positives: a misspelt word then take
 SPELL_HASHES = 7
 SPELL_BASES = (0x811C9DC5, 0x9747B28C)  # FNV-1a offset bases of the two hashes
 SPELL_MIN_CHARS = 4  # query.build repairs words of more than three letters
+# The real-word filter holds words from one letter: the browser tells whether a short fragment of a
+# word cut in two is a real word, as query.join_fragments does ('chô\u200bmage': 'cho' is none,
+# so the two are joined into 'chomage'; counted as known, the browser left them apart and found nothing).
+REAL_MIN_CHARS = 1
 _FIELDS = ("title", "summary", "meta", "body")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
@@ -517,9 +521,9 @@ def _fnv_arrays(words: list[str], lengths: np.ndarray, bases: tuple[int, ...]) -
 @cache
 def _dictionary_bloom() -> tuple[int, np.ndarray]:
     """(blocks, bits: uint8 array of blocks x SPELL_BLOCK_BITS / 8) of the word lists' words that
-    a repair could touch (SPELL_MIN_CHARS to MAX_SPELLING_CHARS letters); once per process (the
-    lists take about a second to read, the hashing as long)."""
-    words = [w for w in dictionary_words() if SPELL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
+    a repair or a join of fragments could touch (REAL_MIN_CHARS to MAX_SPELLING_CHARS letters);
+    once per process (the lists take about a second to read, the hashing as long)."""
+    words = [w for w in dictionary_words() if REAL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
     # The filter is the same in any order of the words: by decreasing length for _fnv_arrays.
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     order = np.argsort(-lengths, kind="stable")
@@ -542,7 +546,7 @@ def real_word_filter(extra) -> tuple[int, list[str]]:
     blocks, shared = _dictionary_bloom()
     bits = shared.copy()
     for word in extra:
-        if SPELL_MIN_CHARS <= len(word) <= MAX_SPELLING_CHARS:
+        if REAL_MIN_CHARS <= len(word) <= MAX_SPELLING_CHARS:
             block, positions = bloom_bits(word, blocks)
             for pos in positions:
                 bits[block, pos >> 3] |= 1 << (pos & 7)

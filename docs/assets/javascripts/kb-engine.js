@@ -234,6 +234,11 @@
     return Math.min(prev[b.length], limit + 1);
   }
 
+  // engine.SearchIndex.check's control characters, Python's str.strip() (its whitespace, with
+  // \x1c-\x1f and \x85; not U+FEFF) and engine.BLANK_RE (a query of only these browses).
+  var CONTROL_ALL = /[\x00-\x1f\x7f]/g;
+  var PY_STRIP = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+  var BLANK_QUERY = /^[ \t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
   var NO_TERMS_HINT = "nothing to search: the query holds only symbols, single letters or stop words";
 
   // Mirrors query.off_syntax(): the query without the search syntax neither engine takes (field
@@ -672,7 +677,7 @@
     }
     // {text, joined: [[two words as typed, the word joined]]}: query.join_fragments, two
     // neighbouring words (only spaces or zero-width spaces between), not both known words (real
-    // words, index words; a word of fewer than min_chars letters counts as known), joined when
+    // words, index words; a word of more than max_chars letters counts as known), joined when
     // the whole is an index word. The filter's blocks are read first: two real words read nothing else.
     function joinFragments(q) {
       var spell = meta.spell, none = { text: q, joined: [] };
@@ -692,7 +697,9 @@
       if (!pairs.length) return Promise.resolve(none);
       function real(w) {
         var n = Array.from(w).length;
-        return n < spell.min_chars || n > spell.max_chars ? Promise.resolve(true) : realWord(w);
+        // The filter holds words from one letter (static_index.REAL_MIN_CHARS), as the API's
+        // word lists: a short fragment ('cho' of 'chô\u200bmage') is no known word there either.
+        return n > spell.max_chars ? Promise.resolve(true) : realWord(w);
       }
       return Promise.all(pairs.map(function (p) { return Promise.all([real(p.wa), real(p.wb)]); })).then(function (reals) {
         var cand = pairs.filter(function (p, k) { p.real = reals[k]; return !(reals[k][0] && reals[k][1]); });
@@ -1045,7 +1052,16 @@
             return search(q, Object.assign({}, opts, { filters: c.filters, filtersChecked: true }));
           });
         }
-        q = q.trim();
+        // As the API's engine.SearchIndex.check: control characters blanked ('transf\x00erts' is
+        // two words, joined again below as the API joins them), compatibility characters in their
+        // plain form before the query is cut into words ('Ⓜigrants' is one word), and trimmed as
+        // Python trims (not U+FEFF, which trim() takes: a query of it alone gets the API's hint).
+        var sent = q;
+        q = q.replace(CONTROL_ALL, " ").normalize("NFKC").replace(PY_STRIP, "");
+        if (!q && !BLANK_QUERY.test(sent)) {
+          return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
+            did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
+        }
         var planOpts = { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms };
         if (!opts.syntax) {
           // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
