@@ -514,6 +514,13 @@ def typed_acronym(typed: str) -> bool:
     return typed.isupper() and len(typed) <= ACRONYM_MAX_CHARS
 
 
+def typed_name(typed: str) -> bool:
+    """Whether a word as typed starts with a capital letter, as a name does ('Mauretania'): the
+    word lists are lower-cased, so a name they hold ('mauretania') looks like any other real word.
+    Mirrored in kb-engine.js (typedName)."""
+    return typed[:1].isupper()
+
+
 def suggestion_limit(word: str, real: bool, typed: str = "") -> int:
     """The largest edit distance at which a folded `word` may be offered another word as "did you
     mean" (0: none). None for a word with a digit (a code such as 'C088' or 'bpm6' is not misspelt)
@@ -570,7 +577,9 @@ def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
                     plain: Callable[[str, str], bool] | None = None) -> list[tuple[str, str]]:
     """(code, words as typed) for each country a query names: 'Maroc', 'المغرب', 'بالمغرب',
     'Moroccan', 'Mauritana' (a near miss of an unknown word, see fuzzy_limit). `known(word)` says
-    whether a folded word is a real word (such words are never taken for a misspelt country).
+    whether a folded word is a real word: such a word is not taken for a misspelt country
+    ('franchise' is not France, 'المصرفية' not Egypt) unless typed with a capital (typed_name:
+    'Mauretania', which the lower-cased word lists hold as a name).
     `plain(name, code)`: whether a one-word name (folded, clitics removed) is a plain word of the
     searched collection (plain_country_word), which then names nothing; None: never.
     Country aliases from `vocabs` (None: the shipped vocabularies, read now)."""
@@ -591,7 +600,7 @@ def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
                 code = hit[1] if hit else None
                 if hit and plain is not None and plain(*hit):
                     code = None  # a name, written right, used as a word: not a misspelt other name either
-                elif code is None and fuzzy_limit(chunk[0]) and not known(chunk[0]):
+                elif code is None and fuzzy_limit(chunk[0]) and not (known(chunk[0]) and not typed_name(raw[i])):
                     code = _near_country(table, chunk[0])
             if code:
                 found.append((code, " ".join(raw[i:i + n])))

@@ -597,9 +597,8 @@
 
     // A misspelt country name (query.countries_named, fuzzy_limit, _near_country): a word longer
     // than six letters, within the allowed edit distance of one country's one-word name only.
-    // The API skips the words of its word lists; the browser, without them, skips the words its
-    // index holds (their key has postings: checked once the postings are read) and the stop and
-    // glossary words.
+    // Stop and glossary words are skipped here; real words (unless typed as a name) once the
+    // real-word filter is read (countryRepairs), as the API skips the words of its word lists.
     function nearCountry(word) {
       var len = Array.from(word).length, limits = meta.fuzzy_limits || [];
       var limit = limits[Math.min(len, limits.length - 1)] || 0;
@@ -612,6 +611,47 @@
       best.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
       if (best.length && (best.length === 1 || best[1][0] > best[0][0] || best[1][2] === best[0][2])) return best[0][2];
       return null;
+    }
+
+    // query.build's rule for the countries a query names (`named`, countriesNamed; `near`, the
+    // near misses of nearCountry), once the query's postings `p` are read: a near miss that is a
+    // real word (the filter: word lists, glossary, country names) names no country, unless typed
+    // with a capital ('Mauretania': the lists are lower-cased and hold names; 'franchise' is not
+    // France), as query.countries_named; a country whose typed words the index does not hold as
+    // written (inIndex, the API's neutral words: 'Tunesia', 'marocaine') is also searched by its
+    // names, in every language, at the spelling weight (`repaired`, their postings added to `p`).
+    // A near miss the index holds still names its country, without the repair.
+    // -> Promise of {countries: named then near misses, repaired}.
+    function countryRepairs(named, near, p, full) {
+      var spell = meta.spell;
+      function real(f) {
+        var n = Array.from(f.words[0]).length;
+        if (!spell || n > spell.max_chars || typedName(f.typed)) return Promise.resolve(false);
+        return realWord(f.words[0]);
+      }
+      function held(c) {
+        var ws = c.words.filter(function (w) { return meaningful(w, stop); });
+        return spell ? Promise.all(ws.map(inIndex)).then(function (h) { return h.every(Boolean); }) : Promise.resolve(true);
+      }
+      return Promise.all(near.map(real)).then(function (reals) {
+        var all = named.concat(near.filter(function (f, i) { return !reals[i]; }));
+        return Promise.all(all.map(held)).then(function (hs) {
+          var repaired = all.filter(function (c, i) { return !hs[i]; }), more = [];
+          repaired.forEach(function (c) {
+            c.groups = meta.country_names[c.code] || [];
+            c.groups.forEach(function (ks) { ks.forEach(function (k) { if (!p[k] && more.indexOf(k) < 0) more.push(k); }); });
+          });
+          return postings(more, full).then(function (lists) {
+            Object.keys(lists).forEach(function (k) { p[k] = lists[k]; });
+            return { countries: all, repaired: repaired };
+          });
+        });
+      });
+    }
+    // Mirrors query.typed_name(): a word typed with a capital first letter.
+    function typedName(raw) {
+      var first = Array.from(raw || "")[0] || "";
+      return first !== first.toLowerCase() && first === first.toUpperCase();
     }
 
     // ---- spelling repair: query.build's rule with the static index's data (meta.spell) --------
@@ -1134,7 +1174,7 @@
         words.forEach(function (raw) {
           var w = folded(raw), code = named[w] || syn.negated[w] ? null : nearCountry(w);
           if (code && !countries.some(function (c) { return c.code === code; })) {
-            fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: meta.country_names[code] || [] });
+            fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: [] });
             terms.push("@c:" + code);
             (meta.country_names[code] || []).forEach(function (ks) { terms = terms.concat(ks); });
           }
@@ -1191,7 +1231,7 @@
             compoundTokens(q).forEach(function (raw) {
               var pieces = compoundParts(raw).map(folded);
               // An agent noun's own key ('employer') stays when English versions alone hold it (below).
-              if (pieces.length === 1 && !wholes[pieces[0]]) { long.push(pieces[0]); typed[pieces[0]] = 1; }
+              if (pieces.length === 1) { long.push(pieces[0]); typed[pieces[0]] = 1; }
             });
             fixes.forEach(function (f) { long.push(f.fix); });
             function oneWord(x, nm) { var t = tokens(nm[0]); return x.kind !== "prefix" && nm[1].length === 1 && t.length === 1 ? folded(t[0]) : ""; }
@@ -1208,9 +1248,13 @@
               return got;
             });
           }).then(function (got) {
-            // A near miss that the index holds is a word of the collection, not a misspelt country.
-            var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
-            countries = countries.concat(repaired);
+            return countryRepairs(countries, fuzzy, got[0], !!opts.full).then(function (c) {
+              countries = c.countries;
+              got.repaired = c.repaired;
+              return got;
+            });
+          }).then(function (got) {
+            var repaired = got.repaired;
             var held = dict();
             // Only a word that English versions alone hold: 'étranger' (also French) keeps its prefix
             // key. Other versions still match the prefix key ('employeur'), as the API analyses the
@@ -1227,7 +1271,10 @@
               got[0]["!" + k] = rest;
               held[w] = [agents[w], "!" + k];
             });
-            Object.keys(wholes).forEach(function (w) { held[w] = wholes[w]; });
+            // A country word by its own key and, when the lexicon holds it, by its stem keys too, as
+            // the API stems it: 'marocain' also finds 'marocains', 'marocaine' (French Snowball), not
+            // 'Maroc'; 'morocco' stays apart from 'moroccan' (their stems differ).
+            Object.keys(wholes).forEach(function (w) { held[w] = got.own[w] ? wholes[w].concat(["=" + w]) : wholes[w]; });
             Object.keys(got.own).forEach(function (w) { if (!held[w]) held[w] = ["=" + w]; });
             qkeys = agentKeys(q, qkeys, held);
             var units = unitsOf(syn.tree ? syn.positive : q, expansions, countries, fixes, held);
