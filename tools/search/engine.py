@@ -1330,6 +1330,8 @@ class SearchIndex:
             did_you_mean = None
             if wq is not None and (len(items) < 3 or repaired or not (strong and items)):
                 did_you_mean = self._did_you_mean(gen, searched)
+            if wq is not None and not items and did_you_mean is None:
+                did_you_mean = self._apart(gen.reader, searched)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": _fresh(expansions), "did_you_mean": did_you_mean,
                 "strong": bool(strong and items), "hint": HINTS.get(hint_code), "hint_code": hint_code}
@@ -1514,6 +1516,20 @@ class SearchIndex:
         found = " ".join(out) if changed else ""
         gen.did_you_mean.put(q, found)
         return found or None
+
+    def _apart(self, reader, q: str) -> str | None:
+        """"Did you mean" for a query that found nothing because of a compound the collection does
+        not hold ('auto-entrepreneur', 'cross-border'; issue #12): the query's words with the
+        compound's parts apart ('auto entrepreneur'), as _did_you_mean writes them, when a
+        compound of two or more meaningful parts has every part held by the index; else None.
+        A compound with a stop word or single letter among its parts ('sous-emploi', 'e-mail') is
+        one word, not offered apart. kb-engine.js didYouMean does the same."""
+        for raw in qry.TOKEN_RE_COMPOUND.findall(q)[:MAX_QUERY_TERMS]:
+            parts = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+            if len(parts) > 1 and all(meaningful(p) and self._index_known(reader, p) for p in parts):
+                words = WORD_RE.findall(q)[:MAX_QUERY_TERMS]
+                return " ".join(w if w in qry.OPERATORS else strip_elision(normalize(w)) for w in words)
+        return None
 
     # -- other reads ---------------------------------------------------------------------------
 

@@ -912,13 +912,15 @@
     // {doc: 1} of the documents holding a compound whose parts' keys are `ks` (its key: the parts'
     // keys joined by a hyphen, compoundKey): where the API's phrase of the parts matches. Parts
     // anywhere in an entry made 'travail-migration' find 54 entries offline, 2 in the API.
-    // Or all its parts, and each two parts in a row of glossary words (static_index.pair_keys, stop
-    // words between them left out): two other words in a row have no pair key, and count as
-    // both present, a superset of the API's answer.
+    // Or all its parts, each two in a row (static_index.pair_keys, stop words between them left
+    // out), when every two parts in a row are glossary or country words, which have pair keys.
+    // Other parts are not known to follow each other: only the compound itself counts, as the
+    // API's phrase of the parts finds nothing where they are apart ('cross-border' found 2
+    // entries holding 'cross' and 'border' anywhere, the API none; both now offer "cross border").
     function compoundHolders(p, ks) {
-      var out = dict(), list = p[ks.join("-")] || [];
+      var out = dict(), list = p[ks.join("-")] || [], pairs = compoundPairs(ks);
       for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
-      return holdingAll(p, ks.concat(compoundPairs(ks)), out);
+      return pairs.length < ks.length - 1 ? out : holdingAll(p, ks.concat(pairs), out);
     }
     // `into` ({doc: 1}, a new one when not given) with the documents holding every key of `keys`.
     function holdingAll(p, keys, into) {
@@ -1015,7 +1017,23 @@
         });
       })).then(function (fixes) {
         var changed = fixes.some(Boolean);
-        return changed ? raws.map(function (raw, i) { return ops[raw] ? raw : fixes[i] || folded(raw); }).join(" ") : null;
+        if (changed) return raws.map(function (raw, i) { return ops[raw] ? raw : fixes[i] || folded(raw); }).join(" ");
+        return answer.total ? null : apart(q, raws, ops);
+      });
+    }
+    // Mirrors engine.SearchIndex._apart: a query that found nothing, with a compound of meaningful
+    // parts that the index holds each ('auto-entrepreneur'), is offered its words apart
+    // ('auto entrepreneur'); a part is held as didYouMean tells (its key's postings, or an index word).
+    function apart(q, raws, ops) {
+      var compounds = compoundTokens(q).slice(0, meta.max_query_terms || 32).map(function (raw) { return compoundParts(raw).map(folded); })
+        .filter(function (parts) { return parts.length > 1 && parts.every(function (x) { return meaningful(x, stop); }); });
+      if (!compounds.length) return Promise.resolve(null);
+      return Promise.all(compounds.map(function (parts) {
+        return postings(parts.map(function (x) { return keyOf(x, meta.k); }), false).then(function (p) {
+          return Promise.all(parts.map(function (x) { return (p[keyOf(x, meta.k)] || []).length > 0 || inIndex(x); }));
+        }).then(function (held) { return held.every(Boolean); });
+      })).then(function (ok) {
+        return ok.some(Boolean) ? raws.map(function (raw) { return ops[raw] ? raw : folded(raw); }).join(" ") : null;
       });
     }
 
