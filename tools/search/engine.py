@@ -1358,7 +1358,8 @@ class SearchIndex:
         # 'recensement' and would never be repaired.
         plan = qry.build(self._parser, text, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
                          lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c),
-                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w))
+                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w),
+                         family=lambda w: self._family(gen, w))
         nums, scores, strong = self._score(gen, plan)
         hint = "syntax_ignored" if syntax.ignored else None
         return nums, scores, strong, hint, plan.expansions, plan.query, plan.text or text
@@ -1377,6 +1378,14 @@ class SearchIndex:
             if meaningful(word) and len(word) <= qry.MAX_SPELLING_CHARS + 2:
                 found.append((-reader.doc_frequency("neutral", word), word))
         return [w for _, w in sorted(found)[:qry.MAX_PREFIX_WORDS]]
+
+    def _family(self, gen: _Generation, word: str) -> list[str]:
+        """The index words of a word's family when no field holds the word, even stemmed (query.build's
+        `family`): for a word of more than query.FAMILY_CHARS ASCII letters, the _prefix_words of its
+        first FAMILY_CHARS letters, as the browser's prefix key matches them; [] otherwise."""
+        if len(word) <= qry.FAMILY_CHARS or not word.isascii() or not word.isalpha() or self._index_known(gen.reader, word):
+            return []
+        return [w for w in self._prefix_words(gen, word[:qry.FAMILY_CHARS]) if w != word]
 
     def _plain_country(self, gen: _Generation, word: str, code: str) -> bool:
         """Whether a one-word country name is a plain word of this index's collection

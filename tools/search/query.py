@@ -164,6 +164,9 @@ _BOOST_RE = re.compile(r"(?<=[\w\"])\^\d+(?:\.\d+)?")  # 'emploi^2'
 _WILDCARD_RE = re.compile(r"[^\s*\"]*\*[^\s\"]*")  # 'emp*', 'em*loi', '*ploi'
 MIN_PREFIX_CHARS = 3  # letters before a '*' for the word to be searched as a prefix
 MAX_PREFIX_WORDS = 10  # index words, the most frequent, that a prefix stands for
+# Letters a word shares with the index words of its family (build's `family`): the static index's
+# prefix key length (static_index.PREFIX_LEN; tests/search/test_static_index.py checks they agree).
+FAMILY_CHARS = 6
 
 
 @dataclass
@@ -746,7 +749,8 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
           plain_country: Callable[[str, str], bool] | None = None,
           prefixes: list[tuple[str, list[str]]] = (),
-          complete: Callable[[str], list[str]] | None = None) -> Plan:
+          complete: Callable[[str], list[str]] | None = None,
+          family: Callable[[str], list[str]] | None = None) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
@@ -758,7 +762,11 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     prefix (as for a '*'); with it, the query's last word, when it may be a word being typed
     (completed_word) and the index does not hold it, also searches those words, at SYNONYM_BOOST,
     as one unit with the word and instead of a spelling repair (a "prefix" expansion), so that
-    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em')."""
+    results follow the letters as they are typed ('donn', 'recenseme', 'sous-em'). `family(word)`:
+    for a word that no field of the index holds, even stemmed, the index words that begin with
+    its first FAMILY_CHARS letters (else []); a word neither completed nor repaired searches them,
+    as for `complete` ('agriculteurs' -> 'agriculture': the browser's engine finds them by the
+    word's prefix key, and a user typing the word means that family)."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
@@ -854,6 +862,14 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
                 # Not confident: people seldom mistype a word's first letter, and such repairs turn
                 # real words missing from the word lists into others ('stat' -> 'etat').
                 fixed = None
+        kin = family(word) if family is not None and not words and not fixed and len(pieces) == 1 else []
+        if kin:
+            # A word no field holds, even stemmed ('agriculteurs'): the index words beginning as it
+            # does, as the browser's prefix key finds them ('agriculture'), reported as a prefix.
+            found = weighted([parser.parse(w) for w in kin], SYNONYM_BOOST)
+            parts.append(found)
+            unit.terms |= _terms_of(found)
+            completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(kin)})
         if fixed:
             fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
             parts.append(fix_q)

@@ -467,13 +467,12 @@
                 if (slot === undefined || list[i] % meta.slots === slot) held[list[i]] = held[list[i]] || list[i + 1];
               }
             }
-            meta.langs.forEach(function (lang, slot) {
-              // A stem key holds the words stemmed in its language: a version's own text and the
-              // labels of every version. A short stem's key holds only labels' words: the prefix
-              // key stands for the words of that language's versions.
-              put(lists[by[lang]] || []);
-              if (short[lang]) put(listOf(short[lang]), slot);
-            });
+            // A stem key holds the words stemmed in its language: a version's own text and the
+            // labels of every version. A short stem's key holds only labels' words: the prefix
+            // key stands for the words of that language's versions.
+            meta.langs.forEach(function (lang) { put(lists[by[lang]] || []); });
+            var byStems = Object.keys(held);  // without the prefix keys of short stems (a country word's, search)
+            meta.langs.forEach(function (lang, slot) { if (short[lang]) put(listOf(short[lang]), slot); });
             // The stem keys say which versions hold the word; the prefix key's weights rank them,
             // as before (measured: the stem keys' own weights lost 'stats Morocco' 0.813 -> 0.505
             // and 'return migrants survey' 0.829 -> 0.715 in nDCG@10), a version without it by
@@ -482,6 +481,7 @@
             for (var i = 0; i < prefix.length; i += 2) weight[prefix[i]] = prefix[i + 1];
             Object.keys(held).map(Number).sort(function (a, b) { return a - b; }).forEach(function (d) { out.push(d, weight[d] || held[d]); });
             p["=" + w] = out;
+            p["~=" + w] = byStems.map(Number).sort(function (a, b) { return a - b; }).reduce(function (l, d) { l.push(d, weight[d] || held[d]); return l; }, []);
           });
           return found;
         });
@@ -564,6 +564,7 @@
         if (!pieces.some(function (p) { return meaningful(p, stop); }) || pieces.every(function (p) { return claimed[p]; })) return;
         var whole = pieces.join("");
         var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(folded(raw), meta.k)], groups: [] };
+        if (pieces.length > 1 && held[whole]) unit.keys = unit.keys.concat(held[whole]);  // the compound joined (search's ownKeys)
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         // A compound's parts apart do not cover it: the API's phrase of the parts matches where they
         // follow each other, which the static index knows as the compound and as its parts' pair
@@ -1250,6 +1251,10 @@
               var pieces = compoundParts(raw).map(folded);
               // An agent noun's own key ('employer') stays when English versions alone hold it (below).
               if (pieces.length === 1) { long.push(pieces[0]); typed[pieces[0]] = 1; }
+              // A compound of meaningful parts also by the word its parts make, when the lexicon
+              // holds it: the API's index holds compounds joined, so 'under-employment' finds the
+              // texts writing 'underemployment'.
+              else if (pieces.every(function (x) { return meaningful(x, stop); })) { long.push(pieces.join("")); typed[pieces.join("")] = 1; }
             });
             fixes.forEach(function (f) { long.push(f.fix); });
             function oneWord(x, nm) { var t = tokens(nm[0]); return x.kind !== "prefix" && nm[1].length === 1 && t.length === 1 ? folded(t[0]) : ""; }
@@ -1292,7 +1297,18 @@
             // A country word by its own key and, when the lexicon holds it, by its stem keys too, as
             // the API stems it: 'marocain' also finds 'marocains', 'marocaine' (French Snowball), not
             // 'Maroc'; 'morocco' stays apart from 'moroccan' (their stems differ).
-            Object.keys(wholes).forEach(function (w) { held[w] = got.own[w] ? wholes[w].concat(["=" + w]) : wholes[w]; });
+            // One list ("&" + word), not two keys, so that an entry holding the word as written is
+            // not counted twice: its own key's weight, else its stem keys' (ownKeys; only the long
+            // stems': a short one's prefix key, 'tunisi' for 'Tunisia' in French, is also 'Tunisie').
+            Object.keys(wholes).forEach(function (w) {
+              if (!got.own[w]) { held[w] = wholes[w]; return; }
+              var weight = dict(), mine = got[0][w] || [], stems = got[0]["~=" + w] || [], merged = [];
+              for (var i = 0; i < stems.length; i += 2) weight[stems[i]] = stems[i + 1];
+              for (var j = 0; j < mine.length; j += 2) weight[mine[j]] = mine[j + 1];
+              Object.keys(weight).map(Number).sort(function (a, b) { return a - b; }).forEach(function (d) { merged.push(d, weight[d]); });
+              got[0]["&" + w] = merged;
+              held[w] = ["&" + w];
+            });
             Object.keys(got.own).forEach(function (w) { if (!held[w]) held[w] = ["=" + w]; });
             qkeys = agentKeys(q, qkeys, held);
             var units = unitsOf(syn.tree ? syn.positive : q, expansions, countries, fixes, held);
@@ -1322,7 +1338,7 @@
         key = String(key || "");
         if (!key || key.charAt(0) === "@") return;
         if (key.charAt(0) === "!") key = key.slice(1);
-        if (key.charAt(0) === "=") key = keyOf(key.slice(1), meta.k);  // a long word's own keys (ownKeys)
+        if (key.charAt(0) === "=" || key.charAt(0) === "&") key = keyOf(key.slice(1), meta.k);  // a long word's own keys (ownKeys), a country word's
         key.replace(/"/g, "").split(/[ \-]/).forEach(function (part) { if (part && !no[part]) out[part] = 1; });
       }
       qkeys.forEach(put);
