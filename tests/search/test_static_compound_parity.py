@@ -87,3 +87,26 @@ def test_no_parts_offered_for_a_compound_with_a_stop_word_or_unknown_parts(absen
     api, folder = absent
     assert api.search(q)["did_you_mean"] is None
     assert run(folder, q)[q]["did_you_mean"] is None
+
+
+GARDENS = [
+    make_entry("ma-potager", "fr", "Registre du jardin-potager", "Le jardin-potager communal et son registre.", countries=("MA",)),
+    make_entry("tn-jardin", "fr", "Un jardin public", "Un jardin près de l'école.", countries=("TN",)),
+    make_entry("dz-registre", "fr", "Registre des écoles", "Le registre des écoles et de leur jardin.", countries=("DZ",)),
+]
+
+
+@pytest.fixture(scope="module")
+def gardens(tmp_path_factory):
+    return both_engines(tmp_path_factory, "kb-compound-gardens", GARDENS)
+
+
+def test_a_word_typed_apart_does_not_cover_a_phrase_holding_it_in_either_engine(gardens):
+    # Three units (the compound, 'jardin', 'registre'), two needed: 'tn-jardin' covers 'jardin'
+    # only. The API counted the compound's phrase of parts as covered wherever its word 'jardin'
+    # matched alone (now query._cover_terms), and kept it; the browser did not.
+    api, folder = gardens
+    q = "jardin-potager jardin registre"
+    found = {r["id"] for r in api.search(q, page_size=20)["results"]}
+    assert found == {"ma-potager", "dz-registre"}
+    assert set(run(folder, q)[q]["ids"]) == found

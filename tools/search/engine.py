@@ -49,7 +49,9 @@ nothing to act on yet ('emploi NOT') is dropped (query.drop_loose_operators).
 
 Relevance floor. The query's "units" are its meaningful words (not stop words, not single
 letters), with a glossary concept or a country name of several words counting as one. An entry
-is kept only if it covers at least half of the units (query.coverage_needed); the answer is
+covers a unit where one of its words matches, or one of its phrases (a concept's other name, a
+compound's parts) matches whole: a phrase's word matching alone, as another unit's word, does not
+cover it (query._cover_terms). An entry is kept only if it covers at least half of the units (query.coverage_needed); the answer is
 "strong" when the best entry covers all of up to three units, or three quarters of more
 (query.strong_needed). Queries written with operators or quotes keep every match. A query with
 no meaningful word answers nothing, with a hint; an empty query browses every entry by title.
@@ -1225,9 +1227,12 @@ class SearchIndex:
                 if type(leaf) is query.Term and isinstance(leaf.text, str):  # its one term, without Whoosh's walk
                     matched.setdefault((leaf.fieldname, leaf.text), []).append(found)
                     continue
+                phrase = type(leaf) is query.Phrase
                 for term in leaf.terms(phrases=True):
                     key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
                     matched.setdefault(key, []).append(found)
+                    if phrase:  # also as a phrase's word (query._cover_terms)
+                        matched.setdefault((qry.PHRASE_FIELD + key[0], key[1]), []).append(found)
             return nums[order], raw[order], matched
         # Operators: Whoosh's collector, which reports the terms each hit matched.
         nums, raw, per_doc = [], [], []
@@ -1240,6 +1245,8 @@ class SearchIndex:
         for num, terms in zip(nums, per_doc, strict=False):
             for key in terms:
                 holding.setdefault(key, []).append(num)
+                # The collector does not say whether a phrase or the word alone matched: both.
+                holding.setdefault((qry.PHRASE_FIELD + key[0], key[1]), []).append(num)
         matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
         return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
 

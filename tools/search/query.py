@@ -739,6 +739,25 @@ def _terms_of(q) -> set:
     return out
 
 
+# A phrase's words, as a unit's terms, are kept apart from the same words searched alone by another
+# unit: an entry covers a concept named by 'remittances of migrant workers' where the phrase
+# matches, not where 'workers', typed as another word of the query, does (engine.SearchIndex._hits
+# records a phrase's matches under these keys too; build keeps a phrase's word plain for its unit
+# when no other unit searches it alone). Without it, 'remittances workers Libya' kept 19 entries holding only
+# 'workers' (2 of 3 units covered), which the browser's engine, counting a name whole, did not.
+PHRASE_FIELD = '"'
+
+
+def _cover_terms(q) -> set:
+    """A unit's terms of a query: (field, text) of its terms, (PHRASE_FIELD + field, text) of its
+    phrases' words."""
+    out = set()
+    for leaf in ([q] if q.is_leaf() else q.leaves()):
+        mark = PHRASE_FIELD if type(leaf) is query.Phrase else ""
+        out |= {(mark + f, t) for f, t in _terms_of(leaf)}
+    return out
+
+
 # A spelling repair compares the word with the index's whole vocabulary (a few ms per word at
 # 10,000 entries, more for longer words): only a few words of plausible length are repaired.
 MAX_SPELLING_WORDS = 3
@@ -803,12 +822,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         typed = _word_count(exp["matched"])
         alternatives = [_scaled(parser.parse(f'"{w}"'), typed / _word_count(w))
                         for w in map(name_terms, exp["added"]) if w and not _same_name(w, exp["matched"])]
-        unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
+        unit = Unit(exp["matched"], _cover_terms(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.
             synonyms = weighted(alternatives, SYNONYM_BOOST)
             parts.append(synonyms)
-            unit.terms |= _terms_of(synonyms)
+            unit.terms |= _cover_terms(synonyms)
         units.append(unit)
         claimed |= {normalize(w) for w in WORD_RE.findall(exp["matched"])}
 
@@ -824,14 +843,14 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
-        unit = Unit(typed, _terms_of(parse(parser, typed)), country=code)
+        unit = Unit(typed, _cover_terms(parse(parser, typed)), country=code)
         if not all(index_known(w) for w in folded if meaningful(w)):
             # A near miss ('Mauritanei') matches no text: its country's names are searched
             # instead, as a repair, so that the country's entries are found.
             names = [plain_terms(schema.country_name(code, lang)) for lang in schema.LANGS]
             repaired = weighted([parser.parse(f'"{n}"') for n in dict.fromkeys(names) if n], SPELLING_BOOST)
             parts.append(repaired)
-            unit.terms |= _terms_of(repaired)
+            unit.terms |= _cover_terms(repaired)
         if not folded <= claimed:
             units.append(unit)
             claimed |= folded
@@ -843,7 +862,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces) or is_negated(raw):
             continue
         word = "".join(pieces) if len(pieces) > 1 else word
-        unit = Unit(raw, _terms_of(parse(parser, raw)))
+        unit = Unit(raw, _cover_terms(parse(parser, raw)))
         is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
         words = (complete(typing[1]) if typing and i == len(tokens) - 1 and not index_known(typing[1])
                  and typing[1] not in claimed else [])
@@ -851,7 +870,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if words:
             found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
             parts.append(found)
-            unit.terms |= _terms_of(found)
+            unit.terms |= _cover_terms(found)
             completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(words)})
         fixed = None
         if (3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw)
@@ -868,18 +887,18 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
             # does, as the browser's prefix key finds them ('agriculture'), reported as a prefix.
             found = weighted([parser.parse(w) for w in kin], SYNONYM_BOOST)
             parts.append(found)
-            unit.terms |= _terms_of(found)
+            unit.terms |= _cover_terms(found)
             completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(kin)})
         if fixed:
             fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
             parts.append(fix_q)
-            unit.terms |= _terms_of(fix_q)
+            unit.terms |= _cover_terms(fix_q)
             expansions.append({"kind": "spelling", "matched": raw, "concept": "", "added": [fixed]})
         if len(pieces) > 1:
             if all(meaningful(p) for p in pieces):
                 phrase = parser.parse('"' + " ".join(compound_parts(raw)) + '"')
                 parts.append(weighted([phrase], COMPOUND_PARTS_BOOST))
-                unit.terms |= _terms_of(phrase)
+                unit.terms |= _cover_terms(phrase)
         units.append(unit)
         claimed.add(word)
     expansions += [{"kind": "spelling", "matched": typed, "concept": "", "added": [whole]} for typed, whole in rejoined]
@@ -889,7 +908,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if words:
             found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
             parts.append(found)
-            unit.terms |= _terms_of(found)
+            unit.terms |= _cover_terms(found)
         units.append(unit)
         wildcards.append({"kind": "prefix", "matched": typed, "concept": "", "added": list(words)})
     wildcards += completions
@@ -898,6 +917,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     expansions[named:named] = wildcards
     left_out = query.Or(excluded) if excluded else None
     searched = Excluding(query.Or(parts), left_out) if excluded else query.Or(parts)
+    # A phrase's word counts alone for its unit unless another unit searches that word alone
+    # (_cover_terms): 'sous-emploi' typed covers the concept whose name holds it.
+    alone = [{t for t in u.terms if not t[0].startswith(PHRASE_FIELD)} for u in units]
+    for i, u in enumerate(units):
+        others = set().union(*(a for j, a in enumerate(alone) if j != i))
+        u.terms |= {(f[1:], t) for f, t in u.terms if f.startswith(PHRASE_FIELD) and (f[1:], t) not in others}
     return Plan(searched, expansions, units, countries, syntax, text, left_out)
 
 
