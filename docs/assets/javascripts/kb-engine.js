@@ -431,8 +431,9 @@
     // API's analyser of each language stems it), a language whose stem is a short one by the
     // prefix key in that language's versions. Adds to `p` (postings) a list "=" + word for each
     // word the lexicon holds (their stem keys' postings read with `full`) -> Promise of {word: 1}.
+    // `typed` ({word: 1}): the query's own words, which may also be found by their plural or singular.
     var STEM_LANGS = ["fr", "en"];
-    function ownKeys(words, p, full) {
+    function ownKeys(words, p, full, typed) {
       words = words.filter(function (w, i) { return words.indexOf(w) === i && !p["=" + w] && Array.from(w).length > meta.k && /^[a-z]+$/.test(w); });
       var names = dict();
       words.forEach(function (w) { names["t" + shardOf(keyOf(w, meta.k), meta.shards)] = 1; });
@@ -441,6 +442,10 @@
         Object.keys(names).forEach(function (n, i) { files[n] = parts[i]; });
         words.forEach(function (w) {
           var lex = files["t" + shardOf(keyOf(w, meta.k), meta.shards)]["="], v = lex ? lex[w] : undefined;
+          // A word the collection holds only in its plural or singular ('entrepreneur' beside
+          // 'entrepreneurs'): by that form's stems, which Snowball makes the same, not by the prefix
+          // key ('entrep', also 'entreprises': 'auto entrepreneur' found 2 entries in the API, 14 offline).
+          if (v === undefined && lex && typed && typed[w]) v = [w + "s", w + "es", /s$/.test(w) ? w.slice(0, -1) : ""].map(function (f) { return lex[f]; }).filter(function (x) { return x !== undefined; })[0];
           if (v === undefined) return;
           var by = dict();
           var short = dict();
@@ -1259,7 +1264,7 @@
             fixes.forEach(function (f) { long.push(f.fix); });
             function oneWord(x, nm) { var t = tokens(nm[0]); return x.kind !== "prefix" && nm[1].length === 1 && t.length === 1 ? folded(t[0]) : ""; }
             expansions.forEach(function (x) { x.added.forEach(function (nm) { var w = oneWord(x, nm); if (w) long.push(w); }); });
-            return ownKeys(long, got[0], !!opts.full).then(function (own) {
+            return ownKeys(long, got[0], !!opts.full, typed).then(function (own) {
               fixes.forEach(function (f) { if (own[f.fix]) f.key = "=" + f.fix; });
               expansions.forEach(function (x) {
                 x.added = x.added.map(function (nm) { var w = oneWord(x, nm); return w && own[w] ? [nm[0], ["=" + w]] : nm; });
