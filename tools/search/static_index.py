@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords),
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, country_words[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, country_held{}, country_words[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count},
   "=": {long word: its stems (lexicon_value)}} for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
   best-weighted documents, in document order, each given by its gap from the previous one. A doc
@@ -1611,6 +1611,22 @@ def _plain(docs: dict[int, Entry], holding: dict[str, set[int]]):
     return plain
 
 
+def _country_held(files: _Files, codes, vocabs: Vocabularies) -> dict[str, int]:
+    """{folded word of the names and aliases of the countries `codes`: 1 when the export's index
+    words (its v<n> files: the API's neutral words) hold it, else 0}."""
+    folded = vocabs.derived("static_index.country_names", lambda: _country_names(vocabs))
+    words = sorted({w for code in codes if code in folded for name in folded[code] for w in name})
+    read: dict[str, dict] = {}
+    out = {}
+    for w in words:
+        group = spelling_group(w)
+        name = f"v{shard_of(group, files.vshards)}.js"
+        if name not in read:
+            read[name] = _decode(files.texts[name]) if name in files.texts else {}
+        out[w] = int(w in read[name].get(group, ())[::2])
+    return out
+
+
 def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabularies) -> str:
     """meta.js of an export's other files: what the browser needs before the first query."""
     # Tables of the vocabularies alone, made once per Vocabularies (a build makes one per run).
@@ -1646,6 +1662,10 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             # The API's relevance floor (engine module docstring): units an entry must cover to be
             # kept, when the answer counts as a strong match, and the weight of coverage in a score.
             "fuzzy": fuzzy, "fuzzy_limits": [fuzzy_limit("x" * n) for n in range(13)], "country_names": country_names,
+            # {word of a country's names: 1 when the index's words (v<n> files) hold it, else 0}: the
+            # browser tells whether a country named must also be searched by its names
+            # (kb-engine.js countryRepairs) without reading a v<n> file.
+            "country_held": _country_held(files, codes, vocabs),
             # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
             # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
             "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,

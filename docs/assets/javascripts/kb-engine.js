@@ -636,8 +636,10 @@
         return realWord(f.words[0]);
       }
       function held(c) {
-        var ws = c.words.filter(function (w) { return meaningful(w, stop); });
-        return spell ? Promise.all(ws.map(inIndex)).then(function (h) { return h.every(Boolean); }) : Promise.resolve(true);
+        var ws = c.words.filter(function (w) { return meaningful(w, stop); }), known = meta.country_held || dict();
+        // A word of a country's names: from meta (no file read); another (a near miss), from v<n>.
+        function one(w) { return known[w] !== undefined ? Promise.resolve(known[w] === 1) : inIndex(w); }
+        return spell ? Promise.all(ws.map(one)).then(function (h) { return h.every(Boolean); }) : Promise.resolve(true);
       }
       return Promise.all(near.map(real)).then(function (reals) {
         var all = named.concat(near.filter(function (f, i) { return !reals[i]; }));
