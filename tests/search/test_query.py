@@ -127,7 +127,15 @@ def test_misspelt_country_of_more_than_six_letters_is_recognised(text, code):
 
 def test_short_or_known_words_are_not_fuzzy_matched():
     assert codes("Maroq") == []  # five letters: no edit distance allowed
-    assert codes("Mauritana", known=lambda w: True) == []  # a real word is never a misspelt country
+    assert codes("mauritana", known=lambda w: True) == []  # a real word is not a misspelt country
+    assert codes("franchise", known=lambda w: True) == []
+    assert codes("المصرفية", known=lambda w: True) == []  # 'banking' is not Egypt (المصرية)
+
+
+@pytest.mark.parametrize("text, code", [("Mauretania", "MR"), ("Franchise", "FR"), ("MAURETANIA", "MR")])
+def test_a_real_word_typed_as_a_name_may_be_a_misspelt_country(text, code):
+    # The word lists are lower-cased and hold names ('mauretania'): a capital says the typist means one.
+    assert codes(text, known=lambda w: True) == [code]
 
 
 def test_country_names_of_several_words():

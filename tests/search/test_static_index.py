@@ -616,3 +616,10 @@ def test_facets_js_is_patched_row_by_row_and_made_again_when_a_facet_s_values_ch
         assert rows, "the export was patched"
         assert (len(rows) == len(entries)) is made_all, len(rows)
         assert got["facets.js"] == static_index.export(entries)["facets.js"]
+
+
+def test_the_api_s_word_family_has_the_browser_s_prefix_key_length():
+    # query.build's `family` searches what the browser's prefix key matches for a word no field holds.
+    from tools.search.query import FAMILY_CHARS
+
+    assert FAMILY_CHARS == static_index.PREFIX_LEN

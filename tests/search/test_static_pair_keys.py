@@ -5,7 +5,8 @@ compound itself: 'travail-migration' found 2 entries of the shipped collection i
 offline (a text saying 'travail, migrations'); '"enquête emploi"' 17 in the API, 30 offline
 (both words anywhere). Only the pairs of two glossary words have keys (static_index.pair_words):
 pairs of any two words were most of a body's keys; two other words in a row are matched as both
-present, a superset of the API's answer, never nothing."""
+present in a quoted phrase, a superset of the API's answer, never nothing; a compound of such
+words counts only where written as one (test_a_compound_of_other_words_...)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,6 @@ ENTRIES = [
 ]
 QUERIES = ["travail-migration", '"enquête emploi"', '"travail migration"', "enquête emploi", "jardin-potager",
            '"jardin potager"']
-# Words of no glossary name: their pairs have no key, the browser matches them as both present.
-OTHER_WORDS = ("jardin-potager", '"jardin potager"')
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,8 @@ def engines(tmp_path_factory):
     return api, run(folder, *QUERIES)
 
 
-@pytest.mark.parametrize("q", [q for q in QUERIES if q not in OTHER_WORDS])
+# Words of no glossary name (jardin, potager) have no pair keys: tested apart below.
+@pytest.mark.parametrize("q", [q for q in QUERIES if "jardin" not in q])
 def test_both_engines_find_the_same_entries_for_words_in_a_row(engines, q):
     api, static = engines
     found = {r["id"] for r in api.search(q, page_size=20)["results"]}
@@ -72,13 +72,26 @@ def test_pair_keys_leave_stop_words_out_and_do_not_weigh_on_the_fields():
     assert static_index.entry_terms(entry).lengths == plain.lengths
 
 
-@pytest.mark.parametrize("q", OTHER_WORDS)
-def test_other_words_in_a_row_are_matched_as_both_present_offline(engines, q):
+def test_other_words_in_a_row_are_matched_as_both_present_offline_in_a_quoted_phrase(engines):
     api, static = engines
+    q = '"jardin potager"'
     found = {r["id"] for r in api.search(q, page_size=20)["results"]}
     assert found == {"ma-jardin"}, q
     # A superset of the API's answer: the entry holding both words apart too, never nothing.
     assert set(static[q]["ids"]) == {"ma-jardin", "tn-jardin"}, q
+
+
+def test_a_compound_of_other_words_is_matched_offline_where_written_and_else_offered_apart(engines):
+    # Issue #12: parts anywhere made 'cross-border' find 2 entries of the shipped collection
+    # offline, none in the API, whose phrase needs them in a row; the browser, which knows that
+    # only for glossary and country words, now counts the compound as written (kb-engine.js
+    # compoundHolders) and, finding nothing, offers the parts apart as the API does when it finds
+    # nothing (engine.SearchIndex._apart). Known difference: here the API's phrase finds the
+    # words written apart but in a row ('jardin potager'), which the browser cannot tell.
+    api, static = engines
+    q = "jardin-potager"
+    assert {r["id"] for r in api.search(q, page_size=20)["results"]} == {"ma-jardin"}
+    assert (static[q]["ids"], static[q]["did_you_mean"]) == ([], "jardin potager")
 
 
 def test_only_pairs_of_glossary_words_have_keys():

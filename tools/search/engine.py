@@ -50,7 +50,9 @@ nothing to act on yet ('emploi NOT') is dropped (query.drop_loose_operators).
 
 Relevance floor. The query's "units" are its meaningful words (not stop words, not single
 letters), with a glossary concept or a country name of several words counting as one. An entry
-is kept only if it covers at least half of the units (query.coverage_needed); the answer is
+covers a unit where one of its words matches, or one of its phrases (a concept's other name, a
+compound's parts) matches whole: a phrase's word matching alone, as another unit's word, does not
+cover it (query._cover_terms). An entry is kept only if it covers at least half of the units (query.coverage_needed); the answer is
 "strong" when the best entry covers all of up to three units, or three quarters of more
 (query.strong_needed). Queries written with operators or quotes keep every match. A query with
 no meaningful word answers nothing, with a hint (its question words, 'what', 'comment', 'كيف', are
@@ -69,6 +71,7 @@ import pickle
 import re
 import threading
 import time
+import unicodedata
 from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
@@ -1070,8 +1073,11 @@ class SearchIndex:
 
     @staticmethod
     def check(q: str, page: int, page_size: int) -> str:
-        """The query with control characters blanked and trimmed; QueryError when the query is
-        longer than MAX_QUERY_CHARS or page/page_size are out of range."""
+        """The query with control characters blanked, compatibility characters in their plain
+        form (NFKC, as analysis.normalize folds each word: here before the query is cut into
+        words, so that 'Ⓜigrants' is one word, 'Migrants', not the word 'igrants' after a symbol)
+        and trimmed; QueryError when the query is longer than MAX_QUERY_CHARS or page/page_size
+        are out of range. kb-engine.js search() does the same."""
         if len(q) > MAX_QUERY_CHARS:
             raise QueryError(f"query is {len(q)} characters long: refused, at most {MAX_QUERY_CHARS} are accepted",
                              code="query_too_long")
@@ -1079,7 +1085,7 @@ class SearchIndex:
             raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {page}", code="page_out_of_range")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}", code="page_size_out_of_range")
-        return re.sub(r"[\x00-\x1f\x7f]", " ", q).strip()
+        return unicodedata.normalize("NFKC", re.sub(r"[\x00-\x1f\x7f]", " ", q)).strip()
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -1224,9 +1230,12 @@ class SearchIndex:
                 if type(leaf) is query.Term and isinstance(leaf.text, str):  # its one term, without Whoosh's walk
                     matched.setdefault((leaf.fieldname, leaf.text), []).append(found)
                     continue
+                phrase = type(leaf) is query.Phrase
                 for term in leaf.terms(phrases=True):
                     key = (term[0], term[1].decode("utf-8") if isinstance(term[1], bytes) else term[1])
                     matched.setdefault(key, []).append(found)
+                    if phrase:  # also as a phrase's word (query._cover_terms)
+                        matched.setdefault((qry.PHRASE_FIELD + key[0], key[1]), []).append(found)
             return nums[order], raw[order], matched
         # Operators: Whoosh's collector, which reports the terms each hit matched.
         nums, raw, per_doc = [], [], []
@@ -1239,6 +1248,8 @@ class SearchIndex:
         for num, terms in zip(nums, per_doc, strict=False):
             for key in terms:
                 holding.setdefault(key, []).append(num)
+                # The collector does not say whether a phrase or the word alone matched: both.
+                holding.setdefault((qry.PHRASE_FIELD + key[0], key[1]), []).append(num)
         matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
         return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
 
@@ -1329,6 +1340,8 @@ class SearchIndex:
             did_you_mean = None
             if wq is not None and (len(items) < 3 or repaired or not (strong and items)):
                 did_you_mean = self._did_you_mean(gen, searched, fragments)
+            if wq is not None and not items and did_you_mean is None:
+                did_you_mean = self._apart(gen.reader, searched)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": _fresh(expansions), "did_you_mean": did_you_mean,
                 "strong": bool(strong and items), "hint": HINTS.get(hint_code), "hint_code": hint_code}
@@ -1355,7 +1368,8 @@ class SearchIndex:
         # 'recensement' and would never be repaired.
         plan = qry.build(self._parser, text, partial(expand, vocabs=self.vocabs), lambda w: self._known(gen, w),
                          lambda w: self._repair(gen, w), self.vocabs, lambda w, c: self._plain_country(gen, w, c),
-                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w), fragments=syntax.fragments)
+                         prefixes=prefixes, complete=lambda w: self._prefix_words(gen, w), fragments=syntax.fragments,
+                         family=lambda w: self._family(gen, w))
         nums, scores, strong = self._score(gen, plan)
         hint = "syntax_ignored" if syntax.ignored else None
         return nums, scores, strong, hint, plan.expansions, plan.query, plan.text or text, syntax.fragments
@@ -1374,6 +1388,14 @@ class SearchIndex:
             if meaningful(word) and len(word) <= qry.MAX_SPELLING_CHARS + 2:
                 found.append((-reader.doc_frequency("neutral", word), word))
         return [w for _, w in sorted(found)[:qry.MAX_PREFIX_WORDS]]
+
+    def _family(self, gen: _Generation, word: str) -> list[str]:
+        """The index words of a word's family when no field holds the word, even stemmed (query.build's
+        `family`): for a word of more than query.FAMILY_CHARS ASCII letters, the _prefix_words of its
+        first FAMILY_CHARS letters, as the browser's prefix key matches them; [] otherwise."""
+        if len(word) <= qry.FAMILY_CHARS or not word.isascii() or not word.isalpha() or self._index_known(gen.reader, word):
+            return []
+        return [w for w in self._prefix_words(gen, word[:qry.FAMILY_CHARS]) if w != word]
 
     def _plain_country(self, gen: _Generation, word: str, code: str) -> bool:
         """Whether a one-word country name is a plain word of this index's collection
@@ -1502,6 +1524,20 @@ class SearchIndex:
         found = " ".join(out) if changed else ""
         gen.did_you_mean.put(key, found)
         return found or None
+
+    def _apart(self, reader, q: str) -> str | None:
+        """"Did you mean" for a query that found nothing because of a compound the collection does
+        not hold ('auto-entrepreneur', 'cross-border'; issue #12): the query's words with the
+        compound's parts apart ('auto entrepreneur'), as _did_you_mean writes them, when a
+        compound of two or more meaningful parts has every part held by the index; else None.
+        A compound with a stop word or single letter among its parts ('sous-emploi', 'e-mail') is
+        one word, not offered apart. kb-engine.js didYouMean does the same."""
+        for raw in qry.TOKEN_RE_COMPOUND.findall(q)[:MAX_QUERY_TERMS]:
+            parts = [strip_elision(normalize(p)) for p in compound_parts(raw)]
+            if len(parts) > 1 and all(meaningful(p) and self._index_known(reader, p) for p in parts):
+                words = WORD_RE.findall(q)[:MAX_QUERY_TERMS]
+                return " ".join(w if w in qry.OPERATORS else strip_elision(normalize(w)) for w in words)
+        return None
 
     # -- other reads ---------------------------------------------------------------------------
 

@@ -168,6 +168,9 @@ _BOOST_RE = re.compile(r"(?<=[\w\"])\^\d+(?:\.\d+)?")  # 'emploi^2'
 _WILDCARD_RE = re.compile(r"[^\s*\"]*\*[^\s\"]*")  # 'emp*', 'em*loi', '*ploi'
 MIN_PREFIX_CHARS = 3  # letters before a '*' for the word to be searched as a prefix
 MAX_PREFIX_WORDS = 10  # index words, the most frequent, that a prefix stands for
+# Letters a word shares with the index words of its family (build's `family`): the static index's
+# prefix key length (static_index.PREFIX_LEN; tests/search/test_static_index.py checks they agree).
+FAMILY_CHARS = 6
 
 
 @dataclass
@@ -603,6 +606,13 @@ def typed_acronym(typed: str) -> bool:
     return typed.isupper() and len(typed) <= ACRONYM_MAX_CHARS
 
 
+def typed_name(typed: str) -> bool:
+    """Whether a word as typed starts with a capital letter, as a name does ('Mauretania'): the
+    word lists are lower-cased, so a name they hold ('mauretania') looks like any other real word.
+    Mirrored in kb-engine.js (typedName)."""
+    return typed[:1].isupper()
+
+
 def suggestion_limit(word: str, real: bool, typed: str = "") -> int:
     """The largest edit distance at which a folded `word` may be offered another word as "did you
     mean" (0: none). None for a word with a digit (a code such as 'C088' or 'bpm6' is not misspelt)
@@ -706,7 +716,9 @@ def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
                     plain: Callable[[str, str], bool] | None = None, regions: bool = True) -> list[tuple[str, str]]:
     """(code, words as typed) for each country a query names: 'Maroc', 'المغرب', 'بالمغرب',
     'Moroccan', 'Mauritana' (a near miss of an unknown word, see fuzzy_limit). `known(word)` says
-    whether a folded word is a real word (such words are never taken for a misspelt country).
+    whether a folded word is a real word: such a word is not taken for a misspelt country
+    ('franchise' is not France, 'المصرفية' not Egypt) unless typed with a capital (typed_name:
+    'Mauretania', which the lower-cased word lists hold as a name).
     `plain(name, code)`: whether a one-word name (folded, clitics removed) is a plain word of the
     searched collection (plain_country_word), which then names nothing; None: never. The words of
     a name that holds a country's name but names a region (not_country_names: 'المغرب العربي',
@@ -736,7 +748,7 @@ def countries_named(text: str, known: Callable[[str], bool] = lambda w: False,
                 code = hit[1] if hit else None
                 if hit and plain is not None and plain(*hit):
                     code = None  # a name, written right, used as a word: not a misspelt other name either
-                elif code is None and fuzzy_limit(chunk[0]) and not known(chunk[0]):
+                elif code is None and fuzzy_limit(chunk[0]) and not (known(chunk[0]) and not typed_name(raw[i])):
                     code = _near_country(table, chunk[0])
             if code:
                 found.append((code, " ".join(raw[i:i + n])))
@@ -872,6 +884,25 @@ def _terms_of(q) -> set:
     return out
 
 
+# A phrase's words, as a unit's terms, are kept apart from the same words searched alone by another
+# unit: an entry covers a concept named by 'remittances of migrant workers' where the phrase
+# matches, not where 'workers', typed as another word of the query, does (engine.SearchIndex._hits
+# records a phrase's matches under these keys too; build keeps a phrase's word plain for its unit
+# when no other unit searches it alone). Without it, 'remittances workers Libya' kept 19 entries holding only
+# 'workers' (2 of 3 units covered), which the browser's engine, counting a name whole, did not.
+PHRASE_FIELD = '"'
+
+
+def _cover_terms(q) -> set:
+    """A unit's terms of a query: (field, text) of its terms, (PHRASE_FIELD + field, text) of its
+    phrases' words."""
+    out = set()
+    for leaf in ([q] if q.is_leaf() else q.leaves()):
+        mark = PHRASE_FIELD if type(leaf) is query.Phrase else ""
+        out |= {(mark + f, t) for f, t in _terms_of(leaf)}
+    return out
+
+
 # A spelling repair compares the word with the index's whole vocabulary (a few ms per word at
 # 10,000 entries, more for longer words): only a few words of plausible length are repaired.
 MAX_SPELLING_WORDS = 3
@@ -882,7 +913,8 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
           repair: Callable[[str], str | None], vocabs: Vocabularies | None = None,
           plain_country: Callable[[str, str], bool] | None = None,
           prefixes: list[tuple[str, list[str]]] = (),
-          complete: Callable[[str], list[str]] | None = None, fragments: frozenset[str] = frozenset()) -> Plan:
+          complete: Callable[[str], list[str]] | None = None, fragments: frozenset[str] = frozenset(),
+          family: Callable[[str], list[str]] | None = None) -> Plan:
     """The plan of a query. `expand(text)`: glossary expansions (tools.search.glossary.expand);
     `index_known(word)`: whether the index's vocabulary holds a folded word; `repair(word)`: a confident
     correction from the index's vocabulary, or None. `vocabs`: the run's Vocabularies (country
@@ -895,7 +927,11 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     (completed_word) and the index does not hold it, also searches those words, at SYNONYM_BOOST,
     as one unit with the word and instead of a spelling repair (a "prefix" expansion), so that
     results follow the letters as they are typed ('donn', 'recenseme', 'sous-em').
-    `fragments`: folded pieces of words cut by a '*' (off_syntax), never repaired."""
+    `fragments`: folded pieces of words cut by a '*' (off_syntax), never repaired. `family(word)`:
+    for a word that no field of the index holds, even stemmed, the index words that begin with
+    its first FAMILY_CHARS letters (else []); a word neither completed nor repaired searches them,
+    as for `complete` ('agriculteurs' -> 'agriculture': the browser's engine finds them by the
+    word's prefix key, and a user typing the word means that family)."""
     vocabs = Vocabularies.ensure(vocabs)
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
@@ -932,12 +968,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         typed = _word_count(exp["matched"])
         alternatives = [_scaled(parser.parse(f'"{w}"'), typed / _word_count(w))
                         for w in map(name_terms, exp["added"]) if w and not _same_name(w, exp["matched"])]
-        unit = Unit(exp["matched"], _terms_of(parse(parser, exp["matched"])))
+        unit = Unit(exp["matched"], _cover_terms(parse(parser, exp["matched"])))
         if alternatives:
             # One concept counts once, however many of its names an entry uses.
             synonyms = weighted(alternatives, SYNONYM_BOOST)
             parts.append(synonyms)
-            unit.terms |= _terms_of(synonyms)
+            unit.terms |= _cover_terms(synonyms)
         units.append(unit)
         claimed |= {normalize(w) for w in WORD_RE.findall(exp["matched"])}
 
@@ -953,14 +989,14 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         expansions.append({"kind": "country", "matched": typed, "concept": code, "added": [code]})
         countries.add(code)
         folded = {strip_elision(normalize(w)) for w in WORD_RE.findall(typed)}
-        unit = Unit(typed, _terms_of(parse(parser, typed)), country=code)
+        unit = Unit(typed, _cover_terms(parse(parser, typed)), country=code)
         if not all(index_known(w) for w in folded if meaningful(w)):
             # A near miss ('Mauritanei') matches no text: its country's names are searched
             # instead, as a repair, so that the country's entries are found.
             names = [plain_terms(schema.country_name(code, lang)) for lang in schema.LANGS]
             repaired = weighted([parser.parse(f'"{n}"') for n in dict.fromkeys(names) if n], SPELLING_BOOST)
             parts.append(repaired)
-            unit.terms |= _terms_of(repaired)
+            unit.terms |= _cover_terms(repaired)
         if not folded <= claimed:
             units.append(unit)
             claimed |= folded
@@ -972,7 +1008,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if not any(meaningful(p) for p in pieces) or all(p in claimed for p in pieces) or is_negated(raw):
             continue
         word = "".join(pieces) if len(pieces) > 1 else word
-        unit = Unit(raw, _terms_of(parse(parser, raw)))
+        unit = Unit(raw, _cover_terms(parse(parser, raw)))
         is_known = known(word) or (len(pieces) > 1 and all(known(p) for p in pieces if meaningful(p)))
         words = (complete(typing[1]) if typing and i == len(tokens) - 1 and not index_known(typing[1])
                  and typing[1] not in claimed else [])
@@ -980,7 +1016,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if words:
             found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
             parts.append(found)
-            unit.terms |= _terms_of(found)
+            unit.terms |= _cover_terms(found)
             completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(words)})
         fixed = None
         if (3 < len(word) <= MAX_SPELLING_CHARS and repairs_left and not is_known and not typed_acronym(raw)
@@ -991,16 +1027,24 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
                 # Not confident: people seldom mistype a word's first letter, and such repairs turn
                 # real words missing from the word lists into others ('stat' -> 'etat').
                 fixed = None
+        kin = family(word) if family is not None and not words and not fixed and len(pieces) == 1 else []
+        if kin:
+            # A word no field holds, even stemmed ('agriculteurs'): the index words beginning as it
+            # does, as the browser's prefix key finds them ('agriculture'), reported as a prefix.
+            found = weighted([parser.parse(w) for w in kin], SYNONYM_BOOST)
+            parts.append(found)
+            unit.terms |= _cover_terms(found)
+            completions.append({"kind": "prefix", "matched": raw, "concept": "", "added": list(kin)})
         if fixed:
             fix_q = weighted([parser.parse(fixed)], SPELLING_BOOST)
             parts.append(fix_q)
-            unit.terms |= _terms_of(fix_q)
+            unit.terms |= _cover_terms(fix_q)
             expansions.append({"kind": "spelling", "matched": raw, "concept": "", "added": [fixed]})
         if len(pieces) > 1:
             if all(meaningful(p) for p in pieces):
                 phrase = parser.parse('"' + " ".join(compound_parts(raw)) + '"')
                 parts.append(weighted([phrase], COMPOUND_PARTS_BOOST))
-                unit.terms |= _terms_of(phrase)
+                unit.terms |= _cover_terms(phrase)
         units.append(unit)
         claimed.add(word)
     expansions += [{"kind": "spelling", "matched": typed, "concept": "", "added": [whole]} for typed, whole in rejoined]
@@ -1010,7 +1054,7 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
         if words:
             found = weighted([parser.parse(w) for w in words], SYNONYM_BOOST)
             parts.append(found)
-            unit.terms |= _terms_of(found)
+            unit.terms |= _cover_terms(found)
         units.append(unit)
         wildcards.append({"kind": "prefix", "matched": typed, "concept": "", "added": list(words)})
     wildcards += completions
@@ -1019,6 +1063,12 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     expansions[named:named] = wildcards
     left_out = query.Or(excluded) if excluded else None
     searched = Excluding(query.Or(parts), left_out) if excluded else query.Or(parts)
+    # A phrase's word counts alone for its unit unless another unit searches that word alone
+    # (_cover_terms): 'sous-emploi' typed covers the concept whose name holds it.
+    alone = [{t for t in u.terms if not t[0].startswith(PHRASE_FIELD)} for u in units]
+    for i, u in enumerate(units):
+        others = set().union(*(a for j, a in enumerate(alone) if j != i))
+        u.terms |= {(f[1:], t) for f, t in u.terms if f.startswith(PHRASE_FIELD) and (f[1:], t) not in others}
     return Plan(searched, expansions, units, countries, syntax, text, left_out)
 
 

@@ -6,7 +6,7 @@ loads from file:// too, where fetch() of JSON is refused):
 
 - ``meta.js``: {version, shards, doc_shard, k (prefix length), n (documents), weight_scale, langs, stop[] (analysis.all_stopwords), question_words[],
   operators[], max_query_chars, max_query_terms, phrases{}, concepts[], countries{}, fuzzy{},
-  fuzzy_limits[], country_names{}, country_words[], country_spellings[], not_countries[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
+  fuzzy_limits[], country_names{}, country_held{}, country_words[], country_spellings[], not_countries[], proper[] (arabic_key), short_forms{}, boosts{}, floor{}, spell{}}: what the browser needs before the first query (a few kB).
 - ``t<n>.js``: {key: [gap, weight, gap, weight, ...], "": {key with a tail: its document count},
   "=": {long word: its stems (lexicon_value)}} for the keys whose hash falls in shard n (``shards``, a power of two): each key's HEAD
   best-weighted documents, in document order, each given by its gap from the previous one. A doc
@@ -178,6 +178,10 @@ SPELL_BITS_PER_WORD = 10  # about 1 % false positives: a misspelt word then take
 SPELL_HASHES = 7
 SPELL_BASES = (0x811C9DC5, 0x9747B28C)  # FNV-1a offset bases of the two hashes
 SPELL_MIN_CHARS = 4  # query.build repairs words of more than three letters
+# The real-word filter holds words from one letter: the browser tells whether a short fragment of a
+# word cut in two is a real word, as query.join_fragments does ('chô\u200bmage': 'cho' is none,
+# so the two are joined into 'chomage'; counted as known, the browser left them apart and found nothing).
+REAL_MIN_CHARS = 1
 _FIELDS = ("title", "summary", "meta", "body")
 _COMPOUND_RE = re.compile(TOKEN_PATTERN)
 
@@ -521,9 +525,9 @@ def _fnv_arrays(words: list[str], lengths: np.ndarray, bases: tuple[int, ...]) -
 @cache
 def _dictionary_bloom() -> tuple[int, np.ndarray]:
     """(blocks, bits: uint8 array of blocks x SPELL_BLOCK_BITS / 8) of the word lists' words that
-    a repair could touch (SPELL_MIN_CHARS to MAX_SPELLING_CHARS letters); once per process (the
-    lists take about a second to read, the hashing as long)."""
-    words = [w for w in dictionary_words() if SPELL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
+    a repair or a join of fragments could touch (REAL_MIN_CHARS to MAX_SPELLING_CHARS letters);
+    once per process (the lists take about a second to read, the hashing as long)."""
+    words = [w for w in dictionary_words() if REAL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
     # The filter is the same in any order of the words: by decreasing length for _fnv_arrays.
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     order = np.argsort(-lengths, kind="stable")
@@ -546,7 +550,7 @@ def real_word_filter(extra) -> tuple[int, list[str]]:
     blocks, shared = _dictionary_bloom()
     bits = shared.copy()
     for word in extra:
-        if SPELL_MIN_CHARS <= len(word) <= MAX_SPELLING_CHARS:
+        if REAL_MIN_CHARS <= len(word) <= MAX_SPELLING_CHARS:
             block, positions = bloom_bits(word, blocks)
             for pos in positions:
                 bits[block, pos >> 3] |= 1 << (pos & 7)
@@ -1617,6 +1621,22 @@ def _plain(docs: dict[int, Entry], holding: dict[str, set[int]]):
     return plain
 
 
+def _country_held(files: _Files, codes, vocabs: Vocabularies) -> dict[str, int]:
+    """{folded word of the names and aliases of the countries `codes`: 1 when the export's index
+    words (its v<n> files: the API's neutral words) hold it, else 0}."""
+    folded = vocabs.derived("static_index.country_names", lambda: _country_names(vocabs))
+    words = sorted({w for code in codes if code in folded for name in folded[code] for w in name})
+    read: dict[str, dict] = {}
+    out = {}
+    for w in words:
+        group = spelling_group(w)
+        name = f"v{shard_of(group, files.vshards)}.js"
+        if name not in read:
+            read[name] = _decode(files.texts[name]) if name in files.texts else {}
+        out[w] = int(w in read[name].get(group, ())[::2])
+    return out
+
+
 def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabularies) -> str:
     """meta.js of an export's other files: what the browser needs before the first query."""
     # Tables of the vocabularies alone, made once per Vocabularies (a build makes one per run).
@@ -1660,6 +1680,10 @@ def _meta(files: _Files, docs: dict[int, Entry], blocks: int, vocabs: Vocabulari
             # demonym's: المغاربي, Maghrebi, and المغاربة, Moroccans, share مغارب).
             "not_countries": sorted({" ".join(w) for w in not_country_names(vocabs)}
                                     | {" ".join(key(x) for x in w) for w in not_country_names(vocabs) if len(w) > 1}),
+            # {word of a country's names: 1 when the index's words (v<n> files) hold it, else 0}: the
+            # browser tells whether a country named must also be searched by its names
+            # (kb-engine.js countryRepairs) without reading a v<n> file.
+            "country_held": _country_held(files, codes, vocabs),
             # Spelling repair (query.build's rule): words of min..max letters, at most max_words of
             # them; real-word filter in `blocks` files r<n>, index words by group in `vshards` files v<n>.
             "spell": {"blocks": blocks, "block_bits": SPELL_BLOCK_BITS, "hashes": SPELL_HASHES,

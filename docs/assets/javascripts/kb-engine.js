@@ -234,6 +234,11 @@
     return Math.min(prev[b.length], limit + 1);
   }
 
+  // engine.SearchIndex.check's control characters, Python's str.strip() (its whitespace, with
+  // \x1c-\x1f and \x85; not U+FEFF) and engine.BLANK_RE (a query of only these browses).
+  var CONTROL_ALL = /[\x00-\x1f\x7f]/g;
+  var PY_STRIP = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+  var BLANK_QUERY = /^[ \t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
   var NO_TERMS_HINT = "nothing to search: the query holds only symbols, single letters or stop words";
 
   // Mirrors query.off_syntax(): the query without the search syntax neither engine takes (field
@@ -453,8 +458,9 @@
     // API's analyser of each language stems it), a language whose stem is a short one by the
     // prefix key in that language's versions. Adds to `p` (postings) a list "=" + word for each
     // word the lexicon holds (their stem keys' postings read with `full`) -> Promise of {word: 1}.
+    // `typed` ({word: 1}): the query's own words, which may also be found by their plural or singular.
     var STEM_LANGS = ["fr", "en"];
-    function ownKeys(words, p, full) {
+    function ownKeys(words, p, full, typed) {
       words = words.filter(function (w, i) { return words.indexOf(w) === i && !p["=" + w] && Array.from(w).length > meta.k && /^[a-z]+$/.test(w); });
       var names = dict();
       words.forEach(function (w) { names["t" + shardOf(keyOf(w, meta.k), meta.shards)] = 1; });
@@ -463,6 +469,10 @@
         Object.keys(names).forEach(function (n, i) { files[n] = parts[i]; });
         words.forEach(function (w) {
           var lex = files["t" + shardOf(keyOf(w, meta.k), meta.shards)]["="], v = lex ? lex[w] : undefined;
+          // A word the collection holds only in its plural or singular ('entrepreneur' beside
+          // 'entrepreneurs'): by that form's stems, which Snowball makes the same, not by the prefix
+          // key ('entrep', also 'entreprises': 'auto entrepreneur' found 2 entries in the API, 14 offline).
+          if (v === undefined && lex && typed && typed[w]) v = [w + "s", w + "es", /s$/.test(w) ? w.slice(0, -1) : ""].map(function (f) { return lex[f]; }).filter(function (x) { return x !== undefined; })[0];
           if (v === undefined) return;
           var by = dict();
           var short = dict();
@@ -489,13 +499,12 @@
                 if (slot === undefined || list[i] % meta.slots === slot) held[list[i]] = held[list[i]] || list[i + 1];
               }
             }
-            meta.langs.forEach(function (lang, slot) {
-              // A stem key holds the words stemmed in its language: a version's own text and the
-              // labels of every version. A short stem's key holds only labels' words: the prefix
-              // key stands for the words of that language's versions.
-              put(lists[by[lang]] || []);
-              if (short[lang]) put(listOf(short[lang]), slot);
-            });
+            // A stem key holds the words stemmed in its language: a version's own text and the
+            // labels of every version. A short stem's key holds only labels' words: the prefix
+            // key stands for the words of that language's versions.
+            meta.langs.forEach(function (lang) { put(lists[by[lang]] || []); });
+            var byStems = Object.keys(held);  // without the prefix keys of short stems (a country word's, search)
+            meta.langs.forEach(function (lang, slot) { if (short[lang]) put(listOf(short[lang]), slot); });
             // The stem keys say which versions hold the word; the prefix key's weights rank them,
             // as before (measured: the stem keys' own weights lost 'stats Morocco' 0.813 -> 0.505
             // and 'return migrants survey' 0.829 -> 0.715 in nDCG@10), a version without it by
@@ -504,6 +513,7 @@
             for (var i = 0; i < prefix.length; i += 2) weight[prefix[i]] = prefix[i + 1];
             Object.keys(held).map(Number).sort(function (a, b) { return a - b; }).forEach(function (d) { out.push(d, weight[d] || held[d]); });
             p["=" + w] = out;
+            p["~=" + w] = byStems.map(Number).sort(function (a, b) { return a - b; }).reduce(function (l, d) { l.push(d, weight[d] || held[d]); return l; }, []);
           });
           return found;
         });
@@ -605,6 +615,7 @@
         if (!pieces.some(function (p) { return meaningful(p, stop); }) || pieces.every(function (p) { return claimed[p]; })) return;
         var whole = pieces.join("");
         var unit = { keys: pieces.length === 1 && held[pieces[0]] ? held[pieces[0]].slice() : [pieces.length > 1 ? compoundKey(pieces, meta.k, stop) : keyOf(folded(raw), meta.k)], groups: [] };
+        if (pieces.length > 1 && held[whole]) unit.keys = unit.keys.concat(held[whole]);  // the compound joined (search's ownKeys)
         if (pieces.length === 1 && fixKey[pieces[0]]) unit.keys.push(fixKey[pieces[0]]);
         // A compound's parts apart do not cover it: the API's phrase of the parts matches where they
         // follow each other, which the static index knows as the compound and as its parts' pair
@@ -638,9 +649,8 @@
 
     // A misspelt country name (query.countries_named, fuzzy_limit, _near_country): a word longer
     // than six letters, within the allowed edit distance of one country's one-word name only.
-    // The API skips the words of its word lists; the browser, without them, skips the words its
-    // index holds (their key has postings: checked once the postings are read) and the stop and
-    // glossary words.
+    // Stop and glossary words are skipped here; real words (unless typed as a name) once the
+    // real-word filter is read (countryRepairs), as the API skips the words of its word lists.
     function nearCountry(word) {
       var len = Array.from(word).length, limits = meta.fuzzy_limits || [];
       var limit = limits[Math.min(len, limits.length - 1)] || 0;
@@ -653,6 +663,49 @@
       best.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
       if (best.length && (best.length === 1 || best[1][0] > best[0][0] || best[1][2] === best[0][2])) return best[0][2];
       return null;
+    }
+
+    // query.build's rule for the countries a query names (`named`, countriesNamed; `near`, the
+    // near misses of nearCountry), once the query's postings `p` are read: a near miss that is a
+    // real word (the filter: word lists, glossary, country names) names no country, unless typed
+    // with a capital ('Mauretania': the lists are lower-cased and hold names; 'franchise' is not
+    // France), as query.countries_named; a country whose typed words the index does not hold as
+    // written (inIndex, the API's neutral words: 'Tunesia', 'marocaine') is also searched by its
+    // names, in every language, at the spelling weight (`repaired`, their postings added to `p`).
+    // A near miss the index holds still names its country, without the repair.
+    // -> Promise of {countries: named then near misses, repaired}.
+    function countryRepairs(named, near, p, full) {
+      var spell = meta.spell;
+      function real(f) {
+        var n = Array.from(f.words[0]).length;
+        if (!spell || n > spell.max_chars || typedName(f.typed)) return Promise.resolve(false);
+        return realWord(f.words[0]);
+      }
+      function held(c) {
+        var ws = c.words.filter(function (w) { return meaningful(w, stop); }), known = meta.country_held || dict();
+        // A word of a country's names: from meta (no file read); another (a near miss), from v<n>.
+        function one(w) { return known[w] !== undefined ? Promise.resolve(known[w] === 1) : inIndex(w); }
+        return spell ? Promise.all(ws.map(one)).then(function (h) { return h.every(Boolean); }) : Promise.resolve(true);
+      }
+      return Promise.all(near.map(real)).then(function (reals) {
+        var all = named.concat(near.filter(function (f, i) { return !reals[i]; }));
+        return Promise.all(all.map(held)).then(function (hs) {
+          var repaired = all.filter(function (c, i) { return !hs[i]; }), more = [];
+          repaired.forEach(function (c) {
+            c.groups = meta.country_names[c.code] || [];
+            c.groups.forEach(function (ks) { ks.forEach(function (k) { if (!p[k] && more.indexOf(k) < 0) more.push(k); }); });
+          });
+          return postings(more, full).then(function (lists) {
+            Object.keys(lists).forEach(function (k) { p[k] = lists[k]; });
+            return { countries: all, repaired: repaired };
+          });
+        });
+      });
+    }
+    // Mirrors query.typed_name(): a word typed with a capital first letter.
+    function typedName(raw) {
+      var first = Array.from(raw || "")[0] || "";
+      return first !== first.toLowerCase() && first === first.toUpperCase();
     }
 
     // ---- spelling repair: query.build's rule with the static index's data (meta.spell) --------
@@ -718,7 +771,7 @@
     }
     // {text, joined: [[two words as typed, the word joined]]}: query.join_fragments, two
     // neighbouring words (only spaces or zero-width spaces between), not both known words (real
-    // words, index words; a word of fewer than min_chars letters counts as known), joined when
+    // words, index words; a word of more than max_chars letters counts as known), joined when
     // the whole is an index word. The filter's blocks are read first: two real words read nothing else.
     function joinFragments(q) {
       var spell = meta.spell, none = { text: q, joined: [] };
@@ -738,7 +791,9 @@
       if (!pairs.length) return Promise.resolve(none);
       function real(w) {
         var n = Array.from(w).length;
-        return n < spell.min_chars || n > spell.max_chars ? Promise.resolve(true) : realWord(w);
+        // The filter holds words from one letter (static_index.REAL_MIN_CHARS), as the API's
+        // word lists: a short fragment ('cho' of 'chô\u200bmage') is no known word there either.
+        return n > spell.max_chars ? Promise.resolve(true) : realWord(w);
       }
       return Promise.all(pairs.map(function (p) { return Promise.all([real(p.wa), real(p.wb)]); })).then(function (reals) {
         var cand = pairs.filter(function (p, k) { p.real = reals[k]; return !(reals[k][0] && reals[k][1]); });
@@ -911,13 +966,15 @@
     // {doc: 1} of the documents holding a compound whose parts' keys are `ks` (its key: the parts'
     // keys joined by a hyphen, compoundKey): where the API's phrase of the parts matches. Parts
     // anywhere in an entry made 'travail-migration' find 54 entries offline, 2 in the API.
-    // Or all its parts, and each two parts in a row of glossary words (static_index.pair_keys, stop
-    // words between them left out): two other words in a row have no pair key, and count as
-    // both present, a superset of the API's answer.
+    // Or all its parts, each two in a row (static_index.pair_keys, stop words between them left
+    // out), when every two parts in a row are glossary or country words, which have pair keys.
+    // Other parts are not known to follow each other: only the compound itself counts, as the
+    // API's phrase of the parts finds nothing where they are apart ('cross-border' found 2
+    // entries holding 'cross' and 'border' anywhere, the API none; both now offer "cross border").
     function compoundHolders(p, ks) {
-      var out = dict(), list = p[ks.join("-")] || [];
+      var out = dict(), list = p[ks.join("-")] || [], pairs = compoundPairs(ks);
       for (var i = 0; i < list.length; i += 2) out[list[i]] = 1;
-      return holdingAll(p, ks.concat(compoundPairs(ks)), out);
+      return pairs.length < ks.length - 1 ? out : holdingAll(p, ks.concat(pairs), out);
     }
     // `into` ({doc: 1}, a new one when not given) with the documents holding every key of `keys`.
     function holdingAll(p, keys, into) {
@@ -1023,7 +1080,23 @@
         });
       })).then(function (fixes) {
         var changed = fixes.some(Boolean);
-        return changed ? raws.map(function (raw, i) { return ops[raw] ? raw : fixes[i] || folded(raw); }).join(" ") : null;
+        if (changed) return raws.map(function (raw, i) { return ops[raw] ? raw : fixes[i] || folded(raw); }).join(" ");
+        return answer.total ? null : apart(q, raws, ops);
+      });
+    }
+    // Mirrors engine.SearchIndex._apart: a query that found nothing, with a compound of meaningful
+    // parts that the index holds each ('auto-entrepreneur'), is offered its words apart
+    // ('auto entrepreneur'); a part is held as didYouMean tells (its key's postings, or an index word).
+    function apart(q, raws, ops) {
+      var compounds = compoundTokens(q).slice(0, meta.max_query_terms || 32).map(function (raw) { return compoundParts(raw).map(folded); })
+        .filter(function (parts) { return parts.length > 1 && parts.every(function (x) { return meaningful(x, stop); }); });
+      if (!compounds.length) return Promise.resolve(null);
+      return Promise.all(compounds.map(function (parts) {
+        return postings(parts.map(function (x) { return keyOf(x, meta.k); }), false).then(function (p) {
+          return Promise.all(parts.map(function (x) { return (p[keyOf(x, meta.k)] || []).length > 0 || inIndex(x); }));
+        }).then(function (held) { return held.every(Boolean); });
+      })).then(function (ok) {
+        return ok.some(Boolean) ? raws.map(function (raw) { return ops[raw] ? raw : folded(raw); }).join(" ") : null;
       });
     }
 
@@ -1100,7 +1173,16 @@
             return search(q, Object.assign({}, opts, { filters: c.filters, filtersChecked: true }));
           });
         }
-        q = q.trim();
+        // As the API's engine.SearchIndex.check: control characters blanked ('transf\x00erts' is
+        // two words, joined again below as the API joins them), compatibility characters in their
+        // plain form before the query is cut into words ('Ⓜigrants' is one word), and trimmed as
+        // Python trims (not U+FEFF, which trim() takes: a query of it alone gets the API's hint).
+        var sent = q;
+        q = q.replace(CONTROL_ALL, " ").normalize("NFKC").replace(PY_STRIP, "");
+        if (!q && !BLANK_QUERY.test(sent)) {
+          return { ok: true, static: true, total: 0, page: page, page_size: size, results: [], facets: {}, expansions: [],
+            did_you_mean: null, strong: false, hint: meta.no_terms_hint || NO_TERMS_HINT, hint_code: "no_terms" };
+        }
         var planOpts = { stop: stop, operators: meta.operators, k: meta.k, maxTerms: meta.max_query_terms };
         if (!opts.syntax) {
           // Syntax neither engine takes is taken out, a word ending in '*' searched as the index
@@ -1174,7 +1256,7 @@
         words.forEach(function (raw) {
           var w = folded(raw), code = named[w] || syn.negated[w] || regionWords[w] ? null : nearCountry(w);
           if (code && !countries.some(function (c) { return c.code === code; })) {
-            fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: meta.country_names[code] || [] });
+            fuzzy.push({ code: code, words: [w], typed: raw, key: keyOf(w, meta.k), groups: [] });
             terms.push("@c:" + code);
             (meta.country_names[code] || []).forEach(function (ks) { terms = terms.concat(ks); });
           }
@@ -1232,12 +1314,16 @@
             compoundTokens(q).forEach(function (raw) {
               var pieces = compoundParts(raw).map(folded);
               // An agent noun's own key ('employer') stays when English versions alone hold it (below).
-              if (pieces.length === 1 && !wholes[pieces[0]]) { long.push(pieces[0]); typed[pieces[0]] = 1; }
+              if (pieces.length === 1) { long.push(pieces[0]); typed[pieces[0]] = 1; }
+              // A compound of meaningful parts also by the word its parts make, when the lexicon
+              // holds it: the API's index holds compounds joined, so 'under-employment' finds the
+              // texts writing 'underemployment'.
+              else if (pieces.every(function (x) { return meaningful(x, stop); })) { long.push(pieces.join("")); typed[pieces.join("")] = 1; }
             });
             fixes.forEach(function (f) { long.push(f.fix); });
             function oneWord(x, nm) { var t = tokens(nm[0]); return x.kind !== "prefix" && nm[1].length === 1 && t.length === 1 ? folded(t[0]) : ""; }
             expansions.forEach(function (x) { x.added.forEach(function (nm) { var w = oneWord(x, nm); if (w) long.push(w); }); });
-            return ownKeys(long, got[0], !!opts.full).then(function (own) {
+            return ownKeys(long, got[0], !!opts.full, typed).then(function (own) {
               fixes.forEach(function (f) { if (own[f.fix]) f.key = "=" + f.fix; });
               expansions.forEach(function (x) {
                 x.added = x.added.map(function (nm) { var w = oneWord(x, nm); return w && own[w] ? [nm[0], ["=" + w]] : nm; });
@@ -1249,9 +1335,13 @@
               return got;
             });
           }).then(function (got) {
-            // A near miss that the index holds is a word of the collection, not a misspelt country.
-            var repaired = fuzzy.filter(function (f) { return !got[0][f.key]; });
-            countries = countries.concat(repaired);
+            return countryRepairs(countries, fuzzy, got[0], !!opts.full).then(function (c) {
+              countries = c.countries;
+              got.repaired = c.repaired;
+              return got;
+            });
+          }).then(function (got) {
+            var repaired = got.repaired;
             var held = dict();
             // Only a word that English versions alone hold: 'étranger' (also French) keeps its prefix
             // key. Other versions still match the prefix key ('employeur'), as the API analyses the
@@ -1268,7 +1358,21 @@
               got[0]["!" + k] = rest;
               held[w] = [agents[w], "!" + k];
             });
-            Object.keys(wholes).forEach(function (w) { held[w] = wholes[w]; });
+            // A country word by its own key and, when the lexicon holds it, by its stem keys too, as
+            // the API stems it: 'marocain' also finds 'marocains', 'marocaine' (French Snowball), not
+            // 'Maroc'; 'morocco' stays apart from 'moroccan' (their stems differ).
+            // One list ("&" + word), not two keys, so that an entry holding the word as written is
+            // not counted twice: its own key's weight, else its stem keys' (ownKeys; only the long
+            // stems': a short one's prefix key, 'tunisi' for 'Tunisia' in French, is also 'Tunisie').
+            Object.keys(wholes).forEach(function (w) {
+              if (!got.own[w]) { held[w] = wholes[w]; return; }
+              var weight = dict(), mine = got[0][w] || [], stems = got[0]["~=" + w] || [], merged = [];
+              for (var i = 0; i < stems.length; i += 2) weight[stems[i]] = stems[i + 1];
+              for (var j = 0; j < mine.length; j += 2) weight[mine[j]] = mine[j + 1];
+              Object.keys(weight).map(Number).sort(function (a, b) { return a - b; }).forEach(function (d) { merged.push(d, weight[d]); });
+              got[0]["&" + w] = merged;
+              held[w] = ["&" + w];
+            });
             Object.keys(got.own).forEach(function (w) { if (!held[w]) held[w] = ["=" + w]; });
             qkeys = agentKeys(q, qkeys, held);
             var units = unitsOf(syn.tree ? syn.positive : q, expansions, countries, fixes, held);
@@ -1298,7 +1402,7 @@
         key = String(key || "");
         if (!key || key.charAt(0) === "@") return;
         if (key.charAt(0) === "!") key = key.slice(1);
-        if (key.charAt(0) === "=") key = keyOf(key.slice(1), meta.k);  // a long word's own keys (ownKeys)
+        if (key.charAt(0) === "=" || key.charAt(0) === "&") key = keyOf(key.slice(1), meta.k);  // a long word's own keys (ownKeys), a country word's
         key.replace(/"/g, "").split(/[ \-]/).forEach(function (part) { if (part && !no[part]) out[part] = 1; });
       }
       qkeys.forEach(put);
