@@ -52,6 +52,7 @@ def t(key: str, lang: str, vocabs: Vocabularies | None = None) -> str:
     return Vocabularies.ensure(vocabs).text(key, lang)
 
 
+@lru_cache(maxsize=1 << 14, typed=True)  # labels, interface strings, names: the same few thousand on every page
 def md_text(text: str) -> str:
     """Escape a value for inline Markdown: no HTML, no Markdown syntax."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
@@ -121,11 +122,24 @@ def front_matter(**meta) -> str:
     given; values None, '' or [] left out. title and description are HTML-escaped here because
     Material inserts them into the page unescaped. Values must be YAML-representable (str, numbers,
     lists, dicts); raises yaml.representer.RepresenterError otherwise."""
+    return "---\n" + yaml.dump(_front_values(meta), Dumper=_DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _front_values(meta: dict) -> dict:
+    """front_matter's mapping: empty values left out, HTML_META values escaped."""
     clean = {k: v for k, v in meta.items() if v not in (None, "", [])}
     for key in HTML_META:
         if isinstance(clean.get(key), str):
             clean[key] = html.escape(clean[key], quote=False).replace('"', "&quot;")
-    return "---\n" + yaml.dump(clean, Dumper=_DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return clean
+
+
+def front_lines(**meta) -> str:
+    """The lines of front_matter(**meta) between its '---' lines ('' when every value is empty):
+    a block mapping's lines are those of its pairs dumped one by one, so front_matter(**a, **b)
+    is '---\n' + front_lines(**a) + front_lines(**b) + '---\n\n' (a, b with distinct keys)."""
+    clean = _front_values(meta)
+    return yaml.dump(clean, Dumper=_DUMPER, allow_unicode=True, sort_keys=False) if clean else ""
 
 
 def _link_extras(link, lang: str, vocabs: Vocabularies | None = None) -> str:
@@ -426,20 +440,23 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     included); `site_url`: the public address for citations ('' gives site-relative ones);
     `edit_base`: the repository's edit address, prefixed to entry.path for an 'edit' link ('': no
     link). Labels from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the
-    caller for one set of `versions`, `others` and `vocabs` across interfaces: the part of the page
-    that does not depend on `site_url` (title to related entries) is made once per entry version."""
+    caller for one set of `versions`, `others` and `vocabs` across interfaces: the parts of the page
+    that do not depend on `site_url` (the front matter but its JSON-LD, and from the title to the
+    related entries) are made once per entry version."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
-    # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
-    out = front_matter(title=entry.title, description=entry.summary, lang=lang,
-                       dir=i18n.direction(lang), entry_id=entry.id, versions=sorted(v.lang for v in versions),
-                       status=entry.status,
-                       jsonld=citation.jsonld(entry, site_url, vocabs=vocabs))
-    middle = shared.get(entry.key) if shared is not None else None
-    if middle is None:
-        middle = _entry_page_middle(entry, versions, others, vocabs)
+    made = shared.get(entry.key) if shared is not None else None
+    if made is None:
+        # The front matter but the JSON-LD (whose address is the interface's) and the middle of the
+        # page: the same in every interface. versions: the languages the entry exists in, for the
+        # language switcher (overrides/partials/alternate.html).
+        head = front_lines(title=entry.title, description=entry.summary, lang=lang, dir=i18n.direction(lang),
+                           entry_id=entry.id, versions=sorted(v.lang for v in versions), status=entry.status)
+        made = (head, _entry_page_middle(entry, versions, others, vocabs))
         if shared is not None:
-            shared[entry.key] = middle
+            shared[entry.key] = made
+    head, middle = made
+    out = "---\n" + head + front_lines(jsonld=citation.jsonld(entry, site_url, vocabs=vocabs)) + "---\n\n"
     out += middle
     name = posixpath.basename(page)[:-3]
     out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url)}\n\n"
@@ -575,6 +592,12 @@ def _short(title: str, limit: int = 60) -> str:
 NO_SEARCH = {"exclude": True}
 
 
+@lru_cache(maxsize=1 << 15)  # a keyword's page has the same title in every interface: dumped once
+def _listing_front(title: str) -> str:
+    """front_matter(title=title, search=NO_SEARCH): a listing page's."""
+    return front_matter(title=title, search=NO_SEARCH)
+
+
 def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
                  extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
                  keys: list | None = None) -> str:
@@ -594,7 +617,7 @@ def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: st
 def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str,
                   vocabs: Vocabularies, memo: TextMemo | None = None) -> str:
     shown = one_per_entry(entries, ui)
-    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
+    out = _listing_front(title) + f"# {md_text(title)}\n\n"
     if intro:
         out += f"{md_text(intro)}\n\n"
     return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs, memo=memo)
@@ -702,7 +725,7 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
     folder = parts_folder(path)
     count = n_entries(len(shown), ui, vocabs=vocabs)
     kinds = type_breakdown(shown, ui, vocabs)
-    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
+    out = _listing_front(title) + f"# {md_text(title)}\n\n"
     if intro:
         out += f"{md_text(intro)}\n\n"
     out += extra + f'<p class="kb-count">{md_text(count)}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
