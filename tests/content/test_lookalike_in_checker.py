@@ -1,8 +1,12 @@
 """Look-alike signatures made with each file's check (tools.content.cached._check, in the pool's
 processes), not after the pool over the whole collection in the build's process (#10): a file's
-signatures alone are those it has among others, and the warnings are those of a check from scratch."""
+signatures alone are those it has among others, and the warnings are those of a check from scratch.
+The pool's answers are read with the collector paused (its workers keep theirs)."""
 
 from __future__ import annotations
+
+import contextlib
+import gc
 
 from tests.conftest import entry_text, make_corpus
 from tests.content.test_lookalike_verdicts import copies
@@ -34,3 +38,25 @@ def test_the_collection_is_not_signed_again_after_the_files_are_checked(tmp_path
         return sorted((p.path, p.field, p.message) for p in found if p.message.startswith("looks like"))
     assert lookalikes(problems) == lookalikes(reference)
     assert ("practices/ma/ma-b.fr.md", "title", "looks like practices/ma/ma-a.fr.md") in lookalikes(problems)
+
+
+def _collector_on(item, vocabs):
+    return gc.isenabled()
+
+
+def test_the_pool_answers_are_read_with_the_collector_paused_and_its_workers_keep_theirs(monkeypatch):
+    monkeypatch.setattr(cached, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(cached, "_check", _collector_on)
+    seen = []
+    real = cached.gc_paused
+
+    @contextlib.contextmanager
+    def spy():
+        with real():
+            seen.append(gc.isenabled())
+            yield
+    monkeypatch.setattr(cached, "gc_paused", spy)
+    assert gc.isenabled()
+    assert cached._check_all([("a", "a"), ("b", "b"), ("c", "c")], 2, None) == [True, True, True]
+    assert seen == [False]
+    assert gc.isenabled()
