@@ -137,8 +137,7 @@ class StaticElsewhere:
         # state, tens of MB at 1,000 entries) is never held whole as bytes on either side.
         self.read, write = os.pipe()
         # The collector of the forked process leaves this one's objects alone (frozen): it does
-        # not touch, hence copy, their pages. A freeze of the caller's (_long_lived_frozen) stays.
-        outer = gc.get_freeze_count()
+        # not touch, hence copy, their pages.
         gc.freeze()
         try:
             self.proc = multiprocessing.get_context("fork").Process(
@@ -149,8 +148,7 @@ class StaticElsewhere:
             self.proc = None
             raise
         finally:
-            if not outer:
-                gc.unfreeze()
+            gc.unfreeze()
             os.close(write)
 
     def _run(self, write: int) -> None:
@@ -378,31 +376,12 @@ def generate_docs(entries: list[Entry], project: Project, settings: Settings,
     `written`: filled, when every entry's files are made (no memo or a changed context), with the
     entries' written forms the static search export made (for the index stage's documents:
     tools.search.index.WrittenForms)."""
-    with _long_lived_frozen():
-        try:
-            return _generate_docs(entries, project, settings, vocabs, memo, context, written)
-        except memo_pack.StaleMemo:
-            memo.unlink(missing_ok=True)
-            _generate_docs(entries, project, settings, vocabs, memo, context, written)
-            return None
-
-
-@contextlib.contextmanager
-def _long_lived_frozen():
-    """The objects alive on entering the block (the entries, vocabularies, the check's results)
-    left out of the cyclic collector's passes inside it (gc.freeze), put back on leaving it
-    (gc.unfreeze; tools.pipeline then collects): the pages stage makes millions of objects, and
-    each full collection walked the whole collection's objects again (#10). Garbage is freed as
-    before as its count of references drops; only cycles made before the block wait for its end.
-    Inside an outer freeze, nothing changes."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
     try:
-        yield
-    finally:
-        gc.unfreeze()
+        return _generate_docs(entries, project, settings, vocabs, memo, context, written)
+    except memo_pack.StaleMemo:
+        memo.unlink(missing_ok=True)
+        _generate_docs(entries, project, settings, vocabs, memo, context, written)
+        return None
 
 
 def _keep_written(entries: list[Entry], prints: dict[str, str], texts: pages.TextMemo, out: WrittenForms) -> None:
