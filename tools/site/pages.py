@@ -52,7 +52,7 @@ def t(key: str, lang: str, vocabs: Vocabularies | None = None) -> str:
     return Vocabularies.ensure(vocabs).text(key, lang)
 
 
-@lru_cache(maxsize=1 << 14, typed=True)  # labels, interface strings, names: the same few thousand on every page
+@lru_cache(maxsize=1 << 12, typed=True)  # labels, interface strings, names: the same few hundred on every page
 def md_text(text: str) -> str:
     """Escape a value for inline Markdown: no HTML, no Markdown syntax."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
@@ -103,7 +103,7 @@ def rel(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source))
 
 
-@lru_cache(maxsize=1 << 15)  # the folders of the listings and the entry pages of one interface
+@lru_cache(maxsize=1 << 14)  # the folders of the listings and the entry pages linked from one interface's
 def _parts(path: str) -> tuple[str, ...] | None:
     """The parts of `path` if it is a plain relative POSIX path (_plain_path; () for ''), else None."""
     return (tuple(path.split("/")) if path else ()) if _plain_path(path) else None
@@ -599,12 +599,6 @@ def _short(title: str, limit: int = 60) -> str:
 NO_SEARCH = {"exclude": True}
 
 
-@lru_cache(maxsize=1 << 15)  # a keyword's page has the same title in every interface: dumped once
-def _listing_front(title: str) -> str:
-    """front_matter(title=title, search=NO_SEARCH): a listing page's."""
-    return front_matter(title=title, search=NO_SEARCH)
-
-
 def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str = schema.DEFAULT_LANG,
                  extra: str = "", vocabs: Vocabularies | None = None, memo: TextMemo | None = None,
                  keys: list | None = None) -> str:
@@ -624,7 +618,7 @@ def listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: st
 def _listing_page(title: str, intro: str, entries: list[Entry], path: str, ui: str, extra: str,
                   vocabs: Vocabularies, memo: TextMemo | None = None) -> str:
     shown = one_per_entry(entries, ui)
-    out = _listing_front(title) + f"# {md_text(title)}\n\n"
+    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     if intro:
         out += f"{md_text(intro)}\n\n"
     return out + extra + f'<p class="kb-count">{md_text(n_entries(len(shown), ui, vocabs=vocabs))}</p>\n\n' + entry_list(shown, path, ui, vocabs=vocabs, memo=memo)
@@ -732,7 +726,7 @@ def _split_listing(title: str, intro: str, entries: list[Entry], path: str, ui: 
     folder = parts_folder(path)
     count = n_entries(len(shown), ui, vocabs=vocabs)
     kinds = type_breakdown(shown, ui, vocabs)
-    out = _listing_front(title) + f"# {md_text(title)}\n\n"
+    out = front_matter(title=title, search=NO_SEARCH) + f"# {md_text(title)}\n\n"
     if intro:
         out += f"{md_text(intro)}\n\n"
     out += extra + f'<p class="kb-count">{md_text(count)}' + (f" ({md_text(kinds)})" if kinds else "") + "</p>\n\n"
