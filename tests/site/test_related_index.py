@@ -75,3 +75,20 @@ def test_candidates_in_another_order_pick_the_same_fallback_version(synthetic):
         assert pages.related(e, index) == expected, e.key
         found += bool(expected)
     assert found > 40  # the comparison is not between empty lists
+
+
+def test_each_version_is_scored_once_per_limit_and_answers_alike(shipped, monkeypatch):
+    index = RelatedIndex(shipped)
+    scored = []
+    real = index.scores
+    monkeypatch.setattr(index, "scores", lambda e: scored.append(e.key) or real(e))
+    some = shipped[:15]
+    first = [index.scored(e) for e in some]
+    assert [index.scored(e) for e in some] == first
+    assert [[e for e, _ in pairs] for pairs in first] == [index.of(e) for e in some]
+    assert sorted(scored) == sorted(e.key for e in some)
+    index.scored(some[0], limit=2)  # another limit: another answer, scored anew
+    assert len(scored) == len(some) + 1
+    with_related = next(i for i, pairs in enumerate(first) if pairs)
+    first[with_related].clear()  # the caller's list is its own: what is remembered stays
+    assert index.scored(some[with_related]) != []

@@ -55,22 +55,30 @@ def _lite(raw: RawEntry) -> RawEntry:
     return dataclasses.replace(raw, text="", body="")
 
 
-def _check(item: tuple[str, str], vocabs: Vocabularies) -> tuple[RawEntry, Entry | None, list[Problem], str]:
-    """(raw entry without text, entry or None, problems, expiry): expiry is the ISO day from which the
-    answer may differ because it depends on today's date (kinds.date_horizon), "" if it does not."""
+def _check(item: tuple[str, str], vocabs: Vocabularies) -> tuple[RawEntry, Entry | None, list[Problem], str, tuple | None]:
+    """(raw entry without text, entry or None, problems, expiry, look-alike signatures): expiry is
+    the ISO day from which the answer may differ because it depends on today's date
+    (kinds.date_horizon), "" if it does not; the signatures are validate.lookalike_signatures' for
+    this file alone (the same as among others), made here in the pool's processes rather than
+    after it in the build's (their 5-grams and MinHash: 10 s of a 10,000-entry check's profile, #10)."""
     path, shown = item
     raw = load_file(Path(path), shown)
     with date_horizon() as days:
         entry, problems = check_entry(raw, vocabs)
-    return _lite(raw), entry, problems, min(days).isoformat() if days else ""
+    return _lite(raw), entry, problems, min(days).isoformat() if days else "", lookalike_signatures([raw])[0]
 
 
 def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies) -> list:
     if workers > 1 and len(items) >= POOL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            # The vocabularies travel pickled with each chunk of work (a few per worker).
-            return list(pool.map(partial(_check, vocabs=vocabs), items,
-                                 chunksize=max(1, len(items) // (workers * 4))))
+            # The vocabularies travel pickled with each chunk of work (a few per worker). map()
+            # submits every chunk, which starts the workers (forked with the collector on).
+            answers = pool.map(partial(_check, vocabs=vocabs), items, chunksize=max(1, len(items) // (workers * 4)))
+            # The answers are unpickled here by the hundred thousand objects, none of them garbage:
+            # with the collector on, its passes over them took 3.3 s of this process's 5.6 s of
+            # CPU in a 10,000-entry check (#10).
+            with gc_paused():
+                return list(answers)
     return [_check(item, vocabs) for item in items]
 
 
@@ -135,10 +143,11 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         keys.append(key)
         if key not in old_files:
             todo.append((name, shown))
-    fresh = {}
-    for key, (raw, entry, found, expiry) in zip([k for k in keys if k not in old_files],
-                                                _check_all(todo, workers, vocabs), strict=True):
+    fresh, fresh_sigs = {}, {}
+    for key, (raw, entry, found, expiry, sig) in zip([k for k in keys if k not in old_files],
+                                                     _check_all(todo, workers, vocabs), strict=True):
         fresh[key] = raw, entry, found
+        fresh_sigs[key] = sig
         if expiry:
             expires[key] = expiry
     for _, entry, _ in fresh.values():
@@ -152,8 +161,8 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         if entry:
             entries.append(entry)
     collection_key = hashlib.sha256(repr(keys).encode()).hexdigest()
-    # Look-alike signatures depend on the file alone: only new files' are computed.
-    old_sigs = old.get("signatures", {})
+    # Look-alike signatures depend on the file alone: only new files' are computed (by _check).
+    old_sigs = {**old.get("signatures", {}), **fresh_sigs}
     missing = [k for k in keys if k not in old_sigs]
     sigs = {**{k: old_sigs[k] for k in keys if k in old_sigs},
             **dict(zip(missing, lookalike_signatures([r for k, (r, _, _) in zip(keys, results, strict=True)

@@ -52,6 +52,7 @@ def t(key: str, lang: str, vocabs: Vocabularies | None = None) -> str:
     return Vocabularies.ensure(vocabs).text(key, lang)
 
 
+@lru_cache(maxsize=1 << 12, typed=True)  # labels, interface strings, names: the same few hundred on every page
 def md_text(text: str) -> str:
     """Escape a value for inline Markdown: no HTML, no Markdown syntax."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
@@ -89,16 +90,23 @@ def rel(source: str, target: str) -> str:
     to .md files into links to their pages."""
     # Called ~24 times per entry per interface. The distinct pairs outgrow the cache from ~3,000
     # entries, and posixpath.relpath (abspath, getcwd) made each miss slow: computed directly for
-    # the plain relative paths the generators use, the same answer (#10).
-    start = posixpath.dirname(source)
-    if target and _plain_path(start) and _plain_path(target):
-        up = start.split("/") if start else []
-        down = target.split("/")
+    # the plain relative paths the generators use, the same answer (#10). The parts of each path
+    # are remembered (_parts): a listing's page links to hundreds of entry pages, an entry page
+    # is linked from a dozen listings in each interface (476,000 misses at 10,000 entries).
+    up = _parts(posixpath.dirname(source))
+    down = _parts(target) if target else None
+    if up is not None and down is not None:
         i, n = 0, min(len(up), len(down))
         while i < n and up[i] == down[i]:
             i += 1
-        return "/".join([".."] * (len(up) - i) + down[i:]) or "."
+        return "/".join([".."] * (len(up) - i) + list(down[i:])) or "."
     return posixpath.relpath(target, posixpath.dirname(source))
+
+
+@lru_cache(maxsize=1 << 14)  # the folders of the listings and the entry pages linked from one interface's
+def _parts(path: str) -> tuple[str, ...] | None:
+    """The parts of `path` if it is a plain relative POSIX path (_plain_path; () for ''), else None."""
+    return (tuple(path.split("/")) if path else ()) if _plain_path(path) else None
 
 
 def _plain_path(path: str) -> bool:
@@ -121,11 +129,24 @@ def front_matter(**meta) -> str:
     given; values None, '' or [] left out. title and description are HTML-escaped here because
     Material inserts them into the page unescaped. Values must be YAML-representable (str, numbers,
     lists, dicts); raises yaml.representer.RepresenterError otherwise."""
+    return "---\n" + yaml.dump(_front_values(meta), Dumper=_DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _front_values(meta: dict) -> dict:
+    """front_matter's mapping: empty values left out, HTML_META values escaped."""
     clean = {k: v for k, v in meta.items() if v not in (None, "", [])}
     for key in HTML_META:
         if isinstance(clean.get(key), str):
             clean[key] = html.escape(clean[key], quote=False).replace('"', "&quot;")
-    return "---\n" + yaml.dump(clean, Dumper=_DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return clean
+
+
+def front_lines(**meta) -> str:
+    """The lines of front_matter(**meta) between its '---' lines ('' when every value is empty):
+    a block mapping's lines are those of its pairs dumped one by one, so front_matter(**a, **b)
+    is '---\n' + front_lines(**a) + front_lines(**b) + '---\n\n' (a, b with distinct keys)."""
+    clean = _front_values(meta)
+    return yaml.dump(clean, Dumper=_DUMPER, allow_unicode=True, sort_keys=False) if clean else ""
 
 
 def _link_extras(link, lang: str, vocabs: Vocabularies | None = None) -> str:
@@ -426,20 +447,23 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     included); `site_url`: the public address for citations ('' gives site-relative ones);
     `edit_base`: the repository's edit address, prefixed to entry.path for an 'edit' link ('': no
     link). Labels from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the
-    caller for one set of `versions`, `others` and `vocabs` across interfaces: the part of the page
-    that does not depend on `site_url` (title to related entries) is made once per entry version."""
+    caller for one set of `versions`, `others` and `vocabs` across interfaces: the parts of the page
+    that do not depend on `site_url` (the front matter but its JSON-LD, and from the title to the
+    related entries) are made once per entry version."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
-    # versions: the languages the entry exists in, for the language switcher (overrides/partials/alternate.html).
-    out = front_matter(title=entry.title, description=entry.summary, lang=lang,
-                       dir=i18n.direction(lang), entry_id=entry.id, versions=sorted(v.lang for v in versions),
-                       status=entry.status,
-                       jsonld=citation.jsonld(entry, site_url, vocabs=vocabs))
-    middle = shared.get(entry.key) if shared is not None else None
-    if middle is None:
-        middle = _entry_page_middle(entry, versions, others, vocabs)
+    made = shared.get(entry.key) if shared is not None else None
+    if made is None:
+        # The front matter but the JSON-LD (whose address is the interface's) and the middle of the
+        # page: the same in every interface. versions: the languages the entry exists in, for the
+        # language switcher (overrides/partials/alternate.html).
+        head = front_lines(title=entry.title, description=entry.summary, lang=lang, dir=i18n.direction(lang),
+                           entry_id=entry.id, versions=sorted(v.lang for v in versions), status=entry.status)
+        made = (head, _entry_page_middle(entry, versions, others, vocabs))
         if shared is not None:
-            shared[entry.key] = middle
+            shared[entry.key] = made
+    head, middle = made
+    out = "---\n" + head + front_lines(jsonld=citation.jsonld(entry, site_url, vocabs=vocabs)) + "---\n\n"
     out += middle
     name = posixpath.basename(page)[:-3]
     out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url)}\n\n"

@@ -51,6 +51,10 @@ class RelatedIndex:
         self._postings = {k: np.fromiter(v, dtype=np.int32, count=len(v)) for k, v in lists.items()}
         self._folded: dict[int, str] = {}  # id(version) -> folded title, computed once per version
         self._rank: dict[str, np.ndarray] = {}
+        # {(id(version), limit): (version, answer)}: a build asks for each version's related entries
+        # twice (its page's list and, in the French interface, the list remembered for the next
+        # build: tools.site.generate), the same answer.
+        self._scored: dict[tuple[int, int], tuple[Entry, list]] = {}
         self._n = n
 
     def _title_key(self, e: Entry) -> str:
@@ -89,7 +93,16 @@ class RelatedIndex:
         return [e for e, _ in self.scored(entry, limit)]
 
     def scored(self, entry: Entry, limit: int = 5) -> list[tuple[Entry, int]]:
-        """of(entry, limit) with each related entry's score: [(entry, score)], best first."""
+        """of(entry, limit) with each related entry's score: [(entry, score)], best first. Computed
+        once per entry version and limit (a new list each time)."""
+        known = self._scored.get((id(entry), limit))
+        if known is not None and known[0] is entry:
+            return list(known[1])
+        answer = self._scored_now(entry, limit)
+        self._scored[id(entry), limit] = (entry, answer)
+        return list(answer)
+
+    def _scored_now(self, entry: Entry, limit: int) -> list[tuple[Entry, int]]:
         if not self._n:
             return []
         total = self.scores(entry)

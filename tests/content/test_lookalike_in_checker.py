@@ -1,0 +1,62 @@
+"""Look-alike signatures made with each file's check (tools.content.cached._check, in the pool's
+processes), not after the pool over the whole collection in the build's process (#10): a file's
+signatures alone are those it has among others, and the warnings are those of a check from scratch.
+The pool's answers are read with the collector paused (its workers keep theirs)."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+
+from tests.conftest import entry_text, make_corpus
+from tests.content.test_lookalike_verdicts import copies
+from tools.content import cached, validate
+
+
+def test_a_files_signatures_alone_are_those_it_has_among_others():
+    raws = copies()
+    together = validate.lookalike_signatures(raws)
+    assert sum(s is not None for s in together) > 50
+    assert [validate.lookalike_signatures([r])[0] for r in raws] == together
+
+
+def test_the_collection_is_not_signed_again_after_the_files_are_checked(tmp_path, monkeypatch):
+    title = "Enquête nationale sur la migration de retour au Maroc"
+    practices = make_corpus(tmp_path, {"ma/ma-a.fr.md": entry_text(title=title),
+                                       "ma/ma-b.fr.md": entry_text(title=title + " (bis)"),
+                                       "tn/tn-c.fr.md": entry_text(title="Registre des travailleurs")})
+    signed = []
+    real = validate.lookalike_signatures
+    monkeypatch.setattr(cached, "lookalike_signatures", lambda raws: signed.append(len(raws)) or real(raws))
+    _, problems, files = cached.load_collection(practices, practices.parent, cache=tmp_path / "c.pickle", workers=1)
+    assert files == 3
+    assert signed == [1, 1, 1]  # one per file checked, none over the collection
+    monkeypatch.undo()
+    _, reference, _ = validate.load_collection(practices, practices.parent)  # no cache, no pool
+
+    def lookalikes(found):
+        return sorted((p.path, p.field, p.message) for p in found if p.message.startswith("looks like"))
+    assert lookalikes(problems) == lookalikes(reference)
+    assert ("practices/ma/ma-b.fr.md", "title", "looks like practices/ma/ma-a.fr.md") in lookalikes(problems)
+
+
+def _collector_on(item, vocabs):
+    return gc.isenabled()
+
+
+def test_the_pool_answers_are_read_with_the_collector_paused_and_its_workers_keep_theirs(monkeypatch):
+    monkeypatch.setattr(cached, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(cached, "_check", _collector_on)
+    seen = []
+    real = cached.gc_paused
+
+    @contextlib.contextmanager
+    def spy():
+        with real():
+            seen.append(gc.isenabled())
+            yield
+    monkeypatch.setattr(cached, "gc_paused", spy)
+    assert gc.isenabled()
+    assert cached._check_all([("a", "a"), ("b", "b"), ("c", "c")], 2, None) == [True, True, True]
+    assert seen == [False]
+    assert gc.isenabled()
