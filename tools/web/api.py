@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -541,6 +541,9 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         raise HTTPException(404, f"no API endpoint at {request.url.path[:100]}; "
                                  "the endpoints are described at /api/openapi.json")
 
+    def not_found_page(request: Request):
+        raise HTTPException(404, "no such page")
+
     async def http_error(request: Request, exc: HTTPException):
         if request.url.path == "/api" or request.url.path.startswith("/api/"):
             return json_error(exc.status_code, exc.detail, headers=exc.headers)
@@ -565,6 +568,11 @@ def create_app(project: Project | None = None, vocabs: Vocabularies | None = Non
         # Each interface answers a missing page with its own 404 page (site/ar/404.html...), in its language.
         routes += [Mount(f"/{lang}", StaticFiles(directory=project.site / lang, html=True))
                    for lang in i18n.OTHER_LANGS if (project.site / lang).is_dir()]
+        # Browsers ask /favicon.ico whatever icon the page names (Chromium did on about one entry
+        # page load in twenty): the site's own icon, rather than a 404 in the reader's console.
+        icon = project.site / "assets" / "images" / "favicon.png"
+        routes.append(Route("/favicon.ico", lambda request: FileResponse(icon, media_type="image/png")
+                            if icon.is_file() else not_found_page(request)))
         routes.append(Mount("/", StaticFiles(directory=project.site, html=True), name="site"))
     # Compression matters on the slow links of workshop rooms: Material's search index shrinks ~5x.
     # Level 6 (zlib's default) instead of Starlette's 9: a 17 kB answer compresses in ~60 % of
