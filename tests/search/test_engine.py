@@ -200,11 +200,13 @@ def test_not_query_is_scored_without_whoosh_collector(engine, monkeypatch):
     real = Searcher.search
     monkeypatch.setattr(Searcher, "search", lambda self, *a, **k: calls.append(a) or real(self, *a, **k))
     kept = ids(engine.search("migration NOT HCP", page_size=50))
+    alone = ids(engine.search("NOT HCP", page_size=50))
     assert calls == []
     monkeypatch.undo()
     holding = set(ids(engine.search("HCP", page_size=50)))
     assert holding and kept
     assert kept == [i for i in ids(engine.search("migration", page_size=50)) if i not in holding]
+    assert set(alone) == {e.id for e in ENTRIES} - holding
 
 
 # -- ranking -------------------------------------------------------------------------------------

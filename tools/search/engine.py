@@ -1189,6 +1189,11 @@ class SearchIndex:
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
             return True, mask, scores
+        if type(q) is query.Every:
+            # 'NOT recensement' alone searches every document (query.exclusions), each scored as
+            # Whoosh's ListMatcher does: the boost; deleted documents are not among them.
+            nums = np.fromiter(gen.searcher.reader().all_doc_ids(), dtype=np.int64)
+            return False, nums, np.full(len(nums), float(q.boost))
         if isinstance(q, query.Term):
             if q.boost != 1.0:
                 nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
@@ -1203,12 +1208,14 @@ class SearchIndex:
     @staticmethod
     def _simple(q) -> bool:
         """Whether _combine can score q: Or (no coordination), query.BestOf (no tie-break) and
-        Term or Phrase leaves; other queries (operators typed by the user, Whoosh's own
+        Term, Phrase or Every (every document) leaves; other queries (operators typed by the user, Whoosh's own
         DisjunctionMax, whose matcher may give a document another one's score) go through
         Whoosh's collector."""
         if type(q) in (query.Or, qry.BestOf):
             ok = not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and not getattr(q, "tiebreak", 0)
             return ok and all(SearchIndex._simple(sub) for sub in q.subqueries)
+        if type(q) is query.Every:
+            return q.fieldname is None
         return type(q) in (query.Term, query.Phrase)
 
     def _hits(self, gen: _Generation, plan: qry.Plan):

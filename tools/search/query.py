@@ -358,14 +358,17 @@ def exclusions(q):
 
 def without_exclusions(q):
     """A copy of the parsed query `q` with what it excludes taken out: each AndNot (Excluding)
-    replaced by its `a`, each Not inside an And dropped; `q` itself is left as it is. A Not
-    elsewhere (in an Or, 'NOT emploi' alone: every document without the word) stays. On a
+    replaced by its `a`, each Not inside an And dropped, any other Not (in an Or: 'NOT emploi'
+    alone, every document without the word) replaced by Every() (each document, scored 1 as
+    Whoosh's InverseMatcher scores it); `q` itself is left as it is. On a
     document matching none of excluded_queries(q) both match alike, with the same score (an
     AndNot scores its `a`), so a search that leaves out every entry matching an excluded part
     anyway (the engine's _score) can run this one: Or and BestOf trees go through the engine's
     arrays path instead of Whoosh's collector."""
     if isinstance(q, query.AndNot):
         return without_exclusions(q.a)
+    if isinstance(q, query.Not):
+        return query.Every()
     if isinstance(q, query.compound.CompoundQuery):
         out = copy.copy(q)
         out.subqueries = [without_exclusions(sub) for sub in q.subqueries
