@@ -171,19 +171,9 @@ def test_question_words_are_taken_out_of_a_query(typed, searched):
 
 
 def test_the_browser_takes_the_same_question_words_out(tmp_path):
-    import json
-    import shutil
-    import subprocess
-
-    from tests.search.test_query_syntax import ENGINE_JS
+    from tests.search.test_query_syntax import engine_calls
     from tools.search.analysis import question_words
 
-    script = tmp_path / "questions.js"
-    script.write_text(
-        f"const KB = require({json.dumps(str(ENGINE_JS))});\n"
-        f"const cases = {json.dumps([c[0] for c in QUESTION_CASES], ensure_ascii=False)};\n"
-        f"const asked = {json.dumps({w: 1 for w in question_words()}, ensure_ascii=False)};\n"
-        "console.log(JSON.stringify(cases.map((q) => KB.withoutQuestionWords(q, asked))));\n", encoding="utf-8")
-    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [c[1] for c in QUESTION_CASES]
+    asked = {w: 1 for w in question_words()}
+    assert engine_calls(tmp_path, "withoutQuestionWords", [c[0] for c in QUESTION_CASES], asked) == [
+        c[1] for c in QUESTION_CASES]
