@@ -272,6 +272,19 @@
     return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored, fragments: fragments };
   }
 
+  // Mirrors query._arabic_variants(): the word, then without a leading conjunction or
+  // preposition (وال، بال، لل → ال).
+  var AR_CLITICS = "وفبلك";
+  function arabicVariants(word) {
+    var chars = Array.from(word), out = [word];
+    if (chars.length > 3 && AR_CLITICS.indexOf(chars[0]) >= 0) {
+      out.push(chars.slice(1).join(""));
+      if (chars.length > 4 && AR_CLITICS.indexOf(chars[1]) >= 0) out.push(chars.slice(2).join(""));
+    }
+    if (word.indexOf("لل") === 0 && chars.length > 4) out.push("ال" + chars.slice(2).join(""));
+    return out;
+  }
+
   // Mirrors query.minus_exclusions(): a word written with a leading '-' (at the start or after a
   // space, before a letter; outside quotes) is excluded as after NOT ('emploi -migrants' ->
   // 'emploi NOT migrants'), unless it has no meaningful word ('-de'), the query also searches it
@@ -582,9 +595,13 @@
         notCountries = dict();
         (meta.not_countries || []).forEach(function (n) { notCountries[n] = 1; notCountriesLongest = Math.max(notCountriesLongest, n.split(" ").length); });
       }
+      var firsts = arabicVariants(keys[i]);
       for (var n = Math.min(notCountriesLongest, keys.length - i); n > 0; n--) {
         var chunk = keys.slice(i, i + n);
-        if (notCountries[chunk.join(" ")] || (n > 1 && notCountries[chunk.map(function (w) { return keyOf(w, meta.k); }).join(" ")])) return n;
+        if (n > 1 && notCountries[chunk.map(function (w) { return keyOf(w, meta.k); }).join(" ")]) return n;
+        var rest = chunk.slice(1);
+        // Its first word with or without an Arabic clitic ('والمغاربية'), as query._region_at.
+        if (firsts.some(function (v) { return notCountries[[v].concat(rest).join(" ")]; })) return n;
       }
       return 0;
     }
