@@ -55,7 +55,7 @@ compound's parts) matches whole: a phrase's word matching alone, as another unit
 cover it (query._cover_terms). An entry is kept only if it covers at least half of the units (query.coverage_needed); the answer is
 "strong" when the best entry covers all of up to three units, or three quarters of more
 (query.strong_needed). Queries written with operators or quotes keep every match. A query with
-no meaningful word answers nothing, with a hint (its question words, 'what', 'comment', 'كيف', are
+no meaningful word answers nothing, with a hint (its question words, 'what', 'pourquoi', 'كيف', are
 taken out first: query.without_question_words); an empty query browses every entry by title.
 """
 

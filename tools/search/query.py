@@ -271,7 +271,7 @@ def minus_exclusions(text: str) -> str:
 
 def without_question_words(text: str) -> str:
     """The text without its question words outside quotes (analysis.question_words: 'what',
-    'comment', 'كيف'), which no entry is found by: 'what is the' has nothing left to search, 'how
+    'pourquoi', 'كيف'), which no entry is found by: 'what is the' has nothing left to search, 'how
     are remittances measured' searches its other words ('what is the' found four entries by
     'what', marked strong; breaker12). Unchanged when it has none. Mirrored in kb-engine.js
     (withoutQuestionWords, meta "question_words")."""
