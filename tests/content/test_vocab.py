@@ -64,3 +64,28 @@ def test_ensure_keeps_the_given_object_and_reads_the_shipped_data_otherwise(data
     vocabs = Vocabularies.load(data)
     assert Vocabularies.ensure(vocabs) is vocabs
     assert Vocabularies.ensure(None).data == DATA_DIR
+
+
+def test_a_broader_naming_no_concept_is_reported_where_it_is_written(data, tmp_path):
+    """glossary.yml's `broader` naming an unknown concept id was silently ignored (its names never
+    searched; review of session 12): the check reports it as path:line: field: message; hint."""
+    from tools.content.validate import load_collection
+
+    path = data / "glossary.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.strip() == "broader: diaspora")
+    concept = next(line.split("id:")[1].strip() for line in reversed(lines[:at]) if line.strip().startswith("- id:"))
+    lines[at] = lines[at].replace("diaspora", "diaspra")
+    path.write_text("".join(lines), encoding="utf-8")
+    vocabs = Vocabularies.load(data)
+    found = vocabs.problems(tmp_path)
+    assert [p.text() for p in found] == [
+        f"data/glossary.yml:{at + 1}: terms[{concept}].broader: 'diaspra' is not the id of a concept of the "
+        "glossary; did you mean 'diaspora'? (or remove broader)"]
+    (tmp_path / "practices").mkdir()
+    _, problems, _ = load_collection(tmp_path / "practices", tmp_path, vocabs=vocabs)
+    assert [p.text() for p in problems] == [p.text() for p in found]
+
+
+def test_the_shipped_glossary_names_known_broader_concepts():
+    assert Vocabularies.load(DATA_DIR).problems() == []

@@ -324,11 +324,3 @@ def test_english_stemming_still_merges_inflections():
 
 def test_the_arabic_article_alone_is_not_meaningful():
     assert not meaningful(normalize("ال"))
-
-
-@pytest.mark.parametrize("word", ["what", "How", "where", "when", "why", "quel", "quelles", "Comment", "pourquoi",
-                                  "كيف", "ماذا", "لماذا", "أين", "متى", "هل"])
-def test_question_words_of_the_three_languages(word):
-    from tools.search.analysis import question_words
-
-    assert normalize(word) in question_words()

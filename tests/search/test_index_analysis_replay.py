@@ -130,11 +130,26 @@ def test_segment_lengths_are_read_once_with_the_readers_answers(tmp_path):
     with idx.reader() as reader:
         seg = reader.leaf_readers()[0][0] if hasattr(reader, "leaf_readers") else reader
         pdr = seg._perdoc
-        lengths = _Lengths(pdr)
-        for field in ("neutral", "body_fr", "title_en"):
-            for default in (0, 1):
+        reads = []
+
+        class Counting:
+            """The per-document reader, counting the lengths read from it."""
+
+            def doc_field_length(self, num, field, default=0):
+                reads.append((num, field, default))
+                return pdr.doc_field_length(num, field, default)
+
+            def doc_count_all(self):
+                return pdr.doc_count_all()
+
+        lengths = _Lengths(Counting())
+        asked = [(field, default) for field in ("neutral", "body_fr", "title_en") for default in (0, 1)]
+        for _ in range(3):  # add_postings asks once per posting: many times per document
+            for field, default in asked:
                 for num in range(3):
                     assert lengths.doc_field_length(num, field, default) == pdr.doc_field_length(num, field, default)
+        # Each field's column read once: one read per document, whatever the number of questions.
+        assert sorted(reads) == sorted((num, f, d) for f, d in asked for num in range(3))
         assert [lengths.doc_field_length(n, "body_fr") for n in range(3)] == [2, None, 20]
 
 

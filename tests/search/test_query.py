@@ -286,3 +286,17 @@ def test_join_fragments_joins_a_word_cut_in_two(text, joined, rejoined):
     out, found = join_fragments(text, lambda w: w in REAL_WORDS, lambda w: w in INDEX_WORDS | {"enrolement"})
     assert out == joined
     assert found == rejoined
+
+
+def test_without_exclusions_keeps_what_is_searched_and_leaves_the_query_as_it_was():
+    """What remains of a query once its exclusions are taken out (the engine drops the entries
+    matching them afterwards): an AndNot's `a`; a Not in an And dropped; a Not elsewhere every
+    document (Whoosh's InverseMatcher matches all the others, scored 1)."""
+    from whoosh import query as wq
+
+    from tools.search.query import Excluding, without_exclusions
+
+    a, b, c = wq.Term("body_fr", "emploi"), wq.Term("body_fr", "recens"), wq.Term("body_fr", "migr")
+    q = wq.Or([Excluding(a, b), wq.And([c, wq.Not(b)]), wq.Not(c)])
+    assert without_exclusions(q) == wq.Or([a, wq.And([c]), wq.Every()])
+    assert q == wq.Or([Excluding(a, b), wq.And([c, wq.Not(b)]), wq.Not(c)])

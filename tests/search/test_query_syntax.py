@@ -19,6 +19,20 @@ from tools.search.engine import SYNTAX_HINT, SearchIndex, build_search_index
 pytestmark = pytest.mark.usefixtures("word_lists", "empty_glossary")
 ENGINE_JS = Path(__file__).resolve().parents[2] / "docs" / "assets" / "javascripts" / "kb-engine.js"
 
+
+def engine_calls(tmp_path: Path, function: str, cases: list[str], *args) -> list:
+    """What kb-engine.js's exported `function` gives for each of `cases` (called as
+    function(case, *args), `args` passed as JSON), run by node in a script written in tmp_path."""
+    script = tmp_path / f"{function}.js"
+    script.write_text(
+        f"const KB = require({json.dumps(str(ENGINE_JS))});\n"
+        f"const cases = {json.dumps(cases, ensure_ascii=False)};\n"
+        f"const args = {json.dumps(list(args), ensure_ascii=False)};\n"
+        f"console.log(JSON.stringify(cases.map((q) => KB.{function}(q, ...args))));\n", encoding="utf-8")
+    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
 CASES = [
     # (typed, text searched, prefixes, ignored)
     ("recens*", "", [("recens*", "recens")], True),
@@ -50,14 +64,7 @@ def test_off_syntax_keeps_the_words_and_takes_the_syntax_out(typed, text, prefix
 
 
 def test_browser_takes_the_same_syntax_out(tmp_path):
-    script = tmp_path / "syntax.js"
-    script.write_text(
-        f"const KB = require({json.dumps(str(ENGINE_JS))});\n"
-        f"const cases = {json.dumps([c[0] for c in CASES], ensure_ascii=False)};\n"
-        "console.log(JSON.stringify(cases.map((q) => KB.offSyntax(q, 3))));\n", encoding="utf-8")
-    done = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    got = json.loads(done.stdout)
+    got = engine_calls(tmp_path, "offSyntax", [c[0] for c in CASES], 3)
     for (typed, text, prefixes, ignored), js in zip(CASES, got, strict=True):
         assert (js["text"], [tuple(p) for p in js["prefixes"]], js["ignored"]) == (text, prefixes, ignored), typed
 

@@ -187,4 +187,4 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         write_atomic(cache, raw)
     if stats is not None:
         stats.update(checked=len(todo), cached=len(keys) - len(todo), collection_key=collection_key)
-    return entries, problems, len(keys)
+    return entries, problems + vocabs.problems(base), len(keys)

@@ -485,7 +485,7 @@ def load_collection(root: Path, base: Path | None = None,
             shown = str(path)
         raws.append(load_file(path, shown))
     entries, problems, files = check_collection(raws, vocabs)
-    return entries, problems + skipped_files(root, base), files
+    return entries, problems + skipped_files(root, base) + vocabs.problems(base), files
 
 
 def check_collection(raws: list[RawEntry], vocabs: Vocabularies | None = None

@@ -14,6 +14,8 @@ vocabularies and the schema can declare its fields with those kinds, without an 
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -22,6 +24,7 @@ from pathlib import Path
 import yaml
 from babel import Locale
 
+from tools.content.problems import Problem
 from tools.i18n import DATA_DIR, DEFAULT_LANG
 
 # Codes babel knows that are not ISO 3166-1 alpha-2 assignments (regions, reserved, user-assigned).
@@ -42,6 +45,23 @@ def read_yaml(path: Path, missing=None):
             return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         return missing
+
+
+def _broader_lines(path: Path) -> dict[str, int]:
+    """{concept id: 1-based line of its `broader:`} in the glossary file at `path` (read as text:
+    the parsed YAML keeps no lines); {} when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out, concept = {}, None
+    for number, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"\s*(?:-\s+)?(id|broader):\s*['\"]?([^'\"#]*?)['\"]?\s*(?:#.*)?$", line)
+        if m and m.group(1) == "id":
+            concept = m.group(2)
+        elif m and concept is not None:
+            out.setdefault(concept, number)
+    return out
 
 
 @cache
@@ -70,7 +90,8 @@ class Vocabularies:
         'short_forms': {short form: [words]}, 'not_countries': [names]}.
     ui: ui.yml as parsed: {key: {lang: text}} and nested tables ('nav', 'search', 'harmonisation'...).
     glossary_terms (read on first use): glossary.yml's list of concepts, each {id, acronyms, fr/ar/en:
-        {term, synonyms, definition}, source, ar_proposed}; [] when the file does not exist.
+        {term, synonyms, definition}, source, ar_proposed, broader (the id of the concept it is a
+        kind of, optional)}; [] when the file does not exist. problems() lists what is wrong in it.
 
     Values computed from the data (the search glossary's phrase table, country name tables) are kept
     by `derived()` on this object, so they live as long as the run that loaded it.
@@ -102,6 +123,31 @@ class Vocabularies:
     def glossary_terms(self) -> list:
         """The concepts of glossary.yml (see the class docstring); [] when there is no glossary."""
         return (read_yaml(self.data / "glossary.yml", {}) or {}).get("terms", [])
+
+    def problems(self, base: Path | None = None) -> list[Problem]:
+        """What the glossary holds that the tools would silently ignore, as the check reports an
+        entry's problems (path shown relative to `base` when under it, line, field, message,
+        hint): a `broader` naming no concept of the file (its names would not be searched)."""
+        path = self.data / "glossary.yml"
+        try:
+            shown = str(path.relative_to(base)) if base else str(path)
+        except ValueError:
+            shown = str(path)
+        terms = [t for t in self.glossary_terms if isinstance(t, dict)]
+        ids = [str(t.get("id")) for t in terms if t.get("id")]
+        wrong = [(str(t.get("id")), str(t["broader"])) for t in terms
+                 if t.get("broader") and str(t["broader"]) not in ids]
+        if not wrong:
+            return []
+        lines = _broader_lines(path)
+        found = []
+        for concept, broader in wrong:
+            near = difflib.get_close_matches(broader, ids, n=1)
+            hint = (f"did you mean '{near[0]}'?" if near else "write the id of another concept of glossary.yml") + \
+                " (or remove broader)"
+            found.append(Problem(shown, lines.get(concept, 1), f"terms[{concept}].broader",
+                                 f"'{broader}' is not the id of a concept of the glossary", hint))
+        return found
 
     def derived(self, key: str, make: Callable[[], object]):
         """The value of make() computed once for this object and `key`, then reused (for tables

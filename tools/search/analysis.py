@@ -92,8 +92,10 @@ _STOP = {
 # search their other words; alone they answer nothing, with the no-terms hint; breaker12). Query
 # side only (query.without_question_words): entry texts keep them, as taking 'where' and 'when'
 # out of the English bodies shifted BM25 lengths enough to swap a judged ranking.
+# Not a word that is also a word of another of the languages: 'comment' (French 'how') is the
+# English noun of the ILO supervisory bodies' comments ('CEACR comment' searched only 'CEACR').
 _QUESTION_WORDS = {
-    "fr": "quel quelle quels quelles comment pourquoi quand",
+    "fr": "quel quelle quels quelles pourquoi quand",
     "en": "what how where when why whose",
     "ar": "هل كيف ماذا لماذا أين متى",
 }
@@ -101,7 +103,7 @@ _QUESTION_WORDS = {
 
 @cache
 def question_words() -> frozenset:
-    """Folded question words of every analysed language (frozenset of str): 'what', 'comment', 'كيف'."""
+    """Folded question words of every analysed language (frozenset of str): 'what', 'pourquoi', 'كيف'."""
     return frozenset(normalize(w) for text in _QUESTION_WORDS.values() for w in text.split())
 
 

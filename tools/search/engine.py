@@ -55,7 +55,7 @@ compound's parts) matches whole: a phrase's word matching alone, as another unit
 cover it (query._cover_terms). An entry is kept only if it covers at least half of the units (query.coverage_needed); the answer is
 "strong" when the best entry covers all of up to three units, or three quarters of more
 (query.strong_needed). Queries written with operators or quotes keep every match. A query with
-no meaningful word answers nothing, with a hint (its question words, 'what', 'comment', 'كيف', are
+no meaningful word answers nothing, with a hint (its question words, 'what', 'pourquoi', 'كيف', are
 taken out first: query.without_question_words); an empty query browses every entry by title.
 """
 
@@ -1189,6 +1189,11 @@ class SearchIndex:
             if len(subs) > 1 and q.boost != 1.0:
                 scores *= q.boost
             return True, mask, scores
+        if type(q) is query.Every:
+            # 'NOT recensement' alone searches every document (query.exclusions), each scored as
+            # Whoosh's ListMatcher does: the boost; deleted documents are not among them.
+            nums = np.fromiter(gen.searcher.reader().all_doc_ids(), dtype=np.int64)
+            return False, nums, np.full(len(nums), float(q.boost))
         if isinstance(q, query.Term):
             if q.boost != 1.0:
                 nums, base = self._leaf(gen, query.Term(q.fieldname, q.text))
@@ -1203,12 +1208,14 @@ class SearchIndex:
     @staticmethod
     def _simple(q) -> bool:
         """Whether _combine can score q: Or (no coordination), query.BestOf (no tie-break) and
-        Term or Phrase leaves; other queries (operators typed by the user, Whoosh's own
+        Term, Phrase or Every (every document) leaves; other queries (operators typed by the user, Whoosh's own
         DisjunctionMax, whose matcher may give a document another one's score) go through
         Whoosh's collector."""
         if type(q) in (query.Or, qry.BestOf):
             ok = not getattr(q, "scale", None) and not getattr(q, "minmatch", 0) and not getattr(q, "tiebreak", 0)
             return ok and all(SearchIndex._simple(sub) for sub in q.subqueries)
+        if type(q) is query.Every:
+            return q.fieldname is None
         return type(q) in (query.Term, query.Phrase)
 
     def _hits(self, gen: _Generation, plan: qry.Plan):
@@ -1217,9 +1224,17 @@ class SearchIndex:
         document number). On the arrays path a phrase's terms count as matched only where the
         phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
         matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
-        if self._simple(plan.query):
+        searched = plan.query
+        if plan.excluded is not None:
+            # Entries matching what is excluded are left out whole afterwards (_score): the rest
+            # of the query alone, without Whoosh's AndNot matchers (which ran each excluded
+            # phrase's span matcher again for every hit), gives the same documents and scores.
+            positive = qry.without_exclusions(plan.query)
+            if self._simple(positive):
+                searched = positive
+        if self._simple(searched):
             leaves: list = []
-            mask, scores = self._combine(gen, plan.query, leaves)
+            mask, scores = self._combine(gen, searched, leaves)
             nums = np.flatnonzero(mask)
             raw = scores[nums]
             order = np.lexsort((nums, -raw))
@@ -1253,6 +1268,18 @@ class SearchIndex:
         matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
         return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
 
+    def _documents(self, gen: _Generation, q) -> np.ndarray:
+        """The document numbers (int64 array) matching the query `q`, unscored: for an Or tree of
+        terms and phrases the union of its leaves' documents, each leaf's kept for the generation
+        (_leaf: a phrase's positions are read once, not again for every query that names it);
+        otherwise Whoosh's docs_for_query."""
+        if type(q) is query.Or:
+            found = [self._documents(gen, sub) for sub in q.subqueries]
+            return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        if type(q) in (query.Term, query.Phrase):
+            return self._leaf(gen, q)[0]
+        return np.fromiter(gen.searcher.docs_for_query(q), dtype=np.int64)
+
     def _score(self, gen: _Generation, plan: qry.Plan) -> tuple[np.ndarray, np.ndarray, bool]:
         """(document numbers in hit order, scores, strong) of the documents above the relevance
         floor (see the module docstring: coverage of the query's units and country factor)."""
@@ -1263,9 +1290,8 @@ class SearchIndex:
         if plan.excluded is not None and len(nums):
             # NOT is about the entry, shown once whatever its versions: a version without the word
             # does not bring back an entry whose other version holds it (the module docstring).
-            out = np.fromiter(gen.searcher.docs_for_query(plan.excluded), dtype=np.int64)
             gone = np.zeros(len(table.ids), dtype=bool)
-            gone[table.entry[out]] = True
+            gone[table.entry[self._documents(gen, plan.excluded)]] = True
             keep = ~gone[table.entry[nums]]
             nums, raw = nums[keep], raw[keep]
         factor = np.ones(len(nums))

@@ -222,34 +222,56 @@ def off_syntax(text: str) -> Syntax:
 
 # A '-' that starts a word (at the start of the query or after a space) before a letter: web
 # search's "without this word". Not one inside a word ('sous-emploi'), nor one standing alone
-# ('emploi - migrants'), nor one before a digit ('-10').
-_MINUS_RE = re.compile(r"(?<!\S)-(?=[^\W\d_])")
-_MINUS_WORD_RE = re.compile(r"(?<!\S)-(?=[^\W\d_])\S*")
+# ('emploi - migrants'), nor one before a digit or another character that is not a letter
+# ('-10', '-²x', '-Ⅻ', '-①'). The spaces are these characters, the letters what str.isalpha
+# takes (Unicode L*, JavaScript's \p{L}), the same in kb-engine.js: the regular expressions' own
+# \s and \w are not (Python's \s takes \x1c-\x1f, JavaScript's \ufeff; Python's \w takes '²').
+MINUS_SPACES = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_MINUS_WORD_RE = re.compile(f"(?<![^{MINUS_SPACES}])-([^{MINUS_SPACES}]*)")
+# A '-' at the start of a line of a text of several lines (after spaces or tabs): a list's bullet.
+_BULLET_RE = re.compile(r"(^|[\n\r])([ \t]*)-")
 
 
 def minus_exclusions(text: str) -> str:
     """The text with each word written with a leading '-' outside quotes excluded as after NOT,
     as web search engines read it: 'emploi -migrants' -> 'emploi NOT migrants' (it found more
-    entries than 'emploi' alone: the '-' was dropped and 'migrants' searched; breaker12). The
-    text comes back unchanged when no word would be left to search ('-emploi', or a list pasted
-    with a dash before each line: its words are searched). Mirrored in kb-engine.js
-    (minusExclusions)."""
+    entries than 'emploi' alone: the '-' was dropped and 'migrants' searched; breaker12). Not
+    excluded, left as typed (the '-' is then ignored and the word searched): a word with no
+    meaningful word ('-a', '-de'), one that the query also searches ('-emploi emploi' found
+    nothing), and every word when none would be left to search ('-emploi'). In a text of several
+    lines, a '-' starting a line is a list's bullet, taken out ('-recensement de la
+    population\n-enquête emploi' is a pasted list). Mirrored in kb-engine.js (minusExclusions)."""
     if "-" not in text:
         return text
+    if "\n" in text or "\r" in text:
+        text = _BULLET_RE.sub(lambda m: m.group(1) + m.group(2) + " ", text)
     parts = text.split('"')
     outside = parts[::2]
-    if not any(_MINUS_RE.search(p) for p in outside):
+    minus = [m for p in outside for m in _MINUS_WORD_RE.finditer(p) if m.group(1)[:1].isalpha()]
+    if not minus:
         return text
-    kept = " ".join(_MINUS_WORD_RE.sub(" ", p) for p in outside) + " " + " ".join(parts[1::2])
+    kept = " ".join(_MINUS_WORD_RE.sub(lambda m: " " if m.group(1)[:1].isalpha() else m.group(), p)
+                    for p in outside) + " " + " ".join(parts[1::2])
     if not has_meaningful_words(kept):
         return text
-    parts[::2] = [_MINUS_RE.sub("NOT ", p) for p in outside]
+    # The words searched, in order: a word excluded is searched when its words are among them,
+    # in a row ('-emploi emploi'; 'emploi -sous-emploi' excludes the compound).
+    searched = " " + " ".join(w for _, w in query_words(kept)) + " "
+
+    def written(m: re.Match) -> str:
+        words = [w for _, w in query_words(m.group(1))]
+        if (m.group(1)[:1].isalpha() and any(meaningful(w) for w in words)
+                and " " + " ".join(words) + " " not in searched):
+            return "NOT " + m.group(1)
+        return m.group()
+
+    parts[::2] = [_MINUS_WORD_RE.sub(written, p) for p in outside]
     return '"'.join(parts)
 
 
 def without_question_words(text: str) -> str:
     """The text without its question words outside quotes (analysis.question_words: 'what',
-    'comment', 'كيف'), which no entry is found by: 'what is the' has nothing left to search, 'how
+    'pourquoi', 'كيف'), which no entry is found by: 'what is the' has nothing left to search, 'how
     are remittances measured' searches its other words ('what is the' found four entries by
     'what', marked strong; breaker12). Unchanged when it has none. Mirrored in kb-engine.js
     (withoutQuestionWords, meta "question_words")."""
@@ -353,6 +375,27 @@ def exclusions(q):
             if nots:
                 excluded = query.Or([n.query for n in nots])
                 return Excluding(query.Or(rest) if rest else query.Every(), excluded)
+    return q
+
+
+def without_exclusions(q):
+    """A copy of the parsed query `q` with what it excludes taken out: each AndNot (Excluding)
+    replaced by its `a`, each Not inside an And dropped, any other Not (in an Or: 'NOT emploi'
+    alone, every document without the word) replaced by Every() (each document, scored 1 as
+    Whoosh's InverseMatcher scores it); `q` itself is left as it is. On a
+    document matching none of excluded_queries(q) both match alike, with the same score (an
+    AndNot scores its `a`), so a search that leaves out every entry matching an excluded part
+    anyway (the engine's _score) can run this one: Or and BestOf trees go through the engine's
+    arrays path instead of Whoosh's collector."""
+    if isinstance(q, query.AndNot):
+        return without_exclusions(q.a)
+    if isinstance(q, query.Not):
+        return query.Every()
+    if isinstance(q, query.compound.CompoundQuery):
+        out = copy.copy(q)
+        out.subqueries = [without_exclusions(sub) for sub in q.subqueries
+                          if not (isinstance(sub, query.Not) and isinstance(q, query.And))]
+        return out
     return q
 
 

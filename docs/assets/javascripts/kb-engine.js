@@ -272,18 +272,54 @@
     return { text: ignored ? out.replace(/\s+/g, " ").trim() : text, prefixes: prefixes, ignored: ignored, fragments: fragments };
   }
 
+  // Mirrors query._arabic_variants(): the word, then without a leading conjunction or
+  // preposition (وال، بال، لل → ال).
+  var AR_CLITICS = "وفبلك";
+  function arabicVariants(word) {
+    var chars = Array.from(word), out = [word];
+    if (chars.length > 3 && AR_CLITICS.indexOf(chars[0]) >= 0) {
+      out.push(chars.slice(1).join(""));
+      if (chars.length > 4 && AR_CLITICS.indexOf(chars[1]) >= 0) out.push(chars.slice(2).join(""));
+    }
+    if (word.indexOf("لل") === 0 && chars.length > 4) out.push("ال" + chars.slice(2).join(""));
+    return out;
+  }
+
   // Mirrors query.minus_exclusions(): a word written with a leading '-' (at the start or after a
   // space, before a letter; outside quotes) is excluded as after NOT ('emploi -migrants' ->
-  // 'emploi NOT migrants'), unless no word would be left to search ('-emploi', a pasted list).
-  var MINUS_RE = /(?<!\S)-(?=\p{L})/gu, MINUS_WORD_RE = /(?<!\S)-(?=\p{L})\S*/gu;
+  // 'emploi NOT migrants'), unless it has no meaningful word ('-de'), the query also searches it
+  // ('-emploi emploi'), or no word would be left to search ('-emploi'); in a text of several
+  // lines a '-' starting a line is a list's bullet, taken out. The spaces and letters are
+  // query.MINUS_SPACES and \p{L} (str.isalpha), not \s, which differs between the two languages.
+  var MINUS_SPACES = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+  var MINUS_WORD_RE = new RegExp("(?<![^" + MINUS_SPACES + "])-([^" + MINUS_SPACES + "]*)", "gu");
+  var BULLET_RE = /(^|[\n\r])([ \t]*)-/g, LETTER_RE = /^\p{L}/u;
   function minusExclusions(text, planOpts) {
     if (text.indexOf("-") < 0) return text;
+    if (/[\n\r]/.test(text)) text = text.replace(BULLET_RE, function (m, start, indent) { return start + indent + " "; });
     var parts = text.split('"'), outside = parts.filter(function (p, i) { return i % 2 === 0; });
-    if (!outside.some(function (p) { return p.search(MINUS_RE) >= 0; })) return text;
-    var kept = outside.map(function (p) { return p.replace(MINUS_WORD_RE, " "); }).join(" ") + " " +
-      parts.filter(function (p, i) { return i % 2 === 1; }).join(" ");
+    var minus = outside.some(function (p) {
+      return Array.from(p.matchAll(MINUS_WORD_RE)).some(function (m) { return LETTER_RE.test(m[1]); });
+    });
+    if (!minus) return text;
+    var kept = outside.map(function (p) {
+      return p.replace(MINUS_WORD_RE, function (m, word) { return LETTER_RE.test(word) ? " " : m; });
+    }).join(" ") + " " + parts.filter(function (p, i) { return i % 2 === 1; }).join(" ");
     if (!queryPlan(kept, planOpts).meaningful) return text;
-    return parts.map(function (p, i) { return i % 2 === 0 ? p.replace(MINUS_RE, "NOT ") : p; }).join('"');
+    var ops = dict();
+    (planOpts.operators || []).forEach(function (o) { ops[o] = 1; });
+    function words(text) {
+      return tokens(text).slice(0, planOpts.maxTerms || 32).filter(function (raw) { return !ops[raw]; }).map(folded);
+    }
+    // The words searched, in order: a word excluded is searched when its words are among them, in a row.
+    var searched = " " + words(kept).join(" ") + " ";
+    function written(m, word) {
+      var own = words(word);
+      var excluded = LETTER_RE.test(word) && own.some(function (w) { return meaningful(w, planOpts.stop); }) &&
+        searched.indexOf(" " + own.join(" ") + " ") < 0;
+      return excluded ? "NOT " + word : m;
+    }
+    return parts.map(function (p, i) { return i % 2 === 0 ? p.replace(MINUS_WORD_RE, written) : p; }).join('"');
   }
 
   // Mirrors query.without_question_words(): the text without its question words outside quotes
@@ -559,9 +595,13 @@
         notCountries = dict();
         (meta.not_countries || []).forEach(function (n) { notCountries[n] = 1; notCountriesLongest = Math.max(notCountriesLongest, n.split(" ").length); });
       }
+      var firsts = arabicVariants(keys[i]);
       for (var n = Math.min(notCountriesLongest, keys.length - i); n > 0; n--) {
         var chunk = keys.slice(i, i + n);
-        if (notCountries[chunk.join(" ")] || (n > 1 && notCountries[chunk.map(function (w) { return keyOf(w, meta.k); }).join(" ")])) return n;
+        if (n > 1 && notCountries[chunk.map(function (w) { return keyOf(w, meta.k); }).join(" ")]) return n;
+        var rest = chunk.slice(1);
+        // Its first word with or without an Arabic clitic ('والمغاربية'), as query._region_at.
+        if (firsts.some(function (v) { return notCountries[[v].concat(rest).join(" ")]; })) return n;
       }
       return 0;
     }
