@@ -127,6 +127,9 @@ MAGHREB_ENTRIES = [
     make_entry("tn-enquete", "ar", "المسح الوطني للهجرة في تونس", "مسح الهجرة الدولية في تونس.", countries=("TN",)),
     make_entry("regional", "fr", "Migration de travail au Maghreb", "Les statistiques de la migration au Maghreb arabe.",
                countries=()),
+    # Moroccans with clitics: index words one letter from a region's word with a clitic (بالمغاربي).
+    make_entry("ma-mre", "ar", "إحصاءات المغاربة المقيمين بالخارج",
+               "إحصاءات خاصة بالمغاربة المقيمين بالخارج وللمغاربة العائدين والمغاربة في الداخل.", countries=("MA",)),
 ]
 
 
@@ -140,7 +143,7 @@ def maghreb_engines(tmp_path_factory):
 @pytest.mark.parametrize("q", ["المغرب العربي", "اتحاد المغرب العربي", "دول المغرب العربي", "الهجرة في المغرب العربي",
                                "الاتحاد المغاربي", "الدول المغاربية", "Maghreb arabe",
                                # a region's word with a clitic (و, ل): the browser took it for Morocco
-                               "الدول العربية والمغاربية", "والمغاربي", "للمغاربي"])
+                               "الدول العربية والمغاربية", "والمغاربي", "للمغاربي", "بالمغاربي", "والمغاربية"])
 def test_neither_engine_takes_the_arab_maghreb_for_morocco(maghreb_engines, q):
     api, folder = maghreb_engines
     found, offline = api.search(q), run(folder, q)[q]

@@ -979,8 +979,11 @@ def build(parser, text: str, expand: Callable, index_known: Callable[[str], bool
     syntax = '"' in text or any(w in OPERATORS for w in WORD_RE.findall(text))
 
     def known(word: str) -> bool:
+        # A country's or region's word after a clitic is a real word too, as in_dictionary reads
+        # one: 'والمغاربية' ('and Maghrebi') was "repaired" to والمغاربه ('and the Moroccans').
         return (word.replace(".", "").isdigit() or index_known(word) or in_dictionary(word)
-                or word in _glossary_words(expand, vocabs) or word in country_words(vocabs)
+                or word in _glossary_words(expand, vocabs)
+                or any(v in country_words(vocabs) for v in _arabic_variants(word))
                 or word in short_forms(vocabs))
 
     text, rejoined = join_fragments(text, known, index_known)

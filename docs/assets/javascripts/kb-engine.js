@@ -870,7 +870,12 @@
         if (typedAcronym(raw)) return;
         todo.push({ raw: raw, word: w, len: len });
       });
-      return Promise.all(todo.map(function (t) { return realWord(t.word); })).then(function (real) {
+      // A word is real when it or its form without a leading clitic is, as the API's known() reads
+      // the word lists and the countries' and regions' words (query._arabic_variants):
+      // 'والمغاربية' ('and Maghrebi') is not a misspelt 'والمغاربه' ('and the Moroccans').
+      return Promise.all(todo.map(function (t) {
+        return Promise.all(arabicVariants(t.word).map(realWord)).then(function (r) { return r.some(Boolean); });
+      })).then(function (real) {
         var unknown = todo.filter(function (t, i) { return !real[i]; });
         return Promise.all(unknown.map(function (t) {
           var lengths = [];
