@@ -43,6 +43,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz import process as fuzzy
 from rapidfuzz.distance import Levenshtein
 from whoosh import matching, qparser, query
 
@@ -588,20 +589,12 @@ def country_spellings(codes, vocabs: Vocabularies | None = None) -> list[str]:
 
 def near_country_spelling(word: str, limit: int, spellings: list[str]) -> str | None:
     """The country spelling (country_spellings) nearest to a folded word, within `limit` edits
-    (Levenshtein's distance, as the index words of a "did you mean" are measured) and starting
-    with the same letter (same_start); ties: the first in alphabetical order. None: none near."""
-    best = None
-    for candidate in spellings:
-        if candidate != word and same_start(word, candidate):
-            d = edit_distance_plain(word, candidate, limit)
-            if d <= limit and (best is None or d < best[0]):
-                best = (d, candidate)
-    return best[1] if best else None
-
-
-def edit_distance_plain(a: str, b: str, limit: int) -> int:
-    """Levenshtein's distance (no transposition), any value > limit returned as limit + 1."""
-    return min(Levenshtein.distance(a, b, score_cutoff=limit), limit + 1)
+    (Levenshtein's distance, as the index words of a "did you mean" are measured: engine._near)
+    and starting with the same letter (same_start); ties: the first in alphabetical order. None:
+    none near."""
+    candidates = [c for c in spellings if c != word and same_start(word, c)]
+    found = fuzzy.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    return min(found, key=lambda f: (f[1], f[2]))[0] if found else None
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -825,13 +825,12 @@ def _synonyms(vocabs: Vocabularies | None = None) -> tuple[dict, list]:
         own = set(concept.names())
         # A broader concept's names are searched too (glossary.search_names), but name this one in no query.
         for name in search_names(concept, found):
-            if name not in own:
-                names.append([name, keys(join_stopword_compounds(name), None)])
-                continue
             # 'sous-emploi' is one key ('sousemploi'), as the API searches it: its parts without
             # the stop word would be 'emploi' (analysis.join_stopword_compounds).
             name_keys = keys(join_stopword_compounds(name), None)
             names.append([name, name_keys])
+            if name not in own:
+                continue
             is_acronym = name in concept.acronyms
             folded = " ".join(strip_elision(normalize(w)) for w in TOKEN_RE.findall(name))
             if folded:
