@@ -83,3 +83,44 @@ def test_the_report_names_the_phases_and_the_budget_its_stream():
     assert "| HTTP, 16 clients, cold (every query distinct) | 5 / 20, 300 req/s |" in text
     assert "| HTTP, 16 clients, with repeats | 5 / 20, 450 req/s |" in text
     assert "10 requests, 10 distinct (0% repeats)" in text
+
+
+def test_nothing_made_is_deleted_before_every_size_is_measured(tmp_path, monkeypatch):
+    """DELETIONS: a size's project and its plain MkDocs sites stay until the whole run ends (their
+    deletion slowed the next size's file creations), then the work folder goes."""
+    from pathlib import Path
+
+    from tools.bench import scale
+
+    seen = []  # (size, folders of the earlier sizes still there when this size's build starts)
+
+    def make_project(root, n, seed):
+        seen.append((n, sorted(p.name for p in root.parent.iterdir())))
+        (root / "practices").mkdir(parents=True)
+        return root
+
+    def fake_mkdocs(cmd, **kw):
+        site = Path(cmd[cmd.index("--site-dir") + 1])
+        site.mkdir(parents=True)
+        (site / "index.html").write_text("x")
+
+    class Report:
+        ok, problems, timings = True, [], {"check": 1.0, "pages": 1.0, "index": 1.0}
+
+    monkeypatch.setattr(scale, "make_project", make_project)
+    monkeypatch.setattr(scale, "run", lambda project, **kw: Report())
+    monkeypatch.setattr(scale, "interface_builds", lambda project, settings, site: [
+        (Path("mkdocs.yml"), None, site / lang if lang != "fr" else site, None) for lang in ("fr", "ar", "en")])
+    monkeypatch.setattr(scale.Settings, "load", staticmethod(lambda project: None))
+    monkeypatch.setattr(scale.subprocess, "run", fake_mkdocs)
+    monkeypatch.setattr(scale, "rebuilds", lambda project: {})
+    monkeypatch.setattr(scale, "page_weight", lambda project: {})
+    monkeypatch.setattr(scale, "search_latency", lambda *a, **kw: {})
+    work = tmp_path / "work"
+    monkeypatch.setattr(scale.tempfile, "mkdtemp", lambda **kw: str(work.mkdir() or work))
+    monkeypatch.setattr(scale, "budgets", lambda results: {})
+    monkeypatch.setattr(scale, "markdown", lambda results, checks, meta: "")
+
+    assert scale.main(["--scale", "10,20", "--no-write"]) == 0
+    assert seen == [(10, []), (20, ["mkdocs-plain-10", "n10"])]
+    assert not work.exists()

@@ -23,6 +23,14 @@ throughput budget is checked on the cold phase; the other is reported beside it.
 `--search-only --workdir DIR` measures the search alone, on collections built once (check, pages,
 index) and kept in DIR/n<size> for later runs.
 
+DELETIONS: nothing the bench made is deleted before every size is measured (the whole work folder
+goes at the end). On a file system that spreads new files over inodes freed minutes before (ext4
+without a journal skips inodes deleted in the last 60-360 s when it allocates one, scanning them on
+each creation), deleting one size's project (~100,000 files at 1,000 entries, ~800,000 at 10,000)
+or the plain MkDocs sites (~155,000 files each at 10,000) just before the next measure made every
+file that measure created slower: the measure then held the bench's own clean-up. The builds'
+own deletions (an old site, in a detached `rm`) are measured, as a user meets them.
+
 Budgets (BUDGETS) are checked on what was measured; each failure is named with its figure and
 the exit status is 1. A budget whose sizes were not run is reported as not checked.
 """
@@ -123,10 +131,11 @@ def _timed_run(project: Project, **kw) -> tuple[float, dict]:
     return seconds, {k: (round(v, 3) if isinstance(v, float) else v) for k, v in report.timings.items()}
 
 
-def plain_mkdocs(project: Project) -> dict[str, float]:
-    """Seconds of a plain `mkdocs build` of each interface's config into a scratch folder."""
+def plain_mkdocs(project: Project, scratch: Path) -> dict[str, float]:
+    """Seconds of a plain `mkdocs build` of each interface's config into folder `scratch` (made
+    here; left for the caller to delete when nothing is measured any more: see DELETIONS)."""
     out = {}
-    scratch = Path(tempfile.mkdtemp(prefix="mkdocs-plain-"))
+    scratch.mkdir(parents=True)
     try:
         for config, _, site_dir, _ in interface_builds(project, Settings.load(project), scratch):
             lang = site_dir.name if site_dir != scratch else "fr"
@@ -136,7 +145,6 @@ def plain_mkdocs(project: Project) -> dict[str, float]:
                            cwd=project.root, env=mkdocs_env(), check=True, capture_output=True)
             out[lang] = round(time.perf_counter() - t0, 3)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
         # interface_builds wrote the interface configs with the scratch folder: write them back.
         interface_builds(project, Settings.load(project), project.site)
     return out
@@ -391,7 +399,7 @@ def bench_size(n: int, workdir: Path, seed: int = 1, workers: int = 1) -> dict:
         result["full_seconds"], result["full_stages"] = _timed_run(project, force=True)
     result["peak_memory_mb"] = round(mem.peak / 2**20, 1)
     print(f"[{n}] full build {result['full_seconds']:.1f} s; plain MkDocs builds...", flush=True)
-    result["plain_mkdocs"] = plain_mkdocs(project)
+    result["plain_mkdocs"] = plain_mkdocs(project, workdir / f"mkdocs-plain-{n}")
     # The plain builds rewrote the interface configs: one no-op build puts the stamps back in step.
     run(project, progress=False)
     print(f"[{n}] rebuilds...", flush=True)
@@ -404,8 +412,7 @@ def bench_size(n: int, workdir: Path, seed: int = 1, workers: int = 1) -> dict:
     own = sum(result["full_stages"].get(k, 0) for k in ("check", "pages", "index"))
     result["own_stages_seconds"] = round(own, 3)
     result["mkdocs_seconds"] = round(sum(result["plain_mkdocs"].values()), 3)
-    shutil.rmtree(root, ignore_errors=True)
-    return result
+    return result  # root and the plain builds are deleted with workdir, after every size (DELETIONS)
 
 
 def search_only(n: int, workdir: Path, seed: int = 1, workers: int = 1) -> dict:
