@@ -81,6 +81,26 @@ def test_interface_configs_say_where_the_site_root_is(tmp_path):
     assert mkdocs_hooks.SITE_ROOT_EXTRA not in languages.config_data(ROOT, i18n.DEFAULT_LANG, tmp_path, settings)["extra"]
 
 
+def test_the_offline_configs_keep_where_the_site_root_is(tmp_path):
+    # The offline build (tools.site.offline) inherits each interface's config and sets its own
+    # `extra`: MkDocs merges the two, so its Arabic and English pages still find the root's files.
+    from mkdocs.config import load_config
+
+    from tools.project import HOOKS_ENV
+    from tools.site.offline import offline_config
+
+    project = copy_project(tmp_path / "kb", with_practices=False)
+    settings = Settings.load(project)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in HOOKS_ENV.items():
+            mp.setenv(name, value)
+        for lang in i18n.OTHER_LANGS:
+            languages.tree(project.root, lang).mkdir(parents=True)
+            config = load_config(str(offline_config(project, lang, tmp_path / "site" / lang, settings)))
+            assert config.extra[mkdocs_hooks.SITE_ROOT_EXTRA] == {"up": "../", "docs_dir": str(project.root / "docs")}
+            assert config.use_directory_urls is False and config.extra["kb_api"] is False
+
+
 # -- the hook -------------------------------------------------------------------------------------
 
 LINKS = (f'<p><a href="kb-site:kb/entries/{ENTRY_ID}/ar.bib">BibTeX</a> · '

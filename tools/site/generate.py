@@ -350,8 +350,8 @@ def stale_entries(entries: list[Entry], near: RelatedIndex, memo: EntryMemo | No
 
 
 def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> list | None:
-    """For each interface's tree (the default interface's first), the set of paths under kb/ of the files the last build left
-    there (EntryMemo.written); None when a tree is not recorded."""
+    """For each interface's tree (the default interface's first), the set of paths under kb/ of the
+    files the last build left there (EntryMemo.written); None when a tree is not recorded."""
     out = []
     for lang in (i18n.DEFAULT_LANG, *i18n.OTHER_LANGS):
         if lang == i18n.DEFAULT_LANG:

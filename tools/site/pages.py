@@ -448,11 +448,12 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     interface by site_link), and where to propose a change. `versions`: the entry's language
     versions (the entry included); `site_url`: the public address of the interface the page is
     in, for the JSON-LD ('' gives site-relative ones); `cite_url`: the site's public address (the
-    default interface's) for the citation line (citation.address), None: `site_url`; `edit_base`: the repository's edit address, prefixed to entry.path for an 'edit' link ('': no
-    link). Labels from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the
-    caller for one set of `versions`, `others` and `vocabs` across interfaces: the parts of the page
-    that do not depend on `site_url` (the front matter but its JSON-LD, and from the title to the
-    related entries) are made once per entry version."""
+    default interface's) for the citation line (citation.address), None: `site_url`; `edit_base`:
+    the repository's edit address, prefixed to entry.path for an 'edit' link ('': no link). Labels
+    from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the caller for one
+    set of `versions`, `others` and `vocabs` across interfaces: the parts of the page that do not
+    depend on `site_url` (the front matter but its JSON-LD, and from the title to the related
+    entries) are made once per entry version."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     made = shared.get(entry.key) if shared is not None else None
