@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
 
 import pytest
 from playwright.sync_api import expect
@@ -268,6 +270,12 @@ def test_offline_zip_works_from_file_urls(browser, offline_site):
     page.goto((offline_site / "ar" / "kb" / "entries" / "ma-enquete-nationale-migration-internationale" / "ar.html").as_uri())
     assert page.locator("body").get_attribute("dir") == "rtl"
     expect(page.locator(".kb-page")).to_have_attribute("dir", "rtl")
+    # The citation files are made once, at the site's root, and reached from the Arabic interface (#10).
+    entry = offline_site / "kb" / "entries" / "ma-enquete-nationale-migration-internationale"
+    for name, ext in (("BibTeX", "bib"), ("RIS", "ris")):
+        target = urljoin(page.url, page.get_by_role("link", name=name, exact=True).get_attribute("href"))
+        assert Path(url2pathname(urlsplit(target).path)) == entry / f"ar.{ext}"
+        assert (entry / f"ar.{ext}").is_file()
     context.close()
     assert remote == [] and errors == []
 

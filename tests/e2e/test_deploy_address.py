@@ -34,8 +34,9 @@ def test_citations_feed_and_sitemap_use_the_deployment_address(site):
     for prefix in ("", "ar/", "en/"):
         assert f"<id>{ADDRESS}{prefix}kb/entries/" in (site / prefix / "kb" / "feed.xml").read_text(encoding="utf-8")
         assert f"<loc>{ADDRESS}{prefix}" in (site / prefix / "sitemap.xml").read_text(encoding="utf-8")
+    # A version is cited at its page in the interface of its own language (#10).
     bib = (site / ENTRY / "ar.bib").read_text(encoding="utf-8")
-    assert f"\\url{{{ADDRESS}{ENTRY}/ar/}}" in bib
+    assert f"\\url{{{ADDRESS}ar/{ENTRY}/ar/}}" in bib
     # In Arabic the address is isolated left to right, so its trailing slash stays at its end.
     page = (site / "ar" / ENTRY / "ar" / "index.html").read_text(encoding="utf-8")
     assert f'<bdi dir="ltr">{ADDRESS}ar/{ENTRY}/ar/</bdi>' in page

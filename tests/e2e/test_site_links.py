@@ -149,14 +149,22 @@ def test_internal_links_resolve(site, parsed):
 
 
 def test_entry_pages_link_their_citation_files(site, parsed):
+    # One copy of each version's files, at the site's root (the default interface's), linked from
+    # every interface (#10); each link climbs exactly to the site's root ('..' is never clamped).
+    folder = site / "kb" / "entries" / "ma-enquete-nationale-emploi"
     for lang in INTERFACES:
         page = (site / lang if lang else site) / "kb" / "entries" / "ma-enquete-nationale-emploi" / "ar" / "index.html"
         links = [link for _, link in parsed[page].links]
+        depth = len(page.parent.relative_to(site).parts)
         for name in ("ar.bib", "ar.ris"):
             (link,) = [a for a in links if a.endswith(name)]
+            assert link == "../" * depth + f"kb/entries/ma-enquete-nationale-emploi/{name}"
             target = resolve(site, page_url(site, page), link)
-            assert target == page.parent.parent / name
+            assert target == folder / name
             assert target.read_text(encoding="utf-8").strip()
+    assert list((site / "ar" / "kb" / "entries").glob("*/*.bib")) == []
+    assert list((site / "en" / "kb" / "entries").glob("*/*.ris")) == []
+    assert len(list((site / "kb" / "entries").glob("*/*.bib"))) == len(list((site / "kb" / "entries").glob("*/*/")))
 
 
 def counterpart(site: Path, page: Path, lang: str) -> Path:

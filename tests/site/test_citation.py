@@ -153,6 +153,34 @@ def test_plain_citation_without_date_or_site_url():
     assert text.endswith("kb/entries/ma-enquete-emploi/fr/")
 
 
+# -- the address cited ----------------------------------------------------------------------------
+
+AR = replace(ENTRY, lang="ar", title="المسح الوطني حول التشغيل")
+
+
+@pytest.mark.parametrize("entry, cited", [(ENTRY, URL), (AR, SITE + "ar/kb/entries/ma-enquete-emploi/ar/"),
+                                          (replace(ENTRY, lang="en"), SITE + "en/kb/entries/ma-enquete-emploi/en/")])
+def test_every_citation_names_the_version_page_in_the_interface_of_its_language(entry, cited):
+    # One address per version, whichever interface the citation is read or downloaded from (#10):
+    # the BibTeX and RIS files are made once for the whole site.
+    assert citation.address(SITE, entry) == cited
+    assert citation.plain(entry, SITE).endswith(" " + cited)
+    assert bib_field(citation.bibtex(entry, SITE), "howpublished") == f"\\url{{{cited}}}"
+    assert f"UR  - {cited}" in ris_lines(citation.ris(entry, SITE))
+
+
+def test_address_without_site_url_is_relative_to_the_site_root():
+    assert citation.address("", ENTRY) == "kb/entries/ma-enquete-emploi/fr/"
+    assert citation.address("", AR) == "ar/kb/entries/ma-enquete-emploi/ar/"
+    assert citation.address(SITE.rstrip("/"), AR) == SITE + "ar/kb/entries/ma-enquete-emploi/ar/"
+
+
+def test_jsonld_keeps_the_address_of_the_interface_it_is_read_in():
+    assert json.loads(citation.jsonld(AR, SITE, vocabs=SHIPPED))["url"] == SITE + "kb/entries/ma-enquete-emploi/ar/"
+    assert json.loads(citation.jsonld(AR, SITE + "en/", vocabs=SHIPPED))["url"] == \
+        SITE + "en/kb/entries/ma-enquete-emploi/ar/"
+
+
 # -- JSON-LD --------------------------------------------------------------------------------------
 
 def test_jsonld_parses_as_schema_org_json():

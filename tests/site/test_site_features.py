@@ -190,13 +190,25 @@ def test_entry_page_without_related_entries_has_no_related_section(generated):
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_entry_page_links_its_bibtex_and_ris(entries, generated, lang):
-    page = generated["fr"][f"kb/entries/{MA_ID}/{lang}.md"]
-    cite = section(page, SECTIONS[lang][1])
-    assert f"[BibTeX]({lang}.bib)" in cite
-    assert f"[RIS]({lang}.ris)" in cite
-    assert f"https://example.org/kb/entries/{MA_ID}/{lang}/" in cite
-    assert generated["fr"][f"kb/entries/{MA_ID}/{lang}.bib"].startswith(f"@misc{{{MA_ID}-{lang},")
-    assert generated["fr"][f"kb/entries/{MA_ID}/{lang}.ris"].startswith("TY  - ELEC\r\n")
+    stem = f"kb/entries/{MA_ID}/{lang}"
+    # The version's page in the interface of its own language, in every interface (#10).
+    cited = f"https://example.org/{'' if lang == 'fr' else lang + '/'}kb/entries/{MA_ID}/{lang}/"
+    for ui in schema.LANGS:
+        cite = section(generated[ui][f"{stem}.md"], SECTIONS[lang][1])
+        # The one copy at the site's root (the default interface's tree), linked from each interface.
+        assert f"[BibTeX](kb-site:{stem}.bib)" in cite
+        assert f"[RIS](kb-site:{stem}.ris)" in cite
+        assert f'<bdi dir="ltr">{cited}</bdi>' in cite
+    assert generated["fr"][f"{stem}.bib"].startswith(f"@misc{{{MA_ID}-{lang},")
+    assert f"\\url{{{cited}}}" in generated["fr"][f"{stem}.bib"]
+    assert generated["fr"][f"{stem}.ris"].startswith("TY  - ELEC\r\n")
+    assert f"UR  - {cited}\r\n" in generated["fr"][f"{stem}.ris"]
+
+
+def test_citation_files_are_made_for_the_default_interface_only(entries, generated):
+    made = {ui: sorted(p for p in generated[ui] if p.endswith((".bib", ".ris"))) for ui in schema.LANGS}
+    assert made["fr"] == sorted(f"kb/entries/{e.id}/{e.lang}.{ext}" for e in entries for ext in ("bib", "ris"))
+    assert made["ar"] == made["en"] == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
@@ -380,7 +392,9 @@ def test_french_interface_labels_stay_french(generated):
 
 
 def test_interface_languages_keep_the_same_pages(generated):
-    assert set(generated["fr"]) == set(generated["ar"]) == set(generated["en"])
+    # Every file but the citation files, which only the default interface holds (#10).
+    same = {ui: {p for p in generated[ui] if not p.endswith((".bib", ".ris"))} for ui in generated}
+    assert same["fr"] == set(generated["ar"]) == set(generated["en"])
 
 
 # -- country profiles -----------------------------------------------------------------------------

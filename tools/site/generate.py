@@ -70,7 +70,7 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
-    files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of, memo),
+    files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of, memo, cite_url=settings.site_url),
              **exports.generate(entries, url, ui, vocabs, memo=memo,
                                 prints=[prints[e.key] for e in entries] if prints is not None else None)}
     prefix = KB + "/"
@@ -212,7 +212,8 @@ MEMO_VERSION = 6  # 2: the static index keys hold whole hyphenated compounds; 3:
 @dataclass
 class EntryMemo:
     """What the last pages stage knew about each entry version, to regenerate only the entries
-    whose own files can have changed (their page, .bib and .ris in each interface).
+    whose own files can have changed (their page in each interface, their .bib and .ris in the
+    default interface's tree).
 
     context: digest of everything but the entries that the files depend on (code, data, settings);
     prints: {entry key: fingerprint}; related: {entry key: (ids of the related entries shown,
@@ -349,8 +350,8 @@ def stale_entries(entries: list[Entry], near: RelatedIndex, memo: EntryMemo | No
 
 
 def _listed_files(written: dict[str, dict[str, bytes]], project: Project) -> list | None:
-    """For each interface's tree, the set of paths under kb/ of the files the last build left
-    there (EntryMemo.written); None when a tree is not recorded."""
+    """For each interface's tree (the default interface's first), the set of paths under kb/ of the
+    files the last build left there (EntryMemo.written); None when a tree is not recorded."""
     out = []
     for lang in (i18n.DEFAULT_LANG, *i18n.OTHER_LANGS):
         if lang == i18n.DEFAULT_LANG:
@@ -450,13 +451,17 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
         for e in entries:
             if e.key not in stale:
                 stem = e.page[len(KB) + 1:-3]
-                names = [stem + ".md", stem + ".bib", stem + ".ris", posixpath.dirname(stem) + "/index.html"]
+                names = [stem + ".md", posixpath.dirname(stem) + "/index.html"]  # in each tree
+                cites = [stem + ".bib", stem + ".ris"]  # in the default interface's (the first) only
                 if listed is not None:
-                    present = all(name in files for files in listed for name in names)
+                    present = (all(name in files for files in listed for name in names)
+                               and all(name in listed[0] for name in cites))
                 else:
-                    present = all(os.path.isfile(folder + name) for folder in folders for name in names)
+                    present = (all(os.path.isfile(folder + name) for folder in folders for name in names)
+                               and all(os.path.isfile(folders[0] + name) for name in cites))
                 if present:
                     kept.update(names)
+                    kept.update(cites)
                 else:
                     stale.add(e.key)
 
@@ -472,7 +477,10 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
                 full = len(shown) >= RELATED_LIMIT
                 related[entry.key] = (tuple(e.id for e, _ in shown),
                                       min(score for _, score in shown) if full else MIN_SCORE)
-            files = pages.entry_files(entry, versions, index, url, edit, vocabs, shared=same_in_all)
+            # The citation files are the same in every interface: made once, in the default
+            # interface's tree (at the site's root), and linked from each page (#10).
+            files = pages.entry_files(entry, versions, index, url, edit, vocabs, shared=same_in_all,
+                                      cite_url=settings.site_url, citations=ui == i18n.DEFAULT_LANG)
             path, text = redirects.entry_redirect(versions, ui, url, vocabs)  # the same for each version
             files[path] = text
             if ui == last_ui:

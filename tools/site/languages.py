@@ -18,6 +18,7 @@ from tools.content.vocab import Vocabularies
 from tools.fsutil import sync_tree
 from tools.project import KB, Settings
 from tools.site import pages
+from tools.site.mkdocs_hooks import SITE_ROOT_EXTRA
 
 OTHER_LANGS = i18n.OTHER_LANGS
 
@@ -120,6 +121,9 @@ def config_data(root: Path, lang: str, site_dir: Path, settings: Settings,
         "exclude_docs": "",
         "theme": {"language": lang, "direction": i18n.direction(lang), "custom_dir": str(root / "overrides")},
         "plugins": [],
-        "extra": {"alternate": alternates(lang, vocabs), "kb": frame_strings(lang, vocabs)},
+        # Built one folder down (site/<lang>/): where the site's root and its docs tree are, for the
+        # links to files made once there (mkdocs_hooks.site_links_to_urls: the entries' citations).
+        "extra": {"alternate": alternates(lang, vocabs), "kb": frame_strings(lang, vocabs),
+                  SITE_ROOT_EXTRA: {"up": "../", "docs_dir": str(root / "docs")}},
         "nav": translate_nav(list(settings.nav), lang, vocabs),
     }

@@ -88,12 +88,56 @@ def md_links_to_urls(text: str, page, files) -> str:
     return _MD_HREF.sub(url, text)
 
 
+# A link from a generated page of any interface to a file of the default interface's docs tree,
+# which is built at the site's root (tools.site.pages.site_link: each entry version's BibTeX and
+# RIS files are made once there, #10): href="kb-site:<path in that tree>". MkDocs leaves an
+# address with a scheme as it is (and the sanitiser would drop this one): site_links_to_urls makes
+# it a URL relative to the page.
+SITE_LINK = "kb-site:"
+# The MkDocs config's `extra` key telling an interface built elsewhere than at the site's root
+# where that root is (tools.site.languages.config_data): {"up": from this interface's root to the
+# site's ('../'), "docs_dir": the default interface's docs tree}. Absent: this is the root.
+SITE_ROOT_EXTRA = "kb_site_root"
+_SITE_HREF = re.compile(r'href="' + re.escape(SITE_LINK) + r'([^"#?]*)"')
+
+
+def site_links_to_urls(text: str, page, config, files) -> str:
+    """`text` (a page's HTML) with each href="kb-site:<path>" (SITE_LINK) replaced by the URL of
+    that file of the default interface's docs tree relative to the page: as many '../' as the
+    page's URL has folders (page.url: 'kb/entries/x/ar/' with directory URLs, 'kb/entries/x/ar.html'
+    without, so the offline build's pages link right too), then the way from this interface's root
+    to the site's (SITE_ROOT_EXTRA's "up"), then the path. The file must be there (in `files` when
+    this is the default interface, else in SITE_ROOT_EXTRA's "docs_dir"): a missing one, or a path
+    leaving that tree, is left as written and logged as a warning (a --strict build fails), as
+    MkDocs does for a Markdown link whose target is not found."""
+    if 'href="' + SITE_LINK not in text:
+        return text
+    root = (config.extra or {}).get(SITE_ROOT_EXTRA) or {}
+    up = "../" * page.url.count("/") + root.get("up", "")
+
+    def url(match: re.Match) -> str:
+        path = posixpath.normpath(unquote(html.unescape(match.group(1))))
+        if path.startswith(("/", "../")) or path in (".", ".."):
+            there = False
+        elif root:
+            there = os.path.isfile(os.path.join(root["docs_dir"], path))
+        else:
+            there = files.get_file_from_path(path) is not None
+        if not there:
+            log.warning("Doc file '%s' contains a link '%s', but the target '%s' is not found in the site's root "
+                        "documentation files.", page.file.src_uri, match.group(0)[6:-1], path)
+            return match.group(0)
+        return f'href="{up}{match.group(1)}"'
+
+    return _SITE_HREF.sub(url, text)
+
+
 def on_page_content(html, page, config, files):
     """The page's HTML, sanitised when the page is generated from entries (under docs/kb/), after
-    its deferred HTML is opened (open_deferred) and its raw-HTML links to .md files are made page
-    URLs (md_links_to_urls)."""
+    its deferred HTML is opened (open_deferred), its raw-HTML links to .md files are made page
+    URLs (md_links_to_urls) and its links to files at the site's root too (site_links_to_urls)."""
     if page.file.src_uri.startswith(GENERATED):
-        return clean(md_links_to_urls(open_deferred(html), page, files))
+        return clean(site_links_to_urls(md_links_to_urls(open_deferred(html), page, files), page, config, files))
     return html
 
 

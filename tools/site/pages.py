@@ -32,7 +32,7 @@ from tools.search.engine import MAX_QUERY_CHARS
 from tools.search.query import MAX_FILTER_VALUES, MAX_QUERY_TERMS, MAX_TERM_CHARS
 from tools.site import citation, harmonisation, memo_pack, split
 from tools.site.facets import BY_NAME, FACETS
-from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN
+from tools.site.mkdocs_hooks import DEFERRED_CLOSE, DEFERRED_OPEN, SITE_LINK
 from tools.site.related import RelatedIndex
 from tools.site.split import Group, filing_text, group_by_prefix, walk
 
@@ -438,18 +438,22 @@ def related(entry: Entry, candidates: list[Entry] | RelatedIndex, limit: int = 5
 
 
 def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), site_url: str = "",
-               edit_base: str = "", vocabs: Vocabularies | None = None, shared: dict | None = None) -> str:
+               edit_base: str = "", vocabs: Vocabularies | None = None, shared: dict | None = None,
+               cite_url: str | None = None) -> str:
     """The generated Markdown of an entry version's page (written at entry.page): front matter (title,
     description, lang, dir, entry id, versions' languages, status, schema.org JSON-LD), title, a
     draft notice when status is draft, summary, card(), the body (snippet markers neutralised),
-    related entries chosen among `others`, the citation with links to the page's .bib and .ris
-    files, and where to propose a change. `versions`: the entry's language versions (the entry
-    included); `site_url`: the public address for citations ('' gives site-relative ones);
-    `edit_base`: the repository's edit address, prefixed to entry.path for an 'edit' link ('': no
-    link). Labels from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the
-    caller for one set of `versions`, `others` and `vocabs` across interfaces: the parts of the page
-    that do not depend on `site_url` (the front matter but its JSON-LD, and from the title to the
-    related entries) are made once per entry version."""
+    related entries chosen among `others`, the citation with links to the version's .bib and .ris
+    files (citation_files: made once, in the default interface's tree, and linked from every
+    interface by site_link), and where to propose a change. `versions`: the entry's language
+    versions (the entry included); `site_url`: the public address of the interface the page is
+    in, for the JSON-LD ('' gives site-relative ones); `cite_url`: the site's public address (the
+    default interface's) for the citation line (citation.address), None: `site_url`; `edit_base`:
+    the repository's edit address, prefixed to entry.path for an 'edit' link ('': no link). Labels
+    from `vocabs` (None: the shipped ones, read now). `shared`: a dict kept by the caller for one
+    set of `versions`, `others` and `vocabs` across interfaces: the parts of the page that do not
+    depend on `site_url` (the front matter but its JSON-LD, and from the title to the related
+    entries) are made once per entry version."""
     vocabs = Vocabularies.ensure(vocabs)
     lang, page = entry.lang, entry.page
     made = shared.get(entry.key) if shared is not None else None
@@ -465,9 +469,9 @@ def entry_page(entry: Entry, versions: list[Entry], others: list[Entry] = (), si
     head, middle = made
     out = "---\n" + head + front_lines(jsonld=citation.jsonld(entry, site_url, vocabs=vocabs)) + "---\n\n"
     out += middle
-    name = posixpath.basename(page)[:-3]
-    out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url)}\n\n"
-            f"[BibTeX]({name}.bib) · [RIS]({name}.ris)\n\n")
+    stem = page[:-3]
+    out += (f"## {md_text(t('cite', lang, vocabs))}\n\n{cite_line(entry, site_url if cite_url is None else cite_url)}\n\n"
+            f"[BibTeX]({site_link(stem + '.bib')}) · [RIS]({site_link(stem + '.ris')})\n\n")
     out += (f"## {md_text(t('propose_change', lang, vocabs))}\n\n{md_text(t('source_file', lang, vocabs))} `{entry.path}` — "
             f"[{md_text(t('propose_how', lang, vocabs))}]({rel(page, f'{KB}/contribuer/{lang}.md')}).\n")
     if edit_base:  # mkdocs.yml's repo_url, when the repository's public address is set
@@ -490,11 +494,22 @@ def _entry_page_middle(entry: Entry, versions: list[Entry], others, vocabs: Voca
     return out
 
 
+def site_link(path: str) -> str:
+    """A Markdown link target to `path`, a file of the default interface's docs tree (a path under
+    docs/, e.g. 'kb/entries/<id>/ar.bib'), from a generated page of any interface: 'kb-site:<path>'
+    (mkdocs_hooks.SITE_LINK), which MkDocs passes over as an address with a scheme and
+    tools.site.mkdocs_hooks.site_links_to_urls makes a URL relative to the page (the other
+    interfaces are built one folder down, in site/<lang>/), after checking that the file is
+    there. Files made once for the whole site are linked this way (#10)."""
+    return SITE_LINK + md_url(path)
+
+
 def cite_line(entry: Entry, site_url: str) -> str:
-    """The plain citation as Markdown, its address isolated left to right (<bdi dir="ltr">) so that
-    in an Arabic paragraph the slashes stay where they belong."""
+    """The plain citation as Markdown (`site_url`: the site's address, citation.address), its
+    address isolated left to right (<bdi dir="ltr">) so that in an Arabic paragraph the slashes
+    stay where they belong."""
     text = citation.plain(entry, site_url)
-    url = citation.absolute(site_url, entry)
+    url = citation.address(site_url, entry)
     head = text[: -len(url)] if text.endswith(url) else text + " "
     return f'{md_text(head)}<bdi dir="ltr">{md_text(url)}</bdi>'
 
@@ -1222,22 +1237,41 @@ def home_snippets(entries: list[Entry], ui: str = schema.DEFAULT_LANG, vocabs: V
 # -- the whole set --------------------------------------------------------------------------------
 
 def entry_files(entry: Entry, versions: list[Entry], near: RelatedIndex, site_url: str = "",
-                edit_base: str = "", vocabs: Vocabularies | None = None, shared: dict | None = None) -> dict[str, str]:
-    """One entry version's own files: its page, BibTeX and RIS, as {path under docs/: text}.
-    They depend on the entry, its versions, the related entries shown (near.of), the settings and
-    `vocabs` (the run's Vocabularies; None: the shipped files, read now). `shared`: see entry_page
-    (one dict for the interfaces of one build)."""
+                edit_base: str = "", vocabs: Vocabularies | None = None, shared: dict | None = None,
+                cite_url: str | None = None, citations: bool = True) -> dict[str, str]:
+    """One entry version's own files in one interface, as {path under docs/: text}: its page and,
+    with `citations` (the default interface's tree, which holds them for every interface), its
+    BibTeX and RIS files (citation_files). They depend on the entry, its versions, the related
+    entries shown (near.of), the settings and `vocabs` (the run's Vocabularies; None: the shipped
+    files, read now). `shared`, `cite_url`: see entry_page (one dict for the interfaces of one
+    build)."""
+    out = {entry.page: entry_page(entry, versions, near, site_url, edit_base, vocabs=vocabs, shared=shared,
+                                  cite_url=cite_url)}
+    if citations:
+        out.update(citation_files(entry, site_url if cite_url is None else cite_url))
+    return out
+
+
+def citation_files(entry: Entry, cite_url: str) -> dict[str, str]:
+    """An entry version's BibTeX and RIS files, {path under docs/: text} ('kb/entries/<id>/<lang>.bib'
+    and '.ris'), citing its page in the interface of its own language (citation.address; `cite_url`:
+    the site's address). The same for every interface: made once per build, in the default
+    interface's docs tree (at the site's root), and linked from each interface's entry page
+    (site_link)."""
     stem = entry.page[:-3]
-    return {entry.page: entry_page(entry, versions, near, site_url, edit_base, vocabs=vocabs, shared=shared),
-            stem + ".bib": citation.bibtex(entry, site_url), stem + ".ris": citation.ris(entry, site_url)}
+    return {stem + ".bib": citation.bibtex(entry, cite_url), stem + ".ris": citation.ris(entry, cite_url)}
 
 
 def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_LANG,
              edit_base: str = "", near: RelatedIndex | None = None, vocabs: Vocabularies | None = None,
-             entry_files_of=None, memo: TextMemo | None = None, split_at: int | None = None) -> dict[str, str]:
+             entry_files_of=None, memo: TextMemo | None = None, split_at: int | None = None,
+             cite_url: str | None = None) -> dict[str, str]:
     """All generated pages and per-entry files, as {path under docs/: text}, with the words
     around entries (titles of listings, labels) in the interface language `ui`. Every listing and
-    count is of entries (ids), not of their language versions. `near`: the related-entries index
+    count is of entries (ids), not of their language versions. `site_url`: the interface's public
+    address; `cite_url`: the site's (the default interface's) for citations, None: `site_url`.
+    The entries' BibTeX and RIS files are made for the default interface only (entry_files).
+    `near`: the related-entries index
     of `entries`, when the caller shares one between interfaces; `vocabs`: the run's Vocabularies
     (None: the shipped files, read now). `entry_files_of`: when given, a function (entry, versions,
     near) → that entry's files replacing entry_files (an incremental build returns only the files
@@ -1252,7 +1286,8 @@ def generate(entries: list[Entry], site_url: str = "", ui: str = schema.DEFAULT_
         by_id[e.id].append(e)
     for e in entries:
         if entry_files_of is None:
-            pages.update(entry_files(e, by_id[e.id], near, site_url, edit_base, vocabs))
+            pages.update(entry_files(e, by_id[e.id], near, site_url, edit_base, vocabs, cite_url=cite_url,
+                                     citations=ui == schema.DEFAULT_LANG))
         else:
             pages.update(entry_files_of(e, by_id[e.id], near))
     pages[f"{KB}/comparaison.md"] = comparison_page(entries, f"{KB}/comparaison.md", ui, vocabs=vocabs, memo=memo)
