@@ -26,7 +26,6 @@ from pathlib import Path
 from tqdm import tqdm
 from whoosh import fields, formats, index
 from whoosh.analysis import CompositeAnalyzer, Filter, RegexTokenizer, StopFilter, Token
-from whoosh.writing import PostingPool
 
 from tools.content import schema
 from tools.content.model import Entry, fingerprint
@@ -49,6 +48,7 @@ from tools.search.analysis import (
     written_forms,
 )
 from tools.search.postings import capturing
+from tools.search.writer import full_writer
 
 LANG_PARTS = ("title", "summary", "meta", "body")
 # A full index of this many documents or more is written by Whoosh's multisegment writer, one
@@ -56,51 +56,12 @@ LANG_PARTS = ("title", "summary", "meta", "body")
 # loaded 2-core machine, 12.0 s of CPU in one process against 13.5 s shared by two (wall 60 s
 # against 41 s). Below it, starting processes costs more than it saves.
 MULTIPROC_MIN_DOCS = 200
-# Postings each sub-writer of the parallel writer buffers before writing a run (Whoosh's limitmb).
-# Its processes are forked from the build, as large as it (about 480 MB at 10,000 entries), and
-# grew by some 110 MB each in their first 6 minutes with 128: two at once, each held to 64 (#10).
-PARALLEL_LIMIT_MB = 64
 SNIPPET_PARTS = ("summary", "body")  # fields whose character ranges snippets take (tools.search.snippets)
 
 
 _HYPHEN_IN = re.compile(f"[{HYPHENS}]").search  # what compound_parts splits at
 _COMPOUND_FINDITER = re.compile(TOKEN_PATTERN).finditer  # the tokenizer of analyzer()
 _COMPOUND_FINDALL = re.compile(TOKEN_PATTERN).findall  # its tokens' texts (the pattern has no group)
-
-
-def _write_run_batched(self, f, items) -> None:
-    """PostingPool._write_run writing its sorted postings as pickled lists of RUN_BATCH items:
-    one pickle per posting cost ~10 us written and read back, once a writer's postings outgrow
-    `limitmb` (from ~3,000 entries per writer; #10)."""
-    dump, batch = pickle.dump, []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= RUN_BATCH:
-            dump(batch, f, pickle.HIGHEST_PROTOCOL)
-            batch = []
-    if batch:
-        dump(batch, f, pickle.HIGHEST_PROTOCOL)
-    f.close()
-
-
-def _read_run_batched(self, path):
-    """The postings of a run written by _write_run_batched, in order; the run file is removed after."""
-    f = self._open_run(path)
-    try:
-        while True:
-            try:
-                batch = pickle.load(f)
-            except EOFError:
-                return
-            yield from batch
-    finally:
-        f.close()
-        self._remove_run(path)
-
-
-RUN_BATCH = 4096
-# Runs are temporary files of one writer, written and read by the same code in the same process.
-PostingPool._write_run, PostingPool._read_run = _write_run_batched, _read_run_batched
 
 
 class _Compound(Filter):
@@ -535,8 +496,9 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     its own segment; the segments are not merged (the scoring statistics are the index's,
     whatever the segments). `alongside`: work of the caller's run while the sub-writers index
     (in a thread, once every sub-writer is started: no fork while it runs); not run otherwise."""
-    writer = (ix.writer(limitmb=PARALLEL_LIMIT_MB, procs=procs, multisegment=True) if procs > 1
-              else ix.writer(limitmb=128))
+    # A new index written whole takes the writer whose postings are grouped by term in memory
+    # (tools.search.writer); an incremental build, which merges small segments, Whoosh's.
+    writer = full_writer(ix, procs) if full else ix.writer(limitmb=128)
     for key in removed:
         writer.delete_by_term("key", key)
     for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
