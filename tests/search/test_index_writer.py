@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool
 
@@ -89,3 +90,30 @@ def test_parallel_full_build_answers_as_whooshs_writer(tmp_path, monkeypatch):
         assert sorted(found.pop("results"), key=str) == sorted(expected.pop("results"), key=str), q
         assert found == expected, q
     assert a.search("migration")["total"] > 0
+
+
+def test_full_build_makes_snippet_arrays_as_it_writes(tmp_path, monkeypatch):
+    from tools.search import engine, snippets
+
+    reports = []
+
+    def recorded(folder):
+        reports.append(snippets.write_snippets(folder))
+        return reports[-1]
+    monkeypatch.setattr(engine, "write_snippets", recorded)
+    entries = corpus(search_index.MULTIPROC_MIN_DOCS + 20, seed=13)
+    engine.build_search_index(entries, tmp_path / "ix", progress=False, full=True)
+    # The sub-writers left every segment's arrays: none was made again from the stored texts.
+    assert reports == [{**reports[0], "segments": 2, "computed": 0, "tokens": 0}]
+    ix = whoosh_index.open_dir(str(tmp_path / "ix"))
+    try:
+        reader = ix.reader()
+        for seg, _ in reader.leaf_readers():
+            folder = tmp_path / "ix" / snippets.SNIPPETS_DIR / snippets._folder_name(snippets._segment_identity(seg))
+            expected = snippets._segment_arrays(seg)
+            for name, array in expected.items():
+                kept = np.load(folder / f"{name}.npy")
+                assert kept.dtype == array.dtype and np.array_equal(kept, array), name
+        reader.close()
+    finally:
+        ix.close()

@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import time
+from array import array
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,34 +89,57 @@ def part_text(stored: dict, part: str) -> str:
     return stored.get("summary" if part == "summary" else "text") or ""
 
 
+class SegmentRows:
+    """A segment's arrays (_segment_arrays) made document by document, in number order: by the
+    build's segment writer as it adds each document (tools.search.writer, so that they are made
+    in the parallel writer's sub-writers, where the words' analyses are at hand, #10), or from a
+    segment reader's stored fields."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self._hash_of: dict[str, int] = {}
+        self.hashes, self.starts, self.ends = array("Q"), array("I"), array("I")
+        self.bounds = array("q", [0])
+
+    def add(self, stored: dict | None) -> None:
+        """The rows of the next document from its stored fields (None: a deleted document, no rows)."""
+        lang = stored.get("lang") if stored else None
+        schema, hash_of = self.schema, self._hash_of
+        hashes, starts, ends = self.hashes, self.starts, self.ends
+        for part in PARTS:
+            field = f"{part}_{lang}"
+            if lang and field in schema:
+                for term, start, end in text_tokens(schema[field].analyzer, part_text(stored, part)):
+                    h = hash_of.get(term)
+                    if h is None:
+                        h = hash_of[term] = term_hash(term)
+                    hashes.append(h)
+                    starts.append(start)
+                    ends.append(end)
+            self.bounds.append(len(hashes))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of the documents added (see _segment_arrays)."""
+        return {"bounds": np.asarray(self.bounds, dtype=np.int64), "hashes": np.asarray(self.hashes, dtype=np.uint64),
+                "starts": np.asarray(self.starts, dtype=np.uint32), "ends": np.asarray(self.ends, dtype=np.uint32)}
+
+
 def _segment_arrays(seg) -> dict[str, np.ndarray]:
     """One segment reader's arrays: bounds (int64; the tokens of document d's part k, PARTS,
     are rows bounds[2d + k]:bounds[2d + k + 1]), hashes (uint64), starts and ends (uint32,
     character offsets in the stored summary or text). Made from each live document's stored text,
     analysed by its own language's field (text_tokens)."""
-    n_docs = seg.doc_count_all()
-    out_h: list[int] = []
-    out_s: list[int] = []
-    out_e: list[int] = []
-    bounds = np.zeros(2 * n_docs + 1, dtype=np.int64)
-    hashes: dict = {}
-    schema = seg.schema
-    for num in range(n_docs):
-        stored = None if seg.is_deleted(num) else (seg.stored_fields(num) or {})
-        lang = stored.get("lang") if stored else None
-        for k, part in enumerate(PARTS):
-            field = f"{part}_{lang}"
-            if lang and field in schema:
-                for term, start, end in text_tokens(schema[field].analyzer, part_text(stored, part)):
-                    h = hashes.get(term)
-                    if h is None:
-                        h = hashes[term] = term_hash(term)
-                    out_h.append(h)
-                    out_s.append(start)
-                    out_e.append(end)
-            bounds[2 * num + k + 1] = len(out_h)
-    return {"bounds": bounds, "hashes": np.asarray(out_h, dtype=np.uint64),
-            "starts": np.asarray(out_s, dtype=np.uint32), "ends": np.asarray(out_e, dtype=np.uint32)}
+    rows = SegmentRows(seg.schema)
+    for num in range(seg.doc_count_all()):
+        rows.add(None if seg.is_deleted(num) else (seg.stored_fields(num) or {}))
+    return rows.arrays()
+
+
+def save_segment_rows(index_dir: str, segment, rows: SegmentRows) -> None:
+    """Save the arrays of `rows`, made as Whoosh segment `segment` of the index in index_dir was
+    written, as write_snippets would (it then keeps them)."""
+    identity = f"{segment.segment_id()}:{segment.doc_count_all()}"
+    _save(Path(index_dir) / SNIPPETS_DIR / _folder_name(identity), rows.arrays(), identity)
 
 
 def _arrays_of_segment(index_dir: str, i: int) -> dict[str, np.ndarray]:

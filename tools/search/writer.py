@@ -29,6 +29,9 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from tools.search import postings as _postings
+from tools.search.snippets import SegmentRows, save_segment_rows
+
+SNIPPET_STORED = ("lang", "summary", "text")  # the stored fields snippets.SegmentRows.add reads
 
 
 class _TermPool:
@@ -119,6 +122,20 @@ class _GroupedWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = _TermPool()
+        # The snippets' arrays of the segment, made as documents are added when the build captures
+        # the postings (tools.search.postings.capturing: the build that writes the derived files).
+        self.snippet_rows = SegmentRows(self.schema) if _postings.captured_fields() else None
+
+    def add_document(self, **fields):
+        rows = self.snippet_rows
+        if rows is None:
+            return super().add_document(**fields)
+        schema = self.schema
+        # The stored fields the snippets' rows are made from (snippets.part_text), as stored.
+        stored = {name: fields.get(f"_stored_{name}", fields.get(name)) for name in SNIPPET_STORED
+                  if name in schema and schema[name].stored}
+        super().add_document(**fields)
+        rows.add({name: value for name, value in stored.items() if value is not None})
 
     def _flush_segment(self) -> None:
         fw = self.fieldwriter
@@ -158,6 +175,9 @@ class _GroupedWriter(SegmentWriter):
             fw.close()
             if taken is not None:
                 _postings.save_captured(self, taken, pdr)
+            folder = getattr(self.storage, "folder", None)
+            if self.snippet_rows is not None and folder is not None:
+                save_segment_rows(folder, self.get_segment(), self.snippet_rows)
         finally:
             if pdr is not None:
                 pdr.close()
