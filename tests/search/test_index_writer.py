@@ -117,3 +117,17 @@ def test_full_build_makes_snippet_arrays_as_it_writes(tmp_path, monkeypatch):
         reader.close()
     finally:
         ix.close()
+
+
+def test_positions_taken_from_the_snippets_analysis_are_the_chains():
+    # The writer analyses a summary and body for the snippets just before they are indexed; their
+    # positions are then taken from that analysis (_Chain.index_positions): the same as analysed anew.
+    texts = [e.body for e in corpus(30, seed=17)] + ["sous-emploi de l'emploi, main-d'œuvre", "الهجرة والعمل"]
+    for lang in ("fr", "en", "ar", None):
+        ana = search_index.analyzer(lang)
+        for text in texts:
+            fresh = search_index.analyzer(lang).index_positions(text)
+            ana.index_terms(text)
+            assert ana.index_positions(text) == fresh
+            ana.index_terms(text + " autre")  # another text last: not taken for this one
+            assert ana.index_positions(text) == fresh

@@ -232,6 +232,11 @@ class _Chain(CompositeAnalyzer):
     def __init__(self, lang: str | None):
         super().__init__(*_chain(lang).items)
         self.lang = lang
+        self._last: tuple[str, list] | None = None  # (text, index_terms(text)) of the last call
+
+    def __getstate__(self):
+        # Pickled with the index's schema: the last text analysed is not part of the analyzer.
+        return {**self.__dict__, "_last": None}
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -260,6 +265,18 @@ class _Chain(CompositeAnalyzer):
         without the character ranges, which a field's postings do not keep (the tokens' texts
         only, not a match object each)."""
         out: dict[str, list[int]] = {}
+        last = getattr(self, "_last", None)  # an analyzer unpickled from an older index has none
+        if last is not None and last[0] == value:
+            # The text index_terms was last asked (the build's snippets analyse a document's
+            # summary and body just before it is indexed: tools.search.writer): its terms in order.
+            get = out.get
+            for text, pos, _, _ in last[1]:
+                at = get(text)
+                if at is None:
+                    out[text] = [pos]
+                else:
+                    at.append(pos)
+            return out
         get, lang, base, first, n = out.get, self.lang, 0, -1, 0
         words = _WORDS.setdefault(lang, {})
         for raw in _COMPOUND_FINDALL(value):
@@ -313,6 +330,7 @@ class _Chain(CompositeAnalyzer):
                 for text, _, begin, end in terms:
                     append((text, first + len(out), start + begin, start + end))
             base += width
+        self._last = (value, out)
         return out
 
 

@@ -103,19 +103,29 @@ class SegmentRows:
 
     def add(self, stored: dict | None) -> None:
         """The rows of the next document from its stored fields (None: a deleted document, no rows)."""
+        self.append(self.tokens(stored))
+
+    def tokens(self, stored: dict | None) -> list[list[tuple[str, int, int]]]:
+        """A document's text_tokens per part (PARTS) from its stored fields (None: none), for append."""
         lang = stored.get("lang") if stored else None
-        schema, hash_of = self.schema, self._hash_of
-        hashes, starts, ends = self.hashes, self.starts, self.ends
+        out = []
         for part in PARTS:
             field = f"{part}_{lang}"
-            if lang and field in schema:
-                for term, start, end in text_tokens(schema[field].analyzer, part_text(stored, part)):
-                    h = hash_of.get(term)
-                    if h is None:
-                        h = hash_of[term] = term_hash(term)
-                    hashes.append(h)
-                    starts.append(start)
-                    ends.append(end)
+            out.append(text_tokens(self.schema[field].analyzer, part_text(stored, part))
+                       if lang and field in self.schema else [])
+        return out
+
+    def append(self, parts: list[list[tuple[str, int, int]]]) -> None:
+        """The rows of the next document from its tokens (tokens())."""
+        hash_of, hashes, starts, ends = self._hash_of, self.hashes, self.starts, self.ends
+        for tokens in parts:
+            for term, start, end in tokens:
+                h = hash_of.get(term)
+                if h is None:
+                    h = hash_of[term] = term_hash(term)
+                hashes.append(h)
+                starts.append(start)
+                ends.append(end)
             self.bounds.append(len(hashes))
 
     def arrays(self) -> dict[str, np.ndarray]:

@@ -134,8 +134,11 @@ class _GroupedWriter(SegmentWriter):
         # The stored fields the snippets' rows are made from (snippets.part_text), as stored.
         stored = {name: fields.get(f"_stored_{name}", fields.get(name)) for name in SNIPPET_STORED
                   if name in schema and schema[name].stored}
+        # Analysed before the document is indexed: the summary's and body's fields then take their
+        # positions from the same analysis (index._Chain.index_positions).
+        parts = rows.tokens({name: value for name, value in stored.items() if value is not None})
         super().add_document(**fields)
-        rows.add({name: value for name, value in stored.items() if value is not None})
+        rows.append(parts)
 
     def _flush_segment(self) -> None:
         fw = self.fieldwriter
