@@ -263,7 +263,8 @@ class _Chain(CompositeAnalyzer):
     def index_positions(self, value: str) -> dict[str, list[int]]:
         """{term: its positions, ascending} of the text `value` as the chain indexes it: index_terms
         without the character ranges, which a field's postings do not keep (the tokens' texts
-        only, not a match object each)."""
+        only, not a match object each), or taken from index_terms' answer when it was last asked
+        this text."""
         out: dict[str, list[int]] = {}
         last = getattr(self, "_last", None)  # an analyzer unpickled from an older index has none
         if last is not None and last[0] == value:
@@ -304,7 +305,9 @@ class _Chain(CompositeAnalyzer):
 
     def index_terms(self, value: str) -> list[tuple[str, int, int, int]]:
         """(term, position, start, end) of each term of the text `value` as the chain indexes it
-        (mode "index", positions and character offsets from 0), in text order."""
+        (mode "index", positions and character offsets from 0), in text order. The last text and
+        its terms are kept (one per analyzer), for index_positions of the same text; callers do
+        not change the list returned."""
         out: list[tuple[str, int, int, int]] = []
         append, lang, base, first = out.append, self.lang, 0, -1
         words = _WORDS.setdefault(lang, {})

@@ -5,10 +5,13 @@ A snippet needs the character ranges of the query's terms in one document's summ
 (tools.search.engine.SearchIndex._snippet). Whoosh could keep them in the document's term
 vector (the Characters format), decompressed and unpickled whole at every read: 0.1-0.5 ms a
 document, ten documents a search, the largest part of a search at 10,000 entries (#10). Here the
-build analyses each document's own-language summary and body once more (text_tokens: the
-terms are looked up per word, cheaper than writing and reading back a vector, which the index no
-longer keeps) and stores, per segment, every token as (hash of its term, start, end), in a
-vector's order. A search then looks a document's tokens up in a slice of three arrays.
+build analyses each document's own-language summary and body (text_tokens: the terms are looked
+up per word, cheaper than writing and reading back a vector, which the index no longer keeps) and
+stores, per segment, every token as (hash of its term, start, end), in a vector's order. A full
+build does it as its segment writer adds each document (SegmentRows, in the parallel writer's
+sub-writers: tools.search.writer), whose summary and body fields then take their positions from
+the same analysis; a segment written otherwise is read back from its stored texts
+(write_snippets). A search then looks a document's tokens up in a slice of three arrays.
 
 Terms are stored as 64-bit hashes (term_hash), not as text, so that a document's arrays need
 no vocabulary and no merge when the index opens: two different terms of one document's field
