@@ -7,18 +7,20 @@ sorting pool that spills sorted runs to temporary files (pickled), merges them b
 when the segment is written, then hands the merged postings one at a time to the field writer,
 which reads each one's field length and appends it to the current block. At 10,000 entries
 that is some 1.6 million postings per sub-writer of the parallel writer, and the sort, the runs,
-the merge and the per-posting calls were most of the index stage's CPU time, on its critical
-path (the sub-writers, #10). Here a document's postings are appended to their term's arrays
+the merge and the per-posting calls took more than half of each sub-writer's time (cProfile),
+on the index stage's critical path (#10). Here a document's postings are appended to their term's arrays
 (a segment's documents are numbered in the order they are added, so each term's document
 numbers ascend), and the segment is written field by field, term by term (sorted as Whoosh
-sorts them), each term's blocks filled from slices of its arrays: the same postings files,
-byte for byte (tests/search/test_index_writer.py).
+sorts them), each term's blocks filled from slices of its arrays: the same segment files, byte
+for byte, as Whoosh's writer when its pool does not spill (tests/search/test_index_writer.py; a
+spilled pool's values come back from its pickled runs as separate objects, which the blocks'
+pickles then write out in full: other bytes, the same postings).
 
 Only for a new index written whole (a full build, in one process or in the parallel writer's
 sub-writers: _MpWriter): the pool holds the segment's postings in memory, in typed arrays (at
-10,000 entries, largest sub-writer 393 MB resident against 515-583 MB measured with Whoosh's
-pool, which is as large as the parent it is forked from plus its runs' buffer); an incremental
-build, which may merge small segments, keeps Whoosh's writer. Also makes each segment's
+10,000 entries the largest child process peaked at 393 MB resident, against 538 MB with
+Whoosh's pool and the snippets made after the commit; bench/results/index13-2026-12-01-notes.md);
+an incremental build, which may merge small segments, keeps Whoosh's writer. Also makes each segment's
 snippets arrays as the documents are added (tools.search.snippets.SegmentRows) when the build
 captures its postings (tools.search.postings.capturing).
 """
