@@ -26,6 +26,7 @@ from pathlib import Path
 from tqdm import tqdm
 from whoosh import fields, formats, index
 from whoosh.analysis import CompositeAnalyzer, Filter, RegexTokenizer, StopFilter, Token
+from whoosh.writing import PostingPool
 
 from tools.content import schema
 from tools.content.model import Entry, fingerprint
@@ -62,6 +63,42 @@ SNIPPET_PARTS = ("summary", "body")  # fields whose character ranges snippets ta
 _HYPHEN_IN = re.compile(f"[{HYPHENS}]").search  # what compound_parts splits at
 _COMPOUND_FINDITER = re.compile(TOKEN_PATTERN).finditer  # the tokenizer of analyzer()
 _COMPOUND_FINDALL = re.compile(TOKEN_PATTERN).findall  # its tokens' texts (the pattern has no group)
+
+
+def _write_run_batched(self, f, items) -> None:
+    """PostingPool._write_run writing its sorted postings as pickled lists of RUN_BATCH items:
+    one pickle per posting cost ~10 us written and read back, once a writer's postings outgrow
+    `limitmb` (#10). A full build no longer takes a PostingPool (tools.search.writer); an
+    incremental build of some thousands of changed entries does."""
+    dump, batch = pickle.dump, []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= RUN_BATCH:
+            dump(batch, f, pickle.HIGHEST_PROTOCOL)
+            batch = []
+    if batch:
+        dump(batch, f, pickle.HIGHEST_PROTOCOL)
+    f.close()
+
+
+def _read_run_batched(self, path):
+    """The postings of a run written by _write_run_batched, in order; the run file is removed after."""
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                batch = pickle.load(f)
+            except EOFError:
+                return
+            yield from batch
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
+RUN_BATCH = 4096
+# Runs are temporary files of one writer, written and read by the same code in the same process.
+PostingPool._write_run, PostingPool._read_run = _write_run_batched, _read_run_batched
 
 
 class _Compound(Filter):
