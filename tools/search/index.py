@@ -49,6 +49,7 @@ from tools.search.analysis import (
     written_forms,
 )
 from tools.search.postings import capturing
+from tools.search.writer import full_writer
 
 LANG_PARTS = ("title", "summary", "meta", "body")
 # A full index of this many documents or more is written by Whoosh's multisegment writer, one
@@ -56,10 +57,6 @@ LANG_PARTS = ("title", "summary", "meta", "body")
 # loaded 2-core machine, 12.0 s of CPU in one process against 13.5 s shared by two (wall 60 s
 # against 41 s). Below it, starting processes costs more than it saves.
 MULTIPROC_MIN_DOCS = 200
-# Postings each sub-writer of the parallel writer buffers before writing a run (Whoosh's limitmb).
-# Its processes are forked from the build, as large as it (about 480 MB at 10,000 entries), and
-# grew by some 110 MB each in their first 6 minutes with 128: two at once, each held to 64 (#10).
-PARALLEL_LIMIT_MB = 64
 SNIPPET_PARTS = ("summary", "body")  # fields whose character ranges snippets take (tools.search.snippets)
 
 
@@ -71,7 +68,8 @@ _COMPOUND_FINDALL = re.compile(TOKEN_PATTERN).findall  # its tokens' texts (the 
 def _write_run_batched(self, f, items) -> None:
     """PostingPool._write_run writing its sorted postings as pickled lists of RUN_BATCH items:
     one pickle per posting cost ~10 us written and read back, once a writer's postings outgrow
-    `limitmb` (from ~3,000 entries per writer; #10)."""
+    `limitmb` (#10). A full build no longer takes a PostingPool (tools.search.writer); an
+    incremental build of some thousands of changed entries does."""
     dump, batch = pickle.dump, []
     for item in items:
         batch.append(item)
@@ -271,6 +269,11 @@ class _Chain(CompositeAnalyzer):
     def __init__(self, lang: str | None):
         super().__init__(*_chain(lang).items)
         self.lang = lang
+        self._last: tuple[str, list] | None = None  # (text, index_terms(text)) of the last call
+
+    def __getstate__(self):
+        # Pickled with the index's schema: the last text analysed is not part of the analyzer.
+        return {**self.__dict__, "_last": None}
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -297,8 +300,21 @@ class _Chain(CompositeAnalyzer):
     def index_positions(self, value: str) -> dict[str, list[int]]:
         """{term: its positions, ascending} of the text `value` as the chain indexes it: index_terms
         without the character ranges, which a field's postings do not keep (the tokens' texts
-        only, not a match object each)."""
+        only, not a match object each), or taken from index_terms' answer when it was last asked
+        this text."""
         out: dict[str, list[int]] = {}
+        last = getattr(self, "_last", None)  # an analyzer unpickled from an older index has none
+        if last is not None and last[0] == value:
+            # The text index_terms was last asked (the build's snippets analyse a document's
+            # summary and body just before it is indexed: tools.search.writer): its terms in order.
+            get = out.get
+            for text, pos, _, _ in last[1]:
+                at = get(text)
+                if at is None:
+                    out[text] = [pos]
+                else:
+                    at.append(pos)
+            return out
         get, lang, base, first, n = out.get, self.lang, 0, -1, 0
         words = _WORDS.setdefault(lang, {})
         for raw in _COMPOUND_FINDALL(value):
@@ -326,7 +342,9 @@ class _Chain(CompositeAnalyzer):
 
     def index_terms(self, value: str) -> list[tuple[str, int, int, int]]:
         """(term, position, start, end) of each term of the text `value` as the chain indexes it
-        (mode "index", positions and character offsets from 0), in text order."""
+        (mode "index", positions and character offsets from 0), in text order. The last text and
+        its terms are kept (one per analyzer), for index_positions of the same text; callers do
+        not change the list returned."""
         out: list[tuple[str, int, int, int]] = []
         append, lang, base, first = out.append, self.lang, 0, -1
         words = _WORDS.setdefault(lang, {})
@@ -352,6 +370,7 @@ class _Chain(CompositeAnalyzer):
                 for text, _, begin, end in terms:
                     append((text, first + len(out), start + begin, start + end))
             base += width
+        self._last = (value, out)
         return out
 
 
@@ -535,8 +554,9 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     its own segment; the segments are not merged (the scoring statistics are the index's,
     whatever the segments). `alongside`: work of the caller's run while the sub-writers index
     (in a thread, once every sub-writer is started: no fork while it runs); not run otherwise."""
-    writer = (ix.writer(limitmb=PARALLEL_LIMIT_MB, procs=procs, multisegment=True) if procs > 1
-              else ix.writer(limitmb=128))
+    # A new index written whole takes the writer whose postings are grouped by term in memory
+    # (tools.search.writer); an incremental build, which merges small segments, Whoosh's.
+    writer = full_writer(ix, procs) if full else ix.writer(limitmb=128)
     for key in removed:
         writer.delete_by_term("key", key)
     for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):

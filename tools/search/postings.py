@@ -118,20 +118,69 @@ class _Lengths:
         self.reader.close()
 
 
+def captured_fields() -> list[str] | None:
+    """The fields whose arrays capturing() asks of each segment written now; None when not capturing."""
+    return _CAPTURE.get("fields")
+
+
+class Taken:
+    """The captured fields' postings of one segment as they are written: per field j of `fields`,
+    [terms (bytes), starts (index of each term's first posting), ids, weights], numbers in typed
+    arrays, not lists of Python numbers: 8 bytes a posting, not ~40 (memory of the sub-writers at
+    10,000 entries, #10)."""
+
+    def __init__(self, fields: list[str]):
+        self.wanted = {name: j for j, name in enumerate(fields)}
+        self.rows: dict[int, tuple] = {j: ([], array("q"), array("i"), array("d")) for j in self.wanted.values()}
+
+    def add(self, fieldname: str, btext: bytes, ids: array, weights: array) -> None:
+        """One term's postings (ids an array("i"), weights an array("d")), terms added in order."""
+        j = self.wanted.get(fieldname)
+        if j is not None:
+            rows = self.rows[j]
+            rows[0].append(btext)
+            rows[1].append(len(rows[2]))
+            rows[2].extend(ids)
+            rows[3].extend(weights)
+
+
+def save_captured(writer, taken: Taken, pdr) -> None:
+    """Save the arrays `taken` from segment writer `writer`'s postings (its field writer closed)
+    beside its segment, as _segment_arrays would read them back; `pdr`: the segment's
+    per-document reader (None when the codec keeps no lengths)."""
+    segment = writer.get_segment()
+    n_docs = segment.doc_count_all()
+    out: dict[str, np.ndarray] = {}
+    for name, j in taken.wanted.items():
+        texts, starts, ids, weights = taken.rows[j]
+        out[f"terms{j}"] = np.frombuffer(b"".join(texts), dtype=np.uint8)
+        out[f"ends{j}"] = np.cumsum([len(t) for t in texts], dtype=np.int64)
+        starts.append(len(ids))
+        out[f"bounds{j}"] = np.frombuffer(starts, dtype=np.int64).copy()
+        out[f"ids{j}"] = np.frombuffer(ids, dtype=np.int32).copy()
+        # Whoosh stores weights as float32 (the arrays _segment_arrays reads back)
+        out[f"tf{j}"] = np.frombuffer(weights, dtype=np.float64).astype(np.float32)
+        lengths = [pdr.doc_field_length(n, name, 1) if pdr is not None and name in writer.schema else 1
+                   for n in range(n_docs)]
+        out[f"lengths{j}"] = np.asarray([n or 0 for n in lengths], dtype=np.int64)
+    identity = f"{segment.segment_id()}:{n_docs}"
+    folder = getattr(writer.storage, "folder", None)
+    if folder is not None:
+        path = Path(folder) / f"{CAPTURED_PREFIX}{segment.segment_id()}.npz"
+        with open(path, "wb") as f:
+            np.savez(f, identity=np.asarray(identity), fields=np.asarray(json.dumps(list(taken.wanted))), **out)
+
+
 def _flush_segment_capturing(self) -> None:
     """SegmentWriter._flush_segment, with the postings of the captured fields collected on their
-    way to the segment's field writer (same order: by field, term, document) and saved as
-    _segment_arrays would read them back."""
+    way to the segment's field writer (same order: by field, term, document) and saved
+    (save_captured)."""
     fields = _CAPTURE.get("fields")
     if not fields:
         return _flush_segment(self)
     self.perdocwriter.close()
     pdr = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
-    wanted = {name: j for j, name in enumerate(fields)}
-    # Per field j: [terms (bytes), starts (index of each term's first posting), ids, weights];
-    # numbers in typed arrays, not lists of Python numbers: 8 bytes a posting, not ~40 (memory of
-    # the sub-writers at 10,000 entries, #10).
-    taken: dict[int, tuple] = {j: ([], array("q"), array("i"), array("d")) for j in wanted.values()}
+    taken = Taken(fields)
 
     def tee(items):
         last_field, last_text, rows = None, None, None
@@ -139,8 +188,8 @@ def _flush_segment_capturing(self) -> None:
             fieldname, btext, docnum = item[0], item[1], item[2]
             if fieldname != last_field:
                 last_field, last_text = fieldname, None
-                j = wanted.get(fieldname)
-                rows = taken[j] if j is not None else None
+                j = taken.wanted.get(fieldname)
+                rows = taken.rows[j] if j is not None else None
             # docnum -1: a word for the spelling graph, not a posting (skipped by add_postings too)
             if rows is not None and docnum >= 0:
                 if btext != last_text:
@@ -154,27 +203,7 @@ def _flush_segment_capturing(self) -> None:
     try:
         self.fieldwriter.add_postings(self.schema, pdr, tee(self.pool.iter_postings()))
         self.fieldwriter.close()
-        segment = self.get_segment()
-        n_docs = segment.doc_count_all()
-        out: dict[str, np.ndarray] = {}
-        for name, j in wanted.items():
-            texts, starts, ids, weights = taken[j]
-            out[f"terms{j}"] = np.frombuffer(b"".join(texts), dtype=np.uint8)
-            out[f"ends{j}"] = np.cumsum([len(t) for t in texts], dtype=np.int64)
-            starts.append(len(ids))
-            out[f"bounds{j}"] = np.frombuffer(starts, dtype=np.int64).copy()
-            out[f"ids{j}"] = np.frombuffer(ids, dtype=np.int32).copy()
-            # Whoosh stores weights as float32 (the arrays _segment_arrays reads back)
-            out[f"tf{j}"] = np.frombuffer(weights, dtype=np.float64).astype(np.float32)
-            lengths = [pdr.doc_field_length(n, name, 1) if pdr is not None and name in self.schema else 1
-                       for n in range(n_docs)]
-            out[f"lengths{j}"] = np.asarray([n or 0 for n in lengths], dtype=np.int64)
-        identity = f"{segment.segment_id()}:{n_docs}"
-        folder = getattr(self.storage, "folder", None)
-        if folder is not None:
-            path = Path(folder) / f"{CAPTURED_PREFIX}{segment.segment_id()}.npz"
-            with open(path, "wb") as f:
-                np.savez(f, identity=np.asarray(identity), fields=np.asarray(json.dumps(list(fields))), **out)
+        save_captured(self, taken, pdr)
     finally:
         if pdr is not None:
             pdr.close()

@@ -5,10 +5,13 @@ A snippet needs the character ranges of the query's terms in one document's summ
 (tools.search.engine.SearchIndex._snippet). Whoosh could keep them in the document's term
 vector (the Characters format), decompressed and unpickled whole at every read: 0.1-0.5 ms a
 document, ten documents a search, the largest part of a search at 10,000 entries (#10). Here the
-build analyses each document's own-language summary and body once more (text_tokens: the
-terms are looked up per word, cheaper than writing and reading back a vector, which the index no
-longer keeps) and stores, per segment, every token as (hash of its term, start, end), in a
-vector's order. A search then looks a document's tokens up in a slice of three arrays.
+build analyses each document's own-language summary and body (text_tokens: the terms are looked
+up per word, cheaper than writing and reading back a vector, which the index no longer keeps) and
+stores, per segment, every token as (hash of its term, start, end), in a vector's order. A full
+build does it as its segment writer adds each document (SegmentRows, in the parallel writer's
+sub-writers: tools.search.writer), whose summary and body fields then take their positions from
+the same analysis; a segment written otherwise is read back from its stored texts
+(write_snippets). A search then looks a document's tokens up in a slice of three arrays.
 
 Terms are stored as 64-bit hashes (term_hash), not as text, so that a document's arrays need
 no vocabulary and no merge when the index opens: two different terms of one document's field
@@ -31,6 +34,7 @@ import os
 import re
 import shutil
 import time
+from array import array
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,34 +92,67 @@ def part_text(stored: dict, part: str) -> str:
     return stored.get("summary" if part == "summary" else "text") or ""
 
 
+class SegmentRows:
+    """A segment's arrays (_segment_arrays) made document by document, in number order: by the
+    build's segment writer as it adds each document (tools.search.writer, so that they are made
+    in the parallel writer's sub-writers, where the words' analyses are at hand, #10), or from a
+    segment reader's stored fields."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self._hash_of: dict[str, int] = {}
+        self.hashes, self.starts, self.ends = array("Q"), array("I"), array("I")
+        self.bounds = array("q", [0])
+
+    def add(self, stored: dict | None) -> None:
+        """The rows of the next document from its stored fields (None: a deleted document, no rows)."""
+        self.append(self.tokens(stored))
+
+    def tokens(self, stored: dict | None) -> list[list[tuple[str, int, int]]]:
+        """A document's text_tokens per part (PARTS) from its stored fields (None: none), for append."""
+        lang = stored.get("lang") if stored else None
+        out = []
+        for part in PARTS:
+            field = f"{part}_{lang}"
+            out.append(text_tokens(self.schema[field].analyzer, part_text(stored, part))
+                       if lang and field in self.schema else [])
+        return out
+
+    def append(self, parts: list[list[tuple[str, int, int]]]) -> None:
+        """The rows of the next document from its tokens (tokens())."""
+        hash_of, hashes, starts, ends = self._hash_of, self.hashes, self.starts, self.ends
+        for tokens in parts:
+            for term, start, end in tokens:
+                h = hash_of.get(term)
+                if h is None:
+                    h = hash_of[term] = term_hash(term)
+                hashes.append(h)
+                starts.append(start)
+                ends.append(end)
+            self.bounds.append(len(hashes))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of the documents added (see _segment_arrays)."""
+        return {"bounds": np.asarray(self.bounds, dtype=np.int64), "hashes": np.asarray(self.hashes, dtype=np.uint64),
+                "starts": np.asarray(self.starts, dtype=np.uint32), "ends": np.asarray(self.ends, dtype=np.uint32)}
+
+
 def _segment_arrays(seg) -> dict[str, np.ndarray]:
     """One segment reader's arrays: bounds (int64; the tokens of document d's part k, PARTS,
     are rows bounds[2d + k]:bounds[2d + k + 1]), hashes (uint64), starts and ends (uint32,
     character offsets in the stored summary or text). Made from each live document's stored text,
     analysed by its own language's field (text_tokens)."""
-    n_docs = seg.doc_count_all()
-    out_h: list[int] = []
-    out_s: list[int] = []
-    out_e: list[int] = []
-    bounds = np.zeros(2 * n_docs + 1, dtype=np.int64)
-    hashes: dict = {}
-    schema = seg.schema
-    for num in range(n_docs):
-        stored = None if seg.is_deleted(num) else (seg.stored_fields(num) or {})
-        lang = stored.get("lang") if stored else None
-        for k, part in enumerate(PARTS):
-            field = f"{part}_{lang}"
-            if lang and field in schema:
-                for term, start, end in text_tokens(schema[field].analyzer, part_text(stored, part)):
-                    h = hashes.get(term)
-                    if h is None:
-                        h = hashes[term] = term_hash(term)
-                    out_h.append(h)
-                    out_s.append(start)
-                    out_e.append(end)
-            bounds[2 * num + k + 1] = len(out_h)
-    return {"bounds": bounds, "hashes": np.asarray(out_h, dtype=np.uint64),
-            "starts": np.asarray(out_s, dtype=np.uint32), "ends": np.asarray(out_e, dtype=np.uint32)}
+    rows = SegmentRows(seg.schema)
+    for num in range(seg.doc_count_all()):
+        rows.add(None if seg.is_deleted(num) else (seg.stored_fields(num) or {}))
+    return rows.arrays()
+
+
+def save_segment_rows(index_dir: str, segment, rows: SegmentRows) -> None:
+    """Save the arrays of `rows`, made as Whoosh segment `segment` of the index in index_dir was
+    written, as write_snippets would (it then keeps them)."""
+    identity = f"{segment.segment_id()}:{segment.doc_count_all()}"
+    _save(Path(index_dir) / SNIPPETS_DIR / _folder_name(identity), rows.arrays(), identity)
 
 
 def _arrays_of_segment(index_dir: str, i: int) -> dict[str, np.ndarray]:
