@@ -140,6 +140,13 @@ def test_hook_links_the_default_interfaces_page_to_its_own_file(directory_urls, 
     assert f'href="{up}kb/entries/{ENTRY_ID}/ar.bib"' in out and f'href="{up}kb/entries/{ENTRY_ID}/ar.ris"' in out
 
 
+def test_hook_keeps_a_query_and_fragment_after_the_path(tmp_path):
+    config = SimpleNamespace(extra={mkdocs_hooks.SITE_ROOT_EXTRA: {"up": "../", "docs_dir": str(root_docs(tmp_path))}})
+    text = f'<a href="kb-site:kb/entries/{ENTRY_ID}/ar.bib?v=1#top">x</a>'
+    out = mkdocs_hooks.site_links_to_urls(text, page_of("kb/index.md", True), config, Files([]))
+    assert out == f'<a href="../../kb/entries/{ENTRY_ID}/ar.bib?v=1#top">x</a>'
+
+
 @pytest.mark.parametrize("target", [f"kb/entries/{ENTRY_ID}/gone.bib", "../outside.bib", "/etc/passwd", "kb/../../x.bib"])
 def test_hook_warns_about_a_missing_or_escaping_target_and_leaves_it(tmp_path, caplog, target):
     config = SimpleNamespace(extra={mkdocs_hooks.SITE_ROOT_EXTRA: {"up": "../", "docs_dir": str(root_docs(tmp_path))}})

@@ -98,7 +98,7 @@ SITE_LINK = "kb-site:"
 # where that root is (tools.site.languages.config_data): {"up": from this interface's root to the
 # site's ('../'), "docs_dir": the default interface's docs tree}. Absent: this is the root.
 SITE_ROOT_EXTRA = "kb_site_root"
-_SITE_HREF = re.compile(r'href="' + re.escape(SITE_LINK) + r'([^"#?]*)"')
+_SITE_HREF = re.compile(r'href="' + re.escape(SITE_LINK) + r'([^"#?]*)((?:\?[^"#]*)?(?:#[^"]*)?)"')
 
 
 def site_links_to_urls(text: str, page, config, files) -> str:
@@ -106,7 +106,7 @@ def site_links_to_urls(text: str, page, config, files) -> str:
     that file of the default interface's docs tree relative to the page: as many '../' as the
     page's URL has folders (page.url: 'kb/entries/x/ar/' with directory URLs, 'kb/entries/x/ar.html'
     without, so the offline build's pages link right too), then the way from this interface's root
-    to the site's (SITE_ROOT_EXTRA's "up"), then the path. The file must be there (in `files` when
+    to the site's (SITE_ROOT_EXTRA's "up"), then the path (its query and fragment kept). The file must be there (in `files` when
     this is the default interface, else in SITE_ROOT_EXTRA's "docs_dir"): a missing one, or a path
     leaving that tree, is left as written and logged as a warning (a --strict build fails), as
     MkDocs does for a Markdown link whose target is not found."""
@@ -127,7 +127,7 @@ def site_links_to_urls(text: str, page, config, files) -> str:
             log.warning("Doc file '%s' contains a link '%s', but the target '%s' is not found in the site's root "
                         "documentation files.", page.file.src_uri, match.group(0)[6:-1], path)
             return match.group(0)
-        return f'href="{up}{match.group(1)}"'
+        return f'href="{up}{match.group(1)}{match.group(2)}"'
 
     return _SITE_HREF.sub(url, text)
 
