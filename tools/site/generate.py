@@ -14,6 +14,7 @@ import os
 import pickle
 import posixpath
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
                     ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
                     vocabs: Vocabularies | None = None, entry_files_of=None,
                     prints: dict[str, str] | None = None,
-                    memo: pages.TextMemo | None = None, static: dict[str, str] | None = None) -> dict[str, str]:
+                    memo: pages.TextMemo | None = None, static: dict[str, str] | None = None,
+                    exported: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
     the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
     run's Vocabularies (None: the project's, read now). `entry_files_of`: see pages.generate (an
@@ -66,13 +68,16 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     of `entries` when the caller has them (else computed where needed). `memo`: the build's
     TextMemo (texts reused from the previous build: listings, their lines, export pieces,
     static-index keys), None for none. `static`: the static search index's files when the caller
-    made them (static_search_files; French interface only)."""
+    made them (static_search_files; French interface only). `exported`: a dict kept by the caller
+    for the interfaces of one build, holding the exports that are the same in every interface
+    (exports.generate's `shared`): those are then bytes, made once."""
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
     files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of, memo),
              **exports.generate(entries, url, ui, vocabs, memo=memo,
-                                prints=[prints[e.key] for e in entries] if prints is not None else None)}
+                                prints=[prints[e.key] for e in entries] if prints is not None else None,
+                                shared=exported)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root, vocabs))
@@ -125,12 +130,20 @@ class StaticElsewhere:
     build: about 40 % of the pages stage's CPU at 1,000 entries, #10), its files and the memo's
     texts it made handed back through a pipe. On the second processor: the stage's wall time is
     then about that of the pages alone. Without fork or a second processor, or should the
-    process fail to answer, the files are made here (result() raises what the export raised)."""
+    process fail to answer, the files are made here (result() raises what the export raised).
+
+    The answer is read by a thread of this process as soon as the forked process writes it, not
+    when result() is asked: the forked process then ends at once rather than wait, as large as
+    the export made it, for this one to finish the other interfaces (#10: at 10,000 files it
+    waited ~70 s holding ~730 MB, the build's peak memory)."""
 
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
                  memo: pages.TextMemo | None):
         self.args = (entries, vocabs, prints, memo)
         self.proc = None
+        self.read = None
+        self._answer = None
+        self._reader = None
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
         # A plain pipe, pickled into and read from as a stream: the answer (the export's files and
@@ -145,11 +158,15 @@ class StaticElsewhere:
             self.proc.start()
         except BaseException:
             os.close(self.read)
+            self.read = None
             self.proc = None
             raise
         finally:
             gc.unfreeze()
             os.close(write)
+        self._reader = threading.Thread(target=self._receive, args=(self.read,), name="static-search-answer",
+                                        daemon=True)
+        self._reader.start()
 
     def _run(self, write: int) -> None:
         os.close(self.read)
@@ -168,32 +185,44 @@ class StaticElsewhere:
         with os.fdopen(write, "wb") as fh:
             pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def _receive(self, read: int) -> None:
+        """The reading thread: the forked process's answer unpickled from the pipe `read` (closed
+        here) into self._answer; None when the process died without a whole answer (or was
+        killed: abandon). The collector is held off while it is read (gc_paused: the answer is
+        hundreds of thousands of objects, none garbage), from its first bytes on: this process's
+        other thread then makes none of its own collections either, for those few seconds."""
+        try:
+            with os.fdopen(read, "rb") as fh:
+                fh.peek(1)  # waits for the answer's first bytes: the collector runs until then
+                with gc_paused():
+                    self._answer = pickle.load(fh)
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            self._answer = None  # the process died: made in result()
+
+    def _collect(self):
+        """The answer read by the thread (None when there was none), the process reaped."""
+        self._reader.join()
+        self._reader = None
+        self.read = None  # closed by the reading thread
+        answer, self._answer = self._answer, None
+        self.proc.join()
+        self.proc = None
+        return answer
+
     def abandon(self) -> None:
         """Stop the forked process and close its pipe (the pages failed before result() was
-        asked: the process would otherwise wait forever to write its answer). Idempotent."""
+        asked: the process would otherwise work on, or wait forever to write its answer).
+        Idempotent."""
         if self.proc is None:
             return
         with contextlib.suppress(OSError, ValueError):
             self.proc.kill()
-        self.proc.join()
-        self.proc = None
-        if self.read is not None:
-            os.close(self.read)
-            self.read = None
+        self._collect()  # the pipe ends with the process: the reading thread stops
 
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
         entries, vocabs, prints, memo = self.args
-        answer = None
-        if self.proc is not None:
-            read, self.read = self.read, None  # the pipe is closed by fdopen's file from here on
-            with os.fdopen(read, "rb") as fh, gc_paused():
-                try:
-                    answer = pickle.load(fh)
-                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-                    answer = None  # the process died: made here below
-            self.proc.join()
-            self.proc = None
+        answer = self._collect() if self.proc is not None else None
         if answer is None:
             return static_search_files(entries, vocabs, prints, memo)
         if answer[0] == "error":
@@ -502,15 +531,21 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
     changes = {}
     if static is not None:
         last_ui = i18n.DEFAULT_LANG
+    # entries.json, entries.csv and catalog.json: the same bytes in every interface, made once
+    # (#10: at 10,000 files entries.json alone is tens of MB, joined and encoded per interface).
+    exported: dict[str, bytes] = {}
 
     def other_languages() -> None:
         for lang in i18n.OTHER_LANGS:
             folder = languages.tree(project.root, lang)
             files = generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                    entry_files_of=files_of(lang), prints=prints, memo=used)
+                                    entry_files_of=files_of(lang), prints=prints, memo=used, exported=exported)
             same = _settle(files, known(folder), KB + "/")
             changes[str(folder)] = languages.assemble(project.root, lang, files, kept | same, known(folder),
                                                       str(folder) in complete)
+            # Let go before the next interface's files are made, not once they are (#10: two
+            # interfaces' pages held at once, ~150 MB more at the pages stage's peak at 10,000 files).
+            del files, same
 
     if static is not None:
         try:
@@ -521,12 +556,15 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
             raise
     files = generated_files(entries, project, settings, near=near, vocabs=vocabs,
                             entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used,
-                            static=found if static is not None else None)
+                            static=found if static is not None else None, exported=exported)
+    found = None
     same = _settle(files, known(project.generated))  # remembered pages the tree holds: not read
     changes[str(project.generated)] = sync_tree(files, project.generated, kept | same, known(project.generated),
                                                 str(project.generated) in complete)
+    del files, same  # not held while the memo is saved, the stage's other peak
     if static is None:
         other_languages()
+    exported.clear()
     if forms is not None and stale is None:
         # A full build's index makes every document: an incremental one only the changed ones,
         # a few, whose forms it makes (not a pass over every entry on each rebuild).
