@@ -1257,14 +1257,20 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
     lex_of: dict[int, list[str]] = defaultdict(list)
     for form, n in zip(lexicon, shards_of([key(w) for w in lexicon], shards), strict=True):
         lex_of[n].append(form)
+    del ordered
     texts = {}
     for s in range(shards):
-        in_shard = by_shard.get(s, {})
+        in_shard = by_shard.pop(s, {})
         texts[f"t{s}.js"] = _terms_file(f"t{s}", in_shard, {k: counts[k] for k in in_shard if k in counts},
                                         lex_of.get(s, ()))
-        with_tail = {k: tails[k] for k in in_shard if k in tails}
+        with_tail = {k: tails.pop(k) for k in in_shard if k in tails}
         if with_tail:
             texts[f"x{s}.js"] = _tails_file(f"x{s}", with_tail)
+        # A shard's posting lists let go once its files are written (nothing else reads them):
+        # not held beside the texts of all the others (#10: the forked export's peak memory).
+        for k in in_shard:
+            del heads[k]
+        del in_shard, with_tail
     doc_files: dict[int, list] = defaultdict(list)
     for doc, e in docs.items():
         doc_files[doc // LANG_SLOTS // DOC_SHARD].append(_doc_row(doc, e))

@@ -14,7 +14,6 @@ import os
 import pickle
 import posixpath
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
 from tools.fsutil import sync_tree
-from tools.memory import gc_paused
+from tools.memory import gc_paused, release_memory
 from tools.project import KB, Project, Settings
 from tools.search import static_index
 from tools.search.index import WrittenForms
@@ -128,101 +127,91 @@ FORK_EXPORT_MIN = 200  # entry versions from which a full build makes the static
 class StaticElsewhere:
     """static_search_files run in a forked process while this one generates the pages (a full
     build: about 40 % of the pages stage's CPU at 1,000 entries, #10), its files and the memo's
-    texts it made handed back through a pipe. On the second processor: the stage's wall time is
+    texts it made handed back in a file. On the second processor: the stage's wall time is
     then about that of the pages alone. Without fork or a second processor, or should the
     process fail to answer, the files are made here (result() raises what the export raised).
 
-    The answer is read by a thread of this process as soon as the forked process writes it, not
-    when result() is asked: the forked process then ends at once rather than wait, as large as
-    the export made it, for this one to finish the other interfaces (#10: at 10,000 files it
-    waited ~70 s holding ~730 MB, the build's peak memory)."""
+    The answer is pickled into an unnamed temporary file as a stream (never held whole as bytes
+    on either side) and the process ends; this one reads it when result() is asked. Through a
+    pipe, the process lived on, as large as the export made it, until this one had finished the
+    other interfaces and read the answer, the two sizes adding up to the build's peak memory
+    (#10: ~730 MB for ~70 s at 10,000 files); read as soon as written, this one grew by the
+    answer while the other still held it."""
 
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
                  memo: pages.TextMemo | None):
         self.args = (entries, vocabs, prints, memo)
         self.proc = None
-        self.read = None
-        self._answer = None
-        self._reader = None
+        self.answer_file = None
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
-        # A plain pipe, pickled into and read from as a stream: the answer (the export's files and
-        # state, tens of MB at 1,000 entries) is never held whole as bytes on either side.
-        self.read, write = os.pipe()
+        # Unnamed (removed at once): nothing to clean up after a killed build.
+        self.answer_file = tempfile.TemporaryFile(prefix="kb-static-search-")
         # The collector of the forked process leaves this one's objects alone (frozen): it does
         # not touch, hence copy, their pages.
         gc.freeze()
         try:
             self.proc = multiprocessing.get_context("fork").Process(
-                target=self._run, args=(write,), name="static-search", daemon=True)
+                target=self._run, name="static-search", daemon=True)
             self.proc.start()
         except BaseException:
-            os.close(self.read)
-            self.read = None
+            self.answer_file.close()
+            self.answer_file = None
             self.proc = None
             raise
         finally:
             gc.unfreeze()
-            os.close(write)
-        self._reader = threading.Thread(target=self._receive, args=(self.read,), name="static-search-answer",
-                                        daemon=True)
-        self._reader.start()
 
-    def _run(self, write: int) -> None:
-        os.close(self.read)
+    def _run(self) -> None:
         entries, vocabs, prints, memo = self.args
         try:
             before = set(memo.used) if memo is not None else set()
             files = static_search_files(entries, vocabs, prints, memo)
             made = {} if memo is None else {k: memo.texts[k] for k in memo.used - before if k in memo.texts}
             answer = ("ok", files, made)
+            del files, made
         except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
             try:
                 pickle.dumps(exc)
                 answer = ("error", exc)
             except Exception:  # noqa: BLE001 - an unpicklable exception: its text
                 answer = ("error", BuildError(f"static search index: {exc!r}"))
-        with os.fdopen(write, "wb") as fh:
+        # The export's working data, freed, handed back to the system before the answer is
+        # written (the process's size adds to the build's meanwhile); without a collection, which
+        # would walk every object the export made (they are freed as their last reference goes).
+        release_memory(collect=False)
+        # The file's offset is shared with the parent's descriptor: the answer starts at 0.
+        with os.fdopen(os.dup(self.answer_file.fileno()), "wb") as fh:
             pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _receive(self, read: int) -> None:
-        """The reading thread: the forked process's answer unpickled from the pipe `read` (closed
-        here) into self._answer; None when the process died without a whole answer (or was
-        killed: abandon). The collector is held off while it is read (gc_paused: the answer is
-        hundreds of thousands of objects, none garbage), from its first bytes on: this process's
-        other thread then makes none of its own collections either, for those few seconds."""
-        try:
-            with os.fdopen(read, "rb") as fh:
-                fh.peek(1)  # waits for the answer's first bytes: the collector runs until then
-                with gc_paused():
-                    self._answer = pickle.load(fh)
-        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-            self._answer = None  # the process died: made in result()
-
-    def _collect(self):
-        """The answer read by the thread (None when there was none), the process reaped."""
-        self._reader.join()
-        self._reader = None
-        self.read = None  # closed by the reading thread
-        answer, self._answer = self._answer, None
-        self.proc.join()
-        self.proc = None
-        return answer
-
     def abandon(self) -> None:
-        """Stop the forked process and close its pipe (the pages failed before result() was
-        asked: the process would otherwise work on, or wait forever to write its answer).
-        Idempotent."""
+        """Stop the forked process and close its file (the pages failed before result() was
+        asked). Idempotent."""
         if self.proc is None:
             return
         with contextlib.suppress(OSError, ValueError):
             self.proc.kill()
-        self._collect()  # the pipe ends with the process: the reading thread stops
+        self.proc.join()
+        self.proc = None
+        self.answer_file.close()
+        self.answer_file = None
 
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
         entries, vocabs, prints, memo = self.args
-        answer = self._collect() if self.proc is not None else None
+        answer = None
+        if self.proc is not None:
+            self.proc.join()
+            answered = self.proc.exitcode == 0  # else it died before its answer was whole
+            self.proc = None
+            fh, self.answer_file = self.answer_file, None
+            with fh, gc_paused():
+                if answered:
+                    fh.seek(0)
+                    try:
+                        answer = pickle.load(fh)
+                    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                        answer = None  # made here below
         if answer is None:
             return static_search_files(entries, vocabs, prints, memo)
         if answer[0] == "error":
@@ -492,6 +481,7 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
     def files_of(ui: str):
         url = settings.interface_url(ui)
         edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
+        redirected: set[str] = set()  # ids whose short-address page is made
 
         def one(entry: Entry, versions: list[Entry], index: RelatedIndex) -> dict[str, str]:
             if stale is not None and entry.key not in stale:
@@ -502,8 +492,10 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
                 related[entry.key] = (tuple(e.id for e, _ in shown),
                                       min(score for _, score in shown) if full else MIN_SCORE)
             files = pages.entry_files(entry, versions, index, url, edit, vocabs, shared=same_in_all)
-            path, text = redirects.entry_redirect(versions, ui, url, vocabs)  # the same for each version
-            files[path] = text
+            if entry.id not in redirected:  # the same for each version: made with the first one's files
+                redirected.add(entry.id)
+                path, text = redirects.entry_redirect(versions, ui, url, vocabs)
+                files[path] = text
             if ui == last_ui:
                 same_in_all.pop(entry.key, None)  # not needed again: not held to the end of the stage
             return files
@@ -543,9 +535,10 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
             same = _settle(files, known(folder), KB + "/")
             changes[str(folder)] = languages.assemble(project.root, lang, files, kept | same, known(folder),
                                                       str(folder) in complete)
-            # Let go before the next interface's files are made, not once they are (#10: two
-            # interfaces' pages held at once, ~150 MB more at the pages stage's peak at 10,000 files).
+            # Let go, and their memory handed back to the system, before the next interface's
+            # files are made or the static export's answer read (#10: the pages stage's peak).
             del files, same
+            release_memory(collect=False)
 
     if static is not None:
         try:
