@@ -32,11 +32,13 @@ def _libc():
     return _LIBC or None
 
 
-def release_memory() -> bool:
-    """Collect unreachable cycles, then return the C library's free heap pages to the system
-    (glibc's malloc_trim(0); objects still in use are not moved). Returns True when memory was
-    handed back (glibc), False where only the collection could run."""
-    gc.collect()
+def release_memory(collect: bool = True) -> bool:
+    """Collect unreachable cycles (unless not `collect`: a full collection walks every object
+    the collector tracks), then return the C library's free heap pages to the system (glibc's
+    malloc_trim(0); objects still in use are not moved). Returns True when memory was handed
+    back (glibc), False where only the collection could run."""
+    if collect:
+        gc.collect()
     libc = _libc()
     if libc is None:
         return False

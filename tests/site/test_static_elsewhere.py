@@ -111,8 +111,8 @@ def test_an_error_of_the_forked_export_is_raised_and_a_dead_process_is_made_good
 @pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork and two processors")
 def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path, monkeypatch):
     """An error in the other interfaces' pages (raised before result() is asked) kills and reaps the
-    forked export and closes its pipe (before: the process waited forever to write its answer, for
-    as long as the calling process lived: found by review)."""
+    forked export and closes its answer's file (when it was a pipe, the process waited forever to
+    write its answer, for as long as the calling process lived: found by review)."""
     project = _project(tmp_path)
     monkeypatch.setattr(generate, "FORK_EXPORT_MIN", 0)
     made = []
@@ -130,4 +130,4 @@ def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path
         run(project, site=False, force=True, progress=False)
     [(static, proc)] = made
     assert proc is not None and not proc.is_alive() and proc.exitcode is not None
-    assert static.proc is None and static.read is None
+    assert static.proc is None and static.answer_file is None

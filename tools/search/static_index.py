@@ -1219,14 +1219,22 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
     gaps = np.diff(doc_col, prepend=0)
     if len(gaps):
         gaps[starts] = doc_col[starts]
-    flat = np.column_stack((gaps, weight_col)).ravel().tolist()
+    # The [gap, weight, ...] lists of the keys of at most HEAD postings, as Python ints at once;
+    # a longer key's postings are split from the arrays (_split): not made into ints here too
+    # (#10: they were most of the list, ~190 MB of the forked export's peak at 10,000 files).
+    sizes = np.asarray(ends, dtype=np.int64) - np.asarray(starts, dtype=np.int64)
+    short = np.repeat(sizes <= HEAD, sizes) if len(sizes) else np.zeros(0, dtype=bool)
+    flat = np.column_stack((gaps[short], weight_col[short])).ravel().tolist()
     word_of = word_col[starts].tolist() if starts else []
+    at = 0  # where the next short key's postings start in flat
     for w, start, end in zip(word_of, starts, ends, strict=True):
         if end - start > HEAD:
             heads[words[w]], tails[words[w]] = _split(doc_col[start:end], weight_col[start:end], False)
             counts[words[w]] = end - start
         else:
-            heads[words[w]] = flat[2 * start:2 * end]
+            heads[words[w]] = flat[at:at + 2 * (end - start)]
+            at += 2 * (end - start)
+    del flat, short
     facet_lists: dict[str, list[tuple[int, int]]] = {}
     facet_keys: dict[int, tuple[tuple[str, int], ...]] = {}
     for doc, e in docs.items():
@@ -1249,14 +1257,20 @@ def _full(docs: dict[int, Entry], fields: dict[int, Terms], avg: tuple[float, ..
     lex_of: dict[int, list[str]] = defaultdict(list)
     for form, n in zip(lexicon, shards_of([key(w) for w in lexicon], shards), strict=True):
         lex_of[n].append(form)
+    del ordered
     texts = {}
     for s in range(shards):
-        in_shard = by_shard.get(s, {})
+        in_shard = by_shard.pop(s, {})
         texts[f"t{s}.js"] = _terms_file(f"t{s}", in_shard, {k: counts[k] for k in in_shard if k in counts},
                                         lex_of.get(s, ()))
-        with_tail = {k: tails[k] for k in in_shard if k in tails}
+        with_tail = {k: tails.pop(k) for k in in_shard if k in tails}
         if with_tail:
             texts[f"x{s}.js"] = _tails_file(f"x{s}", with_tail)
+        # A shard's posting lists let go once its files are written (nothing else reads them):
+        # not held beside the texts of all the others (#10: the forked export's peak memory).
+        for k in in_shard:
+            del heads[k]
+        del in_shard, with_tail
     doc_files: dict[int, list] = defaultdict(list)
     for doc, e in docs.items():
         doc_files[doc // LANG_SLOTS // DOC_SHARD].append(_doc_row(doc, e))

@@ -151,13 +151,27 @@ def atom_feed(entries: list[Entry], site_url: str, ui: str = i18n.DEFAULT_LANG, 
             + "".join(items) + "</feed>\n")
 
 
+# The exports that do not depend on the interface: {path under docs/: maker(entries, memo, prints)}.
+SAME_IN_ALL = {"kb/entries.json": entries_json, "kb/entries.csv": entries_csv, "kb/catalog.json": catalog_json}
+
+
 def generate(entries: list[Entry], site_url: str = "", ui: str = i18n.DEFAULT_LANG,
-             vocabs: Vocabularies | None = None, memo=None, prints: list[str] | None = None) -> dict[str, str]:
+             vocabs: Vocabularies | None = None, memo=None, prints: list[str] | None = None,
+             shared: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
     """The export files of one interface, as {path under docs/: text}; the feed is titled in ui
     (words of `vocabs`; None: the shipped strings, read now). `memo`: a pages.TextMemo remembering
     each entry's piece of the exports (see _pieces; None: everything made here); `prints`: the
-    entries' fingerprints, in their order, when the caller has them."""
+    entries' fingerprints, in their order, when the caller has them. `shared`: a dict the caller
+    keeps for the interfaces of one build, of the same `entries`: the exports of SAME_IN_ALL are
+    then given as UTF-8 bytes, made for the first interface and kept there for the others."""
     if memo is not None and prints is None:
         prints = [fingerprint(e) for e in entries]
-    return {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs), "kb/entries.json": entries_json(entries, memo, prints),
-            "kb/entries.csv": entries_csv(entries, memo, prints), "kb/catalog.json": catalog_json(entries, memo, prints)}
+    out: dict[str, str | bytes] = {"kb/feed.xml": atom_feed(entries, site_url, ui, vocabs)}
+    for path, make in SAME_IN_ALL.items():
+        if shared is None:
+            out[path] = make(entries, memo, prints)
+        else:
+            if path not in shared:
+                shared[path] = make(entries, memo, prints).encode("utf-8")
+            out[path] = shared[path]
+    return out

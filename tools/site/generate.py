@@ -25,7 +25,7 @@ from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
 from tools.errors import BuildError
 from tools.fsutil import sync_tree
-from tools.memory import gc_paused
+from tools.memory import gc_paused, release_memory
 from tools.project import KB, Project, Settings
 from tools.search import static_index
 from tools.search.index import WrittenForms
@@ -58,7 +58,8 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
                     ui: str = i18n.DEFAULT_LANG, near: RelatedIndex | None = None,
                     vocabs: Vocabularies | None = None, entry_files_of=None,
                     prints: dict[str, str] | None = None,
-                    memo: pages.TextMemo | None = None, static: dict[str, str] | None = None) -> dict[str, str]:
+                    memo: pages.TextMemo | None = None, static: dict[str, str] | None = None,
+                    exported: dict[str, bytes] | None = None) -> dict[str, str | bytes]:
     """Every generated file of one interface language, as {path under docs/kb/: text}. `near`:
     the related-entries index of `entries`, shared between interfaces when given; `vocabs`: the
     run's Vocabularies (None: the project's, read now). `entry_files_of`: see pages.generate (an
@@ -66,13 +67,16 @@ def generated_files(entries: list[Entry], project: Project, settings: Settings,
     of `entries` when the caller has them (else computed where needed). `memo`: the build's
     TextMemo (texts reused from the previous build: listings, their lines, export pieces,
     static-index keys), None for none. `static`: the static search index's files when the caller
-    made them (static_search_files; French interface only)."""
+    made them (static_search_files; French interface only). `exported`: a dict kept by the caller
+    for the interfaces of one build, holding the exports that are the same in every interface
+    (exports.generate's `shared`): those are then bytes, made once."""
     vocabs = vocabs or project.vocabularies()
     url = settings.interface_url(ui)
     edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
     files = {**pages.generate(entries, url, ui, edit, near, vocabs, entry_files_of, memo, cite_url=settings.site_url),
              **exports.generate(entries, url, ui, vocabs, memo=memo,
-                                prints=[prints[e.key] for e in entries] if prints is not None else None)}
+                                prints=[prints[e.key] for e in entries] if prints is not None else None,
+                                shared=exported)}
     prefix = KB + "/"
     out = {p[len(prefix):]: text for p, text in files.items()}
     out.update(guide_pages(project.root, vocabs))
@@ -123,77 +127,91 @@ FORK_EXPORT_MIN = 200  # entry versions from which a full build makes the static
 class StaticElsewhere:
     """static_search_files run in a forked process while this one generates the pages (a full
     build: about 40 % of the pages stage's CPU at 1,000 entries, #10), its files and the memo's
-    texts it made handed back through a pipe. On the second processor: the stage's wall time is
+    texts it made handed back in a file. On the second processor: the stage's wall time is
     then about that of the pages alone. Without fork or a second processor, or should the
-    process fail to answer, the files are made here (result() raises what the export raised)."""
+    process fail to answer, the files are made here (result() raises what the export raised).
+
+    The answer is pickled into an unnamed temporary file as a stream (never held whole as bytes
+    on either side) and the process ends; this one reads it when result() is asked. Through a
+    pipe, the process lived on, as large as the export made it, until this one had finished the
+    other interfaces and read the answer, the two sizes adding up to the build's peak memory
+    (#10: ~730 MB for ~70 s at 10,000 files); read as soon as written, this one grew by the
+    answer while the other still held it."""
 
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
                  memo: pages.TextMemo | None):
         self.args = (entries, vocabs, prints, memo)
         self.proc = None
+        self.answer_file = None
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
-        # A plain pipe, pickled into and read from as a stream: the answer (the export's files and
-        # state, tens of MB at 1,000 entries) is never held whole as bytes on either side.
-        self.read, write = os.pipe()
+        # Unnamed (removed at once): nothing to clean up after a killed build.
+        self.answer_file = tempfile.TemporaryFile(prefix="kb-static-search-")
         # The collector of the forked process leaves this one's objects alone (frozen): it does
         # not touch, hence copy, their pages.
         gc.freeze()
         try:
             self.proc = multiprocessing.get_context("fork").Process(
-                target=self._run, args=(write,), name="static-search", daemon=True)
+                target=self._run, name="static-search", daemon=True)
             self.proc.start()
         except BaseException:
-            os.close(self.read)
+            self.answer_file.close()
+            self.answer_file = None
             self.proc = None
             raise
         finally:
             gc.unfreeze()
-            os.close(write)
 
-    def _run(self, write: int) -> None:
-        os.close(self.read)
+    def _run(self) -> None:
         entries, vocabs, prints, memo = self.args
         try:
             before = set(memo.used) if memo is not None else set()
             files = static_search_files(entries, vocabs, prints, memo)
             made = {} if memo is None else {k: memo.texts[k] for k in memo.used - before if k in memo.texts}
             answer = ("ok", files, made)
+            del files, made
         except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
             try:
                 pickle.dumps(exc)
                 answer = ("error", exc)
             except Exception:  # noqa: BLE001 - an unpicklable exception: its text
                 answer = ("error", BuildError(f"static search index: {exc!r}"))
-        with os.fdopen(write, "wb") as fh:
+        # The export's working data, freed, handed back to the system before the answer is
+        # written (the process's size adds to the build's meanwhile); without a collection, which
+        # would walk every object the export made (they are freed as their last reference goes).
+        release_memory(collect=False)
+        # The file's offset is shared with the parent's descriptor: the answer starts at 0.
+        with os.fdopen(os.dup(self.answer_file.fileno()), "wb") as fh:
             pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def abandon(self) -> None:
-        """Stop the forked process and close its pipe (the pages failed before result() was
-        asked: the process would otherwise wait forever to write its answer). Idempotent."""
+        """Stop the forked process and close its file (the pages failed before result() was
+        asked). Idempotent."""
         if self.proc is None:
             return
         with contextlib.suppress(OSError, ValueError):
             self.proc.kill()
         self.proc.join()
         self.proc = None
-        if self.read is not None:
-            os.close(self.read)
-            self.read = None
+        self.answer_file.close()
+        self.answer_file = None
 
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
         entries, vocabs, prints, memo = self.args
         answer = None
         if self.proc is not None:
-            read, self.read = self.read, None  # the pipe is closed by fdopen's file from here on
-            with os.fdopen(read, "rb") as fh, gc_paused():
-                try:
-                    answer = pickle.load(fh)
-                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-                    answer = None  # the process died: made here below
             self.proc.join()
+            answered = self.proc.exitcode == 0  # else it died before its answer was whole
             self.proc = None
+            fh, self.answer_file = self.answer_file, None
+            with fh, gc_paused():
+                if answered:
+                    fh.seek(0)
+                    try:
+                        answer = pickle.load(fh)
+                    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                        answer = None  # made here below
         if answer is None:
             return static_search_files(entries, vocabs, prints, memo)
         if answer[0] == "error":
@@ -468,6 +486,7 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
     def files_of(ui: str):
         url = settings.interface_url(ui)
         edit = f"{settings.repo_url}/edit/main/" if settings.repo_url else ""
+        redirected: set[str] = set()  # ids whose short-address page is made
 
         def one(entry: Entry, versions: list[Entry], index: RelatedIndex) -> dict[str, str]:
             if stale is not None and entry.key not in stale:
@@ -481,8 +500,10 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
             # interface's tree (at the site's root), and linked from each page (#10).
             files = pages.entry_files(entry, versions, index, url, edit, vocabs, shared=same_in_all,
                                       cite_url=settings.site_url, citations=ui == i18n.DEFAULT_LANG)
-            path, text = redirects.entry_redirect(versions, ui, url, vocabs)  # the same for each version
-            files[path] = text
+            if entry.id not in redirected:  # the same for each version: made with the first one's files
+                redirected.add(entry.id)
+                path, text = redirects.entry_redirect(versions, ui, url, vocabs)
+                files[path] = text
             if ui == last_ui:
                 same_in_all.pop(entry.key, None)  # not needed again: not held to the end of the stage
             return files
@@ -510,15 +531,22 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
     changes = {}
     if static is not None:
         last_ui = i18n.DEFAULT_LANG
+    # entries.json, entries.csv and catalog.json: the same bytes in every interface, made once
+    # (#10: at 10,000 files entries.json alone is tens of MB, joined and encoded per interface).
+    exported: dict[str, bytes] = {}
 
     def other_languages() -> None:
         for lang in i18n.OTHER_LANGS:
             folder = languages.tree(project.root, lang)
             files = generated_files(entries, project, settings, lang, near=near, vocabs=vocabs,
-                                    entry_files_of=files_of(lang), prints=prints, memo=used)
+                                    entry_files_of=files_of(lang), prints=prints, memo=used, exported=exported)
             same = _settle(files, known(folder), KB + "/")
             changes[str(folder)] = languages.assemble(project.root, lang, files, kept | same, known(folder),
                                                       str(folder) in complete)
+            # Let go, and their memory handed back to the system, before the next interface's
+            # files are made or the static export's answer read (#10: the pages stage's peak).
+            del files, same
+            release_memory(collect=False)
 
     if static is not None:
         try:
@@ -529,12 +557,15 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
             raise
     files = generated_files(entries, project, settings, near=near, vocabs=vocabs,
                             entry_files_of=files_of(i18n.DEFAULT_LANG), prints=prints, memo=used,
-                            static=found if static is not None else None)
+                            static=found if static is not None else None, exported=exported)
+    found = None
     same = _settle(files, known(project.generated))  # remembered pages the tree holds: not read
     changes[str(project.generated)] = sync_tree(files, project.generated, kept | same, known(project.generated),
                                                 str(project.generated) in complete)
+    del files, same  # not held while the memo is saved, the stage's other peak
     if static is None:
         other_languages()
+    exported.clear()
     if forms is not None and stale is None:
         # A full build's index makes every document: an incremental one only the changed ones,
         # a few, whose forms it makes (not a pass over every entry on each rebuild).
