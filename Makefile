@@ -66,13 +66,14 @@ linkcheck: install
 	$(BIN)/python -m tools linkcheck $(LINKCHECK_ARGS)
 
 # Without N: search relevance on the shipped entries. With N (e.g. make bench N=100,1000,10000): build and
-# search at scale on synthetic entries, results in bench/results/, budgets checked.
+# search at scale on synthetic entries, results in bench/results/, budgets checked; the search server's
+# processes as `make serve`'s (WORKERS).
 N ?=
 bench: install
 ifeq ($(strip $(N)),)
 	$(BIN)/python -m tools bench
 else
-	$(BIN)/python -m tools bench --scale $(N)
+	$(BIN)/python -m tools bench --scale $(N) --workers $(WORKERS)
 endif
 
 lint: install
