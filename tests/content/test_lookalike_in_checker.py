@@ -60,3 +60,37 @@ def test_the_pool_answers_are_read_with_the_collector_paused_and_its_workers_kee
     assert cached._check_all([("a", "a"), ("b", "b"), ("c", "c")], 2, None) == [True, True, True]
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_signatures_are_minhashes_with_the_default_permutations_drawn_once(monkeypatch):
+    """The permutations kept between calls (validate._permutations) are those a fresh
+    MinHash(num_perm) draws: each signature equals datasketch's own, made from scratch; and a
+    process draws them once per number of permutations, not once per file (#10)."""
+    import zlib
+
+    from datasketch import MinHash
+
+    raws = copies()
+    MinHashClass = validate.minhash_class()
+    drawn = []
+    real = MinHashClass._init_permutations
+    monkeypatch.setattr(MinHashClass, "_init_permutations", lambda self, n: drawn.append(n) or real(self, n))
+    monkeypatch.setattr(validate, "_PERMUTATIONS", {}, raising=False)
+    signatures = [validate.lookalike_signatures([r])[0] for r in raws]
+    assert sorted(drawn) == sorted({b * r for b, r in validate.LSH_BANDS.values()})
+    monkeypatch.undo()
+    checked = 0
+    for raw, signature in zip(raws, signatures, strict=True):
+        group = validate._lookalike_group(raw)
+        if group is None:
+            assert signature is None
+            continue
+        tag = f"{group[0]}:{','.join(group[1])}|"
+        for text, name, got in ((raw.meta["title"], "title", signature[0]),
+                                (str(raw.meta.get("summary", "")), "summary", signature[1])):
+            b, r = validate.LSH_BANDS[name]
+            fresh = MinHash(num_perm=b * r, hashfunc=zlib.crc32)
+            fresh.update_batch(validate._shingles(text, tag))
+            assert got == fresh.hashvalues.tobytes()
+            checked += 1
+    assert checked > 100

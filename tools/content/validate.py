@@ -402,11 +402,27 @@ def lookalike_signatures(raws: list[RawEntry]) -> list[tuple[bytes, bytes] | Non
     for name, text_of in (("title", lambda r: r.meta["title"]), ("summary", lambda r: str(r.meta.get("summary", "")))):
         b, r = LSH_BANDS[name]
         hashes = MinHash.bulk([_shingles(text_of(raw), tag) for (_, raw, _), tag in zip(kept, tags, strict=True)],
-                              num_perm=b * r, hashfunc=zlib.crc32)
+                              num_perm=b * r, hashfunc=zlib.crc32, **_permutations(MinHash, b * r))
         columns.append([h.hashvalues.tobytes() for h in hashes])
     for (i, _, _), title, summary in zip(kept, *columns, strict=True):
         out[i] = (title, summary)
     return out
+
+
+def _permutations(minhash: type, num_perm: int) -> dict:
+    """{"permutations": ..., "scheme": ...}: the permutation parameters (two arrays of num_perm
+    integers) and scheme of a default `minhash`(num_perm, seed 1), drawn once per process and class.
+    Given to MinHash.bulk, which otherwise draws them again on every call (numpy's RandomState:
+    0.1 ms per call, a third of a file's signatures when the check makes them file by file, #10);
+    the signatures are the same."""
+    key = (minhash, num_perm)
+    if key not in _PERMUTATIONS:
+        made = minhash(num_perm=num_perm)
+        _PERMUTATIONS[key] = {"permutations": made.permutations, "scheme": made.scheme}
+    return _PERMUTATIONS[key]
+
+
+_PERMUTATIONS: dict = {}
 
 
 def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes] | None] | None = None,
