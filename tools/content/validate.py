@@ -112,12 +112,15 @@ def body_problems(raw: RawEntry, length: bool = True) -> list[Problem]:
     later; found by breaker9)."""
     problems = []
     # The front matter's lines, then the body's text: a TODO in code is an example (a Stata comment,
-    # a script), not a placeholder, and is not reported (found by the reviewer).
+    # a script), not a placeholder, and is not reported (found by the reviewer). Lines are read
+    # only when there is a TODO to find (#10).
     split = raw.body_line > 1  # the front matter was closed (else the whole text is read)
-    head = raw.text.split("\n")[: raw.body_line - 1] if split else raw.text.split("\n")
-    lines = list(enumerate(head, start=1))
-    if split:
-        lines += [(raw.body_line + offset, line) for offset, line in prose_lines(raw.body)]
+    lines = []
+    if "TODO" in raw.text or "TODO" in raw.body:
+        head = raw.text.split("\n")[: raw.body_line - 1] if split else raw.text.split("\n")
+        lines = list(enumerate(head, start=1))
+        if split:
+            lines += [(raw.body_line + offset, line) for offset, line in prose_lines(raw.body)]
     for number, line in lines:
         if PLACEHOLDER_RE.search(line):
             problems.append(Problem(raw.path, number, "placeholder", "TODO left from the skeleton",
