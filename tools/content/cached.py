@@ -24,7 +24,13 @@ from tools.content.kinds import date_horizon
 from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
 from tools.content.model import Entry, fingerprint
 from tools.content.problems import Problem
-from tools.content.validate import check_entry, collection_checks, duplicate_warnings, lookalike_signatures
+from tools.content.validate import (
+    check_entry,
+    collection_checks,
+    duplicate_warnings,
+    lookalike_signatures,
+    minhash_class,
+)
 from tools.content.vocab import Vocabularies
 from tools.fsutil import write_atomic
 from tools.i18n import DATA_DIR
@@ -100,6 +106,9 @@ POOL_CHUNK_FILES = 200
 def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies) -> list:
     if workers > 1 and len(items) >= POOL_MIN_FILES:
         chunk = max(1, min(POOL_CHUNK_FILES, len(items) // (workers * 4)))
+        # Loaded before the workers fork, not by each of them (numpy and datasketch's MinHash, 0.05 s):
+        # this process needs numpy after the pool anyway (validate._band_pairs).
+        minhash_class()
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(vocabs,)) as pool:
             answers = pool.map(_check_in_worker, items, chunksize=chunk)
             # The answers are unpickled here by the hundred thousand objects, none of them garbage:
@@ -129,16 +138,14 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     "collection_key": SHA-256 (hex) of every entry file's path and bytes (or link target), in order}.
     `vocabs`: the run's Vocabularies (None: the shipped data, read now).
     """
-    base = base or root.parent
-    vocabs = Vocabularies.ensure(vocabs)
-    workers = workers or os.cpu_count() or 1
     # The check makes and reads (the pool's answers, the cache) hundreds of thousands of objects
     # and no garbage cycles: with the collector on, its passes over them took about 1 s of this
     # process's 2.5 s of CPU after the pool at 10,000 entries, on the build's critical path (#10).
     # Held off for the whole check, which returns before the collector is on again, so that what
     # it made and dropped is freed (by reference counting) before any pass could look at it.
     with gc_paused():
-        return _checked(root, base, cache, workers, stats, vocabs)
+        return _checked(root, base or root.parent, cache, workers or os.cpu_count() or 1, stats,
+                        Vocabularies.ensure(vocabs))
 
 
 def _checked(root: Path, base: Path, cache: Path | None, workers: int, stats: dict | None,
