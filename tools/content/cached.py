@@ -5,7 +5,9 @@ order), but a file whose bytes (SHA-256) and path are unchanged since the last r
 as YAML or checked again, and the collection-wide checks (translations, look-alikes) are reused
 while no file changed. A result that depends on today's date (a date "in the future") is kept
 until the day it would change (kinds.date_horizon). The cache is invalidated whole when the
-checking code or the vocabularies change. When many files need checking, they are checked in a pool of processes (both cores).
+checking code or the vocabularies change. When many files need checking, they are checked in a pool of processes (both cores),
+and so are the look-alike candidate pairs to judge when there are many (_judge). The collector is held
+off for the whole check (load_collection), which makes no garbage cycles.
 """
 
 from __future__ import annotations
