@@ -433,3 +433,40 @@ def test_link_target_ends_are_found_in_one_pass_over_a_line_of_many_openings():
     line = "](" * 50_000 + ")" + "(annexe){MA, TN} " * 1000
     ends = link_target_ends(line, 0, len(line))
     assert ends == frozenset() and not attribute_lists("Le cout (annexe){MA, TN} est connu.\n")
+
+
+def _body_language_line_by_line(body: str) -> str | None:
+    """hazards.body_language as it was written before #10: link targets taken out line by line,
+    letters counted one by one, each word lowered alone. The reference for the one-pass version."""
+    from tools.content import hazards
+    from tools.content.markdown import code_free_lines
+
+    text = " ".join(re.sub(r"\]\([^()\]]*\)|<https?://[^<>]*>|https?://\S+", " ", line)
+                    for _, line in code_free_lines(body))
+    arabic = len(hazards.ARABIC_LETTER_RE.findall(text))
+    words = [w.lower() for w in hazards.LATIN_WORD_RE.findall(text)]
+    latin = sum(map(len, words))
+    if arabic + latin < hazards.MIN_WORDS * 4:
+        return None
+    if arabic > 0.7 * (arabic + latin):
+        return "ar"
+    if latin < 0.7 * (arabic + latin) or len(words) < hazards.MIN_WORDS:
+        return None
+    counts = {lang: sum(w in vocab for w in words) for lang, vocab in hazards.FUNCTION_WORDS.items()}
+    first, second = sorted(counts, key=counts.get, reverse=True)
+    if counts[first] >= 10 and counts[first] >= 3 * counts[second]:
+        return first
+    return None
+
+
+_LANGUAGE_PIECES = ["les données de la migration ", "the data of the survey ", "Les ", "THE ", "Œuvre ", "l'État ",
+                    "الهجرة والعمل في المغرب ", "[lien](https://e.org/the and\nof) ", "](x ", "<https://a.org/les\n>",
+                    "https://e.org/the_and ", "`the and of` ", "\n```\nles des du\n```\n", "\n", "\n\n", "ÀÉÎ ß ÿ "]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_LANGUAGE_PIECES), st.integers(1, 40)), max_size=12))
+def test_the_language_of_a_body_is_told_as_line_by_line(runs):
+    from tools.content import hazards
+
+    body = "".join(piece * count for piece, count in runs)
+    assert hazards.body_language(body) == _body_language_line_by_line(body)

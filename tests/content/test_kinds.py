@@ -503,3 +503,25 @@ def test_a_site_name_mixing_alphabets_is_refused():
 def test_public_addresses_in_one_alphabet_pass(url):
     _, issues = Links().check([{"title": "Source", "url": url}], "links", vocabs=SHIPPED)
     assert issues == []
+
+
+def test_the_shortcuts_for_printable_text_see_every_invisible_character():
+    """kinds._visible and kinds._url_fault skip their character-by-character look for text that
+    str.isprintable() passes (#10): every character of a category C* or Z* (Cf among them) but the
+    space fails it, so the answers are those of the look itself."""
+    import sys
+    import unicodedata
+
+    from tools.content import kinds
+
+    hidden = [chr(c) for c in range(sys.maxunicode + 1)
+              if unicodedata.category(chr(c))[0] in "CZ" and chr(c) != " " and not 0xD800 <= c <= 0xDFFF]
+    assert len(hidden) > 900_000  # unassigned and private-use code points are C* too
+    assert not any(c.isprintable() for c in hidden)
+    for c in hidden[::97] + [chr(0x200B), chr(0xAD), chr(0x202E), chr(0x2066), chr(0xA0), chr(0x2028)]:
+        assert kinds._visible(f" a{c}b ") == "".join(x for x in f" a{c}b " if unicodedata.category(x) != "Cf").strip()
+        flagged = unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Zs")
+        assert (kinds._url_fault(f"https://example.org/a{c}b") is not None) == flagged, hex(ord(c))
+    assert kinds._visible(" ordinary text, العربية ") == "ordinary text, العربية"
+    assert kinds._url_fault("https://example.org/a b") == kinds._url_fault("https://example.org/a b\u200b")
+    assert kinds._url_fault("https://example.org/é") is None

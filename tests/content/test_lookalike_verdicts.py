@@ -67,3 +67,28 @@ def test_verdicts_keep_only_the_current_candidates():
     removed = raws.pop(61)
     validate.duplicate_warnings(raws, None, [key_of(r) for r in raws], verdicts)
     assert verdicts and not [pair for pair in verdicts if key_of(removed) in pair]
+
+
+def test_pairs_judged_in_other_processes_give_the_same_warnings_and_verdicts(monkeypatch):
+    """The check hands duplicate_warnings a judge that splits the pairs between processes
+    (cached._judge, #10): called once, with the pairs not judged before, it gives the same
+    warnings and verdicts as judging them here."""
+    from tools.content import cached
+
+    raws = copies()
+    keys = [key_of(r) for r in raws]
+    here: dict = {}
+    expected = validate.duplicate_warnings(raws, None, keys, here)
+    monkeypatch.setattr(cached, "POOL_MIN_PAIRS", 1)
+    calls = []
+
+    def judge(texts):
+        calls.append(len(texts))
+        return cached._judge(texts, 2, None)
+    there: dict = {}
+    assert validate.duplicate_warnings(raws, None, keys, there, judge=judge) == expected
+    assert list(there.items()) == list(here.items()) and calls == [len(here)] and len(here) > 10
+    raws[60] = dataclasses.replace(raws[60], meta={**raws[60].meta, "title": raws[60].meta["title"] + " (révisé)"})
+    keys[60] = key_of(raws[60])
+    assert validate.duplicate_warnings(raws, None, keys, there, judge=judge) == validate.duplicate_warnings(raws)
+    assert 0 < calls[-1] < len(here)  # only the changed file's pairs

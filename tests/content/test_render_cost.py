@@ -9,6 +9,8 @@ pathological bodies is what the check exists to avoid (the timings are in tools.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import BODY, entry_text, line_of, load
 from tools.content import render_cost
@@ -118,3 +120,27 @@ def test_costs_name_the_kind_and_the_line_of_the_first_unclosed_opener():
     assert set(kinds) == {"bracket", "fence"}
     assert (kinds["bracket"].line, kinds["bracket"].unclosed) == (3, 2)
     assert (kinds["fence"].line, kinds["fence"].unclosed) == (6, 1)
+
+
+# Bodies of openers, closers, marks and text: render_cost.bound_us must never be under the cost.
+_PIECES = ["[", "]", "(", ")", "](", "`", "``", "```\n", "~~~\n", "*", "_", "\\[", "\\", "&", "<", "a ", "mot ",
+           "\n", "\n\n", "\n```a\n", "[x](https://e.org/a_(b)) "]
+
+
+@settings(suppress_health_check=list(HealthCheck))  # examples and deadline: the profile in tests/conftest.py
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.integers(1, 400)), max_size=30))
+def test_the_bound_from_character_counts_is_never_under_the_estimate(runs):
+    """problems() returns [] without the paragraph-by-paragraph estimate when bound_us, from
+    counts of characters, is within half the budget (#10): the bound must hold for any body."""
+    body = "".join(piece * count for piece, count in runs)
+    total = sum(c.work_us for c in render_cost.costs(body))
+    assert total <= render_cost.bound_us(body)
+
+
+@pytest.mark.parametrize("body", [case[1] for case in PATHOLOGICAL + NORMAL] + ["[a " * n for n in (700, 1000, 1400)],
+                         ids=[case[0] for case in PATHOLOGICAL + NORMAL] + ["brackets 700", "brackets 1000", "brackets 1400"])
+def test_the_bound_changes_no_verdict(monkeypatch, body):
+    body = fences_as_rendered(INTRO + body)
+    quick = render_cost.problems(PATH, body, 10)
+    monkeypatch.setattr(render_cost, "bound_us", lambda md: float("inf"))
+    assert quick == render_cost.problems(PATH, body, 10)

@@ -5,13 +5,16 @@ order), but a file whose bytes (SHA-256) and path are unchanged since the last r
 as YAML or checked again, and the collection-wide checks (translations, look-alikes) are reused
 while no file changed. A result that depends on today's date (a date "in the future") is kept
 until the day it would change (kinds.date_horizon). The cache is invalidated whole when the
-checking code or the vocabularies change. When many files need checking, they are checked in a pool of processes (both cores).
+checking code or the vocabularies change. When many files need checking, they are checked in a pool of processes (both cores),
+and so are the look-alike candidate pairs to judge when there are many (_judge). The collector is held
+off for the whole check (load_collection), which makes no garbage cycles.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
@@ -24,7 +27,14 @@ from tools.content.kinds import date_horizon
 from tools.content.loader import RawEntry, entry_files, load_file, skipped_files
 from tools.content.model import Entry, fingerprint
 from tools.content.problems import Problem
-from tools.content.validate import check_entry, collection_checks, duplicate_warnings, lookalike_signatures
+from tools.content.validate import (
+    check_entry,
+    collection_checks,
+    duplicate_warnings,
+    judge_pairs,
+    lookalike_signatures,
+    minhash_class,
+)
 from tools.content.vocab import Vocabularies
 from tools.fsutil import write_atomic
 from tools.i18n import DATA_DIR
@@ -60,20 +70,51 @@ def _check(item: tuple[str, str], vocabs: Vocabularies) -> tuple[RawEntry, Entry
     the ISO day from which the answer may differ because it depends on today's date
     (kinds.date_horizon), "" if it does not; the signatures are validate.lookalike_signatures' for
     this file alone (the same as among others), made here in the pool's processes rather than
-    after it in the build's (their 5-grams and MinHash: 10 s of a 10,000-entry check's profile, #10)."""
+    after it in the build's (their 5-grams and MinHash: 10 s of a 10,000-entry check's profile, #10).
+    The entry comes with its fingerprint (model.fingerprint, pickled with it): hashed here, in the
+    pool, rather than in the build's process after it (0.3 s of the build's process at 10,000)."""
     path, shown = item
     raw = load_file(Path(path), shown)
     with date_horizon() as days:
         entry, problems = check_entry(raw, vocabs)
+    if entry is not None:
+        fingerprint(entry)
     return _lite(raw), entry, problems, min(days).isoformat() if days else "", lookalike_signatures([raw])[0]
+
+
+_VOCABS: Vocabularies | None = None  # a pool worker's vocabularies (_start_worker)
+
+
+def _start_worker(vocabs: Vocabularies) -> None:
+    """A pool worker's start: keeps the run's vocabularies for every file it checks (handed over
+    once, not pickled with each chunk of work), and turns its collector on (load_collection forks
+    the workers with the collector paused), leaving the objects inherited from the build's process
+    out of its passes (gc.freeze): they are not the worker's garbage, and a pass over them would
+    write to, hence copy, their memory pages."""
+    global _VOCABS
+    _VOCABS = vocabs
+    gc.freeze()
+    gc.enable()
+
+
+def _check_in_worker(item: tuple[str, str]):
+    return _check(item, _VOCABS)
+
+
+# Files per chunk of a pool's work, at most: the last chunks finish on one worker while the other
+# waits, and the answers of a chunk are read (unpickled) in the build's process only once the whole
+# chunk is done. Chunks of a few hundred files are a fraction of a second of work (#10).
+POOL_CHUNK_FILES = 200
 
 
 def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies) -> list:
     if workers > 1 and len(items) >= POOL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # The vocabularies travel pickled with each chunk of work (a few per worker). map()
-            # submits every chunk, which starts the workers (forked with the collector on).
-            answers = pool.map(partial(_check, vocabs=vocabs), items, chunksize=max(1, len(items) // (workers * 4)))
+        chunk = max(1, min(POOL_CHUNK_FILES, len(items) // (workers * 4)))
+        # Loaded before the workers fork, not by each of them (numpy and datasketch's MinHash, 0.05 s):
+        # this process needs numpy after the pool anyway (validate._band_pairs).
+        minhash_class()
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(vocabs,)) as pool:
+            answers = pool.map(_check_in_worker, items, chunksize=chunk)
             # The answers are unpickled here by the hundred thousand objects, none of them garbage:
             # with the collector on, its passes over them took 3.3 s of this process's 5.6 s of
             # CPU in a 10,000-entry check (#10).
@@ -81,6 +122,22 @@ def _check_all(items: list[tuple[str, str]], workers: int, vocabs: Vocabularies)
                 return list(answers)
     return [_check(item, vocabs) for item in items]
 
+
+# Look-alike candidate pairs to judge (difflib) below which one process judges them all: each pair
+# takes about 0.35 ms, starting two processes about 50 ms (#10: 1,100 pairs at 10,000 entries).
+POOL_MIN_PAIRS = 400
+
+
+def _judge(texts: list[tuple[str, str, str, str]], workers: int, vocabs: Vocabularies) -> list[tuple[float, float]]:
+    """validate.judge_pairs(texts), the pairs split in order between `workers` processes when
+    there are at least POOL_MIN_PAIRS: after the pool of the files' checks, this is the only part of
+    a full check's work left in one process that grows with the collection."""
+    if workers < 2 or len(texts) < POOL_MIN_PAIRS:
+        return judge_pairs(texts)
+    size = -(-len(texts) // workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(vocabs,)) as pool:
+        parts = pool.map(judge_pairs, [texts[start:start + size] for start in range(0, len(texts), size)])
+        return [ratios for part in parts for ratios in part]
 
 
 def _load(cache: Path, code: str) -> dict:
@@ -102,9 +159,19 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
     "collection_key": SHA-256 (hex) of every entry file's path and bytes (or link target), in order}.
     `vocabs`: the run's Vocabularies (None: the shipped data, read now).
     """
-    base = base or root.parent
-    vocabs = Vocabularies.ensure(vocabs)
-    workers = workers or os.cpu_count() or 1
+    # The check makes and reads (the pool's answers, the cache) hundreds of thousands of objects
+    # and no garbage cycles: with the collector on, its passes over them took about 1 s of this
+    # process's 2.5 s of CPU after the pool at 10,000 entries, on the build's critical path (#10).
+    # Held off for the whole check, which returns before the collector is on again, so that what
+    # it made and dropped is freed (by reference counting) before any pass could look at it.
+    with gc_paused():
+        return _checked(root, base or root.parent, cache, workers or os.cpu_count() or 1, stats,
+                        Vocabularies.ensure(vocabs))
+
+
+def _checked(root: Path, base: Path, cache: Path | None, workers: int, stats: dict | None,
+             vocabs: Vocabularies) -> tuple[list[Entry], list[Problem], int]:
+    """load_collection's work, its arguments filled in."""
     code = code_digest(vocabs.data) if cache else ""
     old = _load(cache, code) if cache else {}
     old_files = old.get("files", {})
@@ -150,9 +217,6 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         fresh_sigs[key] = sig
         if expiry:
             expires[key] = expiry
-    for _, entry, _ in fresh.values():
-        if entry is not None:
-            fingerprint(entry)  # kept on the entry and cached with it: later builds do not hash it again
     results = [old_files.get(k) or fresh[k] for k in keys]
     raws = [r for r, _, _ in results]
     entries, problems = [], []
@@ -172,7 +236,8 @@ def load_collection(root: Path, base: Path | None = None, cache: Path | None = N
         cross, lookalikes = old["cross"], old["lookalikes"]
     else:
         cross = collection_checks(raws)
-        lookalikes = duplicate_warnings(raws, [sigs[k] for k in keys], keys, verdicts)
+        lookalikes = duplicate_warnings(raws, [sigs[k] for k in keys], keys, verdicts,
+                                        judge=partial(_judge, workers=workers, vocabs=vocabs))
     problems += cross + lookalikes + skipped_files(root, base)
     bad = {p.path for p in cross if p.severity == "error"}
     entries = [e for e in entries if e.path not in bad]

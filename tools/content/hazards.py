@@ -89,12 +89,15 @@ def body_problems(raw: RawEntry) -> list[Problem]:
                                 "end the list and start the block at the left margin (``` with at most 3 spaces "
                                 "before it), after a blank line", WARNING))
     # The entry page's title is its only level-1 heading (screen readers list headings by level).
-    lines = raw.body.split("\n")
-    for offset, piece in code_free_lines(raw.body):
+    # (Each loop below looks for what its lines need, in the whole body first: most have none, #10.)
+    lines = raw.body.split("\n") if "#" in raw.body else []
+    for offset, piece in code_free_lines(raw.body) if lines else ():
         if H1_RE.match(piece) and offset < len(lines) and lines[offset].startswith(piece):
             problems.append(Problem(raw.path, raw.body_line + offset, "body",
                                     f"'{_short(piece.strip())}' is a level-1 heading: the page's title is already "
                                     "its level-1 heading", "write '## ' for a section heading", WARNING))
+    if not SCRIPT_URL_RE.search(raw.body):  # nor then in any piece of a line
+        return problems
     # Lines already reported (links by tools.content.validate, attribute lists above) or holding raw
     # HTML (its own warning) are not reported twice.
     reported = {offset for offset, _ in unsafe_links(raw.body)} | {p.line - raw.body_line for p in problems}
@@ -170,16 +173,18 @@ FUNCTION_WORDS = {
 LANGUAGE_NAMES = {"fr": "French", "ar": "Arabic", "en": "English"}
 MIN_WORDS = 40  # below this, too little text to judge
 ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+ARABIC_LETTERS_RE = re.compile(ARABIC_LETTER_RE.pattern + "+")  # runs of them: counted by their lengths
 LATIN_WORD_RE = re.compile(r"[A-Za-zÀ-ÿŒœ]+(?:'[A-Za-zÀ-ÿ]+)?")
-LINK_TARGET_RE = re.compile(r"\]\([^()\]]*\)|<https?://[^<>]*>|https?://\S+")  # [^...] stops early: linear
+# [^...] stops early: linear. Nor does it cross a line: the lines are read joined by newlines.
+LINK_TARGET_RE = re.compile(r"\]\([^()\]\n]*\)|<https?://[^<>\n]*>|https?://\S+")
 
 
 def body_language(body: str) -> str | None:
     """'ar', 'fr' or 'en': the language the body's text (outside code and link addresses) is
     clearly written in; None when it is too short or mixed to say."""
-    text = " ".join(LINK_TARGET_RE.sub(" ", line) for _, line in code_free_lines(body))
-    arabic = len(ARABIC_LETTER_RE.findall(text))
-    words = [w.lower() for w in LATIN_WORD_RE.findall(text)]
+    text = LINK_TARGET_RE.sub(" ", "\n".join(line for _, line in code_free_lines(body)))
+    arabic = sum(map(len, ARABIC_LETTERS_RE.findall(text)))
+    words = LATIN_WORD_RE.findall(text)
     latin = sum(map(len, words))
     if arabic + latin < MIN_WORDS * 4:
         return None
@@ -187,7 +192,9 @@ def body_language(body: str) -> str | None:
         return "ar"
     if latin < 0.7 * (arabic + latin) or len(words) < MIN_WORDS:
         return None
-    counts = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    # Lowered at once: each letter of a word lowers to one letter (none of them is a Turkish İ).
+    words = " ".join(words).lower().split(" ")
+    counts = {lang: sum(map(vocab.__contains__, words)) for lang, vocab in FUNCTION_WORDS.items()}
     first, second = sorted(counts, key=counts.get, reverse=True)
     if counts[first] >= 10 and counts[first] >= 3 * counts[second]:
         return first

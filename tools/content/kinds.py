@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -156,6 +157,8 @@ def _as_text(value, key: str, issues: list) -> str | None:
 def _visible(text: str) -> str:
     """text without the invisible format characters (Unicode category Cf: zero-width space and
     joiners, soft hyphen, word joiner, bidi marks) and trimmed: what a reader sees of it."""
+    if text.isprintable():  # no character of a category C* (Cf among them) nor Z* but the space
+        return text.strip()
     return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
@@ -183,7 +186,8 @@ def _url_fault(url: str) -> tuple[str, str] | None:
     sanitiser then drops the link, leaving a dead title), or a user name before '@', which
     makes 'https://www.hcp.ma@other.example/' lead to other.example. None when it is fine.
     Found by breaker9: each of these passed the check."""
-    for char in url:
+    # isprintable(): no character of a category C* or Z* other than the space, looked for below.
+    for char in url if " " in url or not url.isprintable() else ():
         if char == " ":
             return "contains a space", "write %20 for a space, or copy the address again from the browser's address bar"
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Zs"):
@@ -254,6 +258,7 @@ def _ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return ipaddress.IPv4Address(value)
 
 
+@functools.lru_cache(maxsize=4096)  # a collection's links name a few hundred sites, each many times (#10)
 def _host_fault(host: str) -> tuple[str, str] | None:
     """(message, hint) for a site name no reader can reach as the public source it claims to be:
     this computer or a private network ('localhost', '127.0.0.1', '192.168.1.10', '[::1]'), or a

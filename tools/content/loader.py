@@ -335,6 +335,99 @@ class _EventLoader(_Loader):
         return event
 
 
+def _compose(loader: _Loader, events: list) -> yaml.Node | None:
+    """The root node of libyaml's `events` (_c_events: no anchor or alias, collections nested at
+    most MAX_DEPTH deep) as loader.get_single_node composes it (the same nodes, tags, styles and
+    marks), in one loop over the events rather than PyYAML's several method calls per node (a
+    tenth of a file's check, #10). None, the loader and events left untouched, for what only
+    get_single_node handles, with its own problems: a tag written in the file (_untag), a value
+    nested MAX_DEPTH deep (refused), more or fewer than one document."""
+    if loader.yaml_path_resolvers or len(events) < 5 or type(events[1]) is not yaml.DocumentStartEvent:
+        return None
+    resolve = loader.resolve
+    root, stack, keys = None, [], []  # the collections being composed; a mapping's key waiting for its value
+    at = 2
+    while at < len(events):
+        event = events[at]
+        at += 1
+        kind = type(event)
+        if kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+            stack.pop().end_mark = event.end_mark
+            keys.pop()
+            if not stack:
+                break
+            continue
+        if kind not in _NODE_EVENTS or event.tag not in (None, "!") or len(stack) >= MAX_DEPTH:
+            return None
+        if kind is yaml.ScalarEvent:
+            node = yaml.ScalarNode(resolve(yaml.ScalarNode, event.value, event.implicit), event.value,
+                                   event.start_mark, event.end_mark, style=event.style)
+        else:
+            cls = yaml.SequenceNode if kind is yaml.SequenceStartEvent else yaml.MappingNode
+            node = cls(resolve(cls, None, event.implicit), [], event.start_mark, None, flow_style=event.flow_style)
+        if not stack:
+            root = node
+        elif type(stack[-1]) is yaml.SequenceNode:
+            stack[-1].value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            stack[-1].value.append((keys[-1], node))
+            keys[-1] = None
+        if kind is yaml.ScalarEvent:
+            if not stack:
+                break
+        else:
+            stack.append(node)
+            keys.append(None)
+    if root is None or stack or at != len(events) - 2 or type(events[at]) is not yaml.DocumentEndEvent:
+        return None
+    return root
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+_BY_PYYAML = object()  # _construct's answer for a node it leaves to PyYAML's constructor
+# The tags _Loader builds as their text (its own constructors for int, float and timestamp).
+_TEXT_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "timestamp"))
+_BOOL_TAG, _NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+_SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _construct(node: yaml.Node):
+    """The value _Loader.construct_document builds from `node` (after _index_lines: each field
+    name is text), for nodes of text, true/false, null, lists and mappings keyed by text, built
+    directly (PyYAML's constructor makes a generator per list and mapping); _BY_PYYAML for any
+    other node (a merge key, a '=' value, a list or mapping as a key), which PyYAML builds or refuses."""
+    tag = node.tag
+    if tag in _TEXT_TAGS and type(node) is yaml.ScalarNode:
+        return node.value
+    if tag == _SEQ_TAG and type(node) is yaml.SequenceNode:
+        items = []
+        for item in node.value:
+            value = _construct(item)
+            if value is _BY_PYYAML:
+                return value
+            items.append(value)
+        return items
+    if tag == _MAP_TAG and type(node) is yaml.MappingNode:
+        mapping = {}
+        for key, item in node.value:
+            if key.tag != "tag:yaml.org,2002:str" or type(key) is not yaml.ScalarNode:
+                return _BY_PYYAML
+            value = _construct(item)
+            if value is _BY_PYYAML:
+                return value
+            mapping[key.value] = value
+        return mapping
+    if tag == _BOOL_TAG and type(node) is yaml.ScalarNode:
+        return {"true": True, "false": False}.get(node.value.lower(), _BY_PYYAML)
+    if tag == _NULL_TAG and type(node) is yaml.ScalarNode:
+        return None
+    return _BY_PYYAML
+
+
 def _parse_yaml(entry: RawEntry, source: str) -> None:
     if len(source.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         entry.problems.append(Problem(entry.path, 1, "front matter",
@@ -347,7 +440,8 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
         events = _c_events(source)
         # Either reader rejects control characters here, inside the try.
         loader = _Loader(source) if events is None else _EventLoader(source, events)
-        node = loader.get_single_node()
+        node = _compose(loader, events) if events is not None else None
+        node = node or loader.get_single_node()
         if node is None:
             entry.problems.append(Problem(entry.path, 1, "front matter", "front matter is empty",
                                           "add the required fields"))
@@ -360,7 +454,8 @@ def _parse_yaml(entry: RawEntry, source: str) -> None:
         _index_lines(entry, node, "")
         _find_cut_values(entry, node, "", source)
         entry.problems += [Problem(entry.path, line, key, message, hint) for line, key, message, hint in loader.tag_problems]
-        entry.meta = loader.construct_document(node)
+        meta = _construct(node)
+        entry.meta = loader.construct_document(node) if meta is _BY_PYYAML else meta
     except RefusedYAML as exc:
         entry.problems.append(Problem(entry.path, exc.mark.line + 2, "front matter", exc.message, exc.hint))
     except (yaml.YAMLError, ValueError, RecursionError) as exc:

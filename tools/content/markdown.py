@@ -324,6 +324,8 @@ def _table_lines(md: str) -> list[bool]:
 def attribute_lists(md: str) -> list[tuple[int, str]]:
     """(line offset within the body, text inside the braces) of every attribute list outside code,
     where Markdown's attr_list would read it (_applies_as_attr_list)."""
+    if "{" not in md:
+        return []
     found, line, table, links = [], _Lines(md), None, {}
     for is_code, offset, text in _segments(md):
         if not is_code:
@@ -348,12 +350,17 @@ def _neutralise_attr_lists(text: str) -> str:
 def code_free_lines(md: str) -> list[tuple[int, str]]:
     """(line offset within the body, text) of the body's lines outside fenced code and code spans;
     a line cut by a code span gives one piece per side."""
+    return list(_code_free_lines(md))
+
+
+@functools.lru_cache(maxsize=4)  # five checks of one body ask for its lines (#10)
+def _code_free_lines(md: str) -> tuple[tuple[int, str], ...]:
     out, line = [], _Lines(md)
     for is_code, offset, text in _segments(md):
         if not is_code:
             first = line(offset)
             out += [(first + i, line) for i, line in enumerate(text.split("\n")) if line.strip()]
-    return out
+    return tuple(out)
 
 
 _INDENTED = re.compile(r"(?: {4}| {0,3}\t)")

@@ -112,12 +112,15 @@ def body_problems(raw: RawEntry, length: bool = True) -> list[Problem]:
     later; found by breaker9)."""
     problems = []
     # The front matter's lines, then the body's text: a TODO in code is an example (a Stata comment,
-    # a script), not a placeholder, and is not reported (found by the reviewer).
+    # a script), not a placeholder, and is not reported (found by the reviewer). Lines are read
+    # only when there is a TODO to find (#10).
     split = raw.body_line > 1  # the front matter was closed (else the whole text is read)
-    head = raw.text.split("\n")[: raw.body_line - 1] if split else raw.text.split("\n")
-    lines = list(enumerate(head, start=1))
-    if split:
-        lines += [(raw.body_line + offset, line) for offset, line in prose_lines(raw.body)]
+    lines = []
+    if "TODO" in raw.text or "TODO" in raw.body:
+        head = raw.text.split("\n")[: raw.body_line - 1] if split else raw.text.split("\n")
+        lines = list(enumerate(head, start=1))
+        if split:
+            lines += [(raw.body_line + offset, line) for offset, line in prose_lines(raw.body)]
     for number, line in lines:
         if PLACEHOLDER_RE.search(line):
             problems.append(Problem(raw.path, number, "placeholder", "TODO left from the skeleton",
@@ -402,22 +405,40 @@ def lookalike_signatures(raws: list[RawEntry]) -> list[tuple[bytes, bytes] | Non
     for name, text_of in (("title", lambda r: r.meta["title"]), ("summary", lambda r: str(r.meta.get("summary", "")))):
         b, r = LSH_BANDS[name]
         hashes = MinHash.bulk([_shingles(text_of(raw), tag) for (_, raw, _), tag in zip(kept, tags, strict=True)],
-                              num_perm=b * r, hashfunc=zlib.crc32)
+                              num_perm=b * r, hashfunc=zlib.crc32, **_permutations(MinHash, b * r))
         columns.append([h.hashvalues.tobytes() for h in hashes])
     for (i, _, _), title, summary in zip(kept, *columns, strict=True):
         out[i] = (title, summary)
     return out
 
 
+def _permutations(minhash: type, num_perm: int) -> dict:
+    """{"permutations": ..., "scheme": ...}: the permutation parameters (two arrays of num_perm
+    integers) and scheme of a default `minhash`(num_perm, seed 1), drawn once per process and class.
+    Given to MinHash.bulk, which otherwise draws them again on every call (numpy's RandomState:
+    0.1 ms per call, a third of a file's signatures when the check makes them file by file, #10);
+    the signatures are the same."""
+    key = (minhash, num_perm)
+    if key not in _PERMUTATIONS:
+        made = minhash(num_perm=num_perm)
+        _PERMUTATIONS[key] = {"permutations": made.permutations, "scheme": made.scheme}
+    return _PERMUTATIONS[key]
+
+
+_PERMUTATIONS: dict = {}
+
+
 def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes] | None] | None = None,
-                       keys: list | None = None, verdicts: dict | None = None) -> list[Problem]:
+                       keys: list | None = None, verdicts: dict | None = None, judge=None) -> list[Problem]:
     """Entries of other ids that look like the same thing: same language and countries, and a close
     title or summary. A warning on each side, naming the other file, for the reviewer to judge.
     `signatures`: lookalike_signatures(raws), when the caller kept them (None: computed here).
     `keys`, `verdicts`: a key per raw that changes whenever the file does (e.g. its path and digest)
     and a dict {(key, key): (title ratio, summary ratio)} of pairs judged before, read and filled
     here (left holding this collection's candidate pairs only), so that a check after one file
-    changed compares only that file's candidate pairs (difflib: most of the check at 10,000)."""
+    changed compares only that file's candidate pairs (difflib: most of the check at 10,000).
+    `judge`: judge_pairs or a function giving the same list (e.g. computed in other processes),
+    called once with the candidate pairs not judged before (None: judge_pairs)."""
     if signatures is None:
         signatures = lookalike_signatures(raws)
     eligible, groups, sigs, at = [], [], [], []
@@ -437,16 +458,16 @@ def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes
         return []
     candidates = (_band_pairs([s[0] for s in sigs], LSH_BANDS["title"])
                   | _band_pairs([s[1] for s in sigs], LSH_BANDS["summary"]))
+    pairs = [(i, j) for i, j in sorted(candidates) if groups[i] == groups[j] and eligible[i].slug != eligible[j].slug]
+    named = [(keys[at[i]], keys[at[j]]) if keys is not None else None for i, j in pairs]
+    known = [verdicts.get(pair) if verdicts is not None else None for pair in named]
+    fresh = iter((judge or judge_pairs)([_compared(eligible[i], eligible[j])
+                                         for (i, j), ratios in zip(pairs, known, strict=True) if ratios is None]))
     problems = []
-    for i, j in sorted(candidates):
+    for (i, j), pair, ratios in zip(pairs, named, known, strict=True):
         a, b = eligible[i], eligible[j]
-        if groups[i] != groups[j] or a.slug == b.slug:
-            continue
-        pair = (keys[at[i]], keys[at[j]]) if keys is not None else None
-        ratios = verdicts.get(pair) if verdicts is not None else None
         if ratios is None:
-            ratios = (_similar(a.meta["title"], b.meta["title"]),
-                      _similar(str(a.meta.get("summary", "")), str(b.meta.get("summary", ""))))
+            ratios = next(fresh)
         judged[pair] = ratios
         title, summary = ratios
         if title >= 0.9 or summary >= 0.85:
@@ -458,6 +479,18 @@ def duplicate_warnings(raws: list[RawEntry], signatures: list[tuple[bytes, bytes
         verdicts.clear()
         verdicts.update(judged)
     return problems
+
+
+def _compared(a: RawEntry, b: RawEntry) -> tuple[str, str, str, str]:
+    """(title of a, title of b, summary of a, summary of b): what judge_pairs compares of a pair."""
+    return a.meta["title"], b.meta["title"], str(a.meta.get("summary", "")), str(b.meta.get("summary", ""))
+
+
+def judge_pairs(texts: list[tuple[str, str, str, str]]) -> list[tuple[float, float]]:
+    """(title ratio, summary ratio) of each look-alike candidate pair given as (title a, title b,
+    summary a, summary b): difflib's ratio (0 to 1) of the folded texts (_similar)."""
+    return [(_similar(title_a, title_b), _similar(summary_a, summary_b))
+            for title_a, title_b, summary_a, summary_b in texts]
 
 
 def _shared(value):
