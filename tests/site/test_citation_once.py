@@ -161,3 +161,22 @@ def test_an_unresolved_site_link_does_not_survive_the_sanitiser():
     from tools.content.sanitize import clean
 
     assert "kb-site:" not in clean('<a href="kb-site:kb/entries/a/ar.bib">x</a>')
+
+
+@pytest.mark.parametrize("body", ['Ex : `<a href="kb-site:nope/x.bib">` et `<a href="nope.md">`',
+                                  '    <a href="kb-site:kb/entries.csv">\n    <a href="../x.md">'])
+def test_hooks_leave_links_shown_as_code_alone(tmp_path, caplog, body):
+    # An entry showing such HTML in a code span or block: text for the reader, not a link; it
+    # failed the whole --strict build (or, with a target found, changed the code shown).
+    import markdown
+
+    html_text = markdown.markdown(body)
+    assert 'href="kb-site:' in html_text or 'href="nope.md"' in html_text  # Markdown leaves the quotes
+    config = SimpleNamespace(extra={mkdocs_hooks.SITE_ROOT_EXTRA: {"up": "../", "docs_dir": str(root_docs(tmp_path))}})
+    files = Files([File(name, "/docs", "/site", True) for name in ("kb/entries.csv", "kb/x.md", "nope.md")])
+    page = page_of(f"kb/entries/{ENTRY_ID}/ar.md", True)
+    page.file = files.get_file_from_path("kb/x.md") or page.file
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        out = mkdocs_hooks.site_links_to_urls(mkdocs_hooks.md_links_to_urls(html_text, page, files), page, config, files)
+    assert out == html_text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -53,11 +53,20 @@ def test_forked_export_gives_the_same_files_and_memo_and_the_next_build_patches_
         real(self, *a, **kw)
         started.append(self.proc is not None)
     monkeypatch.setattr(generate.StaticElsewhere, "__init__", spy)
+    # The answer's file is made in the build's folder (the system's temporary one can be in memory).
+    made_in = []
+    temporary = generate.tempfile.TemporaryFile
+
+    def answer_file(*a, **kw):
+        made_in.append(kw.get("dir"))
+        return temporary(*a, **kw)
+    monkeypatch.setattr(generate.tempfile, "TemporaryFile", answer_file)
     here = _full(project, monkeypatch, forked=False)
     here_keys = _memo_keys(project)
     assert started == []
     forked = _full(project, monkeypatch, forked=True)
     assert started == [True]
+    assert made_in == [project.build]
     assert forked == here
     assert any(name.startswith("docs/kb/search/") for name in forked)
     assert _memo_keys(project) == here_keys

@@ -562,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
-    sizes = [int(x.replace("_", "")) for x in args.scale.split(",") if x.strip()]
+    # Each size once (its project and plain sites stay in the work folder until the end: DELETIONS).
+    sizes = list(dict.fromkeys(int(x.replace("_", "")) for x in args.scale.split(",") if x.strip()))
     if args.search_only and not args.workdir:
         parser.error("--search-only needs --workdir (where the built collections are kept)")
     args.no_write |= args.search_only  # a partial run must not replace scale-latest.*

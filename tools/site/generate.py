@@ -136,17 +136,21 @@ class StaticElsewhere:
     pipe, the process lived on, as large as the export made it, until this one had finished the
     other interfaces and read the answer, the two sizes adding up to the build's peak memory
     (#10: ~730 MB for ~70 s at 10,000 files); read as soon as written, this one grew by the
-    answer while the other still held it."""
+    answer while the other still held it.
+
+    `scratch`: the folder of that file (the build's folder: the system's temporary folder can be a
+    tmpfs, in memory, where the answer, hundreds of MB at 10,000 files, would stay in RAM; None:
+    the system's)."""
 
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
-                 memo: pages.TextMemo | None):
+                 memo: pages.TextMemo | None, scratch: Path | None = None):
         self.args = (entries, vocabs, prints, memo)
         self.proc = None
         self.answer_file = None
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
         # Unnamed (removed at once): nothing to clean up after a killed build.
-        self.answer_file = tempfile.TemporaryFile(prefix="kb-static-search-")
+        self.answer_file = tempfile.TemporaryFile(prefix="kb-static-search-", dir=scratch)
         # The collector of the forked process leaves this one's objects alone (frozen): it does
         # not touch, hence copy, their pages.
         gc.freeze()
@@ -526,7 +530,7 @@ def _generate_docs(entries: list[Entry], project: Project, settings: Settings,
     # A full build makes the static search index beside the pages (StaticElsewhere): the French
     # interface, which holds it, is then generated last.
     # Not without a memo (the live preview: a threaded server, where a fork could inherit a lock held).
-    static = (StaticElsewhere(entries, vocabs, prints, used)
+    static = (StaticElsewhere(entries, vocabs, prints, used, scratch=memo.parent)
               if memo is not None and stale is None and len(entries) >= FORK_EXPORT_MIN else None)
     changes = {}
     if static is not None:

@@ -63,7 +63,10 @@ def open_deferred(text: str) -> str:
 # A relative link to a .md file in raw HTML (the listings' <ul> blocks, tools.site.pages.entry_list):
 # MkDocs rewrites such links in Markdown links only.
 # A query (the search page filtered: pages.search_link) and a fragment are kept after the URL.
-_MD_HREF = re.compile(r'href="([^":#?]+\.md)((?:\?[^"#]*)?(?:#[^"]*)?)"')
+# Only in an <a> tag: in code (an entry's code span or block showing such HTML) '<' is escaped as
+# &lt;, so a quoted href="..." there is text, left as written (it failed the whole --strict build).
+_A_TAG = r'(<a\s[^<>]*?)'
+_MD_HREF = re.compile(_A_TAG + r'href="([^":#?]+\.md)((?:\?[^"#]*)?(?:#[^"]*)?)"')
 log = logging.getLogger("mkdocs.hooks.kb")  # under "mkdocs": a warning fails a --strict build
 
 
@@ -77,13 +80,14 @@ def md_links_to_urls(text: str, page, files) -> str:
     folder = posixpath.dirname(page.file.src_uri)
 
     def url(match: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(folder, unquote(html.unescape(match.group(1)))))
+        tag, link, rest = match.groups()
+        target = posixpath.normpath(posixpath.join(folder, unquote(html.unescape(link))))
         file = files.get_file_from_path(target)
         if file is None:
             log.warning("Doc file '%s' contains a link '%s', but the target '%s' is not found among documentation files.",
-                        page.file.src_uri, match.group(1), target)
+                        page.file.src_uri, link, target)
             return match.group(0)
-        return f'href="{html.escape(file.url_relative_to(page.file))}{match.group(2) or ""}"'
+        return f'{tag}href="{html.escape(file.url_relative_to(page.file))}{rest or ""}"'
 
     return _MD_HREF.sub(url, text)
 
@@ -98,7 +102,7 @@ SITE_LINK = "kb-site:"
 # where that root is (tools.site.languages.config_data): {"up": from this interface's root to the
 # site's ('../'), "docs_dir": the default interface's docs tree}. Absent: this is the root.
 SITE_ROOT_EXTRA = "kb_site_root"
-_SITE_HREF = re.compile(r'href="' + re.escape(SITE_LINK) + r'([^"#?]*)((?:\?[^"#]*)?(?:#[^"]*)?)"')
+_SITE_HREF = re.compile(_A_TAG + r'href="' + re.escape(SITE_LINK) + r'([^"#?]*)((?:\?[^"#]*)?(?:#[^"]*)?)"')
 
 
 def site_links_to_urls(text: str, page, config, files) -> str:
@@ -116,7 +120,8 @@ def site_links_to_urls(text: str, page, config, files) -> str:
     up = "../" * page.url.count("/") + root.get("up", "")
 
     def url(match: re.Match) -> str:
-        path = posixpath.normpath(unquote(html.unescape(match.group(1))))
+        tag, link, rest = match.groups()
+        path = posixpath.normpath(unquote(html.unescape(link)))
         if path.startswith(("/", "../")) or path in (".", ".."):
             there = False
         elif root:
@@ -125,9 +130,9 @@ def site_links_to_urls(text: str, page, config, files) -> str:
             there = files.get_file_from_path(path) is not None
         if not there:
             log.warning("Doc file '%s' contains a link '%s', but the target '%s' is not found in the site's root "
-                        "documentation files.", page.file.src_uri, match.group(0)[6:-1], path)
+                        "documentation files.", page.file.src_uri, SITE_LINK + link + rest, path)
             return match.group(0)
-        return f'href="{up}{match.group(1)}{match.group(2)}"'
+        return f'{tag}href="{up}{link}{rest}"'
 
     return _SITE_HREF.sub(url, text)
 
