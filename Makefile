@@ -11,6 +11,7 @@ WORKERS ?= 1
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -c "from tools.search.static_index import warm_bloom; warm_bloom()"
 	touch $@
 
 install: $(VENV)/.installed

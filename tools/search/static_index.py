@@ -80,20 +80,26 @@ would make them agree at the cost of a larger engine; the two are weak matches e
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import io
 import json
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 
 from tools.content import schema
 from tools.content.model import Entry
 from tools.content.vocab import Vocabularies
+from tools.fsutil import write_atomic
 from tools.search.analysis import (
     ARABIC_RE,
     TOKEN_PATTERN,
@@ -128,6 +134,7 @@ from tools.search.glossary import search_names
 from tools.search.index import exact_key
 from tools.search.query import (
     COMPOUND_PARTS_BOOST,
+    DICTIONARY_LANGS,
     EXACT_TITLE_BOOST,
     FIELD_BOOSTS,
     KEEP_SHARE,
@@ -522,11 +529,58 @@ def _fnv_arrays(words: list[str], lengths: np.ndarray, bases: tuple[int, ...]) -
     return out
 
 
+# _dictionary_bloom's answer, kept where the word lists are installed (the environment's share/
+# folder): it depends on them and on this code alone, not on a project, and each build otherwise
+# read the lists and hashed their ~440,000 words again (about 0.6 s of CPU, a quarter of a
+# 100-entry build's own stages, #10). `make install` makes it (warm_bloom).
+BLOOM_PATH = Path(sys.prefix) / "share" / "kb-maghreb" / "dictionary-bloom.npz"
+
+
+def warm_bloom() -> Path:
+    """Make (or check) the kept filter of the word lists (BLOOM_PATH). Returns its path."""
+    _dictionary_bloom()
+    return BLOOM_PATH
+
+
+def _bloom_key() -> str:
+    """SHA-256 (hex) of what the filter depends on: the word lists' bytes, the code that folds and
+    hashes them (this module, tools.search.query and analysis) and the filter's constants."""
+    from tools.search import analysis, query
+
+    digest = hashlib.sha256(repr((SPELL_BLOCK_BITS, SPELL_BITS_PER_WORD, SPELL_HASHES, SPELL_BASES, REAL_MIN_CHARS,
+                                  MAX_SPELLING_CHARS, DICTIONARY_LANGS)).encode())
+    for module in (__file__, query.__file__, analysis.__file__):
+        digest.update(Path(module).read_bytes())
+    for lang in DICTIONARY_LANGS:
+        digest.update((resources.files("spellchecker") / "resources" / f"{lang}.json.gz").read_bytes())
+    return digest.hexdigest()
+
+
 @cache
 def _dictionary_bloom() -> tuple[int, np.ndarray]:
     """(blocks, bits: uint8 array of blocks x SPELL_BLOCK_BITS / 8) of the word lists' words that
     a repair or a join of fragments could touch (REAL_MIN_CHARS to MAX_SPELLING_CHARS letters);
-    once per process (the lists take about a second to read, the hashing as long)."""
+    once per process (the lists take about a second to read, the hashing as long), and read from
+    BLOOM_PATH when made there for the same lists and code (a file unreadable, of other lists or
+    code, is made again and replaced; a folder not writable: made each time)."""
+    key = _bloom_key()
+    try:
+        with np.load(BLOOM_PATH, allow_pickle=False) as kept:
+            bits = kept["bits"]
+            if str(kept["key"]) == key and bits.ndim == 2 and bits.dtype == np.uint8 \
+                    and bits.shape[1] == SPELL_BLOCK_BITS // 8:
+                return bits.shape[0], bits
+    except (OSError, ValueError, KeyError, EOFError):
+        pass  # made again below
+    blocks, bits = _make_dictionary_bloom()
+    with contextlib.suppress(OSError):
+        buffer = io.BytesIO()
+        np.savez(buffer, key=np.array(key), bits=bits)
+        write_atomic(BLOOM_PATH, buffer.getvalue())
+    return blocks, bits
+
+
+def _make_dictionary_bloom() -> tuple[int, np.ndarray]:
     words = [w for w in dictionary_words() if REAL_MIN_CHARS <= len(w) <= MAX_SPELLING_CHARS]
     # The filter is the same in any order of the words: by decreasing length for _fnv_arrays.
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))

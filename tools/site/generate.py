@@ -121,7 +121,9 @@ def static_search_files(entries: list[Entry], vocabs: Vocabularies, prints: dict
                                                   print_of, written_of).items()}
 
 
-FORK_EXPORT_MIN = 200  # entry versions from which a full build makes the static search index in a forked process
+# Entry versions from which a full build makes the static search index in a forked process: at
+# 100 files the export (about 1 s) was half the pages stage, the second processor idle (#10).
+FORK_EXPORT_MIN = 50
 
 
 class StaticElsewhere:
