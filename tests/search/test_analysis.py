@@ -324,3 +324,63 @@ def test_english_stemming_still_merges_inflections():
 
 def test_the_arabic_article_alone_is_not_meaningful():
     assert not meaningful(normalize("ال"))
+
+
+# -- the C stemmers ----------------------------------------------------------------------------
+
+
+def _reference_words(lang: str) -> list[str]:
+    """Every 10th word of the language's spelling dictionary (pyspellchecker) and every word of the
+    shipped entries, folded as the analysers fold them: ~15,000-18,000 words per language."""
+    from spellchecker import SpellChecker
+
+    words = sorted(SpellChecker(language=lang).word_frequency.dictionary)[::10]
+    from pathlib import Path
+
+    for path in sorted(Path("practices").rglob("*.md")):
+        words += sorted(set(WORD_RE.findall(normalize(path.read_text(encoding="utf-8")))))
+    return [w for w in words if w.isalpha()]
+
+
+@pytest.mark.parametrize("lang, reference", [("fr", "FrenchStemmer"), ("en", "EnglishStemmer")])
+def test_c_stemmer_gives_the_pure_python_snowball_stems(lang, reference):
+    # PyStemmer (Snowball compiled to C) replaced the pure-Python snowballstemmer for speed; a
+    # version bump of either could change stems and so what a query finds. Both come from the
+    # same Snowball source: they must agree word for word.
+    import importlib
+
+    from tools.search import analysis
+
+    module = importlib.import_module(f"snowballstemmer.{reference.removesuffix('Stemmer').lower()}_stemmer")
+    pure = getattr(module, reference)()
+    words = _reference_words(lang)
+    assert len(words) > 10_000
+    fast = analysis._stemmer(lang)
+    differ = [(w, pure.stemWord(w), fast.stemWord(w)) for w in words if pure.stemWord(w) != fast.stemWord(w)]
+    assert differ == []
+    # Not a vacuous comparison: the stemmers do cut words.
+    assert sum(fast.stemWord(w) != w for w in words) > len(words) // 4
+
+
+def test_stemmers_are_per_thread():
+    # PyStemmer's stemmer keeps the word it works on; the search API analyses queries in a thread
+    # pool, so each thread gets its own.
+    import threading
+
+    from tools.search import analysis
+
+    made = {}
+    together = threading.Barrier(3)  # all alive at once, so none is a finished one's successor
+
+    def grab(i):
+        made[i] = analysis._stemmer("fr")
+        together.wait(timeout=10)
+
+    threads = [threading.Thread(target=grab, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(s) for s in made.values()}) == 3
+    assert analysis._stemmer("fr") is analysis._stemmer("fr")
+    assert analysis._stemmer("fr").stemWord("travailleurs") == "travailleur"

@@ -25,10 +25,11 @@ sousemploi) and its parts, while a query for the compound searches the compound.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
 
-import snowballstemmer
+import Stemmer
 
 from tools.content.markdown import fences
 
@@ -238,16 +239,27 @@ def arabic_light_stem(word: str) -> str:
     return word
 
 
-@cache
-def _stemmer(lang: str):
-    return snowballstemmer.stemmer(_STEMMER_NAMES[lang])
+# Snowball's own C stemmers (PyStemmer): the same algorithms and stems as the pure-Python
+# snowballstemmer package (tests/search/test_analysis.py compares them), 15-25 times faster; the
+# first analysis of every word of a build went through them (#10). One per thread, as PyStemmer
+# asks: a stemmer keeps the word it works on (the search API analyses queries in a thread pool).
+_STEMMERS = threading.local()
+
+
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    try:
+        return getattr(_STEMMERS, lang)
+    except AttributeError:
+        made = Stemmer.Stemmer(_STEMMER_NAMES[lang])
+        setattr(_STEMMERS, lang, made)
+        return made
 
 
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str) -> str:
     """The stem of a folded, elision-stripped word in language `lang` ('fr', 'en', 'ar'): Snowball's
     French (made consistent for plurals and feminines in -ers/-ère(s) and plurals in -ois: _french) or English
-    stemmer (snowballstemmer), Light10 for Arabic (arabic_light_stem); an English
+    stemmer (Snowball's C stemmers, PyStemmer), Light10 for Arabic (arabic_light_stem); an English
     word ending in -er, -ee or -or that Snowball would cut there keeps it, without its plural
     ('employers' -> 'employer', not 'employ' as 'employment'). All-digit
     words and words of any other language come back unchanged, as does a word Snowball reduces to ''
