@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tools.content.vocab import Vocabularies
 from tools.search.query import (
@@ -149,6 +151,30 @@ def test_country_names_of_several_words():
 ])
 def test_edit_distance(a, b, limit, expected):
     assert edit_distance(a, b, limit) == expected
+
+
+def _reference_edit_distance(a: str, b: str, limit: int) -> int:
+    """The restricted Damerau-Levenshtein distance as the engine computed it in Python before
+    rapidfuzz's OSA (and as kb-engine.js still does), capped at limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+@given(st.text(alphabet="abcdeاتب", max_size=10), st.text(alphabet="abcdeاتب", max_size=10),
+       st.integers(min_value=0, max_value=3))
+def test_edit_distance_is_the_reference_loop_s(a, b, limit):
+    assert edit_distance(a, b, limit) == _reference_edit_distance(a, b, limit)
 
 
 @pytest.mark.parametrize("word", ["الصيد", "البحري", "والصيد", "stats", "chomage", "etat", "travailleurs", "survey"])
