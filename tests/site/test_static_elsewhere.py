@@ -51,14 +51,14 @@ def test_forked_export_gives_the_same_files_and_memo_and_the_next_build_patches_
 
     def spy(self, *a, **kw):
         real(self, *a, **kw)
-        started.append(self.proc is not None)
+        started.append(self.forked.proc is not None)
     monkeypatch.setattr(generate.StaticElsewhere, "__init__", spy)
     # The answer's file is made in the build's folder (the system's temporary one can be in memory).
     made_in = []
     temporary = generate.tempfile.TemporaryFile
 
     def answer_file(*a, **kw):
-        made_in.append(kw.get("dir"))
+        made_in.append((kw.get("prefix"), kw.get("dir")))
         return temporary(*a, **kw)
     monkeypatch.setattr(generate.tempfile, "TemporaryFile", answer_file)
     here = _full(project, monkeypatch, forked=False)
@@ -66,7 +66,7 @@ def test_forked_export_gives_the_same_files_and_memo_and_the_next_build_patches_
     assert started == []
     forked = _full(project, monkeypatch, forked=True)
     assert started == [True]
-    assert made_in == [project.build]
+    assert [folder for prefix, folder in made_in if prefix.startswith("kb-static-search")] == [project.build]
     assert forked == here
     assert any(name.startswith("docs/kb/search/") for name in forked)
     assert _memo_keys(project) == here_keys
@@ -129,7 +129,7 @@ def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path
     class Watched(generate.StaticElsewhere):
         def __init__(self, *a, **kw):
             super().__init__(*a, **kw)
-            made.append((self, self.proc))
+            made.append((self, self.forked.proc))
 
     def broken(*a, **kw):
         raise OSError("disk full")
@@ -139,4 +139,4 @@ def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path
         run(project, site=False, force=True, progress=False)
     [(static, proc)] = made
     assert proc is not None and not proc.is_alive() and proc.exitcode is not None
-    assert static.proc is None and static.answer_file is None
+    assert static.forked.proc is None and static.forked.answer_file is None

@@ -851,7 +851,8 @@ def _term_docs(reader, fieldname: str, text: bytes) -> np.ndarray:
 
 
 def build_search_index(entries: list, index_dir: Path, progress: bool = True, engine: str = "",
-                       full: bool = False, vocabs: Vocabularies | None = None, written=None) -> dict:
+                       full: bool = False, vocabs: Vocabularies | None = None, written=None,
+                       into: Path | None = None) -> dict:
     """tools.search.index.build_search_index (same arguments, answer and errors), with the
     glossary's phrase matches written into the new index before it is swapped in
     (write_phrase_matches; info["derived"] = {phrases, seconds})."""
@@ -866,7 +867,7 @@ def build_search_index(entries: list, index_dir: Path, progress: bool = True, en
     return _build_index(entries, index_dir, progress=progress, engine=engine, full=full, vocabs=vocabs,
                         before_swap=partial(_derive, vocabs=vocabs, early=early, concepts=concepts),
                         alongside=parse_keys if len(entries) >= PHRASES_MIN_DOCS else None,
-                        postings_fields=qry.search_fields(), written=written)
+                        postings_fields=qry.search_fields(), written=written, into=into)
 
 
 def _derive(folder: Path, vocabs: Vocabularies | None, early: dict | None = None, concepts=None) -> dict:

@@ -646,7 +646,8 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
                        full: bool = False, vocabs: Vocabularies | None = None,
                        before_swap: Callable[[Path], dict] | None = None,
                        alongside: Callable[[], None] | None = None,
-                       postings_fields: list[str] | None = None, written: WrittenForms | None = None) -> dict:
+                       postings_fields: list[str] | None = None, written: WrittenForms | None = None,
+                       into: Path | None = None) -> dict:
     """Bring index_dir up to date with `entries`, in a copy that is then swapped in (an incremental
     build's copy is made of hard links of the previous files: link_copy; info["copy"] says how).
 
@@ -662,6 +663,9 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
     `postings_fields`: fields whose postings each segment written keeps as arrays beside it, taken
     while it is written (tools.search.postings.capturing), for before_swap's write_postings.
     `written`: the entries' written forms made by the pages stage (WrittenForms), None: made here.
+    `into`: an empty folder beside index_dir (fsutil.temp_dir_beside) that receives the new
+    generation instead of index_dir, for the caller to swap in later (tools.pipeline, whose other
+    stage may still fail); left empty when nothing changed.
     Raises BuildError, index_dir left as it was, when the index written does not hold one document
     per entry."""
     started = time.perf_counter()
@@ -727,6 +731,6 @@ def build_search_index(entries: list[Entry], index_dir: Path, progress: bool = T
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    swap_dir(tmp, index_dir)
+    swap_dir(tmp, into or index_dir)
     info["seconds"] = round(time.perf_counter() - started, 3)
     return info

@@ -7,9 +7,7 @@ build/i18n/<lang>/ (tools.site.languages).
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
-import multiprocessing
 import os
 import pickle
 import posixpath
@@ -23,7 +21,7 @@ from tools import i18n
 from tools.content import schema_export
 from tools.content.model import Entry, fingerprint
 from tools.content.vocab import Vocabularies
-from tools.errors import BuildError
+from tools.forked import Forked
 from tools.fsutil import sync_tree
 from tools.memory import gc_paused, release_memory
 from tools.project import KB, Project, Settings
@@ -127,102 +125,34 @@ FORK_EXPORT_MIN = 50
 
 
 class StaticElsewhere:
-    """static_search_files run in a forked process while this one generates the pages (a full
-    build: about 40 % of the pages stage's CPU at 1,000 entries, #10), its files and the memo's
-    texts it made handed back in a file. On the second processor: the stage's wall time is
-    then about that of the pages alone. Without fork or a second processor, or should the
-    process fail to answer, the files are made here (result() raises what the export raised).
+    """static_search_files run in a forked process (tools.forked.Forked) while this one generates
+    the pages (a full build: about 40 % of the pages stage's CPU at 1,000 entries, #10), its files
+    and the memo's texts it made handed back. On the second processor: the stage's wall time is
+    then about that of the pages alone. Without fork or a second processor, or should the process
+    fail to answer, the files are made here (result() raises what the export raised).
 
-    The answer is pickled into an unnamed temporary file as a stream (never held whole as bytes
-    on either side) and the process ends; this one reads it when result() is asked. Through a
-    pipe, the process lived on, as large as the export made it, until this one had finished the
-    other interfaces and read the answer, the two sizes adding up to the build's peak memory
-    (#10: ~730 MB for ~70 s at 10,000 files); read as soon as written, this one grew by the
-    answer while the other still held it.
-
-    `scratch`: the folder of that file (the build's folder: the system's temporary folder can be a
-    tmpfs, in memory, where the answer, hundreds of MB at 10,000 files, would stay in RAM; None:
-    the system's)."""
+    `scratch`: the folder of the answer's file (Forked)."""
 
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
                  memo: pages.TextMemo | None, scratch: Path | None = None):
         self.args = (entries, vocabs, prints, memo)
-        self.proc = None
-        self.answer_file = None
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-            return
-        # Unnamed (removed at once): nothing to clean up after a killed build.
-        self.answer_file = tempfile.TemporaryFile(prefix="kb-static-search-", dir=scratch)
-        # The collector of the forked process leaves this one's objects alone (frozen): it does
-        # not touch, hence copy, their pages.
-        gc.freeze()
-        try:
-            self.proc = multiprocessing.get_context("fork").Process(
-                target=self._run, name="static-search", daemon=True)
-            self.proc.start()
-        except BaseException:
-            self.answer_file.close()
-            self.answer_file = None
-            self.proc = None
-            raise
-        finally:
-            gc.unfreeze()
+        self.forked = Forked(self._export, scratch=scratch, name="static-search")
 
-    def _run(self) -> None:
+    def _export(self) -> tuple[dict[str, str], dict]:
         entries, vocabs, prints, memo = self.args
-        try:
-            before = set(memo.used) if memo is not None else set()
-            files = static_search_files(entries, vocabs, prints, memo)
-            made = {} if memo is None else {k: memo.texts[k] for k in memo.used - before if k in memo.texts}
-            answer = ("ok", files, made)
-            del files, made
-        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-            try:
-                pickle.dumps(exc)
-                answer = ("error", exc)
-            except Exception:  # noqa: BLE001 - an unpicklable exception: its text
-                answer = ("error", BuildError(f"static search index: {exc!r}"))
-        # The export's working data, freed, handed back to the system before the answer is
-        # written (the process's size adds to the build's meanwhile); without a collection, which
-        # would walk every object the export made (they are freed as their last reference goes).
-        release_memory(collect=False)
-        # The file's offset is shared with the parent's descriptor: the answer starts at 0.
-        with os.fdopen(os.dup(self.answer_file.fileno()), "wb") as fh:
-            pickle.dump(answer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        before = set(memo.used) if memo is not None else set()
+        files = static_search_files(entries, vocabs, prints, memo)
+        made = {} if memo is None else {k: memo.texts[k] for k in memo.used - before if k in memo.texts}
+        return files, made
 
     def abandon(self) -> None:
-        """Stop the forked process and close its file (the pages failed before result() was
-        asked). Idempotent."""
-        if self.proc is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            self.proc.kill()
-        self.proc.join()
-        self.proc = None
-        self.answer_file.close()
-        self.answer_file = None
+        """Stop the forked process (the pages failed before result() was asked). Idempotent."""
+        self.forked.abandon()
 
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
-        entries, vocabs, prints, memo = self.args
-        answer = None
-        if self.proc is not None:
-            self.proc.join()
-            answered = self.proc.exitcode == 0  # else it died before its answer was whole
-            self.proc = None
-            fh, self.answer_file = self.answer_file, None
-            with fh, gc_paused():
-                if answered:
-                    fh.seek(0)
-                    try:
-                        answer = pickle.load(fh)
-                    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-                        answer = None  # made here below
-        if answer is None:
-            return static_search_files(entries, vocabs, prints, memo)
-        if answer[0] == "error":
-            raise answer[1]
-        _, files, made = answer
+        memo = self.args[3]
+        files, made = self.forked.result()
         if memo is not None:
             memo.texts.update(made)
             memo.used.update(made)
