@@ -73,7 +73,10 @@ class Report:
         for e in self.entries:
             langs[e.lang] = langs.get(e.lang, 0) + 1
         ids = len({e.id for e in self.entries})
-        stages = ", ".join(f"{k} {v:.1f} s" if isinstance(v, float) else f"{k} {v}" for k, v in self.timings.items())
+        beside = isinstance(self.details.get("index"), dict) and self.details["index"].get("beside_pages")
+        stages = ", ".join((f"{k} {v:.1f} s" if isinstance(v, float) else f"{k} {v}")
+                           + (" (written beside the pages)" if k == "index" and beside else "")
+                           for k, v in self.timings.items())
         by_lang = ", ".join(f"{n} {lang}" for lang, n in sorted(langs.items()))
         return f"Built {ids} entries (language versions: {by_lang}) from {self.files} files: {stages}."
 
@@ -212,6 +215,7 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         raise
 
     def index_beside_pages() -> dict:
+        elsewhere = beside.forked  # False once answered
         try:
             info = beside.result()
         except BaseException:
@@ -221,7 +225,7 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
             swap_dir(into, project.index)
         else:  # nothing changed: the index as it is
             shutil.rmtree(into, ignore_errors=True)
-        return info | {"beside_pages": beside.forked}
+        return info | {"beside_pages": elsewhere}
     stage("index", [project.index], inputs["index"], index_beside_pages if beside is not None else index)
     written.packed.clear()
     if site:

@@ -1,0 +1,75 @@
+"""tools.forked: work run in a forked process, its answer (or its error) handed back; made good
+in this process when the fork is impossible or dies."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from tools import forked
+from tools.errors import BuildError
+from tools.forked import Forked
+
+needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="needs fork and two processors")
+
+
+@needs_fork
+def test_the_work_runs_in_another_process_and_its_answer_comes_back(tmp_path):
+    work = Forked(lambda: {"pid": os.getpid(), "text": "é" * 100_000}, scratch=tmp_path, name="t")
+    assert work.forked
+    answer = work.result()
+    assert answer["pid"] != os.getpid() and answer["text"] == "é" * 100_000
+    assert work.proc is None and work.answer_file is None
+    assert list(tmp_path.iterdir()) == []  # the answer's file had no name
+
+
+@needs_fork
+def test_the_work_s_error_is_raised_here():
+    def broken():
+        raise ValueError("no such survey")
+    with pytest.raises(ValueError, match="no such survey"):
+        Forked(broken).result()
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not picklable")
+
+
+@needs_fork
+def test_an_error_that_cannot_be_pickled_comes_back_as_a_build_error_naming_the_process():
+    def broken():
+        raise _Unpicklable("lock held")
+    with pytest.raises(BuildError, match="search-index: .*lock held"):
+        Forked(broken, name="search-index").result()
+
+
+@needs_fork
+def test_a_process_that_dies_without_answering_is_made_good_here():
+    parent = os.getpid()
+
+    def dies_when_forked():
+        if os.getpid() != parent:
+            os._exit(3)
+        return os.getpid()
+    assert Forked(dies_when_forked).result() == parent
+
+
+@needs_fork
+def test_abandon_stops_the_process_and_is_idempotent():
+    work = Forked(lambda: time.sleep(60))
+    proc = work.proc
+    work.abandon()
+    assert not proc.is_alive() and proc.exitcode is not None
+    assert work.proc is None and work.answer_file is None
+    work.abandon()
+
+
+def test_without_a_second_processor_the_work_runs_here_when_asked(monkeypatch):
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    ran = []
+    work = Forked(lambda: ran.append(os.getpid()) or "done")
+    assert not work.forked and ran == []
+    assert work.result() == "done" and ran == [os.getpid()]
