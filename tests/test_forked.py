@@ -33,6 +33,13 @@ def test_the_work_s_error_is_raised_here():
         Forked(broken).result()
 
 
+class _TwoArguments(Exception):
+    """Pickles (its args are the message only) but cannot be made again from them."""
+
+    def __init__(self, path, message):
+        super().__init__(f"{path}: {message}")
+
+
 class _Unpicklable(Exception):
     def __reduce__(self):
         raise TypeError("not picklable")
@@ -47,6 +54,27 @@ def test_an_error_that_cannot_be_pickled_comes_back_as_a_build_error_naming_the_
 
 
 @needs_fork
+def test_an_error_that_cannot_be_made_again_comes_back_as_a_build_error():
+    def broken():
+        raise _TwoArguments("practices/ma/x.fr.md", "no title")
+    with pytest.raises(BuildError, match="t: .*practices/ma/x.fr.md: no title"):
+        Forked(broken, name="t").result()
+
+
+@needs_fork
+def test_a_fork_that_fails_leaves_the_work_to_be_done_here(monkeypatch, tmp_path):
+    import errno
+    import multiprocessing
+
+    def no_process(self):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", no_process)
+    work = Forked(lambda: os.getpid(), scratch=tmp_path)
+    assert not work.forked and work.answer_file is None
+    assert work.result() == os.getpid() and work.ran_here
+
+
+@needs_fork
 def test_a_process_that_dies_without_answering_is_made_good_here():
     parent = os.getpid()
 
@@ -54,7 +82,9 @@ def test_a_process_that_dies_without_answering_is_made_good_here():
         if os.getpid() != parent:
             os._exit(3)
         return os.getpid()
-    assert Forked(dies_when_forked).result() == parent
+    work = Forked(dies_when_forked)
+    assert work.forked and not work.ran_here
+    assert work.result() == parent and work.ran_here
 
 
 @needs_fork
@@ -72,4 +102,4 @@ def test_without_a_second_processor_the_work_runs_here_when_asked(monkeypatch):
     ran = []
     work = Forked(lambda: ran.append(os.getpid()) or "done")
     assert not work.forked and ran == []
-    assert work.result() == "done" and ran == [os.getpid()]
+    assert work.result() == "done" and ran == [os.getpid()] and work.ran_here

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 from whoosh import index as whoosh_index
@@ -15,6 +16,7 @@ from tests.sitebuild import copy_project
 from tools import forked, pipeline
 from tools.errors import BuildError
 from tools.pipeline import run
+from tools.search import index as index_module
 from tools.site import languages
 
 needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="needs fork and two processors")
@@ -45,7 +47,7 @@ def _leftovers(project) -> list[str]:
 @needs_fork
 def test_the_index_written_beside_the_pages_is_the_one_written_after_them(tmp_path, monkeypatch):
     project = _project(tmp_path)
-    monkeypatch.setattr(pipeline, "INDEX_BESIDE_PAGES_MAX", 0)
+    monkeypatch.setattr(pipeline, "INDEX_BESIDE_PAGES_UNDER", 0)
     after = run(project, site=False, force=True, progress=False)
     assert after.ok and "beside_pages" not in after.details["index"]
     expected = _index(project)
@@ -111,11 +113,15 @@ def test_an_index_failing_beside_the_pages_is_raised_and_the_previous_index_kept
     entry = sorted(project.practices.glob("*/*.fr.md"))[0]
     entry.write_text(entry.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Zqxw ", 1), encoding="utf-8")
 
+    pids = tmp_path / "pids"
+
     def broken(*a, **kw):
+        pids.write_text(str(os.getpid()))
         raise BuildError("search index: 2 documents written for 3 entries")
     monkeypatch.setattr(pipeline, "build_search_index", broken)
     with pytest.raises(BuildError, match="2 documents written for 3 entries"):
         run(project, site=False, progress=False)
+    assert int(pids.read_text()) != os.getpid()  # it failed beside the pages
     assert _index(project) == before
     assert _leftovers(project) == []
     monkeypatch.undo()
@@ -123,3 +129,51 @@ def test_an_index_failing_beside_the_pages_is_raised_and_the_previous_index_kept
     again = run(project, site=False, progress=False)
     assert again.ok and again.details["index"]["added_or_changed"] == 1
     assert any(d["title"].startswith("Zqxw ") for d in _index(project)[1])
+
+
+@needs_fork
+def test_pages_failing_while_the_index_is_being_written_leave_no_folder_beside_it(tmp_path, monkeypatch):
+    """The forked process writes into its own temporary folder first (index.build_search_index):
+    stopped there, that folder goes too (found by review: only `into` was removed)."""
+    project = _project(tmp_path)
+    assert run(project, site=False, force=True, progress=False).ok
+    before = _index(project)
+    writing = tmp_path / "writing"
+    real_write = index_module._write
+
+    def slow_write(*a, **kw):
+        writing.touch()
+        time.sleep(60)  # stopped long before: the pages fail as soon as this has begun
+        return real_write(*a, **kw)
+
+    def broken(*a, **kw):
+        for _ in range(600):  # a bound, not a measure: the forked process reaches _write or never
+            if writing.exists():
+                break
+            time.sleep(0.05)
+        raise OSError("disk full")
+    monkeypatch.setattr(index_module, "_write", slow_write)
+    monkeypatch.setattr(languages, "assemble", broken)
+    with pytest.raises(OSError, match="disk full"):
+        run(project, site=False, force=True, progress=False)
+    assert writing.exists()
+    assert _index(project) == before
+    assert _leftovers(project) == []
+
+
+@needs_fork
+def test_an_index_process_that_dies_is_made_good_after_the_pages(tmp_path, monkeypatch):
+    project = _project(tmp_path)
+    parent = os.getpid()
+    real_write = index_module._write
+
+    def dies_when_forked(*a, **kw):
+        if os.getpid() != parent:
+            os._exit(3)  # after making its temporary folder, without an answer
+        return real_write(*a, **kw)
+    monkeypatch.setattr(index_module, "_write", dies_when_forked)
+    report = run(project, site=False, force=True, progress=False)
+    assert report.ok and report.details["index"]["beside_pages"] is False
+    assert "written beside the pages" not in report.line()
+    assert report.details["index"]["documents"] == len(report.entries) == len(_index(project)[1])
+    assert _leftovers(project) == []

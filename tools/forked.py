@@ -22,16 +22,19 @@ from tools.memory import gc_paused, release_memory
 
 
 def can_fork() -> bool:
-    """Whether forking pays here: the system forks and a second processor can run the child."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    """Whether forking pays here: the system forks and a second processor can run the child (of
+    those this process may run on: taskset and cgroups leave it fewer than the machine has)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return hasattr(os, "fork") and usable >= 2
 
 
 class Forked:
     """`work()` run in a forked process from the moment this object is made; result() waits for
     it and returns what it returned (or raises what it raised: its exception is pickled back; an
     unpicklable one becomes a BuildError naming it). Without fork or a second processor
-    (can_fork), or should the process die before its answer is whole, result() runs `work()` in
-    this process instead: what it returns must not depend on where it ran.
+    (can_fork), when the fork fails (no memory, no process left), or should the process die before
+    its answer is whole, result() runs `work()` in this process instead (`ran_here` then True): what
+    it returns must not depend on where it ran.
 
     The answer is pickled into an unnamed temporary file as a stream (never held whole as bytes
     on either side) and the process ends; this one reads it when result() is asked. Through a
@@ -47,6 +50,7 @@ class Forked:
         self.work, self.name = work, name
         self.proc = None
         self.answer_file = None
+        self.ran_here = False
         if not can_fork():
             return
         # Unnamed (removed at once): nothing to clean up after a killed build.
@@ -57,22 +61,31 @@ class Forked:
         try:
             self.proc = multiprocessing.get_context("fork").Process(target=self._run, name=name, daemon=True)
             self.proc.start()
+        except OSError:
+            # No process could be made (EAGAIN, ENOMEM): the work is done here when asked.
+            self._close()
         except BaseException:
-            self.answer_file.close()
-            self.answer_file = None
-            self.proc = None
+            self._close()
             raise
         finally:
             gc.unfreeze()
+
+    def _close(self) -> None:
+        if self.answer_file is not None:
+            self.answer_file.close()
+        self.answer_file = None
+        self.proc = None
 
     def _run(self) -> None:
         try:
             answer = ("ok", self.work())
         except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
             try:
-                pickle.dumps(exc)
+                # Loaded back too: an exception whose __init__ wants other arguments than it keeps
+                # pickles but cannot be made again.
+                pickle.loads(pickle.dumps(exc))
                 answer = ("error", exc)
-            except Exception:  # noqa: BLE001 - an unpicklable exception: its text
+            except Exception:  # noqa: BLE001 - an exception that cannot travel: its text
                 answer = ("error", BuildError(f"{self.name}: {exc!r}"))
         # The work's data, freed, handed back to the system before the answer is written (the
         # process's size adds to the build's meanwhile); without a collection, which would walk
@@ -95,9 +108,7 @@ class Forked:
         with contextlib.suppress(OSError, ValueError):
             self.proc.kill()
         self.proc.join()
-        self.proc = None
-        self.answer_file.close()
-        self.answer_file = None
+        self._close()
 
     def result(self) -> Any:
         """What work() returned (waiting for the process), or raises what it raised."""
@@ -112,9 +123,10 @@ class Forked:
                     fh.seek(0)
                     try:
                         answer = pickle.load(fh)
-                    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-                        answer = None  # made here below
+                    except Exception:  # noqa: BLE001 - a truncated or unreadable answer: made here below
+                        answer = None
         if answer is None:
+            self.ran_here = True
             return self.work()
         if answer[0] == "error":
             raise answer[1]

@@ -8,7 +8,6 @@ its last run, and each replaces its output directory atomically.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,7 +34,7 @@ CHECK_CACHE = "check-cache.pickle"
 PAGES_MEMO = "pages-memo.pickle"  # tools.site.generate.EntryMemo
 # Entry versions below which the search index is written beside the pages stage, in a forked
 # process (_stages): the collections whose index one process writes (MULTIPROC_MIN_DOCS).
-INDEX_BESIDE_PAGES_MAX = MULTIPROC_MIN_DOCS
+INDEX_BESIDE_PAGES_UNDER = MULTIPROC_MIN_DOCS
 DOCS_STAMP = "docs"  # stamps key: tools.stamps.tree_print of the generated docs trees after the pages stage
 
 
@@ -186,14 +185,15 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         recorded[DOCS_STAMP] = docs_print
 
     # The written forms of the entries' words, made by the pages stage's static search export and
-    # indexed with each document: made once (#10).
+    # indexed with each document: made once (#10); by the index's own process when it is written
+    # beside the pages (below).
     written = WrittenForms()
 
     def index(into=None) -> dict:
         return build_search_index(entries, project.index, progress=progress, engine=inputs["engine"], full=force,
                                   vocabs=vocabs, written=None if into is not None else written, into=into)
     beside = None
-    if (len(entries) < INDEX_BESIDE_PAGES_MAX and can_fork() and due("index", [project.index], inputs["index"])
+    if (len(entries) < INDEX_BESIDE_PAGES_UNDER and can_fork() and due("index", [project.index], inputs["index"])
             and due("pages", docs, inputs["pages"], docs_as_left)):
         # A small collection's index is written by one process, after the pages stage, while the
         # other processor idles (at 100 files a third of the build's own time, #10): it is written
@@ -211,21 +211,21 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
     except BaseException:
         if beside is not None:
             beside.abandon()
-            shutil.rmtree(into, ignore_errors=True)
+            # `into` and the folder the stopped process was writing (fsutil.temp_dir_beside).
+            clean_stale([project.index])
         raise
 
     def index_beside_pages() -> dict:
-        elsewhere = beside.forked  # False once answered
         try:
             info = beside.result()
         except BaseException:
-            shutil.rmtree(into, ignore_errors=True)
+            clean_stale([project.index])
             raise
         if (into / "BUILD.json").exists():
             swap_dir(into, project.index)
-        else:  # nothing changed: the index as it is
-            shutil.rmtree(into, ignore_errors=True)
-        return info | {"beside_pages": elsewhere}
+        # What is left: `into` when nothing changed, a dead process's folder when it was written here.
+        clean_stale([project.index])
+        return info | {"beside_pages": not beside.ran_here}
     stage("index", [project.index], inputs["index"], index_beside_pages if beside is not None else index)
     written.packed.clear()
     if site:

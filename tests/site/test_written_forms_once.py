@@ -1,7 +1,7 @@
 """The written forms of the entries' words (analysis.written_forms) are made once per build (#10):
 by the pages stage's static search export, whose forms the index stage's documents then take
 (index.WrittenForms), whether the export ran in a forked process or in the build's own. Not for a
-collection whose index is written beside the pages (pipeline.INDEX_BESIDE_PAGES_MAX: its forked
+collection whose index is written beside the pages (pipeline.INDEX_BESIDE_PAGES_UNDER: its forked
 process makes them, tests/test_pipeline_index_beside.py): these tests build after the pages."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tools.site import generate
 def test_the_index_documents_take_the_written_forms_the_pages_stage_made(tmp_path, monkeypatch, forked):
     project = copy_project(tmp_path / "kb", with_practices=False)
     make_corpus(project.root, mini_corpus())
-    monkeypatch.setattr(pipeline, "INDEX_BESIDE_PAGES_MAX", 0)
+    monkeypatch.setattr(pipeline, "INDEX_BESIDE_PAGES_UNDER", 0)
     monkeypatch.setattr(generate, "FORK_EXPORT_MIN", 0 if forked else 10**9)
     made_by_index = []
     real = index_module.written_forms
@@ -58,7 +58,7 @@ def test_written_forms_kept_by_fingerprint_and_none_for_an_entry_not_kept():
 def test_an_incremental_build_hands_no_written_forms_over_and_the_index_makes_the_changed_ones(tmp_path, monkeypatch):
     """A rebuild's index makes only the changed documents: their forms are made there, and the
     pages stage does not pack every entry's forms on each rebuild."""
-    monkeypatch.setattr(pipeline, "INDEX_BESIDE_PAGES_MAX", 0)
+    monkeypatch.setattr(pipeline, "INDEX_BESIDE_PAGES_UNDER", 0)
     project = copy_project(tmp_path / "kb", with_practices=False)
     make_corpus(project.root, mini_corpus())
     assert run(project, site=False, force=True, progress=False).ok
