@@ -1316,8 +1316,9 @@ class SearchIndex:
 
     def _hits(self, gen: _Generation, plan: qry.Plan):
         """(document numbers, scores, {(field, text): [arrays of the document numbers where a leaf
-        holding that term matched]}) of the plan's query, in Whoosh's hit order (score, then
-        document number). On the arrays path a phrase's terms count as matched only where the
+        holding that term matched]}) of the plan's query, in hit order: score, then entry id and
+        language (results.Table.hit_rank: not the document numbers, which differ between two
+        builds of the same entries). On the arrays path a phrase's terms count as matched only where the
         phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
         matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
         searched = plan.query
@@ -1333,7 +1334,7 @@ class SearchIndex:
             mask, scores = self._combine(gen, searched, leaves)
             nums = np.flatnonzero(mask)
             raw = scores[nums]
-            order = np.lexsort((nums, -raw))
+            order = np.lexsort((gen.table.hit_rank[nums], -raw))
             matched: dict = {}
             for leaf, found in leaves:
                 if not len(found):
@@ -1362,7 +1363,9 @@ class SearchIndex:
                 # The collector does not say whether a phrase or the word alone matched: both.
                 holding.setdefault((qry.PHRASE_FIELD + key[0], key[1]), []).append(num)
         matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
-        return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
+        nums, raw = np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64)
+        order = np.lexsort((gen.table.hit_rank[nums], -raw))  # Whoosh's ties go by document number
+        return nums[order], raw[order], matched
 
     def _documents(self, gen: _Generation, q) -> np.ndarray:
         """The document numbers (int64 array) matching the query `q`, unscored: for an Or tree of
