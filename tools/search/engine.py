@@ -19,6 +19,10 @@ Ranking formula. For a query q and an entry-language document d:
   (2), meta_* (1.5: vocabulary labels, country names, tags), neutral (1.2: folded, unstemmed
   names and acronyms), body_* (1). Each field of each language is analysed in its language;
   the query's words are analysed in all three, so a word counts in every field it matches.
+  Its statistics (document count, a term's document frequency, average field lengths) are
+  those of the live documents (_Generation.idf, avg_field_length), for Whoosh's own matchers
+  too (_LiveBM25F): Whoosh's count the documents an incremental build replaced or removed,
+  kept in their segments until a merge, so a rebuilt index scored otherwise than a clean build.
 - Words are OR-ed and added: an entry matching more words scores more. Whoosh's coordination
   (OrGroup.factory(0.9)) is not used: it multiplied one-term matches by 0. K(d) below rewards
   covering the query instead, and never goes below one half.
@@ -35,7 +39,9 @@ Ranking formula. For a query q and an entry-language document d:
 - K(d) = 1 - COVERAGE_WEIGHT (0.5) × (1 - covered / units): the share of the query's units (see
   below) that d covers; an entry matching every unit keeps its score, one matching half of them
   three quarters of it.
-Then language versions collapse to the best one per entry (tools.search.results).
+Then language versions collapse to the best one per entry (tools.search.results); of versions
+scoring alike, the one in the first language of schema.LANGS, and entries scoring alike by folded
+title then id: never by document number, which differs between two builds of the same entries.
 
 NOT and ANDNOT (and a word written with a leading '-', read as after NOT: query.minus_exclusions)
 are about entries, not versions: an entry is shown once whatever its versions,

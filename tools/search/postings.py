@@ -1,7 +1,8 @@
 """Every search field's postings as numpy arrays, written when the index is built (POSTINGS_FILE).
 
 A query's term is scored from its postings (document numbers and term frequencies) and the
-documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula). Whoosh keeps
+documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula, over the
+live documents' statistics: FieldPostings.frequency, deleted_length). Whoosh keeps
 postings in pickled, compressed blocks that are decoded in Python on every read: 0.1-1 ms a
 common term at 10,000 entries, which made a cold query slow and the server's warm-up long
 (13-15 s of CPU per process, #10). Here they are taken once, by the build, as Whoosh writes each
