@@ -9,6 +9,8 @@ word, a prefix's words, completions) read the statistics of the live documents i
 
 from __future__ import annotations
 
+import gc
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -112,3 +114,31 @@ def test_term_scores_are_a_clean_builds_and_equal_whooshs_own(both):
             assert np.allclose(a[1], [whoosh[n] for n in a[0]], rtol=1e-12, atol=0), (field, text)
             checked += 1
     assert checked > 200
+
+
+def test_an_index_whose_every_entry_was_removed_answers_nothing(tmp_path):
+    """No live document left (their documents kept, deleted): every kind of query answers nothing,
+    without an error from the statistics of an empty collection."""
+    build_search_index(corpus(10), tmp_path / "ix", progress=False)
+    assert build_search_index([], tmp_path / "ix", progress=False)["removed"] == 10
+    engine = SearchIndex(tmp_path / "ix")
+    assert engine._open().live == 0
+    for q in ["migration", "emploi AND ménages", "migration ANDNOT retour", "NOT emploi", "migr*", '"enquête emploi"']:
+        assert engine.search(q)["total"] == 0, q
+    assert engine.suggest("mig")["terms"] == []
+
+
+def test_a_replaced_generation_is_freed_without_the_cyclic_collector(tmp_path):
+    """The weighting that reads a generation's statistics does not keep it alive: a rebuild's
+    new generation frees the old one's arrays at once, not when the collector next runs."""
+    build_search_index(corpus(10), tmp_path / "ix", progress=False)
+    engine = SearchIndex(tmp_path / "ix")
+    engine.search("emploi AND ménages")  # Whoosh's matchers: the weighting asked for statistics
+    old = weakref.ref(engine._open())
+    build_search_index(corpus(11), tmp_path / "ix", progress=False)
+    gc.disable()
+    try:
+        engine.search("migration")
+        assert old() is None
+    finally:
+        gc.enable()

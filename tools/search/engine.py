@@ -78,6 +78,7 @@ import re
 import threading
 import time
 import unicodedata
+import weakref
 from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
@@ -296,7 +297,9 @@ class _Generation:
         self.live = self.reader.doc_count()
         self._avgfl: dict[str, float] = {}
         if isinstance(searcher.weighting, _LiveBM25F):
-            searcher.weighting.stats = self  # Whoosh's matchers (operators) score with the same
+            # Whoosh's matchers (operators) score with the same; a weak reference, so that no
+            # cycle keeps a replaced generation's arrays until the collector runs.
+            searcher.weighting.stats = weakref.proxy(self)
         # Countries each document is about (at least 1, so that a share never divides by 0).
         self.country_counts = np.ones(self.size)
         for num, stored in self.docs.items():
@@ -357,8 +360,9 @@ class _Generation:
 
     def idf(self, df: int) -> float:
         """Whoosh's inverse document frequency (WeightingModel.idf: log(N / (df + 1)) + 1) of a
-        term held by `df` live documents, N the live documents."""
-        return math.log(self.live / (df + 1)) + 1
+        term held by `df` live documents, N the live documents (at least 1: an index whose every
+        document was removed matches nothing, but Whoosh's matchers still ask)."""
+        return math.log(max(self.live, 1) / (df + 1)) + 1
 
     def avg_field_length(self, fieldname: str) -> float:
         """The live documents' average length in a field, as BM25F reads it (Whoosh's
