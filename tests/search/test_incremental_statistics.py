@@ -75,6 +75,17 @@ def test_an_incremental_index_scores_as_a_clean_build(both, q):
     assert mine == pytest.approx(theirs, rel=1e-12, abs=0), q
 
 
+def test_without_the_builds_arrays_too(both, tmp_path):
+    """Read through Whoosh alone (an index without its postings arrays), the incremental index's
+    statistics are the live documents' too: the deleted documents' lengths read from the
+    postings of their segments."""
+    inc, clean = both
+    bare = SearchIndex(inc.dir)
+    bare._open().postings = {}
+    for q in ["migration", "enquête emploi", "emploi révisé", "emploi AND migration", "zorb*"]:
+        assert _by_key(bare, q) == pytest.approx(_by_key(clean, q), rel=1e-12, abs=0), q
+
+
 @pytest.mark.parametrize("q", [q for q in QUERIES if q] + MORE_QUERIES)
 def test_an_incremental_index_answers_as_a_clean_build(both, q):
     """The whole answer: results in the same order (same versions), facets, expansions, hints."""
