@@ -26,14 +26,17 @@ ENTRIES = [
     make_entry("tn-flux", "en", "Return flows", "Returning migrants.", countries=("TN",)),
 ]
 QUERIES = ["NOT zorglub", "NOT emploi", "migrants NOT zorglub"]
+# Entries of one title in one language (two countries' surveys), completed in the same order.
+SAME_TITLE = [make_entry(f"{c.lower()}-enquete-{i}", "fr", "Enquête nationale sur l'emploi", "Une enquête.",
+                         countries=(c,)) for i, c in enumerate(("MA", "TN", "DZ", "MR", "LY", "MA", "TN"))]
 
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory) -> tuple[SearchIndex, SearchIndex]:
     """Two full builds of the same entries, written in opposite orders (other document numbers)."""
     folder = tmp_path_factory.mktemp("kb")
-    build_search_index(ENTRIES, folder / "forward", progress=False, full=True)
-    build_search_index(list(reversed(ENTRIES)), folder / "backward", progress=False, full=True)
+    build_search_index(ENTRIES + SAME_TITLE, folder / "forward", progress=False, full=True)
+    build_search_index(list(reversed(ENTRIES + SAME_TITLE)), folder / "backward", progress=False, full=True)
     forward, backward = SearchIndex(folder / "forward"), SearchIndex(folder / "backward")
     assert forward._open().version != backward._open().version  # the versions are numbered otherwise
     return forward, backward
@@ -49,10 +52,19 @@ def test_equal_scores_come_in_the_same_order_whatever_the_document_numbers(engin
     assert a == b
 
 
+@pytest.mark.parametrize("prefix", ["enquête nat", "enq", "nationale"])
+def test_completions_of_equal_titles_come_in_the_same_order(engines, prefix):
+    forward, backward = engines
+    titles = forward.suggest(prefix, limit=20)["titles"]
+    assert len(titles) > 2
+    assert titles == backward.suggest(prefix, limit=20)["titles"]
+
+
 def test_of_versions_scoring_alike_the_first_language_of_langs_stands_for_the_entry(engines):
     for engine in engines:
         results = engine.search("NOT zorglub", page_size=50)["results"]
         assert len({r["score"] for r in results}) == 1
+        results = [r for r in results if r["id"] in {e.id for e in ENTRIES}]
         # French versions stand for their entries, ranked by their folded titles.
         assert [(r["id"], r["lang"]) for r in results] == [
             ("tn-flux", "fr"), ("ma-moyen", "fr"), ("ma-registre", "fr")]

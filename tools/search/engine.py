@@ -1710,9 +1710,10 @@ class SearchIndex:
             for num in gen.title_prefix(last):
                 d, tw = gen.docs[num], gen.titles[num].split()
                 if all(r in tw for r in rest):
-                    titles.append((gen.sort_keys[num], d["lang"], {"id": d["id"], "lang": d["lang"],
-                                                                   "title": d["title"], "url": d["url"]}))
-            titles = [t for _, _, t in sorted(titles, key=lambda t: t[:2])]
+                    titles.append((gen.sort_keys[num], d["lang"], d["id"], {"id": d["id"], "lang": d["lang"],
+                                                                            "title": d["title"], "url": d["url"]}))
+            # Equal titles by entry id: not in the set's order, which follows the document numbers.
+            titles = [t for *_, t in sorted(titles, key=lambda t: t[:3])]
             reader = gen.reader
             terms = []
             # A hyphenated compound being typed ('sous-em') completes as the index holds it whole.
