@@ -369,8 +369,8 @@ class _Generation:
         """The live documents' average length in a field, as BM25F reads it (Whoosh's
         Searcher.avg_field_length: total length / documents, 1 where that is 0). The total is
         Whoosh's (exact, summed as documents are written) less the deleted documents' exact
-        lengths: those of FieldPostings, or read from the postings of the segments holding
-        deleted documents when the build's arrays are missing (once per field; a fallback)."""
+        lengths: those of FieldPostings, or, when the build's arrays are missing (a fallback),
+        read once from the postings of the segments holding deleted documents (_deleted_lengths)."""
         found = self._avgfl.get(fieldname)
         if found is None:
             total = self.reader.field_length(fieldname)
@@ -452,8 +452,9 @@ class _Generation:
 
 
 def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
-    """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them
-    (same idf, average and per-document field lengths, B and K1), for all its postings at once;
+    """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them with
+    _LiveBM25F (same idf and average field length, those of the live documents; the same
+    per-document field lengths, B and K1), for all its postings at once;
     None when the searcher does not weigh with BM25F (the caller then asks Whoosh)."""
     searcher, weighting = gen.searcher, gen.searcher.weighting
     if not isinstance(weighting, scoring.BM25F) or q.fieldname not in searcher.schema:
