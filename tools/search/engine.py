@@ -19,6 +19,10 @@ Ranking formula. For a query q and an entry-language document d:
   (2), meta_* (1.5: vocabulary labels, country names, tags), neutral (1.2: folded, unstemmed
   names and acronyms), body_* (1). Each field of each language is analysed in its language;
   the query's words are analysed in all three, so a word counts in every field it matches.
+  Its statistics (document count, a term's document frequency, average field lengths) are
+  those of the live documents (_Generation.idf, avg_field_length), for Whoosh's own matchers
+  too (_LiveBM25F): Whoosh's count the documents an incremental build replaced or removed,
+  kept in their segments until a merge, so a rebuilt index scored otherwise than a clean build.
 - Words are OR-ed and added: an entry matching more words scores more. Whoosh's coordination
   (OrGroup.factory(0.9)) is not used: it multiplied one-term matches by 0. K(d) below rewards
   covering the query instead, and never goes below one half.
@@ -35,7 +39,9 @@ Ranking formula. For a query q and an entry-language document d:
 - K(d) = 1 - COVERAGE_WEIGHT (0.5) × (1 - covered / units): the share of the query's units (see
   below) that d covers; an entry matching every unit keeps its score, one matching half of them
   three quarters of it.
-Then language versions collapse to the best one per entry (tools.search.results).
+Then language versions collapse to the best one per entry (tools.search.results); of versions
+scoring alike, the one in the first language of schema.LANGS, and entries scoring alike by folded
+title then id: never by document number, which differs between two builds of the same entries.
 
 NOT and ANDNOT (and a word written with a leading '-', read as after NOT: query.minus_exclusions)
 are about entries, not versions: an entry is shown once whatever its versions,
@@ -72,6 +78,7 @@ import re
 import threading
 import time
 import unicodedata
+import weakref
 from collections import OrderedDict, deque
 from functools import partial
 from itertools import accumulate, chain
@@ -121,7 +128,7 @@ from tools.search.index import (  # noqa: F401
     make_schema,
 )
 from tools.search.index import build_search_index as _build_index
-from tools.search.postings import load_postings, segment_term_docs, write_postings
+from tools.search.postings import _segment_arrays, load_postings, segment_term_docs, write_postings
 from tools.search.postings import postings as _postings
 from tools.search.query import MAX_QUERY_TERMS
 from tools.search.snippets import load_snippets, part_text, text_tokens, write_snippets
@@ -283,6 +290,17 @@ class _Generation:
         self.titles = {num: exact_key(stored["title"]) for num, stored in self.docs.items()}  # for completion
         self.sort_keys = {num: normalize(stored["title"]) for num, stored in self.docs.items()}  # score ties
         self.size = self.reader.doc_count_all()
+        # The collection statistics that scores and choices by document frequency read are the
+        # live documents' (doc_frequency, idf, avg_field_length): Whoosh's own count the documents
+        # an incremental build replaced or removed, kept in their segments marked deleted until a
+        # merge, so that a rebuilt index scored otherwise than a clean build of the same entries.
+        self.live = self.reader.doc_count()
+        self._avgfl: dict[str, float] = {}
+        self._deleted_lengths: dict[str, float] = {}  # read from Whoosh's postings: no arrays
+        if isinstance(searcher.weighting, _LiveBM25F):
+            # Whoosh's matchers (operators) score with the same; a weak reference, so that no
+            # cycle keeps a replaced generation's arrays until the collector runs.
+            searcher.weighting.stats = weakref.proxy(self)
         # Countries each document is about (at least 1, so that a share never divides by 0).
         self.country_counts = np.ones(self.size)
         for num, stored in self.docs.items():
@@ -326,6 +344,47 @@ class _Generation:
             return self.reader.postings(fieldname, text).is_active()
         except TermNotFound:
             return False
+
+    def doc_frequency(self, fieldname: str, text: str | bytes) -> int:
+        """How many live (not deleted) documents hold the term `text` of `fieldname`: what
+        Whoosh's reader.doc_frequency answers for an index without deletions."""
+        btext = text.encode("utf-8") if isinstance(text, str) else text
+        stored = self.postings.get(fieldname)
+        if stored is not None:
+            return stored.frequency(btext)
+        if not self.reader.has_deletions():
+            return self.reader.doc_frequency(fieldname, text)
+        try:
+            return len(_term_docs(self.reader, fieldname, btext))
+        except TermNotFound:
+            return 0
+
+    def idf(self, df: int) -> float:
+        """Whoosh's inverse document frequency (WeightingModel.idf: log(N / (df + 1)) + 1) of a
+        term held by `df` live documents, N the live documents (at least 1: an index whose every
+        document was removed matches nothing, but Whoosh's matchers still ask)."""
+        return math.log(max(self.live, 1) / (df + 1)) + 1
+
+    def avg_field_length(self, fieldname: str) -> float:
+        """The live documents' average length in a field, as BM25F reads it (Whoosh's
+        Searcher.avg_field_length: total length / documents, 1 where that is 0). The total is
+        Whoosh's (exact, summed as documents are written) less the deleted documents' exact
+        lengths: those of FieldPostings, or, when the build's arrays are missing (a fallback),
+        read once from the postings of the segments holding deleted documents (_deleted_lengths)."""
+        found = self._avgfl.get(fieldname)
+        if found is None:
+            total = self.reader.field_length(fieldname)
+            if self.reader.has_deletions():
+                stored = self.postings.get(fieldname)
+                if stored is not None:
+                    total -= stored.deleted_length
+                else:
+                    if fieldname not in self._deleted_lengths:  # every search field in one pass
+                        wanted = [f for f in dict.fromkeys([fieldname, *qry.search_fields()]) if f not in self.postings]
+                        self._deleted_lengths.update(_deleted_lengths(self.reader, wanted))
+                    total -= self._deleted_lengths[fieldname]
+            found = self._avgfl[fieldname] = total / (self.live or 1) or 1
+        return found
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in a field (Whoosh's stored, rounded lengths), as BM25F reads
@@ -393,11 +452,12 @@ class _Generation:
 
 
 def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
-    """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them
-    (same idf, average and per-document field lengths, B and K1), for all its postings at once;
+    """(document numbers, BM25F scores) of one term, as Whoosh's BM25FScorer computes them with
+    _LiveBM25F (same idf and average field length, those of the live documents; the same
+    per-document field lengths, B and K1), for all its postings at once;
     None when the searcher does not weigh with BM25F (the caller then asks Whoosh)."""
     searcher, weighting = gen.searcher, gen.searcher.weighting
-    if type(weighting) is not scoring.BM25F or q.fieldname not in searcher.schema:
+    if not isinstance(weighting, scoring.BM25F) or q.fieldname not in searcher.schema:
         return None
     field = searcher.schema[q.fieldname]
     if not field.scorable:
@@ -411,27 +471,80 @@ def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
         held = stored.get(text)
         if held is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids, tf, df = held
-        idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
+        ids, tf, _ = held
     elif (found := _segment_postings(gen.reader, q.fieldname, text)) is None:  # not Whoosh 3 segments
         if (q.fieldname, text) not in gen.reader:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         ids, tf = _postings(gen.reader.postings(q.fieldname, text))
-        idf = searcher.idf(q.fieldname, text)
     else:
-        parts, df = found
+        parts, _ = found
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         read = [(_postings(m), offset) for m, offset in parts]
         ids = np.concatenate([i + offset for (i, _), offset in read])
         tf = np.concatenate([w for (_, w), _ in read])
-        # Whoosh's WeightingModel.idf over the searcher's whole index (the parent of none).
-        idf = math.log(searcher.doc_count_all() / (df + 1)) + 1
-    avgfl = searcher.avg_field_length(q.fieldname) or 1
+    if not len(ids):  # only deleted documents hold it
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    # Whoosh's idf and average field length over the live documents (the postings hold no
+    # deleted one: the term's live document frequency is their count).
+    idf = gen.idf(len(ids))
+    avgfl = gen.avg_field_length(q.fieldname)
     b = weighting._field_B.get(q.fieldname, weighting.B)
     k1 = weighting.K1
     fl = gen.lengths(q.fieldname)[ids]
     return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+
+class _LiveBM25F(scoring.BM25F):
+    """Whoosh's BM25F (same B, K1 and formula) reading the collection statistics of the live
+    documents from `stats` (the _Generation: its idf and avg_field_length), as _term_scores
+    does, where Whoosh's count the documents an incremental build deleted until their segment
+    is merged: Whoosh's matchers (queries with operators, SearchIndex._hits) then score as a
+    clean build of the same entries. Until `stats` is set, Whoosh's BM25F."""
+
+    stats: _Generation | None = None
+
+    def idf(self, searcher, fieldname, text):
+        if self.stats is None:
+            return super().idf(searcher, fieldname, text)
+        return self.stats.idf(self.stats.doc_frequency(fieldname, text))
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if self.stats is None or not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        return _LiveBM25FScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf,
+                                self.stats.avg_field_length(fieldname))
+
+
+class _LiveBM25FScorer(scoring.BM25FScorer):
+    """BM25FScorer with the average field length given (_LiveBM25F), set before its setup()
+    computes the scorer's best quality from it."""
+
+    def __init__(self, searcher, fieldname, text, B, K1, qf, avgfl):  # noqa: N803 - Whoosh's names
+        self.idf = searcher.get_parent().idf(fieldname, text)  # cached per searcher; _LiveBM25F.idf
+        self.avgfl = avgfl
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)
+
+
+def _deleted_lengths(reader, fields: list[str]) -> dict[str, float]:
+    """{field: total length of the reader's deleted documents in it}: the sum of their postings'
+    frequencies, read from each segment holding deleted documents (all its postings of the
+    fields: for an index without the build's arrays only, 3 s of CPU for the search fields
+    of a 10,000-entry index); the stored, rounded lengths for a segment that is not Whoosh 3's."""
+    totals = dict.fromkeys(fields, 0.0)
+    for seg, _ in reader.leaf_readers():
+        deleted = sorted(getattr(seg, "deleted_docs_set", None) or ())
+        if not deleted:
+            continue
+        arrays = _segment_arrays(seg, fields)
+        for j, name in enumerate(fields):
+            if arrays is None:
+                totals[name] += sum(seg.doc_field_length(n, name, 0) for n in deleted)
+            else:
+                gone = np.isin(arrays[f"ids{j}"], np.asarray(deleted, dtype=np.int64))
+                totals[name] += float(arrays[f"tf{j}"][gone].sum(dtype=np.float64))
+    return totals
 
 
 def _segment_postings(reader, fieldname: str, text: bytes):
@@ -978,7 +1091,7 @@ class SearchIndex:
                 gc.unfreeze()
                 gc.collect()
             ix = index.open_dir(str(self.dir))
-            self._gen = _Generation(ix.searcher(), self.vocabs, self.dir)
+            self._gen = _Generation(ix.searcher(weighting=_LiveBM25F()), self.vocabs, self.dir)
             self._stamp = stamp
             if self.freeze_gc:
                 gc.freeze()
@@ -1037,11 +1150,12 @@ class SearchIndex:
     # -- vocabulary ----------------------------------------------------------------------------
 
     @staticmethod
-    def _index_known(reader, word: str) -> bool:
-        if reader.doc_frequency("neutral", word):
+    def _index_known(gen: _Generation, word: str) -> bool:
+        """Whether a live document holds the word, folded (neutral field) or stemmed in a field
+        of a language."""
+        if gen.held("neutral", word):
             return True
-        return any(reader.doc_frequency(f"{part}_{lang}", stem(word, lang))
-                   for lang in schema.LANGS for part in LANG_PARTS)
+        return any(gen.held(f"{part}_{lang}", stem(word, lang)) for lang in schema.LANGS for part in LANG_PARTS)
 
     @staticmethod
     def _near(gen: _Generation, word: str, maxdist: int) -> list[tuple[int, int, str]]:
@@ -1051,11 +1165,11 @@ class SearchIndex:
         found = gen.near.get((word, maxdist))
         if found is not None:
             return found
-        reader, out = gen.reader, []
+        out = []
         for term, dist, _ in fuzzy.extract(word, gen.neutral_terms, scorer=Levenshtein.distance,
                                            score_cutoff=maxdist, limit=None):
             if term != word and meaningful(term):
-                out.append((int(dist), -reader.doc_frequency("neutral", term), term))
+                out.append((int(dist), -gen.doc_frequency("neutral", term), term))
         out.sort()
         gen.near.put((word, maxdist), out)
         return out
@@ -1129,7 +1243,7 @@ class SearchIndex:
         none = (np.zeros(0, dtype=np.int64), np.zeros(0))
         words = []
         for word in q.words:
-            if type(gen.searcher.weighting) is not scoring.BM25F or not field.scorable:
+            if not isinstance(gen.searcher.weighting, scoring.BM25F) or not field.scorable:
                 return None
             try:
                 text = field.to_bytes(word)
@@ -1221,8 +1335,9 @@ class SearchIndex:
 
     def _hits(self, gen: _Generation, plan: qry.Plan):
         """(document numbers, scores, {(field, text): [arrays of the document numbers where a leaf
-        holding that term matched]}) of the plan's query, in Whoosh's hit order (score, then
-        document number). On the arrays path a phrase's terms count as matched only where the
+        holding that term matched]}) of the plan's query, in hit order: score, then entry id and
+        language (results.Table.hit_rank: not the document numbers, which differ between two
+        builds of the same entries). On the arrays path a phrase's terms count as matched only where the
         phrase matched; Whoosh's collector (operators) may also report a phrase's word whose
         matcher was left standing on a document (bench/results/search-speed-2026-11-30-notes.md)."""
         searched = plan.query
@@ -1238,7 +1353,7 @@ class SearchIndex:
             mask, scores = self._combine(gen, searched, leaves)
             nums = np.flatnonzero(mask)
             raw = scores[nums]
-            order = np.lexsort((nums, -raw))
+            order = np.lexsort((gen.table.hit_rank[nums], -raw))
             matched: dict = {}
             for leaf, found in leaves:
                 if not len(found):
@@ -1267,7 +1382,9 @@ class SearchIndex:
                 # The collector does not say whether a phrase or the word alone matched: both.
                 holding.setdefault((qry.PHRASE_FIELD + key[0], key[1]), []).append(num)
         matched = {key: [np.asarray(found, dtype=np.int64)] for key, found in holding.items()}
-        return np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64), matched
+        nums, raw = np.asarray(nums, dtype=np.int64), np.asarray(raw, dtype=np.float64)
+        order = np.lexsort((gen.table.hit_rank[nums], -raw))  # Whoosh's ties go by document number
+        return nums[order], raw[order], matched
 
     def _documents(self, gen: _Generation, q) -> np.ndarray:
         """The document numbers (int64 array) matching the query `q`, unscored: for an Or tree of
@@ -1368,7 +1485,7 @@ class SearchIndex:
             if wq is not None and (len(items) < 3 or repaired or not (strong and items)):
                 did_you_mean = self._did_you_mean(gen, searched, fragments)
             if wq is not None and not items and did_you_mean is None:
-                did_you_mean = self._apart(gen.reader, searched)
+                did_you_mean = self._apart(gen, searched)
         return {"query": q, "total": len(items), "page": page, "page_size": page_size, "results": results,
                 "facets": facets, "expansions": _fresh(expansions), "did_you_mean": did_you_mean,
                 "strong": bool(strong and items), "hint": HINTS.get(hint_code), "hint_code": hint_code}
@@ -1413,14 +1530,16 @@ class SearchIndex:
                 break
             word = term.decode("utf-8") if isinstance(term, bytes) else term
             if meaningful(word) and len(word) <= qry.MAX_SPELLING_CHARS + 2:
-                found.append((-reader.doc_frequency("neutral", word), word))
+                df = gen.doc_frequency("neutral", word)
+                if df:  # not a word that only deleted documents held
+                    found.append((-df, word))
         return [w for _, w in sorted(found)[:qry.MAX_PREFIX_WORDS]]
 
     def _family(self, gen: _Generation, word: str) -> list[str]:
         """The index words of a word's family when no field holds the word, even stemmed (query.build's
         `family`): for a word of more than query.FAMILY_CHARS ASCII letters, the _prefix_words of its
         first FAMILY_CHARS letters, as the browser's prefix key matches them; [] otherwise."""
-        if len(word) <= qry.FAMILY_CHARS or not word.isascii() or not word.isalpha() or self._index_known(gen.reader, word):
+        if len(word) <= qry.FAMILY_CHARS or not word.isascii() or not word.isalpha() or self._index_known(gen, word):
             return []
         return [w for w in self._prefix_words(gen, word[:qry.FAMILY_CHARS]) if w != word]
 
@@ -1450,9 +1569,7 @@ class SearchIndex:
     def _known(gen: _Generation, word: str) -> bool:
         found = gen.known.get(word)
         if found is None:
-            stored = gen.postings.get("neutral")
-            found = (word.encode("utf-8") in stored) if stored is not None else bool(
-                gen.reader.doc_frequency("neutral", word))
+            found = gen.held("neutral", word)  # not a word that only deleted documents held
             gen.known.put(word, found)
         return found
 
@@ -1528,7 +1645,7 @@ class SearchIndex:
         found = gen.did_you_mean.get(key)
         if found is not None:
             return found or None
-        reader, out, changed = gen.reader, [], False
+        out, changed = [], False
         for raw in WORD_RE.findall(q)[:MAX_QUERY_TERMS]:
             word = strip_elision(normalize(raw))
             fix = None
@@ -1536,7 +1653,7 @@ class SearchIndex:
             # Nor is a short form ('stats'): the words it stands for are searched (query.short_forms).
             if (raw not in qry.OPERATORS and len(word) > 3 and meaningful(word) and not word.replace(".", "").isdigit()
                     and word not in fragments
-                    and word not in qry.short_forms(self.vocabs) and not self._index_known(reader, word)):
+                    and word not in qry.short_forms(self.vocabs) and not self._index_known(gen, word)):
                 real = self._real_word(word)
                 limit = qry.suggestion_limit(word, real, raw)
                 # A misspelt word may start wrong ('eichier': 'fichier'); a real word, only another spelling of it.
@@ -1552,7 +1669,7 @@ class SearchIndex:
         gen.did_you_mean.put(key, found)
         return found or None
 
-    def _apart(self, reader, q: str) -> str | None:
+    def _apart(self, gen: _Generation, q: str) -> str | None:
         """"Did you mean" for a query that found nothing because of a compound the collection does
         not hold ('auto-entrepreneur', 'cross-border'; issue #12): the query's words with the
         compound's parts apart ('auto entrepreneur'), as _did_you_mean writes them, when a
@@ -1561,7 +1678,7 @@ class SearchIndex:
         one word, not offered apart. kb-engine.js didYouMean does the same."""
         for raw in qry.TOKEN_RE_COMPOUND.findall(q)[:MAX_QUERY_TERMS]:
             parts = [strip_elision(normalize(p)) for p in compound_parts(raw)]
-            if len(parts) > 1 and all(meaningful(p) and self._index_known(reader, p) for p in parts):
+            if len(parts) > 1 and all(meaningful(p) and self._index_known(gen, p) for p in parts):
                 words = WORD_RE.findall(q)[:MAX_QUERY_TERMS]
                 return " ".join(w if w in qry.OPERATORS else strip_elision(normalize(w)) for w in words)
         return None
@@ -1594,9 +1711,10 @@ class SearchIndex:
             for num in gen.title_prefix(last):
                 d, tw = gen.docs[num], gen.titles[num].split()
                 if all(r in tw for r in rest):
-                    titles.append((gen.sort_keys[num], d["lang"], {"id": d["id"], "lang": d["lang"],
-                                                                   "title": d["title"], "url": d["url"]}))
-            titles = [t for _, _, t in sorted(titles, key=lambda t: t[:2])]
+                    titles.append((gen.sort_keys[num], d["lang"], d["id"], {"id": d["id"], "lang": d["lang"],
+                                                                            "title": d["title"], "url": d["url"]}))
+            # Equal titles by entry id: not in the set's order, which follows the document numbers.
+            titles = [t for *_, t in sorted(titles, key=lambda t: t[:3])]
             reader = gen.reader
             terms = []
             # A hyphenated compound being typed ('sous-em') completes as the index holds it whole.
@@ -1607,8 +1725,9 @@ class SearchIndex:
                 if i >= 500:
                     break
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
-                if gen.held("neutral", text):  # not a word only deleted documents held
-                    terms.append((reader.doc_frequency("neutral", text), text))
+                df = gen.doc_frequency("neutral", text)
+                if df:  # not a word only deleted documents held
+                    terms.append((df, text))
             terms.sort(key=lambda t: (-t[0], t[1]))
             # Shown as the entries write them ('enquête', 'الهجرة', 'HIMS'), not folded.
             shown = list(dict.fromkeys(gen.written_form(t, prefer) for _, t in terms[:limit]))

@@ -1,7 +1,8 @@
 """Every search field's postings as numpy arrays, written when the index is built (POSTINGS_FILE).
 
 A query's term is scored from its postings (document numbers and term frequencies) and the
-documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula). Whoosh keeps
+documents' field lengths (tools.search.engine._term_scores, Whoosh's BM25F formula, over the
+live documents' statistics: FieldPostings.frequency, deleted_length). Whoosh keeps
 postings in pickled, compressed blocks that are decoded in Python on every read: 0.1-1 ms a
 common term at 10,000 entries, which made a cold query slow and the server's warm-up long
 (13-15 s of CPU per process, #10). Here they are taken once, by the build, as Whoosh writes each
@@ -430,11 +431,15 @@ class FieldPostings:
     look-ups of a term's (document numbers, term frequencies, document frequency)."""
 
     def __init__(self, terms: list[bytes], bounds: np.ndarray, ids: np.ndarray, tf: np.ndarray, df: np.ndarray,
-                 lengths: np.ndarray):
+                 lengths: np.ndarray, deleted_length: float = 0.0):
         self.terms = terms  # every term of the field (bytes), ascending
         self._at = {t: i for i, t in enumerate(terms)}
         self.bounds, self.ids, self.tf, self.df = bounds, ids, tf, df
         self.lengths = lengths  # float64 per document number of the index
+        # The deleted documents' total length in the field, exact: the sum of their postings'
+        # frequencies (Whoosh counts a document's length as the sum of its terms' frequencies,
+        # SegmentWriter.add_document), which Whoosh's field_length still includes.
+        self.deleted_length = deleted_length
 
     def get(self, text: bytes) -> tuple[np.ndarray, np.ndarray, int] | None:
         """(document numbers ascending, int64; weights, float64; document frequency as Whoosh
@@ -447,6 +452,11 @@ class FieldPostings:
 
     def __contains__(self, text: bytes) -> bool:
         return text in self._at
+
+    def frequency(self, text: bytes) -> int:
+        """How many live (not deleted) documents hold the term: 0 for a term no segment holds."""
+        i = self._at.get(text)
+        return 0 if i is None else int(self.bounds[i + 1] - self.bounds[i])
 
     def holds(self, text: bytes) -> bool:
         """Whether a live document holds the term (a deleted one's terms stay in `terms`)."""
@@ -490,6 +500,7 @@ def _merge(segments: list[tuple], j: int, size: int) -> FieldPostings:
     """One field's FieldPostings from each segment's arrays (column j), in segment order."""
     term_lists, term_parts, ids_parts, tf_parts, df_parts = [], [], [], [], []
     lengths = np.zeros(size, dtype=np.float64)
+    deleted_length = 0.0
     for arrays, offset, n_docs, deleted in segments:
         blob = arrays[f"terms{j}"].tobytes()
         ends = arrays[f"ends{j}"].tolist()
@@ -503,6 +514,7 @@ def _merge(segments: list[tuple], j: int, size: int) -> FieldPostings:
         df_parts.append(counts)
         if len(deleted):
             keep = ~np.isin(ids, deleted)
+            deleted_length += float(tf[~keep].sum(dtype=np.float64))
             which, ids, tf = which[keep], ids[keep], tf[keep]
         term_parts.append(which)
         ids_parts.append(ids + offset)
@@ -527,4 +539,4 @@ def _merge(segments: list[tuple], j: int, size: int) -> FieldPostings:
         which, ids, tf = which[order], ids[order], tf[order]
     bounds_all = np.searchsorted(which, np.arange(len(terms) + 1)).astype(np.int64)
     return FieldPostings(terms, bounds_all, ids.astype(np.int32) if size < 2**31 else ids, tf, np.asarray(df),
-                         lengths)
+                         lengths, deleted_length)

@@ -179,6 +179,15 @@ class Table:
         order = sorted(docs, key=lambda num: (sort_keys[num], docs[num]["id"]))
         self.rank = np.zeros(size, dtype=np.int64)
         self.rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+        # Hits of equal scores (tools.search.engine.SearchIndex._hits): by entry id, an entry's
+        # versions in the order of schema.LANGS, as the browser's engine numbers them, so that
+        # of an entry's versions scoring alike the same one stands for it (collapse: the earlier
+        # hit) whatever the document numbers, which depend on which of the parallel writer's
+        # segments came first and on what an incremental build rewrote.
+        slot = {lang: i for i, lang in enumerate(schema.LANGS)}
+        self.hit_rank = np.zeros(size, dtype=np.int64)
+        for num, doc in docs.items():
+            self.hit_rank[num] = self.entry[num] * (len(slot) + 1) + slot.get(doc["lang"], len(slot))
         self.values: dict[str, list[str]] = {}  # facet -> its values in this index
         self.has: dict[str, np.ndarray] = {}  # facet -> bool (documents x values)
         self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # facet -> (documents, value indexes)
