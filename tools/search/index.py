@@ -557,10 +557,14 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     # A new index written whole takes the writer whose postings are grouped by term in memory
     # (tools.search.writer); an incremental build, which merges small segments, Whoosh's.
     writer = full_writer(ix, procs) if full else ix.writer(limitmb=128)
-    for key in removed:
-        writer.delete_by_term("key", key)
-    for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
-        (writer.add_document if full else writer.update_document)(**docs[key])
+    try:
+        for key in removed:
+            writer.delete_by_term("key", key)
+        for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
+            (writer.add_document if full else writer.update_document)(**docs[key])
+    except BaseException:
+        writer.cancel()  # a parallel writer's sub-writers stop too
+        raise
     worker, failed = None, []
     if alongside is not None and procs > 1 and len(getattr(writer, "tasks", ())) >= procs:
         def run() -> None:
