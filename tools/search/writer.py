@@ -17,7 +17,7 @@ spilled pool's values come back from its pickled runs as separate objects, which
 pickles then write out in full: other bytes, the same postings).
 
 Only for a new index written whole (a full build, in one process or in the parallel writer's
-sub-writers: _MpWriter): the pool holds the segment's postings in memory, in typed arrays (at
+sub-writers: _MpWriter, whose sub-writers are fresh processes, tools.search.subwriter): the pool holds the segment's postings in memory, in typed arrays (at
 10,000 entries the largest child process peaked at 393 MB resident, against 538 MB with
 Whoosh's pool and the snippets made after the commit; bench/results/index13-2026-12-01-notes.md);
 an incremental build, which may merge small segments, keeps Whoosh's writer. Also makes each segment's
