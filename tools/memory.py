@@ -2,7 +2,8 @@
 
 A finished stage's objects are freed, but CPython and the C library keep the freed memory for
 reuse: the process stays as large as the stage's peak while the later stages run, and the
-processes a stage forks (the search index's Whoosh sub-writers) start as large as their parent.
+processes a stage forks (the static search export, the index's derived files) start as large as
+their parent.
 """
 
 from __future__ import annotations

@@ -73,16 +73,13 @@ def test_parallel_writer_indexes_every_entry(tmp_path, monkeypatch):
 
 def test_a_lost_parallel_segment_is_written_again_in_one_process(tmp_path, monkeypatch):
     """Whoosh's sub-writers can lose their files (a shared temporary folder); a sub-writer that
-    fails here stands for it: its segment is missing, and the index must still hold every entry."""
-    from whoosh import multiproc
-
+    dies here stands for it (it takes its first job and exits): its segment is missing, and the
+    index must still hold every entry."""
     from tools.search import index as index_module
-
-    def crash(self, filename, doc_count):
-        raise OSError("lost job file")
+    from tools.search import writer
 
     monkeypatch.setattr(index_module, "MULTIPROC_MIN_DOCS", 2)
-    monkeypatch.setattr(multiproc.SubWriterTask, "_process_file", crash)
+    monkeypatch.setattr(writer, "SUBWRITER", ("-c", "import sys; sys.stdin.readline(); sys.exit(1)"))
     info = index_module.build_search_index(_entries(12), tmp_path / "ix", progress=False, full=True)
     assert info["parallel_fallback"] is True
     assert _count(tmp_path / "ix") == 12

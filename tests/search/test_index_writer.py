@@ -131,3 +131,81 @@ def test_positions_taken_from_the_snippets_analysis_are_the_chains():
             assert ana.index_positions(text) == fresh
             ana.index_terms(text + " autre")  # another text last: not taken for this one
             assert ana.index_positions(text) == fresh
+
+
+BALLAST_MB = 256  # resident memory of the test's build process, as a large collection's build holds
+
+
+def test_parallel_sub_writers_do_not_start_as_large_as_the_build(tmp_path):
+    """The parallel writer's sub-writers are fresh processes: what the build process holds is not
+    counted again in each (#10: forked from a 10,000-entry build they started at 450 MB each and
+    made the build's peak memory). Measured in a build process of its own holding BALLAST_MB,
+    from each child's peak resident memory (VmHWM) as last read while it ran: a child started by
+    fork and exec has the parent's size for the instant before its exec, which a first reading
+    may see, and which its exec'd program's own peak leaves out."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.sitebuild import REPO
+
+    script = textwrap.dedent(f"""
+        import os, sys, threading
+        from pathlib import Path
+        from tests.search.test_engine_fast import corpus
+        from tools.search import index
+        index.MULTIPROC_MIN_DOCS = 2
+        entries = corpus(250, seed=3)  # three job files of 100 documents: both sub-writers work
+        ballast = b"x" * ({BALLAST_MB} << 20)  # written, so resident
+        peaks, stop = {{}}, threading.Event()
+
+        def watch():
+            while not stop.is_set():
+                for pid in Path(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read_text().split():
+                    try:
+                        status = Path(f"/proc/{{pid}}/status").read_text()
+                    except OSError:
+                        continue
+                    for line in status.splitlines():
+                        if line.startswith("VmHWM:"):
+                            peaks[pid] = int(line.split()[1]) // 1024
+                stop.wait(0.01)
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        info = index.build_search_index(entries, Path(sys.argv[1]), progress=False, full=True)
+        stop.set()
+        watcher.join()
+        assert not info.get("parallel_fallback"), info
+        print(len(peaks), max(peaks.values()))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "ix")], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    children, largest_mb = map(int, done.stdout.split()[-2:])
+    assert children >= 2  # both sub-writers seen
+    assert largest_mb < BALLAST_MB / 2, f"a sub-writer peaked at {largest_mb} MB"
+    assert SearchIndex(tmp_path / "ix").search("migration")["total"] > 0
+
+
+def test_a_failed_parallel_build_leaves_no_sub_writer_running(tmp_path, monkeypatch):
+    import psutil
+    import pytest
+
+    made = []
+
+    def failing(entry, *args, **kwargs):
+        if len(made) == 250:  # after a few job files went to the sub-writers
+            raise RuntimeError("a document failed")
+        made.append(entry.key)
+        return document(entry, *args, **kwargs)
+    monkeypatch.setattr(search_index, "MULTIPROC_MIN_DOCS", 2)
+    monkeypatch.setattr(search_index, "document", failing)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with pytest.raises(RuntimeError, match="a document failed"):
+        build_search_index(corpus(300, seed=19), tmp_path / "ix", progress=False, full=True)
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before and p.is_running()
+            and p.status() != psutil.STATUS_ZOMBIE]
+    assert left == []
+    assert not (tmp_path / "ix").exists()

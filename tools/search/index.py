@@ -495,8 +495,7 @@ class _Documents(Mapping):
     """{entry key: document(entry)} of a full build, each document made when the writer asks for
     it rather than all of them first: the parallel writer's sub-writers start on the first
     batches while this process makes the next ones (at 1,000 entries the documents cost some 2 s
-    of CPU, half of it written_forms, spent before any sub-writer started, #10), and they are
-    forked from a process that does not yet hold every document. `hashes` {key: _fingerprint of
+    of CPU, half of it written_forms, spent before any sub-writer started, #10). `hashes` {key: _fingerprint of
     its document} is filled as documents are made. Keys in the entries' order (the last of a
     repeated key's entries, as a dict of them). `written`: see WrittenForms.of."""
 
@@ -523,8 +522,7 @@ class WrittenForms:
     """The entries' analysis.written_forms handed from the pages stage, whose static search export
     makes them (tools.site.generate), to the index documents, which hold them too: made once per
     build rather than twice (#10). Kept pickled, {entry fingerprint: bytes} (about 0.3 KB an entry
-    against 5 KB as dicts): the index stage forks its sub-writers, whose resident memory counts
-    what the build holds then."""
+    against 5 KB as dicts), held by the build while the index stage runs."""
 
     def __init__(self):
         self.packed: dict[str, bytes] = {}
@@ -557,10 +555,14 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
     # A new index written whole takes the writer whose postings are grouped by term in memory
     # (tools.search.writer); an incremental build, which merges small segments, Whoosh's.
     writer = full_writer(ix, procs) if full else ix.writer(limitmb=128)
-    for key in removed:
-        writer.delete_by_term("key", key)
-    for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
-        (writer.add_document if full else writer.update_document)(**docs[key])
+    try:
+        for key in removed:
+            writer.delete_by_term("key", key)
+        for key in tqdm(changed, desc="index", unit="doc", disable=None if progress else True, leave=False):
+            (writer.add_document if full else writer.update_document)(**docs[key])
+    except BaseException:
+        writer.cancel()  # a parallel writer's sub-writers stop too
+        raise
     worker, failed = None, []
     if alongside is not None and procs > 1 and len(getattr(writer, "tasks", ())) >= procs:
         def run() -> None:
@@ -569,7 +571,7 @@ def _write(ix, docs: dict, changed: list[str], removed: list[str], full: bool, p
             except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread below
                 failed.append(exc)
         # The parent only waits on its sub-writers during the commit: its own CPU time is free then.
-        # Every sub-writer is forked already (the commit starts none when all are running).
+        # Every sub-writer is started already (the commit starts none when all are running).
         worker = threading.Thread(target=run, name="index-alongside", daemon=True)
         worker.start()
     try:

@@ -77,14 +77,14 @@ def postings(m) -> tuple[np.ndarray, np.ndarray]:
 # so that Whoosh neither folds it into the segment's compound file nor deletes it as a stray
 # segment file (both go by the "<index name>_<segment>." prefix); write_postings consumes them.
 CAPTURED_PREFIX = "kbpostings-"
-_CAPTURE: dict = {}  # {"fields": [...]} while capturing() is active (inherited by forked sub-writers)
+_CAPTURE: dict = {}  # {"fields": [...]} while capturing() is active (handed to the sub-writers: tools.search.writer)
 _flush_segment = SegmentWriter._flush_segment
 
 
 @contextlib.contextmanager
 def capturing(fields: list[str]) -> Iterator[None]:
-    """While active, every segment that Whoosh writes in this process or in the processes it forks
-    (the parallel writer's sub-writers) also leaves the arrays of _segment_arrays for `fields`,
+    """While active, every segment that Whoosh writes in this process or in the parallel writer's
+    sub-writers (tools.search.writer._MpWriter, which hands them `fields`) also leaves the arrays of _segment_arrays for `fields`,
     taken from the postings as they are written (no reading back), in a file beside the segment
     (CAPTURED_PREFIX + segment id + ".npz"), which write_postings then uses instead of reading the
     segment: the sub-writers do the work in parallel, off the build's critical path (#10)."""

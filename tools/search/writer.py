@@ -17,7 +17,7 @@ spilled pool's values come back from its pickled runs as separate objects, which
 pickles then write out in full: other bytes, the same postings).
 
 Only for a new index written whole (a full build, in one process or in the parallel writer's
-sub-writers: _MpWriter): the pool holds the segment's postings in memory, in typed arrays (at
+sub-writers: _MpWriter, whose sub-writers are fresh processes, tools.search.subwriter): the pool holds the segment's postings in memory, in typed arrays (at
 10,000 entries the largest child process peaked at 393 MB resident, against 538 MB with
 Whoosh's pool and the snippets made after the commit; bench/results/index13-2026-12-01-notes.md);
 an incremental build, which may merge small segments, keeps Whoosh's writer. Also makes each segment's
@@ -27,14 +27,23 @@ captures its postings (tools.search.postings.capturing).
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
+import select
+import subprocess
+import sys
 from array import array
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import MpWriter
+from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from tools.search import postings as _postings
 from tools.search.snippets import SegmentRows, save_segment_rows
+from tools.search.subwriter import DONE, END
+from tools.subprocesses import die_with_parent, with_code_path
 
 SNIPPET_STORED = ("lang", "summary", "text")  # the stored fields snippets.SegmentRows.add reads
 
@@ -191,38 +200,150 @@ class _GroupedWriter(SegmentWriter):
                 pdr.close()
 
 
-class _SubWriterTask(SubWriterTask):
-    """Whoosh's sub-writer process, writing with a _GroupedWriter (its run(), but the writer)."""
+class _SubWriter:
+    """One sub-writer of _MpWriter: `python -m tools.search.subwriter` (see there) writing one
+    segment of the index in `folder`, started fresh rather than forked, so that it does not start
+    as large as the build (#10: 450 MB at 10,000 entries, counted again in each sub-writer)."""
 
-    def run(self):
-        ix = self.storage.open_index(self.indexname)
-        writer = self.writer = _GroupedWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            jobinfo = self.jobqueue.get()
-            if jobinfo is None:
-                break
-            self._process_file(*jobinfo)
-        if not self.running:
-            writer.cancel()
-        else:
-            fieldnames = writer.pool.fieldnames
-            segment = writer._finalize_segment()
-            self.resultqueue.put((None, fieldnames, segment), timeout=5)
+    def __init__(self, folder: str, indexname: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, *SUBWRITER, folder, indexname, json.dumps(_postings.captured_fields())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=with_code_path(dict(os.environ)),
+            preexec_fn=die_with_parent())
+        self.fd = self.proc.stdout.fileno()
+        os.set_blocking(self.fd, False)  # its answers to jobs are read as they come (take_done)
+        self.pending = 0  # jobs sent and not yet answered
+        self.answer = bytearray()  # what it wrote after the answers to jobs
+        self.alive = True  # False once it cannot be sent more (it ended or its stdin broke)
+
+    def send(self, line: bytes) -> bool:
+        """Send one line (a job, or subwriter.END); False when the process takes no more."""
+        try:
+            self.proc.stdin.write(line)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            self.alive = False
+            return False
+        return True
+
+    def take_done(self) -> None:
+        """Count the jobs it has answered since last asked (without waiting)."""
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            return
+        if not data:  # ended (it failed: its jobs are lost, and the index is written again whole)
+            self.alive = False
+            self.pending = 0
+            return
+        self._take(data)
+
+    def _take(self, data: bytes) -> None:
+        if not self.answer:  # still answers to jobs (the segment's pickle starts with another byte)
+            done = len(data) - len(data.lstrip(DONE))
+            self.pending -= done
+            data = data[done:]
+        self.answer += data
+
+    def result(self) -> tuple | None:
+        """(field names, segment) once the process has ended; None when it gave no answer."""
+        if self.alive and self.send(END):
+            self.proc.stdin.close()
+        os.set_blocking(self.fd, True)
+        self._take(self.proc.stdout.read())
+        self.proc.wait()
+        if self.proc.returncode != 0 or not self.answer:
+            return None
+        try:
+            return pickle.loads(self.answer)
+        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+            return None
+
+    def cancel(self) -> None:
+        """Stop the process (its segment is not wanted)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for fh in (self.proc.stdin, self.proc.stdout):
+            try:
+                fh.close()
+            except OSError:
+                pass
+
+
+SUBWRITER = ("-m", "tools.search.subwriter")  # the sub-writers' program (python arguments)
+PENDING_JOBS = 4  # jobs sent to a sub-writer and not yet answered, at most: Whoosh's bound (4 per process)
 
 
 class _MpWriter(MpWriter):
     """Whoosh's parallel writer (multisegment: each sub-writer's segment kept as it is), its
-    sub-writers being _SubWriterTask processes."""
+    sub-writers being fresh processes (_SubWriter) instead of forks of this one: each job file of
+    documents goes to the one with the fewest jobs pending, and the writer waits when each has
+    PENDING_JOBS (as Whoosh's job queue holds 4 per process)."""
 
-    def __init__(self, ix, procs: int, **kwargs):
-        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+    def __init__(self, ix, procs: int, batchsize: int = 100):
+        # Not MpWriter.__init__: its job and result queues are multiprocessing's, for forked tasks.
+        SegmentWriter.__init__(self, ix)
+        self.procs, self.batchsize, self.subargs, self.multisegment = procs, batchsize, {}, True
+        self.tasks: list[_SubWriter] = []
+        self.docbuffer: list = []
+        self._grouping = 0
+        self._added_sub = False
 
-    def _new_task(self):
-        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
-                              self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
+    def _enqueue(self) -> None:
+        # As MpWriter._enqueue: the buffered documents pickled into a job file of the temporary storage.
+        name = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(name).raw_file() as fh:
+            for item in self.docbuffer:
+                pickle.dump(item, fh, 2)
+        if len(self.tasks) < self.procs:
+            self.tasks.append(_SubWriter(os.path.abspath(self.storage.folder), self.indexname))
+        self._dispatch(f"{name}\t{len(self.docbuffer)}\n".encode())
+        self.docbuffer = []
+
+    def _dispatch(self, job: bytes) -> None:
+        """Send `job` to the live sub-writer with the fewest jobs pending, waiting while each has
+        PENDING_JOBS. With none left the job is dropped: the index then misses its documents,
+        which tools.search.index finds, and writes the index again in one process."""
+        while True:
+            for task in self.tasks:
+                if task.alive:
+                    task.take_done()
+            alive = [task for task in self.tasks if task.alive]
+            if not alive:
+                return
+            task = min(alive, key=lambda t: t.pending)
+            if task.pending < PENDING_JOBS:
+                if task.send(job):
+                    task.pending += 1
+                    return
+                continue
+            select.select([t.fd for t in alive], [], [])
+
+    def _commit(self, mergetype, optimize, merge):
+        # MpWriter._commit for a multisegment writer, its results taken from the sub-writers' answers.
+        if self.docbuffer:
+            self._enqueue()
+        for task in self.tasks:  # each ends its segment while this one merges its own
+            if task.alive and task.send(END):
+                task.proc.stdin.close()
+                task.alive = False
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        finalsegments += [answer[1] for answer in (task.result() for task in self.tasks) if answer is not None]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        assert self.perdocwriter.is_closed
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self):
+        try:
+            for task in self.tasks:
+                task.cancel()
+        finally:
+            SegmentWriter.cancel(self)
 
 
 def full_writer(ix, procs: int):

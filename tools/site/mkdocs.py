@@ -4,13 +4,10 @@ MkDocs' plugin internals (MkDocs 1.x is unmaintained; Material reaches end of li
 from __future__ import annotations
 
 import bisect
-import ctypes
-import ctypes.util
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -26,13 +23,13 @@ from tools.project import HOOKS_ENV, ROOT, Project, Settings
 from tools.site import languages
 from tools.site.mkdocs_dirty import PAGES_PER_PASS_ENV, dirty_build
 from tools.site.mkdocs_hooks import CHANGED_ONLY_ENV, JINJA_CACHE_ENV, OVERLAYS_ENV, PRUNE_ENV, SITEMAPS, walk_key
+from tools.subprocesses import die_with_parent, with_code_path
 
 __all__ = ["build_site", "die_with_parent", "dirty_build", "run_dirty", "run_mkdocs", "serve_mkdocs"]
 
 ENV = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs 1.6 prints a banner about 2.0 on every run otherwise
 TAIL_LINES = 30
 JINJA_CACHE = "jinja-cache"  # under build/: the theme's compiled templates (mkdocs_hooks.on_env)
-CODE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding tools/
 # Pages rendered per MkDocs build pass (tools.site.mkdocs_dirty): MkDocs holds every rendered page's
 # HTML until its build ends, so a full build of 10,000 entries (some 40,000 pages per interface)
 # is made in a few passes (each pass costs about one one-change rebuild); KB_PAGES_PER_PASS in the
@@ -49,41 +46,6 @@ def mkdocs_env() -> dict[str, str]:
     the code's root on PYTHONPATH (the hooks import tools.*, also when building a copy elsewhere)."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, **ENV, **HOOKS_ENV, "PYTHONPATH": path}
-
-
-PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent dies (Linux)
-_LIBC = None
-
-
-def _libc():
-    """The C library, for prctl(2); None where it cannot be loaded (not Linux)."""
-    global _LIBC
-    if _LIBC is None and sys.platform.startswith("linux"):
-        try:
-            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        except OSError:
-            _LIBC = False
-    return _LIBC or None
-
-
-def die_with_parent():
-    """A `preexec_fn` for subprocess.Popen/run making the child get SIGTERM when this process dies,
-    however it dies (SIGKILL included: a killed build must not leave MkDocs writing a site folder
-    the next build has cleaned up). Linux only (prctl PR_SET_PDEATHSIG); None elsewhere (no
-    preexec_fn). The C library is loaded here, in the parent: the child only makes the call.
-
-    PR_SET_PDEATHSIG follows the thread that started the child: start it from a thread that
-    outlives it (subprocess.run waits in that thread, as every caller here does)."""
-    libc = _libc()
-    if libc is None:
-        return None
-    parent = os.getpid()
-
-    def preexec() -> None:
-        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the call: nobody will send the signal
-            os.kill(os.getpid(), signal.SIGTERM)
-    return preexec
 
 
 def run_mkdocs(config: Path, site_dir: Path, *, cwd: Path, strict: bool = True, clean: bool = True) -> None:
@@ -122,9 +84,8 @@ def run_dirty(builds: list[tuple[Path, Path]], *, cwd: Path, strict: bool = True
 
 
 def _run(cmd: list[str], cwd: Path, name: str, extra: dict | None = None) -> None:
-    env = {**mkdocs_env(), **(extra or {})}
     # The project's code must be importable from the project copy's folder (cwd).
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CODE_ROOT), env.get("PYTHONPATH", "")) if p)
+    env = with_code_path({**mkdocs_env(), **(extra or {})})
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=die_with_parent())
     if done.returncode != 0:
         lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
