@@ -4,7 +4,11 @@ in this process when the fork is impossible or dies."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +107,33 @@ def test_without_a_second_processor_the_work_runs_here_when_asked(monkeypatch):
     work = Forked(lambda: ran.append(os.getpid()) or "done")
     assert not work.forked and ran == []
     assert work.result() == "done" and ran == [os.getpid()] and work.ran_here
+
+
+@needs_fork
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl PR_SET_PDEATHSIG is Linux's")
+def test_the_process_ends_when_the_build_is_killed(tmp_path):
+    """A killed build's forked work kept writing and held the build's lock, which it inherited
+    (the next build said "another build is running", found by review)."""
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "from tools.forked import Forked\n"
+        "work = Forked(lambda: time.sleep(120))\n"
+        "print(work.proc.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == -signal.SIGKILL
+    child = int(done.stdout.split()[0])
+    for _ in range(200):  # a bound, not a measure: the signal comes at once or never
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as fh:  # reaped by init, or a zombie waiting to be
+            if fh.read().split(")")[-1].split()[0] == "Z":
+                break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the forked process outlived the build")

@@ -19,6 +19,7 @@ from typing import Any
 
 from tools.errors import BuildError
 from tools.memory import gc_paused, release_memory
+from tools.subprocesses import die_with_parent
 
 
 def can_fork() -> bool:
@@ -53,6 +54,9 @@ class Forked:
         self.ran_here = False
         if not can_fork():
             return
+        # A build killed (SIGKILL) must not leave the process writing, nor holding the build's lock
+        # it inherited: the next build said "another build is running" (found by review).
+        self._die = die_with_parent()
         # Unnamed (removed at once): nothing to clean up after a killed build.
         self.answer_file = tempfile.TemporaryFile(prefix=f"kb-{name}-", dir=scratch)
         # The collector of the forked process leaves this one's objects alone (frozen): it does
@@ -77,6 +81,8 @@ class Forked:
         self.proc = None
 
     def _run(self) -> None:
+        if self._die is not None:
+            self._die()
         try:
             answer = ("ok", self.work())
         except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it

@@ -148,8 +148,8 @@ def _stages(project: Project, settings: Settings, entries: list[Entry], report: 
         t0 = time.perf_counter()
         report.details[name] = action()
         # The stage's working data (generated texts, the pages memo, index documents) is garbage
-        # now: handed back before the next stage forks the index's sub-writers (which start as
-        # large as this process) or waits on MkDocs (issue #10: the peak of a full build).
+        # now: handed back before the next stage, whose processes (the index's sub-writers and
+        # its forked derivations, MkDocs) count beside this one in the build's peak (#10).
         release_memory()
         recorded[name] = key
         if after is not None:
