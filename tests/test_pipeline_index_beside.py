@@ -40,6 +40,19 @@ def _index(project) -> tuple[dict, list]:
     return {k: manifest[k] for k in ("documents", "entries")}, stored
 
 
+def _built(tmp_path):
+    """A project built once (the previous index of the tests below) and that index (_index)."""
+    project = _project(tmp_path)
+    assert run(project, site=False, force=True, progress=False).ok
+    return project, _index(project)
+
+
+def _retitle(project) -> None:
+    """Prefix the title of the project's first French entry with 'Zqxw '."""
+    entry = sorted(project.practices.glob("*/*.fr.md"))[0]
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Zqxw ", 1), encoding="utf-8")
+
+
 def _leftovers(project) -> list[str]:
     return sorted(p.name for p in project.index.parent.iterdir() if p.name.startswith(f".{project.index.name}."))
 
@@ -70,8 +83,7 @@ def test_the_index_written_beside_the_pages_is_the_one_written_after_them(tmp_pa
     assert _leftovers(project) == []
 
     # The next build, one entry changed: the index beside the pages is updated, not rewritten.
-    entry = sorted(project.practices.glob("*/*.fr.md"))[0]
-    entry.write_text(entry.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Zqxw ", 1), encoding="utf-8")
+    _retitle(project)
     changed = run(project, site=False, progress=False)
     assert changed.ok and changed.details["index"]["added_or_changed"] == 1
     assert changed.details["index"]["full"] is False and changed.details["index"]["beside_pages"] is True
@@ -82,9 +94,7 @@ def test_the_index_written_beside_the_pages_is_the_one_written_after_them(tmp_pa
 
 @needs_fork
 def test_pages_failing_leave_the_previous_index_and_stop_the_process(tmp_path, monkeypatch):
-    project = _project(tmp_path)
-    assert run(project, site=False, force=True, progress=False).ok
-    before = _index(project)
+    project, before = _built(tmp_path)
     made = []
 
     class Watched(pipeline.Forked):
@@ -107,11 +117,8 @@ def test_pages_failing_leave_the_previous_index_and_stop_the_process(tmp_path, m
 
 @needs_fork
 def test_an_index_failing_beside_the_pages_is_raised_and_the_previous_index_kept(tmp_path, monkeypatch):
-    project = _project(tmp_path)
-    assert run(project, site=False, force=True, progress=False).ok
-    before = _index(project)
-    entry = sorted(project.practices.glob("*/*.fr.md"))[0]
-    entry.write_text(entry.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Zqxw ", 1), encoding="utf-8")
+    project, before = _built(tmp_path)
+    _retitle(project)
 
     pids = tmp_path / "pids"
 
@@ -135,9 +142,7 @@ def test_an_index_failing_beside_the_pages_is_raised_and_the_previous_index_kept
 def test_pages_failing_while_the_index_is_being_written_leave_no_folder_beside_it(tmp_path, monkeypatch):
     """The forked process writes into its own temporary folder first (index.build_search_index):
     stopped there, that folder goes too (found by review: only `into` was removed)."""
-    project = _project(tmp_path)
-    assert run(project, site=False, force=True, progress=False).ok
-    before = _index(project)
+    project, before = _built(tmp_path)
     writing = tmp_path / "writing"
     real_write = index_module._write
 
