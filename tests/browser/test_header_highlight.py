@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_completion_chips import open_header_box
-from tests.browser.test_offline_highlight import HOSTILE, _keys, _with_hostile_summaries
+from tests.browser.test_offline_highlight import HOSTILE, _keys, _with_hostile_summaries, served
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,10 @@ API_HOSTILE = '<img src=x onerror="window.__kbRan=1"><b>bold</b> '
 
 
 def _with_hostile_snippets(route):
-    response = route.fetch()
-    body = response.json()
+    body = json.loads(served(route))
     for r in body.get("results") or []:
         r["snippet"] = API_HOSTILE + (r.get("snippet") or "")
-    route.fulfill(response=response, body=json.dumps(body), content_type="application/json")
+    route.fulfill(body=json.dumps(body), content_type="application/json")
 
 
 @pytest.mark.parametrize("api", [True, False], ids=["api", "static"])

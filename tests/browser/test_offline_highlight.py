@@ -6,6 +6,7 @@ holding markup stays text."""
 from __future__ import annotations
 
 import re
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,16 @@ def _keys(word: str) -> set[str]:
     return {key(folded), agent_key(folded)} - {""}
 
 
+def served(route) -> bytes:
+    """The body the test server gives for the routed request, fetched here (urllib, the same GET)
+    rather than with Playwright's route.fetch(): a route.fetch() still running when the page had
+    navigated away held the context's close() until pytest-timeout stopped the test (CI, session 14)."""
+    with urllib.request.urlopen(route.request.url, timeout=30) as response:  # noqa: S310 - the test server
+        return response.read()
+
+
 def _with_hostile_summaries(route):
-    body = route.fetch().text()
+    body = served(route).decode("utf-8")
     # A row is [doc, id, lang, title, url, summary, ...]: the summary follows the entry's url.
     body = re.sub(r'(kb/entries/[^"]*/",")', lambda m: m.group(1) + HOSTILE, body)
     route.fulfill(body=body, content_type="text/javascript")
