@@ -52,6 +52,7 @@ class Forked:
         self.proc = None
         self.answer_file = None
         self.ran_here = False
+        self._die = None
         if not can_fork():
             return
         # A build killed (SIGKILL) must not leave the process writing, nor holding the build's lock

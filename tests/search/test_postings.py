@@ -19,8 +19,8 @@ from tools.search.postings import POSTINGS_FILE, load_postings, postings, write_
 
 def _whoosh(gen, field: str, text: bytes):
     """(document numbers, weights, document frequency) of a term read through Whoosh."""
-    found = _segment_postings(gen.reader, field, text)
-    parts, df = found
+    parts = _segment_postings(gen.reader, field, text)
+    df = gen.reader.doc_frequency(field, text)
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0), 0
     read = [(postings(m), offset) for m, offset in parts]

@@ -33,7 +33,7 @@ def test_the_forked_export_ends_before_the_other_interfaces_are_done(tmp_path, m
     class Watched(generate.StaticElsewhere):
         def __init__(self, *a, **kw):
             super().__init__(*a, **kw)
-            started.append(self.forked.proc)
+            started.append(self.job.proc)
 
     real = languages.assemble
 

@@ -51,7 +51,7 @@ def test_forked_export_gives_the_same_files_and_memo_and_the_next_build_patches_
 
     def spy(self, *a, **kw):
         real(self, *a, **kw)
-        started.append(self.forked.proc is not None)
+        started.append(self.job.proc is not None)
     monkeypatch.setattr(generate.StaticElsewhere, "__init__", spy)
     # The answer's file is made in the build's folder (the system's temporary one can be in memory).
     made_in = []
@@ -129,7 +129,7 @@ def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path
     class Watched(generate.StaticElsewhere):
         def __init__(self, *a, **kw):
             super().__init__(*a, **kw)
-            made.append((self, self.forked.proc))
+            made.append((self, self.job.proc))
 
     def broken(*a, **kw):
         raise OSError("disk full")
@@ -139,4 +139,4 @@ def test_pages_failing_while_the_export_runs_elsewhere_stop_its_process(tmp_path
         run(project, site=False, force=True, progress=False)
     [(static, proc)] = made
     assert proc is not None and not proc.is_alive() and proc.exitcode is not None
-    assert static.forked.proc is None and static.forked.answer_file is None
+    assert static.job.proc is None and static.job.answer_file is None

@@ -472,12 +472,11 @@ def _term_scores(gen, q) -> tuple[np.ndarray, np.ndarray] | None:
         if held is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         ids, tf, _ = held
-    elif (found := _segment_postings(gen.reader, q.fieldname, text)) is None:  # not Whoosh 3 segments
+    elif (parts := _segment_postings(gen.reader, q.fieldname, text)) is None:  # not Whoosh 3 segments
         if (q.fieldname, text) not in gen.reader:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         ids, tf = _postings(gen.reader.postings(q.fieldname, text))
     else:
-        parts, _ = found
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         read = [(_postings(m), offset) for m, offset in parts]
@@ -548,12 +547,13 @@ def _deleted_lengths(reader, fields: list[str]) -> dict[str, float]:
 
 
 def _segment_postings(reader, fieldname: str, text: bytes):
-    """([(postings matcher, document number offset)], document frequency) of a term in each
-    segment holding it, in segment order, as reader.postings() and reader.doc_frequency() give
-    them, with one term-dictionary look-up per segment (Whoosh's own calls look the term up
-    four times: whether the index holds it, then per segment whether it holds it, its postings,
-    its frequency). None when a segment is not a Whoosh 3 segment reader."""
-    parts, df = [], 0
+    """[(postings matcher without deleted documents, document number offset)] of a term in each
+    segment holding it, in segment order, as reader.postings() gives them, with one
+    term-dictionary look-up per segment (Whoosh's own calls look the term up several times:
+    whether the index holds it, then per segment whether it holds it, its postings). None when a
+    segment is not a Whoosh 3 segment reader. (No document frequency: Whoosh's counts deleted
+    documents; the live one is the postings' length, _Generation.doc_frequency.)"""
+    parts = []
     fmt = reader.schema[fieldname].format
     for seg, offset in reader.leaf_readers():
         terms = getattr(seg, "_terms", None)
@@ -563,13 +563,12 @@ def _segment_postings(reader, fieldname: str, text: bytes):
             info = terms.term_info(fieldname, text)
         except TermNotFound:
             continue
-        df += info.doc_frequency()
         m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, text), scorer=None)
         deleted = seg.deleted_docs_set
         if deleted:
             m = FilterMatcher(m, deleted, exclude=True)
         parts.append((m, offset))
-    return parts, df
+    return parts
 
 
 def _positions(m, wanted: np.ndarray) -> list[list[int]]:
@@ -954,10 +953,9 @@ def _load_phrases(index_dir: Path, reader) -> dict:
 
 def _term_docs(reader, fieldname: str, text: bytes) -> np.ndarray:
     """Document numbers holding a term (deleted ones left out), as _term_scores reads them."""
-    found = _segment_postings(reader, fieldname, text)
-    if found is None:
+    parts = _segment_postings(reader, fieldname, text)
+    if parts is None:
         return _postings(reader.postings(fieldname, text))[0]
-    parts, _ = found
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate([_postings(m)[0] + offset for m, offset in parts])

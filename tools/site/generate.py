@@ -136,7 +136,7 @@ class StaticElsewhere:
     def __init__(self, entries: list[Entry], vocabs: Vocabularies, prints: dict[str, str] | None,
                  memo: pages.TextMemo | None, scratch: Path | None = None):
         self.args = (entries, vocabs, prints, memo)
-        self.forked = Forked(self._export, scratch=scratch, name="static-search")
+        self.job = Forked(self._export, scratch=scratch, name="static-search")
 
     def _export(self) -> tuple[dict[str, str], dict]:
         entries, vocabs, prints, memo = self.args
@@ -147,12 +147,12 @@ class StaticElsewhere:
 
     def abandon(self) -> None:
         """Stop the forked process (the pages failed before result() was asked). Idempotent."""
-        self.forked.abandon()
+        self.job.abandon()
 
     def result(self) -> dict[str, str]:
         """The files ({path under docs/kb/: text}); the memo holds the texts the export made."""
         memo = self.args[3]
-        files, made = self.forked.result()
+        files, made = self.job.result()
         if memo is not None:
             memo.texts.update(made)
             memo.used.update(made)
